@@ -1,0 +1,99 @@
+"""The provider portal for a council's Flexible Learning Support Framework."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from portal.config import PROJECT_ROOT, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/assets",
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(load_config())
+    app.config.update(config or {})
+    app.config.update(
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        # Tie the CSRF token to the session, not a clock: a long questionnaire page must not
+        # fail because someone took an hour over it.
+        WTF_CSRF_TIME_LIMIT=None,
+        RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or "memory://",
+        RATELIMIT_KEY_PREFIX=app.config.get("RATELIMIT_KEY_PREFIX", "portal"),
+    )
+
+    _init_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    from portal.core import templating
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    templating.init_app(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.accounts import sessions
+    from portal.core import errors, security
+    from portal.core.extensions import (
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        object_store,
+        wtforms_helpers,
+    )
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    sessions.init_app(app, login_manager)
+    object_store.init_app(app)
+    wtforms_helpers.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.views import bp as accounts
+    from portal.admin.views import bp as admin
+    from portal.organisations.views import bp as organisations
+    from portal.outbox.views import bp as outbox
+    from portal.pages.views import bp as pages
+
+    for blueprint in (pages, accounts, organisations, admin, outbox):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from portal.core.cli import db_cli, dev_cli
+    from portal.demo.cli import demo_cli
+    from portal.outbox.cli import outbox_cli
+
+    for group in (db_cli, outbox_cli, demo_cli, dev_cli):
+        app.cli.add_command(group)

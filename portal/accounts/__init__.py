@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in, two-factor for council staff, passwords, staff invitations."""

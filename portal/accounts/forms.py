@@ -1,0 +1,85 @@
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import RadioField, StringField
+
+from portal.accounts.models import ROLE_LABELS, STAFF_ROLES
+from portal.accounts.passwords import MIN_LENGTH
+from portal.core.forms import (
+    BaseForm,
+    OnceOnlyForm,
+    email_field,
+    password_field,
+    required,
+    submit,
+    text_field,
+)
+
+NEW_PASSWORD_HINT = (
+    f"Must be {MIN_LENGTH} characters or more. A few unrelated words together make a strong "
+    "password that is easy to remember."
+)
+
+
+class RegisterForm(OnceOnlyForm):
+    full_name = text_field("Full name", missing="Enter your full name")
+    email = email_field(hint="We will send a link to this address to confirm it is yours.")
+    password = password_field("Create a password", "Enter a password", NEW_PASSWORD_HINT)
+    submit = submit("Create account")
+
+
+class SignInForm(BaseForm):
+    email = email_field()
+    password = password_field()
+    submit = submit("Sign in")
+
+
+class EmailOnlyForm(BaseForm):
+    email = email_field()
+    submit = submit("Send link")
+
+
+class NewPasswordForm(BaseForm):
+    password = password_field("New password", "Enter a new password", NEW_PASSWORD_HINT)
+    submit = submit("Save password")
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = password_field("Current password", "Enter your current password")
+    password = password_field("New password", "Enter a new password", NEW_PASSWORD_HINT)
+    submit = submit("Change password")
+
+
+class TwoFactorForm(BaseForm):
+    code = StringField(
+        "Security code",
+        validators=[required("Enter the security code")],
+        widget=GovTextInput(),
+        description="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
+    submit = submit("Continue")
+
+
+class StaffInviteForm(OnceOnlyForm):
+    email = email_field(hint="Their council email address.")
+    role = RadioField(
+        "Role",
+        choices=[(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        validators=[required("Select a role")],
+        widget=GovRadioInput(),
+    )
+    submit = submit("Send invitation")
+
+
+class StaffRoleForm(BaseForm):
+    role = RadioField(
+        "Role",
+        choices=[(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        validators=[required("Select a role")],
+        widget=GovRadioInput(),
+    )
+    submit = submit("Save role")
+
+
+class AcceptStaffInvitationForm(BaseForm):
+    full_name = text_field("Full name", missing="Enter your full name")
+    password = password_field("Create a password", "Enter a password", NEW_PASSWORD_HINT)
+    submit = submit("Create account")

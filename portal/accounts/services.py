@@ -1,0 +1,440 @@
+"""The rules for accounts: registration, email verification, sign-in with lockout, passwords,
+two-factor for council staff and staff invitations. Services flush; the request commits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+import pyotp
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.accounts import tokens
+from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
+from portal.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from portal.audit.services import record_event
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.outbox.services import queue_email
+
+VERIFY_EMAIL = "verify-email"
+RESET_PASSWORD = "reset-password"  # noqa: S105 - a token purpose, not a password
+RECOVERY_CODE_COUNT = 10
+STAFF_INVITATION_DAYS = 7
+
+
+class AccountError(Exception):
+    """A problem the user can fix, with the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EmailNotVerified(AccountError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _token_hours() -> int:
+    return current_app.config["EMAIL_TOKEN_HOURS"]
+
+
+# Registration and verification --------------------------------------------------------------
+
+
+def register_user(full_name: str, email: str, password: str) -> None:
+    """Create a provider account and email a verification link.
+
+    If the address already has an account we email its owner instead, and the page says the same
+    either way, so the form cannot be used to find out who has an account.
+    """
+    email = normalise_email(email)
+    problem = password_problem(password, email=email, name=full_name)
+    if problem:
+        raise AccountError(problem, "password")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        queue_email(
+            existing.email,
+            "You already have an account",
+            "account_exists",
+            user=existing,
+        )
+        return
+    user = User(
+        full_name=full_name, email=email, password_hash=hash_password(password), role=PROVIDER
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "account.registered",
+        object_type="user",
+        object_id=user.id,
+        actor_id=user.id,
+        after={"email": email, "full_name": full_name, "role": PROVIDER},
+    )
+    send_verification_email(user)
+
+
+def send_verification_email(user: User) -> None:
+    token = tokens.sign(VERIFY_EMAIL, {"user_id": user.id, "email": user.email})
+    queue_email(
+        user.email,
+        "Confirm your email address",
+        "verify_email",
+        user=user,
+        token=token,
+        hours=_token_hours(),
+    )
+
+
+def resend_verification_email(email: str) -> None:
+    """Send a fresh link if the account exists and is unverified; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is not None and user.email_verified_at is None:
+        send_verification_email(user)
+
+
+def verify_email(token: str) -> User:
+    """Mark the account's email as confirmed. Using a link twice is harmless.
+
+    Raises tokens.InvalidToken for a broken or expired link.
+    """
+    payload = tokens.unsign(VERIFY_EMAIL, token, _token_hours() * 3600)
+    user = db.session.get(User, payload.get("user_id"))
+    if user is None or user.email != payload.get("email"):
+        raise tokens.InvalidToken()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        record_event(
+            "account.email_verified", object_type="user", object_id=user.id, actor_id=user.id
+        )
+    return user
+
+
+# Signing in ----------------------------------------------------------------------------------
+
+WRONG_DETAILS = "Enter a correct email address and password"
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user whose email and password these are.
+
+    Raises AccountError for wrong details or a locked account (the same words whether or not the
+    email has an account), and EmailNotVerified, with a fresh link sent, for an unconfirmed email.
+    """
+    user = find_user_by_email(email)
+    if user is None:
+        verify_password(DUMMY_HASH, password)  # the same work, so timing tells nothing
+        raise AccountError(WRONG_DETAILS, "email")
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        raise AccountError(_locked_message(), "email")
+    if not verify_password(user.password_hash, password):
+        _count_failure(user)
+        raise AccountError(_locked_message() if user.locked_until else WRONG_DETAILS, "email")
+    if user.email_verified_at is None:
+        send_verification_email(user)
+        raise EmailNotVerified(
+            "You need to confirm your email address before you can sign in. "
+            "We have sent you a new link",
+            "email",
+        )
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    record_event("account.signed_in", object_type="user", object_id=user.id, actor_id=user.id)
+    return user
+
+
+def _locked_message() -> str:
+    minutes = current_app.config["LOCKOUT_MINUTES"]
+    return (
+        "You have entered the wrong details too many times. "
+        f"Wait {minutes} minutes, then try again or reset your password"
+    )
+
+
+def _count_failure(user: User) -> None:
+    user.failed_sign_ins += 1
+    if user.failed_sign_ins >= current_app.config["LOCKOUT_ATTEMPTS"]:
+        user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+        user.failed_sign_ins = 0
+        record_event("account.locked", object_type="user", object_id=user.id, actor_id=None)
+
+
+def record_sign_out(user: User) -> None:
+    record_event("account.signed_out", object_type="user", object_id=user.id, actor_id=user.id)
+
+
+# Passwords -----------------------------------------------------------------------------------
+
+
+def _password_fingerprint(user: User) -> str:
+    # Part of the reset link: once the password changes, every earlier link stops working.
+    return user.password_hash[-16:]
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists. The page says the same either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = tokens.sign(RESET_PASSWORD, {"user_id": user.id, "fp": _password_fingerprint(user)})
+    queue_email(
+        user.email, "Reset your password", "reset_password", user=user, token=token, hours=1
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """Raises tokens.InvalidToken for a broken, expired or already used link."""
+    payload = tokens.unsign(RESET_PASSWORD, token, 3600)
+    user = db.session.get(User, payload.get("user_id"))
+    if user is None or payload.get("fp") != _password_fingerprint(user):
+        raise tokens.InvalidToken()
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset_token(token)
+    _set_password(user, password, "account.password_reset")
+    # The link came to their inbox, so the address is confirmed too.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("Your current password is not correct", "current_password")
+    _set_password(user, new_password, "account.password_changed")
+
+
+def _set_password(user: User, password: str, action: str) -> None:
+    problem = password_problem(password, email=user.email, name=user.full_name)
+    if problem:
+        raise AccountError(problem, "password")
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # signs out every other session
+    record_event(action, object_type="user", object_id=user.id, actor_id=user.id)
+    queue_email(user.email, "Your password has been changed", "password_changed", user=user)
+
+
+# Two-factor (council staff) ------------------------------------------------------------------
+
+
+def two_factor_uri(user: User) -> str:
+    """The otpauth URI for an authenticator app, creating the secret on first setup."""
+    if user.totp_secret is None or user.totp_enabled_at is None:
+        user.totp_secret = user.totp_secret or pyotp.random_base32()
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.email, issuer_name=current_app.config["SERVICE_NAME"]
+    )
+
+
+def _accept_totp(user: User, code: str) -> bool:
+    code = code.replace(" ", "")
+    if not (code.isdigit() and len(code) == 6) or user.totp_secret is None:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    now = utcnow()
+    for drift in (-1, 0, 1):  # one 30-second step either side, for clock drift
+        step = totp.timecode(now) + drift
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False  # a replayed code
+            user.totp_last_step = step
+            return True
+    return False
+
+
+def confirm_two_factor(user: User, code: str) -> list[str]:
+    """Turn two-factor on once the user proves their app works; returns recovery codes."""
+    if not _accept_totp(user, code):
+        raise AccountError("The code is not correct. Enter the 6-digit code from your app", "code")
+    user.totp_enabled_at = utcnow()
+    record_event(
+        "account.two_factor_enabled", object_type="user", object_id=user.id, actor_id=user.id
+    )
+    return _new_recovery_codes(user)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    user.recovery_codes.clear()
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
+    user.recovery_codes.extend(RecoveryCode(code_hash=tokens.hash_token(c)) for c in codes)
+    return codes
+
+
+def check_two_factor(user: User, code: str) -> None:
+    """Accept a code from the app or an unused recovery code. Wrong codes count towards the
+    same lockout as wrong passwords. Raises AccountError."""
+    if user.locked_until is not None and user.locked_until > utcnow():
+        raise AccountError(_locked_message(), "code")
+    if _accept_totp(user, code):
+        user.failed_sign_ins = 0
+        return
+    code_hash = tokens.hash_token(code.strip().lower())
+    for recovery in user.recovery_codes:
+        if recovery.used_at is None and secrets.compare_digest(recovery.code_hash, code_hash):
+            recovery.used_at = utcnow()
+            user.failed_sign_ins = 0
+            record_event(
+                "account.recovery_code_used",
+                object_type="user",
+                object_id=user.id,
+                actor_id=user.id,
+            )
+            return
+    _count_failure(user)
+    raise AccountError(
+        _locked_message() if user.locked_until else "The code is not correct", "code"
+    )
+
+
+def unused_recovery_code_count(user: User) -> int:
+    return sum(1 for code in user.recovery_codes if code.used_at is None)
+
+
+# Council staff -------------------------------------------------------------------------------
+
+
+def list_staff() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.full_name))
+    )
+
+
+def list_pending_staff_invitations() -> list[StaffInvitation]:
+    return list(
+        db.session.scalars(
+            select(StaffInvitation)
+            .where(StaffInvitation.accepted_at.is_(None), StaffInvitation.expires_at > utcnow())
+            .order_by(StaffInvitation.created_at.desc())
+        )
+    )
+
+
+def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
+    """Email a council officer a link to create a staff account with `role`."""
+    if role not in STAFF_ROLES:
+        raise AccountError("Select a role", "role")
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise AccountError("This email address already has an account", "email")
+    token, token_hash = tokens.random_token()
+    invitation = StaffInvitation(
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by_id=admin.id,
+        expires_at=utcnow() + timedelta(days=STAFF_INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event(
+        "staff.invited",
+        object_type="staff_invitation",
+        object_id=invitation.id,
+        actor_id=admin.id,
+        after={"email": email, "role": role},
+    )
+    queue_email(
+        email,
+        f"You have been invited to the {current_app.config['SERVICE_NAME']}",
+        "staff_invitation",
+        invitation=invitation,
+        inviter=admin,
+        token=token,
+        days=STAFF_INVITATION_DAYS,
+    )
+    return invitation
+
+
+def staff_invitation_for_token(token: str) -> StaffInvitation:
+    """Raises tokens.InvalidToken when the link is unknown, used or expired."""
+    invitation = db.session.scalar(
+        select(StaffInvitation).where(StaffInvitation.token_hash == tokens.hash_token(token))
+    )
+    if invitation is None or invitation.accepted_at is not None:
+        raise tokens.InvalidToken()
+    if invitation.expires_at <= utcnow():
+        raise tokens.InvalidToken(expired=True)
+    return invitation
+
+
+def accept_staff_invitation(token: str, full_name: str, password: str) -> User:
+    invitation = staff_invitation_for_token(token)
+    if find_user_by_email(invitation.email) is not None:
+        raise AccountError(
+            "This email address already has an account. Sign in instead", "full_name"
+        )
+    problem = password_problem(password, email=invitation.email, name=full_name)
+    if problem:
+        raise AccountError(problem, "password")
+    user = User(
+        full_name=full_name,
+        email=invitation.email,
+        password_hash=hash_password(password),
+        role=invitation.role,
+        email_verified_at=utcnow(),
+    )
+    db.session.add(user)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    record_event(
+        "staff.joined",
+        object_type="user",
+        object_id=user.id,
+        actor_id=user.id,
+        after={"email": user.email, "role": user.role},
+    )
+    return user
+
+
+def get_staff_member(user_id: int) -> User | None:
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.is_staff else None
+
+
+def change_staff_role(admin: User, user: User, role: str) -> None:
+    """Give a staff member another council role. An admin cannot remove the last admin."""
+    if role not in STAFF_ROLES:
+        raise AccountError("Select a role", "role")
+    if role == user.role:
+        return
+    if user.role == ADMIN:
+        admins = db.session.scalar(select(func.count()).where(User.role == ADMIN))
+        if admins <= 1:
+            raise AccountError("There must be at least one administrator", "role")
+    before = user.role
+    user.role = role
+    user.session_version += 1  # their open sessions pick up the new role by signing in again
+    record_event(
+        "staff.role_changed",
+        object_type="user",
+        object_id=user.id,
+        actor_id=admin.id,
+        before={"role": before},
+        after={"role": role},
+    )
+    queue_email(user.email, "Your role has changed", "staff_role_changed", user=user)

@@ -1,0 +1,286 @@
+"""Register, confirm email, sign in and out, passwords, two-factor, staff invitations."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
+from markupsafe import Markup
+
+from portal.accounts import forms, services, sessions
+from portal.accounts.tokens import InvalidToken
+from portal.core.extensions import limiter
+from portal.core.forms import previous_result, remember_result
+from portal.core.permissions import (
+    TWO_FACTOR_PASSED,
+    public,
+    requires_password_step,
+    requires_sign_in,
+)
+from portal.core.urls import safe_next_url
+
+bp = Blueprint("accounts", __name__)
+
+# Per address and per account, so neither one machine nor one target can be hammered.
+sign_in_limits = [
+    limiter.limit("20 per minute", methods=["POST"]),
+    limiter.limit(
+        "30 per hour",
+        methods=["POST"],
+        key_func=lambda: "account:" + services.normalise_email(request.form.get("email", "")),
+    ),
+]
+email_limits = [
+    limiter.limit("10 per minute", methods=["POST"]),
+    limiter.limit(
+        "5 per hour",
+        methods=["POST"],
+        key_func=lambda: "email:" + services.normalise_email(request.form.get("email", "")),
+    ),
+]
+
+
+def _limited(limits):
+    def apply(view):
+        for limit in reversed(limits):
+            view = limit(view)
+        return view
+
+    return apply
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@_limited(email_limits)
+def register():
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            services.register_user(form.full_name.data, form.email.data, form.password.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            session["check_email"] = services.normalise_email(form.email.data)
+            remember_result(form.submission_id.data, url_for("accounts.check_email"))
+            return redirect(url_for("accounts.check_email"))
+    form.password.data = ""
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/check-your-email")
+@public
+def check_email():
+    return render_template("accounts/check_email.html", email=session.get("check_email"))
+
+
+@bp.route("/verify-email/<token>")
+@public
+def verify_email(token: str):
+    try:
+        services.verify_email(token)
+    except InvalidToken as error:
+        return render_template(
+            "accounts/link_problem.html", expired=error.expired, form=forms.EmailOnlyForm()
+        ), 400
+    return render_template("accounts/email_verified.html")
+
+
+@bp.route("/verify-email", methods=["POST"])
+@public
+@_limited(email_limits)
+def resend_verification():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.resend_verification_email(form.email.data)
+        session["check_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/link_problem.html", expired=True, form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@_limited(sign_in_limits)
+def sign_in():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("pages.home"))
+    form = forms.SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            sessions.start_session(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
+    form.password.data = ""
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@public
+def sign_out():
+    if current_user.is_authenticated:
+        services.record_sign_out(current_user)
+    sessions.end_session()
+    return redirect(url_for("accounts.signed_out"))
+
+
+@bp.route("/signed-out")
+@public
+def signed_out():
+    return render_template("accounts/signed_out.html")
+
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@public
+@_limited(email_limits)
+def forgotten_password():
+    form = forms.EmailOnlyForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        session["check_email"] = services.normalise_email(form.email.data)
+        return redirect(url_for("accounts.check_email", reset=1))
+    return render_template("accounts/forgotten_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except InvalidToken as error:
+        return render_template("accounts/reset_link_problem.html", expired=error.expired), 400
+    form = forms.NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            sessions.end_session()
+            return redirect(url_for("accounts.password_reset_done"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/password-reset")
+@public
+def password_reset_done():
+    return render_template("accounts/password_reset_done.html")
+
+
+@bp.route("/account")
+@requires_sign_in
+def account():
+    return render_template(
+        "accounts/account.html",
+        recovery_codes_left=services.unused_recovery_code_count(current_user),
+    )
+
+
+@bp.route("/account/change-password", methods=["GET", "POST"])
+@requires_sign_in
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            # The session version moved on: sign this session in again under the new one,
+            # so only the other sessions are signed out.
+            login_user(current_user._get_current_object())
+            return redirect(url_for("accounts.account", changed=1))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/two-factor/setup", methods=["GET", "POST"])
+@requires_password_step
+def two_factor_setup():
+    if not current_user.is_staff or current_user.totp_enabled_at is not None:
+        return redirect(url_for("accounts.two_factor"))
+    form = forms.TwoFactorForm()
+    uri = services.two_factor_uri(current_user)
+    if form.validate_on_submit():
+        try:
+            codes = services.confirm_two_factor(current_user, form.code.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            session[TWO_FACTOR_PASSED] = True
+            session["recovery_codes"] = codes
+            return redirect(url_for("accounts.recovery_codes"))
+    return render_template(
+        "accounts/two_factor_setup.html",
+        form=form,
+        qr_code=_qr_svg(uri),
+        secret=current_user.totp_secret,
+    )
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@requires_password_step
+def two_factor():
+    if not current_user.is_staff or session.get(TWO_FACTOR_PASSED):
+        return redirect(url_for("pages.home"))
+    if current_user.totp_enabled_at is None:
+        return redirect(url_for("accounts.two_factor_setup"))
+    form = forms.TwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            services.check_two_factor(current_user, form.code.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            session[TWO_FACTOR_PASSED] = True
+            return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
+    form.code.data = ""
+    return render_template("accounts/two_factor.html", form=form)
+
+
+@bp.route("/two-factor/recovery-codes")
+@requires_sign_in
+def recovery_codes():
+    codes = session.pop("recovery_codes", None)
+    if not codes:
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/recovery_codes.html", codes=codes)
+
+
+@bp.route("/staff-invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_staff_invitation(token: str):
+    try:
+        invitation = services.staff_invitation_for_token(token)
+    except InvalidToken as error:
+        return render_template("accounts/invitation_problem.html", expired=error.expired), 400
+    form = forms.AcceptStaffInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = services.accept_staff_invitation(token, form.full_name.data, form.password.data)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            sessions.start_session(user)
+            return redirect(url_for("accounts.two_factor_setup"))
+    return render_template(
+        "accounts/accept_staff_invitation.html", form=form, invitation=invitation
+    )
+
+
+def _qr_svg(data: str) -> Markup:
+    buffer = BytesIO()
+    qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
+    svg = buffer.getvalue().decode()
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration: it is not valid inside HTML
+    labelled = svg.replace(
+        "<svg", '<svg role="img" aria-label="QR code for your authenticator app"', 1
+    )
+    # Made by the qrcode library from our own otpauth URI, never from user input.
+    return Markup(labelled)  # noqa: S704

@@ -1,0 +1,51 @@
+"""Write audit events. Called by services, inside the request's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.audit.models import AuditEvent
+from portal.core.db import db
+
+
+def record_event(
+    action: str,
+    *,
+    object_type: str,
+    object_id: int | None,
+    actor_id: int | None,
+    organisation_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event: `action` is a dotted verb such as "organisation.updated"."""
+    audit_event = AuditEvent(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        actor_id=actor_id,
+        organisation_id=organisation_id,
+        before=before,
+        after=after,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(audit_event)
+    return audit_event
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
+    """Only the fields that changed, as (before, after)."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    """The audit log is append-only: an update or delete of an event is a bug."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise RuntimeError("Audit events are append-only.")

@@ -1,0 +1,1 @@
+"""Plumbing every domain uses: database, time, permissions, errors, forms, security."""

@@ -1,0 +1,98 @@
+"""Commands for the database and for running the portal in development."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal.config import INSTANCE_DIR
+from portal.core import migrations
+from portal.core.db import db
+
+db_cli = AppGroup("db", help="The database schema.")
+dev_cli = AppGroup("dev", help="Run the portal on this machine.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    migrations.upgrade(revision)
+    click.echo(f"Database is at {revision}.")
+
+
+def _store_answers() -> bool:
+    from portal.core.extensions import object_store
+
+    try:
+        object_store.ping()
+    except Exception:
+        return False
+    return True
+
+
+def _start_object_store():
+    """Start SeaweedFS on the configured port unless a store already answers there."""
+    from portal.integrations.seaweed import start_seaweed
+
+    config = current_app.config
+    if _store_answers():
+        click.echo(f"Object store already running at {config['S3_ENDPOINT_URL']}.")
+        return None
+    port = urlsplit(config["S3_ENDPOINT_URL"]).port or 8333
+    data_dir = Path(INSTANCE_DIR) / "object-store"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = start_seaweed(
+        data_dir, config["S3_ACCESS_KEY_ID"], config["S3_SECRET_ACCESS_KEY"], s3_port=port
+    )
+    click.echo(f"Object store (SeaweedFS) started at {server.endpoint_url}.")
+    return server
+
+
+def _outbox_thread(app, stop: threading.Event) -> threading.Thread:
+    from portal.outbox import delivery
+
+    def run() -> None:
+        while not stop.is_set():
+            with app.app_context():
+                delivery.deliver_due()
+                db.session.remove()
+            stop.wait(2)
+
+    thread = threading.Thread(target=run, name="outbox", daemon=True)
+    thread.start()
+    return thread
+
+
+@dev_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Start the object store, migrate, seed demo data and serve the portal."""
+    from portal.demo.cli import seed_demo
+
+    app = current_app._get_current_object()
+    if not app.config["DEMO_MODE"]:
+        raise click.ClickException("`flask dev serve` is for development (DEMO_MODE on) only.")
+    server = _start_object_store()
+    stop = threading.Event()
+    try:
+        from portal.core.extensions import object_store
+
+        object_store.ensure_bucket()
+        migrations.upgrade()
+        click.get_current_context().invoke(seed_demo)
+        _outbox_thread(app, stop)
+        click.echo(f"Emails are written to {app.config['MAIL_DIR']} and listed at /dev/mail.")
+        click.echo(f"Serving the portal on http://{host}:{port}  (Ctrl+C to stop)")
+        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    finally:
+        stop.set()
+        if server is not None:
+            server.stop()
+            click.echo("Object store stopped.")

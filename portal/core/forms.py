@@ -1,0 +1,138 @@
+"""The base form every domain's forms build on, and the fields they share.
+
+Fields trim whitespace, carry GOV.UK widgets, and say what is wrong in the Design System's voice.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from flask import session
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            # Passwords keep their spaces: they are the user's secret, byte for byte.
+            if unbound_field.field_class is not PasswordField:
+                options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
+            return unbound_field.bind(form=form, **options)
+
+    def add_error(self, field: str | None, message: str) -> None:
+        """Attach a service's error to its field (or the first field) for the error summary."""
+        target = getattr(self, field, None) if field else None
+        if target is None:
+            target = next(iter(self))
+        target.errors = [*target.errors, message]
+
+
+def submit(label: str = "Continue") -> SubmitField:
+    return SubmitField(label, widget=GovSubmitInput())
+
+
+def required(message: str) -> InputRequired:
+    return InputRequired(message=message)
+
+
+def max_length(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} must be {limit} characters or fewer")
+
+
+class EmailAddress:
+    """A valid-looking email address (no DNS lookups: they would fail here and leak timing)."""
+
+    message = "Enter an email address in the correct format, like name@example.com"
+
+    def __call__(self, _form, field) -> None:
+        try:
+            validate_email(field.data or "", check_deliverability=False)
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None
+
+
+def email_field(
+    label: str = "Email address",
+    hint: str | None = None,
+    missing: str = "Enter your email address",
+) -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            required(missing),
+            max_length(254, "Email address"),
+            EmailAddress(),
+        ],
+        widget=GovTextInput(),
+        description=hint or "",
+    )
+
+
+def text_field(label: str, *, missing: str, limit: int = 200, hint: str = "") -> StringField:
+    return StringField(
+        label,
+        validators=[required(missing), max_length(limit, label)],
+        widget=GovTextInput(),
+        description=hint,
+    )
+
+
+def optional_text_field(label: str, *, limit: int = 200, hint: str = "") -> StringField:
+    return StringField(
+        label, validators=[max_length(limit, label)], widget=GovTextInput(), description=hint
+    )
+
+
+def password_field(label: str = "Password", missing: str = "Enter your password", hint: str = ""):
+    return PasswordField(
+        label,
+        validators=[required(missing), max_length(128, "Password")],
+        widget=GovPasswordInput(),
+        description=hint,
+    )
+
+
+# Double submission ---------------------------------------------------------------------------
+# A form that creates something carries a one-off id. The first POST with an id records where
+# it led; a second POST with the same id (a double click, a resend after a slow response) is sent
+# to the same place instead of creating a second copy.
+
+_SUBMISSIONS = "submissions"
+_KEEP = 20
+
+
+def new_submission_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def previous_result(submission_id: str | None) -> str | None:
+    if not submission_id:
+        return None
+    return dict(session.get(_SUBMISSIONS, [])).get(submission_id)
+
+
+def remember_result(submission_id: str | None, url: str) -> None:
+    if submission_id:
+        kept = [pair for pair in session.get(_SUBMISSIONS, []) if pair[0] != submission_id]
+        session[_SUBMISSIONS] = [*kept[-(_KEEP - 1) :], [submission_id, url]]
+
+
+class OnceOnlyForm(BaseForm):
+    submission_id = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.submission_id.data:
+            self.submission_id.data = new_submission_id()

@@ -1,0 +1,145 @@
+"""Who may reach what. Every view carries exactly one of these decorators; the route-audit test
+(tests/core/test_permissions.py) fails for an endpoint that has none.
+
+Records are loaded through helpers that raise 404 for a record that is missing *or* belongs to
+someone else, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask_login import current_user
+
+from portal.accounts.models import STAFF_ROLES
+
+# The session key set once a staff member has passed two-factor in this session.
+TWO_FACTOR_PASSED = "two_factor_passed"
+
+
+def _mark(view: Callable, access: str) -> None:
+    view.access = access  # read by the route-audit test
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, signed in or not."""
+    _mark(view, "public")
+    return view
+
+
+def two_factor_passed() -> bool:
+    if not current_user.is_authenticated or not current_user.is_staff:
+        return True
+    return bool(session.get(TWO_FACTOR_PASSED))
+
+
+def _gate() -> object | None:
+    """Send the visitor where they must go first: sign in, then (staff) two-factor."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
+    if not two_factor_passed():
+        if current_user.totp_enabled_at is None:
+            return redirect(url_for("accounts.two_factor_setup"))
+        return redirect(url_for("accounts.two_factor"))
+    return None
+
+
+def requires_sign_in(view: Callable) -> Callable:
+    """Any signed-in user; council staff only once they have passed two-factor."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        return _gate() or view(*args, **kwargs)
+
+    _mark(wrapped, "signed_in")
+    return wrapped
+
+
+def requires_password_step(view: Callable) -> Callable:
+    """Signed in with a password, two-factor not yet passed: the two-factor pages only."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.sign_in"))
+        return view(*args, **kwargs)
+
+    _mark(wrapped, "password_step")
+    return wrapped
+
+
+def requires_provider(view: Callable) -> Callable:
+    """A provider user (council staff have no provider pages)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        gate = _gate()
+        if gate:
+            return gate
+        if current_user.role != "provider":
+            abort(403)
+        return view(*args, **kwargs)
+
+    _mark(wrapped, "provider")
+    return wrapped
+
+
+def requires_org_role(*roles: str) -> Callable[[Callable], Callable]:
+    """A member of the organisation named by `organisation_id` in the route, with one of
+    `roles` (any membership when none given). The organisation is passed to the view as
+    `organisation`; a non-member gets 404, a member without the role 403."""
+    from portal.organisations import services as organisations
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, organisation_id: int, **kwargs):
+            gate = _gate()
+            if gate:
+                return gate
+            organisation, membership = organisations.get_organisation_for(
+                current_user, organisation_id
+            )
+            if roles and membership.role not in roles:
+                abort(403)
+            g.membership = membership
+            return view(*args, organisation=organisation, **kwargs)
+
+        _mark(wrapped, "organisation_member")
+        return wrapped
+
+    return decorator
+
+
+def requires_staff_role(*roles: str) -> Callable[[Callable], Callable]:
+    """Council staff with one of `roles`, who have passed two-factor."""
+    allowed = roles or STAFF_ROLES
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            gate = _gate()
+            if gate:
+                return gate
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        _mark(wrapped, "staff")
+        return wrapped
+
+    return decorator
+
+
+def requires_development(view: Callable) -> Callable:
+    """Development tools (the mail viewer): 404 unless demo mode is on."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_app.config["DEMO_MODE"]:
+            abort(404)
+        return view(*args, **kwargs)
+
+    _mark(wrapped, "development")
+    return wrapped

@@ -1,0 +1,17 @@
+"""Template filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.core import time
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["date"] = time.format_date
+    app.jinja_env.filters["datetime"] = time.format_datetime
+    app.jinja_env.globals.update(
+        council_name=app.config["COUNCIL_NAME"],
+        service_name=app.config["SERVICE_NAME"],
+        demo_mode=app.config["DEMO_MODE"],
+    )

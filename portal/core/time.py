@@ -1,0 +1,44 @@
+"""Time: stored in UTC, shown in Europe/London ("5 January 2027", "5pm")."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def utcnow() -> datetime:
+    """Now, timezone-aware in UTC. Models store it naive-free via DateTime(timezone=True)."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; treat them as the UTC they were stored in."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = as_utc(value).astimezone(LONDON)
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_time(value: datetime) -> str:
+    local = as_utc(value).astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    if local.hour == 12 and local.minute == 0:
+        return "midday"
+    if local.hour == 0 and local.minute == 0:
+        return "midnight"
+    return f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """'5 January 2027 at 5pm' in London time."""
+    if value is None:
+        return ""
+    return f"{format_date(value)} at {format_time(value)}"

@@ -1,0 +1,101 @@
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER, User
+from portal.accounts.passwords import hash_password
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.lots.services import ensure_starting_lots
+from portal.organisations import services as organisations
+
+demo_cli = AppGroup("seed", help="Seed data.")
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - demo data only, refused in production
+DEMO_ACCOUNTS = (
+    ("provider@example.org", "Priya Provider", PROVIDER),
+    ("provider2@example.org", "Sam Second-Provider", PROVIDER),
+    ("reviewer@example.org", "Rachel Reviewer", REVIEWER),
+    ("commissioner@example.org", "Chris Commissioner", COMMISSIONER),
+    ("admin@example.org", "Ade Admin", ADMIN),
+)
+DEMO_ORGANISATIONS = (
+    (
+        "provider@example.org",
+        {
+            "legal_name": "Bright Futures Learning Ltd",
+            "trading_name": "Bright Futures",
+            "legal_form": "company",
+            "company_number": "01234567",
+            "charity_number": None,
+            "is_sme": True,
+            "is_vcse": False,
+            "address_line_1": "1 Castle Hill",
+            "address_line_2": None,
+            "town": "Dudley",
+            "postcode": "DY1 4QF",
+            "phone": "01384 000001",
+            "website": "https://bright-futures.example.org",
+            "contact_name": "Priya Provider",
+            "contact_email": "provider@example.org",
+        },
+    ),
+    (
+        "provider2@example.org",
+        {
+            "legal_name": "Stourbridge Mentoring Trust",
+            "trading_name": None,
+            "legal_form": "charity",
+            "company_number": None,
+            "charity_number": "1123456",
+            "is_sme": True,
+            "is_vcse": True,
+            "address_line_1": "12 High Street",
+            "address_line_2": None,
+            "town": "Stourbridge",
+            "postcode": "DY8 1DE",
+            "phone": "01384 000002",
+            "website": None,
+            "contact_name": "Sam Second-Provider",
+            "contact_email": "provider2@example.org",
+        },
+    ),
+)
+
+
+@demo_cli.command("demo")
+def seed_demo() -> None:
+    """Create the lots, demo accounts and organisations (once; safe to run again)."""
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("Demo data can only be seeded with DEMO_MODE on.")
+    with db.session.begin():
+        ensure_starting_lots()
+        users = {}
+        for email, name, role in DEMO_ACCOUNTS:
+            user = db.session.scalar(select(User).where(User.email == email))
+            if user is None:
+                user = User(
+                    email=email,
+                    full_name=name,
+                    role=role,
+                    password_hash=hash_password(DEMO_PASSWORD),
+                    email_verified_at=utcnow(),
+                )
+                db.session.add(user)
+                db.session.flush()
+            users[email] = user
+        for email, details in DEMO_ORGANISATIONS:
+            if not organisations.memberships_of(users[email]):
+                organisations.create_organisation(users[email], details)
+    click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
+    for email, _name, role in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<13} {email}")
+
+
+@demo_cli.command("lots")
+def seed_lots() -> None:
+    """Create the framework's starting lots if they are missing (production-safe)."""
+    with db.session.begin():
+        created = ensure_starting_lots()
+    click.echo(f"Created {created} lot(s).")

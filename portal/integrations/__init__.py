@@ -1,0 +1,1 @@
+"""Adapters to systems outside the portal: the object store, email, the virus scanner."""

@@ -1,0 +1,1 @@
+"""Lots: the types of service the framework buys. Admissions are per lot."""

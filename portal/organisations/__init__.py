@@ -1,0 +1,1 @@
+"""Organisations: the provider businesses and charities, their members and invitations."""

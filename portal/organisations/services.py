@@ -1,0 +1,363 @@
+"""The rules for organisations: creating and editing them, members and invitations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts import tokens
+from portal.accounts.models import User
+from portal.audit.services import changes, record_event
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.time import utcnow
+from portal.organisations import validation
+from portal.organisations.models import (
+    MEMBER,
+    OWNER,
+    Membership,
+    Organisation,
+    OrganisationInvitation,
+)
+from portal.outbox.services import queue_email
+
+INVITATION_DAYS = 7
+
+DETAIL_FIELDS = (
+    "legal_name",
+    "trading_name",
+    "legal_form",
+    "company_number",
+    "charity_number",
+    "is_sme",
+    "is_vcse",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "website",
+    "contact_name",
+    "contact_email",
+)
+
+
+class OrganisationError(Exception):
+    """A problem the user can fix, with the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.user_id == user.id)
+            .options(selectinload(Membership.organisation))
+            .join(Membership.organisation)
+            .order_by(Organisation.legal_name)
+        )
+    )
+
+
+def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation, Membership]:
+    """The organisation and `user`'s membership of it.
+
+    Raises NotFoundForUser (404) when it does not exist or `user` is not a member, so nobody can
+    tell the two apart.
+    """
+    membership = db.session.scalar(
+        select(Membership)
+        .where(Membership.organisation_id == organisation_id, Membership.user_id == user.id)
+        .options(selectinload(Membership.organisation))
+    )
+    if membership is None:
+        raise NotFoundForUser()
+    return membership.organisation, membership
+
+
+def members_of(organisation: Organisation) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.organisation_id == organisation.id)
+            .options(selectinload(Membership.user))
+            .join(Membership.user)
+            .order_by(User.full_name)
+        )
+    )
+
+
+def pending_invitations(organisation: Organisation) -> list[OrganisationInvitation]:
+    return list(
+        db.session.scalars(
+            select(OrganisationInvitation)
+            .where(
+                OrganisationInvitation.organisation_id == organisation.id,
+                OrganisationInvitation.accepted_at.is_(None),
+                OrganisationInvitation.cancelled_at.is_(None),
+                OrganisationInvitation.expires_at > utcnow(),
+            )
+            .order_by(OrganisationInvitation.created_at)
+        )
+    )
+
+
+def invitations_for(user: User) -> list[OrganisationInvitation]:
+    """Open invitations sent to the user's email address, for organisations they are not in."""
+    return list(
+        db.session.scalars(
+            select(OrganisationInvitation)
+            .where(
+                OrganisationInvitation.email == user.email,
+                OrganisationInvitation.accepted_at.is_(None),
+                OrganisationInvitation.cancelled_at.is_(None),
+                OrganisationInvitation.expires_at > utcnow(),
+            )
+            .options(selectinload(OrganisationInvitation.organisation))
+        )
+    )
+
+
+# Creating and editing ------------------------------------------------------------------------
+
+
+def _is_local(postcode: str) -> bool:
+    district = validation.postcode_district(postcode)
+    return district in current_app.config["LOCAL_POSTCODE_DISTRICTS"]
+
+
+def _snapshot(organisation: Organisation) -> dict:
+    return {name: getattr(organisation, name) for name in DETAIL_FIELDS}
+
+
+def create_organisation(user: User, details: dict) -> Organisation:
+    """Create an organisation with `user` as its owner. `details` holds DETAIL_FIELDS."""
+    organisation = Organisation(**details, is_local=_is_local(details["postcode"]))
+    organisation.memberships.append(Membership(user_id=user.id, role=OWNER))
+    db.session.add(organisation)
+    db.session.flush()
+    record_event(
+        "organisation.created",
+        object_type="organisation",
+        object_id=organisation.id,
+        organisation_id=organisation.id,
+        actor_id=user.id,
+        after=_snapshot(organisation),
+    )
+    return organisation
+
+
+def update_organisation(user: User, organisation: Organisation, details: dict) -> None:
+    before = _snapshot(organisation)
+    for name in DETAIL_FIELDS:
+        setattr(organisation, name, details[name])
+    organisation.is_local = _is_local(organisation.postcode)
+    before, after = changes(before, _snapshot(organisation))
+    if after:
+        record_event(
+            "organisation.updated",
+            object_type="organisation",
+            object_id=organisation.id,
+            organisation_id=organisation.id,
+            actor_id=user.id,
+            before=before,
+            after=after,
+        )
+
+
+# Members and invitations ---------------------------------------------------------------------
+
+
+def invite_member(user: User, organisation: Organisation, email: str) -> OrganisationInvitation:
+    """Email `email` a link to join. Inviting someone again replaces their earlier link."""
+    email = email.strip().lower()
+    already_member = db.session.scalar(
+        select(Membership)
+        .join(Membership.user)
+        .where(Membership.organisation_id == organisation.id, User.email == email)
+    )
+    if already_member is not None:
+        raise OrganisationError(f"{email} is already a member of this organisation", "email")
+    now = utcnow()
+    for earlier in pending_invitations(organisation):
+        if earlier.email == email:
+            earlier.cancelled_at = now
+    token, token_hash = tokens.random_token()
+    invitation = OrganisationInvitation(
+        organisation_id=organisation.id,
+        email=email,
+        token_hash=token_hash,
+        invited_by_id=user.id,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event(
+        "organisation.member_invited",
+        object_type="organisation_invitation",
+        object_id=invitation.id,
+        organisation_id=organisation.id,
+        actor_id=user.id,
+        after={"email": email},
+    )
+    queue_email(
+        email,
+        f"{user.full_name} has invited you to join {organisation.display_name}",
+        "organisation_invitation",
+        organisation=organisation,
+        inviter=user,
+        token=token,
+        days=INVITATION_DAYS,
+    )
+    return invitation
+
+
+def invitation_for_token(token: str) -> OrganisationInvitation:
+    """Raises tokens.InvalidToken when the link is unknown, used, cancelled or expired."""
+    invitation = db.session.scalar(
+        select(OrganisationInvitation)
+        .where(OrganisationInvitation.token_hash == tokens.hash_token(token))
+        .options(selectinload(OrganisationInvitation.organisation))
+    )
+    if invitation is None or invitation.accepted_at or invitation.cancelled_at:
+        raise tokens.InvalidToken()
+    if invitation.expires_at <= utcnow():
+        raise tokens.InvalidToken(expired=True)
+    return invitation
+
+
+def accept_invitation(user: User, token: str) -> Organisation:
+    """Make `user` a member. The invitation must have been sent to their email address."""
+    invitation = invitation_for_token(token)
+    if user.is_staff:
+        raise OrganisationError("Council staff accounts cannot join a provider organisation")
+    if invitation.email != user.email:
+        raise OrganisationError(
+            f"This invitation was sent to {invitation.email}. Sign in with that email address "
+            "to accept it"
+        )
+    organisation = invitation.organisation
+    invitation.accepted_at = utcnow()
+    existing = db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == user.id
+        )
+    )
+    if existing is None:
+        db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, role=MEMBER))
+        db.session.flush()
+        record_event(
+            "organisation.member_joined",
+            object_type="organisation",
+            object_id=organisation.id,
+            organisation_id=organisation.id,
+            actor_id=user.id,
+            after={"user_id": user.id, "email": user.email, "role": MEMBER},
+        )
+        inviter = db.session.get(User, invitation.invited_by_id)
+        queue_email(
+            inviter.email,
+            f"{user.full_name} has joined {organisation.display_name}",
+            "organisation_member_joined",
+            organisation=organisation,
+            member=user,
+            inviter=inviter,
+        )
+    return organisation
+
+
+def cancel_invitation(user: User, organisation: Organisation, invitation_id: int) -> None:
+    invitation = db.session.scalar(
+        select(OrganisationInvitation).where(
+            OrganisationInvitation.id == invitation_id,
+            OrganisationInvitation.organisation_id == organisation.id,
+        )
+    )
+    if invitation is None:
+        raise NotFoundForUser()
+    if invitation.accepted_at is None and invitation.cancelled_at is None:
+        invitation.cancelled_at = utcnow()
+        record_event(
+            "organisation.invitation_cancelled",
+            object_type="organisation_invitation",
+            object_id=invitation.id,
+            organisation_id=organisation.id,
+            actor_id=user.id,
+            before={"email": invitation.email},
+        )
+
+
+def get_membership(organisation: Organisation, membership_id: int) -> Membership:
+    """Raises NotFoundForUser for a membership of another organisation."""
+    membership = db.session.scalar(
+        select(Membership)
+        .where(Membership.id == membership_id, Membership.organisation_id == organisation.id)
+        .options(selectinload(Membership.user))
+    )
+    if membership is None:
+        raise NotFoundForUser()
+    return membership
+
+
+def _owner_count(organisation: Organisation) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation.id, Membership.role == OWNER)
+    )
+
+
+def remove_member(user: User, organisation: Organisation, membership: Membership) -> None:
+    """Take someone out of the organisation (an owner may also use this to leave).
+
+    The last owner cannot go: someone must always be able to manage the organisation.
+    """
+    if membership.role == OWNER and _owner_count(organisation) <= 1:
+        raise OrganisationError(
+            "You cannot remove the only owner. Make someone else an owner first"
+            if membership.user_id != user.id
+            else "You are the only owner, so you cannot leave. Make someone else an owner first"
+        )
+    removed = membership.user
+    db.session.delete(membership)
+    db.session.flush()
+    record_event(
+        "organisation.member_removed",
+        object_type="organisation",
+        object_id=organisation.id,
+        organisation_id=organisation.id,
+        actor_id=user.id,
+        before={"user_id": removed.id, "email": removed.email, "role": membership.role},
+    )
+    if removed.id != user.id:
+        queue_email(
+            removed.email,
+            f"You have been removed from {organisation.display_name}",
+            "organisation_member_removed",
+            organisation=organisation,
+            member=removed,
+        )
+
+
+def make_owner(user: User, organisation: Organisation, membership: Membership) -> None:
+    if membership.role == OWNER:
+        return
+    membership.role = OWNER
+    record_event(
+        "organisation.owner_added",
+        object_type="organisation",
+        object_id=organisation.id,
+        organisation_id=organisation.id,
+        actor_id=user.id,
+        after={"user_id": membership.user_id, "role": OWNER},
+    )

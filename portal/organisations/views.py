@@ -1,0 +1,156 @@
+"""Organisation details, members and invitations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.accounts.tokens import InvalidToken
+from portal.core.forms import previous_result, remember_result
+from portal.core.permissions import public, requires_org_role, requires_provider
+from portal.organisations import forms, services
+from portal.organisations.models import OWNER
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires_provider
+def create():
+    form = forms.OrganisationForm()
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        organisation = services.create_organisation(current_user, form.details())
+        url = url_for("organisations.show", organisation_id=organisation.id)
+        remember_result(form.submission_id.data, url)
+        flash(f"{organisation.display_name} has been created", "success")
+        return redirect(url)
+    return render_template(
+        "organisations/create.html",
+        form=form,
+        invitations=services.invitations_for(current_user),
+    )
+
+
+@bp.route("/<int:organisation_id>")
+@requires_org_role()
+def show(organisation):
+    return render_template(
+        "organisations/show.html",
+        organisation=organisation,
+        members=services.members_of(organisation),
+        invitations=services.pending_invitations(organisation),
+    )
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@requires_org_role(OWNER)
+def edit(organisation):
+    form = forms.OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        services.update_organisation(current_user, organisation, form.details())
+        flash("Your organisation's details have been saved", "success")
+        return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/edit.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:organisation_id>/members/invite", methods=["GET", "POST"])
+@requires_org_role(OWNER)
+def invite(organisation):
+    form = forms.InviteMemberForm()
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            invitation = services.invite_member(current_user, organisation, form.email.data)
+        except services.OrganisationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            url = url_for("organisations.show", organisation_id=organisation.id)
+            remember_result(form.submission_id.data, url)
+            flash(f"We have sent an invitation to {invitation.email}", "success")
+            return redirect(url)
+    return render_template("organisations/invite.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:organisation_id>/invitations/<int:invitation_id>/cancel", methods=["POST"])
+@requires_org_role(OWNER)
+def cancel_invitation(organisation, invitation_id: int):
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        services.cancel_invitation(current_user, organisation, invitation_id)
+        flash("The invitation has been cancelled", "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/members/<int:membership_id>/remove", methods=["GET", "POST"])
+@requires_org_role(OWNER)
+def remove_member(organisation, membership_id: int):
+    membership = services.get_membership(organisation, membership_id)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_member(current_user, organisation, membership)
+        except services.OrganisationError as error:
+            form.add_error(None, error.message)
+        else:
+            if membership.user_id == current_user.id:
+                flash(f"You have left {organisation.display_name}", "success")
+                return redirect(url_for("pages.home"))
+            flash(f"{membership.user.full_name} has been removed", "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template(
+        "organisations/remove_member.html",
+        form=form,
+        organisation=organisation,
+        membership=membership,
+    )
+
+
+@bp.route("/<int:organisation_id>/members/<int:membership_id>/make-owner", methods=["POST"])
+@requires_org_role(OWNER)
+def make_owner(organisation, membership_id: int):
+    membership = services.get_membership(organisation, membership_id)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        services.make_owner(current_user, organisation, membership)
+        flash(f"{membership.user.full_name} is now an owner", "success")
+    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/leave", methods=["GET", "POST"])
+@requires_org_role()
+def leave(organisation):
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_member(current_user, organisation, g.membership)
+        except services.OrganisationError as error:
+            form.add_error(None, error.message)
+        else:
+            flash(f"You have left {organisation.display_name}", "success")
+            return redirect(url_for("pages.home"))
+    return render_template("organisations/leave.html", form=form, organisation=organisation)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str):
+    """Anyone can open the link; accepting needs an account with the invited address."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except InvalidToken as error:
+        return render_template("accounts/invitation_problem.html", expired=error.expired), 400
+    form = forms.ConfirmForm()
+    if current_user.is_authenticated and form.validate_on_submit():
+        try:
+            organisation = services.accept_invitation(current_user, token)
+        except services.OrganisationError as error:
+            form.add_error(None, error.message)
+        else:
+            flash(f"You are now a member of {organisation.display_name}", "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return render_template("organisations/accept_invitation.html", form=form, invitation=invitation)

@@ -1,0 +1,1 @@
+"""The email outbox: emails written with the change that causes them, delivered later."""

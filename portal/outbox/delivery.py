@@ -1,0 +1,69 @@
+"""Deliver queued emails: each in its own short transaction, with retries and backoff.
+
+On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so several workers can run side by
+side without sending an email twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.integrations import email
+from portal.outbox.models import FAILED, PENDING, SENT, OutboxEmail
+
+BATCH_SIZE = 50
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 60))
+
+
+def _claim_next() -> OutboxEmail | None:
+    query = (
+        select(OutboxEmail)
+        .where(OutboxEmail.status == PENDING, OutboxEmail.next_attempt_at <= utcnow())
+        .order_by(OutboxEmail.id)
+        .limit(1)
+    )
+    if db.is_postgresql:
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
+def deliver_one() -> bool:
+    """Try the next email that is due. Returns False when none is due."""
+    with db.session.begin():
+        message = _claim_next()
+        if message is None:
+            return False
+        try:
+            email.send(
+                message.to_address, message.subject, message.body, reference=f"outbox-{message.id}"
+            )
+        except Exception as error:  # any failure is retried later; the worker keeps going
+            message.attempts += 1
+            message.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+                message.status = FAILED
+                current_app.logger.error("Outbox email %s failed for good: %s", message.id, error)
+            else:
+                message.next_attempt_at = utcnow() + _backoff(message.attempts)
+        else:
+            message.attempts += 1
+            message.status = SENT
+            message.sent_at = utcnow()
+            message.last_error = None
+        return True
+
+
+def deliver_due(limit: int = BATCH_SIZE) -> int:
+    """Deliver up to `limit` due emails; returns how many were tried."""
+    tried = 0
+    while tried < limit and deliver_one():
+        tried += 1
+    return tried

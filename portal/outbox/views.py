@@ -1,0 +1,18 @@
+"""A development-only page listing every email the portal has queued, so someone trying the
+portal with `make run` can follow the links in them (demo mode only; 404 otherwise)."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+
+from portal.core.db import db
+from portal.core.permissions import requires_development
+from portal.outbox.models import OutboxEmail
+
+bp = Blueprint("outbox", __name__, url_prefix="/dev/mail")
+
+
+@bp.route("")
+@requires_development
+def index():
+    emails = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(50)).all()
+    return render_template("outbox/index.html", emails=emails)

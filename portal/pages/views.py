@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from portal.core.db import db
+from portal.core.extensions import object_store
+from portal.core.permissions import public, requires_sign_in
+from portal.organisations import services as organisations
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.route("/")
+@public
+def start():
+    return render_template("pages/start.html")
+
+
+@bp.route("/accessibility")
+@public
+def accessibility():
+    return render_template("pages/accessibility.html")
+
+
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/cookies")
+@public
+def cookies():
+    return render_template("pages/cookies.html")
+
+
+@bp.route("/home")
+@requires_sign_in
+def home():
+    if current_user.is_staff:
+        return render_template("pages/staff_home.html")
+    memberships = organisations.memberships_of(current_user)
+    if not memberships:
+        return redirect(url_for("organisations.create"))
+    return render_template("pages/provider_home.html", memberships=memberships)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """200 `ok` when the database and the object store answer; 503 naming what is down."""
+    down = []
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        current_app.logger.exception("Health check: database is not answering")
+        down.append("database")
+    try:
+        object_store.ping()
+    except Exception:
+        current_app.logger.exception("Health check: object store is not answering")
+        down.append("object store")
+    if down:
+        return f"down: {', '.join(down)}", 503, {"Content-Type": "text/plain"}
+    return "ok", 200, {"Content-Type": "text/plain"}

@@ -1,0 +1,85 @@
+"""Make records for tests directly, where the test is not about how they are made."""
+
+from __future__ import annotations
+
+import pyotp
+from sqlalchemy import select
+
+from portal.accounts.models import PROVIDER, User
+from portal.accounts.passwords import hash_password
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.organisations.models import OWNER, Membership, Organisation
+
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH: list[str] = []  # argon2 is slow on purpose: hash the shared password once
+
+
+def _password_hash() -> str:
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(hash_password(PASSWORD))
+    return _PASSWORD_HASH[0]
+
+
+def make_user(
+    email: str,
+    *,
+    full_name: str = "Test User",
+    role: str = PROVIDER,
+    verified: bool = True,
+    two_factor: bool = False,
+) -> User:
+    user = User(
+        email=email,
+        full_name=full_name,
+        role=role,
+        password_hash=_password_hash(),
+        email_verified_at=utcnow() if verified else None,
+    )
+    if two_factor:
+        user.totp_secret = pyotp.random_base32()
+        user.totp_enabled_at = utcnow()
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+ORGANISATION_DETAILS = {
+    "legal_name": "Test Organisation Ltd",
+    "trading_name": None,
+    "legal_form": "company",
+    "company_number": "01234567",
+    "charity_number": None,
+    "is_sme": True,
+    "is_vcse": False,
+    "address_line_1": "1 Test Street",
+    "address_line_2": None,
+    "town": "Dudley",
+    "postcode": "DY1 1AA",
+    "is_local": True,
+    "phone": "01384 000000",
+    "website": None,
+    "contact_name": "Test Contact",
+    "contact_email": "contact@example.org",
+}
+
+
+def make_organisation(owner: User, **details) -> Organisation:
+    organisation = Organisation(**(ORGANISATION_DETAILS | details))
+    organisation.memberships.append(Membership(user_id=owner.id, role=OWNER))
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+def organisation_of(user: User) -> Organisation:
+    return db.session.scalar(
+        select(Organisation).join(Organisation.memberships).where(Membership.user_id == user.id)
+    )
+
+
+def add_member(organisation: Organisation, user: User, role: str = "member") -> Membership:
+    membership = Membership(organisation_id=organisation.id, user_id=user.id, role=role)
+    db.session.add(membership)
+    db.session.commit()
+    return membership
