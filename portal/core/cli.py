@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -77,6 +79,8 @@ def serve(host: str, port: int) -> None:
     from portal.demo.cli import seed_demo
 
     app = current_app._get_current_object()
+    # Stopped by a signal rather than Ctrl+C, still stop the object store on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if not app.config["DEMO_MODE"]:
         raise click.ClickException("`flask dev serve` is for development (DEMO_MODE on) only.")
     server = _start_object_store()

@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else they call.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+GOVUK := node_modules/govuk-frontend/dist/govuk
+# Parallel test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= auto
+
+.PHONY: run test install assets lint format bench clean
+
+run: install assets ## Set up everything and serve the portal on http://127.0.0.1:5000
+	$(FLASK) dev serve
+
+test: install assets ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GOV.UK Frontend's fonts, images and script, and our stylesheet compiled from its Sass.
+assets: static/.built
+
+static/.built: node_modules/.installed assets/app.scss assets/app.js
+	mkdir -p static
+	cp -R $(GOVUK)/assets/. static/
+	cp $(GOVUK)/govuk-frontend.min.js assets/app.js static/
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --quiet-deps \
+		--no-source-map assets/app.scss static/app.css
+	touch $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf static node_modules $(VENV) instance
