@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.serving import run_simple
 
 from portal.config import INSTANCE_DIR
 from portal.core import migrations
@@ -94,7 +95,8 @@ def serve(host: str, port: int) -> None:
         _outbox_thread(app, stop)
         click.echo(f"Emails are written to {app.config['MAIL_DIR']} and listed at /dev/mail.")
         click.echo(f"Serving the portal on http://{host}:{port}  (Ctrl+C to stop)")
-        app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+        # run_simple, not app.run: Flask ignores app.run() inside a `flask` command.
+        run_simple(host, port, app, threaded=True)
     finally:
         stop.set()
         if server is not None:
