@@ -82,11 +82,15 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.admin.views import bp as admin
+    from portal.core.urls import IdConverter
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
+    from portal.questionnaires.views import bp as questionnaires
 
-    for blueprint in (pages, accounts, organisations, admin, outbox):
+    # Before any route is added, so that every <int:...> in a URL is an id the database can hold.
+    app.url_map.converters["int"] = IdConverter
+    for blueprint in (pages, accounts, organisations, admin, questionnaires, outbox):
         app.register_blueprint(blueprint)
 
 
@@ -94,6 +98,7 @@ def _register_commands(app: Flask) -> None:
     from portal.core.cli import db_cli, dev_cli
     from portal.demo.cli import demo_cli
     from portal.outbox.cli import outbox_cli
+    from portal.questionnaires.cli import questionnaires_cli
 
-    for group in (db_cli, outbox_cli, demo_cli, dev_cli):
+    for group in (db_cli, outbox_cli, demo_cli, dev_cli, questionnaires_cli):
         app.cli.add_command(group)

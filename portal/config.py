@@ -31,7 +31,9 @@ def _text(env: Mapping[str, str], name: str, default: str | None, *, required: b
     return default
 
 
-def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+def _int(
+    env: Mapping[str, str], name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -41,6 +43,8 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {value}.")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, not {value}.")
     return value
 
 
@@ -94,15 +98,19 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
     if production and mail_backend != "smtp":
         raise ConfigError("MAIL_BACKEND must be smtp in production.")
 
+    # Links in emails are built from BASE_URL, so in production they must be https.
+    base_url = _text(env, "BASE_URL", "http://127.0.0.1:5000", required=production).rstrip("/")
+    schemes = ("https://",) if production else ("https://", "http://")
+    if not base_url.startswith(schemes):
+        raise ConfigError(f"BASE_URL must start with {' or '.join(schemes)}, not {base_url!r}.")
+
     max_upload_mb = _int(env, "MAX_UPLOAD_MB", 25, minimum=1)
     return {
         "PORTAL_ENV": environment,
         "DEMO_MODE": demo_mode,
         "SECRET_KEY": secret_key or _dev_secret_key(),
         "DATABASE_URL": database_url,
-        "BASE_URL": _text(env, "BASE_URL", "http://127.0.0.1:5000", required=production).rstrip(
-            "/"
-        ),
+        "BASE_URL": base_url,
         "COUNCIL_NAME": _text(env, "COUNCIL_NAME", "Dudley Council", required=False),
         "SERVICE_NAME": _text(
             env, "SERVICE_NAME", "Flexible Learning Support Framework", required=False
@@ -120,8 +128,11 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
             ).split(",")
             if district.strip()
         ),
-        # Object store (S3). In development `make run` starts SeaweedFS with these keys.
-        "S3_ENDPOINT_URL": _text(env, "S3_ENDPOINT_URL", "http://127.0.0.1:8333", required=False),
+        # Object store (S3). In development `make run` starts SeaweedFS with these keys; in
+        # production no endpoint means AWS S3 itself.
+        "S3_ENDPOINT_URL": _text(
+            env, "S3_ENDPOINT_URL", None if production else "http://127.0.0.1:8333", required=False
+        ),
         "S3_BUCKET": _text(env, "S3_BUCKET", "portal-documents", required=production),
         "S3_REGION": _text(env, "S3_REGION", "us-east-1", required=False),
         "S3_ACCESS_KEY_ID": _text(env, "S3_ACCESS_KEY_ID", "portal-dev", required=production),
@@ -136,7 +147,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SMTP_HOST": _text(
             env, "SMTP_HOST", "127.0.0.1", required=production and mail_backend == "smtp"
         ),
-        "SMTP_PORT": _int(env, "SMTP_PORT", 25, minimum=1),
+        "SMTP_PORT": _int(env, "SMTP_PORT", 25, minimum=1, maximum=65535),
         "SMTP_USERNAME": _text(env, "SMTP_USERNAME", None, required=False),
         "SMTP_PASSWORD": _text(env, "SMTP_PASSWORD", None, required=False),
         "SMTP_STARTTLS": _bool(env, "SMTP_STARTTLS", production),
@@ -147,6 +158,14 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         "LOCKOUT_ATTEMPTS": _int(env, "LOCKOUT_ATTEMPTS", 5, minimum=1),
         "LOCKOUT_MINUTES": _int(env, "LOCKOUT_MINUTES", 15, minimum=1),
+        # argon2id cost. The defaults are argon2-cffi's (RFC 9106 low-memory profile); production
+        # refuses anything below OWASP's floor (19 MiB, 2 passes). The tests turn it down.
+        "PASSWORD_HASH_MEMORY_KIB": _int(
+            env, "PASSWORD_HASH_MEMORY_KIB", 65536, minimum=19456 if production else 8
+        ),
+        "PASSWORD_HASH_TIME_COST": _int(
+            env, "PASSWORD_HASH_TIME_COST", 3, minimum=2 if production else 1
+        ),
         "EMAIL_TOKEN_HOURS": _int(env, "EMAIL_TOKEN_HOURS", 24, minimum=1),
         # Uploads: refused before the body is read when larger than this.
         "MAX_UPLOAD_MB": max_upload_mb,

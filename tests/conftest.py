@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from flask import current_app, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -71,6 +73,9 @@ def test_config(database_url: str, s3_server, tmp_path: Path | None = None, **ov
         "REDIS_URL": None,
         "MAIL_BACKEND": "file",
         "SERVER_NAME": None,
+        # Still argon2id, at a cost that keeps hundreds of sign-ins quick.
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
+        "PASSWORD_HASH_TIME_COST": 1,
     }
     config.update(overrides)
     return config
@@ -79,16 +84,63 @@ def test_config(database_url: str, s3_server, tmp_path: Path | None = None, **ov
 test_config.__test__ = False  # a helper, not a test
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    Flask would otherwise run a request inside the app context a test holds open for its
+    factories, so requests would share `g` (where flask-login keeps the signed-in user: one
+    client's request would run as another client's user) and the database session.
+    """
+
+    def open(self, *args, **kwargs):
+        in_test_context = (
+            has_app_context() and current_app._get_current_object() is self.application
+        )
+        if in_test_context:
+            # End the test's own transaction: on SQLite its read lock would block the request's
+            # commit.
+            db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if in_test_context:
+            db.session.expire_all()  # so the test reads what the request committed
+        return response
+
+
+def make_test_app(config: dict):
+    app = create_app(config)
+    app.test_client_class = RequestClient
+    return app
+
+
 @pytest.fixture(scope="session")
 def app(database_url, s3_server):
-    app = create_app(test_config(database_url, s3_server))
+    app = make_test_app(test_config(database_url, s3_server))
     with app.app_context():
         migrations.upgrade()
         object_store.ensure_bucket()
     yield app
+    _close(app)
+
+
+def _close(app) -> None:
     with app.app_context():
         object_store.close(app)
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app, database_url, s3_server):
+    """Build another app on the same database and object store, with settings overridden."""
+    made = []
+
+    def make(**overrides):
+        made.append(make_test_app(test_config(database_url, s3_server, **overrides)))
+        return made[-1]
+
+    yield make
+    for other in made:
+        _close(other)
 
 
 @pytest.fixture(autouse=True)
@@ -98,6 +150,8 @@ def _clean_state(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    if "db" not in app.extensions:  # a module's own bare Flask app named `app`
+        return
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -1,5 +1,6 @@
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ROLE_LABELS, STAFF_ROLES
 from portal.accounts.passwords import MIN_LENGTH
@@ -62,9 +63,10 @@ class StaffInviteForm(OnceOnlyForm):
     email = email_field(hint="Their council email address.")
     role = RadioField(
         "Role",
-        choices=[(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
         validators=[required("Select a role")],
         widget=GovRadioInput(),
+        validate_choice=False,  # the service refuses other roles, in the words of the form
     )
     submit = submit("Send invitation")
 
@@ -72,9 +74,10 @@ class StaffInviteForm(OnceOnlyForm):
 class StaffRoleForm(BaseForm):
     role = RadioField(
         "Role",
-        choices=[(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
         validators=[required("Select a role")],
         widget=GovRadioInput(),
+        validate_choice=False,  # the service refuses other roles, in the words of the form
     )
     submit = submit("Save role")
 

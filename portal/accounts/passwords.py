@@ -8,31 +8,49 @@ from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+def _hasher() -> PasswordHasher:
+    """argon2id with the app's cost settings (PASSWORD_HASH_* in portal/config.py)."""
+    hasher = current_app.extensions.get("password_hasher")
+    if hasher is None:
+        hasher = PasswordHasher(
+            time_cost=current_app.config["PASSWORD_HASH_TIME_COST"],
+            memory_cost=current_app.config["PASSWORD_HASH_MEMORY_KIB"],
+            parallelism=4,
+        )
+        current_app.extensions["password_hasher"] = hasher
+    return hasher
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher().check_needs_rehash(password_hash)
 
 
-# A hash of a random password, checked when an account does not exist so that a sign-in with an
-# unknown email takes as long as one with a known email.
-DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+def dummy_hash() -> str:
+    """A hash of a random password, checked when an account does not exist so that a sign-in
+    with an unknown email takes as long as one with a known email."""
+    value = current_app.extensions.get("password_dummy_hash")
+    if value is None:
+        value = current_app.extensions["password_dummy_hash"] = hash_password(
+            "not-a-real-password-used-for-timing"
+        )
+    return value
 
 
 @cache

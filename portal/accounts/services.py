@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portal.accounts import tokens
 from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
 from portal.accounts.passwords import (
-    DUMMY_HASH,
+    dummy_hash,
     hash_password,
     needs_rehash,
     password_problem,
@@ -68,6 +68,8 @@ def register_user(full_name: str, email: str, password: str) -> None:
     problem = password_problem(password, email=email, name=full_name)
     if problem:
         raise AccountError(problem, "password")
+    # Hashed whether or not the account exists: a quicker answer would give the secret away.
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
         queue_email(
@@ -77,9 +79,7 @@ def register_user(full_name: str, email: str, password: str) -> None:
             user=existing,
         )
         return
-    user = User(
-        full_name=full_name, email=email, password_hash=hash_password(password), role=PROVIDER
-    )
+    user = User(full_name=full_name, email=email, password_hash=password_hash, role=PROVIDER)
     db.session.add(user)
     db.session.flush()
     record_event(
@@ -136,12 +136,13 @@ WRONG_DETAILS = "Enter a correct email address and password"
 def authenticate(email: str, password: str) -> User:
     """The user whose email and password these are.
 
-    Raises AccountError for wrong details or a locked account (the same words whether or not the
-    email has an account), and EmailNotVerified, with a fresh link sent, for an unconfirmed email.
+    Raises AccountError for wrong details (the same words whether or not the email has an
+    account) or a locked account, and EmailNotVerified, with a fresh link sent, for an unconfirmed
+    email.
     """
     user = find_user_by_email(email)
     if user is None:
-        verify_password(DUMMY_HASH, password)  # the same work, so timing tells nothing
+        verify_password(dummy_hash(), password)  # the same work, so timing tells nothing
         raise AccountError(WRONG_DETAILS, "email")
     now = utcnow()
     if user.locked_until is not None and user.locked_until > now:
@@ -156,7 +157,10 @@ def authenticate(email: str, password: str) -> User:
             "We have sent you a new link",
             "email",
         )
-    user.failed_sign_ins = 0
+    if user.totp_enabled_at is None:
+        # With two-factor on, the code clears the count instead: a known password must not
+        # buy fresh guesses at the code.
+        user.failed_sign_ins = 0
     user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -325,29 +329,44 @@ def list_staff() -> list[User]:
 
 
 def list_pending_staff_invitations() -> list[StaffInvitation]:
+    return _pending_staff_invitations()
+
+
+def _pending_staff_invitations(*where) -> list[StaffInvitation]:
     return list(
         db.session.scalars(
             select(StaffInvitation)
-            .where(StaffInvitation.accepted_at.is_(None), StaffInvitation.expires_at > utcnow())
+            .where(
+                StaffInvitation.accepted_at.is_(None),
+                StaffInvitation.expires_at > utcnow(),
+                *where,
+            )
             .order_by(StaffInvitation.created_at.desc())
         )
     )
 
 
 def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
-    """Email a council officer a link to create a staff account with `role`."""
+    """Email a council officer a link to create a staff account with `role`.
+
+    Inviting an address again replaces its earlier invitation, whose link stops working: the
+    newest email is the one to act on.
+    """
     if role not in STAFF_ROLES:
         raise AccountError("Select a role", "role")
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise AccountError("This email address already has an account", "email")
+    now = utcnow()
+    for earlier in _pending_staff_invitations(StaffInvitation.email == email):
+        earlier.expires_at = now
     token, token_hash = tokens.random_token()
     invitation = StaffInvitation(
         email=email,
         role=role,
         token_hash=token_hash,
         invited_by_id=admin.id,
-        expires_at=utcnow() + timedelta(days=STAFF_INVITATION_DAYS),
+        expires_at=now + timedelta(days=STAFF_INVITATION_DAYS),
     )
     db.session.add(invitation)
     db.session.flush()

@@ -47,12 +47,12 @@ def _enforce_idle_timeout():
     if request.endpoint in (None, "static") or not current_user.is_authenticated:
         return None
     now = int(time.time())
-    idle_limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    if now - session.get(LAST_SEEN, now) > idle_limit:
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    if now - session.get(LAST_SEEN, now) > minutes * 60:
         end_session()
         flash(
             "You have been signed out because you were inactive for "
-            f"{current_app.config['SESSION_IDLE_MINUTES']} minutes. Sign in again.",
+            f"{minutes} minute{'' if minutes == 1 else 's'}. Sign in again.",
         )
         return redirect(url_for("accounts.sign_in"))
     session[LAST_SEEN] = now

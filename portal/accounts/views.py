@@ -19,10 +19,23 @@ from portal.core.permissions import (
     public,
     requires_password_step,
     requires_sign_in,
+    two_factor_passed,
 )
 from portal.core.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
+
+
+def _form_email() -> str:
+    return services.normalise_email(request.form.get("email", ""))
+
+
+def _no_email() -> bool:
+    # A form sent without an address names no account to protect; counting it would put every
+    # such form in one shared count, and the sixth person in an hour to leave the address out
+    # would be told to wait instead of to enter it.
+    return not _form_email()
+
 
 # Per address and per account, so neither one machine nor one target can be hammered.
 sign_in_limits = [
@@ -30,7 +43,8 @@ sign_in_limits = [
     limiter.limit(
         "30 per hour",
         methods=["POST"],
-        key_func=lambda: "account:" + services.normalise_email(request.form.get("email", "")),
+        key_func=lambda: "account:" + _form_email(),
+        exempt_when=_no_email,
     ),
 ]
 email_limits = [
@@ -38,7 +52,8 @@ email_limits = [
     limiter.limit(
         "5 per hour",
         methods=["POST"],
-        key_func=lambda: "email:" + services.normalise_email(request.form.get("email", "")),
+        key_func=lambda: "email:" + _form_email(),
+        exempt_when=_no_email,
     ),
 ]
 
@@ -117,9 +132,18 @@ def sign_in():
             form.add_error(error.field, error.message)
         else:
             sessions.start_session(user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
+            return redirect(_after_sign_in(safe_next_url(request.args.get("next"))))
     form.password.data = ""
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _after_sign_in(destination: str | None) -> str:
+    """Council staff go through two-factor first, then on to where they were going."""
+    if not two_factor_passed():
+        if current_user.totp_enabled_at is None:
+            return url_for("accounts.two_factor_setup")
+        return url_for("accounts.two_factor", next=destination)
+    return destination or url_for("pages.home")
 
 
 @bp.route("/sign-out", methods=["POST"])

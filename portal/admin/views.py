@@ -46,7 +46,9 @@ def change_role(user_id: int):
     member = services.get_staff_member(user_id)
     if member is None:
         abort(404)
-    form = forms.StaffRoleForm(data={"role": member.role})
+    form = forms.StaffRoleForm()
+    if not form.is_submitted():
+        form.role.data = member.role
     if form.validate_on_submit():
         try:
             services.change_staff_role(current_user, member, form.role.data)

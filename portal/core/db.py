@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
+from flask.globals import app_ctx
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 from portal.core.time import as_utc
 
@@ -29,6 +30,11 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# An execution option (ignored by PostgreSQL): `session.connection(execution_options={...: True})`
+# as a transaction's first statement makes SQLite take its one write lock at BEGIN.
+SQLITE_BEGIN_IMMEDIATE = "sqlite_begin_immediate"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Make pysqlite honour foreign keys and real transactions (SAVEPOINT, BEGIN)."""
 
@@ -42,7 +48,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # SQLite has no row locks: a transaction that reads and then writes what it read, and
+        # must not interleave with another one doing the same, asks for the write lock up front.
+        immediate = connection.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -54,16 +63,23 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
+    """The engine lives on each app (several apps can share a process, as tests do) and a session
+    lasts for one app context: a request, a CLI command, or a thread's own context."""
+
     def __init__(self) -> None:
-        self.engine: Engine | None = None
-        self.session = scoped_session(sessionmaker(expire_on_commit=False))
+        self.session = scoped_session(self._new_session, scopefunc=_app_context_id)
 
     def init_app(self, app: Flask) -> None:
-        self.engine = make_engine(app.config["DATABASE_URL"])
-        self.session.configure(bind=self.engine)
-        app.extensions["db"] = self
+        app.extensions["db"] = make_engine(app.config["DATABASE_URL"])
         app.after_request(self.commit_or_rollback)
         app.teardown_appcontext(self.remove_session)
+
+    def _new_session(self) -> Session:
+        return Session(bind=self.engine, expire_on_commit=False)
+
+    @property
+    def engine(self) -> Engine:
+        return current_app.extensions["db"]
 
     def commit_or_rollback(self, response: Response) -> Response:
         if response.status_code < 400:
@@ -77,7 +93,11 @@ class Database:
 
     @property
     def is_postgresql(self) -> bool:
-        return self.engine is not None and self.engine.dialect.name == "postgresql"
+        return self.engine.dialect.name == "postgresql"
+
+
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())
 
 
 db = Database()

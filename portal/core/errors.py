@@ -31,7 +31,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         template = PAGES.get(error.code or 500, "errors/500.html")
-        return render_template(template, error=error), error.code or 500
+        # Keep headers the status requires, such as Allow on a 405.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return render_template(template, error=error), error.code or 500, headers
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):

@@ -1,6 +1,6 @@
 """Every Flask extension, created here once and initialised in the app factory."""
 
-from flask import request
+from flask import Flask, current_app, has_app_context, request
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -14,9 +14,50 @@ def _client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
+class _PerApp:
+    """A Flask-Limiter attribute kept per app rather than on the shared extension object."""
+
+    def __set_name__(self, _owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, limiter, _owner=None):
+        return self if limiter is None else limiter._app_state().get(self.name)
+
+    def __set__(self, limiter, value) -> None:
+        limiter._app_state()[self.name] = value
+
+
+class PerAppLimiter(Limiter):
+    """Flask-Limiter keeps its storage and key prefix on the extension object, so initialising
+    it for a second app (tests build several) would silently move the first app's limits to
+    the second app's storage. These settings live in each app's extensions instead."""
+
+    _storage = _PerApp()
+    _limiter = _PerApp()
+    _key_prefix = _PerApp()
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._initialising: Flask | None = None
+        self._unbound: dict = {}  # what the constructor sets, before any app exists
+        super().__init__(*args, **kwargs)
+
+    def init_app(self, app: Flask) -> None:
+        self._initialising = app
+        try:
+            super().init_app(app)
+        finally:
+            self._initialising = None
+
+    def _app_state(self) -> dict:
+        app = self._initialising or (current_app if has_app_context() else None)
+        if app is None:
+            return self._unbound
+        return app.extensions.setdefault("rate_limit_state", {})
+
+
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=_client_ip, default_limits=[], headers_enabled=False)
+limiter = PerAppLimiter(key_func=_client_ip, default_limits=[], headers_enabled=False)
 wtforms_helpers = WTFormsHelpers()
 
 __all__ = ["csrf", "db", "limiter", "login_manager", "object_store", "wtforms_helpers"]

@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 def _strip(value):
@@ -43,8 +43,9 @@ def submit(label: str = "Continue") -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
-def required(message: str) -> InputRequired:
-    return InputRequired(message=message)
+def required(message: str) -> DataRequired:
+    # Judged on the trimmed answer: "   " is no answer (InputRequired would let it through).
+    return DataRequired(message=message)
 
 
 def max_length(limit: int, what: str) -> Length:
@@ -90,8 +91,10 @@ def text_field(label: str, *, missing: str, limit: int = 200, hint: str = "") ->
 
 
 def optional_text_field(label: str, *, limit: int = 200, hint: str = "") -> StringField:
+    # The error names the field, not the label's "(optional)": "Website must be 300 characters".
+    what = label.removesuffix(" (optional)")
     return StringField(
-        label, validators=[max_length(limit, label)], widget=GovTextInput(), description=hint
+        label, validators=[max_length(limit, what)], widget=GovTextInput(), description=hint
     )
 
 

@@ -13,7 +13,7 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from portal.accounts.models import STAFF_ROLES
+from portal.accounts.models import PROVIDER, STAFF_ROLES
 
 # The session key set once a staff member has passed two-factor in this session.
 TWO_FACTOR_PASSED = "two_factor_passed"
@@ -70,17 +70,22 @@ def requires_password_step(view: Callable) -> Callable:
     return wrapped
 
 
+def _provider_gate() -> object | None:
+    """`_gate`, then 403 for council staff: they have no provider pages, whatever the record."""
+    gate = _gate()
+    if gate:
+        return gate
+    if current_user.role != PROVIDER:
+        abort(403)
+    return None
+
+
 def requires_provider(view: Callable) -> Callable:
     """A provider user (council staff have no provider pages)."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        gate = _gate()
-        if gate:
-            return gate
-        if current_user.role != "provider":
-            abort(403)
-        return view(*args, **kwargs)
+        return _provider_gate() or view(*args, **kwargs)
 
     _mark(wrapped, "provider")
     return wrapped
@@ -89,13 +94,14 @@ def requires_provider(view: Callable) -> Callable:
 def requires_org_role(*roles: str) -> Callable[[Callable], Callable]:
     """A member of the organisation named by `organisation_id` in the route, with one of
     `roles` (any membership when none given). The organisation is passed to the view as
-    `organisation`; a non-member gets 404, a member without the role 403."""
+    `organisation`; council staff get 403 (as on every provider page), a provider who is not a
+    member 404 (so ids cannot be probed), a member without the role 403."""
     from portal.organisations import services as organisations
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(*args, organisation_id: int, **kwargs):
-            gate = _gate()
+            gate = _provider_gate()
             if gate:
                 return gate
             organisation, membership = organisations.get_organisation_for(

@@ -1,8 +1,23 @@
-"""Safe redirects."""
+"""Safe redirects, and the converter for ids in URLs."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+
+from werkzeug.routing import IntegerConverter
+
+# The largest id the database's integer columns hold (PostgreSQL INTEGER; SQLite's limit is
+# higher).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number too big to be an id does not match the route (404)
+    rather than reaching the database and failing there (500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -1,5 +1,6 @@
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import BooleanField, RadioField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from portal.core.forms import (
     BaseForm,
@@ -12,16 +13,27 @@ from portal.core.forms import (
     text_field,
 )
 from portal.organisations import validation
-from portal.organisations.models import LEGAL_FORMS
+from portal.organisations.models import DETAIL_FIELDS, LEGAL_FORMS
 
 NEEDS_COMPANY_NUMBER = ("company", "cic")
+WEBSITE_LIMIT = 300
+_SELECT_LEGAL_FORM = "Select what type of organisation it is"
 
 
-def _checked(value: str, tidy, message: str) -> str:
-    result = tidy(value)
-    if result is None:
+# The answers we store in a tidy form. The form checks them but shows them again as typed;
+# details() hands the service the tidy form.
+_TIDY = {
+    "company_number": validation.company_number,
+    "charity_number": validation.charity_number,
+    "postcode": validation.postcode,
+    "phone": validation.phone,
+    "website": validation.website,
+}
+
+
+def _check(field, message: str) -> None:
+    if _TIDY[field.name](field.data) is None:
         raise ValidationError(message)
-    return result
 
 
 class OrganisationForm(OnceOnlyForm):
@@ -36,9 +48,10 @@ class OrganisationForm(OnceOnlyForm):
     )
     legal_form = RadioField(
         "What type of organisation is it?",
-        choices=list(LEGAL_FORMS.items()),
-        validators=[required("Select what type of organisation it is")],
+        choices=[SelectChoice(value, label) for value, label in LEGAL_FORMS.items()],
+        validators=[required(_SELECT_LEGAL_FORM)],
         widget=GovRadioInput(),
+        invalid_choice_message=_SELECT_LEGAL_FORM,
     )
     company_number = StringField(
         "Companies House number",
@@ -52,15 +65,14 @@ class OrganisationForm(OnceOnlyForm):
         widget=GovTextInput(),
         description="Like 1234567, SC012345 or NIC100001. Needed for registered charities.",
     )
+    # Shown together as one group of checkboxes (see _details_form.html).
     is_sme = BooleanField(
-        "Small or medium-sized enterprise (SME): fewer than 250 staff and turnover of £44 million "
-        "or less",
-        widget=GovCheckboxInput(),
+        "Small or medium-sized enterprise (SME)",
+        description="Fewer than 250 staff and a turnover of £44 million or less.",
     )
     is_vcse = BooleanField(
-        "Voluntary, community or social enterprise (VCSE): a charity, community group, CIC or "
-        "social enterprise",
-        widget=GovCheckboxInput(),
+        "Voluntary, community or social enterprise (VCSE)",
+        description="A charity, community group, CIC or social enterprise.",
     )
     address_line_1 = text_field(
         "Address line 1", missing="Enter address line 1, typically the building and street"
@@ -78,7 +90,7 @@ class OrganisationForm(OnceOnlyForm):
         widget=GovTextInput(),
         description="For international numbers include the country code.",
     )
-    website = optional_text_field("Website (optional)", limit=300)
+    website = optional_text_field("Website (optional)", limit=WEBSITE_LIMIT)
     contact_name = text_field(
         "Main contact's name",
         missing="Enter the name of your main contact",
@@ -91,9 +103,8 @@ class OrganisationForm(OnceOnlyForm):
 
     def validate_company_number(self, field):
         if field.data:
-            field.data = _checked(
-                field.data,
-                validation.company_number,
+            _check(
+                field,
                 "Enter a Companies House number in the correct format, like 01234567 or SC123456",
             )
         elif self.legal_form.data in NEEDS_COMPANY_NUMBER:
@@ -101,54 +112,32 @@ class OrganisationForm(OnceOnlyForm):
 
     def validate_charity_number(self, field):
         if field.data:
-            field.data = _checked(
-                field.data,
-                validation.charity_number,
-                "Enter a charity number in the correct format, like 1234567 or SC012345",
-            )
+            _check(field, "Enter a charity number in the correct format, like 1234567 or SC012345")
         elif self.legal_form.data == "charity":
             raise ValidationError("Enter your charity number")
 
     def validate_postcode(self, field):
-        field.data = _checked(
-            field.data, validation.postcode, "Enter a full UK postcode, like DY1 1HF"
-        )
+        _check(field, "Enter a full UK postcode, like DY1 1HF")
 
     def validate_phone(self, field):
-        field.data = _checked(
-            field.data,
-            validation.phone,
-            "Enter a phone number, like 01384 812345 or +44 7700 900982",
-        )
+        _check(field, "Enter a phone number, like 01384 812345 or +44 7700 900982")
 
     def validate_website(self, field):
         if field.data:
-            field.data = _checked(
-                field.data,
-                validation.website,
-                "Enter a website address in the correct format, like www.example.org",
-            )
+            _check(field, "Enter a website address in the correct format, like www.example.org")
+            # Adding "https://" can take an address that fitted over the limit.
+            if len(validation.website(field.data)) > WEBSITE_LIMIT:
+                raise ValidationError(f"Website must be {WEBSITE_LIMIT} characters or fewer")
 
     def details(self) -> dict:
-        """The organisation's details, as the service takes them."""
-        return {
-            name: getattr(self, name).data or None
-            for name in (
-                "legal_name",
-                "trading_name",
-                "legal_form",
-                "company_number",
-                "charity_number",
-                "address_line_1",
-                "address_line_2",
-                "town",
-                "postcode",
-                "phone",
-                "website",
-                "contact_name",
-                "contact_email",
-            )
-        } | {"is_sme": self.is_sme.data, "is_vcse": self.is_vcse.data}
+        """The organisation's details, as the service takes them: tidy, with None for blanks."""
+        details = {}
+        for name in DETAIL_FIELDS:
+            value = self[name].data
+            if isinstance(value, str):
+                value = _TIDY[name](value) if value and name in _TIDY else value or None
+            details[name] = value
+        return details
 
 
 class InviteMemberForm(OnceOnlyForm):
@@ -160,6 +149,18 @@ class InviteMemberForm(OnceOnlyForm):
 
 
 class ConfirmForm(BaseForm):
-    """A button to confirm something that cannot be undone."""
+    """A button that changes something: the form carries only the CSRF token."""
 
     submit = submit("Confirm")
+
+
+class AcceptInvitationForm(BaseForm):
+    submit = submit("Accept invitation")
+
+
+class LeaveForm(BaseForm):
+    submit = submit("Leave organisation")
+
+
+class RemoveMemberForm(BaseForm):
+    submit = submit("Remove member")

@@ -17,6 +17,24 @@ LEGAL_FORMS = {
     "partnership": "Partnership",
     "other": "Other",
 }
+# What the organisation tells us about itself (the rest, such as is_local, we work out).
+DETAIL_FIELDS = (
+    "legal_name",
+    "trading_name",
+    "legal_form",
+    "company_number",
+    "charity_number",
+    "is_sme",
+    "is_vcse",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "website",
+    "contact_name",
+    "contact_email",
+)
 OWNER = "owner"
 MEMBER = "member"
 MEMBER_ROLES = (OWNER, MEMBER)
@@ -53,6 +71,10 @@ class Organisation(Base):
     @property
     def display_name(self) -> str:
         return self.trading_name or self.legal_name
+
+    @property
+    def legal_form_label(self) -> str:
+        return LEGAL_FORMS[self.legal_form]
 
 
 class Membership(Base):

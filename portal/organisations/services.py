@@ -16,6 +16,7 @@ from portal.core.errors import NotFoundForUser
 from portal.core.time import utcnow
 from portal.organisations import validation
 from portal.organisations.models import (
+    DETAIL_FIELDS,
     MEMBER,
     OWNER,
     Membership,
@@ -25,24 +26,6 @@ from portal.organisations.models import (
 from portal.outbox.services import queue_email
 
 INVITATION_DAYS = 7
-
-DETAIL_FIELDS = (
-    "legal_name",
-    "trading_name",
-    "legal_form",
-    "company_number",
-    "charity_number",
-    "is_sme",
-    "is_vcse",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-    "phone",
-    "website",
-    "contact_name",
-    "contact_email",
-)
 
 
 class OrganisationError(Exception):
@@ -137,11 +120,38 @@ def _is_local(postcode: str) -> bool:
 
 
 def _snapshot(organisation: Organisation) -> dict:
-    return {name: getattr(organisation, name) for name in DETAIL_FIELDS}
+    return {name: getattr(organisation, name) for name in (*DETAIL_FIELDS, "is_local")}
+
+
+_REGISTERED_ALREADY = {
+    "company_number": "An organisation with this Companies House number is already registered. "
+    "Ask one of its owners to invite you",
+    "charity_number": "An organisation with this charity number is already registered. "
+    "Ask one of its owners to invite you",
+}
+
+
+def _check_not_registered_already(details: dict, organisation: Organisation | None = None) -> None:
+    """One legal body, one organisation: a second copy would split its people and records.
+
+    When editing, only a number being changed is checked, so an organisation is never stuck
+    behind a clash that was there before.
+    """
+    for field, message in _REGISTERED_ALREADY.items():
+        number = details[field]
+        if not number or (organisation is not None and getattr(organisation, field) == number):
+            continue
+        query = select(Organisation.id).where(getattr(Organisation, field) == number)
+        if db.session.scalar(query.limit(1)) is not None:
+            raise OrganisationError(message, field)
 
 
 def create_organisation(user: User, details: dict) -> Organisation:
-    """Create an organisation with `user` as its owner. `details` holds DETAIL_FIELDS."""
+    """Create an organisation with `user` as its owner. `details` holds DETAIL_FIELDS.
+
+    Raises OrganisationError when its Companies House or charity number is already registered.
+    """
+    _check_not_registered_already(details)
     organisation = Organisation(**details, is_local=_is_local(details["postcode"]))
     organisation.memberships.append(Membership(user_id=user.id, role=OWNER))
     db.session.add(organisation)
@@ -158,6 +168,12 @@ def create_organisation(user: User, details: dict) -> Organisation:
 
 
 def update_organisation(user: User, organisation: Organisation, details: dict) -> None:
+    """Save changed details, auditing only the fields that changed.
+
+    Raises OrganisationError when the new Companies House or charity number belongs to another
+    organisation.
+    """
+    _check_not_registered_already(details, organisation)
     before = _snapshot(organisation)
     for name in DETAIL_FIELDS:
         setattr(organisation, name, details[name])
@@ -234,6 +250,22 @@ def invitation_for_token(token: str) -> OrganisationInvitation:
     if invitation.expires_at <= utcnow():
         raise tokens.InvalidToken(expired=True)
     return invitation
+
+
+def organisation_joined_through(user: User, token: str) -> Organisation | None:
+    """The organisation `user` is in having accepted this link: opening it again (or a second
+    click on accept) should take them there rather than to an error."""
+    return db.session.scalar(
+        select(Organisation)
+        .join(OrganisationInvitation, OrganisationInvitation.organisation_id == Organisation.id)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(
+            OrganisationInvitation.token_hash == tokens.hash_token(token),
+            OrganisationInvitation.accepted_at.is_not(None),
+            OrganisationInvitation.email == user.email,
+            Membership.user_id == user.id,
+        )
+    )
 
 
 def accept_invitation(user: User, token: str) -> Organisation:
@@ -322,6 +354,11 @@ def remove_member(user: User, organisation: Organisation, membership: Membership
 
     The last owner cannot go: someone must always be able to manage the organisation.
     """
+    # Lock the organisation (PostgreSQL) so two owners leaving at once cannot both pass the
+    # count below and leave nobody in charge.
+    db.session.execute(
+        select(Organisation.id).where(Organisation.id == organisation.id).with_for_update()
+    )
     if membership.role == OWNER and _owner_count(organisation) <= 1:
         raise OrganisationError(
             "You cannot remove the only owner. Make someone else an owner first"
@@ -350,6 +387,7 @@ def remove_member(user: User, organisation: Organisation, membership: Membership
 
 
 def make_owner(user: User, organisation: Organisation, membership: Membership) -> None:
+    """Give a member the owner's rights (an owner can then leave, with someone left in charge)."""
     if membership.role == OWNER:
         return
     membership.role = OWNER
@@ -359,5 +397,6 @@ def make_owner(user: User, organisation: Organisation, membership: Membership) -
         object_id=organisation.id,
         organisation_id=organisation.id,
         actor_id=user.id,
+        before={"user_id": membership.user_id, "role": MEMBER},
         after={"user_id": membership.user_id, "role": OWNER},
     )

@@ -12,7 +12,14 @@ _COMPANY = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 _CHARITY = re.compile(r"^(\d{6,7}(-\d{1,2})?|SC\d{6}|NIC?\d{6})$")
 # The postcode shapes Royal Mail uses, plus GIR 0AA.
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$|^GIR ?0AA$")
-_PHONE_CHARACTERS = re.compile(r"^[+\d() \-]+$")
+# Digits, spaces, brackets and hyphens, with a plus only at the start (+44...).
+_PHONE_CHARACTERS = re.compile(r"^\+?[\d() \-]+$")
+# A web address: http(s), a host name of dot-separated labels ending in a top-level domain,
+# then an optional port, path, query or fragment.
+_WEBSITE = re.compile(
+    r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}(:\d+)?([/?#]\S*)?$",
+    re.IGNORECASE,
+)
 
 
 def company_number(value: str) -> str | None:
@@ -40,7 +47,7 @@ def postcode_district(tidy_postcode: str) -> str:
 
 
 def phone(value: str) -> str | None:
-    if not _PHONE_CHARACTERS.match(value):
+    if not _PHONE_CHARACTERS.match(value.strip()):
         return None
     digits = re.sub(r"\D", "", value)
     return value.strip() if 10 <= len(digits) <= 15 else None
@@ -52,6 +59,4 @@ def website(value: str) -> str | None:
         return None
     if not re.match(r"^https?://", cleaned, re.IGNORECASE):
         cleaned = "https://" + cleaned
-    if not re.match(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$", cleaned):
-        return None
-    return cleaned
+    return cleaned if _WEBSITE.match(cleaned) else None

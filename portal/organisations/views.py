@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.tokens import InvalidToken
@@ -22,11 +22,15 @@ def create():
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
-        organisation = services.create_organisation(current_user, form.details())
-        url = url_for("organisations.show", organisation_id=organisation.id)
-        remember_result(form.submission_id.data, url)
-        flash(f"{organisation.display_name} has been created", "success")
-        return redirect(url)
+        try:
+            organisation = services.create_organisation(current_user, form.details())
+        except services.OrganisationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            url = url_for("organisations.show", organisation_id=organisation.id)
+            remember_result(form.submission_id.data, url)
+            flash(f"{organisation.display_name} has been created", "success")
+            return redirect(url)
     return render_template(
         "organisations/create.html",
         form=form,
@@ -48,11 +52,16 @@ def show(organisation):
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 @requires_org_role(OWNER)
 def edit(organisation):
-    form = forms.OrganisationForm(obj=organisation)
+    # A POST is judged on what it sent alone: WTForms would fill a missing answer from `obj`.
+    form = forms.OrganisationForm(obj=organisation if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.update_organisation(current_user, organisation, form.details())
-        flash("Your organisation's details have been saved", "success")
-        return redirect(url_for("organisations.show", organisation_id=organisation.id))
+        try:
+            services.update_organisation(current_user, organisation, form.details())
+        except services.OrganisationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Your organisation's details have been saved", "success")
+            return redirect(url_for("organisations.show", organisation_id=organisation.id))
     return render_template("organisations/edit.html", form=form, organisation=organisation)
 
 
@@ -90,12 +99,12 @@ def cancel_invitation(organisation, invitation_id: int):
 @requires_org_role(OWNER)
 def remove_member(organisation, membership_id: int):
     membership = services.get_membership(organisation, membership_id)
-    form = forms.ConfirmForm()
+    form = forms.RemoveMemberForm()
     if form.validate_on_submit():
         try:
             services.remove_member(current_user, organisation, membership)
         except services.OrganisationError as error:
-            form.add_error(None, error.message)
+            form.add_error("submit", error.message)
         else:
             if membership.user_id == current_user.id:
                 flash(f"You have left {organisation.display_name}", "success")
@@ -124,12 +133,12 @@ def make_owner(organisation, membership_id: int):
 @bp.route("/<int:organisation_id>/leave", methods=["GET", "POST"])
 @requires_org_role()
 def leave(organisation):
-    form = forms.ConfirmForm()
+    form = forms.LeaveForm()
     if form.validate_on_submit():
         try:
             services.remove_member(current_user, organisation, g.membership)
         except services.OrganisationError as error:
-            form.add_error(None, error.message)
+            form.add_error("submit", error.message)
         else:
             flash(f"You have left {organisation.display_name}", "success")
             return redirect(url_for("pages.home"))
@@ -143,13 +152,18 @@ def accept_invitation(token: str):
     try:
         invitation = services.invitation_for_token(token)
     except InvalidToken as error:
+        joined = current_user.is_authenticated and services.organisation_joined_through(
+            current_user, token
+        )
+        if joined:
+            return redirect(url_for("organisations.show", organisation_id=joined.id))
         return render_template("accounts/invitation_problem.html", expired=error.expired), 400
-    form = forms.ConfirmForm()
+    form = forms.AcceptInvitationForm()
     if current_user.is_authenticated and form.validate_on_submit():
         try:
             organisation = services.accept_invitation(current_user, token)
         except services.OrganisationError as error:
-            form.add_error(None, error.message)
+            form.add_error("submit", error.message)
         else:
             flash(f"You are now a member of {organisation.display_name}", "success")
             return redirect(url_for("organisations.show", organisation_id=organisation.id))

@@ -1,4 +1,5 @@
-import time
+import signal
+import threading
 
 import click
 from flask.cli import AppGroup
@@ -21,12 +22,15 @@ def send(limit: int) -> None:
 @outbox_cli.command("worker")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 def worker(interval: float) -> None:
-    """Deliver emails as they are queued, until stopped."""
+    """Deliver emails as they are queued, until stopped (Ctrl+C or SIGTERM)."""
+    stop = threading.Event()
+    # Stop between emails, never during one: an email sent but not yet marked sent would be sent
+    # again by the next worker.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     click.echo("Outbox worker started. Press Ctrl+C to stop.")
-    try:
-        while True:
-            if delivery.deliver_due() == 0:
-                time.sleep(interval)
-            db.session.remove()
-    except KeyboardInterrupt:
-        click.echo("Outbox worker stopped.")
+    while not stop.is_set():
+        if not delivery.deliver_one():
+            stop.wait(interval)
+        db.session.remove()
+    click.echo("Outbox worker stopped.")

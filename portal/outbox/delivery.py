@@ -1,7 +1,8 @@
 """Deliver queued emails: each in its own short transaction, with retries and backoff.
 
 On PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so several workers can run side by
-side without sending an email twice.
+side without sending an email twice. SQLite (development only) has no row locks, so there each
+delivery takes the database's write lock first and deliveries run one at a time.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.core.db import db
+from portal.core.db import SQLITE_BEGIN_IMMEDIATE, db
 from portal.core.time import utcnow
 from portal.integrations import email
 from portal.outbox.models import FAILED, PENDING, SENT, OutboxEmail
@@ -38,6 +39,7 @@ def _claim_next() -> OutboxEmail | None:
 def deliver_one() -> bool:
     """Try the next email that is due. Returns False when none is due."""
     with db.session.begin():
+        db.session.connection(execution_options={SQLITE_BEGIN_IMMEDIATE: True})
         message = _claim_next()
         if message is None:
             return False

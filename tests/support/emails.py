@@ -12,7 +12,9 @@ from portal.outbox.models import OutboxEmail
 
 
 def emails_to(address: str) -> list[OutboxEmail]:
-    db.session.remove()  # see what the requests committed, not a stale session
+    # See what the requests committed. A rollback ends the test's transaction and expires what
+    # it loaded, but (unlike remove) keeps the test's objects attached, so they can still be read.
+    db.session.rollback()
     return list(
         db.session.scalars(
             select(OutboxEmail).where(OutboxEmail.to_address == address).order_by(OutboxEmail.id)

@@ -1,0 +1,756 @@
+"""Read a questionnaire file (the format is in FORMAT.md beside this) and check every rule.
+
+A mistake in a file must stop it loading with a message a content editor can act on: the file,
+the line and the problem, e.g. 'v1.yaml line 214: question "dsl_name": unknown type "txt"
+(expected one of: text, long_text, ...)'. So unknown keys fail (a typo would otherwise be
+silently ignored), and YAML's own surprises (duplicate keys, `yes` read as true) are caught.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, NoReturn
+
+import yaml
+
+from portal.lots.services import STARTING_LOTS, slugify
+from portal.organisations.models import Organisation
+from portal.questionnaires.schema import (
+    MULTIPLE_CHOICE_TYPES,
+    SIMPLE_TYPES,
+    SINGLE_CHOICE_TYPES,
+    TEXT_TYPES,
+    TYPES,
+    Condition,
+    Content,
+    ContentError,
+    Help,
+    Option,
+    Page,
+    PassFail,
+    Question,
+    Section,
+)
+
+LOT_SLUGS = tuple(slugify(name) for name in STARTING_LOTS)
+SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+OPTION_VALUE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 5000, "email": 254, "phone": 20, "url": 300}
+ORGANISATION_FIELDS = tuple(
+    column.name
+    for column in Organisation.__table__.columns
+    if column.name not in ("id", "created_at", "updated_at")
+)
+
+COMMON_KEYS = (
+    "id",
+    "type",
+    "label",
+    "hint",
+    "required",
+    "prefill",
+    "help",
+    "show_when",
+    "pass_fail",
+    "lots",
+)
+# Keys a question inside a group may not have: the group as a whole is what is shown or not.
+NOT_IN_GROUP = ("prefill", "show_when", "pass_fail", "lots")
+TYPE_KEYS = {
+    "text": ("max_length", "min_length", "pattern", "pattern_message"),
+    "long_text": ("max_length", "min_length"),
+    "yes_no": (),
+    "choice": ("options",),
+    "multi_choice": ("options", "min_selected", "max_selected"),
+    "date": ("not_in_future", "not_in_past", "after"),
+    "number": ("min", "max", "unit"),
+    "money": ("min", "max"),
+    "email": ("max_length",),
+    "phone": ("max_length",),
+    "url": ("max_length",),
+    "group": ("questions", "item_label", "min_items", "max_items"),
+    "lots": (),
+    "declaration": ("statement",),
+}
+ALL_QUESTION_KEYS = (*COMMON_KEYS, *dict.fromkeys(k for keys in TYPE_KEYS.values() for k in keys))
+CONDITION_KEYS = ("answer", "equals", "in", "any_in", "lots_any", "all", "any", "not")
+
+
+class _Mapping(dict):
+    """A YAML mapping that remembers the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        # PyYAML keeps the last of two equal keys without a word; in content that hides a typo.
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                earlier = seen.get(key)
+            except TypeError:  # an unhashable key: PyYAML's own check reports it
+                continue
+            if earlier is not None:
+                raise yaml.constructor.ConstructorError(
+                    problem=f'"{key}" appears twice in the same block (also on line {earlier})',
+                    problem_mark=key_node.start_mark,
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _construct_map(loader: _LineLoader, node):
+    data = _Mapping()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {}
+    yield data
+    data.update(loader.construct_mapping(node))
+    data.key_lines = {
+        loader.construct_object(key_node, deep=True): key_node.start_mark.line + 1
+        for key_node, _value in node.value
+    }
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+def load_file(path: str | Path) -> Content:
+    """Read and check one questionnaire file. Raises ContentError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(path.name, None, "no such file") from None
+    return parse(data, path.name)
+
+
+def parse(data: bytes | str, name: str) -> Content:
+    """Check the text of a questionnaire file called `name`. Raises ContentError."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ContentError(name, None, "the file must be saved as UTF-8 text") from None
+    try:
+        document = yaml.load(data, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise ContentError(name, line, error.problem or str(error)) from None
+    except yaml.YAMLError as error:
+        raise ContentError(name, None, str(error)) from None
+    return _Reader(name).content(document)
+
+
+class _Reader:
+    """Builds the dataclasses, checking as it goes. Questions are read in file order, so a
+    condition can be checked against the questions before it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.questions: dict[str, Question] = {}  # those read so far
+        self.all_ids: set[str] = set()  # every question id in the file, to name a later one
+
+    # Reporting -------------------------------------------------------------------------------
+
+    def fail(self, at: _Mapping | int | None, problem: str, key: str | None = None) -> NoReturn:
+        if isinstance(at, _Mapping):
+            line = at.key_lines.get(key, at.line) if key else at.line
+        else:
+            line = at
+        raise ContentError(self.name, line, problem)
+
+    def mapping(self, value: Any, where: str, line: int | None, allowed, required=()) -> _Mapping:
+        """`value` as a mapping with only `allowed` keys and every `required` one."""
+        if not isinstance(value, _Mapping):
+            self.fail(line, f"{where}: expected a block of keys and values, not {_kind(value)}")
+        for key in value:
+            if key not in allowed:
+                self.fail(
+                    value, f"{where}: unknown key {_quoted(key)}{_suggest(key, allowed)}", key
+                )
+        for key in required:
+            if key not in value:
+                self.fail(value, f'{where}: "{key}" is missing')
+        return value
+
+    # Values ----------------------------------------------------------------------------------
+
+    def text(self, m: _Mapping, key: str, where: str, required: bool = False) -> str | None:
+        value = m.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(m, f'{where}: "{key}" must be some text', key)
+        return value.strip()
+
+    def integer(self, m: _Mapping, key: str, where: str, minimum: int | None = None) -> int | None:
+        value = m.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(m, f'{where}: "{key}" must be a whole number', key)
+        if minimum is not None and value < minimum:
+            self.fail(m, f'{where}: "{key}" must be {minimum} or more', key)
+        return value
+
+    def flag(self, m: _Mapping, key: str, where: str, default: bool) -> bool:
+        value = m.get(key, default)
+        if not isinstance(value, bool):
+            self.fail(m, f'{where}: "{key}" must be true or false', key)
+        return value
+
+    def identifier(self, m: _Mapping, where: str) -> str:
+        value = m["id"]
+        if not isinstance(value, str) or not SNAKE_CASE.fullmatch(value):
+            self.fail(
+                m,
+                f"{where}: id {_quoted(value)} must be snake_case "
+                "(lower case letters and numbers joined by underscores, like legal_name)",
+                "id",
+            )
+        return value
+
+    def items(self, m: _Mapping, key: str, where: str) -> list:
+        value = m[key]
+        if not isinstance(value, list) or not value:
+            self.fail(m, f'{where}: "{key}" must be a list with at least one item', key)
+        return value
+
+    def lot_slugs(self, m: _Mapping, key: str, where: str) -> tuple[str, ...]:
+        if key not in m:
+            return ()
+        slugs = self.items(m, key, where)
+        for slug in slugs:
+            if slug not in LOT_SLUGS:
+                self.fail(
+                    m,
+                    f"{where}: unknown lot {_quoted(slug)}{_suggest(slug, LOT_SLUGS)}"
+                    f" (lots: {', '.join(LOT_SLUGS)})",
+                    key,
+                )
+        if len(set(slugs)) != len(slugs):
+            self.fail(m, f'{where}: "{key}" names a lot twice', key)
+        return tuple(slugs)
+
+    # The file --------------------------------------------------------------------------------
+
+    def content(self, document: Any) -> Content:
+        if document is None:
+            self.fail(None, "the file is empty")
+        self.all_ids = set(_question_ids(document))
+        top = self.mapping(
+            document,
+            "the file",
+            1,
+            ("version", "title", "summary", "sections"),
+            ("version", "title", "summary", "sections"),
+        )
+        version = self.integer(top, "version", "the file", minimum=1)
+        section_ids: set[str] = set()
+        sections = []
+        for raw in self.items(top, "sections", "the file"):
+            section = self.section(raw, top.key_lines["sections"])
+            if section.id in section_ids:
+                self.fail(section.line, f'section "{section.id}": another section has this id')
+            section_ids.add(section.id)
+            sections.append(section)
+        return Content(
+            version=version,
+            title=self.text(top, "title", "the file", required=True),
+            summary=self.text(top, "summary", "the file", required=True),
+            sections=tuple(sections),
+        )
+
+    def section(self, raw: Any, line: int) -> Section:
+        where = _named("section", raw)
+        m = self.mapping(
+            raw, where, line, ("id", "title", "intro", "lots", "pages"), ("id", "title", "pages")
+        )
+        self.identifier(m, where)
+        page_ids: set[str] = set()
+        pages = []
+        for raw_page in self.items(m, "pages", where):
+            page = self.page(raw_page, m.key_lines["pages"], where)
+            if page.id in page_ids:
+                self.fail(
+                    page.line, f'{where}: another page in this section has the id "{page.id}"'
+                )
+            page_ids.add(page.id)
+            pages.append(page)
+        section = Section(
+            id=m["id"],
+            title=self.text(m, "title", where, required=True),
+            intro=self.text(m, "intro", where),
+            lots=self.lot_slugs(m, "lots", where),
+            pages=tuple(pages),
+            line=m.line,
+        )
+        self.check_lots_question_always_asked(section)
+        return section
+
+    def page(self, raw: Any, line: int, section_where: str) -> Page:
+        where = f"{_named('page', raw)} in {section_where}"
+        m = self.mapping(
+            raw, where, line, ("id", "title", "show_when", "lots", "questions"), ("id", "questions")
+        )
+        self.identifier(m, where)
+        # The page's own condition may only read questions before the page.
+        show_when = self.condition_at(m, "show_when", where)
+        raw_questions = self.items(m, "questions", where)
+        questions = tuple(self.question(q, m.key_lines["questions"]) for q in raw_questions)
+        page = Page(
+            id=m["id"],
+            title=self.text(m, "title", where),
+            show_when=show_when,
+            lots=self.lot_slugs(m, "lots", where),
+            questions=questions,
+            line=m.line,
+        )
+        if page.title is None and len(page.main_questions) > 1:
+            self.fail(
+                m, f'{where}: a page with more than one question needs a "title" (its heading)'
+            )
+        return page
+
+    def check_lots_question_always_asked(self, section: Section) -> None:
+        for page in section.pages:
+            for question in page.questions:
+                if question.type == "lots" and (section.lots or page.lots or page.show_when):
+                    self.fail(
+                        question.line,
+                        f'question "{question.id}": the lots question must always be asked, so its '
+                        'page and section cannot have "lots" or "show_when"',
+                    )
+
+    # Questions -------------------------------------------------------------------------------
+
+    def question(self, raw: Any, line: int, group: str | None = None, siblings=None) -> Question:
+        in_group = group is not None
+        where = _named("question", raw) + (f' in group "{group}"' if in_group else "")
+        m = self.mapping(raw, where, line, ALL_QUESTION_KEYS, ("id", "type", "label"))
+        question_id = self.identifier(m, where)
+        type_ = m["type"]
+        if type_ == "evidence":
+            self.fail(m, f"{where}: evidence questions arrive with documents", "type")
+        if type_ not in TYPES:
+            self.fail(
+                m,
+                f"{where}: unknown type {_quoted(type_)}{_suggest(type_, TYPES)} "
+                f"(expected one of: {', '.join(TYPES)})",
+                "type",
+            )
+        allowed = set(COMMON_KEYS) | set(TYPE_KEYS[type_])
+        if in_group:
+            if type_ not in SIMPLE_TYPES:
+                self.fail(
+                    m,
+                    f"{where}: a group's questions must be of a simple type "
+                    f"({', '.join(SIMPLE_TYPES)})",
+                    "type",
+                )
+            allowed -= set(NOT_IN_GROUP)
+        for key in m:
+            if key not in allowed:
+                reason = (
+                    "inside a group" if key in NOT_IN_GROUP and in_group else f"for type {type_}"
+                )
+                self.fail(m, f'{where}: "{key}" is not used {reason}', key)
+        if type_ in ("lots", "declaration") and (
+            m.get("required") is False or "show_when" in m or "lots" in m
+        ):
+            self.fail(
+                m,
+                f"{where}: a {type_} question is always asked: "
+                'it cannot have "required: false", "show_when" or "lots"',
+            )
+        for other in self.questions.values():
+            if type_ in ("lots", "declaration") and other.type == type_:
+                self.fail(
+                    m,
+                    f'{where}: there is already a {type_} question ("{other.id}", line '
+                    f"{other.line}); a questionnaire has only one",
+                    "type",
+                )
+        known = siblings if in_group else self.questions
+        if not in_group and question_id in self.questions:
+            other = self.questions[question_id]
+            self.fail(
+                m,
+                f"{where}: another question (line {other.line}) has this id; "
+                "ids must be unique in the file",
+                "id",
+            )
+        if in_group and question_id in siblings:
+            self.fail(m, f"{where}: another question in the group has this id", "id")
+
+        label = self.text(m, "label", where, required=True)
+        if label.lower().endswith("(optional)"):
+            self.fail(
+                m,
+                f'{where}: leave "(optional)" out of the label; '
+                "it is added for questions with required: false",
+                "label",
+            )
+        details: dict[str, Any] = {
+            "id": question_id,
+            "type": type_,
+            "label": label,
+            "hint": self.text(m, "hint", where),
+            "required": self.flag(m, "required", where, True),
+            "prefill": self.prefill(m, where),
+            "help": self.help(m, where),
+            "show_when": self.condition_at(m, "show_when", where),
+            "lots": self.lot_slugs(m, "lots", where),
+            "line": m.line,
+        }
+        details.update(self.type_details(m, type_, where, question_id, known))
+        if "pass_fail" in m:
+            # The test of a pass/fail question may read its own answer, so it is checked after.
+            details["pass_fail"] = self.pass_fail(m, where, question_id, details)
+        question = Question(**details)
+        if not in_group:
+            self.questions[question_id] = question
+        return question
+
+    def type_details(
+        self, m: _Mapping, type_: str, where: str, question_id: str, known
+    ) -> dict[str, Any]:
+        if type_ in TEXT_TYPES:
+            return self.text_details(m, type_, where)
+        if type_ in ("choice", "multi_choice"):
+            return self.choice_details(m, type_, where)
+        if type_ == "date":
+            return self.date_details(m, where, known)
+        if type_ in ("number", "money"):
+            return self.number_details(m, type_, where)
+        if type_ == "group":
+            return self.group_details(m, where, question_id)
+        if type_ == "declaration":
+            return {"statement": self.text(m, "statement", where, required=True)}
+        return {}
+
+    def text_details(self, m: _Mapping, type_: str, where: str) -> dict[str, Any]:
+        max_length = self.integer(m, "max_length", where, minimum=1) or DEFAULT_MAX_LENGTH[type_]
+        min_length = self.integer(m, "min_length", where, minimum=1)
+        if min_length is not None and min_length > max_length:
+            self.fail(
+                m,
+                f'{where}: "min_length" ({min_length}) is more than "max_length" ({max_length})',
+                "min_length",
+            )
+        pattern = self.text(m, "pattern", where)
+        pattern_message = self.text(m, "pattern_message", where)
+        if (pattern is None) != (pattern_message is None):
+            self.fail(
+                m,
+                f'{where}: "pattern" and "pattern_message" go together: give both or neither',
+                "pattern" if pattern else "pattern_message",
+            )
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                self.fail(
+                    m, f'{where}: "pattern" is not a valid regular expression ({error})', "pattern"
+                )
+        return {
+            "max_length": max_length,
+            "min_length": min_length,
+            "pattern": pattern,
+            "pattern_message": pattern_message,
+        }
+
+    def choice_details(self, m: _Mapping, type_: str, where: str) -> dict[str, Any]:
+        if "options" not in m:
+            self.fail(m, f'{where}: "options" is missing')
+        options = tuple(
+            self.option(raw, m.key_lines["options"], where, n)
+            for n, raw in enumerate(self.items(m, "options", where), 1)
+        )
+        for attribute in ("value", "label"):
+            seen: set[str] = set()
+            for n, option in enumerate(options, 1):
+                if getattr(option, attribute) in seen:
+                    self.fail(
+                        m,
+                        f"{where}: option {n} has the same {attribute} as an earlier option",
+                        "options",
+                    )
+                seen.add(getattr(option, attribute))
+        if type_ == "choice":
+            if len(options) < 2:
+                self.fail(m, f"{where}: a choice needs at least 2 options", "options")
+            return {"options": options}
+        min_selected = self.integer(m, "min_selected", where, minimum=1)
+        max_selected = self.integer(m, "max_selected", where, minimum=1)
+        for key, value in (("min_selected", min_selected), ("max_selected", max_selected)):
+            if value is not None and value > len(options):
+                self.fail(
+                    m,
+                    f'{where}: "{key}" ({value}) is more than the number of options '
+                    f"({len(options)})",
+                    key,
+                )
+        if min_selected and max_selected and min_selected > max_selected:
+            self.fail(m, f'{where}: "min_selected" is more than "max_selected"', "min_selected")
+        return {"options": options, "min_selected": min_selected, "max_selected": max_selected}
+
+    def option(self, raw: Any, line: int, where: str, number: int) -> Option:
+        where = f"{where}: option {number}"
+        m = self.mapping(raw, where, line, ("value", "label", "hint"), ("value", "label"))
+        value = m["value"]
+        if not isinstance(value, str):
+            self.fail(
+                m, f"{where}: the value {_quoted(value)} must be text{_quote_hint(value)}", "value"
+            )
+        if not OPTION_VALUE.fullmatch(value):
+            self.fail(
+                m,
+                f'{where}: the value "{value}" must be lower case letters, numbers, "_" or "-"',
+                "value",
+            )
+        return Option(
+            value=value,
+            label=self.text(m, "label", where, required=True),
+            hint=self.text(m, "hint", where),
+        )
+
+    def date_details(self, m: _Mapping, where: str, known: dict[str, Question]) -> dict[str, Any]:
+        not_in_future = self.flag(m, "not_in_future", where, False)
+        not_in_past = self.flag(m, "not_in_past", where, False)
+        if not_in_future and not_in_past:
+            self.fail(
+                m,
+                f'{where}: a date cannot be both "not_in_future" and "not_in_past"',
+                "not_in_past",
+            )
+        after = m.get("after")
+        if after is not None:
+            other = known.get(after)
+            if other is None:
+                self.fail(
+                    m,
+                    f'{where}: "after" names {_quoted(after)}, '
+                    "which is not a question before this one",
+                    "after",
+                )
+            if other.type != "date":
+                self.fail(
+                    m, f'{where}: "after" names "{after}", which is not a date question', "after"
+                )
+        return {"not_in_future": not_in_future, "not_in_past": not_in_past, "after": after}
+
+    def number_details(self, m: _Mapping, type_: str, where: str) -> dict[str, Any]:
+        # Money is never negative; a number may be.
+        floor = 0 if type_ == "money" else None
+        minimum = self.integer(m, "min", where, minimum=floor)
+        maximum = self.integer(m, "max", where, minimum=floor)
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.fail(m, f'{where}: "min" ({minimum}) is more than "max" ({maximum})', "min")
+        details = {"min": minimum, "max": maximum}
+        if type_ == "number":
+            details["unit"] = self.text(m, "unit", where)
+        return details
+
+    def group_details(self, m: _Mapping, where: str, question_id: str) -> dict[str, Any]:
+        for key in ("questions", "item_label"):
+            if key not in m:
+                self.fail(m, f'{where}: "{key}" is missing')
+        siblings: dict[str, Question] = {}
+        for raw in self.items(m, "questions", where):
+            sub = self.question(raw, m.key_lines["questions"], group=question_id, siblings=siblings)
+            siblings[sub.id] = sub
+        min_items = self.integer(m, "min_items", where, minimum=0)
+        max_items = self.integer(m, "max_items", where, minimum=1)
+        if min_items is not None and max_items is not None and min_items > max_items:
+            self.fail(
+                m,
+                f'{where}: "min_items" ({min_items}) is more than "max_items" ({max_items})',
+                "min_items",
+            )
+        return {
+            "questions": tuple(siblings.values()),
+            "item_label": self.text(m, "item_label", where, required=True),
+            "min_items": min_items,
+            "max_items": max_items,
+        }
+
+    def prefill(self, m: _Mapping, where: str) -> str | None:
+        value = m.get("prefill")
+        if value is None:
+            return None
+        if value == "previous_application":
+            return value
+        field_name = value.removeprefix("organisation.") if isinstance(value, str) else None
+        if field_name is None or value == field_name or field_name not in ORGANISATION_FIELDS:
+            self.fail(
+                m,
+                f"{where}: prefill {_quoted(value)} must be previous_application or "
+                f"organisation.<field> (fields: {', '.join(ORGANISATION_FIELDS)})",
+                "prefill",
+            )
+        return value
+
+    def help(self, m: _Mapping, where: str) -> Help | None:
+        if "help" not in m:
+            return None
+        help_ = self.mapping(
+            m["help"],
+            f"{where}: help",
+            m.key_lines["help"],
+            ("summary", "text"),
+            ("summary", "text"),
+        )
+        return Help(
+            summary=self.text(help_, "summary", f"{where}: help", required=True),
+            text=self.text(help_, "text", f"{where}: help", required=True),
+        )
+
+    def pass_fail(self, m: _Mapping, where: str, question_id: str, details: dict) -> PassFail:
+        line = m.key_lines["pass_fail"]
+        rule = self.mapping(
+            m["pass_fail"],
+            f"{where}: pass_fail",
+            line,
+            ("fail_when", "message"),
+            ("fail_when", "message"),
+        )
+        # Its own answer counts as known here, and only here.
+        own = Question(**{k: v for k, v in details.items() if k != "pass_fail"})
+        known = {**self.questions, question_id: own}
+        return PassFail(
+            fail_when=self.condition(
+                rule["fail_when"], rule.key_lines["fail_when"], f"{where}: fail_when", known
+            ),
+            message=self.text(rule, "message", f"{where}: pass_fail", required=True),
+        )
+
+    # Conditions ------------------------------------------------------------------------------
+
+    def condition_at(self, m: _Mapping, key: str, where: str) -> Condition | None:
+        if key not in m:
+            return None
+        return self.condition(m[key], m.key_lines[key], f"{where}: {key}", self.questions)
+
+    def condition(self, raw: Any, line: int, where: str, known: dict[str, Question]) -> Condition:
+        m = self.mapping(raw, where, line, CONDITION_KEYS)
+        operators = [key for key in CONDITION_KEYS if key in m and key != "answer"]
+        if len(operators) != 1:
+            self.fail(
+                m,
+                f'{where}: a condition needs exactly one of "equals", "in", "any_in" (each with '
+                '"answer"), "lots_any", "all", "any" or "not"',
+            )
+        op = operators[0]
+        if op in ("equals", "in", "any_in"):
+            return self.answer_condition(m, op, where, known)
+        if "answer" in m:
+            self.fail(
+                m, f'{where}: "answer" goes with "equals", "in" or "any_in", not "{op}"', "answer"
+            )
+        if op == "lots_any":
+            return Condition(op=op, values=self.lot_slugs(m, "lots_any", where))
+        if op == "not":
+            return Condition(
+                op=op, conditions=(self.condition(m["not"], m.key_lines["not"], where, known),)
+            )
+        parts = self.items(m, op, where)
+        return Condition(
+            op=op, conditions=tuple(self.condition(p, m.key_lines[op], where, known) for p in parts)
+        )
+
+    def answer_condition(
+        self, m: _Mapping, op: str, where: str, known: dict[str, Question]
+    ) -> Condition:
+        if "answer" not in m:
+            self.fail(m, f'{where}: "{op}" needs "answer" (the id of the question to test)', op)
+        question_id = m["answer"]
+        question = known.get(question_id) if isinstance(question_id, str) else None
+        if question is None:
+            later = question_id in self.all_ids
+            reason = "comes later in the file" if later else "is not a question in the file"
+            self.fail(
+                m,
+                f"{where}: the answer {_quoted(question_id)} {reason}; "
+                "a condition can only test questions before it",
+                "answer",
+            )
+        expected = SINGLE_CHOICE_TYPES if op in ("equals", "in") else MULTIPLE_CHOICE_TYPES
+        if question.type not in expected:
+            self.fail(
+                m,
+                f'{where}: "{op}" tests {" or ".join(expected)} questions, '
+                f'and "{question_id}" is {question.type}',
+                op,
+            )
+        values = [m[op]] if op == "equals" else m[op]
+        if op != "equals" and (not isinstance(values, list) or not values):
+            self.fail(m, f'{where}: "{op}" must be a list with at least one value', op)
+        allowed = LOT_SLUGS if question.type == "lots" else question.option_values
+        for value in values:
+            if not isinstance(value, str):
+                self.fail(
+                    m, f"{where}: the value {_quoted(value)} must be text{_quote_hint(value)}", op
+                )
+            if value not in allowed:
+                self.fail(
+                    m,
+                    f'{where}: "{value}" is not an option of "{question_id}" '
+                    f"(its options: {', '.join(allowed)})",
+                    op,
+                )
+        return Condition(op=op, answer=question_id, values=tuple(values))
+
+
+def _named(kind: str, raw: Any) -> str:
+    """'question "legal_name"', or just 'question' while the id is not known to be good."""
+    name = raw.get("id") if isinstance(raw, dict) else None
+    return f'{kind} "{name}"' if isinstance(name, str) else kind
+
+
+def _question_ids(document: Any):
+    """Every question id in a file, however malformed the rest (to say an id comes later)."""
+
+    def blocks(value: Any, key: str):
+        items = value.get(key) if isinstance(value, dict) else None
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+    for section in blocks(document, "sections"):
+        for page in blocks(section, "pages"):
+            for question in blocks(page, "questions"):
+                yield question.get("id")
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    return _quoted(value)
+
+
+def _quoted(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value)
+
+
+def _suggest(word: Any, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+def _quote_hint(value: Any) -> str:
+    """YAML reads an unquoted yes or no as true or false."""
+    if isinstance(value, bool):
+        return ': put it in quotes, like "yes" or "no"'
+    return ": put it in quotes"

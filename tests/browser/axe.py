@@ -1,0 +1,64 @@
+"""Accessibility checks with axe-core, and a guard that every page a test loads was checked."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from portal.config import PROJECT_ROOT
+
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA, which public sector websites must meet, and axe's best practices.
+RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+# Runs first in every document the tab loads. The browser keeps the record (in the tab's session
+# storage), so it cannot race with Playwright's events: a page still pending when the next loads
+# was never checked.
+_TRACK_DOCUMENTS = """
+if (window === window.top && location.protocol.startsWith('http')) {
+  const pending = sessionStorage.getItem('axe-pending');
+  if (pending) {
+    const missed = JSON.parse(sessionStorage.getItem('axe-missed') || '[]');
+    sessionStorage.setItem('axe-missed', JSON.stringify([...missed, pending]));
+  }
+  sessionStorage.setItem('axe-pending', location.href);
+}
+"""
+
+
+def check_accessibility(page: Page) -> None:
+    """Run axe-core on the page as it is now and fail, naming each violation, if it finds any."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE_SCRIPT)
+    results = page.evaluate(
+        "rulesets => axe.run(document, {runOnly: rulesets, resultTypes: ['violations']})",
+        RULESETS,
+    )
+    violations = results["violations"]
+    assert not violations, _describe(page.url, violations)
+    page.evaluate("sessionStorage.removeItem('axe-pending')")
+
+
+def track_checks(page: Page) -> None:
+    """Record each page `page` loads, for `unchecked_pages`."""
+    page.add_init_script(_TRACK_DOCUMENTS)
+
+
+def unchecked_pages(page: Page) -> list[str]:
+    """The URLs of pages loaded since `track_checks` that `check_accessibility` never saw."""
+    return page.evaluate(
+        """location.protocol.startsWith('http')
+          ? [...JSON.parse(sessionStorage.getItem('axe-missed') || '[]'),
+             sessionStorage.getItem('axe-pending')].filter(Boolean)
+          : []"""
+    )
+
+
+def _describe(url: str, violations: list[dict]) -> str:
+    lines = [f"axe found {len(violations)} accessibility problem(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  at {' '.join(map(str, node['target']))}")
+            lines.extend(f"    {line}" for line in node["failureSummary"].splitlines())
+    return "\n".join(lines)

@@ -1,0 +1,105 @@
+"""Browser fixtures: the app served by a real WSGI server, driven by Debian's Chromium through
+Playwright, with real CSRF, so a journey runs as it would for a person with a browser.
+
+The live app shares the database that the session `app` fixture migrated. Every browser test
+has `app` among its fixtures (through `live_app`), so `_clean_state` in tests/conftest.py empties
+the tables and resets the rate limits after it, exactly as for the other tests: the database
+and the limiter's storage are shared by both apps.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.core.db import db
+from portal.core.extensions import object_store
+from tests.browser.axe import track_checks, unchecked_pages
+from tests.conftest import test_config
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless and quiet: no sandbox (containers), no calls home, no update checks.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def live_app(app, database_url, s3_server):
+    """An app like `app`, on the same database, with CSRF protection on. It needs `app`, which
+    runs the migrations."""
+    live = create_app(test_config(database_url, s3_server, WTF_CSRF_ENABLED=True))
+    yield live
+    with live.app_context():
+        object_store.close(live)
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The base URL of `live_app`, served on a free port in a background thread."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    # Links in emails then point at this server, as they would at the real one.
+    live_app.config["BASE_URL"] = base_url
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_passed = report.passed  # read by `page`, which checks more once a test passes
+    return report
+
+
+@pytest.fixture
+def page(browser, request):
+    """A tab in a fresh browser context (no cookies). CSP is bypassed only so that axe-core can
+    be injected. The test fails if a page it loads is never checked with axe, has a script
+    error or fails to load something."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    track_checks(page)
+    problems: list[str] = []
+
+    def note_console_error(message):
+        if message.type == "error":
+            problems.append(f"console error: {message.text} at {message.location}")
+
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", note_console_error)
+    yield page
+    try:
+        # After a failure the test's own error says what went wrong; more would be noise.
+        if getattr(request.node, "call_passed", False):
+            unchecked = unchecked_pages(page)
+            assert not unchecked, f"pages not checked with check_accessibility: {unchecked}"
+            assert not problems, "\n".join(problems)
+    finally:
+        context.close()

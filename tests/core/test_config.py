@@ -1,0 +1,98 @@
+import pytest
+
+from portal.config import ConfigError, load_config
+
+PRODUCTION = {
+    "PORTAL_ENV": "production",
+    "SECRET_KEY": "a-production-secret-key-of-forty-characters",
+    "DATABASE_URL": "postgresql://portal@db.example.org/portal",
+    "BASE_URL": "https://framework.example.org/",
+    "S3_BUCKET": "portal-documents",
+    "S3_ACCESS_KEY_ID": "access-key",
+    "S3_SECRET_ACCESS_KEY": "secret-key",
+    "MAIL_FROM": "framework@example.org",
+    "SMTP_HOST": "smtp.example.org",
+}
+
+
+def test_production_settings_are_read():
+    config = load_config(PRODUCTION)
+    assert config["DEMO_MODE"] is False
+    assert config["MAIL_BACKEND"] == "smtp"
+    assert config["SMTP_STARTTLS"] is True
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["BASE_URL"] == "https://framework.example.org"
+    # Unset in production means AWS S3 itself, never a development server on this machine.
+    assert config["S3_ENDPOINT_URL"] is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "BASE_URL",
+        "S3_BUCKET",
+        "S3_ACCESS_KEY_ID",
+        "S3_SECRET_ACCESS_KEY",
+        "MAIL_FROM",
+        "SMTP_HOST",
+    ],
+)
+def test_production_refuses_to_start_without_a_required_setting(name):
+    for missing in ("", "   "):
+        with pytest.raises(ConfigError, match=f"^{name} must be set in production"):
+            load_config(PRODUCTION | {name: missing})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "PORTAL_ENV",
+            "staging",
+            "PORTAL_ENV must be one of development, production",
+        ),
+        ("SMTP_PORT", "abc", "SMTP_PORT must be a whole number, not 'abc'"),
+        ("SMTP_PORT", "70000", "SMTP_PORT must be at most 65535, not 70000"),
+        ("MAX_UPLOAD_MB", "0", "MAX_UPLOAD_MB must be at least 1, not 0"),
+        ("DEMO_MODE", "maybe", "DEMO_MODE must be true or false, not 'maybe'"),
+        ("DEMO_MODE", "true", "DEMO_MODE must not be on in production"),
+        ("SECRET_KEY", "short", "SECRET_KEY must be at least 32 characters long"),
+        ("DATABASE_URL", "mysql://db/portal", "DATABASE_URL must be a postgresql:// or sqlite://"),
+        ("BASE_URL", "framework.example.org", "BASE_URL must start with https://"),
+        ("BASE_URL", "http://framework.example.org", "BASE_URL must start with https://"),
+        ("MAIL_BACKEND", "file", "MAIL_BACKEND must be smtp in production"),
+        ("MAIL_BACKEND", "pigeon", "MAIL_BACKEND must be smtp or file, not 'pigeon'"),
+        ("OUTBOX_MAX_ATTEMPTS", "0", "OUTBOX_MAX_ATTEMPTS must be at least 1, not 0"),
+        (
+            "PASSWORD_HASH_MEMORY_KIB",
+            "1024",
+            "PASSWORD_HASH_MEMORY_KIB must be at least 19456, not 1024",
+        ),
+        ("PASSWORD_HASH_TIME_COST", "1", "PASSWORD_HASH_TIME_COST must be at least 2, not 1"),
+    ],
+)
+def test_a_malformed_setting_is_named(name, value, message):
+    with pytest.raises(ConfigError) as error:
+        load_config(PRODUCTION | {name: value})
+    assert str(error.value).startswith(message)
+
+
+def test_development_defaults_are_safe_to_run_on_a_laptop():
+    config = load_config({"SECRET_KEY": "a-development-secret-key-long-enough"})
+    assert config["PORTAL_ENV"] == "development"
+    assert config["DEMO_MODE"] is True
+    assert config["MAIL_BACKEND"] == "file"
+    assert config["DATABASE_URL"].startswith("sqlite:///")
+    assert config["S3_ENDPOINT_URL"] == "http://127.0.0.1:8333"
+    assert config["SESSION_COOKIE_SECURE"] is False
+    assert config["MAX_CONTENT_LENGTH"] == 26 * 1024 * 1024
+
+
+def test_development_accepts_a_plain_http_base_url_and_demo_mode_off():
+    config = load_config(
+        {"SECRET_KEY": "x" * 40, "BASE_URL": "http://127.0.0.1:5000", "DEMO_MODE": "off"}
+    )
+    assert config["BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["DEMO_MODE"] is False

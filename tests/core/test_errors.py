@@ -1,0 +1,70 @@
+import logging
+
+from tests.support.pages import page_h1, page_text, page_title
+
+SUFFIX = " – Flexible Learning Support Framework – Dudley Council"
+
+
+def _no_internals(response) -> None:
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body and "File &#34;" not in body and 'File "' not in body
+
+
+def test_an_unknown_address_is_page_not_found(client):
+    response = client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert page_h1(response) == "Page not found"
+    assert page_title(response) == "Page not found" + SUFFIX
+    assert "check it is correct" in page_text(response)
+
+
+def test_a_method_the_address_does_not_take_gets_a_page(client):
+    response = client.delete("/")
+
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert page_h1(response) == "Page not found"
+    _no_internals(response)
+
+
+def test_a_request_that_is_too_large_is_refused_before_it_is_read(make_app):
+    app = make_app(MAX_CONTENT_LENGTH=1024, MAX_UPLOAD_MB=1)
+
+    response = app.test_client().post("/sign-in", data={"email": "a" * 2048, "password": "x"})
+
+    assert response.status_code == 413
+    assert page_h1(response) == "The file or form you sent is too large"
+    assert "Files must be smaller than 1MB. Nothing was saved" in page_text(response)
+
+
+def test_a_form_without_its_security_token_is_refused(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+
+    response = client.post("/sign-in", data={"email": "someone@example.org", "password": "x"})
+
+    assert response.status_code == 400
+    assert page_h1(response) == "Your session has expired"
+    assert "Your answers were not saved, sign in again." in page_text(response)
+    assert "CSRF" not in response.get_data(as_text=True)
+    _no_internals(response)
+
+
+def test_an_unexpected_error_shows_the_problem_page_and_is_logged(make_app, caplog):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/test-only/broken")
+    def broken():
+        raise RuntimeError("connection string postgresql://secret")
+
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/test-only/broken")
+
+    assert response.status_code == 500
+    assert page_h1(response) == "Sorry, there is a problem with the service"
+    assert page_title(response) == "Sorry, there is a problem with the service" + SUFFIX
+    assert "secret" not in response.get_data(as_text=True)
+    _no_internals(response)
+    assert "Unhandled error on GET /test-only/broken" in caplog.text
+    assert "RuntimeError: connection string" in caplog.text

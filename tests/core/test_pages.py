@@ -1,0 +1,54 @@
+import pytest
+
+from tests.support.pages import page_h1, page_title, soup
+
+SUFFIX = " – Flexible Learning Support Framework – Dudley Council"
+PAGES = {
+    "/": ("Join the framework", "Flexible Learning Support Framework"),
+    "/accessibility": ("Accessibility statement", "Accessibility statement"),
+    "/privacy": ("Privacy notice", "Privacy notice"),
+    "/cookies": ("Cookies", "Cookies"),
+}
+
+
+@pytest.mark.parametrize(("path", "title", "heading"), [(p, *t) for p, t in PAGES.items()])
+def test_public_page(client, path, title, heading):
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert len(soup(response).find_all("h1")) == 1
+    assert page_h1(response) == heading
+    assert page_title(response) == title + SUFFIX
+
+
+def test_every_public_page_has_its_own_title(client):
+    titles = [page_title(client.get(path)) for path in PAGES]
+    assert len(set(titles)) == len(PAGES)
+
+
+def test_the_footer_links_to_every_public_page(client):
+    footer = soup(client.get("/")).find("footer")
+    links = {a["href"] for a in footer.find_all("a")}
+    assert {"/accessibility", "/privacy", "/cookies"} <= links
+
+
+def test_council_and_service_names_come_from_settings(make_app):
+    app = make_app(COUNCIL_NAME="Sandwell Council", SERVICE_NAME="Alternative Provision Framework")
+
+    page = soup(app.test_client().get("/privacy"))
+
+    assert page.title.get_text(strip=True) == (
+        "Privacy notice – Alternative Provision Framework – Sandwell Council"
+    )
+    header = page.find("header").get_text(" ", strip=True)
+    assert "Sandwell Council" in header and "Alternative Provision Framework" in header
+    assert "Dudley" not in page.get_text() and "Flexible Learning" not in page.get_text()
+
+
+def test_the_header_is_the_councils_not_govuks(client):
+    header = soup(client.get("/")).find("header")
+
+    assert "Dudley Council" in header.get_text()
+    assert "GOV.UK" not in header.get_text()
+    assert header.find("svg") is None  # the crown is an inline SVG
+    assert "crown" not in str(header).lower()

@@ -1,0 +1,588 @@
+"""Who may reach what, for every route in the app.
+
+The route audit checks the shape of each route: a permission decorator on its view, a kebab-case
+path, typed ids. The permission matrix states, for every route and method, what each kind of
+visitor gets when they ask for organisation A's pages: it is the access rules written down.
+A route missing from the matrix fails the test, so a new page cannot go live without saying
+who may see it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from portal.accounts import tokens
+from portal.accounts.models import ADMIN, REVIEWER
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
+from portal.questionnaires import services as questionnaires
+from tests.conftest import sign_in
+from tests.support import factories
+
+# Routes whose view needs no permission decorator, and why.
+NO_DECORATOR_NEEDED = {
+    "static": "Flask's own route for the built CSS, JavaScript and images",
+}
+
+# An argument in a path: <name> or <converter:name> (or <converter(options):name>).
+ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+KEBAB_CASE_WORDS = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def _rules(app):
+    """Our routes: Flask's static route is the framework's, with a path of its own making."""
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint not in NO_DECORATOR_NEEDED]
+
+
+def _without_decorator(app) -> list[str]:
+    return [
+        rule.endpoint
+        for rule in _rules(app)
+        if not hasattr(app.view_functions[rule.endpoint], "access")
+    ]
+
+
+def _not_kebab_case(app) -> list[str]:
+    wrong = []
+    for rule in _rules(app):
+        parts = ARGUMENT.sub("x", rule.rule).strip("/").split("/")
+        if not all(KEBAB_CASE_WORDS.fullmatch(part) for part in parts if part):
+            wrong.append(f"{rule.endpoint} ({rule.rule})")
+    return wrong
+
+
+def _untyped_ids(app) -> list[str]:
+    wrong = []
+    for rule in _rules(app):
+        for argument in ARGUMENT.finditer(rule.rule):
+            converter, name = argument["converter"] or "string", argument["name"]
+            is_id = name == "id" or name.endswith("_id")
+            if (is_id and converter != "int") or (converter == "string" and name != "token"):
+                wrong.append(f"{rule.endpoint} ({rule.rule}): {argument[0]}")
+    return wrong
+
+
+def test_every_view_carries_a_permission_decorator(app):
+    assert not _without_decorator(app), (
+        "These views have no decorator from portal/core/permissions.py: "
+        f"{sorted(_without_decorator(app))}"
+    )
+
+
+def test_every_path_is_kebab_case(app):
+    assert not _not_kebab_case(app), (
+        f"Paths must be lower-case words joined by hyphens: {_not_kebab_case(app)}"
+    )
+
+
+def test_every_id_in_a_path_is_typed(app):
+    """Ids are <int:...>, so /organisations/abc is a plain 404 before any view runs; an untyped
+    string is for the random token in an emailed link and nothing else."""
+    assert not _untyped_ids(app), (
+        f"Use <int:...> for ids and <token> only for emailed links: {_untyped_ids(app)}"
+    )
+
+
+def test_the_audit_finds_a_badly_made_route():
+    """The three checks above pass on our app; here they are shown to catch what they are for."""
+    bad = Flask(__name__)
+
+    @bad.route("/Staff_Members/<member_id>/<name>")
+    def undecorated(member_id, name):
+        return ""
+
+    assert _without_decorator(bad) == ["undecorated"]
+    assert _not_kebab_case(bad) == ["undecorated (/Staff_Members/<member_id>/<name>)"]
+    assert _untyped_ids(bad) == [
+        "undecorated (/Staff_Members/<member_id>/<name>): <member_id>",
+        "undecorated (/Staff_Members/<member_id>/<name>): <name>",
+    ]
+
+
+# The permission matrix -----------------------------------------------------------------------
+
+# Who asks. Organisation A is the one whose ids fill the URLs; its owner is provider_a and
+# member_a belongs to it without owning it. provider_b owns organisation B. The staff have
+# passed two-factor, except staff_before_two_factor: an admin who has signed in with a password
+# and not yet given a code.
+ROLES = (
+    "anonymous",
+    "provider_a",
+    "member_a",
+    "provider_b",
+    "reviewer",
+    "commissioner",
+    "admin",
+    "staff_before_two_factor",
+)
+
+# The order the requests are made in: those a rule lets through go last, so what their POST
+# changes (a member leaving, an invitation cancelled) cannot change what the others get.
+REQUEST_ORDER = (
+    "anonymous",
+    "provider_b",
+    "reviewer",
+    "commissioner",
+    "staff_before_two_factor",
+    "admin",
+    "member_a",
+    "provider_a",
+)
+
+# What each asker gets: a status code, or for a redirect the path it sends them to (with the
+# URL's values filled in, the query string ignored).
+SIGN_IN = "/sign-in"
+TWO_FACTOR = "/two-factor"
+HOME = "/home"
+ORGANISATION_A = "/organisations/{organisation_id}"
+
+# fmt: off
+MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
+    # Public pages: the same for everyone.
+    ("pages.start", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("pages.accessibility", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("pages.privacy", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("pages.cookies", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("pages.healthz", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.register", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.register", "POST"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.check_email", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.resend_verification", "POST"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.signed_out", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.forgotten_password", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.forgotten_password", "POST"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.password_reset_done", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    # Signing in and out. Anyone already signed in is sent on from the sign-in page; the POST
+    # with nothing in it shows the form's errors to anyone.
+    ("accounts.sign_in", "GET"): {
+        "anonymous": 200, "provider_a": HOME, "member_a": HOME, "provider_b": HOME,
+        "reviewer": HOME, "commissioner": HOME, "admin": HOME, "staff_before_two_factor": HOME,
+    },
+    ("accounts.sign_in", "POST"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("accounts.sign_out", "POST"): {
+        "anonymous": "/signed-out", "provider_a": "/signed-out", "member_a": "/signed-out",
+        "provider_b": "/signed-out", "reviewer": "/signed-out", "commissioner": "/signed-out",
+        "admin": "/signed-out", "staff_before_two_factor": "/signed-out",
+    },
+    # Emailed links: a made-up token is a link problem page, whoever follows it.
+    ("accounts.verify_email", "GET"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    ("accounts.reset_password", "GET"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    ("accounts.reset_password", "POST"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    ("accounts.accept_staff_invitation", "GET"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    ("accounts.accept_staff_invitation", "POST"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    ("organisations.accept_invitation", "GET"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    ("organisations.accept_invitation", "POST"): {
+        "anonymous": 400, "provider_a": 400, "member_a": 400, "provider_b": 400,
+        "reviewer": 400, "commissioner": 400, "admin": 400, "staff_before_two_factor": 400,
+    },
+    # Anyone signed in; staff once they have passed two-factor.
+    ("pages.home", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("accounts.account", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("accounts.change_password", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("accounts.change_password", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Recovery codes are shown once, straight after setting up two-factor; otherwise the page
+    # sends you to your account.
+    ("accounts.recovery_codes", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": "/account", "member_a": "/account",
+        "provider_b": "/account", "reviewer": "/account", "commissioner": "/account",
+        "admin": "/account", "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The two-factor pages are for staff between their password and their code; everyone else
+    # signed in is sent on.
+    ("accounts.two_factor", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": HOME, "member_a": HOME, "provider_b": HOME,
+        "reviewer": HOME, "commissioner": HOME, "admin": HOME, "staff_before_two_factor": 200,
+    },
+    ("accounts.two_factor", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": HOME, "member_a": HOME, "provider_b": HOME,
+        "reviewer": HOME, "commissioner": HOME, "admin": HOME, "staff_before_two_factor": 200,
+    },
+    # Setting up two-factor is for staff who have not yet: everyone here either has or is not
+    # staff, so it sends them to the two-factor page (which sends on those who have passed).
+    ("accounts.two_factor_setup", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": TWO_FACTOR, "member_a": TWO_FACTOR,
+        "provider_b": TWO_FACTOR, "reviewer": TWO_FACTOR, "commissioner": TWO_FACTOR,
+        "admin": TWO_FACTOR, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("accounts.two_factor_setup", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": TWO_FACTOR, "member_a": TWO_FACTOR,
+        "provider_b": TWO_FACTOR, "reviewer": TWO_FACTOR, "commissioner": TWO_FACTOR,
+        "admin": TWO_FACTOR, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Provider pages: council staff have no business here.
+    ("organisations.create", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.create", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Organisation A's pages: its members; another organisation's provider gets 404 so ids
+    # cannot be probed; the owner's pages are 403 to a member who is not an owner.
+    ("organisations.show", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.leave", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The member leaves; the owner is the only owner, so is told they cannot.
+    ("organisations.leave", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": HOME, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.edit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.edit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.invite", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.invite", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.cancel_invitation", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": ORGANISATION_A, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.remove_member", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.remove_member", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": ORGANISATION_A, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("organisations.make_owner", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": ORGANISATION_A, "member_a": 403, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Admin pages: admins who have passed two-factor, nobody else.
+    ("admin.staff", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.invite_staff", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.invite_staff", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.change_role", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.change_role", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("questionnaires.list_versions", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("questionnaires.show_version", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("questionnaires.publish", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Publishing asks for nothing but the button, so the admin's empty form publishes.
+    ("questionnaires.publish", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": "/admin/questionnaires",
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The development mail viewer does not exist unless demo mode is on.
+    ("outbox.index", "GET"): {
+        "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404, "staff_before_two_factor": 404,
+    },
+}
+# fmt: on
+
+DUMMY_TOKEN = "not-a-real-token"
+QUESTIONNAIRE = Path(questionnaires.__file__).parent / "content" / "v1.yaml"
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    """Every (endpoint, method) a visitor can ask for; HEAD and OPTIONS come with GET."""
+    return {
+        (rule.endpoint, method)
+        for rule in _rules(app)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_the_matrix_covers_every_route(app):
+    missing = sorted(_routes(app) - MATRIX.keys())
+    stale = sorted(MATRIX.keys() - _routes(app))
+    assert not missing, (
+        f"Add these routes to MATRIX in {__name__}, saying who may reach them: {missing}"
+    )
+    assert not stale, f"These MATRIX rows name routes that no longer exist: {stale}"
+
+
+def test_every_matrix_row_names_every_role():
+    incomplete = [key for key, row in MATRIX.items() if set(row) != set(ROLES)]
+    assert not incomplete, f"These MATRIX rows do not give one answer for each of {ROLES}"
+
+
+@pytest.fixture
+def member_a(app_ctx, organisation):
+    user = factories.make_user("member-a@example.org", full_name="Mo Member")
+    factories.add_member(organisation, user)
+    return user
+
+
+def _membership(organisation, user) -> Membership:
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id, Membership.user_id == user.id
+        )
+    )
+
+
+def _invitation(organisation, inviter, email: str) -> OrganisationInvitation:
+    _token, token_hash = tokens.random_token()
+    invitation = OrganisationInvitation(
+        organisation_id=organisation.id,
+        email=email,
+        token_hash=token_hash,
+        invited_by_id=inviter.id,
+        expires_at=utcnow() + timedelta(days=7),
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
+
+
+def _signed_in_with_password_only(app, user):
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def url_values(organisation, provider, member_a, reviewer) -> dict[str, int | str]:
+    """What fills each argument of a path: organisation A's records, and the council's."""
+    version, _new = questionnaires.load_version(QUESTIONNAIRE)
+    db.session.commit()
+    return {
+        "version_id": version.id,
+        "organisation_id": organisation.id,
+        "membership_id": _membership(organisation, member_a).id,
+        "invitation_id": _invitation(organisation, provider, "invited@example.org").id,
+        "user_id": reviewer.id,
+        "token": DUMMY_TOKEN,
+    }
+
+
+@pytest.fixture
+def clients(
+    app,
+    client,
+    provider_client,
+    other_provider_client,
+    reviewer_client,
+    commissioner_client,
+    admin_client,
+    member_a,
+):
+    before_two_factor = factories.make_user(
+        "admin-before-two-factor@council.example.org", role=ADMIN, two_factor=True
+    )
+    return {
+        "anonymous": client,
+        "provider_a": provider_client,
+        "member_a": sign_in(app.test_client(), member_a),
+        "provider_b": other_provider_client,
+        "reviewer": reviewer_client,
+        "commissioner": commissioner_client,
+        "admin": admin_client,
+        "staff_before_two_factor": _signed_in_with_password_only(app, before_two_factor),
+    }
+
+
+def _url(app, endpoint: str, url_values: dict[str, int | str]) -> str:
+    (rule,) = app.url_map.iter_rules(endpoint)
+    unknown = rule.arguments - url_values.keys()
+    assert not unknown, f"{endpoint}: add a value for {sorted(unknown)} to url_values"
+    with app.test_request_context():
+        return app.url_for(endpoint, **{name: url_values[name] for name in rule.arguments})
+
+
+def _outcome(response) -> int | str:
+    """A redirect as the path it sends the visitor to; anything else as its status code."""
+    if response.status_code == 302:
+        return urlsplit(response.location).path
+    return response.status_code
+
+
+def _expected(answer: int | str, url_values: dict[str, int | str]) -> int | str:
+    return answer.format(**url_values) if isinstance(answer, str) else answer
+
+
+def _check(app, clients, url_values, endpoint: str, method: str) -> list[str]:
+    """Ask for the route as each role; say where what they got differs from the matrix."""
+    url = _url(app, endpoint, url_values)
+    wrong = []
+    for role in REQUEST_ORDER:
+        got = _outcome(clients[role].open(url, method=method))
+        expected = _expected(MATRIX[endpoint, method][role], url_values)
+        if got != expected:
+            wrong.append(f"{method} {url} ({endpoint}) as {role}: expected {expected}, got {got}")
+    return wrong
+
+
+def test_who_may_read_what(app, clients, url_values):
+    """Every GET row at once: reading changes nothing, so one set of people and records will do
+    (signing in eight people is most of the cost of a row)."""
+    wrong = []
+    for endpoint, method in sorted(MATRIX):
+        if method == "GET":
+            wrong += _check(app, clients, url_values, endpoint, method)
+    assert not wrong, "\n".join(wrong)
+
+
+POSTS = sorted(key for key in MATRIX if key[1] == "POST")
+
+
+@pytest.mark.parametrize(("endpoint", "method"), POSTS, ids=[endpoint for endpoint, _ in POSTS])
+def test_who_may_change_what(app, clients, url_values, endpoint, method):
+    """One POST row per test: a POST that is let through changes things (a member leaves, an
+    invitation is cancelled, everyone signs out), which must not reach another row."""
+    wrong = _check(app, clients, url_values, endpoint, method)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_staff_who_have_not_set_up_two_factor_are_sent_to_set_it_up(app, url_values):
+    """A new member of staff has a password but no authenticator app yet: the two-factor page,
+    and every page that sends staff to it, sends them to set one up instead."""
+    newcomer = factories.make_user("new-reviewer@council.example.org", role=REVIEWER)
+    client = _signed_in_with_password_only(app, newcomer)
+    assert client.get("/two-factor/setup").status_code == 200
+    assert client.get("/two-factor").location == "/two-factor/setup"
+    wrong = []
+    for endpoint, method in sorted(MATRIX):
+        sent_to_two_factor = MATRIX[endpoint, method]["staff_before_two_factor"] == TWO_FACTOR
+        if sent_to_two_factor and endpoint != "accounts.two_factor_setup":
+            url = _url(app, endpoint, url_values)
+            got = _outcome(client.open(url, method=method))
+            if got != "/two-factor/setup":
+                wrong.append(f"{method} {url} ({endpoint}): got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_ids_from_another_organisation_are_not_found_under_your_own(
+    app, provider_client, organisation, other_organisation, other_provider
+):
+    """An owner of A who puts B's membership or invitation ids in A's URLs gets 404, as if they
+    did not exist, and nothing in B changes."""
+    b_member = factories.make_user("member-b@example.org")
+    b_membership = factories.add_member(other_organisation, b_member)
+    b_invitation = _invitation(other_organisation, other_provider, "invited-to-b@example.org")
+    a = f"/organisations/{organisation.id}"
+    requests = [
+        ("GET", f"{a}/members/{b_membership.id}/remove"),
+        ("POST", f"{a}/members/{b_membership.id}/remove"),
+        ("POST", f"{a}/members/{b_membership.id}/make-owner"),
+        ("POST", f"{a}/invitations/{b_invitation.id}/cancel"),
+    ]
+    for method, url in requests:
+        assert provider_client.open(url, method=method).status_code == 404, f"{method} {url}"
+    db.session.expire_all()
+    assert _membership(other_organisation, b_member).role == MEMBER
+    assert db.session.get(OrganisationInvitation, b_invitation.id).cancelled_at is None
