@@ -1,7 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from portal.accounts.models import RecoveryCode, StaffInvitation, User
-from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
 from portal.core.db import Base
 from portal.lots.models import Lot
@@ -10,9 +9,6 @@ from portal.outbox.models import OutboxEmail
 from portal.questionnaires.models import QuestionnaireVersion
 
 __all__ = [
-    "Application",
-    "ApplicationSection",
-    "ApplicationSubmission",
     "AuditEvent",
     "Base",
     "Lot",
