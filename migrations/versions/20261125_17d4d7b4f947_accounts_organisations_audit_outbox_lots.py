@@ -55,6 +55,8 @@ def upgrade() -> None:
             name=op.f("ck_organisations_legal_form"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organisations")),
+        sa.UniqueConstraint("charity_number", name=op.f("uq_organisations_charity_number")),
+        sa.UniqueConstraint("company_number", name=op.f("uq_organisations_company_number")),
     )
     op.create_table(
         "outbox_emails",
@@ -115,7 +117,6 @@ def upgrade() -> None:
             ["actor_id"],
             ["users.id"],
             name=op.f("fk_audit_events_actor_id_users"),
-            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_events")),
     )

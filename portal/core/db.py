@@ -30,11 +30,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# An execution option (ignored by PostgreSQL): `session.connection(execution_options={...: True})`
-# as a transaction's first statement makes SQLite take its one write lock at BEGIN.
-SQLITE_BEGIN_IMMEDIATE = "sqlite_begin_immediate"
-
-
 def _configure_sqlite(engine: Engine) -> None:
     """Make pysqlite honour foreign keys and real transactions (SAVEPOINT, BEGIN)."""
 
@@ -48,10 +43,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        # SQLite has no row locks: a transaction that reads and then writes what it read, and
-        # must not interleave with another one doing the same, asks for the write lock up front.
-        immediate = connection.get_execution_options().get(SQLITE_BEGIN_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # SQLite has no row locks, and a transaction that read and then wants to write while
+        # another holds the write lock fails at once ("database is locked") instead of waiting.
+        # SQLite serves development and tests only, so every transaction takes the write lock
+        # at BEGIN, where busy_timeout makes it wait its turn: one at a time, never a failure.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

@@ -6,6 +6,8 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal.core.db import db
+
 # Status codes with a page of their own; anything else falls back to the generic problem page.
 PAGES = {
     400: "errors/400.html",
@@ -41,4 +43,7 @@ def init_app(app: Flask) -> None:
         current_app.logger.error(
             "Unhandled error on %s %s", request.method, request.path, exc_info=original
         )
+        # A failed database statement leaves the session unusable, and the page's header reads
+        # the signed-in user: start clean so the error page itself cannot fail.
+        db.session.rollback()
         return render_template("errors/500.html"), 500

@@ -48,8 +48,9 @@ class Organisation(Base):
     legal_name: Mapped[str] = mapped_column(String(200))
     trading_name: Mapped[str | None] = mapped_column(String(200))
     legal_form: Mapped[str] = mapped_column(String(20))
-    company_number: Mapped[str | None] = mapped_column(String(8))
-    charity_number: Mapped[str | None] = mapped_column(String(10))
+    # One organisation per registered company or charity (several may have none).
+    company_number: Mapped[str | None] = mapped_column(String(8), unique=True)
+    charity_number: Mapped[str | None] = mapped_column(String(10), unique=True)
     is_sme: Mapped[bool] = mapped_column(default=False)
     is_vcse: Mapped[bool] = mapped_column(default=False)
     address_line_1: Mapped[str] = mapped_column(String(200))

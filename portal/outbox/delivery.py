@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from portal.core.db import SQLITE_BEGIN_IMMEDIATE, db
+from portal.core.db import db
 from portal.core.time import utcnow
 from portal.integrations import email
 from portal.outbox.models import FAILED, PENDING, SENT, OutboxEmail
@@ -39,7 +39,6 @@ def _claim_next() -> OutboxEmail | None:
 def deliver_one() -> bool:
     """Try the next email that is due. Returns False when none is due."""
     with db.session.begin():
-        db.session.connection(execution_options={SQLITE_BEGIN_IMMEDIATE: True})
         message = _claim_next()
         if message is None:
             return False

@@ -1,5 +1,8 @@
 import logging
 
+from portal.accounts.models import User
+from portal.core.db import db
+from tests.conftest import sign_in
 from tests.support.pages import page_h1, page_text, page_title
 
 SUFFIX = " – Flexible Learning Support Framework – Dudley Council"
@@ -68,3 +71,22 @@ def test_an_unexpected_error_shows_the_problem_page_and_is_logged(make_app, capl
     _no_internals(response)
     assert "Unhandled error on GET /test-only/broken" in caplog.text
     assert "RuntimeError: connection string" in caplog.text
+
+
+def test_the_problem_page_still_shows_after_a_database_error(make_app, provider):
+    """A failed flush leaves the session needing a rollback; the error page's header reads the
+    signed-in user from the database, so without one it would fail with a bare error."""
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/test-only/database-error")
+    def database_error():
+        db.session.add(User(email=provider.email, full_name="Copy", password_hash="x"))
+        db.session.flush()  # the email is taken: IntegrityError
+
+    client = sign_in(app.test_client(), provider)
+    response = client.get("/test-only/database-error")
+
+    assert response.status_code == 500
+    assert page_h1(response) == "Sorry, there is a problem with the service"
+    assert "Sign out" in page_text(response)  # the header knew who was signed in
+    _no_internals(response)

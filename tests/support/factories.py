@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pyotp
 from sqlalchemy import select
 
@@ -64,8 +66,17 @@ ORGANISATION_DETAILS = {
 }
 
 
+_company_numbers = itertools.count(1)
+
+
 def make_organisation(owner: User, **details) -> Organisation:
-    organisation = Organisation(**(ORGANISATION_DETAILS | details))
+    details = ORGANISATION_DETAILS | details
+    # Company numbers are unique: the first organisation keeps the usual one, later ones get
+    # their own.
+    taken = select(Organisation.id).where(Organisation.company_number == details["company_number"])
+    if details["company_number"] and db.session.scalar(taken) is not None:
+        details["company_number"] = f"{90000000 + next(_company_numbers)}"
+    organisation = Organisation(**details)
     organisation.memberships.append(Membership(user_id=owner.id, role=OWNER))
     db.session.add(organisation)
     db.session.commit()
