@@ -60,7 +60,7 @@ class TwoFactorForm(BaseForm):
 
 
 class StaffInviteForm(OnceOnlyForm):
-    email = email_field(hint="Their council email address.")
+    email = email_field(hint="Their council email address.", missing="Enter their email address")
     role = RadioField(
         "Role",
         choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],

@@ -58,11 +58,13 @@ def _token_hours() -> int:
 # Registration and verification --------------------------------------------------------------
 
 
-def register_user(full_name: str, email: str, password: str) -> None:
+def register_user(full_name: str, email: str, password: str, next_path: str | None = None) -> None:
     """Create a provider account and email a verification link.
 
     If the address already has an account we email its owner instead, and the page says the same
-    either way, so the form cannot be used to find out who has an account.
+    either way, so the form cannot be used to find out who has an account. `next_path` (a path on
+    this site, such as an invitation) rides in the link, so after confirming and signing in the
+    person carries on where they started, even in another browser.
     """
     email = normalise_email(email)
     problem = password_problem(password, email=email, name=full_name)
@@ -89,11 +91,14 @@ def register_user(full_name: str, email: str, password: str) -> None:
         actor_id=user.id,
         after={"email": email, "full_name": full_name, "role": PROVIDER},
     )
-    send_verification_email(user)
+    send_verification_email(user, next_path)
 
 
-def send_verification_email(user: User) -> None:
-    token = tokens.sign(VERIFY_EMAIL, {"user_id": user.id, "email": user.email})
+def send_verification_email(user: User, next_path: str | None = None) -> None:
+    payload = {"user_id": user.id, "email": user.email}
+    if next_path:
+        payload["next"] = next_path
+    token = tokens.sign(VERIFY_EMAIL, payload)
     queue_email(
         user.email,
         "Confirm your email address",
@@ -111,8 +116,9 @@ def resend_verification_email(email: str) -> None:
         send_verification_email(user)
 
 
-def verify_email(token: str) -> User:
-    """Mark the account's email as confirmed. Using a link twice is harmless.
+def verify_email(token: str) -> tuple[User, str | None]:
+    """Mark the account's email as confirmed, and return where to go after signing in. Using a
+    link twice is harmless.
 
     Raises tokens.InvalidToken for a broken or expired link.
     """
@@ -125,7 +131,7 @@ def verify_email(token: str) -> User:
         record_event(
             "account.email_verified", object_type="user", object_id=user.id, actor_id=user.id
         )
-    return user
+    return user, payload.get("next")
 
 
 # Signing in ----------------------------------------------------------------------------------

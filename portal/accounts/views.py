@@ -72,12 +72,17 @@ def _limited(limits):
 @_limited(email_limits)
 def register():
     form = forms.RegisterForm()
+    next_path = safe_next_url(request.args.get("next"))
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"]  # from an invitation's "create an account" link
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
         try:
-            services.register_user(form.full_name.data, form.email.data, form.password.data)
+            services.register_user(
+                form.full_name.data, form.email.data, form.password.data, next_path
+            )
         except services.AccountError as error:
             form.add_error(error.field, error.message)
         else:
@@ -98,12 +103,12 @@ def check_email():
 @public
 def verify_email(token: str):
     try:
-        services.verify_email(token)
+        _user, next_path = services.verify_email(token)
     except InvalidToken as error:
         return render_template(
             "accounts/link_problem.html", expired=error.expired, form=forms.EmailOnlyForm()
         ), 400
-    return render_template("accounts/email_verified.html")
+    return render_template("accounts/email_verified.html", next_path=safe_next_url(next_path))
 
 
 @bp.route("/verify-email", methods=["POST"])

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts import forms, services
-from portal.accounts.models import ADMIN
+from portal.accounts.models import ADMIN, ROLE_LABELS
 from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import requires_staff_role
 
@@ -18,6 +18,7 @@ def staff():
         "admin/staff.html",
         staff=services.list_staff(),
         invitations=services.list_pending_staff_invitations(),
+        role_labels=ROLE_LABELS,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -84,6 +85,9 @@ def serve(host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if not app.config["DEMO_MODE"]:
         raise click.ClickException("`flask dev serve` is for development (DEMO_MODE on) only.")
+    if "BASE_URL" not in os.environ:
+        # Links in emails must point at the port this server really listens on.
+        app.config["BASE_URL"] = f"http://{host}:{port}"
     server = _start_object_store()
     stop = threading.Event()
     try:

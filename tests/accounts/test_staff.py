@@ -128,7 +128,10 @@ def test_a_second_invitation_replaces_the_first(app, admin_client):
 @pytest.mark.parametrize(
     ("typed", "errors"),
     [
-        ({"email": "", "role": ""}, {"email": "Enter your email address", "role": "Select a role"}),
+        (
+            {"email": "", "role": ""},
+            {"email": "Enter their email address", "role": "Select a role"},
+        ),
         (
             {"email": "officer.council.example.org", "role": REVIEWER},
             {"email": "Enter an email address in the correct format, like name@example.com"},

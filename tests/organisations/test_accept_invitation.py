@@ -5,13 +5,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.time import utcnow
 from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
 from tests.conftest import sign_in
 from tests.organisations.conftest import assert_refused, audit_events, count, invite, membership_of
 from tests.support import factories
-from tests.support.emails import emails_to, last_email_to
+from tests.support.emails import emails_to, last_email_to, link_in
 from tests.support.pages import banner_text, page_h1, page_text, soup
 
 COLLEAGUE = "dana@example.org"
@@ -143,3 +144,28 @@ def test_council_staff_cannot_join_a_provider_organisation(
         "Council staff accounts cannot join a provider organisation",
     )
     assert count(Membership, Membership.user_id == reviewer.id) == 0
+
+
+def test_someone_new_registers_from_the_invitation_and_comes_back_to_it(
+    app, client, provider_client, organisation
+):
+    """The invitation survives registration: the address is filled in, and after confirming
+    their email (possibly in another browser) and signing in they land on the invitation."""
+    link = invite(provider_client, organisation.id, COLLEAGUE)
+    register_link = soup(client.get(link)).find("a", string="create an account")["href"]
+    form = client.get(register_link)
+    assert soup(form).find("input", attrs={"name": "email"})["value"] == COLLEAGUE
+
+    client.post(
+        register_link,
+        data={"full_name": "Dana Colleague", "email": COLLEAGUE, "password": factories.PASSWORD},
+    )
+    confirmed = app.test_client().get(link_in(last_email_to(COLLEAGUE), "/verify-email/"))
+    sign_in_href = soup(confirmed).select_one("main a.govuk-button")["href"]
+    signed_in = client.post(sign_in_href, data={"email": COLLEAGUE, "password": factories.PASSWORD})
+
+    assert signed_in.status_code == 302
+    assert signed_in.location == link
+    assert client.post(link).status_code == 302
+    dana = db.session.scalar(select(User).where(User.email == COLLEAGUE))
+    assert membership_of(organisation, dana).role == MEMBER

@@ -2,6 +2,7 @@
 
 from portal.core.db import db
 from portal.organisations.models import Organisation
+from tests.conftest import sign_in
 from tests.organisations.conftest import (
     assert_error,
     audit_events,
@@ -9,7 +10,8 @@ from tests.organisations.conftest import (
     fresh,
     organisation_events,
 )
-from tests.support.pages import banner_text, field_value, page_h1, soup
+from tests.support import factories
+from tests.support.pages import banner_text, field_value, page_h1, page_text, soup
 
 
 def edit_url(organisation) -> str:
@@ -50,7 +52,9 @@ def test_every_change_link_goes_to_its_field(provider_client, organisation):
     page = soup(provider_client.get(f"/organisations/{organisation.id}"))
     links = [a["href"] for a in page.select(".govuk-summary-list__actions a")]
     form = soup(provider_client.get(edit_url(organisation)))
-    assert len(links) == 10  # every row but "Based in the council's area", which we work out
+    # Every row but "Based in the council's area", which we work out, and "Charity number",
+    # which a company does not have.
+    assert len(links) == 9
     for link in links:
         path, field = link.split("#")
         assert path == edit_url(organisation)
@@ -143,3 +147,16 @@ def test_an_empty_form_is_refused_rather_than_saved_unchanged(provider_client, o
     assert_error(response, "legal_name", "Enter your organisation's legal name")
     assert fresh(Organisation, organisation.id).legal_name == "Organisation A Ltd"
     assert organisation_events() == 0
+
+
+def test_only_the_registration_numbers_that_apply_are_shown(app_ctx, client):
+    trader = factories.make_user("trader@example.org", full_name="Sam Trader")
+    sole_trader = factories.make_organisation(
+        trader, legal_name="Sam Trader", legal_form="sole_trader", company_number=None
+    )
+    page = sign_in(client, trader).get(f"/organisations/{sole_trader.id}")
+
+    text = page_text(page)
+    assert "Companies House number" not in text and "Charity number" not in text
+    assert "Trading name Not provided" in text
+    assert "None" not in text
