@@ -80,35 +80,30 @@ def members_of(organisation: Organisation) -> list[Membership]:
     )
 
 
-def pending_invitations(organisation: Organisation) -> list[OrganisationInvitation]:
+def _open_invitations(*criteria) -> list[OrganisationInvitation]:
+    """Invitations not yet accepted, cancelled or expired, matching `criteria`."""
     return list(
         db.session.scalars(
             select(OrganisationInvitation)
             .where(
-                OrganisationInvitation.organisation_id == organisation.id,
-                OrganisationInvitation.accepted_at.is_(None),
-                OrganisationInvitation.cancelled_at.is_(None),
-                OrganisationInvitation.expires_at > utcnow(),
-            )
-            .order_by(OrganisationInvitation.created_at)
-        )
-    )
-
-
-def invitations_for(user: User) -> list[OrganisationInvitation]:
-    """Open invitations sent to the user's email address, for organisations they are not in."""
-    return list(
-        db.session.scalars(
-            select(OrganisationInvitation)
-            .where(
-                OrganisationInvitation.email == user.email,
+                *criteria,
                 OrganisationInvitation.accepted_at.is_(None),
                 OrganisationInvitation.cancelled_at.is_(None),
                 OrganisationInvitation.expires_at > utcnow(),
             )
             .options(selectinload(OrganisationInvitation.organisation))
+            .order_by(OrganisationInvitation.created_at)
         )
     )
+
+
+def pending_invitations(organisation: Organisation) -> list[OrganisationInvitation]:
+    return _open_invitations(OrganisationInvitation.organisation_id == organisation.id)
+
+
+def invitations_for(user: User) -> list[OrganisationInvitation]:
+    """Open invitations sent to the user's email address."""
+    return _open_invitations(OrganisationInvitation.email == user.email)
 
 
 # Creating and editing ------------------------------------------------------------------------
