@@ -8,6 +8,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from portal.config import PROJECT_ROOT, load_config
+from portal.core.requests import UploadRequest
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
         RATELIMIT_KEY_PREFIX=app.config.get("RATELIMIT_KEY_PREFIX", "portal"),
     )
 
+    app.request_class = UploadRequest
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -82,23 +84,38 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.admin.views import bp as admin
-    from portal.core.urls import IdConverter
+    from portal.applications.views import bp as applications
+    from portal.core.urls import IdConverter, SlugConverter
+    from portal.documents.views import bp as documents
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
     from portal.questionnaires.views import bp as questionnaires
+    from portal.staff_checks.views import bp as staff_checks
 
     # Before any route is added, so that every <int:...> in a URL is an id the database can hold.
     app.url_map.converters["int"] = IdConverter
-    for blueprint in (pages, accounts, organisations, admin, questionnaires, outbox):
+    app.url_map.converters["slug"] = SlugConverter
+    for blueprint in (
+        pages,
+        accounts,
+        organisations,
+        applications,
+        documents,
+        staff_checks,
+        admin,
+        questionnaires,
+        outbox,
+    ):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from portal.core.cli import db_cli, dev_cli
     from portal.demo.cli import demo_cli
+    from portal.documents.cli import documents_cli
     from portal.outbox.cli import outbox_cli
     from portal.questionnaires.cli import questionnaires_cli
 
-    for group in (db_cli, outbox_cli, demo_cli, dev_cli, questionnaires_cli):
+    for group in (db_cli, outbox_cli, demo_cli, dev_cli, questionnaires_cli, documents_cli):
         app.cli.add_command(group)

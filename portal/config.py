@@ -7,6 +7,9 @@ message naming the variable, rather than failing on the first request that needs
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import os
 import secrets
 from collections.abc import Mapping
@@ -59,6 +62,28 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, not {raw!r}.")
 
 
+def _fernet_keys(env: Mapping[str, str], secret_key: str, *, production: bool) -> tuple[str, ...]:
+    """STAFF_CHECK_ENCRYPTION_KEY: one Fernet key, or several separated by commas while keys are
+    rotated (the first encrypts, every one decrypts). Development derives one from SECRET_KEY."""
+    raw = _text(env, "STAFF_CHECK_ENCRYPTION_KEY", None, required=production)
+    if raw is None:
+        digest = hashlib.sha256(b"staff-check-encryption:" + secret_key.encode()).digest()
+        return (base64.urlsafe_b64encode(digest).decode(),)
+    keys = tuple(key.strip() for key in raw.split(",") if key.strip())
+    for key in keys:
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except (ValueError, binascii.Error):
+            valid = False
+        if not valid:
+            raise ConfigError(
+                "STAFF_CHECK_ENCRYPTION_KEY must be Fernet keys (32 bytes, URL-safe base64), "
+                'separated by commas: make one with `python -c "from cryptography.fernet import '
+                'Fernet; print(Fernet.generate_key().decode())"`.'
+            )
+    return keys
+
+
 def _dev_secret_key() -> str:
     """A random key kept in instance/ so development sessions survive a restart."""
     path = INSTANCE_DIR / "secret_key"
@@ -105,10 +130,16 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         raise ConfigError(f"BASE_URL must start with {' or '.join(schemes)}, not {base_url!r}.")
 
     max_upload_mb = _int(env, "MAX_UPLOAD_MB", 25, minimum=1)
+    secret_key = secret_key or _dev_secret_key()
+
+    clamd_socket = _text(env, "CLAMD_SOCKET", None, required=False)
+    clamd_host = _text(env, "CLAMD_HOST", None, required=False)
+    if clamd_socket and clamd_host:
+        raise ConfigError("CLAMD_SOCKET and CLAMD_HOST must not both be set: choose one.")
     return {
         "PORTAL_ENV": environment,
         "DEMO_MODE": demo_mode,
-        "SECRET_KEY": secret_key or _dev_secret_key(),
+        "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         "BASE_URL": base_url,
         "COUNCIL_NAME": _text(env, "COUNCIL_NAME", "Dudley Council", required=False),
@@ -139,7 +170,14 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "S3_SECRET_ACCESS_KEY": _text(
             env, "S3_SECRET_ACCESS_KEY", "portal-dev-secret", required=production
         ),
-        "PRESIGNED_URL_SECONDS": _int(env, "PRESIGNED_URL_SECONDS", 60, minimum=5),
+        # At most a minute: a download link that leaks (browser history, a proxy's log) dies fast.
+        "PRESIGNED_URL_SECONDS": _int(env, "PRESIGNED_URL_SECONDS", 60, minimum=5, maximum=60),
+        # Virus scanning by clamd, over a unix socket or TCP. With neither set, uploads are kept
+        # and marked "not scanned".
+        "CLAMD_SOCKET": clamd_socket,
+        "CLAMD_HOST": clamd_host,
+        "CLAMD_PORT": _int(env, "CLAMD_PORT", 3310, minimum=1, maximum=65535),
+        "CLAMD_TIMEOUT_SECONDS": _int(env, "CLAMD_TIMEOUT_SECONDS", 30, minimum=1),
         # Email: an outbox table, delivered by `flask outbox send` / `flask outbox worker`.
         "MAIL_BACKEND": mail_backend,
         "MAIL_DIR": _text(env, "MAIL_DIR", str(INSTANCE_DIR / "mail"), required=False),
@@ -171,6 +209,14 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "MAX_UPLOAD_MB": max_upload_mb,
         "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+        # The DBS staff register: certificate numbers are encrypted at rest with this key.
+        "STAFF_CHECK_ENCRYPTION_KEY": _fernet_keys(env, secret_key, production=production),
+        # A certificate older than this, with no Update Service subscription, is flagged.
+        "DBS_CERTIFICATE_MAX_AGE_YEARS": _int(env, "DBS_CERTIFICATE_MAX_AGE_YEARS", 3, minimum=1),
+        # Safeguarding training older than this is flagged as overdue.
+        "SAFEGUARDING_TRAINING_MAX_AGE_YEARS": _int(
+            env, "SAFEGUARDING_TRAINING_MAX_AGE_YEARS", 3, minimum=1
+        ),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
     }

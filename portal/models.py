@@ -1,16 +1,32 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from portal.accounts.models import RecoveryCode, StaffInvitation, User
+from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
 from portal.core.db import Base
+from portal.documents.models import (
+    Document,
+    DocumentReminder,
+    DocumentUse,
+    DocumentVersion,
+    StoredFile,
+)
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation, OrganisationInvitation
 from portal.outbox.models import OutboxEmail
 from portal.questionnaires.models import QuestionnaireVersion
+from portal.staff_checks.models import StaffCheck
 
 __all__ = [
+    "Application",
+    "ApplicationSection",
+    "ApplicationSubmission",
     "AuditEvent",
     "Base",
+    "Document",
+    "DocumentReminder",
+    "DocumentUse",
+    "DocumentVersion",
     "Lot",
     "Membership",
     "Organisation",
@@ -18,6 +34,8 @@ __all__ = [
     "OutboxEmail",
     "QuestionnaireVersion",
     "RecoveryCode",
+    "StaffCheck",
     "StaffInvitation",
+    "StoredFile",
     "User",
 ]

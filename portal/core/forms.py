@@ -6,17 +6,19 @@ Fields trim whitespace, carry GOV.UK widgets, and say what is wrong in the Desig
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask import session
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
     GovPasswordInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 
 def _strip(value):
@@ -139,3 +141,64 @@ class OnceOnlyForm(BaseForm):
         super().__init__(*args, **kwargs)
         if not self.submission_id.data:
             self.submission_id.data = new_submission_id()
+
+
+# Dates --------------------------------------------------------------------------------------
+
+
+class _DateParts(GovDateInput):
+    """GOV.UK date input whose wrapper takes the field's name as its id, leaving the field's id
+    (name-day) to the day box, where the error summary's link should land."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["id"] = field.name
+        return params
+
+
+_DATE_PART_NAMES = ("day", "month", "year")
+
+
+class DateInputField(Field):
+    """A date as GOV.UK asks for one: day, month and year boxes. Blank is None (use
+    `DateRequired` to insist); anything else must be a real date, with the Design System's
+    messages naming `what` ("Expiry date must be a real date")."""
+
+    widget = _DateParts()
+
+    def __init__(self, label: str, *, what: str, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.what = what
+        self.id = f"{self.name}-day"
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""
+
+    def process_formdata(self, valuelist) -> None:
+        parts = [str(value).strip() for value in valuelist][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        missing = [name for name, part in zip(_DATE_PART_NAMES, parts, strict=True) if not part]
+        if missing:
+            raise ValueError(f"{self.what} must include a {' and a '.join(missing)}")
+        day, month, year = parts
+        try:
+            if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+                raise ValueError
+            self.data = date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValueError(f"{self.what} must be a real date") from None
+
+
+class DateRequired:
+    """A date must be given (a date that is not a real one has its own message already)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, _form, field) -> None:
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)

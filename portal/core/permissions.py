@@ -118,6 +118,34 @@ def requires_org_role(*roles: str) -> Callable[[Callable], Callable]:
     return decorator
 
 
+def requires_org_member_or_staff(view: Callable) -> Callable:
+    """What the council may read of a provider: a member of the organisation named by
+    `organisation_id` in the route (`g.membership` set), or council staff past two-factor
+    (`g.membership` None). The organisation is passed to the view as `organisation`; a provider
+    who is not a member gets 404, and so does anyone for an organisation that does not exist."""
+    from portal.core.db import db
+    from portal.organisations import services as organisations
+    from portal.organisations.models import Organisation
+
+    @wraps(view)
+    def wrapped(*args, organisation_id: int, **kwargs):
+        gate = _gate()
+        if gate:
+            return gate
+        if current_user.role in STAFF_ROLES:
+            organisation, g.membership = db.session.get(Organisation, organisation_id), None
+            if organisation is None:
+                abort(404)
+        else:
+            organisation, g.membership = organisations.get_organisation_for(
+                current_user, organisation_id
+            )
+        return view(*args, organisation=organisation, **kwargs)
+
+    _mark(wrapped, "organisation_member_or_staff")
+    return wrapped
+
+
 def requires_staff_role(*roles: str) -> Callable[[Callable], Callable]:
     """Council staff with one of `roles`, who have passed two-factor."""
     allowed = roles or STAFF_ROLES

@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def today() -> date:
+    """Today's date in London: what "today" means for the dates people type."""
+    return datetime.now(LONDON).date()
+
+
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; treat them as the UTC they were stored in."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,10 +1,10 @@
-"""Safe redirects, and the converter for ids in URLs."""
+"""Safe redirects, and the converters for ids in URLs."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 # The largest id the database's integer columns hold (PostgreSQL INTEGER; SQLite's limit is
 # higher).
@@ -18,6 +18,20 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class SlugConverter(BaseConverter):
+    """`<slug:...>`: an id from questionnaire content (snake_case, such as a section's) shown
+    in kebab-case, like every other path: /financial-standing/turnover is the page
+    `turnover` of the section `financial_standing`."""
+
+    regex = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+    def to_python(self, value: str) -> str:
+        return value.replace("-", "_")
+
+    def to_url(self, value: str) -> str:
+        return value.replace("_", "-")
 
 
 def safe_next_url(target: str | None) -> str | None:

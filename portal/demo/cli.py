@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -9,6 +11,10 @@ from portal.core.db import db
 from portal.core.time import utcnow
 from portal.lots.services import ensure_starting_lots
 from portal.organisations import services as organisations
+from portal.questionnaires import services as questionnaires
+
+# The council's questionnaire, published in demo data so a provider can apply straight away.
+DEMO_QUESTIONNAIRE = Path(questionnaires.__file__).parent / "content" / "v1.yaml"
 
 demo_cli = AppGroup("seed", help="Seed data.")
 
@@ -66,7 +72,8 @@ DEMO_ORGANISATIONS = (
 
 @demo_cli.command("demo")
 def seed_demo() -> None:
-    """Create the lots, demo accounts and organisations (once; safe to run again)."""
+    """Create the lots, demo accounts and organisations, and publish the questionnaire (once;
+    safe to run again)."""
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("Demo data can only be seeded with DEMO_MODE on.")
     with db.session.begin():
@@ -88,6 +95,9 @@ def seed_demo() -> None:
         for email, details in DEMO_ORGANISATIONS:
             if not organisations.memberships_of(users[email]):
                 organisations.create_organisation(users[email], details)
+        if questionnaires.published_version() is None:
+            version, _created = questionnaires.load_version(DEMO_QUESTIONNAIRE)
+            questionnaires.publish_version(users["admin@example.org"], version.id)
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_ACCOUNTS:
         click.echo(f"  {role:<13} {email}")

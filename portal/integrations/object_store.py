@@ -16,11 +16,13 @@ travels in metadata or the database and only reappears in Content-Disposition.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import unicodedata
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -222,11 +224,24 @@ class ObjectStore:
         content_type: str,
         metadata: Mapping[str, str],
     ) -> None:
-        """Upload from a binary file object without reading it all into memory.
+        """Upload from a binary file object (from its start) without reading it all into memory.
 
         Bodies over 8 MB go up as a multipart upload. Metadata names come back lower-case.
         """
         _check_metadata(metadata)
+        path = getattr(fileobj, "name", None)
+        if isinstance(path, str) and os.path.isfile(path) and fileobj.tell() == 0:
+            # A file on disk (an upload spooled by portal.core.requests): each part is read from
+            # the disk as it is sent, where upload_fileobj would read every part into memory.
+            fileobj.flush()
+            self.client.upload_file(
+                path,
+                self.bucket,
+                key,
+                ExtraArgs={"ContentType": content_type, "Metadata": dict(metadata)},
+                Config=_TRANSFER_CONFIG,
+            )
+            return
         self.client.upload_fileobj(
             fileobj,
             self.bucket,
@@ -259,6 +274,13 @@ class ObjectStore:
             "etag": response.get("ETag", "").strip('"'),
             "last_modified": response.get("LastModified"),
         }
+
+    def list_objects(self, prefix: str) -> Iterator[tuple[str, datetime]]:
+        """(key, last modified) of every object whose key starts with `prefix`, page by page."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield item["Key"], item["LastModified"]
 
     def delete(self, key: str) -> None:
         """Delete an object; deleting a missing key is not an error (S3 semantics)."""

@@ -12,6 +12,7 @@ PRODUCTION = {
     "S3_SECRET_ACCESS_KEY": "secret-key",
     "MAIL_FROM": "framework@example.org",
     "SMTP_HOST": "smtp.example.org",
+    "STAFF_CHECK_ENCRYPTION_KEY": "Jm7rQxgkUYZ0ZRFPnR3BBUvImcfzdgIa1CxHCsW9Umc=",
 }
 
 
@@ -37,6 +38,7 @@ def test_production_settings_are_read():
         "S3_SECRET_ACCESS_KEY",
         "MAIL_FROM",
         "SMTP_HOST",
+        "STAFF_CHECK_ENCRYPTION_KEY",
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(name):
@@ -71,6 +73,11 @@ def test_production_refuses_to_start_without_a_required_setting(name):
             "PASSWORD_HASH_MEMORY_KIB must be at least 19456, not 1024",
         ),
         ("PASSWORD_HASH_TIME_COST", "1", "PASSWORD_HASH_TIME_COST must be at least 2, not 1"),
+        (
+            "STAFF_CHECK_ENCRYPTION_KEY",
+            "not-a-key",
+            "STAFF_CHECK_ENCRYPTION_KEY must be Fernet keys",
+        ),
     ],
 )
 def test_a_malformed_setting_is_named(name, value, message):

@@ -20,10 +20,14 @@ from sqlalchemy import select
 
 from portal.accounts import tokens
 from portal.accounts.models import ADMIN, REVIEWER
+from portal.applications.models import Application, ApplicationSection
 from portal.core.db import db
+from portal.core.extensions import object_store
 from portal.core.time import utcnow
+from portal.documents.models import Document, DocumentVersion, StoredFile
 from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
 from portal.questionnaires import services as questionnaires
+from portal.staff_checks.models import StaffCheck
 from tests.conftest import sign_in
 from tests.support import factories
 
@@ -143,6 +147,14 @@ SIGN_IN = "/sign-in"
 TWO_FACTOR = "/two-factor"
 HOME = "/home"
 ORGANISATION_A = "/organisations/{organisation_id}"
+APPLICATION_A = "/applications/{application_id}"
+DOCUMENTS_A = "/documents/organisations/{organisation_id}"
+DOCUMENTS_B = "/documents/organisations/{organisation_b_id}"
+ATTENTION = "/documents/attention"
+DOWNLOAD = "{download_path}"
+REGISTER_A = "/staff-checks/organisations/{organisation_id}"
+REGISTER_B = "/staff-checks/organisations/{organisation_b_id}"
+COPY_DOWNLOAD = "{copy_download_path}"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -384,6 +396,255 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 403, "commissioner": 403, "admin": "/admin/questionnaires",
         "staff_before_two_factor": TWO_FACTOR,
     },
+    # The application journey: every member of organisation A; another organisation's provider
+    # gets 404. Organisation A has an application open (a draft with one referee), so starting
+    # another leads to it.
+    ("applications.start", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.start", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.show", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.question", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.add_item", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.change_item", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.remove_item", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.check_section", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.check_application", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.submit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.withdraw", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Nothing has been submitted yet: these lead back to the application.
+    ("applications.confirmation", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.submitted_answers", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.download", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # An empty form: the page again, saying what is missing (or that the section has moved on).
+    ("applications.question", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.add_item", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.change_item", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.remove_item", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.check_section", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Without the version of the application the page was opened on, nothing is submitted.
+    ("applications.submit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The member withdraws the draft; the owner is then told it has been withdrawn already.
+    ("applications.withdraw", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("applications.move_to_new_version", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": APPLICATION_A, "member_a": APPLICATION_A,
+        "provider_b": 404, "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Documents: members of organisation A may change them; council staff may read and download
+    # (downloads go to the store's presigned link); another organisation's provider gets 404.
+    ("documents.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": DOCUMENTS_A, "member_a": DOCUMENTS_A,
+        "provider_b": DOCUMENTS_B,
+        "reviewer": ATTENTION, "commissioner": ATTENTION, "admin": ATTENTION,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.attention", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.library", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.show", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.download", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": DOWNLOAD, "member_a": DOWNLOAD, "provider_b": 404,
+        "reviewer": DOWNLOAD, "commissioner": DOWNLOAD, "admin": DOWNLOAD,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Without ?kind= the upload page asks what kind of document it is, whatever is posted.
+    ("documents.upload", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.upload", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # An empty form: the page again, saying what is missing.
+    ("documents.replace", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.replace", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("documents.delete", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The member deletes the document (asked first), so for its owner it is gone.
+    ("documents.delete", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": DOCUMENTS_A, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The DBS staff register: the same rules as documents.
+    ("staff_checks.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": REGISTER_A, "member_a": REGISTER_A,
+        "provider_b": REGISTER_B,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.import_template", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.register", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.export", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The whole certificate number is for council staff, to check the Update Service.
+    ("staff_checks.certificate_number", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.download_copy", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": COPY_DOWNLOAD, "member_a": COPY_DOWNLOAD,
+        "provider_b": 404,
+        "reviewer": COPY_DOWNLOAD, "commissioner": COPY_DOWNLOAD, "admin": COPY_DOWNLOAD,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.add", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.add", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.edit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.edit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.upload_copy", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.upload_copy", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.import_register", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.import_register", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("staff_checks.delete", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The member removes the person (asked first), so for the owner they are gone.
+    ("staff_checks.delete", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": REGISTER_A, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # The development mail viewer does not exist unless demo mode is on.
     ("outbox.index", "GET"): {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
@@ -455,18 +716,73 @@ def _signed_in_with_password_only(app, user):
     return client
 
 
+def _evidence(app, organisation, provider) -> dict[str, int | str]:
+    """A document and a person on the register of organisation A, each with a file on record
+    (the store is not asked for a download link's object, so none is written)."""
+
+    def stored(purpose: str) -> StoredFile:
+        return StoredFile(
+            organisation_id=organisation.id,
+            purpose=purpose,
+            object_key=object_store.document_key(organisation.id),
+            original_filename="policy.pdf",
+            content_type="application/pdf",
+            size_bytes=100,
+            sha256="0" * 64,
+            scan_state="not_scanned",
+            uploaded_by_id=provider.id,
+        )
+
+    document = Document(organisation_id=organisation.id, kind="other", title="Policy")
+    document.versions.append(DocumentVersion(number=1, file=stored("document")))
+    check = StaffCheck(
+        organisation_id=organisation.id,
+        full_name="Jo Tutor",
+        job_role="Tutor",
+        certificate_copy=stored("dbs_certificate"),
+    )
+    db.session.add_all([document, check])
+    db.session.commit()
+    bucket = app.config["S3_BUCKET"]
+    return {
+        "document_id": document.id,
+        "version_id": document.versions[0].id,
+        "download_path": f"/{bucket}/{document.versions[0].file.object_key}",
+        "staff_check_id": check.id,
+        "copy_download_path": f"/{bucket}/{check.certificate_copy.object_key}",
+    }
+
+
 @pytest.fixture
-def url_values(organisation, provider, member_a, reviewer) -> dict[str, int | str]:
+def url_values(
+    app, organisation, provider, member_a, reviewer, other_organisation
+) -> dict[str, int | str]:
     """What fills each argument of a path: organisation A's records, and the council's."""
     version, _new = questionnaires.load_version(QUESTIONNAIRE)
+    application = Application(organisation_id=organisation.id, questionnaire_version_id=version.id)
+    db.session.add(application)
+    db.session.flush()
+    referee = {"referee_name": "Ann Referee", "referee_email": "ann@example.org"}
+    db.session.add(
+        ApplicationSection(
+            application_id=application.id, section_id="references", answers={"referees": [referee]}
+        )
+    )
     db.session.commit()
     return {
         "version_id": version.id,
+        "application_id": application.id,
+        "section": "references",
+        "page": "referees",
+        "group": "referees",
+        "item": 1,
         "organisation_id": organisation.id,
         "membership_id": _membership(organisation, member_a).id,
         "invitation_id": _invitation(organisation, provider, "invited@example.org").id,
         "user_id": reviewer.id,
         "token": DUMMY_TOKEN,
+        "organisation_b_id": other_organisation.id,
+        **_evidence(app, organisation, provider),
     }
 
 

@@ -1,0 +1,317 @@
+"""How much memory a gunicorn worker uses while it takes a 25MB upload, and how fast uploads go
+through the portal compared with boto3 alone to the same SeaweedFS, measured in one run.
+
+    .venv/bin/python bench/upload_memory.py [--runs 5] [--mb 25]
+
+It starts its own SeaweedFS, a SQLite database and gunicorn (one sync worker, production-like
+settings with CSRF on), signs in as a provider and uploads a PDF of random bytes (so nothing
+compresses) through the upload page, as a browser would. The worker's peak RSS is its kernel
+high-water mark (VmHWM), reset just before the big upload. Timings are wall-clock medians; the
+portal's include receiving the request, every check (libmagic, the PDF scan, SHA-256), the S3
+upload and the database write. Figures are for comparing runs on one machine, never asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import io
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+from portal.integrations.object_store import _TRANSFER_CONFIG, make_client  # noqa: E402
+from portal.integrations.seaweed import free_port, start_seaweed  # noqa: E402
+
+ACCESS_KEY, SECRET_KEY = "bench-access", "bench-secret-key"
+EMAIL, PASSWORD = "bench@example.org", "bench password for uploads"
+BUCKET = "bench-documents"
+
+
+def big_pdf(path: Path, size: int) -> None:
+    """A PDF of exactly `size` bytes whose one stream is random bytes."""
+
+    def head(length: int) -> bytes:
+        return b"%%PDF-1.4\n1 0 obj\n<< /Length %d >>\nstream\n" % length
+
+    tail = b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    length = size - len(tail) - len(head(size))
+    length += len(head(size)) - len(head(length))
+    with path.open("wb") as out:
+        out.write(head(length))
+        remaining = length
+        while remaining:
+            chunk = min(remaining, 1024 * 1024)
+            out.write(os.urandom(chunk))
+            remaining -= chunk
+        out.write(tail)
+    assert path.stat().st_size == size, path.stat().st_size
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrate the database, create the bucket and a provider with an organisation."""
+    os.environ.update(env)
+    from portal import create_app
+    from portal.accounts.models import User
+    from portal.accounts.passwords import hash_password
+    from portal.core import migrations
+    from portal.core.db import db
+    from portal.core.extensions import object_store
+    from portal.core.time import utcnow
+    from portal.organisations.models import OWNER, Membership, Organisation
+
+    app = create_app()
+    with app.app_context():
+        migrations.upgrade()
+        object_store.ensure_bucket()
+        user = User(
+            email=EMAIL,
+            full_name="Bench Provider",
+            password_hash=hash_password(PASSWORD),
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+        organisation = Organisation(
+            legal_name="Bench Ltd",
+            legal_form="company",
+            company_number="01234567",
+            address_line_1="1 Bench Street",
+            town="Dudley",
+            postcode="DY1 1AA",
+            phone="01384 000000",
+            contact_name="Bench",
+            contact_email=EMAIL,
+        )
+        organisation.memberships.append(Membership(user_id=user.id, role=OWNER))
+        db.session.add(organisation)
+        db.session.commit()
+        object_store.close(app)
+        db.engine.dispose()
+
+
+class Browser:
+    """Just enough of a browser: a cookie, the CSRF token, multipart bodies streamed from disk."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = dict(headers or {})
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        cookie = response.getheader("Set-Cookie")
+        if cookie:
+            self.cookie = cookie.split(";", 1)[0]
+        connection.close()
+        return response.status, response.getheader("Location"), data.decode("utf-8", "replace")
+
+    @staticmethod
+    def hidden(page: str, name: str) -> str:
+        return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', page)[1]
+
+    def sign_in(self) -> None:
+        _status, _location, page = self.request("GET", "/sign-in")
+        form = {"csrf_token": self.hidden(page, "csrf_token"), "email": EMAIL, "password": PASSWORD}
+        status, _location, _page = self.request(
+            "POST",
+            "/sign-in",
+            urlencode(form),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert status == 302, status
+
+    def upload(self, organisation_id: int, path: Path) -> float:
+        """Upload `path` as DBS evidence; seconds from the first byte sent to the answer."""
+        url = f"/documents/organisations/{organisation_id}/upload?kind=dbs_evidence"
+        _status, _location, page = self.request("GET", url)
+        boundary = secrets.token_hex(16)
+        fields = {
+            "csrf_token": self.hidden(page, "csrf_token"),
+            "submission_id": self.hidden(page, "submission_id"),
+        }
+        head = "".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+            for name, value in fields.items()
+        )
+        head += (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{path.name}"\r\nContent-Type: application/pdf\r\n\r\n'
+        )
+        tail = f"\r\n--{boundary}--\r\n".encode()
+        size = len(head.encode()) + path.stat().st_size + len(tail)
+        with path.open("rb") as file:
+            body = _Concatenated([io.BytesIO(head.encode()), file, io.BytesIO(tail)])
+            started = time.perf_counter()
+            status, location, page = self.request(
+                "POST",
+                url,
+                body,
+                {
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Content-Length": str(size),
+                },
+            )
+            elapsed = time.perf_counter() - started
+        assert status == 302, (status, re.findall(r'govuk-error-message">(.*?)<', page, re.S))
+        return elapsed
+
+
+class _Concatenated(io.RawIOBase):
+    def __init__(self, parts) -> None:
+        self.parts = list(parts)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while self.parts:
+            data = self.parts[0].read(size if size > 0 else 64 * 1024)
+            if data:
+                return data
+            self.parts.pop(0)
+        return b""
+
+
+def memory_kib(pid: int, field: str) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.M)[1])
+
+
+def worker_of(master: int) -> int:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn started no worker")
+
+
+def wait_for(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the portal did not start")
+
+
+def boto3_upload(client, path: Path, config) -> float:
+    key = f"bench/{secrets.token_hex(16)}"
+    with path.open("rb") as file:
+        started = time.perf_counter()
+        client.upload_fileobj(
+            file, BUCKET, key, ExtraArgs={"ContentType": "application/pdf"}, Config=config
+        )
+        return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--mb", type=int, default=25)
+    args = parser.parse_args()
+    size = args.mb * 1024 * 1024
+
+    with tempfile.TemporaryDirectory(prefix="upload-bench-") as tmp:
+        tmp = Path(tmp)
+        store = start_seaweed(tmp / "s3", ACCESS_KEY, SECRET_KEY)
+        port = free_port()
+        env = {
+            "PORTAL_ENV": "development",
+            "DEMO_MODE": "off",
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "DATABASE_URL": f"sqlite:///{tmp / 'portal.db'}",
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "S3_ENDPOINT_URL": store.endpoint_url,
+            "S3_BUCKET": BUCKET,
+            "S3_ACCESS_KEY_ID": ACCESS_KEY,
+            "S3_SECRET_ACCESS_KEY": SECRET_KEY,
+            "MAIL_BACKEND": "file",
+            "MAIL_DIR": str(tmp / "mail"),
+            "MAX_UPLOAD_MB": str(args.mb),
+            "CLAMD_SOCKET": "",
+            "CLAMD_HOST": "",
+        }
+        gunicorn = None
+        try:
+            prepare(env)
+            small, big = tmp / "small.pdf", tmp / "big.pdf"
+            big_pdf(small, 64 * 1024)
+            big_pdf(big, size)
+            gunicorn = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+                [
+                    str(Path(sys.executable).parent / "gunicorn"),
+                    "wsgi:app",
+                    "--workers=1",
+                    f"--bind=127.0.0.1:{port}",
+                    "--timeout=120",
+                ],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, **env},
+                stdout=subprocess.DEVNULL,
+                stderr=(tmp / "gunicorn.log").open("wb"),
+            )
+            wait_for(port)
+            worker = worker_of(gunicorn.pid)
+            browser = Browser(port)
+            browser.sign_in()
+            organisation_id = 1
+            browser.upload(organisation_id, small)  # warm up: imports, connections, caches
+
+            Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak (VmHWM)
+            before = memory_kib(worker, "VmRSS")
+            browser.upload(organisation_id, big)
+            peak = memory_kib(worker, "VmHWM")
+
+            s3 = make_client(
+                endpoint_url=store.endpoint_url,
+                access_key=ACCESS_KEY,
+                secret_key=SECRET_KEY,
+                region="us-east-1",
+            )
+            portal_times, boto3_times = [], []
+            for _ in range(args.runs):
+                portal_times.append(browser.upload(organisation_id, big))
+                boto3_times.append(boto3_upload(s3, big, _TRANSFER_CONFIG))
+            s3.close()
+        finally:
+            if gunicorn is not None:
+                gunicorn.terminate()
+                gunicorn.wait(30)
+            store.stop()
+
+    mb = size / 1024 / 1024
+    portal_time, boto3_time = statistics.median(portal_times), statistics.median(boto3_times)
+    rise = (peak - before) / 1024
+    print(f"Upload of a {mb:.0f}MB PDF to one gunicorn sync worker; {args.runs} uploads each way")
+    print(f"  worker RSS before the upload:   {before / 1024:7.1f} MB")
+    print(f"  worker peak RSS during it:      {peak / 1024:7.1f} MB  (+{rise:.1f} MB)")
+    print(f"  through the portal:             {mb / portal_time:7.1f} MB/s ({portal_time:.2f} s)")
+    print(f"  boto3 alone, same store/config: {mb / boto3_time:7.1f} MB/s ({boto3_time:.2f} s)")
+    print(f"  portal / boto3:                 {boto3_time / portal_time:7.2f}")
+
+
+if __name__ == "__main__":
+    main()

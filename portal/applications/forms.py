@@ -1,0 +1,48 @@
+"""The forms of the application journey that are not questions: the questions themselves are
+read by the questionnaire engine (portal/questionnaires/answers.py)."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from wtforms import HiddenField, RadioField
+from wtforms.fields.choices import SelectChoice
+
+from portal.core.forms import BaseForm, OnceOnlyForm, required, submit
+
+_SAY_IF_COMPLETED = "Select whether you have completed this section"
+
+
+def version_seen(value: str | None) -> int | None:
+    """A version carried in a hidden field: None when missing or altered."""
+    return int(value) if value and value.isdigit() else None
+
+
+class StartForm(OnceOnlyForm):
+    submit = submit("Start your application")
+
+
+class CompleteSectionForm(BaseForm):
+    completed = RadioField(
+        "Have you completed this section?",
+        choices=[
+            SelectChoice("yes", "Yes, I've completed this section"),
+            SelectChoice("no", "No, I'll come back to it later"),
+        ],
+        validators=[required(_SAY_IF_COMPLETED)],
+        widget=GovRadioInput(),
+        invalid_choice_message=_SAY_IF_COMPLETED,
+    )
+    submit = submit("Continue")
+
+
+class SubmitForm(OnceOnlyForm):
+    # The application's lock_version when the page was opened: a submit from an older page
+    # (another tab, a replay) finds it changed and submits nothing.
+    lock_version = HiddenField()
+    submit = submit("Submit application")
+
+
+class ConfirmForm(BaseForm):
+    """A button that changes something, with nothing to fill in."""
+
+
+class WithdrawForm(BaseForm):
+    submit = submit("Yes, withdraw my application")

@@ -1,0 +1,110 @@
+"""What a submission freezes, and reading it back.
+
+A submission keeps the questionnaire exactly as it was asked, every answer on the applicant's
+route and the organisation's details as they were, so the copy a provider prints or downloads
+(and what a reviewer reads) never changes when the organisation, the questionnaire or a later
+draft does. Everything shown from a submission is read from here alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from portal.accounts.models import User
+from portal.questionnaires import routing
+from portal.questionnaires.schema import Content, Question, Section
+
+if TYPE_CHECKING:
+    from portal.applications.models import Application
+    from portal.applications.services import Progress
+
+
+def build(
+    application: Application,
+    progress: Progress,
+    user: User,
+    lot_names: dict[str, str],
+    submitted_at: datetime,
+) -> dict[str, Any]:
+    version = application.questionnaire_version
+    return {
+        "reference": application.reference,
+        "submitted_at": submitted_at.isoformat(),
+        "submitted_by": {"name": user.full_name, "email": user.email},
+        "questionnaire": {
+            "version": version.version,
+            "title": version.title,
+            "content": progress.content.to_dict(),
+        },
+        "answers": routing.answers_on_route(progress.content, progress.answers, progress.lots),
+        "lots": [{"slug": slug, "name": lot_names.get(slug, slug)} for slug in progress.lots],
+        "organisation": _organisation(application),
+    }
+
+
+def _organisation(application: Application) -> dict[str, Any]:
+    organisation = application.organisation
+    address = ", ".join(
+        part
+        for part in (
+            organisation.address_line_1,
+            organisation.address_line_2,
+            organisation.town,
+            organisation.postcode,
+        )
+        if part
+    )
+    details = [
+        ("Legal name", organisation.legal_name),
+        ("Trading name", organisation.trading_name),
+        ("Type of organisation", organisation.legal_form_label),
+        ("Companies House number", organisation.company_number),
+        ("Charity number", organisation.charity_number),
+        ("Address", address),
+        ("Contact", organisation.contact_name),
+        ("Contact email address", organisation.contact_email),
+        ("Telephone number", organisation.phone),
+        ("Website", organisation.website),
+    ]
+    return {
+        "name": organisation.display_name,
+        "details": [[label, value] for label, value in details if value],
+    }
+
+
+@dataclass(frozen=True)
+class SubmittedCopy:
+    reference: str
+    submitted_at: datetime
+    submitted_by: str
+    questionnaire_title: str
+    questionnaire_version: int
+    organisation_name: str
+    organisation_details: list[tuple[str, str]]
+    lot_names: dict[str, str]
+    # Each section with something answered in it, with its questions that applied and answers.
+    sections: list[tuple[Section, list[tuple[Question, Any]]]]
+
+
+def read(snapshot: dict[str, Any]) -> SubmittedCopy:
+    content = Content.from_dict(snapshot["questionnaire"]["content"])
+    answers = snapshot["answers"]
+    lots = [lot["slug"] for lot in snapshot["lots"]]
+    sections = []
+    for section, _status in routing.task_list(content, answers, lots):
+        asked = routing.questions_on_route(content, answers, lots, section)
+        if asked:
+            sections.append((section, [(q, answers.get(q.id)) for q in asked]))
+    return SubmittedCopy(
+        reference=snapshot["reference"],
+        submitted_at=datetime.fromisoformat(snapshot["submitted_at"]),
+        submitted_by=snapshot["submitted_by"]["name"],
+        questionnaire_title=snapshot["questionnaire"]["title"],
+        questionnaire_version=snapshot["questionnaire"]["version"],
+        organisation_name=snapshot["organisation"]["name"],
+        organisation_details=[tuple(pair) for pair in snapshot["organisation"]["details"]],
+        lot_names={lot["slug"]: lot["name"] for lot in snapshot["lots"]},
+        sections=sections,
+    )

@@ -1,0 +1,501 @@
+"""The provider's application: start, task list, question pages, check answers, declaration
+and submit, then the read-only status page, copies of what was submitted, and withdrawing."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.applications import forms, services
+from portal.applications.forms import version_seen
+from portal.applications.progress import STATUS_LABELS, NotOnRoute
+from portal.core.forms import previous_result, remember_result
+from portal.core.permissions import requires_org_role, requires_provider
+from portal.questionnaires import answers as engine_answers
+from portal.questionnaires import routing
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+# The organisation's page links to its current application.
+bp.add_app_template_global(services.current_application_of, "current_application_of")
+bp.add_app_template_global(STATUS_LABELS, "section_status_labels")
+bp.add_app_template_global(engine_answers.can_add_item, "can_add_item")
+
+ITEM_PATH = "/<int:application_id>/<slug:section>/<slug:page>/<slug:group>"
+# Where a Change link on a check answers page returns to, once the page is saved.
+RETURNS = ("section", "application")
+
+
+def requires_application_member(view):
+    """A member (any role) of the organisation that owns the application in the route. The
+    application is loaded by services.get_application_for, which gives 404 for anyone else's,
+    and passed to the view as `application`; as on every provider page, council staff get 403
+    and visitors who are not signed in are sent to sign in."""
+
+    @wraps(view)
+    def load(*args, application_id: int, **kwargs):
+        application = services.get_application_for(current_user, application_id)
+        return view(*args, application=application, **kwargs)
+
+    guarded = requires_provider(load)
+    guarded.access = "organisation_member"  # read by the route-audit test
+    return guarded
+
+
+@bp.errorhandler(services.NotEditable)
+@bp.errorhandler(services.ApplicationChanged)
+@bp.errorhandler(services.NotWithdrawable)
+def refused(error: services.ApplicationError):
+    flash(error.message)
+    return redirect(url_for(".show", application_id=request.view_args["application_id"]))
+
+
+@bp.errorhandler(NotOnRoute)
+def not_on_route(_error: NotOnRoute):
+    return redirect(url_for(".show", application_id=request.view_args["application_id"]))
+
+
+# Starting ------------------------------------------------------------------------------------
+
+
+@bp.route("/start/<int:organisation_id>", methods=["GET", "POST"])
+@requires_org_role()
+def start(organisation):
+    current = services.current_application_of(organisation)
+    if current is not None and current.is_open:
+        return redirect(url_for(".show", application_id=current.id))
+    form = forms.StartForm()
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            application = services.start_application(current_user, organisation)
+        except services.ApplicationError as error:
+            form.add_error("submit", error.message)
+        else:
+            url = url_for(".show", application_id=application.id)
+            remember_result(form.submission_id.data, url)
+            return redirect(url)
+    return render_template(
+        "applications/start.html",
+        form=form,
+        organisation=organisation,
+        previous=current,
+        content=services.published_content(),
+    )
+
+
+# The task list, or the status once submitted -------------------------------------------------
+
+
+@bp.route("/<int:application_id>")
+@requires_application_member
+def show(application):
+    if not application.is_editable:
+        return render_template(
+            "applications/status.html",
+            application=application,
+            copy=services.submitted_copy(application),
+            can_withdraw=services.can_withdraw(application),
+        )
+    progress = services.progress_of(application)
+    return render_template(
+        "applications/task_list.html",
+        application=application,
+        progress=progress,
+        newer=services.newer_version(progress),
+    )
+
+
+# Question pages ------------------------------------------------------------------------------
+
+
+@bp.route("/<int:application_id>/<slug:section>/<slug:page>", methods=["GET", "POST"])
+@requires_application_member
+def question(application, section: str, page: str):
+    services.check_editable(application)
+    progress = services.progress_of(application)
+    section, page = progress.page_on_route(section, page)
+    came_from = _came_from()
+    lots = services.lot_options() if any(q.type == "lots" for q in page.questions) else None
+    if request.method == "GET":
+        shown = progress.questions_to_show(section, page)
+        values = progress.form_values(shown)
+        return _question_page(progress, section, page, values, {}, lots, came_from=came_from)
+    outcome = services.save_page(
+        current_user,
+        progress,
+        section,
+        page,
+        request.form,
+        version_seen(request.form.get("section_version")),
+        [slug for slug, _name in lots.choices] if lots else [],
+    )
+    progress = progress.refreshed()
+    result = outcome.result
+    action = request.form.get("action", "continue")
+    group = next((q for q in page.questions if action == f"add-{q.id}"), None)
+    errors = {k: e for k, e in result.errors.items() if not (group and k == group.id)}
+    if outcome.saved and not errors:
+        if group is not None:
+            return redirect(_item_url("add_item", progress, section, page, group, came_from))
+        if action == "later":
+            flash("Your answers have been saved. You can come back to them at any time.")
+            return redirect(url_for(".show", application_id=application.id))
+        return redirect(_next_url(progress, section, page, came_from))
+    return _question_page(
+        progress, section, page, result.values, errors, lots, outcome.conflict, came_from
+    )
+
+
+def _came_from() -> str | None:
+    """The check answers page ("section" or "application") a Change link came from."""
+    came_from = request.args.get("from")
+    return came_from if came_from in RETURNS else None
+
+
+def _question_page(progress, section, page, values, errors, lots, conflict=None, came_from=None):
+    return render_template(
+        "applications/question.html",
+        application=progress.application,
+        progress=progress,
+        section=section,
+        page=page,
+        questions=progress.questions_to_show(section, page),
+        values=values,
+        errors=errors,
+        error_list=[{"text": e.message, "href": f"#{e.field}"} for e in errors.values()],
+        lots=lots,
+        conflict=conflict,
+        section_version=conflict.version if conflict else progress.version_of(section),
+        back_url=_back_url(progress, section, page, came_from),
+        came_from=came_from,
+    )
+
+
+def _page_url(progress, section, page, came_from=None) -> str:
+    return change_url(progress.application, section, page, came_from)
+
+
+def change_url(application, section, page, came_from=None) -> str:
+    """A Change link on a check answers page (`came_from` "section" or "application"): once
+    the page is saved, it leads back there."""
+    return url_for(
+        ".question",
+        application_id=application.id,
+        section=section.id,
+        page=page.id,
+        **({"from": came_from} if came_from else {}),
+    )
+
+
+bp.add_app_template_global(change_url, "change_url")
+
+
+def _check_url(progress, section, came_from) -> str:
+    if came_from == "application":
+        return url_for(".check_application", application_id=progress.application.id)
+    return url_for(".check_section", application_id=progress.application.id, section=section.id)
+
+
+def _next_url(progress, section, page, came_from) -> str:
+    """After a page is saved: the next page of the section, then its check answers page. From
+    a check answers page, straight back there unless the answer opened a page still to do."""
+    if came_from:
+        unfinished = progress.unfinished_page(section, after=page)
+        if unfinished is not None:
+            return _page_url(progress, section, unfinished, came_from)
+        return _check_url(progress, section, came_from)
+    following = progress.next_page(section, page)
+    if following is not None:
+        return _page_url(progress, section, following)
+    return _check_url(progress, section, None)
+
+
+def _back_url(progress, section, page, came_from) -> str:
+    if came_from:
+        return _check_url(progress, section, came_from)
+    preceding = progress.previous_page(section, page)
+    if preceding is not None:
+        return _page_url(progress, section, preceding)
+    return url_for(".show", application_id=progress.application.id)
+
+
+# Repeating groups ----------------------------------------------------------------------------
+
+
+def _item_url(endpoint, progress, section, page, group, came_from=None, **values) -> str:
+    return url_for(
+        f".{endpoint}",
+        application_id=progress.application.id,
+        section=section.id,
+        page=page.id,
+        group=group.id,
+        **values,
+        **({"from": came_from} if came_from else {}),
+    )
+
+
+@bp.route(f"{ITEM_PATH}/add", methods=["GET", "POST"])
+@requires_application_member
+def add_item(application, section: str, page: str, group: str):
+    return _item_page(application, section, page, group, None)
+
+
+@bp.route(f"{ITEM_PATH}/<int:item>", methods=["GET", "POST"])
+@requires_application_member
+def change_item(application, section: str, page: str, group: str, item: int):
+    return _item_page(application, section, page, group, item)
+
+
+def _item_page(application, section_id: str, page_id: str, group_id: str, number: int | None):
+    services.check_editable(application)
+    progress = services.progress_of(application)
+    section, page, group = progress.group_on_route(section_id, page_id, group_id, number)
+    came_from = _came_from()
+    group_url = _page_url(progress, section, page, came_from)
+    items = progress.answers.get(group.id) or []
+    if number is None and not engine_answers.can_add_item(group, items):
+        flash(engine_answers.check_items(group, [*items, {}]))
+        return redirect(group_url)
+    conflict = None
+    if request.method == "POST":
+        seen = version_seen(request.form.get("section_version"))
+        outcome = services.save_item(
+            current_user, progress, section, group, number, request.form, seen
+        )
+        if outcome.full:
+            flash(engine_answers.check_items(group, [*items, {}]))
+            return redirect(group_url)
+        if outcome.saved:
+            return redirect(group_url)
+        progress = progress.refreshed()
+        values, errors, conflict = outcome.result.values, outcome.result.errors, outcome.conflict
+    else:
+        stored = items[number - 1] if number else {}
+        values, errors = engine_answers.form_values(group.questions, stored), {}
+    return render_template(
+        "applications/item.html",
+        application=application,
+        section=section,
+        page=page,
+        group=group,
+        number=number,
+        values=values,
+        errors=errors,
+        error_list=[{"text": e.message, "href": f"#{e.field}"} for e in errors.values()],
+        conflict=conflict,
+        section_version=conflict.version if conflict else progress.version_of(section),
+        back_url=group_url,
+    )
+
+
+@bp.route(f"{ITEM_PATH}/<int:item>/remove", methods=["GET", "POST"])
+@requires_application_member
+def remove_item(application, section: str, page: str, group: str, item: int):
+    services.check_editable(application)
+    progress = services.progress_of(application)
+    section, page, group = progress.group_on_route(section, page, group, item)
+    came_from = _came_from()
+    group_url = _page_url(progress, section, page, came_from)
+    form = forms.ConfirmForm()
+    conflict = None
+    if form.validate_on_submit():
+        seen = version_seen(request.form.get("section_version"))
+        conflict = services.remove_item(current_user, progress, section, group, item, seen)
+        if conflict is None:
+            flash(f"{group.item_label.capitalize()} {item} has been removed", "success")
+            return redirect(group_url)
+        progress = progress.refreshed()
+        if not progress.item_exists(group, item):
+            flash("Someone else changed this section since you opened it. Check it again.")
+            return redirect(group_url)
+    return render_template(
+        "applications/remove_item.html",
+        form=form,
+        application=application,
+        group=group,
+        number=item,
+        item=progress.answers[group.id][item - 1],
+        conflict=conflict,
+        section_version=progress.version_of(section),
+        back_url=group_url,
+    )
+
+
+# Check answers -------------------------------------------------------------------------------
+
+
+@bp.route("/<int:application_id>/<slug:section>/check-answers", methods=["GET", "POST"])
+@requires_application_member
+def check_section(application, section: str):
+    services.check_editable(application)
+    progress = services.progress_of(application)
+    section = progress.section_on_task_list(section)
+    row = progress.rows.get(section.id)
+    form = forms.CompleteSectionForm(data={"completed": "yes" if row and row.completed else None})
+    if form.validate_on_submit():
+        completed = form.completed.data == "yes"
+        try:
+            services.mark_section(current_user, progress, section, completed)
+        except services.SectionNotFinished as error:
+            form.add_error("completed", error.message)
+        else:
+            if completed:
+                flash(f"You have completed the section: {section.title}", "success")
+            return redirect(url_for(".show", application_id=application.id))
+    return render_template(
+        "applications/check_section.html",
+        form=form,
+        application=application,
+        progress=progress,
+        section=section,
+        unfinished=progress.unfinished_page(section),
+        lot_names=services.lot_options().names,
+    )
+
+
+@bp.route("/<int:application_id>/check-answers")
+@requires_application_member
+def check_application(application):
+    services.check_editable(application)
+    return render_template(
+        "applications/check_application.html",
+        application=application,
+        progress=services.progress_of(application),
+        lot_names=services.lot_options().names,
+    )
+
+
+# Declaration and submit ----------------------------------------------------------------------
+
+
+@bp.route("/<int:application_id>/submit", methods=["GET", "POST"])
+@requires_application_member
+def submit(application):
+    form = forms.SubmitForm()
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        outcome = services.submit_application(
+            current_user, application, request.form, version_seen(form.lock_version.data)
+        )
+        if outcome.submission is not None:
+            url = url_for(".confirmation", application_id=application.id)
+            remember_result(form.submission_id.data, url)
+            return redirect(url)
+        values, errors, incomplete = (
+            outcome.result.values,
+            outcome.result.errors,
+            outcome.incomplete,
+        )
+        progress = services.progress_of(application)
+    else:
+        services.check_editable(application)
+        progress = services.progress_of(application)
+        form.lock_version.data = str(application.lock_version)
+        values, errors = progress.declaration_values(), {}
+        incomplete = progress.incomplete_sections
+    section, page = progress.declaration_page
+    error_list = [
+        {"text": f"Complete the section: {s.title}", "href": _section_url(progress, s)}
+        for s in incomplete
+    ] + [{"text": e.message, "href": f"#{e.field}"} for e in errors.values()]
+    return render_template(
+        "applications/submit.html",
+        form=form,
+        application=application,
+        progress=progress,
+        page=page,
+        questions=page.questions,
+        values=values,
+        errors=errors,
+        error_list=error_list,
+        lot_names=services.lot_options().names,
+    )
+
+
+def _section_url(progress, section) -> str:
+    """Where a section's row on the task list leads: its first page when it has not been
+    started, the page to carry on from while in progress, else its check answers page."""
+    status = progress.status_of(section)
+    page = None
+    if status == routing.NOT_STARTED:
+        page = progress.first_page(section)
+    elif status == routing.IN_PROGRESS:
+        page = progress.unfinished_page(section)
+    if page is not None:
+        return _page_url(progress, section, page)
+    return url_for(".check_section", application_id=progress.application.id, section=section.id)
+
+
+bp.add_app_template_global(_section_url, "application_section_url")
+
+
+@bp.route("/<int:application_id>/confirmation")
+@requires_application_member
+def confirmation(application):
+    if application.is_editable or application.reference is None:
+        return redirect(url_for(".show", application_id=application.id))
+    return render_template("applications/confirmation.html", application=application)
+
+
+# After submission ----------------------------------------------------------------------------
+
+
+@bp.route("/<int:application_id>/submitted-answers")
+@requires_application_member
+def submitted_answers(application):
+    copy = services.submitted_copy(application)
+    if copy is None:
+        return redirect(url_for(".show", application_id=application.id))
+    return render_template(
+        "applications/submitted_answers.html", application=application, copy=copy
+    )
+
+
+@bp.route("/<int:application_id>/submitted-answers/download")
+@requires_application_member
+def download(application):
+    copy = services.submitted_copy(application)
+    if copy is None:
+        return redirect(url_for(".show", application_id=application.id))
+    html = render_template("applications/download.html", copy=copy)
+    return (
+        html,
+        200,
+        {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{copy.reference}.html"',
+        },
+    )
+
+
+@bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
+@requires_application_member
+def withdraw(application):
+    services.check_can_withdraw(application)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        services.withdraw_application(current_user, application)
+        flash("Your application has been withdrawn", "success")
+        return redirect(url_for(".show", application_id=application.id))
+    return render_template("applications/withdraw.html", form=form, application=application)
+
+
+@bp.route("/<int:application_id>/move-to-new-version", methods=["POST"])
+@requires_application_member
+def move_to_new_version(application):
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        newer = services.move_to_newer_version(current_user, services.progress_of(application))
+        if newer is not None:
+            flash(
+                f"Your application now uses version {newer.version.version} of the "
+                "questionnaire. Answer the new and changed questions.",
+                "success",
+            )
+    return redirect(url_for(".show", application_id=application.id))

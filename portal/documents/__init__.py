@@ -1,0 +1,1 @@
+"""Evidence documents: a provider's library of policies, certificates and other evidence."""

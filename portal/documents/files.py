@@ -1,0 +1,344 @@
+"""Files in the object store and their records: storing, scanning, downloading, and keeping the
+database and the store in step.
+
+The object is written first; its StoredFile record is added in the same request's transaction
+and so committed only once the object exists. If that transaction rolls back, the object is
+deleted straight away; if the process dies between the two, `reconcile` finds the orphan later.
+Objects are deleted from the store only after the transaction that dropped their record has
+committed, so a record never names an object that is already gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from boto3.exceptions import Boto3Error
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from portal.accounts.models import User
+from portal.audit.services import record_event
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.documents.models import (
+    CLEAN,
+    NOT_SCANNED,
+    PENDING,
+    PURPOSE_DBS_CERTIFICATE,
+    REJECTED,
+    REMOVED_AS_MISSING,
+    REMOVED_FOR_RETENTION,
+    REMOVED_FOR_VIRUS,
+    StoredFile,
+)
+from portal.documents.uploads import CheckedFile, UploadRefused
+from portal.integrations import virus_scanner
+from portal.integrations.object_store import ObjectNotFound, object_store
+
+log = logging.getLogger(__name__)
+
+STORE_ERRORS = (BotoCoreError, ClientError, Boto3Error)
+STORE_DOWN_MESSAGE = "We could not upload your file. Nothing has been saved. Try again."
+VIRUS_MESSAGE = (
+    "Our virus checker found a problem with the selected file, so it has not been saved. "
+    "Choose another file"
+)
+# An object younger than this with no record may belong to an upload still in progress.
+ORPHAN_GRACE = timedelta(hours=1)
+# The DBS code of practice: copies of certificates are kept no longer than six months.
+DBS_COPY_KEEP_MONTHS = 6
+RETENTION_REASON = (
+    "Copies of DBS certificates are kept for no longer than six months (DBS code of practice)"
+)
+ORGANISATION_PREFIX = "org/"
+
+_WRITTEN = "objects_written"  # deleted if the transaction rolls back
+_TO_DELETE = "objects_to_delete"  # deleted once the transaction commits
+
+
+class StoreUnavailable(Exception):
+    """The object store did not take the file; nothing was saved."""
+
+
+class FileNotAvailable(Exception):
+    """The file cannot be downloaded: deleted, missing, a virus, or not yet checked."""
+
+
+# Storing -------------------------------------------------------------------------------------
+
+
+def _scan(checked: CheckedFile) -> str:
+    """The scan state to store. Raises UploadRefused for a virus: nothing of it is kept."""
+    if not virus_scanner.is_configured():
+        return NOT_SCANNED
+    try:
+        result = virus_scanner.scan(checked.stream)
+    except virus_scanner.ScannerUnavailable:
+        # The upload is kept, unusable until `flask documents scan` has checked it.
+        log.warning("Virus scanner unavailable: %s kept as pending", checked.sha256, exc_info=True)
+        return PENDING
+    if not result.clean:
+        log.warning("Upload refused: %s found in file %s", result.signature, checked.sha256)
+        raise UploadRefused(VIRUS_MESSAGE)
+    return CLEAN
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+def store_file(
+    user: User, organisation_id: int, checked: CheckedFile, *, purpose: str, dbs_copy: bool
+) -> StoredFile:
+    """Scan `checked`, write it to the store under a new key, and add its record.
+
+    Raises UploadRefused (a virus) or StoreUnavailable, in both cases having saved nothing.
+    `dbs_copy` marks a copy of a DBS certificate, deleted from the store six months on.
+    """
+    scan_state = _scan(checked)
+    key = object_store.document_key(organisation_id)
+    metadata = {
+        "organisation-id": str(organisation_id),
+        "sha256": checked.sha256,
+        "filename": quote(checked.filename, safe=""),
+    }
+    try:
+        object_store.put_stream(
+            key, checked.stream, content_type=checked.file_type.content_type, metadata=metadata
+        )
+    except STORE_ERRORS as error:
+        log.error("Could not store an upload for organisation %s: %s", organisation_id, error)
+        # A multipart upload can fail part way: make sure no part of it stays behind.
+        _delete_quietly(key)
+        raise StoreUnavailable() from error
+    db.session.info.setdefault(_WRITTEN, []).append(key)
+    now = utcnow()
+    stored = StoredFile(
+        organisation_id=organisation_id,
+        purpose=purpose,
+        object_key=key,
+        original_filename=checked.filename,
+        content_type=checked.file_type.content_type,
+        size_bytes=checked.size,
+        sha256=checked.sha256,
+        scan_state=scan_state,
+        scanned_at=now if scan_state == CLEAN else None,
+        uploaded_by_id=user.id,
+        uploaded_at=now,
+        delete_after=add_months(now, DBS_COPY_KEEP_MONTHS) if dbs_copy else None,
+    )
+    db.session.add(stored)
+    return stored
+
+
+def delete_file(stored: StoredFile) -> None:
+    """Drop the record now and the object once this transaction has committed."""
+    db.session.info.setdefault(_TO_DELETE, []).append(stored.object_key)
+    db.session.delete(stored)
+
+
+def _delete_quietly(key: str) -> None:
+    try:
+        object_store.delete(key)
+    except STORE_ERRORS:
+        # Left for `flask documents reconcile`, which removes objects without a record.
+        log.warning("Could not delete %s from the store; reconcile will remove it", key)
+
+
+@event.listens_for(Session, "after_commit")
+def _delete_objects_of_committed_changes(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+    keys = session.info.pop(_TO_DELETE, [])
+    if keys and has_app_context():
+        for key in keys:
+            _delete_quietly(key)
+
+
+@event.listens_for(Session, "after_rollback")
+def _delete_objects_of_rolled_back_uploads(session: Session) -> None:
+    session.info.pop(_TO_DELETE, None)
+    keys = session.info.pop(_WRITTEN, [])
+    if keys and has_app_context():
+        for key in keys:
+            _delete_quietly(key)
+
+
+# Downloading ---------------------------------------------------------------------------------
+
+
+def download_url(user: User, stored: StoredFile, *, object_type: str, object_id: int) -> str:
+    """A presigned link (at most a minute) that saves the file under its own name. The caller
+    has checked that `user` may see it; council staff downloads are audited.
+
+    Raises FileNotAvailable for a file that is gone, a virus or waiting for its virus check.
+    """
+    if stored.removed_at is not None or stored.scan_state in (PENDING, REJECTED):
+        raise FileNotAvailable()
+    if user.is_staff:
+        record_event(
+            "file.downloaded",
+            object_type=object_type,
+            object_id=object_id,
+            organisation_id=stored.organisation_id,
+            actor_id=user.id,
+            after={"file_id": stored.id, "filename": stored.original_filename},
+        )
+    return object_store.presigned_download_url(
+        stored.object_key, filename=stored.original_filename, content_type=stored.content_type
+    )
+
+
+# Commands: scanning, retention, reconciling --------------------------------------------------
+
+
+def _remove(stored: StoredFile, reason: str, detail: dict) -> None:
+    stored.removed_at = utcnow()
+    stored.removed_reason = reason
+    record_event(
+        "file.removed",
+        object_type="stored_file",
+        object_id=stored.id,
+        organisation_id=stored.organisation_id,
+        actor_id=None,
+        after={"reason": reason, "filename": stored.original_filename, **detail},
+    )
+
+
+def scan_pending(on_rejected) -> dict[str, int]:
+    """Scan every file still waiting for the virus scanner, reading it back from the store.
+    A virus: the object is deleted, the record kept as rejected and `on_rejected(stored)` called
+    (in the same transaction) to tell the people concerned. Safe to run at any time."""
+    counts = {"clean": 0, "rejected": 0, "still pending": 0}
+    if not virus_scanner.is_configured():
+        return counts
+    ids = db.session.scalars(
+        select(StoredFile.id).where(
+            StoredFile.scan_state == PENDING, StoredFile.removed_at.is_(None)
+        )
+    ).all()
+    db.session.rollback()
+    for file_id in ids:
+        with db.session.begin():
+            stored = db.session.get(StoredFile, file_id, with_for_update=True)
+            if stored is None or stored.scan_state != PENDING:
+                continue
+            try:
+                body = object_store.get_stream(stored.object_key)
+                try:
+                    result = virus_scanner.scan(body)
+                finally:
+                    body.close()
+            except (virus_scanner.ScannerUnavailable, ObjectNotFound, *STORE_ERRORS) as error:
+                log.warning("Could not scan file %s yet: %s", file_id, error)
+                counts["still pending"] += 1
+                continue
+            stored.scanned_at = utcnow()
+            if result.clean:
+                stored.scan_state = CLEAN
+                counts["clean"] += 1
+                continue
+            stored.scan_state = REJECTED
+            stored.scan_signature = result.signature[:200] if result.signature else None
+            _remove(stored, REMOVED_FOR_VIRUS, {"signature": stored.scan_signature})
+            db.session.info.setdefault(_TO_DELETE, []).append(stored.object_key)
+            on_rejected(stored)
+            counts["rejected"] += 1
+    return counts
+
+
+def apply_retention(now: datetime | None = None) -> list[StoredFile]:
+    """Delete from the store every file kept past its time (DBS certificate copies, six months
+    after upload). Each record stays, with an audit event saying when and why. Idempotent."""
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(StoredFile.id).where(StoredFile.delete_after <= now, StoredFile.removed_at.is_(None))
+    ).all()
+    db.session.rollback()
+    removed = []
+    for file_id in ids:
+        with db.session.begin():
+            stored = db.session.get(StoredFile, file_id, with_for_update=True)
+            if stored is None or stored.removed_at is not None:
+                continue
+            _remove(
+                stored,
+                REMOVED_FOR_RETENTION,
+                {
+                    "why": RETENTION_REASON,
+                    "uploaded_at": stored.uploaded_at.isoformat(),
+                    "dbs_certificate": stored.purpose == PURPOSE_DBS_CERTIFICATE,
+                },
+            )
+            db.session.info.setdefault(_TO_DELETE, []).append(stored.object_key)
+        removed.append(stored)
+    return removed
+
+
+@dataclass
+class Reconciliation:
+    orphans_deleted: list[str] = field(default_factory=list)
+    orphans_too_new: list[str] = field(default_factory=list)
+    missing: list[StoredFile] = field(default_factory=list)
+
+
+def reconcile(now: datetime | None = None) -> Reconciliation:
+    """Bring the store and the database into step, and say what was found.
+
+    Objects with no record, older than ORPHAN_GRACE, are deleted (younger ones may be uploads in
+    progress). Records whose object has gone are marked missing, with an audit event, so the
+    provider is asked to upload the file again; they are never dropped. Safe to run at any time.
+    """
+    now = now or utcnow()
+    report = Reconciliation()
+    # Records first, then the listing: every record read here was committed after its object
+    # was written, so its object is in the listing unless it really has gone.
+    recorded = dict(
+        db.session.execute(
+            select(StoredFile.object_key, StoredFile.id).where(StoredFile.removed_at.is_(None))
+        ).all()
+    )
+    db.session.rollback()
+    listed = dict(object_store.list_objects(ORGANISATION_PREFIX))
+
+    for key, file_id in recorded.items():
+        if key in listed:
+            continue
+        try:
+            object_store.head(key)
+            continue
+        except ObjectNotFound:
+            pass
+        with db.session.begin():
+            stored = db.session.get(StoredFile, file_id, with_for_update=True)
+            if stored is None or stored.removed_at is not None:
+                continue
+            _remove(stored, REMOVED_AS_MISSING, {"object_key": key})
+        report.missing.append(stored)
+
+    live_keys = set(
+        db.session.scalars(
+            select(StoredFile.object_key).where(StoredFile.removed_at.is_(None))
+        ).all()
+    )
+    db.session.rollback()
+    for key, modified in listed.items():
+        if key in live_keys:
+            continue
+        if now - modified < ORPHAN_GRACE:
+            report.orphans_too_new.append(key)
+            continue
+        _delete_quietly(key)
+        report.orphans_deleted.append(key)
+    return report

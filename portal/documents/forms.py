@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovTextInput
+from wtforms import RadioField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from portal.core.forms import (
+    BaseForm,
+    DateInputField,
+    DateRequired,
+    OnceOnlyForm,
+    max_length,
+    optional_text_field,
+    required,
+    submit,
+)
+from portal.core.time import today
+from portal.documents.models import (
+    COVER_TYPES,
+    EXPIRY_ASKED,
+    EXPIRY_REQUIRED,
+    INSURANCE,
+    ISSUERS,
+    KINDS,
+    POLICY_KINDS,
+)
+
+_SELECT_KIND = "Select what kind of document it is"
+# The questions only some kinds of document ask.
+OPTIONAL_FIELDS = (
+    "title",
+    "cover_type",
+    "cover_amount",
+    "issuer",
+    "issue_date",
+    "expiry_date",
+    "review_date",
+)
+_MONEY = re.compile(r"\d+(\.\d{1,2})?")
+# The largest amount of cover a person could mean: £1 billion.
+_MAX_COVER_PENCE = 100_000_000_000
+
+
+def _choices(options: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options.items()]
+
+
+class KindForm(BaseForm):
+    """The first question of an upload. Sent with GET: it only chooses the next page."""
+
+    class Meta:
+        csrf = False
+
+    kind = RadioField(
+        "What kind of document are you uploading?",
+        choices=_choices(KINDS),
+        validators=[required(_SELECT_KIND)],
+        widget=GovRadioInput(),
+        invalid_choice_message=_SELECT_KIND,
+    )
+    submit = submit("Continue")
+
+
+class DocumentForm(OnceOnlyForm):
+    """A document's details and its file. `for_kind` removes what the kind does not ask."""
+
+    title = optional_text_field(
+        "Title (optional)",
+        hint="For example, 'Safeguarding policy, September 2026'. "
+        "If you leave this blank we use the kind of document.",
+    )
+    cover_type = RadioField(
+        "Type of insurance",
+        choices=_choices(COVER_TYPES),
+        validators=[required("Select the type of insurance")],
+        widget=GovRadioInput(),
+        invalid_choice_message="Select the type of insurance",
+    )
+    cover_amount = StringField(
+        "Amount of cover",
+        validators=[required("Enter the amount of cover"), max_length(20, "Amount of cover")],
+        widget=GovTextInput(),
+        description="In pounds, for example 5000000 for £5 million.",
+    )
+    issuer = RadioField(
+        "Who issued it?",
+        choices=_choices(ISSUERS),
+        validators=[required("Select who issued the certificate")],
+        widget=GovRadioInput(),
+        invalid_choice_message="Select who issued the certificate",
+    )
+    issue_date = DateInputField(
+        "Date issued or approved (optional)",
+        what="Date issued",
+        description="For example, 27 3 2026",
+    )
+    expiry_date = DateInputField(
+        "Expiry date",
+        what="Expiry date",
+        description="For example, 31 3 2027",
+        validators=[DateRequired("Enter the date it expires")],
+    )
+    review_date = DateInputField(
+        "Date of next review",
+        what="Date of next review",
+        description="When you will next review this policy, for example 1 9 2027",
+        validators=[DateRequired("Enter the date of the policy's next review")],
+    )
+    file = FileField("Upload a file", widget=GovFileInput())
+    submit = submit("Upload document")
+
+    def for_kind(self, kind: str, *, replacing: bool = False) -> DocumentForm:
+        """Keep only the questions `kind` asks (a replacement keeps the title it has)."""
+        asked = {"issue_date", "file"}
+        if not replacing:
+            asked.add("title")
+        if kind in POLICY_KINDS:
+            asked.add("review_date")
+        if kind in EXPIRY_ASKED:
+            asked.add("expiry_date")
+        if kind == INSURANCE:
+            asked |= {"cover_type", "cover_amount"}
+        if kind not in EXPIRY_REQUIRED and "expiry_date" in asked:
+            self.expiry_date.validators = []
+            self.expiry_date.label.text = "Expiry or renewal date (optional)"
+        if kind == "accreditation":
+            asked.add("issuer")
+        for name in OPTIONAL_FIELDS:
+            if name not in asked:
+                delattr(self, name)
+        self.kind = kind
+        if replacing:
+            self.submit.label.text = "Upload new version"
+        return self
+
+    def validate_title(self, field) -> None:
+        if not field.data and self.kind == "other":
+            raise ValidationError("Enter a title for the document")
+
+    def validate_cover_amount(self, field) -> None:
+        text = (field.data or "").replace(",", "").replace("£", "").strip()
+        if not _MONEY.fullmatch(text):
+            raise ValidationError("Amount of cover must be an amount of money, like 5000000")
+        if not 100 <= Decimal(text) * 100 <= _MAX_COVER_PENCE:
+            raise ValidationError("Amount of cover must be between £1 and £1,000,000,000")
+
+    def validate_issue_date(self, field) -> None:
+        if field.data and field.data > today():
+            raise ValidationError("Date issued must be today or in the past")
+
+    def validate_expiry_date(self, field) -> None:
+        if field.data and field.data < today():
+            raise ValidationError(
+                "Expiry date must be today or in the future: upload a certificate that is in date"
+            )
+
+    def validate_file(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Select a file")
+
+    def _answer(self, name: str):
+        return self[name].data if name in self else None
+
+    def details(self, kind: str) -> dict:
+        """What the service takes: kind, title and the version's details, None where not asked."""
+        get = self._answer
+        amount = get("cover_amount")
+        try:
+            pence = int(Decimal(amount.replace(",", "").replace("£", "")) * 100) if amount else None
+        except InvalidOperation:
+            pence = None
+        return {
+            "kind": kind,
+            "title": get("title") or KINDS[kind],
+            "issue_date": get("issue_date"),
+            "expiry_date": get("expiry_date"),
+            "review_date": get("review_date"),
+            "cover_type": get("cover_type"),
+            "cover_amount_pence": pence,
+            "issuer": get("issuer"),
+        }
+
+
+class DeleteDocumentForm(BaseForm):
+    submit = submit("Yes, delete this document")

@@ -1,0 +1,258 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import User
+from portal.core.db import Base, UTCDateTime
+from portal.core.time import utcnow
+
+# Kinds of document. The policies ask for the date they are next reviewed; the certificates for
+# the date they expire.
+POLICY_KINDS = {
+    "safeguarding_policy": "Safeguarding and child protection policy",
+    "allegations_policy": "Allegations management policy",
+    "online_safety_policy": "Online safety policy",
+    "safer_recruitment_policy": "Safer recruitment policy",
+    "health_and_safety_policy": "Health and safety policy",
+    "equality_policy": "Equality policy",
+    "complaints_policy": "Complaints policy",
+    "data_protection_policy": "Data protection policy",
+    "business_continuity_plan": "Business continuity plan",
+}
+INSURANCE = "insurance_certificate"
+DBS_EVIDENCE = "dbs_evidence"
+ACCREDITATION = "accreditation"
+KINDS = {
+    **POLICY_KINDS,
+    INSURANCE: "Insurance certificate",
+    DBS_EVIDENCE: "DBS evidence",
+    ACCREDITATION: "Accreditation or registration certificate",
+    "accounts": "Accounts or bank reference",
+    "other": "Other",
+}
+# Kinds whose expiry date must be given (an accreditation's is asked for but may not exist).
+EXPIRY_REQUIRED = (INSURANCE,)
+EXPIRY_ASKED = (INSURANCE, ACCREDITATION)
+# A provider is not eligible for new call-offs while one of these has expired.
+MANDATORY_KINDS = ("safeguarding_policy", "health_and_safety_policy", INSURANCE)
+
+COVER_TYPES = {
+    "public_liability": "Public liability",
+    "employers_liability": "Employer's liability",
+    "professional_indemnity": "Professional indemnity",
+    "other": "Other insurance",
+}
+ISSUERS = {
+    "ofsted": "Ofsted",
+    "hcpc": "Health and Care Professions Council (HCPC)",
+    "bacp": "British Association for Counselling and Psychotherapy (BACP)",
+    "ukcp": "UK Council for Psychotherapy (UKCP)",
+    "other": "Another body",
+}
+
+# Virus scan states of a stored file.
+PENDING = "pending"
+CLEAN = "clean"
+REJECTED = "rejected"
+NOT_SCANNED = "not_scanned"
+SCAN_STATES = (PENDING, CLEAN, REJECTED, NOT_SCANNED)
+SCAN_LABELS = {
+    PENDING: "Waiting for virus check",
+    CLEAN: "Virus checked",
+    REJECTED: "Virus found",
+    NOT_SCANNED: "Not scanned",
+}
+
+# Why a stored file's object is gone from the store while its record stays.
+REMOVED_FOR_VIRUS = "virus"
+REMOVED_FOR_RETENTION = "retention"
+REMOVED_AS_MISSING = "missing"
+REMOVED_REASONS = (REMOVED_FOR_VIRUS, REMOVED_FOR_RETENTION, REMOVED_AS_MISSING)
+
+# What a stored file is for.
+PURPOSE_DOCUMENT = "document"
+PURPOSE_DBS_CERTIFICATE = "dbs_certificate"
+PURPOSES = (PURPOSE_DOCUMENT, PURPOSE_DBS_CERTIFICATE)
+
+REMINDER_DAYS = (60, 30, 14, 1)
+EXPIRES_SOON_DAYS = REMINDER_DAYS[0]
+
+
+class StoredFile(Base):
+    """One object in the store and what we know of it. The record is committed only once its
+    object has been written, so a record always names an object that was there; when the object
+    goes (virus, retention, found missing) the record stays, saying when and why."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (
+        CheckConstraint(f"scan_state IN {SCAN_STATES!r}", name="scan_state"),
+        CheckConstraint(f"removed_reason IN {REMOVED_REASONS!r}", name="removed_reason"),
+        CheckConstraint(f"purpose IN {PURPOSES!r}", name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(20), default=PURPOSE_DOCUMENT)
+    object_key: Mapped[str] = mapped_column(String(100), unique=True)
+    # As the person's computer named it, tidied (no folders or control characters). Shown
+    # escaped, used only in Content-Disposition, never in a key or a path.
+    original_filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    scan_state: Mapped[str] = mapped_column(String(20))
+    scan_signature: Mapped[str | None] = mapped_column(String(200))
+    scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # DBS certificate copies go from the store six months after upload (DBS code of practice).
+    delete_after: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_reason: Mapped[str | None] = mapped_column(String(20))
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_available(self) -> bool:
+        """Whether the file can be downloaded: still in the store and not found to be a virus."""
+        return self.removed_at is None and self.scan_state != REJECTED
+
+    @property
+    def scan_label(self) -> str:
+        return SCAN_LABELS[self.scan_state]
+
+
+class Document(Base):
+    """A document in an organisation's library: the versions are its history."""
+
+    __tablename__ = "documents"
+    __table_args__ = (CheckConstraint(f"kind IN {tuple(KINDS)!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document",
+        order_by="DocumentVersion.number",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def current(self) -> DocumentVersion:
+        return self.versions[-1]
+
+    @property
+    def is_mandatory(self) -> bool:
+        return self.kind in MANDATORY_KINDS
+
+
+class DocumentVersion(Base):
+    """One upload of a document, with the dates and details that came with it."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column()
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), unique=True)
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    cover_type: Mapped[str | None] = mapped_column(String(30))
+    cover_amount_pence: Mapped[int | None] = mapped_column(BigInteger)
+    issuer: Mapped[str | None] = mapped_column(String(20))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    file: Mapped[StoredFile] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()
+
+    @property
+    def cover_type_label(self) -> str:
+        return COVER_TYPES.get(self.cover_type or "", "")
+
+    @property
+    def issuer_label(self) -> str:
+        return ISSUERS.get(self.issuer or "", "")
+
+    def status(self, today: date) -> Status:
+        """The one word a list shows, worked out from the dates and the file's state today."""
+        file = self.file
+        if file.scan_state == REJECTED:
+            return Status("Virus found", "red")
+        if file.removed_reason == REMOVED_FOR_RETENTION:
+            return Status("File deleted", "grey")
+        if file.removed_at is not None:
+            return Status("File missing", "red")
+        if self.expiry_date is not None and self.expiry_date < today:
+            return Status("Expired", "red")
+        if file.scan_state == PENDING:
+            return Status("Waiting for virus check", "blue")
+        if self.expiry_date is not None and (self.expiry_date - today).days <= EXPIRES_SOON_DAYS:
+            return Status("Expires soon", "orange")
+        if self.review_date is not None and self.review_date < today:
+            return Status("Review overdue", "yellow")
+        return Status("Current", "green")
+
+
+@dataclass(frozen=True)
+class Status:
+    label: str
+    colour: str
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.colour != "green"
+
+
+class DocumentReminder(Base):
+    """An expiry reminder sent: one row per version and number of days, so each goes once."""
+
+    __tablename__ = "document_reminders"
+    __table_args__ = (UniqueConstraint("document_version_id", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE")
+    )
+    days_before: Mapped[int] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DocumentUse(Base):
+    """A document version that a submitted application used as evidence. Such a version, and
+    so its document, is never deleted: the application must stay readable as it was."""
+
+    __tablename__ = "document_uses"
+    __table_args__ = (UniqueConstraint("document_version_id", "application_submission_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id"), index=True)
+    application_submission_id: Mapped[int] = mapped_column(ForeignKey("application_submissions.id"))

@@ -1,0 +1,356 @@
+"""The rules for evidence documents: uploading, replacing, deleting, expiry and reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
+
+from portal.accounts.models import User
+from portal.audit.services import record_event
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.time import format_date, today
+from portal.documents import files, uploads
+from portal.documents.models import (
+    DBS_EVIDENCE,
+    MANDATORY_KINDS,
+    PURPOSE_DOCUMENT,
+    REMINDER_DAYS,
+    Document,
+    DocumentReminder,
+    DocumentUse,
+    DocumentVersion,
+    StoredFile,
+)
+from portal.organisations.models import Membership, Organisation
+from portal.outbox.services import queue_email
+
+# The details a version carries, besides its file.
+VERSION_FIELDS = (
+    "issue_date",
+    "expiry_date",
+    "review_date",
+    "cover_type",
+    "cover_amount_pence",
+    "issuer",
+)
+
+
+class DocumentError(Exception):
+    """A problem the user can fix, with the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+def _with_versions(query):
+    return query.options(
+        selectinload(Document.versions).selectinload(DocumentVersion.file),
+        selectinload(Document.versions).selectinload(DocumentVersion.uploaded_by),
+    )
+
+
+def documents_of(organisation: Organisation) -> list[Document]:
+    """The organisation's library, by kind then title, with every version loaded."""
+    return list(
+        db.session.scalars(
+            _with_versions(select(Document))
+            .where(Document.organisation_id == organisation.id)
+            .order_by(Document.kind, Document.title, Document.id)
+        )
+    )
+
+
+def get_document(organisation: Organisation, document_id: int) -> Document:
+    """One of the organisation's documents. Raises NotFoundForUser (404) for a missing document
+    or another organisation's."""
+    document = db.session.scalar(
+        _with_versions(select(Document)).where(
+            Document.id == document_id, Document.organisation_id == organisation.id
+        )
+    )
+    if document is None:
+        raise NotFoundForUser()
+    return document
+
+
+def get_version(document: Document, version_id: int) -> DocumentVersion:
+    """A version of `document`. Raises NotFoundForUser (404) for any other id."""
+    for version in document.versions:
+        if version.id == version_id:
+            return version
+    raise NotFoundForUser()
+
+
+def is_used_by_submission(document: Document) -> bool:
+    version_ids = [version.id for version in document.versions]
+    return bool(
+        db.session.scalar(select(exists().where(DocumentUse.document_version_id.in_(version_ids))))
+    )
+
+
+# Uploading, replacing, deleting --------------------------------------------------------------
+
+
+def _new_version(
+    user: User, document: Document, number: int, details: dict, storage: FileStorage | None
+) -> DocumentVersion:
+    checked = uploads.check_upload(storage, uploads.DOCUMENT_TYPES)
+    stored = files.store_file(
+        user,
+        document.organisation_id,
+        checked,
+        purpose=PURPOSE_DOCUMENT,
+        dbs_copy=document.kind == DBS_EVIDENCE,
+    )
+    version = DocumentVersion(
+        number=number,
+        file=stored,
+        uploaded_by_id=user.id,
+        **{name: details.get(name) for name in VERSION_FIELDS},
+    )
+    document.versions.append(version)
+    return version
+
+
+def _audit(action: str, user: User, document: Document, version: DocumentVersion | None = None):
+    after = {"kind": document.kind, "title": document.title}
+    if version is not None:
+        after |= {
+            "version": version.number,
+            "filename": version.file.original_filename,
+            "sha256": version.file.sha256,
+            "size_bytes": version.file.size_bytes,
+            "scan_state": version.file.scan_state,
+        }
+        after |= {
+            name: str(value) if isinstance(value, date) else value
+            for name in VERSION_FIELDS
+            if (value := getattr(version, name)) is not None
+        }
+    record_event(
+        action,
+        object_type="document",
+        object_id=document.id,
+        organisation_id=document.organisation_id,
+        actor_id=user.id,
+        after=after,
+    )
+
+
+def upload_document(
+    user: User, organisation: Organisation, details: dict, storage: FileStorage | None
+) -> Document:
+    """Add a document to the library with its first version.
+
+    `details` holds kind, title and VERSION_FIELDS. Raises uploads.UploadRefused for a file
+    that fails a check and files.StoreUnavailable when the store is down; either way nothing is
+    saved.
+    """
+    document = Document(
+        organisation_id=organisation.id,
+        kind=details["kind"],
+        title=details["title"],
+        created_by_id=user.id,
+    )
+    version = _new_version(user, document, 1, details, storage)
+    db.session.add(document)
+    db.session.flush()
+    _audit("document.uploaded", user, document, version)
+    return document
+
+
+def replace_document(
+    user: User, document: Document, details: dict, storage: FileStorage | None
+) -> DocumentVersion:
+    """Add a new version; the earlier ones stay as the document's history.
+
+    Raises as upload_document does.
+    """
+    # Lock the document so two replacements at once number their versions one after the other.
+    db.session.execute(select(Document.id).where(Document.id == document.id).with_for_update())
+    number = (
+        db.session.scalar(
+            select(func.max(DocumentVersion.number)).where(
+                DocumentVersion.document_id == document.id
+            )
+        )
+        or 0
+    ) + 1
+    version = _new_version(user, document, number, details, storage)
+    db.session.flush()
+    _audit("document.replaced", user, document, version)
+    return version
+
+
+def delete_document(user: User, document: Document) -> None:
+    """Delete a document that no submitted application has used, with every version and file.
+
+    Raises DocumentError for one an application used: it must stay readable as it was.
+    """
+    if is_used_by_submission(document):
+        raise DocumentError(
+            "You cannot delete this document because an application you submitted uses it. "
+            "Upload a new version instead"
+        )
+    _audit("document.deleted", user, document, document.current)
+    stored_files = [version.file for version in document.versions]
+    db.session.delete(document)
+    db.session.flush()
+    for stored in stored_files:
+        files.delete_file(stored)
+
+
+def record_use(submission_id: int, version_ids: list[int]) -> None:
+    """Note that a submitted application used these versions as evidence, so they are kept.
+    For the applications service to call when an application is submitted."""
+    for version_id in set(version_ids):
+        db.session.add(
+            DocumentUse(document_version_id=version_id, application_submission_id=submission_id)
+        )
+
+
+# Expiry --------------------------------------------------------------------------------------
+
+
+def expired_mandatory_documents(organisation: Organisation, on: date) -> list[Document]:
+    """Mandatory documents whose current version has expired: until they are replaced the
+    organisation is not eligible for new call-offs."""
+    return [
+        document
+        for document in documents_of(organisation)
+        if document.kind in MANDATORY_KINDS
+        and document.current.expiry_date is not None
+        and document.current.expiry_date < on
+    ]
+
+
+def is_eligible_for_call_offs(organisation: Organisation, on: date | None = None) -> bool:
+    return not expired_mandatory_documents(organisation, on or today())
+
+
+@dataclass(frozen=True)
+class Attention:
+    document: Document
+    organisation: Organisation
+    label: str
+    colour: str
+
+
+def documents_needing_attention(on: date) -> list[Attention]:
+    """Current versions that are expired, expiring soon, overdue for review, missing, found to
+    be a virus, waiting for a virus check or not scanned at all: for reviewers."""
+    documents = db.session.scalars(
+        _with_versions(select(Document)).order_by(
+            Document.organisation_id, Document.kind, Document.id
+        )
+    ).all()
+    organisations = {
+        organisation.id: organisation
+        for organisation in db.session.scalars(
+            select(Organisation).where(
+                Organisation.id.in_({document.organisation_id for document in documents})
+            )
+        )
+    }
+    found = []
+    for document in documents:
+        current = document.current
+        status = current.status(on)
+        if status.needs_attention:
+            found.append(
+                Attention(
+                    document, organisations[document.organisation_id], status.label, status.colour
+                )
+            )
+        elif current.file.scan_state == "not_scanned":
+            found.append(
+                Attention(document, organisations[document.organisation_id], "Not scanned", "grey")
+            )
+    order = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "grey": 4}
+    return sorted(found, key=lambda item: order.get(item.colour, 5))
+
+
+def _addresses(organisation: Organisation) -> list[str]:
+    """Everyone who should hear about the organisation's documents: its members and its main
+    contact."""
+    members = db.session.scalars(
+        select(User.email)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id)
+        .order_by(User.email)
+    ).all()
+    return list(dict.fromkeys([*members, organisation.contact_email.lower()]))
+
+
+def send_reminders(on: date) -> int:
+    """Email each organisation about documents expiring within 60, 30, 14 and 1 days.
+
+    Only the nearest reminder due is sent, once: a row per version and number of days records
+    it in the same transaction as the email, so running this twice (or in two places at once)
+    sends nothing twice. Returns the number of reminders sent.
+    """
+    horizon = on + timedelta(days=max(REMINDER_DAYS))
+    candidates = db.session.execute(
+        select(DocumentVersion.id, DocumentVersion.expiry_date)
+        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+        .where(
+            DocumentVersion.expiry_date >= on,
+            DocumentVersion.expiry_date <= horizon,
+            StoredFile.removed_at.is_(None),
+        )
+    ).all()
+    db.session.rollback()
+    sent = 0
+    for version_id, expiry_date in candidates:
+        days_left = (expiry_date - on).days
+        due = min(days for days in REMINDER_DAYS if days >= days_left)
+        try:
+            with db.session.begin():
+                version = db.session.get(DocumentVersion, version_id)
+                document = version.document
+                if document.current.id != version.id:
+                    continue  # replaced: the new version has its own dates
+                db.session.add(DocumentReminder(document_version_id=version.id, days_before=due))
+                db.session.flush()
+                organisation = db.session.get(Organisation, document.organisation_id)
+                for address in _addresses(organisation):
+                    queue_email(
+                        address,
+                        f"{document.title} expires on {format_date(expiry_date)}",
+                        "document_expiry_reminder",
+                        organisation=organisation,
+                        document=document,
+                        expiry_date=expiry_date,
+                        days_left=days_left,
+                    )
+        except IntegrityError:
+            continue  # sent already
+        sent += 1
+    return sent
+
+
+def tell_of_virus(stored: StoredFile) -> None:
+    """A file kept while the scanner was away turned out to hold a virus: tell the
+    organisation plainly (called by files.scan_pending, in its transaction)."""
+    version = db.session.scalar(select(DocumentVersion).where(DocumentVersion.file_id == stored.id))
+    title = version.document.title if version else "A certificate copy"
+    for address in _addresses(db.session.get(Organisation, stored.organisation_id)):
+        queue_email(
+            address,
+            f"{title}: we found a virus and deleted the file",
+            "document_virus_found",
+            title=title,
+            filename=stored.original_filename,
+            uploaded_at=stored.uploaded_at,
+        )

@@ -1,0 +1,193 @@
+"""The document library: upload, list, details, replace, delete, download; and the reviewers'
+list of documents needing attention."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.core.forms import previous_result, remember_result
+from portal.core.permissions import (
+    requires_org_member_or_staff,
+    requires_org_role,
+    requires_sign_in,
+    requires_staff_role,
+)
+from portal.core.time import today
+from portal.documents import files, forms, services, uploads
+from portal.documents.models import KINDS
+from portal.documents.uploads import UploadRefused
+from portal.organisations import services as organisations
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+uploads.show_size_error_on_the_form(bp)
+
+
+def _document_form(kind: str, *, replacing: bool = False) -> forms.DocumentForm:
+    if uploads.upload_was_too_large():
+        form = forms.DocumentForm(formdata=None).for_kind(kind, replacing=replacing)
+        form.add_error("file", uploads.too_large_message())
+        return form
+    uploads.read_upload()
+    return forms.DocumentForm().for_kind(kind, replacing=replacing)
+
+
+@bp.route("")
+@requires_sign_in
+def index():
+    """Council staff start from what needs attention; a provider from their library."""
+    if current_user.is_staff:
+        return redirect(url_for("documents.attention"))
+    memberships = organisations.memberships_of(current_user)
+    if not memberships:
+        return redirect(url_for("organisations.create"))
+    if len(memberships) == 1:
+        organisation_id = memberships[0].organisation_id
+        return redirect(url_for("documents.library", organisation_id=organisation_id))
+    return render_template("documents/choose_organisation.html", memberships=memberships)
+
+
+@bp.route("/attention")
+@requires_staff_role()
+def attention():
+    return render_template(
+        "documents/attention.html",
+        items=services.documents_needing_attention(today()),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@requires_org_member_or_staff
+def library(organisation):
+    on = today()
+    documents = services.documents_of(organisation)
+    return render_template(
+        "documents/library.html",
+        organisation=organisation,
+        documents=documents,
+        today=on,
+        expired_mandatory=services.expired_mandatory_documents(organisation, on),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/upload", methods=["GET", "POST"])
+@requires_org_role()
+def upload(organisation):
+    kind = request.args.get("kind")
+    if kind not in KINDS:
+        kind_form = forms.KindForm(formdata=request.args if "kind" in request.args else None)
+        if "kind" in request.args:
+            kind_form.validate()
+        return render_template(
+            "documents/choose_kind.html", form=kind_form, organisation=organisation
+        )
+    form = _document_form(kind)
+    if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            document = services.upload_document(
+                current_user, organisation, form.details(kind), form.file.data
+            )
+        except UploadRefused as error:
+            form.add_error("file", error.message)
+        except files.StoreUnavailable:
+            form.add_error("file", files.STORE_DOWN_MESSAGE)
+        else:
+            url = url_for(
+                "documents.show", organisation_id=organisation.id, document_id=document.id
+            )
+            remember_result(form.submission_id.data, url)
+            flash(f"‘{document.title}’ has been uploaded", "success")
+            return redirect(url)
+    return render_template(
+        "documents/upload.html",
+        form=form,
+        organisation=organisation,
+        kind=kind,
+        kind_label=KINDS[kind],
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/<int:document_id>")
+@requires_org_member_or_staff
+def show(organisation, document_id: int):
+    document = services.get_document(organisation, document_id)
+    return render_template(
+        "documents/show.html",
+        organisation=organisation,
+        document=document,
+        today=today(),
+        can_delete=not services.is_used_by_submission(document),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/<int:document_id>/replace", methods=["GET", "POST"])
+@requires_org_role()
+def replace(organisation, document_id: int):
+    document = services.get_document(organisation, document_id)
+    form = _document_form(document.kind, replacing=True)
+    if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            version = services.replace_document(
+                current_user, document, form.details(document.kind), form.file.data
+            )
+        except UploadRefused as error:
+            form.add_error("file", error.message)
+        except files.StoreUnavailable:
+            form.add_error("file", files.STORE_DOWN_MESSAGE)
+        else:
+            url = url_for(
+                "documents.show", organisation_id=organisation.id, document_id=document.id
+            )
+            remember_result(form.submission_id.data, url)
+            flash(f"Version {version.number} of ‘{document.title}’ has been uploaded", "success")
+            return redirect(url)
+    return render_template(
+        "documents/replace.html", form=form, organisation=organisation, document=document
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/<int:document_id>/delete", methods=["GET", "POST"])
+@requires_org_role()
+def delete(organisation, document_id: int):
+    document = services.get_document(organisation, document_id)
+    form = forms.DeleteDocumentForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_document(current_user, document)
+        except services.DocumentError as error:
+            form.add_error("submit", error.message)
+        else:
+            flash(f"‘{document.title}’ has been deleted", "success")
+            return redirect(url_for("documents.library", organisation_id=organisation.id))
+    return render_template(
+        "documents/delete.html",
+        form=form,
+        organisation=organisation,
+        document=document,
+        can_delete=not services.is_used_by_submission(document),
+    )
+
+
+@bp.route(
+    "/organisations/<int:organisation_id>/<int:document_id>/versions/<int:version_id>/download"
+)
+@requires_org_member_or_staff
+def download(organisation, document_id: int, version_id: int):
+    """Members and council staff only: a redirect to a link that works for a minute."""
+    document = services.get_document(organisation, document_id)
+    version = services.get_version(document, version_id)
+    try:
+        url = files.download_url(
+            current_user, version.file, object_type="document", object_id=document.id
+        )
+    except files.FileNotAvailable:
+        abort(404)
+    response = redirect(url)
+    response.headers["Cache-Control"] = "no-store"
+    return response

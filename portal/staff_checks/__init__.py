@@ -1,0 +1,1 @@
+"""The DBS staff register: who works with children, and the checks each has had."""

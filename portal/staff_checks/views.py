@@ -1,0 +1,236 @@
+"""The DBS staff register: list with flags, add, change, remove, certificate copies, CSV import
+and export; and the council's list of registers."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from portal.core.forms import previous_result, remember_result
+from portal.core.permissions import (
+    requires_org_member_or_staff,
+    requires_org_role,
+    requires_sign_in,
+)
+from portal.core.time import today
+from portal.documents import files, uploads
+from portal.organisations import services as organisations
+from portal.staff_checks import forms, services
+
+bp = Blueprint("staff_checks", __name__, url_prefix="/staff-checks")
+uploads.show_size_error_on_the_form(bp)
+
+
+def _register_url(organisation) -> str:
+    return url_for("staff_checks.register", organisation_id=organisation.id)
+
+
+def _file_form() -> forms.FileForm:
+    if uploads.upload_was_too_large():
+        form = forms.FileForm(formdata=None)
+        form.add_error("file", uploads.too_large_message())
+        return form
+    uploads.read_upload()
+    return forms.FileForm()
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("")
+@requires_sign_in
+def index():
+    """Council staff see every register; a provider goes to their own."""
+    if current_user.is_staff:
+        return render_template("staff_checks/index.html", registers=services.registers(today()))
+    memberships = organisations.memberships_of(current_user)
+    if not memberships:
+        return redirect(url_for("organisations.create"))
+    if len(memberships) == 1:
+        return redirect(_register_url(memberships[0].organisation))
+    return render_template("staff_checks/choose_organisation.html", memberships=memberships)
+
+
+@bp.route("/import-template")
+@requires_sign_in
+def import_template():
+    return _csv(services.template_csv(), "staff-register-template.csv")
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@requires_org_member_or_staff
+def register(organisation):
+    on = today()
+    checks = services.checks_of(organisation)
+    return render_template(
+        "staff_checks/register.html",
+        organisation=organisation,
+        rows=[(check, services.flags(check, on)) for check in checks],
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/export")
+@requires_org_member_or_staff
+def export(organisation):
+    return _csv(services.export_csv(organisation), f"staff-register-{organisation.id}.csv")
+
+
+@bp.route("/organisations/<int:organisation_id>/add", methods=["GET", "POST"])
+@requires_org_role()
+def add(organisation):
+    form = forms.StaffCheckForm()
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            check = services.add_check(current_user, organisation, form.details())
+        except services.StaffCheckInvalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field, message)
+        else:
+            remember_result(form.submission_id.data, _register_url(organisation))
+            flash(f"{check.full_name} has been added to the register", "success")
+            return redirect(_register_url(organisation))
+    return render_template("staff_checks/edit.html", form=form, organisation=organisation)
+
+
+@bp.route("/organisations/<int:organisation_id>/<int:staff_check_id>/edit", methods=["GET", "POST"])
+@requires_org_role()
+def edit(organisation, staff_check_id: int):
+    check = services.get_check(organisation, staff_check_id)
+    if request.method == "GET":
+        form = forms.StaffCheckForm(data=forms.StaffCheckForm.answers_of(check))
+    else:
+        form = forms.StaffCheckForm()
+    if form.validate_on_submit():
+        try:
+            services.update_check(current_user, check, form.details())
+        except services.StaffCheckInvalid as invalid:
+            for field, message in invalid.errors.items():
+                form.add_error(field, message)
+        else:
+            flash(f"{check.full_name}'s record has been saved", "success")
+            return redirect(_register_url(organisation))
+    return render_template(
+        "staff_checks/edit.html", form=form, organisation=organisation, check=check
+    )
+
+
+@bp.route(
+    "/organisations/<int:organisation_id>/<int:staff_check_id>/delete", methods=["GET", "POST"]
+)
+@requires_org_role()
+def delete(organisation, staff_check_id: int):
+    check = services.get_check(organisation, staff_check_id)
+    form = forms.DeleteStaffCheckForm()
+    if form.validate_on_submit():
+        services.delete_check(current_user, check)
+        flash(f"{check.full_name} has been removed from the register", "success")
+        return redirect(_register_url(organisation))
+    return render_template(
+        "staff_checks/delete.html", form=form, organisation=organisation, check=check
+    )
+
+
+@bp.route(
+    "/organisations/<int:organisation_id>/<int:staff_check_id>/certificate-copy",
+    methods=["GET", "POST"],
+)
+@requires_org_role()
+def upload_copy(organisation, staff_check_id: int):
+    check = services.get_check(organisation, staff_check_id)
+    form = _file_form()
+    if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            services.upload_certificate_copy(current_user, check, form.file.data)
+        except uploads.UploadRefused as error:
+            form.add_error("file", error.message)
+        except files.StoreUnavailable:
+            form.add_error("file", files.STORE_DOWN_MESSAGE)
+        else:
+            remember_result(form.submission_id.data, _register_url(organisation))
+            flash(f"A copy of {check.full_name}'s certificate has been uploaded", "success")
+            return redirect(_register_url(organisation))
+    return render_template(
+        "staff_checks/upload_copy.html", form=form, organisation=organisation, check=check
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/<int:staff_check_id>/certificate-copy/download")
+@requires_org_member_or_staff
+def download_copy(organisation, staff_check_id: int):
+    check = services.get_check(organisation, staff_check_id)
+    if check.certificate_copy is None:
+        abort(404)
+    try:
+        url = files.download_url(
+            current_user, check.certificate_copy, object_type="staff_check", object_id=check.id
+        )
+    except files.FileNotAvailable:
+        abort(404)
+    response = redirect(url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/organisations/<int:organisation_id>/<int:staff_check_id>/certificate-number")
+@requires_org_member_or_staff
+def certificate_number(organisation, staff_check_id: int):
+    """Council staff only (members see the last 4 digits): the whole number, audited."""
+    if g.membership is not None:
+        abort(403)
+    check = services.get_check(organisation, staff_check_id)
+    return render_template(
+        "staff_checks/certificate_number.html",
+        organisation=organisation,
+        check=check,
+        number=services.reveal_certificate_number(current_user, check),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/import", methods=["GET", "POST"])
+@requires_org_role()
+def import_register(organisation):
+    form = _file_form()
+    problems = []
+    if not uploads.upload_was_too_large() and form.validate_on_submit():
+        try:
+            added = services.import_csv(current_user, organisation, form.file.data)
+        except uploads.UploadRefused as error:
+            form.add_error("file", error.message)
+        except services.ImportRefused as refused:
+            problems = refused.problems
+            count = len(problems)
+            form.add_error(
+                "file",
+                f"The selected file has {count} problem{'s' if count > 1 else ''}. "
+                "Nothing has been imported",
+            )
+        else:
+            flash(f"{added} {'person has' if added == 1 else 'people have'} been added", "success")
+            return redirect(_register_url(organisation))
+    return render_template(
+        "staff_checks/import.html", form=form, organisation=organisation, problems=problems
+    )
