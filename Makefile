@@ -8,7 +8,7 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 # Parallel test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install assets lint format bench clean
+.PHONY: run test install assets lint format clean
 
 run: install assets ## Set up everything and serve the portal on http://127.0.0.1:5000
 	$(FLASK) dev serve

@@ -20,6 +20,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.integrations import virus_scanner
+from portal.integrations.seaweed import log_tail
 
 # The EICAR test file (https://www.eicar.org) is known by its hash, so its text, which scanners
 # flag, never appears in this repository's code.
@@ -96,14 +97,6 @@ def _clamd_conf(
     return "\n".join(lines) + "\n"
 
 
-def _log_tail(log_path: Path, limit: int = 3000) -> str:
-    try:
-        data = log_path.read_bytes()
-    except OSError as exc:
-        return f"(could not read {log_path}: {exc})"
-    return data[-limit:].decode("utf-8", errors="replace")
-
-
 def start_clamd(
     directory: Path,
     *,
@@ -154,7 +147,7 @@ def start_clamd(
                     # e.g. a malformed config line or an unreadable database.
                     raise RuntimeError(
                         f"clamd exited with code {returncode} before answering "
-                        f"(log {log_path}):\n{_log_tail(log_path)}"
+                        f"(log {log_path}):\n{log_tail(log_path)}"
                     )
                 try:
                     virus_scanner.ping()
@@ -164,7 +157,7 @@ def start_clamd(
                 if time.monotonic() > deadline:
                     raise RuntimeError(
                         f"clamd at {socket_path} did not answer PING after {timeout}s "
-                        f"(last error: {last_error}; log {log_path}):\n{_log_tail(log_path)}"
+                        f"(last error: {last_error}; log {log_path}):\n{log_tail(log_path)}"
                     )
                 time.sleep(0.02)
         if tcp_port is not None:
@@ -176,7 +169,7 @@ def start_clamd(
                 except virus_scanner.ScannerUnavailable as exc:
                     raise RuntimeError(
                         f"clamd is not answering on TCP port {tcp_port} ({exc}; "
-                        f"log {log_path}):\n{_log_tail(log_path)}"
+                        f"log {log_path}):\n{log_tail(log_path)}"
                     ) from exc
     except BaseException:
         server.stop()

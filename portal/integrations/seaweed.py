@@ -138,7 +138,8 @@ def _weed_command(data_dir: Path, ports: dict[str, int]) -> list[str]:
     return command
 
 
-def _log_tail(log_path: Path, limit: int = 3000) -> str:
+def log_tail(log_path: Path, limit: int = 3000) -> str:
+    """The end of a server's log, for an error message when it will not start."""
     try:
         data = log_path.read_bytes()
     except OSError as exc:
@@ -227,7 +228,7 @@ def start_seaweed(
                 # e.g. a port is taken: weed checks them all and exits within ~0.2 s.
                 raise RuntimeError(
                     f"weed mini exited with code {returncode} before S3 was ready "
-                    f"(log {log_path}):\n{_log_tail(log_path)}"
+                    f"(log {log_path}):\n{log_tail(log_path)}"
                 )
             try:
                 client.list_buckets()
@@ -237,7 +238,7 @@ def start_seaweed(
             if time.monotonic() > deadline:
                 raise RuntimeError(
                     f"SeaweedFS S3 at {server.endpoint_url} not ready after {timeout}s "
-                    f"(last error: {last_error!r}; log {log_path}):\n{_log_tail(log_path)}"
+                    f"(last error: {last_error!r}; log {log_path}):\n{log_tail(log_path)}"
                 )
             time.sleep(0.1)
     except BaseException:
