@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.exceptions import NotFound
 
 from portal.applications.models import Application, ApplicationSection
+from portal.documents import services as documents
 from portal.questionnaires import answers as engine_answers
 from portal.questionnaires import routing
 from portal.questionnaires.schema import SINGLE_CHOICE_TYPES, Content, Page, Question, Section
@@ -175,7 +176,24 @@ class Progress:
     def summary(self, section: Section) -> list[tuple[Page, Question, Any]]:
         """What check your answers lists: each question that applies, its page and answer."""
         page_of = {q.id: page for page in section.pages for q in page.questions}
-        return [(page_of[q.id], q, self.answers.get(q.id)) for q in self.asked(section)]
+        asked = self.asked(section)
+        return [(page_of[q.id], q, self._shown_answer(q)) for q in asked]
+
+    @cached_property
+    def documents(self) -> dict[int, dict]:
+        """The details of the document versions chosen as evidence, by version id."""
+        ids = [
+            self.answers[q.id]
+            for q in self.content.questions
+            if q.type == "evidence" and self.answers.get(q.id)
+        ]
+        return documents.describe_versions(self.application.organisation_id, ids) if ids else {}
+
+    def _shown_answer(self, question: Question) -> Any:
+        answer = self.answers.get(question.id)
+        if question.type == "evidence" and answer is not None:
+            return self.documents.get(answer)
+        return answer
 
     def pages_in(self, section: Section) -> list[Page]:
         """The section's pages on the route, in order."""

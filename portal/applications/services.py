@@ -38,7 +38,9 @@ from portal.applications.progress import Progress
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
-from portal.core.time import LONDON, utcnow
+from portal.core.time import LONDON, today, utcnow
+from portal.documents import services as documents
+from portal.documents.models import DocumentVersion
 from portal.lots.services import list_lots
 from portal.organisations.models import Membership, Organisation
 from portal.organisations.services import members_of
@@ -342,6 +344,7 @@ def save_page(
     form: Any,
     seen_version: int,
     lot_choices: list[str],
+    evidence_choices: dict[str, list[int]] | None = None,
 ) -> PageOutcome:
     """Read the posted page and store every answer on it that is valid, even when others on
     the page are not (their typed values go back on the page): nothing typed is lost, and a
@@ -354,7 +357,14 @@ def save_page(
     """
     check_editable(progress.application)
     result = engine_answers.read_page(
-        progress.content, section, page, form, progress.answers, progress.lots, lot_choices
+        progress.content,
+        section,
+        page,
+        form,
+        progress.answers,
+        progress.lots,
+        lot_choices,
+        evidence_choices,
     )
     row = progress.rows.get(section.id)
     stored = row.answers if row else {}
@@ -623,7 +633,19 @@ def submit_application(
     )
     db.session.add(submission)
     db.session.flush()
+    # The versions used stay, so the submission reads as it was (one deleted from the library
+    # since it was chosen is not in the snapshot's documents, and has nothing to keep).
+    documents.record_use(submission.id, [int(i) for i in submission.snapshot["documents"]])
     return SubmitOutcome(result, submission=submission)
+
+
+def evidence_options(application: Application, page: Page) -> dict[str, list[DocumentVersion]]:
+    """The document versions each evidence question of the page may take, by kind."""
+    return {
+        q.kind: documents.usable_versions(application.organisation_id, q.kind, today())
+        for q in page.questions
+        if q.type == "evidence"
+    }
 
 
 def _next_reference(now: datetime) -> str:

@@ -29,6 +29,7 @@ def build(
     submitted_at: datetime,
 ) -> dict[str, Any]:
     version = application.questionnaire_version
+    answers = routing.answers_on_route(progress.content, progress.answers, progress.lots)
     return {
         "reference": application.reference,
         "submitted_at": submitted_at.isoformat(),
@@ -38,10 +39,21 @@ def build(
             "title": version.title,
             "content": progress.content.to_dict(),
         },
-        "answers": routing.answers_on_route(progress.content, progress.answers, progress.lots),
+        "answers": answers,
+        # The document versions used as evidence, as they were: shown in place of their ids.
+        "documents": {
+            str(version_id): details
+            for version_id, details in progress.documents.items()
+            if version_id in evidence_ids(progress.content, answers)
+        },
         "lots": [{"slug": slug, "name": lot_names.get(slug, slug)} for slug in progress.lots],
         "organisation": _organisation(application),
     }
+
+
+def evidence_ids(content: Content, answers: dict[str, Any]) -> list[int]:
+    """The document versions the answers use as evidence."""
+    return [answers[q.id] for q in content.questions if q.type == "evidence" and answers.get(q.id)]
 
 
 def _organisation(application: Application) -> dict[str, Any]:
@@ -74,6 +86,13 @@ def _organisation(application: Application) -> dict[str, Any]:
     }
 
 
+def _shown(question: Question, answers: dict[str, Any], documents: dict[str, dict]) -> Any:
+    answer = answers.get(question.id)
+    if question.type == "evidence" and answer is not None:
+        return documents.get(str(answer))
+    return answer
+
+
 @dataclass(frozen=True)
 class SubmittedCopy:
     reference: str
@@ -92,11 +111,12 @@ def read(snapshot: dict[str, Any]) -> SubmittedCopy:
     content = Content.from_dict(snapshot["questionnaire"]["content"])
     answers = snapshot["answers"]
     lots = [lot["slug"] for lot in snapshot["lots"]]
+    documents = snapshot.get("documents", {})
     sections = []
     for section, _status in routing.task_list(content, answers, lots):
         asked = routing.questions_on_route(content, answers, lots, section)
         if asked:
-            sections.append((section, [(q, answers.get(q.id)) for q in asked]))
+            sections.append((section, [(q, _shown(q, answers, documents)) for q in asked]))
     return SubmittedCopy(
         reference=snapshot["reference"],
         submitted_at=datetime.fromisoformat(snapshot["submitted_at"]),

@@ -120,10 +120,13 @@ def question(application, section: str, page: str):
     section, page = progress.page_on_route(section, page)
     came_from = _came_from()
     lots = services.lot_options() if any(q.type == "lots" for q in page.questions) else None
+    evidence = services.evidence_options(application, page)
     if request.method == "GET":
         shown = progress.questions_to_show(section, page)
         values = progress.form_values(shown)
-        return _question_page(progress, section, page, values, {}, lots, came_from=came_from)
+        return _question_page(
+            progress, section, page, values, {}, lots, evidence, came_from=came_from
+        )
     outcome = services.save_page(
         current_user,
         progress,
@@ -132,6 +135,7 @@ def question(application, section: str, page: str):
         request.form,
         version_seen(request.form.get("section_version")),
         [slug for slug, _name in lots.choices] if lots else [],
+        {kind: [version.id for version in versions] for kind, versions in evidence.items()},
     )
     progress = progress.refreshed()
     result = outcome.result
@@ -146,7 +150,7 @@ def question(application, section: str, page: str):
             return redirect(url_for(".show", application_id=application.id))
         return redirect(_next_url(progress, section, page, came_from))
     return _question_page(
-        progress, section, page, result.values, errors, lots, outcome.conflict, came_from
+        progress, section, page, result.values, errors, lots, evidence, outcome.conflict, came_from
     )
 
 
@@ -156,7 +160,9 @@ def _came_from() -> str | None:
     return came_from if came_from in RETURNS else None
 
 
-def _question_page(progress, section, page, values, errors, lots, conflict=None, came_from=None):
+def _question_page(
+    progress, section, page, values, errors, lots, evidence, conflict=None, came_from=None
+):
     return render_template(
         "applications/question.html",
         application=progress.application,
@@ -168,6 +174,7 @@ def _question_page(progress, section, page, values, errors, lots, conflict=None,
         errors=errors,
         error_list=[{"text": e.message, "href": f"#{e.field}"} for e in errors.values()],
         lots=lots,
+        evidence=evidence,
         conflict=conflict,
         section_version=conflict.version if conflict else progress.version_of(section),
         back_url=_back_url(progress, section, page, came_from),

@@ -17,8 +17,10 @@ from portal.core.errors import NotFoundForUser
 from portal.core.time import format_date, today
 from portal.documents import files, uploads
 from portal.documents.models import (
+    CLEAN,
     DBS_EVIDENCE,
     MANDATORY_KINDS,
+    NOT_SCANNED,
     PURPOSE_DOCUMENT,
     REMINDER_DAYS,
     Document,
@@ -90,6 +92,47 @@ def get_version(document: Document, version_id: int) -> DocumentVersion:
         if version.id == version_id:
             return version
     raise NotFoundForUser()
+
+
+def usable_versions(organisation_id: int, kind: str, on: date) -> list[DocumentVersion]:
+    """The current versions of the organisation's documents of `kind` that an application may
+    use as evidence: the file there and not a virus (checked clean, or kept while the scanner
+    was away) and not expired. By title."""
+    documents = db.session.scalars(
+        _with_versions(select(Document))
+        .where(Document.organisation_id == organisation_id, Document.kind == kind)
+        .order_by(Document.title, Document.id)
+    )
+    return [
+        document.current
+        for document in documents
+        if document.current.file.scan_state in (CLEAN, NOT_SCANNED)
+        and document.current.file.removed_at is None
+        and (document.current.expiry_date is None or document.current.expiry_date >= on)
+    ]
+
+
+def describe_versions(organisation_id: int, version_ids: list[int]) -> dict[int, dict]:
+    """The details an application shows of the versions it uses (and freezes when submitted),
+    by version id; ids of versions gone or not the organisation's are left out."""
+    versions = db.session.scalars(
+        select(DocumentVersion)
+        .join(Document)
+        .where(DocumentVersion.id.in_(version_ids), Document.organisation_id == organisation_id)
+        .options(selectinload(DocumentVersion.file), selectinload(DocumentVersion.document))
+    )
+    return {
+        version.id: {
+            "version_id": version.id,
+            "document_id": version.document_id,
+            "kind": version.document.kind,
+            "title": version.document.title,
+            "version": version.number,
+            "filename": version.file.original_filename,
+            "expiry_date": version.expiry_date.isoformat() if version.expiry_date else None,
+        }
+        for version in versions
+    }
 
 
 def is_used_by_submission(document: Document) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,6 +81,8 @@ class Context:
 
     known: Mapping[str, Any]  # answers to the questions before (for a date's `after`)
     lot_choices: Collection[str] = ()  # the lot slugs that may be chosen
+    # The document version ids an evidence question may take, by kind of document.
+    evidence_choices: Mapping[str, Collection[int]] = field(default_factory=dict)
 
 
 # Wording ---------------------------------------------------------------------------------------
@@ -285,6 +287,20 @@ def read_money(question: Question, raw: str, _context: Context) -> int | None:
     return value
 
 
+def read_evidence(question: Question, raw: str | None, context: Context) -> int | None:
+    """The id of a document version offered on the page; any other id is a tampered form."""
+    if not raw:
+        if question.required:
+            noun = question.kind_noun
+            article = "an" if noun[0] in "aeiou" else "a"
+            raise Invalid(f"Select {article} {noun} document, or upload one")
+        return None
+    choices = context.evidence_choices.get(question.kind, ())
+    if not raw.isdigit() or int(raw) not in choices:
+        raise UnknownOption()
+    return int(raw)
+
+
 READERS = {
     "text": read_text,
     "long_text": read_text,
@@ -298,4 +314,5 @@ READERS = {
     "date": read_date,
     "number": read_number,
     "money": read_money,
+    "evidence": read_evidence,
 }

@@ -4,7 +4,9 @@ Field names: a question's id; a date's `<id>-day`, `<id>-month` and `<id>-year`;
 `<id>-name`, `<id>-role` and `<id>-agreed` (value "yes"); in a group's item form, each of the
 group's questions by its own id. Stored answers: text, email, phone, url, choice and yes_no a
 string; multi_choice and lots a list of values; date an ISO date string; number an integer;
-money integer pence; group a list of {question id: answer}; declaration {name, role, agreed}.
+money integer pence; group a list of {question id: answer}; declaration {name, role, agreed};
+evidence the id of a document version (shown, and frozen at submission, as the version's
+details: see answer_text).
 A question shown and left blank (optional) is stored as None.
 """
 
@@ -64,15 +66,17 @@ def read_page(
     answers: Mapping[str, Any],
     lots: Collection[str],
     lot_choices: Collection[str] = (),
+    evidence_choices: Mapping[str, Collection[int]] | None = None,
 ) -> ReadResult:
     """Read the page's posted `form` (a werkzeug MultiDict). Only questions that apply are read,
     judged on the stored `answers` to earlier pages and on what is posted on this page (a
     question revealed under a radio is ignored unless that radio is chosen); anything else
     posted is ignored. A group's items are not posted with its page: they are checked as stored
-    in `answers`. `lot_choices` are the slugs a lots question may take. Raises UnknownOption
-    (400) for a value that is none of a question's options."""
+    in `answers`. `lot_choices` are the slugs a lots question may take; `evidence_choices` the
+    document version ids an evidence question may take, by kind. Raises UnknownOption (400) for
+    a value that is none of a question's options."""
     known = routing.answers_before(content, section, page, answers, lots)
-    context = Context(known=known, lot_choices=lot_choices)
+    context = Context(known=known, lot_choices=lot_choices, evidence_choices=evidence_choices or {})
     result = ReadResult()
     for question in routing.questions_to_show(content, section, page, answers, lots):
         if question.type == "group":
@@ -154,7 +158,8 @@ def form_values(questions: Collection[Question], answers: Mapping[str, Any]) -> 
 
 def answer_text(question: Question, answer: Any, lot_names: Mapping[str, str] | None = None) -> str:
     """A stored answer in words, for a summary (check your answers, a group's items, a
-    reviewer's page). `lot_names` maps lot slugs to names for a lots question."""
+    reviewer's page). `lot_names` maps lot slugs to names for a lots question. An evidence
+    answer is given as its version's details ({title, version, ...}), not its id."""
     if answer is None or answer == []:
         return "Not answered"
     type_ = question.type
@@ -175,6 +180,8 @@ def answer_text(question: Question, answer: Any, lot_names: Mapping[str, str] | 
         return f"{len(answer)} {noun}"
     if type_ == "declaration":
         return f"Agreed by {answer['name']}, {answer['role']}"
+    if type_ == "evidence":
+        return f"{answer['title']}, version {answer['version']}"
     return str(answer)
 
 

@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from portal.documents.models import KINDS
 from portal.lots.services import STARTING_LOTS, slugify
 from portal.organisations.models import Organisation
 from portal.questionnaires.schema import (
@@ -73,6 +74,7 @@ TYPE_KEYS = {
     "group": ("questions", "item_label", "min_items", "max_items"),
     "lots": (),
     "declaration": ("statement",),
+    "evidence": ("kind",),
 }
 ALL_QUESTION_KEYS = (*COMMON_KEYS, *dict.fromkeys(k for keys in TYPE_KEYS.values() for k in keys))
 CONDITION_KEYS = ("answer", "equals", "in", "any_in", "lots_any", "all", "any", "not")
@@ -337,8 +339,6 @@ class _Reader:
         m = self.mapping(raw, where, line, ALL_QUESTION_KEYS, ("id", "type", "label"))
         question_id = self.identifier(m, where)
         type_ = m["type"]
-        if type_ == "evidence":
-            self.fail(m, f"{where}: evidence questions arrive with documents", "type")
         if type_ not in TYPES:
             self.fail(
                 m,
@@ -434,7 +434,20 @@ class _Reader:
             return self.group_details(m, where, question_id)
         if type_ == "declaration":
             return {"statement": self.text(m, "statement", where, required=True)}
+        if type_ == "evidence":
+            return {"kind": self.document_kind(m, where)}
         return {}
+
+    def document_kind(self, m: _Mapping, where: str) -> str:
+        kind = self.text(m, "kind", where, required=True)
+        if kind not in KINDS:
+            self.fail(
+                m,
+                f"{where}: unknown document kind {_quoted(kind)}{_suggest(kind, tuple(KINDS))} "
+                f"(expected one of: {', '.join(KINDS)})",
+                "kind",
+            )
+        return kind
 
     def text_details(self, m: _Mapping, type_: str, where: str) -> dict[str, Any]:
         max_length = self.integer(m, "max_length", where, minimum=1) or DEFAULT_MAX_LENGTH[type_]

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from functools import cached_property
 from typing import Any
 
+from portal.documents.models import KINDS
+
 # Question types whose answer is one value typed or chosen on the page (a group's questions are
 # of these types).
 SIMPLE_TYPES = (
@@ -27,7 +29,7 @@ SIMPLE_TYPES = (
     "phone",
     "url",
 )
-TYPES = (*SIMPLE_TYPES, "group", "lots", "declaration")
+TYPES = (*SIMPLE_TYPES, "group", "lots", "declaration", "evidence")
 TEXT_TYPES = ("text", "long_text", "email", "phone", "url")
 # Questions whose answer is one of a fixed set of values: `equals` and `in` test these...
 SINGLE_CHOICE_TYPES = ("yes_no", "choice")
@@ -121,7 +123,21 @@ class Question:
     max_items: int | None = None
     # declaration
     statement: str | None = None
+    # evidence: a kind of document (portal.documents.models.KINDS)
+    kind: str | None = None
     line: int = field(default=0, compare=False)
+
+    @property
+    def kind_label(self) -> str:
+        """What an evidence question's kind of document is called."""
+        return KINDS[self.kind]
+
+    @property
+    def kind_noun(self) -> str:
+        """The kind as it reads inside a sentence: "safeguarding and child protection
+        policy", but "DBS evidence"."""
+        label = self.kind_label
+        return label[0].lower() + label[1:] if label[1:2].islower() else label
 
     def option_label(self, value: str) -> str:
         return next((o.label for o in self.options if o.value == value), value)

@@ -44,7 +44,7 @@ def test_a_bad_file_is_refused_with_its_message(app, tmp_path):
     assert result.stderr == (
         'Not loaded. v2.yaml line 95: question "turnover": unknown type "txt" (did you mean '
         '"text"?) (expected one of: text, long_text, yes_no, choice, multi_choice, date, number, '
-        "money, email, phone, url, group, lots, declaration)\n"
+        "money, email, phone, url, group, lots, declaration, evidence)\n"
     )
     assert "Traceback" not in result.output
     assert versions(app) == []

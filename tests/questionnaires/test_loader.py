@@ -6,8 +6,9 @@ import textwrap
 
 import pytest
 
+from portal.documents.models import KINDS
 from portal.questionnaires.loader import load_file, parse
-from portal.questionnaires.schema import Condition, Content, ContentError
+from portal.questionnaires.schema import SIMPLE_TYPES, Condition, Content, ContentError
 
 # Nine lines; the first question's "- id:" is on line 10.
 HEADER = """\
@@ -52,7 +53,7 @@ BAD_QUESTIONS = {
         """,
         'bad.yaml line 11: question "dsl_name": unknown type "txt" (did you mean "text"?) '
         "(expected one of: text, long_text, yes_no, choice, multi_choice, date, number, money, "
-        "email, phone, url, group, lots, declaration)",
+        "email, phone, url, group, lots, declaration, evidence)",
     ),
     "a typo in a key": (
         """\
@@ -69,13 +70,47 @@ BAD_QUESTIONS = {
         """,
         'bad.yaml line 10: question "legal_name": "label" is missing',
     ),
-    "an evidence question": (
+    "an evidence question without a kind of document": (
         """\
         - id: policy
           type: evidence
           label: "Safeguarding policy"
         """,
-        'bad.yaml line 11: question "policy": evidence questions arrive with documents',
+        'bad.yaml line 10: question "policy": "kind" must be some text',
+    ),
+    "an evidence question with an unknown kind of document": (
+        """\
+        - id: policy
+          type: evidence
+          label: "Safeguarding policy"
+          kind: safeguarding_polcy
+        """,
+        'bad.yaml line 13: question "policy": unknown document kind "safeguarding_polcy" '
+        '(did you mean "safeguarding_policy"?) (expected one of: ' + ", ".join(KINDS) + ")",
+    ),
+    "a kind on a question that is not evidence": (
+        """\
+        - id: legal_name
+          type: text
+          label: "Legal name"
+          kind: safeguarding_policy
+        """,
+        'bad.yaml line 13: question "legal_name": "kind" is not used for type text',
+    ),
+    "an evidence question inside a group": (
+        """\
+        - id: referees
+          type: group
+          label: "Referees"
+          item_label: referee
+          questions:
+            - id: reference
+              type: evidence
+              kind: other
+              label: "Reference"
+        """,
+        'bad.yaml line 16: question "reference" in group "referees": a group\'s questions must '
+        "be of a simple type (" + ", ".join(SIMPLE_TYPES) + ")",
     ),
     "an id that is not snake_case": (
         """\
@@ -630,6 +665,29 @@ def test_a_pass_fail_question_may_test_its_own_answer(content):
     assert convicted.pass_fail.fail_when == Condition(
         op="equals", answer="convicted", values=("yes",)
     )
+
+
+def test_an_evidence_question_names_its_kind_of_document(tmp_path):
+    path = tmp_path / "good.yaml"
+    path.write_text(
+        with_questions(
+            """\
+            - id: policy
+              type: evidence
+              kind: safeguarding_policy
+              label: "Which safeguarding policy should we read?"
+            """
+        )
+    )
+    content = load_file(path)
+    question = content.question("policy")
+    assert (question.type, question.kind, question.required) == (
+        "evidence",
+        "safeguarding_policy",
+        True,
+    )
+    assert question.kind_noun == "safeguarding and child protection policy"
+    assert Content.from_dict(json.loads(json.dumps(content.to_dict()))) == content
 
 
 def test_defaults_are_filled_in(content):
