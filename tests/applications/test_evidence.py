@@ -2,13 +2,14 @@
 the kind asked for (or goes to upload one); a submission freezes the version chosen, and that
 document can no longer be deleted."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.applications.models import ApplicationSubmission
 from portal.core.db import db
+from portal.core.time import today
 from portal.documents.models import Document, DocumentUse
 from tests.applications import journey
 from tests.applications.helpers import CONTENT, page_url, publish, save, start, stored
@@ -56,7 +57,7 @@ def test_the_page_lists_only_the_organisations_usable_documents_of_the_kind(
     _uploaded(other_provider_client, other_organisation, "Their safeguarding policy")
     _uploaded(provider_client, organisation, "Our insurance", kind="insurance_certificate")
     expired = _uploaded(provider_client, organisation, "Old safeguarding policy")
-    expired.current.expiry_date = date.today() - timedelta(days=1)
+    expired.current.expiry_date = today() - timedelta(days=1)
     db.session.commit()
 
     response = provider_client.get(page_url(draft, SECTION, PAGE))
@@ -115,7 +116,7 @@ def test_a_document_not_offered_is_refused_and_nothing_is_stored(
 ):
     theirs = _uploaded(other_provider_client, other_organisation, "Their safeguarding policy")
     old = _uploaded(provider_client, organisation, "Old safeguarding policy")
-    old.current.expiry_date = date.today() - timedelta(days=1)
+    old.current.expiry_date = today() - timedelta(days=1)
     db.session.commit()
     value = {
         "theirs": str(theirs.current.id),

@@ -11,6 +11,7 @@ from werkzeug.test import stream_encode_multipart
 
 from portal.core.db import db
 from portal.core.extensions import object_store
+from portal.core.time import today
 from portal.documents.models import Document, DocumentVersion, StoredFile
 from tests.conftest import sign_in
 from tests.documents import corpus
@@ -21,7 +22,7 @@ def date_parts(value: date) -> list[str]:
 
 
 def in_days(days: int) -> date:
-    return date.today() + timedelta(days=days)
+    return today() + timedelta(days=days)  # London's today, as the portal uses
 
 
 # What each kind needs besides the file, so a test can upload any kind in one call.

@@ -18,7 +18,22 @@ from portal.questionnaires.answer_types import (
 )
 from portal.questionnaires.schema import Option, Question
 
-TODAY = utcnow().astimezone(LONDON).date()
+
+def on_day(offset: int, as_parts: bool = True):
+    """A date `offset` days from the day the test *runs*, worked out then: parameters are built
+    when tests are collected, and a run can cross midnight."""
+
+    def value():
+        day = utcnow().astimezone(LONDON).date() + timedelta(days=offset)
+        return date_parts(day) if as_parts else day.isoformat()
+
+    return value
+
+
+def _now(value):
+    return value() if callable(value) else value
+
+
 OPTIONS = (
     Option("tuition", "Tuition"),
     Option("mentoring", "Mentoring"),
@@ -81,15 +96,15 @@ ACCEPTED = [
     (question("date"), {"day": "5", "month": "3", "year": "2021"}, "2021-03-05"),
     (question("date"), {"day": "05", "month": "Mar", "year": "2021"}, "2021-03-05"),
     (question("date"), {"day": "29", "month": "february", "year": "2024"}, "2024-02-29"),
-    (question("date", not_in_future=True), date_parts(TODAY), TODAY.isoformat()),
-    (question("date", not_in_past=True), date_parts(TODAY), TODAY.isoformat()),
+    (question("date", not_in_future=True), on_day(0), on_day(0, as_parts=False)),
+    (question("date", not_in_past=True), on_day(0), on_day(0, as_parts=False)),
     (question("date", required=False), {"day": "", "month": "", "year": ""}, None),
 ]
 
 
 @pytest.mark.parametrize(("q", "raw", "stored"), ACCEPTED)
 def test_accepted_answers_are_stored_typed(q, raw, stored):
-    assert read(q, raw) == stored
+    assert read(q, _now(raw)) == _now(stored)
 
 
 ASKED = "What is your organisation called?"
@@ -230,12 +245,12 @@ REFUSED = [
     ),
     (
         question("date", label="Date founded", not_in_future=True),
-        date_parts(TODAY + timedelta(days=1)),
+        on_day(1),
         "Date founded must be today or in the past",
     ),
     (
         question("date", label="End date", not_in_past=True),
-        date_parts(TODAY - timedelta(days=1)),
+        on_day(-1),
         "End date must be today or in the future",
     ),
 ]
@@ -243,7 +258,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("q", "raw", "expected"), REFUSED)
 def test_refused_answers_get_a_gov_uk_message(q, raw, expected):
-    assert message(q, raw) == expected
+    assert message(q, _now(raw)) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.core.db import db
+from portal.core.time import today
 from portal.staff_checks.models import StaffCheck
 
 
@@ -15,7 +16,8 @@ def parts(value: date) -> list[str]:
 
 
 def days_ago(days: int) -> date:
-    return date.today() - timedelta(days=days)
+    # London's today, as the portal's rules use (portal.core.time.today).
+    return today() - timedelta(days=days)
 
 
 def person(**changes) -> dict:
