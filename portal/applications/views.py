@@ -17,8 +17,6 @@ from portal.questionnaires import answers as engine_answers
 from portal.questionnaires import routing
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
-# The organisation's page links to its current application.
-bp.add_app_template_global(services.current_application_of, "current_application_of")
 bp.add_app_template_global(STATUS_LABELS, "section_status_labels")
 bp.add_app_template_global(engine_answers.can_add_item, "can_add_item")
 

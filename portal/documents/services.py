@@ -266,12 +266,12 @@ def record_use(submission_id: int, version_ids: list[int]) -> None:
 # Expiry --------------------------------------------------------------------------------------
 
 
-def expired_mandatory_documents(organisation: Organisation, on: date) -> list[Document]:
-    """Mandatory documents whose current version has expired: until they are replaced the
-    organisation is not eligible for new call-offs."""
+def expired_mandatory_documents(documents: list[Document], on: date) -> list[Document]:
+    """Of `documents` (an organisation's library), the mandatory ones whose current version has
+    expired: until they are replaced the organisation is not eligible for new call-offs."""
     return [
         document
-        for document in documents_of(organisation)
+        for document in documents
         if document.kind in MANDATORY_KINDS
         and document.current.expiry_date is not None
         and document.current.expiry_date < on
@@ -279,7 +279,7 @@ def expired_mandatory_documents(organisation: Organisation, on: date) -> list[Do
 
 
 def is_eligible_for_call_offs(organisation: Organisation, on: date | None = None) -> bool:
-    return not expired_mandatory_documents(organisation, on or today())
+    return not expired_mandatory_documents(documents_of(organisation), on or today())
 
 
 @dataclass(frozen=True)

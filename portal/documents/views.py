@@ -66,7 +66,7 @@ def library(organisation):
         organisation=organisation,
         documents=documents,
         today=on,
-        expired_mandatory=services.expired_mandatory_documents(organisation, on),
+        expired_mandatory=services.expired_mandatory_documents(documents, on),
     )
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from portal.accounts.tokens import InvalidToken
+from portal.applications import services as applications
 from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import public, requires_org_role, requires_provider
 from portal.organisations import forms, services
@@ -46,6 +47,7 @@ def show(organisation):
         organisation=organisation,
         members=services.members_of(organisation),
         invitations=services.pending_invitations(organisation),
+        current_application=applications.current_application_of(organisation),
     )
 
 
