@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts
     from portal.admin.views import bp as admin
+    from portal.admissions.views import bp as admissions
     from portal.applications.views import bp as applications
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
     from portal.questionnaires.views import bp as questionnaires
+    from portal.reviews.views import bp as reviews
     from portal.staff_checks.views import bp as staff_checks
 
     # Before any route is added, so that every <int:...> in a URL is an id the database can hold.
@@ -103,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
         applications,
         documents,
         staff_checks,
+        reviews,
+        admissions,
         admin,
         questionnaires,
         outbox,

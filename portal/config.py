@@ -217,6 +217,10 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SAFEGUARDING_TRAINING_MAX_AGE_YEARS": _int(
             env, "SAFEGUARDING_TRAINING_MAX_AGE_YEARS", 3, minimum=1
         ),
+        # Reviews: how many working days an application may wait for a decision before the
+        # queue shows it as overdue, and whether an approval needs a second reviewer.
+        "REVIEW_SERVICE_LEVEL_DAYS": _int(env, "REVIEW_SERVICE_LEVEL_DAYS", 10, minimum=1),
+        "FOUR_EYES_APPROVAL": _bool(env, "FOUR_EYES_APPROVAL", False),
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
     }

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from portal.accounts.models import RecoveryCode, StaffInvitation, User
+from portal.admissions.models import Admission
 from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
 from portal.core.db import Base
@@ -15,14 +16,17 @@ from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation, OrganisationInvitation
 from portal.outbox.models import OutboxEmail
 from portal.questionnaires.models import QuestionnaireVersion
+from portal.reviews.models import Decision, Review, ReviewComment
 from portal.staff_checks.models import StaffCheck
 
 __all__ = [
+    "Admission",
     "Application",
     "ApplicationSection",
     "ApplicationSubmission",
     "AuditEvent",
     "Base",
+    "Decision",
     "Document",
     "DocumentReminder",
     "DocumentUse",
@@ -34,6 +38,8 @@ __all__ = [
     "OutboxEmail",
     "QuestionnaireVersion",
     "RecoveryCode",
+    "Review",
+    "ReviewComment",
     "StaffCheck",
     "StaffInvitation",
     "StoredFile",

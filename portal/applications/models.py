@@ -129,5 +129,7 @@ class ApplicationSubmission(Base):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     declaration: Mapped[dict[str, Any]] = mapped_column(JSON)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The slugs of the lots applied for (also in the snapshot, which lists need not load).
+    lots: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Failing pass/fail answers, for the reviewer: never a reason to reject on their own.
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import User
+from portal.accounts.models import REVIEWER, User
 from portal.applications import snapshot
 from portal.applications.models import (
     APPROVED,
@@ -51,14 +51,15 @@ from portal.questionnaires import services as questionnaires
 from portal.questionnaires.answers import ReadResult
 from portal.questionnaires.models import PUBLISHED, QuestionnaireVersion
 from portal.questionnaires.schema import Content, Page, Question, Section
+from portal.reviews.models import Review
 
 REFERENCE_PREFIX = "FLSF"
 # Two first submissions in the same instant can pick the same next reference; the unique
 # constraint refuses the second, which tries the next number.
 REFERENCE_ATTEMPTS = 5
 
-# Every change of status an application may make. Reviewers' moves (in review, returned,
-# approved, rejected) arrive with the reviews issue; the provider's are submit and withdraw.
+# Every change of status an application may make: the provider's submit and withdraw, and
+# the reviewers' moves (portal/reviews/services.py).
 TRANSITIONS = {
     (DRAFT, SUBMITTED),
     (RETURNED, SUBMITTED),
@@ -71,7 +72,8 @@ TRANSITIONS = {
     (IN_REVIEW, WITHDRAWN),
     (RETURNED, WITHDRAWN),
 }
-# Emails to every member of the organisation when an application arrives in a status.
+# Emails to every member of the organisation when an application arrives in a status. A
+# decision's emails carry its reasons, so portal/reviews/ sends them itself.
 STATUS_EMAILS = {
     SUBMITTED: ("application_submitted", "We have received your application"),
     WITHDRAWN: ("application_withdrawn", "Your application has been withdrawn"),
@@ -565,6 +567,7 @@ class SubmitOutcome:
     result: ReadResult
     incomplete: list[Section] = field(default_factory=list)
     submission: ApplicationSubmission | None = None
+    stale_evidence: list[StaleEvidence] = field(default_factory=list)
 
 
 def submit_application(
@@ -597,8 +600,9 @@ def submit_application(
         progress.content, section, page, form, progress.answers, progress.lots
     )
     incomplete = progress.incomplete_sections
-    if not result.is_valid or incomplete:
-        return SubmitOutcome(result, incomplete)
+    stale = stale_evidence(progress, today())
+    if not result.is_valid or incomplete or stale:
+        return SubmitOutcome(result, incomplete, stale_evidence=stale)
     if not _store(user, progress, section, result.answers, progress.version_of(section)):
         raise ApplicationChanged("Someone else is submitting this application. Check it again")
     progress = progress.refreshed()
@@ -608,7 +612,7 @@ def submit_application(
         reference = application.reference or _next_reference(now)
         try:
             with db.session.begin_nested():
-                _transition(application, SUBMITTED, user, reference=reference, submitted_at=now)
+                transition(application, SUBMITTED, user, reference=reference, submitted_at=now)
             break
         except IntegrityError:
             if attempt == REFERENCE_ATTEMPTS - 1:
@@ -626,6 +630,7 @@ def submit_application(
         submitted_by_id=user.id,
         declaration=declaration,
         snapshot=snapshot.build(application, progress, user, lot_options().names, now),
+        lots=list(lots),
         flags=[
             {"question": q.id, "label": q.label, "answer": answers.get(q.id), "message": message}
             for q, message in routing.flags(content, answers, lots)
@@ -636,7 +641,65 @@ def submit_application(
     # The versions used stay, so the submission reads as it was (one deleted from the library
     # since it was chosen is not in the snapshot's documents, and has nothing to keep).
     documents.record_use(submission.id, [int(i) for i in submission.snapshot["documents"]])
+    _tell_reviewers(application, submission)
     return SubmitOutcome(result, submission=submission)
+
+
+def _tell_reviewers(application: Application, submission: ApplicationSubmission) -> None:
+    """A first submission goes to every reviewer; a resubmission to the reviewer it is assigned
+    to, when it is assigned to one."""
+    assigned = db.session.scalar(
+        select(Review.assigned_to_id).where(Review.application_id == application.id)
+    )
+    query = select(User).order_by(User.id)
+    if submission.number > 1 and assigned:
+        query = query.where(User.id == assigned)
+    else:
+        query = query.where(User.role == REVIEWER)
+    for reviewer in db.session.scalars(query):
+        queue_email(
+            reviewer.email,
+            f"{'Resubmitted' if submission.number > 1 else 'New'} application to review "
+            f"({application.reference})",
+            "application_to_review",
+            application=application,
+            organisation=application.organisation,
+            member=reviewer,
+            submission=submission,
+        )
+
+
+@dataclass(frozen=True)
+class StaleEvidence:
+    """A document chosen as evidence that can no longer be used, with the page that asks."""
+
+    section: Section
+    page: Page
+    error: engine_answers.AnswerError
+
+
+def stale_evidence(progress: Progress, on: date, page: Page | None = None) -> list[StaleEvidence]:
+    """The evidence answers that apply (those on `page`, when given) whose document version
+    can no longer be used: it expired, a newer version was uploaded, or it was deleted or found
+    to hold a virus since it was chosen. A submission is refused until each is chosen again,
+    so it never freezes a document the provider has since put right."""
+    if page is not None and not any(q.type == "evidence" for q in page.questions):
+        return []
+    content = progress.content
+    asked_on = {q.id: (s, p) for s in content.sections for p in s.pages for q in p.questions}
+    found = []
+    for question in routing.questions_on_route(content, progress.answers, progress.lots):
+        chosen = progress.answers.get(question.id)
+        if question.type != "evidence" or chosen is None or question.id not in asked_on:
+            continue
+        section, its_page = asked_on[question.id]
+        if page is not None and its_page.id != page.id:
+            continue
+        problem = documents.evidence_problem(progress.application.organisation_id, chosen, on)
+        if problem:
+            error = engine_answers.AnswerError(problem, question.id)
+            found.append(StaleEvidence(section, its_page, error))
+    return found
 
 
 def evidence_options(application: Application, page: Page) -> dict[str, list[DocumentVersion]]:
@@ -658,9 +721,10 @@ def _next_reference(now: datetime) -> str:
     return f"{prefix}{number:05d}"
 
 
-def _transition(application: Application, to: str, actor: User, **changes: Any) -> None:
+def transition(application: Application, to: str, actor: User, **changes: Any) -> None:
     """Move the application to status `to`, if the transition table allows it and nobody else
-    has moved it since it was loaded; record the event and email the organisation's members.
+    has moved it since it was loaded; record the event and (STATUS_EMAILS) email the
+    organisation's members. The one way any status changes, here and in portal/reviews/.
     Raises ApplicationError for a move the table does not allow, ApplicationChanged when
     someone else got there first."""
     before = application.status
@@ -742,7 +806,7 @@ def withdraw_application(user: User, application: Application) -> None:
     """Withdraw an application before a decision. Raises NotWithdrawable afterwards, and
     ApplicationChanged if someone else changed its status a moment ago."""
     check_can_withdraw(application)
-    _transition(application, WITHDRAWN, user, withdrawn_at=utcnow())
+    transition(application, WITHDRAWN, user, withdrawn_at=utcnow())
 
 
 # A newer questionnaire -----------------------------------------------------------------------

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from portal.accounts.models import User
+from portal.core.time import LONDON
 from portal.questionnaires import routing
 from portal.questionnaires.schema import Content, Question, Section
+from portal.staff_checks import services as staff_checks
 
 if TYPE_CHECKING:
     from portal.applications.models import Application
@@ -48,7 +50,30 @@ def build(
         },
         "lots": [{"slug": slug, "name": lot_names.get(slug, slug)} for slug in progress.lots],
         "organisation": _organisation(application),
+        "staff_checks": _register(application, submitted_at),
     }
+
+
+def _register(application: Application, submitted_at: datetime) -> list[dict[str, Any]]:
+    """The DBS register as it stood, with the warnings it had that day: what the reviewer reads
+    (certificate numbers stay encrypted in the register, shown here masked)."""
+    on = submitted_at.astimezone(LONDON).date()
+    checks = staff_checks.checks_of(application.organisation)
+    return [
+        {
+            "name": check.full_name,
+            "role": check.job_role,
+            "regulated_activity": check.regulated_activity,
+            "check_level": check.check_level_label,
+            "certificate_number": check.masked_certificate_number,
+            "issue_date": check.issue_date.isoformat() if check.issue_date else None,
+            "update_service": check.update_service,
+            "right_to_work_checked": check.right_to_work_checked,
+            "training_date": check.training_date.isoformat() if check.training_date else None,
+            "flags": staff_checks.flags(check, on),
+        }
+        for check in checks
+    ]
 
 
 def evidence_ids(content: Content, answers: dict[str, Any]) -> list[int]:
@@ -105,6 +130,8 @@ class SubmittedCopy:
     lot_names: dict[str, str]
     # Each section with something answered in it, with its questions that applied and answers.
     sections: list[tuple[Section, list[tuple[Question, Any]]]]
+    # The DBS register as it stood (submissions before it was frozen have none).
+    staff_checks: list[dict[str, Any]]
 
 
 def read(snapshot: dict[str, Any]) -> SubmittedCopy:
@@ -127,4 +154,5 @@ def read(snapshot: dict[str, Any]) -> SubmittedCopy:
         organisation_details=[tuple(pair) for pair in snapshot["organisation"]["details"]],
         lot_names={lot["slug"]: lot["name"] for lot in snapshot["lots"]},
         sections=sections,
+        staff_checks=snapshot.get("staff_checks", []),
     )

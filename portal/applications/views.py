@@ -13,8 +13,10 @@ from portal.applications.forms import version_seen
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
 from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import requires_org_role, requires_provider
+from portal.core.time import today
 from portal.questionnaires import answers as engine_answers
 from portal.questionnaires import routing
+from portal.reviews import services as reviews
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 bp.add_app_template_global(STATUS_LABELS, "section_status_labels")
@@ -97,6 +99,7 @@ def show(application):
             application=application,
             copy=services.submitted_copy(application),
             can_withdraw=services.can_withdraw(application),
+            decision=reviews.provider_decision(application),
         )
     progress = services.progress_of(application)
     return render_template(
@@ -104,7 +107,23 @@ def show(application):
         application=application,
         progress=progress,
         newer=services.newer_version(progress),
+        returned=reviews.provider_decision(application),
+        comments=_commented_pages(progress, reviews.shared_comments(application)),
     )
+
+
+def _commented_pages(progress, comments) -> list[tuple]:
+    """(question, comment, link to its page) for each comment the council returned, in the
+    order of the questionnaire."""
+    found = []
+    for section in progress.content.sections:
+        for page in section.pages:
+            for question in page.questions:
+                if question.id in comments:
+                    found.append(
+                        (question, comments[question.id], _page_url(progress, section, page))
+                    )
+    return found
 
 
 # Question pages ------------------------------------------------------------------------------
@@ -122,8 +141,10 @@ def question(application, section: str, page: str):
     if request.method == "GET":
         shown = progress.questions_to_show(section, page)
         values = progress.form_values(shown)
+        # A document chosen here that can no longer be used is flagged beside the question.
+        stale = {s.error.field: s.error for s in services.stale_evidence(progress, today(), page)}
         return _question_page(
-            progress, section, page, values, {}, lots, evidence, came_from=came_from
+            progress, section, page, values, stale, lots, evidence, came_from=came_from
         )
     outcome = services.save_page(
         current_user,
@@ -177,6 +198,7 @@ def _question_page(
         section_version=conflict.version if conflict else progress.version_of(section),
         back_url=_back_url(progress, section, page, came_from),
         came_from=came_from,
+        comments=reviews.shared_comments(progress.application),
     )
 
 
@@ -392,23 +414,34 @@ def submit(application):
             url = url_for(".confirmation", application_id=application.id)
             remember_result(form.submission_id.data, url)
             return redirect(url)
-        values, errors, incomplete = (
+        values, errors, incomplete, stale = (
             outcome.result.values,
             outcome.result.errors,
             outcome.incomplete,
+            outcome.stale_evidence,
         )
         progress = services.progress_of(application)
     else:
         services.check_editable(application)
         progress = services.progress_of(application)
         form.lock_version.data = str(application.lock_version)
-        values, errors = progress.declaration_values(), {}
+        values, errors, stale = progress.declaration_values(), {}, []
         incomplete = progress.incomplete_sections
     section, page = progress.declaration_page
-    error_list = [
-        {"text": f"Complete the section: {s.title}", "href": _section_url(progress, s)}
-        for s in incomplete
-    ] + [{"text": e.message, "href": f"#{e.field}"} for e in errors.values()]
+    error_list = (
+        [
+            {"text": f"Complete the section: {s.title}", "href": _section_url(progress, s)}
+            for s in incomplete
+        ]
+        + [
+            {
+                "text": s.error.message,
+                "href": f"{_page_url(progress, s.section, s.page)}#{s.error.field}",
+            }
+            for s in stale
+        ]
+        + [{"text": e.message, "href": f"#{e.field}"} for e in errors.values()]
+    )
     return render_template(
         "applications/submit.html",
         form=form,

@@ -58,6 +58,30 @@ def _start_object_store():
     return server
 
 
+def start_virus_scanner(directory: Path):
+    """Start a local clamd in `directory`, so uploads are virus-checked as in production, unless
+    a scanner is configured already. Its signature database detects only the EICAR test file
+    (as the tests' does: the real databases cannot be downloaded here). Without clamd installed,
+    uploads are kept as "not scanned". Returns the ClamdServer to stop, or None."""
+    from portal.integrations.clamd_server import start_clamd
+
+    config = current_app.config
+    if config["CLAMD_SOCKET"] or config["CLAMD_HOST"]:
+        click.echo(f"Virus scanner: clamd at {config['CLAMD_SOCKET'] or config['CLAMD_HOST']}.")
+        return None
+    try:
+        server = start_clamd(directory)
+    except FileNotFoundError:
+        click.echo(
+            "No virus scanner: clamd is not installed (apt-get install clamav-daemon), "
+            'so uploads are marked "not scanned".'
+        )
+        return None
+    config["CLAMD_SOCKET"] = str(server.socket_path)
+    click.echo(f"Virus scanner (clamd, detecting the EICAR test file) started at {directory}.")
+    return server
+
+
 def _outbox_thread(app, stop: threading.Event) -> threading.Thread:
     from portal.outbox import delivery
 
@@ -77,7 +101,8 @@ def _outbox_thread(app, stop: threading.Event) -> threading.Thread:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def serve(host: str, port: int) -> None:
-    """Start the object store, migrate, seed demo data and serve the portal."""
+    """Start the object store and a virus scanner, migrate, seed demo data and serve the
+    portal."""
     from portal.demo.cli import seed_demo
 
     app = current_app._get_current_object()
@@ -89,11 +114,13 @@ def serve(host: str, port: int) -> None:
         # Links in emails must point at the port this server really listens on.
         app.config["BASE_URL"] = f"http://{host}:{port}"
     server = _start_object_store()
+    scanner = None
     stop = threading.Event()
     try:
         from portal.core.extensions import object_store
 
         object_store.ensure_bucket()
+        scanner = start_virus_scanner(Path(INSTANCE_DIR) / "clamd")
         migrations.upgrade()
         click.get_current_context().invoke(seed_demo)
         _outbox_thread(app, stop)
@@ -103,6 +130,9 @@ def serve(host: str, port: int) -> None:
         run_simple(host, port, app, threaded=True)
     finally:
         stop.set()
+        if scanner is not None:
+            scanner.stop()
+            click.echo("Virus scanner stopped.")
         if server is not None:
             server.stop()
             click.echo("Object store stopped.")

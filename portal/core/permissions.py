@@ -146,8 +146,10 @@ def requires_org_member_or_staff(view: Callable) -> Callable:
     return wrapped
 
 
-def requires_staff_role(*roles: str) -> Callable[[Callable], Callable]:
-    """Council staff with one of `roles`, who have passed two-factor."""
+def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[Callable], Callable]:
+    """Council staff with one of `roles`, who have passed two-factor. Staff without the role get
+    403. So do providers, unless `hide`: then a provider gets 404, as if the page did not exist
+    (the reviewers' pages, whose ids name other organisations' applications and admissions)."""
     allowed = roles or STAFF_ROLES
 
     def decorator(view: Callable) -> Callable:
@@ -156,6 +158,8 @@ def requires_staff_role(*roles: str) -> Callable[[Callable], Callable]:
             gate = _gate()
             if gate:
                 return gate
+            if hide and current_user.role not in STAFF_ROLES:
+                abort(404)
             if current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)

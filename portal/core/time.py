@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
+
+from govuk_bank_holidays.bank_holidays import BankHolidays
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -47,3 +50,41 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     return f"{format_date(value)} at {format_time(value)}"
+
+
+# Working days ----------------------------------------------------------------------------------
+
+
+@cache
+def bank_holidays() -> frozenset[date]:
+    """England and Wales bank holidays from the list the package ships (never fetched: the
+    portal must not depend on the internet). The list runs a year or two ahead; beyond it only
+    weekends count as non-working days, and an upgrade of the package extends it."""
+    holidays = BankHolidays(use_cached_holidays=True)
+    return frozenset(
+        holiday["date"]
+        for holiday in holidays.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    )
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays()
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end is not after start):
+    an application submitted on Friday has waited 1 working day on Monday."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start`."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        days -= is_working_day(day)
+    return day

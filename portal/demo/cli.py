@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER, User
 from portal.accounts.passwords import hash_password
+from portal.admissions import services as admissions
 from portal.core.db import db
 from portal.core.time import utcnow
+from portal.lots.models import Lot
 from portal.lots.services import ensure_starting_lots
 from portal.organisations import services as organisations
 from portal.questionnaires import services as questionnaires
@@ -26,6 +28,9 @@ DEMO_ACCOUNTS = (
     ("commissioner@example.org", "Chris Commissioner", COMMISSIONER),
     ("admin@example.org", "Ade Admin", ADMIN),
 )
+# The second organisation starts on the framework, so the public list of providers has someone
+# on it: (owner's email, lots' slugs).
+DEMO_ADMISSIONS = (("provider2@example.org", ("mentoring", "semh-mentoring")),)
 DEMO_ORGANISATIONS = (
     (
         "provider@example.org",
@@ -95,6 +100,14 @@ def seed_demo() -> None:
         for email, details in DEMO_ORGANISATIONS:
             if not organisations.memberships_of(users[email]):
                 organisations.create_organisation(users[email], details)
+        for email, slugs in DEMO_ADMISSIONS:
+            (membership,) = organisations.memberships_of(users[email])
+            for slug in slugs:
+                lot = db.session.scalar(select(Lot).where(Lot.slug == slug))
+                # No application: demo data stands in for one approved before the demo began.
+                admissions.admit(
+                    users["reviewer@example.org"], None, membership.organisation_id, lot
+                )
         if questionnaires.published_version() is None:
             version, _created = questionnaires.load_version(DEMO_QUESTIONNAIRE)
             questionnaires.publish_version(users["admin@example.org"], version.id)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     BigInteger,
@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     String,
     UniqueConstraint,
+    case,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -230,6 +231,31 @@ class Status:
     @property
     def needs_attention(self) -> bool:
         return self.colour != "green"
+
+
+# How urgent each colour of status is, most urgent first: the reviewers' list is in this order.
+ATTENTION_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "grey": 4}
+
+
+def attention_order(today: date):
+    """DocumentVersion.status as SQL, for a query joining a version to its StoredFile: the
+    ATTENTION_ORDER of its colour, or NULL for a version that needs no attention. A file not
+    scanned at all (green to the provider) is grey here: reviewers should know. The branches
+    are status()'s, in its order; keep the two in step."""
+    return case(
+        (StoredFile.scan_state == REJECTED, ATTENTION_ORDER["red"]),
+        (StoredFile.removed_reason == REMOVED_FOR_RETENTION, ATTENTION_ORDER["grey"]),
+        (StoredFile.removed_at.is_not(None), ATTENTION_ORDER["red"]),
+        (DocumentVersion.expiry_date < today, ATTENTION_ORDER["red"]),
+        (StoredFile.scan_state == PENDING, ATTENTION_ORDER["blue"]),
+        (
+            DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
+            ATTENTION_ORDER["orange"],
+        ),
+        (DocumentVersion.review_date < today, ATTENTION_ORDER["yellow"]),
+        (StoredFile.scan_state == NOT_SCANNED, ATTENTION_ORDER["grey"]),
+        else_=None,
+    )
 
 
 class DocumentReminder(Base):

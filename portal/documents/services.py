@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import format_date, today
 from portal.documents import files, uploads
 from portal.documents.models import (
@@ -27,7 +28,9 @@ from portal.documents.models import (
     DocumentReminder,
     DocumentUse,
     DocumentVersion,
+    Status,
     StoredFile,
+    attention_order,
 )
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -94,22 +97,56 @@ def get_version(document: Document, version_id: int) -> DocumentVersion:
     raise NotFoundForUser()
 
 
+def _is_usable(version: DocumentVersion, on: date) -> bool:
+    """Whether an application may use `version` (its document's current one) as evidence: the
+    file there and not a virus (checked clean, or kept while the scanner was away) and not
+    expired."""
+    return (
+        version.file.scan_state in (CLEAN, NOT_SCANNED)
+        and version.file.removed_at is None
+        and (version.expiry_date is None or version.expiry_date >= on)
+    )
+
+
 def usable_versions(organisation_id: int, kind: str, on: date) -> list[DocumentVersion]:
     """The current versions of the organisation's documents of `kind` that an application may
-    use as evidence: the file there and not a virus (checked clean, or kept while the scanner
-    was away) and not expired. By title."""
+    use as evidence (see _is_usable). By title."""
     documents = db.session.scalars(
         _with_versions(select(Document))
         .where(Document.organisation_id == organisation_id, Document.kind == kind)
         .order_by(Document.title, Document.id)
     )
-    return [
-        document.current
-        for document in documents
-        if document.current.file.scan_state in (CLEAN, NOT_SCANNED)
-        and document.current.file.removed_at is None
-        and (document.current.expiry_date is None or document.current.expiry_date >= on)
-    ]
+    return [document.current for document in documents if _is_usable(document.current, on)]
+
+
+def evidence_problem(organisation_id: int, version_id: int, on: date) -> str | None:
+    """Why a version chosen as evidence (in a draft, say) can no longer be used, in words for
+    the provider; None while it is still one of usable_versions."""
+    version = db.session.scalar(
+        select(DocumentVersion)
+        .join(Document)
+        .where(DocumentVersion.id == version_id, Document.organisation_id == organisation_id)
+        .options(
+            selectinload(DocumentVersion.document).selectinload(Document.versions),
+            selectinload(DocumentVersion.file),
+        )
+    )
+    if version is None:
+        return "The document you chose has been deleted. Select another document, or upload one"
+    title = version.document.title
+    if version.document.current.id != version.id:
+        return (
+            f"You have uploaded a new version of ‘{title}’ since you chose it. "
+            "Select the document again"
+        )
+    if _is_usable(version, on):
+        return None
+    if version.expiry_date is not None and version.expiry_date < on:
+        return (
+            f"‘{title}’ expired on {format_date(version.expiry_date)}. "
+            "Upload a new version, then select it again"
+        )
+    return f"The file of ‘{title}’ can no longer be used. Select another document, or upload one"
 
 
 def describe_versions(organisation_id: int, version_ids: list[int]) -> dict[int, dict]:
@@ -290,13 +327,35 @@ class Attention:
     colour: str
 
 
-def documents_needing_attention(on: date) -> list[Attention]:
-    """Current versions that are expired, expiring soon, overdue for review, missing, found to
-    be a virus, waiting for a virus check or not scanned at all: for reviewers."""
-    documents = db.session.scalars(
-        _with_versions(select(Document)).order_by(
-            Document.organisation_id, Document.kind, Document.id
+def documents_needing_attention(on: date, number: int = 1) -> Page:
+    """A page of Attention: documents whose current version is expired, expiring soon, overdue
+    for review, missing, found to be a virus, waiting for a virus check or not scanned at all;
+    the most urgent first. For reviewers. A fixed number of queries, however many there are."""
+    current = (
+        select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number"))
+        .group_by(DocumentVersion.document_id)
+        .subquery()
+    )
+    order = attention_order(on)
+    needing_attention = (
+        select(Document.id, order.label("order"))
+        .join(current, current.c.document_id == Document.id)
+        .join(
+            DocumentVersion,
+            (DocumentVersion.document_id == Document.id)
+            & (DocumentVersion.number == current.c.number),
         )
+        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+        .where(order.is_not(None))
+    )
+    total = db.session.scalar(select(func.count()).select_from(needing_attention.subquery()))
+    number, offset = offset_of(number, total)
+    documents = db.session.scalars(
+        needing_attention.with_only_columns(Document)
+        .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
+        .order_by(order, Document.organisation_id, Document.kind, Document.id)
+        .limit(PER_PAGE)
+        .offset(offset)
     ).all()
     organisations = {
         organisation.id: organisation
@@ -306,22 +365,17 @@ def documents_needing_attention(on: date) -> list[Attention]:
             )
         )
     }
-    found = []
+    items = []
     for document in documents:
-        current = document.current
-        status = current.status(on)
-        if status.needs_attention:
-            found.append(
-                Attention(
-                    document, organisations[document.organisation_id], status.label, status.colour
-                )
+        status = document.current.status(on)
+        if not status.needs_attention:  # green to the provider, but never virus-checked
+            status = Status("Not scanned", "grey")
+        items.append(
+            Attention(
+                document, organisations[document.organisation_id], status.label, status.colour
             )
-        elif current.file.scan_state == "not_scanned":
-            found.append(
-                Attention(document, organisations[document.organisation_id], "Not scanned", "grey")
-            )
-    order = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "grey": 4}
-    return sorted(found, key=lambda item: order.get(item.colour, 5))
+        )
+    return Page(items, number, total)
 
 
 def _addresses(organisation: Organisation) -> list[str]:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.core.forms import previous_result, remember_result
+from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
     requires_org_role,
@@ -52,7 +53,7 @@ def index():
 def attention():
     return render_template(
         "documents/attention.html",
-        items=services.documents_needing_attention(today()),
+        page=services.documents_needing_attention(today(), page_number(request.args.get("page"))),
     )
 
 

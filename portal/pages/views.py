@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from portal.admissions import services as admissions
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.core.permissions import public, requires_sign_in
@@ -44,7 +45,11 @@ def home():
     memberships = organisations.memberships_of(current_user)
     if not memberships:
         return redirect(url_for("organisations.create"))
-    return render_template("pages/provider_home.html", memberships=memberships)
+    return render_template(
+        "pages/provider_home.html",
+        memberships=memberships,
+        standings={m.organisation_id: admissions.standing_of(m.organisation) for m in memberships},
+    )
 
 
 @bp.route("/healthz")

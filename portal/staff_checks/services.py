@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -20,6 +20,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.documents import files, uploads
 from portal.documents.models import PURPOSE_DBS_CERTIFICATE
@@ -212,19 +213,30 @@ class RegisterSummary:
     flagged: int
 
 
-def registers(on: date) -> list[RegisterSummary]:
-    """Every organisation with a register, with how many people are on it and how many are
-    flagged: where a reviewer starts."""
-    checks = db.session.scalars(select(StaffCheck).order_by(StaffCheck.organisation_id)).all()
-    by_organisation: dict[int, list[StaffCheck]] = {}
-    for check in checks:
-        by_organisation.setdefault(check.organisation_id, []).append(check)
+def registers(on: date, number: int = 1) -> Page:
+    """A page of RegisterSummary: every organisation with a register, by name, with how many
+    people are on it and how many are flagged; where a reviewer starts. Three queries, however
+    many there are."""
+    has_register = exists().where(StaffCheck.organisation_id == Organisation.id)
+    total = db.session.scalar(select(func.count(Organisation.id)).where(has_register))
+    number, offset = offset_of(number, total)
     organisations = db.session.scalars(
         select(Organisation)
-        .where(Organisation.id.in_(by_organisation))
-        .order_by(Organisation.legal_name)
-    )
-    return [
+        .where(has_register)
+        .order_by(Organisation.legal_name, Organisation.id)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    # Flags depend on today and the council's settings, so they are worked out here, for the
+    # people of this page's organisations only.
+    by_organisation: dict[int, list[StaffCheck]] = {
+        organisation.id: [] for organisation in organisations
+    }
+    for check in db.session.scalars(
+        select(StaffCheck).where(StaffCheck.organisation_id.in_(by_organisation))
+    ):
+        by_organisation[check.organisation_id].append(check)
+    summaries = [
         RegisterSummary(
             organisation,
             len(by_organisation[organisation.id]),
@@ -232,6 +244,7 @@ def registers(on: date) -> list[RegisterSummary]:
         )
         for organisation in organisations
     ]
+    return Page(summaries, number, total)
 
 
 # Changing ------------------------------------------------------------------------------------

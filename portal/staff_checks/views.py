@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 
 from portal.core.forms import previous_result, remember_result
+from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
     requires_org_role,
@@ -60,7 +61,10 @@ def _csv(text: str, filename: str) -> Response:
 def index():
     """Council staff see every register; a provider goes to their own."""
     if current_user.is_staff:
-        return render_template("staff_checks/index.html", registers=services.registers(today()))
+        return render_template(
+            "staff_checks/index.html",
+            page=services.registers(today(), page_number(request.args.get("page"))),
+        )
     memberships = organisations.memberships_of(current_user)
     if not memberships:
         return redirect(url_for("organisations.create"))

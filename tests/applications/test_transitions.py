@@ -26,13 +26,13 @@ def test_only_the_moves_in_the_table_are_made(app, provider, draft_row, before, 
     db.session.refresh(draft_row)
     with app.test_request_context():
         if (before, after) in services.TRANSITIONS:
-            services._transition(draft_row, after, provider)
+            services.transition(draft_row, after, provider)
             db.session.commit()
             assert (draft_row.status, draft_row.lock_version) == (after, 2)
             assert [e.after["status"] for e in audit_events(f"application.{after}")] == [after]
         else:
             with pytest.raises(services.ApplicationError):
-                services._transition(draft_row, after, provider)
+                services.transition(draft_row, after, provider)
             db.session.rollback()
             assert db.session.get(Application, draft_row.id).status == before
 
@@ -45,6 +45,6 @@ def test_a_move_made_on_a_stale_copy_is_refused(app, provider, draft_row):
         .execution_options(synchronize_session=False)
     )
     with app.test_request_context(), pytest.raises(services.ApplicationChanged):
-        services._transition(draft_row, "submitted", provider)
+        services.transition(draft_row, "submitted", provider)
     db.session.rollback()
     assert db.session.get(Application, draft_row.id).status == "draft"

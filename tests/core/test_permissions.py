@@ -155,6 +155,7 @@ DOWNLOAD = "{download_path}"
 REGISTER_A = "/staff-checks/organisations/{organisation_id}"
 REGISTER_B = "/staff-checks/organisations/{organisation_b_id}"
 COPY_DOWNLOAD = "{copy_download_path}"
+PROVIDER_A = "/reviews/providers/{organisation_id}"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -645,6 +646,137 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 403, "commissioner": 403, "admin": 403,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    # The reviewers' pages: reviewers and admins; a provider gets 404 as if they did not exist,
+    # a commissioner 403. Application A is a draft, which the council never sees: 404 for all
+    # (tests/reviews/test_access.py asks for a submitted one).
+    ("reviews.queue", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.show", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.assign", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.comment", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.comment", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.note", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.note", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.return_application", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.return_application", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.approve", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.approve", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.reject", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.reject", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("reviews.confirm_approval", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The public list of providers and how call-offs are made: the same for everyone.
+    ("admissions.providers", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    ("admissions.how_call_offs_are_made", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
+    },
+    # The reviewers' list of providers: all council staff read it; providers get 404.
+    ("admissions.reviewer_providers", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.export_providers", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.provider", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Changing an admission: reviewers and admins; commissioners 403, providers 404. Organisation
+    # A is on the framework for mentoring, so there is nothing to reinstate (back to its page),
+    # and an empty form is the page again asking for a reason.
+    ("admissions.suspend", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.suspend", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.reinstate", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": PROVIDER_A, "commissioner": 403, "admin": PROVIDER_A,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.reinstate", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": PROVIDER_A, "commissioner": 403, "admin": PROVIDER_A,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.remove", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.remove", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # The development mail viewer does not exist unless demo mode is on.
     ("outbox.index", "GET"): {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
@@ -774,6 +906,7 @@ def url_values(
         "application_id": application.id,
         "section": "references",
         "page": "referees",
+        "question": "referees",
         "group": "referees",
         "item": 1,
         "organisation_id": organisation.id,
@@ -782,6 +915,7 @@ def url_values(
         "user_id": reviewer.id,
         "token": DUMMY_TOKEN,
         "organisation_b_id": other_organisation.id,
+        "admission_id": factories.admit(organisation, "mentoring").id,
         **_evidence(app, organisation, provider),
     }
 

@@ -52,3 +52,24 @@ def test_naive_times_from_sqlite_are_read_as_utc():
     naive = datetime(2027, 7, 5, 16, 0)  # what SQLite hands back
     assert as_utc(naive) == utc(2027, 7, 5, 16, 0)
     assert format_time(naive) == "5pm"
+
+
+def test_working_days_skip_weekends_and_england_and_wales_bank_holidays():
+    from datetime import date
+
+    from portal.core.time import add_working_days, is_working_day, working_days_between
+
+    # Friday 25 December 2026 and Monday 28 December (Boxing Day substitute) are holidays.
+    assert not is_working_day(date(2026, 12, 25))
+    assert not is_working_day(date(2026, 12, 28))
+    assert not is_working_day(date(2026, 12, 26))  # a Saturday
+    assert is_working_day(date(2026, 12, 29))
+    # Submitted on Thursday 24 December: Tuesday 29th is the first working day after.
+    assert working_days_between(date(2026, 12, 24), date(2026, 12, 29)) == 1
+    assert add_working_days(date(2026, 12, 24), 1) == date(2026, 12, 29)
+    # 29, 30, 31 December, then (1 January a holiday) 4 to 8 and 11, 12 January.
+    assert add_working_days(date(2026, 12, 24), 10) == date(2027, 1, 12)
+    assert working_days_between(date(2026, 12, 24), date(2027, 1, 12)) == 10
+    assert working_days_between(date(2027, 1, 12), date(2026, 12, 24)) == 0
+    # Not a holiday in England: St Andrew's Day is Scotland's.
+    assert is_working_day(date(2026, 11, 30))

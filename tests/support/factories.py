@@ -9,8 +9,11 @@ from sqlalchemy import select
 
 from portal.accounts.models import PROVIDER, User
 from portal.accounts.passwords import hash_password
+from portal.admissions.models import ADMITTED, Admission
 from portal.core.db import db
 from portal.core.time import utcnow
+from portal.lots.models import Lot
+from portal.lots.services import ensure_starting_lots
 from portal.organisations.models import OWNER, Membership, Organisation
 
 PASSWORD = "correct horse battery staple"
@@ -94,3 +97,29 @@ def add_member(organisation: Organisation, user: User, role: str = "member") -> 
     db.session.add(membership)
     db.session.commit()
     return membership
+
+
+def admit(
+    organisation: Organisation,
+    lot_slug: str,
+    *,
+    status: str = ADMITTED,
+    reason: str | None = None,
+    admitted_at=None,
+):
+    """An admission of `organisation` to the lot, written directly (the starting lots are made
+    if missing), for tests of what lists and pages show."""
+    ensure_starting_lots()
+    lot = db.session.scalar(select(Lot).where(Lot.slug == lot_slug))
+    when = admitted_at or utcnow()
+    admission = Admission(
+        organisation_id=organisation.id,
+        lot_id=lot.id,
+        status=status,
+        admitted_at=when,
+        status_changed_at=when,
+        status_reason=reason if status != ADMITTED else None,
+    )
+    db.session.add(admission)
+    db.session.commit()
+    return admission

@@ -1,0 +1,649 @@
+"""The rules for admissions: an approval admits an organisation to a lot; a reviewer suspends,
+reinstates or removes it, each with a reason, an audit event and an email to the members.
+
+Every change of status goes through `_move`, which checks TRANSITIONS and the row's
+lock_version, so two reviewers acting at once cannot both change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.accounts.models import User
+from portal.admissions.models import (
+    ADMISSION_LABELS,
+    ADMISSION_STATUSES,
+    ADMITTED,
+    REMOVED,
+    SUSPENDED,
+    Admission,
+)
+from portal.audit.models import AuditEvent
+from portal.audit.services import record_event
+from portal.core.csv_export import csv_text
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.time import LONDON, as_utc, format_date, format_datetime, format_time, utcnow
+from portal.documents import services as documents
+from portal.documents.models import Document, DocumentVersion
+from portal.lots.models import Lot
+from portal.organisations.models import Organisation
+from portal.organisations.services import members_of
+from portal.outbox.services import queue_email
+from portal.staff_checks import services as staff_checks
+from portal.staff_checks.models import StaffCheck
+
+# Every change of status an admission may make. An approval also admits again a lot the
+# organisation was removed from (a new application, decided afresh).
+TRANSITIONS = {
+    (ADMITTED, SUSPENDED),
+    (SUSPENDED, ADMITTED),
+    (ADMITTED, REMOVED),
+    (SUSPENDED, REMOVED),
+}
+
+
+class AdmissionError(Exception):
+    """A change to an admission that cannot be made, with a message to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def admit(actor: User, application_id: int, organisation_id: int, lot: Lot) -> Admission:
+    """Admit the organisation to `lot` on the approval of application `application_id`. An
+    organisation already on the lot stays as it is (an approval never lifts a suspension); one
+    removed from it is admitted afresh. The approval's own emails tell the members."""
+    admission = db.session.scalar(
+        select(Admission)
+        .where(Admission.organisation_id == organisation_id, Admission.lot_id == lot.id)
+        .with_for_update()
+    )
+    now = utcnow()
+    if admission is None:
+        admission = Admission(
+            organisation_id=organisation_id,
+            lot_id=lot.id,
+            status=ADMITTED,
+            application_id=application_id,
+            admitted_at=now,
+            status_changed_at=now,
+        )
+        db.session.add(admission)
+        db.session.flush()
+        before = None
+    elif admission.status == REMOVED:
+        before = admission.status
+        db.session.execute(
+            update(Admission)
+            .where(Admission.id == admission.id)
+            .values(
+                status=ADMITTED,
+                application_id=application_id,
+                admitted_at=now,
+                status_changed_at=now,
+                status_reason=None,
+                lock_version=Admission.lock_version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(admission)
+    else:
+        return admission
+    record_event(
+        "admission.admitted",
+        object_type="admission",
+        object_id=admission.id,
+        organisation_id=organisation_id,
+        actor_id=actor.id,
+        before={"status": before} if before else None,
+        after={"status": ADMITTED, "lot": lot.slug, "application_id": application_id},
+    )
+    return admission
+
+
+# Suspending, reinstating and removing --------------------------------------------------------
+
+REASON_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Move:
+    """One thing a reviewer can do to an admission."""
+
+    to: str
+    action: str  # the audit event's action
+    email: str  # the template in templates/emails/
+    subject: str  # "{lot}" is the lot's name
+
+
+SUSPEND = Move(SUSPENDED, "admission.suspended", "admission_suspended", "Suspended from {lot}")
+REINSTATE = Move(ADMITTED, "admission.reinstated", "admission_reinstated", "Reinstated to {lot}")
+REMOVE = Move(REMOVED, "admission.removed", "admission_removed", "Removed from {lot}")
+
+# Why a move cannot be made from a status, said as a reviewer would need to hear it.
+_REFUSALS = {
+    (ADMITTED, ADMITTED): "{name} is not suspended from {lot}, so there is nothing to reinstate",
+    (SUSPENDED, SUSPENDED): "{name} is already suspended from {lot}",
+    (REMOVED, SUSPENDED): "{name} has been removed from {lot}, so it cannot be suspended",
+    (REMOVED, ADMITTED): (
+        "{name} has been removed from {lot}, so it cannot be reinstated. "
+        "It can apply again, and a new approval would admit it"
+    ),
+    (REMOVED, REMOVED): "{name} has already been removed from {lot}",
+}
+
+
+def get_admission(admission_id: int) -> Admission:
+    """The admission with its organisation and lot. Raises NotFoundForUser (404) if there is
+    none (only council staff reach the pages that ask)."""
+    admission = db.session.scalar(
+        select(Admission)
+        .where(Admission.id == admission_id)
+        .options(joinedload(Admission.organisation), joinedload(Admission.lot))
+    )
+    if admission is None:
+        raise NotFoundForUser()
+    return admission
+
+
+def check_move(admission: Admission, move: Move) -> None:
+    """Raises AdmissionError if TRANSITIONS does not allow `move` from the admission's status."""
+    if (admission.status, move.to) not in TRANSITIONS:
+        raise AdmissionError(
+            _REFUSALS[admission.status, move.to].format(
+                name=admission.organisation.display_name, lot=admission.lot.name
+            )
+        )
+
+
+def suspend(actor: User, admission: Admission, reason: str, seen_lock_version: int | None) -> None:
+    """Suspend the organisation from the lot: it is not invited to new competitions for it
+    until reinstated. See `_move` for what it raises."""
+    _move(actor, admission, SUSPEND, reason, seen_lock_version)
+
+
+def reinstate(
+    actor: User, admission: Admission, reason: str, seen_lock_version: int | None
+) -> None:
+    """Lift a suspension. See `_move` for what it raises."""
+    _move(actor, admission, REINSTATE, reason, seen_lock_version)
+
+
+def remove(actor: User, admission: Admission, reason: str, seen_lock_version: int | None) -> None:
+    """Take the organisation off the lot for good: only a new application can admit it again.
+    See `_move` for what it raises."""
+    _move(actor, admission, REMOVE, reason, seen_lock_version)
+
+
+def _move(
+    actor: User, admission: Admission, move: Move, reason: str, seen_lock_version: int | None
+) -> None:
+    """Change the admission's status, if TRANSITIONS allows it and nobody has changed the
+    admission since the reviewer's page showed it (`seen_lock_version`); record the event with
+    the reason and email every member of the organisation.
+
+    Raises AdmissionError for a missing or too long reason, a change made by someone else
+    meanwhile (naming who and when) and a move the table does not allow.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise AdmissionError("Enter a reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise AdmissionError(f"Reason must be {REASON_MAX_LENGTH} characters or fewer")
+    if admission.lock_version != seen_lock_version:
+        raise AdmissionError(_changed_message(admission))
+    check_move(admission, move)
+    before, now = admission.status, utcnow()
+    values = {
+        "status": move.to,
+        "status_changed_at": now,
+        "status_reason": reason,
+        "lock_version": admission.lock_version + 1,
+    }
+    # The version and status in the WHERE clause make the change and its check one step: of
+    # two reviewers acting at once, the second changes nothing and is told who got there first.
+    moved = db.session.execute(
+        update(Admission)
+        .where(
+            Admission.id == admission.id,
+            Admission.lock_version == admission.lock_version,
+            Admission.status == before,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.refresh(admission)
+        raise AdmissionError(_changed_message(admission))
+    for name, value in values.items():
+        set_committed_value(admission, name, value)
+    record_event(
+        move.action,
+        object_type="admission",
+        object_id=admission.id,
+        organisation_id=admission.organisation_id,
+        actor_id=actor.id,
+        before={"status": before},
+        after={"status": move.to, "lot": admission.lot.slug, "reason": reason},
+    )
+    subject = move.subject.format(lot=admission.lot.name)
+    for membership in members_of(admission.organisation):
+        queue_email(
+            membership.user.email,
+            f"{subject}: {admission.organisation.display_name}",
+            move.email,
+            admission=admission,
+            organisation=admission.organisation,
+            lot=admission.lot,
+            member=membership.user,
+            reason=reason,
+        )
+
+
+def _changed_message(admission: Admission) -> str:
+    last = db.session.execute(
+        select(AuditEvent.occurred_at, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.object_type == "admission", AuditEvent.object_id == admission.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return "This admission has changed since you opened the page. Check it and try again"
+    who = last.full_name or "someone else"
+    when = f"{format_time(last.occurred_at)} on {format_date(last.occurred_at)}"
+    return (
+        f"This admission was changed by {who} at {when}. It is now "
+        f"‘{ADMISSION_LABELS[admission.status].lower()}’. Check it and try again"
+    )
+
+
+# Reading: the provider's own and the competitions' --------------------------------------------
+
+
+def admissions_of(organisation: Organisation) -> list[Admission]:
+    """The organisation's admissions, one per lot it has ever been admitted to, in lot order."""
+    return list(
+        db.session.scalars(
+            select(Admission)
+            .join(Admission.lot)
+            .where(Admission.organisation_id == organisation.id)
+            .options(joinedload(Admission.lot))
+            .order_by(Lot.position, Lot.name)
+        )
+    )
+
+
+def and_list(names: list[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where an organisation stands on the framework, as its home page says it."""
+
+    on: list[tuple[str, date]]  # lot names joined with "and", and the day they were admitted
+    suspended: list[Admission]
+    removed: list[Admission]
+
+
+def standing_of(organisation: Organisation) -> Standing:
+    """The organisation's admissions in plain words: the lots it is on, grouped by the day it
+    was admitted to them ("Mentoring and Online tuition since 3 March 2027"), and those it is
+    suspended or removed from."""
+    admissions = admissions_of(organisation)
+    by_day: dict[date, list[str]] = {}
+    for admission in admissions:
+        if admission.status == ADMITTED:
+            day = as_utc(admission.admitted_at).astimezone(LONDON).date()
+            by_day.setdefault(day, []).append(admission.lot.name)
+    return Standing(
+        on=[(and_list(names), day) for day, names in sorted(by_day.items())],
+        suspended=[admission for admission in admissions if admission.status == SUSPENDED],
+        removed=[admission for admission in admissions if admission.status == REMOVED],
+    )
+
+
+def invitable_organisations(lot: Lot) -> list[Organisation]:
+    """The organisations a competition on `lot` may invite: admitted to it, not suspended from
+    it or removed. (Whether their mandatory documents are in date is for the competition to
+    check, through documents.is_eligible_for_call_offs.)"""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .join(Admission, Admission.organisation_id == Organisation.id)
+            .where(Admission.lot_id == lot.id, Admission.status == ADMITTED)
+            .order_by(Organisation.legal_name, Organisation.id)
+        )
+    )
+
+
+# Reading: the reviewers' list of providers ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderFilters:
+    lot: str | None = None  # a lot's slug
+    status: str | None = None  # one of ADMISSION_STATUSES
+
+    @classmethod
+    def from_args(cls, args, lots: list[Lot]) -> ProviderFilters:
+        """The filters in a query string; anything unknown is ignored."""
+        lot, status = args.get("lot"), args.get("status")
+        return cls(
+            lot=lot if lot in {lot.slug for lot in lots} else None,
+            status=status if status in ADMISSION_STATUSES else None,
+        )
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    """An organisation with an admission, and what a reviewer should look at."""
+
+    organisation: Organisation
+    admissions: list[Admission]
+    expired_documents: list[Document]  # mandatory documents whose current version has expired
+    documents_needing_attention: int  # expired, expiring soon, review overdue, virus, missing
+    dbs_people: int
+    dbs_flagged: int  # people on the DBS register with something to check
+    dbs_flags: list[str] = field(default_factory=list)  # each different flag, once
+
+    @property
+    def kinds(self) -> list[str]:
+        """Which of SME, VCSE and local the organisation is, in that order."""
+        organisation = self.organisation
+        flags = (organisation.is_sme, organisation.is_vcse, organisation.is_local)
+        return [kind for kind, flag in zip(("SME", "VCSE", "local"), flags, strict=True) if flag]
+
+
+def _admitted_matching(filters: ProviderFilters):
+    criteria = [Admission.organisation_id == Organisation.id]
+    if filters.lot:
+        criteria.append(
+            Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
+        )
+    if filters.status:
+        criteria.append(Admission.status == filters.status)
+    return exists().where(*criteria)
+
+
+def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> Page:
+    """A page of ProviderRows: every organisation with an admission matching `filters` (all
+    its lots shown), by name. A fixed number of queries, however many there are."""
+    matching = _admitted_matching(filters)
+    total = db.session.scalar(select(func.count(Organisation.id)).where(matching))
+    number, offset = offset_of(number, total)
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(matching)
+        .order_by(Organisation.legal_name, Organisation.id)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    return Page(_provider_rows(organisations, on), number, total)
+
+
+def _provider_rows(organisations: list[Organisation], on: date) -> list[ProviderRow]:
+    ids = [organisation.id for organisation in organisations]
+    admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
+    for admission in db.session.scalars(
+        select(Admission)
+        .join(Admission.lot)
+        .where(Admission.organisation_id.in_(ids))
+        .options(joinedload(Admission.lot))
+        .order_by(Lot.position, Lot.name)
+    ):
+        admissions[admission.organisation_id].append(admission)
+    library: dict[int, list[Document]] = {id_: [] for id_ in ids}
+    for document in db.session.scalars(
+        select(Document)
+        .where(Document.organisation_id.in_(ids))
+        .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
+        .order_by(Document.kind, Document.title, Document.id)
+    ):
+        library[document.organisation_id].append(document)
+    register: dict[int, list[StaffCheck]] = {id_: [] for id_ in ids}
+    for check in db.session.scalars(
+        select(StaffCheck).where(StaffCheck.organisation_id.in_(ids)).order_by(StaffCheck.id)
+    ):
+        register[check.organisation_id].append(check)
+    rows = []
+    for organisation in organisations:
+        flags = [staff_checks.flags(check, on) for check in register[organisation.id]]
+        rows.append(
+            ProviderRow(
+                organisation=organisation,
+                admissions=admissions[organisation.id],
+                expired_documents=documents.expired_mandatory_documents(
+                    library[organisation.id], on
+                ),
+                documents_needing_attention=sum(
+                    1
+                    for document in library[organisation.id]
+                    if document.current.status(on).needs_attention
+                ),
+                dbs_people=len(flags),
+                dbs_flagged=sum(1 for found in flags if found),
+                dbs_flags=list(dict.fromkeys(flag for found in flags for flag in found)),
+            )
+        )
+    return rows
+
+
+EXPORT_HEADINGS = [
+    "Organisation",
+    "Legal name",
+    "Type of service",
+    "Status",
+    "Admitted on",
+    "Status changed on",
+    "Reason for status",
+    "SME",
+    "VCSE",
+    "Local",
+    "Expired required documents",
+    "Documents needing attention",
+    "People on DBS register",
+    "People with DBS flags",
+]
+
+
+def export_providers_csv(filters: ProviderFilters, on: date) -> str:
+    """Every organisation matching `filters`, one row per lot it has an admission for (a
+    spreadsheet can then sort and count by lot). A fixed number of queries."""
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(_admitted_matching(filters))
+        .order_by(Organisation.legal_name, Organisation.id)
+    ).all()
+
+    def yes_no(value: bool) -> str:
+        return "yes" if value else "no"
+
+    rows = [EXPORT_HEADINGS]
+    for row in _provider_rows(organisations, on):
+        organisation = row.organisation
+        for admission in row.admissions:
+            rows.append(
+                [
+                    organisation.display_name,
+                    organisation.legal_name,
+                    admission.lot.name,
+                    admission.status_label,
+                    format_date(admission.admitted_at),
+                    format_date(admission.status_changed_at),
+                    admission.status_reason or "",
+                    yes_no(organisation.is_sme),
+                    yes_no(organisation.is_vcse),
+                    yes_no(organisation.is_local),
+                    "; ".join(document.title for document in row.expired_documents),
+                    str(row.documents_needing_attention),
+                    str(row.dbs_people),
+                    str(row.dbs_flagged),
+                ]
+            )
+    return csv_text(rows)
+
+
+# Reading: one provider, for reviewers ---------------------------------------------------------
+
+EVENT_LABELS = {
+    "admission.admitted": "Admitted",
+    "admission.suspended": "Suspended",
+    "admission.reinstated": "Reinstated",
+    "admission.removed": "Removed",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    occurred_at: str  # "5 January 2027 at 10:42am"
+    lot: str
+    what: str
+    who: str
+    reason: str
+
+
+def provider_for_reviewers(
+    organisation_id: int, on: date
+) -> tuple[ProviderRow, list[HistoryEntry]]:
+    """The organisation's admissions and flags, and every change to its admissions from the
+    audit log, newest first. Raises NotFoundForUser (404) for an organisation with no
+    admission: it is not on the framework, and its application is in the queue instead."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundForUser()
+    (row,) = _provider_rows([organisation], on)
+    if not row.admissions:
+        raise NotFoundForUser()
+    lot_names = {admission.lot.slug: admission.lot.name for admission in row.admissions}
+    lot_of = {admission.id: admission.lot.name for admission in row.admissions}
+    events = db.session.execute(
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.object_type == "admission",
+            AuditEvent.organisation_id == organisation.id,
+            AuditEvent.action.in_(EVENT_LABELS),
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    ).all()
+    history = [
+        HistoryEntry(
+            occurred_at=format_datetime(event.occurred_at),
+            lot=lot_names.get((event.after or {}).get("lot"), lot_of.get(event.object_id, "")),
+            what=EVENT_LABELS[event.action],
+            who=full_name or "",
+            reason=(event.after or {}).get("reason", ""),
+        )
+        for event, full_name in events
+    ]
+    return row, history
+
+
+# Reading: the public list ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    search: str = ""
+    lot: str | None = None
+    sme: bool = False
+    vcse: bool = False
+    local: bool = False
+
+    @classmethod
+    def from_args(cls, args, lots: list[Lot]) -> PublicFilters:
+        lot = args.get("lot")
+        return cls(
+            search=(args.get("search") or "").strip()[:100],
+            lot=lot if lot in {lot.slug for lot in lots} else None,
+            sme=args.get("sme") == "yes",
+            vcse=args.get("vcse") == "yes",
+            local=args.get("local") == "yes",
+        )
+
+    @property
+    def any(self) -> bool:
+        return bool(self.search or self.lot or self.sme or self.vcse or self.local)
+
+
+@dataclass(frozen=True)
+class PublicProvider:
+    """What the public sees of a provider: nothing about any person."""
+
+    name: str
+    lots: list[str]
+    is_sme: bool
+    is_vcse: bool
+    is_local: bool
+    website: str | None
+
+
+def public_providers(filters: PublicFilters, number: int) -> Page:
+    """A page of PublicProviders: organisations admitted to a lot (not suspended from it or
+    removed), matching `filters`, by name, each with the lots it is admitted to. Only the
+    columns the public list shows are read. Three queries, however many there are."""
+    name = func.coalesce(Organisation.trading_name, Organisation.legal_name)
+    admitted = [Admission.organisation_id == Organisation.id, Admission.status == ADMITTED]
+    if filters.lot:
+        admitted.append(
+            Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
+        )
+    criteria = [exists().where(*admitted)]
+    if filters.search:
+        words = filters.search.lower()
+        criteria.append(
+            or_(
+                func.lower(Organisation.legal_name).contains(words, autoescape=True),
+                and_(
+                    Organisation.trading_name.is_not(None),
+                    func.lower(Organisation.trading_name).contains(words, autoescape=True),
+                ),
+            )
+        )
+    for wanted, column in (
+        (filters.sme, Organisation.is_sme),
+        (filters.vcse, Organisation.is_vcse),
+        (filters.local, Organisation.is_local),
+    ):
+        if wanted:
+            criteria.append(column.is_(True))
+    total = db.session.scalar(select(func.count(Organisation.id)).where(*criteria))
+    number, offset = offset_of(number, total)
+    found = db.session.execute(
+        select(
+            Organisation.id,
+            name.label("name"),
+            Organisation.is_sme,
+            Organisation.is_vcse,
+            Organisation.is_local,
+            Organisation.website,
+        )
+        .where(*criteria)
+        .order_by(func.lower(name), Organisation.id)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    lots: dict[int, list[str]] = {row.id: [] for row in found}
+    for organisation_id, lot_name in db.session.execute(
+        select(Admission.organisation_id, Lot.name)
+        .join(Lot, Lot.id == Admission.lot_id)
+        .where(Admission.organisation_id.in_(lots), Admission.status == ADMITTED)
+        .order_by(Lot.position, Lot.name)
+    ):
+        lots[organisation_id].append(lot_name)
+    providers = [
+        PublicProvider(row.name, lots[row.id], row.is_sme, row.is_vcse, row.is_local, row.website)
+        for row in found
+    ]
+    return Page(providers, number, total)

@@ -1,0 +1,44 @@
+"""The reviewers' forms. A decision's per-lot and per-area fields depend on the application, so
+the views read those from the request and the service checks them; these carry what is fixed."""
+
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
+from wtforms import HiddenField, SelectField, TextAreaField
+
+from portal.core.forms import BaseForm, submit
+from portal.reviews.services import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
+
+
+class AssignForm(BaseForm):
+    assignee = SelectField("Assigned to", choices=[], widget=GovSelect(), validate_choice=False)
+    submit = submit("Assign")
+
+
+class CommentForm(BaseForm):
+    comment = TextAreaField(
+        "Comment for the provider",
+        description=(
+            "Say what is missing or needs to change. The provider sees this beside the question "
+            f"only if you return the application. Up to {COMMENT_MAX_LENGTH:,} characters; leave "
+            "it empty to remove the comment."
+        ),
+        widget=GovTextArea(),
+    )
+    submit = submit("Save comment")
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        "Council note",
+        description=(
+            "For the council only: the provider never sees it. "
+            f"Up to {NOTE_MAX_LENGTH:,} characters."
+        ),
+        widget=GovTextArea(),
+    )
+    submit = submit("Save note")
+
+
+class DecisionForm(BaseForm):
+    # The application's lock_version when the page was opened: a decision made from an older
+    # page (another reviewer decided, a replayed POST) is refused.
+    lock_version = HiddenField()

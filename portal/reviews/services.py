@@ -1,0 +1,849 @@
+"""The rules for reviewing applications: the queue, assigning, opening (which moves a submitted
+application to in review), comments per question, the council's private note, and the three
+decisions — return for changes, approve per lot (admitting the organisation to the lots
+approved), reject — each with its reasons, an audit event and an email to every member.
+
+Deciding is guarded twice: the application row is locked (PostgreSQL) or the database written
+to first (SQLite's BEGIN IMMEDIATE), and its lock_version must be the one the reviewer's page
+showed; and a submission can have one decision only (a unique constraint). So when two
+reviewers decide at once, one decision is recorded and the other is told whose it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from math import ceil
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, load_only
+
+from portal.accounts.models import ADMIN, REVIEWER, User
+from portal.admissions import services as admissions
+from portal.applications import services as applications
+from portal.applications import snapshot as snapshots
+from portal.applications.models import (
+    APPROVED,
+    IN_REVIEW,
+    REJECTED,
+    RETURNED,
+    SUBMITTED,
+    Application,
+    ApplicationSubmission,
+)
+from portal.audit.services import record_event
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.time import (
+    LONDON,
+    as_utc,
+    format_date,
+    format_time,
+    today,
+    utcnow,
+    working_days_between,
+)
+from portal.documents.models import DocumentUse, DocumentVersion
+from portal.lots.services import list_lots
+from portal.organisations.models import Organisation
+from portal.organisations.services import members_of
+from portal.outbox.services import queue_email
+from portal.reviews import models as decision_kinds
+from portal.reviews.models import Decision, Review, ReviewComment
+from portal.staff_checks import services as staff_checks
+from portal.staff_checks.models import StaffCheck
+
+# The statuses the queue can show; it shows the first two unless asked.
+QUEUE_STATUSES = (SUBMITTED, IN_REVIEW, RETURNED)
+WAITING = (SUBMITTED, IN_REVIEW)
+PAGE_SIZE = 25
+# Who may be given an application to review.
+REVIEWING_ROLES = (REVIEWER, ADMIN)
+COMMENT_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = 10000
+
+# The automatic flags, by the code a filter uses.
+FAILED_ANSWERS = "failed-answers"
+DOCUMENTS = "documents"
+DBS = "dbs"
+OVERDUE = "overdue"
+FLAG_LABELS = {
+    FAILED_ANSWERS: "Failed pass/fail answers",
+    DOCUMENTS: "Documents to check",
+    DBS: "DBS register warnings",
+    OVERDUE: "Over the service level",
+}
+
+
+class ReviewError(Exception):
+    """Something a reviewer asked for that cannot be done, with a message to show them, and the
+    field it is about when it is about one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AlreadyDecided(ReviewError):
+    """The application was decided (or changed) by someone else since the page was opened."""
+
+
+@dataclass
+class DecisionErrors(Exception):
+    """A decision with mistakes in it: messages by field; nothing was stored."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+# Loading -------------------------------------------------------------------------------------
+
+
+def get_application(application_id: int) -> Application:
+    """A submitted application (never a draft: the council does not see those). Raises
+    NotFoundForUser (404) otherwise."""
+    application = db.session.scalar(
+        select(Application)
+        .where(Application.id == application_id, Application.submitted_at.is_not(None))
+        .options(joinedload(Application.organisation))
+    )
+    if application is None:
+        raise NotFoundForUser()
+    return application
+
+
+def review_of(application: Application) -> Review:
+    """The application's review row, made on first use."""
+    review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+    if review is not None:
+        return review
+    review = Review(application_id=application.id, private_note="")
+    try:
+        with db.session.begin_nested():
+            db.session.add(review)
+    except IntegrityError:  # another reviewer made it a moment ago
+        review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+    return review
+
+
+def submissions_of(application: Application) -> list[ApplicationSubmission]:
+    """Every submission, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ApplicationSubmission)
+            .where(ApplicationSubmission.application_id == application.id)
+            .order_by(ApplicationSubmission.number)
+        )
+    )
+
+
+def reviewers() -> list[User]:
+    """Council staff who may be assigned an application."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role.in_(REVIEWING_ROLES)).order_by(User.full_name)
+        )
+    )
+
+
+# The queue -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = None  # one of QUEUE_STATUSES; None for those waiting
+    lot: str | None = None  # a lot's slug
+    flag: str | None = None  # one of FLAG_LABELS
+    assignee: str | None = None  # a user id, "none" for unassigned
+    newest_first: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    organisation: Organisation
+    lot_names: list[str]
+    submitted_at: datetime
+    resubmission: bool
+    days_waiting: int
+    overdue: bool
+    flags: list[str]  # codes of FLAG_LABELS
+    assigned_to: User | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+    service_level_days: int
+
+
+def queue(filters: QueueFilters, on: date | None = None) -> QueuePage:
+    """The applications waiting for the council, with their flags, filtered, sorted by how long
+    they have waited and cut to one page. The same five queries however long the queue: the
+    applications, their latest submissions, the documents those used, the organisations' DBS
+    registers and the lots (flags are worked out from today's dates, so a document that expired
+    while the application waited shows)."""
+    on = on or today()
+    service_level = current_app.config["REVIEW_SERVICE_LEVEL_DAYS"]
+    statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
+    found = db.session.execute(
+        select(Application, Review)
+        .outerjoin(Review, Review.application_id == Application.id)
+        .where(Application.status.in_(statuses))
+        .options(
+            joinedload(Application.organisation),
+            load_only(
+                Application.id,
+                Application.organisation_id,
+                Application.status,
+                Application.reference,
+                Application.submitted_at,
+            ),
+        )
+        .execution_options(populate_existing=True)
+    ).all()
+    if not found:
+        return QueuePage([], 0, 1, 1, service_level)
+    ids = [application.id for application, _review in found]
+    latest = _latest_submissions(ids)
+    document_flags = _submissions_with_document_flags([s.id for s in latest.values()], on)
+    dbs_flagged = _organisations_with_dbs_flags({a.organisation_id for a, _r in found}, on)
+    staff = {user.id: user for user in reviewers()}
+    lot_names = {lot.slug: lot.name for lot in list_lots()}
+    rows = []
+    for application, review in found:
+        submission = latest[application.id]
+        submitted_at = as_utc(submission.submitted_at)
+        days = working_days_between(submitted_at.astimezone(LONDON).date(), on)
+        flags = []
+        if submission.flags:
+            flags.append(FAILED_ANSWERS)
+        if submission.id in document_flags:
+            flags.append(DOCUMENTS)
+        if application.organisation_id in dbs_flagged:
+            flags.append(DBS)
+        overdue = application.status in WAITING and days > service_level
+        if overdue:
+            flags.append(OVERDUE)
+        assigned = staff.get(review.assigned_to_id) if review and review.assigned_to_id else None
+        rows.append(
+            QueueRow(
+                application=application,
+                organisation=application.organisation,
+                lot_names=[lot_names.get(slug, slug) for slug in submission.lots],
+                submitted_at=submitted_at,
+                resubmission=submission.number > 1,
+                days_waiting=days,
+                overdue=overdue,
+                flags=flags,
+                assigned_to=assigned,
+            )
+        )
+    rows = [row for row in rows if _matches(row, filters, latest)]
+    rows.sort(key=lambda row: row.submitted_at, reverse=filters.newest_first)
+    pages = max(1, ceil(len(rows) / PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return QueuePage(shown, len(rows), page, pages, service_level)
+
+
+def _matches(row: QueueRow, filters: QueueFilters, latest) -> bool:
+    if filters.lot and filters.lot not in latest[row.application.id].lots:
+        return False
+    if filters.flag and filters.flag not in row.flags:
+        return False
+    if filters.assignee == "none":
+        return row.assigned_to is None
+    if filters.assignee:
+        return row.assigned_to is not None and str(row.assigned_to.id) == filters.assignee
+    return True
+
+
+def _latest_submissions(application_ids: list[int]) -> dict[int, ApplicationSubmission]:
+    newest = (
+        select(
+            ApplicationSubmission.application_id,
+            func.max(ApplicationSubmission.number).label("number"),
+        )
+        .where(ApplicationSubmission.application_id.in_(application_ids))
+        .group_by(ApplicationSubmission.application_id)
+        .subquery()
+    )
+    submissions = db.session.scalars(
+        select(ApplicationSubmission)
+        .join(
+            newest,
+            (newest.c.application_id == ApplicationSubmission.application_id)
+            & (newest.c.number == ApplicationSubmission.number),
+        )
+        .options(
+            load_only(
+                ApplicationSubmission.id,
+                ApplicationSubmission.application_id,
+                ApplicationSubmission.number,
+                ApplicationSubmission.submitted_at,
+                ApplicationSubmission.lots,
+                ApplicationSubmission.flags,
+            )
+        )
+    )
+    return {submission.application_id: submission for submission in submissions}
+
+
+def _submissions_with_document_flags(submission_ids: list[int], on: date) -> set[int]:
+    """The submissions whose evidence includes a document that is now expired, found to hold a
+    virus, missing, waiting for a virus check or never scanned."""
+    uses = db.session.execute(
+        select(DocumentUse.application_submission_id, DocumentVersion)
+        .join(DocumentVersion, DocumentVersion.id == DocumentUse.document_version_id)
+        .where(DocumentUse.application_submission_id.in_(submission_ids))
+        .options(joinedload(DocumentVersion.file))
+    ).all()
+    return {
+        submission_id
+        for submission_id, version in uses
+        if version.status(on).colour == "red"
+        or version.status(on).label == "Waiting for virus check"
+        or version.file.scan_state == "not_scanned"
+    }
+
+
+def _organisations_with_dbs_flags(organisation_ids: set[int], on: date) -> set[int]:
+    checks = db.session.scalars(
+        select(StaffCheck).where(StaffCheck.organisation_id.in_(organisation_ids))
+    )
+    return {check.organisation_id for check in checks if staff_checks.flags(check, on)}
+
+
+# Assigning and opening -----------------------------------------------------------------------
+
+
+def assign(actor: User, application: Application, assignee_id: int | None) -> None:
+    """Give the application to a reviewer (or to nobody). Raises ReviewError for someone who
+    cannot review."""
+    _check_open(application)
+    assignee = db.session.get(User, assignee_id) if assignee_id else None
+    if assignee_id and (assignee is None or assignee.role not in REVIEWING_ROLES):
+        raise ReviewError("Select a reviewer from the list", field="assignee")
+    review = review_of(application)
+    before = review.assigned_to_id
+    if before == assignee_id:
+        return
+    review.assigned_to_id = assignee_id
+    record_event(
+        "review.assigned",
+        object_type="application",
+        object_id=application.id,
+        organisation_id=application.organisation_id,
+        actor_id=actor.id,
+        before={"assigned_to_id": before},
+        after={"assigned_to_id": assignee_id},
+    )
+    db.session.flush()
+
+
+def open_application(reviewer: User, application: Application) -> Review:
+    """A reviewer opens the application: a submitted one moves to in review, and the first to
+    open it is recorded (four-eyes keeps them from also confirming an approval)."""
+    review = review_of(application)
+    if application.status == SUBMITTED:
+        try:
+            applications.transition(application, IN_REVIEW, reviewer)
+        except applications.ApplicationChanged:
+            # Another reviewer opened it at the same moment: it is in review either way.
+            db.session.refresh(application)
+    if application.status == IN_REVIEW and review.opened_by_id is None:
+        review.opened_by_id, review.opened_at = reviewer.id, utcnow()
+        db.session.flush()
+    return review
+
+
+def _check_open(application: Application) -> None:
+    if application.status not in WAITING:
+        raise AlreadyDecided(decided_message(application))
+
+
+def check_in_review(application: Application) -> None:
+    """Raises AlreadyDecided, saying who decided and when, unless the application is in
+    review: comments and decisions are made only then."""
+    if application.status != IN_REVIEW:
+        raise AlreadyDecided(decided_message(application))
+
+
+def decided_message(application: Application) -> str:
+    decision = db.session.scalar(
+        select(Decision)
+        .where(Decision.application_id == application.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+        .options(joinedload(Decision.decided_by))
+    )
+    if decision is None:
+        return f"This application is {application.status_label.lower()}: it cannot be changed"
+    who = decision.decided_by.full_name if decision.decided_by else "another reviewer"
+    verb = {
+        decision_kinds.RETURNED: "returned to the provider",
+        decision_kinds.APPROVED: "approved",
+        decision_kinds.REJECTED: "rejected",
+    }[decision.kind]
+    return (
+        f"This application was {verb} by {who} at {format_time(decision.decided_at)} on "
+        f"{format_date(decision.decided_at)}"
+    )
+
+
+# Comments and the private note ---------------------------------------------------------------
+
+
+def comments_on(submission: ApplicationSubmission) -> dict[str, ReviewComment]:
+    """The comments on a submission, by question id."""
+    return {
+        comment.question_id: comment
+        for comment in db.session.scalars(
+            select(ReviewComment)
+            .where(ReviewComment.submission_id == submission.id)
+            .options(joinedload(ReviewComment.author))
+        )
+    }
+
+
+def save_comment(
+    reviewer: User, application: Application, question_id: str, body: str | None
+) -> ReviewComment | None:
+    """Write, change or (an empty body) remove the reviewer's comment on a question of the
+    latest submission. Only while the application is in review; raises ReviewError for a
+    question that was not asked or a comment that is too long."""
+    check_in_review(application)
+    submission = applications.latest_submission(application)
+    asked = {q.id for _s, rows in snapshots.read(submission.snapshot).sections for q, _a in rows}
+    if question_id not in asked:
+        raise NotFoundForUser()
+    body = (body or "").strip()
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ReviewError(
+            f"Comment must be {COMMENT_MAX_LENGTH:,} characters or less", field="comment"
+        )
+    comment = comments_on(submission).get(question_id)
+    before = comment.body if comment else None
+    if not body:
+        if comment is not None:
+            db.session.delete(comment)
+        comment = None
+    elif comment is None:
+        comment = ReviewComment(
+            application_id=application.id,
+            submission_id=submission.id,
+            question_id=question_id,
+            body=body,
+            author_id=reviewer.id,
+        )
+        db.session.add(comment)
+    else:
+        comment.body, comment.author_id, comment.updated_at = body, reviewer.id, utcnow()
+    record_event(
+        "review.comment_saved",
+        object_type="application",
+        object_id=application.id,
+        organisation_id=application.organisation_id,
+        actor_id=reviewer.id,
+        before={"question": question_id, "comment": before},
+        after={"question": question_id, "comment": body or None},
+    )
+    db.session.flush()
+    return comment
+
+
+def save_note(reviewer: User, application: Application, note: str | None) -> None:
+    """The council's private note: never shown to the provider."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReviewError(f"Note must be {NOTE_MAX_LENGTH:,} characters or less", field="note")
+    review = review_of(application)
+    if review.private_note == note:
+        return
+    review.private_note = note
+    review.note_updated_by_id, review.note_updated_at = reviewer.id, utcnow()
+    record_event(
+        "review.note_saved",
+        object_type="application",
+        object_id=application.id,
+        organisation_id=application.organisation_id,
+        actor_id=reviewer.id,
+    )
+    db.session.flush()
+
+
+def shared_comments(application: Application) -> dict[str, ReviewComment]:
+    """What the provider sees of the comments: those on the submission that was last returned,
+    by question id (none unless the application is returned to them now)."""
+    if application.status != RETURNED:
+        return {}
+    submission_id = db.session.scalar(
+        select(Decision.submission_id)
+        .where(Decision.application_id == application.id, Decision.kind == "returned")
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    return {
+        comment.question_id: comment
+        for comment in db.session.scalars(
+            select(ReviewComment).where(
+                ReviewComment.submission_id == submission_id,
+                ReviewComment.shared_at.is_not(None),
+            )
+        )
+    }
+
+
+def provider_decision(application: Application) -> Decision | None:
+    """The decision the provider is shown: the one that returned their application (while it is
+    returned) or decided it; None while it waits."""
+    if application.status not in (RETURNED, APPROVED, REJECTED):
+        return None
+    return db.session.scalar(
+        select(Decision)
+        .where(Decision.application_id == application.id)
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+
+
+# What changed in a resubmission ----------------------------------------------------------------
+
+
+def changed_answers(application: Application) -> set[str]:
+    """The questions whose answers differ between the last two submissions (asked in one and
+    not the other counts): highlighted for the reviewer of a resubmission."""
+    last_two = db.session.scalars(
+        select(ApplicationSubmission)
+        .where(ApplicationSubmission.application_id == application.id)
+        .order_by(ApplicationSubmission.number.desc())
+        .limit(2)
+    ).all()
+    if len(last_two) < 2:
+        return set()
+    new, old = (submission.snapshot["answers"] for submission in last_two)
+    return {qid for qid in new.keys() | old.keys() if new.get(qid) != old.get(qid)}
+
+
+# Deciding ------------------------------------------------------------------------------------
+
+
+def decisions_of(application: Application) -> list[Decision]:
+    """Every decision made on the application, newest first."""
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.application_id == application.id)
+            .order_by(Decision.id.desc())
+            .options(joinedload(Decision.decided_by), joinedload(Decision.recommended_by))
+        )
+    )
+
+
+def _lock_for_decision(application: Application, seen_lock_version: int | None) -> None:
+    """Hold the application row until the request commits, read afresh, and refuse when it is
+    no longer in review or has changed since the reviewer's page showed it."""
+    db.session.execute(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    check_in_review(application)
+    if application.lock_version != seen_lock_version:
+        raise AlreadyDecided(
+            "This application has changed since you opened the page. Check it and try again"
+        )
+
+
+def _reason(reason: str | None, errors: dict[str, str], name: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        errors[name] = f"Enter {what}"
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors[name] = (
+            f"{what[0].upper()}{what[1:]} must be {REASON_MAX_LENGTH:,} characters or less"
+        )
+    return reason
+
+
+def _record_decision(
+    reviewer: User,
+    application: Application,
+    kind: str,
+    reason: str,
+    details: list[dict[str, Any]],
+    recommended_by_id: int | None = None,
+) -> Decision:
+    submission = applications.latest_submission(application)
+    decision = Decision(
+        application_id=application.id,
+        submission_id=submission.id,
+        kind=kind,
+        reason=reason,
+        details=details,
+        decided_by_id=reviewer.id,
+        recommended_by_id=recommended_by_id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(decision)
+    except IntegrityError:
+        db.session.refresh(application)
+        raise AlreadyDecided(decided_message(application)) from None
+    review = review_of(application)
+    review.proposed_outcomes = review.proposed_reason = None
+    review.proposed_by_id = review.proposed_at = None
+    record_event(
+        f"review.{kind}",
+        object_type="application",
+        object_id=application.id,
+        organisation_id=application.organisation_id,
+        actor_id=reviewer.id,
+        after={"reason": reason, "details": details, "recommended_by_id": recommended_by_id},
+    )
+    return decision
+
+
+def _email_members(application: Application, decision: Decision, template: str, subject: str):
+    for membership in members_of(application.organisation):
+        queue_email(
+            membership.user.email,
+            f"{subject} ({application.reference})",
+            template,
+            application=application,
+            organisation=application.organisation,
+            member=membership.user,
+            decision=decision,
+        )
+
+
+def check_return(reason: str | None) -> str:
+    """The reason for a return, checked: raises DecisionErrors."""
+    errors: dict[str, str] = {}
+    reason = _reason(reason, errors, "reason", "what the provider needs to change")
+    if errors:
+        raise DecisionErrors(errors)
+    return reason
+
+
+def return_application(
+    reviewer: User, application: Application, reason: str | None, seen_lock_version: int | None
+) -> Decision:
+    """Return the application for changes: the comments on it become visible to the provider,
+    beside their questions. Raises DecisionErrors without a reason, AlreadyDecided when someone
+    else decided first."""
+    reason = check_return(reason)
+    _lock_for_decision(application, seen_lock_version)
+    decision = _record_decision(reviewer, application, decision_kinds.RETURNED, reason, [])
+    now = utcnow()
+    for comment in comments_on(applications.latest_submission(application)).values():
+        comment.shared_at = now
+    applications.transition(application, RETURNED, reviewer)
+    _email_members(application, decision, "application_returned", "Your application needs changes")
+    db.session.flush()
+    return decision
+
+
+@dataclass(frozen=True)
+class LotOutcome:
+    slug: str
+    admitted: bool | None  # None: not decided on the form
+    reason: str
+
+
+def applied_lots(application: Application) -> list[tuple[str, str]]:
+    """(slug, name) of the lots the latest submission applied for."""
+    submission = applications.latest_submission(application)
+    return [(lot["slug"], lot["name"]) for lot in submission.snapshot["lots"]]
+
+
+def check_approval(
+    application: Application, outcomes: list[LotOutcome], reason: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    """Check an approval: every lot applied for decided, each with a reason, at least one
+    admitted, no other lot. Raises DecisionErrors."""
+    errors: dict[str, str] = {}
+    applied = dict(applied_lots(application))
+    given = {outcome.slug: outcome for outcome in outcomes}
+    for slug in given.keys() - applied.keys():
+        errors[f"lot-{slug}"] = "This application did not apply for that lot"
+    details = []
+    for slug, name in applied.items():
+        outcome = given.get(slug)
+        if outcome is None or outcome.admitted is None:
+            errors[f"lot-{slug}"] = f"Select whether to admit the provider to {name}"
+            continue
+        what = f"the reason for {'admitting to' if outcome.admitted else 'refusing'} {name}"
+        lot_reason = _reason(outcome.reason, errors, f"lot-{slug}-reason", what)
+        details.append(
+            {"lot": slug, "name": name, "admitted": outcome.admitted, "reason": lot_reason}
+        )
+    if not errors and not any(item["admitted"] for item in details):
+        errors["lots"] = "Admit the provider to at least one lot, or reject the application"
+    reason = _reason(reason, errors, "reason", "the reason for the decision")
+    if errors:
+        raise DecisionErrors(errors)
+    return details, reason
+
+
+def four_eyes() -> bool:
+    return current_app.config["FOUR_EYES_APPROVAL"]
+
+
+def approve(
+    reviewer: User,
+    application: Application,
+    outcomes: list[LotOutcome],
+    reason: str | None,
+    seen_lock_version: int | None,
+) -> Decision | None:
+    """Approve the application for some or all of its lots (refusing the others, each with a
+    reason) and admit the organisation to those approved. Under four-eyes approval this records
+    the recommendation for a second reviewer instead, and returns None."""
+    details, reason = check_approval(application, outcomes, reason)
+    _lock_for_decision(application, seen_lock_version)
+    if four_eyes():
+        _propose(reviewer, application, details, reason)
+        return None
+    return _approve(reviewer, application, details, reason)
+
+
+def _propose(reviewer: User, application: Application, details, reason: str) -> None:
+    review = review_of(application)
+    review.proposed_outcomes, review.proposed_reason = details, reason
+    review.proposed_by_id, review.proposed_at = reviewer.id, utcnow()
+    # Any other change to the application makes a confirming reviewer's page out of date.
+    application.lock_version += 1
+    record_event(
+        "review.approval_recommended",
+        object_type="application",
+        object_id=application.id,
+        organisation_id=application.organisation_id,
+        actor_id=reviewer.id,
+        after={"reason": reason, "details": details},
+    )
+    for colleague in reviewers():
+        if colleague.id not in (reviewer.id, review.opened_by_id):
+            queue_email(
+                colleague.email,
+                f"An approval needs a second reviewer ({application.reference})",
+                "approval_to_confirm",
+                application=application,
+                organisation=application.organisation,
+                member=colleague,
+                reviewer=reviewer,
+            )
+    db.session.flush()
+
+
+def can_confirm(reviewer: User, review: Review) -> bool:
+    """Four-eyes: the approver is neither the reviewer who recommended it nor the first to
+    review it."""
+    return review.proposed_outcomes is not None and reviewer.id not in (
+        review.proposed_by_id,
+        review.opened_by_id,
+    )
+
+
+def confirm_approval(
+    reviewer: User, application: Application, seen_lock_version: int | None
+) -> Decision:
+    """Four-eyes: a second reviewer confirms the recommended approval."""
+    _lock_for_decision(application, seen_lock_version)
+    review = review_of(application)
+    if review.proposed_outcomes is None:
+        raise ReviewError("There is no approval waiting to be confirmed")
+    if not can_confirm(reviewer, review):
+        raise ReviewError(
+            "A second reviewer must confirm this approval: you reviewed or recommended it"
+        )
+    return _approve(
+        reviewer,
+        application,
+        review.proposed_outcomes,
+        review.proposed_reason or "",
+        recommended_by_id=review.proposed_by_id,
+    )
+
+
+def _approve(reviewer, application, details, reason, recommended_by_id=None) -> Decision:
+    decision = _record_decision(
+        reviewer, application, decision_kinds.APPROVED, reason, details, recommended_by_id
+    )
+    lots = {lot.slug: lot for lot in list_lots()}
+    for item in details:
+        if item["admitted"]:
+            admissions.admit(
+                reviewer, application.id, application.organisation_id, lots[item["lot"]]
+            )
+    applications.transition(application, APPROVED, reviewer)
+    _email_members(application, decision, "application_approved", "Decision on your application")
+    db.session.flush()
+    return decision
+
+
+def rejection_areas(application: Application) -> list[tuple[str, str]]:
+    """(section id, title) of the sections the latest submission answered: the areas a
+    rejection gives reasons for."""
+    submission = applications.latest_submission(application)
+    return [
+        (section.id, section.title)
+        for section, _rows in snapshots.read(submission.snapshot).sections
+    ]
+
+
+def check_rejection(
+    application: Application, area_reasons: dict[str, str], reason: str | None
+) -> tuple[list[dict[str, Any]], str]:
+    """A rejection's reasons, checked: at least one area, each reason within limits. Raises
+    DecisionErrors."""
+    errors: dict[str, str] = {}
+    areas = dict(rejection_areas(application))
+    details = []
+    for area, text in area_reasons.items():
+        text = (text or "").strip()
+        if not text:
+            continue
+        if area not in areas:
+            raise NotFoundForUser()
+        details.append(
+            {
+                "area": area,
+                "name": areas[area],
+                "reason": _reason(text, errors, f"area-{area}", f"the reason for {areas[area]}"),
+            }
+        )
+    if not details:
+        errors["areas"] = "Give the reason for at least one area that did not meet the standard"
+    reason = _reason(reason, errors, "reason", "the reason for the decision")
+    if errors:
+        raise DecisionErrors(errors)
+    return details, reason
+
+
+def reject(
+    reviewer: User,
+    application: Application,
+    area_reasons: dict[str, str],
+    reason: str | None,
+    seen_lock_version: int | None,
+) -> Decision:
+    """Reject the application, with the reasons per area that failed (at least one) and how to
+    reapply (in the email and on the provider's page)."""
+    details, reason = check_rejection(application, area_reasons, reason)
+    _lock_for_decision(application, seen_lock_version)
+    decision = _record_decision(reviewer, application, decision_kinds.REJECTED, reason, details)
+    applications.transition(application, REJECTED, reviewer)
+    _email_members(application, decision, "application_rejected", "Decision on your application")
+    db.session.flush()
+    return decision

@@ -1,0 +1,285 @@
+"""The reviewers' side of applications: the queue, the review page, comments, the private note
+and decisions (return, approve per lot, reject), each decision checked on a page of its own
+before it is made. Providers get 404 here, as if the pages did not exist; commissioners 403."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.accounts.models import ADMIN, REVIEWER
+from portal.applications.forms import version_seen
+from portal.applications.services import latest_submission
+from portal.applications.snapshot import read as read_snapshot
+from portal.core.permissions import requires_staff_role
+from portal.lots.services import list_lots
+from portal.reviews import forms, services
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+reviewers_only = requires_staff_role(REVIEWER, ADMIN, hide=True)
+
+
+def with_application(view):
+    """Load the submitted application in the route (404 for a draft or none) and pass it as
+    `application`."""
+
+    @wraps(view)
+    def load(*args, application_id: int, **kwargs):
+        return view(*args, application=services.get_application(application_id), **kwargs)
+
+    return load
+
+
+@bp.errorhandler(services.AlreadyDecided)
+def already_decided(error: services.AlreadyDecided):
+    flash(error.message)
+    return redirect(url_for(".show", application_id=request.view_args["application_id"]))
+
+
+# The queue -----------------------------------------------------------------------------------
+
+
+@bp.route("")
+@reviewers_only
+def queue():
+    args = request.args
+    page_number = args.get("page", "1")
+    filters = services.QueueFilters(
+        status=args.get("status") or None,
+        lot=args.get("lot") or None,
+        flag=args.get("flag") or None,
+        assignee=args.get("assignee") or None,
+        newest_first=args.get("sort") == "newest",
+        page=int(page_number) if page_number.isdigit() else 1,
+    )
+    return render_template(
+        "reviews/queue.html",
+        page=services.queue(filters),
+        filters=filters,
+        lots=list_lots(),
+        reviewers=services.reviewers(),
+        flag_labels=services.FLAG_LABELS,
+    )
+
+
+# The review page -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:application_id>")
+@reviewers_only
+@with_application
+def show(application):
+    review = services.open_application(current_user, application)
+    submission = latest_submission(application)
+    assign_form = forms.AssignForm(assignee=review.assigned_to_id or "")
+    assign_form.assignee.choices = [("", "Nobody")] + [
+        (str(user.id), user.full_name) for user in services.reviewers()
+    ]
+    return render_template(
+        "reviews/show.html",
+        application=application,
+        review=review,
+        copy=read_snapshot(submission.snapshot),
+        submission=submission,
+        comments=services.comments_on(submission),
+        changed=services.changed_answers(application),
+        decisions=services.decisions_of(application),
+        assign_form=assign_form,
+        decision_form=forms.DecisionForm(lock_version=application.lock_version),
+        can_confirm=services.can_confirm(current_user, review),
+        four_eyes=services.four_eyes(),
+    )
+
+
+@bp.route("/<int:application_id>/assign", methods=["POST"])
+@reviewers_only
+@with_application
+def assign(application):
+    form = forms.AssignForm()
+    if form.validate_on_submit():
+        chosen = form.assignee.data
+        try:
+            services.assign(
+                current_user, application, int(chosen) if chosen and chosen.isdigit() else None
+            )
+        except services.ReviewError as error:
+            flash(error.message)
+        else:
+            flash("Assignment saved", "success")
+    return redirect(url_for(".show", application_id=application.id))
+
+
+@bp.route("/<int:application_id>/questions/<slug:question>/comment", methods=["GET", "POST"])
+@reviewers_only
+@with_application
+def comment(application, question: str):
+    submission = latest_submission(application)
+    copy = read_snapshot(submission.snapshot)
+    asked = {q.id: (q, answer) for _section, rows in copy.sections for q, answer in rows}
+    if question not in asked:
+        abort(404)
+    services.check_in_review(application)
+    existing = services.comments_on(submission).get(question)
+    form = forms.CommentForm(comment=existing.body if existing else "")
+    if form.validate_on_submit():
+        try:
+            saved = services.save_comment(current_user, application, question, form.comment.data)
+        except services.ReviewError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Comment saved" if saved else "Comment removed", "success")
+            return redirect(
+                url_for(".show", application_id=application.id, _anchor=f"question-{question}")
+            )
+    q, answer = asked[question]
+    return render_template(
+        "reviews/comment.html",
+        application=application,
+        form=form,
+        question=q,
+        answer=answer,
+        copy=copy,
+    )
+
+
+@bp.route("/<int:application_id>/note", methods=["GET", "POST"])
+@reviewers_only
+@with_application
+def note(application):
+    review = services.review_of(application)
+    form = forms.NoteForm(note=review.private_note)
+    if form.validate_on_submit():
+        try:
+            services.save_note(current_user, application, form.note.data)
+        except services.ReviewError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash("Note saved", "success")
+            return redirect(url_for(".show", application_id=application.id))
+    return render_template("reviews/note.html", application=application, form=form)
+
+
+# Decisions -----------------------------------------------------------------------------------
+# Each decision page posts to itself twice: first to check what was entered (the page then asks
+# the reviewer to confirm it, with everything carried in hidden fields), then with confirm=yes
+# to make it. The service checks it again then: nothing on the confirmation page is trusted.
+
+
+def _decision(application, kind: str, check, make):
+    services.check_in_review(application)
+    form = forms.DecisionForm(lock_version=application.lock_version)
+    errors: dict[str, str] = {}
+    checked = None
+    if form.validate_on_submit():
+        seen = version_seen(form.lock_version.data)
+        try:
+            # "Change" on the confirmation page posts the values back to the form unchecked.
+            checked = None if request.form.get("edit") == "yes" else check()
+            if checked is not None and request.form.get("confirm") == "yes":
+                message = make(seen)
+                flash(message, "success")
+                return redirect(url_for(".show", application_id=application.id))
+        except services.DecisionErrors as refused:
+            errors, checked = refused.errors, None
+        except services.AlreadyDecided:
+            raise
+        except services.ReviewError as refused:
+            errors, checked = {"reason": refused.message}, None
+    return render_template(
+        f"reviews/{kind}.html",
+        application=application,
+        form=form,
+        errors=errors,
+        values=request.form,
+        checked=checked,
+        lots=services.applied_lots(application),
+        areas=services.rejection_areas(application),
+        four_eyes=services.four_eyes(),
+    )
+
+
+@bp.route("/<int:application_id>/return", methods=["GET", "POST"])
+@reviewers_only
+@with_application
+def return_application(application):
+    reason = request.form.get("reason")
+
+    def make(seen):
+        services.return_application(current_user, application, reason, seen)
+        return "Application returned to the provider. Everyone in the organisation has been emailed"
+
+    return _decision(application, "return", lambda: services.check_return(reason), make)
+
+
+def _outcomes() -> list[services.LotOutcome]:
+    outcomes = []
+    for key, value in request.form.items():
+        if key.startswith("lot-") and not key.endswith("-reason"):
+            slug = key.removeprefix("lot-")
+            admitted = {"admit": True, "refuse": False}.get(value)
+            outcomes.append(
+                services.LotOutcome(slug, admitted, request.form.get(f"lot-{slug}-reason", ""))
+            )
+    return outcomes
+
+
+@bp.route("/<int:application_id>/approve", methods=["GET", "POST"])
+@reviewers_only
+@with_application
+def approve(application):
+    outcomes, reason = _outcomes(), request.form.get("reason")
+
+    def make(seen):
+        decision = services.approve(current_user, application, outcomes, reason, seen)
+        if decision is None:
+            return "Approval recommended. A second reviewer must now confirm it"
+        return "Application approved. Everyone in the organisation has been emailed"
+
+    return _decision(
+        application, "approve", lambda: services.check_approval(application, outcomes, reason), make
+    )
+
+
+@bp.route("/<int:application_id>/reject", methods=["GET", "POST"])
+@reviewers_only
+@with_application
+def reject(application):
+    area_reasons = {
+        key.removeprefix("area-"): value
+        for key, value in request.form.items()
+        if key.startswith("area-")
+    }
+    reason = request.form.get("reason")
+
+    def make(seen):
+        services.reject(current_user, application, area_reasons, reason, seen)
+        return "Application rejected. Everyone in the organisation has been emailed"
+
+    return _decision(
+        application,
+        "reject",
+        lambda: services.check_rejection(application, area_reasons, reason),
+        make,
+    )
+
+
+@bp.route("/<int:application_id>/confirm-approval", methods=["POST"])
+@reviewers_only
+@with_application
+def confirm_approval(application):
+    form = forms.DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.confirm_approval(
+                current_user, application, version_seen(form.lock_version.data)
+            )
+        except services.AlreadyDecided:
+            raise
+        except services.ReviewError as error:
+            flash(error.message)
+        else:
+            flash("Approval confirmed. Everyone in the organisation has been emailed", "success")
+    return redirect(url_for(".show", application_id=application.id))

@@ -1,0 +1,30 @@
+import pytest
+
+from portal.questionnaires import services as questionnaires
+from tests.applications import journey
+from tests.applications.conftest import draft, every_type, lots, member  # noqa: F401
+from tests.conftest import sign_in
+from tests.support import factories
+
+LOTS = ["online-tuition", "mentoring"]
+
+
+@pytest.fixture
+def submitted(provider_client, draft, every_type) -> int:  # noqa: F811
+    """Organisation A's application on `every_type`, submitted for two lots: its id."""
+    journey.complete_sections(provider_client, questionnaires.content_of(every_type), draft, LOTS)
+    response = journey.submit(provider_client, draft)
+    assert response.status_code == 302, response.status
+    return draft
+
+
+@pytest.fixture
+def second_reviewer(app_ctx):
+    return factories.make_user(
+        "reviewer-two@example.org", full_name="Sam Second", role="reviewer", two_factor=True
+    )
+
+
+@pytest.fixture
+def second_reviewer_client(app, second_reviewer):
+    return sign_in(app.test_client(), second_reviewer)
