@@ -8,7 +8,7 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 # Parallel test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test install assets lint format clean
+.PHONY: run test install assets lint format clean bench
 
 run: install assets ## Set up everything and serve the portal on http://127.0.0.1:5000
 	$(FLASK) dev serve
@@ -39,6 +39,12 @@ static/.built: node_modules/.installed assets/app.scss assets/app.js
 	node_modules/.bin/sass --load-path=node_modules --style=compressed --quiet-deps \
 		--no-source-map assets/app.scss static/app.css
 	touch $@
+
+# The benchmark harness (bench/): PostgreSQL on 127.0.0.1:5432 (BENCH_POSTGRES_URL to change),
+# wrk for the load. `make bench QUICK=1` finishes in under 3 minutes.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
 
 lint:
 	$(BIN)/ruff check .

@@ -57,7 +57,7 @@ class AdmissionError(Exception):
         self.message = message
 
 
-def admit(actor: User, application_id: int, organisation_id: int, lot: Lot) -> Admission:
+def admit(actor: User, application_id: int | None, organisation_id: int, lot: Lot) -> Admission:
     """Admit the organisation to `lot` on the approval of application `application_id`. An
     organisation already on the lot stays as it is (an approval never lifts a suspension); one
     removed from it is admitted afresh. The approval's own emails tell the members."""

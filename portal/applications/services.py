@@ -757,18 +757,23 @@ def transition(application: Application, to: str, actor: User, **changes: Any) -
     )
     if to in STATUS_EMAILS:
         template, subject = STATUS_EMAILS[to]
-        if application.reference:
-            subject += f" ({application.reference})"
-        for membership in members_of(application.organisation):
-            queue_email(
-                membership.user.email,
-                subject,
-                template,
-                application=application,
-                organisation=application.organisation,
-                member=membership.user,
-                actor=actor,
-            )
+        email_members(application, subject, template, actor=actor)
+
+
+def email_members(application: Application, subject: str, template: str, **context: Any) -> None:
+    """Email every member of the application's organisation, the reference in the subject."""
+    if application.reference:
+        subject += f" ({application.reference})"
+    for membership in members_of(application.organisation):
+        queue_email(
+            membership.user.email,
+            subject,
+            template,
+            application=application,
+            organisation=application.organisation,
+            member=membership.user,
+            **context,
+        )
 
 
 def latest_submission(application: Application) -> ApplicationSubmission | None:

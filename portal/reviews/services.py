@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from math import ceil
 from typing import Any
 
 from flask import current_app
@@ -37,6 +36,7 @@ from portal.applications.models import (
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.pagination import Page, offset_of
 from portal.core.time import (
     LONDON,
     as_utc,
@@ -49,7 +49,6 @@ from portal.core.time import (
 from portal.documents.models import DocumentUse, DocumentVersion
 from portal.lots.services import list_lots
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
 from portal.reviews import models as decision_kinds
 from portal.reviews.models import Decision, Review, ReviewComment
@@ -176,23 +175,19 @@ class QueueRow:
     assigned_to: User | None
 
 
-@dataclass(frozen=True)
-class QueuePage:
-    rows: list[QueueRow]
-    total: int
-    page: int
-    pages: int
-    service_level_days: int
+def service_level_days() -> int:
+    """Working days an application may wait for a decision before it is overdue."""
+    return current_app.config["REVIEW_SERVICE_LEVEL_DAYS"]
 
 
-def queue(filters: QueueFilters, on: date | None = None) -> QueuePage:
+def queue(filters: QueueFilters, on: date | None = None) -> Page:
     """The applications waiting for the council, with their flags, filtered, sorted by how long
     they have waited and cut to one page. The same five queries however long the queue: the
     applications, their latest submissions, the documents those used, the organisations' DBS
     registers and the lots (flags are worked out from today's dates, so a document that expired
     while the application waited shows)."""
     on = on or today()
-    service_level = current_app.config["REVIEW_SERVICE_LEVEL_DAYS"]
+    service_level = service_level_days()
     statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
     found = db.session.execute(
         select(Application, Review)
@@ -211,7 +206,7 @@ def queue(filters: QueueFilters, on: date | None = None) -> QueuePage:
         .execution_options(populate_existing=True)
     ).all()
     if not found:
-        return QueuePage([], 0, 1, 1, service_level)
+        return Page([], 1, 0, PAGE_SIZE)
     ids = [application.id for application, _review in found]
     latest = _latest_submissions(ids)
     document_flags = _submissions_with_document_flags([s.id for s in latest.values()], on)
@@ -248,11 +243,10 @@ def queue(filters: QueueFilters, on: date | None = None) -> QueuePage:
             )
         )
     rows = [row for row in rows if _matches(row, filters, latest)]
-    rows.sort(key=lambda row: row.submitted_at, reverse=filters.newest_first)
-    pages = max(1, ceil(len(rows) / PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return QueuePage(shown, len(rows), page, pages, service_level)
+    # Ties (submitted in the same instant) in the order the applications were made.
+    rows.sort(key=lambda row: (row.submitted_at, row.application.id), reverse=filters.newest_first)
+    number, first = offset_of(filters.page, len(rows), PAGE_SIZE)
+    return Page(rows[first : first + PAGE_SIZE], number, len(rows), PAGE_SIZE)
 
 
 def _matches(row: QueueRow, filters: QueueFilters, latest) -> bool:
@@ -614,19 +608,6 @@ def _record_decision(
     return decision
 
 
-def _email_members(application: Application, decision: Decision, template: str, subject: str):
-    for membership in members_of(application.organisation):
-        queue_email(
-            membership.user.email,
-            f"{subject} ({application.reference})",
-            template,
-            application=application,
-            organisation=application.organisation,
-            member=membership.user,
-            decision=decision,
-        )
-
-
 def check_return(reason: str | None) -> str:
     """The reason for a return, checked: raises DecisionErrors."""
     errors: dict[str, str] = {}
@@ -649,7 +630,9 @@ def return_application(
     for comment in comments_on(applications.latest_submission(application)).values():
         comment.shared_at = now
     applications.transition(application, RETURNED, reviewer)
-    _email_members(application, decision, "application_returned", "Your application needs changes")
+    applications.email_members(
+        application, "Your application needs changes", "application_returned", decision=decision
+    )
     db.session.flush()
     return decision
 
@@ -787,7 +770,9 @@ def _approve(reviewer, application, details, reason, recommended_by_id=None) -> 
                 reviewer, application.id, application.organisation_id, lots[item["lot"]]
             )
     applications.transition(application, APPROVED, reviewer)
-    _email_members(application, decision, "application_approved", "Decision on your application")
+    applications.email_members(
+        application, "Decision on your application", "application_approved", decision=decision
+    )
     db.session.flush()
     return decision
 
@@ -844,6 +829,8 @@ def reject(
     _lock_for_decision(application, seen_lock_version)
     decision = _record_decision(reviewer, application, decision_kinds.REJECTED, reason, details)
     applications.transition(application, REJECTED, reviewer)
-    _email_members(application, decision, "application_rejected", "Decision on your application")
+    applications.email_members(
+        application, "Decision on your application", "application_rejected", decision=decision
+    )
     db.session.flush()
     return decision

@@ -13,6 +13,7 @@ from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
+from portal.core.pagination import page_number
 from portal.core.permissions import requires_staff_role
 from portal.lots.services import list_lots
 from portal.reviews import forms, services
@@ -46,18 +47,18 @@ def already_decided(error: services.AlreadyDecided):
 @reviewers_only
 def queue():
     args = request.args
-    page_number = args.get("page", "1")
     filters = services.QueueFilters(
         status=args.get("status") or None,
         lot=args.get("lot") or None,
         flag=args.get("flag") or None,
         assignee=args.get("assignee") or None,
         newest_first=args.get("sort") == "newest",
-        page=int(page_number) if page_number.isdigit() else 1,
+        page=page_number(args.get("page")),
     )
     return render_template(
         "reviews/queue.html",
         page=services.queue(filters),
+        service_level_days=services.service_level_days(),
         filters=filters,
         lots=list_lots(),
         reviewers=services.reviewers(),

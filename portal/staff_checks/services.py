@@ -18,6 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.audit.services import changes, record_event
+from portal.core.csv_export import csv_text
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -386,8 +387,6 @@ CSV_STATUS_RESULTS = {"no new information": "no_change", "new information": NEW_
 _LABEL_OF_LEVEL = {value: label for label, value in CSV_CHECK_LEVELS.items()}
 _LABEL_OF_RESULT = {value: label for label, value in CSV_STATUS_RESULTS.items()}
 _YES_NO = {"yes": True, "y": True, "no": False, "n": False}
-# A cell a spreadsheet would run as a formula ("=HYPERLINK(...)"): exported with a leading '.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportRefused(Exception):
@@ -399,17 +398,7 @@ class ImportRefused(Exception):
 
 
 def template_csv() -> str:
-    return _csv_text([[heading for _field, heading in COLUMNS]])
-
-
-def _csv_text(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+    return csv_text([[heading for _field, heading in COLUMNS]])
 
 
 def export_csv(organisation: Organisation) -> str:
@@ -427,13 +416,13 @@ def export_csv(organisation: Organisation) -> str:
             return "yes" if value else "no"
         if isinstance(value, date):
             return value.strftime("%d/%m/%Y")
-        return _safe_cell(value or "")
+        return value or ""
 
     rows = [[heading for _field, heading in COLUMNS]]
     rows += [
         [cell(check, field) for field, _heading in COLUMNS] for check in checks_of(organisation)
     ]
-    return _csv_text(rows)
+    return csv_text(rows)
 
 
 def _parse_date(text: str, what: str) -> date | None:

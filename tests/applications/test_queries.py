@@ -1,33 +1,15 @@
 """The task list and a question page make the same number of database queries however much of
 the application has been saved (the council's questionnaire, version 1)."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from portal.applications.models import ApplicationSection
 from portal.core.db import db
 from portal.questionnaires import services as questionnaires
 from tests.applications.helpers import V1, page_url, publish, start
+from tests.support.queries import queries_for as count_queries
 
 LOTS = ["online-tuition", "therapeutic-support"]
-
-
-@contextmanager
-def counting_queries(app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -62,10 +44,9 @@ def save_sections(application_id: int, sections, how_many: int) -> None:
 
 def queries_for(app, client, url: str) -> int:
     client.get(url)  # the questionnaire's content is read once and cached
-    with counting_queries(app) as statements:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(statements)
+    count = count_queries(app, client, url)
+    db.session.commit()
+    return count
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
 
@@ -141,27 +140,3 @@ def run_command(app, *args: str) -> str:
         raise result.exception
     db.session.expire_all()
     return result.output
-
-
-@contextmanager
-def counting_queries(app):
-    """The SQL statements `app` sends while the block runs, in a list."""
-    engine = app.extensions["db"]
-    statements: list[str] = []
-
-    def note(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
-
-
-def queries_to_show(app, client, url: str) -> int:
-    """How many SQL statements a GET of `url` takes (it must succeed)."""
-    with counting_queries(app) as statements:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(statements)

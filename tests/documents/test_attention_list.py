@@ -19,9 +19,10 @@ from portal.documents.models import (
     DocumentVersion,
     StoredFile,
 )
-from tests.documents.helpers import in_days, queries_to_show
+from tests.documents.helpers import in_days
 from tests.support import factories
 from tests.support.pages import page_text, page_title, soup
+from tests.support.queries import queries_for
 
 _keys = itertools.count()
 
@@ -106,7 +107,7 @@ def _providers_with_an_expired_document(count: int, start: int = 0) -> None:
 
 def test_fifty_to_a_page_each_in_the_same_number_of_queries(app, reviewer_client):
     _providers_with_an_expired_document(3)
-    queries_for_a_short_list = queries_to_show(app, reviewer_client, "/documents/attention")
+    queries_for_a_short_list = queries_for(app, reviewer_client, "/documents/attention")
     _providers_with_an_expired_document(57, start=3)
 
     first = reviewer_client.get("/documents/attention")
@@ -128,7 +129,7 @@ def test_fifty_to_a_page_each_in_the_same_number_of_queries(app, reviewer_client
         "/documents/attention?page=1"
     )
     for url in ("/documents/attention", "/documents/attention?page=2"):
-        assert queries_to_show(app, reviewer_client, url) == queries_for_a_short_list
+        assert queries_for(app, reviewer_client, url) == queries_for_a_short_list
 
 
 def test_a_page_past_the_end_shows_the_last_and_nonsense_the_first(app, reviewer_client):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from portal.core.db import db
 from portal.staff_checks.models import ENHANCED_BARRED, StaffCheck
-from tests.documents.helpers import queries_to_show
 from tests.staff_checks.helpers import days_ago
 from tests.support import factories
 from tests.support.pages import page_text, page_title, soup
+from tests.support.queries import queries_for
 
 
 def _providers_with_registers(count: int, start: int = 0) -> None:
@@ -54,7 +54,7 @@ def test_providers_without_a_register_are_left_out(reviewer_client, organisation
 
 def test_fifty_to_a_page_each_in_the_same_number_of_queries(app, reviewer_client):
     _providers_with_registers(3)
-    queries_for_a_short_list = queries_to_show(app, reviewer_client, "/staff-checks")
+    queries_for_a_short_list = queries_for(app, reviewer_client, "/staff-checks")
     _providers_with_registers(57, start=3)
 
     first = reviewer_client.get("/staff-checks")
@@ -66,4 +66,4 @@ def test_fifty_to_a_page_each_in_the_same_number_of_queries(app, reviewer_client
     assert page_title(second).startswith("DBS staff registers (page 2 of 2)")
     assert soup(first).select_one(".govuk-pagination__next a")["href"] == "/staff-checks?page=2"
     for url in ("/staff-checks", "/staff-checks?page=2"):
-        assert queries_to_show(app, reviewer_client, url) == queries_for_a_short_list
+        assert queries_for(app, reviewer_client, url) == queries_for_a_short_list
