@@ -153,3 +153,18 @@ def test_the_queue_makes_the_same_queries_for_10_or_1000_applications(app, revie
         thousand = queries_for(app, reviewer_client, "/reviews")
     print(f"queue queries: 10 applications {ten}, 1,000 applications {thousand}")
     assert ten == thousand
+
+
+def test_assigning_to_me(reviewer_client, reviewer, submitted):
+    page = reviewer_client.get(f"/reviews/{submitted}")
+    assert "Nobody yet" in page_text(page)
+    (form,) = [
+        f for f in soup(page).select("form") if f.find("input", {"value": str(reviewer.id)})
+    ]
+    assert "Assign to me" in form.get_text()
+    reviewer_client.post(
+        f"/reviews/{submitted}/assign",
+        data={"csrf_token": field_value(page, "csrf_token"), "assignee": str(reviewer.id)},
+    )
+    assert rows(reviewer_client.get(f"/reviews?assignee={reviewer.id}")) == ["Organisation A Ltd"]
+    assert "Assign to me" not in page_text(reviewer_client.get(f"/reviews/{submitted}"))
