@@ -1,11 +1,13 @@
 """How much memory a gunicorn worker uses while it takes a 25MB upload, and how fast uploads go
 through the portal compared with boto3 alone to the same SeaweedFS, measured in one run.
 
-    .venv/bin/python bench/upload_memory.py [--runs 5] [--mb 25]
+    .venv/bin/python bench/upload_memory.py [--runs 5] [--mb 1 25]
 
-It starts its own SeaweedFS, a SQLite database and gunicorn (one sync worker, production-like
-settings with CSRF on), signs in as a provider and uploads a PDF of random bytes (so nothing
-compresses) through the upload page, as a browser would. The worker's peak RSS is its kernel
+`make bench` runs it too (bench/run.py calls measure() with a PostgreSQL database of its own).
+It starts its own SeaweedFS, a database (SQLite unless given one) and gunicorn (one sync worker,
+so the worker taking the upload is known; production settings with CSRF on), signs in as a
+provider and uploads PDFs of random bytes (so nothing compresses) through the upload page, as
+a browser would. The worker's peak RSS is its kernel
 high-water mark (VmHWM), reset just before the big upload. Timings are wall-clock medians; the
 portal's include receiving the request, every check (libmagic, the PDF scan, SHA-256), the S3
 upload and the database write. Figures are for comparing runs on one machine, never asserts.
@@ -27,7 +29,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).absolute().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from portal.integrations.object_store import _TRANSFER_CONFIG, make_client  # noqa: E402
@@ -227,39 +229,47 @@ def boto3_upload(client, path: Path, config) -> float:
         return time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--mb", type=int, default=25)
-    args = parser.parse_args()
-    size = args.mb * 1024 * 1024
+def production_env(tmp: Path, port: int, store, database_url: str, max_mb: int) -> dict[str, str]:
+    """Settings as production requires them (portal/config.py), on this machine."""
+    from cryptography.fernet import Fernet
 
+    return {
+        "PORTAL_ENV": "production",
+        "DEMO_MODE": "off",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DATABASE_URL": database_url,
+        "BASE_URL": "https://bench.example.org",
+        "S3_ENDPOINT_URL": store.endpoint_url,
+        "S3_BUCKET": BUCKET,
+        "S3_ACCESS_KEY_ID": ACCESS_KEY,
+        "S3_SECRET_ACCESS_KEY": SECRET_KEY,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_FROM": "bench@example.org",
+        "SMTP_HOST": "127.0.0.1",
+        "MAIL_DIR": str(tmp / "mail"),
+        "MAX_UPLOAD_MB": str(max_mb),
+        "STAFF_CHECK_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "CLAMD_SOCKET": "",
+        "CLAMD_HOST": "",
+    }
+
+
+def measure(sizes_mb=(1, 25), runs: int = 5, database_url: str | None = None) -> dict:
+    """Upload each size through the portal and with boto3 alone: the figures, per size."""
+    results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="upload-bench-") as tmp:
         tmp = Path(tmp)
         store = start_seaweed(tmp / "s3", ACCESS_KEY, SECRET_KEY)
         port = free_port()
-        env = {
-            "PORTAL_ENV": "development",
-            "DEMO_MODE": "off",
-            "SECRET_KEY": secrets.token_urlsafe(48),
-            "DATABASE_URL": f"sqlite:///{tmp / 'portal.db'}",
-            "BASE_URL": f"http://127.0.0.1:{port}",
-            "S3_ENDPOINT_URL": store.endpoint_url,
-            "S3_BUCKET": BUCKET,
-            "S3_ACCESS_KEY_ID": ACCESS_KEY,
-            "S3_SECRET_ACCESS_KEY": SECRET_KEY,
-            "MAIL_BACKEND": "file",
-            "MAIL_DIR": str(tmp / "mail"),
-            "MAX_UPLOAD_MB": str(args.mb),
-            "CLAMD_SOCKET": "",
-            "CLAMD_HOST": "",
-        }
+        env = production_env(
+            tmp, port, store, database_url or f"sqlite:///{tmp / 'portal.db'}", max(sizes_mb)
+        )
+        saved = {k: os.environ.get(k) for k in env}
         gunicorn = None
         try:
             prepare(env)
-            small, big = tmp / "small.pdf", tmp / "big.pdf"
+            small = tmp / "small.pdf"
             big_pdf(small, 64 * 1024)
-            big_pdf(big, size)
             gunicorn = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
                 [
                     str(Path(sys.executable).parent / "gunicorn"),
@@ -279,38 +289,72 @@ def main() -> None:
             browser.sign_in()
             organisation_id = 1
             browser.upload(organisation_id, small)  # warm up: imports, connections, caches
-
-            Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak (VmHWM)
-            before = memory_kib(worker, "VmRSS")
-            browser.upload(organisation_id, big)
-            peak = memory_kib(worker, "VmHWM")
-
             s3 = make_client(
                 endpoint_url=store.endpoint_url,
                 access_key=ACCESS_KEY,
                 secret_key=SECRET_KEY,
                 region="us-east-1",
             )
-            portal_times, boto3_times = [], []
-            for _ in range(args.runs):
-                portal_times.append(browser.upload(organisation_id, big))
-                boto3_times.append(boto3_upload(s3, big, _TRANSFER_CONFIG))
+            for mb in sizes_mb:
+                path = tmp / f"{mb}mb.pdf"
+                big_pdf(path, mb * 1024 * 1024)
+                Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak (VmHWM)
+                before = memory_kib(worker, "VmRSS")
+                browser.upload(organisation_id, path)
+                peak = memory_kib(worker, "VmHWM")
+                portal_times, boto3_times = [], []
+                for _ in range(runs):
+                    portal_times.append(browser.upload(organisation_id, path))
+                    boto3_times.append(boto3_upload(s3, path, _TRANSFER_CONFIG))
+                portal_time = statistics.median(portal_times)
+                boto3_time = statistics.median(boto3_times)
+                results[f"{mb}MB"] = {
+                    "mb": mb,
+                    "runs": runs,
+                    "rss_before_mb": round(before / 1024, 1),
+                    "rss_peak_mb": round(peak / 1024, 1),
+                    "rss_growth_mb": round((peak - before) / 1024, 1),
+                    "portal_mb_per_s": round(mb / portal_time, 1),
+                    "boto3_mb_per_s": round(mb / boto3_time, 1),
+                    "portal_seconds": round(portal_time, 3),
+                    "boto3_seconds": round(boto3_time, 3),
+                    "portal_over_boto3": round(boto3_time / portal_time, 2),
+                }
             s3.close()
         finally:
             if gunicorn is not None:
                 gunicorn.terminate()
                 gunicorn.wait(30)
             store.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    return results
 
-    mb = size / 1024 / 1024
-    portal_time, boto3_time = statistics.median(portal_times), statistics.median(boto3_times)
-    rise = (peak - before) / 1024
-    print(f"Upload of a {mb:.0f}MB PDF to one gunicorn sync worker; {args.runs} uploads each way")
-    print(f"  worker RSS before the upload:   {before / 1024:7.1f} MB")
-    print(f"  worker peak RSS during it:      {peak / 1024:7.1f} MB  (+{rise:.1f} MB)")
-    print(f"  through the portal:             {mb / portal_time:7.1f} MB/s ({portal_time:.2f} s)")
-    print(f"  boto3 alone, same store/config: {mb / boto3_time:7.1f} MB/s ({boto3_time:.2f} s)")
-    print(f"  portal / boto3:                 {boto3_time / portal_time:7.2f}")
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--mb", type=int, nargs="+", default=[1, 25])
+    args = parser.parse_args()
+    for size, figures in measure(args.mb, args.runs).items():
+        print(f"Upload of a {size} PDF to one gunicorn sync worker; {args.runs} uploads each way")
+        print(f"  worker RSS before the upload:   {figures['rss_before_mb']:7.1f} MB")
+        print(
+            f"  worker peak RSS during it:      {figures['rss_peak_mb']:7.1f} MB  "
+            f"(+{figures['rss_growth_mb']:.1f} MB)"
+        )
+        print(
+            f"  through the portal:             {figures['portal_mb_per_s']:7.1f} MB/s "
+            f"({figures['portal_seconds']:.2f} s)"
+        )
+        print(
+            f"  boto3 alone, same store/config: {figures['boto3_mb_per_s']:7.1f} MB/s "
+            f"({figures['boto3_seconds']:.2f} s)"
+        )
+        print(f"  portal / boto3:                 {figures['portal_over_boto3']:7.2f}")
 
 
 if __name__ == "__main__":

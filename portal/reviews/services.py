@@ -11,14 +11,15 @@ reviewers decide at once, one decision is recorded and the other is told whose i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Text, and_, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import aliased, joinedload, load_only
 
 from portal.accounts.models import ADMIN, REVIEWER, User
 from portal.admissions import services as admissions
@@ -46,7 +47,13 @@ from portal.core.time import (
     utcnow,
     working_days_between,
 )
-from portal.documents.models import DocumentUse, DocumentVersion
+from portal.documents.models import (
+    ATTENTION_ORDER,
+    DocumentUse,
+    DocumentVersion,
+    StoredFile,
+    attention_order,
+)
 from portal.lots.services import list_lots
 from portal.organisations.models import Organisation
 from portal.outbox.services import queue_email
@@ -65,6 +72,8 @@ COMMENT_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 10000
 
+# A lot's slug: nothing in it that LIKE would read as a wildcard.
+SLUG = re.compile(r"[a-z0-9-]+")
 # The automatic flags, by the code a filter uses.
 FAILED_ANSWERS = "failed-answers"
 DOCUMENTS = "documents"
@@ -182,17 +191,55 @@ def service_level_days() -> int:
 
 def queue(filters: QueueFilters, on: date | None = None) -> Page:
     """The applications waiting for the council, with their flags, filtered, sorted by how long
-    they have waited and cut to one page. The same five queries however long the queue: the
-    applications, their latest submissions, the documents those used, the organisations' DBS
-    registers and the lots (flags are worked out from today's dates, so a document that expired
-    while the application waited shows)."""
+    they have waited and cut to one page, all in SQL: a count, one page of rows with their flags
+    worked out by the database from today's dates (a document that expired while the
+    application waited shows), then the lots and reviewers to name. The same queries, and
+    about the same rows, however long the queue."""
     on = on or today()
     service_level = service_level_days()
     statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
-    found = db.session.execute(
-        select(Application, Review)
+    latest = _latest_submission()
+    overdue_before = _overdue_before(on, service_level)
+    flags = {
+        FAILED_ANSWERS: func.json_array_length(latest.flags) > 0,
+        DOCUMENTS: exists().where(
+            DocumentUse.application_submission_id == latest.id,
+            DocumentVersion.id == DocumentUse.document_version_id,
+            StoredFile.id == DocumentVersion.file_id,
+            attention_order(on).in_(DOCUMENT_FLAG_ORDERS),
+        ),
+        DBS: exists().where(
+            StaffCheck.organisation_id == Application.organisation_id, staff_checks.flagged(on)
+        ),
+        OVERDUE: and_(Application.status.in_(WAITING), Application.submitted_at < overdue_before),
+    }
+    query = (
+        select(Application)
+        .join(latest, latest.application_id == Application.id)
         .outerjoin(Review, Review.application_id == Application.id)
         .where(Application.status.in_(statuses))
+    )
+    if filters.lot and SLUG.fullmatch(filters.lot):
+        # The lots are a JSON list of slugs; a slug in quotes matches that slug alone.
+        query = query.where(cast(latest.lots, Text).like(f'%"{filters.lot}"%'))
+    if filters.flag in flags:
+        query = query.where(flags[filters.flag])
+    if filters.assignee == "none":
+        query = query.where(Review.assigned_to_id.is_(None))
+    elif filters.assignee and filters.assignee.isdigit():
+        query = query.where(Review.assigned_to_id == int(filters.assignee))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    number, first = offset_of(filters.page, total, PAGE_SIZE)
+    order = (Application.submitted_at, Application.id)
+    if filters.newest_first:
+        order = tuple(column.desc() for column in order)
+    found = db.session.execute(
+        query.add_columns(
+            Review.assigned_to_id,
+            latest.number,
+            latest.lots,
+            *(flag.label(code) for code, flag in flags.items()),
+        )
         .options(
             joinedload(Application.organisation),
             load_only(
@@ -203,118 +250,65 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
                 Application.submitted_at,
             ),
         )
-        .execution_options(populate_existing=True)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset(first)
     ).all()
-    if not found:
-        return Page([], 1, 0, PAGE_SIZE)
-    ids = [application.id for application, _review in found]
-    latest = _latest_submissions(ids)
-    document_flags = _submissions_with_document_flags([s.id for s in latest.values()], on)
-    dbs_flagged = _organisations_with_dbs_flags({a.organisation_id for a, _r in found}, on)
     staff = {user.id: user for user in reviewers()}
     lot_names = {lot.slug: lot.name for lot in list_lots()}
     rows = []
-    for application, review in found:
-        submission = latest[application.id]
-        submitted_at = as_utc(submission.submitted_at)
-        days = working_days_between(submitted_at.astimezone(LONDON).date(), on)
-        flags = []
-        if submission.flags:
-            flags.append(FAILED_ANSWERS)
-        if submission.id in document_flags:
-            flags.append(DOCUMENTS)
-        if application.organisation_id in dbs_flagged:
-            flags.append(DBS)
-        overdue = application.status in WAITING and days > service_level
-        if overdue:
-            flags.append(OVERDUE)
-        assigned = staff.get(review.assigned_to_id) if review and review.assigned_to_id else None
+    for found_row in found:
+        application = found_row.Application
+        submitted_at = as_utc(application.submitted_at)
         rows.append(
             QueueRow(
                 application=application,
                 organisation=application.organisation,
-                lot_names=[lot_names.get(slug, slug) for slug in submission.lots],
+                lot_names=[lot_names.get(slug, slug) for slug in found_row.lots],
                 submitted_at=submitted_at,
-                resubmission=submission.number > 1,
-                days_waiting=days,
-                overdue=overdue,
-                flags=flags,
-                assigned_to=assigned,
+                resubmission=found_row.number > 1,
+                days_waiting=working_days_between(submitted_at.astimezone(LONDON).date(), on),
+                overdue=bool(found_row.overdue),
+                flags=[code for code in flags if found_row._mapping[code]],
+                assigned_to=staff.get(found_row.assigned_to_id),
             )
         )
-    rows = [row for row in rows if _matches(row, filters, latest)]
-    # Ties (submitted in the same instant) in the order the applications were made.
-    rows.sort(key=lambda row: (row.submitted_at, row.application.id), reverse=filters.newest_first)
-    number, first = offset_of(filters.page, len(rows), PAGE_SIZE)
-    return Page(rows[first : first + PAGE_SIZE], number, len(rows), PAGE_SIZE)
+    return Page(rows, number, total, PAGE_SIZE)
 
 
-def _matches(row: QueueRow, filters: QueueFilters, latest) -> bool:
-    if filters.lot and filters.lot not in latest[row.application.id].lots:
-        return False
-    if filters.flag and filters.flag not in row.flags:
-        return False
-    if filters.assignee == "none":
-        return row.assigned_to is None
-    if filters.assignee:
-        return row.assigned_to is not None and str(row.assigned_to.id) == filters.assignee
-    return True
+# A document to check: red (expired, virus, missing), waiting for a scan, or never scanned.
+DOCUMENT_FLAG_ORDERS = (ATTENTION_ORDER["red"], ATTENTION_ORDER["blue"], ATTENTION_ORDER["grey"])
 
 
-def _latest_submissions(application_ids: list[int]) -> dict[int, ApplicationSubmission]:
+def _latest_submission():
+    """Each application's latest submission, as an alias to join."""
     newest = (
         select(
             ApplicationSubmission.application_id,
             func.max(ApplicationSubmission.number).label("number"),
         )
-        .where(ApplicationSubmission.application_id.in_(application_ids))
         .group_by(ApplicationSubmission.application_id)
         .subquery()
     )
-    submissions = db.session.scalars(
-        select(ApplicationSubmission)
+    latest = aliased(ApplicationSubmission)
+    return aliased(
+        latest,
+        select(latest)
         .join(
             newest,
-            (newest.c.application_id == ApplicationSubmission.application_id)
-            & (newest.c.number == ApplicationSubmission.number),
+            (newest.c.application_id == latest.application_id) & (newest.c.number == latest.number),
         )
-        .options(
-            load_only(
-                ApplicationSubmission.id,
-                ApplicationSubmission.application_id,
-                ApplicationSubmission.number,
-                ApplicationSubmission.submitted_at,
-                ApplicationSubmission.lots,
-                ApplicationSubmission.flags,
-            )
-        )
+        .subquery(),
     )
-    return {submission.application_id: submission for submission in submissions}
 
 
-def _submissions_with_document_flags(submission_ids: list[int], on: date) -> set[int]:
-    """The submissions whose evidence includes a document that is now expired, found to hold a
-    virus, missing, waiting for a virus check or never scanned."""
-    uses = db.session.execute(
-        select(DocumentUse.application_submission_id, DocumentVersion)
-        .join(DocumentVersion, DocumentVersion.id == DocumentUse.document_version_id)
-        .where(DocumentUse.application_submission_id.in_(submission_ids))
-        .options(joinedload(DocumentVersion.file))
-    ).all()
-    return {
-        submission_id
-        for submission_id, version in uses
-        if version.status(on).colour == "red"
-        or version.status(on).label == "Waiting for virus check"
-        or version.file.scan_state == "not_scanned"
-    }
-
-
-def _organisations_with_dbs_flags(organisation_ids: set[int], on: date) -> set[int]:
-    checks = db.session.scalars(
-        select(StaffCheck).where(StaffCheck.organisation_id.in_(organisation_ids))
-    )
-    return {check.organisation_id for check in checks if staff_checks.flags(check, on)}
+def _overdue_before(on: date, service_level: int) -> datetime:
+    """The moment before which an application submitted has waited more than `service_level`
+    working days by `on`: the start (in London) of the first day counted as not overdue."""
+    day = on
+    while working_days_between(day - timedelta(days=1), on) <= service_level:
+        day -= timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=LONDON)
 
 
 # Assigning and opening -----------------------------------------------------------------------
@@ -513,18 +507,18 @@ def provider_decision(application: Application) -> Decision | None:
 # What changed in a resubmission ----------------------------------------------------------------
 
 
-def changed_answers(application: Application) -> set[str]:
-    """The questions whose answers differ between the last two submissions (asked in one and
-    not the other counts): highlighted for the reviewer of a resubmission."""
-    last_two = db.session.scalars(
-        select(ApplicationSubmission)
-        .where(ApplicationSubmission.application_id == application.id)
-        .order_by(ApplicationSubmission.number.desc())
-        .limit(2)
-    ).all()
-    if len(last_two) < 2:
+def changed_answers(submission: ApplicationSubmission) -> set[str]:
+    """The questions whose answers differ between `submission` and the one before it (asked in
+    one and not the other counts): highlighted for the reviewer of a resubmission."""
+    if submission.number == 1:
         return set()
-    new, old = (submission.snapshot["answers"] for submission in last_two)
+    before = db.session.scalar(
+        select(ApplicationSubmission.snapshot).where(
+            ApplicationSubmission.application_id == submission.application_id,
+            ApplicationSubmission.number == submission.number - 1,
+        )
+    )
+    new, old = submission.snapshot["answers"], before["answers"]
     return {qid for qid in new.keys() | old.keys() if new.get(qid) != old.get(qid)}
 
 

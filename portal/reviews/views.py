@@ -86,7 +86,7 @@ def show(application):
         copy=read_snapshot(submission.snapshot),
         submission=submission,
         comments=services.comments_on(submission),
-        changed=services.changed_answers(application),
+        changed=services.changed_answers(submission),
         decisions=services.decisions_of(application),
         assign_form=assign_form,
         decision_form=forms.DecisionForm(lock_version=application.lock_version),

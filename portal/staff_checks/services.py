@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -178,6 +178,24 @@ def flags(check: StaffCheck, on: date) -> list[str]:
     if not check.training_date or check.training_date < training_due:
         found.append("Safeguarding training overdue")
     return found
+
+
+def flagged(on: date):
+    """`flags(check, on)` is not empty, as SQL over StaffCheck: for lists that filter by it. The
+    conditions are flags()'s, in its order; keep the two in step."""
+    config = current_app.config
+    old = _years_before(on, config["DBS_CERTIFICATE_MAX_AGE_YEARS"])
+    training_due = _years_before(on, config["SAFEGUARDING_TRAINING_MAX_AGE_YEARS"])
+    return or_(
+        StaffCheck.check_level.is_(None),
+        and_(StaffCheck.regulated_activity, StaffCheck.check_level != ENHANCED_BARRED),
+        and_(StaffCheck.issue_date < old, ~StaffCheck.update_service),
+        and_(StaffCheck.update_service, StaffCheck.status_check_result == NEW_INFORMATION),
+        ~StaffCheck.right_to_work_checked,
+        ~StaffCheck.references_received,
+        StaffCheck.training_date.is_(None),
+        StaffCheck.training_date < training_due,
+    )
 
 
 # Reading -------------------------------------------------------------------------------------

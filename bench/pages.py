@@ -1,0 +1,118 @@
+"""The pages the benchmark measures: one entry per page, in the order they are reported.
+
+A page is measured once its route (`rule`, exactly as in the app's url_map) exists; until then
+it is reported as "not built yet", never with a figure. To measure a new page, add a Page here:
+who opens it (`role`: "public", "provider", "reviewer" or "commissioner"), its route and how to
+build its address for one signed-in person from what the seed made for them (bench/seed.py,
+SeedResult: a provider has organisation_id and application_id, a reviewer application_id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Person = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A form posted again and again, as someone saving the same page would.
+
+    `fields` are sent every time (the CSRF token is added). `changing` is a field given a new
+    value on every post (its prefix, the person's number and a counter), so every post is a
+    real change and a real write. When `version_field` is set, the form carries the version of
+    what it changes (optimistic locking): the load script keeps each person's version, adding
+    one after each save and reading it back from the page if a save is refused.
+    """
+
+    fields: dict[str, str]
+    changing: tuple[str, str]
+    version_field: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str
+    rule: str
+    path: Callable[[Person], str]
+    post: Post | None = None
+    expect: int = 200
+    # What the figure means, for the report.
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        return "POST" if self.post else "GET"
+
+
+QUESTION_RULE = "/applications/<int:application_id>/<slug:section>/<slug:page>"
+
+
+def _question(person: Person) -> str:
+    return f"/applications/{person['application_id']}/about/identity"
+
+
+PAGES: list[Page] = [
+    Page("Start page", "public", "/", lambda _p: "/"),
+    Page("Provider home", "provider", "/home", lambda _p: "/home"),
+    Page(
+        "Application task list",
+        "provider",
+        "/applications/<int:application_id>",
+        lambda p: f"/applications/{p['application_id']}",
+    ),
+    Page("Question page (GET)", "provider", QUESTION_RULE, _question),
+    Page(
+        "Question page (POST)",
+        "provider",
+        QUESTION_RULE,
+        _question,
+        post=Post(
+            fields={"trading_name": "", "legal_form": "company", "action": "continue"},
+            changing=("legal_name", "Bench Answer Ltd "),
+            version_field="section_version",
+        ),
+        expect=302,
+        note="Save and continue with a changed answer: a real write, then the redirect",
+    ),
+    Page(
+        "Documents list",
+        "provider",
+        "/documents/organisations/<int:organisation_id>",
+        lambda p: f"/documents/organisations/{p['organisation_id']}",
+    ),
+    # Issue 6, reviews: measured as soon as these routes exist.
+    Page("Reviewers' queue (first page)", "reviewer", "/reviews", lambda _p: "/reviews"),
+    Page(
+        "Review page",
+        "reviewer",
+        "/reviews/<int:application_id>",
+        lambda p: f"/reviews/{p['application_id']}",
+    ),
+    Page("Public providers list", "public", "/providers", lambda _p: "/providers"),
+    # Issue 7, competitions: add the seed in bench/seed.py (seed_competitions) and check the
+    # route here when it lands.
+    Page("Competitions list", "commissioner", "/competitions", lambda _p: "/competitions"),
+    # Issue 8, KPI returns: the dashboard filtered to 50 providers x 24 months. Put the real
+    # route and its filter query here when it lands (and seed_kpi_returns in bench/seed.py).
+    Page(
+        "KPI dashboard (50 providers x 24 months)",
+        "commissioner",
+        "/kpi/dashboard",
+        lambda _p: "/kpi/dashboard?months=24&providers=50",
+    ),
+]
+
+
+def built(page: Page, rules: set[str]) -> bool:
+    return page.rule in rules
+
+
+def similar_rules(page: Page, rules: set[str]) -> list[str]:
+    """Routes under the same first path segment: a hint when a page's rule has moved."""
+    head = "/" + page.rule.strip("/").split("/", 1)[0]
+    return sorted(r for r in rules if r == head or r.startswith(head + "/")) if head != "/" else []

@@ -1,0 +1,995 @@
+"""Scale data for the benchmark: the council's size (1x) or a multiple of it, in bulk.
+
+1x is Dudley's size: 400 provider organisations, 1,000 applications (most organisations have
+applied more than once: earlier applications closed, at most one open), 10,000 documents and
+10 people per organisation on the DBS register. Larger scales multiply every one of these, so a
+provider's own pages hold the same amount of data at 10x and a council list holds ten times as
+much.
+
+How it is made, so that every row is one the portal could have made itself:
+- the lots and the published questionnaire come from the portal's own services;
+- one "template" application is completed and submitted through the real pages (the test
+  suite's journey, in-process with the test client), so its answers, snapshot, flags and lots
+  are exactly what a submission produces;
+- everything else is inserted in bulk (PostgreSQL COPY, or executemany on SQLite) with explicit
+  ids, copying the template's answers and snapshot (with each application's own reference and
+  organisation name written into it). The database checks every constraint as rows land:
+  foreign keys, check constraints, the unique indexes (one open application per organisation,
+  unique company numbers, references and object keys).
+
+Rows for domains that have not landed yet (competitions, KPI returns) are made by the functions
+in EXTENSIONS once their tables exist; see the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pyotp
+from cryptography.fernet import Fernet, MultiFernet
+from flask import Flask, current_app
+from sqlalchemy import Connection, Table, func, insert, select, text
+
+import portal.models  # noqa: F401 - every table in Base.metadata
+from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER
+from portal.accounts.passwords import hash_password
+from portal.core.db import Base, db
+from portal.core.time import today, utcnow
+from portal.documents.models import EXPIRY_ASKED, INSURANCE, KINDS, POLICY_KINDS
+from portal.lots.services import ensure_starting_lots
+from portal.questionnaires import services as questionnaires
+
+V1 = Path(questionnaires.__file__).parent / "content" / "v1.yaml"
+PASSWORD = "bench password, not a real one"  # noqa: S105 - every seeded account shares it
+DOMAIN = "bench.example.org"
+TEMPLATE_LOTS = ["online-tuition", "therapeutic-support"]
+
+# At 1x (Dudley).
+PROVIDERS = 400
+APPLICATIONS = 1000
+DOCUMENTS = 10_000
+STAFF_CHECKS_PER_ORGANISATION = 10
+# How many signed-in people of each role the load test uses (each a separate account).
+LOAD_USERS = 20
+
+# The last (current) application of each organisation, by organisation number mod 10; the
+# earlier ones are closed (rejected, withdrawn or approved).
+LAST_STATUS = (
+    "draft",
+    "draft",
+    "draft",
+    "submitted",
+    "submitted",
+    "in_review",
+    "returned",
+    "approved",
+    "approved",
+    "rejected",
+)
+EARLIER_STATUS = ("rejected", "withdrawn", "approved")
+
+
+class RawJSON(str):
+    """JSON already serialised: copied as text on PostgreSQL (the same 90 KB snapshot is not
+    serialised ten thousand times)."""
+
+
+@dataclass
+class SeedResult:
+    scale: float
+    password: str = PASSWORD
+    providers: list[dict[str, Any]] = field(default_factory=list)
+    reviewers: list[dict[str, Any]] = field(default_factory=list)
+    commissioners: list[dict[str, Any]] = field(default_factory=list)
+    admin: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    steps: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+# Bulk insert ---------------------------------------------------------------------------------
+
+
+def _filled_defaults(table: Table, columns: Sequence[str]) -> tuple[list[str], list[Any]]:
+    """Columns the rows leave out that have a Python-side default (COPY never applies those):
+    their names and values, worked out once per insert."""
+    names, values = [], []
+    for column in table.columns:
+        if column.name in columns or column.default is None:
+            continue
+        default = column.default
+        if default.is_scalar:
+            value = default.arg
+        elif default.is_callable:
+            value = default.arg(None)
+        else:
+            continue
+        names.append(column.name)
+        values.append(value)
+    return names, values
+
+
+def _pg_value(value: Any) -> Any:
+    if isinstance(value, RawJSON):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def bulk_insert(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert `rows` (tuples in the order of `columns`) into `table`: COPY on PostgreSQL,
+    executemany elsewhere. Returns the number of rows."""
+    started = time.perf_counter()
+    try:
+        return _bulk_insert(connection, table, columns, rows)
+    finally:
+        TIMINGS[f"insert {table.name}"] = TIMINGS.get(f"insert {table.name}", 0) + round(
+            time.perf_counter() - started, 3
+        )
+
+
+TIMINGS: dict[str, float] = {}  # seconds spent inserting into each table, for the report
+
+
+def _bulk_insert(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    extra_names, extra_values = _filled_defaults(table, columns)
+    names = [*columns, *extra_names]
+    count = 0
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([_pg_value(v) for v in (*row, *extra_values)])
+                count += 1
+        cursor.close()
+        return count
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        values = [json.loads(v) if isinstance(v, RawJSON) else v for v in (*row, *extra_values)]
+        batch.append(dict(zip(names, values, strict=True)))
+        count += 1
+        if len(batch) == 5000:
+            connection.execute(insert(table), batch)
+            batch = []
+    if batch:
+        connection.execute(insert(table), batch)
+    return count
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+def _next_id(connection: Connection, name: str) -> int:
+    table = _table(name)
+    return (connection.scalar(select(func.max(table.c.id))) or 0) + 1
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """After inserting explicit ids, point each table's id sequence past them."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in Base.metadata.sorted_tables:
+        if "id" not in table.c:
+            continue
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )
+        )
+
+
+# The seed ------------------------------------------------------------------------------------
+
+
+class _Timer:
+    def __init__(self, result: SeedResult, echo: Callable[[str], None]) -> None:
+        self.result, self.echo, self.started = result, echo, time.perf_counter()
+
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        self.result.steps[name] = round(now - self.started, 3)
+        self.echo(f"    {name:<34} {now - self.started:6.2f} s")
+        self.started = now
+
+
+def seed(
+    app: Flask, scale: float, echo: Callable[[str], None] = print, fast_toast: bool = False
+) -> SeedResult:
+    """Fill the (migrated, empty) database of `app` with `scale` times Dudley's data.
+
+    `fast_toast` compresses large values (the 90 KB snapshots) with lz4 instead of
+    PostgreSQL's default pglz while seeding: about three times faster to write, for --quick.
+    Reading either back costs well under a millisecond, so pages are barely affected; the full
+    run keeps PostgreSQL's default."""
+    started = time.perf_counter()
+    TIMINGS.clear()
+    result = SeedResult(scale=scale)
+    timer = _Timer(result, echo)
+    organisations = max(2, round(PROVIDERS * scale))
+    applications = max(organisations, round(APPLICATIONS * scale))
+    documents = max(organisations, round(DOCUMENTS * scale))
+    with app.app_context():
+        staff = _reference_data(result)
+        timer.step("lots, questionnaire, staff")
+        template = _template_submission(app, result)
+        timer.step("template application (via pages)")
+        with db.engine.begin() as connection:
+            if fast_toast and _lz4(connection):
+                connection.execute(text("SET LOCAL default_toast_compression = 'lz4'"))
+                result.notes.append("Seeded with lz4 TOAST compression (--quick).")
+            plan = _organisations(connection, result, organisations, template)
+            timer.step("users, organisations")
+            _applications(connection, result, plan, applications, template)
+            timer.step("applications and submissions")
+            _documents(connection, result, plan, documents)
+            timer.step("documents")
+            _staff_checks(connection, result, plan)
+            timer.step("staff checks")
+            for extension in EXTENSIONS:
+                extension(connection, result, plan, staff, template)
+            timer.step("reviews and later domains")
+            _reset_sequences(connection)
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("ANALYZE"))
+            result.counts = {
+                table.name: connection.scalar(select(func.count()).select_from(table))
+                for table in Base.metadata.sorted_tables
+            }
+        timer.step("analyse and count")
+    result.steps.update({name: round(seconds, 2) for name, seconds in TIMINGS.items()})
+    result.seconds = round(time.perf_counter() - started, 2)
+    return result
+
+
+def _lz4(connection: Connection) -> bool:
+    if connection.dialect.name != "postgresql":
+        return False
+    return bool(
+        connection.scalar(
+            text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        )
+    )
+
+
+def _reference_data(result: SeedResult) -> dict[str, list[int]]:
+    """Lots, the published questionnaire and council staff (every one with two-factor)."""
+    from portal.accounts.models import User
+
+    password_hash = hash_password(PASSWORD)
+    staff: dict[str, list[int]] = {REVIEWER: [], COMMISSIONER: [], ADMIN: []}
+    with db.session.begin():
+        ensure_starting_lots()
+        # One more of each staff role than the load test signs in: the query count signs in
+        # as the last, and a two-factor code is accepted once per person and time step.
+        people = [(ADMIN, 1), (REVIEWER, LOAD_USERS + 1), (COMMISSIONER, LOAD_USERS + 1)]
+        for role, number in people:
+            for n in range(1, number + 1):
+                user = User(
+                    email=f"{role}{n:02d}@council.{DOMAIN}",
+                    full_name=f"{role.title()} {n:02d}",
+                    role=role,
+                    password_hash=password_hash,
+                    email_verified_at=utcnow(),
+                    totp_secret=pyotp.random_base32(),
+                    totp_enabled_at=utcnow(),
+                )
+                db.session.add(user)
+                db.session.flush()
+                staff[role].append(user.id)
+                person = {"id": user.id, "email": user.email, "totp_secret": user.totp_secret}
+                if role == ADMIN:
+                    result.admin = person
+                else:
+                    (result.reviewers if role == REVIEWER else result.commissioners).append(person)
+        admin = db.session.get(User, staff[ADMIN][0])
+        version, _created = questionnaires.load_version(V1, admin)
+        questionnaires.publish_version(admin, version.id)
+    current_app.extensions["bench_password_hash"] = password_hash
+    return staff
+
+
+@dataclass
+class Template:
+    """The one application made through the pages, whose rows every other one copies."""
+
+    organisation_id: int
+    user_id: int
+    application_id: int
+    questionnaire_version_id: int
+    sections: list[dict[str, Any]]  # answers as RawJSON
+    declaration_section: str | None
+    declaration: RawJSON
+    snapshot_json: str
+    flags: RawJSON
+    lots: list[str]
+    reference: str
+    organisation_name: str
+    submitted_by: dict[str, str]
+
+
+TEMPLATE_NAME = "Bench Template Organisation Ltd"
+
+
+def _template_submission(app: Flask, result: SeedResult) -> Template:
+    """Register nothing by hand: create the template organisation through the service, then
+    answer every question on the route and submit through the pages with the test client."""
+    from portal.accounts.models import User
+    from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
+    from portal.organisations import services as organisations
+    from tests.applications import journey
+
+    with db.session.begin():
+        user = User(
+            email=f"template@{DOMAIN}",
+            full_name="Template Provider",
+            password_hash=current_app.extensions["bench_password_hash"],
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+        organisation = organisations.create_organisation(user, _organisation_details(0))
+        organisation_id, user_id = organisation.id, user.id
+        content = questionnaires.content_of(questionnaires.published_version())
+
+    # A second app on the same database, without CSRF (the journey posts forms as a test
+    # client does); the pages, services and rules are the portal's own.
+    from portal import create_app
+
+    overrides = {k: app.config[k] for k in _SHARED_CONFIG}
+    journey_app = create_app({**overrides, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    client = journey_app.test_client()
+    client.environ_base["wsgi.url_scheme"] = "https"  # production's cookies are Secure
+    response = client.post("/sign-in", data={"email": f"template@{DOMAIN}", "password": PASSWORD})
+    assert response.status_code == 302, response.status
+    response = client.post(f"/applications/start/{organisation_id}", data={})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    application_id = int(response.location.rsplit("/", 1)[1])
+    journey.complete_sections(client, content, application_id, TEMPLATE_LOTS)
+    response = journey.submit(client, application_id)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with journey_app.app_context():
+        db.engine.dispose()
+
+    with db.session.begin():
+        application = db.session.get(Application, application_id)
+        submission = db.session.scalar(
+            select(ApplicationSubmission).where(
+                ApplicationSubmission.application_id == application_id
+            )
+        )
+        declaration_ids = {q.id for q in content.questions if q.type == "declaration"}
+        sections, declaration_section = [], None
+        for row in db.session.scalars(
+            select(ApplicationSection).where(ApplicationSection.application_id == application_id)
+        ):
+            if declaration_ids & set(row.answers):  # the section the declaration is in
+                declaration_section = row.section_id
+            sections.append(
+                {
+                    "section_id": row.section_id,
+                    "answers": RawJSON(json.dumps(row.answers)),
+                    "completed": row.completed,
+                }
+            )
+        template = Template(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            application_id=application_id,
+            questionnaire_version_id=application.questionnaire_version_id,
+            sections=sections,
+            declaration_section=declaration_section,
+            declaration=RawJSON(json.dumps(submission.declaration)),
+            snapshot_json=json.dumps(submission.snapshot),
+            flags=RawJSON(json.dumps(submission.flags)),
+            lots=list(getattr(submission, "lots", None) or TEMPLATE_LOTS),
+            reference=application.reference,
+            organisation_name=TEMPLATE_NAME,
+            submitted_by=submission.snapshot.get("submitted_by", {}),
+        )
+    result.notes.append(
+        f"Template submission: {len(template.snapshot_json) // 1024} KB snapshot, "
+        f"{len(sections)} sections, reused by every submitted application."
+    )
+    return template
+
+
+_SHARED_CONFIG = (
+    "PORTAL_ENV",
+    "DEMO_MODE",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "BASE_URL",
+    "S3_ENDPOINT_URL",
+    "S3_BUCKET",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "MAIL_BACKEND",
+    "MAIL_DIR",
+    "PASSWORD_HASH_MEMORY_KIB",
+    "PASSWORD_HASH_TIME_COST",
+    "STAFF_CHECK_ENCRYPTION_KEY",
+)
+
+_LEGAL_FORMS = ("company", "charity", "cic", "sole_trader", "company", "partnership", "other")
+_POSTCODES = ("DY1 4QF", "DY8 1DE", "B63 3BL", "WV14 0QL", "B1 1AA", "WS1 1AA", "DY2 7BD")
+_LOCAL = ("DY1", "DY8", "B63", "WV14", "DY2")
+
+
+def _organisation_details(n: int) -> dict[str, Any]:
+    legal_form = _LEGAL_FORMS[n % len(_LEGAL_FORMS)]
+    postcode = _POSTCODES[n % len(_POSTCODES)]
+    return {
+        "legal_name": TEMPLATE_NAME if n == 0 else f"Bench Provider {n:05d} Ltd",
+        "trading_name": f"Bench Learning {n:05d}" if n % 3 == 0 and n else None,
+        "legal_form": legal_form,
+        # Unique numbers (the template organisation, n = 0, has its own).
+        "company_number": f"{20000000 + n:08d}" if legal_form in ("company", "cic") else None,
+        "charity_number": f"{2000000 + n}" if legal_form == "charity" else None,
+        "is_sme": True,
+        "is_vcse": legal_form in ("charity", "cic"),
+        "address_line_1": f"{n % 200 + 1} Castle Hill",
+        "address_line_2": None,
+        "town": "Dudley",
+        "postcode": postcode,
+        "phone": "01384 000000",
+        "website": f"https://provider-{n}.example.org" if n % 2 else None,
+        "contact_name": f"Contact {n:05d}",
+        "contact_email": f"provider{n:05d}@{DOMAIN}",
+    }
+
+
+@dataclass
+class Plan:
+    """Who was made, for the later steps."""
+
+    organisations: list[tuple[int, int]]  # (organisation id, owner user id), template first
+    names: dict[int, str]
+    applications: list[dict[str, Any]] = field(default_factory=list)
+    submissions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _organisations(
+    connection: Connection, result: SeedResult, count: int, template: Template
+) -> Plan:
+    now = utcnow()
+    first_user, first_org = _next_id(connection, "users"), _next_id(connection, "organisations")
+    first_membership = _next_id(connection, "memberships")
+    password_hash = current_app.extensions["bench_password_hash"]
+    numbers = range(1, count)  # the template organisation is the first of `count`
+    bulk_insert(
+        connection,
+        _table("users"),
+        ["id", "email", "full_name", "password_hash", "role", "email_verified_at", "created_at"],
+        (
+            (
+                first_user + i,
+                f"provider{n:05d}@{DOMAIN}",
+                f"Provider {n:05d}",
+                password_hash,
+                PROVIDER,
+                now,
+                now,
+            )
+            for i, n in enumerate(numbers)
+        ),
+    )
+    detail_columns = list(_organisation_details(1))
+    bulk_insert(
+        connection,
+        _table("organisations"),
+        ["id", *detail_columns, "is_local", "created_at", "updated_at"],
+        (
+            (
+                first_org + i,
+                *_organisation_details(n).values(),
+                _organisation_details(n)["postcode"].split()[0] in _LOCAL,
+                now,
+                now,
+            )
+            for i, n in enumerate(numbers)
+        ),
+    )
+    bulk_insert(
+        connection,
+        _table("memberships"),
+        ["id", "organisation_id", "user_id", "role", "created_at"],
+        (
+            (first_membership + i, first_org + i, first_user + i, "owner", now)
+            for i in range(count - 1)
+        ),
+    )
+    organisations = [(template.organisation_id, template.user_id)]
+    organisations += [(first_org + i, first_user + i) for i in range(count - 1)]
+    names = {template.organisation_id: TEMPLATE_NAME}
+    names.update({first_org + i: f"Bench Provider {n:05d} Ltd" for i, n in enumerate(numbers)})
+    return Plan(organisations=organisations, names=names)
+
+
+def _applications(
+    connection: Connection, result: SeedResult, plan: Plan, total: int, template: Template
+) -> None:
+    """Earlier applications closed, the last one in any state; a submission for every
+    application that was ever submitted; answers copied from the template."""
+    now = utcnow()
+    first_app = _next_id(connection, "applications")
+    first_submission = _next_id(connection, "application_submissions")
+    first_section = _next_id(connection, "application_sections")
+    next_reference = int(template.reference.rsplit("-", 1)[1]) + 1
+    reference_prefix = template.reference.rsplit("-", 1)[0]
+    others = plan.organisations[1:]
+    remaining = total - 1  # the template application is one
+    base, extra = divmod(remaining, len(others))
+    applications, submissions, sections, events = [], [], [], []
+    app_id, submission_id, section_id = first_app, first_submission, first_section
+    snapshot_json = template.snapshot_json
+    drafts_by_org: dict[int, int] = {}
+    for index, (organisation_id, user_id) in enumerate(others):
+        number = index + 1
+        how_many = base + (1 if index < extra else 0)
+        previous = None
+        for j in range(how_many):
+            last = j == how_many - 1
+            status = LAST_STATUS[number % 10] if last else EARLIER_STATUS[(number + j) % 3]
+            created = now - timedelta(days=30 * (how_many - j) + number % 30, hours=number % 24)
+            submitted = status != "draft"
+            reference = None
+            if submitted:
+                reference = f"{reference_prefix}-{next_reference:05d}"
+                next_reference += 1
+            applications.append(
+                (
+                    app_id,
+                    organisation_id,
+                    template.questionnaire_version_id,
+                    status,
+                    reference,
+                    user_id,
+                    created,
+                    created + timedelta(days=3),
+                    created + timedelta(days=2) if submitted else None,
+                    created + timedelta(days=4) if status == "withdrawn" else None,
+                    previous,
+                )
+            )
+            events.append((organisation_id, app_id, user_id, "application.started", created))
+            for row in template.sections:
+                if status == "draft" and row["section_id"] == template.declaration_section:
+                    continue
+                sections.append(
+                    (
+                        section_id,
+                        app_id,
+                        row["section_id"],
+                        row["answers"],
+                        row["completed"],
+                        user_id,
+                        created + timedelta(days=1),
+                    )
+                )
+                section_id += 1
+            if submitted:
+                # The snapshot (about 90 KB) is written out as the row is copied, not held here.
+                submissions.append(
+                    (
+                        submission_id,
+                        app_id,
+                        1,
+                        created + timedelta(days=2),
+                        user_id,
+                        template.declaration,
+                        (reference, plan.names[organisation_id]),
+                        template.flags,
+                    )
+                )
+                plan.submissions.append(
+                    {"id": submission_id, "application_id": app_id, "status": status}
+                )
+                events.append((organisation_id, app_id, user_id, "application.submitted", created))
+                submission_id += 1
+            elif last and how_many == base:
+                # People to sign in as: the same history (number of applications) at every
+                # scale, so their pages hold the same rows at 1x and 10x.
+                drafts_by_org[organisation_id] = app_id
+            plan.applications.append(
+                {"id": app_id, "organisation_id": organisation_id, "status": status}
+            )
+            previous = app_id
+            app_id += 1
+    bulk_insert(
+        connection,
+        _table("applications"),
+        [
+            "id",
+            "organisation_id",
+            "questionnaire_version_id",
+            "status",
+            "reference",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "withdrawn_at",
+            "previous_application_id",
+        ],
+        applications,
+    )
+    bulk_insert(
+        connection,
+        _table("application_sections"),
+        [
+            "id",
+            "application_id",
+            "section_id",
+            "answers",
+            "completed",
+            "updated_by_id",
+            "updated_at",
+        ],
+        sections,
+    )
+    submission_columns = [
+        "id",
+        "application_id",
+        "number",
+        "submitted_at",
+        "submitted_by_id",
+        "declaration",
+        "snapshot",
+        "flags",
+    ]
+    lots = ()
+    if "lots" in _table("application_submissions").c:
+        submission_columns.append("lots")
+        lots = (template.lots,)
+
+    def snapshots():
+        for *head, (reference, name), flags in submissions:
+            snapshot = snapshot_json.replace(template.reference, reference)
+            yield (*head, RawJSON(snapshot.replace(TEMPLATE_NAME, name)), flags, *lots)
+
+    bulk_insert(connection, _table("application_submissions"), submission_columns, snapshots())
+    first_event = _next_id(connection, "audit_events")
+    bulk_insert(
+        connection,
+        _table("audit_events"),
+        ["id", "occurred_at", "actor_id", "action", "object_type", "object_id", "organisation_id"],
+        (
+            (first_event + i, at, actor, action, "application", object_id, organisation_id)
+            for i, (organisation_id, object_id, actor, action, at) in enumerate(events)
+        ),
+    )
+    # The template application is submitted too.
+    plan.applications.insert(
+        0,
+        {
+            "id": template.application_id,
+            "organisation_id": template.organisation_id,
+            "status": "submitted",
+        },
+    )
+    # The people the load test signs in as: providers with a draft, spread over the ids.
+    numbers = {organisation_id: n for n, (organisation_id, _user) in enumerate(plan.organisations)}
+    with_drafts = sorted(drafts_by_org)
+    step = max(1, len(with_drafts) // (LOAD_USERS + 1))
+    for organisation_id in with_drafts[::step][: LOAD_USERS + 1]:
+        result.providers.append(
+            {
+                "email": f"provider{numbers[organisation_id]:05d}@{DOMAIN}",
+                "organisation_id": organisation_id,
+                "application_id": drafts_by_org[organisation_id],
+            }
+        )
+    # A submitted application for each reviewer's review page, spread over the ids.
+    waiting = [s["application_id"] for s in plan.submissions if s["status"] == "submitted"]
+    step = max(1, len(waiting) // len(result.reviewers))
+    for n, reviewer in enumerate(result.reviewers):
+        reviewer["application_id"] = waiting[(n * step) % len(waiting)]
+
+
+def _document_rows(organisation_id: int, user_id: int, n: int, on: date, now: datetime):
+    """The kind, title, dates and details of the organisation's n-th document."""
+    kinds = list(KINDS)
+    kind = kinds[n % len(kinds)]
+    # Spread the dates so every status appears: expired, expiring soon, current, review due.
+    offset = ((organisation_id * 7 + n * 13) % 500) - 40
+    expiry = on + timedelta(days=offset) if kind in EXPIRY_ASKED else None
+    review = on + timedelta(days=offset + 200) if kind in POLICY_KINDS else None
+    cover = ("public_liability", 500_000_000) if kind == INSURANCE else (None, None)
+    issuer = "ofsted" if kind == "accreditation" else None
+    return kind, f"{KINDS[kind]} {n // len(kinds) + 1}", expiry, review, cover, issuer
+
+
+def _documents(connection: Connection, result: SeedResult, plan: Plan, total: int) -> None:
+    """`total` documents spread evenly; every fifth has an earlier version too."""
+    now, on = utcnow(), today()
+    first_doc = _next_id(connection, "documents")
+    first_file = _next_id(connection, "stored_files")
+    first_version = _next_id(connection, "document_versions")
+    per, extra = divmod(total, len(plan.organisations))
+    documents, files, versions = [], [], []
+    doc_id, file_id, version_id = first_doc, first_file, first_version
+    for index, (organisation_id, user_id) in enumerate(plan.organisations):
+        for n in range(per + (1 if index < extra else 0)):
+            kind, title, expiry, review, cover, issuer = _document_rows(
+                organisation_id, user_id, n, on, now
+            )
+            uploaded = now - timedelta(days=(n * 11) % 300 + 1)
+            documents.append((doc_id, organisation_id, kind, title, user_id, uploaded))
+            for number in (1, 2) if n % 5 == 0 else (1,):
+                at = uploaded - timedelta(days=365) if number == 1 and n % 5 == 0 else uploaded
+                files.append(
+                    (
+                        file_id,
+                        organisation_id,
+                        "document",
+                        f"org/{organisation_id}/doc/{uuid.uuid4()}",
+                        f"{kind.replace('_', '-')}-{n}.pdf",
+                        "application/pdf",
+                        150_000 + n,
+                        secrets.token_hex(32),
+                        "clean" if n % 7 else "not_scanned",
+                        at if n % 7 else None,
+                        user_id,
+                        at,
+                    )
+                )
+                versions.append(
+                    (
+                        version_id,
+                        doc_id,
+                        number,
+                        file_id,
+                        at.date(),
+                        expiry,
+                        review,
+                        cover[0],
+                        cover[1],
+                        issuer,
+                        user_id,
+                        at,
+                    )
+                )
+                file_id += 1
+                version_id += 1
+            doc_id += 1
+    bulk_insert(
+        connection,
+        _table("stored_files"),
+        [
+            "id",
+            "organisation_id",
+            "purpose",
+            "object_key",
+            "original_filename",
+            "content_type",
+            "size_bytes",
+            "sha256",
+            "scan_state",
+            "scanned_at",
+            "uploaded_by_id",
+            "uploaded_at",
+        ],
+        files,
+    )
+    bulk_insert(
+        connection,
+        _table("documents"),
+        ["id", "organisation_id", "kind", "title", "created_by_id", "created_at"],
+        documents,
+    )
+    bulk_insert(
+        connection,
+        _table("document_versions"),
+        [
+            "id",
+            "document_id",
+            "number",
+            "file_id",
+            "issue_date",
+            "expiry_date",
+            "review_date",
+            "cover_type",
+            "cover_amount_pence",
+            "issuer",
+            "uploaded_by_id",
+            "uploaded_at",
+        ],
+        versions,
+    )
+    result.notes.append(
+        "Documents are records only: their objects are not written to the store (no page "
+        "measured reads them; uploads are measured on their own)."
+    )
+
+
+def _staff_checks(connection: Connection, result: SeedResult, plan: Plan) -> None:
+    now, on = utcnow(), today()
+    fernet = MultiFernet([Fernet(key) for key in current_app.config["STAFF_CHECK_ENCRYPTION_KEY"]])
+    first = _next_id(connection, "staff_checks")
+    levels = ("enhanced_barred", "enhanced", "enhanced_barred", "standard", None)
+    rows = []
+    check_id = first
+    for organisation_id, user_id in plan.organisations:
+        token = fernet.encrypt(f"00{organisation_id:010d}".encode()).decode()
+        for n in range(STAFF_CHECKS_PER_ORGANISATION):
+            level = levels[n % len(levels)]
+            rows.append(
+                (
+                    check_id,
+                    organisation_id,
+                    f"Person {n + 1} of {organisation_id}",
+                    "Tutor" if n % 2 else "Mentor",
+                    n % 4 != 0,
+                    level,
+                    token if level else None,
+                    f"{organisation_id % 10000:04d}" if level else None,
+                    on - timedelta(days=(n * 170) % 1500) if level else None,
+                    n % 3 == 0,
+                    on - timedelta(days=30) if n % 3 == 0 else None,
+                    "no_change" if n % 3 == 0 else None,
+                    True,
+                    str(n % 3 + 1),
+                    on - timedelta(days=(n * 97) % 1400),
+                    n % 5 != 0,
+                    user_id,
+                    now,
+                    now,
+                )
+            )
+            check_id += 1
+    bulk_insert(
+        connection,
+        _table("staff_checks"),
+        [
+            "id",
+            "organisation_id",
+            "full_name",
+            "job_role",
+            "regulated_activity",
+            "check_level",
+            "certificate_number_encrypted",
+            "certificate_number_last4",
+            "issue_date",
+            "update_service",
+            "status_checked_on",
+            "status_check_result",
+            "right_to_work_checked",
+            "training_level",
+            "training_date",
+            "references_received",
+            "created_by_id",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+
+
+# Later domains -------------------------------------------------------------------------------
+# Each function makes its domain's rows once its tables exist (checked by table name, so the
+# harness keeps working while a domain is being built). Add competitions and KPI returns here:
+# 1x is 50 competitions with 20 quotes each and 40,000 KPI values (400 providers x 100).
+
+
+def _columns(name: str, row: dict[str, Any]) -> dict[str, Any]:
+    """Only the values whose columns exist (a domain's schema may still be settling)."""
+    columns = _table(name).c
+    return {k: v for k, v in row.items() if k in columns}
+
+
+def _insert_dicts(connection: Connection, name: str, rows: list[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    rows = [_columns(name, row) for row in rows]
+    names = list(rows[0])
+    return bulk_insert(connection, _table(name), names, [tuple(r[k] for k in names) for r in rows])
+
+
+def seed_reviews(connection, result, plan, staff, template) -> None:
+    """Reviews (one per submitted application), decisions (approved, rejected, returned) and
+    admissions (an organisation on each lot of its approval)."""
+    tables = Base.metadata.tables
+    if "reviews" not in tables:
+        result.notes.append("Reviews: not built yet, no review data seeded.")
+        return
+    now = utcnow()
+    reviewers = staff[REVIEWER]
+    lot_ids = dict(connection.execute(select(_table("lots").c.slug, _table("lots").c.id)).all())
+    submissions = {s["application_id"]: s for s in plan.submissions}
+    organisation_of = {a["id"]: a["organisation_id"] for a in plan.applications}
+    first_review = _next_id(connection, "reviews")
+    reviews, decisions, admissions = [], [], {}
+    first_decision = _next_id(connection, "decisions") if "decisions" in tables else 0
+    for n, (application_id, submission) in enumerate(sorted(submissions.items())):
+        status = submission["status"]
+        assigned = reviewers[n % len(reviewers)] if status != "submitted" or n % 2 else None
+        reviews.append(
+            {
+                "id": first_review + n,
+                "application_id": application_id,
+                "assigned_to_id": assigned,
+                "opened_by_id": assigned if status != "submitted" else None,
+                "opened_at": now - timedelta(days=1) if status != "submitted" else None,
+                "private_note": "",
+            }
+        )
+        if status in ("approved", "rejected", "returned") and "decisions" in tables:
+            if status == "approved":
+                details = [
+                    {"lot": slug, "name": slug, "admitted": True, "reason": ""}
+                    for slug in template.lots
+                ]
+            elif status == "rejected":
+                details = [{"area": "about", "name": "About", "reason": "Not enough detail."}]
+            else:
+                details = []
+            decisions.append(
+                {
+                    "id": first_decision + len(decisions),
+                    "application_id": application_id,
+                    "submission_id": submission["id"],
+                    "kind": status,
+                    "reason": "Decided by the benchmark seed.",
+                    "details": details,
+                    "decided_by_id": reviewers[n % len(reviewers)],
+                    "decided_at": now - timedelta(days=n % 300),
+                }
+            )
+        if status == "approved" and "admissions" in tables:
+            for slug in template.lots:
+                key = (organisation_of[application_id], lot_ids[slug])
+                admissions[key] = {
+                    "organisation_id": key[0],
+                    "lot_id": key[1],
+                    "status": "suspended" if n % 17 == 0 else "admitted",
+                    "application_id": application_id,
+                    "admitted_at": now - timedelta(days=n % 300),
+                    "status_changed_at": now - timedelta(days=n % 300),
+                }
+    counts = [_insert_dicts(connection, "reviews", reviews)]
+    if "decisions" in tables:
+        counts.append(_insert_dicts(connection, "decisions", decisions))
+    if "admissions" in tables:
+        first = _next_id(connection, "admissions")
+        rows = [{"id": first + i, **row} for i, row in enumerate(admissions.values())]
+        counts.append(_insert_dicts(connection, "admissions", rows))
+    result.notes.append(f"Reviews seeded: reviews, decisions, admissions = {counts}.")
+
+
+def seed_competitions(connection, result, plan, staff, template) -> None:
+    """Extension point: 50 competitions x 20 quotes at 1x, once portal/competitions lands."""
+    if "competitions" not in Base.metadata.tables:
+        result.notes.append("Competitions: not built yet, no competition data seeded.")
+        return
+    raise NotImplementedError("Competitions have landed: seed them here (bench/seed.py).")
+
+
+def seed_kpi_returns(connection, result, plan, staff, template) -> None:
+    """Extension point: 40,000 KPI values at 1x (400 providers x 100), once KPI returns land."""
+    if not any(name.startswith("kpi") for name in Base.metadata.tables):
+        result.notes.append("KPI returns: not built yet, no KPI data seeded.")
+        return
+    raise NotImplementedError("KPI returns have landed: seed them here (bench/seed.py).")
+
+
+EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns]

@@ -1,0 +1,33 @@
+"""The benchmark's seed (bench/seed.py) at a hundredth of the council's size: every row it
+makes lands in the real schema (foreign keys, check constraints, unique indexes) and the pages
+open on what it made, so the harness fails here first when a model changes under it."""
+
+from __future__ import annotations
+
+from bench.seed import PASSWORD, seed
+
+
+def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it(app, client):
+    result = seed(app, 0.01, echo=lambda _line: None)
+
+    counts = result.counts
+    assert counts["organisations"] == 4
+    assert counts["applications"] == 10
+    assert counts["documents"] == 100
+    assert counts["staff_checks"] == 40
+    assert counts["document_versions"] > counts["documents"]  # some have an earlier version
+    assert 0 < counts["application_submissions"] < counts["applications"]  # drafts have none
+    assert result.providers, "a provider with a draft to sign in as"
+    assert all(reviewer["application_id"] for reviewer in result.reviewers)
+    for table in ("reviews", "decisions", "admissions"):  # once the reviews issue has landed
+        assert counts.get(table, 1) > 0, table
+
+    provider = result.providers[0]
+    response = client.post("/sign-in", data={"email": provider["email"], "password": PASSWORD})
+    assert response.status_code == 302
+    task_list = client.get(f"/applications/{provider['application_id']}")
+    assert task_list.status_code == 200
+    assert "About your organisation" in task_list.get_data(as_text=True)
+    library = client.get(f"/documents/organisations/{provider['organisation_id']}")
+    assert library.status_code == 200
+    assert "Safeguarding and child protection policy" in library.get_data(as_text=True)
