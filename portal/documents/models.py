@@ -281,4 +281,7 @@ class DocumentUse(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id"), index=True)
-    application_submission_id: Mapped[int] = mapped_column(ForeignKey("application_submissions.id"))
+    # Indexed: the reviewers' queue asks, per submission, whether its evidence needs checking.
+    application_submission_id: Mapped[int] = mapped_column(
+        ForeignKey("application_submissions.id"), index=True
+    )

@@ -19,7 +19,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Text, and_, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload, load_only
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import ADMIN, REVIEWER, User
 from portal.admissions import services as admissions
@@ -191,14 +191,15 @@ def service_level_days() -> int:
 
 def queue(filters: QueueFilters, on: date | None = None) -> Page:
     """The applications waiting for the council, with their flags, filtered, sorted by how long
-    they have waited and cut to one page, all in SQL: a count, one page of rows with their flags
-    worked out by the database from today's dates (a document that expired while the
-    application waited shows), then the lots and reviewers to name. The same queries, and
-    about the same rows, however long the queue."""
+    they have waited and cut to one page, all in SQL: a count, the page's ids, their rows with
+    flags worked out by the database from today's dates (a document that expired while the
+    application waited shows), then the lots and reviewers to name. The same queries, and about
+    the same rows, however long the queue."""
     on = on or today()
     service_level = service_level_days()
     statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
-    latest = _latest_submission()
+    latest_submissions = _latest_submission()
+    latest = latest_submissions.c
     overdue_before = _overdue_before(on, service_level)
     flags = {
         FAILED_ANSWERS: func.json_array_length(latest.flags) > 0,
@@ -215,7 +216,7 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
     }
     query = (
         select(Application)
-        .join(latest, latest.application_id == Application.id)
+        .join(latest_submissions, latest.application_id == Application.id)
         .outerjoin(Review, Review.application_id == Application.id)
         .where(Application.status.in_(statuses))
     )
@@ -233,13 +234,22 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
     order = (Application.submitted_at, Application.id)
     if filters.newest_first:
         order = tuple(column.desc() for column in order)
+    # The page's ids first, then their rows with the flags: the database works the flags out
+    # for one page of applications, not for every one waiting.
+    ids = db.session.scalars(
+        query.with_only_columns(Application.id).order_by(*order).limit(PAGE_SIZE).offset(first)
+    ).all()
     found = db.session.execute(
-        query.add_columns(
+        select(
+            Application,
             Review.assigned_to_id,
             latest.number,
             latest.lots,
             *(flag.label(code) for code, flag in flags.items()),
         )
+        .join(latest_submissions, latest.application_id == Application.id)
+        .outerjoin(Review, Review.application_id == Application.id)
+        .where(Application.id.in_(ids))
         .options(
             joinedload(Application.organisation),
             load_only(
@@ -251,8 +261,6 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
             ),
         )
         .order_by(*order)
-        .limit(PAGE_SIZE)
-        .offset(first)
     ).all()
     staff = {user.id: user for user in reviewers()}
     lot_names = {lot.slug: lot.name for lot in list_lots()}
@@ -281,7 +289,8 @@ DOCUMENT_FLAG_ORDERS = (ATTENTION_ORDER["red"], ATTENTION_ORDER["blue"], ATTENTI
 
 
 def _latest_submission():
-    """Each application's latest submission, as an alias to join."""
+    """Each application's latest submission, as a subquery to join: the columns the queue reads
+    (never the snapshot, which is large)."""
     newest = (
         select(
             ApplicationSubmission.application_id,
@@ -290,15 +299,20 @@ def _latest_submission():
         .group_by(ApplicationSubmission.application_id)
         .subquery()
     )
-    latest = aliased(ApplicationSubmission)
-    return aliased(
-        latest,
-        select(latest)
+    return (
+        select(
+            ApplicationSubmission.id,
+            ApplicationSubmission.application_id,
+            ApplicationSubmission.number,
+            ApplicationSubmission.lots,
+            ApplicationSubmission.flags,
+        )
         .join(
             newest,
-            (newest.c.application_id == latest.application_id) & (newest.c.number == latest.number),
+            (newest.c.application_id == ApplicationSubmission.application_id)
+            & (newest.c.number == ApplicationSubmission.number),
         )
-        .subquery(),
+        .subquery("latest")
     )
 
 
