@@ -198,8 +198,7 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
     on = on or today()
     service_level = service_level_days()
     statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
-    latest_submissions = _latest_submission()
-    latest = latest_submissions.c
+    latest = ApplicationSubmission
     overdue_before = _overdue_before(on, service_level)
     flags = {
         FAILED_ANSWERS: func.json_array_length(latest.flags) > 0,
@@ -216,7 +215,7 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
     }
     query = (
         select(Application)
-        .join(latest_submissions, latest.application_id == Application.id)
+        .join(latest, _is_latest_submission())
         .outerjoin(Review, Review.application_id == Application.id)
         .where(Application.status.in_(statuses))
     )
@@ -247,7 +246,7 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
             latest.lots,
             *(flag.label(code) for code, flag in flags.items()),
         )
-        .join(latest_submissions, latest.application_id == Application.id)
+        .join(latest, _is_latest_submission())
         .outerjoin(Review, Review.application_id == Application.id)
         .where(Application.id.in_(ids))
         .options(
@@ -288,31 +287,18 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
 DOCUMENT_FLAG_ORDERS = (ATTENTION_ORDER["red"], ATTENTION_ORDER["blue"], ATTENTION_ORDER["grey"])
 
 
-def _latest_submission():
-    """Each application's latest submission, as a subquery to join: the columns the queue reads
-    (never the snapshot, which is large)."""
+def _is_latest_submission():
+    """Join condition: the application's latest submission. A lookup in the (application,
+    number) index per application, where a grouped subquery would read every submission."""
     newest = (
-        select(
-            ApplicationSubmission.application_id,
-            func.max(ApplicationSubmission.number).label("number"),
-        )
-        .group_by(ApplicationSubmission.application_id)
-        .subquery()
+        select(func.max(ApplicationSubmission.number))
+        .where(ApplicationSubmission.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
     )
-    return (
-        select(
-            ApplicationSubmission.id,
-            ApplicationSubmission.application_id,
-            ApplicationSubmission.number,
-            ApplicationSubmission.lots,
-            ApplicationSubmission.flags,
-        )
-        .join(
-            newest,
-            (newest.c.application_id == ApplicationSubmission.application_id)
-            & (newest.c.number == ApplicationSubmission.number),
-        )
-        .subquery("latest")
+    return and_(
+        ApplicationSubmission.application_id == Application.id,
+        ApplicationSubmission.number == newest,
     )
 
 
