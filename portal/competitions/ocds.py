@@ -53,13 +53,14 @@ def _reference(party: dict) -> dict:
 
 
 def release_package(competition_id: int) -> dict:
-    """The package for one competition. Raises NotFoundForUser (404) for a draft or none."""
+    """The package for one competition. Raises NotFoundForUser (404) for one never published."""
     competition = db.session.scalar(
         select(Competition)
         .where(Competition.id == competition_id)
         .options(joinedload(Competition.lot), selectinload(Competition.questions))
     )
-    if competition is None or competition.status == DRAFT:
+    # A draft, or one cancelled before it was ever published: nothing was made public.
+    if competition is None or competition.status == DRAFT or competition.published_at is None:
         raise NotFoundForUser()
     base = current_app.config["BASE_URL"]
     return {
