@@ -189,3 +189,68 @@ def moderate_all(client, competition_id: int, agreed: dict[int, list[int]]):
             f"/competitions/{competition_id}/quotes/{quote_id}/moderate", data=data
         )
         assert response.status_code == 302, page_errors(response) or response.status
+
+
+def open_competition_rows(organisation, user, bucket: str) -> dict:
+    """A published mini-competition on mentoring, open for quotes, written directly: organisation
+    A invited, with a question it asked and a draft quote carrying a file (its object is never
+    read, so none is written). The ids the permission matrix fills its URLs with."""
+    from portal.competitions.models import (
+        Clarification,
+        Invitation,
+        QualityQuestion,
+        QuoteAttachment,
+    )
+    from portal.core.extensions import object_store
+    from portal.documents.models import StoredFile
+
+    now = utcnow()
+    competition = Competition(
+        kind="mini_competition",
+        status="published",
+        lot_id=lot_id(),
+        title="Open competition",
+        description="d",
+        requirements="r",
+        price_basis="total",
+        quality_weight=60,
+        price_weight=40,
+        clarification_deadline=now + timedelta(days=5),
+        submission_deadline=now + timedelta(days=10),
+        published_at=now,
+        questions=[QualityQuestion(position=1, text="Q1", weight=60, word_limit=100)],
+    )
+    db.session.add(competition)
+    db.session.flush()
+    stored = StoredFile(
+        organisation_id=organisation.id,
+        object_key=object_store.document_key(organisation.id),
+        original_filename="plan.pdf",
+        content_type="application/pdf",
+        size_bytes=100,
+        sha256="0" * 64,
+        scan_state="not_scanned",
+        uploaded_by_id=user.id,
+    )
+    quote = Quote(competition_id=competition.id, organisation_id=organisation.id, answers={})
+    db.session.add_all(
+        [
+            Invitation(competition_id=competition.id, organisation_id=organisation.id),
+            Clarification(
+                competition_id=competition.id, organisation_id=organisation.id, question="When?"
+            ),
+            quote,
+        ]
+    )
+    db.session.flush()
+    attachment = QuoteAttachment(quote_id=quote.id, file=stored)
+    db.session.add(attachment)
+    db.session.commit()
+    return {
+        "competition_id": competition.id,
+        "question_id": competition.questions[0].id,
+        "clarification_id": db.session.scalar(select(Clarification.id)),
+        "quote_id": quote.id,
+        "attachment_id": attachment.id,
+        "quote_download_path": f"/{bucket}/{stored.object_key}",
+    }
