@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -1697,6 +1696,3 @@ def lots() -> list[Lot]:
         db.session.scalars(select(Lot).where(Lot.is_active.is_(True)).order_by(Lot.position))
     )
 
-
-def price_for(quote: Quote) -> Fraction:
-    return Fraction(latest_version(quote).price_pence, 100)

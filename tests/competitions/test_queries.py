@@ -112,7 +112,6 @@ def test_pages_make_a_fixed_number_of_queries(app, commissioner, evaluator, prov
     db.session.add_all(evaluators)
     db.session.commit()
     # Organisation A bids too, so its provider can read its pages.
-    _bidders(competition, evaluators, 0, 0)
     db.session.add(Invitation(competition_id=competition.id, organisation_id=organisation.id))
     a_quote = Quote(
         competition_id=competition.id,
