@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin
     from portal.admissions.views import bp as admissions
     from portal.applications.views import bp as applications
+    from portal.competitions.views import bp as competitions
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
     from portal.organisations.views import bp as organisations
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         staff_checks,
         reviews,
         admissions,
+        competitions,
         admin,
         questionnaires,
         outbox,

@@ -28,6 +28,7 @@ from portal.documents.models import Document, DocumentVersion, StoredFile
 from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
 from portal.questionnaires import services as questionnaires
 from portal.staff_checks.models import StaffCheck
+from tests.competitions import helpers as competitions
 from tests.conftest import sign_in
 from tests.support import factories
 
@@ -156,6 +157,9 @@ REGISTER_A = "/staff-checks/organisations/{organisation_id}"
 REGISTER_B = "/staff-checks/organisations/{organisation_b_id}"
 COPY_DOWNLOAD = "{copy_download_path}"
 PROVIDER_A = "/reviews/providers/{organisation_id}"
+COMPETITION = "/competitions/{competition_id}"
+QUOTE = "/competitions/{competition_id}/quote"
+QUOTE_DOWNLOAD = "{quote_download_path}"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -777,6 +781,254 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    # Competitions: the list and a competition's page, for both sides. Organisation A was
+    # invited; B was not (404).
+    ("competitions.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.show", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Open data: public, for a published competition.
+    ("competitions.release_package", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": 200,
+    },
+    # Drafting: commissioners and admins; the competition is published, so its draft pages
+    # are gone (404).
+    ("competitions.create", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.create", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.edit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.edit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.add_question", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.add_question", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.publish", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.publish", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.remove_question", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": COMPETITION, "admin": COMPETITION,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.confirm_award", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": COMPETITION, "admin": COMPETITION,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.evaluators", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.evaluators", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.cancel", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.cancel", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.answer", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.answer", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Who was invited: all council staff read it.
+    ("competitions.invitees", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Sealed quotes: before the deadline every page with a quote is 404 to everyone at the
+    # council.
+    ("competitions.declaration", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.declaration", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.evaluation", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.council_download", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.submit_scores", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.close_moderation", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.score", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.score", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.moderate", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.moderate", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.results", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.award", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.award", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Providers: the invited organisation's members; council staff 403 (no provider pages).
+    # An empty form is the page again with its errors.
+    ("competitions.ask", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.ask", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.quote", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.upload", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.submit_quote", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.submit_quote", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.withdraw", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.withdraw", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.decline", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.decline", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Saving the quote (nothing in it yet) and removing its file go back to the quote.
+    ("competitions.quote", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": QUOTE, "member_a": QUOTE, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.remove_file", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": QUOTE, "member_a": QUOTE, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.provider_download", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": QUOTE_DOWNLOAD, "member_a": QUOTE_DOWNLOAD,
+        "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # An assessment summary exists only once the competition is awarded.
+    ("competitions.assessment", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # The development mail viewer does not exist unless demo mode is on.
     ("outbox.index", "GET"): {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
@@ -917,6 +1169,7 @@ def url_values(
         "organisation_b_id": other_organisation.id,
         "admission_id": factories.admit(organisation, "mentoring").id,
         **_evidence(app, organisation, provider),
+        **competitions.open_competition_rows(organisation, provider, app.config["S3_BUCKET"]),
     }
 
 

@@ -158,9 +158,7 @@ def test_the_queue_makes_the_same_queries_for_10_or_1000_applications(app, revie
 def test_assigning_to_me(reviewer_client, reviewer, submitted):
     page = reviewer_client.get(f"/reviews/{submitted}")
     assert "Nobody yet" in page_text(page)
-    (form,) = [
-        f for f in soup(page).select("form") if f.find("input", {"value": str(reviewer.id)})
-    ]
+    (form,) = [f for f in soup(page).select("form") if f.find("input", {"value": str(reviewer.id)})]
     assert "Assign to me" in form.get_text()
     reviewer_client.post(
         f"/reviews/{submitted}/assign",

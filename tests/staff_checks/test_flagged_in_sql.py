@@ -50,8 +50,6 @@ def test_flagged_matches_flags_for_every_warning(app_ctx, organisation):
     db.session.flush()
     checks = db.session.scalars(select(StaffCheck)).all()
     in_python = {check.full_name for check in checks if services.flags(check, on)}
-    in_sql = set(
-        db.session.scalars(select(StaffCheck.full_name).where(services.flagged(on))).all()
-    )
+    in_sql = set(db.session.scalars(select(StaffCheck.full_name).where(services.flagged(on))).all())
     assert in_sql == in_python
     assert in_python == set(variants) - {"clean", "old but on the Update Service"}

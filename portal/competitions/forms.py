@@ -1,0 +1,442 @@
+"""The competitions' forms. Pages whose fields depend on the competition (a quote's answers, an
+evaluator's scores) read them from the request, and the service checks them: those pages show
+their errors through `PageErrors`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
+
+from portal.competitions import personal_data
+from portal.competitions.models import AGE_BANDS, LOCAL_PREFERENCES, PRICE_BASES
+from portal.competitions.services import REASON_LIMIT, Details
+from portal.core.forms import (
+    BaseForm,
+    DateInputField,
+    DateRequired,
+    OnceOnlyForm,
+    max_length,
+    required,
+    submit,
+)
+from portal.core.time import LONDON
+
+_TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
+
+
+class PageErrors:
+    """Errors for a page whose fields are not a WTForms form: base.html shows the summary,
+    linking each message to the field with that id."""
+
+    def __init__(self, errors: dict[str, str] | None = None) -> None:
+        self._fields: dict = {}
+        self.errors = {field: [message] for field, message in (errors or {}).items()}
+
+    def add(self, field: str | None, message: str) -> None:
+        self.errors[field or "main-content"] = [message]
+
+    def get(self, field: str) -> str | None:
+        found = self.errors.get(field)
+        return found[0] if found else None
+
+
+def parse_time(text: str) -> time | None:
+    """'12pm', '5:30pm', '17:30' or '9am' as a time; None if it is none of these."""
+    match = _TIME.fullmatch((text or "").strip())
+    if not match:
+        return None
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+    if minute > 59:
+        return None
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif hour > 23 or match[2] is None:
+        return None
+    return time(hour, minute)
+
+
+class TimeOfDay:
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, _form, field) -> None:
+        if parse_time(field.data or "") is None:
+            raise ValidationError(f"{self.what} must be a real time, like 12pm, 5:30pm or 17:30")
+
+
+def _choices(options: dict[str, str]) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in options.items()]
+
+
+def _reason_field(label: str, hint: str = "") -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[required("Enter a reason"), max_length(REASON_LIMIT, "Reason")],
+        widget=GovCharacterCount(),
+        description=hint,
+    )
+
+
+class DetailsForm(OnceOnlyForm):
+    """What every competition says: the lot, the work and the deadlines."""
+
+    lock_version = HiddenField()
+    lot = SelectField(
+        "Type of service", choices=[], widget=GovSelect(), validate_choice=True, coerce=str
+    )
+    title = StringField(
+        "Title",
+        validators=[required("Enter a title"), max_length(200, "Title")],
+        widget=GovTextInput(),
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[required("Enter a description"), max_length(10000, "Description")],
+        widget=GovTextArea(),
+        description="What the council is buying and why.",
+    )
+    requirements = TextAreaField(
+        "Requirements",
+        validators=[required("Enter the requirements"), max_length(10000, "Requirements")],
+        widget=GovTextArea(),
+        description="What the provider must do, and any standards they must meet.",
+    )
+    price_basis = RadioField(
+        "How should providers give their price?",
+        choices=_choices(PRICE_BASES),
+        validators=[required("Select how providers should give their price")],
+        widget=GovRadioInput(),
+    )
+    clarification_date = DateInputField(
+        "Deadline for questions",
+        what="Questions deadline",
+        validators=[DateRequired("Enter the deadline for questions")],
+        description="For example, 26 2 2027. Providers can ask questions until then.",
+    )
+    clarification_time = StringField(
+        "Time questions close",
+        validators=[required("Enter the time questions close"), TimeOfDay("Time questions close")],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
+    submission_date = DateInputField(
+        "Deadline for quotes",
+        what="Quotes deadline",
+        validators=[DateRequired("Enter the deadline for quotes")],
+        description="For example, 5 3 2027. Quotes are sealed until then.",
+    )
+    submission_time = StringField(
+        "Time quotes close",
+        validators=[required("Enter the time quotes close"), TimeOfDay("Time quotes close")],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
+
+    def with_lots(self, lots) -> DetailsForm:
+        self.lot.choices = [SelectChoice("", "Choose a type of service")] + [
+            SelectChoice(str(lot.id), lot.name) for lot in lots
+        ]
+        return self
+
+    def validate_lot(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Select the type of service")
+
+    def _deadline(self, day_field, time_field) -> datetime:
+        return datetime.combine(day_field.data, parse_time(time_field.data), tzinfo=LONDON)
+
+    def details(self, kind: str) -> Details:
+        return Details(
+            kind=kind,
+            lot_id=int(self.lot.data),
+            title=self.title.data,
+            description=self.description.data,
+            requirements=self.requirements.data,
+            price_basis=self.price_basis.data,
+            clarification_deadline=self._deadline(self.clarification_date, self.clarification_time),
+            submission_deadline=self._deadline(self.submission_date, self.submission_time),
+            **self.weights(),
+            **self.placement_details(),
+        )
+
+    def weights(self) -> dict:
+        """A placement request's weights are the published method's (the service sets them)."""
+        return {
+            "quality_weight": 0,
+            "price_weight": 0,
+            "local_preference": "none",
+            "local_weight": 0,
+        }
+
+    def placement_details(self) -> dict:
+        return {}
+
+
+def _weight(label: str, missing: str, hint: str = "") -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[
+            required(missing),
+            NumberRange(0, 100, message=f"{label} must be a whole number from 0 to 100"),
+        ],
+        widget=GovTextInput(),
+        description=hint,
+    )
+
+
+class MiniCompetitionForm(DetailsForm):
+    quality_weight = _weight(
+        "Quality weight",
+        "Enter the quality weight",
+        "Out of 100. The quality questions' weights must add up to this.",
+    )
+    price_weight = _weight("Price weight", "Enter the price weight", "Out of 100.")
+    local_preference = RadioField(
+        "Local preference",
+        choices=_choices(LOCAL_PREFERENCES),
+        default="none",
+        validators=[required("Select a local preference")],
+        widget=GovRadioInput(),
+    )
+    local_weight = IntegerField(
+        "Weight for providers based in the borough (optional)",
+        validators=[
+            Optional(),
+            NumberRange(0, 100, message="Local weight must be a whole number from 0 to 100"),
+        ],
+        widget=GovTextInput(),
+        description="Only if you give marks to providers based in the borough. Out of 100.",
+    )
+    submit = submit("Save draft")
+
+    def weights(self) -> dict:
+        return {
+            "quality_weight": self.quality_weight.data,
+            "price_weight": self.price_weight.data,
+            "local_preference": self.local_preference.data,
+            "local_weight": self.local_weight.data or 0,
+        }
+
+
+class NoPersonalData:
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __call__(self, _form, field) -> None:
+        problem = personal_data.problem_in(field.data, self.what)
+        if problem:
+            raise ValidationError(problem)
+
+
+class PlacementRequestForm(DetailsForm):
+    reference_code = StringField(
+        "Council reference code",
+        validators=[required("Enter the council reference code")],
+        widget=GovTextInput(),
+        description="Like SEND-0421. Never the child's name or initials.",
+    )
+    age_band = SelectField(
+        "Age band",
+        choices=_choices({"": "Choose an age band", **AGE_BANDS}),
+        validators=[required("Select the age band")],
+        widget=GovSelect(),
+    )
+    needs_summary = TextAreaField(
+        "Summary of needs",
+        validators=[
+            required("Enter a summary of the child's needs"),
+            max_length(5000, "Summary of needs"),
+            NoPersonalData("Summary of needs"),
+        ],
+        widget=GovTextArea(),
+        description=(
+            "Describe needs, not the child: no name, date of birth, address or school name."
+        ),
+    )
+    hours_per_week = IntegerField(
+        "Hours a week",
+        validators=[
+            required("Enter the hours a week"),
+            NumberRange(1, 60, message="Hours a week must be a whole number from 1 to 60"),
+        ],
+        widget=GovTextInput(),
+    )
+    start_date = DateInputField(
+        "Start date", what="Start date", validators=[DateRequired("Enter the start date")]
+    )
+    area = StringField(
+        "Area",
+        validators=[required("Enter the area")],
+        widget=GovTextInput(),
+        description="The postcode district only, like DY1. Never a full postcode.",
+    )
+    submit = submit("Save draft")
+
+    def validate_reference_code(self, field) -> None:
+        field.data = (field.data or "").upper()
+        problem = personal_data.reference_code_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_area(self, field) -> None:
+        field.data = (field.data or "").upper().strip()
+        problem = personal_data.area_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_title(self, field) -> None:
+        problem = personal_data.problem_in(field.data, "Title")
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_description(self, field) -> None:
+        problem = personal_data.problem_in(field.data, "Description")
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_requirements(self, field) -> None:
+        problem = personal_data.problem_in(field.data, "Requirements")
+        if problem:
+            raise ValidationError(problem)
+
+    def placement_details(self) -> dict:
+        return {
+            "reference_code": self.reference_code.data,
+            "age_band": self.age_band.data,
+            "needs_summary": self.needs_summary.data,
+            "hours_per_week": self.hours_per_week.data,
+            "start_date": self.start_date.data,
+            "area": self.area.data,
+        }
+
+
+class QuestionForm(OnceOnlyForm):
+    text = TextAreaField(
+        "Question",
+        validators=[required("Enter the question"), max_length(2000, "Question")],
+        widget=GovTextArea(),
+    )
+    weight = IntegerField(
+        "Weight",
+        validators=[
+            required("Enter the weight"),
+            NumberRange(1, 100, message="Weight must be a whole number from 1 to 100"),
+        ],
+        widget=GovTextInput(),
+        description="Out of 100. All the questions' weights must add up to the quality weight.",
+    )
+    word_limit = IntegerField(
+        "Word limit",
+        validators=[
+            required("Enter the word limit"),
+            NumberRange(10, 5000, message="Word limit must be a whole number from 10 to 5000"),
+        ],
+        widget=GovTextInput(),
+    )
+    submit = submit("Add question")
+
+
+class ConfirmForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    submit = submit()
+
+
+class ReasonForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    reason = _reason_field("Reason")
+    submit = submit()
+
+
+class AnswerForm(OnceOnlyForm):
+    published_question = TextAreaField(
+        "Question as it will be published",
+        validators=[required("Enter the question"), max_length(REASON_LIMIT, "Question")],
+        widget=GovTextArea(),
+        description="Reword it if it could identify who asked. The asker is never named.",
+    )
+    answer = TextAreaField(
+        "Answer",
+        validators=[required("Enter your answer"), max_length(10000, "Answer")],
+        widget=GovTextArea(),
+    )
+    submit = submit("Publish answer to all invited providers")
+
+
+class AskForm(OnceOnlyForm):
+    question = TextAreaField(
+        "Your question",
+        validators=[required("Enter your question"), max_length(REASON_LIMIT, "Question")],
+        widget=GovCharacterCount(),
+        description=(
+            "The council will publish the question and its answer to every provider it invited, "
+            "without saying who asked."
+        ),
+    )
+    submit = submit("Send question")
+
+
+class DeclarationForm(OnceOnlyForm):
+    has_conflict = RadioField(
+        "Do you have a conflict of interest with any of these providers?",
+        choices=_choices({"no": "No", "yes": "Yes"}),
+        validators=[required("Select yes if you have a conflict of interest")],
+        widget=GovRadioInput(),
+    )
+    detail = TextAreaField(
+        "Describe the conflict (if you have one)",
+        validators=[max_length(REASON_LIMIT, "Description")],
+        widget=GovTextArea(),
+        description="You will take no part in evaluating this competition.",
+    )
+    submit = submit("Make declaration")
+
+
+class AwardForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    winner = RadioField(
+        "Who wins?",
+        choices=[],
+        validators=[required("Choose the winning quote")],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        "Reason (if not the top-ranked quote)",
+        validators=[max_length(REASON_LIMIT, "Reason")],
+        widget=GovTextArea(),
+        description="Needed when the winner is not the top-ranked quote. Every bidder sees it.",
+    )
+    standstill = RadioField(
+        "Wait for a standstill period before confirming the award?",
+        choices=_choices({"yes": "Yes, 8 working days", "no": "No, confirm the award now"}),
+        validators=[required("Select whether to wait for a standstill period")],
+        widget=GovRadioInput(),
+    )
+    submit = submit("Award")
+
+
+class EvaluatorsForm(BaseForm):
+    """Read from the request: the staff chosen (checkboxes) and the lead (radios)."""
+
+    submit = submit("Save evaluators")

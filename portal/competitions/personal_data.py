@@ -1,0 +1,73 @@
+"""Keeping a child's personal data out of placement requests.
+
+A placement request describes needs, never the child: the council's reference code, an age band,
+a postcode district. These checks refuse text that looks like a full postcode, a date of birth
+(or any full date, which can identify a child as well) or a name, and say why.
+"""
+
+from __future__ import annotations
+
+import re
+
+FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
+POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+DATE_OF_BIRTH = re.compile(
+    r"\b(date\s+of\s+birth|d\.?\s?o\.?\s?b\b|born\b|birthday)"
+    r"|\b\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}\b"
+    rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+NAME = re.compile(
+    r"\b(first\s+name|last\s+name|surname|forename|full\s+name|child'?s\s+name|name\s*(is|:)"
+    r"|named|called)\b"
+    r"|\b(mr|mrs|miss|ms|master)\.?\s+[A-Z][a-z]+",
+    re.IGNORECASE,
+)
+REFERENCE_CODE = re.compile(r"[A-Z0-9][A-Z0-9\-/]{2,29}")
+
+
+def problem_in(text: str | None, what: str) -> str | None:
+    """Why `text` (the field called `what`) cannot go in a placement request, or None."""
+    if not text:
+        return None
+    if FULL_POSTCODE.search(text):
+        return (
+            f"{what} must not include a full postcode, which can identify where a child lives. "
+            "Give the postcode district only, like DY1, as the area"
+        )
+    if DATE_OF_BIRTH.search(text):
+        return (
+            f"{what} must not include a date of birth or any full date, which can identify a "
+            "child. Give the age band, and the start date in its own field"
+        )
+    if NAME.search(text):
+        return (
+            f"{what} must not include a name. Refer to the child only by the council's "
+            "reference code"
+        )
+    return None
+
+
+def reference_code_problem(code: str) -> str | None:
+    if not REFERENCE_CODE.fullmatch(code or "") or not any(ch.isdigit() for ch in code):
+        return (
+            "Reference code must be the council's reference, like SEND-0421: capital letters, "
+            "numbers and hyphens, with at least one number. Never use the child's name or "
+            "initials"
+        )
+    return None
+
+
+def area_problem(area: str) -> str | None:
+    if POSTCODE_DISTRICT.fullmatch(area or ""):
+        return None
+    if FULL_POSTCODE.fullmatch(area or ""):
+        return (
+            "Area must be the postcode district only, like DY1, not a full postcode: a full "
+            "postcode can identify where a child lives"
+        )
+    return "Area must be a postcode district, like DY1"

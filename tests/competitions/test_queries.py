@@ -1,0 +1,199 @@
+"""Every competitions page makes the same number of queries whatever the number of bidders.
+The counts for a competition with 50 bidders are printed (run with -s) for the notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.competitions.models import (
+    Competition,
+    Evaluator,
+    Invitation,
+    ModeratedScore,
+    QualityQuestion,
+    Quote,
+    QuoteVersion,
+    Score,
+)
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.lots.models import Lot
+from tests.conftest import sign_in
+from tests.support import factories
+from tests.support.queries import queries_for
+
+
+def _bidders(competition: Competition, evaluators: list[Evaluator], start: int, count: int):
+    """`count` more organisations on the lot, invited, each with a submitted, scored and
+    moderated quote."""
+    for number in range(start, start + count):
+        user = factories.make_user(f"bidder-{number}@example.org")
+        organisation = factories.make_organisation(user, legal_name=f"Bidder {number:03d} Ltd")
+        factories.admit(organisation, "mentoring")
+        db.session.add(Invitation(competition_id=competition.id, organisation_id=organisation.id))
+        quote = Quote(
+            competition_id=competition.id,
+            organisation_id=organisation.id,
+            status="submitted",
+            answers={},
+            price_pence=100_000 + number * 100,
+            submitted_at=utcnow(),
+        )
+        db.session.add(quote)
+        db.session.flush()
+        answers = {question.key: f"Answer {number}" for question in competition.questions}
+        db.session.add(
+            QuoteVersion(
+                quote_id=quote.id,
+                number=1,
+                answers=answers,
+                price_pence=quote.price_pence,
+                submitted_at=utcnow(),
+            )
+        )
+        for question in competition.questions:
+            for evaluator in evaluators:
+                db.session.add(
+                    Score(
+                        evaluator_id=evaluator.id,
+                        quote_id=quote.id,
+                        question_id=question.id,
+                        score=number % 5,
+                        comment="Fine",
+                    )
+                )
+            db.session.add(
+                ModeratedScore(
+                    quote_id=quote.id, question_id=question.id, score=number % 5, rationale="Ok"
+                )
+            )
+    db.session.commit()
+
+
+def test_pages_make_a_fixed_number_of_queries(app, commissioner, evaluator, provider, organisation):
+    factories.admit(organisation, "mentoring")
+    lot = db.session.scalar(select(Lot).where(Lot.slug == "mentoring"))
+    now = utcnow()
+    competition = Competition(
+        kind="mini_competition",
+        status="published",
+        lot_id=lot.id,
+        title="Queries",
+        description="d",
+        requirements="r",
+        price_basis="total",
+        quality_weight=60,
+        price_weight=40,
+        clarification_deadline=now - timedelta(days=2),
+        submission_deadline=now - timedelta(days=1),
+        published_at=now - timedelta(days=10),
+        moderation_closed_at=now,
+        questions=[
+            QualityQuestion(position=1, text="Q1", weight=30, word_limit=100),
+            QualityQuestion(position=2, text="Q2", weight=30, word_limit=100),
+        ],
+    )
+    db.session.add(competition)
+    db.session.flush()
+    evaluators = [
+        Evaluator(
+            competition_id=competition.id,
+            user_id=user.id,
+            is_lead=user is commissioner,
+            declared_at=now,
+            has_conflict=False,
+            scores_submitted_at=now,
+        )
+        for user in (commissioner, evaluator)
+    ]
+    db.session.add_all(evaluators)
+    db.session.commit()
+    # Organisation A bids too, so its provider can read its pages.
+    db.session.add(Invitation(competition_id=competition.id, organisation_id=organisation.id))
+    a_quote = Quote(
+        competition_id=competition.id,
+        organisation_id=organisation.id,
+        status="submitted",
+        answers={},
+        price_pence=90_000,
+        submitted_at=now,
+    )
+    db.session.add(a_quote)
+    db.session.flush()
+    db.session.add(
+        QuoteVersion(
+            quote_id=a_quote.id, number=1, answers={}, price_pence=90_000, submitted_at=now
+        )
+    )
+    for question in competition.questions:
+        db.session.add(
+            ModeratedScore(quote_id=a_quote.id, question_id=question.id, score=2, rationale="Ok")
+        )
+        for each in evaluators:
+            db.session.add(
+                Score(
+                    evaluator_id=each.id,
+                    quote_id=a_quote.id,
+                    question_id=question.id,
+                    score=2,
+                    comment="Ok",
+                )
+            )
+    competition.winner_quote_id = a_quote.id
+    db.session.commit()
+    _bidders(competition, evaluators, 1, 2)
+
+    commissioner_client = sign_in(app.test_client(), commissioner)
+    provider_client = sign_in(app.test_client(), provider)
+    evaluator_user = db.session.get(User, evaluator.id)
+    evaluator_client = sign_in(app.test_client(), evaluator_user)
+    c, q = competition.id, a_quote.id
+    pages = {
+        "staff list": (commissioner_client, "/competitions"),
+        "staff competition page": (commissioner_client, f"/competitions/{c}"),
+        "invitees": (commissioner_client, f"/competitions/{c}/invitees"),
+        "evaluation": (evaluator_client, f"/competitions/{c}/evaluation"),
+        "score a quote": (evaluator_client, f"/competitions/{c}/quotes/{q}/score"),
+        "moderate a quote": (commissioner_client, f"/competitions/{c}/quotes/{q}/moderate"),
+        "results": (commissioner_client, f"/competitions/{c}/results"),
+        "award": (commissioner_client, f"/competitions/{c}/award"),
+        "provider opportunities": (provider_client, "/competitions"),
+        "provider competition page": (provider_client, f"/competitions/{c}"),
+        "provider quote page": (provider_client, f"/competitions/{c}/quote"),
+        "release package": (app.test_client(), f"/competitions/{c}/release-package"),
+    }
+    awarded_pages = {
+        "provider assessment": (provider_client, f"/competitions/{c}/assessment"),
+        "staff competition page, awarded": (commissioner_client, f"/competitions/{c}"),
+        "provider competition page, awarded": (provider_client, f"/competitions/{c}"),
+        "release package, awarded": (app.test_client(), f"/competitions/{c}/release-package"),
+    }
+
+    def measure() -> dict[str, int]:
+        counts = {name: queries_for(app, client, url) for name, (client, url) in pages.items()}
+        _set_status(c, "awarded")
+        counts |= {
+            name: queries_for(app, client, url) for name, (client, url) in awarded_pages.items()
+        }
+        _set_status(c, "published")
+        return counts
+
+    few = measure()
+    _bidders(competition, evaluators, 3, 47)  # 50 bidders in all
+    many = measure()
+    print("\nQueries per page, competition with 50 bidders:")
+    for name, count in many.items():
+        print(f"  {name}: {count}")
+    assert many == few
+
+
+def _set_status(competition_id: int, status: str) -> None:
+    db.session.execute(
+        Competition.__table__.update()
+        .where(Competition.id == competition_id)
+        .values(status=status, awarded_at=utcnow())
+    )
+    db.session.commit()
