@@ -22,6 +22,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.core.forms import (
@@ -76,7 +77,7 @@ def return_form(definitions: list[KpiVersion], *, amend: bool = False) -> Return
         if definition.unit == YES_NO:
             field = RadioField(
                 label,
-                choices=[("yes", "Yes"), ("no", "No")],
+                choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
                 widget=GovRadioInput(),
                 description=_hint(definition),
                 validate_choice=False,
@@ -162,7 +163,7 @@ class ActionForm(OnceOnlyForm):
     lock_version = HiddenField()
     kind = RadioField(
         "What are you recording?",
-        choices=list(ACTION_LABELS.items()),
+        choices=[SelectChoice(kind, label) for kind, label in ACTION_LABELS.items()],
         widget=GovRadioInput(),
         validators=[required("Select what you are recording")],
     )
@@ -234,25 +235,34 @@ class DefinitionForm(OnceOnlyForm):
     )
     unit = RadioField(
         "Unit",
-        choices=list(UNIT_LABELS.items()),
+        choices=[SelectChoice(unit, label) for unit, label in UNIT_LABELS.items()],
         widget=GovRadioInput(),
         validators=[required("Select the unit")],
     )
     direction = RadioField(
         "Which is better?",
-        choices=[("higher", "Higher is better"), ("lower", "Lower is better")],
+        choices=[
+            SelectChoice("higher", "Higher is better"),
+            SelectChoice("lower", "Lower is better"),
+        ],
         widget=GovRadioInput(),
         validators=[required("Select whether higher or lower is better")],
     )
     required_kpi = RadioField(
         "Must providers give a value?",
-        choices=[("yes", "Yes, it is required"), ("no", "No, it is optional")],
+        choices=[
+            SelectChoice("yes", "Yes, it is required"),
+            SelectChoice("no", "No, it is optional"),
+        ],
         widget=GovRadioInput(),
         validators=[required("Select whether a value is required")],
     )
     active = RadioField(
         "Is the KPI still collected?",
-        choices=[("yes", "Yes"), ("no", "No, stop collecting it from the month below")],
+        choices=[
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No, stop collecting it from the month below"),
+        ],
         widget=GovRadioInput(),
         default="yes",
         validators=[required("Select whether the KPI is still collected")],

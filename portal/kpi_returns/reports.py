@@ -578,3 +578,35 @@ def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
 def _latest(*moments: datetime | None) -> datetime | None:
     given = [moment for moment in moments if moment]
     return max(given) if given else None
+
+
+def last_returns(organisation_ids: list[int], on: date) -> dict[int, MonthState]:
+    """Each organisation's latest submitted return, where it has one (one query)."""
+    if not organisation_ids:
+        return {}
+    latest = (
+        select(KpiReturn.organisation_id, func.max(KpiReturn.month).label("month"))
+        .where(KpiReturn.organisation_id.in_(organisation_ids), KpiReturn.status == SUBMITTED)
+        .group_by(KpiReturn.organisation_id)
+        .subquery()
+    )
+    found = {}
+    due = DueDates()
+    for row in db.session.execute(
+        select(
+            KpiReturn.id,
+            KpiReturn.organisation_id,
+            KpiReturn.month,
+            KpiReturn.status,
+            KpiReturn.submitted_at,
+            KpiReturn.version_count,
+            KpiReturn.rating,
+        ).join(
+            latest,
+            (latest.c.organisation_id == KpiReturn.organisation_id)
+            & (latest.c.month == KpiReturn.month),
+        )
+    ):
+        summary = ReturnSummary(*row)
+        found[row.organisation_id] = state_of(row.month, True, summary, on, due(row.month))
+    return found

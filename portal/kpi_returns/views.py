@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ADMIN
 from portal.core.db import db
@@ -497,8 +498,8 @@ def ask(return_id: int):
     if not page.submitted:
         abort(404)
     form = forms.QueryForm()
-    form.kpi_id.choices = [(0, "Select a figure")] + [
-        (definition.kpi_id, definition.name) for definition in page.definitions
+    form.kpi_id.choices = [SelectChoice(0, "Select a figure")] + [
+        SelectChoice(definition.kpi_id, definition.name) for definition in page.definitions
     ]
     url = url_for("kpi_returns.staff_return", return_id=return_id)
     if request.method == "GET" and request.args.get("kpi", type=int):
@@ -525,12 +526,12 @@ def lock_month():
     latest = months.last_ended(on)
     locked = services.locked_months()
     choices = [
-        (months.iso_month(month), months.month_name(month))
+        SelectChoice(months.iso_month(month), months.month_name(month))
         for month in (months.add_months(latest, -back) for back in range(12))
         if month not in locked
     ]
     form = forms.LockMonthForm()
-    form.month.choices = [("", "Select a month"), *choices]
+    form.month.choices = [SelectChoice("", "Select a month"), *choices]
     if form.validate_on_submit():
         month = months.parse_month(form.month.data)
         try:
@@ -668,10 +669,10 @@ def kpi(kpi_id: int):
 def _definition_form(kpi=None) -> forms.DefinitionForm:
     on = months.current_day()
     form = forms.DefinitionForm()
-    form.lot_ids.choices = [(lot.id, lot.name) for lot in list_lots()]
+    form.lot_ids.choices = [SelectChoice(lot.id, lot.name) for lot in list_lots()]
     start = months.first_of(on)
     form.effective_from.choices = [
-        (months.iso_month(month), months.month_name(month))
+        SelectChoice(months.iso_month(month), months.month_name(month))
         for month in (months.add_months(start, ahead) for ahead in range(13))
     ]
     if request.method == "GET" and kpi is not None:

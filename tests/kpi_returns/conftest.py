@@ -1,7 +1,6 @@
 import pytest
 
 from portal.core.db import db
-
 from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.lots.services import ensure_starting_lots
 from tests.support import factories

@@ -65,3 +65,62 @@ def submit_return(client, organisation, month: date, values=None, comments=None,
 def with_values(**changes) -> dict[str, str]:
     """GOOD with some values changed: with_values(attendance_rate="60")."""
     return GOOD | {code.replace("_", "-"): text for code, text in changes.items()}
+
+
+def record_return(
+    organisation,
+    month: date,
+    values: dict[str, str] | None = None,
+    *,
+    submitted_on: date | None = None,
+    amendments: int = 0,
+    status: str = "submitted",
+):
+    """A return written straight to the database, submitted on `submitted_on` (midday London;
+    by default its due date, so on time), with `amendments` later versions of the same values.
+    For tests of what the council's pages show."""
+    from portal.kpi_returns import ratings, services
+    from portal.kpi_returns.definitions import Catalogue
+    from portal.kpi_returns.models import KpiReturn, KpiReturnVersion, KpiValue
+    from portal.kpi_returns.obligations import obligation_of
+
+    obligation = obligation_of(organisation.id)
+    definitions = Catalogue().for_month(obligation.lot_ids(month) or {0}, month)
+    if not definitions:
+        definitions = Catalogue().for_month(set(obligation.lots), month)
+    by_code = {definition.kpi.code: definition for definition in definitions}
+    day = submitted_on or months.due_date(month)
+    moment = datetime.combine(day, time(12), tzinfo=LONDON).astimezone(UTC)
+    kpi_return = KpiReturn(
+        organisation_id=organisation.id,
+        month=month,
+        status=status,
+        submitted_at=moment if status == "submitted" else None,
+        amended_at=moment if amendments else None,
+        version_count=1 + amendments,
+    )
+    for number in range(1, amendments + 2):
+        version = KpiReturnVersion(
+            number=number,
+            saved_at=moment,
+            submitted_at=moment if status == "submitted" else None,
+            reason="Corrected" if number > 1 else None,
+        )
+        for position, (code, text) in enumerate((values or GOOD).items()):
+            definition = by_code[code]
+            value = services.parse_value(definition, text)
+            version.values.append(
+                KpiValue(
+                    kpi_id=definition.kpi_id,
+                    kpi_version_id=definition.id,
+                    position=position,
+                    value=value,
+                    rating=ratings.rate(value, definition),
+                )
+            )
+        version.rating = ratings.worst(value.rating for value in version.values)
+        kpi_return.versions.append(version)
+    kpi_return.rating = kpi_return.versions[-1].rating
+    db.session.add(kpi_return)
+    db.session.commit()
+    return kpi_return

@@ -120,9 +120,7 @@ def test_submitting_a_month_twice_is_refused(provider_client, organisation, kpis
     assert kpi_return.versions[0].values[0].value == 95
 
 
-def test_an_amendment_needs_a_reason_and_keeps_every_version(
-    provider_client, organisation, kpis
-):
+def test_an_amendment_needs_a_reason_and_keeps_every_version(provider_client, organisation, kpis):
     admit_from(organisation, month_ago(2))
     month = month_ago(1)
     submit_return(provider_client, organisation, month)
@@ -134,9 +132,7 @@ def test_an_amendment_needs_a_reason_and_keeps_every_version(
     assert page_errors(no_reason) == {"reason": "Enter the reason for the amendment"}
     assert 'value="82"' in no_reason.get_data(as_text=True)
 
-    amended = provider_client.post(
-        amend_url, data=data | {"reason": "We counted a week twice"}
-    )
+    amended = provider_client.post(amend_url, data=data | {"reason": "We counted a week twice"})
     assert amended.status_code == 302
     page = page_text(provider_client.get(amended.location))
     assert "We counted a week twice" in page
