@@ -60,6 +60,8 @@ TRANSITIONS = {
     (DRAFT, SUBMITTED),  # submit the draft
     (SUBMITTED, SUBMITTED),  # amend, with a reason
 }
+# A question on a return is answered once, by an answer or an amendment.
+QUERY_TRANSITIONS = {(OPEN, ANSWERED)}
 COMMENT_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 2000
 QUESTION_MAX_LENGTH = 2000
@@ -587,8 +589,8 @@ def answer_query(
         raise ReturnError("Enter your answer", "answer")
     if len(answer) > QUESTION_MAX_LENGTH:
         raise ReturnError(f"Answer must be {QUESTION_MAX_LENGTH} characters or fewer", "answer")
-    if (query.status, ANSWERED) != (OPEN, ANSWERED) or seen_lock_version != query.lock_version:
-        raise ReturnError("This question has already been answered")
+    if (query.status, ANSWERED) not in QUERY_TRANSITIONS or seen_lock_version != query.lock_version:
+        raise ReturnError("This question has already been answered", "answer")
     now = utcnow()
     answered = db.session.execute(
         update(KpiQuery)
@@ -607,7 +609,7 @@ def answer_query(
         .execution_options(synchronize_session=False)
     )
     if answered.rowcount != 1:
-        raise ReturnError("This question has already been answered")
+        raise ReturnError("This question has already been answered", "answer")
     record_event(
         "kpi_query.answered",
         object_type="kpi_query",
