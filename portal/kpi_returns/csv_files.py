@@ -51,9 +51,7 @@ def template_csv(page: services.ReturnPage) -> str:
         saved = values.get(definition.kpi_id)
         value = ""
         if saved is not None and saved.value is not None:
-            value = services.format_value(saved.value, definition.unit).removesuffix("%")
-            value = value.replace(",", "").removeprefix("£")
-            value = {"Yes": "yes", "No": "no"}.get(value, value).split(" day")[0]
+            value = services.value_text(saved.value, definition.unit)
         rows.append(
             [
                 months.iso_month(page.month),

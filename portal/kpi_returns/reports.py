@@ -102,7 +102,7 @@ def _submitted_values(*criteria, first: date, last: date):
     ).all()
 
 
-def _summaries(organisation_ids: list[int], first: date, last: date) -> dict:
+def return_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
     """The returns of the organisations from `first` to `last`, by (organisation, month)."""
     found: dict[tuple[int, date], ReturnSummary] = {}
     if not organisation_ids:
@@ -185,7 +185,7 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
     ).all()
     ids = [row.id for row in found]
     obligations = obligations_for(ids)
-    summaries = _summaries(ids, period.first, period.last)
+    summaries = return_summaries(ids, period.first, period.last)
     escalations = open_escalations_by_organisation(ids)
     due = DueDates()
     rows = [
@@ -438,7 +438,7 @@ def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
     ).all()
     ids = [row.id for row in found]
     obligations = obligations_for(ids)
-    summaries = _summaries(ids, period.first, period.last)
+    summaries = return_summaries(ids, period.first, period.last)
     due = DueDates()
     return [
         LotSummaryRow(

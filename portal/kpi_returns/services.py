@@ -133,6 +133,15 @@ def format_value(value: float | None, unit: str) -> str:
     return number
 
 
+def value_text(value: float | None, unit: str) -> str:
+    """A value as it is typed into the form or a CSV file: "92.5", "yes"."""
+    if value is None:
+        return ""
+    if unit == YES_NO:
+        return "yes" if value else "no"
+    return f"{value:g}"
+
+
 @dataclass(frozen=True)
 class Entry:
     """One KPI's value and comment, read and checked."""

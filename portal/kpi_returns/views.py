@@ -114,7 +114,7 @@ def overview(organisation):
     owed = obligation.months(on)
     returns = {}
     if owed:
-        returns = reports._summaries([organisation.id], owed[0], owed[-1])
+        returns = reports.return_summaries([organisation.id], owed[0], owed[-1])
     due = DueDates()
     states = [
         state_of(month, True, returns.get((organisation.id, month)), on, due(month))
@@ -198,10 +198,7 @@ def _fill(form, page: services.ReturnPage) -> None:
     for definition in page.definitions:
         saved = values.get(definition.kpi_id)
         if saved is not None:
-            text = "" if saved.value is None else f"{saved.value:g}"
-            if definition.unit == "yes_no" and saved.value is not None:
-                text = "yes" if saved.value else "no"
-            form.value_field(definition).data = text
+            form.value_field(definition).data = services.value_text(saved.value, definition.unit)
             form.comment_field(definition).data = saved.comment
     form.lock_version.data = str(page.kpi_return.lock_version) if page.kpi_return else ""
 
