@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.competitions.views import bp as competitions
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
+    from portal.kpi_returns.views import bp as kpi_returns
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         questionnaires,
         outbox,
+        kpi_returns,
     ):
         app.register_blueprint(blueprint)
 
@@ -120,8 +122,17 @@ def _register_commands(app: Flask) -> None:
     from portal.core.cli import db_cli, dev_cli
     from portal.demo.cli import demo_cli
     from portal.documents.cli import documents_cli
+    from portal.kpi_returns.cli import kpi_cli
     from portal.outbox.cli import outbox_cli
     from portal.questionnaires.cli import questionnaires_cli
 
-    for group in (db_cli, outbox_cli, demo_cli, dev_cli, questionnaires_cli, documents_cli):
+    for group in (
+        db_cli,
+        outbox_cli,
+        demo_cli,
+        dev_cli,
+        questionnaires_cli,
+        documents_cli,
+        kpi_cli,
+    ):
         app.cli.add_command(group)

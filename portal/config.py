@@ -190,6 +190,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SMTP_PASSWORD": _text(env, "SMTP_PASSWORD", None, required=False),
         "SMTP_STARTTLS": _bool(env, "SMTP_STARTTLS", production),
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 5, minimum=1),
+        # A month's KPI return is due on this working day after the month ends.
+        "KPI_DUE_WORKING_DAYS": _int(env, "KPI_DUE_WORKING_DAYS", 10, minimum=1, maximum=40),
         # Rate limits are shared between workers only through Redis.
         "REDIS_URL": _text(env, "REDIS_URL", None, required=False),
         # Accounts and sessions.

@@ -24,6 +24,18 @@ from portal.documents.models import (
     DocumentVersion,
     StoredFile,
 )
+from portal.kpi_returns.models import (
+    Kpi,
+    KpiEscalation,
+    KpiEscalationAction,
+    KpiMonthLock,
+    KpiQuery,
+    KpiReminder,
+    KpiReturn,
+    KpiReturnVersion,
+    KpiValue,
+    KpiVersion,
+)
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation, OrganisationInvitation
 from portal.outbox.models import OutboxEmail
@@ -47,6 +59,16 @@ __all__ = [
     "DocumentVersion",
     "Evaluator",
     "Invitation",
+    "Kpi",
+    "KpiEscalation",
+    "KpiEscalationAction",
+    "KpiMonthLock",
+    "KpiQuery",
+    "KpiReminder",
+    "KpiReturn",
+    "KpiReturnVersion",
+    "KpiValue",
+    "KpiVersion",
     "Lot",
     "Membership",
     "ModeratedScore",

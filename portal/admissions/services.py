@@ -32,6 +32,9 @@ from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON, as_utc, format_date, format_datetime, format_time, utcnow
 from portal.documents import services as documents
 from portal.documents.models import Document, DocumentVersion
+from portal.kpi_returns import reports as kpi_reports
+from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
+from portal.kpi_returns.obligations import MonthState
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 from portal.organisations.services import members_of
@@ -356,6 +359,8 @@ class ProviderRow:
     dbs_people: int
     dbs_flagged: int  # people on the DBS register with something to check
     dbs_flags: list[str] = field(default_factory=list)  # each different flag, once
+    last_return: MonthState | None = None  # the latest KPI return submitted
+    escalations: list[EscalationLine] = field(default_factory=list)  # open, on performance
 
     @property
     def kinds(self) -> list[str]:
@@ -416,6 +421,8 @@ def _provider_rows(organisations: list[Organisation], on: date) -> list[Provider
         select(StaffCheck).where(StaffCheck.organisation_id.in_(ids)).order_by(StaffCheck.id)
     ):
         register[check.organisation_id].append(check)
+    last_returns = kpi_reports.last_returns(ids, on)
+    escalations = open_escalations_by_organisation(ids)
     rows = []
     for organisation in organisations:
         flags = [staff_checks.flags(check, on) for check in register[organisation.id]]
@@ -434,6 +441,8 @@ def _provider_rows(organisations: list[Organisation], on: date) -> list[Provider
                 dbs_people=len(flags),
                 dbs_flagged=sum(1 for found in flags if found),
                 dbs_flags=list(dict.fromkeys(flag for found in flags for flag in found)),
+                last_return=last_returns.get(organisation.id),
+                escalations=escalations[organisation.id],
             )
         )
     return rows
@@ -454,6 +463,10 @@ EXPORT_HEADINGS = [
     "Documents needing attention",
     "People on DBS register",
     "People with DBS flags",
+    "Last KPI return",
+    "Last KPI return status",
+    "Last KPI return rating",
+    "Open performance escalations",
 ]
 
 
@@ -489,9 +502,19 @@ def export_providers_csv(filters: ProviderFilters, on: date) -> str:
                     str(row.documents_needing_attention),
                     str(row.dbs_people),
                     str(row.dbs_flagged),
+                    *_last_return_cells(row.last_return),
+                    str(len(row.escalations)),
                 ]
             )
     return csv_text(rows)
+
+
+def _last_return_cells(state: MonthState | None) -> list[str]:
+    if state is None:
+        return ["", "", ""]
+    rating = state.rating_label if state.rating else ""
+    status = state.label + (" and amended" if state.amended else "")
+    return [state.month.strftime("%B %Y"), status, rating]
 
 
 # Reading: one provider, for reviewers ---------------------------------------------------------

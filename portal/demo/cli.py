@@ -10,6 +10,7 @@ from portal.accounts.passwords import hash_password
 from portal.admissions import services as admissions
 from portal.core.db import db
 from portal.core.time import utcnow
+from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.lots.models import Lot
 from portal.lots.services import ensure_starting_lots
 from portal.organisations import services as organisations
@@ -83,6 +84,7 @@ def seed_demo() -> None:
         raise click.ClickException("Demo data can only be seeded with DEMO_MODE on.")
     with db.session.begin():
         ensure_starting_lots()
+        ensure_starting_kpis()
         users = {}
         for email, name, role in DEMO_ACCOUNTS:
             user = db.session.scalar(select(User).where(User.email == email))
@@ -121,4 +123,5 @@ def seed_lots() -> None:
     """Create the framework's starting lots if they are missing (production-safe)."""
     with db.session.begin():
         created = ensure_starting_lots()
-    click.echo(f"Created {created} lot(s).")
+        kpis = ensure_starting_kpis()
+    click.echo(f"Created {created} lot(s) and {kpis} KPI(s).")

@@ -185,16 +185,20 @@ def test_the_export_has_a_row_per_lot_and_defuses_formulas(reviewer_client, app_
         "Documents needing attention",
         "People on DBS register",
         "People with DBS flags",
+        "Last KPI return",
+        "Last KPI return status",
+        "Last KPI return rating",
+        "Open performance escalations",
     ]
     on = f"{today().day} {today():%B %Y}"
     evil = '\'=HYPERLINK("http://evil.example")'
     assert table[1:] == [
         [evil, evil, "Online tuition", "Suspended", on, on, "'+1 late return",
-         "yes", "no", "no", "'@Insurance", "1", "1", "1"],
+         "yes", "no", "no", "'@Insurance", "1", "1", "1", "", "", "", "0"],
         [evil, evil, "Mentoring", "On the framework", on, on, "",
-         "yes", "no", "no", "'@Insurance", "1", "1", "1"],
+         "yes", "no", "no", "'@Insurance", "1", "1", "1", "", "", "", "0"],
         ["Zed Trust", "Zed Trust", "Mentoring", "On the framework", on, on, "",
-         "no", "yes", "yes", "", "0", "0", "0"],
+         "no", "yes", "yes", "", "0", "0", "0", "", "", "", "0"],
     ]  # fmt: skip
     # The filters of the page apply to the export.
     filtered = reviewer_client.get("/reviews/providers/export?status=suspended")

@@ -23,13 +23,17 @@ from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.models import Application, ApplicationSection
 from portal.core.db import db
 from portal.core.extensions import object_store
-from portal.core.time import utcnow
+from portal.core.time import today, utcnow
 from portal.documents.models import Document, DocumentVersion, StoredFile
+from portal.kpi_returns import months
+from portal.kpi_returns.definitions import ensure_starting_kpis
+from portal.kpi_returns.models import KpiEscalation, KpiQuery
 from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
 from portal.questionnaires import services as questionnaires
 from portal.staff_checks.models import StaffCheck
 from tests.competitions import helpers as competitions
 from tests.conftest import sign_in
+from tests.kpi_returns.helpers import record_return
 from tests.support import factories
 
 # Routes whose view needs no permission decorator, and why.
@@ -156,6 +160,9 @@ DOWNLOAD = "{download_path}"
 REGISTER_A = "/staff-checks/organisations/{organisation_id}"
 REGISTER_B = "/staff-checks/organisations/{organisation_b_id}"
 COPY_DOWNLOAD = "{copy_download_path}"
+RETURNS_A = "/kpi-returns/organisations/{organisation_id}"
+RETURNS_B = "/kpi-returns/organisations/{organisation_b_id}"
+DASHBOARD = "/kpi-returns/dashboard"
 PROVIDER_A = "/reviews/providers/{organisation_id}"
 COMPETITION = "/competitions/{competition_id}"
 QUOTE = "/competitions/{competition_id}/quote"
@@ -1029,6 +1036,181 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 403, "commissioner": 403, "admin": 403,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    # KPI returns. Anyone signed in is sent where their returns are: a provider to their
+    # organisation's, staff to the dashboard.
+    ("kpi_returns.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": RETURNS_A, "member_a": RETURNS_A,
+        "provider_b": RETURNS_B, "reviewer": DASHBOARD, "commissioner": DASHBOARD,
+        "admin": DASHBOARD, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Organisation A's returns: its members; B's provider 404; council staff have the dashboard.
+    # A POST without values shows the form again (the month's return is already submitted).
+    ("kpi_returns.overview", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.show_return", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.show_return", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.amend", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.amend", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.csv_template", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.upload", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.upload", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.answer", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.answer", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.performance", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The council's performance pages: every member of staff; providers get 404. A POST without
+    # values shows the form again with its errors.
+    ("kpi_returns.dashboard", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.export_returns", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.provider", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.provider_summary", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.export_provider_summary", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.lot", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.lot_summary", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.export_lot_summary", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.staff_return", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.ask", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.ask", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.lock_month", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.lock_month", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.escalation_list", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.escalation", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.record_action", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.record_action", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.close", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.close", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # KPI definitions: admins only.
+    ("kpi_returns.kpis", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.kpi", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.new_kpi", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.new_kpi", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.change_kpi", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.change_kpi", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
     # The development mail viewer does not exist unless demo mode is on.
     ("outbox.index", "GET"): {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
@@ -1137,6 +1319,35 @@ def _evidence(app, organisation, provider) -> dict[str, int | str]:
     }
 
 
+def _kpi_records(organisation, admission, reviewer) -> dict[str, int]:
+    """A return of organisation A's, submitted, with a question on it; an escalation; a KPI."""
+    ensure_starting_kpis()
+    month = months.add_months(months.last_ended(today()), -1)
+    kpi_return = record_return(organisation, month)
+    kpi_id = kpi_return.versions[0].values[0].kpi_id
+    query = KpiQuery(
+        kpi_return_id=kpi_return.id, kpi_id=kpi_id, question="Why?", asked_by_id=reviewer.id
+    )
+    escalation = KpiEscalation(
+        organisation_id=organisation.id,
+        trigger="missing_return",
+        trigger_key="matrix",
+        month=month,
+        evidence=[],
+    )
+    db.session.add_all([query, escalation])
+    db.session.commit()
+    return {
+        "year": month.year,
+        "month": month.month,
+        "return_id": kpi_return.id,
+        "query_id": query.id,
+        "escalation_id": escalation.id,
+        "kpi_id": kpi_id,
+        "lot_id": admission.lot_id,
+    }
+
+
 @pytest.fixture
 def url_values(
     app, organisation, provider, member_a, reviewer, other_organisation
@@ -1153,6 +1364,10 @@ def url_values(
         )
     )
     db.session.commit()
+    # On the framework since three months ago, so that it owes KPI returns.
+    admission = factories.admit(
+        organisation, "mentoring", admitted_at=utcnow() - timedelta(days=100)
+    )
     return {
         "version_id": version.id,
         "application_id": application.id,
@@ -1167,8 +1382,9 @@ def url_values(
         "user_id": reviewer.id,
         "token": DUMMY_TOKEN,
         "organisation_b_id": other_organisation.id,
-        "admission_id": factories.admit(organisation, "mentoring").id,
+        "admission_id": admission.id,
         **_evidence(app, organisation, provider),
+        **_kpi_records(organisation, admission, reviewer),
         **competitions.open_competition_rows(organisation, provider, app.config["S3_BUCKET"]),
     }
 

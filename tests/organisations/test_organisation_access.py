@@ -20,10 +20,11 @@ ORGANISATION_ROUTES = {
 }
 
 
-# An organisation's documents and staff register, which council staff may read and whose ids
-# need records of their own, are checked by the permission matrix (tests/core/test_permissions.py)
-# and in tests/documents and tests/staff_checks.
-EVIDENCE_BLUEPRINTS = ("documents", "staff_checks")
+# An organisation's documents, staff register and KPI returns, which council staff may read or
+# whose ids need records of their own (months, questions), are checked by the permission matrix
+# (tests/core/test_permissions.py) and in tests/documents, tests/staff_checks and
+# tests/kpi_returns.
+EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns")
 # Council pages about an organisation, which no provider reaches (404 to all of them): checked by
 # the permission matrix and in tests/admissions.
 COUNCIL_ENDPOINTS = ("admissions.provider",)

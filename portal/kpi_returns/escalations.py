@@ -1,0 +1,346 @@
+"""Escalations: performance the council must act on. A KPI rated inadequate two months running,
+or requires improvement (or worse) three months running, opens one when the return is submitted
+or amended; a missing return opens one when the chaser goes (`flask kpi remind`). The council
+records actions (a provider review meeting, an action plan, an outcome) and closes it with a
+reason.
+
+Every change goes through `_move`, which checks TRANSITIONS and the escalation's lock_version.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.accounts.models import User
+from portal.audit.services import record_event
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.time import utcnow
+from portal.kpi_returns import months, ratings
+from portal.kpi_returns.models import (
+    ACTION_KINDS,
+    CLOSED,
+    MISSING_RETURN,
+    OPEN,
+    REVIEW_MEETING,
+    SUBMITTED,
+    THREE_REQUIRES_IMPROVEMENT,
+    TWO_INADEQUATE,
+    KpiEscalation,
+    KpiEscalationAction,
+    KpiReturn,
+    KpiReturnVersion,
+    KpiValue,
+    KpiVersion,
+)
+from portal.organisations.models import Organisation
+
+TRANSITIONS = {(OPEN, OPEN), (OPEN, CLOSED)}  # an action recorded; closed with a reason
+TRIGGER_LABELS = {
+    TWO_INADEQUATE: "Inadequate two months running",
+    THREE_REQUIRES_IMPROVEMENT: "Requires improvement or worse three months running",
+    MISSING_RETURN: "Missing return",
+}
+TEXT_MAX_LENGTH = 4000
+_POOR = (ratings.REQUIRES_IMPROVEMENT, ratings.INADEQUATE)
+
+
+class EscalationError(Exception):
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# Opening -------------------------------------------------------------------------------------
+
+
+def _open(
+    organisation_id: int,
+    trigger: str,
+    month: date,
+    kpi_id: int | None,
+    evidence: list[dict],
+) -> KpiEscalation | None:
+    """Open an escalation unless one for the same cause exists, or one is already open for the
+    same organisation and KPI (a streak that goes on is the same problem)."""
+    key = f"{organisation_id}:{trigger}:{kpi_id or '-'}:{months.iso_month(month)}"
+    already = select(KpiEscalation.id).where(KpiEscalation.trigger_key == key)
+    if kpi_id is not None:
+        already = select(KpiEscalation.id).where(
+            (KpiEscalation.trigger_key == key)
+            | (
+                (KpiEscalation.organisation_id == organisation_id)
+                & (KpiEscalation.kpi_id == kpi_id)
+                & (KpiEscalation.status == OPEN)
+            )
+        )
+    if db.session.scalar(already.limit(1)) is not None:
+        return None
+    escalation = KpiEscalation(
+        organisation_id=organisation_id,
+        kpi_id=kpi_id,
+        trigger=trigger,
+        trigger_key=key,
+        month=month,
+        evidence=evidence,
+    )
+    db.session.add(escalation)
+    db.session.flush()
+    record_event(
+        "kpi_escalation.opened",
+        object_type="kpi_escalation",
+        object_id=escalation.id,
+        organisation_id=organisation_id,
+        actor_id=None,
+        after={"trigger": trigger, "month": months.iso_month(month), "kpi_id": kpi_id},
+    )
+    return escalation
+
+
+def check_ratings(organisation: Organisation, month: date) -> list[KpiEscalation]:
+    """Open the escalations the ratings around `month` call for (after a submission or an
+    amendment of it): two inadequate months running, or three of requires improvement or
+    worse, in any run of months that includes `month`."""
+    first, last = months.add_months(month, -2), months.add_months(month, 2)
+    series: dict[int, dict[date, tuple[float | None, str | None]]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    for row in db.session.execute(
+        select(KpiReturn.month, KpiValue.kpi_id, KpiValue.value, KpiValue.rating, KpiVersion.name)
+        .join(KpiReturnVersion, KpiReturnVersion.kpi_return_id == KpiReturn.id)
+        .join(KpiValue, KpiValue.version_id == KpiReturnVersion.id)
+        .join(KpiVersion, KpiVersion.id == KpiValue.kpi_version_id)
+        .where(
+            KpiReturn.organisation_id == organisation.id,
+            KpiReturn.status == SUBMITTED,
+            KpiReturnVersion.number == KpiReturn.version_count,
+            KpiReturn.month.between(first, last),
+        )
+    ):
+        series[row.kpi_id][row.month] = (row.value, row.rating)
+        names[row.kpi_id] = row.name
+    opened = []
+    for kpi_id, by_month in series.items():
+        for trigger, length, bad in (
+            (TWO_INADEQUATE, 2, (ratings.INADEQUATE,)),
+            (THREE_REQUIRES_IMPROVEMENT, 3, _POOR),
+        ):
+            for end in (months.add_months(month, shift) for shift in range(length)):
+                run = [months.add_months(end, -back) for back in reversed(range(length))]
+                if all(by_month.get(each, (None, None))[1] in bad for each in run):
+                    evidence = [
+                        {
+                            "month": months.iso_month(each),
+                            "kpi": names[kpi_id],
+                            "value": by_month[each][0],
+                            "rating": by_month[each][1],
+                        }
+                        for each in run
+                    ]
+                    escalation = _open(organisation.id, trigger, end, kpi_id, evidence)
+                    if escalation:
+                        opened.append(escalation)
+    return opened
+
+
+def open_for_missing(organisation_id: int, month: date, due: date) -> KpiEscalation | None:
+    """Open an escalation for a return not made by its due date (once per month)."""
+    evidence = [{"month": months.iso_month(month), "due": due.isoformat()}]
+    return _open(organisation_id, MISSING_RETURN, month, None, evidence)
+
+
+# Working and closing -------------------------------------------------------------------------
+
+
+def get_escalation(escalation_id: int) -> KpiEscalation:
+    """The escalation with its organisation, KPI and actions. Raises NotFoundForUser (404)."""
+    escalation = db.session.scalar(
+        select(KpiEscalation)
+        .where(KpiEscalation.id == escalation_id)
+        .options(
+            joinedload(KpiEscalation.organisation),
+            joinedload(KpiEscalation.kpi),
+            joinedload(KpiEscalation.closed_by),
+            selectinload(KpiEscalation.actions).selectinload(KpiEscalationAction.recorded_by),
+        )
+    )
+    if escalation is None:
+        raise NotFoundForUser()
+    return escalation
+
+
+def _move(escalation: KpiEscalation, to: str, seen_lock_version: int | None, values: dict) -> None:
+    if (escalation.status, to) not in TRANSITIONS:
+        raise EscalationError("This escalation has been closed")
+    if seen_lock_version != escalation.lock_version:
+        raise EscalationError(
+            "This escalation has been changed by someone else since you opened the page. "
+            "Check it and try again"
+        )
+    values = {**values, "status": to, "lock_version": escalation.lock_version + 1}
+    moved = db.session.execute(
+        update(KpiEscalation)
+        .where(
+            KpiEscalation.id == escalation.id,
+            KpiEscalation.lock_version == escalation.lock_version,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise EscalationError("This escalation has been changed by someone else. Try again")
+    for name, value in values.items():
+        set_committed_value(escalation, name, value)
+
+
+def record_action(
+    actor: User,
+    escalation: KpiEscalation,
+    kind: str,
+    on_date: date | None,
+    details: str,
+    seen_lock_version: int | None,
+) -> KpiEscalationAction:
+    """Record what the council did. A review meeting needs its date. Raises EscalationError."""
+    details = (details or "").strip()
+    if kind not in ACTION_KINDS:
+        raise EscalationError("Select what you are recording", "kind")
+    if kind == REVIEW_MEETING and on_date is None:
+        raise EscalationError("Enter the date of the review meeting", "on_date")
+    if not details:
+        raise EscalationError("Enter the details", "details")
+    if len(details) > TEXT_MAX_LENGTH:
+        raise EscalationError(f"Details must be {TEXT_MAX_LENGTH} characters or fewer", "details")
+    _move(escalation, OPEN, seen_lock_version, {})
+    action = KpiEscalationAction(
+        escalation_id=escalation.id,
+        kind=kind,
+        on_date=on_date,
+        details=details,
+        recorded_by_id=actor.id,
+    )
+    db.session.add(action)
+    db.session.flush()
+    record_event(
+        "kpi_escalation.action_recorded",
+        object_type="kpi_escalation",
+        object_id=escalation.id,
+        organisation_id=escalation.organisation_id,
+        actor_id=actor.id,
+        after={"kind": kind, "on": on_date.isoformat() if on_date else None},
+    )
+    return action
+
+
+def close_escalation(
+    actor: User, escalation: KpiEscalation, reason: str, seen_lock_version: int | None
+) -> None:
+    """Close the escalation with a reason. Raises EscalationError."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise EscalationError("Enter the reason for closing the escalation", "reason")
+    if len(reason) > TEXT_MAX_LENGTH:
+        raise EscalationError(f"Reason must be {TEXT_MAX_LENGTH} characters or fewer", "reason")
+    _move(
+        escalation,
+        CLOSED,
+        seen_lock_version,
+        {"closed_at": utcnow(), "closed_by_id": actor.id, "close_reason": reason},
+    )
+    record_event(
+        "kpi_escalation.closed",
+        object_type="kpi_escalation",
+        object_id=escalation.id,
+        organisation_id=escalation.organisation_id,
+        actor_id=actor.id,
+        before={"status": OPEN},
+        after={"status": CLOSED, "reason": reason},
+    )
+
+
+# Reading -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationLine:
+    """An escalation as a list shows it."""
+
+    id: int
+    organisation_id: int
+    organisation_name: str
+    trigger: str
+    kpi_name: str | None
+    month: date
+    status: str
+    opened_at: object
+
+    @property
+    def trigger_label(self) -> str:
+        return TRIGGER_LABELS[self.trigger]
+
+    @property
+    def summary(self) -> str:
+        what = self.kpi_name or "Return"
+        return f"{what}: {self.trigger_label.lower()} (to {months.month_name(self.month)})"
+
+
+def _lines(*criteria, limit: int | None = None, offset: int = 0) -> list[EscalationLine]:
+    name = func.coalesce(Organisation.trading_name, Organisation.legal_name)
+    latest_name = (
+        select(KpiVersion.name)
+        .where(KpiVersion.kpi_id == KpiEscalation.kpi_id)
+        .order_by(KpiVersion.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            KpiEscalation.id,
+            KpiEscalation.organisation_id,
+            name.label("organisation_name"),
+            KpiEscalation.trigger,
+            latest_name.label("kpi_name"),
+            KpiEscalation.month,
+            KpiEscalation.status,
+            KpiEscalation.opened_at,
+        )
+        .join(Organisation, Organisation.id == KpiEscalation.organisation_id)
+        .where(*criteria)
+        .order_by(KpiEscalation.opened_at.desc(), KpiEscalation.id.desc())
+        .offset(offset)
+    )
+    if limit:
+        query = query.limit(limit)
+    return [EscalationLine(*row) for row in db.session.execute(query)]
+
+
+def open_escalations_by_organisation(
+    organisation_ids: list[int],
+) -> dict[int, list[EscalationLine]]:
+    """The open escalations of each organisation (one query, however many)."""
+    found: dict[int, list[EscalationLine]] = {id_: [] for id_ in organisation_ids}
+    if organisation_ids:
+        for line in _lines(
+            KpiEscalation.organisation_id.in_(organisation_ids), KpiEscalation.status == OPEN
+        ):
+            found[line.organisation_id].append(line)
+    return found
+
+
+def escalations_of(organisation_id: int) -> list[EscalationLine]:
+    return _lines(KpiEscalation.organisation_id == organisation_id)
+
+
+def escalation_list(status: str | None, number: int) -> Page:
+    """A page of escalations, newest first, optionally only open or closed ones."""
+    criteria = [KpiEscalation.status == status] if status in (OPEN, CLOSED) else []
+    total = db.session.scalar(select(func.count(KpiEscalation.id)).where(*criteria))
+    number, offset = offset_of(number, total)
+    return Page(_lines(*criteria, limit=PER_PAGE, offset=offset), number, total)

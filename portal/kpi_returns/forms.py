@@ -1,0 +1,294 @@
+"""The forms of KPI returns: a month's values (built for the KPIs of that month), a CSV file,
+the council's question and the provider's answer, locking a month, an escalation's actions and
+closing, and a KPI definition."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+
+from portal.core.forms import (
+    BaseForm,
+    DateInputField,
+    OnceOnlyForm,
+    max_length,
+    required,
+    submit,
+)
+from portal.kpi_returns import escalations, services
+from portal.kpi_returns.models import ACTION_LABELS, UNIT_LABELS, YES_NO, KpiVersion
+from portal.kpi_returns.services import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
+
+PREFIXES = {"pounds": "£"}
+SUFFIXES = {"percentage": "%", "days": "days"}
+
+
+class ReturnFormBase(OnceOnlyForm):
+    # The return's lock_version when the page was opened: a save from an older page is refused.
+    lock_version = HiddenField()
+
+    def value_field(self, definition: KpiVersion):
+        return self[f"value_{definition.kpi_id}"]
+
+    def comment_field(self, definition: KpiVersion):
+        return self[f"comment_{definition.kpi_id}"]
+
+    def values(self, definitions: list[KpiVersion]) -> tuple[dict[int, str], dict[int, str]]:
+        return (
+            {d.kpi_id: self.value_field(d).data or "" for d in definitions},
+            {d.kpi_id: self.comment_field(d).data or "" for d in definitions},
+        )
+
+
+def _hint(definition: KpiVersion) -> str:
+    parts = [definition.description] if definition.description else []
+    if definition.target is not None:
+        parts.append(f"Target: {services.format_value(definition.target, definition.unit)}.")
+    return " ".join(parts)
+
+
+def return_form(definitions: list[KpiVersion], *, amend: bool = False) -> ReturnFormBase:
+    """A form with a value and a comment box for each KPI of the month; for an amendment, a
+    reason too."""
+
+    class ReturnForm(ReturnFormBase):
+        pass
+
+    for definition in definitions:
+        label = definition.name + ("" if definition.is_required else " (optional)")
+        if definition.unit == YES_NO:
+            field = RadioField(
+                label,
+                choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+                widget=GovRadioInput(),
+                description=_hint(definition),
+                validate_choice=False,
+            )
+        else:
+            field = StringField(label, widget=GovTextInput(), description=_hint(definition))
+        setattr(ReturnForm, f"value_{definition.kpi_id}", field)
+        setattr(
+            ReturnForm,
+            f"comment_{definition.kpi_id}",
+            TextAreaField(
+                f"Comment on {definition.name[0].lower()}{definition.name[1:]} (optional)",
+                validators=[max_length(COMMENT_MAX_LENGTH, "Comment")],
+                widget=GovTextArea(),
+                description="Anything the council should know, like “two children moved out "
+                "of area”. Never name a child.",
+            ),
+        )
+    if amend:
+        ReturnForm.reason = TextAreaField(
+            "Why are you amending the return?",
+            validators=[
+                required("Enter the reason for the amendment"),
+                max_length(REASON_MAX_LENGTH, "Reason"),
+            ],
+            widget=GovCharacterCount(),
+            description="The council will see this beside the amended figures.",
+        )
+        ReturnForm.submit = submit("Submit amendment")
+    else:
+        ReturnForm.save = submit("Save as draft")
+        ReturnForm.submit = submit("Submit return")
+    return ReturnForm()
+
+
+class UploadForm(OnceOnlyForm):
+    file = FileField("Upload the CSV file", widget=GovFileInput())
+    submit = submit("Upload")
+
+    def validate_file(self, field) -> None:
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Select a file")
+
+
+class QueryForm(OnceOnlyForm):
+    kpi_id = SelectField(
+        "Which figure is your question about?",
+        coerce=int,
+        widget=GovSelect(),
+        validate_choice=False,
+    )
+    question = TextAreaField(
+        "Your question",
+        validators=[
+            required("Enter your question"),
+            max_length(services.QUESTION_MAX_LENGTH, "Question"),
+        ],
+        widget=GovCharacterCount(),
+        description="The provider's members will see this and be emailed.",
+    )
+    submit = submit("Send question")
+
+
+class AnswerForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    answer = TextAreaField(
+        "Your answer",
+        validators=[
+            required("Enter your answer"),
+            max_length(services.QUESTION_MAX_LENGTH, "Answer"),
+        ],
+        widget=GovCharacterCount(),
+    )
+    submit = submit("Send answer")
+
+
+class LockMonthForm(BaseForm):
+    month = SelectField("Month", widget=GovSelect(), validate_choice=False)
+    submit = submit("Lock month")
+
+
+class ActionForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    kind = RadioField(
+        "What are you recording?",
+        choices=[SelectChoice(kind, label) for kind, label in ACTION_LABELS.items()],
+        widget=GovRadioInput(),
+        validators=[required("Select what you are recording")],
+    )
+    on_date = DateInputField(
+        "Date",
+        what="Date",
+        description="The date of the meeting, or when the plan or outcome was agreed. "
+        "For example, 27 3 2027",
+    )
+    details = TextAreaField(
+        "Details",
+        validators=[
+            required("Enter the details"),
+            max_length(escalations.TEXT_MAX_LENGTH, "Details"),
+        ],
+        widget=GovCharacterCount(),
+    )
+    submit = submit("Save")
+
+
+class CloseForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    reason = TextAreaField(
+        "Why are you closing the escalation?",
+        validators=[
+            required("Enter the reason for closing the escalation"),
+            max_length(escalations.TEXT_MAX_LENGTH, "Reason"),
+        ],
+        widget=GovCharacterCount(),
+    )
+    submit = submit("Close escalation")
+
+
+def _number(text: str | None) -> float | None:
+    text = (text or "").strip().removesuffix("%").removeprefix("£").replace(",", "")
+    if not text:
+        return None
+    return float(text)
+
+
+class NumberField(StringField):
+    """A number that may be left blank; anything else is refused with the field's name."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.number: float | None = None
+
+    def pre_validate(self, form) -> None:
+        try:
+            self.number = _number(self.data)
+        except ValueError:
+            what = self.label.text.removesuffix(" (optional)")
+            raise ValidationError(f"{what} must be a number") from None
+
+
+class DefinitionForm(OnceOnlyForm):
+    name = StringField(
+        "Name",
+        validators=[required("Enter the KPI's name"), max_length(200, "Name")],
+        widget=GovTextInput(),
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        validators=[max_length(2000, "Description")],
+        widget=GovTextArea(),
+        description="Shown to providers as the hint: what to count, and what not to.",
+    )
+    unit = RadioField(
+        "Unit",
+        choices=[SelectChoice(unit, label) for unit, label in UNIT_LABELS.items()],
+        widget=GovRadioInput(),
+        validators=[required("Select the unit")],
+    )
+    direction = RadioField(
+        "Which is better?",
+        choices=[
+            SelectChoice("higher", "Higher is better"),
+            SelectChoice("lower", "Lower is better"),
+        ],
+        widget=GovRadioInput(),
+        validators=[required("Select whether higher or lower is better")],
+    )
+    required_kpi = RadioField(
+        "Must providers give a value?",
+        choices=[
+            SelectChoice("yes", "Yes, it is required"),
+            SelectChoice("no", "No, it is optional"),
+        ],
+        widget=GovRadioInput(),
+        validators=[required("Select whether a value is required")],
+    )
+    active = RadioField(
+        "Is the KPI still collected?",
+        choices=[
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No, stop collecting it from the month below"),
+        ],
+        widget=GovRadioInput(),
+        default="yes",
+        validators=[required("Select whether the KPI is still collected")],
+    )
+    target = NumberField("Target (optional)")
+    good_from = NumberField(
+        "Good from (optional)",
+        description="The value at which a return is rated good: at or above it when higher is "
+        "better, at or below it when lower is better. Leave the thresholds blank for a KPI that "
+        "is reported but not rated.",
+    )
+    approaching_from = NumberField("Approaching target from (optional)")
+    requires_improvement_from = NumberField(
+        "Requires improvement from (optional)",
+        description="Anything worse is rated inadequate.",
+    )
+    lot_ids = SelectMultipleField(
+        "Types of service it applies to",
+        coerce=int,
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+    )
+    effective_from = SelectField(
+        "Applies from",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Returns for earlier months keep the definition they were made with.",
+    )
+    submit = submit("Save KPI")

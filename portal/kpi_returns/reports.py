@@ -1,0 +1,612 @@
+"""Reading returns in bulk: the council's dashboard (providers × months), trends per provider
+and per lot with the lot's median and quartiles, annual summaries and exports.
+
+Each page makes a fixed number of queries however many providers and months it covers: rows
+are read a page at a time, with the columns the page shows, and joined up in Python.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, select
+
+from portal.admissions.models import ADMITTED, SUSPENDED, Admission
+from portal.core.csv_export import csv_text
+from portal.core.db import db
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.time import format_datetime
+from portal.kpi_returns import months, ratings
+from portal.kpi_returns.definitions import Catalogue, in_force
+from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
+from portal.kpi_returns.models import (
+    SUBMITTED,
+    Kpi,
+    KpiReturn,
+    KpiReturnVersion,
+    KpiValue,
+    KpiVersion,
+)
+from portal.kpi_returns.obligations import (
+    NOT_REQUIRED,
+    DueDates,
+    MonthState,
+    ReturnSummary,
+    obligations_for,
+    state_of,
+)
+from portal.kpi_returns.services import format_value
+from portal.lots.models import Lot
+from portal.organisations.models import Organisation
+
+PERIODS = (3, 6, 12, 24)  # months a page may cover
+# A lot's median and quartiles are shown to a provider only when at least this many providers
+# reported: fewer, and the figures would give away another provider's.
+MIN_PROVIDERS_FOR_COMPARISON = 3
+
+_NAME = func.coalesce(Organisation.trading_name, Organisation.legal_name)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The months a page covers: `count` months ending with `last`."""
+
+    last: date
+    count: int
+
+    @property
+    def first(self) -> date:
+        return months.add_months(self.last, 1 - self.count)
+
+    @property
+    def months(self) -> list[date]:
+        return months.months_between(self.first, self.last)
+
+    @classmethod
+    def from_args(cls, args, on: date, default: int = 12) -> Period:
+        """`to` (like 2027-03, at the latest the last month ended) and `months` (one of
+        PERIODS) from a query string; anything else gives the default."""
+        latest = months.last_ended(on)
+        last = months.parse_month(args.get("to"))
+        last = min(last, latest) if last else latest
+        count = args.get("months", type=int)
+        return cls(last, count if count in PERIODS else default)
+
+    def label(self) -> str:
+        return f"{months.month_name(self.first)} to {months.month_name(self.last)}"
+
+
+def _submitted_values(*criteria, first: date, last: date):
+    """The current values of submitted returns from `first` to `last` matching `criteria`:
+    rows of organisation, month, KPI id, value, rating and comment."""
+    return db.session.execute(
+        select(
+            KpiReturn.organisation_id,
+            KpiReturn.month,
+            KpiValue.kpi_id,
+            KpiValue.value,
+            KpiValue.rating,
+            KpiValue.comment,
+        )
+        .join(KpiReturnVersion, KpiReturnVersion.kpi_return_id == KpiReturn.id)
+        .join(KpiValue, KpiValue.version_id == KpiReturnVersion.id)
+        .where(
+            KpiReturn.status == SUBMITTED,
+            KpiReturnVersion.number == KpiReturn.version_count,
+            KpiReturn.month.between(first, last),
+            *criteria,
+        )
+    ).all()
+
+
+def return_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
+    """The returns of the organisations from `first` to `last`, by (organisation, month)."""
+    found: dict[tuple[int, date], ReturnSummary] = {}
+    if not organisation_ids:
+        return found
+    for row in db.session.execute(
+        select(
+            KpiReturn.id,
+            KpiReturn.organisation_id,
+            KpiReturn.month,
+            KpiReturn.status,
+            KpiReturn.submitted_at,
+            KpiReturn.version_count,
+            KpiReturn.rating,
+        ).where(
+            KpiReturn.organisation_id.in_(organisation_ids),
+            KpiReturn.month.between(first, last),
+        )
+    ):
+        found[row.organisation_id, row.month] = ReturnSummary(*row)
+    return found
+
+
+# The dashboard -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    lot: str | None = None  # a lot's slug
+    provider: str = ""  # words in the provider's name
+
+    @classmethod
+    def from_args(cls, args, lots: list[Lot]) -> DashboardFilters:
+        lot = args.get("lot")
+        return cls(
+            lot=lot if lot in {lot.slug for lot in lots} else None,
+            provider=(args.get("provider") or "").strip()[:100],
+        )
+
+    @property
+    def any(self) -> bool:
+        return bool(self.lot or self.provider)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    organisation_id: int
+    name: str
+    cells: list[MonthState]
+    escalations: list[EscalationLine]
+
+
+def _reporting(filters: DashboardFilters):
+    """Organisations that owe returns (on a lot or suspended from it), matching `filters`."""
+    criteria = [
+        Admission.organisation_id == Organisation.id,
+        Admission.status.in_((ADMITTED, SUSPENDED)),
+    ]
+    if filters.lot:
+        criteria.append(
+            Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
+        )
+    where = [exists().where(*criteria)]
+    if filters.provider:
+        where.append(func.lower(_NAME).contains(filters.provider.lower(), autoescape=True))
+    return where
+
+
+def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) -> Page:
+    """A page of DashboardRows: each reporting organisation, by name, with where its return
+    stands for each month of `period`. Five queries, however many providers and months."""
+    where = _reporting(filters)
+    total = db.session.scalar(select(func.count(Organisation.id)).where(*where))
+    number, offset = offset_of(number, total)
+    found = db.session.execute(
+        select(Organisation.id, _NAME.label("name"))
+        .where(*where)
+        .order_by(func.lower(_NAME), Organisation.id)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    ids = [row.id for row in found]
+    obligations = obligations_for(ids)
+    summaries = return_summaries(ids, period.first, period.last)
+    escalations = open_escalations_by_organisation(ids)
+    due = DueDates()
+    rows = [
+        DashboardRow(
+            row.id,
+            row.name,
+            [
+                state_of(
+                    month,
+                    obligations[row.id].owes(month),
+                    summaries.get((row.id, month)),
+                    on,
+                    due(month),
+                )
+                for month in period.months
+            ],
+            escalations[row.id],
+        )
+        for row in found
+    ]
+    return Page(rows, number, total)
+
+
+# Trends --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A lot's figures for one KPI and month: how many reported, median and quartiles."""
+
+    count: int
+    lower: float
+    median: float
+    upper: float
+
+
+def spread(values: list[float]) -> Spread | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return Spread(1, values[0], values[0], values[0])
+    lower, median, upper = statistics.quantiles(values, n=4, method="inclusive")
+    return Spread(len(values), lower, median, upper)
+
+
+@dataclass
+class Point:
+    month: date
+    value: float | None = None
+    rating: str | None = None
+    comment: str = ""
+    target: float | None = None
+    spread: Spread | None = None
+
+
+@dataclass
+class Trend:
+    """One KPI over the months of a period: the values (a provider's, or none for a lot), its
+    target, and the lot's spread where shown."""
+
+    kpi_id: int
+    code: str
+    name: str
+    unit: str
+    higher_is_better: bool
+    is_rated: bool
+    points: list[Point]
+
+    @property
+    def latest(self) -> Point | None:
+        given = [point for point in self.points if point.value is not None]
+        return given[-1] if given else None
+
+    def format(self, value: float | None) -> str:
+        return format_value(value, self.unit)
+
+
+def _trends(catalogue: Catalogue, lot_ids: set[int], period: Period) -> list[Trend]:
+    trends = []
+    for kpi in catalogue.kpis:
+        in_period = [in_force(kpi, month) for month in period.months]
+        applying = [
+            version
+            for version in in_period
+            if version and version.is_active and lot_ids & {lot.id for lot in version.lots}
+        ]
+        if not applying:
+            continue
+        latest = applying[-1]
+        trends.append(
+            Trend(
+                kpi.id,
+                kpi.code,
+                latest.name,
+                latest.unit,
+                latest.higher_is_better,
+                latest.is_rated,
+                [
+                    Point(month, target=version.target if version else None)
+                    for month, version in zip(period.months, in_period, strict=True)
+                ],
+            )
+        )
+    return trends
+
+
+def _lot_values(lot_ids: set[int], period: Period) -> dict[tuple[int, date], list[float]]:
+    """Every value reported by organisations on any of `lot_ids`, by KPI and month."""
+    on_lot = exists().where(
+        Admission.organisation_id == KpiReturn.organisation_id,
+        Admission.lot_id.in_(lot_ids),
+        Admission.status.in_((ADMITTED, SUSPENDED)),
+    )
+    found: dict[tuple[int, date], list[float]] = defaultdict(list)
+    for row in _submitted_values(on_lot, first=period.first, last=period.last):
+        if row.value is not None:
+            found[row.kpi_id, row.month].append(row.value)
+    return found
+
+
+@dataclass
+class Performance:
+    """A provider's performance over a period: a trend per KPI, its lots and open escalations."""
+
+    organisation: Organisation
+    period: Period
+    lots: list[Lot]
+    trends: list[Trend]
+    comparison_lot: Lot | None
+    escalations: list[EscalationLine] = field(default_factory=list)
+
+
+def provider_performance(
+    organisation: Organisation, period: Period, *, for_provider: bool, lot_id: int | None = None
+) -> Performance:
+    """The organisation's values for each KPI of its lots over `period`, against target, beside
+    the median and quartiles of one of its lots (`lot_id`, or its first). A provider is shown
+    the spread only where enough providers reported (MIN_PROVIDERS_FOR_COMPARISON), and never
+    another provider's name or figure."""
+    obligation = obligations_for([organisation.id])[organisation.id]
+    lots = list(
+        db.session.scalars(select(Lot).where(Lot.id.in_(obligation.lots)).order_by(Lot.position))
+    )
+    comparison = next((lot for lot in lots if lot.id == lot_id), lots[0] if lots else None)
+    trends = _trends(Catalogue(), set(obligation.lots), period)
+    own = {
+        (row.kpi_id, row.month): row
+        for row in _submitted_values(
+            KpiReturn.organisation_id == organisation.id, first=period.first, last=period.last
+        )
+    }
+    spreads = _lot_values({comparison.id}, period) if comparison else {}
+    minimum = MIN_PROVIDERS_FOR_COMPARISON if for_provider else 1
+    for trend in trends:
+        for point in trend.points:
+            row = own.get((trend.kpi_id, point.month))
+            if row is not None:
+                point.value, point.rating, point.comment = row.value, row.rating, row.comment
+            values = spreads.get((trend.kpi_id, point.month), [])
+            if len(values) >= minimum:
+                point.spread = spread(values)
+    escalations = open_escalations_by_organisation([organisation.id])[organisation.id]
+    return Performance(organisation, period, lots, trends, comparison, escalations)
+
+
+@dataclass
+class LotPerformance:
+    lot: Lot
+    period: Period
+    trends: list[Trend]
+    rating_counts: dict[date, dict[str, int]]
+
+
+def lot_performance(lot: Lot, period: Period) -> LotPerformance:
+    """The lot's median and quartiles for each KPI and month, and how many returns earned each
+    rating each month."""
+    trends = _trends(Catalogue(), {lot.id}, period)
+    spreads = _lot_values({lot.id}, period)
+    for trend in trends:
+        for point in trend.points:
+            point.spread = spread(spreads.get((trend.kpi_id, point.month), []))
+    counts: dict[date, dict[str, int]] = {
+        month: dict.fromkeys(ratings.RATINGS, 0) for month in period.months
+    }
+    for month, rating, number in db.session.execute(
+        select(KpiReturn.month, KpiReturn.rating, func.count(KpiReturn.id))
+        .where(
+            KpiReturn.status == SUBMITTED,
+            KpiReturn.month.between(period.first, period.last),
+            KpiReturn.rating.is_not(None),
+            exists().where(
+                Admission.organisation_id == KpiReturn.organisation_id,
+                Admission.lot_id == lot.id,
+                Admission.status.in_((ADMITTED, SUSPENDED)),
+            ),
+        )
+        .group_by(KpiReturn.month, KpiReturn.rating)
+    ):
+        counts[month][rating] = number
+    return LotPerformance(lot, period, trends, counts)
+
+
+# Annual summaries ----------------------------------------------------------------------------
+
+
+def provider_summary_csv(performance: Performance) -> str:
+    """One row per KPI: its rating (and value) each month, then how many months earned each
+    rating."""
+    period = performance.period
+    rows = [
+        [
+            "KPI",
+            *(months.month_name(month) for month in period.months),
+            *(ratings.LABELS[rating] for rating in ratings.RATINGS),
+        ]
+    ]
+    for trend in performance.trends:
+        cells = []
+        for point in trend.points:
+            if point.value is None:
+                cells.append("")
+            elif point.rating:
+                cells.append(f"{ratings.label(point.rating)} ({trend.format(point.value)})")
+            else:
+                cells.append(trend.format(point.value))
+        tally = [
+            str(sum(1 for point in trend.points if point.rating == rating))
+            for rating in ratings.RATINGS
+        ]
+        rows.append([trend.name, *cells, *tally])
+    return csv_text(rows)
+
+
+@dataclass(frozen=True)
+class LotSummaryRow:
+    organisation_id: int
+    name: str
+    cells: list[MonthState]
+
+    def tally(self, rating: str) -> int:
+        return sum(1 for cell in self.cells if cell.rating == rating)
+
+
+def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
+    """Every organisation reporting on the lot, with each month's return and overall rating."""
+    found = db.session.execute(
+        select(Organisation.id, _NAME.label("name"))
+        .where(*_reporting(DashboardFilters(lot=lot.slug)))
+        .order_by(func.lower(_NAME), Organisation.id)
+    ).all()
+    ids = [row.id for row in found]
+    obligations = obligations_for(ids)
+    summaries = return_summaries(ids, period.first, period.last)
+    due = DueDates()
+    return [
+        LotSummaryRow(
+            row.id,
+            row.name,
+            [
+                state_of(
+                    month,
+                    obligations[row.id].owes(month),
+                    summaries.get((row.id, month)),
+                    on,
+                    due(month),
+                )
+                for month in period.months
+            ],
+        )
+        for row in found
+    ]
+
+
+def lot_summary_csv(lot: Lot, period: Period, on: date) -> str:
+    rows = [
+        [
+            "Provider",
+            *(months.month_name(month) for month in period.months),
+            *(ratings.LABELS[rating] for rating in ratings.RATINGS),
+        ]
+    ]
+    for row in lot_summary(lot, period, on):
+        rows.append(
+            [
+                row.name,
+                *(_summary_cell(cell) for cell in row.cells),
+                *(str(row.tally(rating)) for rating in ratings.RATINGS),
+            ]
+        )
+    return csv_text(rows)
+
+
+def _summary_cell(cell: MonthState) -> str:
+    if cell.state == NOT_REQUIRED:
+        return ""
+    return cell.rating_label if cell.rating else cell.label
+
+
+# Exports -------------------------------------------------------------------------------------
+
+EXPORT_HEADINGS = [
+    "Provider",
+    "Legal name",
+    "Month",
+    "Status",
+    "Version",
+    "Submitted",
+    "Reason for latest amendment",
+    "KPI code",
+    "KPI",
+    "Unit",
+    "Value",
+    "Target",
+    "Rating",
+    "Comment",
+]
+
+
+def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
+    """Every submitted return from the period (its current version), one row per KPI value.
+    Four queries, however many returns."""
+    criteria = [
+        KpiReturn.status == SUBMITTED,
+        KpiReturn.month.between(period.first, period.last),
+        KpiReturnVersion.number == KpiReturn.version_count,
+    ]
+    if lot is not None:
+        criteria.append(
+            exists().where(
+                Admission.organisation_id == KpiReturn.organisation_id,
+                Admission.lot_id == lot.id,
+                Admission.status.in_((ADMITTED, SUSPENDED)),
+            )
+        )
+    found = db.session.execute(
+        select(
+            Organisation.id.label("organisation_id"),
+            _NAME.label("name"),
+            Organisation.legal_name,
+            KpiReturn.month,
+            KpiReturn.submitted_at,
+            KpiReturn.version_count,
+            KpiReturn.rating.label("return_rating"),
+            KpiReturnVersion.submitted_at.label("version_submitted_at"),
+            KpiReturnVersion.reason,
+            KpiValue.kpi_id,
+            KpiValue.value,
+            KpiValue.rating,
+            KpiValue.comment,
+            KpiVersion.name.label("kpi_name"),
+            KpiVersion.unit,
+            KpiVersion.target,
+        )
+        .join(Organisation, Organisation.id == KpiReturn.organisation_id)
+        .join(KpiReturnVersion, KpiReturnVersion.kpi_return_id == KpiReturn.id)
+        .join(KpiValue, KpiValue.version_id == KpiReturnVersion.id)
+        .join(KpiVersion, KpiVersion.id == KpiValue.kpi_version_id)
+        .where(*criteria)
+        .order_by(func.lower(_NAME), Organisation.id, KpiReturn.month, KpiValue.position)
+    ).all()
+    codes = dict(db.session.execute(select(Kpi.id, Kpi.code)).all())
+    due = DueDates()
+    rows = [EXPORT_HEADINGS]
+    for row in found:
+        summary = ReturnSummary(
+            0, row.organisation_id, row.month, SUBMITTED, row.submitted_at, row.version_count, None
+        )
+        state = state_of(row.month, True, summary, on, due(row.month))
+        rows.append(
+            [
+                row.name,
+                row.legal_name,
+                months.iso_month(row.month),
+                state.label + (" and amended" if state.amended else ""),
+                str(row.version_count),
+                format_datetime(_latest(row.submitted_at, row.version_submitted_at)),
+                row.reason or "",
+                codes.get(row.kpi_id, ""),
+                row.kpi_name,
+                row.unit,
+                "" if row.value is None else f"{row.value:g}",
+                "" if row.target is None else f"{row.target:g}",
+                ratings.label(row.rating) if row.rating else "",
+                row.comment,
+            ]
+        )
+    return csv_text(rows)
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    given = [moment for moment in moments if moment]
+    return max(given) if given else None
+
+
+def last_returns(organisation_ids: list[int], on: date) -> dict[int, MonthState]:
+    """Each organisation's latest submitted return, where it has one (one query)."""
+    if not organisation_ids:
+        return {}
+    latest = (
+        select(KpiReturn.organisation_id, func.max(KpiReturn.month).label("month"))
+        .where(KpiReturn.organisation_id.in_(organisation_ids), KpiReturn.status == SUBMITTED)
+        .group_by(KpiReturn.organisation_id)
+        .subquery()
+    )
+    found = {}
+    due = DueDates()
+    for row in db.session.execute(
+        select(
+            KpiReturn.id,
+            KpiReturn.organisation_id,
+            KpiReturn.month,
+            KpiReturn.status,
+            KpiReturn.submitted_at,
+            KpiReturn.version_count,
+            KpiReturn.rating,
+        ).join(
+            latest,
+            (latest.c.organisation_id == KpiReturn.organisation_id)
+            & (latest.c.month == KpiReturn.month),
+        )
+    ):
+        summary = ReturnSummary(*row)
+        found[row.organisation_id] = state_of(row.month, True, summary, on, due(row.month))
+    return found

@@ -1,0 +1,176 @@
+"""The council's dashboard: providers × months with each return's status and rating, filtered by
+lot and provider, a page at a time, in a fixed number of queries; trend charts per provider and
+per lot; and nothing of it for providers."""
+
+from __future__ import annotations
+
+import re
+
+from portal.kpi_returns import months
+from tests.kpi_returns.helpers import (
+    GOOD,
+    admit_from,
+    month_ago,
+    record_return,
+    with_values,
+)
+from tests.support import factories
+from tests.support.pages import page_h1, page_text, soup
+from tests.support.queries import queries_for
+
+
+def dashboard_rows(response) -> dict[str, list[str]]:
+    return {
+        row.th.a.get_text(strip=True): [
+            re.sub(r"\s+", " ", cell.get_text(" ", strip=True)) for cell in row.select("td")
+        ]
+        for row in soup(response).select("tbody tr")
+    }
+
+
+def test_each_months_status_and_rating(commissioner_client, make_provider, kpis):
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(5))
+    late_day = months.due_date(month_ago(4)) + __import__("datetime").timedelta(days=3)
+    record_return(oak, month_ago(5))  # on time, good
+    record_return(oak, month_ago(4), with_values(attendance_rate="60"), submitted_on=late_day)
+    record_return(oak, month_ago(3), with_values(attendance_rate="86"), amendments=1)
+    # month_ago(2) is missing: its due date has passed.
+    _user, elm = make_provider("Elm Trust")
+    admit_from(elm, month_ago(2), lot="online-tuition")
+
+    page = commissioner_client.get("/kpi-returns/dashboard?months=6")
+    assert page.status_code == 200
+    assert page_h1(page) == "Performance dashboard"
+    rows = dashboard_rows(page)
+    assert list(rows) == ["Elm Trust", "Oak Tutoring"]
+    oak_row = rows["Oak Tutoring"]
+    assert oak_row[0] == "Not required"  # six months ago: before admission
+    assert oak_row[1].startswith("Submitted") and oak_row[1].endswith("Good")
+    assert "Submitted late" in oak_row[2] and "Inadequate" in oak_row[2]
+    assert "Amended" in oak_row[3] and "Approaching target" in oak_row[3]
+    assert oak_row[4] == "Missing"
+    assert rows["Elm Trust"][:4] == ["Not required"] * 4
+    assert rows["Elm Trust"][4] == "Missing"
+
+
+def test_filters_by_lot_and_provider(reviewer_client, make_provider, kpis):
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(2))
+    _user, elm = make_provider("Elm Trust")
+    admit_from(elm, month_ago(2), lot="online-tuition")
+
+    def names(query: str) -> list[str]:
+        return list(dashboard_rows(reviewer_client.get(f"/kpi-returns/dashboard?{query}")))
+
+    assert names("lot=mentoring") == ["Oak Tutoring"]
+    assert names("lot=online-tuition") == ["Elm Trust"]
+    assert names("provider=elm") == ["Elm Trust"]
+    assert names("provider=nobody") == []
+    assert names("lot=unknown") == ["Elm Trust", "Oak Tutoring"]
+
+
+def test_the_dashboard_is_paginated(reviewer_client, make_provider, kpis):
+    for number in range(51):
+        _user, organisation = make_provider(f"Provider {number:02d}")
+        admit_from(organisation, month_ago(1))
+    first = reviewer_client.get("/kpi-returns/dashboard?lot=mentoring")
+    assert len(dashboard_rows(first)) == 50
+    next_link = soup(first).select_one(".govuk-pagination__next a")["href"]
+    assert "lot=mentoring" in next_link
+    assert list(dashboard_rows(reviewer_client.get(next_link))) == ["Provider 50"]
+
+
+def test_the_dashboard_makes_the_same_queries_for_two_providers_or_forty(
+    app, reviewer_client, make_provider, kpis
+):
+    def add(start: int, count: int, history: int) -> None:
+        for number in range(start, start + count):
+            _user, organisation = make_provider(f"Provider {number:02d}")
+            admit_from(organisation, month_ago(history))
+            admit_from(organisation, month_ago(history), lot="online-tuition")
+            for back in range(2, history + 1):
+                record_return(organisation, month_ago(back), amendments=back % 2)
+
+    add(0, 2, 2)
+    urls = [
+        "/kpi-returns/dashboard",
+        "/kpi-returns/dashboard?months=24&lot=mentoring",
+        "/kpi-returns/dashboard/export?months=24",
+    ]
+    few = [queries_for(app, reviewer_client, url) for url in urls]
+    add(2, 38, 12)
+    many = [queries_for(app, reviewer_client, url) for url in urls]
+    assert few == many
+
+
+def test_a_providers_trends_are_charts_with_words_and_a_table(
+    commissioner_client, make_provider, kpis
+):
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(3))
+    for back, rate in ((3, "95"), (2, "88"), (1, "70")):
+        record_return(oak, month_ago(back), with_values(attendance_rate=rate))
+    page = commissioner_client.get(f"/kpi-returns/dashboard/providers/{oak.id}?months=3")
+    assert page.status_code == 200
+    html = soup(page)
+    chart = html.select_one("#attendance-rate + figure svg")
+    assert chart["role"] == "img"
+    assert chart.title.get_text() == "Attendance rate: Oak Tutoring values by month"
+    description = chart.desc.get_text()
+    assert "Target: 90%." in description
+    assert f"Latest value: 70% in {month_ago(1):%B %Y}, rated inadequate." in description
+    table = chart.find_parent("figure").find_next("table")
+    cells = [row.get_text(" ", strip=True) for row in table.select("tbody tr")]
+    assert cells[0].startswith(f"{month_ago(3):%B %Y} 95% 90% Good")
+    assert cells[2].startswith(f"{month_ago(1):%B %Y} 70% 90% Inadequate")
+
+
+def test_providers_see_the_lot_spread_only_without_names_and_with_three_or_more(
+    provider_client, organisation, make_provider, kpis
+):
+    admit_from(organisation, month_ago(2))
+    record_return(organisation, month_ago(1), with_values(attendance_rate="80"))
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(2))
+    record_return(oak, month_ago(1), with_values(attendance_rate="90"))
+    url = f"/kpi-returns/organisations/{organisation.id}/performance?months=3"
+    two = page_text(provider_client.get(url))
+    assert "Oak Tutoring" not in two
+    assert "Median on the lot Middle half on the lot" in two
+    # Two providers: the median would give Oak's figure away.
+    assert f"{month_ago(1):%B %Y} 80% 90% Requires improvement Not shown Not shown" in two
+
+    _user, elm = make_provider("Elm Trust")
+    admit_from(elm, month_ago(2))
+    record_return(elm, month_ago(1), with_values(attendance_rate="100"))
+    three = page_text(provider_client.get(url))
+    assert "Oak Tutoring" not in three and "Elm Trust" not in three
+    assert f"{month_ago(1):%B %Y} 80% 90% Requires improvement 90% 85% to 95%" in three
+
+
+def test_a_lots_trends_show_the_median_and_quartiles(commissioner_client, make_provider, kpis):
+    lot_id = None
+    for name, rate in (("Oak", "70"), ("Elm", "80"), ("Ash", "90"), ("Yew", "100")):
+        _user, organisation = make_provider(name)
+        lot_id = admit_from(organisation, month_ago(2)).lot_id
+        record_return(organisation, month_ago(1), with_values(attendance_rate=rate))
+    page = commissioner_client.get(f"/kpi-returns/dashboard/lots/{lot_id}?months=3")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert f"{month_ago(1):%B %Y} 4 77.5% 85% 92.5% 90%" in text
+    assert soup(page).select_one("svg desc").get_text().startswith("Attendance rate each month")
+
+
+def test_providers_get_404_on_every_council_page(provider_client, organisation, kpis):
+    factories.admit(organisation, "mentoring")
+    kpi_return = record_return(organisation, month_ago(0), GOOD, status="draft")
+    for url in (
+        "/kpi-returns/dashboard",
+        "/kpi-returns/dashboard/export",
+        f"/kpi-returns/dashboard/providers/{organisation.id}",
+        f"/kpi-returns/dashboard/returns/{kpi_return.id}",
+        "/kpi-returns/escalations",
+        "/kpi-returns/dashboard/lock-month",
+    ):
+        assert provider_client.get(url).status_code == 404, url
