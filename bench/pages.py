@@ -94,9 +94,30 @@ PAGES: list[Page] = [
         lambda p: f"/reviews/{p['application_id']}",
     ),
     Page("Public providers list", "public", "/providers", lambda _p: "/providers"),
-    # Issue 7, competitions: add the seed in bench/seed.py (seed_competitions) and check the
-    # route here when it lands.
+    # Issue 7, competitions (seeded by seed_competitions in bench/seed.py). The same route
+    # gives council staff every competition and a provider the ones it was invited to.
     Page("Competitions list", "commissioner", "/competitions", lambda _p: "/competitions"),
+    Page(
+        "Opportunities list",
+        "provider",
+        "/competitions",
+        lambda _p: "/competitions",
+        note="The provider's side of /competitions: what its organisation was invited to",
+    ),
+    Page(
+        "Competition page (20 bidders)",
+        "commissioner",
+        "/competitions/<int:competition_id>",
+        lambda p: f"/competitions/{p['competition_id']}",
+        note="After the deadline, evaluation complete: panel, counts and questions answered",
+    ),
+    Page(
+        "Competition results (20 ranked)",
+        "commissioner",
+        "/competitions/<int:competition_id>/results",
+        lambda p: f"/competitions/{p['competition_id']}/results",
+        note="Twenty quotes scored and ranked by the published rules",
+    ),
     # Issue 8, KPI returns: the dashboard filtered to 50 providers x 24 months. Put the real
     # route and its filter query here when it lands (and seed_kpi_returns in bench/seed.py).
     Page(

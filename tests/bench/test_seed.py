@@ -4,6 +4,8 @@ open on what it made, so the harness fails here first when a model changes under
 
 from __future__ import annotations
 
+import pyotp
+
 from bench.seed import PASSWORD, seed
 
 
@@ -21,6 +23,16 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     assert all(reviewer["application_id"] for reviewer in result.reviewers)
     for table in ("reviews", "decisions", "admissions"):  # once the reviews issue has landed
         assert counts.get(table, 1) > 0, table
+    # Competitions: one in each stage at least, however small the seed.
+    assert counts["competitions"] == 10
+    for table in (
+        "competition_invitations",
+        "quotes",
+        "quote_versions",
+        "competition_scores",
+        "competition_moderated_scores",
+    ):
+        assert counts[table] > 0, table
 
     provider = result.providers[0]
     response = client.post("/sign-in", data={"email": provider["email"], "password": PASSWORD})
@@ -31,3 +43,26 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     library = client.get(f"/documents/organisations/{provider['organisation_id']}")
     assert library.status_code == 200
     assert "Safeguarding and child protection policy" in library.get_data(as_text=True)
+
+    opportunities = client.get("/competitions")
+    assert opportunities.status_code == 200
+    assert "Opportunities" in opportunities.get_data(as_text=True)
+
+    # A commissioner (two-factor too) opens an evaluated competition with its bidders ranked.
+    commissioner = result.commissioners[-1]
+    assert commissioner["competition_id"], "an evaluated competition to open"
+    staff = app.test_client()
+    response = staff.post("/sign-in", data={"email": commissioner["email"], "password": PASSWORD})
+    assert response.status_code == 302
+    code = pyotp.TOTP(commissioner["totp_secret"]).now()
+    assert staff.post("/two-factor", data={"code": code}).status_code == 302
+    listing = staff.get("/competitions")
+    assert listing.status_code == 200
+    assert "Placement" in listing.get_data(as_text=True)
+    page = staff.get(f"/competitions/{commissioner['competition_id']}")
+    assert page.status_code == 200
+    assert "Evaluation is complete." in page.get_data(as_text=True)
+    results = staff.get(f"/competitions/{commissioner['competition_id']}/results")
+    assert results.status_code == 200
+    assert "Evaluation is not complete yet" not in results.get_data(as_text=True)
+    assert "Ranking" in results.get_data(as_text=True)
