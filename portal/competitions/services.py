@@ -44,6 +44,7 @@ from portal.competitions.models import (
     TEXT_ANSWER,
     Clarification,
     Competition,
+    CompetitionAttachment,
     Evaluator,
     Invitation,
     ModeratedScore,
@@ -59,7 +60,7 @@ from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON, add_working_days, as_utc, format_date
 from portal.documents import files, uploads
 from portal.documents import services as documents
-from portal.documents.models import PURPOSE_DOCUMENT
+from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT, PURPOSE_DOCUMENT
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -475,6 +476,81 @@ def remove_question(actor: User, competition: Competition, question_id: int) -> 
     _audit("competition.question_removed", actor, competition, before={"question": question.text})
 
 
+# Attachments: the council's own files, published with the competition ----------------------
+
+
+def attach_to_competition(actor: User, competition: Competition, storage) -> CompetitionAttachment:
+    """Check and store a file to publish with the draft, in the council's part of the document
+    store, with every upload's checks (size, type by content, zip bombs, macros, scripts, the
+    virus scanner). Raises UploadRefused, StoreUnavailable or CompetitionError; nothing is saved
+    then."""
+    _check_draft(competition)
+    checked = uploads.check_upload(storage, uploads.DOCUMENT_TYPES)
+    stored = files.store_file(actor, None, checked, purpose=PURPOSE_COUNCIL_DOCUMENT)
+    attachment = CompetitionAttachment(file=stored)
+    competition.attachments.append(attachment)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit(
+        "competition.file_attached",
+        actor,
+        competition,
+        after={
+            "file_id": stored.id,
+            "filename": stored.original_filename,
+            "sha256": stored.sha256,
+            "scan_state": stored.scan_state,
+        },
+    )
+    return attachment
+
+
+def _competition_attachment(competition: Competition, attachment_id: int) -> CompetitionAttachment:
+    found = next((a for a in competition.attachments if a.id == attachment_id), None)
+    if found is None:
+        raise NotFoundForUser()
+    return found
+
+
+def remove_from_competition(actor: User, competition: Competition, attachment_id: int) -> None:
+    """Take a file off the draft and out of the store: before publication nobody outside the
+    council has seen it. Raises CompetitionError once the competition is published."""
+    _check_draft(competition)
+    attachment = _competition_attachment(competition, attachment_id)
+    stored = attachment.file
+    competition.attachments.remove(attachment)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit(
+        "competition.file_removed",
+        actor,
+        competition,
+        before={"file_id": stored.id, "filename": stored.original_filename},
+    )
+    files.delete_file(stored)
+
+
+def competition_download(user: User, competition: Competition, attachment_id: int) -> str:
+    """A short-lived link to one of the competition's files. The caller has loaded the
+    competition for `user` (council staff, or a member of an invited organisation); council
+    downloads are audited. Raises NotFoundForUser or files.FileNotAvailable."""
+    attachment = _competition_attachment(competition, attachment_id)
+    return files.download_url(
+        user, attachment.file, object_type="competition", object_id=competition.id
+    )
+
+
+def _attachment_problems(competition: Competition) -> list[str]:
+    problems = []
+    for attachment in competition.attachments:
+        name = attachment.file.original_filename
+        if attachment.file.scan_state == PENDING and attachment.file.is_available:
+            problems.append(f"‘{name}’ is waiting for its virus check: wait, or remove it")
+        elif not attachment.file.is_available:
+            problems.append(f"Remove ‘{name}’: it cannot be downloaded")
+    return problems
+
+
 def staff_who_can_evaluate() -> list[User]:
     return list(
         db.session.scalars(
@@ -550,7 +626,7 @@ def publish_problems(competition: Competition, at: datetime) -> list[str]:
     evaluators = evaluators_of(competition)
     if len(evaluators) < (1 if competition.is_placement else 2):
         problems.append("Name the evaluators")
-    return problems
+    return problems + _attachment_problems(competition)
 
 
 def invitable(competition: Competition) -> list[Organisation]:
@@ -626,7 +702,11 @@ def get_competition(competition_id: int) -> Competition:
     competition = db.session.scalar(
         select(Competition)
         .where(Competition.id == competition_id)
-        .options(joinedload(Competition.lot), selectinload(Competition.questions))
+        .options(
+            joinedload(Competition.lot),
+            selectinload(Competition.questions),
+            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+        )
     )
     if competition is None:
         raise NotFoundForUser()
@@ -843,6 +923,7 @@ def get_opportunity(user: User, competition_id: int, *, acting: bool = False) ->
             joinedload(Invitation.organisation),
             joinedload(Competition.lot),
             selectinload(Competition.questions),
+            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
         )
         .order_by(Invitation.organisation_id)
         .limit(1)

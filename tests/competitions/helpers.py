@@ -194,9 +194,11 @@ def moderate_all(client, competition_id: int, agreed: dict[int, list[int]]):
 def open_competition_rows(organisation, user, bucket: str) -> dict:
     """A published mini-competition on mentoring, open for quotes, written directly: organisation
     A invited, with a question it asked and a draft quote carrying a file (its object is never
-    read, so none is written). The ids the permission matrix fills its URLs with."""
+    read, so none is written), and a council file published with it. The ids the permission
+    matrix fills its URLs with."""
     from portal.competitions.models import (
         Clarification,
+        CompetitionAttachment,
         Invitation,
         QualityQuestion,
         QuoteAttachment,
@@ -244,7 +246,18 @@ def open_competition_rows(organisation, user, bucket: str) -> dict:
     )
     db.session.flush()
     attachment = QuoteAttachment(quote_id=quote.id, file=stored)
-    db.session.add(attachment)
+    council_file = StoredFile(
+        organisation_id=None,
+        purpose="council_document",
+        object_key=object_store.council_document_key(),
+        original_filename="specification.pdf",
+        content_type="application/pdf",
+        size_bytes=100,
+        sha256="0" * 64,
+        scan_state="not_scanned",
+    )
+    competition_attachment = CompetitionAttachment(competition=competition, file=council_file)
+    db.session.add_all([attachment, competition_attachment])
     db.session.commit()
     return {
         "competition_id": competition.id,
@@ -253,4 +266,6 @@ def open_competition_rows(organisation, user, bucket: str) -> dict:
         "quote_id": quote.id,
         "attachment_id": attachment.id,
         "quote_download_path": f"/{bucket}/{stored.object_key}",
+        "competition_attachment_id": competition_attachment.id,
+        "competition_file_path": f"/{bucket}/{council_file.object_key}",
     }
