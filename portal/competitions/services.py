@@ -1093,7 +1093,10 @@ def submit_quote(user: User, view: ProviderView, seen: int | None) -> QuoteVersi
         submitted_at=view.at,
         submitted_by_id=user.id,
     )
-    _move_quote(user, quote, QUOTE_SUBMITTED, seen, submitted_at=view.at)
+    try:
+        _move_quote(user, quote, QUOTE_SUBMITTED, seen, submitted_at=view.at)
+    except CompetitionError as error:
+        raise CompetitionError(_submitted_meanwhile(quote) or error.message) from None
     db.session.add(version)
     db.session.flush()
     quote.versions.append(version)
@@ -1121,6 +1124,29 @@ def submit_quote(user: User, view: ProviderView, seen: int | None) -> QuoteVersi
             deadline=format_deadline(view.competition.submission_deadline),
         )
     return version
+
+
+def _submitted_meanwhile(quote: Quote) -> str | None:
+    """If the quote changed under the person submitting it because someone (in another tab,
+    or a colleague) submitted it, what to tell them; None for any other change."""
+    db.session.refresh(quote)
+    latest = db.session.scalar(
+        select(QuoteVersion)
+        .where(QuoteVersion.quote_id == quote.id)
+        .order_by(QuoteVersion.number.desc())
+        .limit(1)
+    )
+    if (
+        quote.status != QUOTE_SUBMITTED
+        or latest is None
+        or latest.submitted_at != quote.submitted_at
+        or quote.updated_at > latest.submitted_at
+    ):
+        return None
+    return (
+        f"Your quote has just been submitted by someone else in your organisation (version "
+        f"{latest.number}). Check it, and submit it again if you want to change it"
+    )
 
 
 def withdraw_quote(user: User, view: ProviderView, seen: int | None) -> None:
@@ -1611,6 +1637,8 @@ def award(
     """Award to the chosen quote (normally the top-ranked; another needs a reason), then send
     every bidder their assessment summary. With a standstill the award is confirmed 8 working
     days later; without, at once."""
+    if competition.status in (AWARDED, CONFIRMED):
+        raise CompetitionError(_awarded_meanwhile(competition))
     if competition.status == PUBLISHED and not evaluation_complete(competition):
         _unsealed(competition)
         raise CompetitionError("You cannot award until evaluation is complete")
@@ -1623,17 +1651,24 @@ def award(
         reason = _reason(reason, "reason")
     at = now()
     ends_on = add_working_days(london_today(at), STANDSTILL_WORKING_DAYS) if standstill else None
-    _move_competition(
-        user,
-        competition,
-        AWARDED,
-        seen,
-        "competition.awarded",
-        awarded_at=at,
-        winner_quote_id=quote_id,
-        award_reason=reason or None,
-        standstill_ends_on=ends_on,
-    )
+    try:
+        _move_competition(
+            user,
+            competition,
+            AWARDED,
+            seen,
+            "competition.awarded",
+            awarded_at=at,
+            winner_quote_id=quote_id,
+            award_reason=reason or None,
+            standstill_ends_on=ends_on,
+        )
+    except CompetitionError as error:
+        # Another commissioner awarded it while this one had the page open.
+        db.session.refresh(competition)
+        if competition.status in (AWARDED, CONFIRMED):
+            raise CompetitionError(_awarded_meanwhile(competition)) from None
+        raise error from None
     if not standstill:
         _move_competition(
             user, competition, CONFIRMED, None, "competition.award_confirmed", confirmed_at=at
@@ -1650,6 +1685,13 @@ def award(
                 member=member,
                 summary=summary,
             )
+
+
+def _awarded_meanwhile(competition: Competition) -> str:
+    return (
+        f"This competition has just been awarded to {winner_name(competition)}. "
+        "Nothing was changed by you"
+    )
 
 
 def confirm_award(user: User, competition: Competition, seen: int | None) -> None:

@@ -628,7 +628,8 @@ def results(competition_id: int):
 def award(competition_id: int):
     competition = services.get_competition(competition_id)
     ranked = services.ranking(competition)
-    if not ranked or competition.status != "published":
+    # Once awarded the page is gone; a choice sent from it is answered with whose award it was.
+    if not ranked or (competition.status != "published" and request.method == "GET"):
         abort(404)
     form = forms.AwardForm()
     form.winner.choices = [
