@@ -1695,6 +1695,8 @@ def _awarded_meanwhile(competition: Competition) -> str:
 
 
 def confirm_award(user: User, competition: Competition, seen: int | None) -> None:
+    """Confirm an award made with a standstill, once the standstill period has ended (by the
+    database's clock, in London), and tell every bidder."""
     if competition.status == AWARDED and london_today(now()) <= competition.standstill_ends_on:
         raise CompetitionError(
             f"The standstill period ends on {format_date(competition.standstill_ends_on)}. "
@@ -1703,6 +1705,21 @@ def confirm_award(user: User, competition: Competition, seen: int | None) -> Non
     _move_competition(
         user, competition, CONFIRMED, seen, "competition.award_confirmed", confirmed_at=now()
     )
+    winner = winner_name(competition)
+    quotes = bidders(competition)
+    members = _members([quote.organisation_id for quote in quotes])
+    for quote in quotes:
+        for member in members[quote.organisation_id]:
+            queue_email(
+                member.email,
+                f"Award confirmed: {competition.title}",
+                "competition_award_confirmed",
+                competition=competition,
+                organisation=quote.organisation,
+                member=member,
+                winner=winner,
+                is_winner=quote.id == competition.winner_quote_id,
+            )
 
 
 @dataclass

@@ -81,23 +81,6 @@ def test_one_quote_submitted_twice_at_once_makes_one_version(
     )
 
 
-def _evaluated(commissioner_client, evaluator_client, competition_id: int) -> list[int]:
-    helpers.pass_deadline(competition_id)
-    for client in (commissioner_client, evaluator_client):
-        client.post(f"/competitions/{competition_id}/declaration", data={"has_conflict": "no"})
-    quote_ids = sorted(
-        db.session.scalars(
-            select(QuoteVersion.quote_id).distinct().order_by(QuoteVersion.quote_id)
-        ).all()
-    )
-    for client in (commissioner_client, evaluator_client):
-        helpers.score_all(client, competition_id, quote_ids, {q: [3, 3] for q in quote_ids})
-        client.post(f"/competitions/{competition_id}/evaluation/submit")
-    helpers.moderate_all(commissioner_client, competition_id, {q: [3, 3] for q in quote_ids})
-    commissioner_client.post(f"/competitions/{competition_id}/moderation/close")
-    return quote_ids
-
-
 def test_two_commissioners_awarding_at_once_make_one_award(
     app,
     commissioner_client,
@@ -114,7 +97,7 @@ def test_two_commissioners_awarding_at_once_make_one_award(
     assert helpers.publish(commissioner_client, competition_id).status_code == 302
     helpers.quote_and_submit(provider_client, competition_id, ["A1", "A2"], "1000")
     helpers.quote_and_submit(other_provider_client, competition_id, ["B1", "B2"], "1250")
-    first, second = _evaluated(commissioner_client, evaluator_client, competition_id)
+    first, second = helpers.evaluate(commissioner_client, evaluator_client, competition_id)
     colleague = factories.make_user(
         "commissioner-two@council.example.org",
         full_name="Cora Commissioner",
