@@ -704,6 +704,7 @@ def get_competition(competition_id: int) -> Competition:
         .where(Competition.id == competition_id)
         .options(
             joinedload(Competition.lot),
+            joinedload(Competition.created_by),
             selectinload(Competition.questions),
             selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
         )
@@ -752,7 +753,7 @@ def competitions_for_staff(number: int) -> Page:
     number, offset = offset_of(number, total)
     competitions = db.session.scalars(
         select(Competition)
-        .options(joinedload(Competition.lot))
+        .options(joinedload(Competition.lot), joinedload(Competition.created_by))
         .order_by(Competition.created_at.desc(), Competition.id.desc())
         .limit(PER_PAGE)
         .offset(offset)
