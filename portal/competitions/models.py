@@ -141,6 +141,11 @@ class Competition(Base):
         order_by="QualityQuestion.position",
         cascade="all, delete-orphan",
     )
+    attachments: Mapped[list[CompetitionAttachment]] = relationship(
+        back_populates="competition",
+        order_by="CompetitionAttachment.id",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def kind_label(self) -> str:
@@ -190,6 +195,23 @@ class QualityQuestion(Base):
     def key(self) -> str:
         """The key of its answer in a quote's answers."""
         return str(self.id)
+
+
+class CompetitionAttachment(Base):
+    """A file the council publishes with a competition (a specification, a pricing schedule),
+    kept in the council's part of the document store. Attached and removed while the
+    competition is a draft; from publication on, what the invited providers read."""
+
+    __tablename__ = "competition_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), unique=True)
+
+    competition: Mapped[Competition] = relationship(back_populates="attachments")
+    file: Mapped[StoredFile] = relationship()
 
 
 class Invitation(Base):

@@ -44,6 +44,7 @@ from portal.competitions.models import (
     TEXT_ANSWER,
     Clarification,
     Competition,
+    CompetitionAttachment,
     Evaluator,
     Invitation,
     ModeratedScore,
@@ -59,7 +60,7 @@ from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON, add_working_days, as_utc, format_date
 from portal.documents import files, uploads
 from portal.documents import services as documents
-from portal.documents.models import PURPOSE_DOCUMENT
+from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT, PURPOSE_DOCUMENT
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -475,6 +476,81 @@ def remove_question(actor: User, competition: Competition, question_id: int) -> 
     _audit("competition.question_removed", actor, competition, before={"question": question.text})
 
 
+# Attachments: the council's own files, published with the competition ----------------------
+
+
+def attach_to_competition(actor: User, competition: Competition, storage) -> CompetitionAttachment:
+    """Check and store a file to publish with the draft, in the council's part of the document
+    store, with every upload's checks (size, type by content, zip bombs, macros, scripts, the
+    virus scanner). Raises UploadRefused, StoreUnavailable or CompetitionError; nothing is saved
+    then."""
+    _check_draft(competition)
+    checked = uploads.check_upload(storage, uploads.DOCUMENT_TYPES)
+    stored = files.store_file(actor, None, checked, purpose=PURPOSE_COUNCIL_DOCUMENT)
+    attachment = CompetitionAttachment(file=stored)
+    competition.attachments.append(attachment)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit(
+        "competition.file_attached",
+        actor,
+        competition,
+        after={
+            "file_id": stored.id,
+            "filename": stored.original_filename,
+            "sha256": stored.sha256,
+            "scan_state": stored.scan_state,
+        },
+    )
+    return attachment
+
+
+def _competition_attachment(competition: Competition, attachment_id: int) -> CompetitionAttachment:
+    found = next((a for a in competition.attachments if a.id == attachment_id), None)
+    if found is None:
+        raise NotFoundForUser()
+    return found
+
+
+def remove_from_competition(actor: User, competition: Competition, attachment_id: int) -> None:
+    """Take a file off the draft and out of the store: before publication nobody outside the
+    council has seen it. Raises CompetitionError once the competition is published."""
+    _check_draft(competition)
+    attachment = _competition_attachment(competition, attachment_id)
+    stored = attachment.file
+    competition.attachments.remove(attachment)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit(
+        "competition.file_removed",
+        actor,
+        competition,
+        before={"file_id": stored.id, "filename": stored.original_filename},
+    )
+    files.delete_file(stored)
+
+
+def competition_download(user: User, competition: Competition, attachment_id: int) -> str:
+    """A short-lived link to one of the competition's files. The caller has loaded the
+    competition for `user` (council staff, or a member of an invited organisation); council
+    downloads are audited. Raises NotFoundForUser or files.FileNotAvailable."""
+    attachment = _competition_attachment(competition, attachment_id)
+    return files.download_url(
+        user, attachment.file, object_type="competition", object_id=competition.id
+    )
+
+
+def _attachment_problems(competition: Competition) -> list[str]:
+    problems = []
+    for attachment in competition.attachments:
+        name = attachment.file.original_filename
+        if attachment.file.scan_state == PENDING and attachment.file.is_available:
+            problems.append(f"‘{name}’ is waiting for its virus check: wait, or remove it")
+        elif not attachment.file.is_available:
+            problems.append(f"Remove ‘{name}’: it cannot be downloaded")
+    return problems
+
+
 def staff_who_can_evaluate() -> list[User]:
     return list(
         db.session.scalars(
@@ -550,7 +626,7 @@ def publish_problems(competition: Competition, at: datetime) -> list[str]:
     evaluators = evaluators_of(competition)
     if len(evaluators) < (1 if competition.is_placement else 2):
         problems.append("Name the evaluators")
-    return problems
+    return problems + _attachment_problems(competition)
 
 
 def invitable(competition: Competition) -> list[Organisation]:
@@ -626,7 +702,12 @@ def get_competition(competition_id: int) -> Competition:
     competition = db.session.scalar(
         select(Competition)
         .where(Competition.id == competition_id)
-        .options(joinedload(Competition.lot), selectinload(Competition.questions))
+        .options(
+            joinedload(Competition.lot),
+            joinedload(Competition.created_by),
+            selectinload(Competition.questions),
+            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+        )
     )
     if competition is None:
         raise NotFoundForUser()
@@ -672,7 +753,7 @@ def competitions_for_staff(number: int) -> Page:
     number, offset = offset_of(number, total)
     competitions = db.session.scalars(
         select(Competition)
-        .options(joinedload(Competition.lot))
+        .options(joinedload(Competition.lot), joinedload(Competition.created_by))
         .order_by(Competition.created_at.desc(), Competition.id.desc())
         .limit(PER_PAGE)
         .offset(offset)
@@ -843,6 +924,7 @@ def get_opportunity(user: User, competition_id: int, *, acting: bool = False) ->
             joinedload(Invitation.organisation),
             joinedload(Competition.lot),
             selectinload(Competition.questions),
+            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
         )
         .order_by(Invitation.organisation_id)
         .limit(1)
@@ -1012,7 +1094,10 @@ def submit_quote(user: User, view: ProviderView, seen: int | None) -> QuoteVersi
         submitted_at=view.at,
         submitted_by_id=user.id,
     )
-    _move_quote(user, quote, QUOTE_SUBMITTED, seen, submitted_at=view.at)
+    try:
+        _move_quote(user, quote, QUOTE_SUBMITTED, seen, submitted_at=view.at)
+    except CompetitionError as error:
+        raise CompetitionError(_submitted_meanwhile(quote) or error.message) from None
     db.session.add(version)
     db.session.flush()
     quote.versions.append(version)
@@ -1040,6 +1125,29 @@ def submit_quote(user: User, view: ProviderView, seen: int | None) -> QuoteVersi
             deadline=format_deadline(view.competition.submission_deadline),
         )
     return version
+
+
+def _submitted_meanwhile(quote: Quote) -> str | None:
+    """If the quote changed under the person submitting it because someone (in another tab,
+    or a colleague) submitted it, what to tell them; None for any other change."""
+    db.session.refresh(quote)
+    latest = db.session.scalar(
+        select(QuoteVersion)
+        .where(QuoteVersion.quote_id == quote.id)
+        .order_by(QuoteVersion.number.desc())
+        .limit(1)
+    )
+    if (
+        quote.status != QUOTE_SUBMITTED
+        or latest is None
+        or latest.submitted_at != quote.submitted_at
+        or quote.updated_at > latest.submitted_at
+    ):
+        return None
+    return (
+        f"Your quote has just been submitted by someone else in your organisation (version "
+        f"{latest.number}). Check it, and submit it again if you want to change it"
+    )
 
 
 def withdraw_quote(user: User, view: ProviderView, seen: int | None) -> None:
@@ -1530,6 +1638,8 @@ def award(
     """Award to the chosen quote (normally the top-ranked; another needs a reason), then send
     every bidder their assessment summary. With a standstill the award is confirmed 8 working
     days later; without, at once."""
+    if competition.status in (AWARDED, CONFIRMED):
+        raise CompetitionError(_awarded_meanwhile(competition))
     if competition.status == PUBLISHED and not evaluation_complete(competition):
         _unsealed(competition)
         raise CompetitionError("You cannot award until evaluation is complete")
@@ -1542,17 +1652,24 @@ def award(
         reason = _reason(reason, "reason")
     at = now()
     ends_on = add_working_days(london_today(at), STANDSTILL_WORKING_DAYS) if standstill else None
-    _move_competition(
-        user,
-        competition,
-        AWARDED,
-        seen,
-        "competition.awarded",
-        awarded_at=at,
-        winner_quote_id=quote_id,
-        award_reason=reason or None,
-        standstill_ends_on=ends_on,
-    )
+    try:
+        _move_competition(
+            user,
+            competition,
+            AWARDED,
+            seen,
+            "competition.awarded",
+            awarded_at=at,
+            winner_quote_id=quote_id,
+            award_reason=reason or None,
+            standstill_ends_on=ends_on,
+        )
+    except CompetitionError as error:
+        # Another commissioner awarded it while this one had the page open.
+        db.session.refresh(competition)
+        if competition.status in (AWARDED, CONFIRMED):
+            raise CompetitionError(_awarded_meanwhile(competition)) from None
+        raise error from None
     if not standstill:
         _move_competition(
             user, competition, CONFIRMED, None, "competition.award_confirmed", confirmed_at=at
@@ -1571,7 +1688,16 @@ def award(
             )
 
 
+def _awarded_meanwhile(competition: Competition) -> str:
+    return (
+        f"This competition has just been awarded to {winner_name(competition)}. "
+        "Nothing was changed by you"
+    )
+
+
 def confirm_award(user: User, competition: Competition, seen: int | None) -> None:
+    """Confirm an award made with a standstill, once the standstill period has ended (by the
+    database's clock, in London), and tell every bidder."""
     if competition.status == AWARDED and london_today(now()) <= competition.standstill_ends_on:
         raise CompetitionError(
             f"The standstill period ends on {format_date(competition.standstill_ends_on)}. "
@@ -1580,6 +1706,21 @@ def confirm_award(user: User, competition: Competition, seen: int | None) -> Non
     _move_competition(
         user, competition, CONFIRMED, seen, "competition.award_confirmed", confirmed_at=now()
     )
+    winner = winner_name(competition)
+    quotes = bidders(competition)
+    members = _members([quote.organisation_id for quote in quotes])
+    for quote in quotes:
+        for member in members[quote.organisation_id]:
+            queue_email(
+                member.email,
+                f"Award confirmed: {competition.title}",
+                "competition_award_confirmed",
+                competition=competition,
+                organisation=quote.organisation,
+                member=member,
+                winner=winner,
+                is_winner=quote.id == competition.winner_quote_id,
+            )
 
 
 @dataclass

@@ -18,7 +18,7 @@ from portal.competitions.models import (
     KINDS,
     PLACEMENT_REQUEST,
 )
-from portal.core.forms import previous_result, remember_result
+from portal.core.forms import new_submission_id, previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     public,
@@ -233,6 +233,85 @@ def remove_question(competition_id: int, question_id: int):
     else:
         flash("Question removed", "success")
     return _show(competition.id)
+
+
+@bp.route("/<int:competition_id>/attachments/new", methods=["GET", "POST"])
+@manage
+def attach(competition_id: int):
+    """Attach a file the invited providers will read (a specification, say) to a draft."""
+    competition = services.get_competition(competition_id)
+    if competition.status != DRAFT:
+        abort(404)
+    errors = forms.PageErrors()
+    if uploads.upload_was_too_large():
+        errors.add("file", uploads.too_large_message())
+        return _attach_page(competition, errors, 413)
+    if request.method == "POST":
+        uploads.read_upload()
+        submission_id = request.form.get("submission_id")
+        url = url_for("competitions.show", competition_id=competition.id)
+        if previous_result(submission_id):
+            return redirect(url)
+        try:
+            attachment = services.attach_to_competition(
+                current_user, competition, request.files.get("file")
+            )
+        except UploadRefused as error:
+            errors.add("file", error.message)
+        except files.StoreUnavailable:
+            errors.add("file", files.STORE_DOWN_MESSAGE)
+        except services.CompetitionError as error:
+            errors.add("file", error.message)
+        else:
+            remember_result(submission_id, url)
+            flash(f"‘{attachment.file.original_filename}’ has been attached", "success")
+            return redirect(url)
+    return _attach_page(competition, errors)
+
+
+def _attach_page(competition, errors: forms.PageErrors, status: int = 200):
+    return (
+        render_template(
+            "competitions/attach.html",
+            competition=competition,
+            form=errors,
+            submission_id=new_submission_id(),
+        ),
+        status,
+    )
+
+
+@bp.route(
+    "/<int:competition_id>/attachments/<int:competition_attachment_id>/remove", methods=["POST"]
+)
+@manage
+def remove_attachment(competition_id: int, competition_attachment_id: int):
+    competition = services.get_competition(competition_id)
+    try:
+        services.remove_from_competition(current_user, competition, competition_attachment_id)
+    except services.CompetitionError as error:
+        flash(error.message)
+    else:
+        flash("The file has been removed", "success")
+    return _show(competition.id)
+
+
+@bp.route("/<int:competition_id>/attachments/<int:competition_attachment_id>")
+@requires_sign_in
+def attachment(competition_id: int, competition_attachment_id: int):
+    """One of the competition's files: for council staff, and for members of an invited
+    organisation (404 for anyone else)."""
+    if current_user.is_staff:
+        competition = services.get_competition(competition_id)
+    else:
+        competition = services.get_opportunity(current_user, competition_id).competition
+    try:
+        url = services.competition_download(current_user, competition, competition_attachment_id)
+    except files.FileNotAvailable:
+        abort(404)
+    response = redirect(url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<int:competition_id>/evaluators", methods=["GET", "POST"])
@@ -549,7 +628,8 @@ def results(competition_id: int):
 def award(competition_id: int):
     competition = services.get_competition(competition_id)
     ranked = services.ranking(competition)
-    if not ranked or competition.status != "published":
+    # Once awarded the page is gone; a choice sent from it is answered with whose award it was.
+    if not ranked or (competition.status != "published" and request.method == "GET"):
         abort(404)
     form = forms.AwardForm()
     form.winner.choices = [

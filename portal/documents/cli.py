@@ -41,7 +41,7 @@ def retention() -> None:
     removed = files.apply_retention()
     for stored in removed:
         click.echo(
-            f"Deleted file {stored.id} of organisation {stored.organisation_id}, uploaded "
+            f"Deleted file {stored.id} of {files.owner_of(stored)}, uploaded "
             f"{format_date(stored.uploaded_at)}: {files.RETENTION_REASON}."
         )
     click.echo(f"Deleted {len(removed)} file(s) past their retention date.")
@@ -69,7 +69,7 @@ def reconcile() -> None:
     for stored in report.missing:
         click.echo(
             f"Missing object {stored.object_key} of file {stored.id} "
-            f"({stored.original_filename!r}, organisation {stored.organisation_id}): "
+            f"({stored.original_filename!r}, {files.owner_of(stored)}): "
             "marked missing."
         )
     click.echo(

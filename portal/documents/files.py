@@ -29,6 +29,7 @@ from portal.documents.models import (
     CLEAN,
     NOT_SCANNED,
     PENDING,
+    PURPOSE_COUNCIL_DOCUMENT,
     PURPOSE_DBS_CERTIFICATE,
     REJECTED,
     REMOVED_AS_MISSING,
@@ -55,7 +56,9 @@ DBS_COPY_KEEP_MONTHS = 6
 RETENTION_REASON = (
     "Copies of DBS certificates are kept for no longer than six months (DBS code of practice)"
 )
-ORGANISATION_PREFIX = "org/"
+# Where the portal's objects live: each organisation's under org/<id>/, the council's own
+# documents under council/. Reconcile looks under both.
+STORE_PREFIXES = ("org/", "council/")
 
 _WRITTEN = "objects_written"  # deleted if the transaction rolls back
 _TO_DELETE = "objects_to_delete"  # deleted once the transaction commits
@@ -100,17 +103,31 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def store_file(
-    user: User, organisation_id: int, checked: CheckedFile, *, purpose: str, dbs_copy: bool
+    user: User,
+    organisation_id: int | None,
+    checked: CheckedFile,
+    *,
+    purpose: str,
+    dbs_copy: bool = False,
 ) -> StoredFile:
     """Scan `checked`, write it to the store under a new key, and add its record.
 
-    Raises UploadRefused (a virus) or StoreUnavailable, in both cases having saved nothing.
-    `dbs_copy` marks a copy of a DBS certificate, deleted from the store six months on.
+    `organisation_id` None stores one of the council's own documents (its purpose must be
+    PURPOSE_COUNCIL_DOCUMENT), under the council's prefix. Raises UploadRefused (a virus) or
+    StoreUnavailable, in both cases having saved nothing. `dbs_copy` marks a copy of a DBS
+    certificate, deleted from the store six months on.
     """
+    if (organisation_id is None) != (purpose == PURPOSE_COUNCIL_DOCUMENT):
+        raise ValueError("Only a council document has no organisation")
     scan_state = _scan(checked)
-    key = object_store.document_key(organisation_id)
+    if organisation_id is None:
+        key = object_store.council_document_key()
+        owner = {"owner": "council"}
+    else:
+        key = object_store.document_key(organisation_id)
+        owner = {"organisation-id": str(organisation_id)}
     metadata = {
-        "organisation-id": str(organisation_id),
+        **owner,
         "sha256": checked.sha256,
         "filename": quote(checked.filename, safe=""),
     }
@@ -119,7 +136,7 @@ def store_file(
             key, checked.stream, content_type=checked.file_type.content_type, metadata=metadata
         )
     except STORE_ERRORS as error:
-        log.error("Could not store an upload for organisation %s: %s", organisation_id, error)
+        log.error("Could not store an upload for %s: %s", _owner(organisation_id), error)
         # A multipart upload can fail part way: make sure no part of it stays behind.
         _delete_quietly(key)
         raise StoreUnavailable() from error
@@ -141,6 +158,15 @@ def store_file(
     )
     db.session.add(stored)
     return stored
+
+
+def _owner(organisation_id: int | None) -> str:
+    return "the council" if organisation_id is None else f"organisation {organisation_id}"
+
+
+def owner_of(stored: StoredFile) -> str:
+    """Whose file it is, for a command's output: "organisation 12" or "the council"."""
+    return _owner(stored.organisation_id)
 
 
 def delete_file(stored: StoredFile) -> None:
@@ -310,7 +336,11 @@ def reconcile(now: datetime | None = None) -> Reconciliation:
         ).all()
     )
     db.session.rollback()
-    listed = dict(object_store.list_objects(ORGANISATION_PREFIX))
+    listed = {
+        key: modified
+        for prefix in STORE_PREFIXES
+        for key, modified in object_store.list_objects(prefix)
+    }
 
     for key, file_id in recorded.items():
         if key in listed:

@@ -81,10 +81,12 @@ REMOVED_FOR_RETENTION = "retention"
 REMOVED_AS_MISSING = "missing"
 REMOVED_REASONS = (REMOVED_FOR_VIRUS, REMOVED_FOR_RETENTION, REMOVED_AS_MISSING)
 
-# What a stored file is for.
+# What a stored file is for. A council document (a file the council publishes with a
+# competition, say) belongs to no organisation and sits under the council's prefix in the store.
 PURPOSE_DOCUMENT = "document"
 PURPOSE_DBS_CERTIFICATE = "dbs_certificate"
-PURPOSES = (PURPOSE_DOCUMENT, PURPOSE_DBS_CERTIFICATE)
+PURPOSE_COUNCIL_DOCUMENT = "council_document"
+PURPOSES = (PURPOSE_DOCUMENT, PURPOSE_DBS_CERTIFICATE, PURPOSE_COUNCIL_DOCUMENT)
 
 REMINDER_DAYS = (60, 30, 14, 1)
 EXPIRES_SOON_DAYS = REMINDER_DAYS[0]
@@ -100,10 +102,15 @@ class StoredFile(Base):
         CheckConstraint(f"scan_state IN {SCAN_STATES!r}", name="scan_state"),
         CheckConstraint(f"removed_reason IN {REMOVED_REASONS!r}", name="removed_reason"),
         CheckConstraint(f"purpose IN {PURPOSES!r}", name="purpose"),
+        # Every file is an organisation's, except the council's own documents, which are none.
+        CheckConstraint(
+            f"(organisation_id IS NULL) = (purpose = '{PURPOSE_COUNCIL_DOCUMENT}')", name="owner"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
+    # None for a council document (see PURPOSE_COUNCIL_DOCUMENT).
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     purpose: Mapped[str] = mapped_column(String(20), default=PURPOSE_DOCUMENT)

@@ -440,6 +440,9 @@ def send_reminders(on: date) -> int:
 def tell_of_virus(stored: StoredFile) -> None:
     """A file kept while the scanner was away turned out to hold a virus: tell the
     organisation plainly (called by files.scan_pending, in its transaction)."""
+    if stored.organisation_id is None:
+        _tell_uploader_of_virus(stored)
+        return
     version = db.session.scalar(select(DocumentVersion).where(DocumentVersion.file_id == stored.id))
     title = version.document.title if version else "A certificate copy"
     for address in _addresses(db.session.get(Organisation, stored.organisation_id)):
@@ -451,3 +454,18 @@ def tell_of_virus(stored: StoredFile) -> None:
             filename=stored.original_filename,
             uploaded_at=stored.uploaded_at,
         )
+
+
+def _tell_uploader_of_virus(stored: StoredFile) -> None:
+    """A council document (one attached to a competition, say) belongs to no organisation: the
+    member of staff who uploaded it is told."""
+    uploader = db.session.get(User, stored.uploaded_by_id) if stored.uploaded_by_id else None
+    if uploader is None:
+        return
+    queue_email(
+        uploader.email,
+        f"{stored.original_filename}: we found a virus and deleted the file",
+        "council_file_virus_found",
+        filename=stored.original_filename,
+        uploaded_at=stored.uploaded_at,
+    )

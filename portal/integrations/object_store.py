@@ -10,8 +10,9 @@ context and reads its settings from `app.config`:
     S3_REGION              default us-east-1
     PRESIGNED_URL_SECONDS  default 60
 
-Object keys never contain user-supplied text (see `document_key`); the original filename
-travels in metadata or the database and only reappears in Content-Disposition.
+Object keys never contain user-supplied text (see `document_key` and `council_document_key`);
+the original filename travels in metadata or the database and only reappears in
+Content-Disposition.
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ def document_key(org_id: int) -> str:
     return f"org/{org_id}/doc/{uuid.uuid4().hex}"
 
 
+def council_document_key() -> str:
+    """A new, unguessable key for a document of the council's own: council/doc/<uuid4 hex>."""
+    return f"council/doc/{uuid.uuid4().hex}"
+
+
 def content_disposition(filename: str) -> str:
     """`attachment` header value with an ASCII fallback and an RFC 5987 UTF-8 filename."""
     # Drop any directory part and control characters (CR/LF would split headers).
@@ -154,6 +160,7 @@ class ObjectStore:
     """Flask extension wrapping the S3 bucket that holds the portal's documents."""
 
     document_key = staticmethod(document_key)
+    council_document_key = staticmethod(council_document_key)
 
     def __init__(self, app: Flask | None = None) -> None:
         self._lock = threading.Lock()

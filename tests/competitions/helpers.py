@@ -191,12 +191,34 @@ def moderate_all(client, competition_id: int, agreed: dict[int, list[int]]):
         assert response.status_code == 302, page_errors(response) or response.status
 
 
+def evaluate(commissioner_client, evaluator_client, competition_id: int) -> list[int]:
+    """Past the deadline, both evaluators declare, score every quote 3 for every question and
+    submit; the lead (the commissioner) moderates and closes moderation. The quote ids."""
+    pass_deadline(competition_id)
+    for client in (commissioner_client, evaluator_client):
+        client.post(f"/competitions/{competition_id}/declaration", data={"has_conflict": "no"})
+    db.session.rollback()
+    quote_ids = db.session.scalars(
+        select(Quote.id)
+        .where(Quote.competition_id == competition_id, Quote.status == "submitted")
+        .order_by(Quote.id)
+    ).all()
+    for client in (commissioner_client, evaluator_client):
+        score_all(client, competition_id, quote_ids, {q: [3, 3] for q in quote_ids})
+        client.post(f"/competitions/{competition_id}/evaluation/submit")
+    moderate_all(commissioner_client, competition_id, {q: [3, 3] for q in quote_ids})
+    commissioner_client.post(f"/competitions/{competition_id}/moderation/close")
+    return quote_ids
+
+
 def open_competition_rows(organisation, user, bucket: str) -> dict:
     """A published mini-competition on mentoring, open for quotes, written directly: organisation
     A invited, with a question it asked and a draft quote carrying a file (its object is never
-    read, so none is written). The ids the permission matrix fills its URLs with."""
+    read, so none is written), and a council file published with it. The ids the permission
+    matrix fills its URLs with."""
     from portal.competitions.models import (
         Clarification,
+        CompetitionAttachment,
         Invitation,
         QualityQuestion,
         QuoteAttachment,
@@ -244,7 +266,18 @@ def open_competition_rows(organisation, user, bucket: str) -> dict:
     )
     db.session.flush()
     attachment = QuoteAttachment(quote_id=quote.id, file=stored)
-    db.session.add(attachment)
+    council_file = StoredFile(
+        organisation_id=None,
+        purpose="council_document",
+        object_key=object_store.council_document_key(),
+        original_filename="specification.pdf",
+        content_type="application/pdf",
+        size_bytes=100,
+        sha256="0" * 64,
+        scan_state="not_scanned",
+    )
+    competition_attachment = CompetitionAttachment(competition=competition, file=council_file)
+    db.session.add_all([attachment, competition_attachment])
     db.session.commit()
     return {
         "competition_id": competition.id,
@@ -253,4 +286,6 @@ def open_competition_rows(organisation, user, bucket: str) -> dict:
         "quote_id": quote.id,
         "attachment_id": attachment.id,
         "quote_download_path": f"/{bucket}/{stored.object_key}",
+        "competition_attachment_id": competition_attachment.id,
+        "competition_file_path": f"/{bucket}/{council_file.object_key}",
     }

@@ -167,6 +167,7 @@ PROVIDER_A = "/reviews/providers/{organisation_id}"
 COMPETITION = "/competitions/{competition_id}"
 QUOTE = "/competitions/{competition_id}/quote"
 QUOTE_DOWNLOAD = "{quote_download_path}"
+COMPETITION_FILE = "{competition_file_path}"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -856,6 +857,29 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("competitions.confirm_award", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 403, "commissioner": COMPETITION, "admin": COMPETITION,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The council's files: attached and removed on a draft only (this one is published).
+    ("competitions.attach", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.attach", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.remove_attachment", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": COMPETITION, "admin": COMPETITION,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # ...and read by council staff and the invited organisation (B was not invited).
+    ("competitions.attachment", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": COMPETITION_FILE, "member_a": COMPETITION_FILE,
+        "provider_b": 404,
+        "reviewer": COMPETITION_FILE, "commissioner": COMPETITION_FILE, "admin": COMPETITION_FILE,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("competitions.evaluators", "GET"): {
