@@ -1,7 +1,7 @@
 """Competition attachments, and council documents in the store (a file of no organisation's)
 
 Revision ID: c7b1a2b3c4d5
-Revises: c7a0e1b2c3d4
+Revises: c8b0f1e2d3a4
 Create Date: 2026-11-26 01:25:18.457169
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c7b1a2b3c4d5"
-down_revision = "c7a0e1b2c3d4"
+down_revision = "c8b0f1e2d3a4"
 branch_labels = None
 depends_on = None
 
