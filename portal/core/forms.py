@@ -34,10 +34,14 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
     def add_error(self, field: str | None, message: str) -> None:
-        """Attach a service's error to its field (or the first field) for the error summary."""
+        """Attach a service's error to its field for the error summary; an error about the whole
+        form goes on its first visible field, or its button when it has none, so the summary's
+        link lands somewhere a keyboard user can reach (never a hidden field)."""
         target = getattr(self, field, None) if field else None
         if target is None:
-            target = next(iter(self))
+            visible = [f for f in self if f.type not in ("HiddenField", "CSRFTokenField")]
+            target = next((f for f in visible if f.type != "SubmitField"), None)
+            target = target or (visible[0] if visible else next(iter(self)))
         target.errors = [*target.errors, message]
 
 

@@ -65,7 +65,7 @@ def test_one_quote_submitted_twice_at_once_makes_one_version(
     assert sorted(r.status_code for r in responses) == [200, 302]
     (refused,) = [r for r in responses if r.status_code == 200]
     assert page_errors(refused) == {
-        "submission_id": "Your quote has just been submitted by someone else in your organisation"
+        "submit": "Your quote has just been submitted by someone else in your organisation"
         " (version 1). Check it, and submit it again if you want to change it"
     }
     assert _count(select(func.count(QuoteVersion.id))) == 1
@@ -128,8 +128,7 @@ def test_two_commissioners_awarding_at_once_make_one_award(
     assert competition.status == "confirmed"
     winner = services.winner_name(competition)
     assert page_errors(refused) == {
-        "submission_id": f"This competition has just been awarded to {winner}. "
-        "Nothing was changed by you"
+        "winner": f"This competition has just been awarded to {winner}. Nothing was changed by you"
     }
     # One award's worth of everything.
     assert db.session.scalars(
