@@ -31,7 +31,7 @@ def build(
     submitted_at: datetime,
 ) -> dict[str, Any]:
     version = application.questionnaire_version
-    answers = routing.answers_on_route(progress.content, progress.answers, progress.lots)
+    answers = dict(progress.route.kept)
     return {
         "reference": application.reference,
         "submitted_at": submitted_at.isoformat(),
@@ -140,8 +140,9 @@ def read(snapshot: dict[str, Any]) -> SubmittedCopy:
     lots = [lot["slug"] for lot in snapshot["lots"]]
     documents = snapshot.get("documents", {})
     sections = []
-    for section, _status in routing.task_list(content, answers, lots):
-        asked = routing.questions_on_route(content, answers, lots, section)
+    route = routing.Route(content, answers, lots)
+    for section, _status in route.task_list():
+        asked = route.questions(section)
         if asked:
             sections.append((section, [(q, _shown(q, answers, documents)) for q in asked]))
     return SubmittedCopy(
