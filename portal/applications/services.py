@@ -236,7 +236,7 @@ def _answers_of(previous: Application, content: Content) -> dict[str, Any]:
     submitted, or (never submitted) its draft."""
     submission = latest_submission(previous)
     if submission is not None:
-        old = Content.from_dict(submission.snapshot["questionnaire"]["content"])
+        old = snapshot.frozen_content(submission.snapshot["questionnaire"]["content"])
         answers = submission.snapshot["answers"]
     else:
         progress = progress_of(previous)

@@ -8,6 +8,7 @@ draft does. Everything shown from a submission is read from here alone.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -134,8 +135,29 @@ class SubmittedCopy:
     staff_checks: list[dict[str, Any]]
 
 
+# The questionnaires frozen in submissions, rebuilt: every submission of one questionnaire version
+# freezes the same content, and rebuilding its 150 questions took longer than the rest of the
+# review page's work. One per version and title, reused only for stored data equal to what it was
+# built from (a quick comparison), so a read gives exactly what Content.from_dict would.
+_FROZEN: dict[tuple[Any, ...], tuple[dict[str, Any], Content]] = {}
+_FROZEN_LIMIT = 32
+
+
+def frozen_content(data: dict[str, Any]) -> Content:
+    """The questionnaire content a submission froze (its snapshot's questionnaire content)."""
+    key = (data.get("version"), data.get("title"))
+    known = _FROZEN.get(key)
+    if known is not None and known[0] == data:
+        return known[1]
+    content = Content.from_dict(data)
+    if key not in _FROZEN and len(_FROZEN) >= _FROZEN_LIMIT:
+        del _FROZEN[next(iter(_FROZEN))]
+    _FROZEN[key] = (copy.deepcopy(data), content)
+    return content
+
+
 def read(snapshot: dict[str, Any]) -> SubmittedCopy:
-    content = Content.from_dict(snapshot["questionnaire"]["content"])
+    content = frozen_content(snapshot["questionnaire"]["content"])
     answers = snapshot["answers"]
     lots = [lot["slug"] for lot in snapshot["lots"]]
     documents = snapshot.get("documents", {})
