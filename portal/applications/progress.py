@@ -52,6 +52,11 @@ class Progress:
     def lots(self) -> tuple[str, ...]:
         return routing.chosen_lots(self.content, self.answers)
 
+    @cached_property
+    def route(self) -> routing.Route:
+        """The route through the questionnaire for these answers: walked once, asked often."""
+        return routing.Route(self.content, self.answers, self.lots)
+
     def version_of(self, section: Section) -> int:
         """The section's version as a page opens it: 0 before anything is saved in it."""
         row = self.rows.get(section.id)
@@ -65,7 +70,7 @@ class Progress:
         that a section is Completed only once they say so, and the declaration can start only
         when every other section is Completed."""
         listed = []
-        for section, status in routing.task_list(self.content, self.answers, self.lots):
+        for section, status in self.route.task_list():
             if section.is_declaration:
                 continue
             if status == routing.COMPLETED and not self._marked_complete(section):
@@ -129,9 +134,7 @@ class Progress:
         does not apply (its lots are not chosen, or an earlier answer rules it out) and for the
         declaration's."""
         section, page = self.page(section_id, page_id)
-        if section.is_declaration or not routing.is_on_route(
-            self.content, self.answers, self.lots, section, page
-        ):
+        if section.is_declaration or not self.route.is_on_route(section, page):
             raise NotOnRoute()
         return section, page
 
@@ -167,11 +170,11 @@ class Progress:
         return {key: {**value, "agreed": None} for key, value in values.items()}
 
     def questions_to_show(self, section: Section, page: Page) -> list[Question]:
-        return routing.questions_to_show(self.content, section, page, self.answers, self.lots)
+        return self.route.questions_to_show(section, page)
 
     def asked(self, section: Section) -> list[Question]:
         """The questions of the section that apply, in order."""
-        return routing.questions_on_route(self.content, self.answers, self.lots, section)
+        return self.route.questions(section)
 
     def summary(self, section: Section) -> list[tuple[Page, Question, Any]]:
         """What check your answers lists: each question that applies, its page and answer."""
@@ -197,11 +200,7 @@ class Progress:
 
     def pages_in(self, section: Section) -> list[Page]:
         """The section's pages on the route, in order."""
-        return [
-            page
-            for s, page in routing.routing_path(self.content, self.answers, self.lots)
-            if s.id == section.id
-        ]
+        return [page for s, page in self.route.path if s.id == section.id]
 
     def first_page(self, section: Section) -> Page | None:
         pages = self.pages_in(section)
@@ -228,11 +227,11 @@ class Progress:
 
     def next_page(self, section: Section, page: Page) -> Page | None:
         """The next page of the same section on the route, or None at the section's end."""
-        following = routing.next_page(self.content, self.answers, self.lots, section, page)
+        following = self.route.next_page(section, page)
         return following[1] if following and following[0].id == section.id else None
 
     def previous_page(self, section: Section, page: Page) -> Page | None:
-        preceding = routing.previous_page(self.content, self.answers, self.lots, section, page)
+        preceding = self.route.previous_page(section, page)
         return preceding[1] if preceding and preceding[0].id == section.id else None
 
     # Showing a page --------------------------------------------------------------------------

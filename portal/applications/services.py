@@ -236,7 +236,7 @@ def _answers_of(previous: Application, content: Content) -> dict[str, Any]:
     submitted, or (never submitted) its draft."""
     submission = latest_submission(previous)
     if submission is not None:
-        old = Content.from_dict(submission.snapshot["questionnaire"]["content"])
+        old = snapshot.frozen_content(submission.snapshot["questionnaire"]["content"])
         answers = submission.snapshot["answers"]
     else:
         progress = progress_of(previous)
@@ -367,6 +367,7 @@ def save_page(
         progress.lots,
         lot_choices,
         evidence_choices,
+        route=progress.route,
     )
     row = progress.rows.get(section.id)
     stored = row.answers if row else {}
@@ -597,7 +598,7 @@ def submit_application(
     progress = progress_of(application)
     section, page = progress.declaration_page
     result = engine_answers.read_page(
-        progress.content, section, page, form, progress.answers, progress.lots
+        progress.content, section, page, form, progress.answers, progress.lots, route=progress.route
     )
     incomplete = progress.incomplete_sections
     stale = stale_evidence(progress, today())
@@ -622,7 +623,7 @@ def submit_application(
         .select_from(ApplicationSubmission)
         .where(ApplicationSubmission.application_id == application.id)
     )
-    content, answers, lots = progress.content, progress.answers, progress.lots
+    answers, lots = progress.answers, progress.lots
     submission = ApplicationSubmission(
         application_id=application.id,
         number=number + 1,
@@ -633,7 +634,7 @@ def submit_application(
         lots=list(lots),
         flags=[
             {"question": q.id, "label": q.label, "answer": answers.get(q.id), "message": message}
-            for q, message in routing.flags(content, answers, lots)
+            for q, message in progress.route.flags()
         ],
     )
     db.session.add(submission)
@@ -688,7 +689,7 @@ def stale_evidence(progress: Progress, on: date, page: Page | None = None) -> li
     content = progress.content
     asked_on = {q.id: (s, p) for s in content.sections for p in s.pages for q in p.questions}
     found = []
-    for question in routing.questions_on_route(content, progress.answers, progress.lots):
+    for question in progress.route.questions():
         chosen = progress.answers.get(question.id)
         if question.type != "evidence" or chosen is None or question.id not in asked_on:
             continue

@@ -8,6 +8,7 @@ draft does. Everything shown from a submission is read from here alone.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,7 @@ def build(
     submitted_at: datetime,
 ) -> dict[str, Any]:
     version = application.questionnaire_version
-    answers = routing.answers_on_route(progress.content, progress.answers, progress.lots)
+    answers = dict(progress.route.kept)
     return {
         "reference": application.reference,
         "submitted_at": submitted_at.isoformat(),
@@ -134,14 +135,36 @@ class SubmittedCopy:
     staff_checks: list[dict[str, Any]]
 
 
+# The questionnaires frozen in submissions, rebuilt: every submission of one questionnaire version
+# freezes the same content, and rebuilding its 150 questions took longer than the rest of the
+# review page's work. One per version and title, reused only for stored data equal to what it was
+# built from (a quick comparison), so a read gives exactly what Content.from_dict would.
+_FROZEN: dict[tuple[Any, ...], tuple[dict[str, Any], Content]] = {}
+_FROZEN_LIMIT = 32
+
+
+def frozen_content(data: dict[str, Any]) -> Content:
+    """The questionnaire content a submission froze (its snapshot's questionnaire content)."""
+    key = (data.get("version"), data.get("title"))
+    known = _FROZEN.get(key)
+    if known is not None and known[0] == data:
+        return known[1]
+    content = Content.from_dict(data)
+    if key not in _FROZEN and len(_FROZEN) >= _FROZEN_LIMIT:
+        del _FROZEN[next(iter(_FROZEN))]
+    _FROZEN[key] = (copy.deepcopy(data), content)
+    return content
+
+
 def read(snapshot: dict[str, Any]) -> SubmittedCopy:
-    content = Content.from_dict(snapshot["questionnaire"]["content"])
+    content = frozen_content(snapshot["questionnaire"]["content"])
     answers = snapshot["answers"]
     lots = [lot["slug"] for lot in snapshot["lots"]]
     documents = snapshot.get("documents", {})
     sections = []
-    for section, _status in routing.task_list(content, answers, lots):
-        asked = routing.questions_on_route(content, answers, lots, section)
+    route = routing.Route(content, answers, lots)
+    for section, _status in route.task_list():
+        asked = route.questions(section)
         if asked:
             sections.append((section, [(q, _shown(q, answers, documents)) for q in asked]))
     return SubmittedCopy(

@@ -59,9 +59,11 @@ class DocumentError(Exception):
 
 
 def _with_versions(query):
+    """Every version of each document, with its file and uploader: two queries in all."""
+    versions = selectinload(Document.versions)
     return query.options(
-        selectinload(Document.versions).selectinload(DocumentVersion.file),
-        selectinload(Document.versions).selectinload(DocumentVersion.uploaded_by),
+        versions.joinedload(DocumentVersion.file, innerjoin=True),
+        versions.joinedload(DocumentVersion.uploaded_by),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
 from portal.accounts.models import User
@@ -45,8 +45,8 @@ def memberships_of(user: User) -> list[Membership]:
         db.session.scalars(
             select(Membership)
             .where(Membership.user_id == user.id)
-            .options(selectinload(Membership.organisation))
             .join(Membership.organisation)
+            .options(contains_eager(Membership.organisation))
             .order_by(Organisation.legal_name)
         )
     )
@@ -61,7 +61,7 @@ def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation
     membership = db.session.scalar(
         select(Membership)
         .where(Membership.organisation_id == organisation_id, Membership.user_id == user.id)
-        .options(selectinload(Membership.organisation))
+        .options(joinedload(Membership.organisation))
     )
     if membership is None:
         raise NotFoundForUser()

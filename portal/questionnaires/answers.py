@@ -67,6 +67,7 @@ def read_page(
     lots: Collection[str],
     lot_choices: Collection[str] = (),
     evidence_choices: Mapping[str, Collection[int]] | None = None,
+    route: routing.Route | None = None,
 ) -> ReadResult:
     """Read the page's posted `form` (a werkzeug MultiDict). Only questions that apply are read,
     judged on the stored `answers` to earlier pages and on what is posted on this page (a
@@ -74,11 +75,13 @@ def read_page(
     posted is ignored. A group's items are not posted with its page: they are checked as stored
     in `answers`. `lot_choices` are the slugs a lots question may take; `evidence_choices` the
     document version ids an evidence question may take, by kind. Raises UnknownOption (400) for
-    a value that is none of a question's options."""
-    known = routing.answers_before(content, section, page, answers, lots)
+    a value that is none of a question's options. `route` is the route for `content`,
+    `answers` and `lots` when the caller has it already (the page is read from it)."""
+    route = route or routing.Route(content, answers, lots)
+    known = route.answers_before(section, page)
     context = Context(known=known, lot_choices=lot_choices, evidence_choices=evidence_choices or {})
     result = ReadResult()
-    for question in routing.questions_to_show(content, section, page, answers, lots):
+    for question in route.questions_to_show(section, page):
         if question.type == "group":
             raw = list(answers.get(question.id) or [])
         else:

@@ -7,11 +7,17 @@ are kept at submit all derive from it.
 `answers` maps question ids to stored answers (see answers.py for their types); a question that
 was shown and left blank has its id in `answers` with the value None, so "seen" and "not seen"
 differ. `lots` are the chosen lot slugs: the lots question's answer, empty until it is answered.
+
+`Route` is one walk, with everything derived from it: a page that needs several of these (the
+task list's statuses, the page's questions, next and back) makes one Route and asks it, so the
+questionnaire is walked once per request. The functions below it answer one question each with
+a walk of their own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from functools import cached_property
 from typing import Any
 
 from portal.questionnaires.schema import Condition, Content, Page, Question, Section
@@ -75,67 +81,167 @@ def _walk(
     return steps, kept
 
 
+class Route:
+    """The route through `content` for `answers` and `lots`: one walk, and everything derived
+    from it. Take it as read-only: it is worked out once, when it is made, for the answers as
+    they were then (make a new one after a save)."""
+
+    def __init__(self, content: Content, answers: Answers, lots: Collection[str]) -> None:
+        self.content = content
+        self.answers = answers
+        self.lots = lots
+        self.steps, self.kept = _walk(content, answers, lots)
+
+    @cached_property
+    def path(self) -> tuple[tuple[Section, Page], ...]:
+        """Every page that applies, in order."""
+        return tuple((section, page) for section, page, _ in self.steps)
+
+    @cached_property
+    def _on_route(self) -> frozenset[tuple[str, str]]:
+        return frozenset(_keys(self.path))
+
+    @cached_property
+    def _asked(self) -> dict[str, tuple[Question, ...]]:
+        asked: dict[str, list[Question]] = {}
+        for section, _page, questions in self.steps:
+            asked.setdefault(section.id, []).extend(questions)
+        return {section_id: tuple(questions) for section_id, questions in asked.items()}
+
+    def questions(self, section: Section | None = None) -> list[Question]:
+        """The questions that apply, in order (only those of `section` when given)."""
+        if section is not None:
+            return list(self._asked.get(section.id, ()))
+        return [q for _s, _p, asked in self.steps for q in asked]
+
+    def is_on_route(self, section: Section, page: Page) -> bool:
+        """Whether the page may be shown (a page off the route is not to be reached by its
+        URL)."""
+        return (section.id, page.id) in self._on_route
+
+    def answers_before(self, section: Section, page: Page) -> dict[str, Any]:
+        """The answers on the route to the questions before the page: all its conditions may
+        read."""
+        earlier = self.content.earlier_question_ids.get((section.id, page.id))
+        if earlier is None:
+            raise ValueError(f"{section.id}/{page.id} is not a page of this content")
+        return {k: v for k, v in self.kept.items() if k in earlier}
+
+    def questions_to_show(self, section: Section, page: Page) -> list[Question]:
+        """The questions to put on the page: those that apply given the answers to questions
+        before it. A question whose condition reads a question on this same page is shown
+        whatever that answer (under its radio when it is revealed there) and decided when the
+        page is saved."""
+        before = self.answers_before(section, page)
+        on_page = {q.id for q in page.questions}
+        shown: list[Question] = []
+        for question in page.questions:
+            reads = question.show_when.question_ids() & on_page if question.show_when else set()
+            if reads:
+                lots_apply = not question.lots or bool(set(question.lots) & set(self.lots))
+                if lots_apply and reads <= {q.id for q in shown}:
+                    shown.append(question)
+            elif applies(question, before, self.lots):
+                shown.append(question)
+        return shown
+
+    def section_status(self, section: Section) -> str:
+        """not_started, in_progress, completed or cannot_start (see `section_status`)."""
+        statuses = self._statuses
+        if section.id not in statuses:
+            statuses[section.id] = self._status(section)
+        return statuses[section.id]
+
+    @cached_property
+    def _statuses(self) -> dict[str, str]:
+        return {}
+
+    def _status(self, section: Section) -> str:
+        answers, lots = self.answers, self.lots
+        if not _for_chosen_lots(section, lots):
+            return CANNOT_START
+        if section.is_declaration and any(
+            self.section_status(other) != COMPLETED
+            for other in _listed(self.content, lots)
+            if other.id != section.id
+        ):
+            return CANNOT_START
+        asked = self._asked.get(section.id, ())
+        if asked and not any(q.id in answers for q in asked):
+            return NOT_STARTED
+        if all(
+            q.id in answers and (not q.required or is_answered(q, answers[q.id])) for q in asked
+        ):
+            return COMPLETED
+        return IN_PROGRESS
+
+    def task_list(self) -> list[tuple[Section, str]]:
+        """The sections to list on the task list, with their statuses."""
+        return [(s, self.section_status(s)) for s in _listed(self.content, self.lots)]
+
+    def next_page(self, section: Section, page: Page) -> tuple[Section, Page] | None:
+        """The page on the route after this one (which need not be on the route itself), or
+        None at the end. It may be in a later section: compare sections to decide where
+        Continue goes."""
+        order = self.content.page_order
+        here = order[(section.id, page.id)]
+        return next((sp for sp in self.path if order[(sp[0].id, sp[1].id)] > here), None)
+
+    def previous_page(self, section: Section, page: Page) -> tuple[Section, Page] | None:
+        """The page on the route before this one, or None at the start."""
+        order = self.content.page_order
+        here = order[(section.id, page.id)]
+        return next((sp for sp in reversed(self.path) if order[(sp[0].id, sp[1].id)] < here), None)
+
+    def flags(self) -> list[tuple[Question, str]]:
+        """The pass/fail questions on the route whose answers fail, with the reviewer's
+        message."""
+        return [
+            (q, q.pass_fail.message)
+            for _, _, asked in self.steps
+            for q in asked
+            if q.pass_fail is not None and evaluate(q.pass_fail.fail_when, self.kept, self.lots)
+        ]
+
+
 def routing_path(
     content: Content, answers: Answers, lots: Collection[str]
 ) -> list[tuple[Section, Page]]:
     """Every page that applies, in order."""
-    steps, _ = _walk(content, answers, lots)
-    return [(section, page) for section, page, _ in steps]
+    return list(Route(content, answers, lots).path)
 
 
 def questions_on_route(
     content: Content, answers: Answers, lots: Collection[str], section: Section | None = None
 ) -> list[Question]:
     """The questions that apply, in order (only those of `section` when given)."""
-    steps, _ = _walk(content, answers, lots)
-    return [q for s, _, asked in steps if section is None or s.id == section.id for q in asked]
+    return Route(content, answers, lots).questions(section)
 
 
 def answers_on_route(content: Content, answers: Answers, lots: Collection[str]) -> dict[str, Any]:
     """The answers to questions that apply: what a submission keeps (the rest are dropped)."""
-    _, kept = _walk(content, answers, lots)
-    return kept
+    return Route(content, answers, lots).kept
 
 
 def is_on_route(
     content: Content, answers: Answers, lots: Collection[str], section: Section, page: Page
 ) -> bool:
     """Whether the page may be shown (a page off the route is not to be reached by its URL)."""
-    return (section.id, page.id) in _keys(routing_path(content, answers, lots))
+    return Route(content, answers, lots).is_on_route(section, page)
 
 
 def questions_to_show(
     content: Content, section: Section, page: Page, answers: Answers, lots: Collection[str]
 ) -> list[Question]:
-    """The questions to put on the page: those that apply given the answers to questions before
-    it. A question whose condition reads a question on this same page is shown whatever that
-    answer (under its radio when it is revealed there) and decided when the page is saved."""
-    before = answers_before(content, section, page, answers, lots)
-    on_page = {q.id for q in page.questions}
-    shown: list[Question] = []
-    for question in page.questions:
-        reads = question.show_when.question_ids() & on_page if question.show_when else set()
-        if reads:
-            lots_apply = not question.lots or bool(set(question.lots) & set(lots))
-            if lots_apply and reads <= {q.id for q in shown}:
-                shown.append(question)
-        elif applies(question, before, lots):
-            shown.append(question)
-    return shown
+    """The questions to put on the page (see `Route.questions_to_show`)."""
+    return Route(content, answers, lots).questions_to_show(section, page)
 
 
 def answers_before(
     content: Content, section: Section, page: Page, answers: Answers, lots: Collection[str]
 ) -> dict[str, Any]:
     """The answers on the route to the questions before the page: all its conditions may read."""
-    kept = answers_on_route(content, answers, lots)
-    earlier = set()
-    for s in content.sections:
-        for p in s.pages:
-            if (s.id, p.id) == (section.id, page.id):
-                return {k: v for k, v in kept.items() if k in earlier}
-            earlier.update(q.id for q in p.questions)
-    raise ValueError(f"{section.id}/{page.id} is not a page of this content")
+    return Route(content, answers, lots).answers_before(section, page)
 
 
 def is_answered(question: Question, answer: Any) -> bool:
@@ -161,20 +267,7 @@ def section_status(
     chosen), and the declaration until every other section on the task list is completed.
     completed: every question of the section on the route has been seen (its id is in
     `answers`) and every required one answered."""
-    if not _for_chosen_lots(section, lots):
-        return CANNOT_START
-    if section.is_declaration and any(
-        section_status(content, other, answers, lots) != COMPLETED
-        for other in _listed(content, lots)
-        if other.id != section.id
-    ):
-        return CANNOT_START
-    asked = questions_on_route(content, answers, lots, section)
-    if asked and not any(q.id in answers for q in asked):
-        return NOT_STARTED
-    if all(q.id in answers and (not q.required or is_answered(q, answers[q.id])) for q in asked):
-        return COMPLETED
-    return IN_PROGRESS
+    return Route(content, answers, lots).section_status(section)
 
 
 def _listed(content: Content, lots: Collection[str]) -> list[Section]:
@@ -186,7 +279,7 @@ def task_list(
     content: Content, answers: Answers, lots: Collection[str]
 ) -> list[tuple[Section, str]]:
     """The sections to list on the task list, with their statuses."""
-    return [(s, section_status(content, s, answers, lots)) for s in _listed(content, lots)]
+    return Route(content, answers, lots).task_list()
 
 
 def completed_count(content: Content, answers: Answers, lots: Collection[str]) -> int:
@@ -199,41 +292,23 @@ def next_page(
 ) -> tuple[Section, Page] | None:
     """The page on the route after this one (which need not be on the route itself), or None
     at the end. It may be in a later section: compare sections to decide where Continue goes."""
-    return _neighbour(content, answers, lots, section, page, 1)
+    return Route(content, answers, lots).next_page(section, page)
 
 
 def previous_page(
     content: Content, answers: Answers, lots: Collection[str], section: Section, page: Page
 ) -> tuple[Section, Page] | None:
     """The page on the route before this one, or None at the start."""
-    return _neighbour(content, answers, lots, section, page, -1)
+    return Route(content, answers, lots).previous_page(section, page)
 
 
 def _keys(pages) -> list[tuple[str, str]]:
     return [(s.id, p.id) for s, p in pages]
 
 
-def _neighbour(content, answers, lots, section, page, step: int) -> tuple[Section, Page] | None:
-    order = _keys((s, p) for s in content.sections for p in s.pages)
-    here = order.index((section.id, page.id))
-    route = routing_path(content, answers, lots)
-    if step < 0:
-        route.reverse()
-    return next(
-        ((s, p) for s, p in route if (order.index((s.id, p.id)) - here) * step > 0),
-        None,
-    )
-
-
 def flags(content: Content, answers: Answers, lots: Collection[str]) -> list[tuple[Question, str]]:
     """The pass/fail questions on the route whose answers fail, with the reviewer's message."""
-    steps, kept = _walk(content, answers, lots)
-    return [
-        (q, q.pass_fail.message)
-        for _, _, asked in steps
-        for q in asked
-        if q.pass_fail is not None and evaluate(q.pass_fail.fail_when, kept, lots)
-    ]
+    return Route(content, answers, lots).flags()
 
 
 def chosen_lots(content: Content, answers: Answers) -> tuple[str, ...]:

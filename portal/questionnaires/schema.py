@@ -211,11 +211,11 @@ class Section:
     lots: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for page in self.pages for q in page.questions)
 
-    @property
+    @cached_property
     def is_declaration(self) -> bool:
         return any(q.type == "declaration" for q in self.questions)
 
@@ -235,6 +235,27 @@ class Content:
     @cached_property
     def _by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
+
+    @cached_property
+    def page_order(self) -> dict[tuple[str, str], int]:
+        """Each page's place in the file, by (section id, page id)."""
+        order: dict[tuple[str, str], int] = {}
+        for section in self.sections:
+            for page in section.pages:
+                order.setdefault((section.id, page.id), len(order))
+        return order
+
+    @cached_property
+    def earlier_question_ids(self) -> dict[tuple[str, str], frozenset[str]]:
+        """For each page, by (section id, page id), the ids of the questions on the pages
+        before it in the file: what the page's conditions may read."""
+        earlier: set[str] = set()
+        found: dict[tuple[str, str], frozenset[str]] = {}
+        for section in self.sections:
+            for page in section.pages:
+                found.setdefault((section.id, page.id), frozenset(earlier))
+                earlier.update(q.id for q in page.questions)
+        return found
 
     def question(self, question_id: str) -> Question:
         """Raises KeyError for an id the content does not have."""

@@ -512,13 +512,14 @@ def changed_answers(submission: ApplicationSubmission) -> set[str]:
     one and not the other counts): highlighted for the reviewer of a resubmission."""
     if submission.number == 1:
         return set()
-    before = db.session.scalar(
-        select(ApplicationSubmission.snapshot).where(
+    # Only the earlier snapshot's answers: the questionnaire frozen with them is most of it.
+    old = db.session.scalar(
+        select(ApplicationSubmission.snapshot["answers"]).where(
             ApplicationSubmission.application_id == submission.application_id,
             ApplicationSubmission.number == submission.number - 1,
         )
     )
-    new, old = submission.snapshot["answers"], before["answers"]
+    new = submission.snapshot["answers"]
     return {qid for qid in new.keys() | old.keys() if new.get(qid) != old.get(qid)}
 
 
