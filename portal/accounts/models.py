@@ -31,7 +31,8 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), default=PROVIDER)
+    # Indexed: the reviewers to assign an application to are found by role.
+    role: Mapped[str] = mapped_column(String(20), default=PROVIDER, index=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login id: bumping it signs out every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
