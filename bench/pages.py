@@ -118,13 +118,21 @@ PAGES: list[Page] = [
         lambda p: f"/competitions/{p['competition_id']}/results",
         note="Twenty quotes scored and ranked by the published rules",
     ),
-    # Issue 8, KPI returns: the dashboard filtered to 50 providers x 24 months. Put the real
-    # route and its filter query here when it lands (and seed_kpi_returns in bench/seed.py).
+    # Issue 8, KPI returns (seeded by seed_kpi_returns in bench/seed.py). The dashboard's
+    # first page is 50 providers (PER_PAGE); `months=24` is its longest period.
     Page(
         "KPI dashboard (50 providers x 24 months)",
         "commissioner",
-        "/kpi/dashboard",
-        lambda _p: "/kpi/dashboard?months=24&providers=50",
+        "/kpi-returns/dashboard",
+        lambda _p: "/kpi-returns/dashboard?months=24",
+        note="Where each of the first 50 providers' returns stands for each of 24 months",
+    ),
+    Page(
+        "Provider's KPI returns",
+        "provider",
+        "/kpi-returns/organisations/<int:organisation_id>",
+        lambda p: f"/kpi-returns/organisations/{p['organisation_id']}",
+        note="Every month the organisation owes (up to 24), open questions and escalations",
     ),
 ]
 

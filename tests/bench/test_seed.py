@@ -5,8 +5,13 @@ open on what it made, so the harness fails here first when a model changes under
 from __future__ import annotations
 
 import pyotp
+from sqlalchemy import select
 
 from bench.seed import PASSWORD, seed
+from portal.core.db import db
+from portal.kpi_returns import months, ratings
+from portal.kpi_returns.models import KpiReturn, KpiValue
+from portal.kpi_returns.obligations import obligations_for
 
 
 def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it(app, client):
@@ -34,6 +39,12 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     ):
         assert counts[table] > 0, table
 
+    # KPI returns: each admitted organisation's months, and the providers signed in owe them.
+    for table in ("kpi_returns", "kpi_return_versions", "kpi_values", "kpi_reminders"):
+        assert counts[table] > 0, table
+    assert all(_owes_returns(app, p["organisation_id"]) for p in result.providers)
+    _assert_returns_follow_the_rules(app)
+
     provider = result.providers[0]
     response = client.post("/sign-in", data={"email": provider["email"], "password": PASSWORD})
     assert response.status_code == 302
@@ -43,6 +54,10 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     library = client.get(f"/documents/organisations/{provider['organisation_id']}")
     assert library.status_code == 200
     assert "Safeguarding and child protection policy" in library.get_data(as_text=True)
+
+    returns = client.get(f"/kpi-returns/organisations/{provider['organisation_id']}")
+    assert returns.status_code == 200
+    assert "Your returns" in returns.get_data(as_text=True)
 
     opportunities = client.get("/competitions")
     assert opportunities.status_code == 200
@@ -66,3 +81,37 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     assert results.status_code == 200
     assert "Evaluation is not complete yet" not in results.get_data(as_text=True)
     assert "Ranking" in results.get_data(as_text=True)
+
+    dashboard = staff.get("/kpi-returns/dashboard?months=24")
+    assert dashboard.status_code == 200
+    page = dashboard.get_data(as_text=True)
+    assert "Returns by provider and month" in page
+    assert "Bench Provider" in page or "Bench Learning" in page
+
+
+def _owes_returns(app, organisation_id: int) -> bool:
+    with app.app_context():
+        return bool(obligations_for([organisation_id])[organisation_id].lots)
+
+
+def _assert_returns_follow_the_rules(app) -> None:
+    """Every seeded return is for a month its organisation owed and that has ended; each value
+    has the rating its definition gives; a return's rating is the worst of its current values;
+    a submitted return has every required KPI."""
+    with app.app_context():
+        returns = db.session.scalars(select(KpiReturn)).all()
+        obligations = obligations_for(sorted({r.organisation_id for r in returns}))
+        last = months.last_ended(months.current_day())
+        for kpi_return in returns:
+            assert obligations[kpi_return.organisation_id].owes(kpi_return.month)
+            assert kpi_return.month <= last
+            assert kpi_return.version_count == len(kpi_return.versions)
+            current = kpi_return.current.values
+            assert kpi_return.rating == ratings.worst(value.rating for value in current)
+            if kpi_return.status == "submitted":
+                assert kpi_return.submitted_at is not None
+                assert all(
+                    value.value is not None for value in current if value.kpi_version.is_required
+                )
+        for value in db.session.scalars(select(KpiValue)):
+            assert value.rating == ratings.rate(value.value, value.kpi_version), value.id
