@@ -146,7 +146,8 @@ def make_app(app, database_url, s3_server):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
-    """Empty every table and the rate limits after each test that used the app."""
+    """Empty every table, the object store and the rate limits after each test that used the
+    app."""
     yield
     if "app" not in request.fixturenames:
         return
@@ -164,6 +165,10 @@ def _clean_state(request):
             else:
                 for table in tables:
                     connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+        # And the worker's bucket: ids start again at 1, so an object left by one test would
+        # look like the next test's own (and reconcile would find it).
+        for key, _modified in list(object_store.list_objects("")):
+            object_store.delete(key)
         limiter.reset()
 
 
