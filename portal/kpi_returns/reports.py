@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, func, select
 
 from portal.admissions.models import ADMITTED, SUSPENDED, Admission
-from portal.core.csv_export import csv_text
+from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import format_datetime
@@ -391,11 +391,11 @@ def lot_performance(lot: Lot, period: Period) -> LotPerformance:
 # Annual summaries ----------------------------------------------------------------------------
 
 
-def provider_summary_csv(performance: Performance) -> str:
+def provider_summary_rows(performance: Performance) -> list[list[Cell]]:
     """One row per KPI: its rating (and value) each month, then how many months earned each
-    rating."""
+    rating. For the CSV and XLSX exports."""
     period = performance.period
-    rows = [
+    rows: list[list[Cell]] = [
         [
             "KPI",
             *(months.month_name(month) for month in period.months),
@@ -412,11 +412,10 @@ def provider_summary_csv(performance: Performance) -> str:
             else:
                 cells.append(trend.format(point.value))
         tally = [
-            str(sum(1 for point in trend.points if point.rating == rating))
-            for rating in ratings.RATINGS
+            sum(1 for point in trend.points if point.rating == rating) for rating in ratings.RATINGS
         ]
         rows.append([trend.name, *cells, *tally])
-    return csv_text(rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -459,8 +458,10 @@ def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
     ]
 
 
-def lot_summary_csv(lot: Lot, period: Period, on: date) -> str:
-    rows = [
+def lot_summary_rows(lot: Lot, period: Period, on: date) -> list[list[Cell]]:
+    """One row per provider on the lot: each month's overall rating (or where its return
+    stands), then how many months earned each rating. For the CSV and XLSX exports."""
+    rows: list[list[Cell]] = [
         [
             "Provider",
             *(months.month_name(month) for month in period.months),
@@ -472,10 +473,10 @@ def lot_summary_csv(lot: Lot, period: Period, on: date) -> str:
             [
                 row.name,
                 *(_summary_cell(cell) for cell in row.cells),
-                *(str(row.tally(rating)) for rating in ratings.RATINGS),
+                *(row.tally(rating) for rating in ratings.RATINGS),
             ]
         )
-    return csv_text(rows)
+    return rows
 
 
 def _summary_cell(cell: MonthState) -> str:
@@ -504,9 +505,9 @@ EXPORT_HEADINGS = [
 ]
 
 
-def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
-    """Every submitted return from the period (its current version), one row per KPI value.
-    Four queries, however many returns."""
+def export_returns_rows(period: Period, on: date, lot: Lot | None = None) -> list[list[Cell]]:
+    """Every submitted return from the period (its current version), one row per KPI value,
+    for the CSV and XLSX exports. Four queries, however many returns."""
     criteria = [
         KpiReturn.status == SUBMITTED,
         KpiReturn.month.between(period.first, period.last),
@@ -548,7 +549,7 @@ def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
     ).all()
     codes = dict(db.session.execute(select(Kpi.id, Kpi.code)).all())
     due = DueDates()
-    rows = [EXPORT_HEADINGS]
+    rows: list[list[Cell]] = [list(EXPORT_HEADINGS)]
     for row in found:
         summary = ReturnSummary(
             0, row.organisation_id, row.month, SUBMITTED, row.submitted_at, row.version_count, None
@@ -560,19 +561,19 @@ def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
                 row.legal_name,
                 months.iso_month(row.month),
                 state.label + (" and amended" if state.amended else ""),
-                str(row.version_count),
+                row.version_count,
                 format_datetime(_latest(row.submitted_at, row.version_submitted_at)),
                 row.reason or "",
                 codes.get(row.kpi_id, ""),
                 row.kpi_name,
                 row.unit,
-                "" if row.value is None else f"{row.value:g}",
-                "" if row.target is None else f"{row.target:g}",
+                row.value,
+                row.target,
                 ratings.label(row.rating) if row.rating else "",
                 row.comment,
             ]
         )
-    return csv_text(rows)
+    return rows
 
 
 def _latest(*moments: datetime | None) -> datetime | None:

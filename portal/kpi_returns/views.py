@@ -20,10 +20,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ADMIN
+from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_org_role, requires_sign_in, requires_staff_role
+from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes
 from portal.documents import uploads
 from portal.kpi_returns import (
     charts,
@@ -58,15 +60,26 @@ bp.add_app_template_global(ratings.label, "rating_label")
 bp.add_app_template_global(ratings.colour, "rating_colour")
 
 
-def _csv(text: str, filename: str) -> Response:
+def _download(body: str | bytes, filename: str, mimetype: str) -> Response:
     return Response(
-        text,
-        mimetype="text/csv",
+        body,
+        mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )
+
+
+def _csv(text: str, filename: str) -> Response:
+    return _download(text, filename, "text/csv")
+
+
+def _export(rows: list[list[Cell]], name: str, spreadsheet: bool, sheet_name: str) -> Response:
+    """`rows` as `name`.csv, or as `name`.xlsx when `spreadsheet`."""
+    if spreadsheet:
+        return _download(xlsx_bytes(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
+    return _csv(csv_text(rows), f"{name}.csv")
 
 
 def _month(year: int, month: int) -> date:
@@ -383,14 +396,26 @@ def dashboard():
 @bp.route("/kpi-returns/dashboard/export")
 @council
 def export_returns():
+    return _export_returns(spreadsheet=False)
+
+
+@bp.route("/kpi-returns/dashboard/export-xlsx")
+@council
+def export_returns_xlsx():
+    return _export_returns(spreadsheet=True)
+
+
+def _export_returns(*, spreadsheet: bool) -> Response:
     on = months.current_day()
     lots = list_lots()
     filters = reports.DashboardFilters.from_args(request.args, lots)
     lot = next((lot for lot in lots if lot.slug == filters.lot), None)
     period = reports.Period.from_args(request.args, on)
-    return _csv(
-        reports.export_returns_csv(period, on, lot),
-        f"kpi-returns-{months.iso_month(period.first)}-to-{months.iso_month(period.last)}.csv",
+    return _export(
+        reports.export_returns_rows(period, on, lot),
+        f"kpi-returns-{months.iso_month(period.first)}-to-{months.iso_month(period.last)}",
+        spreadsheet,
+        "KPI returns",
     )
 
 
@@ -418,12 +443,24 @@ def provider_summary(organisation_id: int):
 @bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export")
 @council
 def export_provider_summary(organisation_id: int):
+    return _export_provider_summary(organisation_id, spreadsheet=False)
+
+
+@bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export-xlsx")
+@council
+def export_provider_summary_xlsx(organisation_id: int):
+    return _export_provider_summary(organisation_id, spreadsheet=True)
+
+
+def _export_provider_summary(organisation_id: int, *, spreadsheet: bool) -> Response:
     organisation = services.organisation_for_staff(organisation_id)
     period = reports.Period(reports.Period.from_args(request.args, months.current_day()).last, 12)
     result = reports.provider_performance(organisation, period, for_provider=False)
-    return _csv(
-        reports.provider_summary_csv(result),
-        f"performance-summary-{organisation.id}-to-{months.iso_month(period.last)}.csv",
+    return _export(
+        reports.provider_summary_rows(result),
+        f"performance-summary-{organisation.id}-to-{months.iso_month(period.last)}",
+        spreadsheet,
+        "Performance summary",
     )
 
 
@@ -472,12 +509,24 @@ def lot_summary(lot_id: int):
 @bp.route("/kpi-returns/dashboard/lots/<int:lot_id>/summary/export")
 @council
 def export_lot_summary(lot_id: int):
+    return _export_lot_summary(lot_id, spreadsheet=False)
+
+
+@bp.route("/kpi-returns/dashboard/lots/<int:lot_id>/summary/export-xlsx")
+@council
+def export_lot_summary_xlsx(lot_id: int):
+    return _export_lot_summary(lot_id, spreadsheet=True)
+
+
+def _export_lot_summary(lot_id: int, *, spreadsheet: bool) -> Response:
     found = _lot(lot_id)
     on = months.current_day()
     period = reports.Period(reports.Period.from_args(request.args, on).last, 12)
-    return _csv(
-        reports.lot_summary_csv(found, period, on),
-        f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}.csv",
+    return _export(
+        reports.lot_summary_rows(found, period, on),
+        f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}",
+        spreadsheet,
+        "Performance summary",
     )
 
 

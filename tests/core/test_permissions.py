@@ -1101,6 +1101,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("kpi_returns.export_returns_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("kpi_returns.provider", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
@@ -1116,6 +1121,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("kpi_returns.export_provider_summary_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("kpi_returns.lot", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
@@ -1127,6 +1137,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.export_lot_summary", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.export_lot_summary_xlsx", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
