@@ -661,6 +661,17 @@ def open_queries_of(organisation_id: int) -> list:
     ).all()
 
 
+def kpis_of(organisation: Organisation, on: date) -> list[tuple[int, str]]:
+    """The KPIs (id, name) the organisation reports on for the last month ended, or for the
+    first month it owed a return if it has stopped reporting."""
+    obligation = obligation_of(organisation.id)
+    month = months.last_ended(on)
+    lot_ids = obligation.lot_ids(month) or set(obligation.lots)
+    return [
+        (definition.kpi_id, definition.name) for definition in Catalogue().for_month(lot_ids, month)
+    ]
+
+
 def organisation_for_staff(organisation_id: int) -> Organisation:
     """An organisation that has been admitted to a lot, for the council's performance pages.
     Raises NotFoundForUser (404) for one that does not exist or never was on the framework."""

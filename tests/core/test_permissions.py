@@ -1089,8 +1089,10 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
         "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
     },
-    # The council's performance pages: every member of staff; providers get 404. A POST without
-    # values shows the form again with its errors.
+    # The council's performance pages: every member of staff reads them; providers get 404. A
+    # POST without values shows the form again with its errors. Checking returns (asking a
+    # question, locking a month) is the reviewers' (and admins'); commissioners read and
+    # escalate. Opening, working and closing an escalation: reviewers, commissioners, admins.
     ("kpi_returns.dashboard", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
@@ -1153,20 +1155,30 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     },
     ("kpi_returns.ask", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
-        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.ask", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
-        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.lock_month", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
-        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.lock_month", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.escalate", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.escalate", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
