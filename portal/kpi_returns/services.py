@@ -197,7 +197,9 @@ def check_month(organisation: Organisation, obligation: Obligation, month: date,
         )
     if not obligation.owes(month):
         first = obligation.first_month
-        since = f" Returns start from {months.month_name(first)}." if first else ""
+        since = (
+            f" Returns start from {months.month_name(first)}." if first and month < first else ""
+        )
         raise ReturnError(
             f"{organisation.display_name} was not on the framework in "
             f"{months.month_name(month)}, so there is no return to make for it.{since}"

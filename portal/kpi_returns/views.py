@@ -156,7 +156,7 @@ def overview(organisation):
         "kpi_returns/overview.html",
         organisation=organisation,
         states=states,
-        next_month=months.first_of(on) if obligation.first_month else None,
+        next_month=months.first_of(on) if obligation.owes(months.first_of(on)) else None,
         next_due=due(months.first_of(on)),
         open_queries=open_queries,
         escalations=[
