@@ -1,3 +1,4 @@
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import click
@@ -9,7 +10,9 @@ from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER, User
 from portal.accounts.passwords import hash_password
 from portal.admissions import services as admissions
 from portal.core.db import db
-from portal.core.time import utcnow
+from portal.core.time import LONDON, utcnow
+from portal.kpi_returns import demo as kpi_demo
+from portal.kpi_returns import months
 from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.lots.models import Lot
 from portal.lots.services import ensure_starting_lots
@@ -102,14 +105,23 @@ def seed_demo() -> None:
         for email, details in DEMO_ORGANISATIONS:
             if not organisations.memberships_of(users[email]):
                 organisations.create_organisation(users[email], details)
+        on = months.current_day()
+        # On the framework since a few months back, so it has returns to show.
+        since = datetime.combine(kpi_demo.first_demo_month(on), time(12), tzinfo=LONDON)
         for email, slugs in DEMO_ADMISSIONS:
             (membership,) = organisations.memberships_of(users[email])
             for slug in slugs:
                 lot = db.session.scalar(select(Lot).where(Lot.slug == slug))
                 # No application: demo data stands in for one approved before the demo began.
-                admissions.admit(
+                admission = admissions.admit(
                     users["reviewer@example.org"], None, membership.organisation_id, lot
                 )
+                if admission.admitted_at > since:
+                    admission.admitted_at = admission.status_changed_at = since.astimezone(UTC)
+            db.session.flush()
+            # The returns' emails carry links, built from BASE_URL as a command has no request.
+            with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+                kpi_demo.seed_returns(users[email], membership.organisation, on)
         if questionnaires.published_version() is None:
             version, _created = questionnaires.load_version(DEMO_QUESTIONNAIRE)
             questionnaires.publish_version(users["admin@example.org"], version.id)

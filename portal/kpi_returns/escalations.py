@@ -1,23 +1,26 @@
 """Escalations: performance the council must act on. A KPI rated inadequate two months running,
 or requires improvement (or worse) three months running, opens one when the return is submitted
-or amended; a missing return opens one when the chaser goes (`flask kpi remind`). The council
-records actions (a provider review meeting, an action plan, an outcome) and closes it with a
-reason.
+or amended; a missing return opens one when the chaser goes (`flask kpi remind`); a reviewer or
+commissioner can open one by hand, with a reason. Opening one emails the council's reviewers and
+commissioners and the provider's members, once. The council records actions (a provider review
+meeting, an action plan, an outcome) and closes it with a reason.
 
 Every change goes through `_move`, which checks TRANSITIONS and the escalation's lock_version.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import User
+from portal.accounts.models import COMMISSIONER, REVIEWER, User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -29,6 +32,7 @@ from portal.kpi_returns.models import (
     CLOSED,
     MISSING_RETURN,
     OPEN,
+    RAISED_BY_COUNCIL,
     REVIEW_MEETING,
     SUBMITTED,
     THREE_REQUIRES_IMPROVEMENT,
@@ -41,13 +45,18 @@ from portal.kpi_returns.models import (
     KpiVersion,
 )
 from portal.organisations.models import Organisation
+from portal.organisations.services import members_of
+from portal.outbox.services import queue_email
 
 TRANSITIONS = {(OPEN, OPEN), (OPEN, CLOSED)}  # an action recorded; closed with a reason
 TRIGGER_LABELS = {
     TWO_INADEQUATE: "Inadequate two months running",
     THREE_REQUIRES_IMPROVEMENT: "Requires improvement or worse three months running",
     MISSING_RETURN: "Missing return",
+    RAISED_BY_COUNCIL: "Raised by the council",
 }
+# Who at the council is told when an escalation opens.
+TOLD_ROLES = (REVIEWER, COMMISSIONER)
 TEXT_MAX_LENGTH = 4000
 _POOR = (ratings.REQUIRES_IMPROVEMENT, ratings.INADEQUATE)
 
@@ -68,22 +77,32 @@ def _open(
     month: date,
     kpi_id: int | None,
     evidence: list[dict],
+    *,
+    actor: User | None = None,
+    reason: str | None = None,
 ) -> KpiEscalation | None:
     """Open an escalation unless one for the same cause exists, or one is already open for the
-    same organisation and KPI (a streak that goes on is the same problem)."""
-    key = f"{organisation_id}:{trigger}:{kpi_id or '-'}:{months.iso_month(month)}"
-    already = select(KpiEscalation.id).where(KpiEscalation.trigger_key == key)
-    if kpi_id is not None:
-        already = select(KpiEscalation.id).where(
-            (KpiEscalation.trigger_key == key)
-            | (
-                (KpiEscalation.organisation_id == organisation_id)
-                & (KpiEscalation.kpi_id == kpi_id)
-                & (KpiEscalation.status == OPEN)
+    same organisation and KPI (a streak that goes on is the same problem), and tell the council
+    and the provider. Opened by hand (`actor`, `reason`), it always opens.
+
+    The cause's key is unique: if another request has just opened the same escalation, this one
+    opens nothing (in a savepoint, so the rest of the request stands) and sends no email."""
+    if actor is None:
+        key = f"{organisation_id}:{trigger}:{kpi_id or '-'}:{months.iso_month(month)}"
+        already = select(KpiEscalation.id).where(KpiEscalation.trigger_key == key)
+        if kpi_id is not None:
+            already = select(KpiEscalation.id).where(
+                (KpiEscalation.trigger_key == key)
+                | (
+                    (KpiEscalation.organisation_id == organisation_id)
+                    & (KpiEscalation.kpi_id == kpi_id)
+                    & (KpiEscalation.status == OPEN)
+                )
             )
-        )
-    if db.session.scalar(already.limit(1)) is not None:
-        return None
+        if db.session.scalar(already.limit(1)) is not None:
+            return None
+    else:
+        key = f"{organisation_id}:{trigger}:{uuid.uuid4().hex}"
     escalation = KpiEscalation(
         organisation_id=organisation_id,
         kpi_id=kpi_id,
@@ -91,18 +110,101 @@ def _open(
         trigger_key=key,
         month=month,
         evidence=evidence,
+        opened_by_id=actor.id if actor else None,
+        open_reason=reason,
     )
-    db.session.add(escalation)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(escalation)
+            db.session.flush()
+    except IntegrityError:
+        return None  # opened a moment ago by someone else's submission
     record_event(
         "kpi_escalation.opened",
         object_type="kpi_escalation",
         object_id=escalation.id,
         organisation_id=organisation_id,
-        actor_id=None,
-        after={"trigger": trigger, "month": months.iso_month(month), "kpi_id": kpi_id},
+        actor_id=actor.id if actor else None,
+        after={
+            "trigger": trigger,
+            "month": months.iso_month(month),
+            "kpi_id": kpi_id,
+            **({"reason": reason} if reason else {}),
+        },
     )
+    _tell_opened(escalation, actor)
     return escalation
+
+
+def _kpi_version(kpi_id: int | None) -> KpiVersion | None:
+    if kpi_id is None:
+        return None
+    return db.session.scalar(
+        select(KpiVersion)
+        .where(KpiVersion.kpi_id == kpi_id)
+        .order_by(KpiVersion.effective_from.desc())
+        .limit(1)
+    )
+
+
+def what_happened(escalation: KpiEscalation, kpi: KpiVersion | None) -> list[str]:
+    """The escalation's cause in plain English, a sentence a line, for emails."""
+    if escalation.trigger == RAISED_BY_COUNCIL:
+        about = f" about {kpi.name}" if kpi else ""
+        return [f"The council has raised a concern{about}:", escalation.open_reason or ""]
+    if escalation.trigger == MISSING_RETURN:
+        lines = []
+        for item in escalation.evidence:
+            month, due = months.parse_month(item["month"]), date.fromisoformat(item["due"])
+            lines.append(
+                f"The KPI return for {months.month_name(month)} was due on "
+                f"{due:%A} {due.day} {due:%B %Y} and has not been submitted."
+            )
+        return lines
+    from portal.kpi_returns.services import format_value  # services imports this module
+
+    lines = [f"{kpi.name if kpi else 'A KPI'} was rated:"]
+    for item in escalation.evidence:
+        value = format_value(item["value"], kpi.unit) if kpi else item["value"]
+        month = months.parse_month(item["month"])
+        lines.append(
+            f"- {months.month_name(month)}: {ratings.label(item['rating']).lower()} ({value})"
+        )
+    return lines
+
+
+def _tell_opened(escalation: KpiEscalation, actor: User | None) -> None:
+    """Email the council's reviewers and commissioners (but not whoever opened it) and the
+    provider's members that the escalation is open, with a link to the page each can see."""
+    organisation = db.session.get(Organisation, escalation.organisation_id)
+    kpi = _kpi_version(escalation.kpi_id)
+    lines = what_happened(escalation, kpi)
+    trigger = TRIGGER_LABELS[escalation.trigger]
+    staff = db.session.scalars(
+        select(User).where(User.role.in_(TOLD_ROLES)).order_by(User.full_name, User.id)
+    )
+    for user in staff:
+        if actor is not None and user.id == actor.id:
+            continue
+        queue_email(
+            user.email,
+            f"Performance escalation opened: {organisation.display_name}",
+            "kpi_escalation_opened_council",
+            user=user,
+            organisation=organisation,
+            escalation=escalation,
+            trigger=trigger,
+            lines=lines,
+        )
+    for membership in members_of(organisation):
+        queue_email(
+            membership.user.email,
+            f"The council has opened a performance escalation for {organisation.display_name}",
+            "kpi_escalation_opened_provider",
+            member=membership.user,
+            organisation=organisation,
+            lines=lines,
+        )
 
 
 def check_ratings(organisation: Organisation, month: date) -> list[KpiEscalation]:
@@ -156,6 +258,38 @@ def open_for_missing(organisation_id: int, month: date, due: date) -> KpiEscalat
     return _open(organisation_id, MISSING_RETURN, month, None, evidence)
 
 
+def open_escalation(
+    actor: User,
+    organisation: Organisation,
+    kpi_id: int | None,
+    reason: str,
+    kpi_ids: set[int],
+    on: date,
+) -> KpiEscalation:
+    """Open an escalation by hand: about one KPI of `kpi_ids` (the provider's) or the returns as
+    a whole (None), with a reason. Emails as an automatic one does. Raises EscalationError."""
+    reason = (reason or "").strip()
+    if kpi_id is not None and kpi_id not in kpi_ids:
+        raise EscalationError(
+            "Select a KPI the provider reports, or the returns as a whole", "kpi_id"
+        )
+    if not reason:
+        raise EscalationError("Enter why you are opening an escalation", "reason")
+    if len(reason) > TEXT_MAX_LENGTH:
+        raise EscalationError(f"Reason must be {TEXT_MAX_LENGTH} characters or fewer", "reason")
+    escalation = _open(
+        organisation.id,
+        RAISED_BY_COUNCIL,
+        months.last_ended(on),
+        kpi_id,
+        [],
+        actor=actor,
+        reason=reason,
+    )
+    assert escalation is not None  # a key of its own: never refused
+    return escalation
+
+
 # Working and closing -------------------------------------------------------------------------
 
 
@@ -168,6 +302,7 @@ def get_escalation(escalation_id: int) -> KpiEscalation:
             joinedload(KpiEscalation.organisation),
             joinedload(KpiEscalation.kpi),
             joinedload(KpiEscalation.closed_by),
+            joinedload(KpiEscalation.opened_by),
             selectinload(KpiEscalation.actions).selectinload(KpiEscalationAction.recorded_by),
         )
     )

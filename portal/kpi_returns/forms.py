@@ -141,6 +141,26 @@ class QueryForm(OnceOnlyForm):
     submit = submit("Send question")
 
 
+class EscalateForm(OnceOnlyForm):
+    kpi_id = SelectField(
+        "What is it about?",
+        coerce=int,
+        widget=GovSelect(),
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        "Why are you opening an escalation?",
+        validators=[
+            required("Enter why you are opening an escalation"),
+            max_length(escalations.TEXT_MAX_LENGTH, "Reason"),
+        ],
+        widget=GovCharacterCount(),
+        description="The provider's members will see this and be emailed, and so will the "
+        "council's reviewers and commissioners.",
+    )
+    submit = submit("Open escalation")
+
+
 class AnswerForm(OnceOnlyForm):
     lock_version = HiddenField()
     answer = TextAreaField(

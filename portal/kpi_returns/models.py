@@ -263,15 +263,16 @@ class KpiReminder(Base):
 TWO_INADEQUATE = "two_inadequate"
 THREE_REQUIRES_IMPROVEMENT = "three_requires_improvement"
 MISSING_RETURN = "missing_return"
-TRIGGERS = (TWO_INADEQUATE, THREE_REQUIRES_IMPROVEMENT, MISSING_RETURN)
+RAISED_BY_COUNCIL = "raised_by_council"  # opened by hand, with a reason
+TRIGGERS = (TWO_INADEQUATE, THREE_REQUIRES_IMPROVEMENT, MISSING_RETURN, RAISED_BY_COUNCIL)
 CLOSED = "closed"
 ESCALATION_STATUSES = (OPEN, CLOSED)
 
 
 class KpiEscalation(Base):
     """Performance the council must act on: a KPI rated inadequate two months running (or
-    requires improvement three), or a missing return. Worked through actions, closed with a
-    reason."""
+    requires improvement three), a missing return, or a concern a member of staff raised by
+    hand with a reason. Worked through actions, closed with a reason."""
 
     __tablename__ = "kpi_escalations"
     __table_args__ = (
@@ -292,6 +293,9 @@ class KpiEscalation(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(20), default=OPEN)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who opened it by hand, and why (None for one the returns opened).
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    open_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     close_reason: Mapped[str | None] = mapped_column(Text)
@@ -299,7 +303,8 @@ class KpiEscalation(Base):
 
     organisation: Mapped[Organisation] = relationship()
     kpi: Mapped[Kpi | None] = relationship()
-    closed_by: Mapped[User | None] = relationship()
+    opened_by: Mapped[User | None] = relationship(foreign_keys=[opened_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     actions: Mapped[list[KpiEscalationAction]] = relationship(
         back_populates="escalation", order_by="KpiEscalationAction.id"
     )

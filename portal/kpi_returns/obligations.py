@@ -2,8 +2,11 @@
 made, whenever a page is read. Nothing is flipped by a timer: a return becomes missing because
 its due date has passed, not because a job ran.
 
-An organisation owes a return every month from the month it was admitted to a lot (on it or
-suspended from it; a removal ends it), covering the KPIs of those lots.
+An organisation owes a return every month from the month it was admitted to a lot, covering the
+KPIs of those lots. A suspended provider is still on the framework and keeps reporting. A removal
+ends it, but not what was owed before: the return of every month that had ended before the
+removal is still owed (and shows as missing if it never came), so removing a provider never
+hides its record.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from portal.admissions.models import ADMITTED, SUSPENDED, Admission
+from portal.admissions.models import REMOVED, Admission
 from portal.core.db import db
 from portal.core.time import LONDON, as_utc
 from portal.kpi_returns import months, ratings
@@ -44,17 +47,22 @@ STATE_COLOURS = {
 
 @dataclass(frozen=True)
 class Obligation:
-    """An organisation's lots that ask for returns, each from the month it was admitted."""
+    """An organisation's lots that ask for returns, each from the month it was admitted to the
+    last month that ended before it was removed (None while it is on the lot)."""
 
     organisation_id: int
-    lots: dict[int, date]  # lot id: first month
+    lots: dict[int, tuple[date, date | None]]  # lot id: first month, last month
 
     @property
     def first_month(self) -> date | None:
-        return min(self.lots.values()) if self.lots else None
+        return min(first for first, _last in self.lots.values()) if self.lots else None
 
     def lot_ids(self, month: date) -> set[int]:
-        return {lot_id for lot_id, first in self.lots.items() if first <= month}
+        return {
+            lot_id
+            for lot_id, (first, last) in self.lots.items()
+            if first <= month and (last is None or month <= last)
+        }
 
     def owes(self, month: date) -> bool:
         return bool(self.lot_ids(month))
@@ -62,7 +70,13 @@ class Obligation:
     def months(self, on: date) -> list[date]:
         """Every month owed that has ended by `on`, oldest first."""
         first = self.first_month
-        return months.months_between(first, months.last_ended(on)) if first else []
+        if first is None:
+            return []
+        return [
+            month
+            for month in months.months_between(first, months.last_ended(on))
+            if self.owes(month)
+        ]
 
 
 def _local_month(moment: datetime) -> date:
@@ -70,16 +84,26 @@ def _local_month(moment: datetime) -> date:
 
 
 def obligations_for(organisation_ids: list[int]) -> dict[int, Obligation]:
-    """The obligation of each organisation (one query, however many)."""
-    lots: dict[int, dict[int, date]] = defaultdict(dict)
+    """The obligation of each organisation (one query, however many). A lot it was removed from
+    counts for the months before the removal."""
+    lots: dict[int, dict[int, tuple[date, date | None]]] = defaultdict(dict)
     if organisation_ids:
-        for organisation_id, lot_id, admitted_at in db.session.execute(
-            select(Admission.organisation_id, Admission.lot_id, Admission.admitted_at).where(
-                Admission.organisation_id.in_(organisation_ids),
-                Admission.status.in_((ADMITTED, SUSPENDED)),
-            )
+        for organisation_id, lot_id, status, admitted_at, changed_at in db.session.execute(
+            select(
+                Admission.organisation_id,
+                Admission.lot_id,
+                Admission.status,
+                Admission.admitted_at,
+                Admission.status_changed_at,
+            ).where(Admission.organisation_id.in_(organisation_ids))
         ):
-            lots[organisation_id][lot_id] = _local_month(admitted_at)
+            first = _local_month(admitted_at)
+            last = None
+            if status == REMOVED:
+                last = months.add_months(_local_month(changed_at), -1)
+                if last < first:
+                    continue  # removed in the month it was admitted: no month ended on it
+            lots[organisation_id][lot_id] = (first, last)
     return {id_: Obligation(id_, dict(lots[id_])) for id_ in organisation_ids}
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.admissions.models import ADMITTED, SUSPENDED, Admission
+from portal.admissions.models import Admission
 from portal.core.db import db
 from portal.core.time import working_days_between
 from portal.kpi_returns import escalations, months
@@ -46,13 +46,8 @@ def reminder_due(month_due: date, on: date) -> str | None:
 def send_reminders(on: date) -> int:
     """Send the reminders due on `on` for the last two months ended (so a chaser follows a
     return due early in this month or late last). Returns how many were sent."""
-    ids = list(
-        db.session.scalars(
-            select(Admission.organisation_id)
-            .where(Admission.status.in_((ADMITTED, SUSPENDED)))
-            .distinct()
-        )
-    )
+    # Every organisation ever admitted: one removed still owes the months before its removal.
+    ids = list(db.session.scalars(select(Admission.organisation_id).distinct()))
     obligations = obligations_for(ids)
     recent = [months.last_ended(on), months.add_months(months.last_ended(on), -1)]
     submitted = set(

@@ -10,15 +10,15 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
-from portal.admissions.models import ADMITTED, SUSPENDED, Admission
-from portal.core.csv_export import csv_text
+from portal.admissions.models import REMOVED, Admission
+from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.time import format_datetime
+from portal.core.time import LONDON, format_datetime
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.definitions import Catalogue, in_force
 from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
@@ -77,6 +77,14 @@ class Period:
 
     def label(self) -> str:
         return f"{months.month_name(self.first)} to {months.month_name(self.last)}"
+
+
+def _counts_from(first: date):
+    """Admissions that bring an organisation into a page covering months from `first`: on the
+    lot or suspended from it, or removed after `first` ended (so it owed that month's return:
+    see obligations)."""
+    boundary = datetime.combine(months.add_months(first, 1), time(0), tzinfo=LONDON)
+    return or_(Admission.status != REMOVED, Admission.status_changed_at >= boundary.astimezone(UTC))
 
 
 def _submitted_values(*criteria, first: date, last: date):
@@ -154,12 +162,10 @@ class DashboardRow:
     escalations: list[EscalationLine]
 
 
-def _reporting(filters: DashboardFilters):
-    """Organisations that owe returns (on a lot or suspended from it), matching `filters`."""
-    criteria = [
-        Admission.organisation_id == Organisation.id,
-        Admission.status.in_((ADMITTED, SUSPENDED)),
-    ]
+def _reporting(filters: DashboardFilters, first: date):
+    """Organisations that owe returns for months from `first` (on a lot, suspended from it, or
+    removed since), matching `filters`."""
+    criteria = [Admission.organisation_id == Organisation.id, _counts_from(first)]
     if filters.lot:
         criteria.append(
             Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
@@ -173,7 +179,7 @@ def _reporting(filters: DashboardFilters):
 def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) -> Page:
     """A page of DashboardRows: each reporting organisation, by name, with where its return
     stands for each month of `period`. Five queries, however many providers and months."""
-    where = _reporting(filters)
+    where = _reporting(filters, period.first)
     total = db.session.scalar(select(func.count(Organisation.id)).where(*where))
     number, offset = offset_of(number, total)
     found = db.session.execute(
@@ -297,7 +303,7 @@ def _lot_values(lot_ids: set[int], period: Period) -> dict[tuple[int, date], lis
     on_lot = exists().where(
         Admission.organisation_id == KpiReturn.organisation_id,
         Admission.lot_id.in_(lot_ids),
-        Admission.status.in_((ADMITTED, SUSPENDED)),
+        _counts_from(period.first),
     )
     found: dict[tuple[int, date], list[float]] = defaultdict(list)
     for row in _submitted_values(on_lot, first=period.first, last=period.last):
@@ -379,7 +385,7 @@ def lot_performance(lot: Lot, period: Period) -> LotPerformance:
             exists().where(
                 Admission.organisation_id == KpiReturn.organisation_id,
                 Admission.lot_id == lot.id,
-                Admission.status.in_((ADMITTED, SUSPENDED)),
+                _counts_from(period.first),
             ),
         )
         .group_by(KpiReturn.month, KpiReturn.rating)
@@ -391,11 +397,11 @@ def lot_performance(lot: Lot, period: Period) -> LotPerformance:
 # Annual summaries ----------------------------------------------------------------------------
 
 
-def provider_summary_csv(performance: Performance) -> str:
+def provider_summary_rows(performance: Performance) -> list[list[Cell]]:
     """One row per KPI: its rating (and value) each month, then how many months earned each
-    rating."""
+    rating. For the CSV and XLSX exports."""
     period = performance.period
-    rows = [
+    rows: list[list[Cell]] = [
         [
             "KPI",
             *(months.month_name(month) for month in period.months),
@@ -412,11 +418,10 @@ def provider_summary_csv(performance: Performance) -> str:
             else:
                 cells.append(trend.format(point.value))
         tally = [
-            str(sum(1 for point in trend.points if point.rating == rating))
-            for rating in ratings.RATINGS
+            sum(1 for point in trend.points if point.rating == rating) for rating in ratings.RATINGS
         ]
         rows.append([trend.name, *cells, *tally])
-    return csv_text(rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -433,7 +438,7 @@ def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
     """Every organisation reporting on the lot, with each month's return and overall rating."""
     found = db.session.execute(
         select(Organisation.id, _NAME.label("name"))
-        .where(*_reporting(DashboardFilters(lot=lot.slug)))
+        .where(*_reporting(DashboardFilters(lot=lot.slug), period.first))
         .order_by(func.lower(_NAME), Organisation.id)
     ).all()
     ids = [row.id for row in found]
@@ -459,8 +464,10 @@ def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
     ]
 
 
-def lot_summary_csv(lot: Lot, period: Period, on: date) -> str:
-    rows = [
+def lot_summary_rows(lot: Lot, period: Period, on: date) -> list[list[Cell]]:
+    """One row per provider on the lot: each month's overall rating (or where its return
+    stands), then how many months earned each rating. For the CSV and XLSX exports."""
+    rows: list[list[Cell]] = [
         [
             "Provider",
             *(months.month_name(month) for month in period.months),
@@ -472,10 +479,10 @@ def lot_summary_csv(lot: Lot, period: Period, on: date) -> str:
             [
                 row.name,
                 *(_summary_cell(cell) for cell in row.cells),
-                *(str(row.tally(rating)) for rating in ratings.RATINGS),
+                *(row.tally(rating) for rating in ratings.RATINGS),
             ]
         )
-    return csv_text(rows)
+    return rows
 
 
 def _summary_cell(cell: MonthState) -> str:
@@ -504,9 +511,9 @@ EXPORT_HEADINGS = [
 ]
 
 
-def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
-    """Every submitted return from the period (its current version), one row per KPI value.
-    Four queries, however many returns."""
+def export_returns_rows(period: Period, on: date, lot: Lot | None = None) -> list[list[Cell]]:
+    """Every submitted return from the period (its current version), one row per KPI value,
+    for the CSV and XLSX exports. Four queries, however many returns."""
     criteria = [
         KpiReturn.status == SUBMITTED,
         KpiReturn.month.between(period.first, period.last),
@@ -517,7 +524,7 @@ def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
             exists().where(
                 Admission.organisation_id == KpiReturn.organisation_id,
                 Admission.lot_id == lot.id,
-                Admission.status.in_((ADMITTED, SUSPENDED)),
+                _counts_from(period.first),
             )
         )
     found = db.session.execute(
@@ -548,7 +555,7 @@ def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
     ).all()
     codes = dict(db.session.execute(select(Kpi.id, Kpi.code)).all())
     due = DueDates()
-    rows = [EXPORT_HEADINGS]
+    rows: list[list[Cell]] = [list(EXPORT_HEADINGS)]
     for row in found:
         summary = ReturnSummary(
             0, row.organisation_id, row.month, SUBMITTED, row.submitted_at, row.version_count, None
@@ -560,19 +567,19 @@ def export_returns_csv(period: Period, on: date, lot: Lot | None = None) -> str:
                 row.legal_name,
                 months.iso_month(row.month),
                 state.label + (" and amended" if state.amended else ""),
-                str(row.version_count),
+                row.version_count,
                 format_datetime(_latest(row.submitted_at, row.version_submitted_at)),
                 row.reason or "",
                 codes.get(row.kpi_id, ""),
                 row.kpi_name,
                 row.unit,
-                "" if row.value is None else f"{row.value:g}",
-                "" if row.target is None else f"{row.target:g}",
+                row.value,
+                row.target,
                 ratings.label(row.rating) if row.rating else "",
                 row.comment,
             ]
         )
-    return csv_text(rows)
+    return rows
 
 
 def _latest(*moments: datetime | None) -> datetime | None:

@@ -197,7 +197,9 @@ def check_month(organisation: Organisation, obligation: Obligation, month: date,
         )
     if not obligation.owes(month):
         first = obligation.first_month
-        since = f" Returns start from {months.month_name(first)}." if first else ""
+        since = (
+            f" Returns start from {months.month_name(first)}." if first and month < first else ""
+        )
         raise ReturnError(
             f"{organisation.display_name} was not on the framework in "
             f"{months.month_name(month)}, so there is no return to make for it.{since}"
@@ -338,6 +340,10 @@ def _move(kpi_return: KpiReturn, to: str, seen_lock_version: int | None, values:
         .execution_options(synchronize_session=False)
     )
     if moved.rowcount != 1:
+        # Someone else's change won (on PostgreSQL, this waited for it): say what it was.
+        db.session.refresh(kpi_return)
+        if kpi_return.status == SUBMITTED and before != SUBMITTED:
+            raise ReturnError(refusal(kpi_return))
         raise ReturnError(_changed_message(kpi_return))
     for name, value in values.items():
         set_committed_value(kpi_return, name, value)
@@ -373,14 +379,18 @@ def _values(entries: list[Entry]) -> list[KpiValue]:
 
 
 def _new_return(organisation: Organisation, month: date) -> KpiReturn:
-    """A return row for the month, made in a savepoint: if someone else has just made it, say
-    so rather than fail the request."""
+    """A return row for the month, made in a savepoint: if someone else has just made it (on
+    PostgreSQL, this waited for their request to finish), say what they did rather than fail
+    the request."""
     kpi_return = KpiReturn(organisation_id=organisation.id, month=month, status=DRAFT)
     try:
         with db.session.begin_nested():
             db.session.add(kpi_return)
             db.session.flush()
     except IntegrityError:
+        made = return_for(organisation, month)
+        if made is not None and made.status == SUBMITTED:
+            raise ReturnError(refusal(made)) from None
         raise ReturnError(
             f"Someone else has just started the return for {months.month_name(month)}. "
             "Check it and try again"
@@ -406,30 +416,33 @@ def save_return(
     kpi_return = return_for(organisation, month)
     to = SUBMITTED if submit else DRAFT
     now = utcnow()
+    values = _values(entries)
+    rating = ratings.worst(value.rating for value in values)
+    changes = {"rating": rating, **({"submitted_at": now} if submit else {})}
     if kpi_return is None:
         if seen_lock_version is not None:
             raise ReturnError("This return has been removed since you opened the page")
         kpi_return = _new_return(organisation, month)
         seen_lock_version = kpi_return.lock_version
+        before = None
+    elif kpi_return.status == SUBMITTED:  # submitting twice: it is amended instead
+        raise ReturnError(refusal(kpi_return))
+    else:
+        before = kpi_return.status
+    # The return's row first (its lock_version checked, the row locked), then its values: of
+    # two saves at once, the second waits here and is refused before it touches anything.
+    _move(kpi_return, to, seen_lock_version, changes)
+    if before is None:
         version = KpiReturnVersion(kpi_return=kpi_return, number=1)
         db.session.add(version)
-        before = None
     else:
-        if kpi_return.status == SUBMITTED:  # submitting twice: it is amended instead
-            raise ReturnError(refusal(kpi_return))
         version = kpi_return.current
         version.values.clear()
         db.session.flush()
-        before = kpi_return.status
-    version.values.extend(_values(entries))
-    version.saved_at, version.saved_by_id = now, actor.id
-    rating = ratings.worst(value.rating for value in version.values)
-    version.rating = rating
-    changes = {"rating": rating}
+    version.values.extend(values)
+    version.saved_at, version.saved_by_id, version.rating = now, actor.id, rating
     if submit:
         version.submitted_at = now
-        changes["submitted_at"] = now
-    _move(kpi_return, to, seen_lock_version, changes)
     db.session.flush()
     record_event(
         "kpi_return.submitted" if submit else "kpi_return.saved",
@@ -485,6 +498,16 @@ def amend_return(
         )
     now = utcnow()
     number = kpi_return.version_count + 1
+    values = _values(entries)
+    rating = ratings.worst(value.rating for value in values)
+    before_rating = kpi_return.rating
+    # The row's lock_version first: of two amendments at once, the second is refused here.
+    _move(
+        kpi_return,
+        SUBMITTED,
+        seen_lock_version,
+        {"amended_at": now, "version_count": number, "rating": rating},
+    )
     version = KpiReturnVersion(
         kpi_return=kpi_return,
         number=number,
@@ -492,17 +515,10 @@ def amend_return(
         saved_by_id=actor.id,
         submitted_at=now,
         reason=reason,
+        rating=rating,
     )
-    version.values.extend(_values(entries))
-    version.rating = ratings.worst(value.rating for value in version.values)
+    version.values.extend(values)
     db.session.add(version)
-    before_rating = kpi_return.rating
-    _move(
-        kpi_return,
-        SUBMITTED,
-        seen_lock_version,
-        {"amended_at": now, "version_count": number, "rating": version.rating},
-    )
     db.session.flush()
     db.session.execute(
         update(KpiQuery)
@@ -659,6 +675,17 @@ def open_queries_of(organisation_id: int) -> list:
         .where(KpiReturn.organisation_id == organisation_id, KpiQuery.status == OPEN)
         .order_by(KpiReturn.month, KpiQuery.id)
     ).all()
+
+
+def kpis_of(organisation: Organisation, on: date) -> list[tuple[int, str]]:
+    """The KPIs (id, name) the organisation reports on for the last month ended, or for the
+    first month it owed a return if it has stopped reporting."""
+    obligation = obligation_of(organisation.id)
+    month = months.last_ended(on)
+    lot_ids = obligation.lot_ids(month) or set(obligation.lots)
+    return [
+        (definition.kpi_id, definition.name) for definition in Catalogue().for_month(lot_ids, month)
+    ]
 
 
 def organisation_for_staff(organisation_id: int) -> Organisation:

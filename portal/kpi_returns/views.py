@@ -19,11 +19,13 @@ from flask import (
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import ADMIN
+from portal.accounts.models import ADMIN, COMMISSIONER, REVIEWER
+from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_org_role, requires_sign_in, requires_staff_role
+from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes
 from portal.documents import uploads
 from portal.kpi_returns import (
     charts,
@@ -47,6 +49,24 @@ uploads.show_size_error_on_the_form(bp)
 
 # Council pages: every member of staff reads them; providers get 404, as if they did not exist.
 council = requires_staff_role(hide=True)
+# What each member of staff may do (DESIGN.md's people). Reviewers, the contracts and quality
+# officers, check the returns: they ask providers about a figure and lock a month once it is
+# settled. Commissioners read the dashboard and raise escalations; reviewers run provider
+# review meetings; so both open, work and close escalations. Admins may do anything, as
+# cover, as on the reviews and competitions pages.
+COUNCIL_ROLES = {
+    "check_returns": (REVIEWER, ADMIN),
+    "escalate": (REVIEWER, COMMISSIONER, ADMIN),
+}
+checks_returns = requires_staff_role(*COUNCIL_ROLES["check_returns"], hide=True)
+escalates = requires_staff_role(*COUNCIL_ROLES["escalate"], hide=True)
+
+
+@bp.app_template_global("council_may")
+def council_may(what: str) -> bool:
+    """Whether the signed-in member of staff may do `what` (a key of COUNCIL_ROLES): pages
+    show only the links that lead somewhere."""
+    return current_user.is_authenticated and current_user.role in COUNCIL_ROLES[what]
 
 
 @bp.app_template_filter("kpi_value")
@@ -58,15 +78,26 @@ bp.add_app_template_global(ratings.label, "rating_label")
 bp.add_app_template_global(ratings.colour, "rating_colour")
 
 
-def _csv(text: str, filename: str) -> Response:
+def _download(body: str | bytes, filename: str, mimetype: str) -> Response:
     return Response(
-        text,
-        mimetype="text/csv",
+        body,
+        mimetype=mimetype,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
         },
     )
+
+
+def _csv(text: str, filename: str) -> Response:
+    return _download(text, filename, "text/csv")
+
+
+def _export(rows: list[list[Cell]], name: str, spreadsheet: bool, sheet_name: str) -> Response:
+    """`rows` as `name`.csv, or as `name`.xlsx when `spreadsheet`."""
+    if spreadsheet:
+        return _download(xlsx_bytes(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
+    return _csv(csv_text(rows), f"{name}.csv")
 
 
 def _month(year: int, month: int) -> date:
@@ -125,7 +156,7 @@ def overview(organisation):
         "kpi_returns/overview.html",
         organisation=organisation,
         states=states,
-        next_month=months.first_of(on) if obligation.first_month else None,
+        next_month=months.first_of(on) if obligation.owes(months.first_of(on)) else None,
         next_due=due(months.first_of(on)),
         open_queries=open_queries,
         escalations=[
@@ -383,14 +414,26 @@ def dashboard():
 @bp.route("/kpi-returns/dashboard/export")
 @council
 def export_returns():
+    return _export_returns(spreadsheet=False)
+
+
+@bp.route("/kpi-returns/dashboard/export-xlsx")
+@council
+def export_returns_xlsx():
+    return _export_returns(spreadsheet=True)
+
+
+def _export_returns(*, spreadsheet: bool) -> Response:
     on = months.current_day()
     lots = list_lots()
     filters = reports.DashboardFilters.from_args(request.args, lots)
     lot = next((lot for lot in lots if lot.slug == filters.lot), None)
     period = reports.Period.from_args(request.args, on)
-    return _csv(
-        reports.export_returns_csv(period, on, lot),
-        f"kpi-returns-{months.iso_month(period.first)}-to-{months.iso_month(period.last)}.csv",
+    return _export(
+        reports.export_returns_rows(period, on, lot),
+        f"kpi-returns-{months.iso_month(period.first)}-to-{months.iso_month(period.last)}",
+        spreadsheet,
+        "KPI returns",
     )
 
 
@@ -418,12 +461,24 @@ def provider_summary(organisation_id: int):
 @bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export")
 @council
 def export_provider_summary(organisation_id: int):
+    return _export_provider_summary(organisation_id, spreadsheet=False)
+
+
+@bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export-xlsx")
+@council
+def export_provider_summary_xlsx(organisation_id: int):
+    return _export_provider_summary(organisation_id, spreadsheet=True)
+
+
+def _export_provider_summary(organisation_id: int, *, spreadsheet: bool) -> Response:
     organisation = services.organisation_for_staff(organisation_id)
     period = reports.Period(reports.Period.from_args(request.args, months.current_day()).last, 12)
     result = reports.provider_performance(organisation, period, for_provider=False)
-    return _csv(
-        reports.provider_summary_csv(result),
-        f"performance-summary-{organisation.id}-to-{months.iso_month(period.last)}.csv",
+    return _export(
+        reports.provider_summary_rows(result),
+        f"performance-summary-{organisation.id}-to-{months.iso_month(period.last)}",
+        spreadsheet,
+        "Performance summary",
     )
 
 
@@ -472,12 +527,24 @@ def lot_summary(lot_id: int):
 @bp.route("/kpi-returns/dashboard/lots/<int:lot_id>/summary/export")
 @council
 def export_lot_summary(lot_id: int):
+    return _export_lot_summary(lot_id, spreadsheet=False)
+
+
+@bp.route("/kpi-returns/dashboard/lots/<int:lot_id>/summary/export-xlsx")
+@council
+def export_lot_summary_xlsx(lot_id: int):
+    return _export_lot_summary(lot_id, spreadsheet=True)
+
+
+def _export_lot_summary(lot_id: int, *, spreadsheet: bool) -> Response:
     found = _lot(lot_id)
     on = months.current_day()
     period = reports.Period(reports.Period.from_args(request.args, on).last, 12)
-    return _csv(
-        reports.lot_summary_csv(found, period, on),
-        f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}.csv",
+    return _export(
+        reports.lot_summary_rows(found, period, on),
+        f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}",
+        spreadsheet,
+        "Performance summary",
     )
 
 
@@ -489,7 +556,7 @@ def staff_return(return_id: int):
 
 
 @bp.route("/kpi-returns/dashboard/returns/<int:return_id>/query", methods=["GET", "POST"])
-@council
+@checks_returns
 def ask(return_id: int):
     page = services.return_page_for_staff(return_id, months.current_day())
     if not page.submitted:
@@ -517,7 +584,7 @@ def ask(return_id: int):
 
 
 @bp.route("/kpi-returns/dashboard/lock-month", methods=["GET", "POST"])
-@council
+@checks_returns
 def lock_month():
     on = months.current_day()
     latest = months.last_ended(on)
@@ -569,6 +636,51 @@ def escalation(escalation_id: int):
     )
 
 
+@bp.route(
+    "/kpi-returns/dashboard/providers/<int:organisation_id>/escalate", methods=["GET", "POST"]
+)
+@escalates
+def escalate(organisation_id: int):
+    """Open an escalation by hand, about one of the provider's KPIs or its returns as a whole."""
+    organisation = services.organisation_for_staff(organisation_id)
+    on = months.current_day()
+    kpis = services.kpis_of(organisation, on)
+    form = forms.EscalateForm()
+    form.kpi_id.choices = [SelectChoice(0, "The provider's returns as a whole")] + [
+        SelectChoice(kpi_id, name) for kpi_id, name in kpis
+    ]
+    if request.method == "GET" and request.args.get("kpi", type=int):
+        form.kpi_id.data = request.args.get("kpi", type=int)
+    back = url_for("kpi_returns.provider", organisation_id=organisation.id)
+    if form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            opened = escalations.open_escalation(
+                current_user,
+                organisation,
+                form.kpi_id.data or None,
+                form.reason.data,
+                {kpi_id for kpi_id, _name in kpis},
+                on,
+            )
+        except escalations.EscalationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            url = url_for("kpi_returns.escalation", escalation_id=opened.id)
+            remember_result(form.submission_id.data, url)
+            flash(
+                "The escalation is open. The provider's members and the council's reviewers "
+                "and commissioners have been emailed",
+                "success",
+            )
+            return redirect(url)
+    return render_template(
+        "kpi_returns/escalate.html", organisation=organisation, form=form, back=back
+    )
+
+
 def _kpi_name(escalation) -> str | None:
     if escalation.kpi is None:
         return None
@@ -576,7 +688,7 @@ def _kpi_name(escalation) -> str | None:
 
 
 @bp.route("/kpi-returns/escalations/<int:escalation_id>/actions", methods=["GET", "POST"])
-@council
+@escalates
 def record_action(escalation_id: int):
     found = escalations.get_escalation(escalation_id)
     url = url_for("kpi_returns.escalation", escalation_id=escalation_id)
@@ -608,7 +720,7 @@ def record_action(escalation_id: int):
 
 
 @bp.route("/kpi-returns/escalations/<int:escalation_id>/close", methods=["GET", "POST"])
-@council
+@escalates
 def close(escalation_id: int):
     found = escalations.get_escalation(escalation_id)
     url = url_for("kpi_returns.escalation", escalation_id=escalation_id)

@@ -168,3 +168,22 @@ def test_returns_by_form_and_csv_then_the_dashboard_and_an_escalation(
     expect(council.locator(".govuk-notification-banner")).to_contain_text("closed")
     expect(council.locator("main")).to_contain_text("Plan agreed and working")
     check_accessibility(council)
+
+    # A concern from outside the returns: the commissioner opens an escalation by hand.
+    council.get_by_role("link", name="See the provider's performance").click()
+    arrive(council, "Performance")
+    council.get_by_role("link", name="Open an escalation").click()
+    arrive(council, "Open an escalation")
+    council.get_by_role("button", name="Open escalation").click()
+    expect(council.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why you are opening an escalation"
+    )
+    check_accessibility(council)
+    council.get_by_label("What is it about?").select_option(label="Attendance rate")
+    council.get_by_label("Why are you opening an escalation?").fill(
+        "A school reports children not collected on time"
+    )
+    council.get_by_role("button", name="Open escalation").click()
+    expect(heading(council)).to_have_text("Escalation: raised by the council")
+    expect(council.locator("main")).to_contain_text("children not collected on time")
+    check_accessibility(council)

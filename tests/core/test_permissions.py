@@ -1113,14 +1113,21 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
         "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
     },
-    # The council's performance pages: every member of staff; providers get 404. A POST without
-    # values shows the form again with its errors.
+    # The council's performance pages: every member of staff reads them; providers get 404. A
+    # POST without values shows the form again with its errors. Checking returns (asking a
+    # question, locking a month) is the reviewers' (and admins'); commissioners read and
+    # escalate. Opening, working and closing an escalation: reviewers, commissioners, admins.
     ("kpi_returns.dashboard", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.export_returns", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.export_returns_xlsx", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
@@ -1140,6 +1147,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("kpi_returns.export_provider_summary_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("kpi_returns.lot", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
@@ -1155,6 +1167,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("kpi_returns.export_lot_summary_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("kpi_returns.staff_return", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
@@ -1162,20 +1179,30 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     },
     ("kpi_returns.ask", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
-        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.ask", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
-        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.lock_month", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
-        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("kpi_returns.lock_month", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.escalate", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("kpi_returns.escalate", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,

@@ -174,3 +174,35 @@ def test_providers_get_404_on_every_council_page(provider_client, organisation, 
         "/kpi-returns/dashboard/lock-month",
     ):
         assert provider_client.get(url).status_code == 404, url
+
+
+def test_reviewers_check_returns_and_commissioners_read_them(
+    reviewer_client, commissioner_client, make_provider, kpis
+):
+    """Asking about a figure and locking a month are the reviewers' (the contracts and quality
+    officers'); a commissioner reads the same pages without those links, and is refused the
+    pages themselves. Both may open an escalation."""
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(2))
+    kpi_return = record_return(oak, month_ago(1))
+    pages = (
+        "/kpi-returns/dashboard",
+        f"/kpi-returns/dashboard/returns/{kpi_return.id}",
+        f"/kpi-returns/dashboard/providers/{oak.id}",
+    )
+
+    def links(client) -> set[str]:
+        found = set()
+        for url in pages:
+            found |= {a["href"].split("?")[0] for a in soup(client.get(url)).select("a[href]")}
+        return found
+
+    ask = f"/kpi-returns/dashboard/returns/{kpi_return.id}/query"
+    lock = "/kpi-returns/dashboard/lock-month"
+    escalate = f"/kpi-returns/dashboard/providers/{oak.id}/escalate"
+    assert {ask, lock, escalate} <= links(reviewer_client)
+    commissioner = links(commissioner_client)
+    assert escalate in commissioner
+    assert ask not in commissioner and lock not in commissioner
+    assert commissioner_client.get(ask).status_code == 403
+    assert commissioner_client.get(lock).status_code == 403

@@ -7,22 +7,37 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from portal.core.db import db
 from portal.kpi_returns import escalations as service
+from portal.kpi_returns import months
 from portal.kpi_returns.models import KpiEscalation
+from portal.outbox.models import OutboxEmail
+from tests.documents.helpers import run_command
 from tests.kpi_returns.helpers import (
     admit_from,
     form_data,
+    kpi_ids,
     month_ago,
     record_return,
     return_url,
     submit_return,
     with_values,
 )
-from tests.support.pages import page_errors, page_text, soup
+from tests.support import factories
+from tests.support.pages import banner_text, field_value, page_errors, page_text, soup
+
+
+def open_escalations_for(organisation, month) -> None:
+    """What a submission of `month` does, for returns written straight to the database: in a
+    request, as its emails carry links."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        service.check_ratings(organisation, month)
+    db.session.commit()
 
 
 def escalations() -> list[KpiEscalation]:
@@ -84,8 +99,7 @@ def test_the_council_works_and_closes_an_escalation(
     admit_from(oak, month_ago(3))
     record_return(oak, month_ago(2), with_values(attendance_rate="60"))
     record_return(oak, month_ago(1), with_values(attendance_rate="61"))
-    service.check_ratings(oak, month_ago(1))
-    db.session.commit()
+    open_escalations_for(oak, month_ago(1))
     (escalation,) = escalations()
 
     listed = page_text(commissioner_client.get("/kpi-returns/escalations"))
@@ -130,8 +144,7 @@ def test_open_escalations_and_the_last_return_on_the_reviewers_providers_pages(
     admit_from(oak, month_ago(3))
     record_return(oak, month_ago(2), with_values(attendance_rate="60"))
     record_return(oak, month_ago(1), with_values(attendance_rate="61"))
-    service.check_ratings(oak, month_ago(1))
-    db.session.commit()
+    open_escalations_for(oak, month_ago(1))
     listed = reviewer_client.get("/reviews/providers")
     (row,) = soup(listed).select("tbody tr")
     last = row.select("td")[-1].get_text(" ", strip=True)
@@ -143,3 +156,131 @@ def test_open_escalations_and_the_last_return_on_the_reviewers_providers_pages(
     export = reviewer_client.get("/reviews/providers/export")
     table = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
     assert table[1][-4:] == [f"{month_ago(1):%B %Y}", "Submitted", "Inadequate", "1"]
+
+
+def emails() -> list[OutboxEmail]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
+
+
+def escalation_emails() -> list[OutboxEmail]:
+    return [email for email in emails() if "escalation" in email.subject]
+
+
+def test_an_escalation_emails_the_council_and_the_provider_once(
+    provider, provider_client, organisation, reviewer, commissioner, admin, kpis
+):
+    member = factories.make_user("member@provider.example.org", full_name="Mo Member")
+    factories.add_member(organisation, member)
+    admit_from(organisation, month_ago(4))
+    submit_return(provider_client, organisation, month_ago(3), with_values(attendance_rate="60"))
+    assert escalation_emails() == []
+    submit_return(provider_client, organisation, month_ago(2), with_values(attendance_rate="70.5"))
+    (escalation,) = escalations()
+    sent = {email.to_address: email for email in escalation_emails()}
+    # The reviewers and commissioners, and every member of the provider; not the admins.
+    assert set(sent) == {reviewer.email, commissioner.email, provider.email, member.email}
+    council = sent[reviewer.email]
+    assert council.subject == f"Performance escalation opened: {organisation.display_name}"
+    assert "inadequate two months running" in council.body
+    assert f"- {month_ago(3):%B %Y}: inadequate (60%)" in council.body
+    assert f"- {month_ago(2):%B %Y}: inadequate (70.5%)" in council.body
+    assert f"/kpi-returns/escalations/{escalation.id}\n" in council.body
+    told = sent[member.email]
+    assert told.subject == (
+        f"The council has opened a performance escalation for {organisation.display_name}"
+    )
+    assert "Hello Mo Member" in told.body
+    assert f"- {month_ago(3):%B %Y}: inadequate (60%)" in told.body
+    assert f"/kpi-returns/organisations/{organisation.id}\n" in told.body
+    assert "/kpi-returns/escalations/" not in told.body  # the council's page: not theirs
+
+    # The same problem going on, and an amendment of it, open nothing and send nothing more.
+    submit_return(provider_client, organisation, month_ago(1), with_values(attendance_rate="65"))
+    amended = provider_client.post(
+        return_url(organisation, month_ago(2), "/amend"),
+        data=form_data(with_values(attendance_rate="69"), lock_version="2", reason="Typo"),
+    )
+    assert amended.status_code == 302
+    assert len(escalations()) == 1
+    assert len(escalation_emails()) == 4
+
+
+def test_a_missing_return_escalation_says_when_it_was_due(app, clock, organisation, reviewer, kpis):
+    month = month_ago(1)
+    admit_from(organisation, month)
+    due = months.due_date(month)
+    clock(due + timedelta(days=1))
+    run_command(app, "kpi", "remind")
+    run_command(app, "kpi", "remind")
+    council = [email for email in escalation_emails() if email.to_address == reviewer.email]
+    assert len(council) == 1
+    assert (
+        f"The KPI return for {month:%B %Y} was due on {due:%A} {due.day} {due:%B %Y} "
+        "and has not been submitted." in council[0].body
+    )
+
+
+def test_a_commissioner_opens_an_escalation_by_hand(
+    commissioner_client, commissioner, reviewer, provider, make_provider, kpis
+):
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(3))
+    db.session.commit()
+    performance = commissioner_client.get(f"/kpi-returns/dashboard/providers/{oak.id}")
+    url = f"/kpi-returns/dashboard/providers/{oak.id}/escalate"
+    assert url in [a["href"] for a in soup(performance).select("a[href]")]
+    page = commissioner_client.get(url)
+    attendance = kpi_id("attendance-rate")
+    options = [option["value"] for option in soup(page).select("select[name=kpi_id] option")]
+    assert options[0] == "0" and str(attendance) in options
+    token = field_value(page, "submission_id")
+
+    blank = commissioner_client.post(
+        url, data={"kpi_id": "0", "reason": " ", "submission_id": token}
+    )
+    assert page_errors(blank) == {"reason": "Enter why you are opening an escalation"}
+    foreign = commissioner_client.post(
+        url, data={"kpi_id": "999999", "reason": "Worried", "submission_id": token}
+    )
+    assert page_errors(foreign) == {
+        "kpi_id": "Select a KPI the provider reports, or the returns as a whole"
+    }
+    assert field_value(foreign, "reason") == "Worried"  # nothing typed is lost
+    assert escalations() == []
+
+    data = {
+        "kpi_id": str(attendance),
+        "reason": "A school reports three children not collected this week",
+        "submission_id": token,
+    }
+    opened = commissioner_client.post(url, data=data)
+    assert opened.status_code == 302
+    again = commissioner_client.post(url, data=data)  # a second click of the same form
+    assert again.headers["Location"] == opened.headers["Location"]
+    (escalation,) = escalations()
+    assert escalation.trigger == "raised_by_council"
+    assert escalation.kpi_id == attendance
+    assert escalation.opened_by_id == commissioner.id
+    assert opened.headers["Location"].endswith(f"/kpi-returns/escalations/{escalation.id}")
+    shown = commissioner_client.get(opened.headers["Location"])
+    assert "The provider's members and the council's reviewers" in banner_text(shown)
+    text = page_text(shown)
+    assert "Escalation: raised by the council" in text
+    assert "A school reports three children not collected this week" in text
+    assert f"by {commissioner.full_name}" in text
+    # The reviewer and Oak's owner are told; the commissioner who opened it is not.
+    sent = {email.to_address: email for email in escalation_emails()}
+    assert set(sent) == {reviewer.email, "owner@oak-tutoring.example.org"}
+    assert "The council has raised a concern about Attendance rate:" in sent[reviewer.email].body
+    assert "three children not collected" in sent["owner@oak-tutoring.example.org"].body
+    # It is worked like any other.
+    closed = commissioner_client.post(
+        f"/kpi-returns/escalations/{escalation.id}/close",
+        data={"reason": "Transport fixed", "lock_version": "1"},
+    )
+    assert closed.status_code == 302
+
+
+def kpi_id(code: str) -> int:
+    return kpi_ids()[code]

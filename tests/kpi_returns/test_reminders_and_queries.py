@@ -53,7 +53,10 @@ def test_reminders_go_once_each_then_a_chaser_opens_an_escalation(app, clock, or
     clock(due + timedelta(days=1))
     run_command(app, "kpi", "remind")
     run_command(app, "kpi", "remind")
-    assert subjects()[-1] == f"Your KPI return for {month:%B %Y} is late"
+    assert subjects()[-2:] == [
+        f"Your KPI return for {month:%B %Y} is late",
+        f"The council has opened a performance escalation for {organisation.display_name}",
+    ]
     kinds = db.session.scalars(select(KpiReminder.kind).order_by(KpiReminder.id)).all()
     assert kinds[0] == "five_days" and kinds[-1] == "chaser" and len(kinds) == 3
     (escalation,) = db.session.scalars(select(KpiEscalation)).all()

@@ -1,19 +1,35 @@
 """The annual performance summary per provider and per lot, and the export of every return for
-a period: as pages and CSV, formulas in what providers typed neutralised."""
+a period: as pages, CSV and XLSX, formulas in what providers typed neutralised."""
 
 from __future__ import annotations
 
 import csv
 import io
 
+from openpyxl import load_workbook
+
 from tests.kpi_returns.helpers import admit_from, month_ago, record_return, with_values
-from tests.support.pages import page_text
+from tests.support.pages import page_text, soup
 
 
 def table(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+
+def workbook(response) -> list[list]:
+    """The downloaded XLSX read back: its one sheet's rows. No cell of it is a formula."""
+    assert response.status_code == 200
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(response.get_data()))
+    (sheet,) = book.worksheets
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def test_a_providers_annual_summary(commissioner_client, make_provider, kpis):
@@ -37,6 +53,11 @@ def test_a_providers_annual_summary(commissioner_client, make_provider, kpis):
     ]
     assert attendance[-4:] == ["1", "1", "0", "1"]
 
+    sheet = workbook(commissioner_client.get(f"{url}/export-xlsx"))
+    assert sheet[0] == rows[0]
+    assert sheet[1][10:13] == attendance[10:13]
+    assert sheet[1][-4:] == [1, 1, 0, 1]  # numbers, to be added up
+
 
 def test_a_lots_annual_summary(commissioner_client, make_provider, kpis):
     _user, oak = make_provider("Oak Tutoring")
@@ -47,6 +68,11 @@ def test_a_lots_annual_summary(commissioner_client, make_provider, kpis):
     rows = table(commissioner_client.get(f"{url}/export"))
     assert rows[1][0] == "Oak Tutoring"
     assert rows[1][11:13] == ["Missing", "Inadequate"]
+    sheet = workbook(commissioner_client.get(f"{url}/export-xlsx"))
+    assert sheet[0] == rows[0]
+    assert sheet[1][0] == "Oak Tutoring"
+    assert sheet[1][11:13] == ["Missing", "Inadequate"]
+    assert sheet[1][-1] == 1
 
 
 def test_every_return_of_a_period_exported_with_formulas_neutralised(
@@ -85,3 +111,57 @@ def test_every_return_of_a_period_exported_with_formulas_neutralised(
     assert first[6] == "Corrected"
     assert first[7:13] == ["attendance-rate", "Attendance rate", "percentage", "95", "90", "Good"]
     assert first[13] == "'@SUM(A1:A9) two moved away"
+
+
+def test_formulas_stay_text_in_the_xlsx_exports(commissioner_client, make_provider, kpis):
+    """A name or comment that a spreadsheet would run is written as a text cell: the words come
+    back as typed, and no cell of any export is a formula."""
+    _user, oak = make_provider('=HYPERLINK("http://evil.example","Click")')
+    lot_id = admit_from(oak, month_ago(3)).lot_id
+    kpi_return = record_return(oak, month_ago(2), with_values(attendance_rate="60"))
+    kpi_return.versions[-1].values[0].comment = "=1+2\x0b two moved away"
+    kpi_return.versions[-1].values[1].comment = "+44 7700 900000"
+    from portal.core.db import db
+
+    db.session.commit()
+    sheet = workbook(commissioner_client.get("/kpi-returns/dashboard/export-xlsx?months=3"))
+    assert sheet[0][0] == "Provider" and len(sheet) == 1 + 11
+    first = sheet[1]
+    assert first[0] == '=HYPERLINK("http://evil.example","Click")'
+    assert first[4] == 1
+    assert first[7:13] == [
+        "attendance-rate",
+        "Attendance rate",
+        "percentage",
+        60,
+        90,
+        "Inadequate",
+    ]
+    assert first[13] == "=1+2 two moved away"  # the control character dropped
+    assert sheet[2][13] == "+44 7700 900000"
+    summary = workbook(
+        commissioner_client.get(f"/kpi-returns/dashboard/providers/{oak.id}/summary/export-xlsx")
+    )
+    assert summary[1][0] == "Attendance rate"
+    lot = workbook(
+        commissioner_client.get(f"/kpi-returns/dashboard/lots/{lot_id}/summary/export-xlsx")
+    )
+    assert lot[1][0] == '=HYPERLINK("http://evil.example","Click")'
+
+
+def test_the_exports_are_linked_from_their_pages(commissioner_client, make_provider, kpis):
+    _user, oak = make_provider("Oak Tutoring")
+    lot_id = admit_from(oak, month_ago(2)).lot_id
+    for page, export in (
+        ("/kpi-returns/dashboard", "/kpi-returns/dashboard/export-xlsx"),
+        (
+            f"/kpi-returns/dashboard/providers/{oak.id}/summary",
+            f"/kpi-returns/dashboard/providers/{oak.id}/summary/export-xlsx",
+        ),
+        (
+            f"/kpi-returns/dashboard/lots/{lot_id}/summary",
+            f"/kpi-returns/dashboard/lots/{lot_id}/summary/export-xlsx",
+        ),
+    ):
+        links = [a["href"] for a in soup(commissioner_client.get(page)).select("a[href]")]
+        assert any(link.startswith(export) for link in links), page
