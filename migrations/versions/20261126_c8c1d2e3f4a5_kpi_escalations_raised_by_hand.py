@@ -1,7 +1,7 @@
 """KPI escalations raised by hand: who opened one and why, and the trigger that says so.
 
 Revision ID: c8c1d2e3f4a5
-Revises: c8b0f1e2d3a4
+Revises: d1e2f3a4b5c6
 Create Date: 2026-11-26 01:40:07.848998
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c8c1d2e3f4a5"
-down_revision = "c8b0f1e2d3a4"
+down_revision = "d1e2f3a4b5c6"
 branch_labels = None
 depends_on = None
 
