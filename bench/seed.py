@@ -1745,13 +1745,14 @@ def seed_kpi_returns(connection, result, plan, staff, template) -> None:
         result.notes.append("KPI returns: no KPI is defined, no KPI data seeded.")
         return
     admissions = _table("admissions")
-    lots: dict[int, dict[int, date]] = {}
+    # Lot id: (first month owed, last month owed: None while on the lot, as every one here is).
+    lots: dict[int, dict[int, tuple[date, date | None]]] = {}
     for organisation_id, lot_id, admitted_at in connection.execute(
         select(admissions.c.organisation_id, admissions.c.lot_id, admissions.c.admitted_at).where(
             admissions.c.status.in_(("admitted", "suspended"))
         )
     ):
-        lots.setdefault(organisation_id, {})[lot_id] = _local_month(admitted_at)
+        lots.setdefault(organisation_id, {})[lot_id] = (_local_month(admitted_at), None)
     if not lots:
         result.notes.append("KPI returns: no organisation is admitted to a lot, none seeded.")
         return
