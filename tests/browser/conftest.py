@@ -103,3 +103,26 @@ def page(browser, request):
             assert not problems, "\n".join(problems)
     finally:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """More tabs, each in a browser context of its own (one per person), checked as `page`."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        tab = context.new_page()
+        track_checks(tab)
+        return tab
+
+    yield make
+    try:
+        if getattr(request.node, "call_passed", False):
+            for context in contexts:
+                for tab in context.pages:
+                    assert not unchecked_pages(tab), unchecked_pages(tab)
+    finally:
+        for context in contexts:
+            context.close()

@@ -8,63 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pyotp
-import pytest
 from playwright.sync_api import Page, expect
 
 from portal.core.db import db
 from portal.core.time import LONDON, utcnow
-from tests.browser.axe import check_accessibility, track_checks, unchecked_pages
+from tests.browser.axe import check_accessibility
+from tests.browser.people import arrive, heading, sign_in
 from tests.competitions import helpers
 from tests.competitions.conftest import evaluator, on_lot  # noqa: F401
-from tests.support import factories
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def arrive(page: Page, text: str) -> None:
-    expect(heading(page)).to_have_text(text)
-    check_accessibility(page)
-
-
-def sign_in(page: Page, base: str, email: str, totp_secret: str | None = None) -> None:
-    page.goto(f"{base}/sign-in")
-    arrive(page, "Sign in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if totp_secret:
-        expect(heading(page)).to_have_text("Enter your security code")
-        check_accessibility(page)
-        page.get_by_label("Security code").fill(pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_url(f"{base}/home")
-    check_accessibility(page)
-
-
-@pytest.fixture
-def new_page(browser, request):
-    """More tabs, each in a browser context of its own (one per person), checked as `page`."""
-    contexts = []
-
-    def make() -> Page:
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
-        contexts.append(context)
-        tab = context.new_page()
-        track_checks(tab)
-        return tab
-
-    yield make
-    try:
-        if getattr(request.node, "call_passed", False):
-            for context in contexts:
-                for tab in context.pages:
-                    assert not unchecked_pages(tab), unchecked_pages(tab)
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def fill_deadline(page: Page, prefix: str, moment) -> None:

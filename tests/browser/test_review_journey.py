@@ -13,42 +13,16 @@ from __future__ import annotations
 
 import re
 
-import pyotp
-import pytest
 from playwright.sync_api import Page, expect
 
 from portal.core.db import db
 from portal.questionnaires import services as questionnaires
 from tests.applications import journey
 from tests.applications.conftest import draft, every_type, lots  # noqa: F401
-from tests.browser.axe import check_accessibility, track_checks, unchecked_pages
-from tests.support import factories
+from tests.browser.axe import check_accessibility
+from tests.browser.people import arrive, heading, sign_in
 
 LOTS = ["online-tuition", "mentoring"]
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def arrive(page: Page, text: str) -> None:
-    expect(heading(page)).to_have_text(text)
-    check_accessibility(page)
-
-
-def sign_in(page: Page, base: str, email: str, totp_secret: str | None = None) -> None:
-    page.goto(f"{base}/sign-in")
-    arrive(page, "Sign in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if totp_secret:
-        expect(heading(page)).to_have_text("Enter your security code")
-        check_accessibility(page)
-        page.get_by_label("Security code").fill(pyotp.TOTP(totp_secret).now())
-        page.get_by_role("button", name="Continue").click()
-    expect(page).to_have_url(f"{base}/home")
-    check_accessibility(page)
 
 
 def sign_and_submit(page: Page) -> None:
@@ -64,23 +38,9 @@ def sign_and_submit(page: Page) -> None:
     arrive(page, "Application submitted")
 
 
-@pytest.fixture
-def reviewer_page(browser, request):
-    """A second tab, in a browser context of its own, for the reviewer: as `page`."""
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    track_checks(page)
-    yield page
-    try:
-        if getattr(request.node, "call_passed", False):
-            assert not unchecked_pages(page), unchecked_pages(page)
-    finally:
-        context.close()
-
-
 def test_return_resubmit_and_approve_one_lot_of_two(
     page: Page,
-    reviewer_page: Page,
+    new_page,
     live_server,
     provider_client,
     provider,
@@ -101,7 +61,7 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     sign_and_submit(page)
 
     # The reviewer finds it in the queue and comments on two questions.
-    review = reviewer_page
+    review = new_page()
     sign_in(review, live_server, reviewer_email, secret)
     expect(heading(review)).to_have_text(reviewer_name)
     review.get_by_role("link", name="Applications to review").click()
