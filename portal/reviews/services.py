@@ -215,13 +215,17 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
     }
     query = (
         select(Application)
-        .join(latest, _is_latest_submission())
         .outerjoin(Review, Review.application_id == Application.id)
         .where(Application.status.in_(statuses))
     )
-    if filters.lot and SLUG.fullmatch(filters.lot):
+    # Every application in the queue has been submitted, so the latest submission is joined
+    # only when a filter reads it: counting and paging the whole queue then touch no submission.
+    lot = filters.lot if filters.lot and SLUG.fullmatch(filters.lot) else None
+    if lot or filters.flag in (FAILED_ANSWERS, DOCUMENTS):
+        query = query.join(latest, _is_latest_submission())
+    if lot:
         # The lots are a JSON list of slugs; a slug in quotes matches that slug alone.
-        query = query.where(cast(latest.lots, Text).like(f'%"{filters.lot}"%'))
+        query = query.where(cast(latest.lots, Text).like(f'%"{lot}"%'))
     if filters.flag in flags:
         query = query.where(flags[filters.flag])
     if filters.assignee == "none":
