@@ -57,6 +57,7 @@ from portal.documents.models import (
 from portal.lots.services import list_lots
 from portal.organisations.models import Organisation
 from portal.outbox.services import queue_email
+from portal.questionnaires.schema import Question
 from portal.reviews import models as decision_kinds
 from portal.reviews.models import Decision, Review, ReviewComment
 from portal.staff_checks import services as staff_checks
@@ -407,24 +408,46 @@ def comments_on(submission: ApplicationSubmission) -> dict[str, ReviewComment]:
     }
 
 
-def save_comment(
-    reviewer: User, application: Application, question_id: str, body: str | None
-) -> ReviewComment | None:
-    """Write, change or (an empty body) remove the reviewer's comment on a question of the
-    latest submission. Only while the application is in review; raises ReviewError for a
-    question that was not asked or a comment that is too long."""
+@dataclass(frozen=True)
+class CommentTarget:
+    """A question of the latest submission, as asked and answered, with its comment if any."""
+
+    submission: ApplicationSubmission
+    copy: snapshots.SubmittedCopy
+    question: Question
+    answer: Any
+    comment: ReviewComment | None
+
+
+def comment_target(application: Application, question_id: str) -> CommentTarget:
+    """The question `question_id` of the latest submission, read once for the comment page and
+    its save. Raises NotFoundForUser (404) for a question that was not asked, and
+    AlreadyDecided unless the application is in review."""
     check_in_review(application)
     submission = applications.latest_submission(application)
-    asked = {q.id for _s, rows in snapshots.read(submission.snapshot).sections for q, _a in rows}
-    if question_id not in asked:
-        raise NotFoundForUser()
+    copy = snapshots.read(submission.snapshot)
+    for _section, rows in copy.sections:
+        for question, answer in rows:
+            if question.id == question_id:
+                comment = comments_on(submission).get(question_id)
+                return CommentTarget(submission, copy, question, answer, comment)
+    raise NotFoundForUser()
+
+
+def save_comment(
+    reviewer: User, application: Application, target: CommentTarget, body: str | None
+) -> ReviewComment | None:
+    """Write, change or (an empty body) remove the reviewer's comment on `target`. Raises
+    ReviewError for a comment that is too long."""
     body = (body or "").strip()
     if len(body) > COMMENT_MAX_LENGTH:
         raise ReviewError(
             f"Comment must be {COMMENT_MAX_LENGTH:,} characters or less", field="comment"
         )
-    comment = comments_on(submission).get(question_id)
+    question_id, submission, comment = target.question.id, target.submission, target.comment
     before = comment.body if comment else None
+    if body == (before or ""):
+        return comment  # a second click, or saved unchanged: nothing to record
     if not body:
         if comment is not None:
             db.session.delete(comment)

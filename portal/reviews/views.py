@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN, REVIEWER
@@ -117,17 +117,11 @@ def assign(application):
 @reviewers_only
 @with_application
 def comment(application, question: str):
-    submission = latest_submission(application)
-    copy = read_snapshot(submission.snapshot)
-    asked = {q.id: (q, answer) for _section, rows in copy.sections for q, answer in rows}
-    if question not in asked:
-        abort(404)
-    services.check_in_review(application)
-    existing = services.comments_on(submission).get(question)
-    form = forms.CommentForm(comment=existing.body if existing else "")
+    target = services.comment_target(application, question)
+    form = forms.CommentForm(comment=target.comment.body if target.comment else "")
     if form.validate_on_submit():
         try:
-            saved = services.save_comment(current_user, application, question, form.comment.data)
+            saved = services.save_comment(current_user, application, target, form.comment.data)
         except services.ReviewError as error:
             form.add_error(error.field, error.message)
         else:
@@ -135,14 +129,13 @@ def comment(application, question: str):
             return redirect(
                 url_for(".show", application_id=application.id, _anchor=f"question-{question}")
             )
-    q, answer = asked[question]
     return render_template(
         "reviews/comment.html",
         application=application,
         form=form,
-        question=q,
-        answer=answer,
-        copy=copy,
+        question=target.question,
+        answer=target.answer,
+        copy=target.copy,
     )
 
 
@@ -169,7 +162,9 @@ def note(application):
 # to make it. The service checks it again then: nothing on the confirmation page is trusted.
 
 
-def _decision(application, kind: str, check, make):
+def _decision(application, kind: str, check, make, **page):
+    """The decision page `kind`: `check` reads what was posted (raising DecisionErrors),
+    `make` makes the decision; `page` is what that page alone shows."""
     services.check_in_review(application)
     form = forms.DecisionForm(lock_version=application.lock_version)
     errors: dict[str, str] = {}
@@ -185,10 +180,6 @@ def _decision(application, kind: str, check, make):
                 return redirect(url_for(".show", application_id=application.id))
         except services.DecisionErrors as refused:
             errors, checked = refused.errors, None
-        except services.AlreadyDecided:
-            raise
-        except services.ReviewError as refused:
-            errors, checked = {"reason": refused.message}, None
     return render_template(
         f"reviews/{kind}.html",
         application=application,
@@ -196,9 +187,8 @@ def _decision(application, kind: str, check, make):
         errors=errors,
         values=request.form,
         checked=checked,
-        lots=services.applied_lots(application),
-        areas=services.rejection_areas(application),
         four_eyes=services.four_eyes(),
+        **page,
     )
 
 
@@ -240,7 +230,11 @@ def approve(application):
         return "Application approved. Everyone in the organisation has been emailed"
 
     return _decision(
-        application, "approve", lambda: services.check_approval(application, outcomes, reason), make
+        application,
+        "approve",
+        lambda: services.check_approval(application, outcomes, reason),
+        make,
+        lots=services.applied_lots(application),
     )
 
 
@@ -264,6 +258,7 @@ def reject(application):
         "reject",
         lambda: services.check_rejection(application, area_reasons, reason),
         make,
+        areas=services.rejection_areas(application),
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.admissions.models import Admission
 from portal.applications.models import Application
+from portal.audit.models import AuditEvent
 from portal.core.db import db
 from portal.reviews.models import Decision, ReviewComment
 from tests.conftest import sign_in
@@ -183,3 +184,15 @@ def test_rejecting_with_reasons_per_area(reviewer_client, provider_client, provi
     status = page_text(provider_client.get(f"/applications/{submitted}"))
     assert "The safeguarding policy is out of date" in status
     assert "You can apply again at any time" in status
+
+
+def test_saving_a_comment_twice_records_it_once(reviewer_client, submitted):
+    reviewer_client.get(f"/reviews/{submitted}")
+    for _click in range(2):
+        assert comment(reviewer_client, submitted, "phone", "Check this").status_code == 302
+    (saved,) = db.session.scalars(select(ReviewComment)).all()
+    assert saved.body == "Check this"
+    events = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.action == "review.comment_saved")
+    ).all()
+    assert events == ["review.comment_saved"]
