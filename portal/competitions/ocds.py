@@ -21,6 +21,7 @@ from portal.competitions.models import (
     DRAFT,
     QUOTE_SUBMITTED,
     Competition,
+    CompetitionAttachment,
     Quote,
 )
 from portal.core.db import db
@@ -57,7 +58,11 @@ def release_package(competition_id: int) -> dict:
     competition = db.session.scalar(
         select(Competition)
         .where(Competition.id == competition_id)
-        .options(joinedload(Competition.lot), selectinload(Competition.questions))
+        .options(
+            joinedload(Competition.lot),
+            selectinload(Competition.questions),
+            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+        )
     )
     # A draft, or one cancelled before it was ever published: nothing was made public.
     if competition is None or competition.status == DRAFT or competition.published_at is None:
@@ -72,6 +77,24 @@ def release_package(competition_id: int) -> dict:
         "publicationPolicy": base + url_for("admissions.how_call_offs_are_made"),
         "releases": [release(competition)],
     }
+
+
+def _documents(competition: Competition) -> list[dict]:
+    """The files published with a mini-competition, described but not linked: they are for the
+    invited providers, who download them through the portal. A placement request's files are
+    never described: they are about a child."""
+    return [
+        {
+            "id": f"{competition.reference}-file-{attachment.id}",
+            "documentType": "biddingDocuments",
+            "title": attachment.file.original_filename,
+            "format": attachment.file.content_type,
+            "datePublished": _iso(competition.published_at),
+            "language": "en",
+        }
+        for attachment in competition.attachments
+        if attachment.file.is_available
+    ]
 
 
 def release(competition: Competition) -> dict:
@@ -124,6 +147,9 @@ def release(competition: Competition) -> dict:
     }
     if not competition.is_placement:
         tender["description"] = competition.description
+        documents = _documents(competition)
+        if documents:
+            tender["documents"] = documents
     if not services.is_sealed(competition, at):
         tender["numberOfTenderers"] = db.session.scalar(
             select(func.count(Quote.id)).where(

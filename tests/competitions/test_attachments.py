@@ -6,6 +6,7 @@ the portal (council downloads audited). They are kept in the council's part of t
 from __future__ import annotations
 
 import io
+import json
 import urllib.request
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +22,7 @@ from portal.core.time import utcnow
 from portal.documents import files
 from portal.documents.models import StoredFile
 from tests.competitions import helpers
+from tests.competitions.schema_check import problems
 from tests.conftest import sign_in
 from tests.documents import corpus
 from tests.documents.helpers import client_of, post_file, read_object, run_command
@@ -386,3 +388,27 @@ def test_reconcile_looks_after_the_councils_part_of_the_store(app, draft, commis
     db.session.commit()
     assert report.orphans_deleted == [orphan]
     assert council_keys() == [kept_key]
+
+
+def test_the_open_data_release_describes_the_published_files_without_linking_them(
+    draft, commissioner_client, client
+):
+    attach(commissioner_client, draft, "Specification – 2027.pdf", corpus.pdf())
+    assert helpers.publish(commissioner_client, draft).status_code == 302
+    attachment = only_attachment()
+
+    package = client.get(f"/competitions/{draft}/release-package").get_json()
+
+    assert problems(package) == []
+    (release,) = package["releases"]
+    (document,) = release["tender"]["documents"]
+    assert document == {
+        "id": f"MC-{draft}-file-{attachment.id}",
+        "documentType": "biddingDocuments",
+        "title": "Specification – 2027.pdf",
+        "format": "application/pdf",
+        "datePublished": release["tender"]["tenderPeriod"]["startDate"],
+        "language": "en",
+    }
+    # The file itself is for invited providers only: no address to it is published.
+    assert "/attachments/" not in json.dumps(package)
