@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from portal.config import PROJECT_ROOT, load_config
 from portal.core.requests import UploadRequest
@@ -46,6 +46,7 @@ def _init_templates(app: Flask) -> None:
 
     app.jinja_loader = ChoiceLoader(
         [
+            DictLoader({templating.GOVUK_ATTRIBUTES_TEMPLATE: templating.GOVUK_ATTRIBUTES_SOURCE}),
             FileSystemLoader(str(PROJECT_ROOT / "templates")),
             PrefixLoader(
                 {

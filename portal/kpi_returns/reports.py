@@ -78,6 +78,10 @@ class Period:
     def label(self) -> str:
         return f"{months.month_name(self.first)} to {months.month_name(self.last)}"
 
+    def month_names(self) -> list[str]:
+        """ "March 2027" for each month, in order."""
+        return [months.month_name(month) for month in self.months]
+
 
 def _counts_from(first: date):
     """Admissions that bring an organisation into a page covering months from `first`: on the

@@ -1,0 +1,178 @@
+"""The portal renders GOV.UK Frontend's components faster (portal/core/templating.py: the
+govukAttributes macro in Python, a cheaper `indent` filter), and must render what GOV.UK
+Frontend's own templates render. Each case here is rendered twice, by the portal's templates and
+by the package's templates with plain Jinja, and the two must make the same HTML: the same
+elements, attributes in the same order with the same values, and the same text to the character.
+The one difference allowed is the whitespace the macro left between a tag's attributes
+(`<button class="govuk-button"\n    \n  formnovalidate>`), which HTML ignores."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+from bs4 import BeautifulSoup
+from markupsafe import Markup
+
+from portal.core.templating import govuk_attributes, indent
+
+ATTRIBUTES = [
+    None,
+    "",
+    ' data-module="x"',
+    Markup(' data-a="1"'),
+    {},
+    {"data-a": "b"},
+    {"data-a": True, "data-b": False},
+    {"data-a": None, "data-b": 0, "data-c": 1.5},
+    {"data-a": "<script>&\"'"},
+    {"<odd name>": "v"},
+    {"hidden": {"value": True, "optional": True}},
+    {"hidden": {"value": False, "optional": True}},
+    {"hidden": {"value": None, "optional": True}},
+    {"hidden": {"value": "", "optional": True}},
+    {"hidden": {"value": 0, "optional": True}},
+    {"hidden": {"value": "until-found", "optional": True}},
+    {"hidden": {"value": True, "optional": False}},
+    {"hidden": {"value": True}},
+    {"hidden": {"value": None}},
+    {"hidden": {"optional": True}},
+    {"hidden": {"optional": False}},
+    {"hidden": {}},
+    {"data-a": {"val": "safe"}},
+    {"data-a": {"val": None}},
+    {"data-a": {"val": {"value": "inner", "optional": True}}},
+    {"data-a": jinja2.Undefined()},
+    {"data-a": {"value": jinja2.Undefined(), "optional": True}},
+    {"data-a": {"value": jinja2.Undefined()}},
+    {"data-a": {"val": jinja2.Undefined(), "value": "v"}},
+    {"a": "1", "b": {"value": "2", "optional": True}, "c": {"value": None, "optional": True}},
+]
+
+# Calls a page makes, with the parts that take different paths through the components.
+COMPONENTS = {
+    "input": 'govukInput({"label": {"text": "Name", "isPageHeading": true}, "id": "n",'
+    ' "name": "n", "value": "<b>x</b>", "hint": {"text": "As on your certificate"},'
+    ' "errorMessage": {"text": "Enter a name"}, "prefix": {"text": "£"},'
+    ' "suffix": {"text": "per hour"}, "autocomplete": "name", "spellcheck": false,'
+    ' "attributes": {"data-a": "1"}})',
+    "radios": 'govukRadios({"name": "r", "idPrefix": "r",'
+    ' "fieldset": {"legend": {"text": "Pick", "classes": "govuk-fieldset__legend--m"}},'
+    ' "hint": {"text": "One only"}, "errorMessage": {"text": "Choose one"}, "items": ['
+    '{"value": "a", "text": "A", "hint": {"text": "First"}},'
+    ' {"value": "b", "html": "<strong>B</strong>", "checked": true,'
+    ' "conditional": {"html": "<p class=\\"govuk-body\\">More\\n  lines\\n\\nhere</p>"}},'
+    ' {"divider": "or"}, {"value": "c", "text": "C", "disabled": true}]})',
+    "checkboxes": 'govukCheckboxes({"name": "c", "fieldset": {"legend": {"text": "Lots"}},'
+    ' "items": [{"value": "1", "text": "One", "checked": true},'
+    ' {"value": "2", "text": "Two", "behaviour": "exclusive"}], "values": ["1"]})',
+    "textarea": 'govukTextarea({"name": "t", "id": "t", "label": {"text": "Tell us"},'
+    ' "value": "line one\\nline two", "rows": 3})',
+    "character-count": 'govukCharacterCount({"name": "cc", "id": "cc", "maxwords": 150,'
+    ' "label": {"text": "Answer"}, "value": "some words"})',
+    "date-input": 'govukDateInput({"id": "d", "namePrefix": "d",'
+    ' "fieldset": {"legend": {"text": "Start date"}}, "errorMessage": {"text": "Enter a date"},'
+    ' "items": [{"name": "day", "value": "5", "classes": "govuk-input--width-2'
+    ' govuk-input--error"}, {"name": "month", "value": "3"}, {"name": "year", "value": ""}]})',
+    "select": 'govukSelect({"id": "s", "name": "s", "label": {"text": "Lot"},'
+    ' "items": [{"value": "", "text": "Any"}, {"value": "m", "text": "Mentoring",'
+    ' "selected": true}]})',
+    "file-upload": 'govukFileUpload({"id": "f", "name": "f", "label": {"text": "File"}})',
+    "summary-list": 'govukSummaryList({"card": {"title": {"text": "About you"}}, "rows": ['
+    '{"key": {"text": "Name"}, "value": {"html": "Ann<br>Smith"},'
+    ' "actions": {"items": [{"href": "/x", "text": "Change", "visuallyHiddenText": "name"}]}},'
+    ' {"key": {"text": "Phone"}, "value": {"text": ""}}]})',
+    "table": 'govukTable({"caption": "Returns", "firstCellIsHeader": true,'
+    ' "head": [{"text": "Month"}, {"text": "Value", "format": "numeric"}],'
+    ' "rows": [[{"text": "March"}, {"text": "12", "format": "numeric"}]]})',
+    "task-list": 'govukTaskList({"idPrefix": "t", "items": [{"title": {"text": "About"},'
+    ' "href": "/a", "status": {"tag": {"text": "Incomplete", "classes": "govuk-tag--blue"}}},'
+    ' {"title": {"text": "Done"}, "hint": {"text": "All of it"}, "status": {"text": "Done"}}]})',
+    "error-summary": 'govukErrorSummary({"titleText": "There is a problem",'
+    ' "errorList": [{"text": "Enter a name", "href": "#n"}, {"html": "<b>Pick</b>"}]})',
+    "notification-banner": 'govukNotificationBanner({"type": "success",'
+    ' "html": "<p class=\\"govuk-notification-banner__heading\\">Saved</p>"})',
+    "button": 'govukButton({"text": "Save and continue", "preventDoubleClick": true,'
+    ' "attributes": {"formnovalidate": {"value": true, "optional": true}}})'
+    ' ~ govukButton({"text": "Start", "href": "/start", "isStartButton": true})',
+    "header": 'govukHeader({"homepageUrl": "/", "classes": "x"})',
+    "service-navigation": 'govukServiceNavigation({"serviceName": "Portal", "serviceUrl": "/",'
+    ' "navigation": [{"href": "/a", "text": "Home", "active": true}, {"href": "/b",'
+    ' "text": "Documents"}]})',
+    "footer": 'govukFooter({"meta": {"items": [{"href": "/privacy", "text": "Privacy"}],'
+    ' "html": "Built by <a href=\\"/\\">us</a>"}})',
+    "pagination": 'govukPagination({"previous": {"href": "?page=1"}, "next": {"href": "?page=3"},'
+    ' "items": [{"number": 1, "href": "?page=1"}, {"number": 2, "href": "?page=2",'
+    ' "current": true}, {"ellipsis": true}, {"number": 9, "href": "?page=9"}]})',
+    "details": 'govukDetails({"summaryText": "Help", "html": "<p>a</p>\\n<p>b</p>"})',
+    "tag": 'govukTag({"text": "Approved", "classes": "govuk-tag--green"})',
+    "warning-text": 'govukWarningText({"text": "Expired", "iconFallbackText": "Warning"})',
+    "panel": 'govukPanel({"titleText": "Submitted", "html": "Reference <strong>A1</strong>"})',
+    "back-link": 'govukBackLink({"href": "/"})',
+    "breadcrumbs": 'govukBreadcrumbs({"items": [{"text": "Home", "href": "/"}, {"text": "Here"}]})',
+    "skip-link": 'govukSkipLink({"href": "#main", "text": "Skip to main content"})',
+}
+
+
+def _imports() -> str:
+    imports = []
+    for component in COMPONENTS:
+        name = "govuk" + "".join(part.title() for part in component.split("-"))
+        name = name.replace("Govuk", "govuk")
+        imports.append(
+            f'{{% from "govuk_frontend_jinja/components/{component}/macro.html" import {name} %}}'
+        )
+    return "".join(imports)
+
+
+def same_html(html: str) -> str:
+    """The HTML as a parser reads it, written out again: whitespace between attributes goes,
+    everything else (elements, attributes and their order and values, text) stays."""
+    return str(BeautifulSoup(html, "html.parser"))
+
+
+@pytest.fixture
+def govuk_own():
+    """Plain Jinja with GOV.UK Frontend's templates as the package ships them."""
+    return jinja2.Environment(
+        loader=jinja2.PrefixLoader(
+            {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}
+        ),
+        autoescape=True,
+    )
+
+
+@pytest.mark.parametrize("attributes", ATTRIBUTES, ids=range(len(ATTRIBUTES)))
+def test_govuk_attributes_renders_what_the_macro_renders(govuk_own, attributes):
+    macro = govuk_own.from_string(
+        '{% from "govuk_frontend_jinja/macros/attributes.html" import govukAttributes %}'
+        "<p{{ govukAttributes(attributes) }}>"
+    )
+    ours = f"<p{govuk_attributes(attributes)}>"
+    theirs = macro.render(attributes=attributes)
+    assert same_html(ours) == same_html(theirs)
+    if not isinstance(attributes, dict):
+        assert ours == theirs  # a string passes through as it is
+
+
+@pytest.mark.parametrize("component", COMPONENTS)
+def test_components_render_exactly_as_govuk_frontend_renders_them(app, govuk_own, component):
+    source = _imports() + "{{ " + COMPONENTS[component] + " }}"
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render()
+    theirs = govuk_own.from_string(source).render()
+    assert "govuk-" in theirs
+    assert same_html(ours) == same_html(theirs)
+
+
+TEXTS = ["", "one", "one\ntwo", "one\n\ntwo\n", "\n  a\n\tb\r\nc", Markup("<p>a</p>\n<p>&amp;</p>")]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("width", [0, 2, 4, "> ", "<"])
+@pytest.mark.parametrize("first", [False, True])
+@pytest.mark.parametrize("blank", [False, True])
+def test_indent_gives_jinjas_result(text, width, first, blank):
+    ours = indent(text, width, first, blank)
+    theirs = jinja2.filters.do_indent(text, width, first, blank)
+    assert ours == theirs
+    assert type(ours) is type(theirs)
