@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -73,12 +74,29 @@ def is_working_day(day: date) -> bool:
 
 def working_days_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (0 when end is not after start):
-    an application submitted on Friday has waited 1 working day on Monday."""
-    count, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        count += is_working_day(day)
-    return count
+    an application submitted on Friday has waited 1 working day on Monday.
+
+    Counted, not walked day by day: a queue works this out for every row, some rows waiting
+    for months."""
+    if end <= start:
+        return 0
+    holidays = _weekday_holidays()
+    return (
+        _weekdays_to(end)
+        - _weekdays_to(start)
+        - (bisect_right(holidays, end) - bisect_right(holidays, start))
+    )
+
+
+def _weekdays_to(day: date) -> int:
+    """Monday to Friday from 1 January of year 1 (a Monday) up to and including `day`."""
+    weeks, days = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(days, 5)
+
+
+@cache
+def _weekday_holidays() -> tuple[date, ...]:
+    return tuple(sorted(day for day in bank_holidays() if day.weekday() < 5))
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -73,3 +73,23 @@ def test_working_days_skip_weekends_and_england_and_wales_bank_holidays():
     assert working_days_between(date(2027, 1, 12), date(2026, 12, 24)) == 0
     # Not a holiday in England: St Andrew's Day is Scotland's.
     assert is_working_day(date(2026, 11, 30))
+
+
+def test_working_days_are_counted_as_walking_the_calendar_would_count_them():
+    from datetime import timedelta
+
+    from portal.core.time import is_working_day, working_days_between
+
+    def walked(start, end):
+        return sum(
+            is_working_day(start + timedelta(days=n)) for n in range(1, (end - start).days + 1)
+        )
+
+    # Every start in five weeks around Christmas and New Year (each weekday and holiday),
+    # to every end up to a year and a half later.
+    first = date(2026, 12, 1)
+    starts = [first + timedelta(days=n) for n in range(35)]
+    for start in starts:
+        for days in [*range(-3, 40), 100, 180, 365, 366, 540]:
+            end = start + timedelta(days=days)
+            assert working_days_between(start, end) == walked(start, end), (start, end)
