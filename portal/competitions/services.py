@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -941,18 +942,20 @@ def get_opportunity(user: User, competition_id: int, *, acting: bool = False) ->
         )
         if status != ADMITTED:
             raise NotFoundForUser()
-    quote = db.session.scalar(
+    quote = db.session.scalar(_quote_of(competition.id, invitation.organisation_id))
+    return ProviderView(competition, invitation, invitation.organisation, quote, now())
+
+
+def _quote_of(competition_id: int, organisation_id: int):
+    """The query for an organisation's quote, with what its pages show."""
+    return (
         select(Quote)
-        .where(
-            Quote.competition_id == competition.id,
-            Quote.organisation_id == invitation.organisation_id,
-        )
+        .where(Quote.competition_id == competition_id, Quote.organisation_id == organisation_id)
         .options(
             selectinload(Quote.versions),
             selectinload(Quote.attachments).joinedload(QuoteAttachment.file),
         )
     )
-    return ProviderView(competition, invitation, invitation.organisation, quote, now())
 
 
 def deadline_passed_message(competition: Competition) -> str:
@@ -1037,25 +1040,62 @@ def save_quote(
     _check_open(view, message=None)
     kept = _check_answers(view.competition, answers)
     price_pence = parse_price(price) if (price or "").strip() else None
-    quote = view.quote
-    if quote is None:
-        quote = Quote(
-            competition_id=view.competition.id,
-            organisation_id=view.organisation.id,
-            status=QUOTE_DRAFT,
-            answers={},
-        )
-        db.session.add(quote)
-        view.quote = quote
-    elif seen is not None and seen != quote.lock_version:
-        raise CompetitionError(QUOTE_CHANGED)
-    quote.answers = kept
-    quote.price_pence = price_pence
-    quote.updated_at = view.at
-    quote.updated_by_id = user.id
-    quote.lock_version = (quote.lock_version or 1) + 1
-    db.session.flush()
+    if view.quote is None:
+        seen = None  # the first save: there was no quote for the page to have shown
+    quote = _working_copy(user, view)
+    _write_quote(
+        quote,
+        seen,
+        answers=kept,
+        price_pence=price_pence,
+        updated_at=view.at,
+        updated_by_id=user.id,
+    )
     return quote
+
+
+def _working_copy(user: User, view: ProviderView) -> Quote:
+    """The organisation's quote, made as an empty draft if it has none yet."""
+    if view.quote is not None:
+        return view.quote
+    quote = Quote(
+        competition_id=view.competition.id,
+        organisation_id=view.organisation.id,
+        status=QUOTE_DRAFT,
+        answers={},
+        updated_at=view.at,
+        updated_by_id=user.id,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(quote)
+    except IntegrityError:
+        # Another request made it a moment ago (a second tab, a double click, a colleague):
+        # both read "no quote", and the unique (competition, organisation) key let only its
+        # INSERT through. Carry on with that quote, so this request's save or file is applied
+        # to it rather than ending on an error page.
+        quote = db.session.scalars(_quote_of(view.competition.id, view.organisation.id)).one()
+    view.quote = quote
+    return quote
+
+
+def _write_quote(quote: Quote, seen: int | None = None, **values) -> None:
+    """Write `values` to the working copy and count the change in its lock_version, in one
+    UPDATE under the row's lock: saves made at the same moment each land whole, one after the
+    other, and none is lost. With `seen` (the lock_version the page showed), refuse with
+    QUOTE_CHANGED if someone changed it since."""
+    written = db.session.execute(
+        update(Quote)
+        .where(Quote.id == quote.id, *([Quote.lock_version == seen] if seen is not None else []))
+        .values(**values, lock_version=Quote.lock_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        db.session.refresh(quote)
+        raise CompetitionError(QUOTE_CHANGED)
+    for name, value in values.items():
+        set_committed_value(quote, name, value)
+    db.session.expire(quote, ["lock_version"])
 
 
 def submission_problems(view: ProviderView) -> list[tuple[str, str]]:
@@ -1194,23 +1234,14 @@ def attach_file(user: User, view: ProviderView, storage) -> QuoteAttachment:
     Raises UploadRefused, StoreUnavailable or CompetitionError."""
     _check_open(view)
     checked = uploads.check_upload(storage, uploads.DOCUMENT_TYPES)
-    if view.quote is None:
-        view.quote = Quote(
-            competition_id=view.competition.id,
-            organisation_id=view.organisation.id,
-            status=QUOTE_DRAFT,
-            answers={},
-            updated_by_id=user.id,
-        )
-        db.session.add(view.quote)
-        db.session.flush()
+    quote = _working_copy(user, view)
     stored = files.store_file(
         user, view.organisation.id, checked, purpose=PURPOSE_DOCUMENT, dbs_copy=False
     )
-    attachment = QuoteAttachment(quote_id=view.quote.id, file=stored)
+    attachment = QuoteAttachment(quote_id=quote.id, file=stored)
     db.session.add(attachment)
-    view.quote.lock_version += 1
     db.session.flush()
+    _write_quote(quote)
     return attachment
 
 
@@ -1226,7 +1257,7 @@ def remove_attachment(user: User, view: ProviderView, attachment_id: int) -> Non
     _check_open(view)
     attachment = _attachment(view.quote, attachment_id)
     attachment.removed_at = view.at
-    view.quote.lock_version += 1
+    _write_quote(view.quote)
 
 
 def provider_download(user: User, view: ProviderView, attachment_id: int) -> str:

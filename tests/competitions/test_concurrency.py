@@ -1,5 +1,6 @@
 """Two people doing the same thing at the same moment: two members of one organisation submitting
-its quote, two commissioners awarding the same competition. Exactly one of each is recorded, with
+its quote, two commissioners awarding the same competition, a provider's first save of a quote
+made twice at once (two tabs, or a double click). Exactly one of each is recorded, with
 one set of emails and audit events, and the other person is told plainly what happened. Run on
 PostgreSQL (the version check in one UPDATE, under its row lock) and on SQLite."""
 
@@ -12,13 +13,13 @@ from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.competitions import services
-from portal.competitions.models import Competition, QuoteVersion
+from portal.competitions.models import Competition, Quote, QuoteVersion
 from portal.core.db import db
 from portal.outbox.models import OutboxEmail
 from tests.competitions import helpers
 from tests.conftest import sign_in
 from tests.support import factories
-from tests.support.pages import page_errors
+from tests.support.pages import field_value, page_errors
 
 
 def _at_once(requests) -> list:
@@ -79,6 +80,45 @@ def test_one_quote_submitted_twice_at_once_makes_one_version(
         )
         == 2
     )
+
+
+def test_two_first_saves_of_a_quote_make_one_quote(
+    commissioner_client, commissioner, evaluator, on_lot, provider_client, organisation
+):
+    competition_id = helpers.ready_mini_competition(
+        commissioner_client, [commissioner, evaluator], commissioner
+    )
+    assert helpers.publish(commissioner_client, competition_id).status_code == 302
+    url = f"/competitions/{competition_id}/quote"
+    # Two tabs open on the empty quote page: no quote yet, so no version was seen.
+    pages = [provider_client.get(url) for _ in range(2)]
+    assert [field_value(page, "lock_version") for page in pages] == ["", ""]
+    first, second = helpers.question_ids(competition_id)
+    tabs = [
+        {f"answer_{first}": f"Employers {tab}", f"answer_{second}": f"Coaching {tab}"}
+        | {"price": price, "action": "save", "lock_version": ""}
+        for tab, price in (("in tab 1", "1000"), ("in tab 2", "1250"))
+    ]
+
+    # Save is clicked in both tabs at once, and twice (a double click) in each.
+    responses = _at_once([lambda d=data: provider_client.post(url, data=d) for data in tabs + tabs])
+
+    assert [r.status_code for r in responses] == [302] * 4, [
+        page_errors(r) or r.status for r in responses
+    ]
+    db.session.rollback()
+    (quote,) = db.session.scalars(select(Quote)).all()
+    assert (quote.competition_id, quote.organisation_id) == (competition_id, organisation.id)
+    assert quote.status == "draft"
+    assert quote.versions == []
+    # One tab's answers and price, whole: never a mixture of the two.
+    kept = [
+        ({str(first): data[f"answer_{first}"], str(second): data[f"answer_{second}"]}, pence)
+        for data, pence in zip(tabs, (100000, 125000), strict=True)
+    ]
+    assert (quote.answers, quote.price_pence) in kept
+    # Every save was applied, one after another, to the one quote (it starts at 1).
+    assert quote.lock_version == 1 + 4
 
 
 def test_two_commissioners_awarding_at_once_make_one_award(
