@@ -83,6 +83,14 @@ class CompetitionError(Exception):
         self.field = field
 
 
+class QuoteChanged(CompetitionError):
+    """The quote changed after the page was shown (another tab, a colleague): QUOTE_CHANGED.
+    The quote the exception is raised for has been refreshed to what is saved now."""
+
+    def __init__(self) -> None:
+        super().__init__(QUOTE_CHANGED)
+
+
 # The clock -------------------------------------------------------------------------------------
 
 
@@ -227,7 +235,7 @@ def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) 
             else "You have not submitted a quote"
         )
     if seen is not None and seen != quote.lock_version:
-        raise CompetitionError(QUOTE_CHANGED)
+        raise QuoteChanged()
     values = {"status": to, "lock_version": quote.lock_version + 1, **values}
     moved = db.session.execute(
         update(Quote)
@@ -237,7 +245,7 @@ def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) 
     )
     if moved.rowcount != 1:
         db.session.refresh(quote)
-        raise CompetitionError(QUOTE_CHANGED)
+        raise QuoteChanged()
     for name, value in values.items():
         set_committed_value(quote, name, value)
 
@@ -1092,7 +1100,7 @@ def _write_quote(quote: Quote, seen: int | None = None, **values) -> None:
     )
     if written.rowcount != 1:
         db.session.refresh(quote)
-        raise CompetitionError(QUOTE_CHANGED)
+        raise QuoteChanged()
     for name, value in values.items():
         set_committed_value(quote, name, value)
     db.session.expire(quote, ["lock_version"])

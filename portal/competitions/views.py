@@ -745,7 +745,12 @@ def quote(competition_id: int):
             )
         except services.CompetitionError as error:
             errors.add(error.field, error.message)
-            return _quote_page(view, request.form, errors)
+            values = request.form.to_dict()
+            if isinstance(error, services.QuoteChanged):
+                # What they typed stays in the boxes, now against the version that is saved:
+                # saving again, having checked, replaces it rather than meeting this refusal.
+                values["lock_version"] = str(view.quote.lock_version)
+            return _quote_page(view, values, errors)
         if request.form.get("action") == "check":
             return redirect(url_for("competitions.submit_quote", competition_id=competition_id))
         flash("Your quote has been saved. It has not been submitted", "success")

@@ -209,6 +209,45 @@ def test_an_answer_over_the_word_limit_is_refused(provider_client, published):
     assert _count(Quote) == 0
 
 
+def test_a_save_from_a_stale_tab_is_refused_keeping_its_answers_then_goes_through(
+    provider_client, published
+):
+    assert helpers.save_quote(
+        provider_client, published, ["First", "Draft"], "100"
+    ).status_code == (302)
+    url = f"/competitions/{published}/quote"
+    (first, second) = helpers.question_ids(published)
+    stale_tab = provider_client.get(url)
+    # Another tab saves after this one was opened.
+    assert helpers.save_quote(provider_client, published, ["Other", "Tab"], "200").status_code == (
+        302
+    )
+
+    typed = {
+        f"answer_{first}": "From the stale tab",
+        f"answer_{second}": "Still mine",
+        "price": "150",
+        "action": "save",
+        "lock_version": field_value(stale_tab, "lock_version"),
+    }
+    refused = provider_client.post(url, data=typed)
+
+    assert refused.status_code == 200
+    assert page_errors(refused) == {"main-content": services.QUOTE_CHANGED}
+    assert "From the stale tab" in refused.get_data(as_text=True)
+    assert field_value(refused, "price") == "150"
+    saved = helpers.quote_of(published, 1)
+    assert (saved.answers[str(first)], saved.price_pence) == ("Other", 20000)
+    # Saving again from the page that said so goes through: the page now holds the version
+    # that is saved, so the provider is not stuck on the same refusal.
+    again = provider_client.post(
+        url, data=typed | {"lock_version": field_value(refused, "lock_version")}
+    )
+    assert again.status_code == 302
+    saved = helpers.quote_of(published, 1)
+    assert (saved.answers[str(first)], saved.price_pence) == ("From the stale tab", 15000)
+
+
 def test_a_quote_cannot_be_submitted_unfinished(provider_client, published):
     helpers.save_quote(provider_client, published, ["Only one", ""], "")
     page = provider_client.get(f"/competitions/{published}/quote/submit")
