@@ -46,7 +46,7 @@ def _init_templates(app: Flask) -> None:
 
     app.jinja_loader = ChoiceLoader(
         [
-            DictLoader({templating.GOVUK_ATTRIBUTES_TEMPLATE: templating.GOVUK_ATTRIBUTES_SOURCE}),
+            DictLoader(templating.GOVUK_MACROS_IN_PYTHON),
             FileSystemLoader(str(PROJECT_ROOT / "templates")),
             PrefixLoader(
                 {

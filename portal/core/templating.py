@@ -13,11 +13,13 @@ from markupsafe import Markup, escape
 from portal.core import time
 from portal.core.urls import UrlPattern
 
-# GOV.UK Frontend's components import this template for govukAttributes. The loader serves this
-# one line in its place, so every component calls `govuk_attributes` below instead of a Jinja
-# macro (see its docstring).
-GOVUK_ATTRIBUTES_TEMPLATE = "govuk_frontend_jinja/macros/attributes.html"
-GOVUK_ATTRIBUTES_SOURCE = "{% set govukAttributes = govuk_attributes %}"
+# GOV.UK Frontend macros the portal renders in Python instead (see each function's docstring).
+# The loader serves these one-line templates in place of the package's own, so every template
+# that imports the macro, the package's components included, gets the function.
+GOVUK_MACROS_IN_PYTHON = {
+    "govuk_frontend_jinja/macros/attributes.html": "{% set govukAttributes = govuk_attributes %}",
+    "govuk_frontend_jinja/components/tag/macro.html": "{% set govukTag = govuk_tag %}",
+}
 _ABSENT = jinja2.Undefined()
 
 
@@ -76,6 +78,20 @@ def govuk_attributes(attributes=None) -> Markup:
     return Markup(html)  # noqa: S704 - every name and value above went through escape()
 
 
+def govuk_tag(params) -> Markup:
+    """GOV.UK Frontend's govukTag macro in Python, rendering exactly what the macro does: lists
+    show a tag or two on every row (a queue page of 25 applications called it 75 times)."""
+    classes = params.get("classes")
+    html = params.get("html")
+    # `html` is markup by the macro's contract (it applies `safe`); `text` is escaped.
+    safe_html = Markup(html) if html else None  # noqa: S704
+    content = indent(safe_html.strip(), 2) if html else escape(params.get("text", _ABSENT))
+    attributes = govuk_attributes(params.get("attributes", _ABSENT))
+    css = f"govuk-tag {escape(classes)}" if classes else "govuk-tag"
+    # Every part is escaped above, or is markup the caller passed as `html`, as in the macro.
+    return Markup(f'\n<strong class="{css}"{attributes}>\n  {content}\n</strong>\n')  # noqa: S704
+
+
 def indent(s, width: int | str = 4, first: bool = False, blank: bool = False):
     """Jinja's `indent` filter, giving exactly its result, but working on the plain text of
     markup and marking the result safe once at the end.
@@ -113,6 +129,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["iso_date"] = format_iso_date
     app.jinja_env.filters["indent"] = indent
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
+    app.jinja_env.globals["govuk_tag"] = govuk_tag
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],

@@ -164,6 +164,34 @@ def test_components_render_exactly_as_govuk_frontend_renders_them(app, govuk_own
     assert same_html(ours) == same_html(theirs)
 
 
+TAGS = [
+    {"text": "Approved"},
+    {"text": "Overdue", "classes": "govuk-tag--red"},
+    {"text": "<Draft> & more", "classes": 'a"b'},
+    {"html": "<span>Two</span>\n<span>lines</span>  ", "text": "ignored"},
+    {"html": Markup("  <b>safe</b>\n\n  x  ")},
+    {"text": "With attributes", "attributes": {"data-x": "1", "hidden": True}},
+    {"text": None},
+    {"classes": "govuk-tag--grey"},
+    {},
+]
+
+
+@pytest.mark.parametrize("params", TAGS, ids=range(len(TAGS)))
+def test_tags_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_own, params):
+    source = (
+        '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}'
+        "[{{ govukTag(params) }}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    if "attributes" in params:  # the macro's whitespace between attributes, as above
+        assert same_html(ours) == same_html(theirs)
+    else:
+        assert ours == theirs
+
+
 TEXTS = ["", "one", "one\ntwo", "one\n\ntwo\n", "\n  a\n\tb\r\nc", Markup("<p>a</p>\n<p>&amp;</p>")]
 
 
