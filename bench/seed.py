@@ -1271,6 +1271,7 @@ def seed_competitions(connection, result, plan, staff, template) -> None:
             "award_reason": None,
             "standstill_ends_on": None,
             "confirmed_at": None,
+            "invited_count": 0,
         }
         rows["competitions"].append(competition)
         events = [(created, commissioner, "competition.created", competition_id)]
@@ -1338,6 +1339,7 @@ def seed_competitions(connection, result, plan, staff, template) -> None:
         if not invited:
             invited = by_lot[lot_id]  # too small a seed for a local-only one: a wider one
             rows["competitions"][-1]["local_preference"] = "none"
+        competition["invited_count"] = len(invited)
         start = (n * 37) % len(invited)
         rotated = invited[start:] + invited[:start]
         bidding = rotated[:QUOTES_PER_COMPETITION]

@@ -36,7 +36,7 @@ from portal.kpi_returns import reports as kpi_reports
 from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
 from portal.kpi_returns.obligations import MonthState
 from portal.lots.models import Lot
-from portal.organisations.models import Organisation
+from portal.organisations.models import NAME_SHOWN, Organisation
 from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
 from portal.staff_checks import services as staff_checks
@@ -616,7 +616,6 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
     """A page of PublicProviders: organisations admitted to a lot (not suspended from it or
     removed), matching `filters`, by name, each with the lots it is admitted to. Only the
     columns the public list shows are read. Three queries, however many there are."""
-    name = func.coalesce(Organisation.trading_name, Organisation.legal_name)
     admitted = [Admission.organisation_id == Organisation.id, Admission.status == ADMITTED]
     if filters.lot:
         admitted.append(
@@ -646,14 +645,14 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
     found = db.session.execute(
         select(
             Organisation.id,
-            name.label("name"),
+            NAME_SHOWN.label("name"),
             Organisation.is_sme,
             Organisation.is_vcse,
             Organisation.is_local,
             Organisation.website,
         )
         .where(*criteria)
-        .order_by(func.lower(name), Organisation.id)
+        .order_by(func.lower(NAME_SHOWN), Organisation.id)
         .limit(PER_PAGE)
         .offset(offset)
     ).all()

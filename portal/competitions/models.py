@@ -16,9 +16,11 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -121,6 +123,9 @@ class Competition(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many were invited, set at publication (the invitee list never changes after), so a
+    # list of competitions need not count a thousand invitations each.
+    invited_count: Mapped[int] = mapped_column(default=0, server_default="0")
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     # Evaluation closes when the lead closes moderation (or a placement request's evaluator
@@ -218,7 +223,16 @@ class Invitation(Base):
     """A provider invited when the competition was published: the record of who was asked."""
 
     __tablename__ = "competition_invitations"
-    __table_args__ = (UniqueConstraint("competition_id", "organisation_id"),)
+    __table_args__ = (
+        UniqueConstraint("competition_id", "organisation_id"),
+        # Declines counted per competition read only the few that declined.
+        Index(
+            "ix_competition_invitations_declined",
+            "competition_id",
+            postgresql_where=text("declined_at IS NOT NULL"),
+            sqlite_where=text("declined_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(

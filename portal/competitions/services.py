@@ -661,7 +661,15 @@ def publish(actor: User, competition: Competition, seen: int | None) -> list[Inv
         raise CompetitionError(
             f"No provider can be invited: none is on {competition.lot.name} and eligible"
         )
-    _move_competition(actor, competition, PUBLISHED, seen, "competition.published", published_at=at)
+    _move_competition(
+        actor,
+        competition,
+        PUBLISHED,
+        seen,
+        "competition.published",
+        published_at=at,
+        invited_count=len(organisations),
+    )
     invitations = [
         Invitation(competition_id=competition.id, organisation_id=organisation.id, invited_at=at)
         for organisation in organisations
@@ -730,30 +738,32 @@ class Counts:
     submitted: int = 0  # never which ones, before the deadline
 
 
-def counts(competition_ids: list[int]) -> dict[int, Counts]:
+def counts(competitions: list[Competition]) -> dict[int, Counts]:
     """How many were invited, declined and have a submitted quote, per competition: all the
-    council may know of the quotes before the deadline. Two queries."""
-    invited = {
-        row[0]: (row[1], row[2])
-        for row in db.session.execute(
-            select(
-                Invitation.competition_id,
-                func.count(Invitation.id),
-                func.count(Invitation.declined_at),
-            )
-            .where(Invitation.competition_id.in_(competition_ids))
+    council may know of the quotes before the deadline. Two queries, each reading only the
+    declines and the submitted quotes."""
+    ids = [competition.id for competition in competitions]
+    declined = dict(
+        db.session.execute(
+            select(Invitation.competition_id, func.count(Invitation.id))
+            .where(Invitation.competition_id.in_(ids), Invitation.declined_at.is_not(None))
             .group_by(Invitation.competition_id)
-        )
-    }
+        ).all()
+    )
     submitted = dict(
         db.session.execute(
             select(Quote.competition_id, func.count(Quote.id))
-            .where(Quote.competition_id.in_(competition_ids), Quote.status == QUOTE_SUBMITTED)
+            .where(Quote.competition_id.in_(ids), Quote.status == QUOTE_SUBMITTED)
             .group_by(Quote.competition_id)
         ).all()
     )
     return {
-        id_: Counts(*invited.get(id_, (0, 0)), submitted.get(id_, 0)) for id_ in competition_ids
+        competition.id: Counts(
+            competition.invited_count,
+            declined.get(competition.id, 0),
+            submitted.get(competition.id, 0),
+        )
+        for competition in competitions
     }
 
 

@@ -57,7 +57,7 @@ def index():
         return render_template(
             "competitions/index_staff.html",
             page=page,
-            counts=services.counts([c.id for c in page.items]),
+            counts=services.counts(page.items),
             at=services.now(),
             stage=services.stage,
             can_manage=current_user.role in services.MANAGERS,
@@ -89,7 +89,7 @@ def show(competition_id: int):
         competition=competition,
         at=at,
         stage=services.stage(competition, at),
-        count=services.counts([competition.id])[competition.id],
+        count=services.counts([competition])[competition.id],
         clarifications=services.clarifications_of(competition),
         panel=services.panel(competition),
         me=services.evaluator_or_none(current_user, competition),

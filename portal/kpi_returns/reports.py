@@ -40,14 +40,12 @@ from portal.kpi_returns.obligations import (
 )
 from portal.kpi_returns.services import format_value
 from portal.lots.models import Lot
-from portal.organisations.models import Organisation
+from portal.organisations.models import NAME_SHOWN, Organisation
 
 PERIODS = (3, 6, 12, 24)  # months a page may cover
 # A lot's median and quartiles are shown to a provider only when at least this many providers
 # reported: fewer, and the figures would give away another provider's.
 MIN_PROVIDERS_FOR_COMPARISON = 3
-
-_NAME = func.coalesce(Organisation.trading_name, Organisation.legal_name)
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,7 @@ def _reporting(filters: DashboardFilters, first: date):
         )
     where = [exists().where(*criteria)]
     if filters.provider:
-        where.append(func.lower(_NAME).contains(filters.provider.lower(), autoescape=True))
+        where.append(func.lower(NAME_SHOWN).contains(filters.provider.lower(), autoescape=True))
     return where
 
 
@@ -187,9 +185,9 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
     total = db.session.scalar(select(func.count(Organisation.id)).where(*where))
     number, offset = offset_of(number, total)
     found = db.session.execute(
-        select(Organisation.id, _NAME.label("name"))
+        select(Organisation.id, NAME_SHOWN.label("name"))
         .where(*where)
-        .order_by(func.lower(_NAME), Organisation.id)
+        .order_by(func.lower(NAME_SHOWN), Organisation.id)
         .limit(PER_PAGE)
         .offset(offset)
     ).all()
@@ -441,9 +439,9 @@ class LotSummaryRow:
 def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
     """Every organisation reporting on the lot, with each month's return and overall rating."""
     found = db.session.execute(
-        select(Organisation.id, _NAME.label("name"))
+        select(Organisation.id, NAME_SHOWN.label("name"))
         .where(*_reporting(DashboardFilters(lot=lot.slug), period.first))
-        .order_by(func.lower(_NAME), Organisation.id)
+        .order_by(func.lower(NAME_SHOWN), Organisation.id)
     ).all()
     ids = [row.id for row in found]
     obligations = obligations_for(ids)
@@ -534,7 +532,7 @@ def export_returns_rows(period: Period, on: date, lot: Lot | None = None) -> lis
     found = db.session.execute(
         select(
             Organisation.id.label("organisation_id"),
-            _NAME.label("name"),
+            NAME_SHOWN.label("name"),
             Organisation.legal_name,
             KpiReturn.month,
             KpiReturn.submitted_at,
@@ -555,7 +553,7 @@ def export_returns_rows(period: Period, on: date, lot: Lot | None = None) -> lis
         .join(KpiValue, KpiValue.version_id == KpiReturnVersion.id)
         .join(KpiVersion, KpiVersion.id == KpiValue.kpi_version_id)
         .where(*criteria)
-        .order_by(func.lower(_NAME), Organisation.id, KpiReturn.month, KpiValue.position)
+        .order_by(func.lower(NAME_SHOWN), Organisation.id, KpiReturn.month, KpiValue.position)
     ).all()
     codes = dict(db.session.execute(select(Kpi.id, Kpi.code)).all())
     due = DueDates()
