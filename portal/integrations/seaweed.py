@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -64,16 +65,38 @@ def _port_is_free(port: int) -> bool:
         return True
 
 
+_LOWEST_PORT = 10000
+
+
+def _outgoing_ports_start() -> int:
+    """Where the range of ports the OS gives outgoing connections starts."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default
+
+
 def _free_port_pair(taken: set[int]) -> int:
-    """A free port p whose gRPC partner p + 10000 is also free and not yet handed out."""
+    """A free port p whose gRPC partner p + 10000 is also free and not yet handed out.
+
+    Both are chosen below the ports the OS gives outgoing connections: a port from that range,
+    free when checked, could be given to any connection opened before weed listens on it
+    (weed's own parts connect to each other as they start), and weed then exits with "address
+    already in use" (seen in the tests, on the S3 gRPC port).
+    """
+    span = _outgoing_ports_start() - GRPC_PORT_OFFSET - _LOWEST_PORT
     for _ in range(200):
-        port = free_port()
+        port = _LOWEST_PORT + secrets.randbelow(span) if span > 0 else free_port()
         grpc = port + GRPC_PORT_OFFSET
         if port in taken or grpc in taken or grpc > 65535:
             continue
-        if _port_is_free(grpc):
+        if _port_is_free(port) and _port_is_free(grpc):
             return port
     raise RuntimeError("could not find a pair of free ports for SeaweedFS")
+
+
+class PortTaken(RuntimeError):
+    """weed exited because a port it was given was taken by the time it listened."""
 
 
 @dataclass
@@ -155,7 +178,28 @@ def start_seaweed(
     log_path: Path | None = None,
     timeout: float = 30,
 ) -> SeaweedServer:
-    """Start `weed mini` on free 127.0.0.1 ports and wait until it answers signed S3 calls."""
+    """Start `weed mini` on free 127.0.0.1 ports and wait until it answers signed S3 calls.
+
+    Ports are free when chosen but another process (another test worker's weed) can take one
+    before weed listens: then weed is started again on other ports, up to three times. A port
+    the caller chose is never swapped for another."""
+    for attempt in range(3):
+        try:
+            return _start(data_dir, access_key, secret_key, s3_port, log_path, timeout)
+        except PortTaken:
+            if s3_port is not None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _start(
+    data_dir: Path,
+    access_key: str,
+    secret_key: str,
+    s3_port: int | None,
+    log_path: Path | None,
+    timeout: float,
+) -> SeaweedServer:
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = Path(log_path) if log_path else data_dir / "weed.log"
@@ -226,9 +270,13 @@ def start_seaweed(
             returncode = process.poll()
             if returncode is not None:
                 # e.g. a port is taken: weed checks them all and exits within ~0.2 s.
-                raise RuntimeError(
+                tail = log_tail(log_path)
+                # weed's own check of its ports, or a listen that lost the race after it.
+                taken = "Port allocation failed" in tail or "address already in use" in tail
+                refusal = PortTaken if taken else RuntimeError
+                raise refusal(
                     f"weed mini exited with code {returncode} before S3 was ready "
-                    f"(log {log_path}):\n{log_tail(log_path)}"
+                    f"(log {log_path}):\n{tail}"
                 )
             try:
                 client.list_buckets()

@@ -228,6 +228,35 @@ def test_start_seaweed_reports_a_port_in_use(tmp_path: Path) -> None:
     assert str(port) in str(excinfo.value)  # the log tail names the port
 
 
+def test_start_seaweed_starts_again_on_other_ports_when_one_is_taken(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Another process can take a port between its choosing and weed listening on it."""
+    choose = seaweed._free_port_pair
+    port = choose(set())
+    handed: list[int] = []
+
+    def first_one_already_taken(taken: set[int]) -> int:
+        handed.append(port if not handed else choose(taken))
+        return handed[-1]
+
+    monkeypatch.setattr(seaweed, "_free_port_pair", first_one_already_taken)
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        server = seaweed.start_seaweed(tmp_path, access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    try:
+        assert handed[0] == port
+        assert server.ports["s3.port"] != port
+        app = make_app(server.endpoint_url)
+        with app.app_context():
+            object_store.ensure_bucket()
+            object_store.ping()
+        object_store.close(app)
+    finally:
+        server.stop()
+
+
 def test_document_key_has_no_filename_and_is_unique() -> None:
     first, second = document_key(7), document_key(7)
     assert re.fullmatch(r"org/7/doc/[0-9a-f]{32}", first)
