@@ -411,6 +411,32 @@ def comments_on(submission: ApplicationSubmission) -> dict[str, ReviewComment]:
 
 
 @dataclass(frozen=True)
+class EarlierComment:
+    submission_number: int
+    comment: ReviewComment
+
+
+def earlier_comments(submission: ApplicationSubmission) -> dict[str, list[EarlierComment]]:
+    """The comments sent to the provider on the application's earlier submissions, by question
+    id, oldest first: on a resubmission the reviewer sees what the council asked for before,
+    beside the answer given since. One query."""
+    found: dict[str, list[EarlierComment]] = {}
+    for number, comment in db.session.execute(
+        select(ApplicationSubmission.number, ReviewComment)
+        .join(ApplicationSubmission, ApplicationSubmission.id == ReviewComment.submission_id)
+        .where(
+            ReviewComment.application_id == submission.application_id,
+            ApplicationSubmission.number < submission.number,
+            ReviewComment.shared_at.is_not(None),
+        )
+        .options(joinedload(ReviewComment.author))
+        .order_by(ApplicationSubmission.number)
+    ):
+        found.setdefault(comment.question_id, []).append(EarlierComment(number, comment))
+    return found
+
+
+@dataclass(frozen=True)
 class CommentTarget:
     """A question of the latest submission, as asked and answered, with its comment if any."""
 

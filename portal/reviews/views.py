@@ -86,6 +86,7 @@ def show(application):
         copy=read_snapshot(submission.snapshot),
         submission=submission,
         comments=services.comments_on(submission),
+        earlier_comments=services.earlier_comments(submission),
         changed=services.changed_answers(submission),
         decisions=services.decisions_of(application),
         assign_form=assign_form,

@@ -183,3 +183,13 @@ def test_return_with_comments_then_resubmit_with_changes_highlighted(
     assert "answers have changed since the application was returned" in page_text(page) or (
         "answer has changed since the application was returned" in page_text(page)
     )
+
+    # What the council asked for last time is beside each answer, as it was sent.
+    def row(question_id: str) -> str:
+        return " ".join(html.select_one(f"#question-{question_id}").get_text(" ").split())
+
+    phone = row("phone")
+    assert f"Comment on submission 1 from {reviewer.full_name}, sent to the provider on" in phone
+    assert "This number does not connect" in phone
+    assert "Use the registered name" in row("legal_name")
+    assert "Comment on submission" not in row("chosen_lots")
