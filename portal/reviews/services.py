@@ -419,8 +419,10 @@ class EarlierComment:
 def earlier_comments(submission: ApplicationSubmission) -> dict[str, list[EarlierComment]]:
     """The comments sent to the provider on the application's earlier submissions, by question
     id, oldest first: on a resubmission the reviewer sees what the council asked for before,
-    beside the answer given since. One query."""
+    beside the answer given since. One query, none for a first submission."""
     found: dict[str, list[EarlierComment]] = {}
+    if submission.number == 1:
+        return found  # a first submission has no earlier rounds: no query
     for number, comment in db.session.execute(
         select(ApplicationSubmission.number, ReviewComment)
         .join(ApplicationSubmission, ApplicationSubmission.id == ReviewComment.submission_id)
