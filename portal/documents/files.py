@@ -221,9 +221,7 @@ def download_url(user: User, stored: StoredFile, *, object_type: str, object_id:
             actor_id=user.id,
             after={"file_id": stored.id, "filename": stored.original_filename},
         )
-    return object_store.presigned_download_url(
-        stored.object_key, filename=stored.original_filename, content_type=stored.content_type
-    )
+    return object_store.presigned_download_url(stored.object_key, filename=stored.original_filename)
 
 
 # Commands: scanning, retention, reconciling --------------------------------------------------

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -26,6 +25,9 @@ import magic
 from flask import Blueprint, current_app, g, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
+
+# Every route that keeps a file keeps its name in this one tidy form.
+from portal.integrations.object_store import clean_filename
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,7 +86,6 @@ PDF_ACTIVE_CONTENT = (
     re.compile(rb"(?i:<script)"),  # HTML that a browser would run, in a PDF/HTML polyglot
 )
 PDF_OVERLAP = 64
-FILENAME_LIMIT = 200
 
 
 class UploadRefused(Exception):
@@ -98,7 +99,7 @@ class UploadRefused(Exception):
 @dataclass
 class CheckedFile:
     stream: IO[bytes]  # at position 0
-    filename: str  # tidied: no folders, no control characters
+    filename: str  # tidied by clean_filename
     file_type: FileType
     size: int
     sha256: str
@@ -127,20 +128,6 @@ def check_upload(storage: FileStorage | None, allowed: tuple[FileType, ...]) -> 
     sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
     stream.seek(0)
     return CheckedFile(stream, filename, file_type, size, sha256)
-
-
-def clean_filename(raw: str) -> str:
-    """The name to keep and show: no folders, control or direction-changing characters."""
-    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = unicodedata.normalize("NFC", name)
-    # Category C covers control characters and format ones such as U+202E, which can make
-    # "harmless\u202Efdp.exe" look like "harmlessexe.pdf".
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    if len(name) > FILENAME_LIMIT:
-        stem, dot, extension = name.rpartition(".")
-        keep = FILENAME_LIMIT - len(extension) - 1
-        name = f"{stem[:keep]}.{extension}" if dot and keep > 0 else name[:FILENAME_LIMIT]
-    return name
 
 
 def describe(allowed: tuple[FileType, ...]) -> str:

@@ -50,6 +50,18 @@ _TRANSFER_CONFIG = TransferConfig(
 # Characters kept in the plain `filename="..."` fallback; anything else becomes "_".
 _FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9._()\- ]+")
 
+# S3 limits an object's user metadata to 2 KB (the UTF-8 bytes of every name and value). AWS
+# refuses more; SeaweedFS takes it, so a long name would fail only in production. A filename,
+# percent-encoded, may take half of it, which leaves room for the rest whatever the name.
+METADATA_LIMIT_BYTES = 2048
+FILENAME_ENCODED_LIMIT = 1024
+# The most characters a name keeps (the database column holds 255).
+FILENAME_LIMIT = 200
+_EXTENSION = re.compile(r"[A-Za-z0-9]{1,10}")
+_DOTS_AND_SPACES = re.compile(r"^[\s.]+|[\s.]+$")
+# What a browser sees a download as: never something it would render or run.
+DOWNLOAD_CONTENT_TYPE = "application/octet-stream"
+
 
 class ObjectNotFound(LookupError):
     """The key (or the bucket) does not exist."""
@@ -131,13 +143,38 @@ def council_document_key() -> str:
     return f"council/doc/{uuid.uuid4().hex}"
 
 
+def clean_filename(raw: str, *, empty: str = "file") -> str:
+    """The one tidy form of a name a person's computer gave a file, kept in the database and
+    in metadata and sent back in Content-Disposition.
+
+    The last part after any / or \\ (a Windows path is still a path here); NFC; no control or
+    direction-changing characters; no leading or trailing dots or spaces (a leading dot hides a
+    file, and ".." climbs a folder); the extension kept when the name is shortened to
+    FILENAME_LIMIT characters and FILENAME_ENCODED_LIMIT bytes percent-encoded (a name of emoji
+    is four bytes, twelve encoded, a character). `empty` stands in for a name with nothing left.
+    """
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", name)
+    # Category C covers control characters (CR/LF would split a header) and format ones such
+    # as U+202E, which can make "harmless\u202efdp.exe" look like "harmlessexe.pdf".
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not _EXTENSION.fullmatch(extension):
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    stem = _DOTS_AND_SPACES.sub("", stem[:FILENAME_LIMIT])
+    while stem and (
+        len(stem) + len(suffix) > FILENAME_LIMIT
+        or len(quote(stem + suffix, safe="")) > FILENAME_ENCODED_LIMIT
+    ):
+        stem = _DOTS_AND_SPACES.sub("", stem[:-1])
+    return (stem or empty) + suffix
+
+
 def content_disposition(filename: str) -> str:
     """`attachment` header value with an ASCII fallback and an RFC 5987 UTF-8 filename."""
-    # Drop any directory part and control characters (CR/LF would split headers).
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
-    if not name:
-        name = "download"
+    # Names are cleaned when stored; cleaned again here for any kept before that rule.
+    name = clean_filename(filename, empty="download")
     # Old clients only read filename="...": drop accents (é -> e), turn anything else
     # outside a safe ASCII set (quotes, non-Latin scripts) into "_", keep the extension.
     decomposed = unicodedata.normalize("NFKD", name)
@@ -154,6 +191,10 @@ def _check_metadata(metadata: Mapping[str, str]) -> None:
         for part in (name, value):
             if not (isinstance(part, str) and part.isascii() and part.isprintable()):
                 raise ValueError(f"S3 metadata must be printable ASCII strings: {name!r}")
+    # Refused here as AWS would refuse it, so that it fails in development and tests too.
+    size = sum(len(name) + len(value) for name, value in metadata.items())
+    if size > METADATA_LIMIT_BYTES:
+        raise ValueError(f"S3 metadata must be at most {METADATA_LIMIT_BYTES} bytes, not {size}")
 
 
 class ObjectStore:
@@ -293,17 +334,20 @@ class ObjectStore:
         """Delete an object; deleting a missing key is not an error (S3 semantics)."""
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
-    def presigned_download_url(
-        self, key: str, *, filename: str, content_type: str | None = None
-    ) -> str:
-        """A short-lived GET URL that makes the browser save the file as `filename`."""
+    def presigned_download_url(self, key: str, *, filename: str) -> str:
+        """A short-lived GET URL that makes the browser save the file as `filename`.
+
+        The store answers it with the headers the URL names, whatever the object was stored
+        with: saved as an attachment, typed as bytes with no meaning, so no browser renders or
+        sniffs it (the portal cannot add X-Content-Type-Options to the store's answer; see
+        README.md, Deploying, for the bucket's own headers).
+        """
         params = {
             "Bucket": self.bucket,
             "Key": key,
             "ResponseContentDisposition": content_disposition(filename),
+            "ResponseContentType": DOWNLOAD_CONTENT_TYPE,
         }
-        if content_type:
-            params["ResponseContentType"] = content_type
         return self.client.generate_presigned_url(
             "get_object",
             Params=params,

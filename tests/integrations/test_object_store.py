@@ -133,15 +133,13 @@ def test_presigned_url_downloads_as_attachment(ctx: None) -> None:
     body = b"%PDF-1.4 presigned body"
     object_store.put_stream(key, io.BytesIO(body), content_type="application/pdf", metadata={})
 
-    url = object_store.presigned_download_url(
-        key, filename='Rapport "été" 2024.pdf', content_type="application/pdf"
-    )
+    url = object_store.presigned_download_url(key, filename='Rapport "été" 2024.pdf')
     assert url.startswith(flask.current_app.config["S3_ENDPOINT_URL"] + f"/{BUCKET}/")
 
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - http to test server
         assert response.read() == body
         disposition = response.headers["Content-Disposition"]
-        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.headers["Content-Type"] == "application/octet-stream"
     assert disposition == (
         'attachment; filename="Rapport _ete_ 2024.pdf"; '
         "filename*=UTF-8''Rapport%20%22%C3%A9t%C3%A9%22%202024.pdf"
@@ -271,6 +269,25 @@ def test_content_disposition_is_safe_for_awkward_names() -> None:
     assert header == "attachment; filename=\"_name_.pdf\"; filename*=UTF-8''%22name%22.pdf"
     assert content_disposition("") == "attachment; filename=\"download\"; filename*=UTF-8''download"
     assert content_disposition("日本.txt").startswith('attachment; filename="_.txt"; ')
+    # Names kept before they were cleaned on upload lose their leading dots here too.
+    assert content_disposition("C:\\x\\..\\.hidden.pdf") == (
+        "attachment; filename=\"hidden.pdf\"; filename*=UTF-8''hidden.pdf"
+    )
+
+
+def test_metadata_over_the_s3_limit_is_refused_before_upload(ctx: None) -> None:
+    """AWS refuses more than 2 KB of user metadata; SeaweedFS would take it. Refused here, so
+    that it fails in development and tests as it would in production."""
+    key = document_key(4)
+    with pytest.raises(ValueError, match="at most 2048 bytes"):
+        object_store.put_stream(
+            key, io.BytesIO(b"x"), content_type="text/plain", metadata={"filename": "a" * 2041}
+        )
+    with pytest.raises(ObjectNotFound):
+        object_store.head(key)
+    object_store.put_stream(
+        key, io.BytesIO(b"x"), content_type="text/plain", metadata={"filename": "a" * 2040}
+    )
 
 
 def test_find_weed_binary_is_executable() -> None:
