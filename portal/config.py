@@ -136,6 +136,25 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
     clamd_host = _text(env, "CLAMD_HOST", None, required=False)
     if clamd_socket and clamd_host:
         raise ConfigError("CLAMD_SOCKET and CLAMD_HOST must not both be set: choose one.")
+    # Files no scanner has checked are usable: production takes them only when told to.
+    allow_unscanned = _bool(env, "ALLOW_UNSCANNED_FILES", not production)
+    if not (clamd_socket or clamd_host or allow_unscanned):
+        raise ConfigError(
+            "CLAMD_SOCKET or CLAMD_HOST must be set in production, so that uploads are "
+            "virus-checked; or ALLOW_UNSCANNED_FILES=true, if the council accepts files no "
+            "scanner has checked (`flask documents scan` checks them once a scanner is set)."
+        )
+    # gunicorn stops a worker busy for longer than this (gunicorn.conf.py gives it to gunicorn):
+    # a scan must end well inside it, leaving the upload time to be stored and answered.
+    worker_timeout = _int(env, "WORKER_TIMEOUT_SECONDS", 30, minimum=3)
+    scan_limit = worker_timeout // 3
+    clamd_timeout = _int(env, "CLAMD_TIMEOUT_SECONDS", min(10, scan_limit), minimum=1)
+    if clamd_timeout > scan_limit:
+        raise ConfigError(
+            f"CLAMD_TIMEOUT_SECONDS must be at most a third of WORKER_TIMEOUT_SECONDS "
+            f"({worker_timeout}), so {scan_limit} at most, not {clamd_timeout}: a slow scanner "
+            "must leave an upload time to finish before gunicorn stops the worker."
+        )
     return {
         "PORTAL_ENV": environment,
         "DEMO_MODE": demo_mode,
@@ -173,11 +192,13 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         # At most a minute: a download link that leaks (browser history, a proxy's log) dies fast.
         "PRESIGNED_URL_SECONDS": _int(env, "PRESIGNED_URL_SECONDS", 60, minimum=5, maximum=60),
         # Virus scanning by clamd, over a unix socket or TCP. With neither set, uploads are kept
-        # and marked "not scanned".
+        # and marked "not scanned" (where ALLOW_UNSCANNED_FILES lets the portal start).
         "CLAMD_SOCKET": clamd_socket,
         "CLAMD_HOST": clamd_host,
         "CLAMD_PORT": _int(env, "CLAMD_PORT", 3310, minimum=1, maximum=65535),
-        "CLAMD_TIMEOUT_SECONDS": _int(env, "CLAMD_TIMEOUT_SECONDS", 30, minimum=1),
+        "CLAMD_TIMEOUT_SECONDS": clamd_timeout,
+        "ALLOW_UNSCANNED_FILES": allow_unscanned,
+        "WORKER_TIMEOUT_SECONDS": worker_timeout,
         # Email: an outbox table, delivered by `flask outbox send` / `flask outbox worker`.
         "MAIL_BACKEND": mail_backend,
         "MAIL_DIR": _text(env, "MAIL_DIR", str(INSTANCE_DIR / "mail"), required=False),

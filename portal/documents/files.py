@@ -240,23 +240,30 @@ def _remove(stored: StoredFile, reason: str, detail: dict) -> None:
     )
 
 
+# Files the scanner has still to check: those kept while it was away or too slow (pending), and
+# those kept while none was configured (not scanned, when ALLOW_UNSCANNED_FILES let the portal
+# run without one).
+UNCHECKED = (PENDING, NOT_SCANNED)
+
+
 def scan_pending(on_rejected) -> dict[str, int]:
-    """Scan every file still waiting for the virus scanner, reading it back from the store.
-    A virus: the object is deleted, the record kept as rejected and `on_rejected(stored)` called
-    (in the same transaction) to tell the people concerned. Safe to run at any time."""
+    """Scan every file the virus scanner has still to check (UNCHECKED), reading it back from
+    the store. A virus: the object is deleted, the record kept as rejected and
+    `on_rejected(stored)` called (in the same transaction) to tell the people concerned. A file
+    that cannot be scanned yet keeps its state. Safe to run at any time."""
     counts = {"clean": 0, "rejected": 0, "still pending": 0}
     if not virus_scanner.is_configured():
         return counts
     ids = db.session.scalars(
         select(StoredFile.id).where(
-            StoredFile.scan_state == PENDING, StoredFile.removed_at.is_(None)
+            StoredFile.scan_state.in_(UNCHECKED), StoredFile.removed_at.is_(None)
         )
     ).all()
     db.session.rollback()
     for file_id in ids:
         with db.session.begin():
             stored = db.session.get(StoredFile, file_id, with_for_update=True)
-            if stored is None or stored.scan_state != PENDING:
+            if stored is None or stored.scan_state not in UNCHECKED or stored.removed_at:
                 continue
             try:
                 body = object_store.get_stream(stored.object_key)

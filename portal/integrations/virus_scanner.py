@@ -5,7 +5,7 @@ Works inside a Flask app context and reads its settings from `app.config`:
     CLAMD_SOCKET           path of clamd's unix socket, or
     CLAMD_HOST             host of clamd's TCP socket, with
     CLAMD_PORT             default 3310
-    CLAMD_TIMEOUT_SECONDS  how long to wait for each answer from clamd, default 30
+    CLAMD_TIMEOUT_SECONDS  how long a whole scan may take, from connecting to the verdict
 
 With neither CLAMD_SOCKET nor CLAMD_HOST set there is no scanner (`is_configured()` is False)
 and the caller stores documents as "not scanned".
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import time
 from dataclasses import dataclass
 from typing import IO
 
@@ -29,6 +30,23 @@ CHUNK_SIZE = 64 * 1024
 # Reaching clamd is quick or never: a short connect timeout means a scanner host that has gone
 # away fails an upload in seconds, while a slow scan still gets CLAMD_TIMEOUT_SECONDS.
 _CONNECT_TIMEOUT_SECONDS = 3
+
+
+class _Deadline:
+    """The moment a scan must be over by. A socket's timeout bounds one call; a scanner that
+    reads a chunk now and then, or answers a byte at a time, would pass every one of them and
+    hold the upload for ever: each call gets only what is left of the whole."""
+
+    def __init__(self) -> None:
+        self.seconds = current_app.config["CLAMD_TIMEOUT_SECONDS"]
+        self.at = time.monotonic() + self.seconds
+
+    def limit(self, sock: socket.socket) -> None:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no verdict within {self.seconds}s")
+        sock.settimeout(left)
+
 
 # clamd's answers are one short line; anything longer is not clamd talking.
 _MAX_REPLY_BYTES = 4096
@@ -55,10 +73,12 @@ def is_configured() -> bool:
 
 def ping() -> None:
     """Raise ScannerUnavailable unless clamd answers PONG."""
-    with _connect() as sock:
+    deadline = _Deadline()
+    with _connect(deadline) as sock:
         try:
+            deadline.limit(sock)
             sock.sendall(b"zPING\0")
-            reply = _read_reply(sock)
+            reply = _read_reply(sock, deadline)
         except OSError as exc:
             raise ScannerUnavailable(f"clamd at {_address()} did not answer: {exc}") from exc
     if reply != "PONG":
@@ -73,21 +93,25 @@ def scan(fileobj: IO[bytes]) -> ScanResult:
     reached or does not give a verdict (for example when the file is longer than clamd's
     StreamMaxLength); the caller then keeps the document pending.
     """
+    deadline = _Deadline()
     try:
-        with _connect() as sock:
+        with _connect(deadline) as sock:
             try:
+                deadline.limit(sock)
                 sock.sendall(b"zINSTREAM\0")
                 while chunk := fileobj.read(CHUNK_SIZE):
+                    deadline.limit(sock)
                     sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+                deadline.limit(sock)
                 sock.sendall(struct.pack("!L", 0))
             except OSError as exc:
                 # clamd hangs up mid-stream when it refuses one, but says why first.
                 raise ScannerUnavailable(
                     f"clamd at {_address()} stopped reading the file: {exc}; "
-                    f"it said {_reply_if_any(sock)!r}"
+                    f"it said {_reply_if_any(sock, deadline)!r}"
                 ) from exc
             try:
-                reply = _read_reply(sock)
+                reply = _read_reply(sock, deadline)
             except OSError as exc:
                 raise ScannerUnavailable(f"clamd at {_address()} gave no verdict: {exc}") from exc
     finally:
@@ -110,7 +134,7 @@ def _address() -> str:
     return config["CLAMD_SOCKET"] or f"{config['CLAMD_HOST']}:{config['CLAMD_PORT']}"
 
 
-def _connect() -> socket.socket:
+def _connect(deadline: _Deadline) -> socket.socket:
     config = current_app.config
     if not is_configured():
         raise ScannerUnavailable("No virus scanner is configured (CLAMD_SOCKET or CLAMD_HOST).")
@@ -118,7 +142,7 @@ def _connect() -> socket.socket:
         if config["CLAMD_SOCKET"]:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
-                sock.settimeout(_CONNECT_TIMEOUT_SECONDS)
+                sock.settimeout(min(_CONNECT_TIMEOUT_SECONDS, deadline.seconds))
                 sock.connect(config["CLAMD_SOCKET"])
             except OSError:
                 sock.close()
@@ -126,18 +150,18 @@ def _connect() -> socket.socket:
         else:
             sock = socket.create_connection(
                 (config["CLAMD_HOST"], config["CLAMD_PORT"]),
-                timeout=_CONNECT_TIMEOUT_SECONDS,
+                timeout=min(_CONNECT_TIMEOUT_SECONDS, deadline.seconds),
             )
     except OSError as exc:
         raise ScannerUnavailable(f"Could not connect to clamd at {_address()}: {exc}") from exc
-    sock.settimeout(config["CLAMD_TIMEOUT_SECONDS"])
     return sock
 
 
-def _read_reply(sock: socket.socket) -> str:
+def _read_reply(sock: socket.socket, deadline: _Deadline) -> str:
     """clamd's answer to a z-command: text up to a NUL byte or the end of the connection."""
     reply = b""
     while b"\0" not in reply and len(reply) <= _MAX_REPLY_BYTES:
+        deadline.limit(sock)
         data = sock.recv(_MAX_REPLY_BYTES)
         if not data:
             break
@@ -145,8 +169,8 @@ def _read_reply(sock: socket.socket) -> str:
     return reply.partition(b"\0")[0].decode("utf-8", errors="replace").strip()
 
 
-def _reply_if_any(sock: socket.socket) -> str:
+def _reply_if_any(sock: socket.socket, deadline: _Deadline) -> str:
     try:
-        return _read_reply(sock)
+        return _read_reply(sock, deadline)
     except OSError:
         return ""

@@ -13,6 +13,7 @@ PRODUCTION = {
     "MAIL_FROM": "framework@example.org",
     "SMTP_HOST": "smtp.example.org",
     "STAFF_CHECK_ENCRYPTION_KEY": "Jm7rQxgkUYZ0ZRFPnR3BBUvImcfzdgIa1CxHCsW9Umc=",
+    "CLAMD_HOST": "clamav.internal",
 }
 
 

@@ -24,6 +24,7 @@ from portal.integrations.clamd_server import (
 )
 from portal.integrations.seaweed import free_port
 from portal.integrations.virus_scanner import CHUNK_SIZE, ScannerUnavailable, ScanResult
+from tests.core.test_config import PRODUCTION
 from tests.support.clamd import eicar
 
 DEVELOPMENT = {"SECRET_KEY": "a-development-secret-key-long-enough"}
@@ -155,7 +156,11 @@ def test_a_stopped_clamd_raises_scanner_unavailable(tmp_path: Path) -> None:
     fileobj = io.BytesIO(b"%PDF-1.7\n")
 
     # A long timeout, to show a stopped clamd fails at once rather than after it.
-    app = scanner_app(CLAMD_SOCKET=str(server.socket_path), CLAMD_TIMEOUT_SECONDS="600")
+    app = scanner_app(
+        CLAMD_SOCKET=str(server.socket_path),
+        CLAMD_TIMEOUT_SECONDS="600",
+        WORKER_TIMEOUT_SECONDS="1800",
+    )
     with app.app_context():
         with pytest.raises(ScannerUnavailable, match="Could not connect to clamd at .*clamd.sock"):
             virus_scanner.scan(fileobj)
@@ -242,7 +247,41 @@ def test_clamd_settings_are_read_with_defaults() -> None:
     assert config["CLAMD_SOCKET"] is None
     assert config["CLAMD_HOST"] == "clamav.internal"
     assert config["CLAMD_PORT"] == 3310
-    assert config["CLAMD_TIMEOUT_SECONDS"] == 30
+    # Well inside gunicorn's worker timeout (its default, 30 seconds): see below.
+    assert config["WORKER_TIMEOUT_SECONDS"] == 30
+    assert config["CLAMD_TIMEOUT_SECONDS"] == 10
+
+
+@pytest.mark.parametrize(("worker", "scan"), [("3", 1), ("9", 3), ("30", 10), ("120", 10)])
+def test_the_scan_timeout_follows_the_worker_timeout(worker: str, scan: int) -> None:
+    """A scan may take at most a third of the time gunicorn gives a request, so that a slow
+    scanner leaves the upload time to be stored and answered (as pending)."""
+    config = load_config(DEVELOPMENT | {"WORKER_TIMEOUT_SECONDS": worker})
+    assert config["CLAMD_TIMEOUT_SECONDS"] == scan
+
+
+def test_a_scan_timeout_not_well_inside_the_worker_timeout_stops_the_start() -> None:
+    with pytest.raises(ConfigError, match="CLAMD_TIMEOUT_SECONDS must be at most a third of"):
+        load_config(DEVELOPMENT | {"CLAMD_TIMEOUT_SECONDS": "30"})
+    with pytest.raises(ConfigError, match=r"WORKER_TIMEOUT_SECONDS \(60\), so 20 at most, not 21"):
+        load_config(DEVELOPMENT | {"CLAMD_TIMEOUT_SECONDS": "21", "WORKER_TIMEOUT_SECONDS": "60"})
+    config = load_config(
+        DEVELOPMENT | {"CLAMD_TIMEOUT_SECONDS": "20", "WORKER_TIMEOUT_SECONDS": "60"}
+    )
+    assert config["CLAMD_TIMEOUT_SECONDS"] == 20
+
+
+def test_production_refuses_to_start_without_a_virus_scanner() -> None:
+    without = PRODUCTION | {"CLAMD_HOST": "", "CLAMD_SOCKET": ""}
+    with pytest.raises(ConfigError, match="^CLAMD_SOCKET or CLAMD_HOST must be set in production"):
+        load_config(without)
+    with pytest.raises(ConfigError, match="^CLAMD_SOCKET or CLAMD_HOST must be set"):
+        load_config(without | {"ALLOW_UNSCANNED_FILES": "false"})
+    # Only when the council has said, explicitly, that it accepts files no scanner has checked.
+    assert load_config(without | {"ALLOW_UNSCANNED_FILES": "true"})["ALLOW_UNSCANNED_FILES"]
+    assert load_config(PRODUCTION)["ALLOW_UNSCANNED_FILES"] is False
+    # Development runs without a scanner unless told otherwise.
+    assert load_config(DEVELOPMENT)["ALLOW_UNSCANNED_FILES"] is True
 
 
 @pytest.mark.parametrize(
