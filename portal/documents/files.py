@@ -2,8 +2,11 @@
 database and the store in step.
 
 The object is written first; its StoredFile record is added in the same request's transaction
-and so committed only once the object exists. If that transaction rolls back, the object is
-deleted straight away; if the process dies between the two, `reconcile` finds the orphan later.
+and so committed only once the object exists. If that transaction rolls back before its COMMIT
+is sent, the object is deleted straight away. If the COMMIT itself fails (the connection lost
+while PostgreSQL commits), nobody knows whether the record was committed: the object is left,
+and `reconcile` deletes it an hour later only if no record names it. If the process dies between
+the two, `reconcile` finds the orphan the same way.
 Objects are deleted from the store only after the transaction that dropped their record has
 committed, so a record never names an object that is already gone.
 """
@@ -62,6 +65,7 @@ STORE_PREFIXES = ("org/", "council/")
 
 _WRITTEN = "objects_written"  # deleted if the transaction rolls back
 _TO_DELETE = "objects_to_delete"  # deleted once the transaction commits
+_COMMIT_SENT = "commit_sent"  # a rollback after this may follow a COMMIT that took effect
 
 
 class StoreUnavailable(Exception):
@@ -183,9 +187,19 @@ def _delete_quietly(key: str) -> None:
         log.warning("Could not delete %s from the store; reconcile will remove it", key)
 
 
+@event.listens_for(Session, "before_commit")
+def _flush_then_note_the_commit(session: Session) -> None:
+    if session.info.get(_WRITTEN):
+        # Flushed here, so that a refusal by the database (a constraint, a lock) comes before
+        # the COMMIT, while a rollback still means nothing was committed.
+        session.flush()
+        session.info[_COMMIT_SENT] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _delete_objects_of_committed_changes(session: Session) -> None:
     session.info.pop(_WRITTEN, None)
+    session.info.pop(_COMMIT_SENT, None)
     keys = session.info.pop(_TO_DELETE, [])
     if keys and has_app_context():
         for key in keys:
@@ -196,6 +210,13 @@ def _delete_objects_of_committed_changes(session: Session) -> None:
 def _delete_objects_of_rolled_back_uploads(session: Session) -> None:
     session.info.pop(_TO_DELETE, None)
     keys = session.info.pop(_WRITTEN, [])
+    if session.info.pop(_COMMIT_SENT, False):
+        # The COMMIT failed: the records may have been committed all the same. Deleting their
+        # objects could leave a document with no file; leaving them costs at most an hour's
+        # storage, until reconcile finds any that no record names.
+        for key in keys:
+            log.warning("The commit of an upload failed; %s left for reconcile", key)
+        return
     if keys and has_app_context():
         for key in keys:
             _delete_quietly(key)
