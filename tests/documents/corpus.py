@@ -13,6 +13,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from PIL import Image
+
 from tests.support.clamd import eicar
 
 _CONTENT_TYPES = (
@@ -75,7 +77,11 @@ def odt(*, extra: list[tuple[str, bytes | str]] = ()) -> bytes:
         [
             ("mimetype", "application/vnd.oasis.opendocument.text"),
             ("META-INF/manifest.xml", "<manifest/>"),
-            ("content.xml", "<office:document-content/>"),
+            (
+                "content.xml",
+                '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:'
+                'office:1.0"/>',
+            ),
             *extra,
         ],
         stored_first=True,
@@ -120,8 +126,12 @@ def png() -> bytes:
     )
 
 
-def jpeg() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\xff\xd9"
+def jpeg(**save) -> bytes:
+    """A small photo, as a camera or phone would save it (Pillow's encoder); `save` adds what
+    the camera would add (exif=...)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, "JPEG", **save)
+    return out.getvalue()
 
 
 GOOD = {
@@ -192,7 +202,15 @@ def docm_renamed_docx() -> bytes:
 
 
 def odt_with_macro() -> bytes:
-    return odt(extra=[("Basic/Standard/Module1.xml", "<script:module/>")])
+    return odt(
+        extra=[
+            (
+                "Basic/Standard/Module1.xml",
+                '<script:module xmlns:script="http://openoffice.org/2000/script" '
+                'script:name="Module1">Sub Main\nEnd Sub</script:module>',
+            )
+        ]
+    )
 
 
 def docx_with_eicar() -> bytes:
