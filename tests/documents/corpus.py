@@ -453,12 +453,16 @@ def docx_with_zip_inside() -> bytes:
     return docx(extra=[("word/embeddings/files.zip", _zip([("run.exe", executable()[:4096])]))])
 
 
-def docx_with_deeply_nested_zips() -> bytes:
-    """EICAR inside 20 zips inside the document: deeper than clamd looks (17 by default)."""
+def deeply_nested_zip(levels: int = 20) -> bytes:
+    """EICAR inside `levels` zips: deeper than clamd looks (MaxRecursion, 17 by default)."""
     inner = eicar()
-    for level in range(20):
+    for level in range(levels):
         inner = _zip([(f"level{level}.zip" if level else "eicar.com", inner)])
-    return docx(extra=[("word/embeddings/oleObject1.bin", inner)])
+    return inner
+
+
+def docx_with_deeply_nested_zips() -> bytes:
+    return docx(extra=[("word/embeddings/oleObject1.bin", deeply_nested_zip())])
 
 
 def docx_in_xlsx_in_docx() -> bytes:

@@ -23,6 +23,7 @@ from portal.competitions.models import CompetitionAttachment, QuoteAttachment
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.documents.models import Document, DocumentVersion, StoredFile
+from portal.integrations import virus_scanner
 from portal.kpi_returns.models import KpiReturn
 from portal.staff_checks.models import StaffCheck
 from tests.competitions import helpers as competitions
@@ -320,3 +321,15 @@ def test_images_are_kept_only_as_the_portal_encodes_them_again(route):
         assert not zipfile.is_zipfile(io.BytesIO(kept)), case
         assert picture.getexif() == {}, case
         assert not kept.endswith(b"</html>"), case
+
+
+def test_the_virus_scanner_reports_what_it_cannot_look_all_the_way_into(make_app, clamd_server):
+    """Behind the portal's own limit on nesting, clamd runs with AlertExceedsMax: a file nested
+    deeper than it looks (or bigger than it reads) is reported, never passed as clean."""
+    scanning = make_app(CLAMD_SOCKET=str(clamd_server.socket_path))
+
+    with scanning.app_context():
+        result = virus_scanner.scan(io.BytesIO(corpus.deeply_nested_zip(20)))
+
+    assert not result.clean
+    assert result.signature == "Heuristics.Limits.Exceeded.MaxRecursion"
