@@ -75,6 +75,9 @@ HARMFUL_TYPES = frozenset({"/EmbeddedFile", "/RichMediaContent"})
 HARMFUL_ANNOTATIONS = frozenset(
     "/" + name for name in ("FileAttachment", "RichMedia", "Screen", "Movie", "Sound", "3D")
 )
+# pypdf reads a few thousand objects a second: more objects than this would keep the upload past
+# the web server's timeout. A thousand-page report has about twenty thousand.
+MAX_OBJECTS = 50_000
 # Keys whose value is an action (or, for /AA, a dictionary of them).
 ACTION_KEYS = frozenset({"/A", "/OpenAction", "/Next", "/PA"})
 
@@ -105,6 +108,10 @@ ENCRYPTED = (
     "save a copy without a password (for example, print it to PDF) and try again"
 )
 DAMAGED = "The selected file is not a working PDF: it is damaged"
+TOO_MANY_OBJECTS = (
+    f"The selected PDF is made of more than {MAX_OBJECTS:,} parts, which is too many to check: "
+    "split it into smaller files and try again"
+)
 
 
 def check_pdf(stream: IO[bytes], size: int) -> None:
@@ -150,6 +157,9 @@ def _parse_and_walk(stream: IO[bytes]) -> str | None:
                 return ENCRYPTED
             if reader.trailer.get("/Root") is None:
                 return DAMAGED
+            listed = sum(len(numbers) for numbers in reader.xref.values())
+            if listed + len(reader.xref_objStm) > MAX_OBJECTS:
+                return TOO_MANY_OBJECTS
             return HARMFUL if _finds_active_content(reader) else None
         except Exception:
             # A hostile PDF can make a parser raise anything (recursion, bad numbers, bad

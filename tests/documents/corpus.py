@@ -417,6 +417,11 @@ def pdf_encrypted() -> bytes:
     return out.getvalue()
 
 
+def pdf_with_too_many_objects() -> bytes:
+    """A small PDF of 50,001 objects: each costs a reader time to parse."""
+    return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>", _PAGES, _page()] + [b"0"] * 49_998)
+
+
 def pdf_unreadable() -> bytes:
     """A PDF header and end with nothing a reader can parse between them."""
     return b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n"

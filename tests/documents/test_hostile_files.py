@@ -90,6 +90,12 @@ HOSTILE = {
         HARMFUL_PDF,
     ),
     "an encrypted PDF": ("policy.pdf", corpus.pdf_encrypted, ENCRYPTED_PDF),
+    "a PDF of more than 50,000 objects": (
+        "policy.pdf",
+        corpus.pdf_with_too_many_objects,
+        "The selected PDF is made of more than 50,000 parts, which is too many to check: split it "
+        "into smaller files and try again",
+    ),
     "a PDF no reader can parse": ("policy.pdf", corpus.pdf_unreadable, damaged("PDF")),
     # Archives nested past what the virus scanner looks into.
     "a zip inside a DOCX": ("policy.docx", corpus.docx_with_zip_inside, NESTED),
