@@ -44,6 +44,9 @@ def reencode_image(stream: IO[bytes], file_type: uploads.FileType) -> int:
             # that said so is dropped.
             upright = ImageOps.exif_transpose(image)
         picture = _for_format(upright, pillow_format)
+        # Pillow writes some of what it read back out (a JPEG's comment, a colour profile):
+        # nothing but the pixels goes.
+        picture.info = {}
         stream.seek(0)
         stream.truncate()
         if pillow_format == "JPEG":

@@ -856,6 +856,11 @@ def jpeg_with_script_after_the_end() -> bytes:
     return jpeg() + b"<html><script>alert(document.cookie)</script></html>"
 
 
+def jpeg_with_script_in_its_comment() -> bytes:
+    """A JPEG/JavaScript polyglot keeps its script in a comment segment inside the image."""
+    return jpeg(comment=b"*/=1;alert(document.cookie)/*<script>alert(1)</script>")
+
+
 def png_with_zip_appended() -> bytes:
     return png() + _zip([("run.exe", executable()[:4096])])
 

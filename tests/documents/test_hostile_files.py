@@ -300,6 +300,7 @@ def test_every_hostile_file_is_refused_on_every_upload_route(route):
 
 SANITISED = {
     "a JPEG with a script after its end": ("photo.jpg", corpus.jpeg_with_script_after_the_end),
+    "a JPEG with a script in its comment": ("photo.jpg", corpus.jpeg_with_script_in_its_comment),
     "a PNG with a zip appended": ("photo.png", corpus.png_with_zip_appended),
     "a JPEG with its GPS position in EXIF": ("photo.jpg", corpus.jpeg_with_gps),
 }
@@ -326,6 +327,7 @@ def test_images_are_kept_only_as_the_portal_encodes_them_again(route):
         assert b"<script" not in kept, case
         assert not zipfile.is_zipfile(io.BytesIO(kept)), case
         assert picture.getexif() == {}, case
+        assert "comment" not in picture.info, case
         assert not kept.endswith(b"</html>"), case
 
 
