@@ -10,7 +10,9 @@ they are kept as the portal encodes them again, which drops it."""
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -248,13 +250,38 @@ ROUTES = {
     "quote file": _quote_file,
     "KPI return upload": _kpi_return_upload,
 }
+ENDPOINTS = {
+    "document upload": "documents.upload",
+    "document replace": "documents.replace",
+    "DBS certificate copy": "staff_checks.upload_copy",
+    "DBS register import": "staff_checks.import_register",
+    "competition attachment": "competitions.attach",
+    "quote file": "competitions.upload",
+    "KPI return upload": "kpi_returns.upload",
+}
 STORING_ROUTES = [
     name for name in ROUTES if name not in ("DBS register import", "KPI return upload")
 ]
 
 
+def _reads_an_upload(view) -> bool:
+    """The view calls uploads.read_upload(), itself or through a function of its module."""
+    view = inspect.unwrap(view)
+    module = inspect.getmodule(view)
+    readers = {"read_upload"} | {
+        name
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if "read_upload()" in inspect.getsource(function)
+    }
+    source = inspect.getsource(view)
+    return any(re.search(rf"\b{name}\(", source) for name in readers)
+
+
 @pytest.fixture
-def route(request) -> Route:
+def route(request, app) -> Route:
+    # A route added later that reads an upload must join these walks.
+    reading = {endpoint for endpoint, view in app.view_functions.items() if _reads_an_upload(view)}
+    assert reading == {ENDPOINTS[name] for name in ROUTES}
     return ROUTES[request.param](request.getfixturevalue)
 
 
