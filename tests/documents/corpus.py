@@ -573,6 +573,32 @@ def docx_with_ddeauto_field() -> bytes:
     return _zip(_docx_entries(document=_word(f"<w:p>{runs}</w:p>")))
 
 
+def docx_with_ordinary_fields() -> bytes:
+    """Page numbers, a hyperlink and { IF { MERGEFIELD x } ... }: fields Word documents are full
+    of, which run nothing."""
+
+    def field(*parts: str) -> str:
+        return "".join(
+            f'<w:r><w:fldChar w:fldCharType="{part[1:]}"/></w:r>'
+            if part.startswith("!")
+            else f'<w:r><w:instrText xml:space="preserve">{part}</w:instrText></w:r>'
+            for part in parts
+        )
+
+    return _zip(
+        _docx_entries(
+            document=_word(
+                "<w:p>"
+                + field("!begin", " PAGE ", "!separate", "!end")
+                + field("!begin", ' HYPERLINK "https://www.gov.uk/" ', "!separate", "!end")
+                + field("!begin", " IF ", "!begin", " MERGEFIELD x ", "!end", ' = "y" "a" "b"')
+                + field("!separate", "!end")
+                + '<w:fldSimple w:instr=" NUMPAGES "/></w:p>'
+            )
+        )
+    )
+
+
 def docx_with_dde_simple_field() -> bytes:
     return _zip(
         _docx_entries(
@@ -878,4 +904,5 @@ GOOD |= {
     "compressed.pdf": pdf_compressed,
     "with-chart.docx": docx_with_chart_workbook,
     "with-link.docx": docx_with_a_web_link,
+    "with-fields.docx": docx_with_ordinary_fields,
 }
