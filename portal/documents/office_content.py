@@ -74,6 +74,7 @@ FORMULA_STRING = re.compile(r'"(?:[^"]|"")*"')
 # An xlink:href that leaves the file: a scheme (http:, file:), an absolute or parent path.
 EXTERNAL_HREF = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:|[/\\]|\.\.)", re.I)
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+TABLE_FORMULA = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}formula"
 XML_NAMES = (".xml", ".rels", ".vml")
 DRIVE = re.compile(r"^[a-z]:", re.I)
 
@@ -316,7 +317,8 @@ class _PartReader:
             attribute = name.rpartition("}")[2]
             if attribute == "instr":  # w:fldSimple
                 _check_field_code(value)
-            elif attribute == "formula":  # OpenDocument's table:formula
+            elif name == TABLE_FORMULA and not value.startswith("ooow:"):
+                # A spreadsheet cell's formula; a Writer table's (ooow:) has its own syntax.
                 _check_formula(value)
             elif name == XLINK_HREF and local != "a" and EXTERNAL_HREF.match(value):
                 raise uploads.UploadRefused(LINKS)

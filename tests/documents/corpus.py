@@ -824,6 +824,16 @@ def odt_with_dde() -> bytes:
     )
 
 
+def odt_with_dde_formula() -> bytes:
+    """A table cell whose formula asks another program for its value."""
+    return odt_with_content(
+        '<office:body><office:text><table:table xmlns:table="urn:oasis:names:tc:opendocument:'
+        'xmlns:table:1.0"><table:table-row><table:table-cell table:formula="of:=DDE(&quot;cmd'
+        '&quot;;&quot;/c calc&quot;;&quot;A1&quot;)"/></table:table-row></table:table>'
+        "</office:text></office:body>"
+    )
+
+
 def odt_with_linked_section() -> bytes:
     """A section whose text is read from a file on the reader's machine."""
     return odt_with_content(

@@ -155,6 +155,7 @@ HOSTILE = {
     "an XLSX with a DDE link": ("accounts.xlsx", corpus.xlsx_with_dde_link, LINKS),
     "an XLSX with a web query": ("accounts.xlsx", corpus.xlsx_with_web_query, LINKS),
     "an ODT with a DDE connection": ("policy.odt", corpus.odt_with_dde, LINKS),
+    "an ODT with a DDE formula in a table": ("policy.odt", corpus.odt_with_dde_formula, LINKS),
     "an ODT with a section read from a file": ("policy.odt", corpus.odt_with_linked_section, LINKS),
     "an ODT with a script run on opening": ("policy.odt", corpus.odt_with_event_script, LINKS),
     "a DOCX with an XML external entity": ("policy.docx", corpus.docx_with_xxe, UNSAFE),
