@@ -3,10 +3,9 @@
 Every check runs on the server, on the file Werkzeug has already spooled to a temporary file,
 reading it in chunks: the file is never held in memory whole. In order: a file was chosen; it is
 not empty and not over MAX_UPLOAD_MB; its name ends in an allowed extension; its content (read by
-python-magic) is an allowed type and the one the name says; then what each type can hide:
-a zip-based document (DOCX, XLSX, ODT) is opened as a zip and refused with too many entries,
-too much to unpack (zip bombs), encryption or macros; a PDF must be complete and carry no
-scripts, attachments or a second file behind it. The SHA-256 is recorded.
+python-magic) is an allowed type and the one the name says; then what each type can hide
+(office_content, pdf_content, image_content): a zip-based document is read part by part, a PDF
+parsed, an image re-encoded, and what is kept is what was checked. The SHA-256 is recorded.
 
 A refusal raises UploadRefused with the message the person sees under the file field. A request
 too large to read at all is answered by the page it came from, with the size error on its file
@@ -16,8 +15,6 @@ field (`show_size_error_on_the_form`).
 from __future__ import annotations
 
 import hashlib
-import re
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
@@ -25,6 +22,8 @@ import magic
 from flask import Blueprint, current_app, g, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from portal.documents import image_content, office_content, pdf_content
 
 # Every route that keeps a file keeps its name in this one tidy form.
 from portal.integrations.object_store import clean_filename
@@ -58,34 +57,6 @@ CSV_TYPES = (CSV,)
 
 # Enough of the start of a file for libmagic to tell a DOCX from any other zip.
 MAGIC_BYTES = 256 * 1024
-CHUNK_BYTES = 1024 * 1024
-# A real DOCX or XLSX has tens or hundreds of entries and unpacks to a few times its size; a
-# 25MB spreadsheet of plain XML can unpack to 250MB, a zip bomb to terabytes.
-MAX_ZIP_ENTRIES = 5000
-MAX_ZIP_UNPACKED_BYTES = 300 * 1024 * 1024
-MAX_CONTENT_TYPES_BYTES = 1024 * 1024
-# A PDF ends with %%EOF (after any incremental updates); allow trailing whitespace.
-PDF_TAIL_BYTES = 1024
-# PDF names that run code or carry other files: a PDF for the council needs none of them. A name
-# may spell any character as #xx (/J#61vaScript), so each is matched either way. Short names are
-# left out (/JS, /XFA): a few bytes turn up by chance in the compressed streams of ordinary
-# PDFs, and every script action also says /JavaScript.
-_ACTIVE_NAMES = ("JavaScript", "Launch", "EmbeddedFile", "RichMedia", "SubmitForm")
-
-
-def _pdf_name(name: str) -> bytes:
-    return b"/" + b"".join(
-        b"(?:%s|#%02x|#%02X)" % (re.escape(char.encode()), ord(char), ord(char)) for char in name
-    )
-
-
-# Two patterns, not one alternation: each keeps re's fast scan for its first character, which
-# makes the scan of a 25MB PDF about ten times quicker.
-PDF_ACTIVE_CONTENT = (
-    re.compile(b"|".join(_pdf_name(name) for name in _ACTIVE_NAMES)),
-    re.compile(rb"(?i:<script)"),  # HTML that a browser would run, in a PDF/HTML polyglot
-)
-PDF_OVERLAP = 64
 
 
 class UploadRefused(Exception):
@@ -120,10 +91,13 @@ def check_upload(storage: FileStorage | None, allowed: tuple[FileType, ...]) -> 
 
     filename = clean_filename(storage.filename)
     file_type = _type_of(stream, filename, allowed)
+    # What each type can hide, checked by the modules beside this one.
     if file_type.zip_marker:
-        _check_zip(stream, file_type)
+        office_content.check_office_file(stream, file_type)
     elif file_type is PDF:
-        _check_pdf(stream, size)
+        pdf_content.check_pdf(stream, size)
+    elif file_type in (JPEG, PNG):
+        size = image_content.reencode_image(stream, file_type)
     stream.seek(0)
     sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
     stream.seek(0)
@@ -156,93 +130,6 @@ def _type_of(stream: IO[bytes], filename: str, allowed: tuple[FileType, ...]) ->
         f"The selected file is a {actual.name} but its name ends in .{extension}: rename it to "
         f"end in .{actual.extensions[0]} or choose another file"
     )
-
-
-def _check_zip(stream: IO[bytes], file_type: FileType) -> None:
-    damaged = UploadRefused(f"The selected file is not a working {file_type.name}: it is damaged")
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES:
-                raise UploadRefused(
-                    f"The selected file holds more than {MAX_ZIP_ENTRIES} parts: save it again "
-                    "or split it into smaller files"
-                )
-            # Sizes as the zip declares them: zipfile never unpacks more than an entry
-            # declares, so they bound what any reader of ours could be made to unpack.
-            unpacked = sum(entry.file_size for entry in entries)
-            if unpacked > MAX_ZIP_UNPACKED_BYTES:
-                raise UploadRefused(
-                    f"The selected file unpacks to more than {MAX_ZIP_UNPACKED_BYTES // 2**20}MB:"
-                    " choose a smaller file"
-                )
-            if any(entry.flag_bits & 0x1 for entry in entries):
-                raise UploadRefused(
-                    "The selected file is password protected: save a copy without a password"
-                )
-            names = {entry.filename.lower(): entry for entry in entries}
-            content_types = _small_entry(archive, names.get("[content_types].xml"))
-            odf_type = _small_entry(archive, names.get("mimetype"))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
-        raise damaged from None
-    finally:
-        stream.seek(0)
-    if _has_macros(names, content_types):
-        raise UploadRefused(
-            f"The selected file contains macros: save it as a {file_type.name} without macros "
-            "and try again"
-        )
-    if file_type is ODT:
-        if (odf_type or b"").strip() != ODT_TYPE.encode():
-            raise damaged
-    elif file_type.zip_marker not in names or content_types is None:
-        raise damaged
-
-
-def _small_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo | None) -> bytes | None:
-    if entry is None or entry.file_size > MAX_CONTENT_TYPES_BYTES:
-        return None
-    return archive.read(entry)
-
-
-def _has_macros(names: dict[str, zipfile.ZipInfo], content_types: bytes | None) -> bool:
-    """VBA projects in Office files (word/vbaProject.bin), Basic or script libraries in
-    OpenDocument ones, or a content type that declares macros (a .docm renamed .docx)."""
-    for name in names:
-        if name.endswith(("vbaproject.bin", "vbadata.xml")):
-            return True
-        if name.startswith(("basic/", "scripts/")):
-            return True
-    lowered = (content_types or b"").lower()
-    return b"macroenabled" in lowered or b"vbaproject" in lowered
-
-
-def _check_pdf(stream: IO[bytes], size: int) -> None:
-    stream.seek(max(0, size - PDF_TAIL_BYTES))
-    tail = stream.read()
-    end = tail.rfind(b"%%EOF")
-    if end == -1 or tail[end + 5 :].strip(b" \t\r\n\x00"):
-        raise UploadRefused(
-            "The selected file is not a complete PDF: it may have been cut short. Save the PDF "
-            "again and upload the new copy"
-        )
-    refused = UploadRefused(
-        "The selected PDF contains scripts, attached files or other content that could be "
-        "harmful: save it as a new PDF without them (for example, print it to PDF) and try again"
-    )
-    stream.seek(0)
-    # A PDF that is also a zip (the two formats read from opposite ends of a file) is two files
-    # in one: whatever opens it decides which it sees.
-    if zipfile.is_zipfile(stream):
-        raise refused
-    stream.seek(0)
-    carried = b""
-    while chunk := stream.read(CHUNK_BYTES):
-        window = carried + chunk
-        if any(pattern.search(window) for pattern in PDF_ACTIVE_CONTENT):
-            raise refused
-        carried = window[-PDF_OVERLAP:]
-    stream.seek(0)
 
 
 # Requests too large to read ---------------------------------------------------------------------

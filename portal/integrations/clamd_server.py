@@ -87,6 +87,9 @@ def _clamd_conf(
         f"PidFile {directory / 'clamd.pid'}",
         f"TemporaryDirectory {directory}",
         f"StreamMaxLength {stream_max_bytes}",
+        # Past any of its limits (archive depth, file size, files in an archive) clamd stops
+        # looking and says the file is clean: report it instead (Heuristics.Limits.Exceeded).
+        "AlertExceedsMax yes",
         # No LogFile and no LogSyslog: clamd's messages go to its stdout, our log file.
         "LogSyslog no",
         # The database never changes while it runs; no need to look every 10 minutes.
