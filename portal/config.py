@@ -84,6 +84,30 @@ def _fernet_keys(env: Mapping[str, str], secret_key: str, *, production: bool) -
     return keys
 
 
+def _support_email(env: Mapping[str, str], *, production: bool) -> str:
+    """SUPPORT_EMAIL: where people write when something goes wrong, shown on error pages."""
+    value = _text(env, "SUPPORT_EMAIL", "framework@example.org", required=production)
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or any(c.isspace() for c in value):
+        raise ConfigError(f"SUPPORT_EMAIL must be an email address, not {value!r}.")
+    return value
+
+
+def _staff_email_domains(env: Mapping[str, str], *, production: bool) -> tuple[str, ...]:
+    """STAFF_EMAIL_DOMAINS: the council's email domains, separated by commas. Staff can be
+    invited only at these (the whole domain after the @, matched exactly); none in development
+    means any address."""
+    raw = _text(env, "STAFF_EMAIL_DOMAINS", "", required=production)
+    domains = tuple(d.strip().lower().removeprefix("@") for d in raw.split(",") if d.strip())
+    for domain in domains:
+        if "." not in domain or "@" in domain or any(c.isspace() for c in domain):
+            raise ConfigError(
+                f"STAFF_EMAIL_DOMAINS must be email domains separated by commas, like "
+                f"dudley.gov.uk: {domain!r} is not one."
+            )
+    return domains
+
+
 def _dev_secret_key() -> str:
     """A random key kept in instance/ so development sessions survive a restart."""
     path = INSTANCE_DIR / "secret_key"
@@ -165,6 +189,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SERVICE_NAME": _text(
             env, "SERVICE_NAME", "Flexible Learning Support Framework", required=False
         ),
+        "SUPPORT_EMAIL": _support_email(env, production=production),
         # Postcode districts inside the council's area: an organisation based in one is "local".
         "LOCAL_POSTCODE_DISTRICTS": tuple(
             district.strip().upper()
@@ -217,6 +242,9 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "REDIS_URL": _text(env, "REDIS_URL", None, required=False),
         # Accounts and sessions.
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
+        # However active, a session ends this long after signing in (checked on the server).
+        "SESSION_LIFETIME_HOURS": _int(env, "SESSION_LIFETIME_HOURS", 12, minimum=1, maximum=24),
+        "STAFF_EMAIL_DOMAINS": _staff_email_domains(env, production=production),
         "LOCKOUT_ATTEMPTS": _int(env, "LOCKOUT_ATTEMPTS", 5, minimum=1),
         "LOCKOUT_MINUTES": _int(env, "LOCKOUT_MINUTES", 15, minimum=1),
         # argon2id cost. The defaults are argon2-cffi's (RFC 9106 low-memory profile); production
@@ -245,5 +273,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "REVIEW_SERVICE_LEVEL_DAYS": _int(env, "REVIEW_SERVICE_LEVEL_DAYS", 10, minimum=1),
         "FOUR_EYES_APPROVAL": _bool(env, "FOUR_EYES_APPROVAL", False),
         "SESSION_COOKIE_SECURE": production,
+        # `__Host-`: browsers keep it only if Secure, for the whole site and this host alone, so
+        # no sibling subdomain can set or shadow it. Plain http in development cannot carry it.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
         "REMEMBER_COOKIE_SECURE": production,
     }

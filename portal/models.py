@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
-from portal.accounts.models import RecoveryCode, StaffInvitation, User
+from portal.accounts.models import RecoveryCode, StaffInvitation, User, UserSession
 from portal.admissions.models import Admission
 from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
@@ -88,4 +88,5 @@ __all__ = [
     "StaffInvitation",
     "StoredFile",
     "User",
+    "UserSession",
 ]

@@ -82,6 +82,18 @@ class StaffRoleForm(BaseForm):
     submit = submit("Save role")
 
 
+class DeactivateStaffForm(BaseForm):
+    submit = submit("Deactivate account")
+
+
+class ReactivateStaffForm(BaseForm):
+    submit = submit("Reactivate account")
+
+
+class ResetTwoFactorForm(BaseForm):
+    submit = submit("Reset two-factor authentication")
+
+
 class AcceptStaffInvitationForm(BaseForm):
     full_name = text_field("Full name", missing="Enter your full name")
     password = password_field("Create a password", "Enter a password", NEW_PASSWORD_HINT)

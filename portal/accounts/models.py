@@ -42,6 +42,9 @@ class User(UserMixin, Base):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last TOTP time step accepted, so a code cannot be replayed within its window.
     totp_last_step: Mapped[int | None] = mapped_column()
+    # Set while an admin has deactivated the (staff) account: it cannot sign in, and loads as
+    # no one, so any session still in a browser ends on its next request.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(
@@ -52,12 +55,29 @@ class User(UserMixin, Base):
         return f"{self.id}:{self.session_version}"
 
     @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
     @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie carries a random token and this row its hash: signing
+    out deletes the row, so a copy of the cookie stops working, and a session older than
+    SESSION_LIFETIME_HOURS is refused however busy it has been."""
+
+    __tablename__ = "user_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Indexed: ending every session of one person (deactivation, a two-factor reset).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RecoveryCode(Base):

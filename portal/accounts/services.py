@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pyotp
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, or_, select
 
-from portal.accounts import tokens
+from portal.accounts import sessions, tokens
 from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
 from portal.accounts.passwords import (
     dummy_hash,
@@ -156,6 +156,13 @@ def authenticate(email: str, password: str) -> User:
     if not verify_password(user.password_hash, password):
         _count_failure(user)
         raise AccountError(_locked_message() if user.locked_until else WRONG_DETAILS, "email")
+    if not user.is_active:
+        # Said only to someone who knows the password: it tells a stranger nothing.
+        raise AccountError(
+            "Your account has been deactivated. Ask an administrator at the council to "
+            "reactivate it",
+            "email",
+        )
     if user.email_verified_at is None:
         send_verification_email(user)
         raise EmailNotVerified(
@@ -361,6 +368,9 @@ def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
     if role not in STAFF_ROLES:
         raise AccountError("Select a role", "role")
     email = normalise_email(email)
+    if not _council_address(email):
+        endings = " or ".join(f"@{d}" for d in current_app.config["STAFF_EMAIL_DOMAINS"])
+        raise AccountError(f"Enter a council email address, ending {endings}", "email")
     if find_user_by_email(email) is not None:
         raise AccountError("This email address already has an account", "email")
     now = utcnow()
@@ -395,12 +405,22 @@ def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
     return invitation
 
 
+def _council_address(email: str) -> bool:
+    """Whether council staff may have this address: its whole domain is one of
+    STAFF_EMAIL_DOMAINS (any, when none are set, as in development)."""
+    domains = current_app.config["STAFF_EMAIL_DOMAINS"]
+    return not domains or email.rpartition("@")[2] in domains
+
+
 def staff_invitation_for_token(token: str) -> StaffInvitation:
-    """Raises tokens.InvalidToken when the link is unknown, used or expired."""
+    """Raises tokens.InvalidToken when the link is unknown, used or expired, or its address is
+    no longer one of the council's domains."""
     invitation = db.session.scalar(
         select(StaffInvitation).where(StaffInvitation.token_hash == tokens.hash_token(token))
     )
     if invitation is None or invitation.accepted_at is not None:
+        raise tokens.InvalidToken()
+    if not _council_address(invitation.email):
         raise tokens.InvalidToken()
     if invitation.expires_at <= utcnow():
         raise tokens.InvalidToken(expired=True)
@@ -441,16 +461,40 @@ def get_staff_member(user_id: int) -> User | None:
     return user if user is not None and user.is_staff else None
 
 
+def _lock_admins(admin: User, user: User, field: str) -> list[User]:
+    """The active administrators, their rows and `user`'s locked and read afresh, so that two
+    admins acting on each other at the same moment take turns and the second sees what the
+    first did (PostgreSQL row locks; SQLite lets one writer in at a time anyway).
+
+    Raises AccountError when `admin` has meanwhile stopped being an active administrator."""
+    rows = db.session.scalars(
+        select(User)
+        .where(or_(User.id == user.id, and_(User.role == ADMIN, User.deactivated_at.is_(None))))
+        .order_by(User.id)  # always the same order, so two requests cannot deadlock
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    admins = [row for row in rows if row.role == ADMIN and row.is_active]
+    if admin not in admins:
+        raise AccountError("You are no longer an administrator", field)
+    return admins
+
+
+def _keep_an_admin(admins: list[User], user: User, field: str) -> None:
+    """Raises AccountError if taking `user` out of `admins` would leave the council none."""
+    if user in admins and len(admins) <= 1:
+        raise AccountError("There must be at least one administrator", field)
+
+
 def change_staff_role(admin: User, user: User, role: str) -> None:
     """Give a staff member another council role. An admin cannot remove the last admin."""
     if role not in STAFF_ROLES:
         raise AccountError("Select a role", "role")
+    admins = _lock_admins(admin, user, "role")
     if role == user.role:
         return
-    if user.role == ADMIN:
-        admins = db.session.scalar(select(func.count()).where(User.role == ADMIN))
-        if admins <= 1:
-            raise AccountError("There must be at least one administrator", "role")
+    if role != ADMIN:
+        _keep_an_admin(admins, user, "role")
     before = user.role
     user.role = role
     user.session_version += 1  # their open sessions pick up the new role by signing in again
@@ -463,3 +507,66 @@ def change_staff_role(admin: User, user: User, role: str) -> None:
         after={"role": role},
     )
     queue_email(user.email, "Your role has changed", "staff_role_changed", user=user)
+
+
+def deactivate_staff(admin: User, user: User) -> None:
+    """Stop a staff member signing in, and end their sessions at once. An admin cannot
+    deactivate themselves or the last active admin."""
+    if user.id == admin.id:
+        raise AccountError("You cannot deactivate your own account", "submit")
+    admins = _lock_admins(admin, user, "submit")
+    if not user.is_active:
+        return
+    _keep_an_admin(admins, user, "submit")
+    user.deactivated_at = utcnow()
+    sessions.end_all_sessions(user)
+    record_event(
+        "staff.deactivated",
+        object_type="user",
+        object_id=user.id,
+        actor_id=admin.id,
+        after={"email": user.email, "role": user.role},
+    )
+
+
+def reactivate_staff(admin: User, user: User) -> None:
+    """Let a deactivated staff member sign in again, with the role they had. Sessions from
+    before are not revived: deactivation deleted them."""
+    if user.is_active:
+        return
+    user.deactivated_at = None
+    record_event(
+        "staff.reactivated",
+        object_type="user",
+        object_id=user.id,
+        actor_id=admin.id,
+        after={"email": user.email, "role": user.role},
+    )
+
+
+def reset_two_factor(admin: User, user: User) -> None:
+    """For a colleague who has lost their authenticator: forget it and its recovery codes, end
+    their sessions, and email them. At their next sign-in they set up a new one. Their own
+    two-factor an admin resets by asking another admin, so one stolen session cannot do it."""
+    if user.id == admin.id:
+        raise AccountError(
+            "You cannot reset your own two-factor authentication. Ask another administrator",
+            "submit",
+        )
+    if user.totp_enabled_at is None:
+        raise AccountError(
+            f"{user.full_name} has not set up two-factor authentication yet", "submit"
+        )
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    user.recovery_codes.clear()
+    sessions.end_all_sessions(user)
+    record_event("staff.two_factor_reset", object_type="user", object_id=user.id, actor_id=admin.id)
+    queue_email(
+        user.email,
+        "Your two-factor authentication has been reset",
+        "staff_two_factor_reset",
+        user=user,
+        admin=admin,
+    )

@@ -1,37 +1,71 @@
-"""Signed-in sessions: loading the user, revoking old sessions, the idle timeout.
+"""Signed-in sessions: loading the user, ending sessions, the idle and absolute time limits.
 
-The login id is "<user id>:<session version>". Changing a password or role bumps the version,
-so every session cookie made before then stops loading a user: sessions can be revoked even
-though Flask keeps them in a signed cookie.
+The cookie is signed, but a signed cookie alone cannot be revoked: a copy keeps working after
+sign-out. So each sign-in also makes a `UserSession` row, keyed by the hash of a random token
+the cookie carries. Loading the user is one query that needs that row, the account still
+active, the session younger than SESSION_LIFETIME_HOURS and the login id's session version
+("<user id>:<version>") current. Signing out deletes this browser's row; deactivating an
+account or resetting its two-factor deletes all of its rows; changing a password or role bumps
+the version, which ends every session at once.
+
+A row per session rather than a version bumped at sign-out: signing out of a shared office
+computer should not sign the same person out of their phone mid-form, and the row also gives
+the absolute lifetime a clock the cookie cannot carry forward.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy import delete, select
 
-from portal.accounts.models import User
+from portal.accounts import tokens
+from portal.accounts.models import User, UserSession
 from portal.core.db import db
 from portal.core.permissions import TWO_FACTOR_PASSED
+from portal.core.time import utcnow
 
 LAST_SEEN = "last_seen"
+SESSION_TOKEN = "session_token"  # noqa: S105 - the session key's name, not a secret
+
+
+def _oldest_allowed():
+    return utcnow() - timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
 
 
 def load_user(login_id: str) -> User | None:
     user_id, _, version = login_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    token = session.get(SESSION_TOKEN)
+    if not (user_id.isdigit() and version.isdigit() and isinstance(token, str)):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
-        return None
-    return user
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == tokens.hash_token(token),
+            UserSession.created_at > _oldest_allowed(),
+            User.id == int(user_id),
+            User.session_version == int(version),
+            User.deactivated_at.is_(None),
+        )
+    )
 
 
 def start_session(user: User) -> None:
     """Sign `user` in. Staff must still pass two-factor (except in demo mode)."""
     session.clear()  # a fresh session: nothing from before sign-in carries over
+    # Their sessions past the lifetime are of no more use: tidy them as this one starts.
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.created_at <= _oldest_allowed()
+        )
+    )
+    token, token_hash = tokens.random_token()
+    db.session.add(UserSession(token_hash=token_hash, user_id=user.id))
+    session[SESSION_TOKEN] = token
     login_user(user)
     session.permanent = True
     session[LAST_SEEN] = int(time.time())
@@ -39,12 +73,46 @@ def start_session(user: User) -> None:
 
 
 def end_session() -> None:
+    """Sign this browser out, ending its session on the server as well as in the cookie."""
+    token = session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        db.session.execute(
+            delete(UserSession).where(UserSession.token_hash == tokens.hash_token(token))
+        )
     logout_user()
     session.clear()
 
 
-def _enforce_idle_timeout():
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+def end_all_sessions(user: User) -> None:
+    """Sign `user` out everywhere, at once: their next request in any browser finds no row."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def _ended_message(token: str) -> str:
+    """Why a session the cookie still names no longer loads, as far as the server can tell."""
+    started = db.session.scalar(
+        select(UserSession.created_at).where(UserSession.token_hash == tokens.hash_token(token))
+    )
+    if started is not None and started <= _oldest_allowed():
+        hours = current_app.config["SESSION_LIFETIME_HOURS"]
+        return (
+            f"You have been signed out because you signed in more than {hours} "
+            f"hour{'' if hours == 1 else 's'} ago. Sign in again."
+        )
+    return "You have been signed out. Sign in again."
+
+
+def _enforce_time_limits():
+    if request.endpoint in (None, "static"):
+        return None
+    if not current_user.is_authenticated:
+        token = session.get(SESSION_TOKEN)
+        if isinstance(token, str):
+            # The cookie names a session the server has ended (signed out, too old, account
+            # deactivated): forget it, and say so once.
+            message = _ended_message(token)
+            end_session()
+            flash(message)
         return None
     now = int(time.time())
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
@@ -62,5 +130,5 @@ def _enforce_idle_timeout():
 def init_app(app: Flask, login_manager: LoginManager) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.sign_in"
-    login_manager.session_protection = None  # revocation is by session version instead
-    app.before_request(_enforce_idle_timeout)
+    login_manager.session_protection = None  # revocation is by the session row instead
+    app.before_request(_enforce_time_limits)

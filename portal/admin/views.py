@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts import forms, services
-from portal.accounts.models import ADMIN, ROLE_LABELS
+from portal.accounts.models import ADMIN, ROLE_LABELS, User
 from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import requires_staff_role
 
@@ -59,3 +61,57 @@ def change_role(user_id: int):
             flash(f"{member.full_name}'s role has been saved", "success")
             return redirect(url_for("admin.staff"))
     return render_template("admin/change_role.html", form=form, member=member)
+
+
+def _confirm_staff_change(
+    user_id: int, form, change: Callable[[User, User], None], done: str, template: str
+):
+    """A page asking an admin to confirm `change` to a staff member, and the change."""
+    member = services.get_staff_member(user_id)
+    if member is None:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            change(current_user, member)
+        except services.AccountError as error:
+            form.add_error(error.field, error.message)
+        else:
+            flash(done.format(name=member.full_name), "success")
+            return redirect(url_for("admin.staff"))
+    return render_template(template, form=form, member=member)
+
+
+@bp.route("/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
+@requires_staff_role(ADMIN)
+def deactivate_staff(user_id: int):
+    return _confirm_staff_change(
+        user_id,
+        forms.DeactivateStaffForm(),
+        services.deactivate_staff,
+        "{name}'s account has been deactivated",
+        "admin/deactivate_staff.html",
+    )
+
+
+@bp.route("/staff/<int:user_id>/reactivate", methods=["GET", "POST"])
+@requires_staff_role(ADMIN)
+def reactivate_staff(user_id: int):
+    return _confirm_staff_change(
+        user_id,
+        forms.ReactivateStaffForm(),
+        services.reactivate_staff,
+        "{name}'s account has been reactivated",
+        "admin/reactivate_staff.html",
+    )
+
+
+@bp.route("/staff/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
+@requires_staff_role(ADMIN)
+def reset_two_factor(user_id: int):
+    return _confirm_staff_change(
+        user_id,
+        forms.ResetTwoFactorForm(),
+        services.reset_two_factor,
+        "{name}'s two-factor authentication has been reset. We have emailed them",
+        "admin/reset_two_factor.html",
+    )

@@ -648,11 +648,11 @@ def submit_application(
 
 def _tell_reviewers(application: Application, submission: ApplicationSubmission) -> None:
     """A first submission goes to every reviewer; a resubmission to the reviewer it is assigned
-    to, when it is assigned to one."""
+    to, when it is assigned to one. Never to a deactivated account: its owner has left."""
     assigned = db.session.scalar(
         select(Review.assigned_to_id).where(Review.application_id == application.id)
     )
-    query = select(User).order_by(User.id)
+    query = select(User).where(User.deactivated_at.is_(None)).order_by(User.id)
     if submission.number > 1 and assigned:
         query = query.where(User.id == assigned)
     else:

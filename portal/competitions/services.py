@@ -561,9 +561,12 @@ def _attachment_problems(competition: Competition) -> list[str]:
 
 
 def staff_who_can_evaluate() -> list[User]:
+    """Council staff, but not those whose accounts are deactivated: they have left."""
     return list(
         db.session.scalars(
-            select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.full_name, User.id)
+            select(User)
+            .where(User.role.in_(STAFF_ROLES), User.deactivated_at.is_(None))
+            .order_by(User.full_name, User.id)
         )
     )
 

@@ -124,7 +124,10 @@ def serve(host: str, port: int) -> None:
         migrations.upgrade()
         click.get_current_context().invoke(seed_demo)
         _outbox_thread(app, stop)
-        click.echo(f"Emails are written to {app.config['MAIL_DIR']} and listed at /dev/mail.")
+        click.echo(
+            f"Emails are written to {app.config['MAIL_DIR']} and listed at /dev/mail "
+            "(signed in as an admin)."
+        )
         click.echo(f"Serving the portal on http://{host}:{port}  (Ctrl+C to stop)")
         # run_simple, not app.run: Flask ignores app.run() inside a `flask` command.
         run_simple(host, port, app, threaded=True)

@@ -13,7 +13,7 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from portal.accounts.models import PROVIDER, STAFF_ROLES
+from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES
 
 # The session key set once a staff member has passed two-factor in this session.
 TWO_FACTOR_PASSED = "two_factor_passed"
@@ -171,12 +171,19 @@ def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[Callable],
 
 
 def requires_development(view: Callable) -> Callable:
-    """Development tools (the mail viewer): 404 unless demo mode is on."""
+    """Development tools (the mail viewer): 404 unless demo mode is on, and then for admins
+    only. The mail viewer shows every email, password reset links included: a demo site is
+    still on a network, and anyone who could read it could take any account."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_app.config["DEMO_MODE"]:
             abort(404)
+        gate = _gate()
+        if gate:
+            return gate
+        if current_user.role != ADMIN:
+            abort(403)
         return view(*args, **kwargs)
 
     _mark(wrapped, "development")

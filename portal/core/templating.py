@@ -134,5 +134,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],
         service_name=app.config["SERVICE_NAME"],
+        support_email=app.config["SUPPORT_EMAIL"],
         demo_mode=app.config["DEMO_MODE"],
     )

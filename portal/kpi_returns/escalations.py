@@ -181,7 +181,9 @@ def _tell_opened(escalation: KpiEscalation, actor: User | None) -> None:
     lines = what_happened(escalation, kpi)
     trigger = TRIGGER_LABELS[escalation.trigger]
     staff = db.session.scalars(
-        select(User).where(User.role.in_(TOLD_ROLES)).order_by(User.full_name, User.id)
+        select(User)
+        .where(User.role.in_(TOLD_ROLES), User.deactivated_at.is_(None))  # not those who left
+        .order_by(User.full_name, User.id)
     )
     for user in staff:
         if actor is not None and user.id == actor.id:

@@ -1,5 +1,6 @@
 """A development-only page listing every email the portal has queued, so someone trying the
-portal with `make run` can follow the links in them (demo mode only; 404 otherwise)."""
+portal with `make run` can follow the links in them (demo mode only, 404 otherwise; admins
+only, as the emails hold password reset links)."""
 
 from flask import Blueprint, render_template
 from sqlalchemy import select

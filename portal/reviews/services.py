@@ -151,10 +151,13 @@ def submissions_of(application: Application) -> list[ApplicationSubmission]:
 
 
 def reviewers() -> list[User]:
-    """Council staff who may be assigned an application."""
+    """Council staff who may be assigned an application: not those deactivated (they have
+    left), whom an application assigned to them shows as assigned to nobody."""
     return list(
         db.session.scalars(
-            select(User).where(User.role.in_(REVIEWING_ROLES)).order_by(User.full_name)
+            select(User)
+            .where(User.role.in_(REVIEWING_ROLES), User.deactivated_at.is_(None))
+            .order_by(User.full_name)
         )
     )
 
@@ -326,7 +329,9 @@ def assign(actor: User, application: Application, assignee_id: int | None) -> No
     cannot review."""
     _check_open(application)
     assignee = db.session.get(User, assignee_id) if assignee_id else None
-    if assignee_id and (assignee is None or assignee.role not in REVIEWING_ROLES):
+    if assignee_id and (
+        assignee is None or assignee.role not in REVIEWING_ROLES or not assignee.is_active
+    ):
         raise ReviewError("Select a reviewer from the list", field="assignee")
     review = review_of(application)
     before = review.assigned_to_id

@@ -14,6 +14,8 @@ PRODUCTION = {
     "SMTP_HOST": "smtp.example.org",
     "STAFF_CHECK_ENCRYPTION_KEY": "Jm7rQxgkUYZ0ZRFPnR3BBUvImcfzdgIa1CxHCsW9Umc=",
     "CLAMD_HOST": "clamav.internal",
+    "SUPPORT_EMAIL": "framework-support@example.org",
+    "STAFF_EMAIL_DOMAINS": "example.org, @Schools.Example.org",
 }
 
 
@@ -23,6 +25,10 @@ def test_production_settings_are_read():
     assert config["MAIL_BACKEND"] == "smtp"
     assert config["SMTP_STARTTLS"] is True
     assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert config["SESSION_LIFETIME_HOURS"] == 12
+    assert config["SUPPORT_EMAIL"] == "framework-support@example.org"
+    assert config["STAFF_EMAIL_DOMAINS"] == ("example.org", "schools.example.org")
     assert config["BASE_URL"] == "https://framework.example.org"
     # Unset in production means AWS S3 itself, never a development server on this machine.
     assert config["S3_ENDPOINT_URL"] is None
@@ -40,6 +46,8 @@ def test_production_settings_are_read():
         "MAIL_FROM",
         "SMTP_HOST",
         "STAFF_CHECK_ENCRYPTION_KEY",
+        "SUPPORT_EMAIL",
+        "STAFF_EMAIL_DOMAINS",
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(name):
@@ -79,6 +87,16 @@ def test_production_refuses_to_start_without_a_required_setting(name):
             "not-a-key",
             "STAFF_CHECK_ENCRYPTION_KEY must be Fernet keys",
         ),
+        ("SUPPORT_EMAIL", "the framework team", "SUPPORT_EMAIL must be an email address"),
+        ("SUPPORT_EMAIL", "team@localhost", "SUPPORT_EMAIL must be an email address"),
+        (
+            "STAFF_EMAIL_DOMAINS",
+            "dudley.gov.uk, someone@dudley.gov.uk",
+            "STAFF_EMAIL_DOMAINS must be email domains separated by commas",
+        ),
+        ("STAFF_EMAIL_DOMAINS", "gov", "STAFF_EMAIL_DOMAINS must be email domains"),
+        ("SESSION_LIFETIME_HOURS", "0", "SESSION_LIFETIME_HOURS must be at least 1, not 0"),
+        ("SESSION_LIFETIME_HOURS", "48", "SESSION_LIFETIME_HOURS must be at most 24, not 48"),
     ],
 )
 def test_a_malformed_setting_is_named(name, value, message):

@@ -1,9 +1,13 @@
 import logging
+from pathlib import Path
+
+from flask import abort
 
 from portal.accounts.models import User
+from portal.core import errors
 from portal.core.db import db
 from tests.conftest import sign_in
-from tests.support.pages import page_h1, page_text, page_title
+from tests.support.pages import page_h1, page_text, page_title, soup
 
 SUFFIX = " – Flexible Learning Support Framework – Dudley Council"
 
@@ -90,3 +94,76 @@ def test_the_problem_page_still_shows_after_a_database_error(make_app, provider)
     assert page_h1(response) == "Sorry, there is a problem with the service"
     assert "Sign out" in page_text(response)  # the header knew who was signed in
     _no_internals(response)
+
+
+SUPPORT = "help@framework.example.org"
+ERROR_TEMPLATES = Path(__file__).parents[2] / "templates" / "errors"
+
+
+def _unreachable(database_url: str, tmp_path) -> str:
+    """A database of the suite's kind that cannot be reached: nothing listens on port 1, and
+    SQLite cannot make a file in a folder that does not exist."""
+    if database_url.startswith("postgresql"):
+        return "postgresql://portal@127.0.0.1:1/portal?connect_timeout=2"
+    return f"sqlite:///{tmp_path / 'no-such-folder' / 'portal.db'}"
+
+
+def _mailto(response) -> list[str]:
+    return [a["href"] for a in soup(response).select("main a[href^='mailto:']")]
+
+
+def test_every_error_page_gives_the_support_email_without_the_database(
+    make_app, database_url, tmp_path
+):
+    """The database is down: the pages people meet then (not found, too many tries, the
+    problem page when a request needs the database) still render, with whom to write to. And
+    every error page there is says the same."""
+    app = make_app(
+        DATABASE_URL=_unreachable(database_url, tmp_path),
+        SUPPORT_EMAIL=SUPPORT,
+        PROPAGATE_EXCEPTIONS=False,
+    )
+
+    @app.get("/test-only/status/<int:code>")
+    def status(code):
+        abort(code)
+
+    client = app.test_client()
+    met = {
+        "not found": client.get("/no-such-page"),
+        # Asking for a reset link reads the database: the problem page.
+        "problem": client.post("/forgotten-password", data={"email": "someone@example.org"}),
+    }
+    for _ in range(10):
+        client.post("/forgotten-password", data={"email": "someone@example.org"})
+    met["too many tries"] = client.post("/forgotten-password", data={"email": "a@example.org"})
+    assert [response.status_code for response in met.values()] == [404, 500, 429]
+
+    seen = set()
+    for code in (*errors.PAGES, 500):
+        response = client.get(f"/test-only/status/{code}")
+        met[str(code)] = response
+        seen.add(errors.PAGES.get(code, "errors/500.html"))
+    with_csrf = make_app(
+        DATABASE_URL=_unreachable(database_url, tmp_path),
+        SUPPORT_EMAIL=SUPPORT,
+        WTF_CSRF_ENABLED=True,
+    )
+    met["session expired"] = with_csrf.test_client().post(
+        "/sign-in", data={"email": "someone@example.org", "password": "x"}
+    )
+    seen.add("errors/session_expired.html")
+
+    assert seen == {f"errors/{page.name}" for page in ERROR_TEMPLATES.glob("*.html")}
+    for name, response in met.items():
+        assert _mailto(response) == [f"mailto:{SUPPORT}"], name
+        assert f"framework team at {SUPPORT}" in page_text(response), name
+        _no_internals(response)
+
+
+def test_the_permission_page_gives_the_support_email(provider_client):
+    response = provider_client.get("/admin/staff")
+
+    assert response.status_code == 403
+    assert "email the council's framework team at framework@example.org" in page_text(response)
+    assert _mailto(response) == ["mailto:framework@example.org"]

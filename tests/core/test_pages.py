@@ -52,3 +52,14 @@ def test_the_header_is_the_councils_not_govuks(client):
     assert "GOV.UK" not in header.get_text()
     assert header.find("svg") is None  # the crown is an inline SVG
     assert "crown" not in str(header).lower()
+
+
+def test_the_accessibility_statement_gives_the_support_email(make_app):
+    app = make_app(SUPPORT_EMAIL="access@framework.example.org")
+
+    page = soup(app.test_client().get("/accessibility"))
+
+    assert "email Dudley Council's framework team at access@framework.example.org" in (
+        page.main.get_text(" ", strip=True)
+    )
+    assert page.main.find("a", href="mailto:access@framework.example.org") is not None

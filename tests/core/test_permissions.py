@@ -151,6 +151,7 @@ REQUEST_ORDER = (
 SIGN_IN = "/sign-in"
 TWO_FACTOR = "/two-factor"
 HOME = "/home"
+STAFF = "/admin/staff"
 ORGANISATION_A = "/organisations/{organisation_id}"
 APPLICATION_A = "/applications/{application_id}"
 DOCUMENTS_A = "/documents/organisations/{organisation_id}"
@@ -390,6 +391,31 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("admin.change_role", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Deactivating, reactivating and resetting two-factor: the reviewer's account, by an admin.
+    ("admin.deactivate_staff", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.deactivate_staff", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": STAFF, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.reactivate_staff", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.reactivate_staff", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": STAFF, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.reset_two_factor", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admin.reset_two_factor", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": STAFF, "staff_before_two_factor": TWO_FACTOR,
     },
     ("questionnaires.list_versions", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,

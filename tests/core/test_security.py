@@ -65,8 +65,10 @@ def test_production_cookies_are_secure_and_https_is_enforced(production_app):
     response = production_app.test_client().get("/sign-in")
 
     assert response.status_code == 200
-    cookie = _cookie(response, "session")
-    assert {"secure", "httponly", "samesite=lax"} <= set(cookie)
+    # `__Host-`: the browser keeps it only if Secure, for path / and this host alone.
+    cookie = _cookie(response, "__Host-session")
+    assert {"secure", "httponly", "samesite=lax", "path=/"} <= set(cookie)
+    assert not [part for part in cookie if part.startswith("domain=")]
     hsts = response.headers["Strict-Transport-Security"]
     assert hsts == "max-age=31536000; includeSubDomains"
     assert response.headers["Cache-Control"] == "no-store"
