@@ -206,3 +206,16 @@ def test_a_large_file_goes_up_in_parts_and_arrives_whole(provider_client, organi
     assert stored.size_bytes == len(content)
     assert read_object(stored.object_key) == content
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_provider_is_not_shown_the_file_fingerprint_but_the_council_is(
+    provider_client, reviewer_client, organisation
+):
+    response = upload(provider_client, organisation, "policy.pdf")
+    fingerprint = only_document().current.file.sha256
+
+    provider_page = page_text(provider_client.get(response.location))
+    assert "SHA-256" not in provider_page
+    assert fingerprint not in provider_page
+    council_page = page_text(reviewer_client.get(response.location))
+    assert fingerprint in council_page
