@@ -78,6 +78,8 @@ STATUS_EMAILS = {
     SUBMITTED: ("application_submitted", "We have received your application"),
     WITHDRAWN: ("application_withdrawn", "Your application has been withdrawn"),
 }
+# A resubmission after a return says so: the same words as the first told people nothing new.
+RESUBMITTED_EMAIL = ("application_resubmitted", "We have received your changed application")
 
 
 class ApplicationError(Exception):
@@ -756,8 +758,9 @@ def transition(application: Application, to: str, actor: User, **changes: Any) -
         before={"status": before},
         after={"status": to, **{k: v for k, v in changes.items() if isinstance(v, str)}},
     )
-    if to in STATUS_EMAILS:
-        template, subject = STATUS_EMAILS[to]
+    email = RESUBMITTED_EMAIL if (before, to) == (RETURNED, SUBMITTED) else STATUS_EMAILS.get(to)
+    if email:
+        template, subject = email
         email_members(application, subject, template, actor=actor)
 
 
