@@ -134,6 +134,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],
+        council_area=app.config["COUNCIL_AREA"],
         service_name=app.config["SERVICE_NAME"],
         demo_mode=app.config["DEMO_MODE"],
     )
