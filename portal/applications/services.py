@@ -705,6 +705,55 @@ def stale_evidence(progress: Progress, on: date, page: Page | None = None) -> li
     return found
 
 
+def evidence_question_for_upload(
+    organisation: Organisation,
+    application_id: int,
+    section_id: str,
+    page_id: str,
+    question_id: str,
+    kind: str,
+) -> Question | None:
+    """The evidence question an upload of `kind` was started from, when it is on a page on the
+    route of one of the organisation's own applications that can still be changed; None for
+    anything else, so the upload ends on the document's page instead."""
+    application = db.session.get(Application, application_id)
+    if (
+        application is None
+        or application.organisation_id != organisation.id
+        or not application.is_editable
+    ):
+        return None
+    progress = progress_of(application)
+    found = progress.content.page(section_id, page_id)
+    if found is None or not progress.route.is_on_route(*found):
+        return None
+    _section, page = found
+    return next(
+        (
+            q
+            for q in page.questions
+            if q.id == question_id and q.type == "evidence" and q.kind == kind
+        ),
+        None,
+    )
+
+
+def choose_uploaded(
+    values: dict[str, Any],
+    questions: list[Question],
+    evidence: Mapping[str, list[DocumentVersion]],
+    version_id: int | None,
+) -> dict[str, Any]:
+    """The page's values with a document just uploaded from it chosen, where one of its
+    evidence questions may take that version (any other id is ignored)."""
+    chosen = dict(values)
+    for question in questions:
+        offered = {v.id for v in evidence.get(question.kind, ())}
+        if question.type == "evidence" and version_id in offered:
+            chosen[question.id] = version_id
+    return chosen
+
+
 def evidence_options(application: Application, page: Page) -> dict[str, list[DocumentVersion]]:
     """The document versions each evidence question of the page may take, by kind."""
     return {

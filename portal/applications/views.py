@@ -140,7 +140,9 @@ def question(application, section: str, page: str):
     evidence = services.evidence_options(application, page)
     if request.method == "GET":
         shown = progress.questions_to_show(section, page)
-        values = progress.form_values(shown)
+        values = services.choose_uploaded(
+            progress.form_values(shown), shown, evidence, request.args.get("document", type=int)
+        )
         # A document chosen here that can no longer be used is flagged beside the question.
         stale = {s.error.field: s.error for s in services.stale_evidence(progress, today(), page)}
         return _question_page(
