@@ -209,8 +209,11 @@ def start_application(user: User, organisation: Organisation) -> Application:
     except IntegrityError:
         # Another member (or a second click) opened one a moment ago: carry on with theirs.
         return _open_application_of(organisation)
-    carried = _answers_of(previous, questionnaires.content_of(version)) if previous else {}
-    _write_sections(user, application, questionnaires.content_of(version), carried, {})
+    content = questionnaires.content_of(version)
+    carried = _answers_of(previous, content) if previous else {}
+    rows: dict[str, ApplicationSection] = {}
+    _write_sections(user, application, content, carried, rows)
+    _keep_completed(Progress(application, content, rows))
     record_event(
         "application.started",
         object_type="application",
@@ -223,6 +226,19 @@ def start_application(user: User, organisation: Organisation) -> Application:
         },
     )
     return application
+
+
+def _keep_completed(progress: Progress) -> None:
+    """A section the earlier application answered in full, and this version asks in the same
+    way, starts Completed: reapplying or adding a lot means answering only what is new. The
+    lots section starts In progress, since choosing lots is why a provider applies again."""
+    lots_question = progress.content.lots_question
+    for section, status in progress.route.task_list():
+        row = progress.rows.get(section.id)
+        holds_lots = lots_question is not None and lots_question in section.questions
+        if row is not None and status == routing.COMPLETED and not holds_lots:
+            row.completed = True
+    db.session.flush()
 
 
 def _open_application_of(organisation: Organisation) -> Application | None:

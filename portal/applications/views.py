@@ -8,6 +8,7 @@ from functools import wraps
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.admissions import services as admissions
 from portal.applications import forms, services
 from portal.applications.forms import version_seen
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
@@ -201,6 +202,8 @@ def _question_page(
         back_url=_back_url(progress, section, page, came_from),
         came_from=came_from,
         comments=reviews.shared_comments(progress.application),
+        # The lots the organisation is on already, said on the page that asks for lots.
+        held=admissions.standing_of(progress.application.organisation).on if lots else [],
     )
 
 
