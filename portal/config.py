@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,6 +33,13 @@ def _text(env: Mapping[str, str], name: str, default: str | None, *, required: b
     if required:
         raise ConfigError(f"{name} must be set in production (see README.md, Configuration).")
     return default
+
+
+def _area_of(council_name: str) -> str:
+    """The place a council serves, as pages name it: "Dudley" for "Dudley Metropolitan Borough
+    Council". A page that says "the borough" leaves a provider guessing which one."""
+    area = re.sub(r"\s+((City|County|Metropolitan|Borough|District)\s+)*Council$", "", council_name)
+    return area.removeprefix("The ").strip() or council_name
 
 
 def _int(
@@ -154,6 +162,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         raise ConfigError(f"BASE_URL must start with {' or '.join(schemes)}, not {base_url!r}.")
 
     max_upload_mb = _int(env, "MAX_UPLOAD_MB", 25, minimum=1)
+    council_name = _text(env, "COUNCIL_NAME", "Dudley Council", required=False)
     secret_key = secret_key or _dev_secret_key()
 
     clamd_socket = _text(env, "CLAMD_SOCKET", None, required=False)
@@ -185,7 +194,8 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         "BASE_URL": base_url,
-        "COUNCIL_NAME": _text(env, "COUNCIL_NAME", "Dudley Council", required=False),
+        "COUNCIL_NAME": council_name,
+        "COUNCIL_AREA": _text(env, "COUNCIL_AREA", _area_of(council_name), required=False),
         "SERVICE_NAME": _text(
             env, "SERVICE_NAME", "Flexible Learning Support Framework", required=False
         ),

@@ -9,6 +9,7 @@ from portal.accounts import forms, services
 from portal.accounts.models import ADMIN, ROLE_LABELS, User
 from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import requires_staff_role
+from portal.core.words import possessive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -58,7 +59,7 @@ def change_role(user_id: int):
         except services.AccountError as error:
             form.add_error(error.field, error.message)
         else:
-            flash(f"{member.full_name}'s role has been saved", "success")
+            flash(f"{possessive(member.full_name)} role has been saved", "success")
             return redirect(url_for("admin.staff"))
     return render_template("admin/change_role.html", form=form, member=member)
 

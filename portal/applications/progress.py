@@ -96,8 +96,20 @@ class Progress:
         return next((s for listed, s in self.task_list if listed.id == section.id), "")
 
     @property
+    def counted(self) -> list[tuple[Section, str]]:
+        """The task list's sections that count towards "3 of 8": a section for some lots is
+        listed before the lots are chosen, so the provider sees it is coming, but counting it
+        then would promise sections that may never apply ("0 of 20", then "of 15")."""
+        return [(s, status) for s, status in self.task_list if not (s.lots and not self.lots)]
+
+    @property
+    def lots_to_come(self) -> bool:
+        """Whether sections will be added once the lots are chosen."""
+        return not self.lots and any(s.lots for s in self.content.sections)
+
+    @property
     def completed_count(self) -> int:
-        return sum(status == routing.COMPLETED for _, status in self.task_list)
+        return sum(status == routing.COMPLETED for _, status in self.counted)
 
     @property
     def incomplete_sections(self) -> list[Section]:

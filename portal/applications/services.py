@@ -78,6 +78,8 @@ STATUS_EMAILS = {
     SUBMITTED: ("application_submitted", "We have received your application"),
     WITHDRAWN: ("application_withdrawn", "Your application has been withdrawn"),
 }
+# A resubmission after a return says so: the same words as the first told people nothing new.
+RESUBMITTED_EMAIL = ("application_resubmitted", "We have received your changed application")
 
 
 class ApplicationError(Exception):
@@ -207,8 +209,11 @@ def start_application(user: User, organisation: Organisation) -> Application:
     except IntegrityError:
         # Another member (or a second click) opened one a moment ago: carry on with theirs.
         return _open_application_of(organisation)
-    carried = _answers_of(previous, questionnaires.content_of(version)) if previous else {}
-    _write_sections(user, application, questionnaires.content_of(version), carried, {})
+    content = questionnaires.content_of(version)
+    carried = _answers_of(previous, content) if previous else {}
+    rows: dict[str, ApplicationSection] = {}
+    _write_sections(user, application, content, carried, rows)
+    _keep_completed(Progress(application, content, rows))
     record_event(
         "application.started",
         object_type="application",
@@ -221,6 +226,19 @@ def start_application(user: User, organisation: Organisation) -> Application:
         },
     )
     return application
+
+
+def _keep_completed(progress: Progress) -> None:
+    """A section the earlier application answered in full, and this version asks in the same
+    way, starts Completed: reapplying or adding a lot means answering only what is new. The
+    lots section starts In progress, since choosing lots is why a provider applies again."""
+    lots_question = progress.content.lots_question
+    for section, status in progress.route.task_list():
+        row = progress.rows.get(section.id)
+        holds_lots = lots_question is not None and lots_question in section.questions
+        if row is not None and status == routing.COMPLETED and not holds_lots:
+            row.completed = True
+    db.session.flush()
 
 
 def _open_application_of(organisation: Organisation) -> Application | None:
@@ -703,6 +721,55 @@ def stale_evidence(progress: Progress, on: date, page: Page | None = None) -> li
     return found
 
 
+def evidence_question_for_upload(
+    organisation: Organisation,
+    application_id: int,
+    section_id: str,
+    page_id: str,
+    question_id: str,
+    kind: str,
+) -> Question | None:
+    """The evidence question an upload of `kind` was started from, when it is on a page on the
+    route of one of the organisation's own applications that can still be changed; None for
+    anything else, so the upload ends on the document's page instead."""
+    application = db.session.get(Application, application_id)
+    if (
+        application is None
+        or application.organisation_id != organisation.id
+        or not application.is_editable
+    ):
+        return None
+    progress = progress_of(application)
+    found = progress.content.page(section_id, page_id)
+    if found is None or not progress.route.is_on_route(*found):
+        return None
+    _section, page = found
+    return next(
+        (
+            q
+            for q in page.questions
+            if q.id == question_id and q.type == "evidence" and q.kind == kind
+        ),
+        None,
+    )
+
+
+def choose_uploaded(
+    values: dict[str, Any],
+    questions: list[Question],
+    evidence: Mapping[str, list[DocumentVersion]],
+    version_id: int | None,
+) -> dict[str, Any]:
+    """The page's values with a document just uploaded from it chosen, where one of its
+    evidence questions may take that version (any other id is ignored)."""
+    chosen = dict(values)
+    for question in questions:
+        offered = {v.id for v in evidence.get(question.kind, ())}
+        if question.type == "evidence" and version_id in offered:
+            chosen[question.id] = version_id
+    return chosen
+
+
 def evidence_options(application: Application, page: Page) -> dict[str, list[DocumentVersion]]:
     """The document versions each evidence question of the page may take, by kind."""
     return {
@@ -756,8 +823,9 @@ def transition(application: Application, to: str, actor: User, **changes: Any) -
         before={"status": before},
         after={"status": to, **{k: v for k, v in changes.items() if isinstance(v, str)}},
     )
-    if to in STATUS_EMAILS:
-        template, subject = STATUS_EMAILS[to]
+    email = RESUBMITTED_EMAIL if (before, to) == (RETURNED, SUBMITTED) else STATUS_EMAILS.get(to)
+    if email:
+        template, subject = email
         email_members(application, subject, template, actor=actor)
 
 

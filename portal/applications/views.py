@@ -8,6 +8,7 @@ from functools import wraps
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.admissions import services as admissions
 from portal.applications import forms, services
 from portal.applications.forms import version_seen
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
@@ -140,7 +141,9 @@ def question(application, section: str, page: str):
     evidence = services.evidence_options(application, page)
     if request.method == "GET":
         shown = progress.questions_to_show(section, page)
-        values = progress.form_values(shown)
+        values = services.choose_uploaded(
+            progress.form_values(shown), shown, evidence, request.args.get("document", type=int)
+        )
         # A document chosen here that can no longer be used is flagged beside the question.
         stale = {s.error.field: s.error for s in services.stale_evidence(progress, today(), page)}
         return _question_page(
@@ -199,6 +202,8 @@ def _question_page(
         back_url=_back_url(progress, section, page, came_from),
         came_from=came_from,
         comments=reviews.shared_comments(progress.application),
+        # The lots the organisation is on already, said on the page that asks for lots.
+        held=admissions.standing_of(progress.application.organisation).on if lots else [],
     )
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
-from portal.core import time
+from portal.core import time, words
 from portal.core.urls import UrlPattern
 
 # GOV.UK Frontend macros the portal renders in Python instead (see each function's docstring).
@@ -128,11 +128,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = time.format_datetime
     app.jinja_env.filters["iso_date"] = format_iso_date
     app.jinja_env.filters["indent"] = indent
+    app.jinja_env.filters["possessive"] = words.possessive
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_tag"] = govuk_tag
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],
+        council_area=app.config["COUNCIL_AREA"],
         service_name=app.config["SERVICE_NAME"],
         support_email=app.config["SUPPORT_EMAIL"],
         demo_mode=app.config["DEMO_MODE"],

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 # The largest id the database's integer columns hold (PostgreSQL INTEGER; SQLite's limit is
@@ -68,3 +70,17 @@ def safe_next_url(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def local_route(target: str | None, endpoint: str) -> dict[str, Any] | None:
+    """The route's arguments when `target` is a bare path on this site to `endpoint`, else
+    None. A return address taken from a request is never followed as given: the caller checks
+    the arguments and builds the address again with url_for."""
+    path = safe_next_url(target)
+    if path is None or urlsplit(path).query or urlsplit(path).fragment:
+        return None
+    try:
+        matched, arguments = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return arguments if matched == endpoint else None

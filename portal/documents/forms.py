@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField, ValidationError
@@ -18,6 +15,7 @@ from portal.core.forms import (
     required,
     submit,
 )
+from portal.core.money import NotMoney, format_pence, parse_pence
 from portal.core.time import today
 from portal.documents.models import (
     COVER_TYPES,
@@ -40,7 +38,6 @@ OPTIONAL_FIELDS = (
     "expiry_date",
     "review_date",
 )
-_MONEY = re.compile(r"\d+(\.\d{1,2})?")
 # The largest amount of cover a person could mean: £1 billion.
 _MAX_COVER_PENCE = 100_000_000_000
 
@@ -84,7 +81,7 @@ class DocumentForm(OnceOnlyForm):
         "Amount of cover",
         validators=[required("Enter the amount of cover"), max_length(20, "Amount of cover")],
         widget=GovTextInput(),
-        description="In pounds, for example 5000000 for £5 million.",
+        description="In pounds, for example £5,000,000 or 5 million.",
     )
     issuer = RadioField(
         "Who issued it?",
@@ -142,11 +139,16 @@ class DocumentForm(OnceOnlyForm):
             raise ValidationError("Enter a title for the document")
 
     def validate_cover_amount(self, field) -> None:
-        text = (field.data or "").replace(",", "").replace("£", "").strip()
-        if not _MONEY.fullmatch(text):
-            raise ValidationError("Amount of cover must be an amount of money, like 5000000")
-        if not 100 <= Decimal(text) * 100 <= _MAX_COVER_PENCE:
-            raise ValidationError("Amount of cover must be between £1 and £1,000,000,000")
+        try:
+            pence = parse_pence(field.data)
+        except NotMoney:
+            pence = None
+        if pence is None:
+            raise ValidationError("Amount of cover must be an amount of money, like £5,000,000")
+        if not 100 <= pence <= _MAX_COVER_PENCE:
+            raise ValidationError(
+                f"Amount of cover must be between £1 and {format_pence(_MAX_COVER_PENCE)}"
+            )
 
     def validate_issue_date(self, field) -> None:
         if field.data and field.data > today():
@@ -170,8 +172,8 @@ class DocumentForm(OnceOnlyForm):
         get = self._answer
         amount = get("cover_amount")
         try:
-            pence = int(Decimal(amount.replace(",", "").replace("£", "")) * 100) if amount else None
-        except InvalidOperation:
+            pence = parse_pence(amount)
+        except NotMoney:
             pence = None
         return {
             "kind": kind,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.applications import services as applications
 from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import (
@@ -15,6 +16,7 @@ from portal.core.permissions import (
     requires_staff_role,
 )
 from portal.core.time import today
+from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
 from portal.documents.models import KINDS
 from portal.documents.uploads import UploadRefused
@@ -83,6 +85,7 @@ def upload(organisation):
             "documents/choose_kind.html", form=kind_form, organisation=organisation
         )
     form = _document_form(kind)
+    question = _question_from(organisation, kind)
     if not uploads.upload_was_too_large() and form.validate_on_submit():
         done = previous_result(form.submission_id.data)
         if done:
@@ -96,11 +99,15 @@ def upload(organisation):
         except files.StoreUnavailable:
             form.add_error("file", files.STORE_DOWN_MESSAGE)
         else:
-            url = url_for(
-                "documents.show", organisation_id=organisation.id, document_id=document.id
-            )
+            if question:
+                url = _question_url(question, document=document.current.id)
+                flash(f"‘{document.title}’ has been uploaded and chosen below", "success")
+            else:
+                url = url_for(
+                    "documents.show", organisation_id=organisation.id, document_id=document.id
+                )
+                flash(f"‘{document.title}’ has been uploaded", "success")
             remember_result(form.submission_id.data, url)
-            flash(f"‘{document.title}’ has been uploaded", "success")
             return redirect(url)
     return render_template(
         "documents/upload.html",
@@ -108,7 +115,36 @@ def upload(organisation):
         organisation=organisation,
         kind=kind,
         kind_label=KINDS[kind],
+        question_url=_question_url(question) if question else None,
+        # The form posts back to an address that keeps where the upload started.
+        came_from={"return_to": request.args["return_to"], "question": question["question"]}
+        if question
+        else {},
     )
+
+
+def _question_from(organisation, kind: str) -> dict | None:
+    """The application question page the upload was started from (`return_to`, `question`),
+    when it is one of the organisation's own that asks for this kind: after the upload the
+    provider goes back to it with the new document chosen. Anything else is ignored, so the
+    parameter cannot send anyone to another site or another organisation's application."""
+    route = local_route(request.args.get("return_to"), "applications.question")
+    if route is None:
+        return None
+    question = applications.evidence_question_for_upload(
+        organisation,
+        route["application_id"],
+        route["section"],
+        route["page"],
+        request.args.get("question", ""),
+        kind,
+    )
+    return {**route, "question": question.id} if question else None
+
+
+def _question_url(question: dict, **args) -> str:
+    route = {k: v for k, v in question.items() if k != "question"}
+    return url_for("applications.question", **route, **args, _anchor=question["question"])
 
 
 @bp.route("/organisations/<int:organisation_id>/<int:document_id>")

@@ -5,10 +5,12 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.admissions import services as admissions
+from portal.competitions import services as competitions
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.core.permissions import public, requires_sign_in
 from portal.organisations import services as organisations
+from portal.pages import services
 
 bp = Blueprint("pages", __name__)
 
@@ -41,14 +43,23 @@ def cookies():
 @requires_sign_in
 def home():
     if current_user.is_staff:
-        return render_template("pages/staff_home.html")
+        return render_template("pages/staff_home.html", counts=services.staff_counts(current_user))
     memberships = organisations.memberships_of(current_user)
     if not memberships:
         return redirect(url_for("organisations.create"))
+    standings = {m.organisation_id: admissions.standing_of(m.organisation) for m in memberships}
     return render_template(
         "pages/provider_home.html",
         memberships=memberships,
-        standings={m.organisation_id: admissions.standing_of(m.organisation) for m in memberships},
+        standings=standings,
+        steps={
+            m.organisation_id: services.next_steps(
+                m.organisation,
+                bool(standings[m.organisation_id].on or standings[m.organisation_id].suspended),
+            )
+            for m in memberships
+        },
+        format_deadline=competitions.format_deadline,
     )
 
 

@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.exceptions import BadRequest
 
+from portal.core.money import NotMoney, format_pence, parse_pence
 from portal.core.time import LONDON, format_date
 from portal.questionnaires.schema import Question
 
 DATE_PARTS = ("day", "month", "year")
-MONEY_FORMAT = "Enter an amount in pounds and pence, like 1250.50"
+# A money question's own example ("like £5,000,000" for cover of at least £5 million) is added.
+MONEY_FORMAT = "Enter an amount in pounds"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 PHONE_FORMAT = "Enter a telephone number, like 01632 960 001 or +44 808 157 0192"
 URL_FORMAT = "Enter a website address in the correct format, like www.example.com"
@@ -133,17 +135,15 @@ def _bounds(question: Question, value: int, show) -> None:
     raise Invalid(f"{subject(question)} must be {show(high)} or less")
 
 
-def format_pence(pence: int) -> str:
-    """£1,250.50, or £1,250 for whole pounds."""
-    pounds, rest = divmod(pence, 100)
-    return f"£{pounds:,}.{rest:02d}" if rest else f"£{pounds:,}"
-
-
 # Readers ---------------------------------------------------------------------------------------
 
 
 def read_text(question: Question, raw: str, _context: Context) -> str | None:
     value = (raw or "").replace("\r\n", "\n").strip()
+    if question.pattern:
+        # A pattern is a reference number's (Companies House, ICO, URN, UKPRN): people type
+        # them in lower case and with spaces, and neither changes the number.
+        value = re.sub(r"\s", "", value).upper()
     if not value:
         return _blank(question)
     if len(value) > question.max_length:
@@ -268,21 +268,31 @@ def read_number(question: Question, raw: str, _context: Context) -> int | None:
     return value
 
 
+def money_example(question: Question) -> str | None:
+    """The amount a money question's hint and messages give as an example: its own `example`,
+    else its minimum, so the example is always an answer the question accepts."""
+    if question.example:
+        return question.example
+    return format_pence(question.min) if question.min else None
+
+
+def money_format(question: Question) -> str:
+    example = money_example(question)
+    return f"{MONEY_FORMAT}, like {example}" if example else MONEY_FORMAT
+
+
 def read_money(question: Question, raw: str, _context: Context) -> int | None:
-    """Pounds and pence ("£1,250.5") in, whole pence (125050) out."""
-    text = re.sub(r"[\s,]", "", raw or "")
-    if not text:
+    """Pounds as people type them ("£1,250.5", "5 million", "£5m") in, whole pence out."""
+    try:
+        value = parse_pence(raw)
+    except NotMoney as refused:
+        if refused.reason == "negative":
+            raise Invalid(f"{subject(question)} must not be negative") from None
+        if refused.reason == "decimals":
+            raise Invalid(f"{subject(question)} must not have more than 2 decimal places") from None
+        raise Invalid(money_format(question)) from None
+    if value is None:
         return _blank(question)
-    negative = text.startswith("-") or text.startswith("£-")
-    amount = re.fullmatch(r"(\d*)(?:\.(\d*))?", text.lstrip("£-"))
-    if not amount or not re.search(r"\d", text):
-        raise Invalid(MONEY_FORMAT)
-    if negative:
-        raise Invalid(f"{subject(question)} must not be negative")
-    pounds, pence = amount[1] or "0", amount[2] or ""
-    if len(pence) > 2:
-        raise Invalid(f"{subject(question)} must not have more than 2 decimal places")
-    value = int(pounds) * 100 + int(pence.ljust(2, "0"))
     _bounds(question, value, format_pence)
     return value
 

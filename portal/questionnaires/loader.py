@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import yaml
 
+from portal.core.money import NotMoney, parse_pence
 from portal.documents.models import KINDS
 from portal.lots.services import STARTING_LOTS, slugify
 from portal.organisations.models import Organisation
@@ -67,7 +68,7 @@ TYPE_KEYS = {
     "multi_choice": ("options", "min_selected", "max_selected"),
     "date": ("not_in_future", "not_in_past", "after"),
     "number": ("min", "max", "unit"),
-    "money": ("min", "max"),
+    "money": ("min", "max", "example"),
     "email": ("max_length",),
     "phone": ("max_length",),
     "url": ("max_length",),
@@ -570,7 +571,26 @@ class _Reader:
         details = {"min": minimum, "max": maximum}
         if type_ == "number":
             details["unit"] = self.text(m, "unit", where)
+        else:
+            details["example"] = self.money_example(m, where, minimum, maximum)
         return details
+
+    def money_example(
+        self, m: _Mapping, where: str, minimum: int | None, maximum: int | None
+    ) -> str | None:
+        """An example must be an answer the question accepts, or it misleads."""
+        example = self.text(m, "example", where)
+        if example is None:
+            return None
+        try:
+            pence = parse_pence(example)
+        except NotMoney:
+            pence = None
+        if pence is None or (minimum or 0) > pence or (maximum is not None and pence > maximum):
+            self.fail(
+                m, f'{where}: "example" {_quoted(example)} is not an answer it accepts', "example"
+            )
+        return example
 
     def group_details(self, m: _Mapping, where: str, question_id: str) -> dict[str, Any]:
         for key in ("questions", "item_label"):

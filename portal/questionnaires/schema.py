@@ -116,6 +116,7 @@ class Question:
     min: int | None = None
     max: int | None = None
     unit: str | None = None
+    example: str | None = None  # money: an amount the hint and messages show, e.g. "£45"
     # group
     questions: tuple[Question, ...] = ()
     item_label: str | None = None

@@ -24,6 +24,7 @@ from portal.core.permissions import (
     requires_sign_in,
 )
 from portal.core.time import today
+from portal.core.words import possessive
 from portal.documents import files, uploads
 from portal.organisations import services as organisations
 from portal.staff_checks import forms, services
@@ -132,7 +133,7 @@ def edit(organisation, staff_check_id: int):
             for field, message in invalid.errors.items():
                 form.add_error(field, message)
         else:
-            flash(f"{check.full_name}'s record has been saved", "success")
+            flash(f"{possessive(check.full_name)} record has been saved", "success")
             return redirect(_register_url(organisation))
     return render_template(
         "staff_checks/edit.html", form=form, organisation=organisation, check=check
@@ -175,7 +176,9 @@ def upload_copy(organisation, staff_check_id: int):
             form.add_error("file", files.STORE_DOWN_MESSAGE)
         else:
             remember_result(form.submission_id.data, _register_url(organisation))
-            flash(f"A copy of {check.full_name}'s certificate has been uploaded", "success")
+            flash(
+                f"A copy of {possessive(check.full_name)} certificate has been uploaded", "success"
+            )
             return redirect(_register_url(organisation))
     return render_template(
         "staff_checks/upload_copy.html", form=form, organisation=organisation, check=check

@@ -21,6 +21,7 @@ from tests.applications.helpers import (
     stored,
     task_statuses,
 )
+from tests.support import factories
 from tests.support.emails import emails_to
 from tests.support.pages import banner_text, page_h1, page_text, soup
 
@@ -174,15 +175,19 @@ def test_applying_again_after_a_rejection_starts_with_the_last_answers(
     carried = stored(again)
     assert carried == {k: v for k, v in stored(submitted).items() if k != "declaration"}
     assert carried["chosen_lots"] == LOTS
-    # Each section to be checked again before it counts as completed.
+    # The sections answered in full stay completed: only the lots are asked again.
     statuses = task_statuses(provider_client.get(f"/applications/{again}"))
-    assert statuses["About your organisation"] == "In progress"
+    assert statuses["About your organisation"] == "Completed"
+    assert statuses["Online tuition"] == "Completed"
+    assert statuses["Safeguarding"] == "Completed"
+    assert statuses["Types of service"] == "In progress"
     assert statuses["Declaration"] == "Cannot start yet"
 
 
 def test_an_admitted_provider_applies_for_more_lots(provider_client, organisation, submitted):
     db.session.execute(update(Application).values(status=APPROVED))
     db.session.commit()
+    factories.admit(organisation, "mentoring")  # as approving the lot does
     page = provider_client.get(f"/organisations/{organisation.id}")
     buttons = [a.get_text(strip=True) for a in soup(page).select("main a.govuk-button")]
     assert "Apply for more lots" in buttons
@@ -191,6 +196,18 @@ def test_an_admitted_provider_applies_for_more_lots(provider_client, organisatio
 
     assert stored(more)["legal_name"] == "Example"
     assert application(more).previous_application_id == submitted
+    # The lots page says which lots are held and why they are ticked.
+    lots_page = page_text(provider_client.get(page_url(more, "lots", "choose_lots")))
+    assert "You are on the framework for Mentoring since" in lots_page
+    assert "The types of service you chose in your last application are ticked below" in lots_page
+    # Adding a lot asks only that lot's questions: the rest stay completed.
+    save(
+        provider_client, more, "lots", "choose_lots", {"chosen_lots": [*LOTS, "in-person-tuition"]}
+    )
+    statuses = task_statuses(provider_client.get(f"/applications/{more}"))
+    assert statuses["About your organisation"] == "Completed"
+    assert statuses["Online tuition"] == "Completed"
+    assert statuses["Types of service"] == "In progress"
 
 
 def test_applying_again_after_withdrawing_a_draft(provider_client, organisation, draft):

@@ -23,7 +23,7 @@ def test_demo_data_has_a_published_questionnaire(make_app):
     with demo.app_context():
         published = questionnaires.published_version()
         questions = questionnaires.content_of(published).questions
-        assert (published.version, len(questions)) == (1, 150)
+        assert (published.version, len(questions)) == (1, 152)
         assert len(questionnaires.list_versions()) == 1
         user = db.session.scalar(select(User).where(User.email == "provider@example.org"))
         client = sign_in(demo.test_client(), user, password=DEMO_PASSWORD)

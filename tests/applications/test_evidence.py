@@ -68,6 +68,8 @@ def test_the_page_lists_only_the_organisations_usable_documents_of_the_kind(
     link = soup(response).find("a", string="Upload a new safeguarding and child protection policy")
     assert link["href"] == (
         f"/documents/organisations/{organisation.id}/upload?kind=safeguarding_policy"
+        f"&return_to=/applications/{draft}/safeguarding/policy"
+        "&question=safeguarding_document"
     )
     assert link.get("target") is None
 

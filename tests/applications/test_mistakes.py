@@ -35,7 +35,7 @@ IDENTITY = {
         ("company_number", "123456789", "Company number must be 8 characters or fewer"),
         (
             "company_number",
-            "1234567a",
+            "1234-567",
             "Enter a company number in the correct format, like 01234567",
         ),
         (
@@ -211,7 +211,7 @@ def test_dates_in_the_wrong_order(provider_client, organisation, lots, admin):
     [
         ("12.505", "Annual turnover must not have more than 2 decimal places"),
         ("-5", "Annual turnover must not be negative"),
-        ("lots", "Enter an amount in pounds and pence, like 1250.50"),
+        ("lots", "Enter an amount in pounds"),
         ("1000000.01", "Annual turnover must be £1,000,000 or less"),
     ],
 )
@@ -221,6 +221,26 @@ def test_money_that_is_wrong(provider_client, draft, typed, message):
     assert_error(response, "turnover", message)
     assert field_value(response, "turnover") == typed
     assert stored(draft) == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence"),
+    [("1 million", 100_000_000), ("£1,250", 125_000), ("£12.5k", 1_250_000), ("0.5m", 50_000_000)],
+)
+def test_money_as_people_type_it_is_saved(provider_client, draft, typed, pence):
+    response = save(provider_client, draft, "about", "money", {"turnover": typed})
+
+    assert response.status_code == 302, page_errors(response)
+    assert stored(draft) == {"turnover": pence}
+
+
+def test_a_reference_number_typed_in_lower_case_with_spaces_is_saved_tidy(provider_client, draft):
+    response = save(
+        provider_client, draft, "about", "identity", {**IDENTITY, "company_number": " sc 123 456 "}
+    )
+
+    assert response.status_code == 302, page_errors(response)
+    assert stored(draft)["company_number"] == "SC123456"
 
 
 @pytest.mark.parametrize(

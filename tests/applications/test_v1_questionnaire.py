@@ -15,7 +15,7 @@ def test_version_1_from_start_to_submission_for_two_lots(
     provider_client, organisation, lots, admin
 ):
     content = questionnaires.content_of(publish(V1, admin))
-    assert len(content.questions) == 150
+    assert len(content.questions) == 152
     draft = start(provider_client, organisation)
 
     journey.complete_sections(provider_client, content, draft, LOTS)

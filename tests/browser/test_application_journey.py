@@ -92,7 +92,7 @@ def test_a_provider_applies_for_two_lots_with_the_keyboard_on_a_phone(
     arrive(page, "Apply to join the framework")
     press(page, page.get_by_role("button", name="Start your application"))
     arrive(page, "Apply to join the framework")
-    expect(page.locator("main")).to_contain_text("You have completed 0 of 5 sections.")
+    expect(page.locator("main")).to_contain_text("You have completed 0 of 4 sections.")
 
     # Lots: two of them, ticked with the space bar.
     open_task(page, "Lots you are applying for")

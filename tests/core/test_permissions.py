@@ -1437,7 +1437,9 @@ def url_values(
     referee = {"referee_name": "Ann Referee", "referee_email": "ann@example.org"}
     db.session.add(
         ApplicationSection(
-            application_id=application.id, section_id="references", answers={"referees": [referee]}
+            application_id=application.id,
+            section_id="references",
+            answers={"new_organisation_references": "no", "referees": [referee]},
         )
     )
     db.session.commit()

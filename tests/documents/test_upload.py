@@ -142,7 +142,7 @@ def test_an_upload_is_audited(provider_client, organisation, provider):
             {"cover_type": "", "cover_amount": "lots", "expiry_date": ["", "", ""]},
             {
                 "cover_type": "Select the type of insurance",
-                "cover_amount": "Amount of cover must be an amount of money, like 5000000",
+                "cover_amount": "Amount of cover must be an amount of money, like £5,000,000",
                 "expiry_date-day": "Enter the date it expires",
             },
         ),
@@ -166,6 +166,18 @@ def test_missing_or_wrong_details_are_shown_and_nothing_is_saved(
     assert page_errors(response) == errors
     assert row_counts() == NOTHING_SAVED
     assert keys_in_store(organisation) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "pence"), [("5 million", 500_000_000), ("£10m", 1_000_000_000), ("£2,500", 250_000)]
+)
+def test_cover_is_read_as_people_type_it(provider_client, organisation, typed, pence):
+    response = upload(
+        provider_client, organisation, kind="insurance_certificate", cover_amount=typed
+    )
+
+    assert response.status_code == 302, page_errors(response)
+    assert only_document().current.cover_amount_pence == pence
 
 
 def test_no_file_chosen(provider_client, organisation):
@@ -201,3 +213,16 @@ def test_a_large_file_goes_up_in_parts_and_arrives_whole(provider_client, organi
     assert stored.size_bytes == len(content)
     assert read_object(stored.object_key) == content
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_provider_is_not_shown_the_file_fingerprint_but_the_council_is(
+    provider_client, reviewer_client, organisation
+):
+    response = upload(provider_client, organisation, "policy.pdf")
+    fingerprint = only_document().current.file.sha256
+
+    provider_page = page_text(provider_client.get(response.location))
+    assert "SHA-256" not in provider_page
+    assert fingerprint not in provider_page
+    council_page = page_text(reviewer_client.get(response.location))
+    assert fingerprint in council_page

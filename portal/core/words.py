@@ -1,0 +1,10 @@
+"""Words built from names, the same on every page and in every email."""
+
+from __future__ import annotations
+
+
+def possessive(name: str) -> str:
+    """ "Bright Futures's" reads as a mistake: a name ending in s takes an apostrophe alone
+    ("Halesowen Youth Mentors' application"), as GOV.UK style does for plurals and names."""
+    name = str(name)
+    return f"{name}'" if name.rstrip().lower().endswith("s") else f"{name}'s"
