@@ -1,7 +1,7 @@
 """single-use form submissions kept in the database
 
-Revision ID: a1b2c3d4e5f6
-Revises: f5a6b7c8d9e0
+Revision ID: b2c3d4e5f6a7
+Revises: a1b2c3d4e5f6
 Create Date: 2026-12-06 02:00:00
 
 Double-click protection kept its memory in the session cookie, so two identical POSTs at the same
@@ -14,8 +14,8 @@ from alembic import op
 
 from portal.core.db import UTCDateTime
 
-revision = "a1b2c3d4e5f6"
-down_revision = "f5a6b7c8d9e0"
+revision = "b2c3d4e5f6a7"
+down_revision = "a1b2c3d4e5f6"
 branch_labels = None
 depends_on = None
 
