@@ -17,6 +17,7 @@ from portal.competitions.models import (
     Score,
 )
 from portal.core.db import Base
+from portal.core.submissions import FormSubmission
 from portal.documents.models import (
     Document,
     DocumentReminder,
@@ -57,6 +58,7 @@ __all__ = [
     "DocumentReminder",
     "DocumentUse",
     "DocumentVersion",
+    "FormSubmission",
     "Evaluator",
     "Invitation",
     "Kpi",

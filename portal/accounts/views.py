@@ -13,7 +13,6 @@ from markupsafe import Markup
 from portal.accounts import forms, services, sessions
 from portal.accounts.tokens import InvalidToken
 from portal.core.extensions import limiter
-from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import (
     TWO_FACTOR_PASSED,
     public,
@@ -21,6 +20,7 @@ from portal.core.permissions import (
     requires_sign_in,
     two_factor_passed,
 )
+from portal.core.submissions import previous_result, remember_result
 from portal.core.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from portal.accounts import forms, services
 from portal.accounts.models import ADMIN, ROLE_LABELS, User
-from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import requires_staff_role
+from portal.core.submissions import previous_result, remember_result
 from portal.core.words import possessive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -29,7 +29,15 @@ from portal.core.csv_export import csv_text
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.time import LONDON, as_utc, format_date, format_datetime, format_time, utcnow
+from portal.core.time import (
+    LONDON,
+    as_utc,
+    format_date,
+    format_datetime,
+    format_time,
+    today,
+    utcnow,
+)
 from portal.documents import services as documents
 from portal.documents.models import Document, DocumentVersion
 from portal.kpi_returns import reports as kpi_reports
@@ -297,6 +305,8 @@ class Standing:
     on: list[tuple[str, date]]  # lot names joined with "and", and the day they were admitted
     suspended: list[Admission]
     removed: list[Admission]
+    # While on the framework: why it cannot be asked to quote (documents.call_off_problems).
+    call_off_problems: list[str]
 
 
 def standing_of(organisation: Organisation) -> Standing:
@@ -313,13 +323,18 @@ def standing_of(organisation: Organisation) -> Standing:
         on=[(and_list(names), day) for day, names in sorted(by_day.items())],
         suspended=[admission for admission in admissions if admission.status == SUSPENDED],
         removed=[admission for admission in admissions if admission.status == REMOVED],
+        call_off_problems=(
+            documents.call_off_problems(documents.documents_of(organisation), today())
+            if by_day
+            else []
+        ),
     )
 
 
 def invitable_organisations(lot: Lot) -> list[Organisation]:
     """The organisations a competition on `lot` may invite: admitted to it, not suspended from
     it or removed. (Whether their mandatory documents are in date is for the competition to
-    check, through documents.is_eligible_for_call_offs.)"""
+    check, through documents.call_off_problems_of.)"""
     return list(
         db.session.scalars(
             select(Organisation)
@@ -354,7 +369,7 @@ class ProviderRow:
 
     organisation: Organisation
     admissions: list[Admission]
-    expired_documents: list[Document]  # mandatory documents whose current version has expired
+    call_off_problems: list[str]  # why it cannot be asked to quote (documents.call_off_problems)
     documents_needing_attention: int  # expired, expiring soon, review overdue, virus, missing
     dbs_people: int
     dbs_flagged: int  # people on the DBS register with something to check
@@ -430,8 +445,10 @@ def _provider_rows(organisations: list[Organisation], on: date) -> list[Provider
             ProviderRow(
                 organisation=organisation,
                 admissions=admissions[organisation.id],
-                expired_documents=documents.expired_mandatory_documents(
-                    library[organisation.id], on
+                call_off_problems=(
+                    documents.call_off_problems(library[organisation.id], on)
+                    if any(each.status == ADMITTED for each in admissions[organisation.id])
+                    else []
                 ),
                 documents_needing_attention=sum(
                     1
@@ -459,7 +476,7 @@ EXPORT_HEADINGS = [
     "SME",
     "VCSE",
     "Local",
-    "Expired required documents",
+    "Not eligible for call-offs because",
     "Documents needing attention",
     "People on DBS register",
     "People with DBS flags",
@@ -498,7 +515,7 @@ def export_providers_csv(filters: ProviderFilters, on: date) -> str:
                     yes_no(organisation.is_sme),
                     yes_no(organisation.is_vcse),
                     yes_no(organisation.is_local),
-                    "; ".join(document.title for document in row.expired_documents),
+                    "; ".join(row.call_off_problems),
                     str(row.documents_needing_attention),
                     str(row.dbs_people),
                     str(row.dbs_flagged),

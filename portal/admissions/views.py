@@ -9,9 +9,9 @@ from flask_login import current_user
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.admissions import forms, services
 from portal.admissions.models import ADMISSION_LABELS
-from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import public, requires_staff_role
+from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.lots.services import list_lots
 

@@ -2,12 +2,17 @@
 
 A placement request describes needs, never the child: the council's reference code, an age band,
 a postcode district. These checks refuse text that looks like a full postcode, a date of birth
-(or any full date, which can identify a child as well) or a name, and say why.
+(or any full date, which can identify a child as well) or a name, and say why. Names are
+caught by the words around them ("named", "Mr") and by lists of common given names and surnames
+of many origins (common_names.txt), since "Tommy Smith is in Year 8" names no name as one.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
+from itertools import zip_longest
 
 FULL_POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]?\s*[0-9][A-Z]{2}\b", re.IGNORECASE)
 POSTCODE_DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
@@ -29,6 +34,49 @@ NAME = re.compile(
 )
 REFERENCE_CODE = re.compile(r"[A-Z0-9][A-Z0-9\-/]{2,29}")
 
+# A word as a name is written: a capital, then lower case (O'Brien, Mary-Jane).
+CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:['’\-][A-Z]?[a-z]+)*\b")
+
+
+@cache
+def _names() -> dict[str, frozenset[str]]:
+    """common_names.txt's lists, by heading: given, surname, everyday, not-name."""
+    lists: dict[str, set[str]] = {}
+    text = files("portal.competitions").joinpath("common_names.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.endswith(":"):
+            current = lists.setdefault(line.removesuffix(":"), set())
+            continue
+        current.update(line.split())
+    return {heading: frozenset(names) for heading, names in lists.items()}
+
+
+def likely_name(text: str) -> str | None:
+    """The first words of `text` that look like a person's name, or None: a common given name
+    (of any of the many origins in common_names.txt), or any capitalised word before a common
+    surname ("Kacey Brown"). A given name that is also an everyday word ("Summer", "Max") counts
+    only before a surname."""
+    names = _names()
+    given, surnames, everyday, not_names = (
+        names[heading] for heading in ("given", "surname", "everyday", "not-name")
+    )
+    words = list(CAPITALISED.finditer(text))
+    for this, following in zip_longest(words, words[1:]):
+        word = _without_possessive(this.group())
+        adjacent = following is not None and text[this.end() : following.start()] == " "
+        surname = _without_possessive(following.group()) if adjacent else ""
+        if surname in surnames and word not in not_names:
+            return f"{word} {surname}"
+        if word in given and word not in everyday:
+            return word
+    return None
+
+
+def _without_possessive(word: str) -> str:
+    return word.removesuffix("'s").removesuffix("’s")
+
 
 def problem_in(text: str | None, what: str) -> str | None:
     """Why `text` (the field called `what`) cannot go in a placement request, or None."""
@@ -48,6 +96,12 @@ def problem_in(text: str | None, what: str) -> str | None:
         return (
             f"{what} must not include a name. Refer to the child only by the council's "
             "reference code"
+        )
+    name = likely_name(text)
+    if name:
+        return (
+            f"{what} must not include a name, and ‘{name}’ looks like one. Refer to the child "
+            "only by the council's reference code, and to adults by their role"
         )
     return None
 

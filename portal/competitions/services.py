@@ -642,12 +642,15 @@ def publish_problems(competition: Competition, at: datetime) -> list[str]:
 
 
 def invitable(competition: Competition) -> list[Organisation]:
-    """Who publishing would invite: admitted to the lot and not suspended, with no expired
-    required documents, and based in the borough if the council invites only local providers."""
+    """Who publishing would invite: admitted to the lot and not suspended, eligible for call-offs
+    (documents.call_off_problems: every required document held, in date and reviewed), and based
+    in the borough if the council invites only local providers."""
+    admitted = admissions.invitable_organisations(competition.lot)
+    problems = documents.call_off_problems_of([each.id for each in admitted], london_today(now()))
     return [
         organisation
-        for organisation in admissions.invitable_organisations(competition.lot)
-        if documents.is_eligible_for_call_offs(organisation)
+        for organisation in admitted
+        if not problems[organisation.id]
         and (competition.local_preference != LOCAL_ONLY or organisation.is_local)
     ]
 

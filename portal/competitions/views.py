@@ -18,7 +18,7 @@ from portal.competitions.models import (
     KINDS,
     PLACEMENT_REQUEST,
 )
-from portal.core.forms import new_submission_id, previous_result, remember_result
+from portal.core.forms import new_submission_id
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     public,
@@ -26,6 +26,7 @@ from portal.core.permissions import (
     requires_sign_in,
     requires_staff_role,
 )
+from portal.core.submissions import previous_result, remember_result
 from portal.core.time import LONDON
 from portal.documents import files, uploads
 from portal.documents.uploads import UploadRefused
@@ -715,6 +716,7 @@ def _quote_page(view, values: dict, errors: forms.PageErrors, status: int = 200)
             is_open=services.is_open(view.competition, view.at),
             DISTANCE_BAND=DISTANCE_BAND,
             word_count=services.word_count,
+            submission_id=new_submission_id(),
         ),
         status,
     )
@@ -767,6 +769,10 @@ def upload(competition_id: int):
         errors.add("file", uploads.too_large_message())
         return _quote_page(view, _saved_values(view), errors, 413)
     uploads.read_upload()
+    submission_id = request.form.get("submission_id")
+    url = url_for("competitions.quote", competition_id=competition_id)
+    if previous_result(submission_id):
+        return redirect(url)
     try:
         attachment = services.attach_file(current_user, view, request.files.get("file"))
     except UploadRefused as error:
@@ -776,8 +782,9 @@ def upload(competition_id: int):
     except services.CompetitionError as error:
         errors.add("file", error.message)
     else:
+        remember_result(submission_id, url)
         flash(f"‘{attachment.file.original_filename}’ has been attached", "success")
-        return redirect(url_for("competitions.quote", competition_id=competition_id))
+        return redirect(url)
     return _quote_page(view, _saved_values(view), errors)
 
 

@@ -9,7 +9,6 @@ import secrets
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from flask import session
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -114,28 +113,12 @@ def password_field(label: str = "Password", missing: str = "Enter your password"
 
 
 # Double submission ---------------------------------------------------------------------------
-# A form that creates something carries a one-off id. The first POST with an id records where
-# it led; a second POST with the same id (a double click, a resend after a slow response) is sent
-# to the same place instead of creating a second copy.
-
-_SUBMISSIONS = "submissions"
-_KEEP = 20
+# A form that creates something carries a one-off id; portal/core/submissions.py makes it
+# single-use on the server (`previous_result` claims it, `remember_result` records where it led).
 
 
 def new_submission_id() -> str:
     return secrets.token_urlsafe(16)
-
-
-def previous_result(submission_id: str | None) -> str | None:
-    if not submission_id:
-        return None
-    return dict(session.get(_SUBMISSIONS, [])).get(submission_id)
-
-
-def remember_result(submission_id: str | None, url: str) -> None:
-    if submission_id:
-        kept = [pair for pair in session.get(_SUBMISSIONS, []) if pair[0] != submission_id]
-        session[_SUBMISSIONS] = [*kept[-(_KEEP - 1) :], [submission_id, url]]
 
 
 class OnceOnlyForm(BaseForm):

@@ -15,11 +15,12 @@ from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.time import format_date, today
+from portal.core.time import format_date
 from portal.documents import files, uploads
 from portal.documents.models import (
     CLEAN,
     DBS_EVIDENCE,
+    KINDS,
     MANDATORY_KINDS,
     NOT_SCANNED,
     PURPOSE_DOCUMENT,
@@ -305,20 +306,52 @@ def record_use(submission_id: int, version_ids: list[int]) -> None:
 # Expiry --------------------------------------------------------------------------------------
 
 
-def expired_mandatory_documents(documents: list[Document], on: date) -> list[Document]:
-    """Of `documents` (an organisation's library), the mandatory ones whose current version has
-    expired: until they are replaced the organisation is not eligible for new call-offs."""
-    return [
-        document
-        for document in documents
-        if document.kind in MANDATORY_KINDS
-        and document.current.expiry_date is not None
-        and document.current.expiry_date < on
-    ]
+def call_off_problems(documents: list[Document], on: date) -> list[str]:
+    """Why an organisation whose library is `documents` cannot be asked to quote for a call-off
+    on `on`, in words for the provider and the council; none when it can.
+
+    The one rule for eligibility (publication, invitations, placement requests, the provider's
+    home and the reviewers' lists all ask it), as the published call-off method states it: for
+    each required kind (MANDATORY_KINDS) the organisation holds at least one document whose
+    current version is in date, is not overdue for review, and has a file that can be read (not
+    a virus, not missing). A kind held by several documents (insurance: public liability and
+    employer's liability) needs one good one.
+    """
+    problems = []
+    for kind in MANDATORY_KINDS:
+        held = [document for document in documents if document.kind == kind]
+        label = KINDS[kind]
+        if not held:
+            problems.append(f"No {label[0].lower()}{label[1:]} has been uploaded")
+            continue
+        reasons = [_call_off_problem(document, on) for document in held]
+        if all(reasons):
+            problems.append(reasons[0])
+    return problems
 
 
-def is_eligible_for_call_offs(organisation: Organisation, on: date | None = None) -> bool:
-    return not expired_mandatory_documents(documents_of(organisation), on or today())
+def _call_off_problem(document: Document, on: date) -> str | None:
+    version = document.current
+    name = f"‘{document.title}’"
+    if version.expiry_date is not None and version.expiry_date < on:
+        return f"{name} expired on {format_date(version.expiry_date)}"
+    if version.review_date is not None and version.review_date < on:
+        return f"{name} was due for review on {format_date(version.review_date)}"
+    if not version.file.is_available:
+        return f"The file of {name} cannot be used: upload it again"
+    return None
+
+
+def call_off_problems_of(organisation_ids: list[int], on: date) -> dict[int, list[str]]:
+    """call_off_problems for each of several organisations, by id: two queries in all."""
+    libraries: dict[int, list[Document]] = {id_: [] for id_ in organisation_ids}
+    for document in db.session.scalars(
+        _with_versions(select(Document))
+        .where(Document.organisation_id.in_(organisation_ids))
+        .order_by(Document.kind, Document.title, Document.id)
+    ):
+        libraries[document.organisation_id].append(document)
+    return {id_: call_off_problems(library, on) for id_, library in libraries.items()}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.applications import services as applications
-from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
@@ -15,6 +14,7 @@ from portal.core.permissions import (
     requires_sign_in,
     requires_staff_role,
 )
+from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
@@ -69,7 +69,7 @@ def library(organisation):
         organisation=organisation,
         documents=documents,
         today=on,
-        expired_mandatory=services.expired_mandatory_documents(documents, on),
+        call_off_problems=services.call_off_problems(documents, on),
     )
 
 

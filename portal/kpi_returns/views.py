@@ -22,9 +22,9 @@ from wtforms.fields.choices import SelectChoice
 from portal.accounts.models import ADMIN, COMMISSIONER, REVIEWER
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_org_role, requires_sign_in, requires_staff_role
+from portal.core.submissions import previous_result, remember_result
 from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes
 from portal.documents import uploads
 from portal.kpi_returns import (
@@ -303,6 +303,9 @@ def upload(organisation):
         form = forms.UploadForm()
     problems = []
     if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
         try:
             when = csv_files.import_csv(
                 current_user, organisation, form.file.data, months.current_day()
@@ -320,12 +323,14 @@ def upload(organisation):
         except services.ReturnError as error:
             form.add_error("file", error.message)
         else:
+            url = _return_url(organisation, when)
+            remember_result(form.submission_id.data, url)
             flash(
                 f"The figures for {months.month_name(when)} have been saved as a draft. "
                 "Check them and submit the return",
                 "success",
             )
-            return redirect(_return_url(organisation, when))
+            return redirect(url)
     return render_template(
         "kpi_returns/upload.html", organisation=organisation, form=form, problems=problems
     )

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from portal.accounts.tokens import InvalidToken
 from portal.applications import services as applications
-from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import public, requires_org_role, requires_provider
+from portal.core.submissions import previous_result, remember_result
 from portal.organisations import forms, services
 from portal.organisations.models import OWNER
 

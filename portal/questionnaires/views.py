@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN
-from portal.core.forms import previous_result, remember_result
 from portal.core.permissions import requires_staff_role
+from portal.core.submissions import previous_result, remember_result
 from portal.lots.services import list_lots
 from portal.questionnaires import answers, forms, services
 
@@ -25,10 +25,10 @@ def list_versions():
     )
 
 
-@bp.route("/<int:version_id>")
+@bp.route("/<int:questionnaire_version_id>")
 @requires_staff_role(ADMIN)
-def show_version(version_id: int):
-    version = services.get_version(version_id)
+def show_version(questionnaire_version_id: int):
+    version = services.get_version(questionnaire_version_id)
     return render_template(
         "admin/questionnaires_version.html",
         version=version,
@@ -37,10 +37,10 @@ def show_version(version_id: int):
     )
 
 
-@bp.route("/<int:version_id>/publish", methods=["GET", "POST"])
+@bp.route("/<int:questionnaire_version_id>/publish", methods=["GET", "POST"])
 @requires_staff_role(ADMIN)
-def publish(version_id: int):
-    version = services.get_version(version_id)
+def publish(questionnaire_version_id: int):
+    version = services.get_version(questionnaire_version_id)
     form = forms.PublishForm()
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)

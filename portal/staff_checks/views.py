@@ -16,13 +16,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal.core.forms import previous_result, remember_result
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
     requires_org_role,
     requires_sign_in,
 )
+from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.core.words import possessive
 from portal.documents import files, uploads
@@ -223,6 +223,9 @@ def import_register(organisation):
     form = _file_form()
     problems = []
     if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
         try:
             added = services.import_csv(current_user, organisation, form.file.data)
         except uploads.UploadRefused as error:
@@ -236,6 +239,7 @@ def import_register(organisation):
                 "Nothing has been imported",
             )
         else:
+            remember_result(form.submission_id.data, _register_url(organisation))
             flash(f"{added} {'person has' if added == 1 else 'people have'} been added", "success")
             return redirect(_register_url(organisation))
     return render_template(

@@ -11,7 +11,7 @@ from datetime import timedelta
 from portal.admissions.models import REMOVED, SUSPENDED
 from portal.core.db import db
 from portal.core.extensions import object_store
-from portal.core.time import today
+from portal.core.time import format_date, today
 from portal.documents.models import INSURANCE, Document, DocumentVersion, StoredFile
 from portal.staff_checks.models import StaffCheck
 from tests.support import factories
@@ -73,7 +73,7 @@ def rows(response) -> dict[str, list[str]]:
 
 def test_the_list_shows_each_provider_with_its_lots_and_flags(reviewer_client, app_ctx):
     oak = organisation("Oak Tutoring", is_sme=True, is_vcse=False, is_local=True)
-    factories.admit(oak, "mentoring")
+    factories.admit(oak, "mentoring", documents=False)
     factories.admit(oak, "online-tuition", status=SUSPENDED, reason="Late KPIs")
     record_document(oak, INSURANCE, "Public liability 2026", today() - timedelta(days=1))
     record_document(oak, "other", "Brochure")
@@ -92,7 +92,12 @@ def test_the_list_shows_each_provider_with_its_lots_and_flags(reviewer_client, a
     oak_row = listed["Oak Tutoring"]
     assert oak_row[0] == "Oak Tutoring SME, local"
     assert oak_row[1] == "Online tuition Suspended Mentoring On the framework"
-    assert "Required document expired Public liability 2026" in oak_row[2]
+    yesterday = format_date(today() - timedelta(days=1))
+    assert (
+        "Not eligible for call-offs No safeguarding and child protection policy has been "
+        "uploaded No health and safety policy has been uploaded ‘Public liability 2026’ expired "
+        f"on {yesterday}"
+    ) in oak_row[2]
     assert "1 needs attention" in oak_row[2]
     assert oak_row[3].startswith("1 of 2 people flagged")
     elm_row = listed["Elm Trust"]
@@ -158,7 +163,7 @@ def test_the_list_and_export_make_the_same_queries_for_three_providers_or_sixty(
 
 def test_the_export_has_a_row_per_lot_and_defuses_formulas(reviewer_client, app_ctx):
     oak = organisation('=HYPERLINK("http://evil.example")', is_sme=True, is_local=False)
-    factories.admit(oak, "mentoring")
+    factories.admit(oak, "mentoring", documents=False)
     factories.admit(oak, "online-tuition", status=SUSPENDED, reason="+1 late return")
     record_document(oak, INSURANCE, "@Insurance", today() - timedelta(days=1))
     record_person(oak, "Someone")
@@ -181,7 +186,7 @@ def test_the_export_has_a_row_per_lot_and_defuses_formulas(reviewer_client, app_
         "SME",
         "VCSE",
         "Local",
-        "Expired required documents",
+        "Not eligible for call-offs because",
         "Documents needing attention",
         "People on DBS register",
         "People with DBS flags",
@@ -191,12 +196,17 @@ def test_the_export_has_a_row_per_lot_and_defuses_formulas(reviewer_client, app_
         "Open performance escalations",
     ]
     on = f"{today().day} {today():%B %Y}"
+    yesterday = format_date(today() - timedelta(days=1))
+    not_eligible = (
+        "No safeguarding and child protection policy has been uploaded; No health and safety "
+        f"policy has been uploaded; ‘@Insurance’ expired on {yesterday}"
+    )
     evil = '\'=HYPERLINK("http://evil.example")'
     assert table[1:] == [
         [evil, evil, "Online tuition", "Suspended", on, on, "'+1 late return",
-         "yes", "no", "no", "'@Insurance", "1", "1", "1", "", "", "", "0"],
+         "yes", "no", "no", not_eligible, "1", "1", "1", "", "", "", "0"],
         [evil, evil, "Mentoring", "On the framework", on, on, "",
-         "yes", "no", "no", "'@Insurance", "1", "1", "1", "", "", "", "0"],
+         "yes", "no", "no", not_eligible, "1", "1", "1", "", "", "", "0"],
         ["Zed Trust", "Zed Trust", "Mentoring", "On the framework", on, on, "",
          "no", "yes", "yes", "", "0", "0", "0", "", "", "", "0"],
     ]  # fmt: skip

@@ -72,7 +72,9 @@ def nothing_kept() -> dict:
     db.session.rollback()
     return {
         "attachments": db.session.scalar(select(func.count(CompetitionAttachment.id))),
-        "files": db.session.scalar(select(func.count(StoredFile.id))),
+        "files": db.session.scalar(
+            select(func.count(StoredFile.id)).where(StoredFile.organisation_id.is_(None))
+        ),
         "objects": council_keys(),
     }
 
@@ -197,7 +199,7 @@ def test_a_file_is_removed_from_a_draft_and_from_the_store(draft, commissioner_c
     assert "specification.docx" in page_text(page)
     assert only_attachment().id == second.id
     assert council_keys() == [kept_key]
-    assert db.session.scalar(select(func.count(StoredFile.id))) == 1
+    assert nothing_kept()["files"] == 1
     assert db.session.scalars(
         select(AuditEvent.before).where(AuditEvent.action == "competition.file_removed")
     ).one() == {"file_id": removed_file_id, "filename": "pricing.xlsx"}

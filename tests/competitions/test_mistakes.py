@@ -133,6 +133,26 @@ def test_a_mini_competition_needs_two_evaluators_and_a_lead(
             "Summary of needs must not include a name",
         ),
         ("description", "Mentoring for Mr Smith's son", "Description must not include a name"),
+        # A bare name, as people write one, of many origins.
+        *(
+            (
+                "needs_summary",
+                summary,
+                f"Summary of needs must not include a name, and ‘{name}’ looks like one",
+            )
+            for summary, name in [
+                ("Tommy Smith is in Year 8 and finds school hard", "Tommy Smith"),
+                ("Aoife needs a calm mentor after a long absence", "Aoife"),
+                ("Support for Zofia Nowak with maths", "Zofia Nowak"),
+                ("Chioma Okafor has anxiety about crowds", "Chioma Okafor"),
+                ("Muhammad is 15 and wants to be an electrician", "Muhammad"),
+                ("Works best with Priya Sharma's approach", "Priya Sharma"),
+                ("Summer Taylor is 14", "Summer Taylor"),
+                ("Kacey Brown is 14", "Kacey Brown"),
+                ("Siobhan O'Brien needs speech therapy", "Siobhan"),
+            ]
+        ),
+        ("title", "Mentoring for Oliwia", "Title must not include a name, and ‘Oliwia’ looks"),
         (
             "area",
             "DY1 4AB",
@@ -150,6 +170,19 @@ def test_personal_data_in_a_placement_request_is_refused_and_explained(
     errors = page_errors(response)
     assert any(text.startswith(message) for text in errors.values()), errors
     assert _count(Competition) == 0
+
+
+def test_needs_written_without_names_are_not_mistaken_for_names(commissioner_client, on_lot):
+    """Capitalised words that are not names, and given names that are everyday words or months,
+    go through."""
+    summary = (
+        "From the Summer term, Monday to Friday. Key Stage 3 English and Maths. Max 4 hours a "
+        "day from Jan. Speech and Language Therapy, Forest School and an Education, Health and "
+        "Care Plan review. The family moved from Jordan. Roman Catholic faith to be respected."
+    )
+    data = helpers.placement_form(needs_summary=summary)
+    response = commissioner_client.post("/competitions/new?kind=placement_request", data=data)
+    assert response.status_code == 302, page_errors(response)
 
 
 def test_a_placement_request_without_personal_data_is_saved_with_the_published_method(

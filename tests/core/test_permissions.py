@@ -1448,7 +1448,7 @@ def url_values(
         organisation, "mentoring", admitted_at=utcnow() - timedelta(days=100)
     )
     return {
-        "version_id": version.id,
+        "questionnaire_version_id": version.id,
         "application_id": application.id,
         "section": "references",
         "page": "referees",

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.documents import services
-from portal.documents.models import DocumentReminder
+from portal.core.time import format_date
+from portal.documents.models import Document, DocumentReminder
 from tests.documents.helpers import date_parts, in_days, only_document, replace, run_command, upload
+from tests.support import factories
 from tests.support.emails import emails_to
 from tests.support.pages import page_text, soup
 
@@ -62,20 +63,22 @@ def test_a_policy_past_its_review_date_is_overdue(provider_client, organisation)
 def test_an_expired_mandatory_document_stops_new_call_offs_until_replaced(
     provider_client, organisation
 ):
-    document = _insurance(provider_client, organisation, 200)
-    assert services.is_eligible_for_call_offs(organisation)
+    """The rule itself, and every place that asks it, is in
+    tests/admissions/test_call_off_eligibility.py; here, the library says it and replacing the
+    document puts it right."""
+    factories.admit(organisation, "mentoring")  # with each required document in date
+    document = db.session.scalar(select(Document).where(Document.kind == "insurance_certificate"))
+    library = f"/documents/organisations/{organisation.id}"
+    assert "cannot be asked to quote" not in page_text(provider_client.get(library))
     _expire(document)
 
-    assert not services.is_eligible_for_call_offs(organisation)
-    page = provider_client.get(f"/documents/organisations/{organisation.id}")
     assert (
-        "You are not eligible for new call-offs until these expired documents are replaced: "
-        "‘Insurance certificate’"
-    ) in page_text(page)
+        "You cannot be asked to quote for new call-offs until you put this right: "
+        f"‘Insurance certificate’ expired on {format_date(in_days(-1))}"
+    ) in page_text(provider_client.get(library))
 
-    replace(provider_client, document, "certificate.png")
-    db.session.expire_all()
-    assert services.is_eligible_for_call_offs(organisation)
+    replace(provider_client, document, "certificate.png", expiry_date=date_parts(in_days(200)))
+    assert "cannot be asked to quote" not in page_text(provider_client.get(library))
 
 
 def test_reviewers_see_documents_needing_attention(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
+from datetime import timedelta
 
 import pyotp
 from sqlalchemy import select
@@ -11,7 +14,17 @@ from portal.accounts.models import PROVIDER, User
 from portal.accounts.passwords import hash_password
 from portal.admissions.models import ADMITTED, Admission
 from portal.core.db import db
-from portal.core.time import utcnow
+from portal.core.extensions import object_store
+from portal.core.time import today, utcnow
+from portal.documents.models import (
+    INSURANCE,
+    KINDS,
+    MANDATORY_KINDS,
+    NOT_SCANNED,
+    Document,
+    DocumentVersion,
+    StoredFile,
+)
 from portal.lots.models import Lot
 from portal.lots.services import ensure_starting_lots
 from portal.organisations.models import OWNER, Membership, Organisation
@@ -106,10 +119,15 @@ def admit(
     status: str = ADMITTED,
     reason: str | None = None,
     admitted_at=None,
+    documents: bool = True,
 ):
     """An admission of `organisation` to the lot, written directly (the starting lots are made
-    if missing), for tests of what lists and pages show."""
+    if missing), for tests of what lists and pages show. An organisation admitted has the
+    documents a call-off requires, in date (give_required_documents), as its application did,
+    unless `documents` is False (for a test of what a provider without them is told)."""
     ensure_starting_lots()
+    if status == ADMITTED and documents:
+        give_required_documents(organisation)
     lot = db.session.scalar(select(Lot).where(Lot.slug == lot_slug))
     when = admitted_at or utcnow()
     admission = Admission(
@@ -123,3 +141,49 @@ def admit(
     db.session.add(admission)
     db.session.commit()
     return admission
+
+
+# A minimal PDF: what the store holds for a document made here.
+_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def give_required_documents(organisation: Organisation) -> None:
+    """Each document a call-off requires (documents.MANDATORY_KINDS), in date and reviewed, for
+    an organisation that has none of that kind."""
+    held = set(
+        db.session.scalars(select(Document.kind).where(Document.organisation_id == organisation.id))
+    )
+    for kind in MANDATORY_KINDS:
+        if kind not in held:
+            make_document(organisation, kind)
+
+
+def make_document(organisation: Organisation, kind: str, title: str | None = None) -> Document:
+    """A document in date and reviewed, written directly, its file put in the store."""
+    key = object_store.document_key(organisation.id)
+    object_store.put_stream(key, io.BytesIO(_PDF), content_type="application/pdf", metadata={})
+    stored = StoredFile(
+        organisation_id=organisation.id,
+        object_key=key,
+        original_filename=f"{kind}.pdf",
+        content_type="application/pdf",
+        size_bytes=len(_PDF),
+        sha256=hashlib.sha256(_PDF).hexdigest(),
+        scan_state=NOT_SCANNED,
+    )
+    insurance = kind == INSURANCE
+    document = Document(organisation_id=organisation.id, kind=kind, title=title or KINDS[kind])
+    document.versions.append(
+        DocumentVersion(
+            number=1,
+            file=stored,
+            issue_date=today() - timedelta(days=30),
+            expiry_date=today() + timedelta(days=365) if insurance else None,
+            review_date=None if insurance else today() + timedelta(days=365),
+            cover_type="public_liability" if insurance else None,
+            cover_amount_pence=500_000_000 if insurance else None,
+        )
+    )
+    db.session.add(document)
+    db.session.flush()
+    return document
