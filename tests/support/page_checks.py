@@ -2,8 +2,8 @@
 client or the browser tests' live server.
 
 `install(app)` adds an after_request hook to a test app; it reads every HTML page the app sends
-and notes what is wrong with it. The autouse fixture `_page_checks` (tests/conftest.py) fails the test
-that made the request. What is checked, and why each is a class of bug rather than one page's:
+and notes what is wrong with it. The autouse fixture `_page_checks` (tests/conftest.py) fails
+the test that made the request. What is checked, and why each is a class of bug, not one page's:
 
 - Markup shown as text. A template that builds a component's `html` from literal tags and
   escaped text with `~` has Jinja escape the literal tags too, so people read
