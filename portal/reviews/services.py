@@ -125,6 +125,13 @@ def get_application(application_id: int) -> Application:
     return application
 
 
+def find_review(application: Application) -> Review:
+    """The application's review row, or a blank one that is not saved when nobody has started
+    it yet: for pages that only read, so that reading never writes."""
+    review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+    return review or Review(application_id=application.id, private_note="")
+
+
 def review_of(application: Application) -> Review:
     """The application's review row, made on first use."""
     review = db.session.scalar(select(Review).where(Review.application_id == application.id))
@@ -345,20 +352,24 @@ def assign(actor: User, application: Application, assignee_id: int | None) -> No
     db.session.flush()
 
 
-def open_application(reviewer: User, application: Application) -> Review:
-    """A reviewer opens the application: a submitted one moves to in review, and the first to
-    open it is recorded (four-eyes keeps them from also confirming an approval)."""
+def start_review(reviewer: User, application: Application) -> None:
+    """A reviewer starts the review: a submitted application moves to in review, and the first
+    to start it is recorded as its opener (four-eyes keeps them from also confirming an
+    approval). Only a POST starts it, so a link followed from elsewhere cannot make someone the
+    opener. Starting one that is already in review changes nothing; raises AlreadyDecided when
+    the application has been decided or returned since."""
     review = review_of(application)
     if application.status == SUBMITTED:
         try:
             applications.transition(application, IN_REVIEW, reviewer)
         except applications.ApplicationChanged:
-            # Another reviewer opened it at the same moment: it is in review either way.
+            # Another reviewer started it at the same moment: it is in review either way.
             db.session.refresh(application)
-    if application.status == IN_REVIEW and review.opened_by_id is None:
+    if application.status != IN_REVIEW:
+        raise AlreadyDecided(decided_message(application))
+    if review.opened_by_id is None:
         review.opened_by_id, review.opened_at = reviewer.id, utcnow()
         db.session.flush()
-    return review
 
 
 def _check_open(application: Application) -> None:

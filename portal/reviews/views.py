@@ -73,7 +73,7 @@ def queue():
 @reviewers_only
 @with_application
 def show(application):
-    review = services.open_application(current_user, application)
+    review = services.find_review(application)
     submission = latest_submission(application)
     assign_form = forms.AssignForm(assignee=review.assigned_to_id or "")
     assign_form.assignee.choices = [("", "Nobody")] + [
@@ -90,10 +90,20 @@ def show(application):
         changed=services.changed_answers(submission),
         decisions=services.decisions_of(application),
         assign_form=assign_form,
+        start_form=forms.StartReviewForm(),
         decision_form=forms.DecisionForm(lock_version=application.lock_version),
         can_confirm=services.can_confirm(current_user, review),
         four_eyes=services.four_eyes(),
     )
+
+
+@bp.route("/<int:application_id>/start", methods=["POST"])
+@reviewers_only
+@with_application
+def start(application):
+    if forms.StartReviewForm().validate_on_submit():
+        services.start_review(current_user, application)
+    return redirect(url_for(".show", application_id=application.id))
 
 
 @bp.route("/<int:application_id>/assign", methods=["POST"])
@@ -144,7 +154,7 @@ def comment(application, question: str):
 @reviewers_only
 @with_application
 def note(application):
-    review = services.review_of(application)
+    review = services.find_review(application)
     form = forms.NoteForm(note=review.private_note)
     if form.validate_on_submit():
         try:

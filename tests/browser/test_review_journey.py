@@ -69,7 +69,13 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     review.get_by_role("link", name="Organisation A Ltd").click()
     expect(heading(review)).to_contain_text("Application FLSF-")
     check_accessibility(review)
+    # Reading the page changes nothing: the review starts with a button.
+    expect(review.locator("main")).to_contain_text("Not yet opened")
+    review.get_by_role("button", name="Start review").click()
+    expect(heading(review)).to_contain_text("Application FLSF-")
     expect(review.locator("main")).to_contain_text("In review")
+    expect(review.locator("main")).to_contain_text(f"First opened by {reviewer_name}")
+    check_accessibility(review)
     for question, text in (
         ("Telephone number", "This number does not connect"),
         ("Website", "Add your website, or say you have none"),
@@ -110,6 +116,8 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     # The reviewer sees the change highlighted, then approves one lot and refuses the other.
     review.goto(f"{live_server}/reviews/{draft}")
     check_accessibility(review)
+    review.get_by_role("button", name="Start review").click()
+    expect(review.locator("main")).to_contain_text("In review")
     changed = review.locator(".app-changed")
     expect(changed).to_have_count(1)
     expect(changed).to_contain_text("Telephone number")
