@@ -47,6 +47,7 @@ from portal.core.time import (
     utcnow,
     working_days_between,
 )
+from portal.documents import services as documents
 from portal.documents.models import (
     ATTENTION_ORDER,
     DocumentUse,
@@ -123,6 +124,18 @@ def get_application(application_id: int) -> Application:
     if application is None:
         raise NotFoundForUser()
     return application
+
+
+def evidence_of(application: Application, copy: snapshots.SubmittedCopy) -> dict:
+    """The documents a submission used as evidence, as they are today, by version id (see
+    documents.evidence_today): the reviewer reads the frozen choice beside its status now."""
+    chosen = [
+        answer["version_id"]
+        for _section, rows in copy.sections
+        for question, answer in rows
+        if question.type == "evidence" and answer
+    ]
+    return documents.evidence_today(application.organisation_id, chosen, today())
 
 
 def find_review(application: Application) -> Review:

@@ -79,11 +79,13 @@ def show(application):
     assign_form.assignee.choices = [("", "Nobody")] + [
         (str(user.id), user.full_name) for user in services.reviewers()
     ]
+    copy = read_snapshot(submission.snapshot)
     return render_template(
         "reviews/show.html",
         application=application,
         review=review,
-        copy=read_snapshot(submission.snapshot),
+        copy=copy,
+        evidence=services.evidence_of(application, copy),
         submission=submission,
         comments=services.comments_on(submission),
         earlier_comments=services.earlier_comments(submission),
