@@ -138,6 +138,50 @@ def evidence_of(application: Application, copy: snapshots.SubmittedCopy) -> dict
     return documents.evidence_today(application.organisation_id, chosen, today())
 
 
+@dataclass(frozen=True)
+class FlaggedAnswer:
+    """An answer the reviewer must look at: `reason` says why; `next_id` is the question id of
+    the next flagged answer on the page (None for the last one, or one not shown on the page)."""
+
+    question_id: str | None
+    label: str
+    reason: str
+    next_id: str | None = None
+
+
+def flagged_answers(
+    submission: ApplicationSubmission, copy: snapshots.SubmittedCopy, evidence: dict
+) -> list[FlaggedAnswer]:
+    """Every answer flagged on the review page, in the questionnaire's order: the pass/fail
+    answers that failed when it was submitted (what the queue flags), and the documents chosen
+    as evidence that need attention today (expired, replaced by a virus, gone...)."""
+    failed = {flag["question"]: flag for flag in submission.flags or []}
+    found = []
+    for _section, rows in copy.sections:
+        for question, answer in rows:
+            if question.id in failed:
+                found.append((question.id, question.label, failed.pop(question.id)["message"]))
+            elif question.type == "evidence" and answer:
+                held = evidence.get(answer["version_id"])
+                if held is None:
+                    found.append((question.id, question.label, "Document no longer held"))
+                elif held.status.needs_attention:
+                    found.append(
+                        (question.id, question.label, f"Document {held.status.label.lower()}")
+                    )
+    # A failed answer not shown on the page (there should be none) is still listed.
+    found += [(None, flag["label"], flag["message"]) for flag in failed.values()]
+    return [
+        FlaggedAnswer(
+            question_id,
+            label,
+            reason,
+            next_id=found[n + 1][0] if question_id and n + 1 < len(found) else None,
+        )
+        for n, (question_id, label, reason) in enumerate(found)
+    ]
+
+
 def find_review(application: Application) -> Review:
     """The application's review row, or a blank one that is not saved when nobody has started
     it yet: for pages that only read, so that reading never writes."""

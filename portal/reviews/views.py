@@ -80,12 +80,14 @@ def show(application):
         (str(user.id), user.full_name) for user in services.reviewers()
     ]
     copy = read_snapshot(submission.snapshot)
+    evidence = services.evidence_of(application, copy)
     return render_template(
         "reviews/show.html",
         application=application,
         review=review,
         copy=copy,
-        evidence=services.evidence_of(application, copy),
+        evidence=evidence,
+        flagged=services.flagged_answers(submission, copy, evidence),
         submission=submission,
         comments=services.comments_on(submission),
         earlier_comments=services.earlier_comments(submission),
