@@ -91,6 +91,10 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     review.get_by_label("What does the provider need to change?").fill("Two answers to check")
     review.get_by_role("button", name="Continue").click()
     arrive(review, "Check your decision")
+    # What was typed reads as typed: no markup around it.
+    expect(review.locator(".govuk-summary-list")).to_contain_text(
+        re.compile(r"What to change\s+Two answers to check\s*$")
+    )
     review.get_by_role("button", name="Return the application").click()
     expect(review.locator(".govuk-notification-banner")).to_contain_text("returned")
     check_accessibility(review)
@@ -118,6 +122,7 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     check_accessibility(review)
     review.get_by_role("button", name="Start review").click()
     expect(review.locator("main")).to_contain_text("In review")
+    check_accessibility(review)
     changed = review.locator(".app-changed")
     expect(changed).to_have_count(1)
     expect(changed).to_contain_text("Telephone number")
@@ -130,6 +135,13 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     review.get_by_label("Summary of the decision").fill("Admitted for online tuition")
     review.get_by_role("button", name="Continue").click()
     arrive(review, "Check your decision")
+    for lot, outcome in (
+        ("Online tuition", "Admit\\s*Strong tutoring evidence"),
+        ("Mentoring", "Refuse\\s*No mentoring experience shown"),
+        ("Summary", "Admitted for online tuition"),
+    ):
+        row = review.locator(".govuk-summary-list__row", has=review.locator("dt", has_text=lot))
+        expect(row.locator("dd")).to_have_text(re.compile(rf"^\s*{outcome}\s*$"))
     review.get_by_role("button", name="Approve and tell the provider").click()
     expect(review.locator(".govuk-notification-banner")).to_contain_text("Application approved")
     check_accessibility(review)
