@@ -154,7 +154,7 @@ def flagged_answers(
 ) -> list[FlaggedAnswer]:
     """Every answer flagged on the review page, in the questionnaire's order: the pass/fail
     answers that failed when it was submitted (what the queue flags), and the documents chosen
-    as evidence that need attention today (expired, replaced by a virus, gone...)."""
+    as evidence that need attention today (expired, a virus found, the file gone, and so on)."""
     failed = {flag["question"]: flag for flag in submission.flags or []}
     found = []
     for _section, rows in copy.sections:
