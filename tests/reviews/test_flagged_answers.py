@@ -15,6 +15,7 @@ from tests.applications import journey
 from tests.applications.helpers import publish, save, start
 from tests.documents.helpers import upload
 from tests.support.pages import soup
+from tests.support.queries import queries_for
 
 FLAGGED = Path(__file__).parent / "content" / "flagged.yaml"
 OFFENCES = "Has anyone in your organisation been convicted of a serious offence?"
@@ -22,10 +23,15 @@ TAX = "Has your organisation failed to pay its taxes?"
 
 
 def _submit(provider_client, organisation, admin, *, offences: str, tax: str) -> int:
-    publish(FLAGGED, admin)
+    if admin is not None:
+        publish(FLAGGED, admin)
     draft = start(provider_client, organisation)
     assert upload(provider_client, organisation, title="Our policy").status_code == 302
-    policy = db.session.scalar(select(Document).where(Document.title == "Our policy"))
+    policy = db.session.scalar(
+        select(Document).where(
+            Document.title == "Our policy", Document.organisation_id == organisation.id
+        )
+    )
     save(provider_client, draft, "exclusions", "offences", {"offences": offences})
     save(provider_client, draft, "exclusions", "tax", {"tax": tax})
     save(
@@ -121,3 +127,21 @@ def test_nothing_flagged_shows_no_summary(reviewer_client, provider_client, orga
 
     assert page.select_one(".app-flagged-summary") is None
     assert "Answers to check" not in _text(page.select_one("nav.app-contents"))
+
+
+def test_the_review_page_makes_the_same_queries_with_flags_or_without(
+    app,
+    reviewer_client,
+    provider_client,
+    organisation,
+    other_provider_client,
+    other_organisation,
+    admin,
+):
+    flagged = _submit(provider_client, organisation, admin, offences="yes", tax="yes")
+    clean = _submit(other_provider_client, other_organisation, None, offences="no", tax="no")
+    reviewer_client.get(f"/reviews/{clean}")  # the questionnaire is read once and cached
+
+    assert queries_for(app, reviewer_client, f"/reviews/{flagged}") == queries_for(
+        app, reviewer_client, f"/reviews/{clean}"
+    )
