@@ -23,7 +23,7 @@ from portal.core import migrations
 from portal.core.db import Base, db
 from portal.core.extensions import limiter, object_store
 from portal.integrations.seaweed import start_seaweed
-from tests.support import factories
+from tests.support import factories, page_checks
 
 # Fixtures kept in modules of their own: `clamd_server`.
 pytest_plugins = ["tests.support.clamd"]
@@ -111,6 +111,7 @@ class RequestClient(FlaskClient):
 def make_test_app(config: dict):
     app = create_app(config)
     app.test_client_class = RequestClient
+    page_checks.install(app)
     return app
 
 
@@ -170,6 +171,23 @@ def _clean_state(request):
         for key, _modified in list(object_store.list_objects("")):
             object_store.delete(key)
         limiter.reset()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "shows_typed_markup(*texts): markup a test types, shown as text on purpose"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _page_checks(request):
+    """Fail a test when a page it rendered shows markup as text or repeats an id (see
+    tests/support/page_checks.py)."""
+    marker = request.node.get_closest_marker("shows_typed_markup")
+    page_checks.start(tuple(marker.args) if marker else ())
+    yield
+    found = page_checks.finish()
+    assert not found, "pages with problems:\n" + "\n".join(found)
 
 
 @pytest.fixture

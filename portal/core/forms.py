@@ -32,6 +32,13 @@ class BaseForm(FlaskForm):
                 options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
             return unbound_field.bind(form=form, **options)
 
+        def render_field(self, field, render_kw):
+            # A page can hold several forms, each with its CSRF field: as `id="csrf_token"` on
+            # each, the id would repeat. Nothing links to the hidden field, so it needs none.
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
     def add_error(self, field: str | None, message: str) -> None:
         """Attach a service's error to its field for the error summary; an error about the whole
         form goes on its first visible field, or its button when it has none, so the summary's

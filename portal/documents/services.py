@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
@@ -172,6 +172,40 @@ def describe_versions(organisation_id: int, version_ids: list[int]) -> dict[int,
             "expiry_date": version.expiry_date.isoformat() if version.expiry_date else None,
         }
         for version in versions
+    }
+
+
+@dataclass(frozen=True)
+class EvidenceToday:
+    """A document version an application used as evidence, as it stands today."""
+
+    version: DocumentVersion
+    status: Status
+    latest: int  # the newest version number of its document: newer ones replaced it
+
+
+def evidence_today(
+    organisation_id: int, version_ids: list[int], on: date
+) -> dict[int, EvidenceToday]:
+    """The versions an application used, as they are today (for a reviewer, who must see what
+    has expired or been replaced since), by version id: one query, however many there are.
+    Versions gone or not the organisation's are left out."""
+    if not version_ids:
+        return {}
+    newer = aliased(DocumentVersion)
+    latest = (
+        select(func.max(newer.number))
+        .where(newer.document_id == DocumentVersion.document_id)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(DocumentVersion, latest)
+        .join(Document)
+        .where(DocumentVersion.id.in_(version_ids), Document.organisation_id == organisation_id)
+        .options(joinedload(DocumentVersion.file), joinedload(DocumentVersion.document))
+    )
+    return {
+        version.id: EvidenceToday(version, version.status(on), newest) for version, newest in rows
     }
 
 

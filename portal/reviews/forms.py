@@ -13,6 +13,10 @@ class AssignForm(BaseForm):
     submit = submit("Assign")
 
 
+class StartReviewForm(BaseForm):
+    """Only its CSRF token: starting a review changes the application, so it is a POST."""
+
+
 class CommentForm(BaseForm):
     comment = TextAreaField(
         "Comment for the provider",

@@ -47,6 +47,7 @@ from portal.core.time import (
     utcnow,
     working_days_between,
 )
+from portal.documents import services as documents
 from portal.documents.models import (
     ATTENTION_ORDER,
     DocumentUse,
@@ -123,6 +124,69 @@ def get_application(application_id: int) -> Application:
     if application is None:
         raise NotFoundForUser()
     return application
+
+
+def evidence_of(application: Application, copy: snapshots.SubmittedCopy) -> dict:
+    """The documents a submission used as evidence, as they are today, by version id (see
+    documents.evidence_today): the reviewer reads the frozen choice beside its status now."""
+    chosen = [
+        answer["version_id"]
+        for _section, rows in copy.sections
+        for question, answer in rows
+        if question.type == "evidence" and answer
+    ]
+    return documents.evidence_today(application.organisation_id, chosen, today())
+
+
+@dataclass(frozen=True)
+class FlaggedAnswer:
+    """An answer the reviewer must look at: `reason` says why; `next_id` is the question id of
+    the next flagged answer on the page (None for the last one, or one not shown on the page)."""
+
+    question_id: str | None
+    label: str
+    reason: str
+    next_id: str | None = None
+
+
+def flagged_answers(
+    submission: ApplicationSubmission, copy: snapshots.SubmittedCopy, evidence: dict
+) -> list[FlaggedAnswer]:
+    """Every answer flagged on the review page, in the questionnaire's order: the pass/fail
+    answers that failed when it was submitted (what the queue flags), and the documents chosen
+    as evidence that need attention today (expired, a virus found, the file gone, and so on)."""
+    failed = {flag["question"]: flag for flag in submission.flags or []}
+    found = []
+    for _section, rows in copy.sections:
+        for question, answer in rows:
+            if question.id in failed:
+                found.append((question.id, question.label, failed.pop(question.id)["message"]))
+            elif question.type == "evidence" and answer:
+                held = evidence.get(answer["version_id"])
+                if held is None:
+                    found.append((question.id, question.label, "Document no longer held"))
+                elif held.status.needs_attention:
+                    found.append(
+                        (question.id, question.label, f"Document {held.status.label.lower()}")
+                    )
+    # A failed answer not shown on the page (there should be none) is still listed.
+    found += [(None, flag["label"], flag["message"]) for flag in failed.values()]
+    return [
+        FlaggedAnswer(
+            question_id,
+            label,
+            reason,
+            next_id=found[n + 1][0] if question_id and n + 1 < len(found) else None,
+        )
+        for n, (question_id, label, reason) in enumerate(found)
+    ]
+
+
+def find_review(application: Application) -> Review:
+    """The application's review row, or a blank one that is not saved when nobody has started
+    it yet: for pages that only read, so that reading never writes."""
+    review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+    return review or Review(application_id=application.id, private_note="")
 
 
 def review_of(application: Application) -> Review:
@@ -350,20 +414,24 @@ def assign(actor: User, application: Application, assignee_id: int | None) -> No
     db.session.flush()
 
 
-def open_application(reviewer: User, application: Application) -> Review:
-    """A reviewer opens the application: a submitted one moves to in review, and the first to
-    open it is recorded (four-eyes keeps them from also confirming an approval)."""
+def start_review(reviewer: User, application: Application) -> None:
+    """A reviewer starts the review: a submitted application moves to in review, and the first
+    to start it is recorded as its opener (four-eyes keeps them from also confirming an
+    approval). Only a POST starts it, so a link followed from elsewhere cannot make someone the
+    opener. Starting one that is already in review changes nothing; raises AlreadyDecided when
+    the application has been decided or returned since."""
     review = review_of(application)
     if application.status == SUBMITTED:
         try:
             applications.transition(application, IN_REVIEW, reviewer)
         except applications.ApplicationChanged:
-            # Another reviewer opened it at the same moment: it is in review either way.
+            # Another reviewer started it at the same moment: it is in review either way.
             db.session.refresh(application)
-    if application.status == IN_REVIEW and review.opened_by_id is None:
+    if application.status != IN_REVIEW:
+        raise AlreadyDecided(decided_message(application))
+    if review.opened_by_id is None:
         review.opened_by_id, review.opened_at = reviewer.id, utcnow()
         db.session.flush()
-    return review
 
 
 def _check_open(application: Application) -> None:

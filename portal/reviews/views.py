@@ -73,27 +73,41 @@ def queue():
 @reviewers_only
 @with_application
 def show(application):
-    review = services.open_application(current_user, application)
+    review = services.find_review(application)
     submission = latest_submission(application)
     assign_form = forms.AssignForm(assignee=review.assigned_to_id or "")
     assign_form.assignee.choices = [("", "Nobody")] + [
         (str(user.id), user.full_name) for user in services.reviewers()
     ]
+    copy = read_snapshot(submission.snapshot)
+    evidence = services.evidence_of(application, copy)
     return render_template(
         "reviews/show.html",
         application=application,
         review=review,
-        copy=read_snapshot(submission.snapshot),
+        copy=copy,
+        evidence=evidence,
+        flagged=services.flagged_answers(submission, copy, evidence),
         submission=submission,
         comments=services.comments_on(submission),
         earlier_comments=services.earlier_comments(submission),
         changed=services.changed_answers(submission),
         decisions=services.decisions_of(application),
         assign_form=assign_form,
+        start_form=forms.StartReviewForm(),
         decision_form=forms.DecisionForm(lock_version=application.lock_version),
         can_confirm=services.can_confirm(current_user, review),
         four_eyes=services.four_eyes(),
     )
+
+
+@bp.route("/<int:application_id>/start", methods=["POST"])
+@reviewers_only
+@with_application
+def start(application):
+    if forms.StartReviewForm().validate_on_submit():
+        services.start_review(current_user, application)
+    return redirect(url_for(".show", application_id=application.id))
 
 
 @bp.route("/<int:application_id>/assign", methods=["POST"])
@@ -144,7 +158,7 @@ def comment(application, question: str):
 @reviewers_only
 @with_application
 def note(application):
-    review = services.review_of(application)
+    review = services.find_review(application)
     form = forms.NoteForm(note=review.private_note)
     if form.validate_on_submit():
         try:

@@ -20,6 +20,7 @@ from portal.core.db import db
 from portal.core.extensions import object_store
 from tests.browser.axe import track_checks, unchecked_pages
 from tests.conftest import test_config
+from tests.support import page_checks
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless and quiet: no sandbox (containers), no calls home, no update checks.
@@ -39,6 +40,7 @@ def live_app(app, database_url, s3_server):
     """An app like `app`, on the same database, with CSRF protection on. It needs `app`, which
     runs the migrations."""
     live = create_app(test_config(database_url, s3_server, WTF_CSRF_ENABLED=True))
+    page_checks.install(live)
     yield live
     with live.app_context():
         object_store.close(live)

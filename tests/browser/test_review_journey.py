@@ -69,7 +69,13 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     review.get_by_role("link", name="Organisation A Ltd").click()
     expect(heading(review)).to_contain_text("Application FLSF-")
     check_accessibility(review)
+    # Reading the page changes nothing: the review starts with a button.
+    expect(review.locator("main")).to_contain_text("Not yet opened")
+    review.get_by_role("button", name="Start review").click()
+    expect(heading(review)).to_contain_text("Application FLSF-")
     expect(review.locator("main")).to_contain_text("In review")
+    expect(review.locator("main")).to_contain_text(f"First opened by {reviewer_name}")
+    check_accessibility(review)
     for question, text in (
         ("Telephone number", "This number does not connect"),
         ("Website", "Add your website, or say you have none"),
@@ -85,6 +91,10 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     review.get_by_label("What does the provider need to change?").fill("Two answers to check")
     review.get_by_role("button", name="Continue").click()
     arrive(review, "Check your decision")
+    # What was typed reads as typed: no markup around it.
+    expect(review.locator(".govuk-summary-list")).to_contain_text(
+        re.compile(r"What to change\s+Two answers to check\s*$")
+    )
     review.get_by_role("button", name="Return the application").click()
     expect(review.locator(".govuk-notification-banner")).to_contain_text("returned")
     check_accessibility(review)
@@ -110,6 +120,9 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     # The reviewer sees the change highlighted, then approves one lot and refuses the other.
     review.goto(f"{live_server}/reviews/{draft}")
     check_accessibility(review)
+    review.get_by_role("button", name="Start review").click()
+    expect(review.locator("main")).to_contain_text("In review")
+    check_accessibility(review)
     changed = review.locator(".app-changed")
     expect(changed).to_have_count(1)
     expect(changed).to_contain_text("Telephone number")
@@ -122,6 +135,13 @@ def test_return_resubmit_and_approve_one_lot_of_two(
     review.get_by_label("Summary of the decision").fill("Admitted for online tuition")
     review.get_by_role("button", name="Continue").click()
     arrive(review, "Check your decision")
+    for lot, outcome in (
+        ("Online tuition", "Admit\\s*Strong tutoring evidence"),
+        ("Mentoring", "Refuse\\s*No mentoring experience shown"),
+        ("Summary", "Admitted for online tuition"),
+    ):
+        row = review.locator(".govuk-summary-list__row", has=review.locator("dt", has_text=lot))
+        expect(row.locator("dd")).to_have_text(re.compile(rf"^\s*{outcome}\s*$"))
     review.get_by_role("button", name="Approve and tell the provider").click()
     expect(review.locator(".govuk-notification-banner")).to_contain_text("Application approved")
     check_accessibility(review)

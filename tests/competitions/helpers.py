@@ -174,7 +174,9 @@ def score_all(client, competition_id: int, quote_ids: list[int], scores: dict[in
         for qid, value in zip(ids, scores[quote_id], strict=True):
             data[f"score_{qid}"] = str(value)
             data[f"comment_{qid}"] = f"Scored {value} against the descriptors"
-        response = client.post(f"/competitions/{competition_id}/quotes/{quote_id}/score", data=data)
+        url = f"/competitions/{competition_id}/quotes/{quote_id}/score"
+        assert client.get(url).status_code == 200  # read, as an evaluator would, then scored
+        response = client.post(url, data=data)
         assert response.status_code == 302, page_errors(response) or response.status
 
 
@@ -185,9 +187,9 @@ def moderate_all(client, competition_id: int, agreed: dict[int, list[int]]):
         for qid, value in zip(ids, values, strict=True):
             data[f"score_{qid}"] = str(value)
             data[f"comment_{qid}"] = f"Agreed {value}: the answer met the descriptor"
-        response = client.post(
-            f"/competitions/{competition_id}/quotes/{quote_id}/moderate", data=data
-        )
+        url = f"/competitions/{competition_id}/quotes/{quote_id}/moderate"
+        assert client.get(url).status_code == 200  # read, as the lead would, then moderated
+        response = client.post(url, data=data)
         assert response.status_code == 302, page_errors(response) or response.status
 
 

@@ -44,8 +44,10 @@ def test_a_mini_competition_from_draft_to_award(
     page = commissioner_client.get(f"/competitions/{competition_id}")
     assert "Can interns start in June?" in page_text(page)
     clarification_id = int(page.get_data(as_text=True).split("/clarifications/")[1].split("/")[0])
+    answer_url = f"/competitions/{competition_id}/clarifications/{clarification_id}/answer"
+    assert "Can interns start in June?" in page_text(commissioner_client.get(answer_url))
     response = commissioner_client.post(
-        f"/competitions/{competition_id}/clarifications/{clarification_id}/answer",
+        answer_url,
         data={"published_question": "Can interns start in June?", "answer": "Yes, from 1 June."},
     )
     assert response.status_code == 302

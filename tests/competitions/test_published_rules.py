@@ -40,7 +40,7 @@ def test_the_published_page_states_the_rules_the_scoring_uses(client):
 
 
 def test_cancelling_tells_every_invited_provider_why(
-    commissioner_client, commissioner, evaluator, on_lot
+    commissioner_client, provider_client, commissioner, evaluator, on_lot
 ):
     competition_id = helpers.ready_mini_competition(
         commissioner_client, [commissioner, evaluator], commissioner
@@ -55,3 +55,7 @@ def test_cancelling_tells_every_invited_provider_why(
         email = last_email_to(address)
         assert email.subject.startswith("Cancelled:")
         assert "The budget was withdrawn" in email.body
+    # And on the competition's page, for each side (the page checks refuse markup around it).
+    for client in (commissioner_client, provider_client):
+        shown = page_text(client.get(f"/competitions/{competition_id}"))
+        assert "The budget was withdrawn" in shown

@@ -697,6 +697,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 404, "commissioner": 403, "admin": 404,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("reviews.start", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 404, "commissioner": 403, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("reviews.assign", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 404, "commissioner": 403, "admin": 404,

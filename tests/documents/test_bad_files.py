@@ -209,6 +209,7 @@ ODD_NAMES = {
 
 
 @pytest.mark.parametrize("case", sorted(ODD_NAMES))
+@pytest.mark.shows_typed_markup(ODD_NAMES["HTML"][1])  # shown as text, never run
 def test_an_odd_name_on_a_good_file_is_kept_safely(provider_client, organisation, case):
     sent, kept = ODD_NAMES[case]
 

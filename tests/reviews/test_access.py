@@ -3,6 +3,7 @@ a draft, which the council never sees), and the emails a submission sends the re
 
 from __future__ import annotations
 
+from tests.reviews.test_decisions import start_review
 from tests.support.emails import emails_to
 
 PAGES = [
@@ -13,6 +14,7 @@ PAGES = [
     ("GET", "/{id}/reject"),
     ("GET", "/{id}/note"),
     ("GET", "/{id}/questions/phone/comment"),
+    ("POST", "/{id}/start"),
     ("POST", "/{id}/approve"),
     ("POST", "/{id}/assign"),
     ("POST", "/{id}/confirm-approval"),
@@ -36,6 +38,7 @@ def test_providers_get_404_and_commissioners_403_on_every_reviewer_page(
 def test_reviewers_and_admins_read_a_submitted_application(
     reviewer_client, admin_client, submitted
 ):
+    start_review(reviewer_client, submitted)  # the decision pages open once a review starts
     for client in (reviewer_client, admin_client):
         for method, path in PAGES:
             if method == "GET":

@@ -10,7 +10,7 @@ from portal.admissions.models import Admission
 from portal.applications.models import Application
 from portal.audit.models import AuditEvent
 from portal.core.db import db
-from portal.reviews.models import Decision
+from portal.reviews.models import Decision, Review
 from tests.applications import journey
 from tests.applications.helpers import save
 from tests.support.emails import emails_to
@@ -45,6 +45,14 @@ def decide(client, application_id: int, kind: str, data: dict, *, confirm: bool 
     return client.post(url, data={**base, **data, "confirm": "yes"})
 
 
+def start_review(client, application_id: int):
+    """Press "Start review" on the review page: the response."""
+    page = client.get(f"/reviews/{application_id}")
+    return client.post(
+        f"/reviews/{application_id}/start", data={"csrf_token": field_value(page, "csrf_token")}
+    )
+
+
 def comment(client, application_id: int, question: str, body: str):
     url = f"/reviews/{application_id}/questions/{question}/comment"
     form = client.get(url)
@@ -52,23 +60,45 @@ def comment(client, application_id: int, question: str, body: str):
     return client.post(url, data={"csrf_token": field_value(form, "csrf_token"), "comment": body})
 
 
-def test_opening_moves_the_application_to_in_review_and_records_who(
+def test_reading_the_review_page_changes_nothing_starting_the_review_does(
     reviewer_client, reviewer, submitted
 ):
-    assert status_of(submitted) == "submitted"
+    """Only the "Start review" button (a POST) moves the application to in review and records
+    the opener: a link followed from elsewhere must not make someone the opener (four-eyes)."""
     page = reviewer_client.get(f"/reviews/{submitted}")
     assert page.status_code == 200
+    assert status_of(submitted) == "submitted"
+    assert "Not yet opened" in page_text(page)
+    assert "Start review" in page_text(page)
+    assert db.session.scalar(select(Review).where(Review.application_id == submitted)) is None
+
+    started = start_review(reviewer_client, submitted)
+
+    assert started.status_code == 302
+    assert started.headers["Location"] == f"/reviews/{submitted}"
     assert status_of(submitted) == "in_review"
+    page = reviewer_client.get(started.headers["Location"])
     assert "First opened by" in page_text(page)
     assert reviewer.full_name in page_text(page)
+    assert "Start review" not in page_text(page)
     events = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.object_id == submitted)
     ).all()
     assert "application.in_review" in events
 
 
+def test_a_second_start_keeps_the_first_opener(
+    reviewer_client, reviewer, second_reviewer_client, submitted
+):
+    start_review(reviewer_client, submitted)
+    again = start_review(second_reviewer_client, submitted)
+    assert again.status_code == 302
+    review = db.session.scalar(select(Review).where(Review.application_id == submitted))
+    assert review.opened_by_id == reviewer.id
+
+
 def test_approving_one_lot_and_refusing_another(reviewer_client, provider, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     checked = decide(
         reviewer_client,
         submitted,
@@ -108,7 +138,7 @@ def test_approving_one_lot_and_refusing_another(reviewer_client, provider, submi
 
 
 def test_a_decision_needs_its_reasons(reviewer_client, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     refused = decide(reviewer_client, submitted, "approve", {"lot-mentoring": "admit"})
     errors = page_errors(refused)
     assert errors["lot-online-tuition"] == "Select whether to admit the provider to Online tuition"
@@ -128,7 +158,7 @@ def test_a_decision_needs_its_reasons(reviewer_client, submitted):
 def test_return_with_comments_then_resubmit_with_changes_highlighted(
     reviewer_client, provider_client, provider, reviewer, submitted
 ):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     assert (
         comment(reviewer_client, submitted, "legal-name", "Use the registered name").status_code
         == 302

@@ -12,7 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.core.db import db
 from portal.reviews.models import Decision, ReviewComment
 from tests.conftest import sign_in
-from tests.reviews.test_decisions import APPROVAL, comment, decide, status_of
+from tests.reviews.test_decisions import APPROVAL, comment, decide, start_review, status_of
 from tests.support.emails import emails_to
 from tests.support.pages import banner_text, field_value, page_errors, page_text
 
@@ -26,7 +26,7 @@ def test_four_eyes_an_approval_needs_a_second_reviewer(
     four_eyes_app, reviewer, second_reviewer, admin, submitted
 ):
     first = sign_in(four_eyes_app.test_client(), reviewer)
-    first.get(f"/reviews/{submitted}")  # the first reviewer opens it
+    start_review(first, submitted)
     recommended = decide(first, submitted, "approve", APPROVAL)
     assert recommended.status_code == 302
     assert "A second reviewer must now confirm it" in banner_text(
@@ -66,7 +66,7 @@ def test_four_eyes_an_approval_needs_a_second_reviewer(
 
 
 def test_replaying_a_decision_makes_no_second_one(reviewer_client, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     url = f"/reviews/{submitted}/approve"
     form = reviewer_client.get(url)
     data = {
@@ -97,7 +97,7 @@ def test_replaying_a_decision_makes_no_second_one(reviewer_client, submitted):
 
 def test_a_stale_page_cannot_decide(reviewer_client, second_reviewer_client, submitted):
     """Another reviewer returned it after this page was opened; then it was resubmitted."""
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     stale = reviewer_client.get(f"/reviews/{submitted}/reject")
     assert (
         decide(second_reviewer_client, submitted, "return", {"reason": "Fix it"}).status_code == 302
@@ -119,7 +119,7 @@ def test_a_stale_page_cannot_decide(reviewer_client, second_reviewer_client, sub
 
 
 def test_approving_a_lot_not_applied_for(reviewer_client, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     refused = decide(
         reviewer_client,
         submitted,
@@ -133,7 +133,7 @@ def test_approving_a_lot_not_applied_for(reviewer_client, submitted):
 
 
 def test_refusing_every_lot_is_a_rejection(reviewer_client, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     refused = decide(
         reviewer_client,
         submitted,
@@ -152,7 +152,7 @@ def test_refusing_every_lot_is_a_rejection(reviewer_client, submitted):
 
 
 def test_too_long_reasons_and_comments_are_refused_and_kept(reviewer_client, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     long_reason = "x" * 5001
     refused = decide(reviewer_client, submitted, "return", {"reason": long_reason})
     assert page_errors(refused)["reason"] == (
@@ -169,7 +169,7 @@ def test_too_long_reasons_and_comments_are_refused_and_kept(reviewer_client, sub
 
 
 def test_rejecting_with_reasons_per_area(reviewer_client, provider_client, provider, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     done = decide(
         reviewer_client,
         submitted,
@@ -187,7 +187,7 @@ def test_rejecting_with_reasons_per_area(reviewer_client, provider_client, provi
 
 
 def test_saving_a_comment_twice_records_it_once(reviewer_client, submitted):
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     for _click in range(2):
         assert comment(reviewer_client, submitted, "phone", "Check this").status_code == 302
     (saved,) = db.session.scalars(select(ReviewComment)).all()

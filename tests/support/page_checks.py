@@ -1,0 +1,113 @@
+"""Checks on every page the suite renders, whichever test renders it: through the Flask test
+client or the browser tests' live server.
+
+`install(app)` adds an after_request hook to a test app; it reads every HTML page the app sends
+and notes what is wrong with it. The autouse fixture `_page_checks` (tests/conftest.py) fails
+the test that made the request. What is checked, and why each is a class of bug, not one page's:
+
+- Markup shown as text. A template that builds a component's `html` from literal tags and
+  escaped text with `~` has Jinja escape the literal tags too, so people read
+  "<span class='app-multiline'>" on the page; text escaped twice shows "&lt;" or "&amp;".
+- Duplicate ids. Two elements with one id break labels, error summary links and skip links
+  (two CSRF fields rendered as `form.csrf_token` on one page did exactly that).
+
+A test that types markup on purpose (to prove it is shown as text, never run) names what it
+typed with `@pytest.mark.shows_typed_markup("<img ...>")`; only those strings are let through.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from html.parser import HTMLParser
+
+from flask import Flask, Response, request
+
+# Elements whose text is never shown on the page.
+_HIDDEN = {"script", "style", "template", "noscript"}
+# The element names a template writes: a "<" followed by one of these, as text, is markup
+# that was escaped by mistake (a person's "<3" or "a < b" is not).
+_ELEMENTS = (
+    "a|abbr|b|br|button|caption|code|dd|details|div|dl|dt|em|fieldset|form|h[1-6]|hr|i|img|"
+    "input|label|legend|li|ol|p|pre|section|select|small|span|strong|summary|table|tbody|td|"
+    "textarea|th|thead|tr|ul"
+)
+_ESCAPED_TAG = re.compile(rf"</?(?:{_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_ESCAPED_TWICE = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.ids: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.ids.extend(value for name, value in attrs if name == "id" and value is not None)
+        if tag in _HIDDEN:
+            self._hidden += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.ids.extend(value for name, value in attrs if name == "id" and value is not None)
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.text.append(data)
+
+
+def problems_in(html: str, typed: tuple[str, ...] = ()) -> list[str]:
+    """What is wrong with a page: markup shown as text, and ids used more than once."""
+    page = _Page()
+    page.feed(html)
+    page.close()
+    text = "".join(page.text)
+    for allowed in typed:
+        text = text.replace(allowed, "")
+    found = [f"markup shown as text: {m!r}" for m in _ESCAPED_TAG.findall(text)]
+    found += [f"text escaped twice: {m!r}" for m in _ESCAPED_TWICE.findall(text)]
+    found += [
+        f"id {name!r} used {count} times" for name, count in Counter(page.ids).items() if count > 1
+    ]
+    return found
+
+
+_lock = threading.Lock()
+_found: list[str] = []
+_typed: tuple[str, ...] = ()
+
+
+def install(app: Flask) -> None:
+    """Check every HTML page `app` sends (the test apps call this)."""
+
+    @app.after_request
+    def check_page(response: Response) -> Response:
+        if response.mimetype == "text/html" and not response.is_streamed:
+            problems = problems_in(response.get_data(as_text=True), _typed)
+            if problems:
+                with _lock:
+                    _found.extend(f"{request.method} {request.full_path}: {p}" for p in problems)
+        return response
+
+
+def start(typed: tuple[str, ...] = ()) -> None:
+    """Start noting the problems of the pages a test renders, letting `typed` through."""
+    global _typed
+    with _lock:
+        _typed = typed
+        _found.clear()
+
+
+def finish() -> list[str]:
+    """The problems noted since `start`, each once."""
+    global _typed
+    with _lock:
+        found = list(dict.fromkeys(_found))
+        _found.clear()
+        _typed = ()
+    return found
