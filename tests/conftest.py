@@ -25,8 +25,8 @@ from portal.core.extensions import limiter, object_store
 from portal.integrations.seaweed import start_seaweed
 from tests.support import factories
 
-# Fixtures kept in modules of their own: `clamd_server`.
-pytest_plugins = ["tests.support.clamd"]
+# Fixtures kept in modules of their own: `clamd_server`; `database_proxy`, `store_proxy`.
+pytest_plugins = ["tests.support.clamd", "tests.support.fault_proxy"]
 
 ACCESS_KEY = "portal-test"
 SECRET_KEY = "portal-test-secret-key"
