@@ -8,14 +8,9 @@ The stalls and drops go through a real TCP proxy between the portal and PostgreS
 
 from __future__ import annotations
 
-import sqlite3
-
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
-
 from tests.conftest import sign_in
 from tests.core.test_healthz import _unreachable_database
-from tests.support.fault_proxy import ON_POSTGRESQL, answer, postgresql_only
+from tests.support.fault_proxy import answer, database_locked, postgresql_only
 from tests.support.pages import page_h1, page_text
 
 PROBLEM = "Sorry, there is a problem with the service"
@@ -151,34 +146,7 @@ def test_a_request_waiting_for_a_lock_gives_the_problem_page(
     app = make_app(**QUICK_TIMEOUTS)
     client = _signed_in_on(app, provider_client)
 
-    with _database_locked(database_url):
+    with database_locked(database_url):
         response = answer(lambda: client.get("/home"))
 
     _assert_problem_page(response)
-
-
-class _database_locked:  # noqa: N801 - used as a context manager
-    """Another connection holding the lock a request needs: the users table on PostgreSQL, the
-    whole database on SQLite."""
-
-    def __init__(self, database_url: str) -> None:
-        self.url = database_url
-
-    def __enter__(self):
-        if ON_POSTGRESQL:
-            self.engine = create_engine(self.url)
-            self.connection = self.engine.connect()
-            self.connection.exec_driver_sql("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
-        else:
-            self.connection = sqlite3.connect(make_url(self.url).database, isolation_level=None)
-            self.connection.execute("BEGIN EXCLUSIVE")
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        if ON_POSTGRESQL:
-            self.connection.rollback()
-            self.connection.close()
-            self.engine.dispose()
-        else:
-            self.connection.rollback()
-            self.connection.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -14,6 +15,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 T = TypeVar("T")
@@ -150,6 +152,31 @@ def store_proxy(s3_server) -> Iterator[FaultProxy]:
     with fault_proxy(endpoint.hostname, endpoint.port) as proxy:
         proxy.url = f"http://127.0.0.1:{proxy.port}"
         yield proxy
+
+
+@contextmanager
+def database_locked(database_url: str) -> Iterator[None]:
+    """Another connection holding a lock every request needs: the users and outbox tables on
+    PostgreSQL, the whole database on SQLite."""
+    if ON_POSTGRESQL:
+        engine = create_engine(database_url)
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql(
+                    "LOCK TABLE users, outbox_emails IN ACCESS EXCLUSIVE MODE"
+                )
+                yield
+                connection.rollback()
+        finally:
+            engine.dispose()
+    else:
+        connection = sqlite3.connect(make_url(database_url).database, isolation_level=None)
+        try:
+            connection.execute("BEGIN EXCLUSIVE")
+            yield
+            connection.rollback()
+        finally:
+            connection.close()
 
 
 def answer(call: Callable[[], T], *, within: float = 60) -> T:
