@@ -142,15 +142,16 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
         # How long to wait on the database before a request gives up with the problem page, in
-        # seconds (portal/core/db.py: Timeouts). 0 turns the statement or lock limit off.
+        # seconds (portal/core/db.py: Timeouts). 0 turns the statement or lock limit off, which
+        # production refuses: a stalled database would then hold every worker.
         "DATABASE_CONNECT_TIMEOUT_SECONDS": _int(
             env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 5, minimum=2, maximum=60
         ),
         "DATABASE_STATEMENT_TIMEOUT_SECONDS": _int(
-            env, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 15, minimum=0, maximum=600
+            env, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 15, minimum=int(production), maximum=600
         ),
         "DATABASE_LOCK_TIMEOUT_SECONDS": _int(
-            env, "DATABASE_LOCK_TIMEOUT_SECONDS", 5, minimum=0, maximum=600
+            env, "DATABASE_LOCK_TIMEOUT_SECONDS", 5, minimum=int(production), maximum=600
         ),
         "DATABASE_POOL_TIMEOUT_SECONDS": _int(
             env, "DATABASE_POOL_TIMEOUT_SECONDS", 5, minimum=1, maximum=60

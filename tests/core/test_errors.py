@@ -1,5 +1,8 @@
 import logging
 
+import pytest
+from flask import abort, flash, redirect
+
 from portal.accounts.models import User
 from portal.core.db import db
 from tests.conftest import sign_in
@@ -90,3 +93,41 @@ def test_the_problem_page_still_shows_after_a_database_error(make_app, provider)
     assert page_h1(response) == "Sorry, there is a problem with the service"
     assert "Sign out" in page_text(response)  # the header knew who was signed in
     _no_internals(response)
+
+
+UPLOADED = "‘policy.pdf’ has been uploaded"
+
+
+def _fail_after_flashing(how: str, email: str):
+    """A view that says it succeeded and then fails: in its own code, at commit, or as a 404."""
+
+    def view():
+        flash(UPLOADED, "success")
+        if how == "raises":
+            raise RuntimeError("the store went away")
+        if how == "commit fails":
+            db.session.add(User(email=email, full_name="Copy", password_hash="x"))
+            return redirect("/home")
+        abort(404)
+
+    return view
+
+
+@pytest.mark.parametrize("how", ["raises", "commit fails", "not found"])
+def test_an_error_page_never_shows_the_failed_requests_success_message(make_app, provider, how):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    app.add_url_rule("/test-only/said", view_func=lambda: (flash("Earlier news"), redirect("/"))[1])
+    app.add_url_rule(
+        "/test-only/fails", view_func=_fail_after_flashing(how, provider.email), methods=["POST"]
+    )
+    client = sign_in(app.test_client(), provider)
+    client.get("/test-only/said")  # a message queued for the next page, before the failure
+
+    response = client.post("/test-only/fails")
+
+    assert response.status_code == (404 if how == "not found" else 500)
+    assert UPLOADED not in page_text(response)
+    assert "Earlier news" not in page_text(response)  # an error page shows no banners
+    following = page_text(client.get("/home"))
+    assert UPLOADED not in following
+    assert "Earlier news" in following  # kept for the next page

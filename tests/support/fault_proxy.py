@@ -15,8 +15,11 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
+from flask import has_app_context
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+
+from portal.core.db import db
 
 T = TypeVar("T")
 
@@ -158,6 +161,9 @@ def store_proxy(s3_server) -> Iterator[FaultProxy]:
 def database_locked(database_url: str) -> Iterator[None]:
     """Another connection holding a lock every request needs: the users and outbox tables on
     PostgreSQL, the whole database on SQLite."""
+    if has_app_context():
+        # The test's own reads hold locks too: end its transaction first.
+        db.session.commit()
     if ON_POSTGRESQL:
         engine = create_engine(database_url)
         try:
