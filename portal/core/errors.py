@@ -49,14 +49,24 @@ class _HeaderUser:
     is_anonymous: bool = False
 
 
-def _user_for_header():
-    """The person this request already loaded, from attributes in memory (reading any others
-    would go back to the database); nobody when the request failed before loading them."""
+def _header_user_in_memory() -> _HeaderUser | None:
     user = g.get("_login_user")
-    # Only an attribute already loaded can be read without a query.
+    # Only attributes still loaded can be read without a query (a failed flush expires them).
     if user is not None and user.is_authenticated and "role" in inspect(user).dict:
         return _HeaderUser(role=user.role, is_staff=user.is_staff)
-    return AnonymousUserMixin()
+    return None
+
+
+def _remember_who_is_signed_in() -> None:
+    """Copy what the header needs as soon as the request has loaded the user (the session
+    checks before this one do), while it can still be read without the database."""
+    g.header_user = _header_user_in_memory()
+
+
+def _user_for_header():
+    """The person this request loaded, from what is in memory; nobody when the request failed
+    before loading them."""
+    return g.get("header_user") or _header_user_in_memory() or AnonymousUserMixin()
 
 
 def _forget_flashes_of_this_request() -> None:
@@ -78,6 +88,8 @@ def error_page(template: str, status: int, headers=(), **context):
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_remember_who_is_signed_in)
+
     @app.errorhandler(CSRFError)
     def session_expired(_error: CSRFError):
         return error_page("errors/session_expired.html", 400)
