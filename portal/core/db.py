@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import psycopg
 from flask import Flask, Response, current_app
 from flask.globals import app_ctx
-from psycopg.errors import _WaitTimeout
+from psycopg.errors import _WaitTimeout  # what Connection.wait(timeout=...) raises (psycopg 3.3)
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -127,7 +127,9 @@ def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={timeouts.lock * 1000}")
+        # 0 means no limit, as on PostgreSQL (to SQLite it would mean not waiting at all).
+        busy_ms = timeouts.lock * 1000 if timeouts.lock else 2**31 - 1
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
