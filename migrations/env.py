@@ -4,7 +4,7 @@ portal/core/migrations.py), or one built from DATABASE_URL when run as `alembic 
 from alembic import context
 
 from portal.config import load_config
-from portal.core.db import make_engine
+from portal.core.db import make_engine, round_trips_within
 from portal.models import Base
 
 target_metadata = Base.metadata
@@ -28,7 +28,12 @@ def _run(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
+    # A migration may rewrite a large table, so its statements are not limited in time; waits
+    # for locks still are, so a migration behind live traffic fails rather than queueing every
+    # request behind it.
+    with context.begin_transaction(), round_trips_within(None):
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         context.run_migrations()
 
 

@@ -193,6 +193,23 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "DEMO_MODE": demo_mode,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": database_url,
+        # How long to wait on the database before a request gives up with the problem page, in
+        # seconds (portal/core/db.py: Timeouts). 0 turns the statement or lock limit off, which
+        # production refuses: a stalled database would then hold every worker.
+        "DATABASE_CONNECT_TIMEOUT_SECONDS": _int(
+            env, "DATABASE_CONNECT_TIMEOUT_SECONDS", 5, minimum=2, maximum=60
+        ),
+        "DATABASE_STATEMENT_TIMEOUT_SECONDS": _int(
+            env, "DATABASE_STATEMENT_TIMEOUT_SECONDS", 15, minimum=int(production), maximum=600
+        ),
+        "DATABASE_LOCK_TIMEOUT_SECONDS": _int(
+            env, "DATABASE_LOCK_TIMEOUT_SECONDS", 5, minimum=int(production), maximum=600
+        ),
+        "DATABASE_POOL_TIMEOUT_SECONDS": _int(
+            env, "DATABASE_POOL_TIMEOUT_SECONDS", 5, minimum=1, maximum=60
+        ),
+        # /healthz gives the database and the object store this long each to answer.
+        "HEALTHZ_TIMEOUT_SECONDS": _int(env, "HEALTHZ_TIMEOUT_SECONDS", 2, minimum=1, maximum=10),
         "BASE_URL": base_url,
         "COUNCIL_NAME": council_name,
         "COUNCIL_AREA": _text(env, "COUNCIL_AREA", _area_of(council_name), required=False),

@@ -25,8 +25,8 @@ from portal.core.extensions import limiter, object_store
 from portal.integrations.seaweed import start_seaweed
 from tests.support import factories, page_checks
 
-# Fixtures kept in modules of their own: `clamd_server`.
-pytest_plugins = ["tests.support.clamd"]
+# Fixtures kept in modules of their own: `clamd_server`; `database_proxy`, `store_proxy`.
+pytest_plugins = ["tests.support.clamd", "tests.support.fault_proxy"]
 
 ACCESS_KEY = "portal-test"
 SECRET_KEY = "portal-test-secret-key"
@@ -177,6 +177,21 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "shows_typed_markup(*texts): markup a test types, shown as text on purpose"
     )
+    config.addinivalue_line(
+        "markers", "postgresql: puts a real TCP fault between the portal and its database"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """A TCP fault needs a database reached over TCP: on SQLite, tests marked `postgresql` are
+    deselected (said in the summary, never reported as passed or skipped), and `.ci/run` runs
+    them in its PostgreSQL pass. SQLite has tests of its own for the same pages."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgresql") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,6 @@ from werkzeug.serving import run_simple
 
 from portal.config import INSTANCE_DIR
 from portal.core import migrations
-from portal.core.db import db
 
 db_cli = AppGroup("db", help="The database schema.")
 dev_cli = AppGroup("dev", help="Run the portal on this machine.")
@@ -86,11 +85,10 @@ def _outbox_thread(app, stop: threading.Event) -> threading.Thread:
     from portal.outbox import delivery
 
     def run() -> None:
-        while not stop.is_set():
-            with app.app_context():
-                delivery.deliver_due()
-                db.session.remove()
-            stop.wait(2)
+        # The same loop as `flask outbox worker`: "database is locked" while a page writes is
+        # waited out, never the end of the thread.
+        with app.app_context():
+            delivery.work(stop, 2)
 
     thread = threading.Thread(target=run, name="outbox", daemon=True)
     thread.start()

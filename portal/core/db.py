@@ -7,10 +7,17 @@ together or not at all. CLI commands wrap their work in `with db.session.begin()
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import psycopg
 from flask import Flask, Response, current_app
 from flask.globals import app_ctx
+from psycopg.errors import _WaitTimeout  # what Connection.wait(timeout=...) raises (psycopg 3.3)
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
@@ -30,7 +37,89 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long the portal waits on the database before it gives up, in seconds (0: no limit).
+
+    A stalled database must cost a request seconds, never a worker for ever: `connect` bounds
+    opening a connection, `statement` bounds each statement on the server and, with a second's
+    grace, each round trip on the client (a server or network that stops answering cannot
+    enforce its own timeout), `lock` bounds waiting for a row lock (SQLite: for the write lock)
+    and `pool` bounds waiting for a free connection in the pool.
+    """
+
+    connect: int = 5
+    statement: int = 15
+    lock: int = 5
+    pool: int = 5
+
+    @classmethod
+    def from_config(cls, config) -> Timeouts:
+        return cls(
+            connect=config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
+            statement=config["DATABASE_STATEMENT_TIMEOUT_SECONDS"],
+            lock=config["DATABASE_LOCK_TIMEOUT_SECONDS"],
+            pool=config["DATABASE_POOL_TIMEOUT_SECONDS"],
+        )
+
+
+# A shorter (or no) limit on each database round trip for the code inside `round_trips_within`;
+# unset, a connection uses its own (the statement timeout and a second's grace).
+_round_trip_limit: ContextVar[float | None] = ContextVar("round_trip_limit")
+
+
+@contextmanager
+def round_trips_within(seconds: float | None) -> Iterator[None]:
+    """Give up on any database round trip that takes longer than `seconds` (None: no limit)
+    inside this block: /healthz must answer in seconds, a migration may take as long as it
+    needs."""
+    token = _round_trip_limit.set(seconds)
+    try:
+        yield
+    finally:
+        _round_trip_limit.reset(token)
+
+
+class DeadlineConnection(psycopg.Connection):
+    """A psycopg connection that stops waiting for an answer after a limit, and then closes.
+
+    Server-side timeouts cannot help when the server, or the network in between, stops
+    answering. A connection that gave up mid-conversation is in an unknown state, so it is
+    closed, and SQLAlchemy then treats the error as a disconnect and drops it from the pool.
+    """
+
+    round_trip_limit: float | None = None
+
+    def wait(self, gen, *args, timeout: float | None = None, **kwargs):
+        if timeout is None:
+            timeout = _round_trip_limit.get(self.round_trip_limit)
+        try:
+            return super().wait(gen, *args, timeout=timeout, **kwargs)
+        except _WaitTimeout:
+            self.pgconn.finish()
+            raise psycopg.OperationalError(
+                f"The database did not answer within {timeout:g} seconds."
+            ) from None
+
+
+def _configure_postgresql(engine: Engine, timeouts: Timeouts) -> None:
+    @event.listens_for(engine, "do_connect")
+    def connect(_dialect, _record, cargs, cparams):
+        # Inside `round_trips_within`, opening a connection is held to the same limit (libpq
+        # counts whole seconds, 2 at least).
+        limit = _round_trip_limit.get(None)
+        cparams["connect_timeout"] = max(2, min(timeouts.connect, math.ceil(limit or 60)))
+        # Milliseconds; 0 turns a timeout off.
+        cparams["options"] = (
+            f"-c statement_timeout={timeouts.statement * 1000} "
+            f"-c lock_timeout={timeouts.lock * 1000}"
+        )
+        connection = DeadlineConnection.connect(*cargs, **cparams)
+        connection.round_trip_limit = timeouts.statement + 1 if timeouts.statement else None
+        return connection
+
+
+def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
     """Make pysqlite honour foreign keys and real transactions (SAVEPOINT, BEGIN)."""
 
     @event.listens_for(engine, "connect")
@@ -38,7 +127,9 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # 0 means no limit, as on PostgreSQL (to SQLite it would mean not waiting at all).
+        busy_ms = timeouts.lock * 1000 if timeouts.lock else 2**31 - 1
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -50,12 +141,17 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    timeouts = timeouts or Timeouts()
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, timeouts)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=timeouts.pool
+    )
+    _configure_postgresql(engine, timeouts)
+    return engine
 
 
 class Database:
@@ -66,7 +162,9 @@ class Database:
         self.session = scoped_session(self._new_session, scopefunc=_app_context_id)
 
     def init_app(self, app: Flask) -> None:
-        app.extensions["db"] = make_engine(app.config["DATABASE_URL"])
+        app.extensions["db"] = make_engine(
+            app.config["DATABASE_URL"], Timeouts.from_config(app.config)
+        )
         app.after_request(self.commit_or_rollback)
         app.teardown_appcontext(self.remove_session)
 

@@ -1,9 +1,19 @@
-"""GOV.UK-style error pages. A user never sees a stack trace."""
+"""GOV.UK-style error pages. A user never sees a stack trace.
+
+An error page needs nothing from the database: it may be answering because the database is
+down. The header shows the signed-in person only as far as this request already loaded them,
+and the page shows no notification banners, since the request that failed did not do what its
+messages say ("‘X’ has been uploaded").
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g, render_template, request, session
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import inspect
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.core.db import db
@@ -18,6 +28,9 @@ PAGES = {
     429: "errors/429.html",
 }
 
+# Where Flask keeps flashed messages in the session.
+_FLASHES = "_flashes"
+
 
 class NotFoundForUser(HTTPException):
     """Missing, or belongs to someone else: both look the same so ids cannot be probed."""
@@ -25,17 +38,68 @@ class NotFoundForUser(HTTPException):
     code = 404
 
 
+@dataclass(frozen=True)
+class _HeaderUser:
+    """What the header needs to know about the signed-in person, copied out of memory."""
+
+    role: str
+    is_staff: bool
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_anonymous: bool = False
+
+
+def _header_user_in_memory() -> _HeaderUser | None:
+    user = g.get("_login_user")
+    # Only attributes still loaded can be read without a query (a failed flush expires them).
+    if user is not None and user.is_authenticated and "role" in inspect(user).dict:
+        return _HeaderUser(role=user.role, is_staff=user.is_staff)
+    return None
+
+
+def _remember_who_is_signed_in() -> None:
+    """Copy what the header needs as soon as the request has loaded the user (the session
+    checks before this one do), while it can still be read without the database."""
+    g.header_user = _header_user_in_memory()
+
+
+def _user_for_header():
+    """The person this request loaded, from what is in memory; nobody when the request failed
+    before loading them."""
+    return g.get("header_user") or _header_user_in_memory() or AnonymousUserMixin()
+
+
+def _forget_flashes_of_this_request() -> None:
+    """Drop the messages the failed request queued; those queued before it (in the cookie the
+    request arrived with) wait for the next page."""
+    arrived = current_app.session_interface.open_session(current_app, request) or {}
+    earlier = list(arrived.get(_FLASHES, []))
+    if earlier:
+        session[_FLASHES] = earlier
+    else:
+        session.pop(_FLASHES, None)
+
+
+def error_page(template: str, status: int, headers=(), **context):
+    """Render an error page without touching the database."""
+    g._login_user = _user_for_header()  # flask-login's current_user then reads no further
+    _forget_flashes_of_this_request()
+    return render_template(template, **context), status, list(headers)
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_remember_who_is_signed_in)
+
     @app.errorhandler(CSRFError)
     def session_expired(_error: CSRFError):
-        return render_template("errors/session_expired.html"), 400
+        return error_page("errors/session_expired.html", 400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         template = PAGES.get(error.code or 500, "errors/500.html")
         # Keep headers the status requires, such as Allow on a 405.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
-        return render_template(template, error=error), error.code or 500, headers
+        return error_page(template, error.code or 500, headers, error=error)
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):
@@ -43,7 +107,8 @@ def init_app(app: Flask) -> None:
         current_app.logger.error(
             "Unhandled error on %s %s", request.method, request.path, exc_info=original
         )
-        # A failed database statement leaves the session unusable, and the page's header reads
-        # the signed-in user: start clean so the error page itself cannot fail.
+        response = error_page("errors/500.html", 500)
+        # Nothing of the failed request is kept (the request's rollback follows); ending the
+        # transaction here also frees its connection at once.
         db.session.rollback()
-        return render_template("errors/500.html"), 500
+        return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 
 from flask import current_app
@@ -22,11 +22,12 @@ def build_message(to: str, subject: str, body: str, message_id: str) -> EmailMes
     return message
 
 
-def send(to: str, subject: str, body: str, *, reference: str) -> None:
-    """Deliver one email. Raises on failure (the outbox retries). `reference` makes the
-    Message-ID stable, so a retry after an unclear failure can be recognised as a duplicate."""
+def send(to: str, subject: str, body: str, *, reference: str, message_id: str) -> None:
+    """Deliver one email. Raises on failure (the outbox retries). `message_id` is the same on
+    every attempt, so a retry after an unclear failure can be recognised as a duplicate;
+    `reference` names the file the file backend writes."""
     config = current_app.config
-    message = build_message(to, subject, body, make_msgid(idstring=reference, domain="portal"))
+    message = build_message(to, subject, body, message_id)
     if config["MAIL_BACKEND"] == "file":
         directory = Path(config["MAIL_DIR"])
         directory.mkdir(parents=True, exist_ok=True)

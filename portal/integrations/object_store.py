@@ -35,6 +35,7 @@ from flask import Flask, current_app
 
 _EXTENSION_KEY = "object_store"
 _CLIENT_KEY = "object_store.client"
+_HEALTH_CLIENT_KEY = "object_store.health_client"
 
 _NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NoSuchBucket", "NotFound"})
 
@@ -223,29 +224,34 @@ class ObjectStore:
     @property
     def client(self) -> Any:
         """The boto3 client of the current app, created once and cached in app.extensions."""
+        return self._cached_client(_CLIENT_KEY)
+
+    def _cached_client(self, key: str, **timeouts: float) -> Any:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         if app.extensions.get(_EXTENSION_KEY) is None:
             raise RuntimeError("ObjectStore.init_app(app) has not been called for this app")
-        client = app.extensions.get(_CLIENT_KEY)
+        client = app.extensions.get(key)
         if client is None:
             with self._lock:
-                client = app.extensions.get(_CLIENT_KEY)
+                client = app.extensions.get(key)
                 if client is None:
                     client = make_client(
                         endpoint_url=app.config["S3_ENDPOINT_URL"],
                         access_key=app.config["S3_ACCESS_KEY_ID"],
                         secret_key=app.config["S3_SECRET_ACCESS_KEY"],
                         region=app.config["S3_REGION"],
+                        **timeouts,
                     )
-                    app.extensions[_CLIENT_KEY] = client
+                    app.extensions[key] = client
         return client
 
     def close(self, app: Flask | None = None) -> None:
         """Close and forget the cached client of `app` (default: current app)."""
         app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-        client = app.extensions.pop(_CLIENT_KEY, None)
-        if client is not None:
-            client.close()
+        for key in (_CLIENT_KEY, _HEALTH_CLIENT_KEY):
+            client = app.extensions.pop(key, None)
+            if client is not None:
+                client.close()
 
     @property
     def bucket(self) -> str:
@@ -256,9 +262,17 @@ class ObjectStore:
 
     # -- operations -------------------------------------------------------------------
 
-    def ping(self) -> None:
-        """Raise unless the bucket is reachable with our credentials (for /healthz)."""
-        self.client.head_bucket(Bucket=self.bucket)
+    def ping(self, timeout: float | None = None) -> None:
+        """Raise unless the bucket is reachable with our credentials. With `timeout` (/healthz),
+        a client that waits at most that long and does not retry, so a stalled store is
+        reported in seconds."""
+        if timeout is None:
+            client = self.client
+        else:
+            client = self._cached_client(
+                _HEALTH_CLIENT_KEY, connect_timeout=timeout, read_timeout=timeout, total_attempts=1
+            )
+        client.head_bucket(Bucket=self.bucket)
 
     def ensure_bucket(self) -> None:
         """Create the configured bucket if it does not exist yet (idempotent)."""

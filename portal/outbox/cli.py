@@ -21,16 +21,19 @@ def send(limit: int) -> None:
 
 @outbox_cli.command("worker")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
-def worker(interval: float) -> None:
+@click.option("--rounds", type=int, default=None, help="Stop after this many polls (for tests).")
+def worker(interval: float, rounds: int | None) -> None:
     """Deliver emails as they are queued, until stopped (Ctrl+C or SIGTERM)."""
     stop = threading.Event()
     # Stop between emails, never during one: an email sent but not yet marked sent would be sent
     # again by the next worker.
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum in previous:
         signal.signal(signum, lambda *_: stop.set())
     click.echo("Outbox worker started. Press Ctrl+C to stop.")
-    while not stop.is_set():
-        if not delivery.deliver_one():
-            stop.wait(interval)
-        db.session.remove()
+    try:
+        delivery.work(stop, interval, rounds=rounds)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     click.echo("Outbox worker stopped.")

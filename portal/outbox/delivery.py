@@ -7,6 +7,7 @@ delivery takes the database's write lock first and deliveries run one at a time.
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from flask import current_app
@@ -44,7 +45,11 @@ def deliver_one() -> bool:
             return False
         try:
             email.send(
-                message.to_address, message.subject, message.body, reference=f"outbox-{message.id}"
+                message.to_address,
+                message.subject,
+                message.body,
+                reference=f"outbox-{message.id}",
+                message_id=message.message_id,
             )
         except Exception as error:  # any failure is retried later; the worker keeps going
             message.attempts += 1
@@ -68,3 +73,32 @@ def deliver_due(limit: int = BATCH_SIZE) -> int:
     while tried < limit and deliver_one():
         tried += 1
     return tried
+
+
+def work(stop: threading.Event, interval: float, *, rounds: int | None = None) -> None:
+    """Deliver emails as they fall due until `stop` is set (or after `rounds` polls, which tests
+    use). A database that is down, locked or slow is logged and waited out, the waits doubling
+    up to a minute, so a worker never needs a restart; a mail server that is down is handled
+    per email, by its retries (`deliver_one`)."""
+    failures = 0
+    done = 0
+    while not stop.is_set() and (rounds is None or done < rounds):
+        done += 1
+        try:
+            delivered = deliver_one()
+        except Exception:
+            failures += 1
+            pause = min(max(interval, 0.1) * 2**failures, 60)
+            current_app.logger.exception(
+                "Outbox worker: the database failed (%s in a row); trying again in %g s",
+                failures,
+                pause,
+            )
+            stop.wait(pause)
+            continue
+        finally:
+            # A fresh session each round: one whose connection failed is never reused.
+            db.session.remove()
+        failures = 0
+        if not delivered:
+            stop.wait(interval)

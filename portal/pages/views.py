@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from portal.admissions import services as admissions
 from portal.competitions import services as competitions
-from portal.core.db import db
+from portal.core.db import db, round_trips_within
 from portal.core.extensions import object_store
 from portal.core.permissions import public, requires_sign_in
 from portal.organisations import services as organisations
@@ -68,13 +68,17 @@ def home():
 def healthz():
     """200 `ok` when the database and the object store answer; 503 naming what is down."""
     down = []
+    # Each part gets a few seconds: a load balancer must hear "down" before its own timeout,
+    # not a hung worker.
+    seconds = current_app.config["HEALTHZ_TIMEOUT_SECONDS"]
     try:
-        db.session.execute(text("SELECT 1"))
+        with round_trips_within(seconds):
+            db.session.execute(text("SELECT 1"))
     except Exception:
         current_app.logger.exception("Health check: database is not answering")
         down.append("database")
     try:
-        object_store.ping()
+        object_store.ping(timeout=seconds)
     except Exception:
         current_app.logger.exception("Health check: object store is not answering")
         down.append("object store")

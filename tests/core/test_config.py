@@ -77,6 +77,13 @@ def test_production_refuses_to_start_without_a_required_setting(name):
         ("MAIL_BACKEND", "pigeon", "MAIL_BACKEND must be smtp or file, not 'pigeon'"),
         ("OUTBOX_MAX_ATTEMPTS", "0", "OUTBOX_MAX_ATTEMPTS must be at least 1, not 0"),
         (
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS",
+            "0",
+            "DATABASE_STATEMENT_TIMEOUT_SECONDS must be at least 1, not 0",
+        ),
+        ("DATABASE_LOCK_TIMEOUT_SECONDS", "0", "DATABASE_LOCK_TIMEOUT_SECONDS must be at least 1"),
+        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "1", "DATABASE_CONNECT_TIMEOUT_SECONDS must be at"),
+        (
             "PASSWORD_HASH_MEMORY_KIB",
             "1024",
             "PASSWORD_HASH_MEMORY_KIB must be at least 19456, not 1024",
@@ -114,6 +121,14 @@ def test_development_defaults_are_safe_to_run_on_a_laptop():
     assert config["S3_ENDPOINT_URL"] == "http://127.0.0.1:8333"
     assert config["SESSION_COOKIE_SECURE"] is False
     assert config["MAX_CONTENT_LENGTH"] == 26 * 1024 * 1024
+    # A stalled database costs a request seconds, and /healthz answers within a few.
+    assert (
+        config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
+        config["DATABASE_STATEMENT_TIMEOUT_SECONDS"],
+        config["DATABASE_LOCK_TIMEOUT_SECONDS"],
+        config["DATABASE_POOL_TIMEOUT_SECONDS"],
+        config["HEALTHZ_TIMEOUT_SECONDS"],
+    ) == (5, 15, 5, 5, 2)
 
 
 def test_development_accepts_a_plain_http_base_url_and_demo_mode_off():

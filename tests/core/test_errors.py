@@ -1,7 +1,8 @@
 import logging
 from pathlib import Path
 
-from flask import abort
+import pytest
+from flask import abort, flash, redirect
 
 from portal.accounts.models import User
 from portal.core import errors
@@ -154,7 +155,8 @@ def test_every_error_page_gives_the_support_email_without_the_database(
     )
     seen.add("errors/session_expired.html")
 
-    assert seen == {f"errors/{page.name}" for page in ERROR_TEMPLATES.glob("*.html")}
+    pages = {page.name for page in ERROR_TEMPLATES.glob("*.html")} - {"layout.html"}
+    assert seen == {f"errors/{name}" for name in pages}
     for name, response in met.items():
         assert _mailto(response) == [f"mailto:{SUPPORT}"], name
         assert f"framework team at {SUPPORT}" in page_text(response), name
@@ -167,3 +169,41 @@ def test_the_permission_page_gives_the_support_email(provider_client):
     assert response.status_code == 403
     assert "email the council's framework team at framework@example.org" in page_text(response)
     assert _mailto(response) == ["mailto:framework@example.org"]
+
+
+UPLOADED = "‘policy.pdf’ has been uploaded"
+
+
+def _fail_after_flashing(how: str, email: str):
+    """A view that says it succeeded and then fails: in its own code, at commit, or as a 404."""
+
+    def view():
+        flash(UPLOADED, "success")
+        if how == "raises":
+            raise RuntimeError("the store went away")
+        if how == "commit fails":
+            db.session.add(User(email=email, full_name="Copy", password_hash="x"))
+            return redirect("/home")
+        abort(404)
+
+    return view
+
+
+@pytest.mark.parametrize("how", ["raises", "commit fails", "not found"])
+def test_an_error_page_never_shows_the_failed_requests_success_message(make_app, provider, how):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    app.add_url_rule("/test-only/said", view_func=lambda: (flash("Earlier news"), redirect("/"))[1])
+    app.add_url_rule(
+        "/test-only/fails", view_func=_fail_after_flashing(how, provider.email), methods=["POST"]
+    )
+    client = sign_in(app.test_client(), provider)
+    client.get("/test-only/said")  # a message queued for the next page, before the failure
+
+    response = client.post("/test-only/fails")
+
+    assert response.status_code == (404 if how == "not found" else 500)
+    assert UPLOADED not in page_text(response)
+    assert "Earlier news" not in page_text(response)  # an error page shows no banners
+    following = page_text(client.get("/home"))
+    assert UPLOADED not in following
+    assert "Earlier news" in following  # kept for the next page

@@ -7,7 +7,6 @@ lets PostgreSQL answer, and then cuts the connection instead of passing the answ
 from __future__ import annotations
 
 import contextlib
-import os
 import socket
 import threading
 from datetime import timedelta
@@ -26,11 +25,7 @@ from tests.documents.helpers import (
     upload,
 )
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
-    reason="SQLite commits inside the process: there is no connection to lose (CI runs this on "
-    "PostgreSQL)",
-)
+pytestmark = pytest.mark.postgresql  # a real TCP fault: see tests/conftest.py
 
 
 class CommitCutter:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -22,9 +23,13 @@ def free_port() -> int:
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        # Called as each message arrives, before it is accepted: a test's fault goes here.
+        self.on_message: Callable[[], None] | None = None
 
     async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        if self.on_message is not None:
+            self.on_message()
         return "250 Message accepted for delivery"
 
 
