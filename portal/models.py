@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
-from portal.accounts.models import RecoveryCode, StaffInvitation, User
+from portal.accounts.models import AddressBrake, RecoveryCode, StaffInvitation, User
 from portal.admissions.models import Admission
 from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
@@ -44,6 +44,7 @@ from portal.reviews.models import Decision, Review, ReviewComment
 from portal.staff_checks.models import StaffCheck
 
 __all__ = [
+    "AddressBrake",
     "Admission",
     "Application",
     "ApplicationSection",
