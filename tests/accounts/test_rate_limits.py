@@ -77,3 +77,30 @@ def test_without_redis_each_app_instance_counts_alone(make_app):
     _use_up_the_reset_limit(first)
     _assert_refused(first.post("/forgotten-password", data=VICTIM))
     assert second.post("/forgotten-password", data=VICTIM).status_code == 302
+
+
+def _behind_the_proxy(client_address: str) -> dict:
+    # What the TLS proxy sends on: its own socket address, and the client's in X-Forwarded-For
+    # after anything the client wrote there itself.
+    return {
+        "environ_base": {"REMOTE_ADDR": "10.0.0.1"},
+        "headers": {"X-Forwarded-For": f"192.0.2.66, {client_address}"},
+    }
+
+
+@pytest.mark.parametrize(("trusted_proxies", "shared"), [(1, False), (0, True)])
+def test_people_behind_a_trusted_proxy_get_an_allowance_each(make_app, trusted_proxies, shared):
+    client = make_app(TRUSTED_PROXIES=trusted_proxies).test_client()
+    for number in range(20):
+        attempt = {"email": f"person{number}@example.org", "password": ""}
+        assert (
+            client.post("/sign-in", data=attempt, **_behind_the_proxy("203.0.113.1")).status_code
+            == 200
+        )
+    _assert_refused(client.post("/sign-in", data=VICTIM, **_behind_the_proxy("203.0.113.1")))
+
+    colleague = client.post("/sign-in", data=VICTIM, **_behind_the_proxy("203.0.113.2"))
+    if shared:
+        _assert_refused(colleague)
+    else:
+        assert colleague.status_code == 200
