@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.core.db import db
+from portal.core.requests import HiddenCharacters
 
 # Status codes with a page of their own; anything else falls back to the generic problem page.
 PAGES = {
@@ -29,6 +30,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def session_expired(_error: CSRFError):
         return render_template("errors/session_expired.html"), 400
+
+    @app.errorhandler(HiddenCharacters)
+    def hidden_characters(error: HiddenCharacters):
+        return render_template("errors/hidden_characters.html", error=error), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,0 +1,101 @@
+"""Bad values in every form: a control character in any field of any form is refused with a
+clear message, never a 500 (PostgreSQL refuses NUL in text, so run this on PostgreSQL).
+
+Every POST route in the permission matrix is sent, by someone it lets through, its own form
+(read from its page as a browser would) with a NUL in every field.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.core import test_permissions as permissions
+from tests.support.pages import page_errors, page_h1, soup
+
+# The permission matrix's people and records.
+clients = permissions.clients
+url_values = permissions.url_values
+member_a = permissions.member_a
+
+REFUSED_PAGE = "What you sent includes a hidden character"
+REFUSED_FIELD = "must not include hidden characters"
+# Who asks: the first of these the matrix lets through.
+ASKERS = ("provider_a", "admin", "reviewer", "commissioner", "member_a", "anonymous")
+NOT_LET_THROUGH = {403, 404, permissions.SIGN_IN, permissions.TWO_FACTOR}
+# Sent when a route has no page of its own to read a form from.
+ANY_FORM = {"reason": "x\x00", "lock_version": "1\x00", "submission_id": "x\x00"}
+
+
+def _asker(endpoint: str) -> str | None:
+    row = permissions.MATRIX[endpoint, "POST"]
+    return next((role for role in ASKERS if row[role] not in NOT_LET_THROUGH), None)
+
+
+def _form_on(response, url: str) -> dict[str, list[str]] | None:
+    """The fields of the page's form that posts to `url`, each value with a NUL in it."""
+    page = soup(response)
+    path = urlsplit(url).path
+    for form in page.find_all("form"):
+        action = urlsplit(form.get("action") or url).path
+        if form.get("method", "get").lower() != "post" or action != path:
+            continue
+        fields: dict[str, list[str]] = {}
+        for element in form.find_all(["input", "textarea", "select", "button"]):
+            name = element.get("name")
+            if not name or element.get("type") == "file":
+                continue
+            if element.name == "select":
+                option = element.find("option")
+                value = option.get("value", "") if option else ""
+            elif element.name == "textarea":
+                value = element.get_text()
+            else:
+                value = element.get("value", "")
+            fields.setdefault(name, []).append(f"{value or 'x'}\x00")
+        return fields
+    return None
+
+
+# The matrix's records let someone through to most forms; the decisions on a submitted
+# application have tests of their own in tests/reviews/test_bad_values.py.
+POSTS = [
+    endpoint
+    for endpoint, method in sorted(permissions.MATRIX)
+    if method == "POST" and _asker(endpoint) is not None
+]
+
+
+@pytest.mark.parametrize("endpoint", POSTS)
+def test_every_form_refuses_control_characters(app, clients, url_values, endpoint):
+    url = permissions._url(app, endpoint, url_values)
+    client = clients[_asker(endpoint)]
+    (rule,) = app.url_map.iter_rules(endpoint)
+    page = client.get(url) if "GET" in rule.methods else None
+    # A page that shows no form (a link that does not work) reads nothing of what is sent.
+    fields = _form_on(page, url) if page is not None and page.status_code == 200 else None
+
+    response = client.post(url, data=fields or ANY_FORM)
+
+    assert response.status_code != 500
+    if fields and response.status_code == 400:
+        assert page_h1(response) == REFUSED_PAGE
+    elif fields:
+        errors = page_errors(response)
+        assert errors and all(REFUSED_FIELD in message for message in errors.values()), errors
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/providers?lot=mentoring\x00",
+        "/register?email=a\x00@example.org",
+        "/kpi-returns/dashboard?provider=Bright\x01",
+        "/documents/attention?page=2\x00",
+    ],
+)
+def test_a_control_character_in_the_address_is_refused(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    assert page_h1(response) == REFUSED_PAGE
