@@ -10,6 +10,7 @@ from portal.accounts.models import ADMIN, REVIEWER
 from portal.admissions import forms, services
 from portal.admissions.models import ADMISSION_LABELS
 from portal.core.forms import previous_result, remember_result
+from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import public, requires_staff_role
 from portal.core.time import today
@@ -155,7 +156,7 @@ def _confirm(admission_id: int, move: services.Move, change):
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 @bp.route("/reviews/admissions/<int:admission_id>/suspend", methods=["GET", "POST"])

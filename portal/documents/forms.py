@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovTextInput
@@ -18,6 +17,7 @@ from portal.core.forms import (
     required,
     submit,
 )
+from portal.core.numbers import plain_decimal
 from portal.core.time import today
 from portal.documents.models import (
     COVER_TYPES,
@@ -143,9 +143,10 @@ class DocumentForm(OnceOnlyForm):
 
     def validate_cover_amount(self, field) -> None:
         text = (field.data or "").replace(",", "").replace("£", "").strip()
-        if not _MONEY.fullmatch(text):
+        amount = plain_decimal(text) if _MONEY.fullmatch(text) else None
+        if amount is None:
             raise ValidationError("Amount of cover must be an amount of money, like 5000000")
-        if not 100 <= Decimal(text) * 100 <= _MAX_COVER_PENCE:
+        if not 100 <= amount * 100 <= _MAX_COVER_PENCE:
             raise ValidationError("Amount of cover must be between £1 and £1,000,000,000")
 
     def validate_issue_date(self, field) -> None:
@@ -169,10 +170,8 @@ class DocumentForm(OnceOnlyForm):
         """What the service takes: kind, title and the version's details, None where not asked."""
         get = self._answer
         amount = get("cover_amount")
-        try:
-            pence = int(Decimal(amount.replace(",", "").replace("£", "")) * 100) if amount else None
-        except InvalidOperation:
-            pence = None
+        number = plain_decimal(amount.replace(",", "").replace("£", "")) if amount else None
+        pence = int(number * 100) if number is not None else None
         return {
             "kind": kind,
             "title": get("title") or KINDS[kind],

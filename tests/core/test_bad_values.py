@@ -1,8 +1,10 @@
 """Bad values in every form: a control character in any field of any form is refused with a
-clear message, never a 500 (PostgreSQL refuses NUL in text, so run this on PostgreSQL).
+clear message, and a number no column can hold (an exponent, NaN, an infinity, a huge or
+non-ASCII whole number) in any field or query string is refused, never a 500. PostgreSQL refuses
+NUL in text and integers beyond 32 bits, so run this on PostgreSQL.
 
 Every POST route in the permission matrix is sent, by someone it lets through, its own form
-(read from its page as a browser would) with a NUL in every field.
+(read from its page as a browser would) with the bad value in every field.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ def _asker(endpoint: str) -> str | None:
     return next((role for role in ASKERS if row[role] not in NOT_LET_THROUGH), None)
 
 
-def _form_on(response, url: str) -> dict[str, list[str]] | None:
-    """The fields of the page's form that posts to `url`, each value with a NUL in it."""
+def _form_on(response, url: str, bad: str | None = None) -> dict[str, list[str]] | None:
+    """The fields of the page's form that posts to `url`, each value with a NUL in it (or,
+    given `bad`, each value replaced by it)."""
     page = soup(response)
     path = urlsplit(url).path
     for form in page.find_all("form"):
@@ -53,7 +56,7 @@ def _form_on(response, url: str) -> dict[str, list[str]] | None:
                 value = element.get_text()
             else:
                 value = element.get("value", "")
-            fields.setdefault(name, []).append(f"{value or 'x'}\x00")
+            fields.setdefault(name, []).append(bad or f"{value or 'x'}\x00")
         return fields
     return None
 
@@ -99,3 +102,49 @@ def test_a_control_character_in_the_address_is_refused(admin_client, url):
     response = admin_client.get(url)
     assert response.status_code == 400
     assert page_h1(response) == REFUSED_PAGE
+
+
+# Numbers Python reads but nobody means, and ones beyond any column (PostgreSQL's integer).
+BAD_NUMBERS = ["1e999999999", "NaN", "-Infinity", "9" * 40, "2147483648", "\u00b2", "9" * 5000]
+
+
+@pytest.mark.parametrize("endpoint", POSTS)
+def test_every_form_refuses_numbers_no_column_holds(app, clients, url_values, endpoint):
+    url = permissions._url(app, endpoint, url_values)
+    client = clients[_asker(endpoint)]
+    (rule,) = app.url_map.iter_rules(endpoint)
+    page = client.get(url) if "GET" in rule.methods else None
+    for bad in BAD_NUMBERS:
+        fields = _form_on(page, url, bad) if page is not None and page.status_code == 200 else None
+        sent = fields or {name: bad for name in ANY_FORM}
+        response = client.post(url, data=sent)
+        assert response.status_code != 500, f"{bad[:20]} in {sorted(sent)}"
+
+
+LIST_QUERY = {
+    "page": "9" * 30,
+    "lot": "9" * 30,
+    "kpi": "9" * 30,
+    "assignee": "\u00b2",
+    "months": "1e9",
+    "to": "9999-99",
+    "provider": "9" * 30,
+}
+
+
+def test_every_page_refuses_numbers_no_column_holds_in_its_address(app, clients, url_values):
+    wrong = []
+    for endpoint, method in sorted(permissions.MATRIX):
+        asker = _asker_for(endpoint, method)
+        if method != "GET" or asker is None:
+            continue
+        url = permissions._url(app, endpoint, url_values)
+        response = clients[asker].get(url, query_string=LIST_QUERY)
+        if response.status_code == 500:
+            wrong.append(url)
+    assert not wrong
+
+
+def _asker_for(endpoint: str, method: str) -> str | None:
+    row = permissions.MATRIX[endpoint, method]
+    return next((role for role in ASKERS if row[role] not in NOT_LET_THROUGH), None)
