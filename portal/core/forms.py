@@ -17,24 +17,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from werkzeug.datastructures import CombinedMultiDict
 from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
-from portal.core.requests import CheckedMultiDict, has_hidden_characters
+from portal.core.requests import has_hidden_characters, unchecked
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _unchecked(formdata):
-    """The form's values as sent: the base form refuses hidden characters field by field."""
-    if isinstance(formdata, CheckedMultiDict):
-        return formdata.unchecked
-    if isinstance(formdata, CombinedMultiDict):
-        return CombinedMultiDict([_unchecked(part) for part in formdata.dicts])
-    return formdata
 
 
 def hidden_characters_message(label: str) -> str:
@@ -51,7 +41,7 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, **options)
 
         def wrap_formdata(self, form, formdata):
-            return _unchecked(super().wrap_formdata(form, formdata))
+            return unchecked(super().wrap_formdata(form, formdata))
 
     def validate(self, extra_validators=None) -> bool:
         """Refuse any field holding a control character (NUL made PostgreSQL fail with a 500;

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import IO
 
 from flask import Request
-from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 
 # As Werkzeug's own default: smaller bodies stay in memory.
@@ -89,6 +89,16 @@ class CheckedMultiDict(ImmutableMultiDict):
     def __iter__(self):
         self._check()
         return super().__iter__()
+
+
+def unchecked(formdata):
+    """The values as sent, for code that refuses hidden characters itself with a message on
+    the field (the base form, the questionnaire's answer readers)."""
+    if isinstance(formdata, CheckedMultiDict):
+        return formdata.unchecked
+    if isinstance(formdata, CombinedMultiDict):
+        return CombinedMultiDict([unchecked(part) for part in formdata.dicts])
+    return formdata
 
 
 class UploadRequest(Request):
