@@ -1,7 +1,7 @@
 """count wrong passwords and account emails per address, atomically
 
-Revision ID: a7b8c9d0e1f2
-Revises: f5a6b7c8d9e0
+Revision ID: c3d4e5f6a7b8
+Revises: a7b8c9d0e1f2
 Create Date: 2026-12-06 02:00:00
 
 The lockout counter lived on the user row and was read, added to in Python and written back, so
@@ -15,8 +15,8 @@ from alembic import op
 
 from portal.core.db import UTCDateTime
 
-revision = "a7b8c9d0e1f2"
-down_revision = "f5a6b7c8d9e0"
+revision = "c3d4e5f6a7b8"
+down_revision = "a7b8c9d0e1f2"
 branch_labels = None
 depends_on = None
 
