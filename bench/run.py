@@ -48,6 +48,8 @@ BIN = Path(sys.executable).parent
 ACCESS_KEY, SECRET_KEY = "bench-access", "bench-secret-key-for-the-store"
 BUCKET = "bench-documents"
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/postgres")
+# Production insists on shared rate limits when several workers run, as they do here.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 USERS = 20  # concurrent signed-in people per page (bench/seed.py LOAD_USERS)
 
 
@@ -126,6 +128,7 @@ def portal_env(database_url: str, store_url: str) -> dict[str, str]:
         "SMTP_HOST": "127.0.0.1",
         "STAFF_CHECK_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOW_UNSCANNED_FILES": "true",  # no clamd here: uploads are measured without one
+        "REDIS_URL": REDIS,
     }
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Flask
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal.config import PROJECT_ROOT, load_config
 from portal.core.requests import UploadRequest
@@ -34,6 +35,11 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     app.request_class = UploadRequest
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's address and scheme as the proxies saw them: without this, everyone
+        # behind the TLS proxy shares one rate-limit allowance, the proxy's.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)

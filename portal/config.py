@@ -165,6 +165,19 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
     council_name = _text(env, "COUNCIL_NAME", "Dudley Council", required=False)
     secret_key = secret_key or _dev_secret_key()
 
+    # Rate limits kept in one worker's memory are per worker, so with several workers an
+    # attacker gets one allowance per worker. Config cannot see gunicorn's --workers, so the
+    # worker count is WEB_CONCURRENCY, which gunicorn itself reads as its default; production
+    # without Redis insists on it being 1, and an unset count is taken as "maybe many".
+    redis_url = _text(env, "REDIS_URL", None, required=False)
+    web_concurrency = _int(env, "WEB_CONCURRENCY", 0, minimum=1)
+    if production and not redis_url and web_concurrency != 1:
+        raise ConfigError(
+            "REDIS_URL must be set in production unless WEB_CONCURRENCY is 1: rate limits kept "
+            "in each worker's memory are not shared, so every worker would give an attacker a "
+            "fresh allowance. Set REDIS_URL, or run one worker with WEB_CONCURRENCY=1."
+        )
+
     clamd_socket = _text(env, "CLAMD_SOCKET", None, required=False)
     clamd_host = _text(env, "CLAMD_HOST", None, required=False)
     if clamd_socket and clamd_host:
@@ -266,7 +279,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         # A month's KPI return is due on this working day after the month ends.
         "KPI_DUE_WORKING_DAYS": _int(env, "KPI_DUE_WORKING_DAYS", 10, minimum=1, maximum=40),
         # Rate limits are shared between workers only through Redis.
-        "REDIS_URL": _text(env, "REDIS_URL", None, required=False),
+        "REDIS_URL": redis_url,
+        "WEB_CONCURRENCY": web_concurrency,
+        # How many proxies in front of the portal add X-Forwarded-For/-Proto (the TLS proxy: 1).
+        # Rate limits key on the address these give; 0 trusts no header, and a count above the
+        # real number would let anyone choose the address they are counted under.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0, minimum=0, maximum=5),
         # Accounts and sessions.
         "SESSION_IDLE_MINUTES": _int(env, "SESSION_IDLE_MINUTES", 30, minimum=1),
         # However active, a session ends this long after signing in (checked on the server).

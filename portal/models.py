@@ -1,6 +1,12 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
-from portal.accounts.models import RecoveryCode, StaffInvitation, User, UserSession
+from portal.accounts.models import (
+    AddressBrake,
+    RecoveryCode,
+    StaffInvitation,
+    User,
+    UserSession,
+)
 from portal.admissions.models import Admission
 from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
@@ -45,6 +51,7 @@ from portal.reviews.models import Decision, Review, ReviewComment
 from portal.staff_checks.models import StaffCheck
 
 __all__ = [
+    "AddressBrake",
     "Admission",
     "Application",
     "ApplicationSection",

@@ -36,8 +36,6 @@ class User(UserMixin, Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login id: bumping it signs out every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last TOTP time step accepted, so a code cannot be replayed within its window.
@@ -107,3 +105,21 @@ class StaffInvitation(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AddressBrake(Base):
+    """How often something has happened lately to one email address (wrong passwords and codes,
+    emails sent to it from the anonymous forms), counted atomically in the database.
+
+    Kept per address typed, not per account, so that an address without an account is slowed
+    and locked exactly as one with an account is: the answers cannot tell them apart. The
+    address is stored only as a keyed hash, since most rows are addresses attackers typed.
+    """
+
+    __tablename__ = "address_brakes"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column()
+    # Indexed: rows whose window has passed are deleted as new events arrive.
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

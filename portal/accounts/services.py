@@ -10,7 +10,7 @@ import pyotp
 from flask import current_app
 from sqlalchemy import and_, or_, select
 
-from portal.accounts import sessions, tokens
+from portal.accounts import brakes, sessions, tokens
 from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
 from portal.accounts.passwords import (
     dummy_hash,
@@ -74,6 +74,8 @@ def register_user(full_name: str, email: str, password: str, next_path: str | No
     password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is not None:
+        if not brakes.may_email("account-exists", email):
+            return
         queue_email(
             existing.email,
             "You already have an account",
@@ -111,6 +113,9 @@ def send_verification_email(user: User, next_path: str | None = None) -> None:
 
 def resend_verification_email(email: str) -> None:
     """Send a fresh link if the account exists and is unverified; say nothing either way."""
+    email = normalise_email(email)
+    if not brakes.may_email("verify-email", email):
+        return
     user = find_user_by_email(email)
     if user is not None and user.email_verified_at is None:
         send_verification_email(user)
@@ -142,21 +147,28 @@ WRONG_DETAILS = "Enter a correct email address and password"
 def authenticate(email: str, password: str) -> User:
     """The user whose email and password these are.
 
-    Raises AccountError for wrong details (the same words whether or not the email has an
-    account) or a locked account, and EmailNotVerified, with a fresh link sent, for an unconfirmed
-    email.
+    Raises AccountError for wrong details or a locked address, and EmailNotVerified, with a
+    fresh link sent, for an unconfirmed email. Whether or not the address has an account, the
+    words are the same, the address locks after the same number of wrong attempts, and one
+    password hash is checked every time, so neither the answer nor its timing tells an attacker
+    which addresses have accounts.
     """
+    email = normalise_email(email)
     user = find_user_by_email(email)
-    if user is None:
-        verify_password(dummy_hash(), password)  # the same work, so timing tells nothing
-        raise AccountError(WRONG_DETAILS, "email")
-    now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
+    attempt = brakes.claim_sign_in_attempt(email)
+    if attempt is None:
+        verify_password(dummy_hash(), password)  # the same work as a real check
         raise AccountError(_locked_message(), "email")
-    if not verify_password(user.password_hash, password):
-        _count_failure(user)
-        raise AccountError(_locked_message() if user.locked_until else WRONG_DETAILS, "email")
+    if user is None:
+        verify_password(dummy_hash(), password)
+    if user is None or not verify_password(user.password_hash, password):
+        if brakes.sign_in_failed(email, attempt):
+            if user is not None:
+                record_event("account.locked", object_type="user", object_id=user.id, actor_id=None)
+            raise AccountError(_locked_message(), "email")
+        raise AccountError(WRONG_DETAILS, "email")
     if not user.is_active:
+        brakes.release_sign_in_attempt(email)  # the right password: not a guess
         # Said only to someone who knows the password: it tells a stranger nothing.
         raise AccountError(
             "Your account has been deactivated. Ask an administrator at the council to "
@@ -164,6 +176,7 @@ def authenticate(email: str, password: str) -> User:
             "email",
         )
     if user.email_verified_at is None:
+        brakes.release_sign_in_attempt(email)  # the right password: not a guess
         send_verification_email(user)
         raise EmailNotVerified(
             "You need to confirm your email address before you can sign in. "
@@ -171,10 +184,11 @@ def authenticate(email: str, password: str) -> User:
             "email",
         )
     if user.totp_enabled_at is None:
+        brakes.clear_sign_in_attempts(email)
+    else:
         # With two-factor on, the code clears the count instead: a known password must not
         # buy fresh guesses at the code.
-        user.failed_sign_ins = 0
-    user.locked_until = None
+        brakes.release_sign_in_attempt(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     record_event("account.signed_in", object_type="user", object_id=user.id, actor_id=user.id)
@@ -187,14 +201,6 @@ def _locked_message() -> str:
         "You have entered the wrong details too many times. "
         f"Wait {minutes} minutes, then try again or reset your password"
     )
-
-
-def _count_failure(user: User) -> None:
-    user.failed_sign_ins += 1
-    if user.failed_sign_ins >= current_app.config["LOCKOUT_ATTEMPTS"]:
-        user.locked_until = utcnow() + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-        user.failed_sign_ins = 0
-        record_event("account.locked", object_type="user", object_id=user.id, actor_id=None)
 
 
 def record_sign_out(user: User) -> None:
@@ -211,6 +217,9 @@ def _password_fingerprint(user: User) -> str:
 
 def request_password_reset(email: str) -> None:
     """Email a reset link if the account exists. The page says the same either way."""
+    email = normalise_email(email)
+    if not brakes.may_email("reset-password", email):
+        return
     user = find_user_by_email(email)
     if user is None:
         return
@@ -235,8 +244,9 @@ def reset_password(token: str, password: str) -> User:
     # The link came to their inbox, so the address is confirmed too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    # The owner has proved they read the address's inbox: whatever an attacker's guesses
+    # locked, the new password works at once.
+    brakes.clear_sign_in_attempts(user.email)
     return user
 
 
@@ -305,16 +315,17 @@ def _new_recovery_codes(user: User) -> list[str]:
 def check_two_factor(user: User, code: str) -> None:
     """Accept a code from the app or an unused recovery code. Wrong codes count towards the
     same lockout as wrong passwords. Raises AccountError."""
-    if user.locked_until is not None and user.locked_until > utcnow():
+    attempt = brakes.claim_sign_in_attempt(user.email)
+    if attempt is None:
         raise AccountError(_locked_message(), "code")
     if _accept_totp(user, code):
-        user.failed_sign_ins = 0
+        brakes.clear_sign_in_attempts(user.email)
         return
     code_hash = tokens.hash_token(code.strip().lower())
     for recovery in user.recovery_codes:
         if recovery.used_at is None and secrets.compare_digest(recovery.code_hash, code_hash):
             recovery.used_at = utcnow()
-            user.failed_sign_ins = 0
+            brakes.clear_sign_in_attempts(user.email)
             record_event(
                 "account.recovery_code_used",
                 object_type="user",
@@ -322,10 +333,10 @@ def check_two_factor(user: User, code: str) -> None:
                 actor_id=user.id,
             )
             return
-    _count_failure(user)
-    raise AccountError(
-        _locked_message() if user.locked_until else "The code is not correct", "code"
-    )
+    if brakes.sign_in_failed(user.email, attempt):
+        record_event("account.locked", object_type="user", object_id=user.id, actor_id=None)
+        raise AccountError(_locked_message(), "code")
+    raise AccountError("The code is not correct", "code")
 
 
 def unused_recovery_code_count(user: User) -> int:

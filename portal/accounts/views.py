@@ -26,36 +26,11 @@ from portal.core.urls import safe_next_url
 bp = Blueprint("accounts", __name__)
 
 
-def _form_email() -> str:
-    return services.normalise_email(request.form.get("email", ""))
-
-
-def _no_email() -> bool:
-    # A form sent without an address names no account to protect; counting it would put every
-    # such form in one shared count, and the sixth person in an hour to leave the address out
-    # would be told to wait instead of to enter it.
-    return not _form_email()
-
-
-# Per address and per account, so neither one machine nor one target can be hammered.
-sign_in_limits = [
-    limiter.limit("20 per minute", methods=["POST"]),
-    limiter.limit(
-        "30 per hour",
-        methods=["POST"],
-        key_func=lambda: "account:" + _form_email(),
-        exempt_when=_no_email,
-    ),
-]
-email_limits = [
-    limiter.limit("10 per minute", methods=["POST"]),
-    limiter.limit(
-        "5 per hour",
-        methods=["POST"],
-        key_func=lambda: "email:" + _form_email(),
-        exempt_when=_no_email,
-    ),
-]
+# Per source address only. Per email address, the brakes are in the services (lockout, and a
+# cap on emails sent): a limit here would refuse the page to the address's owner too, so five
+# requests from anywhere could stop the owner resetting their own password for an hour.
+sign_in_limits = [limiter.limit("20 per minute", methods=["POST"])]
+email_limits = [limiter.limit("10 per minute", methods=["POST"])]
 
 
 def _limited(limits):

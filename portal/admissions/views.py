@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.admissions import forms, services
 from portal.admissions.models import ADMISSION_LABELS
+from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import public, requires_staff_role
 from portal.core.submissions import previous_result, remember_result
@@ -155,7 +156,7 @@ def _confirm(admission_id: int, move: services.Move, change):
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 @bp.route("/reviews/admissions/<int:admission_id>/suspend", methods=["GET", "POST"])

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -57,6 +56,7 @@ from portal.competitions.models import (
 )
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.numbers import plain_decimal, whole_number
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON, add_working_days, as_utc, format_date
 from portal.documents import files, uploads
@@ -309,11 +309,8 @@ def parse_price(text: str | None) -> int:
     cleaned = (text or "").strip().replace(",", "").removeprefix("£").strip()
     if not cleaned:
         raise CompetitionError("Enter your price", "price")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise CompetitionError("Price must be a number, like 1250 or 1250.50", "price") from None
-    if not amount.is_finite():
+    amount = plain_decimal(cleaned)
+    if amount is None:
         raise CompetitionError("Price must be a number, like 1250 or 1250.50", "price")
     if amount.as_tuple().exponent < -2:
         raise CompetitionError("Price must have no more than 2 decimal places", "price")
@@ -1423,9 +1420,10 @@ def _score_value(raw: str | int | None, field: str) -> int:
     text = str(raw if raw is not None else "").strip()
     if not text:
         raise CompetitionError("Choose a score from 0 to 4", field)
-    if not text.isdigit() or not 0 <= int(text) <= scoring.MAX_SCORE:
+    score = whole_number(text, maximum=scoring.MAX_SCORE)
+    if score is None:
         raise CompetitionError("Score must be a whole number from 0 to 4", field)
-    return int(text)
+    return score
 
 
 def save_scores(

@@ -19,6 +19,7 @@ from portal.competitions.models import (
     PLACEMENT_REQUEST,
 )
 from portal.core.forms import new_submission_id
+from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     public,
@@ -39,7 +40,7 @@ council = requires_staff_role(hide=True)
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 def _show(competition_id: int):
@@ -325,7 +326,7 @@ def evaluators(competition_id: int):
     chosen = [e.user_id for e in current]
     lead = next((e.user_id for e in current if e.is_lead), None)
     if request.method == "POST":
-        chosen = [int(v) for v in request.form.getlist("evaluators") if v.isdigit()]
+        chosen = [n for n in map(whole_number, request.form.getlist("evaluators")) if n]
         lead = _version(request.form.get("lead"))
         try:
             services.set_evaluators(current_user, competition, chosen, lead)

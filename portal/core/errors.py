@@ -17,6 +17,7 @@ from sqlalchemy import inspect
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.core.db import db
+from portal.core.requests import HiddenCharacters
 
 # Status codes with a page of their own; anything else falls back to the generic problem page.
 PAGES = {
@@ -93,6 +94,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def session_expired(_error: CSRFError):
         return error_page("errors/session_expired.html", 400)
+
+    @app.errorhandler(HiddenCharacters)
+    def hidden_characters(error: HiddenCharacters):
+        return render_template("errors/hidden_characters.html", error=error), 400
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

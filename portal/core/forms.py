@@ -19,9 +19,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from portal.core.requests import has_hidden_characters, unchecked
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def hidden_characters_message(label: str) -> str:
+    what = label.removesuffix(" (optional)")
+    return f"{what} must not include hidden characters. Type it in again rather than pasting it"
 
 
 class BaseForm(FlaskForm):
@@ -38,6 +45,28 @@ class BaseForm(FlaskForm):
             if field.type == "CSRFTokenField":
                 render_kw = {"id": False, **render_kw}
             return super().render_field(field, render_kw)
+
+        def wrap_formdata(self, form, formdata):
+            return unchecked(super().wrap_formdata(form, formdata))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Refuse any field holding a control character (NUL made PostgreSQL fail with a 500;
+        the others break exports and mean nothing) before any validator or service sees it,
+        keeping what was typed on the page. This is the one check for every form."""
+        refused = [
+            field
+            for field in self
+            if any(has_hidden_characters(value) for value in (field.raw_data or ()))
+        ]
+        if not refused:
+            return super().validate(extra_validators)
+        for field in self:
+            field.errors = []
+        for field in refused:
+            hidden = field.type in ("HiddenField", "CSRFTokenField")
+            label = "What you sent" if hidden else field.label.text
+            self.add_error(None if hidden else field.name, hidden_characters_message(label))
+        return False
 
     def add_error(self, field: str | None, message: str) -> None:
         """Attach a service's error to its field for the error summary; an error about the whole

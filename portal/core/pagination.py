@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import request, url_for
 
+from portal.core.numbers import whole_number
+
 PER_PAGE = 50
 
 
 def page_number(value: str | None) -> int:
     """The page asked for in the query string: 1 for anything that is not a positive number."""
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+    return whole_number(value) or 1
 
 
 @dataclass(frozen=True)

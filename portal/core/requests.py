@@ -1,15 +1,104 @@
-"""The app's request class: uploads are spooled to named temporary files."""
+"""The app's request class: uploads are spooled to named temporary files, and no value with a
+hidden control character reaches the code that reads it."""
 
 from __future__ import annotations
 
 import io
+import re
 import tempfile
+from functools import cached_property
 from typing import IO
 
 from flask import Request
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import BadRequest
 
 # As Werkzeug's own default: smaller bodies stay in memory.
 IN_MEMORY_BYTES = 500 * 1024
+
+
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1). None can be typed, and
+# none means anything in an answer: NUL is refused by PostgreSQL (a 500 from any text field),
+# the others are refused by XLSX exports, and they come only from pasting or tampering.
+_HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_hidden_characters(value: object) -> bool:
+    return isinstance(value, str) and _HIDDEN.search(value) is not None
+
+
+class HiddenCharacters(BadRequest):
+    """A value read outside a form class (query-string filters, hand-read form fields) holds a
+    control character. Forms built on BaseForm show a field error instead."""
+
+    description = (
+        "What was sent includes a hidden character (such as one copied with text from another "
+        "program) that cannot be saved. Go back, retype the text you pasted, and try again."
+    )
+
+
+class CheckedMultiDict(ImmutableMultiDict):
+    """The query string's and the form's values. Reading a value that holds a control
+    character raises HiddenCharacters, so every value any view or service reads is clean,
+    whoever reads it. `unchecked` is for the base form, which turns them into field errors."""
+
+    @cached_property
+    def refused(self) -> frozenset[str]:
+        return frozenset(
+            key
+            for key, values in dict.items(self)
+            if has_hidden_characters(key) or any(has_hidden_characters(v) for v in values)
+        )
+
+    @property
+    def unchecked(self) -> ImmutableMultiDict:
+        return ImmutableMultiDict(MultiDict((k, v) for k, vs in dict.items(self) for v in vs))
+
+    def _check(self, key=None) -> None:
+        if (key in self.refused) if key is not None else self.refused:
+            raise HiddenCharacters()
+
+    def __getitem__(self, key):
+        self._check(key)
+        return super().__getitem__(key)
+
+    def getlist(self, key, type=None):  # noqa: A002 - werkzeug's own parameter name
+        self._check(key)
+        return super().getlist(key, type)
+
+    def items(self, multi=False):
+        self._check()
+        return super().items(multi)
+
+    def lists(self):
+        self._check()
+        return super().lists()
+
+    def values(self):
+        self._check()
+        return super().values()
+
+    def listvalues(self):
+        self._check()
+        return super().listvalues()
+
+    def to_dict(self, flat=True):
+        self._check()
+        return super().to_dict(flat)
+
+    def __iter__(self):
+        self._check()
+        return super().__iter__()
+
+
+def unchecked(formdata):
+    """The values as sent, for code that refuses hidden characters itself with a message on
+    the field (the base form, the questionnaire's answer readers)."""
+    if isinstance(formdata, CheckedMultiDict):
+        return formdata.unchecked
+    if isinstance(formdata, CombinedMultiDict):
+        return CombinedMultiDict([unchecked(part) for part in formdata.dicts])
+    return formdata
 
 
 class UploadRequest(Request):
@@ -17,7 +106,11 @@ class UploadRequest(Request):
     own has none), so the object store can send it to S3 from the disk in parts, instead of
     reading each part into memory (measured in bench/upload_memory.py: a worker's peak while
     taking a 25MB upload falls from about +35MB to +11MB, and the upload is no slower). The file
-    is deleted when the request ends."""
+    is deleted when the request ends.
+
+    The query string and form are CheckedMultiDicts: see HiddenCharacters."""
+
+    parameter_storage_class = CheckedMultiDict
 
     def _get_file_stream(
         self,

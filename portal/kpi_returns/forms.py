@@ -33,6 +33,7 @@ from portal.core.forms import (
     required,
     submit,
 )
+from portal.core.numbers import plain_decimal
 from portal.kpi_returns import escalations, services
 from portal.kpi_returns.models import ACTION_LABELS, UNIT_LABELS, YES_NO, KpiVersion
 from portal.kpi_returns.services import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
@@ -221,7 +222,10 @@ def _number(text: str | None) -> float | None:
     text = (text or "").strip().removesuffix("%").removeprefix("£").replace(",", "")
     if not text:
         return None
-    return float(text)
+    number = plain_decimal(text)
+    if number is None:
+        raise ValueError(text)
+    return float(number)
 
 
 class NumberField(StringField):

@@ -22,6 +22,7 @@ from portal.admissions.models import Admission
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.numbers import plain_decimal
 from portal.core.time import format_date, utcnow
 from portal.kpi_returns import escalations, months, ratings
 from portal.kpi_returns.definitions import Catalogue
@@ -102,10 +103,11 @@ def parse_value(definition: KpiVersion, text: str | None) -> float | None:
         cleaned = cleaned.removeprefix("£").strip()
     if definition.unit == DAYS:
         cleaned = re.sub(r"\s*days?$", "", cleaned)
-    if not _NUMBER.fullmatch(cleaned):
+    number = plain_decimal(cleaned)
+    if number is None:
         example = {PERCENTAGE: "92.5", POUNDS: "1250.00"}.get(definition.unit, "12")
         raise ValueError(f"{name} must be a number, like {example}")
-    value = float(cleaned)
+    value = float(number)
     if value < 0:
         raise ValueError(f"{name} must be 0 or more")
     if definition.unit == PERCENTAGE and value > 100:

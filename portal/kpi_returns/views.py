@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.accounts.models import ADMIN, COMMISSIONER, REVIEWER
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
+from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_org_role, requires_sign_in, requires_staff_role
 from portal.core.submissions import previous_result, remember_result
@@ -108,7 +109,7 @@ def _month(year: int, month: int) -> date:
 
 
 def _version(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 def _return_url(organisation, month: date) -> str:
@@ -376,7 +377,7 @@ def answer(organisation, query_id: int):
 def performance(organisation):
     period = reports.Period.from_args(request.args, months.current_day())
     result = reports.provider_performance(
-        organisation, period, for_provider=True, lot_id=request.args.get("lot", type=int)
+        organisation, period, for_provider=True, lot_id=request.args.get("lot", type=whole_number)
     )
     return _performance_page(result, staff=False)
 
@@ -448,7 +449,7 @@ def provider(organisation_id: int):
     organisation = services.organisation_for_staff(organisation_id)
     period = reports.Period.from_args(request.args, months.current_day())
     result = reports.provider_performance(
-        organisation, period, for_provider=False, lot_id=request.args.get("lot", type=int)
+        organisation, period, for_provider=False, lot_id=request.args.get("lot", type=whole_number)
     )
     return _performance_page(result, staff=True)
 
@@ -571,8 +572,8 @@ def ask(return_id: int):
         SelectChoice(definition.kpi_id, definition.name) for definition in page.definitions
     ]
     url = url_for("kpi_returns.staff_return", return_id=return_id)
-    if request.method == "GET" and request.args.get("kpi", type=int):
-        form.kpi_id.data = request.args.get("kpi", type=int)
+    if request.method == "GET" and request.args.get("kpi", type=whole_number):
+        form.kpi_id.data = request.args.get("kpi", type=whole_number)
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)
         if done:
@@ -654,8 +655,8 @@ def escalate(organisation_id: int):
     form.kpi_id.choices = [SelectChoice(0, "The provider's returns as a whole")] + [
         SelectChoice(kpi_id, name) for kpi_id, name in kpis
     ]
-    if request.method == "GET" and request.args.get("kpi", type=int):
-        form.kpi_id.data = request.args.get("kpi", type=int)
+    if request.method == "GET" and request.args.get("kpi", type=whole_number):
+        form.kpi_id.data = request.args.get("kpi", type=whole_number)
     back = url_for("kpi_returns.provider", organisation_id=organisation.id)
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)

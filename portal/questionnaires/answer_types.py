@@ -20,12 +20,14 @@ from email_validator import EmailNotValidError, validate_email
 from werkzeug.exceptions import BadRequest
 
 from portal.core.money import NotMoney, format_pence, parse_pence
+from portal.core.numbers import whole_number
 from portal.core.time import LONDON, format_date
 from portal.questionnaires.schema import Question
 
 DATE_PARTS = ("day", "month", "year")
 # A money question's own example ("like £5,000,000" for cover of at least £5 million) is added.
 MONEY_FORMAT = "Enter an amount in pounds"
+MAX_DIGITS = 15
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 PHONE_FORMAT = "Enter a telephone number, like 01632 960 001 or +44 808 157 0192"
 URL_FORMAT = "Enter a website address in the correct format, like www.example.com"
@@ -135,6 +137,12 @@ def _bounds(question: Question, value: int, show) -> None:
     raise Invalid(f"{subject(question)} must be {show(high)} or less")
 
 
+def _digits(question: Question, digits: str) -> None:
+    # Before int(): Python refuses over 4,300 digits (a 500), and no column holds more than 15.
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise Invalid(f"{subject(question)} must be {MAX_DIGITS} digits or fewer")
+
+
 # Readers ---------------------------------------------------------------------------------------
 
 
@@ -240,10 +248,8 @@ def read_date(question: Question, raw: Mapping[str, str], context: Context) -> s
 
 
 def _real_date(name: str, parts: dict[str, str]) -> date:
-    month = _MONTHS.get(parts["month"].lower()) or (
-        int(parts["month"]) if parts["month"].isdigit() else None
-    )
-    if not parts["day"].isdigit():
+    month = _MONTHS.get(parts["month"].lower()) or (whole_number(parts["month"]))
+    if whole_number(parts["day"]) is None:
         raise Invalid(f"{name} must be a real date", ("day",))
     if month is None or not 1 <= month <= 12:
         raise Invalid(f"{name} must be a real date", ("month",))
@@ -261,8 +267,9 @@ def read_number(question: Question, raw: str, _context: Context) -> int | None:
         return _blank(question)
     if re.fullmatch(r"-?\d*\.\d+", text):
         raise Invalid(f"{subject(question)} must be a whole number")
-    if not re.fullmatch(r"-?\d+", text):
+    if not re.fullmatch(r"-?[0-9]+", text):
         raise Invalid(f"{subject(question)} must be a number")
+    _digits(question, text)
     value = int(text)
     _bounds(question, value, str)
     return value
@@ -293,6 +300,8 @@ def read_money(question: Question, raw: str, _context: Context) -> int | None:
         raise Invalid(money_format(question)) from None
     if value is None:
         return _blank(question)
+    if value >= 100 * 10**MAX_DIGITS:  # more pounds than any column holds
+        raise Invalid(f"{subject(question)} must be {MAX_DIGITS} digits or fewer")
     _bounds(question, value, format_pence)
     return value
 
@@ -306,7 +315,7 @@ def read_evidence(question: Question, raw: str | None, context: Context) -> int 
             raise Invalid(f"Select {article} {noun} document, or upload one")
         return None
     choices = context.evidence_choices.get(question.kind, ())
-    if not raw.isdigit() or int(raw) not in choices:
+    if whole_number(raw) not in choices:
         raise UnknownOption()
     return int(raw)
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from portal.core.forms import hidden_characters_message
+from portal.core.requests import has_hidden_characters, unchecked
 from portal.core.time import format_date
 from portal.questionnaires import routing
 from portal.questionnaires.answer_types import (
@@ -26,6 +28,7 @@ from portal.questionnaires.answer_types import (
     Invalid,
     UnknownOption,
     format_pence,
+    subject,
 )
 from portal.questionnaires.schema import Content, Page, Question, Section
 
@@ -77,6 +80,7 @@ def read_page(
     document version ids an evidence question may take, by kind. Raises UnknownOption (400) for
     a value that is none of a question's options. `route` is the route for `content`,
     `answers` and `lots` when the caller has it already (the page is read from it)."""
+    form = unchecked(form)  # a hidden character is refused below, on its question
     route = route or routing.Route(content, answers, lots)
     known = route.answers_before(section, page)
     context = Context(known=known, lot_choices=lot_choices, evidence_choices=evidence_choices or {})
@@ -99,6 +103,7 @@ def read_page(
 
 def read_item(group: Question, form: Any) -> ReadResult:
     """Read one item of a repeating group from its own form: `answers` is the item."""
+    form = unchecked(form)  # a hidden character is refused below, on its question
     known: dict[str, Any] = {}
     context = Context(known=known)
     result = ReadResult()
@@ -205,6 +210,12 @@ def _posted(question: Question, form: Any) -> Any:
 
 
 def _read(question: Question, raw: Any, context: Context) -> tuple[Any, dict[str, AnswerError]]:
+    if question.type != "group" and _holds_hidden_characters(raw):
+        message = hidden_characters_message(subject(question))
+        anchor = {"date": f"{question.id}-day", "declaration": f"{question.id}-name"}.get(
+            question.type, question.id
+        )
+        return None, {question.id: AnswerError(message, anchor)}
     if question.type == "declaration":
         return _read_declaration(question, raw)
     if question.type == "group":
@@ -218,6 +229,11 @@ def _read(question: Question, raw: Any, context: Context) -> tuple[Any, dict[str
         if question.type == "date":  # the first of its inputs in error
             anchor = f"{question.id}-{(error.parts or DATE_PARTS)[0]}"
         return None, {question.id: AnswerError(error.message, anchor, error.parts)}
+
+
+def _holds_hidden_characters(raw: Any) -> bool:
+    values = raw.values() if isinstance(raw, Mapping) else raw if isinstance(raw, list) else [raw]
+    return any(has_hidden_characters(value) for value in values)
 
 
 def _read_declaration(question: Question, raw: Mapping[str, Any]):

@@ -37,6 +37,7 @@ from portal.applications.models import (
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.numbers import whole_number
 from portal.core.pagination import Page, offset_of
 from portal.core.time import (
     LONDON,
@@ -298,8 +299,8 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
         query = query.where(flags[filters.flag])
     if filters.assignee == "none":
         query = query.where(Review.assigned_to_id.is_(None))
-    elif filters.assignee and filters.assignee.isdigit():
-        query = query.where(Review.assigned_to_id == int(filters.assignee))
+    elif whole_number(filters.assignee) is not None:
+        query = query.where(Review.assigned_to_id == whole_number(filters.assignee))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     number, first = offset_of(filters.page, total, PAGE_SIZE)
     order = (Application.submitted_at, Application.id)

@@ -13,6 +13,7 @@ from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
+from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_staff_role
 from portal.lots.services import list_lots
@@ -118,9 +119,7 @@ def assign(application):
     if form.validate_on_submit():
         chosen = form.assignee.data
         try:
-            services.assign(
-                current_user, application, int(chosen) if chosen and chosen.isdigit() else None
-            )
+            services.assign(current_user, application, whole_number(chosen))
         except services.ReviewError as error:
             flash(error.message)
         else:

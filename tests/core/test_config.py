@@ -16,6 +16,7 @@ PRODUCTION = {
     "CLAMD_HOST": "clamav.internal",
     "SUPPORT_EMAIL": "framework-support@example.org",
     "STAFF_EMAIL_DOMAINS": "example.org, @Schools.Example.org",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
 }
 
 
@@ -104,6 +105,9 @@ def test_production_refuses_to_start_without_a_required_setting(name):
         ("STAFF_EMAIL_DOMAINS", "gov", "STAFF_EMAIL_DOMAINS must be email domains"),
         ("SESSION_LIFETIME_HOURS", "0", "SESSION_LIFETIME_HOURS must be at least 1, not 0"),
         ("SESSION_LIFETIME_HOURS", "48", "SESSION_LIFETIME_HOURS must be at most 24, not 48"),
+        ("TRUSTED_PROXIES", "-1", "TRUSTED_PROXIES must be at least 0, not -1"),
+        ("TRUSTED_PROXIES", "one", "TRUSTED_PROXIES must be a whole number, not 'one'"),
+        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY must be at least 1, not 0"),
     ],
 )
 def test_a_malformed_setting_is_named(name, value, message):
@@ -137,3 +141,16 @@ def test_development_accepts_a_plain_http_base_url_and_demo_mode_off():
     )
     assert config["BASE_URL"] == "http://127.0.0.1:5000"
     assert config["DEMO_MODE"] is False
+
+
+@pytest.mark.parametrize("workers", ["", "2", "9"])
+def test_production_with_several_workers_or_an_unknown_number_needs_redis(workers):
+    with pytest.raises(ConfigError) as error:
+        load_config(PRODUCTION | {"REDIS_URL": "", "WEB_CONCURRENCY": workers})
+    assert str(error.value).startswith("REDIS_URL must be set in production unless WEB_CONCURRENCY")
+
+
+def test_production_with_one_worker_may_keep_rate_limits_in_memory():
+    config = load_config(PRODUCTION | {"REDIS_URL": "", "WEB_CONCURRENCY": "1"})
+    assert config["REDIS_URL"] is None
+    assert config["TRUSTED_PROXIES"] == 0
