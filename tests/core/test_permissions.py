@@ -595,6 +595,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("staff_checks.export_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # The whole certificate number is for council staff, to check the Update Service.
     ("staff_checks.certificate_number", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 404,
@@ -747,6 +752,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("admissions.export_providers", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("admissions.export_providers_xlsx", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
