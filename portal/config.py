@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -132,6 +133,16 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
     max_upload_mb = _int(env, "MAX_UPLOAD_MB", 25, minimum=1)
     secret_key = secret_key or _dev_secret_key()
 
+    # Every OCDS release's ocid starts with the prefix the Open Contracting Partnership registered
+    # for the council: a made-up one would collide with another publisher's, so production names
+    # its own.
+    ocds_prefix = _text(env, "OCDS_PREFIX", "ocds-flsf00", required=production)
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", ocds_prefix):
+        raise ConfigError(
+            "OCDS_PREFIX must be 'ocds-' and six lower-case letters or digits, "
+            f"not {ocds_prefix!r}."
+        )
+
     clamd_socket = _text(env, "CLAMD_SOCKET", None, required=False)
     clamd_host = _text(env, "CLAMD_HOST", None, required=False)
     if clamd_socket and clamd_host:
@@ -146,6 +157,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SERVICE_NAME": _text(
             env, "SERVICE_NAME", "Flexible Learning Support Framework", required=False
         ),
+        "OCDS_PREFIX": ocds_prefix,
         # Postcode districts inside the council's area: an organisation based in one is "local".
         "LOCAL_POSTCODE_DISTRICTS": tuple(
             district.strip().upper()

@@ -30,7 +30,6 @@ from portal.core.time import as_utc
 from portal.organisations.models import Organisation
 
 LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-DEFAULT_PREFIX = "ocds-flsf00"
 SOLE_TRADER = "sole_trader"
 
 
@@ -39,7 +38,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _prefix() -> str:
-    return current_app.config.get("OCDS_PREFIX", DEFAULT_PREFIX)
+    return current_app.config["OCDS_PREFIX"]
 
 
 def _party(organisation: Organisation, roles: list[str]) -> dict:

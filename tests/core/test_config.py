@@ -13,6 +13,7 @@ PRODUCTION = {
     "MAIL_FROM": "framework@example.org",
     "SMTP_HOST": "smtp.example.org",
     "STAFF_CHECK_ENCRYPTION_KEY": "Jm7rQxgkUYZ0ZRFPnR3BBUvImcfzdgIa1CxHCsW9Umc=",
+    "OCDS_PREFIX": "ocds-a1b2c3",
 }
 
 
@@ -23,6 +24,7 @@ def test_production_settings_are_read():
     assert config["SMTP_STARTTLS"] is True
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["BASE_URL"] == "https://framework.example.org"
+    assert config["OCDS_PREFIX"] == "ocds-a1b2c3"
     # Unset in production means AWS S3 itself, never a development server on this machine.
     assert config["S3_ENDPOINT_URL"] is None
 
@@ -39,6 +41,7 @@ def test_production_settings_are_read():
         "MAIL_FROM",
         "SMTP_HOST",
         "STAFF_CHECK_ENCRYPTION_KEY",
+        "OCDS_PREFIX",
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(name):
@@ -65,6 +68,8 @@ def test_production_refuses_to_start_without_a_required_setting(name):
         ("BASE_URL", "framework.example.org", "BASE_URL must start with https://"),
         ("BASE_URL", "http://framework.example.org", "BASE_URL must start with https://"),
         ("MAIL_BACKEND", "file", "MAIL_BACKEND must be smtp in production"),
+        ("OCDS_PREFIX", "ocds-flsf00-extra", "OCDS_PREFIX must be 'ocds-' and six"),
+        ("OCDS_PREFIX", "flsf00", "OCDS_PREFIX must be 'ocds-' and six"),
         ("MAIL_BACKEND", "pigeon", "MAIL_BACKEND must be smtp or file, not 'pigeon'"),
         ("OUTBOX_MAX_ATTEMPTS", "0", "OUTBOX_MAX_ATTEMPTS must be at least 1, not 0"),
         (
