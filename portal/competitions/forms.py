@@ -128,6 +128,18 @@ class DetailsForm(OnceOnlyForm):
         validators=[required("Select how providers should give their price")],
         widget=GovRadioInput(),
     )
+    planned_units = IntegerField(
+        "How many hours, days or placements will the council buy? (not needed for a total price)",
+        validators=[
+            Optional(),
+            NumberRange(1, 100000, message="Number to buy must be a whole number from 1 to 100000"),
+        ],
+        widget=GovTextInput(),
+        description=(
+            "For a price per hour, per day or per placement. The award is published with its "
+            "value: the winning price times this number."
+        ),
+    )
     clarification_date = DateInputField(
         "Deadline for questions",
         what="Questions deadline",
@@ -174,6 +186,7 @@ class DetailsForm(OnceOnlyForm):
             description=self.description.data,
             requirements=self.requirements.data,
             price_basis=self.price_basis.data,
+            planned_units=self.planned_units.data,
             clarification_deadline=self._deadline(self.clarification_date, self.clarification_time),
             submission_deadline=self._deadline(self.submission_date, self.submission_time),
             **self.weights(),

@@ -28,7 +28,7 @@ from portal.accounts.models import ADMIN, COMMISSIONER, STAFF_ROLES, User
 from portal.admissions import services as admissions
 from portal.admissions.models import ADMITTED, Admission
 from portal.audit.services import record_event
-from portal.competitions import personal_data, scoring
+from portal.competitions import ocds, personal_data, scoring
 from portal.competitions.models import (
     AWARDED,
     CANCELLED,
@@ -43,6 +43,7 @@ from portal.competitions.models import (
     QUOTE_SUBMITTED,
     QUOTE_WITHDRAWN,
     TEXT_ANSWER,
+    TOTAL_PRICE,
     Clarification,
     Competition,
     CompetitionAttachment,
@@ -224,6 +225,8 @@ def _move_competition(
     for name, value in values.items():
         set_committed_value(competition, name, value)
     _audit(action, actor, competition, before={"status": before}, after=_jsonable(values))
+    if to in ocds.TAG_OF_MOVE and competition.published_at is not None:
+        ocds.record_release(competition, ocds.TAG_OF_MOVE[to])
 
 
 def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) -> None:
@@ -349,6 +352,7 @@ class Details:
     description: str
     requirements: str
     price_basis: str
+    planned_units: int | None
     quality_weight: int
     price_weight: int
     local_preference: str
@@ -373,6 +377,15 @@ def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:
     ):
         total = details.quality_weight + details.price_weight + local
         problems.append(("quality_weight", f"The weights must total 100. They total {total} now"))
+    if details.price_basis == TOTAL_PRICE:
+        details.planned_units = None
+    elif not details.planned_units:
+        problems.append(
+            (
+                "planned_units",
+                "Enter how many hours, days or placements the council will buy",
+            )
+        )
     if details.clarification_deadline <= at:
         problems.append(("clarification_deadline", "Questions deadline must be in the future"))
     if details.submission_deadline <= at:

@@ -105,9 +105,19 @@ def show(competition_id: int):
 @bp.route("/<int:competition_id>/release-package")
 @public
 def release_package(competition_id: int):
-    """The OCDS 1.1 release package: open data about a published, awarded or cancelled
-    competition, at a stable address."""
-    package = ocds.release_package(competition_id)
+    """The OCDS 1.1 release package: every release about a published competition (tender,
+    amendments, award, cancellation), at a stable address."""
+    return _open_data(ocds.release_package(competition_id))
+
+
+@bp.route("/<int:competition_id>/record-package")
+@public
+def record_package(competition_id: int):
+    """The OCDS 1.1 record package: the competition's ocid with each of its releases."""
+    return _open_data(ocds.record_package(competition_id))
+
+
+def _open_data(package: dict) -> Response:
     return Response(
         json.dumps(package, indent=2, ensure_ascii=False),
         mimetype="application/json",

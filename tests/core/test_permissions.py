@@ -817,6 +817,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": 200,
     },
+    ("competitions.record_package", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": 200,
+    },
     # Drafting: commissioners and admins; the competition is published, so its draft pages
     # are gone (404).
     ("competitions.create", "GET"): {
