@@ -381,6 +381,60 @@ class ReasonForm(OnceOnlyForm):
     submit = submit()
 
 
+class ExtensionForm(OnceOnlyForm):
+    """A later deadline for quotes (and, while questions are open, for questions), with why."""
+
+    lock_version = HiddenField()
+    submission_date = DateInputField(
+        "New deadline for quotes",
+        what="New quotes deadline",
+        validators=[DateRequired("Enter the new deadline for quotes")],
+        description="It must be later than the current deadline. For example, 12 3 2027.",
+    )
+    submission_time = StringField(
+        "Time quotes close",
+        validators=[required("Enter the time quotes close"), TimeOfDay("Time quotes close")],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
+    clarification_date = DateInputField(
+        "New deadline for questions (optional)",
+        what="New questions deadline",
+        validators=[Optional()],
+        description="Leave it blank to keep the current deadline for questions.",
+    )
+    clarification_time = StringField(
+        "Time questions close (optional)",
+        validators=[Optional(), TimeOfDay("Time questions close")],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
+    reason = _reason_field("Reason for the extension")
+    submit = submit("Extend the deadline")
+
+    def validate_clarification_time(self, field) -> None:
+        if self.clarification_date.data and not field.data:
+            raise ValidationError("Enter the time questions close")
+
+    def validate_clarification_date(self, field) -> None:
+        if self.clarification_time.data and not field.data:
+            raise ValidationError("Enter the new deadline for questions")
+
+    def deadlines(self) -> tuple[datetime, datetime | None]:
+        """The new deadline for quotes, and for questions when one was given (London time)."""
+        quotes = datetime.combine(
+            self.submission_date.data, parse_time(self.submission_time.data), tzinfo=LONDON
+        )
+        questions = None
+        if self.clarification_date.data:
+            questions = datetime.combine(
+                self.clarification_date.data,
+                parse_time(self.clarification_time.data),
+                tzinfo=LONDON,
+            )
+        return quotes, questions
+
+
 class AnswerForm(OnceOnlyForm):
     published_question = TextAreaField(
         "Question as it will be published",

@@ -100,9 +100,15 @@ def _stored(competition: Competition) -> list[CompetitionRelease]:
     )
 
 
-def record_release(competition: Competition, tag: str) -> CompetitionRelease:
+def record_release(
+    competition: Competition,
+    tag: str,
+    rationale: str | None = None,
+    changed: dict[str, datetime] | None = None,
+) -> CompetitionRelease:
     """Store the release `tag` of `competition` as of now, after the competition's row has been
-    moved (and so locked by its version check): numbers cannot collide."""
+    moved (and so locked by its version check): numbers cannot collide. A tender amendment
+    gives its `rationale` and the deadlines it `changed` (their values before)."""
     number = 1 + (
         db.session.scalar(
             select(func.max(CompetitionRelease.number)).where(
@@ -112,16 +118,34 @@ def record_release(competition: Competition, tag: str) -> CompetitionRelease:
         or 0
     )
     at = services.now()
+    body = release(competition, tag, at, number)
+    if rationale is not None:
+        body["tender"]["amendments"] = [
+            {
+                "id": str(number),
+                "date": _iso(at),
+                "rationale": rationale,
+                "description": _changes(competition, changed or {}),
+            }
+        ]
     stored = CompetitionRelease(
-        competition_id=competition.id,
-        number=number,
-        tag=tag,
-        released_at=at,
-        body=release(competition, tag, at, number),
+        competition_id=competition.id, number=number, tag=tag, released_at=at, body=body
     )
     db.session.add(stored)
     db.session.flush()
     return stored
+
+
+def _changes(competition: Competition, before: dict[str, datetime]) -> str:
+    words = {
+        "submission_deadline": "The deadline for quotes",
+        "clarification_deadline": "The deadline for questions",
+    }
+    return " ".join(
+        f"{words[name]} moved from {_iso(was)} to {_iso(getattr(competition, name))}."
+        for name, was in before.items()
+        if was != getattr(competition, name)
+    )
 
 
 def _package_head(competition: Competition, endpoint: str, latest: datetime) -> dict:

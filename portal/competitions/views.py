@@ -17,6 +17,7 @@ from portal.competitions.models import (
     DRAFT,
     KINDS,
     PLACEMENT_REQUEST,
+    PUBLISHED,
 )
 from portal.core.forms import new_submission_id, previous_result, remember_result
 from portal.core.pagination import page_number
@@ -408,6 +409,31 @@ def cancel(competition_id: int):
             current_user, competition, form.reason.data, _version(form.lock_version.data)
         ),
         f"{competition.reference} has been cancelled",
+    )
+
+
+@bp.route("/<int:competition_id>/extend-deadline", methods=["GET", "POST"])
+@manage
+def extend_deadline(competition_id: int):
+    competition = services.get_competition(competition_id)
+    if competition.status != PUBLISHED:
+        abort(404)
+    form = forms.ExtensionForm()
+    form.reason.description = "Every provider invited will get an email with your reason."
+    return _confirm(
+        competition,
+        form,
+        f"Extend the deadline for {competition.reference}",
+        "competitions/extend_deadline.html",
+        lambda: services.extend_deadline(
+            current_user,
+            competition,
+            *form.deadlines(),
+            form.reason.data,
+            _version(form.lock_version.data),
+        ),
+        "The deadline has been extended and every provider invited has been emailed",
+        deadline=services.format_deadline,
     )
 
 

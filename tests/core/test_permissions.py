@@ -917,6 +917,16 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 403, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("competitions.extend_deadline", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.extend_deadline", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("competitions.answer", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 403, "commissioner": 200, "admin": 200,
