@@ -129,15 +129,15 @@ class DetailsForm(OnceOnlyForm):
         widget=GovRadioInput(),
     )
     planned_units = IntegerField(
-        "How many hours, days or placements will the council buy? (not needed for a total price)",
+        "How many hours, days or placements will the council buy?",
         validators=[
             Optional(),
             NumberRange(1, 100000, message="Number to buy must be a whole number from 1 to 100000"),
         ],
         widget=GovTextInput(),
         description=(
-            "For a price per hour, per day or per placement. The award is published with its "
-            "value: the winning price times this number."
+            "Only for a price per hour, per day or per placement: leave it blank for a total "
+            "price. The award is published with its value: the winning price times this number."
         ),
     )
     clarification_date = DateInputField(
