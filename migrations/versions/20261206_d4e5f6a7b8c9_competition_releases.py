@@ -1,7 +1,7 @@
 """keep every OCDS release of a competition, and how many units the council buys
 
-Revision ID: a7b8c9d0e1f2
-Revises: f5a6b7c8d9e0
+Revision ID: d4e5f6a7b8c9
+Revises: c3d4e5f6a7b8
 Create Date: 2026-12-06 02:10:00
 
 A competition's address served only its latest release, so the tender vanished once it was
@@ -14,8 +14,8 @@ from alembic import op
 
 import portal.core.db
 
-revision = "a7b8c9d0e1f2"
-down_revision = "f5a6b7c8d9e0"
+revision = "d4e5f6a7b8c9"
+down_revision = "c3d4e5f6a7b8"
 branch_labels = None
 depends_on = None
 
