@@ -246,6 +246,7 @@ def production_env(tmp: Path, port: int, store, database_url: str, max_mb: int) 
         "MAIL_BACKEND": "smtp",
         "MAIL_FROM": "bench@example.org",
         "SMTP_HOST": "127.0.0.1",
+        "OCDS_PREFIX": "ocds-bench0",
         "MAIL_DIR": str(tmp / "mail"),
         "MAX_UPLOAD_MB": str(max_mb),
         "STAFF_CHECK_ENCRYPTION_KEY": Fernet.generate_key().decode(),

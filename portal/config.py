@@ -178,6 +178,16 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
             "fresh allowance. Set REDIS_URL, or run one worker with WEB_CONCURRENCY=1."
         )
 
+    # Every OCDS release's ocid starts with the prefix the Open Contracting Partnership registered
+    # for the council: a made-up one would collide with another publisher's, so production names
+    # its own.
+    ocds_prefix = _text(env, "OCDS_PREFIX", "ocds-flsf00", required=production)
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", ocds_prefix):
+        raise ConfigError(
+            "OCDS_PREFIX must be 'ocds-' and six lower-case letters or digits, "
+            f"not {ocds_prefix!r}."
+        )
+
     clamd_socket = _text(env, "CLAMD_SOCKET", None, required=False)
     clamd_host = _text(env, "CLAMD_HOST", None, required=False)
     if clamd_socket and clamd_host:
@@ -230,6 +240,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
             env, "SERVICE_NAME", "Flexible Learning Support Framework", required=False
         ),
         "SUPPORT_EMAIL": _support_email(env, production=production),
+        "OCDS_PREFIX": ocds_prefix,
         # Postcode districts inside the council's area: an organisation based in one is "local".
         "LOCAL_POSTCODE_DISTRICTS": tuple(
             district.strip().upper()

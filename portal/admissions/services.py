@@ -8,7 +8,7 @@ lock_version, so two reviewers acting at once cannot both change it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,7 +25,7 @@ from portal.admissions.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
-from portal.core.csv_export import csv_text
+from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -487,9 +487,10 @@ EXPORT_HEADINGS = [
 ]
 
 
-def export_providers_csv(filters: ProviderFilters, on: date) -> str:
+def export_providers_rows(filters: ProviderFilters, on: date) -> list[list[Cell]]:
     """Every organisation matching `filters`, one row per lot it has an admission for (a
-    spreadsheet can then sort and count by lot). A fixed number of queries."""
+    spreadsheet can then sort and count by lot), for the CSV and XLSX exports: dates as dates
+    and counts as numbers. A fixed number of queries."""
     organisations = db.session.scalars(
         select(Organisation)
         .where(_admitted_matching(filters))
@@ -499,7 +500,10 @@ def export_providers_csv(filters: ProviderFilters, on: date) -> str:
     def yes_no(value: bool) -> str:
         return "yes" if value else "no"
 
-    rows = [EXPORT_HEADINGS]
+    def london_date(moment: datetime) -> date:
+        return as_utc(moment).astimezone(LONDON).date()
+
+    rows: list[list[Cell]] = [list(EXPORT_HEADINGS)]
     for row in _provider_rows(organisations, on):
         organisation = row.organisation
         for admission in row.admissions:
@@ -509,21 +513,21 @@ def export_providers_csv(filters: ProviderFilters, on: date) -> str:
                     organisation.legal_name,
                     admission.lot.name,
                     admission.status_label,
-                    format_date(admission.admitted_at),
-                    format_date(admission.status_changed_at),
+                    london_date(admission.admitted_at),
+                    london_date(admission.status_changed_at),
                     admission.status_reason or "",
                     yes_no(organisation.is_sme),
                     yes_no(organisation.is_vcse),
                     yes_no(organisation.is_local),
                     "; ".join(row.call_off_problems),
-                    str(row.documents_needing_attention),
-                    str(row.dbs_people),
-                    str(row.dbs_flagged),
+                    row.documents_needing_attention,
+                    row.dbs_people,
+                    row.dbs_flagged,
                     *_last_return_cells(row.last_return),
-                    str(len(row.escalations)),
+                    len(row.escalations),
                 ]
             )
-    return csv_text(rows)
+    return rows
 
 
 def _last_return_cells(state: MonthState | None) -> list[str]:

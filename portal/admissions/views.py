@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.admissions import forms, services
 from portal.admissions.models import ADMISSION_LABELS
+from portal.core.exports import export
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import public, requires_staff_role
@@ -80,14 +81,22 @@ def reviewer_providers():
 @bp.route("/reviews/providers/export")
 @read_providers
 def export_providers():
+    return _export_providers(spreadsheet=False)
+
+
+@bp.route("/reviews/providers/export-xlsx")
+@read_providers
+def export_providers_xlsx():
+    return _export_providers(spreadsheet=True)
+
+
+def _export_providers(*, spreadsheet: bool) -> Response:
     filters = services.ProviderFilters.from_args(request.args, list_lots())
-    return Response(
-        services.export_providers_csv(filters, today()),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="providers-{today().isoformat()}.csv"',
-            "Cache-Control": "no-store",
-        },
+    return export(
+        services.export_providers_rows(filters, today()),
+        f"providers-{today().isoformat()}",
+        spreadsheet=spreadsheet,
+        sheet_name="Providers",
     )
 
 

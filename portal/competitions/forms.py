@@ -128,6 +128,18 @@ class DetailsForm(OnceOnlyForm):
         validators=[required("Select how providers should give their price")],
         widget=GovRadioInput(),
     )
+    planned_units = IntegerField(
+        "How many hours, days or placements will the council buy?",
+        validators=[
+            Optional(),
+            NumberRange(1, 100000, message="Number to buy must be a whole number from 1 to 100000"),
+        ],
+        widget=GovTextInput(),
+        description=(
+            "Only for a price per hour, per day or per placement: leave it blank for a total "
+            "price. The award is published with its value: the winning price times this number."
+        ),
+    )
     clarification_date = DateInputField(
         "Deadline for questions",
         what="Questions deadline",
@@ -174,6 +186,7 @@ class DetailsForm(OnceOnlyForm):
             description=self.description.data,
             requirements=self.requirements.data,
             price_basis=self.price_basis.data,
+            planned_units=self.planned_units.data,
             clarification_deadline=self._deadline(self.clarification_date, self.clarification_time),
             submission_deadline=self._deadline(self.submission_date, self.submission_time),
             **self.weights(),
@@ -366,6 +379,60 @@ class ReasonForm(OnceOnlyForm):
     lock_version = HiddenField()
     reason = _reason_field("Reason")
     submit = submit()
+
+
+class ExtensionForm(OnceOnlyForm):
+    """A later deadline for quotes (and, while questions are open, for questions), with why."""
+
+    lock_version = HiddenField()
+    submission_date = DateInputField(
+        "New deadline for quotes",
+        what="New quotes deadline",
+        validators=[DateRequired("Enter the new deadline for quotes")],
+        description="It must be later than the current deadline. For example, 12 3 2027.",
+    )
+    submission_time = StringField(
+        "Time quotes close",
+        validators=[required("Enter the time quotes close"), TimeOfDay("Time quotes close")],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
+    clarification_date = DateInputField(
+        "New deadline for questions (optional)",
+        what="New questions deadline",
+        validators=[Optional()],
+        description="Leave it blank to keep the current deadline for questions.",
+    )
+    clarification_time = StringField(
+        "Time questions close (optional)",
+        validators=[Optional(), TimeOfDay("Time questions close")],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
+    reason = _reason_field("Reason for the extension")
+    submit = submit("Extend the deadline")
+
+    def validate_clarification_time(self, field) -> None:
+        if self.clarification_date.data and not field.data:
+            raise ValidationError("Enter the time questions close")
+
+    def validate_clarification_date(self, field) -> None:
+        if self.clarification_time.data and not field.data:
+            raise ValidationError("Enter the new deadline for questions")
+
+    def deadlines(self) -> tuple[datetime, datetime | None]:
+        """The new deadline for quotes, and for questions when one was given (London time)."""
+        quotes = datetime.combine(
+            self.submission_date.data, parse_time(self.submission_time.data), tzinfo=LONDON
+        )
+        questions = None
+        if self.clarification_date.data:
+            questions = datetime.combine(
+                self.clarification_date.data,
+                parse_time(self.clarification_time.data),
+                tzinfo=LONDON,
+            )
+        return quotes, questions
 
 
 class AnswerForm(OnceOnlyForm):

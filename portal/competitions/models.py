@@ -35,8 +35,9 @@ MINI_COMPETITION = "mini_competition"
 PLACEMENT_REQUEST = "placement_request"
 KINDS = {MINI_COMPETITION: "Mini-competition", PLACEMENT_REQUEST: "Placement request"}
 
+TOTAL_PRICE = "total"
 PRICE_BASES = {
-    "total": "Total price",
+    TOTAL_PRICE: "Total price",
     "hourly": "Price per hour",
     "daily": "Price per day",
     "per_placement": "Price per placement",
@@ -104,6 +105,9 @@ class Competition(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     requirements: Mapped[str] = mapped_column(Text, default="")
     price_basis: Mapped[str] = mapped_column(String(20))
+    # How many hours, days or placements the council expects to buy at the winning rate (none
+    # for a total price): the award's published value is the rate times this.
+    planned_units: Mapped[int | None] = mapped_column()
     # Out of 100 with the quality questions' weights (which total quality_weight).
     quality_weight: Mapped[int] = mapped_column()
     price_weight: Mapped[int] = mapped_column()
@@ -151,6 +155,11 @@ class Competition(Base):
         order_by="CompetitionAttachment.id",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def units(self) -> int:
+        """How many of the priced unit the council buys: one, for a total price."""
+        return self.planned_units or 1
 
     @property
     def kind_label(self) -> str:
@@ -403,3 +412,19 @@ class ModeratedScore(Base):
     rationale: Mapped[str] = mapped_column(Text)
     moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CompetitionRelease(Base):
+    """An OCDS release as it was published (tender, amendment, award, award update,
+    cancellation): kept exactly as first served, never rewritten, so the public history of a
+    competition stays what people saw at the time."""
+
+    __tablename__ = "competition_releases"
+    __table_args__ = (UniqueConstraint("competition_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column()  # 1, 2, ... in the order they were published
+    tag: Mapped[str] = mapped_column(String(30))
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)

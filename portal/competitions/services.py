@@ -27,7 +27,7 @@ from portal.accounts.models import ADMIN, COMMISSIONER, STAFF_ROLES, User
 from portal.admissions import services as admissions
 from portal.admissions.models import ADMITTED, Admission
 from portal.audit.services import record_event
-from portal.competitions import personal_data, scoring
+from portal.competitions import ocds, personal_data, scoring
 from portal.competitions.models import (
     AWARDED,
     CANCELLED,
@@ -42,6 +42,7 @@ from portal.competitions.models import (
     QUOTE_SUBMITTED,
     QUOTE_WITHDRAWN,
     TEXT_ANSWER,
+    TOTAL_PRICE,
     Clarification,
     Competition,
     CompetitionAttachment,
@@ -224,6 +225,8 @@ def _move_competition(
     for name, value in values.items():
         set_committed_value(competition, name, value)
     _audit(action, actor, competition, before={"status": before}, after=_jsonable(values))
+    if to in ocds.TAG_OF_MOVE and competition.published_at is not None:
+        ocds.record_release(competition, ocds.TAG_OF_MOVE[to])
 
 
 def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) -> None:
@@ -346,6 +349,7 @@ class Details:
     description: str
     requirements: str
     price_basis: str
+    planned_units: int | None
     quality_weight: int
     price_weight: int
     local_preference: str
@@ -370,6 +374,15 @@ def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:
     ):
         total = details.quality_weight + details.price_weight + local
         problems.append(("quality_weight", f"The weights must total 100. They total {total} now"))
+    if details.price_basis == TOTAL_PRICE:
+        details.planned_units = None
+    elif not details.planned_units:
+        problems.append(
+            (
+                "planned_units",
+                "Enter how many hours, days or placements the council will buy",
+            )
+        )
     if details.clarification_deadline <= at:
         problems.append(("clarification_deadline", "Questions deadline must be in the future"))
     if details.submission_deadline <= at:
@@ -703,6 +716,90 @@ def cancel(actor: User, competition: Competition, reason: str, seen: int | None)
         cancel_reason=reason,
     )
     _email_invited(competition, "Cancelled", "competition_cancelled", reason=reason)
+
+
+def extend_deadline(
+    actor: User,
+    competition: Competition,
+    quotes: datetime,
+    questions: datetime | None,
+    reason: str,
+    seen: int | None,
+) -> None:
+    """Move a published competition's deadline for quotes later (and its deadline for questions,
+    when given), before the current one has passed, with a reason. Every invitee is emailed, the
+    change audited and published as an OCDS tender amendment. Raises CompetitionError."""
+    at = now()
+    if competition.status != PUBLISHED:
+        raise CompetitionError("Only an open competition's deadline can be extended")
+    if competition.submission_deadline <= at:
+        raise CompetitionError(
+            "The deadline for quotes has passed, so it cannot be extended", "submission_date"
+        )
+    if quotes <= competition.submission_deadline:
+        raise CompetitionError(
+            "The new deadline for quotes must be later than the current one, "
+            f"{format_deadline(competition.submission_deadline)}",
+            "submission_date",
+        )
+    if questions is not None:
+        if competition.clarification_deadline <= at:
+            raise CompetitionError(
+                "The deadline for questions has passed, so it cannot be extended",
+                "clarification_date",
+            )
+        if questions <= competition.clarification_deadline:
+            raise CompetitionError(
+                "The new deadline for questions must be later than the current one, "
+                f"{format_deadline(competition.clarification_deadline)}",
+                "clarification_date",
+            )
+        if questions >= quotes:
+            raise CompetitionError(
+                "The new deadline for questions must be before the deadline for quotes",
+                "clarification_date",
+            )
+    reason = _reason(reason)
+    if seen is not None and seen != competition.lock_version:
+        raise CompetitionError(CHANGED)
+    before = {
+        "submission_deadline": competition.submission_deadline,
+        "clarification_deadline": competition.clarification_deadline,
+    }
+    after = {
+        "submission_deadline": quotes,
+        "clarification_deadline": questions or before["clarification_deadline"],
+    }
+    moved = db.session.execute(
+        update(Competition)
+        .where(
+            Competition.id == competition.id,
+            Competition.lock_version == competition.lock_version,
+            Competition.status == PUBLISHED,
+        )
+        .values(lock_version=competition.lock_version + 1, **after)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.refresh(competition)
+        raise CompetitionError(CHANGED)
+    for name, value in {"lock_version": competition.lock_version + 1, **after}.items():
+        set_committed_value(competition, name, value)
+    _audit(
+        "competition.deadline_extended",
+        actor,
+        competition,
+        before=_jsonable(before),
+        after=_jsonable(after | {"reason": reason}),
+    )
+    ocds.record_release(competition, ocds.AMENDMENT, rationale=reason, changed=before)
+    _email_invited(
+        competition,
+        "Deadline extended",
+        "competition_deadline_extended",
+        reason=reason,
+        questions=format_deadline(competition.clarification_deadline) if questions else None,
+    )
 
 
 def _reason(reason: str | None, field: str = "reason") -> str:

@@ -17,6 +17,7 @@ from portal.competitions.models import (
     DRAFT,
     KINDS,
     PLACEMENT_REQUEST,
+    PUBLISHED,
 )
 from portal.core.forms import new_submission_id
 from portal.core.numbers import whole_number
@@ -107,9 +108,19 @@ def show(competition_id: int):
 @bp.route("/<int:competition_id>/release-package")
 @public
 def release_package(competition_id: int):
-    """The OCDS 1.1 release package: open data about a published, awarded or cancelled
-    competition, at a stable address."""
-    package = ocds.release_package(competition_id)
+    """The OCDS 1.1 release package: every release about a published competition (tender,
+    amendments, award, cancellation), at a stable address."""
+    return _open_data(ocds.release_package(competition_id))
+
+
+@bp.route("/<int:competition_id>/record-package")
+@public
+def record_package(competition_id: int):
+    """The OCDS 1.1 record package: the competition's ocid with each of its releases."""
+    return _open_data(ocds.record_package(competition_id))
+
+
+def _open_data(package: dict) -> Response:
     return Response(
         json.dumps(package, indent=2, ensure_ascii=False),
         mimetype="application/json",
@@ -400,6 +411,31 @@ def cancel(competition_id: int):
             current_user, competition, form.reason.data, _version(form.lock_version.data)
         ),
         f"{competition.reference} has been cancelled",
+    )
+
+
+@bp.route("/<int:competition_id>/extend-deadline", methods=["GET", "POST"])
+@manage
+def extend_deadline(competition_id: int):
+    competition = services.get_competition(competition_id)
+    if competition.status != PUBLISHED:
+        abort(404)
+    form = forms.ExtensionForm()
+    form.reason.description = "Every provider invited will get an email with your reason."
+    return _confirm(
+        competition,
+        form,
+        f"Extend the deadline for {competition.reference}",
+        "competitions/extend_deadline.html",
+        lambda: services.extend_deadline(
+            current_user,
+            competition,
+            *form.deadlines(),
+            form.reason.data,
+            _version(form.lock_version.data),
+        ),
+        "The deadline has been extended and every provider invited has been emailed",
+        deadline=services.format_deadline,
     )
 
 

@@ -18,7 +18,7 @@ from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.time import LONDON, format_datetime
+from portal.core.time import LONDON
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.definitions import Catalogue, in_force
 from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
@@ -570,7 +570,7 @@ def export_returns_rows(period: Period, on: date, lot: Lot | None = None) -> lis
                 months.iso_month(row.month),
                 state.label + (" and amended" if state.amended else ""),
                 row.version_count,
-                format_datetime(_latest(row.submitted_at, row.version_submitted_at)),
+                _latest(row.submitted_at, row.version_submitted_at),
                 row.reason or "",
                 codes.get(row.kpi_id, ""),
                 row.kpi_name,

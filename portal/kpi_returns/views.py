@@ -20,13 +20,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ADMIN, COMMISSIONER, REVIEWER
-from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
+from portal.core.exports import csv_download, export
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_org_role, requires_sign_in, requires_staff_role
 from portal.core.submissions import previous_result, remember_result
-from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes
 from portal.documents import uploads
 from portal.kpi_returns import (
     charts,
@@ -77,28 +76,6 @@ def kpi_value(value: float | None, unit: str) -> str:
 
 bp.add_app_template_global(ratings.label, "rating_label")
 bp.add_app_template_global(ratings.colour, "rating_colour")
-
-
-def _download(body: str | bytes, filename: str, mimetype: str) -> Response:
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-def _csv(text: str, filename: str) -> Response:
-    return _download(text, filename, "text/csv")
-
-
-def _export(rows: list[list[Cell]], name: str, spreadsheet: bool, sheet_name: str) -> Response:
-    """`rows` as `name`.csv, or as `name`.xlsx when `spreadsheet`."""
-    if spreadsheet:
-        return _download(xlsx_bytes(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
-    return _csv(csv_text(rows), f"{name}.csv")
 
 
 def _month(year: int, month: int) -> date:
@@ -290,7 +267,7 @@ def csv_template(organisation, year: int, month: int):
         page = services.return_page(organisation, when, months.current_day())
     except services.ReturnError:
         abort(404)
-    return _csv(csv_files.template_csv(page), f"kpi-return-{months.iso_month(when)}.csv")
+    return csv_download(csv_files.template_csv(page), f"kpi-return-{months.iso_month(when)}.csv")
 
 
 @bp.route("/kpi-returns/organisations/<int:organisation_id>/upload", methods=["GET", "POST"])
@@ -435,11 +412,11 @@ def _export_returns(*, spreadsheet: bool) -> Response:
     filters = reports.DashboardFilters.from_args(request.args, lots)
     lot = next((lot for lot in lots if lot.slug == filters.lot), None)
     period = reports.Period.from_args(request.args, on)
-    return _export(
+    return export(
         reports.export_returns_rows(period, on, lot),
         f"kpi-returns-{months.iso_month(period.first)}-to-{months.iso_month(period.last)}",
-        spreadsheet,
-        "KPI returns",
+        spreadsheet=spreadsheet,
+        sheet_name="KPI returns",
     )
 
 
@@ -480,11 +457,11 @@ def _export_provider_summary(organisation_id: int, *, spreadsheet: bool) -> Resp
     organisation = services.organisation_for_staff(organisation_id)
     period = reports.Period(reports.Period.from_args(request.args, months.current_day()).last, 12)
     result = reports.provider_performance(organisation, period, for_provider=False)
-    return _export(
+    return export(
         reports.provider_summary_rows(result),
         f"performance-summary-{organisation.id}-to-{months.iso_month(period.last)}",
-        spreadsheet,
-        "Performance summary",
+        spreadsheet=spreadsheet,
+        sheet_name="Performance summary",
     )
 
 
@@ -546,11 +523,11 @@ def _export_lot_summary(lot_id: int, *, spreadsheet: bool) -> Response:
     found = _lot(lot_id)
     on = months.current_day()
     period = reports.Period(reports.Period.from_args(request.args, on).last, 12)
-    return _export(
+    return export(
         reports.lot_summary_rows(found, period, on),
         f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}",
-        spreadsheet,
-        "Performance summary",
+        spreadsheet=spreadsheet,
+        sheet_name="Performance summary",
     )
 
 

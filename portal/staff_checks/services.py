@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.audit.services import changes, record_event
-from portal.core.csv_export import csv_text
+from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -419,10 +419,11 @@ def template_csv() -> str:
     return csv_text([[heading for _field, heading in COLUMNS]])
 
 
-def export_csv(organisation: Organisation) -> str:
-    """The register as CSV, in the template's columns; certificate numbers masked."""
+def export_rows(organisation: Organisation) -> list[list[Cell]]:
+    """The register in the template's columns, for the CSV and XLSX exports (the CSV can be
+    imported again); certificate numbers masked, dates as dates."""
 
-    def cell(check: StaffCheck, field: str) -> str:
+    def cell(check: StaffCheck, field: str) -> Cell:
         value = getattr(check, field, None)
         if field == "certificate_number":
             return check.masked_certificate_number
@@ -433,14 +434,14 @@ def export_csv(organisation: Organisation) -> str:
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, date):
-            return value.strftime("%d/%m/%Y")
+            return value
         return value or ""
 
-    rows = [[heading for _field, heading in COLUMNS]]
+    rows: list[list[Cell]] = [[heading for _field, heading in COLUMNS]]
     rows += [
         [cell(check, field) for field, _heading in COLUMNS] for check in checks_of(organisation)
     ]
-    return csv_text(rows)
+    return rows
 
 
 def _parse_date(text: str, what: str) -> date | None:

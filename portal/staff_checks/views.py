@@ -16,6 +16,8 @@ from flask import (
 )
 from flask_login import current_user
 
+from portal.core import exports
+from portal.core.exports import csv_download
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
@@ -46,17 +48,6 @@ def _file_form() -> forms.FileForm:
     return forms.FileForm()
 
 
-def _csv(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 @bp.route("")
 @requires_sign_in
 def index():
@@ -77,7 +68,7 @@ def index():
 @bp.route("/import-template")
 @requires_sign_in
 def import_template():
-    return _csv(services.template_csv(), "staff-register-template.csv")
+    return csv_download(services.template_csv(), "staff-register-template.csv")
 
 
 @bp.route("/organisations/<int:organisation_id>")
@@ -95,7 +86,22 @@ def register(organisation):
 @bp.route("/organisations/<int:organisation_id>/export")
 @requires_org_member_or_staff
 def export(organisation):
-    return _csv(services.export_csv(organisation), f"staff-register-{organisation.id}.csv")
+    return _export(organisation, spreadsheet=False)
+
+
+@bp.route("/organisations/<int:organisation_id>/export-xlsx")
+@requires_org_member_or_staff
+def export_xlsx(organisation):
+    return _export(organisation, spreadsheet=True)
+
+
+def _export(organisation, *, spreadsheet: bool) -> Response:
+    return exports.export(
+        services.export_rows(organisation),
+        f"staff-register-{organisation.id}",
+        spreadsheet=spreadsheet,
+        sheet_name="Staff register",
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/add", methods=["GET", "POST"])

@@ -9,6 +9,9 @@ from portal.config import PROJECT_ROOT
 AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # WCAG 2.2 AA, which public sector websites must meet, and axe's best practices.
 RULESETS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# WCAG 2.5.3 (label in name), which axe ships as experimental and leaves off unless asked: a
+# control whose accessible name does not contain its visible words cannot be used by voice.
+EXPERIMENTAL_RULES = ["label-content-name-mismatch"]
 
 # Runs first in every document the tab loads. The browser keeps the record (in the tab's session
 # storage), so it cannot race with Playwright's events: a page still pending when the next loads
@@ -30,8 +33,12 @@ def check_accessibility(page: Page) -> None:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=AXE_SCRIPT)
     results = page.evaluate(
-        "rulesets => axe.run(document, {runOnly: rulesets, resultTypes: ['violations']})",
-        RULESETS,
+        """([rulesets, experimental]) => axe.run(document, {
+             runOnly: rulesets,
+             rules: Object.fromEntries(experimental.map(rule => [rule, {enabled: true}])),
+             resultTypes: ['violations'],
+           })""",
+        [RULESETS, EXPERIMENTAL_RULES],
     )
     violations = _without_known_exceptions(results["violations"])
     assert not violations, _describe(page.url, violations)

@@ -150,3 +150,24 @@ def test_add_a_person_to_the_dbs_register(page: Page, live_server, live_app):
     expect(page.locator("tbody")).to_contain_text("********7890")
     expect(page.locator("main")).not_to_contain_text("001234567890")
     check_accessibility(page)
+
+
+def test_import_the_dbs_register_from_a_spreadsheet(page: Page, live_server, live_app, tmp_path):
+    """The import page passes axe, the file control's visible words in its accessible name
+    (label-content-name-mismatch), and a file with a mistake is answered on the page."""
+    sign_in(page, live_server, live_app)
+    page.get_by_role("link", name="Riverside Mentoring").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="DBS staff register").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Import from a spreadsheet").click()
+    expect(heading(page)).to_have_text("Import your register from a spreadsheet")
+    check_accessibility(page)
+
+    wrong = tmp_path / "register.csv"
+    wrong.write_text("Full name,Role\nJo Tutor,Tutor\n")
+    page.locator("input[type=file][name=file]").set_input_files(wrong)
+    check_accessibility(page)
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#problems")).to_be_visible()
+    check_accessibility(page)

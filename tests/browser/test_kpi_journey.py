@@ -95,7 +95,9 @@ def test_returns_by_form_and_csv_then_the_dashboard_and_an_escalation(
     arrive(page, f"Your KPI return for {second:%B %Y}")
     with page.expect_download() as download:
         page.get_by_role("link", name="download this month's CSV template").click()
-    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    template = download.value.path().read_bytes()
+    assert template.startswith("\ufeff".encode())  # so Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(template.decode("utf-8-sig"))))
     values = {"attendance-rate": "70", "staff-dbs": "100", "sessions-delivered": "97"}
     for row in rows[1:]:
         row[4] = values.get(row[1], "85" if "%" in row[3] else "1")

@@ -46,7 +46,9 @@ def mini_competition_form(**overrides) -> dict:
 
 
 def placement_form(**overrides) -> dict:
-    data = mini_competition_form(title="Mentoring for a young person", price_basis="hourly") | {
+    data = mini_competition_form(
+        title="Mentoring for a young person", price_basis="hourly", planned_units="120"
+    ) | {
         "reference_code": "SEND-0421",
         "age_band": "14-16",
         "needs_summary": "Anxiety about school; needs a calm, consistent mentor twice a week.",
@@ -100,9 +102,9 @@ def publish(client, competition_id: int):
     return client.post(url, data=hidden(client, url))
 
 
-def ready_mini_competition(client, evaluators, lead) -> int:
+def ready_mini_competition(client, evaluators, lead, data: dict | None = None) -> int:
     """A draft with two questions (30 + 30) and a panel: ready to publish."""
-    competition_id = create(client)
+    competition_id = create(client, data=data)
     add_question(client, competition_id, "How will you find employers?", 30)
     add_question(client, competition_id, "How will you support each intern?", 30)
     name_evaluators(client, competition_id, evaluators, lead)

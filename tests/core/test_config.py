@@ -17,6 +17,7 @@ PRODUCTION = {
     "SUPPORT_EMAIL": "framework-support@example.org",
     "STAFF_EMAIL_DOMAINS": "example.org, @Schools.Example.org",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "OCDS_PREFIX": "ocds-a1b2c3",
 }
 
 
@@ -31,6 +32,7 @@ def test_production_settings_are_read():
     assert config["SUPPORT_EMAIL"] == "framework-support@example.org"
     assert config["STAFF_EMAIL_DOMAINS"] == ("example.org", "schools.example.org")
     assert config["BASE_URL"] == "https://framework.example.org"
+    assert config["OCDS_PREFIX"] == "ocds-a1b2c3"
     # Unset in production means AWS S3 itself, never a development server on this machine.
     assert config["S3_ENDPOINT_URL"] is None
 
@@ -49,6 +51,7 @@ def test_production_settings_are_read():
         "STAFF_CHECK_ENCRYPTION_KEY",
         "SUPPORT_EMAIL",
         "STAFF_EMAIL_DOMAINS",
+        "OCDS_PREFIX",
     ],
 )
 def test_production_refuses_to_start_without_a_required_setting(name):
@@ -75,6 +78,8 @@ def test_production_refuses_to_start_without_a_required_setting(name):
         ("BASE_URL", "framework.example.org", "BASE_URL must start with https://"),
         ("BASE_URL", "http://framework.example.org", "BASE_URL must start with https://"),
         ("MAIL_BACKEND", "file", "MAIL_BACKEND must be smtp in production"),
+        ("OCDS_PREFIX", "ocds-flsf00-extra", "OCDS_PREFIX must be 'ocds-' and six"),
+        ("OCDS_PREFIX", "flsf00", "OCDS_PREFIX must be 'ocds-' and six"),
         ("MAIL_BACKEND", "pigeon", "MAIL_BACKEND must be smtp or file, not 'pigeon'"),
         ("OUTBOX_MAX_ATTEMPTS", "0", "OUTBOX_MAX_ATTEMPTS must be at least 1, not 0"),
         (

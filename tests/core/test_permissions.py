@@ -621,6 +621,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("staff_checks.export_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # The whole certificate number is for council staff, to check the Update Service.
     ("staff_checks.certificate_number", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 404,
@@ -782,6 +787,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    ("admissions.export_providers_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     ("admissions.provider", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
@@ -834,6 +844,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     },
     # Open data: public, for a published competition.
     ("competitions.release_package", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": 200,
+    },
+    ("competitions.record_package", "GET"): {
         "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": 200,
@@ -929,6 +944,16 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "staff_before_two_factor": TWO_FACTOR,
     },
     ("competitions.cancel", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.extend_deadline", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("competitions.extend_deadline", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 403, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,

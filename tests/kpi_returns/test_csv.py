@@ -14,6 +14,7 @@ from werkzeug.test import encode_multipart
 from portal.core.db import db
 from portal.kpi_returns.models import KpiReturn
 from tests.kpi_returns.helpers import GOOD, admit_from, month_ago, return_url, submit_return
+from tests.support.exports import read_csv
 from tests.support.pages import banner_text, page_errors, page_text, soup
 
 HEADINGS = ["Month", "KPI code", "KPI", "Unit", "Value", "Comment"]
@@ -57,10 +58,7 @@ def stored(organisation) -> list[KpiReturn]:
 def test_the_template_lists_the_months_kpis(provider_client, organisation, kpis):
     admit_from(organisation, month_ago(2))
     month = month_ago(1)
-    response = provider_client.get(return_url(organisation, month, "/csv-template"))
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    rows = read_csv(provider_client.get(return_url(organisation, month, "/csv-template")))
     assert rows[0] == HEADINGS
     assert [row[1] for row in rows[1:]] == list(GOOD)
     assert {row[0] for row in rows[1:]} == {month.strftime("%Y-%m")}

@@ -3,33 +3,12 @@ a period: as pages, CSV and XLSX, formulas in what providers typed neutralised."
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import load_workbook
+from datetime import datetime
 
 from tests.kpi_returns.helpers import admit_from, month_ago, record_return, with_values
+from tests.support.exports import read_csv as table
+from tests.support.exports import read_xlsx as workbook
 from tests.support.pages import page_text, soup
-
-
-def table(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-
-
-def workbook(response) -> list[list]:
-    """The downloaded XLSX read back: its one sheet's rows. No cell of it is a formula."""
-    assert response.status_code == 200
-    assert response.mimetype == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    assert response.headers["Content-Disposition"].endswith('.xlsx"')
-    book = load_workbook(io.BytesIO(response.get_data()))
-    (sheet,) = book.worksheets
-    cells = [cell for row in sheet.iter_rows() for cell in row]
-    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
-    return [[cell.value for cell in row] for row in sheet.iter_rows()]
 
 
 def test_a_providers_annual_summary(commissioner_client, make_provider, kpis):
@@ -129,6 +108,7 @@ def test_formulas_stay_text_in_the_xlsx_exports(commissioner_client, make_provid
     first = sheet[1]
     assert first[0] == '=HYPERLINK("http://evil.example","Click")'
     assert first[4] == 1
+    assert isinstance(first[5], datetime)  # when it was submitted: a date, not words
     assert first[7:13] == [
         "attendance-rate",
         "Attendance rate",
