@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HiddenCharacters)
     def hidden_characters(error: HiddenCharacters):
-        return render_template("errors/hidden_characters.html", error=error), 400
+        return error_page("errors/hidden_characters.html", 400, error=error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

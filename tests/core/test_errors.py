@@ -154,6 +154,8 @@ def test_every_error_page_gives_the_support_email_without_the_database(
         "/sign-in", data={"email": "someone@example.org", "password": "x"}
     )
     seen.add("errors/session_expired.html")
+    met["hidden character"] = client.get("/providers?lot=mentoring\x00")
+    seen.add("errors/hidden_characters.html")
 
     pages = {page.name for page in ERROR_TEMPLATES.glob("*.html")} - {"layout.html"}
     assert seen == {f"errors/{name}" for name in pages}
