@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
+from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovRadioInput,
@@ -166,6 +167,15 @@ class DetailsForm(OnceOnlyForm):
     )
 
     def with_lots(self, lots) -> DetailsForm:
+        # The council's area by name: "the borough" leaves a provider guessing which one.
+        area = current_app.config["COUNCIL_AREA"]
+        self.local_preference.choices = [
+            (value, label.format(area=area)) for value, label in LOCAL_PREFERENCES.items()
+        ]
+        self.local_weight.label.text = f"Weight for providers based in {area} (optional)"
+        self.local_weight.description = (
+            f"Only if you give marks to providers based in {area}. Out of 100."
+        )
         self.lot.choices = [SelectChoice("", "Choose a type of service")] + [
             SelectChoice(str(lot.id), lot.name) for lot in lots
         ]
@@ -233,13 +243,13 @@ class MiniCompetitionForm(DetailsForm):
         widget=GovRadioInput(),
     )
     local_weight = IntegerField(
-        "Weight for providers based in the borough (optional)",
+        "Weight for local providers (optional)",
         validators=[
             Optional(),
             NumberRange(0, 100, message="Local weight must be a whole number from 0 to 100"),
         ],
         widget=GovTextInput(),
-        description="Only if you give marks to providers based in the borough. Out of 100.",
+        description="Only if you give marks to local providers. Out of 100.",
     )
     submit = submit("Save draft")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -48,8 +49,8 @@ LOCAL_ONLY = "local_only"
 LOCAL_WEIGHTED = "weighted"
 LOCAL_PREFERENCES = {
     NO_PREFERENCE: "No local preference",
-    LOCAL_ONLY: "Invite only providers based in the borough",
-    LOCAL_WEIGHTED: "Give marks to providers based in the borough",
+    LOCAL_ONLY: "Invite only providers based in {area}",
+    LOCAL_WEIGHTED: "Give marks to providers based in {area}",
 }
 
 # A competition's own statuses. Open, closed and "being evaluated" are read from the deadlines.
@@ -175,7 +176,8 @@ class Competition(Base):
 
     @property
     def local_preference_label(self) -> str:
-        return LOCAL_PREFERENCES[self.local_preference]
+        area = current_app.config["COUNCIL_AREA"]  # named: "the borough" leaves people guessing
+        return LOCAL_PREFERENCES[self.local_preference].format(area=area)
 
     @property
     def age_band_label(self) -> str:
