@@ -77,7 +77,7 @@ def _confirm_staff_change(
         except services.AccountError as error:
             form.add_error(error.field, error.message)
         else:
-            flash(done.format(name=member.full_name), "success")
+            flash(done.format(whose=possessive(member.full_name)), "success")
             return redirect(url_for("admin.staff"))
     return render_template(template, form=form, member=member)
 
@@ -89,7 +89,7 @@ def deactivate_staff(user_id: int):
         user_id,
         forms.DeactivateStaffForm(),
         services.deactivate_staff,
-        "{name}'s account has been deactivated",
+        "{whose} account has been deactivated",
         "admin/deactivate_staff.html",
     )
 
@@ -101,7 +101,7 @@ def reactivate_staff(user_id: int):
         user_id,
         forms.ReactivateStaffForm(),
         services.reactivate_staff,
-        "{name}'s account has been reactivated",
+        "{whose} account has been reactivated",
         "admin/reactivate_staff.html",
     )
 
@@ -113,6 +113,6 @@ def reset_two_factor(user_id: int):
         user_id,
         forms.ResetTwoFactorForm(),
         services.reset_two_factor,
-        "{name}'s two-factor authentication has been reset. We have emailed them",
+        "{whose} two-factor authentication has been reset. We have emailed them",
         "admin/reset_two_factor.html",
     )
