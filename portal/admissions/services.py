@@ -293,6 +293,18 @@ def admissions_of(organisation: Organisation) -> list[Admission]:
     )
 
 
+def is_on_framework(organisation: Organisation) -> bool:
+    """Whether the organisation is admitted to any lot (not only suspended or removed)."""
+    return (
+        db.session.scalar(
+            select(Admission.id)
+            .where(Admission.organisation_id == organisation.id, Admission.status == ADMITTED)
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def and_list(names: list[str]) -> str:
     """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

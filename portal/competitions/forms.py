@@ -169,13 +169,14 @@ class DetailsForm(OnceOnlyForm):
     def with_lots(self, lots) -> DetailsForm:
         # The council's area by name: "the borough" leaves a provider guessing which one.
         area = current_app.config["COUNCIL_AREA"]
-        self.local_preference.choices = [
-            (value, label.format(area=area)) for value, label in LOCAL_PREFERENCES.items()
-        ]
-        self.local_weight.label.text = f"Weight for providers based in {area} (optional)"
-        self.local_weight.description = (
-            f"Only if you give marks to providers based in {area}. Out of 100."
-        )
+        if "local_preference" in self:  # a placement request has no local preference
+            self.local_preference.choices = [
+                (value, label.format(area=area)) for value, label in LOCAL_PREFERENCES.items()
+            ]
+            self.local_weight.label.text = f"Weight for providers based in {area} (optional)"
+            self.local_weight.description = (
+                f"Only if you give marks to providers based in {area}. Out of 100."
+            )
         self.lot.choices = [SelectChoice("", "Choose a type of service")] + [
             SelectChoice(str(lot.id), lot.name) for lot in lots
         ]

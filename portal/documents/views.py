@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.core.pagination import page_number
 from portal.core.permissions import (
@@ -69,7 +70,12 @@ def library(organisation):
         organisation=organisation,
         documents=documents,
         today=on,
-        call_off_problems=services.call_off_problems(documents, on),
+        # Said only to an organisation on the framework: an applicant is not asked to quote yet.
+        call_off_problems=(
+            services.call_off_problems(documents, on)
+            if admissions.is_on_framework(organisation)
+            else []
+        ),
     )
 
 

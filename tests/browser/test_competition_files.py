@@ -40,7 +40,10 @@ def kept() -> dict:
                 )
             )
         ),
-        "files": db.session.scalar(select(func.count(StoredFile.id))),
+        # The council's files (the providers' own documents are theirs, not the competition's).
+        "files": db.session.scalar(
+            select(func.count(StoredFile.id)).where(StoredFile.organisation_id.is_(None))
+        ),
         "objects": len(list(object_store.list_objects("council/"))),
     }
     db.session.rollback()

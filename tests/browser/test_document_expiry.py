@@ -140,6 +140,10 @@ def test_expiry_reminders_retention_and_reconcile_in_the_pages(
         )
         admin_email, admin_totp_secret = admin.email, admin.totp_secret
         lost_key = build_the_library(app, provider, organisation)
+        # On the framework, with the library above as its only documents.
+        factories.admit(organisation, "mentoring", documents=False)
+        policy = db.session.scalar(select(Document).where(Document.title == "Safeguarding policy"))
+        review_due = format_date(policy.current.review_date)
         organisation_id = organisation.id
         provider_email, reviewer_email = provider.email, reviewer.email
         reviewer_totp = pyotp.TOTP(reviewer.totp_secret)
@@ -156,9 +160,16 @@ def test_expiry_reminders_retention_and_reconcile_in_the_pages(
     arrive(page, "Documents")
     expected = {title: status for title, (_kind, status, _tag) in LIBRARY.items()}
     assert statuses(page) == expected | {LOST: "Current"}
-    expect(page.locator(".govuk-warning-text")).to_contain_text(
-        "You are not eligible for new call-offs until these expired documents are replaced: "
-        "‘Professional indemnity insurance’"
+    # One insurance certificate in date is enough; the overdue policy and the missing one are not.
+    warning = page.locator(".govuk-warning-text")
+    expect(warning).to_contain_text(
+        "You cannot be asked to quote for new call-offs until you put this right:"
+    )
+    expect(warning.locator("li")).to_have_text(
+        [
+            f"‘Safeguarding policy’ was due for review on {review_due}",
+            "No health and safety policy has been uploaded",
+        ]
     )
     page.get_by_role("link", name="Ofsted report").click()
     arrive(page, "Ofsted report")

@@ -6,12 +6,13 @@ import pytest
 from portal.applications.models import Application
 from portal.core.db import db
 from tests.core.test_bad_values import REFUSED_FIELD, REFUSED_PAGE, _form_on
+from tests.reviews.test_decisions import start_review
 from tests.support.pages import page_errors, page_h1
 
 
 @pytest.mark.parametrize("page", ["return", "approve", "reject", "note", "questions/phone/comment"])
 def test_every_review_form_refuses_control_characters(reviewer_client, submitted, page):
-    reviewer_client.get(f"/reviews/{submitted}")  # in review
+    start_review(reviewer_client, submitted)  # in review
     url = f"/reviews/{submitted}/{page}"
     fields = _form_on(reviewer_client.get(url), url)
     assert fields

@@ -2,7 +2,7 @@
 submission's told the organisation nothing new."""
 
 from tests.applications import journey
-from tests.reviews.test_decisions import decide
+from tests.reviews.test_decisions import decide, start_review
 from tests.support.emails import emails_to
 from tests.support.pages import page_errors
 
@@ -12,7 +12,7 @@ def test_a_resubmission_email_says_it_is_a_resubmission(
 ):
     [first] = [e for e in emails_to(provider.email) if "received" in e.subject]
     assert "resubmi" not in first.body.lower()
-    reviewer_client.get(f"/reviews/{submitted}")
+    start_review(reviewer_client, submitted)
     assert decide(reviewer_client, submitted, "return", {"reason": "Check it"}).status_code == 302
 
     resubmitted = journey.submit(provider_client, submitted)
