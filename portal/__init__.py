@@ -32,6 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or "memory://",
         RATELIMIT_KEY_PREFIX=app.config.get("RATELIMIT_KEY_PREFIX", "portal"),
+        # A moving window: in fixed windows an attacker gets twice the allowance across the turn
+        # of a minute, and a limit reached just before the turn is forgotten just after it.
+        RATELIMIT_STRATEGY="moving-window",
     )
 
     app.request_class = UploadRequest
