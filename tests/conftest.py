@@ -73,6 +73,9 @@ def test_config(database_url: str, s3_server, tmp_path: Path | None = None, **ov
         "S3_SECRET_ACCESS_KEY": SECRET_KEY,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_KEY_PREFIX": f"portal-test-{_worker()}",
+        # Said outright: flask-limiter keeps `enabled` on its one Limiter, shared by every app in
+        # the process, so an app made with limits off would otherwise leave them off for the next.
+        "RATELIMIT_ENABLED": True,
         "REDIS_URL": None,
         "MAIL_BACKEND": "file",
         "SERVER_NAME": None,
@@ -171,6 +174,7 @@ def _clean_state(request):
         for key, _modified in list(object_store.list_objects("")):
             object_store.delete(key)
         limiter.reset()
+        limiter.enabled = True  # as the session's app has it (see RATELIMIT_ENABLED above)
 
 
 def pytest_configure(config):
