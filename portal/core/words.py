@@ -8,3 +8,9 @@ def possessive(name: str) -> str:
     ("Halesowen Youth Mentors' application"), as GOV.UK style does for plurals and names."""
     name = str(name)
     return f"{name}'" if name.rstrip().lower().endswith("s") else f"{name}'s"
+
+
+def and_list(names: list[str]) -> str:
+    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
+    names = list(names)
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)

@@ -19,25 +19,14 @@ from portal.core.money import NotMoney, format_pence, parse_pence
 from portal.core.time import today
 from portal.documents.models import (
     COVER_TYPES,
-    EXPIRY_ASKED,
+    DETAILS,
     EXPIRY_REQUIRED,
-    INSURANCE,
     ISSUERS,
     KINDS,
-    POLICY_KINDS,
+    details_asked,
 )
 
 _SELECT_KIND = "Select what kind of document it is"
-# The questions only some kinds of document ask.
-OPTIONAL_FIELDS = (
-    "title",
-    "cover_type",
-    "cover_amount",
-    "issuer",
-    "issue_date",
-    "expiry_date",
-    "review_date",
-)
 # The largest amount of cover a person could mean: £1 billion.
 _MAX_COVER_PENCE = 100_000_000_000
 
@@ -112,21 +101,11 @@ class DocumentForm(OnceOnlyForm):
 
     def for_kind(self, kind: str, *, replacing: bool = False) -> DocumentForm:
         """Keep only the questions `kind` asks (a replacement keeps the title it has)."""
-        asked = {"issue_date", "file"}
-        if not replacing:
-            asked.add("title")
-        if kind in POLICY_KINDS:
-            asked.add("review_date")
-        if kind in EXPIRY_ASKED:
-            asked.add("expiry_date")
-        if kind == INSURANCE:
-            asked |= {"cover_type", "cover_amount"}
+        asked = details_asked(kind, replacing=replacing)
         if kind not in EXPIRY_REQUIRED and "expiry_date" in asked:
             self.expiry_date.validators = []
             self.expiry_date.label.text = "Expiry or renewal date (optional)"
-        if kind == "accreditation":
-            asked.add("issuer")
-        for name in OPTIONAL_FIELDS:
+        for name in DETAILS:
             if name not in asked:
                 delattr(self, name)
         self.kind = kind
@@ -137,6 +116,18 @@ class DocumentForm(OnceOnlyForm):
     def validate_title(self, field) -> None:
         if not field.data and self.kind == "other":
             raise ValidationError("Enter a title for the document")
+
+    def fill_in(self, details: dict) -> list[str]:
+        """Start the form with details already given elsewhere (money in pence, dates as
+        dates); returns the labels of those filled in, for the page to say so."""
+        filled = []
+        for name, value in details.items():
+            field = getattr(self, name, None)
+            if field is None:
+                continue
+            field.data = format_pence(value) if name == "cover_amount" else value
+            filled.append(field.label.text)
+        return filled
 
     def validate_cover_amount(self, field) -> None:
         try:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import yaml
 
 from portal.core.money import NotMoney, parse_pence
-from portal.documents.models import KINDS
+from portal.documents.models import COVER_TYPES, DETAILS, ISSUERS, KINDS, details_asked
 from portal.lots.services import STARTING_LOTS, slugify
 from portal.organisations.models import Organisation
 from portal.questionnaires.schema import (
@@ -28,6 +28,7 @@ from portal.questionnaires.schema import (
     Condition,
     Content,
     ContentError,
+    Fill,
     Help,
     Option,
     Page,
@@ -75,8 +76,10 @@ TYPE_KEYS = {
     "group": ("questions", "item_label", "min_items", "max_items"),
     "lots": (),
     "declaration": ("statement",),
-    "evidence": ("kind",),
+    "evidence": ("kind", "fills"),
 }
+# The details of a document chosen from a list, which `fills` gives as a fixed value.
+DETAIL_CHOICES = {"cover_type": COVER_TYPES, "issuer": ISSUERS}
 ALL_QUESTION_KEYS = (*COMMON_KEYS, *dict.fromkeys(k for keys in TYPE_KEYS.values() for k in keys))
 CONDITION_KEYS = ("answer", "equals", "in", "any_in", "lots_any", "all", "any", "not")
 
@@ -436,7 +439,8 @@ class _Reader:
         if type_ == "declaration":
             return {"statement": self.text(m, "statement", where, required=True)}
         if type_ == "evidence":
-            return {"kind": self.document_kind(m, where)}
+            kind = self.document_kind(m, where)
+            return {"kind": kind, "fills": self.fills(m, where, kind, known)}
         return {}
 
     def document_kind(self, m: _Mapping, where: str) -> str:
@@ -449,6 +453,50 @@ class _Reader:
                 "kind",
             )
         return kind
+
+    def fills(
+        self, m: _Mapping, where: str, kind: str, known: dict[str, Question]
+    ) -> tuple[Fill, ...]:
+        """`fills`: the upload form's details this question fills in, each from an earlier
+        answer (`answer: pl_expiry`) or a fixed value (`value: public_liability`)."""
+        if "fills" not in m:
+            return ()
+        asked = tuple(detail for detail in DETAILS if detail in details_asked(kind))
+        raw = self.mapping(m["fills"], f'{where}: "fills"', m.key_lines["fills"], asked)
+        fills = []
+        for detail, source in raw.items():
+            at = f'{where}: "fills" {_quoted(detail)}'
+            s = self.mapping(source, at, raw.key_lines[detail], ("answer", "value"))
+            if len(s) != 1:
+                self.fail(s, f'{at}: give either "answer" or "value"')
+            choices = DETAIL_CHOICES.get(detail)
+            if "value" in s:
+                value = self.text(s, "value", at, required=True)
+                if choices is None:
+                    self.fail(s, f'{at}: this detail is filled from an "answer"', "value")
+                if value not in choices:
+                    self.fail(
+                        s,
+                        f"{at}: unknown value {_quoted(value)}{_suggest(value, tuple(choices))}",
+                        "value",
+                    )
+                fills.append(Fill(detail, value=value))
+                continue
+            if choices is not None:
+                self.fail(s, f'{at}: this detail is filled with a fixed "value"', "answer")
+            answer = self.text(s, "answer", at, required=True)
+            other = known.get(answer)
+            if other is None:
+                self.fail(
+                    s,
+                    f"{at}: {_quoted(answer)} is not a question before this one",
+                    "answer",
+                )
+            wanted = DETAILS[detail]
+            if other.type not in (TEXT_TYPES if wanted == "text" else (wanted,)):
+                self.fail(s, f"{at}: {_quoted(answer)} is not a {wanted} question", "answer")
+            fills.append(Fill(detail, answer=answer))
+        return tuple(fills)
 
     def text_details(self, m: _Mapping, type_: str, where: str) -> dict[str, Any]:
         max_length = self.integer(m, "max_length", where, minimum=1) or DEFAULT_MAX_LENGTH[type_]

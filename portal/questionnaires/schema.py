@@ -88,6 +88,17 @@ class PassFail:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """A detail of the upload form that an evidence question fills in, so that nobody is asked
+    the same thing twice: from an earlier `answer` (e.g. the policy's end date) or a fixed
+    `value` (e.g. which type of insurance). `detail` is one of portal.documents.models.DETAILS."""
+
+    detail: str
+    answer: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str
@@ -126,6 +137,7 @@ class Question:
     statement: str | None = None
     # evidence: a kind of document (portal.documents.models.KINDS)
     kind: str | None = None
+    fills: tuple[Fill, ...] = ()
     line: int = field(default=0, compare=False)
 
     @property
@@ -296,6 +308,7 @@ _NESTED = {
     "show_when": Condition,
     "fail_when": Condition,
     "conditions": Condition,
+    "fills": Fill,
 }
 
 
