@@ -781,6 +781,30 @@ def _filled_details(progress: Progress, question: Question) -> dict[str, Any]:
     return details
 
 
+def people_named(organisation: Organisation) -> list[dict[str, Any]]:
+    """The people the organisation's latest application lists for the DBS register (a group
+    question's `fills`), each as register details, dates as dates: what the register's add
+    form starts with, so nobody types them twice."""
+    application = current_application_of(organisation)
+    if application is None:
+        return []
+    route = progress_of(application).route
+    people = []
+    for question in route.questions():
+        if question.type != "group" or not question.fills:
+            continue
+        types = {q.id: q.type for q in question.questions}
+        for item in route.kept.get(question.id) or []:
+            person = {}
+            for fill in question.fills:
+                value = item.get(fill.answer)
+                if value not in (None, ""):
+                    is_date = types[fill.answer] == "date"
+                    person[fill.detail] = date.fromisoformat(value) if is_date else value
+            people.append(person)
+    return people
+
+
 def choose_uploaded(
     values: dict[str, Any],
     questions: list[Question],

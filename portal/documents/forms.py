@@ -118,16 +118,10 @@ class DocumentForm(OnceOnlyForm):
             raise ValidationError("Enter a title for the document")
 
     def fill_in(self, details: dict) -> list[str]:
-        """Start the form with details already given elsewhere (money in pence, dates as
-        dates); returns the labels of those filled in, for the page to say so."""
-        filled = []
-        for name, value in details.items():
-            field = getattr(self, name, None)
-            if field is None:
-                continue
-            field.data = format_pence(value) if name == "cover_amount" else value
-            filled.append(field.label.text)
-        return filled
+        """As any form's, with the amount of cover (in pence) written as people type it."""
+        if details.get("cover_amount") is not None:
+            details = details | {"cover_amount": format_pence(details["cover_amount"])}
+        return super().fill_in(details)
 
     def validate_cover_amount(self, field) -> None:
         try:

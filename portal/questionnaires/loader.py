@@ -36,6 +36,7 @@ from portal.questionnaires.schema import (
     Question,
     Section,
 )
+from portal.staff_checks.models import REGISTER_DETAILS
 
 LOT_SLUGS = tuple(slugify(name) for name in STARTING_LOTS)
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -73,7 +74,7 @@ TYPE_KEYS = {
     "email": ("max_length",),
     "phone": ("max_length",),
     "url": ("max_length",),
-    "group": ("questions", "item_label", "min_items", "max_items"),
+    "group": ("questions", "item_label", "min_items", "max_items", "fills"),
     "lots": (),
     "declaration": ("statement",),
     "evidence": ("kind", "fills"),
@@ -435,12 +436,19 @@ class _Reader:
         if type_ in ("number", "money"):
             return self.number_details(m, type_, where)
         if type_ == "group":
-            return self.group_details(m, where, question_id)
+            details = self.group_details(m, where, question_id)
+            # Each person listed fills a row of the DBS register, from the item's own answers.
+            items = {q.id: q for q in details["questions"]}
+            fills = self.fills(
+                m, where, REGISTER_DETAILS, items, known_as="a question in this list"
+            )
+            return details | {"fills": fills}
         if type_ == "declaration":
             return {"statement": self.text(m, "statement", where, required=True)}
         if type_ == "evidence":
             kind = self.document_kind(m, where)
-            return {"kind": kind, "fills": self.fills(m, where, kind, known)}
+            asked = {d: what for d, what in DETAILS.items() if d in details_asked(kind)}
+            return {"kind": kind, "fills": self.fills(m, where, asked, known, DETAIL_CHOICES)}
         return {}
 
     def document_kind(self, m: _Mapping, where: str) -> str:
@@ -455,21 +463,28 @@ class _Reader:
         return kind
 
     def fills(
-        self, m: _Mapping, where: str, kind: str, known: dict[str, Question]
+        self,
+        m: _Mapping,
+        where: str,
+        details: dict[str, str],
+        known: dict[str, Question],
+        fixed: dict[str, dict[str, str]] | None = None,
+        known_as: str = "a question before this one",
     ) -> tuple[Fill, ...]:
-        """`fills`: the upload form's details this question fills in, each from an earlier
-        answer (`answer: pl_expiry`) or a fixed value (`value: public_liability`)."""
+        """`fills`: the `details` (name → type) this question fills in elsewhere, each from an
+        answer in `known` (`answer: pl_expiry`) or, for a detail chosen from a `fixed` list, a
+        value of that list (`value: public_liability`)."""
         if "fills" not in m:
             return ()
-        asked = tuple(detail for detail in DETAILS if detail in details_asked(kind))
-        raw = self.mapping(m["fills"], f'{where}: "fills"', m.key_lines["fills"], asked)
+        fixed = fixed or {}
+        raw = self.mapping(m["fills"], f'{where}: "fills"', m.key_lines["fills"], tuple(details))
         fills = []
         for detail, source in raw.items():
             at = f'{where}: "fills" {_quoted(detail)}'
             s = self.mapping(source, at, raw.key_lines[detail], ("answer", "value"))
             if len(s) != 1:
                 self.fail(s, f'{at}: give either "answer" or "value"')
-            choices = DETAIL_CHOICES.get(detail)
+            choices = fixed.get(detail)
             if "value" in s:
                 value = self.text(s, "value", at, required=True)
                 if choices is None:
@@ -489,10 +504,10 @@ class _Reader:
             if other is None:
                 self.fail(
                     s,
-                    f"{at}: {_quoted(answer)} is not a question before this one",
+                    f"{at}: {_quoted(answer)} is not {known_as}",
                     "answer",
                 )
-            wanted = DETAILS[detail]
+            wanted = details[detail]
             if other.type not in (TEXT_TYPES if wanted == "text" else (wanted,)):
                 self.fail(s, f"{at}: {_quoted(answer)} is not a {wanted} question", "answer")
             fills.append(Fill(detail, answer=answer))

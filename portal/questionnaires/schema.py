@@ -89,9 +89,11 @@ class PassFail:
 
 @dataclass(frozen=True)
 class Fill:
-    """A detail of the upload form that an evidence question fills in, so that nobody is asked
-    the same thing twice: from an earlier `answer` (e.g. the policy's end date) or a fixed
-    `value` (e.g. which type of insurance). `detail` is one of portal.documents.models.DETAILS."""
+    """Something asked elsewhere in the portal that an answer fills in, so that nobody is asked
+    the same thing twice. On an evidence question, a detail of the upload form
+    (portal.documents.models.DETAILS) from an earlier `answer` (e.g. the policy's end date) or a
+    fixed `value` (e.g. which type of insurance); on a group of people, a detail of the DBS
+    register (portal.staff_checks.models.REGISTER_DETAILS) from each item's `answer`."""
 
     detail: str
     answer: str | None = None

@@ -80,6 +80,7 @@ def register(organisation):
         "staff_checks/register.html",
         organisation=organisation,
         rows=[(check, services.flags(check, on)) for check in checks],
+        people_to_add=services.people_to_add(organisation) if g.membership else [],
     )
 
 
@@ -108,6 +109,10 @@ def _export(organisation, *, spreadsheet: bool) -> Response:
 @requires_org_role()
 def add(organisation):
     form = forms.StaffCheckForm()
+    filled = []
+    if request.method == "GET" and "name" in request.args:
+        # Someone the application names: their name, role and check start the form.
+        filled = form.fill_in(services.person_to_add(organisation, request.args["name"]))
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)
         if done:
@@ -121,7 +126,9 @@ def add(organisation):
             remember_result(form.submission_id.data, _register_url(organisation))
             flash(f"{check.full_name} has been added to the register", "success")
             return redirect(_register_url(organisation))
-    return render_template("staff_checks/edit.html", form=form, organisation=organisation)
+    return render_template(
+        "staff_checks/edit.html", form=form, organisation=organisation, filled=filled
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/<int:staff_check_id>/edit", methods=["GET", "POST"])
