@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.admissions import services as admissions
-from portal.applications import services as applications
+from portal.applications import submitting
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
@@ -137,7 +137,7 @@ def _question_from(organisation, kind: str) -> dict | None:
     route = local_route(request.args.get("return_to"), "applications.question")
     if route is None:
         return None
-    question = applications.evidence_question_for_upload(
+    question = submitting.evidence_question_for_upload(
         organisation,
         route["application_id"],
         route["section"],
