@@ -140,15 +140,7 @@ def question(application, section: str, page: str):
     lots = services.lot_options() if any(q.type == "lots" for q in page.questions) else None
     evidence = submitting.evidence_options(application, page)
     if request.method == "GET":
-        shown = progress.questions_to_show(section, page)
-        values = submitting.choose_uploaded(
-            progress.form_values(shown), shown, evidence, request.args.get("document", type=int)
-        )
-        # A document chosen here that can no longer be used is flagged beside the question.
-        stale = {s.error.field: s.error for s in submitting.stale_evidence(progress, today(), page)}
-        return _question_page(
-            progress, section, page, values, stale, lots, evidence, came_from=came_from
-        )
+        return _saved_question_page(progress, section, page, lots, evidence, came_from)
     outcome = services.save_page(
         current_user,
         progress,
@@ -173,6 +165,19 @@ def question(application, section: str, page: str):
         return redirect(_next_url(progress, section, page, came_from))
     return _question_page(
         progress, section, page, result.values, errors, lots, evidence, outcome.conflict, came_from
+    )
+
+
+def _saved_question_page(progress, section, page, lots, evidence, came_from):
+    """The page with the answers as saved, and a document the upload journey chose."""
+    shown = progress.questions_to_show(section, page)
+    values = submitting.choose_uploaded(
+        progress.form_values(shown), shown, evidence, request.args.get("document", type=int)
+    )
+    # A document chosen here that can no longer be used is flagged beside the question.
+    stale = {s.error.field: s.error for s in submitting.stale_evidence(progress, today(), page)}
+    return _question_page(
+        progress, section, page, values, stale, lots, evidence, came_from=came_from
     )
 
 
@@ -432,6 +437,12 @@ def submit(application):
         form.lock_version.data = str(application.lock_version)
         values, errors, stale = progress.declaration_values(), {}, []
         incomplete = progress.incomplete_sections
+    return _submit_page(form, application, progress, values, errors, incomplete, stale)
+
+
+def _submit_page(form, application, progress, values, errors, incomplete, stale):
+    """The declaration page, with what stops the application being submitted: sections to
+    complete, evidence no longer in date, and the declaration's own errors."""
     section, page = progress.declaration_page
     error_list = (
         [

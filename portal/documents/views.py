@@ -84,12 +84,7 @@ def library(organisation):
 def upload(organisation):
     kind = request.args.get("kind")
     if kind not in KINDS:
-        kind_form = forms.KindForm(formdata=request.args if "kind" in request.args else None)
-        if "kind" in request.args:
-            kind_form.validate()
-        return render_template(
-            "documents/choose_kind.html", form=kind_form, organisation=organisation
-        )
+        return _choose_kind_page(organisation)
     form = _document_form(kind)
     question = _question_from(organisation, kind)
     if not uploads.upload_was_too_large() and form.validate_on_submit():
@@ -105,14 +100,7 @@ def upload(organisation):
         except files.StoreUnavailable:
             form.add_error("file", files.STORE_DOWN_MESSAGE)
         else:
-            if question:
-                url = _question_url(question, document=document.current.id)
-                flash(f"‘{document.title}’ has been uploaded and chosen below", "success")
-            else:
-                url = url_for(
-                    "documents.show", organisation_id=organisation.id, document_id=document.id
-                )
-                flash(f"‘{document.title}’ has been uploaded", "success")
+            url = _uploaded(organisation, document, question)
             remember_result(form.submission_id.data, url)
             return redirect(url)
     return render_template(
@@ -127,6 +115,24 @@ def upload(organisation):
         if question
         else {},
     )
+
+
+def _choose_kind_page(organisation):
+    """Which kind of document: asked first, with an error if the address named no such kind."""
+    kind_form = forms.KindForm(formdata=request.args if "kind" in request.args else None)
+    if "kind" in request.args:
+        kind_form.validate()
+    return render_template("documents/choose_kind.html", form=kind_form, organisation=organisation)
+
+
+def _uploaded(organisation, document, question: dict | None) -> str:
+    """Where to go after an upload, saying so: back to the application question it started
+    from, with the new document chosen, or to the document's page."""
+    if question:
+        flash(f"‘{document.title}’ has been uploaded and chosen below", "success")
+        return _question_url(question, document=document.current.id)
+    flash(f"‘{document.title}’ has been uploaded", "success")
+    return url_for("documents.show", organisation_id=organisation.id, document_id=document.id)
 
 
 def _question_from(organisation, kind: str) -> dict | None:
