@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN, REVIEWER
@@ -18,8 +18,7 @@ from portal.core.pagination import page_number
 from portal.core.permissions import requires_staff_role
 from portal.lots.services import list_lots
 from portal.reviews import decisions, forms, services
-
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+from portal.reviews.views.shared import bp
 
 reviewers_only = requires_staff_role(REVIEWER, ADMIN, hide=True)
 
