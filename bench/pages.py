@@ -3,7 +3,7 @@
 A page is measured once its route (`rule`, exactly as in the app's url_map) exists; until then
 it is reported as "not built yet", never with a figure. To measure a new page, add a Page here:
 who opens it (`role`: "public", "provider", "reviewer" or "commissioner"), its route and how to
-build its address for one signed-in person from what the seed made for them (bench/seed.py,
+build its address for one signed-in person from what the seed made for them (bench/seed/,
 SeedResult: a provider has organisation_id and application_id, a reviewer application_id).
 """
 
@@ -94,7 +94,7 @@ PAGES: list[Page] = [
         lambda p: f"/reviews/{p['application_id']}",
     ),
     Page("Public providers list", "public", "/providers", lambda _p: "/providers"),
-    # Issue 7, competitions (seeded by seed_competitions in bench/seed.py). The same route
+    # Issue 7, competitions (seeded by bench/seed/competitions.py). The same route
     # gives council staff every competition and a provider the ones it was invited to.
     Page("Competitions list", "commissioner", "/competitions", lambda _p: "/competitions"),
     Page(
@@ -118,7 +118,7 @@ PAGES: list[Page] = [
         lambda p: f"/competitions/{p['competition_id']}/results",
         note="Twenty quotes scored and ranked by the published rules",
     ),
-    # Issue 8, KPI returns (seeded by seed_kpi_returns in bench/seed.py). The dashboard's
+    # Issue 8, KPI returns (seeded by bench/seed/kpi_returns.py). The dashboard's
     # first page is 50 providers (PER_PAGE); `months=24` is its longest period.
     Page(
         "KPI dashboard (50 providers x 24 months)",

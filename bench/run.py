@@ -5,7 +5,7 @@ bare Flask page measured in the same run on the same machine.
     .venv/bin/python -m bench.run --quick    # the same at 10x load only, 3 s per page (< 3 min)
 
 For each scale it creates a PostgreSQL database of its own (dropped at the end), migrates it
-with `flask --app wsgi db upgrade`, seeds it (bench/seed.py), counts each page's SQL statements
+with `flask --app wsgi db upgrade`, seeds it (bench/seed/), counts each page's SQL statements
 in-process (bench/queries.py), then serves the portal under gunicorn with production settings
 (2 x cores sync workers, as README's Deploying says) and SeaweedFS, signs in twenty people per
 role through the real forms and drives every page with wrk (bench/load.py). The baseline
@@ -50,7 +50,7 @@ BUCKET = "bench-documents"
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/postgres")
 # Production insists on shared rate limits when several workers run, as they do here.
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-USERS = 20  # concurrent signed-in people per page (bench/seed.py LOAD_USERS)
+USERS = 20  # concurrent signed-in people per page (bench/seed/base.py LOAD_USERS)
 
 
 def say(line: str = "") -> None:

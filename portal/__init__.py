@@ -112,7 +112,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
-    from portal.questionnaires.views import bp as questionnaires
     from portal.reviews.views import bp as reviews
     from portal.staff_checks.views import bp as staff_checks
 
@@ -130,7 +129,6 @@ def _register_blueprints(app: Flask) -> None:
         admissions,
         competitions,
         admin,
-        questionnaires,
         outbox,
         kpi_returns,
     ):

@@ -1,44 +1,16 @@
-"""Admissions: the public list of providers on the framework and how call-offs are made, and the
-reviewers' view of every admitted organisation, where they suspend, reinstate or remove."""
+"""Admissions' public pages: the list of providers on the framework and how call-offs are made.
+Council staff see and change admissions under /reviews/providers (portal/reviews/views/)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, render_template, request
 
-from portal.accounts.models import ADMIN, REVIEWER
-from portal.admissions import forms, services
-from portal.admissions.models import ADMISSION_LABELS
-from portal.core.exports import export
-from portal.core.numbers import whole_number
+from portal.admissions import services
 from portal.core.pagination import page_number
-from portal.core.permissions import public, requires_staff_role
-from portal.core.submissions import previous_result, remember_result
-from portal.core.time import today
+from portal.core.permissions import public
 from portal.lots.services import list_lots
 
 bp = Blueprint("admissions", __name__)
-
-# Reviewers and admins change admissions; commissioners may read them. Providers get 404 on
-# every reviewers' page, as if it did not exist.
-read_providers = requires_staff_role(hide=True)
-change_admissions = requires_staff_role(REVIEWER, ADMIN, hide=True)
-
-
-@bp.errorhandler(services.AdmissionError)
-def refused(error: services.AdmissionError):
-    """A change that cannot be made (a colleague got there first, or the status does not allow
-    it): back to the provider's page, saying why."""
-    admission = services.get_admission(request.view_args["admission_id"])
-    flash(error.message)
-    return redirect(_provider_url(admission.organisation_id))
-
-
-def _provider_url(organisation_id: int) -> str:
-    return url_for("admissions.provider", organisation_id=organisation_id)
-
-
-# The public ----------------------------------------------------------------------------------
 
 
 @bp.route("/providers")
@@ -56,131 +28,3 @@ def providers():
 @public
 def how_call_offs_are_made():
     return render_template("admissions/how_call_offs_are_made.html")
-
-
-# Reviewers -----------------------------------------------------------------------------------
-
-
-@bp.route("/reviews/providers")
-@read_providers
-def reviewer_providers():
-    lots = list_lots()
-    filters = services.ProviderFilters.from_args(request.args, lots)
-    results = services.providers_for_reviewers(
-        filters, page_number(request.args.get("page")), today()
-    )
-    return render_template(
-        "admissions/reviewer_providers.html",
-        lots=lots,
-        filters=filters,
-        statuses=ADMISSION_LABELS,
-        results=results,
-    )
-
-
-@bp.route("/reviews/providers/export")
-@read_providers
-def export_providers():
-    return _export_providers(spreadsheet=False)
-
-
-@bp.route("/reviews/providers/export-xlsx")
-@read_providers
-def export_providers_xlsx():
-    return _export_providers(spreadsheet=True)
-
-
-def _export_providers(*, spreadsheet: bool) -> Response:
-    filters = services.ProviderFilters.from_args(request.args, list_lots())
-    return export(
-        services.export_providers_rows(filters, today()),
-        f"providers-{today().isoformat()}",
-        spreadsheet=spreadsheet,
-        sheet_name="Providers",
-    )
-
-
-@bp.route("/reviews/providers/<int:organisation_id>")
-@read_providers
-def provider(organisation_id: int):
-    row, history = services.provider_for_reviewers(organisation_id, today())
-    return render_template(
-        "admissions/reviewer_provider.html",
-        row=row,
-        history=history,
-        can_change=current_user.role in (REVIEWER, ADMIN),
-    )
-
-
-# What each confirmation page says: heading, button, hint for the reason, success banner.
-WORDING = {
-    services.SUSPEND: (
-        "Suspend {name} from {lot}?",
-        "Suspend provider",
-        "Say what they need to put right. The provider's members will see this.",
-        "{name} has been suspended from {lot}",
-    ),
-    services.REINSTATE: (
-        "Reinstate {name} to {lot}?",
-        "Reinstate provider",
-        "Say what has been put right. The provider's members will see this.",
-        "{name} has been reinstated to {lot}",
-    ),
-    services.REMOVE: (
-        "Remove {name} from {lot}?",
-        "Remove provider",
-        "Say why. The provider's members will see this, and can apply again later.",
-        "{name} has been removed from {lot}",
-    ),
-}
-
-
-def _confirm(admission_id: int, move: services.Move, change):
-    """The confirmation page for `move`, and on a valid POST `change` (a service), once."""
-    admission = services.get_admission(admission_id)
-    heading, button, hint, done = (
-        text.format(name=admission.organisation.display_name, lot=admission.lot.name)
-        for text in WORDING[move]
-    )
-    form = forms.move_form(button, hint)
-    if form.validate_on_submit():
-        url = _provider_url(admission.organisation_id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        change(current_user, admission, form.reason.data, _version(form.lock_version.data))
-        remember_result(form.submission_id.data, url)
-        flash(done, "success")
-        return redirect(url)
-    services.check_move(admission, move)
-    if request.method == "GET":
-        form.lock_version.data = str(admission.lock_version)
-    return render_template(
-        "admissions/confirm_move.html",
-        form=form,
-        admission=admission,
-        heading=heading,
-        move=move,
-        reason_limit=services.REASON_MAX_LENGTH,
-    )
-
-
-def _version(value: str | None) -> int | None:
-    return whole_number(value)
-
-
-@bp.route("/reviews/admissions/<int:admission_id>/suspend", methods=["GET", "POST"])
-@change_admissions
-def suspend(admission_id: int):
-    return _confirm(admission_id, services.SUSPEND, services.suspend)
-
-
-@bp.route("/reviews/admissions/<int:admission_id>/reinstate", methods=["GET", "POST"])
-@change_admissions
-def reinstate(admission_id: int):
-    return _confirm(admission_id, services.REINSTATE, services.reinstate)
-
-
-@bp.route("/reviews/admissions/<int:admission_id>/remove", methods=["GET", "POST"])
-@change_admissions
-def remove(admission_id: int):
-    return _confirm(admission_id, services.REMOVE, services.remove)

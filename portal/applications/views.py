@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.admissions import services as admissions
-from portal.applications import forms, services
+from portal.applications import forms, services, submitting
 from portal.applications.forms import version_seen
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
 from portal.core.permissions import requires_org_role, requires_provider
@@ -99,7 +99,7 @@ def show(application):
             "applications/status.html",
             application=application,
             copy=services.submitted_copy(application),
-            can_withdraw=services.can_withdraw(application),
+            can_withdraw=submitting.can_withdraw(application),
             decision=reviews.provider_decision(application),
         )
     progress = services.progress_of(application)
@@ -138,17 +138,9 @@ def question(application, section: str, page: str):
     section, page = progress.page_on_route(section, page)
     came_from = _came_from()
     lots = services.lot_options() if any(q.type == "lots" for q in page.questions) else None
-    evidence = services.evidence_options(application, page)
+    evidence = submitting.evidence_options(application, page)
     if request.method == "GET":
-        shown = progress.questions_to_show(section, page)
-        values = services.choose_uploaded(
-            progress.form_values(shown), shown, evidence, request.args.get("document", type=int)
-        )
-        # A document chosen here that can no longer be used is flagged beside the question.
-        stale = {s.error.field: s.error for s in services.stale_evidence(progress, today(), page)}
-        return _question_page(
-            progress, section, page, values, stale, lots, evidence, came_from=came_from
-        )
+        return _saved_question_page(progress, section, page, lots, evidence, came_from)
     outcome = services.save_page(
         current_user,
         progress,
@@ -173,6 +165,19 @@ def question(application, section: str, page: str):
         return redirect(_next_url(progress, section, page, came_from))
     return _question_page(
         progress, section, page, result.values, errors, lots, evidence, outcome.conflict, came_from
+    )
+
+
+def _saved_question_page(progress, section, page, lots, evidence, came_from):
+    """The page with the answers as saved, and a document the upload journey chose."""
+    shown = progress.questions_to_show(section, page)
+    values = submitting.choose_uploaded(
+        progress.form_values(shown), shown, evidence, request.args.get("document", type=int)
+    )
+    # A document chosen here that can no longer be used is flagged beside the question.
+    stale = {s.error.field: s.error for s in submitting.stale_evidence(progress, today(), page)}
+    return _question_page(
+        progress, section, page, values, stale, lots, evidence, came_from=came_from
     )
 
 
@@ -412,7 +417,7 @@ def submit(application):
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
-        outcome = services.submit_application(
+        outcome = submitting.submit_application(
             current_user, application, request.form, version_seen(form.lock_version.data)
         )
         if outcome.submission is not None:
@@ -432,6 +437,12 @@ def submit(application):
         form.lock_version.data = str(application.lock_version)
         values, errors, stale = progress.declaration_values(), {}, []
         incomplete = progress.incomplete_sections
+    return _submit_page(form, application, progress, values, errors, incomplete, stale)
+
+
+def _submit_page(form, application, progress, values, errors, incomplete, stale):
+    """The declaration page, with what stops the application being submitted: sections to
+    complete, evidence no longer in date, and the declaration's own errors."""
     section, page = progress.declaration_page
     error_list = (
         [
@@ -520,10 +531,10 @@ def download(application):
 @bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])
 @requires_application_member
 def withdraw(application):
-    services.check_can_withdraw(application)
+    submitting.check_can_withdraw(application)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
-        services.withdraw_application(current_user, application)
+        submitting.withdraw_application(current_user, application)
         flash("Your application has been withdrawn", "success")
         return redirect(url_for(".show", application_id=application.id))
     return render_template("applications/withdraw.html", form=form, application=application)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal.admissions import services as admissions
-from portal.applications import services as applications
+from portal.applications import submitting
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
@@ -84,12 +84,7 @@ def library(organisation):
 def upload(organisation):
     kind = request.args.get("kind")
     if kind not in KINDS:
-        kind_form = forms.KindForm(formdata=request.args if "kind" in request.args else None)
-        if "kind" in request.args:
-            kind_form.validate()
-        return render_template(
-            "documents/choose_kind.html", form=kind_form, organisation=organisation
-        )
+        return _choose_kind_page(organisation)
     form = _document_form(kind)
     question, details = _question_from(organisation, kind)
     # Asked once: what the application already says about this document starts the form.
@@ -107,14 +102,7 @@ def upload(organisation):
         except files.StoreUnavailable:
             form.add_error("file", files.STORE_DOWN_MESSAGE)
         else:
-            if question:
-                url = _question_url(question, document=document.current.id)
-                flash(f"‘{document.title}’ has been uploaded and chosen below", "success")
-            else:
-                url = url_for(
-                    "documents.show", organisation_id=organisation.id, document_id=document.id
-                )
-                flash(f"‘{document.title}’ has been uploaded", "success")
+            url = _uploaded(organisation, document, question)
             remember_result(form.submission_id.data, url)
             return redirect(url)
     return render_template(
@@ -132,6 +120,24 @@ def upload(organisation):
     )
 
 
+def _choose_kind_page(organisation):
+    """Which kind of document: asked first, with an error if the address named no such kind."""
+    kind_form = forms.KindForm(formdata=request.args if "kind" in request.args else None)
+    if "kind" in request.args:
+        kind_form.validate()
+    return render_template("documents/choose_kind.html", form=kind_form, organisation=organisation)
+
+
+def _uploaded(organisation, document, question: dict | None) -> str:
+    """Where to go after an upload, saying so: back to the application question it started
+    from, with the new document chosen, or to the document's page."""
+    if question:
+        flash(f"‘{document.title}’ has been uploaded and chosen below", "success")
+        return _question_url(question, document=document.current.id)
+    flash(f"‘{document.title}’ has been uploaded", "success")
+    return url_for("documents.show", organisation_id=organisation.id, document_id=document.id)
+
+
 def _question_from(organisation, kind: str) -> tuple[dict | None, dict]:
     """The application question page the upload was started from (`return_to`, `question`),
     when it is one of the organisation's own that asks for this kind: after the upload the
@@ -141,7 +147,7 @@ def _question_from(organisation, kind: str) -> tuple[dict | None, dict]:
     route = local_route(request.args.get("return_to"), "applications.question")
     if route is None:
         return None, {}
-    started_from = applications.evidence_question_for_upload(
+    started_from = submitting.evidence_question_for_upload(
         organisation,
         route["application_id"],
         route["section"],

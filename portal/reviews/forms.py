@@ -1,10 +1,12 @@
 """The reviewers' forms. A decision's per-lot and per-area fields depend on the application, so
-the views read those from the request and the service checks them; these carry what is fixed."""
+the views read those from the request and the service checks them; these carry what is fixed.
+And a reason for suspending, reinstating or removing a provider (MoveForm)."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect, GovTextArea
 from wtforms import HiddenField, SelectField, TextAreaField
 
-from portal.core.forms import BaseForm, submit
+from portal.admissions.services import REASON_MAX_LENGTH
+from portal.core.forms import BaseForm, OnceOnlyForm, max_length, required, submit
 from portal.reviews.services import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
@@ -46,3 +48,23 @@ class DecisionForm(BaseForm):
     # The application's lock_version when the page was opened: a decision made from an older
     # page (another reviewer decided, a replayed POST) is refused.
     lock_version = HiddenField()
+
+
+class MoveForm(OnceOnlyForm):
+    # The admission's lock_version when the page was opened: a change from an older page (a
+    # colleague acted meanwhile) is refused and says who.
+    lock_version = HiddenField()
+    reason = TextAreaField(
+        "Reason",
+        validators=[required("Enter a reason"), max_length(REASON_MAX_LENGTH, "Reason")],
+        widget=GovCharacterCount(),
+    )
+    submit = submit()
+
+
+def move_form(button: str, hint: str) -> MoveForm:
+    """The form with its button and hint worded for the move."""
+    form = MoveForm()
+    form.submit.label.text = button
+    form.reason.description = hint
+    return form

@@ -1,4 +1,4 @@
-"""The benchmark's seed (bench/seed.py) at a hundredth of the council's size: every row it
+"""The benchmark's seed (bench/seed/) at a hundredth of the council's size: every row it
 makes lands in the real schema (foreign keys, check constraints, unique indexes) and the pages
 open on what it made, so the harness fails here first when a model changes under it."""
 

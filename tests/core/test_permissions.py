@@ -417,20 +417,20 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": STAFF, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("questionnaires.list_versions", "GET"): {
+    ("admin.list_versions", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("questionnaires.show_version", "GET"): {
+    ("admin.show_version", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("questionnaires.publish", "GET"): {
+    ("admin.publish", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
     # Publishing asks for nothing but the button, so the admin's empty form publishes.
-    ("questionnaires.publish", "POST"): {
+    ("admin.publish", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": "/admin/questionnaires",
         "staff_before_two_factor": TWO_FACTOR,
@@ -777,22 +777,22 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
     },
     # The reviewers' list of providers: all council staff read it; providers get 404.
-    ("admissions.reviewer_providers", "GET"): {
+    ("reviews.reviewer_providers", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.export_providers", "GET"): {
+    ("reviews.export_providers", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.export_providers_xlsx", "GET"): {
+    ("reviews.export_providers_xlsx", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.provider", "GET"): {
+    ("reviews.provider", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
@@ -800,32 +800,32 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     # Changing an admission: reviewers and admins; commissioners 403, providers 404. Organisation
     # A is on the framework for mentoring, so there is nothing to reinstate (back to its page),
     # and an empty form is the page again asking for a reason.
-    ("admissions.suspend", "GET"): {
+    ("reviews.suspend", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.suspend", "POST"): {
+    ("reviews.suspend", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.reinstate", "GET"): {
+    ("reviews.reinstate", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": PROVIDER_A, "commissioner": 403, "admin": PROVIDER_A,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.reinstate", "POST"): {
+    ("reviews.reinstate", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": PROVIDER_A, "commissioner": 403, "admin": PROVIDER_A,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.remove", "GET"): {
+    ("reviews.remove", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
-    ("admissions.remove", "POST"): {
+    ("reviews.remove", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
@@ -1294,27 +1294,27 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "staff_before_two_factor": TWO_FACTOR,
     },
     # KPI definitions: admins only.
-    ("kpi_returns.kpis", "GET"): {
+    ("admin.kpis", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("kpi_returns.kpi", "GET"): {
+    ("admin.kpi", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("kpi_returns.new_kpi", "GET"): {
+    ("admin.new_kpi", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("kpi_returns.new_kpi", "POST"): {
+    ("admin.new_kpi", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("kpi_returns.change_kpi", "GET"): {
+    ("admin.change_kpi", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("kpi_returns.change_kpi", "POST"): {
+    ("admin.change_kpi", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },

@@ -27,7 +27,7 @@ ORGANISATION_ROUTES = {
 EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns")
 # Council pages about an organisation, which no provider reaches (404 to all of them): checked by
 # the permission matrix and in tests/admissions.
-COUNCIL_ENDPOINTS = ("admissions.provider",)
+COUNCIL_ENDPOINTS = ("reviews.provider",)
 
 
 def organisation_routes(app) -> list[tuple[str, str, set[str]]]:

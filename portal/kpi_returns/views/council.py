@@ -297,12 +297,7 @@ def escalate(organisation_id: int):
     organisation = services.organisation_for_staff(organisation_id)
     on = months.current_day()
     kpis = services.kpis_of(organisation, on)
-    form = forms.EscalateForm()
-    form.kpi_id.choices = [SelectChoice(0, "The provider's returns as a whole")] + [
-        SelectChoice(kpi_id, name) for kpi_id, name in kpis
-    ]
-    if request.method == "GET" and request.args.get("kpi", type=whole_number):
-        form.kpi_id.data = request.args.get("kpi", type=whole_number)
+    form = _escalate_form(kpis)
     back = url_for("kpi_returns.provider", organisation_id=organisation.id)
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)
@@ -331,6 +326,17 @@ def escalate(organisation_id: int):
     return render_template(
         "kpi_returns/escalate.html", organisation=organisation, form=form, back=back
     )
+
+
+def _escalate_form(kpis: list[tuple[int, str]]) -> forms.EscalateForm:
+    """The form, with the provider's KPIs to choose from and the one a page's link named."""
+    form = forms.EscalateForm()
+    form.kpi_id.choices = [SelectChoice(0, "The provider's returns as a whole")] + [
+        SelectChoice(kpi_id, name) for kpi_id, name in kpis
+    ]
+    if request.method == "GET" and request.args.get("kpi", type=whole_number):
+        form.kpi_id.data = request.args.get("kpi", type=whole_number)
+    return form
 
 
 def _kpi_name(escalation) -> str | None:

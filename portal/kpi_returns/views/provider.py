@@ -3,6 +3,8 @@ answers to the council's questions, and its performance."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
@@ -71,37 +73,50 @@ def show_return(organisation, year: int, month: int):
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
-        submitting = bool(form.submit.data)
-        values, comments = form.values(page.definitions)
-        entries, problems = services.read_entries(
-            page.definitions, values, comments, complete=submitting
-        )
-        for kpi_id, message in problems.items():
-            form.add_error(f"value_{kpi_id}", message)
-        if not problems:
-            try:
-                services.save_return(
-                    current_user,
-                    organisation,
-                    when,
-                    entries,
-                    submit=submitting,
-                    seen_lock_version=_version(form.lock_version.data),
-                    on=on,
-                )
-            except services.ReturnError as error:
-                form.add_error(error.field, error.message)
-            else:
-                url = _return_url(organisation, when)
-                remember_result(form.submission_id.data, url)
-                flash(
-                    f"Your return for {months.month_name(when)} has been submitted"
-                    if submitting
-                    else "Your draft has been saved. Submit it by the due date",
-                    "success",
-                )
-                return redirect(url)
+        saved = _save_return(form, page, organisation, when, on)
+        if saved:
+            return redirect(saved)
     return render_template("kpi_returns/form.html", page=page, form=form, amend=False)
+
+
+def _entries(form, page: services.ReturnPage, *, complete: bool):
+    """The figures the form holds, or None with each problem put on its field."""
+    values, comments = form.values(page.definitions)
+    entries, problems = services.read_entries(page.definitions, values, comments, complete=complete)
+    for kpi_id, message in problems.items():
+        form.add_error(f"value_{kpi_id}", message)
+    return None if problems else entries
+
+
+def _save_return(form, page: services.ReturnPage, organisation, when: date, on: date):
+    """Save the draft (or submit it, with the submit button): the return's address, or None
+    with the form's errors set."""
+    submitting = bool(form.submit.data)
+    entries = _entries(form, page, complete=submitting)
+    if entries is None:
+        return None
+    try:
+        services.save_return(
+            current_user,
+            organisation,
+            when,
+            entries,
+            submit=submitting,
+            seen_lock_version=_version(form.lock_version.data),
+            on=on,
+        )
+    except services.ReturnError as error:
+        form.add_error(error.field, error.message)
+        return None
+    url = _return_url(organisation, when)
+    remember_result(form.submission_id.data, url)
+    flash(
+        f"Your return for {months.month_name(when)} has been submitted"
+        if submitting
+        else "Your draft has been saved. Submit it by the due date",
+        "success",
+    )
+    return url
 
 
 def _fill(form, page: services.ReturnPage) -> None:
@@ -134,29 +149,34 @@ def amend(organisation, year: int, month: int):
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
-        values, comments = form.values(page.definitions)
-        entries, problems = services.read_entries(page.definitions, values, comments, complete=True)
-        for kpi_id, message in problems.items():
-            form.add_error(f"value_{kpi_id}", message)
-        if not problems:
-            try:
-                services.amend_return(
-                    current_user,
-                    organisation,
-                    when,
-                    entries,
-                    form.reason.data,
-                    seen_lock_version=_version(form.lock_version.data),
-                    on=on,
-                )
-            except services.ReturnError as error:
-                form.add_error(error.field, error.message)
-            else:
-                url = _return_url(organisation, when)
-                remember_result(form.submission_id.data, url)
-                flash(f"Your return for {months.month_name(when)} has been amended", "success")
-                return redirect(url)
+        amended = _amend_return(form, page, organisation, when, on)
+        if amended:
+            return redirect(amended)
     return render_template("kpi_returns/form.html", page=page, form=form, amend=True)
+
+
+def _amend_return(form, page: services.ReturnPage, organisation, when: date, on: date):
+    """Amend the submitted return: its address, or None with the form's errors set."""
+    entries = _entries(form, page, complete=True)
+    if entries is None:
+        return None
+    try:
+        services.amend_return(
+            current_user,
+            organisation,
+            when,
+            entries,
+            form.reason.data,
+            seen_lock_version=_version(form.lock_version.data),
+            on=on,
+        )
+    except services.ReturnError as error:
+        form.add_error(error.field, error.message)
+        return None
+    url = _return_url(organisation, when)
+    remember_result(form.submission_id.data, url)
+    flash(f"Your return for {months.month_name(when)} has been amended", "success")
+    return url
 
 
 @bp.route(
@@ -175,12 +195,7 @@ def csv_template(organisation, year: int, month: int):
 @bp.route("/kpi-returns/organisations/<int:organisation_id>/upload", methods=["GET", "POST"])
 @requires_org_role()
 def upload(organisation):
-    if uploads.upload_was_too_large():
-        form = forms.UploadForm(formdata=None)
-        form.add_error("file", uploads.too_large_message())
-    else:
-        uploads.read_upload()
-        form = forms.UploadForm()
+    form = _upload_form()
     problems = []
     if not uploads.upload_was_too_large() and form.validate_on_submit():
         done = previous_result(form.submission_id.data)
@@ -214,6 +229,17 @@ def upload(organisation):
     return render_template(
         "kpi_returns/upload.html", organisation=organisation, form=form, problems=problems
     )
+
+
+def _upload_form() -> forms.UploadForm:
+    """The upload form; for a file too large to read, an empty one that says so."""
+    if uploads.upload_was_too_large():
+        form = forms.UploadForm(formdata=None)
+        form.add_error("file", uploads.too_large_message())
+    else:
+        uploads.read_upload()
+        form = forms.UploadForm()
+    return form
 
 
 @bp.route(

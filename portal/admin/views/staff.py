@@ -1,17 +1,18 @@
+"""Council staff, for admins: invite, change a role, deactivate, reactivate, reset two-factor."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts import forms, services
 from portal.accounts.models import ADMIN, ROLE_LABELS, User
+from portal.admin.views.shared import bp
 from portal.core.permissions import requires_staff_role
 from portal.core.submissions import previous_result, remember_result
 from portal.core.words import possessive
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/staff")

@@ -1,64 +1,67 @@
-"""Admin pages for questionnaire versions: the list, a preview, and publishing."""
+"""Questionnaire versions, for admins (/admin/questionnaires): the list, a preview, and
+publishing. The rules are in portal/questionnaires/services.py."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN
+from portal.admin import forms
+from portal.admin.views.shared import bp
 from portal.core.permissions import requires_staff_role
 from portal.core.submissions import previous_result, remember_result
 from portal.lots.services import list_lots
-from portal.questionnaires import answers, forms, services
+from portal.questionnaires import answers
+from portal.questionnaires import services as questionnaires
 
-bp = Blueprint("questionnaires", __name__, url_prefix="/admin/questionnaires")
 # Every page that shows questions (here and in the application journey) uses it.
 bp.add_app_template_global(answers.answer_text)
 
 
-@bp.route("")
+@bp.route("/questionnaires")
 @requires_staff_role(ADMIN)
 def list_versions():
     return render_template(
         "admin/questionnaires.html",
-        versions=services.list_versions(),
+        versions=questionnaires.list_versions(),
     )
 
 
-@bp.route("/<int:questionnaire_version_id>")
+@bp.route("/questionnaires/<int:questionnaire_version_id>")
 @requires_staff_role(ADMIN)
 def show_version(questionnaire_version_id: int):
-    version = services.get_version(questionnaire_version_id)
+    version = questionnaires.get_version(questionnaire_version_id)
     return render_template(
         "admin/questionnaires_version.html",
         version=version,
-        content=services.content_of(version),
+        content=questionnaires.content_of(version),
         lot_choices=[(lot.slug, lot.name) for lot in list_lots()],
     )
 
 
-@bp.route("/<int:questionnaire_version_id>/publish", methods=["GET", "POST"])
+@bp.route("/questionnaires/<int:questionnaire_version_id>/publish", methods=["GET", "POST"])
 @requires_staff_role(ADMIN)
 def publish(questionnaire_version_id: int):
-    version = services.get_version(questionnaire_version_id)
+    version = questionnaires.get_version(questionnaire_version_id)
     form = forms.PublishForm()
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
         try:
-            services.publish_version(current_user, version.id)
-        except services.QuestionnaireError as error:
+            questionnaires.publish_version(current_user, version.id)
+        except questionnaires.QuestionnaireError as error:
             # Only a second request can get here: the page offers no button once published.
             flash(error.message)
         else:
             flash(f"Version {version.version} is published", "success")
-        url = url_for("questionnaires.list_versions")
+        url = url_for("admin.list_versions")
         remember_result(form.submission_id.data, url)
         return redirect(url)
     return render_template(
         "admin/questionnaires_publish.html",
         form=form,
         version=version,
-        current=services.published_version(),
+        current=questionnaires.published_version(),
     )

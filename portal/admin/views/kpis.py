@@ -8,17 +8,18 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ADMIN
+from portal.admin import forms
+from portal.admin.views.shared import bp
 from portal.core.permissions import requires_staff_role
 from portal.core.submissions import previous_result, remember_result
-from portal.kpi_returns import definitions, forms, months
+from portal.kpi_returns import definitions, months
 from portal.kpi_returns.models import UNIT_LABELS
-from portal.kpi_returns.views.shared import bp
 from portal.lots.services import list_lots
 
 admins = requires_staff_role(ADMIN)
 
 
-@bp.route("/admin/kpis")
+@bp.route("/kpis")
 @admins
 def kpis():
     on = months.current_day()
@@ -27,15 +28,15 @@ def kpis():
         (kpi, definitions.in_force(kpi, months.first_of(on)), kpi.versions[-1])
         for kpi in catalogue.kpis
     ]
-    return render_template("kpi_returns/admin/kpis.html", rows=rows, unit_labels=UNIT_LABELS)
+    return render_template("admin/kpis.html", rows=rows, unit_labels=UNIT_LABELS)
 
 
-@bp.route("/admin/kpis/<int:kpi_id>")
+@bp.route("/kpis/<int:kpi_id>")
 @admins
 def kpi(kpi_id: int):
     found = definitions.get_kpi(kpi_id)
     return render_template(
-        "kpi_returns/admin/kpi.html",
+        "admin/kpi.html",
         kpi=found,
         unit_labels=UNIT_LABELS,
         current=definitions.in_force(found, months.first_of(months.current_day())),
@@ -97,20 +98,20 @@ def _save_definition(kpi=None):
             for field, message in error.errors.items():
                 form.add_error(field, message)
         else:
-            url = url_for("kpi_returns.kpi", kpi_id=saved.id)
+            url = url_for("admin.kpi", kpi_id=saved.id)
             remember_result(form.submission_id.data, url)
             flash(f"{form.name.data} has been saved", "success")
             return redirect(url)
-    return render_template("kpi_returns/admin/definition.html", form=form, kpi=kpi)
+    return render_template("admin/kpi_definition.html", form=form, kpi=kpi)
 
 
-@bp.route("/admin/kpis/new", methods=["GET", "POST"])
+@bp.route("/kpis/new", methods=["GET", "POST"])
 @admins
 def new_kpi():
     return _save_definition()
 
 
-@bp.route("/admin/kpis/<int:kpi_id>/change", methods=["GET", "POST"])
+@bp.route("/kpis/<int:kpi_id>/change", methods=["GET", "POST"])
 @admins
 def change_kpi(kpi_id: int):
     return _save_definition(definitions.get_kpi(kpi_id))

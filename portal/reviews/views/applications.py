@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN, REVIEWER
@@ -17,9 +17,8 @@ from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_staff_role
 from portal.lots.services import list_lots
-from portal.reviews import forms, services
-
-bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+from portal.reviews import decisions, forms, services
+from portal.reviews.views.shared import bp
 
 reviewers_only = requires_staff_role(REVIEWER, ADMIN, hide=True)
 
@@ -93,12 +92,12 @@ def show(application):
         comments=services.comments_on(submission),
         earlier_comments=services.earlier_comments(submission),
         changed=services.changed_answers(submission),
-        decisions=services.decisions_of(application),
+        decisions=decisions.decisions_of(application),
         assign_form=assign_form,
         start_form=forms.StartReviewForm(),
         decision_form=forms.DecisionForm(lock_version=application.lock_version),
-        can_confirm=services.can_confirm(current_user, review),
-        four_eyes=services.four_eyes(),
+        can_confirm=decisions.can_confirm(current_user, review),
+        four_eyes=decisions.four_eyes(),
     )
 
 
@@ -201,7 +200,7 @@ def _decision(application, kind: str, check, make, **page):
         errors=errors,
         values=request.form,
         checked=checked,
-        four_eyes=services.four_eyes(),
+        four_eyes=decisions.four_eyes(),
         **page,
     )
 
@@ -213,20 +212,20 @@ def return_application(application):
     reason = request.form.get("reason")
 
     def make(seen):
-        services.return_application(current_user, application, reason, seen)
+        decisions.return_application(current_user, application, reason, seen)
         return "Application returned to the provider. Everyone in the organisation has been emailed"
 
-    return _decision(application, "return", lambda: services.check_return(reason), make)
+    return _decision(application, "return", lambda: decisions.check_return(reason), make)
 
 
-def _outcomes() -> list[services.LotOutcome]:
+def _outcomes() -> list[decisions.LotOutcome]:
     outcomes = []
     for key, value in request.form.items():
         if key.startswith("lot-") and not key.endswith("-reason"):
             slug = key.removeprefix("lot-")
             admitted = {"admit": True, "refuse": False}.get(value)
             outcomes.append(
-                services.LotOutcome(slug, admitted, request.form.get(f"lot-{slug}-reason", ""))
+                decisions.LotOutcome(slug, admitted, request.form.get(f"lot-{slug}-reason", ""))
             )
     return outcomes
 
@@ -238,7 +237,7 @@ def approve(application):
     outcomes, reason = _outcomes(), request.form.get("reason")
 
     def make(seen):
-        decision = services.approve(current_user, application, outcomes, reason, seen)
+        decision = decisions.approve(current_user, application, outcomes, reason, seen)
         if decision is None:
             return "Approval recommended. A second reviewer must now confirm it"
         return "Application approved. Everyone in the organisation has been emailed"
@@ -246,9 +245,9 @@ def approve(application):
     return _decision(
         application,
         "approve",
-        lambda: services.check_approval(application, outcomes, reason),
+        lambda: decisions.check_approval(application, outcomes, reason),
         make,
-        lots=services.applied_lots(application),
+        lots=decisions.applied_lots(application),
     )
 
 
@@ -264,15 +263,15 @@ def reject(application):
     reason = request.form.get("reason")
 
     def make(seen):
-        services.reject(current_user, application, area_reasons, reason, seen)
+        decisions.reject(current_user, application, area_reasons, reason, seen)
         return "Application rejected. Everyone in the organisation has been emailed"
 
     return _decision(
         application,
         "reject",
-        lambda: services.check_rejection(application, area_reasons, reason),
+        lambda: decisions.check_rejection(application, area_reasons, reason),
         make,
-        areas=services.rejection_areas(application),
+        areas=decisions.rejection_areas(application),
     )
 
 
@@ -283,7 +282,7 @@ def confirm_approval(application):
     form = forms.DecisionForm()
     if form.validate_on_submit():
         try:
-            services.confirm_approval(
+            decisions.confirm_approval(
                 current_user, application, version_seen(form.lock_version.data)
             )
         except services.AlreadyDecided:

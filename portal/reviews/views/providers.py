@@ -1,0 +1,164 @@
+"""The providers on the framework, for council staff (/reviews/providers): the list with its
+exports and each provider's admissions, where reviewers and admins suspend, reinstate or
+remove one (/reviews/admissions/...). The rules are in portal/admissions/services.py."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.accounts.models import ADMIN, REVIEWER
+from portal.admissions import services as admissions
+from portal.admissions.models import ADMISSION_LABELS
+from portal.core.exports import export
+from portal.core.numbers import whole_number
+from portal.core.pagination import page_number
+from portal.core.permissions import requires_staff_role
+from portal.core.submissions import previous_result, remember_result
+from portal.core.time import today
+from portal.lots.services import list_lots
+from portal.reviews import forms
+from portal.reviews.views.shared import bp
+
+# Reviewers and admins change admissions; commissioners may read them. Providers get 404 on
+# every reviewers' page, as if it did not exist.
+read_providers = requires_staff_role(hide=True)
+change_admissions = requires_staff_role(REVIEWER, ADMIN, hide=True)
+
+
+@bp.errorhandler(admissions.AdmissionError)
+def refused(error: admissions.AdmissionError):
+    """A change that cannot be made (a colleague got there first, or the status does not allow
+    it): back to the provider's page, saying why."""
+    admission = admissions.get_admission(request.view_args["admission_id"])
+    flash(error.message)
+    return redirect(_provider_url(admission.organisation_id))
+
+
+def _provider_url(organisation_id: int) -> str:
+    return url_for("reviews.provider", organisation_id=organisation_id)
+
+
+@bp.route("/providers")
+@read_providers
+def reviewer_providers():
+    lots = list_lots()
+    filters = admissions.ProviderFilters.from_args(request.args, lots)
+    results = admissions.providers_for_reviewers(
+        filters, page_number(request.args.get("page")), today()
+    )
+    return render_template(
+        "reviews/reviewer_providers.html",
+        lots=lots,
+        filters=filters,
+        statuses=ADMISSION_LABELS,
+        results=results,
+    )
+
+
+@bp.route("/providers/export")
+@read_providers
+def export_providers():
+    return _export_providers(spreadsheet=False)
+
+
+@bp.route("/providers/export-xlsx")
+@read_providers
+def export_providers_xlsx():
+    return _export_providers(spreadsheet=True)
+
+
+def _export_providers(*, spreadsheet: bool) -> Response:
+    filters = admissions.ProviderFilters.from_args(request.args, list_lots())
+    return export(
+        admissions.export_providers_rows(filters, today()),
+        f"providers-{today().isoformat()}",
+        spreadsheet=spreadsheet,
+        sheet_name="Providers",
+    )
+
+
+@bp.route("/providers/<int:organisation_id>")
+@read_providers
+def provider(organisation_id: int):
+    row, history = admissions.provider_for_reviewers(organisation_id, today())
+    return render_template(
+        "reviews/reviewer_provider.html",
+        row=row,
+        history=history,
+        can_change=current_user.role in (REVIEWER, ADMIN),
+    )
+
+
+# What each confirmation page says: heading, button, hint for the reason, success banner.
+WORDING = {
+    admissions.SUSPEND: (
+        "Suspend {name} from {lot}?",
+        "Suspend provider",
+        "Say what they need to put right. The provider's members will see this.",
+        "{name} has been suspended from {lot}",
+    ),
+    admissions.REINSTATE: (
+        "Reinstate {name} to {lot}?",
+        "Reinstate provider",
+        "Say what has been put right. The provider's members will see this.",
+        "{name} has been reinstated to {lot}",
+    ),
+    admissions.REMOVE: (
+        "Remove {name} from {lot}?",
+        "Remove provider",
+        "Say why. The provider's members will see this, and can apply again later.",
+        "{name} has been removed from {lot}",
+    ),
+}
+
+
+def _confirm(admission_id: int, move: admissions.Move, change):
+    """The confirmation page for `move`, and on a valid POST `change` (a service), once."""
+    admission = admissions.get_admission(admission_id)
+    heading, button, hint, done = (
+        text.format(name=admission.organisation.display_name, lot=admission.lot.name)
+        for text in WORDING[move]
+    )
+    form = forms.move_form(button, hint)
+    if form.validate_on_submit():
+        url = _provider_url(admission.organisation_id)
+        if previous_result(form.submission_id.data):
+            return redirect(url)
+        change(current_user, admission, form.reason.data, _version(form.lock_version.data))
+        remember_result(form.submission_id.data, url)
+        flash(done, "success")
+        return redirect(url)
+    admissions.check_move(admission, move)
+    if request.method == "GET":
+        form.lock_version.data = str(admission.lock_version)
+    return render_template(
+        "reviews/confirm_move.html",
+        form=form,
+        admission=admission,
+        heading=heading,
+        move=move,
+        reason_limit=admissions.REASON_MAX_LENGTH,
+    )
+
+
+def _version(value: str | None) -> int | None:
+    return whole_number(value)
+
+
+@bp.route("/admissions/<int:admission_id>/suspend", methods=["GET", "POST"])
+@change_admissions
+def suspend(admission_id: int):
+    return _confirm(admission_id, admissions.SUSPEND, admissions.suspend)
+
+
+@bp.route("/admissions/<int:admission_id>/reinstate", methods=["GET", "POST"])
+@change_admissions
+def reinstate(admission_id: int):
+    return _confirm(admission_id, admissions.REINSTATE, admissions.reinstate)
+
+
+@bp.route("/admissions/<int:admission_id>/remove", methods=["GET", "POST"])
+@change_admissions
+def remove(admission_id: int):
+    return _confirm(admission_id, admissions.REMOVE, admissions.remove)
