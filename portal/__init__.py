@@ -89,6 +89,21 @@ def _init_extensions(app: Flask) -> None:
     wtforms_helpers.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    _init_permissions(app)
+
+
+def _init_permissions(app: Flask) -> None:
+    """Core's permission decorators load organisations through the organisations domain."""
+    from portal.core import permissions
+    from portal.organisations import services as organisations
+
+    permissions.init_app(
+        app,
+        permissions.OrganisationAccess(
+            for_member=organisations.get_organisation_for,
+            for_staff=organisations.find_organisation,
+        ),
+    )
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -129,8 +144,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from portal.core.cli import db_cli, dev_cli
+    from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
+    from portal.dev.cli import dev_cli
     from portal.documents.cli import documents_cli
     from portal.kpi_returns.cli import kpi_cli
     from portal.outbox.cli import outbox_cli

@@ -19,6 +19,7 @@ from portal.core.csv_export import csv_text
 from portal.documents import uploads
 from portal.kpi_returns import months, services
 from portal.kpi_returns.models import UNIT_LABELS
+from portal.kpi_returns.values import value_text
 from portal.organisations.models import Organisation
 
 MAX_BYTES = 1024 * 1024
@@ -51,7 +52,7 @@ def template_csv(page: services.ReturnPage) -> str:
         saved = values.get(definition.kpi_id)
         value = ""
         if saved is not None and saved.value is not None:
-            value = services.value_text(saved.value, definition.unit)
+            value = value_text(saved.value, definition.unit)
         rows.append(
             [
                 months.iso_month(page.month),

@@ -44,6 +44,7 @@ from portal.kpi_returns.models import (
     KpiValue,
     KpiVersion,
 )
+from portal.kpi_returns.values import format_value
 from portal.organisations.models import Organisation
 from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
@@ -161,8 +162,6 @@ def what_happened(escalation: KpiEscalation, kpi: KpiVersion | None) -> list[str
                 f"{due:%A} {due.day} {due:%B %Y} and has not been submitted."
             )
         return lines
-    from portal.kpi_returns.services import format_value  # services imports this module
-
     lines = [f"{kpi.name if kpi else 'A KPI'} was rated:"]
     for item in escalation.evidence:
         value = format_value(item["value"], kpi.unit) if kpi else item["value"]

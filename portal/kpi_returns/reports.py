@@ -38,7 +38,7 @@ from portal.kpi_returns.obligations import (
     obligations_for,
     state_of,
 )
-from portal.kpi_returns.services import format_value
+from portal.kpi_returns.values import format_value
 from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
 

@@ -40,6 +40,7 @@ from portal.kpi_returns import (
 )
 from portal.kpi_returns.models import OPEN, UNIT_LABELS
 from portal.kpi_returns.obligations import DueDates, obligation_of, state_of
+from portal.kpi_returns.values import format_value, value_text
 from portal.lots.models import Lot
 from portal.lots.services import list_lots
 from portal.organisations import services as organisations
@@ -71,7 +72,7 @@ def council_may(what: str) -> bool:
 
 @bp.app_template_filter("kpi_value")
 def kpi_value(value: float | None, unit: str) -> str:
-    return services.format_value(value, unit)
+    return format_value(value, unit)
 
 
 bp.add_app_template_global(ratings.label, "rating_label")
@@ -207,7 +208,7 @@ def _fill(form, page: services.ReturnPage) -> None:
     for definition in page.definitions:
         saved = values.get(definition.kpi_id)
         if saved is not None:
-            form.value_field(definition).data = services.value_text(saved.value, definition.unit)
+            form.value_field(definition).data = value_text(saved.value, definition.unit)
             form.comment_field(definition).data = saved.comment
     form.lock_version.data = str(page.kpi_return.lock_version) if page.kpi_return else ""
 

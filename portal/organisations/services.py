@@ -68,6 +68,11 @@ def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation
     return membership.organisation, membership
 
 
+def find_organisation(organisation_id: int) -> Organisation | None:
+    """Any organisation, as council staff may read it; None when there is none."""
+    return db.session.get(Organisation, organisation_id)
+
+
 def members_of(organisation: Organisation) -> list[Membership]:
     return list(
         db.session.scalars(
