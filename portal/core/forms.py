@@ -19,7 +19,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from portal.core.numbers import whole_number
 from portal.core.requests import has_hidden_characters, unchecked
+
+
+def version_seen(value: str | None) -> int | None:
+    """A version carried in a hidden field: None when missing or altered."""
+    return whole_number(value)
 
 
 def _strip(value):

@@ -10,9 +10,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN, REVIEWER
-from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
+from portal.core.forms import version_seen
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_staff_role
