@@ -51,7 +51,7 @@ class Page:
             numbers.append(number)
         return numbers
 
-    def govuk_params(self) -> dict:
+    def govuk_params(self) -> dict[str, Any]:
         """Parameters for govukPagination, linking to the same page of results with the same
         query string (filters and search) and another page number."""
         params: dict[str, Any] = {
@@ -77,6 +77,7 @@ def offset_of(number: int, total: int, per_page: int = PER_PAGE) -> tuple[int, i
 
 
 def _url(number: int) -> str:
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args["page"] = [str(number)]
+    assert request.endpoint is not None  # a page of results is always a route's
     return url_for(request.endpoint, **(request.view_args or {}), **args)

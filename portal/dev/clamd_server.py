@@ -180,7 +180,7 @@ def start_clamd(
     return server
 
 
-def _probe_app(**config) -> Flask:
+def _probe_app(**config: object) -> Flask:
     """A bare app holding just the scanner's settings, so start_clamd can use its ping."""
     app = Flask(__name__)
     app.config.update(
