@@ -221,7 +221,7 @@ def _move(
     }
     # The version and status in the WHERE clause make the change and its check one step: of
     # two reviewers acting at once, the second changes nothing and is told who got there first.
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Admission)
         .where(
             Admission.id == admission.id,
@@ -231,7 +231,7 @@ def _move(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(admission)
         raise AdmissionError(_changed_message(admission))
     for name, value in values.items():
@@ -412,7 +412,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
     """A page of ProviderRows: every organisation with an admission matching `filters` (all
     its lots shown), by name. A fixed number of queries, however many there are."""
     matching = _admitted_matching(filters)
-    total = db.session.scalar(select(func.count(Organisation.id)).where(matching))
+    total = db.count(select(func.count(Organisation.id)).where(matching))
     number, offset = offset_of(number, total)
     organisations = db.session.scalars(
         select(Organisation)
@@ -673,7 +673,7 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
     ):
         if wanted:
             criteria.append(column.is_(True))
-    total = db.session.scalar(select(func.count(Organisation.id)).where(*criteria))
+    total = db.count(select(func.count(Organisation.id)).where(*criteria))
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(

@@ -21,8 +21,17 @@ from flask.globals import app_ctx
 from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout  # what Connection.wait(timeout=...) raises (psycopg 3.3)
 from psycopg.rows import TupleRow
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy import (
+    DateTime,
+    Delete,
+    MetaData,
+    Select,
+    TypeDecorator,
+    Update,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -202,6 +211,17 @@ class Database:
         else:
             self.session.rollback()
         return response
+
+    def count(self, statement: Select[int]) -> int:
+        """What a COUNT query answers: always one row, so never None."""
+        return self.session.execute(statement).scalar_one()
+
+    def rows_changed(self, statement: Update | Delete) -> int:
+        """How many rows an UPDATE or DELETE changed: a compare-and-set reads 0 as "someone else
+        got there first"."""
+        result = self.session.execute(statement)
+        # An UPDATE or DELETE answers with a CursorResult; Session.execute's stub says Result.
+        return cast("CursorResult[Any]", result).rowcount
 
     def remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()

@@ -417,7 +417,7 @@ def documents_needing_attention(on: date, number: int = 1) -> Page:
         .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
         .where(order.is_not(None))
     )
-    total = db.session.scalar(select(func.count()).select_from(needing_attention.subquery()))
+    total = db.count(select(func.count()).select_from(needing_attention.subquery()))
     number, offset = offset_of(number, total)
     documents = db.session.scalars(
         needing_attention.with_only_columns(Document)

@@ -182,7 +182,7 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
     """A page of DashboardRows: each reporting organisation, by name, with where its return
     stands for each month of `period`. Five queries, however many providers and months."""
     where = _reporting(filters, period.first)
-    total = db.session.scalar(select(func.count(Organisation.id)).where(*where))
+    total = db.count(select(func.count(Organisation.id)).where(*where))
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(Organisation.id, NAME_SHOWN.label("name"))

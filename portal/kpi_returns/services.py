@@ -265,13 +265,13 @@ def _move(kpi_return: KpiReturn, to: str, seen_lock_version: int | None, values:
     if seen_lock_version != kpi_return.lock_version:
         raise ReturnError(_changed_message(kpi_return))
     values = {**values, "status": to, "lock_version": kpi_return.lock_version + 1}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(KpiReturn)
         .where(KpiReturn.id == kpi_return.id, KpiReturn.lock_version == kpi_return.lock_version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         # Someone else's change won (on PostgreSQL, this waited for it): say what it was.
         db.session.refresh(kpi_return)
         if kpi_return.status == SUBMITTED and before != SUBMITTED:
@@ -549,7 +549,7 @@ def answer_query(
     if (query.status, ANSWERED) not in QUERY_TRANSITIONS or seen_lock_version != query.lock_version:
         raise ReturnError("This question has already been answered", "answer")
     now = utcnow()
-    answered = db.session.execute(
+    answered = db.rows_changed(
         update(KpiQuery)
         .where(
             KpiQuery.id == query.id,
@@ -565,7 +565,7 @@ def answer_query(
         )
         .execution_options(synchronize_session=False)
     )
-    if answered.rowcount != 1:
+    if answered != 1:
         raise ReturnError("This question has already been answered", "answer")
     record_event(
         "kpi_query.answered",

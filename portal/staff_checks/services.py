@@ -237,7 +237,7 @@ def registers(on: date, number: int = 1) -> Page:
     people are on it and how many are flagged; where a reviewer starts. Three queries, however
     many there are."""
     has_register = exists().where(StaffCheck.organisation_id == Organisation.id)
-    total = db.session.scalar(select(func.count(Organisation.id)).where(has_register))
+    total = db.count(select(func.count(Organisation.id)).where(has_register))
     number, offset = offset_of(number, total)
     organisations = db.session.scalars(
         select(Organisation)
