@@ -202,7 +202,8 @@ class _DateParts(GovDateInput):  # type: ignore[misc]
 _DATE_PART_NAMES = ("day", "month", "year")
 
 
-class DateInputField(Field):
+# WTForms is Any to mypy (see pyproject.toml).
+class DateInputField(Field):  # type: ignore[misc]
     """A date as GOV.UK asks for one: day, month and year boxes. Blank is None (use
     `DateRequired` to insist); anything else must be a real date, with the Design System's
     messages naming `what` ("Expiry date must be a real date")."""
