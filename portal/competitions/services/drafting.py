@@ -5,7 +5,7 @@ it; and the council's list of competitions and who was invited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.accounts.models import STAFF_ROLES, User
 from portal.admissions import services as admissions
 from portal.competitions import ocds
+from portal.competitions.clock import format_deadline, is_sealed, london_today, now
 from portal.competitions.models import (
     CANCELLED,
     DRAFT,
@@ -34,15 +35,12 @@ from portal.competitions.models import (
 from portal.competitions.services.common import (
     CHANGED,
     CompetitionError,
+    Details,
     _audit,
     _email_invited,
     _jsonable,
     _move_competition,
     _reason,
-    format_deadline,
-    is_sealed,
-    london_today,
-    now,
 )
 from portal.competitions.services.placement_requests import (
     _placement_weights,
@@ -57,31 +55,6 @@ from portal.documents import services as documents
 from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
-
-
-@dataclass
-class Details:
-    """What a commissioner gives for a competition, from the form."""
-
-    kind: str
-    lot_id: int
-    title: str
-    description: str
-    requirements: str
-    price_basis: str
-    planned_units: int | None
-    quality_weight: int
-    price_weight: int
-    local_preference: str
-    local_weight: int
-    clarification_deadline: datetime
-    submission_deadline: datetime
-    reference_code: str | None = None
-    age_band: str | None = None
-    needs_summary: str | None = None
-    hours_per_week: int | None = None
-    start_date: date | None = None
-    area: str | None = None
 
 
 def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:

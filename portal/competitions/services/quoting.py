@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
 from portal.audit.services import record_event
 from portal.competitions import scoring
+from portal.competitions.clock import format_deadline, is_open, now
 from portal.competitions.models import (
     CANCELLED,
     DISTANCE_BAND,
@@ -38,10 +39,7 @@ from portal.competitions.services.common import (
     _members,
     _move_quote,
     _reason,
-    format_deadline,
     format_price,
-    is_open,
-    now,
     stage,
 )
 from portal.core.db import db
