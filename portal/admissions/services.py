@@ -7,10 +7,11 @@ lock_version, so two reviewers acting at once cannot both change it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -424,7 +425,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
     return Page(_provider_rows(organisations, on), number, total)
 
 
-def _provider_rows(organisations: list[Organisation], on: date) -> list[ProviderRow]:
+def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:
     ids = [organisation.id for organisation in organisations]
     admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
     for admission in db.session.scalars(
@@ -654,7 +655,7 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
         admitted.append(
             Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
         )
-    criteria = [exists().where(*admitted)]
+    criteria: list[ColumnElement[bool]] = [exists().where(*admitted)]
     if filters.search:
         words = filters.search.lower()
         criteria.append(

@@ -18,8 +18,8 @@ def database_now() -> datetime:
     """The database's clock, in UTC: every deadline is judged by it, never by the browser's
     clock or a web server's."""
     if db.is_postgresql:
-        return as_utc(db.session.scalar(select(func.now())))
-    text = db.session.scalar(select(func.strftime("%Y-%m-%d %H:%M:%f", "now")))
+        return as_utc(db.session.execute(select(func.now())).scalar_one())
+    text = db.session.execute(select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
     return as_utc(datetime.fromisoformat(text))
 
 

@@ -15,7 +15,7 @@ from datetime import date
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.core.csv_export import csv_text
+from portal.core.csv_export import Cell, csv_text
 from portal.documents import uploads
 from portal.kpi_returns import months, services
 from portal.kpi_returns.models import UNIT_LABELS
@@ -47,7 +47,7 @@ class ImportRefused(Exception):
 def template_csv(page: services.ReturnPage) -> str:
     """The month's return as a CSV to fill in: one line per KPI, with any values saved."""
     values = page.values
-    rows = [HEADINGS]
+    rows: list[list[Cell]] = [list(HEADINGS)]
     for definition in page.definitions:
         saved = values.get(definition.kpi_id)
         value = ""
@@ -124,7 +124,7 @@ def import_csv(
     uploads.UploadRefused for a file that is not a CSV. Returns the month."""
     lines = _lines(storage)
     problems: list[tuple[int | None, str]] = []
-    found_months = {}
+    found_months: dict[date, int] = {}
     for number, cells in lines:
         month = months.parse_month(cells.get(MONTH))
         if month is None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
@@ -172,7 +172,7 @@ def _reporting(filters: DashboardFilters, first: date):
         criteria.append(
             Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
         )
-    where = [exists().where(*criteria)]
+    where: list[ColumnElement[bool]] = [exists().where(*criteria)]
     if filters.provider:
         where.append(func.lower(NAME_SHOWN).contains(filters.provider.lower(), autoescape=True))
     return where

@@ -8,10 +8,11 @@ commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -217,7 +218,7 @@ def return_page(organisation: Organisation, month: date, on: date) -> ReturnPage
 
 def return_page_for_staff(return_id: int, on: date) -> ReturnPage:
     kpi_return = get_return(return_id)
-    organisation = db.session.get(Organisation, kpi_return.organisation_id)
+    organisation = db.session.get_one(Organisation, kpi_return.organisation_id)
     return _page(organisation, obligation_of(organisation.id), kpi_return.month, kpi_return, on)
 
 
@@ -506,7 +507,7 @@ def ask_query(actor: User, kpi_return: KpiReturn, kpi_id: int | None, question: 
         actor_id=actor.id,
         after={"return_id": kpi_return.id, "kpi_id": kpi_id},
     )
-    organisation = db.session.get(Organisation, kpi_return.organisation_id)
+    organisation = db.session.get_one(Organisation, kpi_return.organisation_id)
     name = kpi_ids[kpi_id].kpi_version.name
     for membership in members_of(organisation):
         queue_email(
@@ -599,7 +600,7 @@ def locked_months() -> list[date]:
     return list(db.session.scalars(select(KpiMonthLock.month).order_by(KpiMonthLock.month.desc())))
 
 
-def open_queries_of(organisation_id: int) -> list:
+def open_queries_of(organisation_id: int) -> Sequence[Row[int, str, date]]:
     """The council's unanswered questions on the organisation's returns: id, question, month."""
     return db.session.execute(
         select(KpiQuery.id, KpiQuery.question, KpiReturn.month)

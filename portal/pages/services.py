@@ -172,7 +172,7 @@ def staff_counts(user: User) -> StaffCounts:
     questionnaire versions loaded but not published."""
     counts: dict[str, int] = {}
     if user.role in (REVIEWER, ADMIN):
-        counts["applications_waiting"] = db.session.scalar(
+        counts["applications_waiting"] = db.count(
             select(func.count(Application.id)).where(Application.status.in_((SUBMITTED, IN_REVIEW)))
         )
     if user.role in (COMMISSIONER, ADMIN):
@@ -200,7 +200,7 @@ def staff_counts(user: User) -> StaffCounts:
             "awards_to_confirm": row[2],
         }
     if user.role == ADMIN:
-        counts["questionnaires_to_publish"] = db.session.scalar(
+        counts["questionnaires_to_publish"] = db.count(
             select(func.count(QuestionnaireVersion.id)).where(
                 QuestionnaireVersion.status == QUESTIONNAIRE_DRAFT
             )
