@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ def page_number(value: str | None) -> int:
 class Page:
     """One page of a list: its items, which page it is and how many items there are in all."""
 
-    items: list[Any]
+    items: Sequence[Any]
     number: int
     total: int
     per_page: int = PER_PAGE

@@ -165,7 +165,7 @@ def _move_competition(
     if seen is not None and seen != competition.lock_version:
         raise CompetitionError(CHANGED)
     values = {"status": to, "lock_version": competition.lock_version + 1, **values}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Competition)
         .where(
             Competition.id == competition.id,
@@ -175,7 +175,7 @@ def _move_competition(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(competition)
         raise CompetitionError(CHANGED)
     for name, value in values.items():
@@ -196,13 +196,13 @@ def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) 
     if seen is not None and seen != quote.lock_version:
         raise QuoteChanged()
     values = {"status": to, "lock_version": quote.lock_version + 1, **values}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Quote)
         .where(Quote.id == quote.id, Quote.lock_version == quote.lock_version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(quote)
         raise QuoteChanged()
     for name, value in values.items():

@@ -442,7 +442,7 @@ def extend_deadline(
         "submission_deadline": quotes,
         "clarification_deadline": questions or before["clarification_deadline"],
     }
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Competition)
         .where(
             Competition.id == competition.id,
@@ -452,7 +452,7 @@ def extend_deadline(
         .values(lock_version=competition.lock_version + 1, **after)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(competition)
         raise CompetitionError(CHANGED)
     for name, value in {"lock_version": competition.lock_version + 1, **after}.items():
@@ -514,7 +514,7 @@ def counts(competitions: list[Competition]) -> dict[int, Counts]:
 
 
 def competitions_for_staff(number: int) -> Page:
-    total = db.session.scalar(select(func.count(Competition.id)))
+    total = db.count(select(func.count(Competition.id)))
     number, offset = offset_of(number, total)
     competitions = db.session.scalars(
         select(Competition)
@@ -528,7 +528,7 @@ def competitions_for_staff(number: int) -> Page:
 
 def invitees(competition: Competition, number: int) -> Page:
     """Who was invited and who declined (with why): never who has quoted."""
-    total = db.session.scalar(
+    total = db.count(
         select(func.count(Invitation.id)).where(Invitation.competition_id == competition.id)
     )
     number, offset = offset_of(number, total)
