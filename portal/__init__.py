@@ -42,7 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
         # The client's address and scheme as the proxies saw them: without this, everyone
         # behind the TLS proxy shares one rate-limit allowance, the proxy's.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Wrapping the WSGI callable is Flask's documented way to add middleware; mypy sees
+        # wsgi_app as a method and refuses the assignment.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)

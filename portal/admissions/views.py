@@ -29,6 +29,7 @@ change_admissions = requires_staff_role(REVIEWER, ADMIN, hide=True)
 def refused(error: services.AdmissionError):
     """A change that cannot be made (a colleague got there first, or the status does not allow
     it): back to the provider's page, saying why."""
+    assert request.view_args is not None  # raised by one of this blueprint's routes
     admission = services.get_admission(request.view_args["admission_id"])
     flash(error.message)
     return redirect(_provider_url(admission.organisation_id))

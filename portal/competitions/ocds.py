@@ -17,6 +17,7 @@ reference code or area. Who quoted is published only once the award is made.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
@@ -255,7 +256,7 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
     else:
         status = "active"
     at = clock.now()
-    item = {
+    item: dict[str, Any] = {
         "id": "1",
         "description": competition.lot.name,
         "quantity": competition.units,
@@ -319,11 +320,11 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
         "tender": tender,
     }
     if competition.winner_quote_id is not None and competition.status in (AWARDED, CONFIRMED):
-        winner = db.session.scalar(
+        winner = db.session.execute(
             select(Quote)
             .where(Quote.id == competition.winner_quote_id)
             .options(joinedload(Quote.organisation), selectinload(Quote.versions))
-        )
+        ).scalar_one()
         supplier = _party(winner.organisation, ["supplier", "tenderer"])
         parties.append(supplier)
         rate = winner.versions[-1].price_pence

@@ -38,6 +38,7 @@ def with_application(view):
 @bp.errorhandler(services.AlreadyDecided)
 def already_decided(error: services.AlreadyDecided):
     flash(error.message)
+    assert request.view_args is not None  # raised by one of this blueprint's routes
     return redirect(url_for(".show", application_id=request.view_args["application_id"]))
 
 
