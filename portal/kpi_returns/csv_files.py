@@ -184,12 +184,12 @@ def import_csv(
     line_of = {by_code[code].kpi_id: number for code, number in seen.items()}
     for kpi_id, message in value_problems.items():
         definition = next(d for d in page.definitions if d.kpi_id == kpi_id)
-        number = line_of.get(kpi_id)
-        if number is None:
+        line = line_of.get(kpi_id)
+        if line is None:
             message = f"{definition.kpi.code} is missing: {message[0].lower()}{message[1:]}"
         else:
             message = f"{definition.kpi.code}: {message}"
-        problems.append((number, message))
+        problems.append((line, message))
     if problems:
         raise ImportRefused(sorted(problems, key=lambda problem: problem[0] or 0))
     lock_version = page.kpi_return.lock_version if page.kpi_return else None
