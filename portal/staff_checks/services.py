@@ -9,6 +9,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
@@ -356,6 +357,7 @@ def upload_certificate_copy(user: User, check: StaffCheck, storage: FileStorage 
     stored = files.store_file(
         user, check.organisation_id, checked, purpose=PURPOSE_DBS_CERTIFICATE, dbs_copy=True
     )
+    assert stored.delete_after is not None  # store_file sets it for every certificate copy
     earlier = check.certificate_copy
     check.certificate_copy = stored
     db.session.flush()
@@ -496,7 +498,7 @@ _TEXT_FIELDS = (
 )
 
 
-def _parse_row(row: dict[str, str]) -> tuple[dict, list[str]]:
+def _parse_row(row: dict[str, Any]) -> tuple[dict, list[str]]:
     """A CSV row as the service's details, and what could not be read from it."""
     details: dict = {}
     problems: list[str] = []
@@ -514,7 +516,7 @@ def _parse_row(row: dict[str, str]) -> tuple[dict, list[str]]:
     return details, problems
 
 
-def _read_csv(storage: FileStorage | None) -> list[dict[str, str]]:
+def _read_csv(storage: FileStorage | None) -> list[dict[str, Any]]:  # "_line": an int
     checked = uploads.check_upload(storage, uploads.CSV_TYPES)
     if checked.size > MAX_IMPORT_BYTES:
         raise uploads.UploadRefused("The selected file must be smaller than 1MB")
