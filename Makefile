@@ -13,16 +13,14 @@ PYTEST_WORKERS ?= auto
 run: install assets ## Set up everything and serve the portal on http://127.0.0.1:5000
 	$(FLASK) dev serve
 
-test: install assets ## Run the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install assets lint ## Run the checks and the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -46,9 +44,13 @@ bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)
 
-lint:
+# ruff; the import contracts in pyproject.toml (layers, independent domains, no cycles, portal/dev
+# only for development); the type checker.
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 format:
 	$(BIN)/ruff check --fix .

@@ -32,7 +32,7 @@ import pyotp
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from portal.integrations.seaweed import free_port  # noqa: E402
+from portal.dev.seaweed import free_port  # noqa: E402
 
 EMAIL, PASSWORD = "commissioner@bench.example.org", "bench password for the dashboard"
 URL = "/kpi-returns/dashboard?months=24"

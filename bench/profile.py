@@ -33,7 +33,7 @@ from bench.run import (
     people_for,
     portal_env,
 )
-from portal.integrations.seaweed import start_seaweed
+from portal.dev.seaweed import start_seaweed
 
 
 def main() -> None:

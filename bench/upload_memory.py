@@ -32,8 +32,8 @@ from urllib.parse import urlencode
 PROJECT_ROOT = Path(__file__).absolute().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from portal.dev.seaweed import free_port, start_seaweed  # noqa: E402
 from portal.integrations.object_store import _TRANSFER_CONFIG, make_client  # noqa: E402
-from portal.integrations.seaweed import free_port, start_seaweed  # noqa: E402
 
 ACCESS_KEY, SECRET_KEY = "bench-access", "bench-secret-key"
 EMAIL, PASSWORD = "bench@example.org", "bench password for uploads"

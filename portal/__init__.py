@@ -42,7 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
         # The client's address and scheme as the proxies saw them: without this, everyone
         # behind the TLS proxy shares one rate-limit allowance, the proxy's.
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        # Wrapping the WSGI callable is Flask's documented way to add middleware; mypy sees
+        # wsgi_app as a method and refuses the assignment.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -98,6 +100,21 @@ def _init_extensions(app: Flask) -> None:
     wtforms_helpers.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    _init_permissions(app)
+
+
+def _init_permissions(app: Flask) -> None:
+    """Core's permission decorators load organisations through the organisations domain."""
+    from portal.core import permissions
+    from portal.organisations import services as organisations
+
+    permissions.init_app(
+        app,
+        permissions.OrganisationAccess(
+            for_member=organisations.get_organisation_for,
+            for_staff=organisations.find_organisation,
+        ),
+    )
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -136,8 +153,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from portal.core.cli import db_cli, dev_cli
+    from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
+    from portal.dev.cli import dev_cli
     from portal.documents.cli import documents_cli
     from portal.kpi_returns.cli import kpi_cli
     from portal.outbox.cli import outbox_cli

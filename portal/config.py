@@ -15,6 +15,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import overload
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
@@ -26,6 +27,10 @@ class ConfigError(RuntimeError):
     """A setting is missing or malformed."""
 
 
+@overload
+def _text(env: Mapping[str, str], name: str, default: str, *, required: bool) -> str: ...
+@overload
+def _text(env: Mapping[str, str], name: str, default: None, *, required: bool) -> str | None: ...
 def _text(env: Mapping[str, str], name: str, default: str | None, *, required: bool) -> str | None:
     value = env.get(name, "").strip()
     if value:
@@ -140,7 +145,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         raise ConfigError("DEMO_MODE must not be on in production: it lets staff skip two-factor.")
 
     secret_key = _text(env, "SECRET_KEY", None, required=production)
-    if production and len(secret_key) < 32:
+    if production and len(secret_key or "") < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters long.")
 
     database_url = _text(

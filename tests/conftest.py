@@ -22,7 +22,7 @@ from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER
 from portal.core import migrations
 from portal.core.db import Base, db
 from portal.core.extensions import limiter, object_store
-from portal.integrations.seaweed import start_seaweed
+from portal.dev.seaweed import start_seaweed
 from tests.support import factories, page_checks
 
 # Fixtures kept in modules of their own: `clamd_server`; `database_proxy`, `store_proxy`.

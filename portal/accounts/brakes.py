@@ -14,9 +14,10 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import and_, case, delete, or_, select
+from sqlalchemy import Table, and_, case, delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import AddressBrake
@@ -28,6 +29,9 @@ SIGN_IN = "sign-in"
 # "you already have an account" emails must not stop the owner's reset link).
 EMAIL_WINDOW = timedelta(hours=1)
 EMAILS_PER_WINDOW = 5
+# Written with Core statements (upserts, conditional updates). A mapped class's __table__ is its
+# Table; SQLAlchemy types it as the wider FromClause.
+_TABLE = cast(Table, AddressBrake.__table__)
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def _count(purpose: str, address: str, window: timedelta) -> Count:
     same address waits for the first to be decided: the count it sees is never stale.
     """
     now = utcnow()
-    table = AddressBrake.__table__
+    table = _TABLE
     insert = postgresql.insert if db.is_postgresql else sqlite.insert
     expired = or_(
         table.c.locked_until <= now,
@@ -78,7 +82,7 @@ def _count(purpose: str, address: str, window: timedelta) -> Count:
 def _forget_old_windows(key: str, now: datetime) -> None:
     """Delete a few rows whose window has long passed (most are addresses typed once), skipping
     any another request holds, so that two requests pruning at once never wait on each other."""
-    table = AddressBrake.__table__
+    table = _TABLE
     oldest = now - max(EMAIL_WINDOW, _lock_length())
     stale = (
         select(table.c.key)
@@ -122,7 +126,7 @@ def sign_in_failed(address: str, number: int) -> bool:
     one allowed. True when it locked the address."""
     if number < current_app.config["LOCKOUT_ATTEMPTS"]:
         return False
-    table = AddressBrake.__table__
+    table = _TABLE
     db.session.execute(
         table.update()
         .where(table.c.key == _key(SIGN_IN, address))
@@ -135,7 +139,7 @@ def release_sign_in_attempt(address: str) -> None:
     """Take back a claimed attempt that was right: a staff member's password, whose two-factor
     code is still to come. The count is not cleared, so a known password buys no fresh guesses
     at the code."""
-    table = AddressBrake.__table__
+    table = _TABLE
     db.session.execute(
         table.update()
         .where(table.c.key == _key(SIGN_IN, address), table.c.count > 0)
@@ -146,7 +150,7 @@ def release_sign_in_attempt(address: str) -> None:
 def clear_sign_in_attempts(address: str) -> None:
     """Forget the address's wrong attempts: the right password (or code) was given, or its
     owner has just proved they read its inbox by resetting the password."""
-    table = AddressBrake.__table__
+    table = _TABLE
     db.session.execute(delete(table).where(table.c.key == _key(SIGN_IN, address)))
 
 

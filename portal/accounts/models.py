@@ -61,6 +61,14 @@ class User(UserMixin, Base):
         return self.role in STAFF_ROLES
 
     @property
+    def is_provider(self) -> bool:
+        return self.role == PROVIDER
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
     def role_label(self) -> str:
         return ROLE_LABELS[self.role]
 

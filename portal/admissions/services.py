@@ -7,10 +7,11 @@ lock_version, so two reviewers acting at once cannot both change it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -222,7 +223,7 @@ def _move(
     }
     # The version and status in the WHERE clause make the change and its check one step: of
     # two reviewers acting at once, the second changes nothing and is told who got there first.
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Admission)
         .where(
             Admission.id == admission.id,
@@ -232,7 +233,7 @@ def _move(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(admission)
         raise AdmissionError(_changed_message(admission))
     for name, value in values.items():
@@ -408,7 +409,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
     """A page of ProviderRows: every organisation with an admission matching `filters` (all
     its lots shown), by name. A fixed number of queries, however many there are."""
     matching = _admitted_matching(filters)
-    total = db.session.scalar(select(func.count(Organisation.id)).where(matching))
+    total = db.count(select(func.count(Organisation.id)).where(matching))
     number, offset = offset_of(number, total)
     organisations = db.session.scalars(
         select(Organisation)
@@ -420,7 +421,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
     return Page(_provider_rows(organisations, on), number, total)
 
 
-def _provider_rows(organisations: list[Organisation], on: date) -> list[ProviderRow]:
+def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:
     ids = [organisation.id for organisation in organisations]
     admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
     for admission in db.session.scalars(
@@ -650,7 +651,7 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
         admitted.append(
             Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
         )
-    criteria = [exists().where(*admitted)]
+    criteria: list[ColumnElement[bool]] = [exists().where(*admitted)]
     if filters.search:
         words = filters.search.lower()
         criteria.append(
@@ -669,7 +670,7 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
     ):
         if wanted:
             criteria.append(column.is_(True))
-    total = db.session.scalar(select(func.count(Organisation.id)).where(*criteria))
+    total = db.count(select(func.count(Organisation.id)).where(*criteria))
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(

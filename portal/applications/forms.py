@@ -6,14 +6,8 @@ from wtforms import HiddenField, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from portal.core.forms import BaseForm, OnceOnlyForm, required, submit
-from portal.core.numbers import whole_number
 
 _SAY_IF_COMPLETED = "Select whether you have completed this section"
-
-
-def version_seen(value: str | None) -> int | None:
-    """A version carried in a hidden field: None when missing or altered."""
-    return whole_number(value)
 
 
 class StartForm(OnceOnlyForm):

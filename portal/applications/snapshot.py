@@ -11,17 +11,15 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from portal.accounts.models import User
+from portal.applications.models import Application
+from portal.applications.progress import Progress
 from portal.core.time import LONDON
 from portal.questionnaires import routing
 from portal.questionnaires.schema import Content, Question, Section
 from portal.staff_checks import services as staff_checks
-
-if TYPE_CHECKING:
-    from portal.applications.models import Application
-    from portal.applications.services import Progress
 
 
 def build(

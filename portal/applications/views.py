@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from portal.admissions import services as admissions
 from portal.applications import forms, services, submitting
-from portal.applications.forms import version_seen
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
+from portal.core.forms import version_seen
 from portal.core.permissions import requires_org_role, requires_provider
 from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today

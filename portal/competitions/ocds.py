@@ -17,11 +17,13 @@ reference code or area. Who quoted is published only once the award is made.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.competitions import clock
 from portal.competitions.models import (
     AWARDED,
     CANCELLED,
@@ -35,7 +37,6 @@ from portal.competitions.models import (
     CompetitionRelease,
     Quote,
 )
-from portal.competitions.services import common
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import as_utc
@@ -117,7 +118,7 @@ def record_release(
         )
         or 0
     )
-    at = common.now()
+    at = clock.now()
     body = release(competition, tag, at, number)
     if rationale is not None:
         body["tender"]["amendments"] = [
@@ -254,8 +255,8 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
         status = "complete"
     else:
         status = "active"
-    at = common.now()
-    item = {
+    at = clock.now()
+    item: dict[str, Any] = {
         "id": "1",
         "description": competition.lot.name,
         "quantity": competition.units,
@@ -300,7 +301,7 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
         documents = _documents(competition)
         if documents:
             tender["documents"] = documents
-    if not common.is_sealed(competition, at):
+    if not clock.is_sealed(competition, at):
         tender["numberOfTenderers"] = db.session.scalar(
             select(func.count(Quote.id)).where(
                 Quote.competition_id == competition.id, Quote.status == QUOTE_SUBMITTED
@@ -319,11 +320,11 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
         "tender": tender,
     }
     if competition.winner_quote_id is not None and competition.status in (AWARDED, CONFIRMED):
-        winner = db.session.scalar(
+        winner = db.session.execute(
             select(Quote)
             .where(Quote.id == competition.winner_quote_id)
             .options(joinedload(Quote.organisation), selectinload(Quote.versions))
-        )
+        ).scalar_one()
         supplier = _party(winner.organisation, ["supplier", "tenderer"])
         parties.append(supplier)
         rate = winner.versions[-1].price_pence

@@ -8,19 +8,32 @@ together or not at all. CLI commands wrap their work in `with db.session.begin()
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
 
 import psycopg
 from flask import Flask, Response, current_app
 from flask.globals import app_ctx
+from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout  # what Connection.wait(timeout=...) raises (psycopg 3.3)
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from psycopg.rows import TupleRow
+from sqlalchemy import (
+    DateTime,
+    Delete,
+    MetaData,
+    Select,
+    TypeDecorator,
+    Update,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from portal.core.time import as_utc
 
@@ -54,7 +67,7 @@ class Timeouts:
     pool: int = 5
 
     @classmethod
-    def from_config(cls, config) -> Timeouts:
+    def from_config(cls, config: Mapping[str, Any]) -> Timeouts:
         return cls(
             connect=config["DATABASE_CONNECT_TIMEOUT_SECONDS"],
             statement=config["DATABASE_STATEMENT_TIMEOUT_SECONDS"],
@@ -80,7 +93,10 @@ def round_trips_within(seconds: float | None) -> Iterator[None]:
         _round_trip_limit.reset(token)
 
 
-class DeadlineConnection(psycopg.Connection):
+RV = TypeVar("RV")
+
+
+class DeadlineConnection(psycopg.Connection[TupleRow]):
     """A psycopg connection that stops waiting for an answer after a limit, and then closes.
 
     Server-side timeouts cannot help when the server, or the network in between, stops
@@ -90,11 +106,16 @@ class DeadlineConnection(psycopg.Connection):
 
     round_trip_limit: float | None = None
 
-    def wait(self, gen, *args, timeout: float | None = None, **kwargs):
+    def wait(
+        self,
+        gen: PQGen[RV],
+        interval: float = 0.1,  # psycopg's own default
+        timeout: float | None = None,
+    ) -> RV:
         if timeout is None:
             timeout = _round_trip_limit.get(self.round_trip_limit)
         try:
-            return super().wait(gen, *args, timeout=timeout, **kwargs)
+            return super().wait(gen, interval, timeout)
         except _WaitTimeout:
             self.pgconn.finish()
             raise psycopg.OperationalError(
@@ -104,7 +125,12 @@ class DeadlineConnection(psycopg.Connection):
 
 def _configure_postgresql(engine: Engine, timeouts: Timeouts) -> None:
     @event.listens_for(engine, "do_connect")
-    def connect(_dialect, _record, cargs, cparams):
+    def connect(
+        _dialect: Dialect,
+        _record: ConnectionPoolEntry,
+        cargs: list[Any],
+        cparams: dict[str, Any],
+    ) -> DeadlineConnection:
         # Inside `round_trips_within`, opening a connection is held to the same limit (libpq
         # counts whole seconds, 2 at least).
         limit = _round_trip_limit.get(None)
@@ -123,7 +149,7 @@ def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
     """Make pysqlite honour foreign keys and real transactions (SAVEPOINT, BEGIN)."""
 
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, _record):
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -133,7 +159,7 @@ def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(connection):
+    def on_begin(connection: Connection) -> None:
         # SQLite has no row locks, and a transaction that read and then wants to write while
         # another holds the write lock fails at once ("database is locked") instead of waiting.
         # SQLite serves development and tests only, so every transaction takes the write lock
@@ -159,7 +185,10 @@ class Database:
     lasts for one app context: a request, a CLI command, or a thread's own context."""
 
     def __init__(self) -> None:
-        self.session = scoped_session(self._new_session, scopefunc=_app_context_id)
+        # scoped_session only ever calls its factory with no arguments; its stub asks for a
+        # sessionmaker, but a session here binds the current app's engine when it is made.
+        factory = cast("sessionmaker[Session]", self._new_session)
+        self.session = scoped_session(factory, scopefunc=_app_context_id)
 
     def init_app(self, app: Flask) -> None:
         app.extensions["db"] = make_engine(
@@ -173,7 +202,8 @@ class Database:
 
     @property
     def engine(self) -> Engine:
-        return current_app.extensions["db"]
+        engine: Engine = current_app.extensions["db"]
+        return engine
 
     def commit_or_rollback(self, response: Response) -> Response:
         if response.status_code < 400:
@@ -181,6 +211,17 @@ class Database:
         else:
             self.session.rollback()
         return response
+
+    def count(self, statement: Select[int]) -> int:
+        """What a COUNT query answers: always one row, so never None."""
+        return self.session.execute(statement).scalar_one()
+
+    def rows_changed(self, statement: Update | Delete) -> int:
+        """How many rows an UPDATE or DELETE changed: a compare-and-set reads 0 as "someone else
+        got there first"."""
+        result = self.session.execute(statement)
+        # An UPDATE or DELETE answers with a CursorResult; Session.execute's stub says Result.
+        return cast("CursorResult[Any]", result).rowcount
 
     def remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()
@@ -191,13 +232,14 @@ class Database:
 
 
 def _app_context_id() -> int:
-    return id(app_ctx._get_current_object())
+    # Flask types app_ctx as the context itself, not the proxy that has this method.
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]
 
 
 db = Database()
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always handed back timezone-aware.
 
     SQLite keeps no zone, so without this the same column would come back naive there and aware
@@ -207,12 +249,12 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, _dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("Timestamps must be timezone-aware (use portal.core.time.utcnow).")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, _dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
         return None if value is None else as_utc(value)

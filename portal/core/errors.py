@@ -8,9 +8,12 @@ messages say ("‘X’ has been uploaded").
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, g, render_template, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import inspect
@@ -64,7 +67,7 @@ def _remember_who_is_signed_in() -> None:
     g.header_user = _header_user_in_memory()
 
 
-def _user_for_header():
+def _user_for_header() -> object:
     """The person this request loaded, from what is in memory; nobody when the request failed
     before loading them."""
     return g.get("header_user") or _header_user_in_memory() or AnonymousUserMixin()
@@ -73,7 +76,9 @@ def _user_for_header():
 def _forget_flashes_of_this_request() -> None:
     """Drop the messages the failed request queued; those queued before it (in the cookie the
     request arrived with) wait for the next page."""
-    arrived = current_app.session_interface.open_session(current_app, request) or {}
+    arrived: Mapping[str, Any] = (
+        current_app.session_interface.open_session(current_app, request) or {}
+    )
     earlier = list(arrived.get(_FLASHES, []))
     if earlier:
         session[_FLASHES] = earlier
@@ -81,7 +86,9 @@ def _forget_flashes_of_this_request() -> None:
         session.pop(_FLASHES, None)
 
 
-def error_page(template: str, status: int, headers=(), **context):
+def error_page(
+    template: str, status: int, headers: Iterable[tuple[str, str]] = (), **context: Any
+) -> ResponseReturnValue:
     """Render an error page without touching the database."""
     g._login_user = _user_for_header()  # flask-login's current_user then reads no further
     _forget_flashes_of_this_request()
@@ -92,22 +99,22 @@ def init_app(app: Flask) -> None:
     app.before_request(_remember_who_is_signed_in)
 
     @app.errorhandler(CSRFError)
-    def session_expired(_error: CSRFError):
+    def session_expired(_error: CSRFError) -> ResponseReturnValue:
         return error_page("errors/session_expired.html", 400)
 
     @app.errorhandler(HiddenCharacters)
-    def hidden_characters(error: HiddenCharacters):
+    def hidden_characters(error: HiddenCharacters) -> ResponseReturnValue:
         return error_page("errors/hidden_characters.html", 400, error=error)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         template = PAGES.get(error.code or 500, "errors/500.html")
         # Keep headers the status requires, such as Allow on a 405.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return error_page(template, error.code or 500, headers, error=error)
 
     @app.errorhandler(InternalServerError)
-    def internal_error(error: InternalServerError):
+    def internal_error(error: InternalServerError) -> ResponseReturnValue:
         original = getattr(error, "original_exception", None)
         current_app.logger.error(
             "Unhandled error on %s %s", request.method, request.path, exc_info=original

@@ -1,5 +1,9 @@
 """Every Flask extension, created here once and initialised in the app factory."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from flask import Flask, current_app, has_app_context, request
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -17,13 +21,13 @@ def _client_ip() -> str:
 class _PerApp:
     """A Flask-Limiter attribute kept per app rather than on the shared extension object."""
 
-    def __set_name__(self, _owner, name: str) -> None:
+    def __set_name__(self, _owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, limiter, _owner=None):
+    def __get__(self, limiter: PerAppLimiter | None, _owner: type | None = None) -> Any:
         return self if limiter is None else limiter._app_state().get(self.name)
 
-    def __set__(self, limiter, value) -> None:
+    def __set__(self, limiter: PerAppLimiter, value: Any) -> None:
         limiter._app_state()[self.name] = value
 
 
@@ -36,9 +40,9 @@ class PerAppLimiter(Limiter):
     _limiter = _PerApp()
     _key_prefix = _PerApp()
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._initialising: Flask | None = None
-        self._unbound: dict = {}  # what the constructor sets, before any app exists
+        self._unbound: dict[str, Any] = {}  # what the constructor sets, before any app exists
         super().__init__(*args, **kwargs)
 
     def init_app(self, app: Flask) -> None:
@@ -48,11 +52,12 @@ class PerAppLimiter(Limiter):
         finally:
             self._initialising = None
 
-    def _app_state(self) -> dict:
+    def _app_state(self) -> dict[str, Any]:
         app = self._initialising or (current_app if has_app_context() else None)
         if app is None:
             return self._unbound
-        return app.extensions.setdefault("rate_limit_state", {})
+        state: dict[str, Any] = app.extensions.setdefault("rate_limit_state", {})
+        return state
 
 
 login_manager = LoginManager()

@@ -6,7 +6,9 @@ Fields trim whitespace, carry GOV.UK widgets, and say what is wrong in the Desig
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
@@ -17,12 +19,20 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
+from wtforms.fields.core import UnboundField
+from wtforms.form import BaseForm as WTFormsBaseForm
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
+from portal.core.numbers import whole_number
 from portal.core.requests import has_hidden_characters, unchecked
 
 
-def _strip(value):
+def version_seen(value: str | None) -> int | None:
+    """A version carried in a hidden field: None when missing or altered."""
+    return whole_number(value)
+
+
+def _strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
@@ -31,28 +41,34 @@ def hidden_characters_message(label: str) -> str:
     return f"{what} must not include hidden characters. Type it in again rather than pasting it"
 
 
-class BaseForm(FlaskForm):
+# flask-wtf ships no types, so FlaskForm is Any to mypy.
+class BaseForm(FlaskForm):  # type: ignore[misc]
     class Meta:
-        def bind_field(self, form, unbound_field, options):
+        def bind_field(
+            self, form: WTFormsBaseForm, unbound_field: UnboundField[Any], options: dict[str, Any]
+        ) -> Field:
             # Passwords keep their spaces: they are the user's secret, byte for byte.
             if unbound_field.field_class is not PasswordField:
                 options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
-            return unbound_field.bind(form=form, **options)
+            field: Field = unbound_field.bind(form=form, **options)
+            return field
 
-        def render_field(self, field, render_kw):
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> str:
             # A page can hold several forms, each with its CSRF field: as `id="csrf_token"` on
             # each, the id would repeat. Nothing links to the hidden field, so it needs none.
             if field.type == "CSRFTokenField":
                 render_kw = {"id": False, **render_kw}
-            return super().render_field(field, render_kw)
+            # wtforms' metaclass puts FlaskForm's Meta behind this one, which has these.
+            rendered: str = super().render_field(field, render_kw)  # type: ignore[misc]
+            return rendered
 
-        def wrap_formdata(self, form, formdata):
-            return unchecked(super().wrap_formdata(form, formdata))
+        def wrap_formdata(self, form: WTFormsBaseForm, formdata: Any) -> Any:
+            return unchecked(super().wrap_formdata(form, formdata))  # type: ignore[misc]  # as above
 
-    def fill_in(self, details: dict) -> list[str]:
+    def fill_in(self, details: dict[str, Any]) -> list[str]:
         """Start the form with details already given elsewhere (call it on a GET, so what is
         typed later wins); returns the labels of the questions filled in, for the page to say."""
-        filled = []
+        filled: list[str] = []
         for name, value in details.items():
             field = self._fields.get(name)
             if field is not None and value is not None:
@@ -60,7 +76,7 @@ class BaseForm(FlaskForm):
                 filled.append(field.label.text)
         return filled
 
-    def validate(self, extra_validators=None) -> bool:
+    def validate(self, extra_validators: dict[str, Sequence[Any]] | None = None) -> bool:
         """Refuse any field holding a control character (NUL made PostgreSQL fail with a 500;
         the others break exports and mean nothing) before any validator or service sees it,
         keeping what was typed on the page. This is the one check for every form."""
@@ -70,7 +86,8 @@ class BaseForm(FlaskForm):
             if any(has_hidden_characters(value) for value in (field.raw_data or ()))
         ]
         if not refused:
-            return super().validate(extra_validators)
+            valid: bool = super().validate(extra_validators)
+            return valid
         for field in self:
             field.errors = []
         for field in refused:
@@ -109,7 +126,7 @@ class EmailAddress:
 
     message = "Enter an email address in the correct format, like name@example.com"
 
-    def __call__(self, _form, field) -> None:
+    def __call__(self, _form: WTFormsBaseForm, field: Field) -> None:
         try:
             validate_email(field.data or "", check_deliverability=False)
         except EmailNotValidError:
@@ -150,7 +167,9 @@ def optional_text_field(label: str, *, limit: int = 200, hint: str = "") -> Stri
     )
 
 
-def password_field(label: str = "Password", missing: str = "Enter your password", hint: str = ""):
+def password_field(
+    label: str = "Password", missing: str = "Enter your password", hint: str = ""
+) -> PasswordField:
     return PasswordField(
         label,
         validators=[required(missing), max_length(128, "Password")],
@@ -171,7 +190,7 @@ def new_submission_id() -> str:
 class OnceOnlyForm(BaseForm):
     submission_id = HiddenField()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.submission_id.data:
             self.submission_id.data = new_submission_id()
@@ -180,12 +199,13 @@ class OnceOnlyForm(BaseForm):
 # Dates --------------------------------------------------------------------------------------
 
 
-class _DateParts(GovDateInput):
+# govuk-frontend-wtf ships no types, so GovDateInput is Any to mypy.
+class _DateParts(GovDateInput):  # type: ignore[misc]
     """GOV.UK date input whose wrapper takes the field's name as its id, leaving the field's id
     (name-day) to the day box, where the error summary's link should land."""
 
-    def map_gov_params(self, field, **kwargs):
-        params = super().map_gov_params(field, **kwargs)
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
         params["id"] = field.name
         return params
 
@@ -193,14 +213,15 @@ class _DateParts(GovDateInput):
 _DATE_PART_NAMES = ("day", "month", "year")
 
 
-class DateInputField(Field):
+# WTForms is Any to mypy (see pyproject.toml).
+class DateInputField(Field):  # type: ignore[misc]
     """A date as GOV.UK asks for one: day, month and year boxes. Blank is None (use
     `DateRequired` to insist); anything else must be a real date, with the Design System's
     messages naming `what` ("Expiry date must be a real date")."""
 
     widget = _DateParts()
 
-    def __init__(self, label: str, *, what: str, **kwargs) -> None:
+    def __init__(self, label: str, *, what: str, **kwargs: Any) -> None:
         super().__init__(label, **kwargs)
         self.what = what
         self.id = f"{self.name}-day"
@@ -208,7 +229,7 @@ class DateInputField(Field):
     def _value(self) -> str:
         return self.data.isoformat() if self.data else ""
 
-    def process_formdata(self, valuelist) -> None:
+    def process_formdata(self, valuelist: list[Any]) -> None:
         parts = [str(value).strip() for value in valuelist][:3]
         parts += [""] * (3 - len(parts))
         self.raw_data = parts
@@ -233,6 +254,6 @@ class DateRequired:
     def __init__(self, message: str) -> None:
         self.message = message
 
-    def __call__(self, _form, field) -> None:
+    def __call__(self, _form: WTFormsBaseForm, field: Field) -> None:
         if field.data is None and not field.process_errors:
             raise StopValidation(self.message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ def page_number(value: str | None) -> int:
 class Page:
     """One page of a list: its items, which page it is and how many items there are in all."""
 
-    items: list[Any]
+    items: Sequence[Any]
     number: int
     total: int
     per_page: int = PER_PAGE
@@ -51,7 +52,7 @@ class Page:
             numbers.append(number)
         return numbers
 
-    def govuk_params(self) -> dict:
+    def govuk_params(self) -> dict[str, Any]:
         """Parameters for govukPagination, linking to the same page of results with the same
         query string (filters and search) and another page number."""
         params: dict[str, Any] = {
@@ -77,6 +78,7 @@ def offset_of(number: int, total: int, per_page: int = PER_PAGE) -> tuple[int, i
 
 
 def _url(number: int) -> str:
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args["page"] = [str(number)]
+    assert request.endpoint is not None  # a page of results is always a route's
     return url_for(request.endpoint, **(request.view_args or {}), **args)

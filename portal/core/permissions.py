@@ -2,28 +2,54 @@
 (tests/core/test_permissions.py) fails for an endpoint that has none.
 
 Records are loaded through helpers that raise 404 for a record that is missing *or* belongs to
-someone else, so ids cannot be probed.
+someone else, so ids cannot be probed. Core knows no domain: the signed-in user is read through
+`is_staff`, `is_provider` and `is_admin`, and the organisation decorators load through the
+`OrganisationAccess` the app factory gives `init_app`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any, TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-
-from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES
 
 # The session key set once a staff member has passed two-factor in this session.
 TWO_FACTOR_PASSED = "two_factor_passed"
 
+View = Callable[..., ResponseReturnValue]
+V = TypeVar("V", bound=View)
 
-def _mark(view: Callable, access: str) -> None:
-    view.access = access  # read by the route-audit test
+
+@dataclass(frozen=True)
+class OrganisationAccess:
+    """How the organisation decorators load an organisation (the organisations domain's
+    services, wired in by the app factory)."""
+
+    # (organisation, membership) of the signed-in provider; raises a 404 for a non-member.
+    for_member: Callable[[Any, int], tuple[Any, Any]]
+    # Any organisation, for council staff; None when there is none with that id.
+    for_staff: Callable[[int], Any]
 
 
-def public(view: Callable) -> Callable:
+def init_app(app: Flask, organisations: OrganisationAccess) -> None:
+    app.extensions["portal.permissions"] = organisations
+
+
+def _organisations() -> OrganisationAccess:
+    access: OrganisationAccess = current_app.extensions["portal.permissions"]
+    return access
+
+
+def _mark(view: View, access: str) -> None:
+    view.__dict__["access"] = access  # read by the route-audit test
+
+
+def public(view: V) -> V:
     """Anyone, signed in or not."""
     _mark(view, "public")
     return view
@@ -35,7 +61,7 @@ def two_factor_passed() -> bool:
     return bool(session.get(TWO_FACTOR_PASSED))
 
 
-def _gate() -> object | None:
+def _gate() -> ResponseReturnValue | None:
     """Send the visitor where they must go first: sign in, then (staff) two-factor."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")))
@@ -46,22 +72,22 @@ def _gate() -> object | None:
     return None
 
 
-def requires_sign_in(view: Callable) -> Callable:
+def requires_sign_in(view: View) -> View:
     """Any signed-in user; council staff only once they have passed two-factor."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         return _gate() or view(*args, **kwargs)
 
     _mark(wrapped, "signed_in")
     return wrapped
 
 
-def requires_password_step(view: Callable) -> Callable:
+def requires_password_step(view: View) -> View:
     """Signed in with a password, two-factor not yet passed: the two-factor pages only."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.sign_in"))
         return view(*args, **kwargs)
@@ -70,43 +96,40 @@ def requires_password_step(view: Callable) -> Callable:
     return wrapped
 
 
-def _provider_gate() -> object | None:
+def _provider_gate() -> ResponseReturnValue | None:
     """`_gate`, then 403 for council staff: they have no provider pages, whatever the record."""
     gate = _gate()
     if gate:
         return gate
-    if current_user.role != PROVIDER:
+    if not current_user.is_provider:
         abort(403)
     return None
 
 
-def requires_provider(view: Callable) -> Callable:
+def requires_provider(view: View) -> View:
     """A provider user (council staff have no provider pages)."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         return _provider_gate() or view(*args, **kwargs)
 
     _mark(wrapped, "provider")
     return wrapped
 
 
-def requires_org_role(*roles: str) -> Callable[[Callable], Callable]:
+def requires_org_role(*roles: str) -> Callable[[View], View]:
     """A member of the organisation named by `organisation_id` in the route, with one of
     `roles` (any membership when none given). The organisation is passed to the view as
     `organisation`; council staff get 403 (as on every provider page), a provider who is not a
     member 404 (so ids cannot be probed), a member without the role 403."""
-    from portal.organisations import services as organisations
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, organisation_id: int, **kwargs):
+        def wrapped(*args: Any, organisation_id: int, **kwargs: Any) -> ResponseReturnValue:
             gate = _provider_gate()
             if gate:
                 return gate
-            organisation, membership = organisations.get_organisation_for(
-                current_user, organisation_id
-            )
+            organisation, membership = _organisations().for_member(current_user, organisation_id)
             if roles and membership.role not in roles:
                 abort(403)
             g.membership = membership
@@ -118,49 +141,44 @@ def requires_org_role(*roles: str) -> Callable[[Callable], Callable]:
     return decorator
 
 
-def requires_org_member_or_staff(view: Callable) -> Callable:
+def requires_org_member_or_staff(view: View) -> View:
     """What the council may read of a provider: a member of the organisation named by
     `organisation_id` in the route (`g.membership` set), or council staff past two-factor
     (`g.membership` None). The organisation is passed to the view as `organisation`; a provider
     who is not a member gets 404, and so does anyone for an organisation that does not exist."""
-    from portal.core.db import db
-    from portal.organisations import services as organisations
-    from portal.organisations.models import Organisation
 
     @wraps(view)
-    def wrapped(*args, organisation_id: int, **kwargs):
+    def wrapped(*args: Any, organisation_id: int, **kwargs: Any) -> ResponseReturnValue:
         gate = _gate()
         if gate:
             return gate
-        if current_user.role in STAFF_ROLES:
-            organisation, g.membership = db.session.get(Organisation, organisation_id), None
+        if current_user.is_staff:
+            organisation, g.membership = _organisations().for_staff(organisation_id), None
             if organisation is None:
                 abort(404)
         else:
-            organisation, g.membership = organisations.get_organisation_for(
-                current_user, organisation_id
-            )
+            organisation, g.membership = _organisations().for_member(current_user, organisation_id)
         return view(*args, organisation=organisation, **kwargs)
 
     _mark(wrapped, "organisation_member_or_staff")
     return wrapped
 
 
-def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[Callable], Callable]:
-    """Council staff with one of `roles`, who have passed two-factor. Staff without the role get
-    403. So do providers, unless `hide`: then a provider gets 404, as if the page did not exist
-    (the reviewers' pages, whose ids name other organisations' applications and admissions)."""
-    allowed = roles or STAFF_ROLES
+def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[View], View]:
+    """Council staff with one of `roles` (any staff role when none given), who have passed
+    two-factor. Staff without the role get 403. So do providers, unless `hide`: then a provider
+    gets 404, as if the page did not exist (the reviewers' pages, whose ids name other
+    organisations' applications and admissions)."""
 
-    def decorator(view: Callable) -> Callable:
+    def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(*args, **kwargs):
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             gate = _gate()
             if gate:
                 return gate
-            if hide and current_user.role not in STAFF_ROLES:
+            if hide and not current_user.is_staff:
                 abort(404)
-            if current_user.role not in allowed:
+            if not current_user.is_staff or (roles and current_user.role not in roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -170,19 +188,19 @@ def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[Callable],
     return decorator
 
 
-def requires_development(view: Callable) -> Callable:
+def requires_development(view: View) -> View:
     """Development tools (the mail viewer): 404 unless demo mode is on, and then for admins
     only. The mail viewer shows every email, password reset links included: a demo site is
     still on a network, and anyone who could read it could take any account."""
 
     @wraps(view)
-    def wrapped(*args, **kwargs):
+    def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not current_app.config["DEMO_MODE"]:
             abort(404)
         gate = _gate()
         if gate:
             return gate
-        if current_user.role != ADMIN:
+        if not current_user.is_admin:
             abort(403)
         return view(*args, **kwargs)
 

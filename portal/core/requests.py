@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+from collections.abc import Iterator
 from functools import cached_property
-from typing import IO
+from typing import IO, Any
 
 from flask import Request
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict, MultiDict
@@ -37,7 +38,7 @@ class HiddenCharacters(BadRequest):
     )
 
 
-class CheckedMultiDict(ImmutableMultiDict):
+class CheckedMultiDict(ImmutableMultiDict[str, str]):
     """The query string's and the form's values. Reading a value that holds a control
     character raises HiddenCharacters, so every value any view or service reads is clean,
     whoever reads it. `unchecked` is for the base form, which turns them into field errors."""
@@ -51,47 +52,48 @@ class CheckedMultiDict(ImmutableMultiDict):
         )
 
     @property
-    def unchecked(self) -> ImmutableMultiDict:
+    def unchecked(self) -> ImmutableMultiDict[str, str]:
         return ImmutableMultiDict(MultiDict((k, v) for k, vs in dict.items(self) for v in vs))
 
-    def _check(self, key=None) -> None:
+    def _check(self, key: str | None = None) -> None:
         if (key in self.refused) if key is not None else self.refused:
             raise HiddenCharacters()
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> str:
         self._check(key)
         return super().__getitem__(key)
 
-    def getlist(self, key, type=None):  # noqa: A002 - werkzeug's own parameter name
+    # werkzeug overloads these by `type`; Any stands for each of its overloads' types.
+    def getlist(self, key: str, type: Any = None) -> Any:  # noqa: A002 - werkzeug's own name
         self._check(key)
         return super().getlist(key, type)
 
-    def items(self, multi=False):
+    def items(self, multi: bool = False) -> Any:
         self._check()
         return super().items(multi)
 
-    def lists(self):
+    def lists(self) -> Any:
         self._check()
         return super().lists()
 
-    def values(self):
+    def values(self) -> Any:
         self._check()
         return super().values()
 
-    def listvalues(self):
+    def listvalues(self) -> Any:
         self._check()
         return super().listvalues()
 
-    def to_dict(self, flat=True):
+    def to_dict(self, flat: bool = True) -> Any:
         self._check()
-        return super().to_dict(flat)
+        return super().to_dict() if flat else super().to_dict(flat=False)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         self._check()
         return super().__iter__()
 
 
-def unchecked(formdata):
+def unchecked(formdata: Any) -> Any:
     """The values as sent, for code that refuses hidden characters itself with a message on
     the field (the base form, the questionnaire's answer readers)."""
     if isinstance(formdata, CheckedMultiDict):

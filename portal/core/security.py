@@ -11,7 +11,8 @@ from flask import Flask, Response, g
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
+    nonce: str = g.csp_nonce
+    return nonce
 
 
 def init_app(app: Flask) -> None:

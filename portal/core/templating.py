@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import jinja2
 from flask import Flask
+from jinja2.environment import TemplateModule
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
@@ -35,7 +37,7 @@ class Template(jinja2.Template):
     and so what is rendered, is exactly Jinja's.
     """
 
-    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None):
+    def _get_default_module(self, ctx: jinja2.runtime.Context | None = None) -> TemplateModule:
         if ctx is not None:
             maps = getattr(self.globals, "maps", (self.globals,))
             if not ctx.globals_keys.difference(*maps):
@@ -43,7 +45,7 @@ class Template(jinja2.Template):
         return super()._get_default_module(ctx)
 
 
-def govuk_attributes(attributes=None) -> Markup:
+def govuk_attributes(attributes: object = None) -> Markup:
     """GOV.UK Frontend's govukAttributes macro in Python, rendering exactly what the macro does.
 
     Every component calls the macro several times (an input five times, most with nothing to
@@ -78,21 +80,21 @@ def govuk_attributes(attributes=None) -> Markup:
     return Markup(html)  # noqa: S704 - every name and value above went through escape()
 
 
-def govuk_tag(params) -> Markup:
+def govuk_tag(params: Mapping[str, Any]) -> Markup:
     """GOV.UK Frontend's govukTag macro in Python, rendering exactly what the macro does: lists
     show a tag or two on every row (a queue page of 25 applications called it 75 times)."""
     classes = params.get("classes")
     html = params.get("html")
     # `html` is markup by the macro's contract (it applies `safe`); `text` is escaped.
     safe_html = Markup(html) if html else None  # noqa: S704
-    content = indent(safe_html.strip(), 2) if html else escape(params.get("text", _ABSENT))
+    content = indent(safe_html.strip(), 2) if safe_html else escape(params.get("text", _ABSENT))
     attributes = govuk_attributes(params.get("attributes", _ABSENT))
     css = f"govuk-tag {escape(classes)}" if classes else "govuk-tag"
     # Every part is escaped above, or is markup the caller passed as `html`, as in the macro.
     return Markup(f'\n<strong class="{css}"{attributes}>\n  {content}\n</strong>\n')  # noqa: S704
 
 
-def indent(s, width: int | str = 4, first: bool = False, blank: bool = False):
+def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
     """Jinja's `indent` filter, giving exactly its result, but working on the plain text of
     markup and marking the result safe once at the end.
 
@@ -117,7 +119,7 @@ def indent(s, width: int | str = 4, first: bool = False, blank: bool = False):
     return Markup(result) if isinstance(s, Markup) else result  # noqa: S704
 
 
-def multiline(text, paragraph: bool = False) -> Markup:
+def multiline(text: object, paragraph: bool = False) -> Markup:
     """Text a person typed, over several lines, as markup that keeps its line breaks: a
     `<span class="app-multiline">`, or with `paragraph` a GOV.UK body paragraph.
 

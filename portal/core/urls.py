@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter, IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 # The largest id the database's integer columns hold (PostgreSQL INTEGER; SQLite's limit is
 # higher).
@@ -18,7 +18,7 @@ class IdConverter(IntegerConverter):
     """`<int:...>` in every route: a number too big to be an id does not match the route (404)
     rather than reaching the database and failing there (500)."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
@@ -46,11 +46,10 @@ class UrlPattern:
     the largest id and putting each id's digits in its place gives exactly what url_for would.
     """
 
-    def __init__(self, endpoint: str, name: str, **values) -> None:
+    def __init__(self, endpoint: str, name: str, **values: Any) -> None:
         marker = str(MAX_ID)
-        self.prefix, found, self.suffix = url_for(endpoint, **values, **{name: MAX_ID}).partition(
-            marker
-        )
+        arguments: dict[str, Any] = {**values, name: MAX_ID}
+        self.prefix, found, self.suffix = url_for(endpoint, **arguments).partition(marker)
         if not found or marker in self.suffix:
             # No marker, or more than one: the id's place in the address cannot be told.
             raise ValueError(f"{endpoint}: {name} is not an <int:...> part of the address")
@@ -83,4 +82,4 @@ def local_route(target: str | None, endpoint: str) -> dict[str, Any] | None:
         matched, arguments = current_app.url_map.bind("localhost").match(path, method="GET")
     except HTTPException:
         return None
-    return arguments if matched == endpoint else None
+    return dict(arguments) if matched == endpoint else None

@@ -14,8 +14,10 @@ from datetime import date, datetime
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from portal.core.csv_export import Cell, local_moment
 
@@ -28,7 +30,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
 
 
-def _cell(sheet, value: Cell, bold: bool) -> WriteOnlyCell:
+def _cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool) -> SheetCell:
     if isinstance(value, str):
         # Control characters are not allowed in the file: dropped rather than refused.
         cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -38,7 +40,8 @@ def _cell(sheet, value: Cell, bold: bool) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=local_moment(value))
         cell.number_format = MOMENT_FORMAT
     elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # a date, which the stub of WriteOnlyCell's `value` leaves out
         cell.number_format = DATE_FORMAT
     else:
         cell = WriteOnlyCell(sheet, value=value)

@@ -111,7 +111,7 @@ def seed_demo() -> None:
         for email, slugs in DEMO_ADMISSIONS:
             (membership,) = organisations.memberships_of(users[email])
             for slug in slugs:
-                lot = db.session.scalar(select(Lot).where(Lot.slug == slug))
+                lot = db.session.execute(select(Lot).where(Lot.slug == slug)).scalar_one()
                 # No application: demo data stands in for one approved before the demo began.
                 admission = admissions.admit(
                     users["reviewer@example.org"], None, membership.organisation_id, lot

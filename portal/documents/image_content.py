@@ -14,7 +14,7 @@ from typing import IO
 
 from PIL import Image, ImageOps
 
-from portal.documents import uploads
+from portal.documents import file_types
 
 # A 48 megapixel phone photo fits; decoded, this is about 150MB of memory.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -27,10 +27,10 @@ TOO_BIG = (
 DAMAGED = "The selected file is not a working {}: it is damaged"
 
 
-def reencode_image(stream: IO[bytes], file_type: uploads.FileType) -> int:
+def reencode_image(stream: IO[bytes], file_type: file_types.FileType) -> int:
     """Replace the image in `stream` (Werkzeug's writable spool of the upload) with its pixels
     encoded again in the same format; its new size. Raises UploadRefused."""
-    pillow_format = "JPEG" if file_type is uploads.JPEG else "PNG"
+    pillow_format = "JPEG" if file_type is file_types.JPEG else "PNG"
     try:
         with warnings.catch_warnings():
             # Pillow warns before its own, higher, limit; the limit here is checked below.
@@ -38,7 +38,7 @@ def reencode_image(stream: IO[bytes], file_type: uploads.FileType) -> int:
             image = Image.open(stream, formats=[pillow_format])
         with image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise uploads.UploadRefused(TOO_BIG)
+                raise file_types.UploadRefused(TOO_BIG)
             image.load()
             # A photo's EXIF may say it was taken sideways: turn the pixels before the EXIF
             # that said so is dropped.
@@ -53,13 +53,13 @@ def reencode_image(stream: IO[bytes], file_type: uploads.FileType) -> int:
             picture.save(stream, "JPEG", quality=JPEG_QUALITY)
         else:
             picture.save(stream, "PNG")
-    except uploads.UploadRefused:
+    except file_types.UploadRefused:
         raise
     except Image.DecompressionBombError:
-        raise uploads.UploadRefused(TOO_BIG) from None
+        raise file_types.UploadRefused(TOO_BIG) from None
     except Exception:
         # A hostile image can make a decoder raise anything: what cannot be decoded is not kept.
-        raise uploads.UploadRefused(DAMAGED.format(file_type.name)) from None
+        raise file_types.UploadRefused(DAMAGED.format(file_type.name)) from None
     size = stream.tell()
     stream.seek(0)
     return size

@@ -26,7 +26,7 @@ from typing import IO
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from portal.documents import uploads
+from portal.documents import file_types
 
 # A real DOCX or XLSX has tens or hundreds of entries and unpacks to a few times its size; a
 # 25MB spreadsheet of plain XML can unpack to 250MB, a zip bomb to terabytes.
@@ -106,16 +106,16 @@ class _Package:
     has_macros: bool
 
 
-def check_office_file(stream: IO[bytes], file_type: uploads.FileType) -> None:
+def check_office_file(stream: IO[bytes], file_type: file_types.FileType) -> None:
     """Raise UploadRefused unless `stream` is a working `file_type` with nothing active,
     external or nested too deep in it."""
-    damaged = uploads.UploadRefused(DAMAGED.format(file_type.name))
+    damaged = file_types.UploadRefused(DAMAGED.format(file_type.name))
     try:
         package = _inspect(stream, file_type, depth=0, xml_budget=[MAX_XML_BYTES])
-    except uploads.UploadRefused:
+    except file_types.UploadRefused:
         raise
     except DefusedXmlException:
-        raise uploads.UploadRefused(UNSAFE) from None
+        raise file_types.UploadRefused(UNSAFE) from None
     except Exception:
         # A hostile zip or XML part can make the parsers raise anything (bad name encodings,
         # corrupt compressed data, bad CRCs, XML errors): what cannot be read is not kept.
@@ -123,33 +123,33 @@ def check_office_file(stream: IO[bytes], file_type: uploads.FileType) -> None:
     finally:
         stream.seek(0)
     if package.has_macros:
-        raise uploads.UploadRefused(MACROS.format(file_type.name))
-    if file_type is uploads.ODT:
-        if (package.odf_type or b"").strip() != uploads.ODT_TYPE.encode():
+        raise file_types.UploadRefused(MACROS.format(file_type.name))
+    if file_type is file_types.ODT:
+        if (package.odf_type or b"").strip() != file_types.ODT_TYPE.encode():
             raise damaged
     elif file_type.zip_marker not in package.names or package.content_types is None:
         raise damaged
 
 
 def _inspect(
-    stream: IO[bytes], file_type: uploads.FileType, depth: int, xml_budget: list[int]
+    stream: IO[bytes], file_type: file_types.FileType, depth: int, xml_budget: list[int]
 ) -> _Package:
     with zipfile.ZipFile(stream) as archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:
-            raise uploads.UploadRefused(
+            raise file_types.UploadRefused(
                 f"The selected file holds more than {MAX_ZIP_ENTRIES} parts: save it again "
                 "or split it into smaller files"
             )
         # Sizes as the zip declares them: zipfile never unpacks more than an entry declares,
         # so they bound what any reader of ours could be made to unpack.
         if sum(entry.file_size for entry in entries) > MAX_ZIP_UNPACKED_BYTES:
-            raise uploads.UploadRefused(
+            raise file_types.UploadRefused(
                 f"The selected file unpacks to more than {MAX_ZIP_UNPACKED_BYTES // 2**20}MB:"
                 " choose a smaller file"
             )
         if any(entry.flag_bits & 0x1 for entry in entries):
-            raise uploads.UploadRefused(
+            raise file_types.UploadRefused(
                 "The selected file is password protected: save a copy without a password"
             )
         _check_names(entries)
@@ -165,7 +165,7 @@ def _inspect(
             if is_xml:
                 xml_budget[0] -= entry.file_size
                 if xml_budget[0] < 0:
-                    raise uploads.UploadRefused(TOO_MUCH_TO_CHECK)
+                    raise file_types.UploadRefused(TOO_MUCH_TO_CHECK)
             if _read_entry(archive, entry, is_xml):
                 _check_nested(archive, entry, file_type, depth, xml_budget)
         return _Package(
@@ -183,11 +183,11 @@ def _check_names(entries: list[zipfile.ZipInfo]) -> None:
     for entry in entries:
         name = entry.filename.replace("\\", "/")
         if name.startswith("/") or DRIVE.match(name) or ".." in name.split("/"):
-            raise uploads.UploadRefused(UNSAFE)
+            raise file_types.UploadRefused(UNSAFE)
         if entry.create_system == 3 and stat.S_ISLNK(entry.external_attr >> 16):
-            raise uploads.UploadRefused(UNSAFE)
+            raise file_types.UploadRefused(UNSAFE)
         if name.lower() in seen:
-            raise uploads.UploadRefused(UNSAFE)
+            raise file_types.UploadRefused(UNSAFE)
         seen.add(name.lower())
 
 
@@ -248,23 +248,23 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, is_xml: bool) 
     if head.startswith(ZIP_STARTS):
         return True
     if head.startswith(ARCHIVE_STARTS) or BZIP2.match(head) or head[257:262] == b"ustar":
-        raise uploads.UploadRefused(NESTED)
+        raise file_types.UploadRefused(NESTED)
     # A part with a zip behind it (an image with an archive appended): a scanner may or may not
     # look inside it.
     if len(tail) >= 22 and zipfile.is_zipfile(io.BytesIO(tail)):
-        raise uploads.UploadRefused(NESTED)
+        raise file_types.UploadRefused(NESTED)
     return False
 
 
 def _check_nested(
     archive: zipfile.ZipFile,
     entry: zipfile.ZipInfo,
-    file_type: uploads.FileType,
+    file_type: file_types.FileType,
     depth: int,
     xml_budget: list[int],
 ) -> None:
     if depth >= MAX_NESTING:
-        raise uploads.UploadRefused(NESTED)
+        raise file_types.UploadRefused(NESTED)
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as copy:
         with archive.open(entry) as data:
             while chunk := data.read(CHUNK_BYTES):
@@ -275,9 +275,9 @@ def _check_nested(
         b"application/vnd.oasis.opendocument"
     )
     if not is_office:
-        raise uploads.UploadRefused(NESTED)
+        raise file_types.UploadRefused(NESTED)
     if inner.has_macros:
-        raise uploads.UploadRefused(MACROS.format(file_type.name))
+        raise file_types.UploadRefused(MACROS.format(file_type.name))
 
 
 def _has_macros(names: dict[str, zipfile.ZipInfo], content_types: bytes | None) -> bool:
@@ -308,11 +308,11 @@ class _PartReader:
         local = tag.rpartition("}")[2]
         lowered = local.lower()
         if lowered.startswith("dde") or lowered in ACTIVE_ELEMENTS:
-            raise uploads.UploadRefused(LINKS)
+            raise file_types.UploadRefused(LINKS)
         if local == "Relationship":
             external = attrib.get("TargetMode", "").lower() == "external"
             if external and not attrib.get("Type", "").endswith("/hyperlink"):
-                raise uploads.UploadRefused(LINKS)
+                raise file_types.UploadRefused(LINKS)
         for name, value in attrib.items():
             attribute = name.rpartition("}")[2]
             if attribute == "instr":  # w:fldSimple
@@ -321,7 +321,7 @@ class _PartReader:
                 # A spreadsheet cell's formula; a Writer table's (ooow:) has its own syntax.
                 _check_formula(value)
             elif name == XLINK_HREF and local != "a" and EXTERNAL_HREF.match(value):
-                raise uploads.UploadRefused(LINKS)
+                raise file_types.UploadRefused(LINKS)
         if local == "fldChar":
             self._field_char(next((v for k, v in attrib.items() if k.endswith("fldCharType")), ""))
         elif local == "instrText" or _is_formula(tag):
@@ -345,7 +345,7 @@ class _PartReader:
     def _field_char(self, kind: str) -> None:
         if kind == "begin":
             if self.fields and not "".join(self.fields[-1]).strip():
-                raise uploads.UploadRefused(LINKS)
+                raise file_types.UploadRefused(LINKS)
             self.fields.append([])
         elif kind in ("separate", "end") and self.fields:
             _check_field_code("".join(self.fields[-1]))
@@ -364,9 +364,9 @@ def _is_formula(tag: str) -> bool:
 def _check_field_code(code: str) -> None:
     words = code.split()
     if words and words[0].lstrip("\\").upper() in EXTERNAL_FIELDS:
-        raise uploads.UploadRefused(LINKS)
+        raise file_types.UploadRefused(LINKS)
 
 
 def _check_formula(formula: str) -> None:
     if EXTERNAL_FORMULA.search(FORMULA_STRING.sub("", formula)):
-        raise uploads.UploadRefused(LINKS)
+        raise file_types.UploadRefused(LINKS)

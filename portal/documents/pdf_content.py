@@ -19,7 +19,7 @@ from typing import IO
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from portal.documents import uploads
+from portal.documents import file_types
 
 CHUNK_BYTES = 1024 * 1024
 # A PDF ends with %%EOF (after any incremental updates); allow trailing whitespace.
@@ -120,12 +120,12 @@ def check_pdf(stream: IO[bytes], size: int) -> None:
     tail = stream.read()
     end = tail.rfind(b"%%EOF")
     if end == -1 or tail[end + 5 :].strip(b" \t\r\n\x00"):
-        raise uploads.UploadRefused(TRUNCATED)
+        raise file_types.UploadRefused(TRUNCATED)
     stream.seek(0)
     # A PDF that is also a zip (the two formats read from opposite ends of a file) is two files
     # in one: whatever opens it decides which it sees.
     if zipfile.is_zipfile(stream):
-        raise uploads.UploadRefused(HARMFUL)
+        raise file_types.UploadRefused(HARMFUL)
     stream.seek(0)
     _scan_raw(stream)
     stream.seek(0)
@@ -134,7 +134,7 @@ def check_pdf(stream: IO[bytes], size: int) -> None:
     finally:
         stream.seek(0)
     if problem:
-        raise uploads.UploadRefused(problem)
+        raise file_types.UploadRefused(problem)
 
 
 def _scan_raw(stream: IO[bytes]) -> None:
@@ -142,7 +142,7 @@ def _scan_raw(stream: IO[bytes]) -> None:
     while chunk := stream.read(CHUNK_BYTES):
         window = carried + chunk
         if any(pattern.search(window) for pattern in RAW_ACTIVE_CONTENT):
-            raise uploads.UploadRefused(HARMFUL)
+            raise file_types.UploadRefused(HARMFUL)
         carried = window[-OVERLAP:]
 
 

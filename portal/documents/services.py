@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
@@ -241,7 +242,7 @@ def _new_version(
 
 
 def _audit(action: str, user: User, document: Document, version: DocumentVersion | None = None):
-    after = {"kind": document.kind, "title": document.title}
+    after: dict[str, Any] = {"kind": document.kind, "title": document.title}
     if version is not None:
         after |= {
             "version": version.number,
@@ -358,8 +359,8 @@ def call_off_problems(documents: list[Document], on: date) -> list[str]:
         if not held:
             problems.append(f"No {label[0].lower()}{label[1:]} has been uploaded")
             continue
-        reasons = [_call_off_problem(document, on) for document in held]
-        if all(reasons):
+        reasons = [reason for document in held if (reason := _call_off_problem(document, on))]
+        if len(reasons) == len(held):
             problems.append(reasons[0])
     return problems
 
@@ -417,7 +418,7 @@ def documents_needing_attention(on: date, number: int = 1) -> Page:
         .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
         .where(order.is_not(None))
     )
-    total = db.session.scalar(select(func.count()).select_from(needing_attention.subquery()))
+    total = db.count(select(func.count()).select_from(needing_attention.subquery()))
     number, offset = offset_of(number, total)
     documents = db.session.scalars(
         needing_attention.with_only_columns(Document)
@@ -479,17 +480,18 @@ def send_reminders(on: date) -> int:
     db.session.rollback()
     sent = 0
     for version_id, expiry_date in candidates:
+        assert expiry_date is not None  # the query keeps versions that expire
         days_left = (expiry_date - on).days
         due = min(days for days in REMINDER_DAYS if days >= days_left)
         try:
             with db.session.begin():
-                version = db.session.get(DocumentVersion, version_id)
+                version = db.session.get_one(DocumentVersion, version_id)
                 document = version.document
                 if document.current.id != version.id:
                     continue  # replaced: the new version has its own dates
                 db.session.add(DocumentReminder(document_version_id=version.id, days_before=due))
                 db.session.flush()
-                organisation = db.session.get(Organisation, document.organisation_id)
+                organisation = db.session.get_one(Organisation, document.organisation_id)
                 for address in _addresses(organisation):
                     queue_email(
                         address,
@@ -514,7 +516,7 @@ def tell_of_virus(stored: StoredFile) -> None:
         return
     version = db.session.scalar(select(DocumentVersion).where(DocumentVersion.file_id == stored.id))
     title = version.document.title if version else "A certificate copy"
-    for address in _addresses(db.session.get(Organisation, stored.organisation_id)):
+    for address in _addresses(db.session.get_one(Organisation, stored.organisation_id)):
         queue_email(
             address,
             f"{title}: we found a virus and deleted the file",

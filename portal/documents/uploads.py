@@ -24,47 +24,27 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.documents import image_content, office_content, pdf_content
+from portal.documents.file_types import (
+    CSV,
+    DOCX,
+    JPEG,
+    ODT,
+    PDF,
+    PNG,
+    XLSX,
+    ZIP_TYPE,
+    FileType,
+    UploadRefused,
+)
 
 # Every route that keeps a file keeps its name in this one tidy form.
 from portal.integrations.object_store import clean_filename
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ODT_TYPE = "application/vnd.oasis.opendocument.text"
-ZIP_TYPE = "application/zip"
-
-
-@dataclass(frozen=True)
-class FileType:
-    name: str  # as the person knows it: "PDF"
-    content_type: str  # stored, and sent with downloads
-    extensions: tuple[str, ...]
-    magic_types: tuple[str, ...]  # what libmagic may call it
-    # The entry of a zip-based document that says what it is.
-    zip_marker: str | None = None
-
-
-PDF = FileType("PDF", "application/pdf", ("pdf",), ("application/pdf",))
-DOCX = FileType("DOCX", DOCX_TYPE, ("docx",), (DOCX_TYPE, ZIP_TYPE), "word/document.xml")
-XLSX = FileType("XLSX", XLSX_TYPE, ("xlsx",), (XLSX_TYPE, ZIP_TYPE), "xl/workbook.xml")
-ODT = FileType("ODT", ODT_TYPE, ("odt",), (ODT_TYPE, ZIP_TYPE), "mimetype")
-JPEG = FileType("JPG", "image/jpeg", ("jpg", "jpeg"), ("image/jpeg",))
-PNG = FileType("PNG", "image/png", ("png",), ("image/png",))
-CSV = FileType("CSV", "text/csv", ("csv",), ("text/plain", "text/csv", "application/csv"))
 
 DOCUMENT_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
 CSV_TYPES = (CSV,)
 
 # Enough of the start of a file for libmagic to tell a DOCX from any other zip.
 MAGIC_BYTES = 256 * 1024
-
-
-class UploadRefused(Exception):
-    """The file cannot be accepted; `message` says why, in words for the person who sent it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
@@ -99,7 +79,8 @@ def check_upload(storage: FileStorage | None, allowed: tuple[FileType, ...]) -> 
     elif file_type in (JPEG, PNG):
         size = image_content.reencode_image(stream, file_type)
     stream.seek(0)
-    sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+    # Werkzeug's spooled file has the readinto file_digest needs; IO[bytes] does not say so.
+    sha256 = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
     stream.seek(0)
     return CheckedFile(stream, filename, file_type, size, sha256)
 

@@ -226,7 +226,7 @@ class ObjectStore:
         """The boto3 client of the current app, created once and cached in app.extensions."""
         return self._cached_client(_CLIENT_KEY)
 
-    def _cached_client(self, key: str, **timeouts: float) -> Any:
+    def _cached_client(self, key: str, **timeouts: Any) -> Any:  # make_client's time limits
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         if app.extensions.get(_EXTENSION_KEY) is None:
             raise RuntimeError("ObjectStore.init_app(app) has not been called for this app")

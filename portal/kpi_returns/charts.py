@@ -144,12 +144,12 @@ def describe(trend: Trend, *, who: str, show_values: bool = True) -> str:
             )
             given = sum(1 for point in points if point.value is not None)
             parts.append(f"Values for {given} of {len(points)} months.")
-    spreads = [point for point in points if point.spread]
+    spreads = [(point.month, point.spread) for point in points if point.spread]
     if spreads:
-        last = spreads[-1]
+        month, spread = spreads[-1]
         parts.append(
-            f"Median of providers on the lot in {months.month_name(last.month)}: "
-            f"{trend.format(last.spread.median)} (middle half from "
-            f"{trend.format(last.spread.lower)} to {trend.format(last.spread.upper)})."
+            f"Median of providers on the lot in {months.month_name(month)}: "
+            f"{trend.format(spread.median)} (middle half from "
+            f"{trend.format(spread.lower)} to {trend.format(spread.upper)})."
         )
     return " ".join(parts)

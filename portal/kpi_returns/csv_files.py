@@ -15,10 +15,11 @@ from datetime import date
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.core.csv_export import csv_text
+from portal.core.csv_export import Cell, csv_text
 from portal.documents import uploads
 from portal.kpi_returns import months, services
 from portal.kpi_returns.models import UNIT_LABELS
+from portal.kpi_returns.values import value_text
 from portal.organisations.models import Organisation
 
 MAX_BYTES = 1024 * 1024
@@ -46,12 +47,12 @@ class ImportRefused(Exception):
 def template_csv(page: services.ReturnPage) -> str:
     """The month's return as a CSV to fill in: one line per KPI, with any values saved."""
     values = page.values
-    rows = [HEADINGS]
+    rows: list[list[Cell]] = [list(HEADINGS)]
     for definition in page.definitions:
         saved = values.get(definition.kpi_id)
         value = ""
         if saved is not None and saved.value is not None:
-            value = services.value_text(saved.value, definition.unit)
+            value = value_text(saved.value, definition.unit)
         rows.append(
             [
                 months.iso_month(page.month),
@@ -123,7 +124,7 @@ def import_csv(
     uploads.UploadRefused for a file that is not a CSV. Returns the month."""
     lines = _lines(storage)
     problems: list[tuple[int | None, str]] = []
-    found_months = {}
+    found_months: dict[date, int] = {}
     for number, cells in lines:
         month = months.parse_month(cells.get(MONTH))
         if month is None:
@@ -183,12 +184,12 @@ def import_csv(
     line_of = {by_code[code].kpi_id: number for code, number in seen.items()}
     for kpi_id, message in value_problems.items():
         definition = next(d for d in page.definitions if d.kpi_id == kpi_id)
-        number = line_of.get(kpi_id)
-        if number is None:
+        line = line_of.get(kpi_id)
+        if line is None:
             message = f"{definition.kpi.code} is missing: {message[0].lower()}{message[1:]}"
         else:
             message = f"{definition.kpi.code}: {message}"
-        problems.append((number, message))
+        problems.append((line, message))
     if problems:
         raise ImportRefused(sorted(problems, key=lambda problem: problem[0] or 0))
     lock_version = page.kpi_return.lock_version if page.kpi_return else None

@@ -44,6 +44,7 @@ from portal.kpi_returns.models import (
     KpiValue,
     KpiVersion,
 )
+from portal.kpi_returns.values import format_value
 from portal.organisations.models import Organisation
 from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
@@ -161,8 +162,6 @@ def what_happened(escalation: KpiEscalation, kpi: KpiVersion | None) -> list[str
                 f"{due:%A} {due.day} {due:%B %Y} and has not been submitted."
             )
         return lines
-    from portal.kpi_returns.services import format_value  # services imports this module
-
     lines = [f"{kpi.name if kpi else 'A KPI'} was rated:"]
     for item in escalation.evidence:
         value = format_value(item["value"], kpi.unit) if kpi else item["value"]
@@ -322,7 +321,7 @@ def _move(escalation: KpiEscalation, to: str, seen_lock_version: int | None, val
             "Check it and try again"
         )
     values = {**values, "status": to, "lock_version": escalation.lock_version + 1}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(KpiEscalation)
         .where(
             KpiEscalation.id == escalation.id,
@@ -331,7 +330,7 @@ def _move(escalation: KpiEscalation, to: str, seen_lock_version: int | None, val
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         raise EscalationError("This escalation has been changed by someone else. Try again")
     for name, value in values.items():
         set_committed_value(escalation, name, value)
@@ -478,6 +477,6 @@ def escalations_of(organisation_id: int) -> list[EscalationLine]:
 def escalation_list(status: str | None, number: int) -> Page:
     """A page of escalations, newest first, optionally only open or closed ones."""
     criteria = [KpiEscalation.status == status] if status in (OPEN, CLOSED) else []
-    total = db.session.scalar(select(func.count(KpiEscalation.id)).where(*criteria))
+    total = db.count(select(func.count(KpiEscalation.id)).where(*criteria))
     number, offset = offset_of(number, total)
     return Page(_lines(*criteria, limit=PER_PAGE, offset=offset), number, total)

@@ -34,6 +34,7 @@ from portal.core.forms import (
 from portal.kpi_returns import escalations, services
 from portal.kpi_returns.models import ACTION_LABELS, YES_NO, KpiVersion
 from portal.kpi_returns.services import COMMENT_MAX_LENGTH, REASON_MAX_LENGTH
+from portal.kpi_returns.values import format_value
 
 PREFIXES = {"pounds": "£"}
 SUFFIXES = {"percentage": "%", "days": "days"}
@@ -59,7 +60,7 @@ class ReturnFormBase(OnceOnlyForm):
 def _hint(definition: KpiVersion) -> str:
     parts = [definition.description] if definition.description else []
     if definition.target is not None:
-        parts.append(f"Target: {services.format_value(definition.target, definition.unit)}.")
+        parts.append(f"Target: {format_value(definition.target, definition.unit)}.")
     return " ".join(parts)
 
 

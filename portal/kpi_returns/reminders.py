@@ -75,7 +75,7 @@ def send_reminders(on: date) -> int:
                         KpiReminder(organisation_id=organisation_id, month=month, kind=kind)
                     )
                     db.session.flush()
-                    organisation = db.session.get(Organisation, organisation_id)
+                    organisation = db.session.get_one(Organisation, organisation_id)
                     _email(organisation, month, due, kind)
                     if kind == CHASER:
                         escalations.open_for_missing(organisation_id, month, due)

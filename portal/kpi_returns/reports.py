@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
@@ -38,7 +38,7 @@ from portal.kpi_returns.obligations import (
     obligations_for,
     state_of,
 )
-from portal.kpi_returns.services import format_value
+from portal.kpi_returns.values import format_value
 from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
 
@@ -172,7 +172,7 @@ def _reporting(filters: DashboardFilters, first: date):
         criteria.append(
             Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
         )
-    where = [exists().where(*criteria)]
+    where: list[ColumnElement[bool]] = [exists().where(*criteria)]
     if filters.provider:
         where.append(func.lower(NAME_SHOWN).contains(filters.provider.lower(), autoescape=True))
     return where
@@ -182,7 +182,7 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
     """A page of DashboardRows: each reporting organisation, by name, with where its return
     stands for each month of `period`. Five queries, however many providers and months."""
     where = _reporting(filters, period.first)
-    total = db.session.scalar(select(func.count(Organisation.id)).where(*where))
+    total = db.count(select(func.count(Organisation.id)).where(*where))
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(Organisation.id, NAME_SHOWN.label("name"))

@@ -8,11 +8,11 @@ commits.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,17 +22,13 @@ from portal.admissions.models import Admission
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
-from portal.core.numbers import plain_decimal
 from portal.core.time import format_date, utcnow
 from portal.kpi_returns import escalations, months, ratings
 from portal.kpi_returns.definitions import Catalogue
 from portal.kpi_returns.models import (
     ANSWERED,
-    DAYS,
     DRAFT,
     OPEN,
-    PERCENTAGE,
-    POUNDS,
     SUBMITTED,
     YES_NO,
     KpiMonthLock,
@@ -49,6 +45,7 @@ from portal.kpi_returns.obligations import (
     obligation_of,
     state_of,
 )
+from portal.kpi_returns.values import parse_value
 from portal.organisations.models import Organisation
 from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
@@ -76,72 +73,6 @@ class ReturnError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-# Values --------------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
-_YES_NO = {"yes": 1.0, "y": 1.0, "no": 0.0, "n": 0.0}
-
-
-def parse_value(definition: KpiVersion, text: str | None) -> float | None:
-    """The number `text` stands for under `definition` (None for blank). Raises ValueError with
-    the message to show: a non-number, a count below zero or not whole, a percentage over 100."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    name = definition.name
-    if definition.unit == YES_NO:
-        try:
-            return _YES_NO[text.lower()]
-        except KeyError:
-            raise ValueError(f"{name} must be yes or no") from None
-    cleaned = text.replace(",", "")
-    if definition.unit == PERCENTAGE:
-        cleaned = cleaned.removesuffix("%").strip()
-    if definition.unit == POUNDS:
-        cleaned = cleaned.removeprefix("£").strip()
-    if definition.unit == DAYS:
-        cleaned = re.sub(r"\s*days?$", "", cleaned)
-    number = plain_decimal(cleaned)
-    if number is None:
-        example = {PERCENTAGE: "92.5", POUNDS: "1250.00"}.get(definition.unit, "12")
-        raise ValueError(f"{name} must be a number, like {example}")
-    value = float(number)
-    if value < 0:
-        raise ValueError(f"{name} must be 0 or more")
-    if definition.unit == PERCENTAGE and value > 100:
-        raise ValueError(f"{name} must be 100% or less")
-    if definition.unit not in (PERCENTAGE, POUNDS, DAYS) and value != int(value):
-        raise ValueError(f"{name} must be a whole number")
-    if definition.unit == POUNDS:
-        value = round(value, 2)
-    return value
-
-
-def format_value(value: float | None, unit: str) -> str:
-    """A value as people read it: "92.5%", "£1,250.00", "3", "Yes"."""
-    if value is None:
-        return "Not given"
-    if unit == YES_NO:
-        return "Yes" if value else "No"
-    if unit == POUNDS:
-        return f"£{value:,.2f}"
-    number = f"{value:,.1f}".removesuffix(".0")
-    if unit == PERCENTAGE:
-        return f"{number}%"
-    if unit == DAYS:
-        return f"{number} day" + ("" if value == 1 else "s")
-    return number
-
-
-def value_text(value: float | None, unit: str) -> str:
-    """A value as it is typed into the form or a CSV file: "92.5", "yes"."""
-    if value is None:
-        return ""
-    if unit == YES_NO:
-        return "yes" if value else "no"
-    return f"{value:g}"
 
 
 @dataclass(frozen=True)
@@ -287,7 +218,7 @@ def return_page(organisation: Organisation, month: date, on: date) -> ReturnPage
 
 def return_page_for_staff(return_id: int, on: date) -> ReturnPage:
     kpi_return = get_return(return_id)
-    organisation = db.session.get(Organisation, kpi_return.organisation_id)
+    organisation = db.session.get_one(Organisation, kpi_return.organisation_id)
     return _page(organisation, obligation_of(organisation.id), kpi_return.month, kpi_return, on)
 
 
@@ -335,13 +266,13 @@ def _move(kpi_return: KpiReturn, to: str, seen_lock_version: int | None, values:
     if seen_lock_version != kpi_return.lock_version:
         raise ReturnError(_changed_message(kpi_return))
     values = {**values, "status": to, "lock_version": kpi_return.lock_version + 1}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(KpiReturn)
         .where(KpiReturn.id == kpi_return.id, KpiReturn.lock_version == kpi_return.lock_version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         # Someone else's change won (on PostgreSQL, this waited for it): say what it was.
         db.session.refresh(kpi_return)
         if kpi_return.status == SUBMITTED and before != SUBMITTED:
@@ -576,7 +507,7 @@ def ask_query(actor: User, kpi_return: KpiReturn, kpi_id: int | None, question: 
         actor_id=actor.id,
         after={"return_id": kpi_return.id, "kpi_id": kpi_id},
     )
-    organisation = db.session.get(Organisation, kpi_return.organisation_id)
+    organisation = db.session.get_one(Organisation, kpi_return.organisation_id)
     name = kpi_ids[kpi_id].kpi_version.name
     for membership in members_of(organisation):
         queue_email(
@@ -619,7 +550,7 @@ def answer_query(
     if (query.status, ANSWERED) not in QUERY_TRANSITIONS or seen_lock_version != query.lock_version:
         raise ReturnError("This question has already been answered", "answer")
     now = utcnow()
-    answered = db.session.execute(
+    answered = db.rows_changed(
         update(KpiQuery)
         .where(
             KpiQuery.id == query.id,
@@ -635,7 +566,7 @@ def answer_query(
         )
         .execution_options(synchronize_session=False)
     )
-    if answered.rowcount != 1:
+    if answered != 1:
         raise ReturnError("This question has already been answered", "answer")
     record_event(
         "kpi_query.answered",
@@ -669,7 +600,7 @@ def locked_months() -> list[date]:
     return list(db.session.scalars(select(KpiMonthLock.month).order_by(KpiMonthLock.month.desc())))
 
 
-def open_queries_of(organisation_id: int) -> list:
+def open_queries_of(organisation_id: int) -> Sequence[Row[int, str, date]]:
     """The council's unanswered questions on the organisation's returns: id, question, month."""
     return db.session.execute(
         select(KpiQuery.id, KpiQuery.question, KpiReturn.month)

@@ -68,6 +68,11 @@ def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation
     return membership.organisation, membership
 
 
+def find_organisation(organisation_id: int) -> Organisation | None:
+    """Any organisation, as council staff may read it; None when there is none."""
+    return db.session.get(Organisation, organisation_id)
+
+
 def members_of(organisation: Organisation) -> list[Membership]:
     return list(
         db.session.scalars(
@@ -291,7 +296,7 @@ def accept_invitation(user: User, token: str) -> Organisation:
             actor_id=user.id,
             after={"user_id": user.id, "email": user.email, "role": MEMBER},
         )
-        inviter = db.session.get(User, invitation.invited_by_id)
+        inviter = db.session.get_one(User, invitation.invited_by_id)
         queue_email(
             inviter.email,
             f"{user.full_name} has joined {organisation.display_name}",
@@ -337,7 +342,7 @@ def get_membership(organisation: Organisation, membership_id: int) -> Membership
 
 
 def _owner_count(organisation: Organisation) -> int:
-    return db.session.scalar(
+    return db.count(
         select(func.count())
         .select_from(Membership)
         .where(Membership.organisation_id == organisation.id, Membership.role == OWNER)

@@ -20,6 +20,7 @@ from portal.applications.models import (
     WITHDRAWN,
     Application,
 )
+from portal.competitions import clock
 from portal.competitions.models import (
     AWARDED,
     PUBLISHED,
@@ -29,7 +30,6 @@ from portal.competitions.models import (
     Quote,
 )
 from portal.competitions.models import DRAFT as COMPETITION_DRAFT
-from portal.competitions.services import common as competitions
 from portal.core.db import db
 from portal.documents import services as documents
 from portal.documents.models import Document
@@ -133,7 +133,7 @@ def _returns_to_do(organisation: Organisation, on: date) -> list[MonthState]:
 def _open_invitations(organisation: Organisation) -> list[Competition]:
     """Competitions the organisation is invited to that are still open, not declined and
     without a submitted quote, soonest deadline first."""
-    at = competitions.now()
+    at = clock.now()
     quoted = select(Quote.id).where(
         Quote.competition_id == Competition.id,
         Quote.organisation_id == organisation.id,
@@ -172,11 +172,11 @@ def staff_counts(user: User) -> StaffCounts:
     questionnaire versions loaded but not published."""
     counts: dict[str, int] = {}
     if user.role in (REVIEWER, ADMIN):
-        counts["applications_waiting"] = db.session.scalar(
+        counts["applications_waiting"] = db.count(
             select(func.count(Application.id)).where(Application.status.in_((SUBMITTED, IN_REVIEW)))
         )
     if user.role in (COMMISSIONER, ADMIN):
-        at = competitions.now()
+        at = clock.now()
         row = db.session.execute(
             select(
                 func.count(case((Competition.status == COMPETITION_DRAFT, 1))),
@@ -200,7 +200,7 @@ def staff_counts(user: User) -> StaffCounts:
             "awards_to_confirm": row[2],
         }
     if user.role == ADMIN:
-        counts["questionnaires_to_publish"] = db.session.scalar(
+        counts["questionnaires_to_publish"] = db.count(
             select(func.count(QuestionnaireVersion.id)).where(
                 QuestionnaireVersion.status == QUESTIONNAIRE_DRAFT
             )

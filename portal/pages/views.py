@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.admissions import services as admissions
-from portal.competitions.services import common as competitions
+from portal.competitions import clock
 from portal.core.db import db, round_trips_within
 from portal.core.extensions import object_store
 from portal.core.permissions import public, requires_sign_in
@@ -59,7 +59,7 @@ def home():
             )
             for m in memberships
         },
-        format_deadline=competitions.format_deadline,
+        format_deadline=clock.format_deadline,
     )
 
 

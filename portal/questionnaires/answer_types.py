@@ -153,7 +153,8 @@ def read_text(question: Question, raw: str, _context: Context) -> str | None:
         # them in lower case and with spaces, and neither changes the number.
         value = re.sub(r"\s", "", value).upper()
     if not value:
-        return _blank(question)
+        _blank(question)
+        return None
     if len(value) > question.max_length:
         raise Invalid(f"{subject(question)} must be {question.max_length} characters or fewer")
     if question.min_length and len(value) < question.min_length:
@@ -198,7 +199,8 @@ def read_url(question: Question, raw: str, context: Context) -> str | None:
 
 def read_choice(question: Question, raw: str | None, _context: Context) -> str | None:
     if not raw:
-        return _blank(question)
+        _blank(question)
+        return None
     if raw not in question.option_values:
         raise UnknownOption()
     return raw
@@ -209,7 +211,8 @@ def _read_many(question: Question, raw: list[str], allowed: Collection[str]) -> 
     if chosen - set(allowed):
         raise UnknownOption()
     if not chosen:
-        return _blank(question)
+        _blank(question)
+        return None
     return [value for value in allowed if value in chosen]  # in the order they are offered
 
 
@@ -231,7 +234,8 @@ def read_date(question: Question, raw: Mapping[str, str], context: Context) -> s
     parts = {part: (raw.get(part) or "").strip() for part in DATE_PARTS}
     absent = tuple(part for part in DATE_PARTS if not parts[part])
     if len(absent) == len(DATE_PARTS):
-        return _blank(question)
+        _blank(question)
+        return None
     name = subject(question)
     if absent:
         raise Invalid(f"{name} must include a {' and '.join(absent)}", absent)
@@ -264,7 +268,8 @@ def _real_date(name: str, parts: dict[str, str]) -> date:
 def read_number(question: Question, raw: str, _context: Context) -> int | None:
     text = re.sub(r"[\s,]", "", raw or "")
     if not text:
-        return _blank(question)
+        _blank(question)
+        return None
     if re.fullmatch(r"-?\d*\.\d+", text):
         raise Invalid(f"{subject(question)} must be a whole number")
     if not re.fullmatch(r"-?[0-9]+", text):
@@ -299,7 +304,8 @@ def read_money(question: Question, raw: str, _context: Context) -> int | None:
             raise Invalid(f"{subject(question)} must not have more than 2 decimal places") from None
         raise Invalid(money_format(question)) from None
     if value is None:
-        return _blank(question)
+        _blank(question)
+        return None
     if value >= 100 * 10**MAX_DIGITS:  # more pounds than any column holds
         raise Invalid(f"{subject(question)} must be {MAX_DIGITS} digits or fewer")
     _bounds(question, value, format_pence)

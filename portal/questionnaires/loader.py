@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, overload
 
 import yaml
 
@@ -167,6 +167,7 @@ class _Reader:
     # Reporting -------------------------------------------------------------------------------
 
     def fail(self, at: _Mapping | int | None, problem: str, key: str | None = None) -> NoReturn:
+        line: int | None
         if isinstance(at, _Mapping):
             line = at.key_lines.get(key, at.line) if key else at.line
         else:
@@ -189,6 +190,10 @@ class _Reader:
 
     # Values ----------------------------------------------------------------------------------
 
+    @overload
+    def text(self, m: _Mapping, key: str, where: str, required: Literal[True]) -> str: ...
+    @overload
+    def text(self, m: _Mapping, key: str, where: str, required: bool = False) -> str | None: ...
     def text(self, m: _Mapping, key: str, where: str, required: bool = False) -> str | None:
         value = m.get(key)
         if value is None and not required:
@@ -260,6 +265,7 @@ class _Reader:
             ("version", "title", "summary", "sections"),
         )
         version = self.integer(top, "version", "the file", minimum=1)
+        assert version is not None  # a required key: `mapping` failed the file without it
         section_ids: set[str] = set()
         sections = []
         for raw in self.items(top, "sections", "the file"):
@@ -631,7 +637,7 @@ class _Reader:
         maximum = self.integer(m, "max", where, minimum=floor)
         if minimum is not None and maximum is not None and minimum > maximum:
             self.fail(m, f'{where}: "min" ({minimum}) is more than "max" ({maximum})', "min")
-        details = {"min": minimum, "max": maximum}
+        details: dict[str, Any] = {"min": minimum, "max": maximum}
         if type_ == "number":
             details["unit"] = self.text(m, "unit", where)
         else:

@@ -41,7 +41,7 @@ def evaluate(condition: Condition, answers: Answers, lots: Collection[str]) -> b
         return not evaluate(condition.conditions[0], answers, lots)
     if op == "lots_any":
         return bool(set(condition.values) & set(lots))
-    answer = answers.get(condition.answer)
+    answer = answers.get(condition.answer) if condition.answer is not None else None
     if op == "any_in":
         return bool(set(condition.values) & set(answer or ()))
     return answer in condition.values  # equals (one value) and in

@@ -145,6 +145,7 @@ class Question:
     @property
     def kind_label(self) -> str:
         """What an evidence question's kind of document is called."""
+        assert self.kind is not None  # every evidence question has one (the loader checks)
         return KINDS[self.kind]
 
     @property

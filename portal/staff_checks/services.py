@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
@@ -288,7 +289,7 @@ def registers(on: date, number: int = 1) -> Page:
     people are on it and how many are flagged; where a reviewer starts. Three queries, however
     many there are."""
     has_register = exists().where(StaffCheck.organisation_id == Organisation.id)
-    total = db.session.scalar(select(func.count(Organisation.id)).where(has_register))
+    total = db.count(select(func.count(Organisation.id)).where(has_register))
     number, offset = offset_of(number, total)
     organisations = db.session.scalars(
         select(Organisation)
@@ -407,6 +408,7 @@ def upload_certificate_copy(user: User, check: StaffCheck, storage: FileStorage 
     stored = files.store_file(
         user, check.organisation_id, checked, purpose=PURPOSE_DBS_CERTIFICATE, dbs_copy=True
     )
+    assert stored.delete_after is not None  # store_file sets it for every certificate copy
     earlier = check.certificate_copy
     check.certificate_copy = stored
     db.session.flush()
@@ -547,7 +549,7 @@ _TEXT_FIELDS = (
 )
 
 
-def _parse_row(row: dict[str, str]) -> tuple[dict, list[str]]:
+def _parse_row(row: dict[str, Any]) -> tuple[dict, list[str]]:
     """A CSV row as the service's details, and what could not be read from it."""
     details: dict = {}
     problems: list[str] = []
@@ -565,7 +567,7 @@ def _parse_row(row: dict[str, str]) -> tuple[dict, list[str]]:
     return details, problems
 
 
-def _read_csv(storage: FileStorage | None) -> list[dict[str, str]]:
+def _read_csv(storage: FileStorage | None) -> list[dict[str, Any]]:  # "_line": an int
     checked = uploads.check_upload(storage, uploads.CSV_TYPES)
     if checked.size > MAX_IMPORT_BYTES:
         raise uploads.UploadRefused("The selected file must be smaller than 1MB")

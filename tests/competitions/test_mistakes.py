@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.admissions.models import Admission
+from portal.competitions import clock
 from portal.competitions.models import Competition, Quote, QuoteVersion, Score
 from portal.competitions.services import common
 from portal.core.db import db
@@ -338,7 +339,7 @@ def test_a_quote_one_second_late_is_refused_with_the_deadline(
     app, monkeypatch, provider_client, published
 ):
     """The deadline is 12pm on Friday 5 March 2027, London time; the database's clock is moved
-    to one second after it (through the one setting common.now reads)."""
+    to one second after it (through the one setting clock.now reads)."""
     helpers.save_quote(provider_client, published, ["One", "Two"], "100")
     deadline = datetime(2027, 3, 5, 12, 0, tzinfo=UTC)  # GMT in March: London is UTC
     db.session.rollback()
@@ -351,7 +352,7 @@ def test_a_quote_one_second_late_is_refused_with_the_deadline(
     url = f"/competitions/{published}/quote/submit"
     form = helpers.hidden(provider_client, url)
     with app.app_context():
-        offset = deadline + timedelta(seconds=1) - common.database_now()
+        offset = deadline + timedelta(seconds=1) - clock.database_now()
     monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", offset)
     response = provider_client.post(url, data=form)
     assert response.status_code == 200

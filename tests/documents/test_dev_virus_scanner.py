@@ -3,7 +3,7 @@ machine are virus-checked as in production (against a database that knows only E
 
 from __future__ import annotations
 
-from portal.core.cli import start_virus_scanner
+from portal.dev.cli import start_virus_scanner
 from portal.documents.files import VIRUS_MESSAGE
 from tests.documents import corpus
 from tests.documents.helpers import client_of, only_document, upload

@@ -17,7 +17,7 @@ import flask
 import pytest
 from botocore.exceptions import BotoCoreError, ClientError
 
-from portal.integrations import seaweed
+from portal.dev import seaweed
 from portal.integrations.object_store import (
     ObjectNotFound,
     ObjectStore,

@@ -15,14 +15,14 @@ import flask
 import pytest
 
 from portal.config import ConfigError, load_config
-from portal.integrations import virus_scanner
-from portal.integrations.clamd_server import (
+from portal.dev.clamd_server import (
     EICAR_SIGNATURE,
     ClamdServer,
     find_clamd_binary,
     start_clamd,
 )
-from portal.integrations.seaweed import free_port
+from portal.dev.seaweed import free_port
+from portal.integrations import virus_scanner
 from portal.integrations.virus_scanner import CHUNK_SIZE, ScannerUnavailable, ScanResult
 from tests.core.test_config import PRODUCTION
 from tests.support.clamd import eicar

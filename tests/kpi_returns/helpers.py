@@ -11,6 +11,7 @@ from portal.core.db import db
 from portal.core.time import LONDON, today
 from portal.kpi_returns import months
 from portal.kpi_returns.models import Kpi
+from portal.kpi_returns.values import parse_value
 from tests.support import factories
 
 # A return every value of which is good (and every count given).
@@ -79,7 +80,7 @@ def record_return(
     """A return written straight to the database, submitted on `submitted_on` (midday London;
     by default its due date, so on time), with `amendments` later versions of the same values.
     For tests of what the council's pages show."""
-    from portal.kpi_returns import ratings, services
+    from portal.kpi_returns import ratings
     from portal.kpi_returns.definitions import Catalogue
     from portal.kpi_returns.models import KpiReturn, KpiReturnVersion, KpiValue
     from portal.kpi_returns.obligations import obligation_of
@@ -108,7 +109,7 @@ def record_return(
         )
         for position, (code, text) in enumerate((values or GOOD).items()):
             definition = by_code[code]
-            value = services.parse_value(definition, text)
+            value = parse_value(definition, text)
             version.values.append(
                 KpiValue(
                     kpi_id=definition.kpi_id,

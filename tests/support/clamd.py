@@ -2,7 +2,7 @@
 
 Registered in tests/conftest.py through `pytest_plugins`, so any test can ask for `clamd_server`
 and point an app at it with `CLAMD_SOCKET=str(clamd_server.socket_path)`. What clamd reports
-for EICAR is `portal.integrations.clamd_server.EICAR_SIGNATURE`.
+for EICAR is `portal.dev.clamd_server.EICAR_SIGNATURE`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from portal.integrations.clamd_server import ClamdServer, start_clamd
+from portal.dev.clamd_server import ClamdServer, start_clamd
 
 
 def eicar() -> bytes:

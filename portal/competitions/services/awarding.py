@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.competitions import scoring
+from portal.competitions.clock import london_today, now
 from portal.competitions.models import (
     AWARDED,
     CONFIRMED,
@@ -28,8 +29,6 @@ from portal.competitions.services.common import (
     _move_competition,
     _reason,
     format_price,
-    london_today,
-    now,
 )
 from portal.competitions.services.evaluating import _unsealed, bidders, latest_version
 from portal.competitions.services.quoting import ProviderView

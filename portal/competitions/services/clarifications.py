@@ -7,16 +7,13 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.audit.services import record_event
+from portal.competitions.clock import format_deadline, is_open, now, questions_open
 from portal.competitions.models import PUBLISHED, Clarification, Competition
 from portal.competitions.services.common import (
     REASON_LIMIT,
     CompetitionError,
     _audit,
     _email_invited,
-    format_deadline,
-    is_open,
-    now,
-    questions_open,
 )
 from portal.competitions.services.quoting import ProviderView
 from portal.core.db import db

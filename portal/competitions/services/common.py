@@ -1,5 +1,6 @@
-"""What every stage of a competition shares: its error, the clock, the two state machines and
-the helpers that record and announce a change.
+"""What every stage of a competition shares: its error, the details a commissioner gives, the two
+state machines and the helpers that record and announce a change (the clock is
+portal/competitions/clock.py).
 
 Two state machines, each with one table and one function that moves along it: COMPETITION_MOVES
 (draft → published → awarded → confirmed, or cancelled) and QUOTE_MOVES (draft → submitted ↔
@@ -15,14 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import ADMIN, COMMISSIONER, User
 from portal.audit.services import record_event
 from portal.competitions import ocds
+from portal.competitions.clock import format_deadline
 from portal.competitions.models import (
     AWARDED,
     CANCELLED,
@@ -39,13 +40,37 @@ from portal.competitions.models import (
 )
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
-from portal.core.time import LONDON, as_utc, format_date
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
 
 MANAGERS = (COMMISSIONER, ADMIN)
 REASON_LIMIT = 2000
 CLOSING_SOON = timedelta(hours=48)
+
+
+@dataclass
+class Details:
+    """What a commissioner gives for a competition, from the form."""
+
+    kind: str
+    lot_id: int
+    title: str
+    description: str
+    requirements: str
+    price_basis: str
+    planned_units: int | None
+    quality_weight: int
+    price_weight: int
+    local_preference: str
+    local_weight: int
+    clarification_deadline: datetime
+    submission_deadline: datetime
+    reference_code: str | None = None
+    age_band: str | None = None
+    needs_summary: str | None = None
+    hours_per_week: int | None = None
+    start_date: date | None = None
+    area: str | None = None
 
 
 class CompetitionError(Exception):
@@ -63,49 +88,6 @@ class QuoteChanged(CompetitionError):
 
     def __init__(self) -> None:
         super().__init__(QUOTE_CHANGED)
-
-
-# The clock --------------------------------------------------------------------------------------
-
-
-def database_now() -> datetime:
-    """The database's clock, in UTC: every deadline is judged by it, never by the browser's
-    clock or a web server's."""
-    if db.is_postgresql:
-        return as_utc(db.session.scalar(select(func.now())))
-    text = db.session.scalar(select(func.strftime("%Y-%m-%d %H:%M:%f", "now")))
-    return as_utc(datetime.fromisoformat(text))
-
-
-def now() -> datetime:
-    """The time every deadline is judged by: the database's clock. Tests move it with the
-    COMPETITION_CLOCK_OFFSET setting (a timedelta), so no test has to wait for a deadline."""
-    return database_now() + current_app.config.get("COMPETITION_CLOCK_OFFSET", timedelta(0))
-
-
-def london_today(at: datetime) -> date:
-    return at.astimezone(LONDON).date()
-
-
-def format_deadline(moment: datetime) -> str:
-    """'12pm on Friday 5 March 2027': a deadline with the day of the week, London time."""
-    local = as_utc(moment).astimezone(LONDON)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{time} on {local:%A} {format_date(local)}"
-
-
-def is_open(competition: Competition, at: datetime) -> bool:
-    return competition.status == PUBLISHED and at < competition.submission_deadline
-
-
-def is_sealed(competition: Competition, at: datetime) -> bool:
-    return competition.status == DRAFT or at < competition.submission_deadline
-
-
-def questions_open(competition: Competition, at: datetime) -> bool:
-    return competition.status == PUBLISHED and at < competition.clarification_deadline
 
 
 @dataclass(frozen=True)
@@ -183,7 +165,7 @@ def _move_competition(
     if seen is not None and seen != competition.lock_version:
         raise CompetitionError(CHANGED)
     values = {"status": to, "lock_version": competition.lock_version + 1, **values}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Competition)
         .where(
             Competition.id == competition.id,
@@ -193,7 +175,7 @@ def _move_competition(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(competition)
         raise CompetitionError(CHANGED)
     for name, value in values.items():
@@ -214,13 +196,13 @@ def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) 
     if seen is not None and seen != quote.lock_version:
         raise QuoteChanged()
     values = {"status": to, "lock_version": quote.lock_version + 1, **values}
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Quote)
         .where(Quote.id == quote.id, Quote.lock_version == quote.lock_version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(quote)
         raise QuoteChanged()
     for name, value in values.items():

@@ -5,7 +5,7 @@ it; and the council's list of competitions and who was invited."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.accounts.models import STAFF_ROLES, User
 from portal.admissions import services as admissions
 from portal.competitions import ocds
+from portal.competitions.clock import format_deadline, is_sealed, london_today, now
 from portal.competitions.models import (
     CANCELLED,
     DRAFT,
@@ -34,15 +35,12 @@ from portal.competitions.models import (
 from portal.competitions.services.common import (
     CHANGED,
     CompetitionError,
+    Details,
     _audit,
     _email_invited,
     _jsonable,
     _move_competition,
     _reason,
-    format_deadline,
-    is_sealed,
-    london_today,
-    now,
 )
 from portal.competitions.services.placement_requests import (
     _placement_weights,
@@ -57,31 +55,6 @@ from portal.documents import services as documents
 from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
-
-
-@dataclass
-class Details:
-    """What a commissioner gives for a competition, from the form."""
-
-    kind: str
-    lot_id: int
-    title: str
-    description: str
-    requirements: str
-    price_basis: str
-    planned_units: int | None
-    quality_weight: int
-    price_weight: int
-    local_preference: str
-    local_weight: int
-    clarification_deadline: datetime
-    submission_deadline: datetime
-    reference_code: str | None = None
-    age_band: str | None = None
-    needs_summary: str | None = None
-    hours_per_week: int | None = None
-    start_date: date | None = None
-    area: str | None = None
 
 
 def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:
@@ -469,7 +442,7 @@ def extend_deadline(
         "submission_deadline": quotes,
         "clarification_deadline": questions or before["clarification_deadline"],
     }
-    moved = db.session.execute(
+    moved = db.rows_changed(
         update(Competition)
         .where(
             Competition.id == competition.id,
@@ -479,7 +452,7 @@ def extend_deadline(
         .values(lock_version=competition.lock_version + 1, **after)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(competition)
         raise CompetitionError(CHANGED)
     for name, value in {"lock_version": competition.lock_version + 1, **after}.items():
@@ -541,7 +514,7 @@ def counts(competitions: list[Competition]) -> dict[int, Counts]:
 
 
 def competitions_for_staff(number: int) -> Page:
-    total = db.session.scalar(select(func.count(Competition.id)))
+    total = db.count(select(func.count(Competition.id)))
     number, offset = offset_of(number, total)
     competitions = db.session.scalars(
         select(Competition)
@@ -555,7 +528,7 @@ def competitions_for_staff(number: int) -> Page:
 
 def invitees(competition: Competition, number: int) -> Page:
     """Who was invited and who declined (with why): never who has quoted."""
-    total = db.session.scalar(
+    total = db.count(
         select(func.count(Invitation.id)).where(Invitation.competition_id == competition.id)
     )
     number, offset = offset_of(number, total)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.competitions import scoring
+from portal.competitions.clock import is_sealed, now
 from portal.competitions.models import (
     QUOTE_SUBMITTED,
     Competition,
@@ -27,7 +28,7 @@ from portal.competitions.models import (
     QuoteVersion,
     Score,
 )
-from portal.competitions.services.common import CompetitionError, _audit, _reason, is_sealed, now
+from portal.competitions.services.common import CompetitionError, _audit, _reason
 from portal.competitions.services.drafting import evaluators_of
 from portal.competitions.services.quoting import _attachment, text_questions
 from portal.core.db import db

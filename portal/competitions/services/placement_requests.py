@@ -6,14 +6,11 @@ and evaluating.submit_scores."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from portal.competitions import personal_data, scoring
+from portal.competitions.clock import london_today
 from portal.competitions.models import QualityQuestion
-from portal.competitions.services.common import london_today
-
-if TYPE_CHECKING:
-    from portal.competitions.services.drafting import Details
+from portal.competitions.services.common import Details
 
 
 def _placement_weights(details: Details) -> None:

@@ -16,6 +16,7 @@ from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
 from portal.audit.services import record_event
 from portal.competitions import scoring
+from portal.competitions.clock import format_deadline, is_open, now
 from portal.competitions.models import (
     CANCELLED,
     DISTANCE_BAND,
@@ -38,10 +39,7 @@ from portal.competitions.services.common import (
     _members,
     _move_quote,
     _reason,
-    format_deadline,
     format_price,
-    is_open,
-    now,
     stage,
 )
 from portal.core.db import db
@@ -73,7 +71,7 @@ def opportunities_for(user: User, number: int) -> Page:
     Four queries, however many there are."""
     organisation_ids = select(Membership.organisation_id).where(Membership.user_id == user.id)
     criteria = [Invitation.organisation_id.in_(organisation_ids)]
-    total = db.session.scalar(select(func.count(Invitation.id)).where(*criteria))
+    total = db.count(select(func.count(Invitation.id)).where(*criteria))
     number, offset = offset_of(number, total)
     invitations = db.session.scalars(
         select(Invitation)
@@ -200,7 +198,8 @@ def parse_price(text: str | None) -> int:
     amount = plain_decimal(cleaned)
     if amount is None:
         raise CompetitionError("Price must be a number, like 1250 or 1250.50", "price")
-    if amount.as_tuple().exponent < -2:
+    exponent = amount.as_tuple().exponent  # an int: plain_decimal gives no NaN or infinity
+    if isinstance(exponent, int) and exponent < -2:
         raise CompetitionError("Price must have no more than 2 decimal places", "price")
     if amount <= 0:
         raise CompetitionError("Price must be more than £0", "price")
@@ -292,13 +291,13 @@ def _write_quote(quote: Quote, seen: int | None = None, **values) -> None:
     UPDATE under the row's lock: saves made at the same moment each land whole, one after the
     other, and none is lost. With `seen` (the lock_version the page showed), refuse with
     QUOTE_CHANGED if someone changed it since."""
-    written = db.session.execute(
+    written = db.rows_changed(
         update(Quote)
         .where(Quote.id == quote.id, *([Quote.lock_version == seen] if seen is not None else []))
         .values(**values, lock_version=Quote.lock_version + 1)
         .execution_options(synchronize_session=False)
     )
-    if written.rowcount != 1:
+    if written != 1:
         db.session.refresh(quote)
         raise QuoteChanged()
     for name, value in values.items():

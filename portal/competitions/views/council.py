@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ADMIN, COMMISSIONER
-from portal.competitions import forms, scoring
+from portal.competitions import clock, forms, scoring
 from portal.competitions.models import DRAFT, KINDS, PLACEMENT_REQUEST, PUBLISHED
 from portal.competitions.services import (
     awarding,
@@ -281,7 +281,7 @@ def publish(competition_id: int):
         lambda: drafting.publish(current_user, competition, _version(form.lock_version.data)),
         f"{competition.kind_label} published: the providers have been invited",
         invitable=drafting.invitable(competition),
-        deadline=common.format_deadline,
+        deadline=clock.format_deadline,
     )
 
 
@@ -325,7 +325,7 @@ def extend_deadline(competition_id: int):
             _version(form.lock_version.data),
         ),
         "The deadline has been extended and every provider invited has been emailed",
-        deadline=common.format_deadline,
+        deadline=clock.format_deadline,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.competitions import forms, scoring
+from portal.competitions import clock, forms, scoring
 from portal.competitions.models import DISTANCE_BAND
 from portal.competitions.services import awarding, clarifications, common, quoting
 from portal.competitions.views.shared import _version, bp
@@ -53,8 +53,8 @@ def _quote_page(view, values: dict, errors: forms.PageErrors, status: int = 200)
             form=errors,
             bands=scoring.DISTANCE_BANDS,
             price=common.format_price,
-            deadline=common.format_deadline,
-            is_open=common.is_open(view.competition, view.at),
+            deadline=clock.format_deadline,
+            is_open=clock.is_open(view.competition, view.at),
             DISTANCE_BAND=DISTANCE_BAND,
             word_count=quoting.word_count,
             submission_id=new_submission_id(),
@@ -173,7 +173,7 @@ def submit_quote(competition_id: int):
             remember_result(form.submission_id.data, url)
             flash(
                 f"Your quote has been submitted (version {version.number}). You can change it "
-                f"until {common.format_deadline(view.competition.submission_deadline)}",
+                f"until {clock.format_deadline(view.competition.submission_deadline)}",
                 "success",
             )
             return redirect(url)
@@ -187,9 +187,9 @@ def submit_quote(competition_id: int):
         problems=quoting.submission_problems(view),
         price=common.format_price,
         bands=scoring.DISTANCE_BANDS,
-        deadline=common.format_deadline,
+        deadline=clock.format_deadline,
         DISTANCE_BAND=DISTANCE_BAND,
-        is_open=common.is_open(view.competition, view.at),
+        is_open=clock.is_open(view.competition, view.at),
     )
 
 

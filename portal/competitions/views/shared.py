@@ -8,7 +8,7 @@ import json
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.competitions import ocds
+from portal.competitions import clock, ocds
 from portal.competitions.models import DRAFT
 from portal.competitions.services import (
     awarding,
@@ -45,7 +45,7 @@ def index():
             "competitions/index_staff.html",
             page=page,
             counts=drafting.counts(page.items),
-            at=common.now(),
+            at=clock.now(),
             stage=common.stage,
             can_manage=current_user.role in common.MANAGERS,
         )
@@ -64,13 +64,13 @@ def show(competition_id: int):
             view=view,
             stage=common.stage(view.competition, view.at),
             clarifications=clarifications.answered_clarifications(view.competition),
-            is_open=common.is_open(view.competition, view.at),
-            questions_open=common.questions_open(view.competition, view.at),
-            deadline=common.format_deadline,
+            is_open=clock.is_open(view.competition, view.at),
+            questions_open=clock.questions_open(view.competition, view.at),
+            deadline=clock.format_deadline,
             winner=awarding.winner_name(view.competition),
         )
     competition = common.get_competition(competition_id)
-    at = common.now()
+    at = clock.now()
     return render_template(
         "competitions/show_staff.html",
         competition=competition,
@@ -80,10 +80,10 @@ def show(competition_id: int):
         clarifications=clarifications.clarifications_of(competition),
         panel=evaluating.panel(competition),
         me=evaluating.evaluator_or_none(current_user, competition),
-        sealed=common.is_sealed(competition, at),
+        sealed=clock.is_sealed(competition, at),
         problems=drafting.publish_problems(competition, at) if competition.status == DRAFT else [],
         can_manage=current_user.role in common.MANAGERS,
-        deadline=common.format_deadline,
+        deadline=clock.format_deadline,
         winner=awarding.winner_name(competition),
         complete=awarding.evaluation_complete(competition),
     )

@@ -16,6 +16,7 @@ from portal.documents import uploads
 from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
 from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.obligations import DueDates, obligation_of, state_of
+from portal.kpi_returns.values import value_text
 from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, _version, bp
 
 
@@ -124,7 +125,7 @@ def _fill(form, page: services.ReturnPage) -> None:
     for definition in page.definitions:
         saved = values.get(definition.kpi_id)
         if saved is not None:
-            form.value_field(definition).data = services.value_text(saved.value, definition.unit)
+            form.value_field(definition).data = value_text(saved.value, definition.unit)
             form.comment_field(definition).data = saved.comment
     form.lock_version.data = str(page.kpi_return.lock_version) if page.kpi_return else ""
 

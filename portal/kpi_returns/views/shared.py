@@ -10,7 +10,8 @@ from flask_login import current_user
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires_sign_in
 from portal.documents import uploads
-from portal.kpi_returns import charts, ratings, reports, services
+from portal.kpi_returns import charts, ratings, reports
+from portal.kpi_returns.values import format_value
 from portal.organisations import services as organisations
 
 bp = Blueprint("kpi_returns", __name__)
@@ -19,7 +20,7 @@ uploads.show_size_error_on_the_form(bp)
 
 @bp.app_template_filter("kpi_value")
 def kpi_value(value: float | None, unit: str) -> str:
-    return services.format_value(value, unit)
+    return format_value(value, unit)
 
 
 bp.add_app_template_global(ratings.label, "rating_label")

@@ -10,9 +10,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import ADMIN, REVIEWER
-from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
+from portal.core.forms import version_seen
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires_staff_role
@@ -37,6 +37,7 @@ def with_application(view):
 @bp.errorhandler(services.AlreadyDecided)
 def already_decided(error: services.AlreadyDecided):
     flash(error.message)
+    assert request.view_args is not None  # raised by one of this blueprint's routes
     return redirect(url_for(".show", application_id=request.view_args["application_id"]))
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal.dev.seaweed import log_tail
 from portal.integrations import virus_scanner
-from portal.integrations.seaweed import log_tail
 
 # The EICAR test file (https://www.eicar.org) is known by its hash, so its text, which scanners
 # flag, never appears in this repository's code.
@@ -180,7 +180,7 @@ def start_clamd(
     return server
 
 
-def _probe_app(**config) -> Flask:
+def _probe_app(**config: object) -> Flask:
     """A bare app holding just the scanner's settings, so start_clamd can use its ping."""
     app = Flask(__name__)
     app.config.update(

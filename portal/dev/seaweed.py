@@ -53,7 +53,8 @@ def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def _port_is_free(port: int) -> bool:
@@ -272,8 +273,8 @@ def _start(
                 # e.g. a port is taken: weed checks them all and exits within ~0.2 s.
                 tail = log_tail(log_path)
                 # weed's own check of its ports, or a listen that lost the race after it.
-                taken = "Port allocation failed" in tail or "address already in use" in tail
-                refusal = PortTaken if taken else RuntimeError
+                port_taken = "Port allocation failed" in tail or "address already in use" in tail
+                refusal = PortTaken if port_taken else RuntimeError
                 raise refusal(
                     f"weed mini exited with code {returncode} before S3 was ready "
                     f"(log {log_path}):\n{tail}"
