@@ -227,14 +227,15 @@ def people_to_add(organisation: Organisation) -> list[dict]:
     """The people the organisation has named elsewhere who are not on its register yet (by
     name), each as the details the register's add form starts with: asked once."""
     on_register = {_same_name(check.full_name) for check in checks_of(organisation)}
-    people, seen = [], set()
+    people: list[dict] = []
+    seen: set[str] = set()
     for person in _people_named(organisation):
         name = _same_name(person.get("full_name") or "")
         if not name or name in on_register or name in seen:
             continue
         seen.add(name)
-        level = person.get("check_level")
-        level = CHECK_LEVEL_ANSWERS.get(level, level)
+        answered = person.get("check_level") or ""
+        level = CHECK_LEVEL_ANSWERS.get(answered, answered)
         people.append(
             person
             | {
