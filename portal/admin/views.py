@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts import forms, services
-from portal.accounts.models import ADMIN, ROLE_LABELS, User
-from portal.core.permissions import requires_staff_role
+from portal.accounts.models import ROLE_LABELS, User
+from portal.core.permissions import requires
 from portal.core.submissions import previous_result, remember_result
 from portal.core.words import possessive
 
@@ -15,7 +15,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.route("/staff")
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def staff():
     return render_template(
         "admin/staff.html",
@@ -26,7 +26,7 @@ def staff():
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def invite_staff():
     form = forms.StaffInviteForm()
     if form.validate_on_submit():
@@ -45,7 +45,7 @@ def invite_staff():
 
 
 @bp.route("/staff/<int:user_id>/role", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def change_role(user_id: int):
     member = services.get_staff_member(user_id)
     if member is None:
@@ -83,7 +83,7 @@ def _confirm_staff_change(
 
 
 @bp.route("/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def deactivate_staff(user_id: int):
     return _confirm_staff_change(
         user_id,
@@ -95,7 +95,7 @@ def deactivate_staff(user_id: int):
 
 
 @bp.route("/staff/<int:user_id>/reactivate", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def reactivate_staff(user_id: int):
     return _confirm_staff_change(
         user_id,
@@ -107,7 +107,7 @@ def reactivate_staff(user_id: int):
 
 
 @bp.route("/staff/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def reset_two_factor(user_id: int):
     return _confirm_staff_change(
         user_id,

@@ -6,23 +6,20 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import ADMIN, REVIEWER
 from portal.admissions import forms, services
 from portal.admissions.models import ADMISSION_LABELS
 from portal.core.exports import export
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import public, requires_staff_role
+from portal.core.permissions import can, public, requires
 from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.lots.services import list_lots
 
 bp = Blueprint("admissions", __name__)
 
-# Reviewers and admins change admissions; commissioners may read them. Providers get 404 on
-# every reviewers' page, as if it did not exist.
-read_providers = requires_staff_role(hide=True)
-change_admissions = requires_staff_role(REVIEWER, ADMIN, hide=True)
+read_providers = requires("read_providers")
+change_admissions = requires("change_admissions")
 
 
 @bp.errorhandler(services.AdmissionError)
@@ -108,7 +105,7 @@ def provider(organisation_id: int):
         "admissions/reviewer_provider.html",
         row=row,
         history=history,
-        can_change=current_user.role in (REVIEWER, ADMIN),
+        can_change=can(current_user, "change_admissions"),
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import REVIEWER, User
+from portal.accounts.models import User
 from portal.applications import snapshot
 from portal.applications.models import (
     APPROVED,
@@ -38,6 +38,7 @@ from portal.applications.progress import Progress
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.permissions import roles_that_may
 from portal.core.time import LONDON, today, utcnow
 from portal.documents import services as documents
 from portal.documents.models import DocumentVersion
@@ -674,7 +675,7 @@ def _tell_reviewers(application: Application, submission: ApplicationSubmission)
     if submission.number > 1 and assigned:
         query = query.where(User.id == assigned)
     else:
-        query = query.where(User.role == REVIEWER)
+        query = query.where(User.role.in_(roles_that_may("hear_of_new_applications")))
     for reviewer in db.session.scalars(query):
         queue_email(
             reviewer.email,

@@ -10,10 +10,10 @@ from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.core.pagination import page_number
 from portal.core.permissions import (
+    requires,
     requires_org_member_or_staff,
     requires_org_role,
     requires_sign_in,
-    requires_staff_role,
 )
 from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
@@ -52,7 +52,7 @@ def index():
 
 
 @bp.route("/attention")
-@requires_staff_role()
+@requires("see_documents_needing_attention")
 def attention():
     return render_template(
         "documents/attention.html",

@@ -20,11 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import COMMISSIONER, REVIEWER, User
+from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import (
@@ -56,7 +57,7 @@ TRIGGER_LABELS = {
     RAISED_BY_COUNCIL: "Raised by the council",
 }
 # Who at the council is told when an escalation opens.
-TOLD_ROLES = (REVIEWER, COMMISSIONER)
+TOLD_ROLES = roles_that_may("hear_of_escalations")
 TEXT_MAX_LENGTH = 4000
 _POOR = (ratings.REQUIRES_IMPROVEMENT, ratings.INADEQUATE)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal.accounts.models import ADMIN
-from portal.core.permissions import requires_staff_role
+from portal.core.permissions import requires
 from portal.core.submissions import previous_result, remember_result
 from portal.lots.services import list_lots
 from portal.questionnaires import answers, forms, services
@@ -17,7 +16,7 @@ bp.add_app_template_global(answers.answer_text)
 
 
 @bp.route("")
-@requires_staff_role(ADMIN)
+@requires("manage_questionnaires")
 def list_versions():
     return render_template(
         "admin/questionnaires.html",
@@ -26,7 +25,7 @@ def list_versions():
 
 
 @bp.route("/<int:questionnaire_version_id>")
-@requires_staff_role(ADMIN)
+@requires("manage_questionnaires")
 def show_version(questionnaire_version_id: int):
     version = services.get_version(questionnaire_version_id)
     return render_template(
@@ -38,7 +37,7 @@ def show_version(questionnaire_version_id: int):
 
 
 @bp.route("/<int:questionnaire_version_id>/publish", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_questionnaires")
 def publish(questionnaire_version_id: int):
     version = services.get_version(questionnaire_version_id)
     form = forms.PublishForm()

@@ -21,7 +21,7 @@ from sqlalchemy import Text, and_, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
-from portal.accounts.models import ADMIN, REVIEWER, User
+from portal.accounts.models import User
 from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.applications import snapshot as snapshots
@@ -39,6 +39,7 @@ from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.numbers import whole_number
 from portal.core.pagination import Page, offset_of
+from portal.core.permissions import roles_that_may
 from portal.core.time import (
     LONDON,
     as_utc,
@@ -70,7 +71,7 @@ QUEUE_STATUSES = (SUBMITTED, IN_REVIEW, RETURNED)
 WAITING = (SUBMITTED, IN_REVIEW)
 PAGE_SIZE = 25
 # Who may be given an application to review.
-REVIEWING_ROLES = (REVIEWER, ADMIN)
+REVIEWING_ROLES = roles_that_may("review_applications")
 COMMENT_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 10000

@@ -9,19 +9,18 @@ from functools import wraps
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import requires_staff_role
+from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.reviews import forms, services
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
-reviewers_only = requires_staff_role(REVIEWER, ADMIN, hide=True)
+reviewers_only = requires("review_applications")
 
 
 def with_application(view):
