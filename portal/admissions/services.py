@@ -27,7 +27,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import (
     LONDON,
@@ -60,12 +60,8 @@ TRANSITIONS = {
 }
 
 
-class AdmissionError(Exception):
+class AdmissionError(ServiceError):
     """A change to an admission that cannot be made, with a message to show."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def admit(actor: User, application_id: int | None, organisation_id: int, lot: Lot) -> Admission:

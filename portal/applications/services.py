@@ -37,7 +37,7 @@ from portal.applications.models import (
 from portal.applications.progress import Progress
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.permissions import roles_that_may
 from portal.core.time import LONDON, today, utcnow
 from portal.documents import services as documents
@@ -83,12 +83,8 @@ STATUS_EMAILS = {
 RESUBMITTED_EMAIL = ("application_resubmitted", "We have received your changed application")
 
 
-class ApplicationError(Exception):
+class ApplicationError(ServiceError):
     """Something the provider asked for that cannot be done, with a message to show them."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class NotEditable(ApplicationError):

@@ -33,6 +33,17 @@ PAGES = {
 _FLASHES = "_flashes"
 
 
+class ServiceError(Exception):
+    """Something a person asked for that the rules refuse, with the message to show them and
+    the form field it is about (None: the form as a whole). Every domain's refusals are
+    ServiceErrors; `portal.core.form_posts.handle_post` puts them on the form."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 class NotFoundForUser(HTTPException):
     """Missing, or belongs to someone else: both look the same so ids cannot be probed."""
 

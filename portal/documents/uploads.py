@@ -23,6 +23,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal.core.errors import ServiceError
 from portal.documents import image_content, office_content, pdf_content
 
 # Every route that keeps a file keeps its name in this one tidy form.
@@ -59,12 +60,8 @@ CSV_TYPES = (CSV,)
 MAGIC_BYTES = 256 * 1024
 
 
-class UploadRefused(Exception):
+class UploadRefused(ServiceError):
     """The file cannot be accepted; `message` says why, in words for the person who sent it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

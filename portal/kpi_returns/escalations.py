@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
@@ -62,11 +62,8 @@ TEXT_MAX_LENGTH = 4000
 _POOR = (ratings.REQUIRES_IMPROVEMENT, ratings.INADEQUATE)
 
 
-class EscalationError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EscalationError(ServiceError):
+    pass
 
 
 # Opening -------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from portal.accounts.models import User
 from portal.admissions.models import Admission
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.numbers import plain_decimal
 from portal.core.time import format_date, utcnow
 from portal.kpi_returns import escalations, months, ratings
@@ -68,14 +68,9 @@ REASON_MAX_LENGTH = 2000
 QUESTION_MAX_LENGTH = 2000
 
 
-class ReturnError(Exception):
+class ReturnError(ServiceError):
     """A change to a return that cannot be made, with a message to show (and the field it is
     about, if any)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # Values --------------------------------------------------------------------------------------

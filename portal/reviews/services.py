@@ -36,7 +36,7 @@ from portal.applications.models import (
 )
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.numbers import whole_number
 from portal.core.pagination import Page, offset_of
 from portal.core.permissions import roles_that_may
@@ -91,14 +91,9 @@ FLAG_LABELS = {
 }
 
 
-class ReviewError(Exception):
+class ReviewError(ServiceError):
     """Something a reviewer asked for that cannot be done, with a message to show them, and the
     field it is about when it is about one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class AlreadyDecided(ReviewError):

@@ -1,0 +1,65 @@
+"""The one way a form page handles its POST: validate, call the service, show its refusal on the
+form, or flash and redirect.
+
+A view builds its form, hands `handle_post` what to do and where to go, and renders the page
+when it gets None back (a GET, a form with errors, or a refusal now on the form):
+
+    form = forms.InviteMemberForm()
+    done = handle_post(
+        form,
+        lambda: services.invite_member(current_user, organisation, form.email.data),
+        to=url_for("organisations.show", organisation_id=organisation.id),
+        message=lambda invitation: f"We have sent an invitation to {invitation.email}",
+    )
+    return done or render_template("organisations/invite.html", form=form)
+
+A form with a single-use id (`OnceOnlyForm`) is claimed here before the service runs
+(portal/core/submissions.py): a second POST of the same page goes where the first one led
+instead of acting twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect
+from werkzeug.wrappers import Response
+
+from portal.core.errors import ServiceError
+from portal.core.submissions import previous_result, remember_result
+
+T = TypeVar("T")
+
+
+def handle_post(
+    form: Any,
+    act: Callable[[], T],
+    to: str | Callable[[T], str],
+    *,
+    message: str | Callable[[T], str] | None = None,
+    field: str | None = None,
+    refused: type[Exception] | tuple[type[Exception], ...] = ServiceError,
+) -> Response | None:
+    """When `form` was posted and is valid, call `act` (the service, and anything that must
+    follow it in the same request) and redirect to `to` with `message` flashed as a success;
+    `to` and `message` may be functions of what `act` returned. A `refused` error from `act`
+    is put on `field` (or the field the error names) and None is returned, so the view shows
+    the form again with what was typed."""
+    if not form.validate_on_submit():
+        return None
+    submission_id = form.submission_id.data if hasattr(form, "submission_id") else None
+    done = previous_result(submission_id)
+    if done:
+        return redirect(done)
+    try:
+        result = act()
+    except refused as error:
+        form.add_error(field or getattr(error, "field", None), error.message)
+        return None
+    url = to(result) if callable(to) else to
+    remember_result(submission_id, url)
+    text = message(result) if callable(message) else message
+    if text:
+        flash(text, "success")
+    return redirect(url)
