@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts import forms, services
 from portal.accounts.models import ROLE_LABELS, User
+from portal.core.form_posts import handle_post
 from portal.core.permissions import requires
-from portal.core.submissions import previous_result, remember_result
 from portal.core.words import possessive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -29,19 +29,13 @@ def staff():
 @requires("manage_staff")
 def invite_staff():
     form = forms.StaffInviteForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            invitation = services.invite_staff(current_user, form.email.data, form.role.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url_for("admin.staff"))
-            flash(f"We have sent an invitation to {invitation.email}", "success")
-            return redirect(url_for("admin.staff"))
-    return render_template("admin/invite_staff.html", form=form)
+    done = handle_post(
+        form,
+        lambda: services.invite_staff(current_user, form.email.data, form.role.data),
+        to=url_for("admin.staff"),
+        message=lambda invitation: f"We have sent an invitation to {invitation.email}",
+    )
+    return done or render_template("admin/invite_staff.html", form=form)
 
 
 @bp.route("/staff/<int:user_id>/role", methods=["GET", "POST"])
@@ -53,15 +47,13 @@ def change_role(user_id: int):
     form = forms.StaffRoleForm()
     if not form.is_submitted():
         form.role.data = member.role
-    if form.validate_on_submit():
-        try:
-            services.change_staff_role(current_user, member, form.role.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash(f"{possessive(member.full_name)} role has been saved", "success")
-            return redirect(url_for("admin.staff"))
-    return render_template("admin/change_role.html", form=form, member=member)
+    done = handle_post(
+        form,
+        lambda: services.change_staff_role(current_user, member, form.role.data),
+        to=url_for("admin.staff"),
+        message=f"{possessive(member.full_name)} role has been saved",
+    )
+    return done or render_template("admin/change_role.html", form=form, member=member)
 
 
 def _confirm_staff_change(
@@ -71,15 +63,13 @@ def _confirm_staff_change(
     member = services.get_staff_member(user_id)
     if member is None:
         abort(404)
-    if form.validate_on_submit():
-        try:
-            change(current_user, member)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash(done.format(whose=possessive(member.full_name)), "success")
-            return redirect(url_for("admin.staff"))
-    return render_template(template, form=form, member=member)
+    posted = handle_post(
+        form,
+        lambda: change(current_user, member),
+        to=url_for("admin.staff"),
+        message=done.format(whose=possessive(member.full_name)),
+    )
+    return posted or render_template(template, form=form, member=member)
 
 
 @bp.route("/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
