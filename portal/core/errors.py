@@ -36,12 +36,20 @@ _FLASHES = "_flashes"
 class ServiceError(Exception):
     """Something a person asked for that the rules refuse, with the message to show them and
     the form field it is about (None: the form as a whole). Every domain's refusals are
-    ServiceErrors; `portal.core.form_posts.handle_post` puts them on the form."""
+    ServiceErrors; `portal.core.form_posts.handle_post` puts them on the form.
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    A refusal with several mistakes in it (a record checked field by field) passes `errors`,
+    {field: message} in the order of the form; `message` and `field` are then its first."""
+
+    def __init__(
+        self, message: str = "", field: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        if errors:
+            field, message = next(iter(errors.items()))
+        super().__init__("; ".join(errors.values()) if errors else message)
         self.message = message
         self.field = field
+        self.errors: dict[str | None, str] = dict(errors) if errors else {field: message}
 
 
 class NotFoundForUser(HTTPException):

@@ -44,7 +44,7 @@ def handle_post(
     """When `form` was posted and is valid, call `act` (the service, and anything that must
     follow it in the same request) and redirect to `to` with `message` flashed as a success;
     `to` and `message` may be functions of what `act` returned. A `refused` error from `act`
-    is put on `field` (or the field the error names) and None is returned, so the view shows
+    is put on `field` (or the fields the error names) and None is returned, so the view shows
     the form again with what was typed."""
     if not form.validate_on_submit():
         return None
@@ -55,7 +55,8 @@ def handle_post(
     try:
         result = act()
     except refused as error:
-        form.add_error(field or getattr(error, "field", None), error.message)
+        for named, text in getattr(error, "errors", {None: error.message}).items():
+            form.add_error(field or named, text)
         return None
     url = to(result) if callable(to) else to
     remember_result(submission_id, url)

@@ -20,7 +20,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, record_event
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.documents import files, uploads
@@ -57,12 +57,11 @@ MAX_IMPORT_BYTES = 1024 * 1024
 _CERTIFICATE_NUMBER = re.compile(r"\d{12}")
 
 
-class StaffCheckInvalid(Exception):
+class StaffCheckInvalid(ServiceError):
     """What is wrong with a record: {field: message}, in the order of the form."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 # Certificate numbers ---------------------------------------------------------------------------
