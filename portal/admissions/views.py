@@ -9,10 +9,10 @@ from flask_login import current_user
 from portal.admissions import forms, services
 from portal.admissions.models import ADMISSION_LABELS
 from portal.core.exports import export
+from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import can, public, requires
-from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.lots.services import list_lots
 
@@ -140,14 +140,17 @@ def _confirm(admission_id: int, move: services.Move, change):
         for text in WORDING[move]
     )
     form = forms.move_form(button, hint)
-    if form.validate_on_submit():
-        url = _provider_url(admission.organisation_id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        change(current_user, admission, form.reason.data, _version(form.lock_version.data))
-        remember_result(form.submission_id.data, url)
-        flash(done, "success")
-        return redirect(url)
+    posted = handle_post(
+        form,
+        lambda: change(
+            current_user, admission, form.reason.data, whole_number(form.lock_version.data)
+        ),
+        to=_provider_url(admission.organisation_id),
+        message=done,
+        refused=(),  # `refused` above takes the reviewer back to the provider's page
+    )
+    if posted:
+        return posted
     services.check_move(admission, move)
     if request.method == "GET":
         form.lock_version.data = str(admission.lock_version)
@@ -159,10 +162,6 @@ def _confirm(admission_id: int, move: services.Move, change):
         move=move,
         reason_limit=services.REASON_MAX_LENGTH,
     )
-
-
-def _version(value: str | None) -> int | None:
-    return whole_number(value)
 
 
 @bp.route("/reviews/admissions/<int:admission_id>/suspend", methods=["GET", "POST"])

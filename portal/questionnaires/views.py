@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, render_template, url_for
 from flask_login import current_user
 
+from portal.core.form_posts import handle_post
 from portal.core.permissions import requires
-from portal.core.submissions import previous_result, remember_result
 from portal.lots.services import list_lots
 from portal.questionnaires import answers, forms, services
 
@@ -41,21 +41,23 @@ def show_version(questionnaire_version_id: int):
 def publish(questionnaire_version_id: int):
     version = services.get_version(questionnaire_version_id)
     form = forms.PublishForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def publish_or_say_why() -> str | None:
         try:
             services.publish_version(current_user, version.id)
         except services.QuestionnaireError as error:
             # Only a second request can get here: the page offers no button once published.
             flash(error.message)
-        else:
-            flash(f"Version {version.version} is published", "success")
-        url = url_for("questionnaires.list_versions")
-        remember_result(form.submission_id.data, url)
-        return redirect(url)
-    return render_template(
+            return None
+        return f"Version {version.version} is published"
+
+    done = handle_post(
+        form,
+        publish_or_say_why,
+        to=url_for("questionnaires.list_versions"),
+        message=lambda published: published,
+    )
+    return done or render_template(
         "admin/questionnaires_publish.html",
         form=form,
         version=version,

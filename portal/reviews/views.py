@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
+from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
@@ -132,17 +133,13 @@ def assign(application):
 def comment(application, question: str):
     target = services.comment_target(application, question)
     form = forms.CommentForm(comment=target.comment.body if target.comment else "")
-    if form.validate_on_submit():
-        try:
-            saved = services.save_comment(current_user, application, target, form.comment.data)
-        except services.ReviewError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash("Comment saved" if saved else "Comment removed", "success")
-            return redirect(
-                url_for(".show", application_id=application.id, _anchor=f"question-{question}")
-            )
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.save_comment(current_user, application, target, form.comment.data),
+        to=url_for(".show", application_id=application.id, _anchor=f"question-{question}"),
+        message=lambda saved: "Comment saved" if saved else "Comment removed",
+    )
+    return done or render_template(
         "reviews/comment.html",
         application=application,
         form=form,
@@ -158,15 +155,13 @@ def comment(application, question: str):
 def note(application):
     review = services.find_review(application)
     form = forms.NoteForm(note=review.private_note)
-    if form.validate_on_submit():
-        try:
-            services.save_note(current_user, application, form.note.data)
-        except services.ReviewError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash("Note saved", "success")
-            return redirect(url_for(".show", application_id=application.id))
-    return render_template("reviews/note.html", application=application, form=form)
+    done = handle_post(
+        form,
+        lambda: services.save_note(current_user, application, form.note.data),
+        to=url_for(".show", application_id=application.id),
+        message="Note saved",
+    )
+    return done or render_template("reviews/note.html", application=application, form=form)
 
 
 # Decisions -----------------------------------------------------------------------------------
