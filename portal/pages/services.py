@@ -20,7 +20,6 @@ from portal.applications.models import (
     WITHDRAWN,
     Application,
 )
-from portal.competitions import services as competitions
 from portal.competitions.models import (
     AWARDED,
     PUBLISHED,
@@ -30,6 +29,7 @@ from portal.competitions.models import (
     Quote,
 )
 from portal.competitions.models import DRAFT as COMPETITION_DRAFT
+from portal.competitions.services import common as competitions
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.documents import services as documents

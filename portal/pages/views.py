@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.admissions import services as admissions
-from portal.competitions import services as competitions
+from portal.competitions.services import common as competitions
 from portal.core.db import db, round_trips_within
 from portal.core.extensions import object_store
 from portal.core.permissions import public, requires_sign_in
