@@ -12,7 +12,7 @@ from portal.core.exports import export
 from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import can, public, requires
+from portal.core.permissions import public, requires
 from portal.core.time import today
 from portal.lots.services import list_lots
 
@@ -105,7 +105,6 @@ def provider(organisation_id: int):
         "admissions/reviewer_provider.html",
         row=row,
         history=history,
-        can_change=can(current_user, "change_admissions"),
     )
 
 

@@ -230,30 +230,6 @@ def requires(capability: str) -> Callable[[Callable], Callable]:
     return decorator
 
 
-def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[Callable], Callable]:
-    """Council staff with one of `roles`, who have passed two-factor. Staff without the role get
-    403. So do providers, unless `hide`: then a provider gets 404, as if the page did not exist
-    (the reviewers' pages, whose ids name other organisations' applications and admissions)."""
-    allowed = roles or STAFF_ROLES
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            gate = _gate()
-            if gate:
-                return gate
-            if hide and current_user.role not in STAFF_ROLES:
-                abort(404)
-            if current_user.role not in allowed:
-                abort(403)
-            return view(*args, **kwargs)
-
-        _mark(wrapped, "staff")
-        return wrapped
-
-    return decorator
-
-
 def requires_development(view: Callable) -> Callable:
     """Development tools (the mail viewer): 404 unless demo mode is on, and then for admins
     only. The mail viewer shows every email, password reset links included: a demo site is

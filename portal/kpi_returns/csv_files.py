@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.core.csv_export import csv_text
+from portal.core.errors import ServiceError
 from portal.documents import uploads
 from portal.kpi_returns import months, services
 from portal.kpi_returns.models import UNIT_LABELS
@@ -35,11 +36,16 @@ HEADINGS = [MONTH, CODE, NAME, UNIT, VALUE, COMMENT]
 REQUIRED_HEADINGS = [MONTH, CODE, VALUE]
 
 
-class ImportRefused(Exception):
+class ImportRefused(ServiceError):
     """The file cannot be used: `problems` lists (line number or None, message)."""
 
     def __init__(self, problems: list[tuple[int | None, str]]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        count = len(problems)
+        super().__init__(
+            f"The selected file has {count} problem{'s' if count > 1 else ''}. "
+            "Nothing has been saved",
+            "file",
+        )
         self.problems = problems
 
 

@@ -406,11 +406,16 @@ _LABEL_OF_RESULT = {value: label for label, value in CSV_STATUS_RESULTS.items()}
 _YES_NO = {"yes": True, "y": True, "no": False, "n": False}
 
 
-class ImportRefused(Exception):
+class ImportRefused(ServiceError):
     """The file cannot be imported: `problems` lists (line number or None, message)."""
 
     def __init__(self, problems: list[tuple[int | None, str]]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        count = len(problems)
+        super().__init__(
+            f"The selected file has {count} problem{'s' if count > 1 else ''}. "
+            "Nothing has been imported",
+            "file",
+        )
         self.problems = problems
 
 

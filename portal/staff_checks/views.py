@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
     g,
     redirect,
     render_template,
@@ -25,7 +24,6 @@ from portal.core.permissions import (
     requires_org_role,
     requires_sign_in,
 )
-from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.core.words import possessive
 from portal.documents import files, uploads
@@ -212,26 +210,21 @@ def certificate_number(organisation, staff_check_id: int):
 def import_register(organisation):
     form = _file_form()
     problems = []
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def import_file() -> int:
         try:
-            added = services.import_csv(current_user, organisation, form.file.data)
-        except uploads.UploadRefused as error:
-            form.add_error("file", error.message)
+            return services.import_csv(current_user, organisation, form.file.data)
         except services.ImportRefused as refused:
-            problems = refused.problems
-            count = len(problems)
-            form.add_error(
-                "file",
-                f"The selected file has {count} problem{'s' if count > 1 else ''}. "
-                "Nothing has been imported",
-            )
-        else:
-            remember_result(form.submission_id.data, _register_url(organisation))
-            flash(f"{added} {'person has' if added == 1 else 'people have'} been added", "success")
-            return redirect(_register_url(organisation))
-    return render_template(
+            problems.extend(refused.problems)
+            raise
+
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        import_file,
+        to=_register_url(organisation),
+        message=lambda added: f"{added} {'person has' if added == 1 else 'people have'} been added",
+        field="file",
+    )
+    return done or render_template(
         "staff_checks/import.html", form=form, organisation=organisation, problems=problems
     )

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import ADMIN, COMMISSIONER, User
+from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.competitions import ocds
 from portal.competitions.models import (
@@ -43,7 +43,6 @@ from portal.core.time import LONDON, as_utc, format_date
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
 
-MANAGERS = (COMMISSIONER, ADMIN)
 REASON_LIMIT = 2000
 CLOSING_SOON = timedelta(hours=48)
 

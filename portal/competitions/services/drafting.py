@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import STAFF_ROLES, User
+from portal.accounts.models import User
 from portal.admissions import services as admissions
 from portal.competitions import ocds
 from portal.competitions.models import (
@@ -52,6 +52,7 @@ from portal.competitions.services.placement_requests import (
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.permissions import roles_that_may
 from portal.documents import files, uploads
 from portal.documents import services as documents
 from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
@@ -274,7 +275,10 @@ def staff_who_can_evaluate() -> list[User]:
     return list(
         db.session.scalars(
             select(User)
-            .where(User.role.in_(STAFF_ROLES), User.deactivated_at.is_(None))
+            .where(
+                User.role.in_(roles_that_may("sit_on_evaluation_panels")),
+                User.deactivated_at.is_(None),
+            )
             .order_by(User.full_name, User.id)
         )
     )

@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import ADMIN, COMMISSIONER
 from portal.competitions import forms, scoring
 from portal.competitions.models import DRAFT, KINDS, PLACEMENT_REQUEST, PUBLISHED
 from portal.competitions.services import (
@@ -23,14 +22,14 @@ from portal.competitions.views.shared import _show, _version, bp
 from portal.core.forms import new_submission_id
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import requires_staff_role
+from portal.core.permissions import requires
 from portal.core.submissions import previous_result, remember_result
 from portal.core.time import LONDON
 from portal.documents import files, uploads
 from portal.documents.uploads import UploadRefused
 
-manage = requires_staff_role(COMMISSIONER, ADMIN, hide=True)
-council = requires_staff_role(hide=True)
+manage = requires("manage_competitions")
+council = requires("read_competitions")
 
 
 # Drafting ---------------------------------------------------------------------------------------

@@ -47,7 +47,6 @@ def index():
             counts=drafting.counts(page.items),
             at=common.now(),
             stage=common.stage,
-            can_manage=current_user.role in common.MANAGERS,
         )
     return render_template(
         "competitions/opportunities.html", page=quoting.opportunities_for(current_user, number)
@@ -82,7 +81,6 @@ def show(competition_id: int):
         me=evaluating.evaluator_or_none(current_user, competition),
         sealed=common.is_sealed(competition, at),
         problems=drafting.publish_problems(competition, at) if competition.status == DRAFT else [],
-        can_manage=current_user.role in common.MANAGERS,
         deadline=common.format_deadline,
         winner=awarding.winner_name(competition),
         complete=awarding.evaluation_complete(competition),

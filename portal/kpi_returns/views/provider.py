@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
 from portal.core.exports import csv_download
+from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires_org_role
-from portal.core.submissions import previous_result, remember_result
 from portal.documents import uploads
 from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
 from portal.kpi_returns.models import OPEN
@@ -67,41 +67,41 @@ def show_return(organisation, year: int, month: int):
     form = forms.return_form(page.definitions)
     if request.method == "GET":
         _fill(form, page)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        submitting = bool(form.submit.data)
-        values, comments = form.values(page.definitions)
-        entries, problems = services.read_entries(
-            page.definitions, values, comments, complete=submitting
+    submitting = bool(form.submit.data)
+
+    def save() -> None:
+        entries = _entries(form, page, complete=submitting)
+        services.save_return(
+            current_user,
+            organisation,
+            when,
+            entries,
+            submit=submitting,
+            seen_lock_version=_version(form.lock_version.data),
+            on=on,
         )
-        for kpi_id, message in problems.items():
-            form.add_error(f"value_{kpi_id}", message)
-        if not problems:
-            try:
-                services.save_return(
-                    current_user,
-                    organisation,
-                    when,
-                    entries,
-                    submit=submitting,
-                    seen_lock_version=_version(form.lock_version.data),
-                    on=on,
-                )
-            except services.ReturnError as error:
-                form.add_error(error.field, error.message)
-            else:
-                url = _return_url(organisation, when)
-                remember_result(form.submission_id.data, url)
-                flash(
-                    f"Your return for {months.month_name(when)} has been submitted"
-                    if submitting
-                    else "Your draft has been saved. Submit it by the due date",
-                    "success",
-                )
-                return redirect(url)
-    return render_template("kpi_returns/form.html", page=page, form=form, amend=False)
+
+    done = handle_post(
+        form,
+        save,
+        to=_return_url(organisation, when),
+        message=f"Your return for {months.month_name(when)} has been submitted"
+        if submitting
+        else "Your draft has been saved. Submit it by the due date",
+    )
+    return done or render_template("kpi_returns/form.html", page=page, form=form, amend=False)
+
+
+def _entries(form, page: services.ReturnPage, *, complete: bool) -> list:
+    """The figures the form sent, read against the month's KPIs; raises ReturnError with a
+    message for each figure that cannot be read."""
+    values, comments = form.values(page.definitions)
+    entries, problems = services.read_entries(page.definitions, values, comments, complete=complete)
+    if problems:
+        raise services.ReturnError(
+            errors={f"value_{kpi_id}": message for kpi_id, message in problems.items()}
+        )
+    return entries
 
 
 def _fill(form, page: services.ReturnPage) -> None:
@@ -130,33 +130,21 @@ def amend(organisation, year: int, month: int):
     form = forms.return_form(page.definitions, amend=True)
     if request.method == "GET":
         _fill(form, page)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        values, comments = form.values(page.definitions)
-        entries, problems = services.read_entries(page.definitions, values, comments, complete=True)
-        for kpi_id, message in problems.items():
-            form.add_error(f"value_{kpi_id}", message)
-        if not problems:
-            try:
-                services.amend_return(
-                    current_user,
-                    organisation,
-                    when,
-                    entries,
-                    form.reason.data,
-                    seen_lock_version=_version(form.lock_version.data),
-                    on=on,
-                )
-            except services.ReturnError as error:
-                form.add_error(error.field, error.message)
-            else:
-                url = _return_url(organisation, when)
-                remember_result(form.submission_id.data, url)
-                flash(f"Your return for {months.month_name(when)} has been amended", "success")
-                return redirect(url)
-    return render_template("kpi_returns/form.html", page=page, form=form, amend=True)
+    done = handle_post(
+        form,
+        lambda: services.amend_return(
+            current_user,
+            organisation,
+            when,
+            _entries(form, page, complete=True),
+            form.reason.data,
+            seen_lock_version=_version(form.lock_version.data),
+            on=on,
+        ),
+        to=_return_url(organisation, when),
+        message=f"Your return for {months.month_name(when)} has been amended",
+    )
+    return done or render_template("kpi_returns/form.html", page=page, form=form, amend=True)
 
 
 @bp.route(
@@ -182,36 +170,27 @@ def upload(organisation):
         uploads.read_upload()
         form = forms.UploadForm()
     problems = []
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def import_file():
         try:
-            when = csv_files.import_csv(
+            return csv_files.import_csv(
                 current_user, organisation, form.file.data, months.current_day()
             )
-        except uploads.UploadRefused as error:
-            form.add_error("file", error.message)
         except csv_files.ImportRefused as refused:
-            problems = refused.problems
-            count = len(problems)
-            form.add_error(
-                "file",
-                f"The selected file has {count} problem{'s' if count > 1 else ''}. "
-                "Nothing has been saved",
-            )
-        except services.ReturnError as error:
-            form.add_error("file", error.message)
-        else:
-            url = _return_url(organisation, when)
-            remember_result(form.submission_id.data, url)
-            flash(
-                f"The figures for {months.month_name(when)} have been saved as a draft. "
-                "Check them and submit the return",
-                "success",
-            )
-            return redirect(url)
-    return render_template(
+            problems.extend(refused.problems)
+            raise
+
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        import_file,
+        to=lambda when: _return_url(organisation, when),
+        message=lambda when: (
+            f"The figures for {months.month_name(when)} have been saved as a "
+            "draft. Check them and submit the return"
+        ),
+        field="file",
+    )
+    return done or render_template(
         "kpi_returns/upload.html", organisation=organisation, form=form, problems=problems
     )
 
@@ -227,21 +206,15 @@ def answer(organisation, query_id: int):
     form = forms.AnswerForm()
     if request.method == "GET":
         form.lock_version.data = str(query.lock_version)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.answer_query(
-                current_user, query, kpi_return, form.answer.data, _version(form.lock_version.data)
-            )
-        except services.ReturnError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash("Your answer has been sent to the council", "success")
-            return redirect(url)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.answer_query(
+            current_user, query, kpi_return, form.answer.data, _version(form.lock_version.data)
+        ),
+        to=url,
+        message="Your answer has been sent to the council",
+    )
+    return done or render_template(
         "kpi_returns/answer.html",
         organisation=organisation,
         query=query,
