@@ -38,13 +38,14 @@ def handle_post(
     to: str | Callable[[T], str],
     *,
     message: str | Callable[[T], str] | None = None,
-    field: str | None = None,
+    field: str | Callable[[str | None], str | None] | None = None,
     refused: type[Exception] | tuple[type[Exception], ...] = ServiceError,
 ) -> Response | None:
     """When `form` was posted and is valid, call `act` (the service, and anything that must
     follow it in the same request) and redirect to `to` with `message` flashed as a success;
     `to` and `message` may be functions of what `act` returned. A `refused` error from `act`
-    is put on `field` (or the fields the error names) and None is returned, so the view shows
+    is put on `field` (or the fields the error names, through `field` when it is a function
+    from the service's name for a field to the form's) and None is returned, so the view shows
     the form again with what was typed."""
     if not form.validate_on_submit():
         return None
@@ -56,7 +57,7 @@ def handle_post(
         result = act()
     except refused as error:
         for named, text in getattr(error, "errors", {None: error.message}).items():
-            form.add_error(field or named, text)
+            form.add_error(field(named) if callable(field) else field or named, text)
         return None
     url = to(result) if callable(to) else to
     remember_result(submission_id, url)

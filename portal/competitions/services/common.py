@@ -38,7 +38,7 @@ from portal.competitions.models import (
     Quote,
 )
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import LONDON, as_utc, format_date
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
@@ -47,13 +47,8 @@ REASON_LIMIT = 2000
 CLOSING_SOON = timedelta(hours=48)
 
 
-class CompetitionError(Exception):
+class CompetitionError(ServiceError):
     """Something that cannot be done, with a message to show (on `field` when given)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class QuoteChanged(CompetitionError):

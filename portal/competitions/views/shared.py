@@ -31,8 +31,12 @@ def _version(value: str | None) -> int | None:
     return whole_number(value)
 
 
+def _show_url(competition_id: int) -> str:
+    return url_for("competitions.show", competition_id=competition_id)
+
+
 def _show(competition_id: int):
-    return redirect(url_for("competitions.show", competition_id=competition_id))
+    return redirect(_show_url(competition_id))
 
 
 @bp.route("")
