@@ -40,6 +40,7 @@ from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.permissions import roles_that_may
 from portal.core.time import LONDON, today, utcnow
+from portal.core.workflow import Refusal, Workflow, move
 from portal.documents import services as documents
 from portal.documents.models import DocumentVersion
 from portal.lots.services import list_lots
@@ -93,6 +94,15 @@ class NotEditable(ApplicationError):
 
 class ApplicationChanged(ApplicationError):
     """Someone else changed the application's status since this page was opened."""
+
+
+def _refuse_move(refusal: Refusal) -> ApplicationError:
+    if not refusal.allowed:
+        return ApplicationError(f"An application cannot go from {refusal.before} to {refusal.to}")
+    return ApplicationChanged("Someone else has changed this application. Check it again")
+
+
+WORKFLOW = Workflow(frozenset(TRANSITIONS), _refuse_move)
 
 
 class NotWithdrawable(ApplicationError):
@@ -793,24 +803,7 @@ def transition(application: Application, to: str, actor: User, **changes: Any) -
     Raises ApplicationError for a move the table does not allow, ApplicationChanged when
     someone else got there first."""
     before = application.status
-    if (before, to) not in TRANSITIONS:
-        raise ApplicationError(f"An application cannot go from {before} to {to}")
-    seen = application.lock_version
-    values = {"status": to, "lock_version": seen + 1, "updated_at": utcnow(), **changes}
-    moved = db.session.execute(
-        update(Application)
-        .where(
-            Application.id == application.id,
-            Application.lock_version == seen,
-            Application.status == before,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:
-        raise ApplicationChanged("Someone else has changed this application. Check it again")
-    for name, value in values.items():
-        set_committed_value(application, name, value)
+    move(application, to, WORKFLOW, updated_at=utcnow(), **changes)
     record_event(
         f"application.{to}",
         object_type="application",
