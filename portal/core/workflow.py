@@ -77,13 +77,30 @@ def move(record: Any, to: str, workflow: Workflow, *, seen: Any = UNCHECKED, **v
 
 
 def change(record: Any, workflow: Workflow, *, seen: Any = UNCHECKED, **values: Any) -> None:
-    """Write `values` to `record` without a change of state, as `move` does: counted in its
-    version, refused (the workflow's STALE or LOST) when the record has changed since it was
-    loaded or since `seen`."""
+    """Write `values` to `record` without a change of state, counted in its version. With
+    `seen` (the version the person's page showed) only if nobody has changed the record since,
+    else the workflow's STALE or LOST refusal. Without it the write is not compared, only
+    counted: changes made at the same moment (two files attached at once) each land whole, one
+    after the other, under the row's lock."""
     state = getattr(record, workflow.state)
     if seen is not UNCHECKED and seen != getattr(record, workflow.version):
         raise workflow.refuse(Refusal(record, state, state, STALE, True))
-    _compare_and_set(record, workflow, values, state, state)
+    model = type(record)
+    (key,) = inspect(model).primary_key
+    counter = getattr(model, workflow.version)
+    compared = [counter == seen] if seen is not UNCHECKED else []
+    written = db.session.execute(
+        update(model)
+        .where(key == getattr(record, key.key), *compared)
+        .values(**values, **{workflow.version: counter + 1})
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:
+        db.session.refresh(record)
+        raise workflow.refuse(Refusal(record, state, state, LOST, True))
+    for name, value in values.items():
+        set_committed_value(record, name, value)
+    db.session.expire(record, [workflow.version])
 
 
 def _compare_and_set(

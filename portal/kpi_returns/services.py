@@ -2,8 +2,8 @@
 council locks the month; the council asks questions on a value and the provider answers.
 
 Every change of a return goes through `portal.core.workflow.move` over WORKFLOW, which checks
-TRANSITIONS and the return's lock_version, so two people saving at once cannot both win. Services flush; the request
-commits.
+TRANSITIONS and the return's lock_version, so two people saving at once cannot both win.
+Services flush; the request commits.
 """
 
 from __future__ import annotations

@@ -7,9 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
@@ -33,6 +32,7 @@ from portal.competitions.models import (
 )
 from portal.competitions.services.common import (
     CHANGED,
+    COMPETITION_WORKFLOW,
     CompetitionError,
     _audit,
     _email_invited,
@@ -49,6 +49,7 @@ from portal.competitions.services.placement_requests import (
     placement_problems,
     placement_questions,
 )
+from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -463,8 +464,6 @@ def extend_deadline(
                 "clarification_date",
             )
     reason = _reason(reason)
-    if seen is not None and seen != competition.lock_version:
-        raise CompetitionError(CHANGED)
     before = {
         "submission_deadline": competition.submission_deadline,
         "clarification_deadline": competition.clarification_deadline,
@@ -473,21 +472,15 @@ def extend_deadline(
         "submission_deadline": quotes,
         "clarification_deadline": questions or before["clarification_deadline"],
     }
-    moved = db.session.execute(
-        update(Competition)
-        .where(
-            Competition.id == competition.id,
-            Competition.lock_version == competition.lock_version,
-            Competition.status == PUBLISHED,
-        )
-        .values(lock_version=competition.lock_version + 1, **after)
-        .execution_options(synchronize_session=False)
+    # Compared with the version loaded when the page sent none: a move since then (an award,
+    # a cancellation) counts in it, so the deadline of a competition no longer open is never
+    # moved.
+    workflow.change(
+        competition,
+        COMPETITION_WORKFLOW,
+        seen=competition.lock_version if seen is None else seen,
+        **after,
     )
-    if moved.rowcount != 1:
-        db.session.refresh(competition)
-        raise CompetitionError(CHANGED)
-    for name, value in {"lock_version": competition.lock_version + 1, **after}.items():
-        set_committed_value(competition, name, value)
     _audit(
         "competition.deadline_extended",
         actor,
