@@ -85,11 +85,18 @@ def verify_email(token: str):
 @_limited(email_limits)
 def resend_verification():
     form = forms.EmailOnlyForm()
-    if form.validate_on_submit():
+
+    def resend() -> None:
         services.resend_verification_email(form.email.data)
-        session["check_email"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_email"))
-    return render_template("accounts/link_problem.html", expired=True, form=form)
+        _remember_email(form)
+
+    done = handle_post(form, resend, to=url_for("accounts.check_email"))
+    return done or render_template("accounts/link_problem.html", expired=True, form=form)
+
+
+def _remember_email(form) -> None:
+    """The check-your-email page names the address, whether or not an account has it."""
+    session["check_email"] = services.normalise_email(form.email.data)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -139,11 +146,13 @@ def signed_out():
 @_limited(email_limits)
 def forgotten_password():
     form = forms.EmailOnlyForm()
-    if form.validate_on_submit():
+
+    def request_reset() -> None:
         services.request_password_reset(form.email.data)
-        session["check_email"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_email", reset=1))
-    return render_template("accounts/forgotten_password.html", form=form)
+        _remember_email(form)
+
+    done = handle_post(form, request_reset, to=url_for("accounts.check_email", reset=1))
+    return done or render_template("accounts/forgotten_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
