@@ -52,6 +52,21 @@ class ServiceError(Exception):
         self.errors: dict[str | None, str] = dict(errors) if errors else {field: message}
 
 
+class FileRefused(ServiceError):
+    """An uploaded file (a CSV to import) with problems: `problems` lists (line number or None,
+    message), shown under the file field's error, which counts them."""
+
+    nothing_done = "Nothing has been saved"
+
+    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"The selected file has {count} problem{'s' if count > 1 else ''}. {self.nothing_done}",
+            "file",
+        )
+        self.problems = problems
+
+
 class NotFoundForUser(HTTPException):
     """Missing, or belongs to someone else: both look the same so ids cannot be probed."""
 

@@ -61,7 +61,31 @@ def handle_post(
         return None
     url = to(result) if callable(to) else to
     remember_result(submission_id, url)
+    _flash_success(message, result)
+    return redirect(url)
+
+
+def handle_button(
+    act: Callable[[], T],
+    to: str,
+    *,
+    message: str | Callable[[T], str] | None = None,
+    form: Any = None,
+) -> Response:
+    """A button that acts at once, with no page of its own (remove a file, confirm an award):
+    call `act` (when `form`, if given, is valid) and go back to `to`, with `message` flashed as
+    a success or the service's refusal as the notice there."""
+    if form is None or form.validate_on_submit():
+        try:
+            result = act()
+        except ServiceError as error:
+            flash(error.message)
+        else:
+            _flash_success(message, result)
+    return redirect(to)
+
+
+def _flash_success(message: str | Callable[[Any], str] | None, result: Any) -> None:
     text = message(result) if callable(message) else message
     if text:
         flash(text, "success")
-    return redirect(url)

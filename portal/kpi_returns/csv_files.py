@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.core.csv_export import csv_text
-from portal.core.errors import ServiceError
+from portal.core.errors import FileRefused
 from portal.documents import uploads
 from portal.kpi_returns import months, services
 from portal.kpi_returns.models import UNIT_LABELS
@@ -36,17 +36,8 @@ HEADINGS = [MONTH, CODE, NAME, UNIT, VALUE, COMMENT]
 REQUIRED_HEADINGS = [MONTH, CODE, VALUE]
 
 
-class ImportRefused(ServiceError):
+class ImportRefused(FileRefused):
     """The file cannot be used: `problems` lists (line number or None, message)."""
-
-    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
-        count = len(problems)
-        super().__init__(
-            f"The selected file has {count} problem{'s' if count > 1 else ''}. "
-            "Nothing has been saved",
-            "file",
-        )
-        self.problems = problems
 
 
 def template_csv(page: services.ReturnPage) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.tokens import InvalidToken
 from portal.applications import services as applications
-from portal.core.form_posts import handle_post
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.permissions import public, requires_org_role, requires_provider
 from portal.organisations import forms, services
 from portal.organisations.models import OWNER
@@ -80,11 +80,12 @@ def invite(organisation):
 @bp.route("/<int:organisation_id>/invitations/<int:invitation_id>/cancel", methods=["POST"])
 @requires_org_role(OWNER)
 def cancel_invitation(organisation, invitation_id: int):
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.cancel_invitation(current_user, organisation, invitation_id)
-        flash("The invitation has been cancelled", "success")
-    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return handle_button(
+        lambda: services.cancel_invitation(current_user, organisation, invitation_id),
+        _show_url(organisation),
+        message="The invitation has been cancelled",
+        form=forms.ConfirmForm(),
+    )
 
 
 @bp.route("/<int:organisation_id>/members/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -114,11 +115,12 @@ def remove_member(organisation, membership_id: int):
 @requires_org_role(OWNER)
 def make_owner(organisation, membership_id: int):
     membership = services.get_membership(organisation, membership_id)
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.make_owner(current_user, organisation, membership)
-        flash(f"{membership.user.full_name} is now an owner", "success")
-    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return handle_button(
+        lambda: services.make_owner(current_user, organisation, membership),
+        _show_url(organisation),
+        message=f"{membership.user.full_name} is now an owner",
+        form=forms.ConfirmForm(),
+    )
 
 
 @bp.route("/<int:organisation_id>/leave", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal.applications.forms import version_seen
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
-from portal.core.form_posts import handle_post
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
@@ -116,15 +116,12 @@ def start(application):
 @with_application
 def assign(application):
     form = forms.AssignForm()
-    if form.validate_on_submit():
-        chosen = form.assignee.data
-        try:
-            services.assign(current_user, application, whole_number(chosen))
-        except services.ReviewError as error:
-            flash(error.message)
-        else:
-            flash("Assignment saved", "success")
-    return redirect(url_for(".show", application_id=application.id))
+    return handle_button(
+        lambda: services.assign(current_user, application, whole_number(form.assignee.data)),
+        url_for(".show", application_id=application.id),
+        message="Assignment saved",
+        form=form,
+    )
 
 
 @bp.route("/<int:application_id>/questions/<slug:question>/comment", methods=["GET", "POST"])
@@ -275,15 +272,11 @@ def reject(application):
 @with_application
 def confirm_approval(application):
     form = forms.DecisionForm()
-    if form.validate_on_submit():
-        try:
-            services.confirm_approval(
-                current_user, application, version_seen(form.lock_version.data)
-            )
-        except services.AlreadyDecided:
-            raise
-        except services.ReviewError as error:
-            flash(error.message)
-        else:
-            flash("Approval confirmed. Everyone in the organisation has been emailed", "success")
-    return redirect(url_for(".show", application_id=application.id))
+    return handle_button(
+        lambda: services.confirm_approval(
+            current_user, application, version_seen(form.lock_version.data)
+        ),
+        url_for(".show", application_id=application.id),
+        message="Approval confirmed. Everyone in the organisation has been emailed",
+        form=form,
+    )

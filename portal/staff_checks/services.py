@@ -20,7 +20,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, record_event
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import FileRefused, NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.documents import files, uploads
@@ -406,17 +406,10 @@ _LABEL_OF_RESULT = {value: label for label, value in CSV_STATUS_RESULTS.items()}
 _YES_NO = {"yes": True, "y": True, "no": False, "n": False}
 
 
-class ImportRefused(ServiceError):
+class ImportRefused(FileRefused):
     """The file cannot be imported: `problems` lists (line number or None, message)."""
 
-    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
-        count = len(problems)
-        super().__init__(
-            f"The selected file has {count} problem{'s' if count > 1 else ''}. "
-            "Nothing has been imported",
-            "file",
-        )
-        self.problems = problems
+    nothing_done = "Nothing has been imported"
 
 
 def template_csv() -> str:

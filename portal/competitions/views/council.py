@@ -19,7 +19,7 @@ from portal.competitions.services import (
     quoting,
 )
 from portal.competitions.views.shared import _show, _show_url, _version, bp
-from portal.core.form_posts import handle_post
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import new_submission_id
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
@@ -139,13 +139,11 @@ def add_question(competition_id: int):
 @manage
 def remove_question(competition_id: int, question_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        drafting.remove_question(current_user, competition, question_id)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("Question removed", "success")
-    return _show(competition.id)
+    return handle_button(
+        lambda: drafting.remove_question(current_user, competition, question_id),
+        _show_url(competition.id),
+        message="Question removed",
+    )
 
 
 @bp.route("/<int:competition_id>/attachments/new", methods=["GET", "POST"])
@@ -200,13 +198,13 @@ def _attach_page(competition, errors: forms.PageErrors, status: int = 200):
 @manage
 def remove_attachment(competition_id: int, competition_attachment_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        drafting.remove_from_competition(current_user, competition, competition_attachment_id)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("The file has been removed", "success")
-    return _show(competition.id)
+    return handle_button(
+        lambda: drafting.remove_from_competition(
+            current_user, competition, competition_attachment_id
+        ),
+        _show_url(competition.id),
+        message="The file has been removed",
+    )
 
 
 @bp.route("/<int:competition_id>/evaluators", methods=["GET", "POST"])
@@ -461,13 +459,11 @@ def council_download(competition_id: int, quote_id: int, attachment_id: int):
 @council
 def submit_scores(competition_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        evaluating.submit_scores(current_user, competition)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("Your scores have been submitted", "success")
-    return redirect(url_for("competitions.evaluation", competition_id=competition.id))
+    return handle_button(
+        lambda: evaluating.submit_scores(current_user, competition),
+        url_for("competitions.evaluation", competition_id=competition.id),
+        message="Your scores have been submitted",
+    )
 
 
 @bp.route("/<int:competition_id>/quotes/<int:quote_id>/moderate", methods=["GET", "POST"])
@@ -514,13 +510,11 @@ def moderate(competition_id: int, quote_id: int):
 @council
 def close_moderation(competition_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        evaluating.close_moderation(current_user, competition)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("Moderation closed: evaluation is complete", "success")
-    return redirect(url_for("competitions.evaluation", competition_id=competition.id))
+    return handle_button(
+        lambda: evaluating.close_moderation(current_user, competition),
+        url_for("competitions.evaluation", competition_id=competition.id),
+        message="Moderation closed: evaluation is complete",
+    )
 
 
 # Results and award ------------------------------------------------------------------------------
@@ -581,10 +575,8 @@ def award(competition_id: int):
 @manage
 def confirm_award(competition_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        awarding.confirm_award(current_user, competition, None)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("The award has been confirmed", "success")
-    return _show(competition.id)
+    return handle_button(
+        lambda: awarding.confirm_award(current_user, competition, None),
+        _show_url(competition.id),
+        message="The award has been confirmed",
+    )

@@ -10,7 +10,7 @@ from portal.competitions import forms, scoring
 from portal.competitions.models import DISTANCE_BAND
 from portal.competitions.services import awarding, clarifications, common, quoting
 from portal.competitions.views.shared import _show_url, _version, bp
-from portal.core.form_posts import handle_post
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import new_submission_id
 from portal.core.permissions import requires_provider
 from portal.core.submissions import previous_result, remember_result
@@ -134,13 +134,11 @@ def upload(competition_id: int):
 @requires_provider
 def remove_file(competition_id: int, attachment_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
-    try:
-        quoting.remove_attachment(current_user, view, attachment_id)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("The file has been removed from your quote", "success")
-    return redirect(url_for("competitions.quote", competition_id=competition_id))
+    return handle_button(
+        lambda: quoting.remove_attachment(current_user, view, attachment_id),
+        url_for("competitions.quote", competition_id=competition_id),
+        message="The file has been removed from your quote",
+    )
 
 
 @bp.route("/<int:competition_id>/quote/files/<int:attachment_id>")
