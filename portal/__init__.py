@@ -47,7 +47,16 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    _connect_domains()
     return app
+
+
+def _connect_domains() -> None:
+    """What one domain learns from another it must not import (the other already imports it)."""
+    from portal.applications import services as applications
+    from portal.staff_checks import services as staff_checks
+
+    staff_checks.read_people_named_from(applications.people_named)
 
 
 def _init_templates(app: Flask) -> None:

@@ -39,6 +39,7 @@ from portal.core.time import (
     today,
     utcnow,
 )
+from portal.core.words import and_list
 from portal.documents import services as documents
 from portal.documents.models import Document, DocumentVersion
 from portal.kpi_returns import reports as kpi_reports
@@ -297,11 +298,6 @@ def is_on_framework(organisation: Organisation) -> bool:
         )
         is not None
     )
-
-
-def and_list(names: list[str]) -> str:
-    """Names as a sentence lists them: "A", "A and B", "A, B and C"."""
-    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
 
 
 @dataclass(frozen=True)

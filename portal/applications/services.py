@@ -728,6 +728,15 @@ def stale_evidence(progress: Progress, on: date, page: Page | None = None) -> li
     return found
 
 
+@dataclass(frozen=True)
+class EvidenceUpload:
+    """An upload started from an evidence question: the question, and the document details it
+    fills in from the application's answers (money in pence, dates as dates)."""
+
+    question: Question
+    details: dict[str, Any]
+
+
 def evidence_question_for_upload(
     organisation: Organisation,
     application_id: int,
@@ -735,7 +744,7 @@ def evidence_question_for_upload(
     page_id: str,
     question_id: str,
     kind: str,
-) -> Question | None:
+) -> EvidenceUpload | None:
     """The evidence question an upload of `kind` was started from, when it is on a page on the
     route of one of the organisation's own applications that can still be changed; None for
     anything else, so the upload ends on the document's page instead."""
@@ -751,7 +760,7 @@ def evidence_question_for_upload(
     if found is None or not progress.route.is_on_route(*found):
         return None
     _section, page = found
-    return next(
+    question = next(
         (
             q
             for q in page.questions
@@ -759,6 +768,48 @@ def evidence_question_for_upload(
         ),
         None,
     )
+    if question is None:
+        return None
+    return EvidenceUpload(question, _filled_details(progress, question))
+
+
+def _filled_details(progress: Progress, question: Question) -> dict[str, Any]:
+    """What the question's `fills` say the upload form starts with: fixed values, and the
+    answers given so far on the application's route (an answer not given fills nothing)."""
+    details: dict[str, Any] = {}
+    kept = progress.route.kept  # the answers to questions that apply
+    for fill in question.fills:
+        if fill.value is not None:
+            details[fill.detail] = fill.value
+        elif kept.get(fill.answer) not in (None, ""):
+            answer = kept[fill.answer]
+            is_date = progress.content.question(fill.answer).type == "date"
+            details[fill.detail] = date.fromisoformat(answer) if is_date else answer
+    return details
+
+
+def people_named(organisation: Organisation) -> list[dict[str, Any]]:
+    """The people the organisation's latest application lists for the DBS register (a group
+    question's `fills`), each as register details, dates as dates: what the register's add
+    form starts with, so nobody types them twice."""
+    application = current_application_of(organisation)
+    if application is None:
+        return []
+    route = progress_of(application).route
+    people = []
+    for question in route.questions():
+        if question.type != "group" or not question.fills:
+            continue
+        types = {q.id: q.type for q in question.questions}
+        for item in route.kept.get(question.id) or []:
+            person = {}
+            for fill in question.fills:
+                value = item.get(fill.answer)
+                if value not in (None, ""):
+                    is_date = types[fill.answer] == "date"
+                    person[fill.detail] = date.fromisoformat(value) if is_date else value
+            people.append(person)
+    return people
 
 
 def choose_uploaded(

@@ -49,6 +49,17 @@ class BaseForm(FlaskForm):
         def wrap_formdata(self, form, formdata):
             return unchecked(super().wrap_formdata(form, formdata))
 
+    def fill_in(self, details: dict) -> list[str]:
+        """Start the form with details already given elsewhere (call it on a GET, so what is
+        typed later wins); returns the labels of the questions filled in, for the page to say."""
+        filled = []
+        for name, value in details.items():
+            field = self._fields.get(name)
+            if field is not None and value is not None:
+                field.data = value
+                filled.append(field.label.text)
+        return filled
+
     def validate(self, extra_validators=None) -> bool:
         """Refuse any field holding a control character (NUL made PostgreSQL fail with a 500;
         the others break exports and mean nothing) before any validator or service sees it,

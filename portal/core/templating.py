@@ -143,6 +143,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["iso_date"] = format_iso_date
     app.jinja_env.filters["indent"] = indent
     app.jinja_env.filters["possessive"] = words.possessive
+    app.jinja_env.filters["and_list"] = words.and_list
+    app.jinja_env.filters["in_sentence"] = words.in_sentence
     app.jinja_env.filters["multiline"] = multiline
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_tag"] = govuk_tag

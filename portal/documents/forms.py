@@ -19,25 +19,14 @@ from portal.core.money import NotMoney, format_pence, parse_pence
 from portal.core.time import today
 from portal.documents.models import (
     COVER_TYPES,
-    EXPIRY_ASKED,
+    DETAILS,
     EXPIRY_REQUIRED,
-    INSURANCE,
     ISSUERS,
     KINDS,
-    POLICY_KINDS,
+    details_asked,
 )
 
 _SELECT_KIND = "Select what kind of document it is"
-# The questions only some kinds of document ask.
-OPTIONAL_FIELDS = (
-    "title",
-    "cover_type",
-    "cover_amount",
-    "issuer",
-    "issue_date",
-    "expiry_date",
-    "review_date",
-)
 # The largest amount of cover a person could mean: £1 billion.
 _MAX_COVER_PENCE = 100_000_000_000
 
@@ -112,21 +101,11 @@ class DocumentForm(OnceOnlyForm):
 
     def for_kind(self, kind: str, *, replacing: bool = False) -> DocumentForm:
         """Keep only the questions `kind` asks (a replacement keeps the title it has)."""
-        asked = {"issue_date", "file"}
-        if not replacing:
-            asked.add("title")
-        if kind in POLICY_KINDS:
-            asked.add("review_date")
-        if kind in EXPIRY_ASKED:
-            asked.add("expiry_date")
-        if kind == INSURANCE:
-            asked |= {"cover_type", "cover_amount"}
+        asked = details_asked(kind, replacing=replacing)
         if kind not in EXPIRY_REQUIRED and "expiry_date" in asked:
             self.expiry_date.validators = []
             self.expiry_date.label.text = "Expiry or renewal date (optional)"
-        if kind == "accreditation":
-            asked.add("issuer")
-        for name in OPTIONAL_FIELDS:
+        for name in DETAILS:
             if name not in asked:
                 delattr(self, name)
         self.kind = kind
@@ -137,6 +116,12 @@ class DocumentForm(OnceOnlyForm):
     def validate_title(self, field) -> None:
         if not field.data and self.kind == "other":
             raise ValidationError("Enter a title for the document")
+
+    def fill_in(self, details: dict) -> list[str]:
+        """As any form's, with the amount of cover (in pence) written as people type it."""
+        if details.get("cover_amount") is not None:
+            details = details | {"cover_amount": format_pence(details["cover_amount"])}
+        return super().fill_in(details)
 
     def validate_cover_amount(self, field) -> None:
         try:

@@ -45,6 +45,35 @@ KINDS = {
 # Kinds whose expiry date must be given (an accreditation's is asked for but may not exist).
 EXPIRY_REQUIRED = (INSURANCE,)
 EXPIRY_ASKED = (INSURANCE, ACCREDITATION)
+# The details of a document besides its file, and what each is: some kinds ask only some of them.
+DETAILS = {
+    "title": "text",
+    "cover_type": "choice",
+    "cover_amount": "money",
+    "issuer": "choice",
+    "issue_date": "date",
+    "expiry_date": "date",
+    "review_date": "date",
+}
+
+
+def details_asked(kind: str, *, replacing: bool = False) -> set[str]:
+    """The details the upload form asks about a document of `kind` (a replacement keeps its
+    title). One rule for the form and for the questionnaire's `fills`, which name them."""
+    asked = {"issue_date"}
+    if not replacing:
+        asked.add("title")
+    if kind in POLICY_KINDS:
+        asked.add("review_date")
+    if kind in EXPIRY_ASKED:
+        asked.add("expiry_date")
+    if kind == INSURANCE:
+        asked |= {"cover_type", "cover_amount"}
+    if kind == ACCREDITATION:
+        asked.add("issuer")
+    return asked
+
+
 # A provider is not eligible for new call-offs while one of these has expired.
 MANDATORY_KINDS = ("safeguarding_policy", "health_and_safety_policy", INSURANCE)
 

@@ -96,7 +96,9 @@ def upload(organisation):
             "documents/choose_kind.html", form=kind_form, organisation=organisation
         )
     form = _document_form(kind)
-    question = _question_from(organisation, kind)
+    question, details = _question_from(organisation, kind)
+    # Asked once: what the application already says about this document starts the form.
+    filled = form.fill_in(details) if request.method == "GET" else []
     done = not uploads.upload_was_too_large() and handle_post(
         form,
         lambda: services.upload_document(
@@ -119,6 +121,7 @@ def upload(organisation):
         kind=kind,
         kind_label=KINDS[kind],
         question_url=_question_url(question) if question else None,
+        filled=filled,
         # The form posts back to an address that keeps where the upload started.
         came_from={"return_to": request.args["return_to"], "question": question["question"]}
         if question
@@ -126,15 +129,16 @@ def upload(organisation):
     )
 
 
-def _question_from(organisation, kind: str) -> dict | None:
+def _question_from(organisation, kind: str) -> tuple[dict | None, dict]:
     """The application question page the upload was started from (`return_to`, `question`),
     when it is one of the organisation's own that asks for this kind: after the upload the
     provider goes back to it with the new document chosen. Anything else is ignored, so the
-    parameter cannot send anyone to another site or another organisation's application."""
+    parameter cannot send anyone to another site or another organisation's application.
+    Also the document details the application's answers fill in."""
     route = local_route(request.args.get("return_to"), "applications.question")
     if route is None:
-        return None
-    question = applications.evidence_question_for_upload(
+        return None, {}
+    started_from = applications.evidence_question_for_upload(
         organisation,
         route["application_id"],
         route["section"],
@@ -142,7 +146,9 @@ def _question_from(organisation, kind: str) -> dict | None:
         request.args.get("question", ""),
         kind,
     )
-    return {**route, "question": question.id} if question else None
+    if started_from is None:
+        return None, {}
+    return {**route, "question": started_from.question.id}, started_from.details
 
 
 def _question_url(question: dict, **args) -> str:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import yaml
 
 from portal.core.money import NotMoney, parse_pence
-from portal.documents.models import KINDS
+from portal.documents.models import COVER_TYPES, DETAILS, ISSUERS, KINDS, details_asked
 from portal.lots.services import STARTING_LOTS, slugify
 from portal.organisations.models import Organisation
 from portal.questionnaires.schema import (
@@ -28,6 +28,7 @@ from portal.questionnaires.schema import (
     Condition,
     Content,
     ContentError,
+    Fill,
     Help,
     Option,
     Page,
@@ -35,6 +36,7 @@ from portal.questionnaires.schema import (
     Question,
     Section,
 )
+from portal.staff_checks.models import REGISTER_DETAILS
 
 LOT_SLUGS = tuple(slugify(name) for name in STARTING_LOTS)
 SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -72,11 +74,13 @@ TYPE_KEYS = {
     "email": ("max_length",),
     "phone": ("max_length",),
     "url": ("max_length",),
-    "group": ("questions", "item_label", "min_items", "max_items"),
+    "group": ("questions", "item_label", "min_items", "max_items", "fills"),
     "lots": (),
     "declaration": ("statement",),
-    "evidence": ("kind",),
+    "evidence": ("kind", "fills"),
 }
+# The details of a document chosen from a list, which `fills` gives as a fixed value.
+DETAIL_CHOICES = {"cover_type": COVER_TYPES, "issuer": ISSUERS}
 ALL_QUESTION_KEYS = (*COMMON_KEYS, *dict.fromkeys(k for keys in TYPE_KEYS.values() for k in keys))
 CONDITION_KEYS = ("answer", "equals", "in", "any_in", "lots_any", "all", "any", "not")
 
@@ -432,11 +436,19 @@ class _Reader:
         if type_ in ("number", "money"):
             return self.number_details(m, type_, where)
         if type_ == "group":
-            return self.group_details(m, where, question_id)
+            details = self.group_details(m, where, question_id)
+            # Each person listed fills a row of the DBS register, from the item's own answers.
+            items = {q.id: q for q in details["questions"]}
+            fills = self.fills(
+                m, where, REGISTER_DETAILS, items, known_as="a question in this list"
+            )
+            return details | {"fills": fills}
         if type_ == "declaration":
             return {"statement": self.text(m, "statement", where, required=True)}
         if type_ == "evidence":
-            return {"kind": self.document_kind(m, where)}
+            kind = self.document_kind(m, where)
+            asked = {d: what for d, what in DETAILS.items() if d in details_asked(kind)}
+            return {"kind": kind, "fills": self.fills(m, where, asked, known, DETAIL_CHOICES)}
         return {}
 
     def document_kind(self, m: _Mapping, where: str) -> str:
@@ -449,6 +461,57 @@ class _Reader:
                 "kind",
             )
         return kind
+
+    def fills(
+        self,
+        m: _Mapping,
+        where: str,
+        details: dict[str, str],
+        known: dict[str, Question],
+        fixed: dict[str, dict[str, str]] | None = None,
+        known_as: str = "a question before this one",
+    ) -> tuple[Fill, ...]:
+        """`fills`: the `details` (name → type) this question fills in elsewhere, each from an
+        answer in `known` (`answer: pl_expiry`) or, for a detail chosen from a `fixed` list, a
+        value of that list (`value: public_liability`)."""
+        if "fills" not in m:
+            return ()
+        fixed = fixed or {}
+        raw = self.mapping(m["fills"], f'{where}: "fills"', m.key_lines["fills"], tuple(details))
+        fills = []
+        for detail, source in raw.items():
+            at = f'{where}: "fills" {_quoted(detail)}'
+            s = self.mapping(source, at, raw.key_lines[detail], ("answer", "value"))
+            if len(s) != 1:
+                self.fail(s, f'{at}: give either "answer" or "value"')
+            choices = fixed.get(detail)
+            if "value" in s:
+                value = self.text(s, "value", at, required=True)
+                if choices is None:
+                    self.fail(s, f'{at}: this detail is filled from an "answer"', "value")
+                if value not in choices:
+                    self.fail(
+                        s,
+                        f"{at}: unknown value {_quoted(value)}{_suggest(value, tuple(choices))}",
+                        "value",
+                    )
+                fills.append(Fill(detail, value=value))
+                continue
+            if choices is not None:
+                self.fail(s, f'{at}: this detail is filled with a fixed "value"', "answer")
+            answer = self.text(s, "answer", at, required=True)
+            other = known.get(answer)
+            if other is None:
+                self.fail(
+                    s,
+                    f"{at}: {_quoted(answer)} is not {known_as}",
+                    "answer",
+                )
+            wanted = details[detail]
+            if other.type not in (TEXT_TYPES if wanted == "text" else (wanted,)):
+                self.fail(s, f"{at}: {_quoted(answer)} is not a {wanted} question", "answer")
+            fills.append(Fill(detail, answer=answer))
+        return tuple(fills)
 
     def text_details(self, m: _Mapping, type_: str, where: str) -> dict[str, Any]:
         max_length = self.integer(m, "max_length", where, minimum=1) or DEFAULT_MAX_LENGTH[type_]

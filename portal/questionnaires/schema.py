@@ -88,6 +88,19 @@ class PassFail:
 
 
 @dataclass(frozen=True)
+class Fill:
+    """Something asked elsewhere in the portal that an answer fills in, so that nobody is asked
+    the same thing twice. On an evidence question, a detail of the upload form
+    (portal.documents.models.DETAILS) from an earlier `answer` (e.g. the policy's end date) or a
+    fixed `value` (e.g. which type of insurance); on a group of people, a detail of the DBS
+    register (portal.staff_checks.models.REGISTER_DETAILS) from each item's `answer`."""
+
+    detail: str
+    answer: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
 class Question:
     id: str
     type: str
@@ -126,6 +139,7 @@ class Question:
     statement: str | None = None
     # evidence: a kind of document (portal.documents.models.KINDS)
     kind: str | None = None
+    fills: tuple[Fill, ...] = ()
     line: int = field(default=0, compare=False)
 
     @property
@@ -296,6 +310,7 @@ _NESTED = {
     "show_when": Condition,
     "fail_when": Condition,
     "conditions": Condition,
+    "fills": Fill,
 }
 
 

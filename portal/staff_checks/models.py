@@ -32,6 +32,18 @@ TRAINING_LEVELS = {
 }
 
 
+# The details of a person on the register that the questionnaire's list of people who work with
+# children can fill (`fills` on a group question), and what each is.
+REGISTER_DETAILS = {
+    "full_name": "text",
+    "job_role": "text",
+    "check_level": "choice",
+    "issue_date": "date",
+}
+# The questionnaire's names for a level of check, where they differ from the register's.
+CHECK_LEVEL_ANSWERS = {"enhanced_barred_children": ENHANCED_BARRED}
+
+
 class StaffCheck(Base):
     """One person on an organisation's register of people who work with children."""
 

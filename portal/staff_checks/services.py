@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,6 +28,8 @@ from portal.documents import files, uploads
 from portal.documents.models import PURPOSE_DBS_CERTIFICATE
 from portal.organisations.models import Organisation
 from portal.staff_checks.models import (
+    CHECK_LEVEL_ANSWERS,
+    CHECK_LEVELS,
     ENHANCED_BARRED,
     NEW_INFORMATION,
     TRAINING_LEVELS,
@@ -198,6 +201,54 @@ def flagged(on: date):
 
 
 # Reading -------------------------------------------------------------------------------------
+
+# Who the organisation has already named as working with children, as register details: its
+# application's list of people (portal/__init__.py connects it). Connected rather than imported,
+# because the application journey reads the register and the register must not read it back.
+_sources: list[Callable[[Organisation], list[dict]]] = []
+
+
+def read_people_named_from(source: Callable[[Organisation], list[dict]]) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def _people_named(organisation: Organisation) -> list[dict]:
+    return [person for source in _sources for person in source(organisation)]
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def people_to_add(organisation: Organisation) -> list[dict]:
+    """The people the organisation has named elsewhere who are not on its register yet (by
+    name), each as the details the register's add form starts with: asked once."""
+    on_register = {_same_name(check.full_name) for check in checks_of(organisation)}
+    people, seen = [], set()
+    for person in _people_named(organisation):
+        name = _same_name(person.get("full_name") or "")
+        if not name or name in on_register or name in seen:
+            continue
+        seen.add(name)
+        level = person.get("check_level")
+        level = CHECK_LEVEL_ANSWERS.get(level, level)
+        people.append(
+            person
+            | {
+                "full_name": " ".join(person["full_name"].split()),
+                "check_level": level if level in CHECK_LEVELS else None,
+            }
+        )
+    return people
+
+
+def person_to_add(organisation: Organisation, name: str) -> dict:
+    """The details of the person of that name among `people_to_add` ({} if none is)."""
+    return next(
+        (p for p in people_to_add(organisation) if _same_name(p["full_name"]) == _same_name(name)),
+        {},
+    )
 
 
 def checks_of(organisation: Organisation) -> list[StaffCheck]:

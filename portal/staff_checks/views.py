@@ -79,6 +79,7 @@ def register(organisation):
         "staff_checks/register.html",
         organisation=organisation,
         rows=[(check, services.flags(check, on)) for check in checks],
+        people_to_add=services.people_to_add(organisation) if g.membership else [],
     )
 
 
@@ -107,13 +108,19 @@ def _export(organisation, *, spreadsheet: bool) -> Response:
 @requires_org_role()
 def add(organisation):
     form = forms.StaffCheckForm()
+    filled = []
+    if request.method == "GET" and "name" in request.args:
+        # Someone the application names: their name, role and check start the form.
+        filled = form.fill_in(services.person_to_add(organisation, request.args["name"]))
     done = handle_post(
         form,
         lambda: services.add_check(current_user, organisation, form.details()),
         to=_register_url(organisation),
         message=lambda check: f"{check.full_name} has been added to the register",
     )
-    return done or render_template("staff_checks/edit.html", form=form, organisation=organisation)
+    return done or render_template(
+        "staff_checks/edit.html", form=form, organisation=organisation, filled=filled
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/<int:staff_check_id>/edit", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """A mini-competition in a real browser, axe on every page: a commissioner drafts and publishes
 it to a lot of three providers; one asks a question that all see answered; two submit (one
-revises), one declines; the deadline passes (the test moves it, no waiting); two evaluators
+revises), one declines; the commissioner extends the deadline with a reason and the providers
+see it; the deadline passes (the test moves it, no waiting); two evaluators
 declare and score; the lead moderates; the commissioner awards; both bidders read their
 assessment summaries."""
 
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from portal.competitions.services.common import format_deadline
 from portal.core.db import db
 from portal.core.time import LONDON, utcnow
 from tests.browser.axe import check_accessibility
@@ -175,6 +177,26 @@ def test_a_mini_competition_in_the_browser(
     page.reload()
     arrive(page, TITLE)
     expect(page.locator("main")).to_contain_text("2 of 3 invited providers have submitted")
+
+    # The commissioner gives everyone a day longer, and says why; the providers see it.
+    page.get_by_role("link", name="Extend the deadline").click()
+    expect(heading(page)).to_contain_text("Extend the deadline for MC-")
+    check_accessibility(page)
+    later = start + timedelta(days=6)
+    local = later.astimezone(LONDON)
+    page.locator("#submission_date-day").fill(str(local.day))
+    page.locator("#submission_date-month").fill(str(local.month))
+    page.locator("#submission_date-year").fill(str(local.year))
+    page.get_by_label("Time quotes close").fill(f"{local:%H:%M}")
+    page.get_by_label("Reason for the extension").fill("The employers' fair moved a day.")
+    page.get_by_role("button", name="Extend the deadline").click()
+    arrive(page, TITLE)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "The deadline has been extended and every provider invited has been emailed"
+    )
+    c.reload()
+    arrive(c, TITLE)
+    expect(c.locator("main")).to_contain_text(f"Quotes close at {format_deadline(later)}.")
 
     # The deadline passes.
     helpers.pass_deadline(competition_id)

@@ -1,6 +1,7 @@
 """A provider keeps their evidence in a real browser, against the real object store: uploads an
 insurance certificate (putting a mistake right first), replaces it, downloads the old version,
-and adds a person to the DBS staff register, with axe on every page."""
+and adds a person to the DBS staff register (one of them named in the application), with axe on
+every page."""
 
 from __future__ import annotations
 
@@ -8,8 +9,14 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.organisations.models import Organisation
+from tests.applications.helpers import CONTENT, add_item, publish, start
 from tests.browser.axe import check_accessibility
+from tests.conftest import sign_in as signed_in
 from tests.documents import corpus
 from tests.support import factories
 
@@ -170,4 +177,72 @@ def test_import_the_dbs_register_from_a_spreadsheet(page: Page, live_server, liv
     check_accessibility(page)
     page.get_by_role("button", name="Import").click()
     expect(page.locator("#problems")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_a_person_the_application_names_is_added_to_the_register(
+    page: Page, live_server, live_app, app, admin
+):
+    """Asked once: the register offers the people the application already lists, and the add
+    form starts with what the application said about them."""
+    sign_in(page, live_server, live_app)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "sam@riverside.example.org"))
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.legal_name == "Riverside Mentoring")
+        )
+        client = signed_in(app.test_client(), user)
+        publish(CONTENT / "people.yaml", admin)
+        draft = start(client, organisation)
+        add_item(
+            client,
+            draft,
+            "safeguarding",
+            "key_staff",
+            "key_staff",
+            {
+                "staff_name": "Priya Shah",
+                "staff_role": "Mentor",
+                "staff_dbs_level": "enhanced_barred_children",
+                "staff_dbs_issue_date-day": "1",
+                "staff_dbs_issue_date-month": "3",
+                "staff_dbs_issue_date-year": "2024",
+            },
+        )
+    page.get_by_role("link", name="Riverside Mentoring").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="DBS staff register").click()
+    expect(heading(page)).to_have_text("DBS staff register")
+    check_accessibility(page)
+    expect(page.locator("#people-to-add")).to_contain_text(
+        "1 person from your application is not on the register yet"
+    )
+
+    page.get_by_role("link", name="Add Priya Shah to the register").click()
+    expect(heading(page)).to_have_text("Add a person to the register")
+    check_accessibility(page)
+    expect(page.locator(".govuk-inset-text")).to_contain_text(
+        "We have filled in full name, role, level of DBS check and date issued from your "
+        "application"
+    )
+    expect(page.get_by_label("Full name")).to_have_value("Priya Shah")
+    expect(page.get_by_label("Enhanced with children's barred list")).to_be_checked()
+    page.get_by_role("group", name="Are they in regulated activity with children?").get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_label("Certificate number").fill("001234567890")
+    page.get_by_role("group", name="Are they on the DBS Update Service?").get_by_label("No").check()
+    for question in (
+        "Have you checked their right to work in the UK?",
+        "Have you received their references?",
+    ):
+        page.get_by_role("group", name=question).get_by_label("Yes").check()
+    page.get_by_label("Level 2: advanced").check()
+    fill_date(page, "Date of their last safeguarding training (optional)", 1, 9, 2025)
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Priya Shah has been added to the register"
+    )
+    expect(page.locator("#people-to-add")).to_have_count(0)
     check_accessibility(page)

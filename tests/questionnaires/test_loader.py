@@ -8,7 +8,14 @@ import pytest
 
 from portal.documents.models import KINDS
 from portal.questionnaires.loader import load_file, parse
-from portal.questionnaires.schema import SIMPLE_TYPES, Condition, Content, ContentError
+from portal.questionnaires.schema import (
+    SIMPLE_TYPES,
+    Condition,
+    Content,
+    ContentError,
+    Fill,
+)
+from tests.applications.helpers import V1
 
 # Nine lines; the first question's "- id:" is on line 10.
 HEADER = """\
@@ -758,3 +765,99 @@ def test_a_page_knows_which_questions_its_radios_reveal(content):
     }
     assert page.heading == "How your organisation is set up"
     assert not page.question_is_heading
+
+
+INSURANCE_ANSWERS = """\
+- {id: pl_cover, type: money, label: "Amount of cover"}
+- {id: pl_insurer, type: text, label: "Name of insurer"}
+- {id: pl_expiry, type: date, label: "When does the policy end?"}
+"""
+
+
+def certificate_question(fills: str, kind: str = "insurance_certificate") -> str:
+    return with_questions(
+        INSURANCE_ANSWERS
+        + f"""\
+- id: certificate
+  type: evidence
+  kind: {kind}
+  label: "Which certificate should we check?"
+  fills:
+"""
+        + textwrap.indent(textwrap.dedent(fills), "    ")
+    ).replace("      - id: first\n", '      - id: first\n        title: "Insurance"\n')
+
+
+def test_an_evidence_question_fills_the_upload_form_from_earlier_answers(tmp_path):
+    path = tmp_path / "good.yaml"
+    path.write_text(
+        certificate_question(
+            """\
+            cover_type: {value: public_liability}
+            cover_amount: {answer: pl_cover}
+            expiry_date: {answer: pl_expiry}
+            title: {answer: pl_insurer}
+            """
+        )
+    )
+    content = load_file(path)
+    assert content.question("certificate").fills == (
+        Fill("cover_type", value="public_liability"),
+        Fill("cover_amount", answer="pl_cover"),
+        Fill("expiry_date", answer="pl_expiry"),
+        Fill("title", answer="pl_insurer"),
+    )
+    assert Content.from_dict(json.loads(json.dumps(content.to_dict()))) == content
+
+
+BAD_FILLS = {
+    "a detail the kind of document does not ask": (
+        "review_date: {answer: pl_expiry}\n",
+        'bad.yaml line 19: question "certificate": "fills": unknown key "review_date"',
+    ),
+    "an answer that is not asked before": (
+        "expiry_date: {answer: pl_renewal}\n",
+        'bad.yaml line 19: question "certificate": "fills" "expiry_date": "pl_renewal" is not '
+        "a question before this one",
+    ),
+    "an answer of another type": (
+        "expiry_date: {answer: pl_cover}\n",
+        'bad.yaml line 19: question "certificate": "fills" "expiry_date": "pl_cover" is not a '
+        "date question",
+    ),
+    "a fixed value that is not one of the choices": (
+        "cover_type: {value: car}\n",
+        'bad.yaml line 19: question "certificate": "fills" "cover_type": unknown value "car"',
+    ),
+    "a choice taken from an answer": (
+        "cover_type: {answer: pl_insurer}\n",
+        'bad.yaml line 19: question "certificate": "fills" "cover_type": this detail is filled '
+        'with a fixed "value"',
+    ),
+    "a fixed value for a detail typed in": (
+        "cover_amount: {value: '5000000'}\n",
+        'bad.yaml line 19: question "certificate": "fills" "cover_amount": this detail is '
+        'filled from an "answer"',
+    ),
+    "both an answer and a value": (
+        "expiry_date: {answer: pl_expiry, value: '2027-01-01'}\n",
+        'bad.yaml line 19: question "certificate": "fills" "expiry_date": give either "answer" '
+        'or "value"',
+    ),
+}
+
+
+@pytest.mark.parametrize(("fills", "message"), BAD_FILLS.values(), ids=list(BAD_FILLS))
+def test_a_bad_fill_names_the_line_and_the_problem(tmp_path, fills, message):
+    assert error_for(tmp_path, certificate_question(fills)).startswith(message)
+
+
+def test_the_questionnaire_asks_for_the_insurance_certificate_once():
+    """The published questionnaire fills the public liability certificate's upload form from
+    the cover and end date already answered, so a provider does not type them twice."""
+    question = load_file(V1).question("public_liability_certificate")
+    assert {fill.detail: fill.answer or fill.value for fill in question.fills} == {
+        "cover_type": "public_liability",
+        "cover_amount": "pl_cover",
+        "expiry_date": "pl_expiry",
+    }
