@@ -7,20 +7,18 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import Base, UTCDateTime
-from portal.core.time import utcnow
 
-PROVIDER = "provider"
-REVIEWER = "reviewer"
-COMMISSIONER = "commissioner"
-ADMIN = "admin"
-ROLES = (PROVIDER, REVIEWER, COMMISSIONER, ADMIN)
-STAFF_ROLES = (REVIEWER, COMMISSIONER, ADMIN)
-ROLE_LABELS = {
-    PROVIDER: "Provider",
-    REVIEWER: "Reviewer",
-    COMMISSIONER: "Commissioner",
-    ADMIN: "Administrator",
-}
+# The role names live with the permission table that is written in them; a User has one.
+from portal.core.roles import (  # noqa: F401 - imported from here by the domains
+    ADMIN,
+    COMMISSIONER,
+    PROVIDER,
+    REVIEWER,
+    ROLE_LABELS,
+    ROLES,
+    STAFF_ROLES,
+)
+from portal.core.time import utcnow
 
 
 class User(UserMixin, Base):

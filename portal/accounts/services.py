@@ -21,6 +21,7 @@ from portal.accounts.passwords import (
 )
 from portal.audit.services import record_event
 from portal.core.db import db
+from portal.core.errors import ServiceError
 from portal.core.time import utcnow
 from portal.outbox.services import queue_email
 
@@ -30,13 +31,8 @@ RECOVERY_CODE_COUNT = 10
 STAFF_INVITATION_DAYS = 7
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A problem the user can fix, with the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class EmailNotVerified(AccountError):

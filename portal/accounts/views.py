@@ -13,6 +13,7 @@ from markupsafe import Markup
 from portal.accounts import forms, services, sessions
 from portal.accounts.tokens import InvalidToken
 from portal.core.extensions import limiter
+from portal.core.form_posts import handle_post
 from portal.core.permissions import (
     TWO_FACTOR_PASSED,
     public,
@@ -20,7 +21,6 @@ from portal.core.permissions import (
     requires_sign_in,
     two_factor_passed,
 )
-from portal.core.submissions import previous_result, remember_result
 from portal.core.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -50,20 +50,14 @@ def register():
     next_path = safe_next_url(request.args.get("next"))
     if request.method == "GET" and request.args.get("email"):
         form.email.data = request.args["email"]  # from an invitation's "create an account" link
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.register_user(
-                form.full_name.data, form.email.data, form.password.data, next_path
-            )
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            session["check_email"] = services.normalise_email(form.email.data)
-            remember_result(form.submission_id.data, url_for("accounts.check_email"))
-            return redirect(url_for("accounts.check_email"))
+
+    def register_and_remember_email() -> None:
+        services.register_user(form.full_name.data, form.email.data, form.password.data, next_path)
+        session["check_email"] = services.normalise_email(form.email.data)
+
+    done = handle_post(form, register_and_remember_email, to=url_for("accounts.check_email"))
+    if done:
+        return done
     form.password.data = ""
     return render_template("accounts/register.html", form=form)
 
@@ -91,11 +85,18 @@ def verify_email(token: str):
 @_limited(email_limits)
 def resend_verification():
     form = forms.EmailOnlyForm()
-    if form.validate_on_submit():
+
+    def resend() -> None:
         services.resend_verification_email(form.email.data)
-        session["check_email"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_email"))
-    return render_template("accounts/link_problem.html", expired=True, form=form)
+        _remember_email(form)
+
+    done = handle_post(form, resend, to=url_for("accounts.check_email"))
+    return done or render_template("accounts/link_problem.html", expired=True, form=form)
+
+
+def _remember_email(form) -> None:
+    """The check-your-email page names the address, whether or not an account has it."""
+    session["check_email"] = services.normalise_email(form.email.data)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -105,14 +106,13 @@ def sign_in():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("pages.home"))
     form = forms.SignInForm()
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            sessions.start_session(user)
-            return redirect(_after_sign_in(safe_next_url(request.args.get("next"))))
+    done = handle_post(
+        form,
+        lambda: sessions.start_session(services.authenticate(form.email.data, form.password.data)),
+        to=lambda _: _after_sign_in(safe_next_url(request.args.get("next"))),
+    )
+    if done:
+        return done
     form.password.data = ""
     return render_template("accounts/sign_in.html", form=form)
 
@@ -146,11 +146,13 @@ def signed_out():
 @_limited(email_limits)
 def forgotten_password():
     form = forms.EmailOnlyForm()
-    if form.validate_on_submit():
+
+    def request_reset() -> None:
         services.request_password_reset(form.email.data)
-        session["check_email"] = services.normalise_email(form.email.data)
-        return redirect(url_for("accounts.check_email", reset=1))
-    return render_template("accounts/forgotten_password.html", form=form)
+        _remember_email(form)
+
+    done = handle_post(form, request_reset, to=url_for("accounts.check_email", reset=1))
+    return done or render_template("accounts/forgotten_password.html", form=form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -161,15 +163,13 @@ def reset_password(token: str):
     except InvalidToken as error:
         return render_template("accounts/reset_link_problem.html", expired=error.expired), 400
     form = forms.NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            sessions.end_session()
-            return redirect(url_for("accounts.password_reset_done"))
-    return render_template("accounts/reset_password.html", form=form)
+
+    def reset_and_sign_out() -> None:
+        services.reset_password(token, form.password.data)
+        sessions.end_session()
+
+    done = handle_post(form, reset_and_sign_out, to=url_for("accounts.password_reset_done"))
+    return done or render_template("accounts/reset_password.html", form=form)
 
 
 @bp.route("/password-reset")
@@ -191,17 +191,15 @@ def account():
 @requires_sign_in
 def change_password():
     form = forms.ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            # The session version moved on: sign this session in again under the new one,
-            # so only the other sessions are signed out.
-            login_user(current_user._get_current_object())
-            return redirect(url_for("accounts.account", changed=1))
-    return render_template("accounts/change_password.html", form=form)
+
+    def change_and_stay_signed_in() -> None:
+        services.change_password(current_user, form.current_password.data, form.password.data)
+        # The session version moved on: sign this session in again under the new one, so only
+        # the other sessions are signed out.
+        login_user(current_user._get_current_object())
+
+    done = handle_post(form, change_and_stay_signed_in, to=url_for("accounts.account", changed=1))
+    return done or render_template("accounts/change_password.html", form=form)
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
@@ -211,16 +209,13 @@ def two_factor_setup():
         return redirect(url_for("accounts.two_factor"))
     form = forms.TwoFactorForm()
     uri = services.two_factor_uri(current_user)
-    if form.validate_on_submit():
-        try:
-            codes = services.confirm_two_factor(current_user, form.code.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            session[TWO_FACTOR_PASSED] = True
-            session["recovery_codes"] = codes
-            return redirect(url_for("accounts.recovery_codes"))
-    return render_template(
+
+    def confirm() -> None:
+        session["recovery_codes"] = services.confirm_two_factor(current_user, form.code.data)
+        session[TWO_FACTOR_PASSED] = True
+
+    done = handle_post(form, confirm, to=url_for("accounts.recovery_codes"))
+    return done or render_template(
         "accounts/two_factor_setup.html",
         form=form,
         qr_code=_qr_svg(uri),
@@ -236,14 +231,16 @@ def two_factor():
     if current_user.totp_enabled_at is None:
         return redirect(url_for("accounts.two_factor_setup"))
     form = forms.TwoFactorForm()
-    if form.validate_on_submit():
-        try:
-            services.check_two_factor(current_user, form.code.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            session[TWO_FACTOR_PASSED] = True
-            return redirect(safe_next_url(request.args.get("next")) or url_for("pages.home"))
+
+    def check() -> None:
+        services.check_two_factor(current_user, form.code.data)
+        session[TWO_FACTOR_PASSED] = True
+
+    done = handle_post(
+        form, check, to=safe_next_url(request.args.get("next")) or url_for("pages.home")
+    )
+    if done:
+        return done
     form.code.data = ""
     return render_template("accounts/two_factor.html", form=form)
 
@@ -265,15 +262,14 @@ def accept_staff_invitation(token: str):
     except InvalidToken as error:
         return render_template("accounts/invitation_problem.html", expired=error.expired), 400
     form = forms.AcceptStaffInvitationForm()
-    if form.validate_on_submit():
-        try:
-            user = services.accept_staff_invitation(token, form.full_name.data, form.password.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            sessions.start_session(user)
-            return redirect(url_for("accounts.two_factor_setup"))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: sessions.start_session(
+            services.accept_staff_invitation(token, form.full_name.data, form.password.data)
+        ),
+        to=url_for("accounts.two_factor_setup"),
+    )
+    return done or render_template(
         "accounts/accept_staff_invitation.html", form=form, invitation=invitation
     )
 

@@ -1,8 +1,9 @@
 """The rules for admissions: an approval admits an organisation to a lot; a reviewer suspends,
 reinstates or removes it, each with a reason, an audit event and an email to the members.
 
-Every change of status goes through `_move`, which checks TRANSITIONS and the row's
-lock_version, so two reviewers acting at once cannot both change it.
+Every change of status goes through `_move` and then `portal.core.workflow.move` over
+WORKFLOW, which checks TRANSITIONS and the row's lock_version, so two reviewers acting at once
+cannot both change it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.admissions.models import (
@@ -26,9 +26,10 @@ from portal.admissions.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
+from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import (
     LONDON,
@@ -62,12 +63,8 @@ TRANSITIONS = {
 }
 
 
-class AdmissionError(Exception):
+class AdmissionError(ServiceError):
     """A change to an admission that cannot be made, with a message to show."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def admit(actor: User, application_id: int | None, organisation_id: int, lot: Lot) -> Admission:
@@ -169,12 +166,25 @@ def get_admission(admission_id: int) -> Admission:
 
 def check_move(admission: Admission, move: Move) -> None:
     """Raises AdmissionError if TRANSITIONS does not allow `move` from the admission's status."""
-    if (admission.status, move.to) not in TRANSITIONS:
-        raise AdmissionError(
-            _REFUSALS[admission.status, move.to].format(
-                name=admission.organisation.display_name, lot=admission.lot.name
-            )
+    if not WORKFLOW.allows(admission.status, move.to):
+        raise _refusal(admission, move.to)
+
+
+def _refusal(admission: Admission, to: str) -> AdmissionError:
+    return AdmissionError(
+        _REFUSALS[admission.status, to].format(
+            name=admission.organisation.display_name, lot=admission.lot.name
         )
+    )
+
+
+def _refuse_move(refusal: workflow.Refusal) -> AdmissionError:
+    if refusal.why == workflow.ILLEGAL:
+        return _refusal(refusal.record, refusal.to)
+    return AdmissionError(_changed_message(refusal.record))
+
+
+WORKFLOW = workflow.Workflow(frozenset(TRANSITIONS), _refuse_move)
 
 
 def suspend(actor: User, admission: Admission, reason: str, seen_lock_version: int | None) -> None:
@@ -211,33 +221,17 @@ def _move(
         raise AdmissionError("Enter a reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise AdmissionError(f"Reason must be {REASON_MAX_LENGTH} characters or fewer")
-    if admission.lock_version != seen_lock_version:
-        raise AdmissionError(_changed_message(admission))
-    check_move(admission, move)
-    before, now = admission.status, utcnow()
-    values = {
-        "status": move.to,
-        "status_changed_at": now,
-        "status_reason": reason,
-        "lock_version": admission.lock_version + 1,
-    }
-    # The version and status in the WHERE clause make the change and its check one step: of
-    # two reviewers acting at once, the second changes nothing and is told who got there first.
-    moved = db.rows_changed(
-        update(Admission)
-        .where(
-            Admission.id == admission.id,
-            Admission.lock_version == admission.lock_version,
-            Admission.status == before,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    before = admission.status
+    # Of two reviewers acting at once, the second changes nothing and is told who got there
+    # first.
+    workflow.move(
+        admission,
+        move.to,
+        WORKFLOW,
+        seen=seen_lock_version,
+        status_changed_at=utcnow(),
+        status_reason=reason,
     )
-    if moved != 1:
-        db.session.refresh(admission)
-        raise AdmissionError(_changed_message(admission))
-    for name, value in values.items():
-        set_committed_value(admission, name, value)
     record_event(
         move.action,
         object_type="admission",

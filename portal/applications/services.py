@@ -38,8 +38,9 @@ from portal.applications.models import (
 from portal.applications.progress import Progress
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
+from portal.core.workflow import Refusal, Workflow, move
 from portal.lots.services import list_lots
 from portal.organisations.models import Membership, Organisation
 from portal.organisations.services import members_of
@@ -75,12 +76,8 @@ STATUS_EMAILS = {
 RESUBMITTED_EMAIL = ("application_resubmitted", "We have received your changed application")
 
 
-class ApplicationError(Exception):
+class ApplicationError(ServiceError):
     """Something the provider asked for that cannot be done, with a message to show them."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class NotEditable(ApplicationError):
@@ -89,6 +86,15 @@ class NotEditable(ApplicationError):
 
 class ApplicationChanged(ApplicationError):
     """Someone else changed the application's status since this page was opened."""
+
+
+def _refuse_move(refusal: Refusal) -> ApplicationError:
+    if not refusal.allowed:
+        return ApplicationError(f"An application cannot go from {refusal.before} to {refusal.to}")
+    return ApplicationChanged("Someone else has changed this application. Check it again")
+
+
+WORKFLOW = Workflow(frozenset(TRANSITIONS), _refuse_move)
 
 
 class NotWithdrawable(ApplicationError):
@@ -605,24 +611,7 @@ def transition(application: Application, to: str, actor: User, **changes: Any) -
     Raises ApplicationError for a move the table does not allow, ApplicationChanged when
     someone else got there first."""
     before = application.status
-    if (before, to) not in TRANSITIONS:
-        raise ApplicationError(f"An application cannot go from {before} to {to}")
-    seen = application.lock_version
-    values = {"status": to, "lock_version": seen + 1, "updated_at": utcnow(), **changes}
-    moved = db.session.execute(
-        update(Application)
-        .where(
-            Application.id == application.id,
-            Application.lock_version == seen,
-            Application.status == before,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if moved.rowcount != 1:
-        raise ApplicationChanged("Someone else has changed this application. Check it again")
-    for name, value in values.items():
-        set_committed_value(application, name, value)
+    move(application, to, WORKFLOW, updated_at=utcnow(), **changes)
     record_event(
         f"application.{to}",
         object_type="application",

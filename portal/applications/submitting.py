@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.models import REVIEWER, User
+from portal.accounts.models import User
 from portal.applications import snapshot
 from portal.applications.models import (
     OPEN,
@@ -31,6 +31,7 @@ from portal.applications.services import (
     transition,
 )
 from portal.core.db import db
+from portal.core.permissions import roles_that_may
 from portal.core.time import LONDON, today, utcnow
 from portal.documents import services as documents
 from portal.documents.models import DocumentVersion
@@ -145,7 +146,7 @@ def _tell_reviewers(application: Application, submission: ApplicationSubmission)
     if submission.number > 1 and assigned:
         query = query.where(User.id == assigned)
     else:
-        query = query.where(User.role == REVIEWER)
+        query = query.where(User.role.in_(roles_that_may("hear_of_new_applications")))
     for reviewer in db.session.scalars(query):
         queue_email(
             reviewer.email,

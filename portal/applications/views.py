@@ -11,6 +11,7 @@ from flask_login import current_user
 from portal.admissions import services as admissions
 from portal.applications import forms, services, submitting
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
+from portal.core.form_posts import handle_post
 from portal.core.forms import version_seen
 from portal.core.permissions import requires_org_role, requires_provider
 from portal.core.submissions import previous_result, remember_result
@@ -67,19 +68,13 @@ def start(organisation):
     if current is not None and current.is_open:
         return redirect(url_for(".show", application_id=current.id))
     form = forms.StartForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            application = services.start_application(current_user, organisation)
-        except services.ApplicationError as error:
-            form.add_error("submit", error.message)
-        else:
-            url = url_for(".show", application_id=application.id)
-            remember_result(form.submission_id.data, url)
-            return redirect(url)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.start_application(current_user, organisation),
+        to=lambda application: url_for(".show", application_id=application.id),
+        field="submit",
+    )
+    return done or render_template(
         "applications/start.html",
         form=form,
         organisation=organisation,
@@ -373,17 +368,16 @@ def check_section(application, section: str):
     section = progress.section_on_task_list(section)
     row = progress.rows.get(section.id)
     form = forms.CompleteSectionForm(data={"completed": "yes" if row and row.completed else None})
-    if form.validate_on_submit():
-        completed = form.completed.data == "yes"
-        try:
-            services.mark_section(current_user, progress, section, completed)
-        except services.SectionNotFinished as error:
-            form.add_error("completed", error.message)
-        else:
-            if completed:
-                flash(f"You have completed the section: {section.title}", "success")
-            return redirect(url_for(".show", application_id=application.id))
-    return render_template(
+    completed = form.completed.data == "yes"
+    done = handle_post(
+        form,
+        lambda: services.mark_section(current_user, progress, section, completed),
+        to=url_for(".show", application_id=application.id),
+        message=f"You have completed the section: {section.title}" if completed else None,
+        field="completed",
+        refused=services.SectionNotFinished,
+    )
+    return done or render_template(
         "applications/check_section.html",
         form=form,
         application=application,

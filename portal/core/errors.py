@@ -36,6 +36,42 @@ PAGES = {
 _FLASHES = "_flashes"
 
 
+class ServiceError(Exception):
+    """Something a person asked for that the rules refuse, with the message to show them and
+    the form field it is about (None: the form as a whole). Every domain's refusals are
+    ServiceErrors; `portal.core.form_posts.handle_post` puts them on the form.
+
+    A refusal with several mistakes in it (a record checked field by field) passes `errors`,
+    {field: message} in the order of the form; `message` and `field` are then its first."""
+
+    def __init__(
+        self, message: str = "", field: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        if errors:
+            field, message = next(iter(errors.items()))
+        super().__init__("; ".join(errors.values()) if errors else message)
+        self.message = message
+        self.field = field
+        self.errors: dict[str | None, str] = {field: message}
+        if errors:
+            self.errors = {name: text for name, text in errors.items()}
+
+
+class FileRefused(ServiceError):
+    """An uploaded file (a CSV to import) with problems: `problems` lists (line number or None,
+    message), shown under the file field's error, which counts them."""
+
+    nothing_done = "Nothing has been saved"
+
+    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"The selected file has {count} problem{'s' if count > 1 else ''}. {self.nothing_done}",
+            "file",
+        )
+        self.problems = problems
+
+
 class NotFoundForUser(HTTPException):
     """Missing, or belongs to someone else: both look the same so ids cannot be probed."""
 

@@ -1,6 +1,11 @@
 """Who may reach what. Every view carries exactly one of these decorators; the route-audit test
 (tests/core/test_permissions.py) fails for an endpoint that has none.
 
+What council staff may do is written once, in CAPABILITIES (capability -> roles). The route
+decorator `requires(capability)`, the services' checks (`can`, `roles_that_may`) and the
+navigation (the Jinja global `can("capability")`) all read it, so a page a role cannot open is
+never linked for it (tests/pages/test_navigation.py crawls the links each role is shown).
+
 Records are loaded through helpers that raise 404 for a record that is missing *or* belongs to
 someone else, so ids cannot be probed. Core knows no domain: the signed-in user is read through
 `is_staff`, `is_provider` and `is_admin`, and the organisation decorators load through the
@@ -18,11 +23,67 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from portal.core.roles import ADMIN, COMMISSIONER, REVIEWER, STAFF_ROLES
+
 # The session key set once a staff member has passed two-factor in this session.
 TWO_FACTOR_PASSED = "two_factor_passed"
 
 View = Callable[..., ResponseReturnValue]
 V = TypeVar("V", bound=View)
+
+
+@dataclass(frozen=True)
+class Capability:
+    """The staff roles that may do a thing. `hidden` pages answer a provider with 404, as if
+    they did not exist (their ids name other organisations' records); others with 403."""
+
+    roles: tuple[str, ...]
+    hidden: bool = False
+
+
+# Who may do what (DESIGN.md's people). Reviewers, the contracts and quality officers, decide
+# applications, change admissions and check KPI returns; commissioners run competitions and
+# raise escalations; admins may do anything, as cover, and alone manage staff and content.
+CAPABILITIES: dict[str, Capability] = {
+    # Every member of staff reads the providers on the framework, their documents and
+    # registers, the competitions, the performance dashboard and its escalations.
+    "read_providers": Capability(STAFF_ROLES, hidden=True),
+    "see_documents_needing_attention": Capability(STAFF_ROLES),
+    "read_competitions": Capability(STAFF_ROLES, hidden=True),
+    "sit_on_evaluation_panels": Capability(STAFF_ROLES),
+    "read_performance": Capability(STAFF_ROLES, hidden=True),
+    "review_applications": Capability((REVIEWER, ADMIN), hidden=True),
+    "change_admissions": Capability((REVIEWER, ADMIN), hidden=True),
+    "manage_competitions": Capability((COMMISSIONER, ADMIN), hidden=True),
+    # They ask providers about a figure and lock a month once it is settled.
+    "check_returns": Capability((REVIEWER, ADMIN), hidden=True),
+    # Commissioners read the dashboard and raise escalations; reviewers run provider review
+    # meetings: so both open, work and close them.
+    "escalate": Capability((REVIEWER, COMMISSIONER, ADMIN), hidden=True),
+    "manage_staff": Capability((ADMIN,)),
+    "manage_questionnaires": Capability((ADMIN,)),
+    "manage_kpis": Capability((ADMIN,)),
+    "read_development_mail": Capability((ADMIN,)),
+    # Who is told: not a page but an email. New applications go to the reviewers (admins pick
+    # one up when covering); escalations to those who work them day to day.
+    "hear_of_new_applications": Capability((REVIEWER,)),
+    "hear_of_escalations": Capability((REVIEWER, COMMISSIONER)),
+}
+
+
+def roles_that_may(capability: str) -> tuple[str, ...]:
+    """The roles CAPABILITIES gives `capability` (for a query such as `User.role.in_(...)`)."""
+    return CAPABILITIES[capability].roles
+
+
+def can(user: Any, capability: str) -> bool:
+    """Whether `user` (signed in or not) may do `capability`."""
+    return bool(user.is_authenticated) and user.role in CAPABILITIES[capability].roles
+
+
+def current_user_can(capability: str) -> bool:
+    """`can` for the signed-in person: the Jinja global `can("capability")`."""
+    return can(current_user, capability)
 
 
 @dataclass(frozen=True)
@@ -152,7 +213,7 @@ def requires_org_member_or_staff(view: View) -> View:
         gate = _gate()
         if gate:
             return gate
-        if current_user.is_staff:
+        if can(current_user, "read_providers"):
             organisation, g.membership = _organisations().for_staff(organisation_id), None
             if organisation is None:
                 abort(404)
@@ -164,11 +225,10 @@ def requires_org_member_or_staff(view: View) -> View:
     return wrapped
 
 
-def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[View], View]:
-    """Council staff with one of `roles` (any staff role when none given), who have passed
-    two-factor. Staff without the role get 403. So do providers, unless `hide`: then a provider
-    gets 404, as if the page did not exist (the reviewers' pages, whose ids name other
-    organisations' applications and admissions)."""
+def requires(capability: str) -> Callable[[View], View]:
+    """Council staff whose role CAPABILITIES gives `capability`, once they have passed
+    two-factor. Staff without it get 403; so do providers, or 404 for a hidden capability."""
+    rule = CAPABILITIES[capability]
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -176,9 +236,9 @@ def requires_staff_role(*roles: str, hide: bool = False) -> Callable[[View], Vie
             gate = _gate()
             if gate:
                 return gate
-            if hide and not current_user.is_staff:
+            if rule.hidden and not current_user.is_staff:
                 abort(404)
-            if not current_user.is_staff or (roles and current_user.role not in roles):
+            if current_user.role not in rule.roles:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -200,7 +260,7 @@ def requires_development(view: View) -> View:
         gate = _gate()
         if gate:
             return gate
-        if not current_user.is_admin:
+        if not can(current_user, "read_development_mail"):
             abort(403)
         return view(*args, **kwargs)
 

@@ -13,6 +13,7 @@ from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
 from portal.core import time, words
+from portal.core.permissions import current_user_can
 from portal.core.urls import UrlPattern
 
 # GOV.UK Frontend macros the portal renders in Python instead (see each function's docstring).
@@ -150,6 +151,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_tag"] = govuk_tag
     app.jinja_env.globals["url_pattern"] = UrlPattern
+    app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],
         council_area=app.config["COUNCIL_AREA"],

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.core.errors import ServiceError
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT_TYPE = "application/vnd.oasis.opendocument.text"
@@ -31,9 +33,5 @@ PNG = FileType("PNG", "image/png", ("png",), ("image/png",))
 CSV = FileType("CSV", "text/csv", ("csv",), ("text/plain", "text/csv", "application/csv"))
 
 
-class UploadRefused(Exception):
+class UploadRefused(ServiceError):
     """The file cannot be accepted; `message` says why, in words for the person who sent it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
+from portal.core.errors import ServiceError
 from portal.core.time import utcnow
 from portal.documents.models import (
     CLEAN,
@@ -68,8 +69,11 @@ _TO_DELETE = "objects_to_delete"  # deleted once the transaction commits
 _COMMIT_SENT = "commit_sent"  # a rollback after this may follow a COMMIT that took effect
 
 
-class StoreUnavailable(Exception):
+class StoreUnavailable(ServiceError):
     """The object store did not take the file; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(STORE_DOWN_MESSAGE, "file")
 
 
 class FileNotAvailable(Exception):

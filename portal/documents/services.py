@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import format_date
 from portal.documents import files, uploads
@@ -48,13 +48,8 @@ VERSION_FIELDS = (
 )
 
 
-class DocumentError(Exception):
+class DocumentError(ServiceError):
     """A problem the user can fix, with the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # Reading -------------------------------------------------------------------------------------

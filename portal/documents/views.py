@@ -3,28 +3,33 @@ list of documents needing attention."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.admissions import services as admissions
 from portal.applications import submitting
+from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
 from portal.core.permissions import (
+    requires,
     requires_org_member_or_staff,
     requires_org_role,
     requires_sign_in,
-    requires_staff_role,
 )
-from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
 from portal.documents.models import KINDS
-from portal.documents.uploads import UploadRefused
 from portal.organisations import services as organisations
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 uploads.show_size_error_on_the_form(bp)
+
+
+def _show_url(document) -> str:
+    return url_for(
+        "documents.show", organisation_id=document.organisation_id, document_id=document.id
+    )
 
 
 def _document_form(kind: str, *, replacing: bool = False) -> forms.DocumentForm:
@@ -52,7 +57,7 @@ def index():
 
 
 @bp.route("/attention")
-@requires_staff_role()
+@requires("see_documents_needing_attention")
 def attention():
     return render_template(
         "documents/attention.html",
@@ -89,23 +94,22 @@ def upload(organisation):
     question, details = _question_from(organisation, kind)
     # Asked once: what the application already says about this document starts the form.
     filled = form.fill_in(details) if request.method == "GET" else []
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            document = services.upload_document(
-                current_user, organisation, form.details(kind), form.file.data
-            )
-        except UploadRefused as error:
-            form.add_error("file", error.message)
-        except files.StoreUnavailable:
-            form.add_error("file", files.STORE_DOWN_MESSAGE)
-        else:
-            url = _uploaded(organisation, document, question)
-            remember_result(form.submission_id.data, url)
-            return redirect(url)
-    return render_template(
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        lambda: services.upload_document(
+            current_user, organisation, form.details(kind), form.file.data
+        ),
+        to=lambda document: (
+            _question_url(question, document=document.current.id)
+            if question
+            else _show_url(document)
+        ),
+        message=lambda document: (
+            f"‘{document.title}’ has been uploaded" + (" and chosen below" if question else "")
+        ),
+        field="file",
+    )
+    return done or render_template(
         "documents/upload.html",
         form=form,
         organisation=organisation,
@@ -126,16 +130,6 @@ def _choose_kind_page(organisation):
     if "kind" in request.args:
         kind_form.validate()
     return render_template("documents/choose_kind.html", form=kind_form, organisation=organisation)
-
-
-def _uploaded(organisation, document, question: dict | None) -> str:
-    """Where to go after an upload, saying so: back to the application question it started
-    from, with the new document chosen, or to the document's page."""
-    if question:
-        flash(f"‘{document.title}’ has been uploaded and chosen below", "success")
-        return _question_url(question, document=document.current.id)
-    flash(f"‘{document.title}’ has been uploaded", "success")
-    return url_for("documents.show", organisation_id=organisation.id, document_id=document.id)
 
 
 def _question_from(organisation, kind: str) -> tuple[dict | None, dict]:
@@ -183,26 +177,16 @@ def show(organisation, document_id: int):
 def replace(organisation, document_id: int):
     document = services.get_document(organisation, document_id)
     form = _document_form(document.kind, replacing=True)
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            version = services.replace_document(
-                current_user, document, form.details(document.kind), form.file.data
-            )
-        except UploadRefused as error:
-            form.add_error("file", error.message)
-        except files.StoreUnavailable:
-            form.add_error("file", files.STORE_DOWN_MESSAGE)
-        else:
-            url = url_for(
-                "documents.show", organisation_id=organisation.id, document_id=document.id
-            )
-            remember_result(form.submission_id.data, url)
-            flash(f"Version {version.number} of ‘{document.title}’ has been uploaded", "success")
-            return redirect(url)
-    return render_template(
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        lambda: services.replace_document(
+            current_user, document, form.details(document.kind), form.file.data
+        ),
+        to=_show_url(document),
+        message=lambda version: f"Version {version.number} of ‘{document.title}’ has been uploaded",
+        field="file",
+    )
+    return done or render_template(
         "documents/replace.html", form=form, organisation=organisation, document=document
     )
 
@@ -212,15 +196,14 @@ def replace(organisation, document_id: int):
 def delete(organisation, document_id: int):
     document = services.get_document(organisation, document_id)
     form = forms.DeleteDocumentForm()
-    if form.validate_on_submit():
-        try:
-            services.delete_document(current_user, document)
-        except services.DocumentError as error:
-            form.add_error("submit", error.message)
-        else:
-            flash(f"‘{document.title}’ has been deleted", "success")
-            return redirect(url_for("documents.library", organisation_id=organisation.id))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.delete_document(current_user, document),
+        to=url_for("documents.library", organisation_id=organisation.id),
+        message=f"‘{document.title}’ has been deleted",
+        field="submit",
+    )
+    return done or render_template(
         "documents/delete.html",
         form=form,
         organisation=organisation,

@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.core.csv_export import Cell, csv_text
+from portal.core.errors import FileRefused
 from portal.documents import uploads
 from portal.kpi_returns import months, services
 from portal.kpi_returns.models import UNIT_LABELS
@@ -36,12 +37,8 @@ HEADINGS = [MONTH, CODE, NAME, UNIT, VALUE, COMMENT]
 REQUIRED_HEADINGS = [MONTH, CODE, VALUE]
 
 
-class ImportRefused(Exception):
+class ImportRefused(FileRefused):
     """The file cannot be used: `problems` lists (line number or None, message)."""
-
-    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
 
 def template_csv(page: services.ReturnPage) -> str:

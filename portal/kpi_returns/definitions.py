@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.kpi_returns import months
 from portal.kpi_returns.models import (
     COUNT,
@@ -200,12 +200,11 @@ def get_kpi(kpi_id: int) -> Kpi:
 # Changing ------------------------------------------------------------------------------------
 
 
-class DefinitionError(Exception):
+class DefinitionError(ServiceError):
     """A definition that cannot be saved: `errors` maps a field to its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ commissioner can open one by hand, with a reason. Opening one emails the council
 commissioners and the provider's members, once. The council records actions (a provider review
 meeting, an action plan, an outcome) and closes it with a reason.
 
-Every change goes through `_move`, which checks TRANSITIONS and the escalation's lock_version.
+Every change goes through `portal.core.workflow.move` over WORKFLOW, which checks TRANSITIONS
+and the escalation's lock_version.
 """
 
 from __future__ import annotations
@@ -15,17 +16,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import COMMISSIONER, REVIEWER, User
+from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
+from portal.core.workflow import STALE, Refusal, Workflow, move
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import (
     ACTION_KINDS,
@@ -57,16 +59,13 @@ TRIGGER_LABELS = {
     RAISED_BY_COUNCIL: "Raised by the council",
 }
 # Who at the council is told when an escalation opens.
-TOLD_ROLES = (REVIEWER, COMMISSIONER)
+TOLD_ROLES = roles_that_may("hear_of_escalations")
 TEXT_MAX_LENGTH = 4000
 _POOR = (ratings.REQUIRES_IMPROVEMENT, ratings.INADEQUATE)
 
 
-class EscalationError(Exception):
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EscalationError(ServiceError):
+    pass
 
 
 # Opening -------------------------------------------------------------------------------------
@@ -312,28 +311,18 @@ def get_escalation(escalation_id: int) -> KpiEscalation:
     return escalation
 
 
-def _move(escalation: KpiEscalation, to: str, seen_lock_version: int | None, values: dict) -> None:
-    if (escalation.status, to) not in TRANSITIONS:
-        raise EscalationError("This escalation has been closed")
-    if seen_lock_version != escalation.lock_version:
-        raise EscalationError(
+def _refuse_move(refused: Refusal) -> EscalationError:
+    if not refused.allowed:
+        return EscalationError("This escalation has been closed")
+    if refused.why == STALE:
+        return EscalationError(
             "This escalation has been changed by someone else since you opened the page. "
             "Check it and try again"
         )
-    values = {**values, "status": to, "lock_version": escalation.lock_version + 1}
-    moved = db.rows_changed(
-        update(KpiEscalation)
-        .where(
-            KpiEscalation.id == escalation.id,
-            KpiEscalation.lock_version == escalation.lock_version,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if moved != 1:
-        raise EscalationError("This escalation has been changed by someone else. Try again")
-    for name, value in values.items():
-        set_committed_value(escalation, name, value)
+    return EscalationError("This escalation has been changed by someone else. Try again")
+
+
+WORKFLOW = Workflow(frozenset(TRANSITIONS), _refuse_move)
 
 
 def record_action(
@@ -354,7 +343,7 @@ def record_action(
         raise EscalationError("Enter the details", "details")
     if len(details) > TEXT_MAX_LENGTH:
         raise EscalationError(f"Details must be {TEXT_MAX_LENGTH} characters or fewer", "details")
-    _move(escalation, OPEN, seen_lock_version, {})
+    move(escalation, OPEN, WORKFLOW, seen=seen_lock_version)
     action = KpiEscalationAction(
         escalation_id=escalation.id,
         kind=kind,
@@ -384,11 +373,14 @@ def close_escalation(
         raise EscalationError("Enter the reason for closing the escalation", "reason")
     if len(reason) > TEXT_MAX_LENGTH:
         raise EscalationError(f"Reason must be {TEXT_MAX_LENGTH} characters or fewer", "reason")
-    _move(
+    move(
         escalation,
         CLOSED,
-        seen_lock_version,
-        {"closed_at": utcnow(), "closed_by_id": actor.id, "close_reason": reason},
+        WORKFLOW,
+        seen=seen_lock_version,
+        closed_at=utcnow(),
+        closed_by_id=actor.id,
+        close_reason=reason,
     )
     record_event(
         "kpi_escalation.closed",

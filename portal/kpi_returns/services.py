@@ -1,9 +1,9 @@
 """The rules for KPI returns: a provider saves a draft, submits, amends with a reason until the
 council locks the month; the council asks questions on a value and the provider answers.
 
-Every change of a return goes through `_move`, which checks TRANSITIONS and the return's
-lock_version, so two people saving at once cannot both win. Services flush; the request
-commits.
+Every change of a return goes through `portal.core.workflow.move` over WORKFLOW, which checks
+TRANSITIONS and the return's lock_version, so two people saving at once cannot both win.
+Services flush; the request commits.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from datetime import date
 from sqlalchemy import Row, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import format_date, utcnow
+from portal.core.workflow import LOST, Refusal, Workflow, move
 from portal.kpi_returns import escalations, months, ratings
 from portal.kpi_returns.definitions import Catalogue
 from portal.kpi_returns.models import (
@@ -65,14 +65,9 @@ REASON_MAX_LENGTH = 2000
 QUESTION_MAX_LENGTH = 2000
 
 
-class ReturnError(Exception):
+class ReturnError(ServiceError):
     """A change to a return that cannot be made, with a message to show (and the field it is
     about, if any)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -257,29 +252,23 @@ def _page(
 # Changing a return ---------------------------------------------------------------------------
 
 
-def _move(kpi_return: KpiReturn, to: str, seen_lock_version: int | None, values: dict) -> None:
-    """Change the return to `to` with `values`, if TRANSITIONS allows it and nobody has changed
-    it since the page was opened (`seen_lock_version`)."""
-    before = kpi_return.status
-    if (before, to) not in TRANSITIONS:
-        raise ReturnError(refusal(kpi_return))
-    if seen_lock_version != kpi_return.lock_version:
-        raise ReturnError(_changed_message(kpi_return))
-    values = {**values, "status": to, "lock_version": kpi_return.lock_version + 1}
-    moved = db.rows_changed(
-        update(KpiReturn)
-        .where(KpiReturn.id == kpi_return.id, KpiReturn.lock_version == kpi_return.lock_version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+def _refuse_move(refused: Refusal) -> ReturnError:
+    """A move TRANSITIONS does not allow is a submitted return being changed; so is one that
+    lost to a submission made meanwhile. Anything else was changed since the page was opened."""
+    kpi_return = refused.record
+    submitted_meanwhile = (
+        refused.why == LOST and kpi_return.status == SUBMITTED and refused.before != SUBMITTED
     )
-    if moved != 1:
-        # Someone else's change won (on PostgreSQL, this waited for it): say what it was.
-        db.session.refresh(kpi_return)
-        if kpi_return.status == SUBMITTED and before != SUBMITTED:
-            raise ReturnError(refusal(kpi_return))
-        raise ReturnError(_changed_message(kpi_return))
-    for name, value in values.items():
-        set_committed_value(kpi_return, name, value)
+    if not refused.allowed or submitted_meanwhile:
+        return ReturnError(refusal(kpi_return))
+    return ReturnError(_changed_message(kpi_return))
+
+
+WORKFLOW = Workflow(frozenset(TRANSITIONS), _refuse_move)
+QUERY_WORKFLOW = Workflow(
+    frozenset(QUERY_TRANSITIONS),
+    lambda _refused: ReturnError("This question has already been answered", "answer"),
+)
 
 
 def refusal(kpi_return: KpiReturn) -> str:
@@ -364,7 +353,7 @@ def save_return(
         before = kpi_return.status
     # The return's row first (its lock_version checked, the row locked), then its values: of
     # two saves at once, the second waits here and is refused before it touches anything.
-    _move(kpi_return, to, seen_lock_version, changes)
+    move(kpi_return, to, WORKFLOW, seen=seen_lock_version, **changes)
     if before is None:
         version = KpiReturnVersion(kpi_return=kpi_return, number=1)
         db.session.add(version)
@@ -435,11 +424,14 @@ def amend_return(
     rating = ratings.worst(value.rating for value in values)
     before_rating = kpi_return.rating
     # The row's lock_version first: of two amendments at once, the second is refused here.
-    _move(
+    move(
         kpi_return,
         SUBMITTED,
-        seen_lock_version,
-        {"amended_at": now, "version_count": number, "rating": rating},
+        WORKFLOW,
+        seen=seen_lock_version,
+        amended_at=now,
+        version_count=number,
+        rating=rating,
     )
     version = KpiReturnVersion(
         kpi_return=kpi_return,
@@ -547,27 +539,15 @@ def answer_query(
         raise ReturnError("Enter your answer", "answer")
     if len(answer) > QUESTION_MAX_LENGTH:
         raise ReturnError(f"Answer must be {QUESTION_MAX_LENGTH} characters or fewer", "answer")
-    if (query.status, ANSWERED) not in QUERY_TRANSITIONS or seen_lock_version != query.lock_version:
-        raise ReturnError("This question has already been answered", "answer")
-    now = utcnow()
-    answered = db.rows_changed(
-        update(KpiQuery)
-        .where(
-            KpiQuery.id == query.id,
-            KpiQuery.status == OPEN,
-            KpiQuery.lock_version == query.lock_version,
-        )
-        .values(
-            status=ANSWERED,
-            answer=answer,
-            answered_by_id=actor.id,
-            answered_at=now,
-            lock_version=query.lock_version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    move(
+        query,
+        ANSWERED,
+        QUERY_WORKFLOW,
+        seen=seen_lock_version,
+        answer=answer,
+        answered_by_id=actor.id,
+        answered_at=utcnow(),
     )
-    if answered != 1:
-        raise ReturnError("This question has already been answered", "answer")
     record_event(
         "kpi_query.answered",
         object_type="kpi_query",

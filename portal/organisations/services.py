@@ -12,7 +12,7 @@ from portal.accounts import tokens
 from portal.accounts.models import User
 from portal.audit.services import changes, record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
 from portal.organisations import validation
 from portal.organisations.models import (
@@ -28,13 +28,8 @@ from portal.outbox.services import queue_email
 INVITATION_DAYS = 7
 
 
-class OrganisationError(Exception):
+class OrganisationError(ServiceError):
     """A problem the user can fix, with the form field it belongs to."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # Reading -------------------------------------------------------------------------------------

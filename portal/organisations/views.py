@@ -2,37 +2,34 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.accounts.tokens import InvalidToken
 from portal.applications import services as applications
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.permissions import public, requires_org_role, requires_provider
-from portal.core.submissions import previous_result, remember_result
 from portal.organisations import forms, services
 from portal.organisations.models import OWNER
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
 
+def _show_url(organisation) -> str:
+    return url_for("organisations.show", organisation_id=organisation.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires_provider
 def create():
     form = forms.OrganisationForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            organisation = services.create_organisation(current_user, form.details())
-        except services.OrganisationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            url = url_for("organisations.show", organisation_id=organisation.id)
-            remember_result(form.submission_id.data, url)
-            flash(f"{organisation.display_name} has been created", "success")
-            return redirect(url)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.create_organisation(current_user, form.details()),
+        to=_show_url,
+        message=lambda organisation: f"{organisation.display_name} has been created",
+    )
+    return done or render_template(
         "organisations/create.html",
         form=form,
         invitations=services.invitations_for(current_user),
@@ -56,45 +53,39 @@ def show(organisation):
 def edit(organisation):
     # A POST is judged on what it sent alone: WTForms would fill a missing answer from `obj`.
     form = forms.OrganisationForm(obj=organisation if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(current_user, organisation, form.details())
-        except services.OrganisationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash("Your organisation's details have been saved", "success")
-            return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/edit.html", form=form, organisation=organisation)
+    done = handle_post(
+        form,
+        lambda: services.update_organisation(current_user, organisation, form.details()),
+        to=_show_url(organisation),
+        message="Your organisation's details have been saved",
+    )
+    return done or render_template("organisations/edit.html", form=form, organisation=organisation)
 
 
 @bp.route("/<int:organisation_id>/members/invite", methods=["GET", "POST"])
 @requires_org_role(OWNER)
 def invite(organisation):
     form = forms.InviteMemberForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            invitation = services.invite_member(current_user, organisation, form.email.data)
-        except services.OrganisationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            url = url_for("organisations.show", organisation_id=organisation.id)
-            remember_result(form.submission_id.data, url)
-            flash(f"We have sent an invitation to {invitation.email}", "success")
-            return redirect(url)
-    return render_template("organisations/invite.html", form=form, organisation=organisation)
+    done = handle_post(
+        form,
+        lambda: services.invite_member(current_user, organisation, form.email.data),
+        to=_show_url(organisation),
+        message=lambda invitation: f"We have sent an invitation to {invitation.email}",
+    )
+    return done or render_template(
+        "organisations/invite.html", form=form, organisation=organisation
+    )
 
 
 @bp.route("/<int:organisation_id>/invitations/<int:invitation_id>/cancel", methods=["POST"])
 @requires_org_role(OWNER)
 def cancel_invitation(organisation, invitation_id: int):
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.cancel_invitation(current_user, organisation, invitation_id)
-        flash("The invitation has been cancelled", "success")
-    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return handle_button(
+        lambda: services.cancel_invitation(current_user, organisation, invitation_id),
+        _show_url(organisation),
+        message="The invitation has been cancelled",
+        form=forms.ConfirmForm(),
+    )
 
 
 @bp.route("/<int:organisation_id>/members/<int:membership_id>/remove", methods=["GET", "POST"])
@@ -102,18 +93,17 @@ def cancel_invitation(organisation, invitation_id: int):
 def remove_member(organisation, membership_id: int):
     membership = services.get_membership(organisation, membership_id)
     form = forms.RemoveMemberForm()
-    if form.validate_on_submit():
-        try:
-            services.remove_member(current_user, organisation, membership)
-        except services.OrganisationError as error:
-            form.add_error("submit", error.message)
-        else:
-            if membership.user_id == current_user.id:
-                flash(f"You have left {organisation.display_name}", "success")
-                return redirect(url_for("pages.home"))
-            flash(f"{membership.user.full_name} has been removed", "success")
-            return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template(
+    themselves = membership.user_id == current_user.id
+    done = handle_post(
+        form,
+        lambda: services.remove_member(current_user, organisation, membership),
+        to=url_for("pages.home") if themselves else _show_url(organisation),
+        message=f"You have left {organisation.display_name}"
+        if themselves
+        else f"{membership.user.full_name} has been removed",
+        field="submit",
+    )
+    return done or render_template(
         "organisations/remove_member.html",
         form=form,
         organisation=organisation,
@@ -125,26 +115,26 @@ def remove_member(organisation, membership_id: int):
 @requires_org_role(OWNER)
 def make_owner(organisation, membership_id: int):
     membership = services.get_membership(organisation, membership_id)
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.make_owner(current_user, organisation, membership)
-        flash(f"{membership.user.full_name} is now an owner", "success")
-    return redirect(url_for("organisations.show", organisation_id=organisation.id))
+    return handle_button(
+        lambda: services.make_owner(current_user, organisation, membership),
+        _show_url(organisation),
+        message=f"{membership.user.full_name} is now an owner",
+        form=forms.ConfirmForm(),
+    )
 
 
 @bp.route("/<int:organisation_id>/leave", methods=["GET", "POST"])
 @requires_org_role()
 def leave(organisation):
     form = forms.LeaveForm()
-    if form.validate_on_submit():
-        try:
-            services.remove_member(current_user, organisation, g.membership)
-        except services.OrganisationError as error:
-            form.add_error("submit", error.message)
-        else:
-            flash(f"You have left {organisation.display_name}", "success")
-            return redirect(url_for("pages.home"))
-    return render_template("organisations/leave.html", form=form, organisation=organisation)
+    done = handle_post(
+        form,
+        lambda: services.remove_member(current_user, organisation, g.membership),
+        to=url_for("pages.home"),
+        message=f"You have left {organisation.display_name}",
+        field="submit",
+    )
+    return done or render_template("organisations/leave.html", form=form, organisation=organisation)
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -161,12 +151,13 @@ def accept_invitation(token: str):
             return redirect(url_for("organisations.show", organisation_id=joined.id))
         return render_template("accounts/invitation_problem.html", expired=error.expired), 400
     form = forms.AcceptInvitationForm()
-    if current_user.is_authenticated and form.validate_on_submit():
-        try:
-            organisation = services.accept_invitation(current_user, token)
-        except services.OrganisationError as error:
-            form.add_error("submit", error.message)
-        else:
-            flash(f"You are now a member of {organisation.display_name}", "success")
-            return redirect(url_for("organisations.show", organisation_id=organisation.id))
-    return render_template("organisations/accept_invitation.html", form=form, invitation=invitation)
+    done = current_user.is_authenticated and handle_post(
+        form,
+        lambda: services.accept_invitation(current_user, token),
+        to=_show_url,
+        message=lambda organisation: f"You are now a member of {organisation.display_name}",
+        field="submit",
+    )
+    return done or render_template(
+        "organisations/accept_invitation.html", form=form, invitation=invitation
+    )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, select
 
-from portal.accounts.models import ADMIN, COMMISSIONER, REVIEWER, User
+from portal.accounts.models import User
 from portal.applications import services as applications
 from portal.applications.models import (
     APPROVED,
@@ -31,6 +31,7 @@ from portal.competitions.models import (
 )
 from portal.competitions.models import DRAFT as COMPETITION_DRAFT
 from portal.core.db import db
+from portal.core.permissions import can
 from portal.documents import services as documents
 from portal.documents.models import Document
 from portal.kpi_returns import months, reports
@@ -171,11 +172,11 @@ def staff_counts(user: User) -> StaffCounts:
     publish, to evaluate (closed) and awards to confirm. Admins: both of those, and
     questionnaire versions loaded but not published."""
     counts: dict[str, int] = {}
-    if user.role in (REVIEWER, ADMIN):
+    if can(user, "review_applications"):
         counts["applications_waiting"] = db.count(
             select(func.count(Application.id)).where(Application.status.in_((SUBMITTED, IN_REVIEW)))
         )
-    if user.role in (COMMISSIONER, ADMIN):
+    if can(user, "manage_competitions"):
         at = clock.now()
         row = db.session.execute(
             select(
@@ -199,7 +200,7 @@ def staff_counts(user: User) -> StaffCounts:
             "competitions_to_evaluate": row[1],
             "awards_to_confirm": row[2],
         }
-    if user.role == ADMIN:
+    if can(user, "manage_questionnaires"):
         counts["questionnaires_to_publish"] = db.count(
             select(func.count(QuestionnaireVersion.id)).where(
                 QuestionnaireVersion.status == QUESTIONNAIRE_DRAFT

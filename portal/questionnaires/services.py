@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
 from portal.questionnaires import loader, routing
 from portal.questionnaires.models import DRAFT, PUBLISHED, RETIRED, QuestionnaireVersion
@@ -27,12 +27,8 @@ from portal.questionnaires.schema import Content, ContentError, Question
 _CONTENT_CACHE: dict[tuple[int, str], Content] = {}
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(ServiceError):
     """A problem an admin can put right."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def load_version(path: str | Path, actor: User | None = None) -> tuple[QuestionnaireVersion, bool]:

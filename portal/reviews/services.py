@@ -14,7 +14,7 @@ from sqlalchemy import Text, and_, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
-from portal.accounts.models import ADMIN, REVIEWER, User
+from portal.accounts.models import User
 from portal.applications import services as applications
 from portal.applications import snapshot as snapshots
 from portal.applications.models import (
@@ -28,9 +28,10 @@ from portal.applications.models import (
 )
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.numbers import whole_number
 from portal.core.pagination import Page, offset_of
+from portal.core.permissions import roles_that_may
 from portal.core.time import (
     LONDON,
     as_utc,
@@ -61,7 +62,7 @@ QUEUE_STATUSES = (SUBMITTED, IN_REVIEW, RETURNED)
 WAITING = (SUBMITTED, IN_REVIEW)
 PAGE_SIZE = 25
 # Who may be given an application to review.
-REVIEWING_ROLES = (REVIEWER, ADMIN)
+REVIEWING_ROLES = roles_that_may("review_applications")
 COMMENT_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 10000
 
@@ -80,14 +81,9 @@ FLAG_LABELS = {
 }
 
 
-class ReviewError(Exception):
+class ReviewError(ServiceError):
     """Something a reviewer asked for that cannot be done, with a message to show them, and the
     field it is about when it is about one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class AlreadyDecided(ReviewError):

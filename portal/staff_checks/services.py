@@ -22,7 +22,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, record_event
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import FileRefused, NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.documents import files, uploads
@@ -61,12 +61,11 @@ MAX_IMPORT_BYTES = 1024 * 1024
 _CERTIFICATE_NUMBER = re.compile(r"\d{12}")
 
 
-class StaffCheckInvalid(Exception):
+class StaffCheckInvalid(ServiceError):
     """What is wrong with a record: {field: message}, in the order of the form."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 # Certificate numbers ---------------------------------------------------------------------------
@@ -461,12 +460,10 @@ _LABEL_OF_RESULT = {value: label for label, value in CSV_STATUS_RESULTS.items()}
 _YES_NO = {"yes": True, "y": True, "no": False, "n": False}
 
 
-class ImportRefused(Exception):
+class ImportRefused(FileRefused):
     """The file cannot be imported: `problems` lists (line number or None, message)."""
 
-    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+    nothing_done = "Nothing has been imported"
 
 
 def template_csv() -> str:

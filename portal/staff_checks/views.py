@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    flash,
     g,
     redirect,
     render_template,
@@ -18,13 +17,13 @@ from flask_login import current_user
 
 from portal.core import exports
 from portal.core.exports import csv_download
+from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
 from portal.core.permissions import (
     requires_org_member_or_staff,
     requires_org_role,
     requires_sign_in,
 )
-from portal.core.submissions import previous_result, remember_result
 from portal.core.time import today
 from portal.core.words import possessive
 from portal.documents import files, uploads
@@ -113,20 +112,13 @@ def add(organisation):
     if request.method == "GET" and "name" in request.args:
         # Someone the application names: their name, role and check start the form.
         filled = form.fill_in(services.person_to_add(organisation, request.args["name"]))
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            check = services.add_check(current_user, organisation, form.details())
-        except services.StaffCheckInvalid as invalid:
-            for field, message in invalid.errors.items():
-                form.add_error(field, message)
-        else:
-            remember_result(form.submission_id.data, _register_url(organisation))
-            flash(f"{check.full_name} has been added to the register", "success")
-            return redirect(_register_url(organisation))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.add_check(current_user, organisation, form.details()),
+        to=_register_url(organisation),
+        message=lambda check: f"{check.full_name} has been added to the register",
+    )
+    return done or render_template(
         "staff_checks/edit.html", form=form, organisation=organisation, filled=filled
     )
 
@@ -139,16 +131,13 @@ def edit(organisation, staff_check_id: int):
         form = forms.StaffCheckForm(data=forms.StaffCheckForm.answers_of(check))
     else:
         form = forms.StaffCheckForm()
-    if form.validate_on_submit():
-        try:
-            services.update_check(current_user, check, form.details())
-        except services.StaffCheckInvalid as invalid:
-            for field, message in invalid.errors.items():
-                form.add_error(field, message)
-        else:
-            flash(f"{possessive(check.full_name)} record has been saved", "success")
-            return redirect(_register_url(organisation))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.update_check(current_user, check, form.details()),
+        to=_register_url(organisation),
+        message=f"{possessive(check.full_name)} record has been saved",
+    )
+    return done or render_template(
         "staff_checks/edit.html", form=form, organisation=organisation, check=check
     )
 
@@ -160,11 +149,13 @@ def edit(organisation, staff_check_id: int):
 def delete(organisation, staff_check_id: int):
     check = services.get_check(organisation, staff_check_id)
     form = forms.DeleteStaffCheckForm()
-    if form.validate_on_submit():
-        services.delete_check(current_user, check)
-        flash(f"{check.full_name} has been removed from the register", "success")
-        return redirect(_register_url(organisation))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.delete_check(current_user, check),
+        to=_register_url(organisation),
+        message=f"{check.full_name} has been removed from the register",
+    )
+    return done or render_template(
         "staff_checks/delete.html", form=form, organisation=organisation, check=check
     )
 
@@ -177,23 +168,14 @@ def delete(organisation, staff_check_id: int):
 def upload_copy(organisation, staff_check_id: int):
     check = services.get_check(organisation, staff_check_id)
     form = _file_form()
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.upload_certificate_copy(current_user, check, form.file.data)
-        except uploads.UploadRefused as error:
-            form.add_error("file", error.message)
-        except files.StoreUnavailable:
-            form.add_error("file", files.STORE_DOWN_MESSAGE)
-        else:
-            remember_result(form.submission_id.data, _register_url(organisation))
-            flash(
-                f"A copy of {possessive(check.full_name)} certificate has been uploaded", "success"
-            )
-            return redirect(_register_url(organisation))
-    return render_template(
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        lambda: services.upload_certificate_copy(current_user, check, form.file.data),
+        to=_register_url(organisation),
+        message=f"A copy of {possessive(check.full_name)} certificate has been uploaded",
+        field="file",
+    )
+    return done or render_template(
         "staff_checks/upload_copy.html", form=form, organisation=organisation, check=check
     )
 
@@ -235,26 +217,21 @@ def certificate_number(organisation, staff_check_id: int):
 def import_register(organisation):
     form = _file_form()
     problems = []
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def import_file() -> int:
         try:
-            added = services.import_csv(current_user, organisation, form.file.data)
-        except uploads.UploadRefused as error:
-            form.add_error("file", error.message)
+            return services.import_csv(current_user, organisation, form.file.data)
         except services.ImportRefused as refused:
-            problems = refused.problems
-            count = len(problems)
-            form.add_error(
-                "file",
-                f"The selected file has {count} problem{'s' if count > 1 else ''}. "
-                "Nothing has been imported",
-            )
-        else:
-            remember_result(form.submission_id.data, _register_url(organisation))
-            flash(f"{added} {'person has' if added == 1 else 'people have'} been added", "success")
-            return redirect(_register_url(organisation))
-    return render_template(
+            problems.extend(refused.problems)
+            raise
+
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        import_file,
+        to=_register_url(organisation),
+        message=lambda added: f"{added} {'person has' if added == 1 else 'people have'} been added",
+        field="file",
+    )
+    return done or render_template(
         "staff_checks/import.html", form=form, organisation=organisation, problems=problems
     )

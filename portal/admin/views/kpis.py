@@ -3,20 +3,19 @@ it applies to, from the month it takes effect."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import ADMIN
 from portal.admin import forms
 from portal.admin.views.shared import bp
-from portal.core.permissions import requires_staff_role
-from portal.core.submissions import previous_result, remember_result
+from portal.core.form_posts import handle_post
+from portal.core.permissions import requires
 from portal.kpi_returns import definitions, months
 from portal.kpi_returns.models import UNIT_LABELS
 from portal.lots.services import list_lots
 
-admins = requires_staff_role(ADMIN)
+admins = requires("manage_kpis")
 
 
 @bp.route("/kpis")
@@ -86,23 +85,15 @@ def _details(form: forms.DefinitionForm) -> definitions.DefinitionDetails:
 
 def _save_definition(kpi=None):
     form = _definition_form(kpi)
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            saved = definitions.save_definition(
-                current_user, kpi, None, _details(form), months.current_day()
-            )
-        except definitions.DefinitionError as error:
-            for field, message in error.errors.items():
-                form.add_error(field, message)
-        else:
-            url = url_for("admin.kpi", kpi_id=saved.id)
-            remember_result(form.submission_id.data, url)
-            flash(f"{form.name.data} has been saved", "success")
-            return redirect(url)
-    return render_template("admin/kpi_definition.html", form=form, kpi=kpi)
+    done = handle_post(
+        form,
+        lambda: definitions.save_definition(
+            current_user, kpi, None, _details(form), months.current_day()
+        ),
+        to=lambda saved: url_for("admin.kpi", kpi_id=saved.id),
+        message=f"{form.name.data} has been saved",
+    )
+    return done or render_template("admin/kpi_definition.html", form=form, kpi=kpi)
 
 
 @bp.route("/kpis/new", methods=["GET", "POST"])

@@ -3,14 +3,13 @@ publishing. The rules are in portal/questionnaires/services.py."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, render_template, url_for
 from flask_login import current_user
 
-from portal.accounts.models import ADMIN
 from portal.admin import forms
 from portal.admin.views.shared import bp
-from portal.core.permissions import requires_staff_role
-from portal.core.submissions import previous_result, remember_result
+from portal.core.form_posts import handle_post
+from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.questionnaires import answers
 from portal.questionnaires import services as questionnaires
@@ -20,7 +19,7 @@ bp.add_app_template_global(answers.answer_text)
 
 
 @bp.route("/questionnaires")
-@requires_staff_role(ADMIN)
+@requires("manage_questionnaires")
 def list_versions():
     return render_template(
         "admin/questionnaires.html",
@@ -29,7 +28,7 @@ def list_versions():
 
 
 @bp.route("/questionnaires/<int:questionnaire_version_id>")
-@requires_staff_role(ADMIN)
+@requires("manage_questionnaires")
 def show_version(questionnaire_version_id: int):
     version = questionnaires.get_version(questionnaire_version_id)
     return render_template(
@@ -41,27 +40,34 @@ def show_version(questionnaire_version_id: int):
 
 
 @bp.route("/questionnaires/<int:questionnaire_version_id>/publish", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_questionnaires")
 def publish(questionnaire_version_id: int):
     version = questionnaires.get_version(questionnaire_version_id)
     form = forms.PublishForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def publish_or_say_why() -> str | None:
         try:
             questionnaires.publish_version(current_user, version.id)
         except questionnaires.QuestionnaireError as error:
             # Only a second request can get here: the page offers no button once published.
             flash(error.message)
-        else:
-            flash(f"Version {version.version} is published", "success")
-        url = url_for("admin.list_versions")
-        remember_result(form.submission_id.data, url)
-        return redirect(url)
-    return render_template(
+            return None
+        return f"Version {version.version} is published"
+
+    done = handle_post(
+        form,
+        publish_or_say_why,
+        to=url_for("admin.list_versions"),
+        message=_said,
+    )
+    return done or render_template(
         "admin/questionnaires_publish.html",
         form=form,
         version=version,
         current=questionnaires.published_version(),
     )
+
+
+def _said(published: str | None) -> str:
+    """The success banner, when there is one to show (a refusal was flashed instead)."""
+    return published or ""

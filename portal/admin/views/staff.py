@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from portal.accounts import forms, services
-from portal.accounts.models import ADMIN, ROLE_LABELS, User
+from portal.accounts.models import ROLE_LABELS, User
 from portal.admin.views.shared import bp
-from portal.core.permissions import requires_staff_role
-from portal.core.submissions import previous_result, remember_result
+from portal.core.form_posts import handle_post
+from portal.core.permissions import requires
 from portal.core.words import possessive
 
 
 @bp.route("/staff")
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def staff():
     return render_template(
         "admin/staff.html",
@@ -27,26 +27,20 @@ def staff():
 
 
 @bp.route("/staff/invite", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def invite_staff():
     form = forms.StaffInviteForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            invitation = services.invite_staff(current_user, form.email.data, form.role.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url_for("admin.staff"))
-            flash(f"We have sent an invitation to {invitation.email}", "success")
-            return redirect(url_for("admin.staff"))
-    return render_template("admin/invite_staff.html", form=form)
+    done = handle_post(
+        form,
+        lambda: services.invite_staff(current_user, form.email.data, form.role.data),
+        to=url_for("admin.staff"),
+        message=lambda invitation: f"We have sent an invitation to {invitation.email}",
+    )
+    return done or render_template("admin/invite_staff.html", form=form)
 
 
 @bp.route("/staff/<int:user_id>/role", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def change_role(user_id: int):
     member = services.get_staff_member(user_id)
     if member is None:
@@ -54,15 +48,13 @@ def change_role(user_id: int):
     form = forms.StaffRoleForm()
     if not form.is_submitted():
         form.role.data = member.role
-    if form.validate_on_submit():
-        try:
-            services.change_staff_role(current_user, member, form.role.data)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash(f"{possessive(member.full_name)} role has been saved", "success")
-            return redirect(url_for("admin.staff"))
-    return render_template("admin/change_role.html", form=form, member=member)
+    done = handle_post(
+        form,
+        lambda: services.change_staff_role(current_user, member, form.role.data),
+        to=url_for("admin.staff"),
+        message=f"{possessive(member.full_name)} role has been saved",
+    )
+    return done or render_template("admin/change_role.html", form=form, member=member)
 
 
 def _confirm_staff_change(
@@ -72,19 +64,17 @@ def _confirm_staff_change(
     member = services.get_staff_member(user_id)
     if member is None:
         abort(404)
-    if form.validate_on_submit():
-        try:
-            change(current_user, member)
-        except services.AccountError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash(done.format(whose=possessive(member.full_name)), "success")
-            return redirect(url_for("admin.staff"))
-    return render_template(template, form=form, member=member)
+    posted = handle_post(
+        form,
+        lambda: change(current_user, member),
+        to=url_for("admin.staff"),
+        message=done.format(whose=possessive(member.full_name)),
+    )
+    return posted or render_template(template, form=form, member=member)
 
 
 @bp.route("/staff/<int:user_id>/deactivate", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def deactivate_staff(user_id: int):
     return _confirm_staff_change(
         user_id,
@@ -96,7 +86,7 @@ def deactivate_staff(user_id: int):
 
 
 @bp.route("/staff/<int:user_id>/reactivate", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def reactivate_staff(user_id: int):
     return _confirm_staff_change(
         user_id,
@@ -108,7 +98,7 @@ def reactivate_staff(user_id: int):
 
 
 @bp.route("/staff/<int:user_id>/reset-two-factor", methods=["GET", "POST"])
-@requires_staff_role(ADMIN)
+@requires("manage_staff")
 def reset_two_factor(user_id: int):
     return _confirm_staff_change(
         user_id,

@@ -4,8 +4,9 @@ portal/competitions/clock.py).
 
 Two state machines, each with one table and one function that moves along it: COMPETITION_MOVES
 (draft → published → awarded → confirmed, or cancelled) and QUOTE_MOVES (draft → submitted ↔
-withdrawn, submitted again for each revision). Each move checks the table and the row's
-lock_version in one UPDATE, records an audit event and queues its emails.
+withdrawn, submitted again for each revision). Each move goes through
+`portal.core.workflow.move`, which checks the table and the row's lock_version in one UPDATE;
+the move here records an audit event and queues its emails.
 
 Whether a competition is open is read from its deadlines against `now()`, the database's clock,
 never the browser's."""
@@ -16,11 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import ADMIN, COMMISSIONER, User
+from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.competitions import ocds
 from portal.competitions.clock import format_deadline
@@ -38,12 +38,12 @@ from portal.competitions.models import (
     Invitation,
     Quote,
 )
+from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
 
-MANAGERS = (COMMISSIONER, ADMIN)
 REASON_LIMIT = 2000
 CLOSING_SOON = timedelta(hours=48)
 
@@ -73,13 +73,8 @@ class Details:
     area: str | None = None
 
 
-class CompetitionError(Exception):
+class CompetitionError(ServiceError):
     """Something that cannot be done, with a message to show (on `field` when given)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class QuoteChanged(CompetitionError):
@@ -160,53 +155,40 @@ def _move_competition(
     """Move the competition to `to` if COMPETITION_MOVES allows it and nobody has changed it
     since `seen` (its lock_version when the page was shown); record `action`."""
     before = competition.status
-    if (before, to) not in COMPETITION_MOVES:
-        raise CompetitionError(_COMPETITION_REFUSALS[before])
-    if seen is not None and seen != competition.lock_version:
-        raise CompetitionError(CHANGED)
-    values = {"status": to, "lock_version": competition.lock_version + 1, **values}
-    moved = db.rows_changed(
-        update(Competition)
-        .where(
-            Competition.id == competition.id,
-            Competition.lock_version == competition.lock_version,
-            Competition.status == before,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if moved != 1:
-        db.session.refresh(competition)
-        raise CompetitionError(CHANGED)
-    for name, value in values.items():
-        set_committed_value(competition, name, value)
+    workflow.move(competition, to, COMPETITION_WORKFLOW, seen=_unless_none(seen), **values)
+    values = {"status": to, "lock_version": competition.lock_version, **values}
     _audit(action, actor, competition, before={"status": before}, after=_jsonable(values))
     if to in ocds.TAG_OF_MOVE and competition.published_at is not None:
         ocds.record_release(competition, ocds.TAG_OF_MOVE[to])
 
 
 def _move_quote(actor: User, quote: Quote, to: str, seen: int | None, **values) -> None:
-    before = quote.status
-    if (before, to) not in QUOTE_MOVES:
-        raise CompetitionError(
+    workflow.move(quote, to, QUOTE_WORKFLOW, seen=_unless_none(seen), **values)
+
+
+def _unless_none(seen: int | None):
+    """A page that sent no version (a form from before versions, a button) is not compared."""
+    return workflow.UNCHECKED if seen is None else seen
+
+
+def _refuse_competition_move(refused: workflow.Refusal) -> CompetitionError:
+    if not refused.allowed and refused.before is not None:
+        return CompetitionError(_COMPETITION_REFUSALS[refused.before])
+    return CompetitionError(CHANGED)
+
+
+def _refuse_quote_move(refused: workflow.Refusal) -> CompetitionError:
+    if not refused.allowed:
+        return CompetitionError(
             "Your quote has been withdrawn: submit it again to take part"
-            if before == QUOTE_WITHDRAWN
+            if refused.before == QUOTE_WITHDRAWN
             else "You have not submitted a quote"
         )
-    if seen is not None and seen != quote.lock_version:
-        raise QuoteChanged()
-    values = {"status": to, "lock_version": quote.lock_version + 1, **values}
-    moved = db.rows_changed(
-        update(Quote)
-        .where(Quote.id == quote.id, Quote.lock_version == quote.lock_version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if moved != 1:
-        db.session.refresh(quote)
-        raise QuoteChanged()
-    for name, value in values.items():
-        set_committed_value(quote, name, value)
+    return QuoteChanged()
+
+
+COMPETITION_WORKFLOW = workflow.Workflow(frozenset(COMPETITION_MOVES), _refuse_competition_move)
+QUOTE_WORKFLOW = workflow.Workflow(frozenset(QUOTE_MOVES), _refuse_quote_move)
 
 
 def _jsonable(values: dict) -> dict:

@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
-from portal.accounts.models import STAFF_ROLES, User
+from portal.accounts.models import User
 from portal.admissions import services as admissions
 from portal.competitions import ocds
 from portal.competitions.clock import format_deadline, is_sealed, london_today, now
@@ -34,6 +33,7 @@ from portal.competitions.models import (
 )
 from portal.competitions.services.common import (
     CHANGED,
+    COMPETITION_WORKFLOW,
     CompetitionError,
     Details,
     _audit,
@@ -47,9 +47,11 @@ from portal.competitions.services.placement_requests import (
     placement_problems,
     placement_questions,
 )
+from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.permissions import roles_that_may
 from portal.documents import files, uploads
 from portal.documents import services as documents
 from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
@@ -247,7 +249,10 @@ def staff_who_can_evaluate() -> list[User]:
     return list(
         db.session.scalars(
             select(User)
-            .where(User.role.in_(STAFF_ROLES), User.deactivated_at.is_(None))
+            .where(
+                User.role.in_(roles_that_may("sit_on_evaluation_panels")),
+                User.deactivated_at.is_(None),
+            )
             .order_by(User.full_name, User.id)
         )
     )
@@ -432,8 +437,6 @@ def extend_deadline(
                 "clarification_date",
             )
     reason = _reason(reason)
-    if seen is not None and seen != competition.lock_version:
-        raise CompetitionError(CHANGED)
     before = {
         "submission_deadline": competition.submission_deadline,
         "clarification_deadline": competition.clarification_deadline,
@@ -442,21 +445,15 @@ def extend_deadline(
         "submission_deadline": quotes,
         "clarification_deadline": questions or before["clarification_deadline"],
     }
-    moved = db.rows_changed(
-        update(Competition)
-        .where(
-            Competition.id == competition.id,
-            Competition.lock_version == competition.lock_version,
-            Competition.status == PUBLISHED,
-        )
-        .values(lock_version=competition.lock_version + 1, **after)
-        .execution_options(synchronize_session=False)
+    # Compared with the version loaded when the page sent none: a move since then (an award,
+    # a cancellation) counts in it, so the deadline of a competition no longer open is never
+    # moved.
+    workflow.change(
+        competition,
+        COMPETITION_WORKFLOW,
+        seen=competition.lock_version if seen is None else seen,
+        **after,
     )
-    if moved != 1:
-        db.session.refresh(competition)
-        raise CompetitionError(CHANGED)
-    for name, value in {"lock_version": competition.lock_version + 1, **after}.items():
-        set_committed_value(competition, name, value)
     _audit(
         "competition.deadline_extended",
         actor,

@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
@@ -33,15 +32,17 @@ from portal.competitions.models import (
     QuoteVersion,
 )
 from portal.competitions.services.common import (
+    QUOTE_WORKFLOW,
     CompetitionError,
-    QuoteChanged,
     Stage,
     _members,
     _move_quote,
     _reason,
+    _unless_none,
     format_price,
     stage,
 )
+from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.numbers import plain_decimal
@@ -291,18 +292,7 @@ def _write_quote(quote: Quote, seen: int | None = None, **values) -> None:
     UPDATE under the row's lock: saves made at the same moment each land whole, one after the
     other, and none is lost. With `seen` (the lock_version the page showed), refuse with
     QUOTE_CHANGED if someone changed it since."""
-    written = db.rows_changed(
-        update(Quote)
-        .where(Quote.id == quote.id, *([Quote.lock_version == seen] if seen is not None else []))
-        .values(**values, lock_version=Quote.lock_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if written != 1:
-        db.session.refresh(quote)
-        raise QuoteChanged()
-    for name, value in values.items():
-        set_committed_value(quote, name, value)
-    db.session.expire(quote, ["lock_version"])
+    workflow.change(quote, QUOTE_WORKFLOW, seen=_unless_none(seen), **values)
 
 
 def submission_problems(view: ProviderView) -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import ADMIN, COMMISSIONER
 from portal.competitions import clock, forms, scoring
 from portal.competitions.models import DRAFT, KINDS, PLACEMENT_REQUEST, PUBLISHED
 from portal.competitions.services import (
@@ -19,18 +18,19 @@ from portal.competitions.services import (
     evaluating,
     quoting,
 )
-from portal.competitions.views.shared import _show, _version, bp
+from portal.competitions.views.shared import _show, _show_url, _version, bp
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import new_submission_id
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import requires_staff_role
+from portal.core.permissions import requires
 from portal.core.submissions import previous_result, remember_result
 from portal.core.time import LONDON
 from portal.documents import files, uploads
 from portal.documents.uploads import UploadRefused
 
-manage = requires_staff_role(COMMISSIONER, ADMIN, hide=True)
-council = requires_staff_role(hide=True)
+manage = requires("manage_competitions")
+council = requires("read_competitions")
 
 
 # Drafting ---------------------------------------------------------------------------------------
@@ -50,20 +50,18 @@ def create():
     if kind not in KINDS:
         return render_template("competitions/choose_kind.html", kinds=KINDS)
     form = _details_form(kind)
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            competition = drafting.create_competition(current_user, form.details(kind))
-        except common.CompetitionError as error:
-            form.add_error(_field_for(error.field), error.message)
-        else:
-            url = url_for("competitions.show", competition_id=competition.id)
-            remember_result(form.submission_id.data, url)
-            flash(f"{competition.kind_label} {competition.reference} saved as a draft", "success")
-            return redirect(url)
-    return render_template("competitions/details.html", form=form, kind=kind, competition=None)
+    done = handle_post(
+        form,
+        lambda: drafting.create_competition(current_user, form.details(kind)),
+        to=lambda competition: _show_url(competition.id),
+        message=lambda competition: (
+            f"{competition.kind_label} {competition.reference} saved as a draft"
+        ),
+        field=_field_for,
+    )
+    return done or render_template(
+        "competitions/details.html", form=form, kind=kind, competition=None
+    )
 
 
 # Service errors name the deadline; the form asks for its date and its time separately.
@@ -88,20 +86,19 @@ def edit(competition_id: int):
         _fill(form, competition)
     else:
         form = _details_form(competition.kind)
-    if form.validate_on_submit():
-        try:
-            drafting.update_competition(
-                current_user,
-                competition,
-                form.details(competition.kind),
-                _version(form.lock_version.data),
-            )
-        except common.CompetitionError as error:
-            form.add_error(_field_for(error.field), error.message)
-        else:
-            flash("Your changes have been saved", "success")
-            return _show(competition.id)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: drafting.update_competition(
+            current_user,
+            competition,
+            form.details(competition.kind),
+            _version(form.lock_version.data),
+        ),
+        to=_show_url(competition.id),
+        message="Your changes have been saved",
+        field=_field_for,
+    )
+    return done or render_template(
         "competitions/details.html", form=form, kind=competition.kind, competition=competition
     )
 
@@ -125,17 +122,15 @@ def add_question(competition_id: int):
     if competition.status != DRAFT or competition.is_placement:
         abort(404)
     form = forms.QuestionForm()
-    if form.validate_on_submit():
-        url = url_for("competitions.show", competition_id=competition.id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        drafting.add_question(
+    done = handle_post(
+        form,
+        lambda: drafting.add_question(
             current_user, competition, form.text.data, form.weight.data, form.word_limit.data
-        )
-        remember_result(form.submission_id.data, url)
-        flash("Question added", "success")
-        return redirect(url)
-    return render_template(
+        ),
+        to=_show_url(competition.id),
+        message="Question added",
+    )
+    return done or render_template(
         "competitions/question.html", form=form, competition=competition, heading="Add a question"
     )
 
@@ -144,13 +139,11 @@ def add_question(competition_id: int):
 @manage
 def remove_question(competition_id: int, question_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        drafting.remove_question(current_user, competition, question_id)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("Question removed", "success")
-    return _show(competition.id)
+    return handle_button(
+        lambda: drafting.remove_question(current_user, competition, question_id),
+        _show_url(competition.id),
+        message="Question removed",
+    )
 
 
 @bp.route("/<int:competition_id>/attachments/new", methods=["GET", "POST"])
@@ -205,13 +198,13 @@ def _attach_page(competition, errors: forms.PageErrors, status: int = 200):
 @manage
 def remove_attachment(competition_id: int, competition_attachment_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        drafting.remove_from_competition(current_user, competition, competition_attachment_id)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("The file has been removed", "success")
-    return _show(competition.id)
+    return handle_button(
+        lambda: drafting.remove_from_competition(
+            current_user, competition, competition_attachment_id
+        ),
+        _show_url(competition.id),
+        message="The file has been removed",
+    )
 
 
 @bp.route("/<int:competition_id>/evaluators", methods=["GET", "POST"])
@@ -248,18 +241,15 @@ def evaluators(competition_id: int):
 
 def _confirm(competition, form, heading: str, template: str, action, done: str, **context):
     """A confirmation page for `action(competition, form)`, run once on a valid POST."""
-    if form.validate_on_submit():
-        url = url_for("competitions.show", competition_id=competition.id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        try:
-            action()
-        except common.CompetitionError as error:
-            form.add_error(error.field if error.field in form else None, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash(done, "success")
-            return redirect(url)
+    posted = handle_post(
+        form,
+        action,
+        to=_show_url(competition.id),
+        message=done,
+        field=lambda name: name if name in form else None,
+    )
+    if posted:
+        return posted
     if request.method == "GET" and "lock_version" in form:
         form.lock_version.data = str(competition.lock_version)
     return render_template(template, form=form, competition=competition, heading=heading, **context)
@@ -375,16 +365,14 @@ def declaration(competition_id: int):
     form = forms.DeclarationForm()
     if evaluator.declared_at is not None:
         return redirect(url_for("competitions.evaluation", competition_id=competition.id))
-    if form.validate_on_submit():
-        try:
-            evaluating.declare(
-                current_user, competition, form.has_conflict.data == "yes", form.detail.data
-            )
-        except common.CompetitionError as error:
-            form.add_error(error.field, error.message)
-        else:
-            return redirect(url_for("competitions.evaluation", competition_id=competition.id))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: evaluating.declare(
+            current_user, competition, form.has_conflict.data == "yes", form.detail.data
+        ),
+        to=url_for("competitions.evaluation", competition_id=competition.id),
+    )
+    return done or render_template(
         "competitions/declaration.html", form=form, competition=competition, names=names
     )
 
@@ -471,13 +459,11 @@ def council_download(competition_id: int, quote_id: int, attachment_id: int):
 @council
 def submit_scores(competition_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        evaluating.submit_scores(current_user, competition)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("Your scores have been submitted", "success")
-    return redirect(url_for("competitions.evaluation", competition_id=competition.id))
+    return handle_button(
+        lambda: evaluating.submit_scores(current_user, competition),
+        url_for("competitions.evaluation", competition_id=competition.id),
+        message="Your scores have been submitted",
+    )
 
 
 @bp.route("/<int:competition_id>/quotes/<int:quote_id>/moderate", methods=["GET", "POST"])
@@ -524,13 +510,11 @@ def moderate(competition_id: int, quote_id: int):
 @council
 def close_moderation(competition_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        evaluating.close_moderation(current_user, competition)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("Moderation closed: evaluation is complete", "success")
-    return redirect(url_for("competitions.evaluation", competition_id=competition.id))
+    return handle_button(
+        lambda: evaluating.close_moderation(current_user, competition),
+        url_for("competitions.evaluation", competition_id=competition.id),
+        message="Moderation closed: evaluation is complete",
+    )
 
 
 # Results and award ------------------------------------------------------------------------------
@@ -591,10 +575,8 @@ def award(competition_id: int):
 @manage
 def confirm_award(competition_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        awarding.confirm_award(current_user, competition, None)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("The award has been confirmed", "success")
-    return _show(competition.id)
+    return handle_button(
+        lambda: awarding.confirm_award(current_user, competition, None),
+        _show_url(competition.id),
+        message="The award has been confirmed",
+    )

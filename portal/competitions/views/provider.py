@@ -9,7 +9,8 @@ from flask_login import current_user
 from portal.competitions import clock, forms, scoring
 from portal.competitions.models import DISTANCE_BAND
 from portal.competitions.services import awarding, clarifications, common, quoting
-from portal.competitions.views.shared import _version, bp
+from portal.competitions.views.shared import _show_url, _version, bp
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import new_submission_id
 from portal.core.permissions import requires_provider
 from portal.core.submissions import previous_result, remember_result
@@ -22,21 +23,21 @@ from portal.documents.uploads import UploadRefused
 def ask(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
     form = forms.AskForm()
-    if form.validate_on_submit():
-        url = url_for("competitions.show", competition_id=competition_id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        try:
-            clarifications.ask_clarification(current_user, view, form.question.data)
-        except common.CompetitionError as error:
-            form.add_error(error.field or "question", error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash("Your question has been sent to the council", "success")
-            return redirect(url)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: clarifications.ask_clarification(current_user, view, form.question.data),
+        to=_show_url(competition_id),
+        message="Your question has been sent to the council",
+        field=lambda name: name or "question",
+    )
+    return done or render_template(
         "competitions/ask.html", form=form, competition=view.competition, heading="Ask a question"
     )
+
+
+def _the_whole_form(_name: str | None) -> None:
+    """A refusal of the quote as a whole, whatever part of it the service names."""
+    return None
 
 
 def _answers(competition) -> dict[str, str]:
@@ -133,13 +134,11 @@ def upload(competition_id: int):
 @requires_provider
 def remove_file(competition_id: int, attachment_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
-    try:
-        quoting.remove_attachment(current_user, view, attachment_id)
-    except common.CompetitionError as error:
-        flash(error.message)
-    else:
-        flash("The file has been removed from your quote", "success")
-    return redirect(url_for("competitions.quote", competition_id=competition_id))
+    return handle_button(
+        lambda: quoting.remove_attachment(current_user, view, attachment_id),
+        url_for("competitions.quote", competition_id=competition_id),
+        message="The file has been removed from your quote",
+    )
 
 
 @bp.route("/<int:competition_id>/quote/files/<int:attachment_id>")
@@ -161,22 +160,18 @@ def submit_quote(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
     form = forms.ConfirmForm()
     form.submit.label.text = "Submit quote"
-    if form.validate_on_submit():
-        url = url_for("competitions.show", competition_id=competition_id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        try:
-            version = quoting.submit_quote(current_user, view, _version(form.lock_version.data))
-        except common.CompetitionError as error:
-            form.add_error(None, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash(
-                f"Your quote has been submitted (version {version.number}). You can change it "
-                f"until {clock.format_deadline(view.competition.submission_deadline)}",
-                "success",
-            )
-            return redirect(url)
+    done = handle_post(
+        form,
+        lambda: quoting.submit_quote(current_user, view, _version(form.lock_version.data)),
+        to=_show_url(competition_id),
+        message=lambda version: (
+            f"Your quote has been submitted (version {version.number}). You "
+            f"can change it until {clock.format_deadline(view.competition.submission_deadline)}"
+        ),
+        field=_the_whole_form,
+    )
+    if done:
+        return done
     if request.method == "GET" and view.quote is not None:
         form.lock_version.data = str(view.quote.lock_version)
     return render_template(
@@ -199,17 +194,15 @@ def withdraw(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
     form = forms.ConfirmForm()
     form.submit.label.text = "Withdraw quote"
-    if form.validate_on_submit():
-        try:
-            quoting.withdraw_quote(current_user, view, _version(form.lock_version.data))
-        except common.CompetitionError as error:
-            form.add_error(None, error.message)
-        else:
-            flash(
-                "Your quote has been withdrawn. You can submit it again before the deadline",
-                "success",
-            )
-            return redirect(url_for("competitions.show", competition_id=competition_id))
+    done = handle_post(
+        form,
+        lambda: quoting.withdraw_quote(current_user, view, _version(form.lock_version.data)),
+        to=_show_url(competition_id),
+        message="Your quote has been withdrawn. You can submit it again before the deadline",
+        field=_the_whole_form,
+    )
+    if done:
+        return done
     if request.method == "GET" and view.quote is not None:
         form.lock_version.data = str(view.quote.lock_version)
     return render_template(
@@ -231,15 +224,14 @@ def decline(competition_id: int):
         "For example, you have no capacity or the work is too far away. This helps the council "
         "plan future call-offs."
     )
-    if form.validate_on_submit():
-        try:
-            quoting.decline(current_user, view, form.reason.data)
-        except common.CompetitionError as error:
-            form.add_error("reason", error.message)
-        else:
-            flash("You have told the council you will not quote", "success")
-            return redirect(url_for("competitions.show", competition_id=competition_id))
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: quoting.decline(current_user, view, form.reason.data),
+        to=_show_url(competition_id),
+        message="You have told the council you will not quote",
+        field="reason",
+    )
+    return done or render_template(
         "competitions/confirm.html",
         form=form,
         competition=view.competition,

@@ -31,8 +31,12 @@ def _version(value: str | None) -> int | None:
     return whole_number(value)
 
 
+def _show_url(competition_id: int) -> str:
+    return url_for("competitions.show", competition_id=competition_id)
+
+
 def _show(competition_id: int):
-    return redirect(url_for("competitions.show", competition_id=competition_id))
+    return redirect(_show_url(competition_id))
 
 
 @bp.route("")
@@ -47,7 +51,6 @@ def index():
             counts=drafting.counts(page.items),
             at=clock.now(),
             stage=common.stage,
-            can_manage=current_user.role in common.MANAGERS,
         )
     return render_template(
         "competitions/opportunities.html", page=quoting.opportunities_for(current_user, number)
@@ -82,7 +85,6 @@ def show(competition_id: int):
         me=evaluating.evaluator_or_none(current_user, competition),
         sealed=clock.is_sealed(competition, at),
         problems=drafting.publish_problems(competition, at) if competition.status == DRAFT else [],
-        can_manage=current_user.role in common.MANAGERS,
         deadline=clock.format_deadline,
         winner=awarding.winner_name(competition),
         complete=awarding.evaluation_complete(competition),

@@ -3,43 +3,25 @@ about a return, locking months, and escalations."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts.models import ADMIN, COMMISSIONER, REVIEWER
 from portal.core.db import db
 from portal.core.exports import export
+from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import requires_staff_role
-from portal.core.submissions import previous_result, remember_result
+from portal.core.permissions import requires
 from portal.kpi_returns import charts, escalations, forms, months, ratings, reports, services
 from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.views.shared import _performance_page, _version, bp
 from portal.lots.models import Lot
 from portal.lots.services import list_lots
 
-# Council pages: every member of staff reads them; providers get 404, as if they did not exist.
-council = requires_staff_role(hide=True)
-# What each member of staff may do (DESIGN.md's people). Reviewers, the contracts and quality
-# officers, check the returns: they ask providers about a figure and lock a month once it is
-# settled. Commissioners read the dashboard and raise escalations; reviewers run provider
-# review meetings; so both open, work and close escalations. Admins may do anything, as
-# cover, as on the reviews and competitions pages.
-COUNCIL_ROLES = {
-    "check_returns": (REVIEWER, ADMIN),
-    "escalate": (REVIEWER, COMMISSIONER, ADMIN),
-}
-checks_returns = requires_staff_role(*COUNCIL_ROLES["check_returns"], hide=True)
-escalates = requires_staff_role(*COUNCIL_ROLES["escalate"], hide=True)
-
-
-@bp.app_template_global("council_may")
-def council_may(what: str) -> bool:
-    """Whether the signed-in member of staff may do `what` (a key of COUNCIL_ROLES): pages
-    show only the links that lead somewhere."""
-    return current_user.is_authenticated and current_user.role in COUNCIL_ROLES[what]
+council = requires("read_performance")
+checks_returns = requires("check_returns")
+escalates = requires("escalate")
 
 
 # The dashboard and the returns ------------------------------------------------------------------
@@ -220,19 +202,15 @@ def ask(return_id: int):
     url = url_for("kpi_returns.staff_return", return_id=return_id)
     if request.method == "GET" and request.args.get("kpi", type=whole_number):
         form.kpi_id.data = request.args.get("kpi", type=whole_number)
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.ask_query(current_user, page.kpi_return, form.kpi_id.data, form.question.data)
-        except services.ReturnError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash("Your question has been sent to the provider", "success")
-            return redirect(url)
-    return render_template("kpi_returns/ask.html", page=page, form=form, back=url)
+    done = handle_post(
+        form,
+        lambda: services.ask_query(
+            current_user, page.kpi_return, form.kpi_id.data, form.question.data
+        ),
+        to=url,
+        message="Your question has been sent to the provider",
+    )
+    return done or render_template("kpi_returns/ask.html", page=page, form=form, back=url)
 
 
 @bp.route("/kpi-returns/dashboard/lock-month", methods=["GET", "POST"])
@@ -248,21 +226,22 @@ def lock_month():
     ]
     form = forms.LockMonthForm()
     form.month.choices = [SelectChoice("", "Select a month"), *choices]
-    if form.validate_on_submit():
-        month = months.parse_month(form.month.data)
-        try:
-            if month is None:
-                raise services.ReturnError("Select a month", "month")
-            services.lock_month(current_user, month, on)
-        except services.ReturnError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash(
-                f"{months.month_name(month)} is locked: its returns can no longer be amended",
-                "success",
-            )
-            return redirect(url_for("kpi_returns.dashboard"))
-    return render_template("kpi_returns/lock_month.html", form=form, locked=locked)
+    month = months.parse_month(form.month.data)
+
+    def lock() -> None:
+        if month is None:
+            raise services.ReturnError("Select a month", "month")
+        services.lock_month(current_user, month, on)
+
+    done = handle_post(
+        form,
+        lock,
+        to=url_for("kpi_returns.dashboard"),
+        message=lambda _: (
+            f"{months.month_name(month)} is locked: its returns can no longer be amended"
+        ),
+    )
+    return done or render_template("kpi_returns/lock_month.html", form=form, locked=locked)
 
 
 # Escalations ------------------------------------------------------------------------------------
@@ -299,31 +278,21 @@ def escalate(organisation_id: int):
     kpis = services.kpis_of(organisation, on)
     form = _escalate_form(kpis)
     back = url_for("kpi_returns.provider", organisation_id=organisation.id)
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            opened = escalations.open_escalation(
-                current_user,
-                organisation,
-                form.kpi_id.data or None,
-                form.reason.data,
-                {kpi_id for kpi_id, _name in kpis},
-                on,
-            )
-        except escalations.EscalationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            url = url_for("kpi_returns.escalation", escalation_id=opened.id)
-            remember_result(form.submission_id.data, url)
-            flash(
-                "The escalation is open. The provider's members and the council's reviewers "
-                "and commissioners have been emailed",
-                "success",
-            )
-            return redirect(url)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: escalations.open_escalation(
+            current_user,
+            organisation,
+            form.kpi_id.data or None,
+            form.reason.data,
+            {kpi_id for kpi_id, _name in kpis},
+            on,
+        ),
+        to=lambda opened: url_for("kpi_returns.escalation", escalation_id=opened.id),
+        message="The escalation is open. The provider's members and the council's reviewers "
+        "and commissioners have been emailed",
+    )
+    return done or render_template(
         "kpi_returns/escalate.html", organisation=organisation, form=form, back=back
     )
 
@@ -355,26 +324,22 @@ def record_action(escalation_id: int):
     form = forms.ActionForm()
     if request.method == "GET":
         form.lock_version.data = str(found.lock_version)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            escalations.record_action(
-                current_user,
-                found,
-                form.kind.data,
-                form.on_date.data,
-                form.details.data,
-                _version(form.lock_version.data),
-            )
-        except escalations.EscalationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash("The action has been recorded", "success")
-            return redirect(url)
-    return render_template("kpi_returns/record_action.html", escalation=found, form=form, back=url)
+    done = handle_post(
+        form,
+        lambda: escalations.record_action(
+            current_user,
+            found,
+            form.kind.data,
+            form.on_date.data,
+            form.details.data,
+            _version(form.lock_version.data),
+        ),
+        to=url,
+        message="The action has been recorded",
+    )
+    return done or render_template(
+        "kpi_returns/record_action.html", escalation=found, form=form, back=url
+    )
 
 
 @bp.route("/kpi-returns/escalations/<int:escalation_id>/close", methods=["GET", "POST"])
@@ -387,18 +352,12 @@ def close(escalation_id: int):
     form = forms.CloseForm()
     if request.method == "GET":
         form.lock_version.data = str(found.lock_version)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            escalations.close_escalation(
-                current_user, found, form.reason.data, _version(form.lock_version.data)
-            )
-        except escalations.EscalationError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash("The escalation has been closed", "success")
-            return redirect(url)
-    return render_template("kpi_returns/close.html", escalation=found, form=form, back=url)
+    done = handle_post(
+        form,
+        lambda: escalations.close_escalation(
+            current_user, found, form.reason.data, _version(form.lock_version.data)
+        ),
+        to=url,
+        message="The escalation has been closed",
+    )
+    return done or render_template("kpi_returns/close.html", escalation=found, form=form, back=url)

@@ -3,15 +3,13 @@ answers to the council's questions, and its performance."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
 from portal.core.exports import csv_download
+from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires_org_role
-from portal.core.submissions import previous_result, remember_result
 from portal.documents import uploads
 from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
 from portal.kpi_returns.models import OPEN
@@ -70,33 +68,10 @@ def show_return(organisation, year: int, month: int):
     form = forms.return_form(page.definitions)
     if request.method == "GET":
         _fill(form, page)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        saved = _save_return(form, page, organisation, when, on)
-        if saved:
-            return redirect(saved)
-    return render_template("kpi_returns/form.html", page=page, form=form, amend=False)
-
-
-def _entries(form, page: services.ReturnPage, *, complete: bool):
-    """The figures the form holds, or None with each problem put on its field."""
-    values, comments = form.values(page.definitions)
-    entries, problems = services.read_entries(page.definitions, values, comments, complete=complete)
-    for kpi_id, message in problems.items():
-        form.add_error(f"value_{kpi_id}", message)
-    return None if problems else entries
-
-
-def _save_return(form, page: services.ReturnPage, organisation, when: date, on: date):
-    """Save the draft (or submit it, with the submit button): the return's address, or None
-    with the form's errors set."""
     submitting = bool(form.submit.data)
-    entries = _entries(form, page, complete=submitting)
-    if entries is None:
-        return None
-    try:
+
+    def save() -> None:
+        entries = _entries(form, page, complete=submitting)
         services.save_return(
             current_user,
             organisation,
@@ -106,18 +81,28 @@ def _save_return(form, page: services.ReturnPage, organisation, when: date, on: 
             seen_lock_version=_version(form.lock_version.data),
             on=on,
         )
-    except services.ReturnError as error:
-        form.add_error(error.field, error.message)
-        return None
-    url = _return_url(organisation, when)
-    remember_result(form.submission_id.data, url)
-    flash(
-        f"Your return for {months.month_name(when)} has been submitted"
+
+    done = handle_post(
+        form,
+        save,
+        to=_return_url(organisation, when),
+        message=f"Your return for {months.month_name(when)} has been submitted"
         if submitting
         else "Your draft has been saved. Submit it by the due date",
-        "success",
     )
-    return url
+    return done or render_template("kpi_returns/form.html", page=page, form=form, amend=False)
+
+
+def _entries(form, page: services.ReturnPage, *, complete: bool) -> list:
+    """The figures the form sent, read against the month's KPIs; raises ReturnError with a
+    message for each figure that cannot be read."""
+    values, comments = form.values(page.definitions)
+    entries, problems = services.read_entries(page.definitions, values, comments, complete=complete)
+    if problems:
+        raise services.ReturnError(
+            errors={f"value_{kpi_id}": message for kpi_id, message in problems.items()}
+        )
+    return entries
 
 
 def _fill(form, page: services.ReturnPage) -> None:
@@ -146,38 +131,21 @@ def amend(organisation, year: int, month: int):
     form = forms.return_form(page.definitions, amend=True)
     if request.method == "GET":
         _fill(form, page)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        amended = _amend_return(form, page, organisation, when, on)
-        if amended:
-            return redirect(amended)
-    return render_template("kpi_returns/form.html", page=page, form=form, amend=True)
-
-
-def _amend_return(form, page: services.ReturnPage, organisation, when: date, on: date):
-    """Amend the submitted return: its address, or None with the form's errors set."""
-    entries = _entries(form, page, complete=True)
-    if entries is None:
-        return None
-    try:
-        services.amend_return(
+    done = handle_post(
+        form,
+        lambda: services.amend_return(
             current_user,
             organisation,
             when,
-            entries,
+            _entries(form, page, complete=True),
             form.reason.data,
             seen_lock_version=_version(form.lock_version.data),
             on=on,
-        )
-    except services.ReturnError as error:
-        form.add_error(error.field, error.message)
-        return None
-    url = _return_url(organisation, when)
-    remember_result(form.submission_id.data, url)
-    flash(f"Your return for {months.month_name(when)} has been amended", "success")
-    return url
+        ),
+        to=_return_url(organisation, when),
+        message=f"Your return for {months.month_name(when)} has been amended",
+    )
+    return done or render_template("kpi_returns/form.html", page=page, form=form, amend=True)
 
 
 @bp.route(
@@ -198,36 +166,27 @@ def csv_template(organisation, year: int, month: int):
 def upload(organisation):
     form = _upload_form()
     problems = []
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def import_file():
         try:
-            when = csv_files.import_csv(
+            return csv_files.import_csv(
                 current_user, organisation, form.file.data, months.current_day()
             )
-        except uploads.UploadRefused as error:
-            form.add_error("file", error.message)
         except csv_files.ImportRefused as refused:
-            problems = refused.problems
-            count = len(problems)
-            form.add_error(
-                "file",
-                f"The selected file has {count} problem{'s' if count > 1 else ''}. "
-                "Nothing has been saved",
-            )
-        except services.ReturnError as error:
-            form.add_error("file", error.message)
-        else:
-            url = _return_url(organisation, when)
-            remember_result(form.submission_id.data, url)
-            flash(
-                f"The figures for {months.month_name(when)} have been saved as a draft. "
-                "Check them and submit the return",
-                "success",
-            )
-            return redirect(url)
-    return render_template(
+            problems.extend(refused.problems)
+            raise
+
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        import_file,
+        to=lambda when: _return_url(organisation, when),
+        message=lambda when: (
+            f"The figures for {months.month_name(when)} have been saved as a "
+            "draft. Check them and submit the return"
+        ),
+        field="file",
+    )
+    return done or render_template(
         "kpi_returns/upload.html", organisation=organisation, form=form, problems=problems
     )
 
@@ -254,21 +213,15 @@ def answer(organisation, query_id: int):
     form = forms.AnswerForm()
     if request.method == "GET":
         form.lock_version.data = str(query.lock_version)
-    elif form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.answer_query(
-                current_user, query, kpi_return, form.answer.data, _version(form.lock_version.data)
-            )
-        except services.ReturnError as error:
-            form.add_error(error.field, error.message)
-        else:
-            remember_result(form.submission_id.data, url)
-            flash("Your answer has been sent to the council", "success")
-            return redirect(url)
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.answer_query(
+            current_user, query, kpi_return, form.answer.data, _version(form.lock_version.data)
+        ),
+        to=url,
+        message="Your answer has been sent to the council",
+    )
+    return done or render_template(
         "kpi_returns/answer.html",
         organisation=organisation,
         query=query,

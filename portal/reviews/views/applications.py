@@ -9,18 +9,18 @@ from functools import wraps
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import version_seen
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import requires_staff_role
+from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.reviews import decisions, forms, services
 from portal.reviews.views.shared import bp
 
-reviewers_only = requires_staff_role(REVIEWER, ADMIN, hide=True)
+reviewers_only = requires("review_applications")
 
 
 def with_application(view):
@@ -116,15 +116,12 @@ def start(application):
 @with_application
 def assign(application):
     form = forms.AssignForm()
-    if form.validate_on_submit():
-        chosen = form.assignee.data
-        try:
-            services.assign(current_user, application, whole_number(chosen))
-        except services.ReviewError as error:
-            flash(error.message)
-        else:
-            flash("Assignment saved", "success")
-    return redirect(url_for(".show", application_id=application.id))
+    return handle_button(
+        lambda: services.assign(current_user, application, whole_number(form.assignee.data)),
+        url_for(".show", application_id=application.id),
+        message="Assignment saved",
+        form=form,
+    )
 
 
 @bp.route("/<int:application_id>/questions/<slug:question>/comment", methods=["GET", "POST"])
@@ -133,17 +130,13 @@ def assign(application):
 def comment(application, question: str):
     target = services.comment_target(application, question)
     form = forms.CommentForm(comment=target.comment.body if target.comment else "")
-    if form.validate_on_submit():
-        try:
-            saved = services.save_comment(current_user, application, target, form.comment.data)
-        except services.ReviewError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash("Comment saved" if saved else "Comment removed", "success")
-            return redirect(
-                url_for(".show", application_id=application.id, _anchor=f"question-{question}")
-            )
-    return render_template(
+    done = handle_post(
+        form,
+        lambda: services.save_comment(current_user, application, target, form.comment.data),
+        to=url_for(".show", application_id=application.id, _anchor=f"question-{question}"),
+        message=lambda saved: "Comment saved" if saved else "Comment removed",
+    )
+    return done or render_template(
         "reviews/comment.html",
         application=application,
         form=form,
@@ -159,15 +152,13 @@ def comment(application, question: str):
 def note(application):
     review = services.find_review(application)
     form = forms.NoteForm(note=review.private_note)
-    if form.validate_on_submit():
-        try:
-            services.save_note(current_user, application, form.note.data)
-        except services.ReviewError as error:
-            form.add_error(error.field, error.message)
-        else:
-            flash("Note saved", "success")
-            return redirect(url_for(".show", application_id=application.id))
-    return render_template("reviews/note.html", application=application, form=form)
+    done = handle_post(
+        form,
+        lambda: services.save_note(current_user, application, form.note.data),
+        to=url_for(".show", application_id=application.id),
+        message="Note saved",
+    )
+    return done or render_template("reviews/note.html", application=application, form=form)
 
 
 # Decisions -----------------------------------------------------------------------------------
@@ -281,15 +272,11 @@ def reject(application):
 @with_application
 def confirm_approval(application):
     form = forms.DecisionForm()
-    if form.validate_on_submit():
-        try:
-            decisions.confirm_approval(
-                current_user, application, version_seen(form.lock_version.data)
-            )
-        except services.AlreadyDecided:
-            raise
-        except services.ReviewError as error:
-            flash(error.message)
-        else:
-            flash("Approval confirmed. Everyone in the organisation has been emailed", "success")
-    return redirect(url_for(".show", application_id=application.id))
+    return handle_button(
+        lambda: decisions.confirm_approval(
+            current_user, application, version_seen(form.lock_version.data)
+        ),
+        url_for(".show", application_id=application.id),
+        message="Approval confirmed. Everyone in the organisation has been emailed",
+        form=form,
+    )

@@ -7,29 +7,27 @@ from __future__ import annotations
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import ADMIN, REVIEWER
 from portal.admissions import services as admissions
 from portal.admissions.models import ADMISSION_LABELS
 from portal.core.exports import export
+from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
-from portal.core.permissions import requires_staff_role
-from portal.core.submissions import previous_result, remember_result
+from portal.core.permissions import requires
 from portal.core.time import today
 from portal.lots.services import list_lots
 from portal.reviews import forms
 from portal.reviews.views.shared import bp
 
-# Reviewers and admins change admissions; commissioners may read them. Providers get 404 on
-# every reviewers' page, as if it did not exist.
-read_providers = requires_staff_role(hide=True)
-change_admissions = requires_staff_role(REVIEWER, ADMIN, hide=True)
+read_providers = requires("read_providers")
+change_admissions = requires("change_admissions")
 
 
 @bp.errorhandler(admissions.AdmissionError)
 def refused(error: admissions.AdmissionError):
     """A change that cannot be made (a colleague got there first, or the status does not allow
     it): back to the provider's page, saying why."""
+    assert request.view_args is not None  # raised by one of this blueprint's routes
     admission = admissions.get_admission(request.view_args["admission_id"])
     flash(error.message)
     return redirect(_provider_url(admission.organisation_id))
@@ -86,7 +84,6 @@ def provider(organisation_id: int):
         "reviews/reviewer_provider.html",
         row=row,
         history=history,
-        can_change=current_user.role in (REVIEWER, ADMIN),
     )
 
 
@@ -121,14 +118,17 @@ def _confirm(admission_id: int, move: admissions.Move, change):
         for text in WORDING[move]
     )
     form = forms.move_form(button, hint)
-    if form.validate_on_submit():
-        url = _provider_url(admission.organisation_id)
-        if previous_result(form.submission_id.data):
-            return redirect(url)
-        change(current_user, admission, form.reason.data, _version(form.lock_version.data))
-        remember_result(form.submission_id.data, url)
-        flash(done, "success")
-        return redirect(url)
+    posted = handle_post(
+        form,
+        lambda: change(
+            current_user, admission, form.reason.data, whole_number(form.lock_version.data)
+        ),
+        to=_provider_url(admission.organisation_id),
+        message=done,
+        refused=(),  # `refused` above takes the reviewer back to the provider's page
+    )
+    if posted:
+        return posted
     admissions.check_move(admission, move)
     if request.method == "GET":
         form.lock_version.data = str(admission.lock_version)
@@ -140,10 +140,6 @@ def _confirm(admission_id: int, move: admissions.Move, change):
         move=move,
         reason_limit=admissions.REASON_MAX_LENGTH,
     )
-
-
-def _version(value: str | None) -> int | None:
-    return whole_number(value)
 
 
 @bp.route("/admissions/<int:admission_id>/suspend", methods=["GET", "POST"])

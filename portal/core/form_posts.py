@@ -1,0 +1,92 @@
+"""The one way a form page handles its POST: validate, call the service, show its refusal on the
+form, or flash and redirect.
+
+A view builds its form, hands `handle_post` what to do and where to go, and renders the page
+when it gets None back (a GET, a form with errors, or a refusal now on the form):
+
+    form = forms.InviteMemberForm()
+    done = handle_post(
+        form,
+        lambda: services.invite_member(current_user, organisation, form.email.data),
+        to=url_for("organisations.show", organisation_id=organisation.id),
+        message=lambda invitation: f"We have sent an invitation to {invitation.email}",
+    )
+    return done or render_template("organisations/invite.html", form=form)
+
+A form with a single-use id (`OnceOnlyForm`) is claimed here before the service runs
+(portal/core/submissions.py): a second POST of the same page goes where the first one led
+instead of acting twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect
+from werkzeug.wrappers import Response
+
+from portal.core.errors import ServiceError
+from portal.core.submissions import previous_result, remember_result
+
+T = TypeVar("T")
+
+
+def handle_post(
+    form: Any,
+    act: Callable[[], T],
+    to: str | Callable[[T], str],
+    *,
+    message: str | Callable[[T], str] | None = None,
+    field: str | Callable[[str | None], str | None] | None = None,
+    refused: type[Exception] | tuple[type[Exception], ...] = ServiceError,
+) -> Response | None:
+    """When `form` was posted and is valid, call `act` (the service, and anything that must
+    follow it in the same request) and redirect to `to` with `message` flashed as a success;
+    `to` and `message` may be functions of what `act` returned. A `refused` error from `act`
+    is put on `field` (or the fields the error names, through `field` when it is a function
+    from the service's name for a field to the form's) and None is returned, so the view shows
+    the form again with what was typed."""
+    if not form.validate_on_submit():
+        return None
+    submission_id = form.submission_id.data if hasattr(form, "submission_id") else None
+    done = previous_result(submission_id)
+    if done:
+        return redirect(done)
+    try:
+        result = act()
+    except refused as error:
+        said = getattr(error, "message", str(error))
+        for named, text in getattr(error, "errors", {None: said}).items():
+            form.add_error(field(named) if callable(field) else field or named, text)
+        return None
+    url = to(result) if callable(to) else to
+    remember_result(submission_id, url)
+    _flash_success(message, result)
+    return redirect(url)
+
+
+def handle_button(
+    act: Callable[[], T],
+    to: str,
+    *,
+    message: str | Callable[[T], str] | None = None,
+    form: Any = None,
+) -> Response:
+    """A button that acts at once, with no page of its own (remove a file, confirm an award):
+    call `act` (when `form`, if given, is valid) and go back to `to`, with `message` flashed as
+    a success or the service's refusal as the notice there."""
+    if form is None or form.validate_on_submit():
+        try:
+            result = act()
+        except ServiceError as error:
+            flash(error.message)
+        else:
+            _flash_success(message, result)
+    return redirect(to)
+
+
+def _flash_success(message: str | Callable[[Any], str] | None, result: Any) -> None:
+    text = message(result) if callable(message) else message
+    if text:
+        flash(text, "success")
