@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from tests.browser import people
 from tests.browser.axe import check_accessibility
 from tests.documents import corpus
 from tests.support import factories
@@ -22,13 +23,8 @@ def sign_in(page: Page, live_server: str, live_app) -> None:
     with live_app.app_context():
         user = factories.make_user("sam@riverside.example.org", full_name="Sam Rivers")
         factories.make_organisation(user, legal_name="Riverside Mentoring")
-    page.goto(f"{live_server}/sign-in")
-    check_accessibility(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    people.sign_in(page, live_server, user.email)
     expect(heading(page)).to_have_text("Your organisations")
-    check_accessibility(page)
 
 
 def fill_date(page: Page, legend: str, day: int, month: int, year: int) -> None:
