@@ -6,7 +6,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 GOVUK := node_modules/govuk-frontend/dist/govuk
 # Parallel test workers (pytest-xdist); `make test PYTEST_WORKERS=0` runs in one process.
+# Work stealing: a worker that runs out takes tests from the other's queue, so a few long tests
+# (browser journeys, the permission matrix) at the end do not leave one core idle.
 PYTEST_WORKERS ?= auto
+PYTEST_DIST ?= worksteal
 
 .PHONY: run test install assets lint format clean bench
 
@@ -14,7 +17,7 @@ run: install assets ## Set up everything and serve the portal on http://127.0.0.
 	$(FLASK) dev serve
 
 test: install assets lint ## Run the checks and the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST)
 
 install: $(VENV)/.installed
 

@@ -7,27 +7,41 @@ so tests see exactly what the requests they make commit, as a user would.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import shutil
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pyotp
 import pytest
+from alembic import command as alembic_command
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
 
 from portal import create_app
 from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER
+from portal.config import PROJECT_ROOT
 from portal.core import migrations
-from portal.core.db import Base, db
+from portal.core.db import Base, db, make_engine
 from portal.core.extensions import limiter, object_store
 from portal.dev.seaweed import start_seaweed
+from portal.questionnaires import loader
 from tests.support import factories, page_checks
+
+# Reading a questionnaire file is pure (the same text gives the same frozen Content, and a bad one
+# raises every time), and slow in PyYAML's Python parser: about a third of a second for v1.yaml.
+# Hundreds of tests load the same file, so each text is read once per worker.
+loader.parse = functools.lru_cache(maxsize=64)(loader.parse)
 
 # Fixtures kept in modules of their own: `clamd_server`; `database_proxy`, `store_proxy`.
 pytest_plugins = ["tests.support.clamd", "tests.support.fault_proxy"]
 
+MIGRATIONS = PROJECT_ROOT / "migrations"
 ACCESS_KEY = "portal-test"
 SECRET_KEY = "portal-test-secret-key"
 
@@ -38,18 +52,91 @@ def _worker() -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
+    """This worker's database, already migrated: a copy of a template migrated once for the
+    migrations as they are now (their digest names it), kept between runs, so a run migrates at
+    most once rather than once per worker. The `app` fixture still runs the migrations, which
+    then find nothing to do."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
-    # One database per worker, created fresh from the one DATABASE_URL names.
+        path = tmp_path_factory.mktemp("db") / "portal.db"
+        shutil.copyfile(_sqlite_template(), path)
+        return f"sqlite:///{path}"
+    # One database per worker, made afresh from the template.
     base = make_url(url)
     name = f"{base.database}_{_worker()}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        template = _postgresql_template(connection, base)
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        # A test database need not survive a crash: commits stop waiting for the disk.
+        connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _migrations_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(MIGRATIONS.rglob("*.py")):
+        digest.update(path.relative_to(MIGRATIONS).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    config = migrations.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        alembic_command.upgrade(config, "head")
+    engine.dispose()
+
+
+def _sqlite_template() -> Path:
+    template = Path(tempfile.gettempdir()) / f"portal-test-template-{_migrations_digest()}.db"
+    if not template.exists():
+        # Built aside and renamed into place: a worker (or run) never sees half of one.
+        building = template.with_suffix(f".{os.getpid()}.building")
+        building.unlink(missing_ok=True)
+        _migrate(f"sqlite:///{building}")
+        os.replace(building, template)
+    return template
+
+
+def _postgresql_template(connection, base) -> str:
+    """The name of the migrated template database, built now if there is none. Workers take
+    turns (an advisory lock), so one builds it and the others copy it."""
+    prefix = f"{base.database}_template_"
+    template = f"{prefix}{_migrations_digest()}"
+    lock = text("SELECT pg_advisory_lock(hashtext(:name))")
+    connection.execute(lock, {"name": prefix})
+    try:
+        names = connection.execute(
+            text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+            {"prefix": prefix},
+        ).scalars()
+        for stale in set(names) - {template}:  # built for migrations as they were
+            connection.execute(text(f'DROP DATABASE "{stale}" WITH (FORCE)'))
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": template}
+        )
+        if not exists:
+            building = f"{template}_building"
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{building}"'))
+            _migrate(base.set(database=building).render_as_string(hide_password=False))
+            connection.execute(text(f'ALTER DATABASE "{building}" RENAME TO "{template}"'))
+    finally:
+        connection.execute(text("SELECT pg_advisory_unlock(hashtext(:name))"), {"name": prefix})
+    return template
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    """A test database need not survive a crash: SQLite stops waiting for the disk at each
+    commit, as PostgreSQL does with synchronous_commit off (above). Locking is unchanged."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 @pytest.fixture(scope="session")
@@ -160,21 +247,49 @@ def _clean_state(request):
         return
     with app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
         with db.engine.begin() as connection:
-            if db.is_postgresql:
-                # TRUNCATE does not fire the audit log's row trigger, which refuses DELETE.
-                truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
-                connection.execute(text(truncate))  # noqa: S608 - table names from our models
-            else:
-                for table in tables:
-                    connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+            empty_tables(connection)
         # And the worker's bucket: ids start again at 1, so an object left by one test would
         # look like the next test's own (and reconcile would find it).
         for key, _modified in list(object_store.list_objects("")):
             object_store.delete(key)
         limiter.reset()
         limiter.enabled = True  # as the session's app has it (see RATELIMIT_ENABLED above)
+
+
+def empty_tables(connection) -> None:
+    """Empty the tables that have rows, and start every id sequence a test drew from again at 1.
+
+    Emptying all 49 tables after every test cost PostgreSQL about a second of TRUNCATE (new files
+    for each table and index); a test writes to a handful. Which tables have rows is asked of the
+    database itself, in one query, so writes from anywhere count: other apps, the browser's live
+    server, a worker in a subprocess, a trigger."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})"  # noqa: S608 - our table names
+        for name in tables
+    )
+    used = {name for (name,) in connection.execute(text(probe))}
+    written = [name for name in tables if name in used]
+    if db.is_postgresql:
+        if written:
+            # TRUNCATE does not fire the audit log's row trigger, which refuses DELETE.
+            truncate = f"TRUNCATE {', '.join(written)} RESTART IDENTITY CASCADE"
+            connection.execute(text(truncate))  # noqa: S608 - table names from our models
+        # An insert that was rolled back leaves no row but has still drawn an id.
+        drawn = connection.execute(text(DRAWN_SEQUENCES)).scalars().all()
+        for sequence in drawn:
+            connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+    else:
+        # SQLite gives the next row the highest id in use plus one: 1 in an empty table.
+        for name in written:
+            connection.execute(text(f"DELETE FROM {name}"))  # noqa: S608
+
+
+DRAWN_SEQUENCES = """
+    SELECT sequencename FROM pg_sequences
+    WHERE schemaname = current_schema() AND last_value IS NOT NULL
+"""
 
 
 def pytest_configure(config):

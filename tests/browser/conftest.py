@@ -19,6 +19,7 @@ from portal import create_app
 from portal.core.db import db
 from portal.core.extensions import object_store
 from tests.browser.axe import track_checks, unchecked_pages
+from tests.browser.people import LIVE_APPS
 from tests.conftest import test_config
 from tests.support import page_checks
 
@@ -54,6 +55,7 @@ def live_server(live_app):
     base_url = f"http://127.0.0.1:{server.server_port}"
     # Links in emails then point at this server, as they would at the real one.
     live_app.config["BASE_URL"] = base_url
+    LIVE_APPS[base_url] = live_app  # for tests.browser.people.sign_in
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield base_url

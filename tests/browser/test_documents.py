@@ -15,6 +15,7 @@ from portal.accounts.models import User
 from portal.core.db import db
 from portal.organisations.models import Organisation
 from tests.applications.helpers import CONTENT, add_item, publish, start
+from tests.browser import people
 from tests.browser.axe import check_accessibility
 from tests.conftest import sign_in as signed_in
 from tests.documents import corpus
@@ -29,13 +30,8 @@ def sign_in(page: Page, live_server: str, live_app) -> None:
     with live_app.app_context():
         user = factories.make_user("sam@riverside.example.org", full_name="Sam Rivers")
         factories.make_organisation(user, legal_name="Riverside Mentoring")
-    page.goto(f"{live_server}/sign-in")
-    check_accessibility(page)
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    people.sign_in(page, live_server, user.email)
     expect(heading(page)).to_have_text("Your organisations")
-    check_accessibility(page)
 
 
 def fill_date(page: Page, legend: str, day: int, month: int, year: int) -> None:

@@ -14,6 +14,21 @@ from portal.lots.models import Lot
 from tests.support.pages import field_value, page_errors
 
 
+class StoppedClock:
+    """A COMPETITION_CLOCK_OFFSET that holds the portal's clock still at `moment`: added to the
+    database's clock (clock.now() does), whatever that reads, it gives `moment`. A test of a
+    deadline to the second then judges each request at exactly the second it names, however long
+    the requests before it took on a busy machine; an offset from the moving clock would drift."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __radd__(self, _database_now: datetime) -> datetime:
+        return self.moment
+
+    __add__ = __radd__
+
+
 def lot_id(slug: str = "mentoring") -> int:
     return db.session.scalar(select(Lot.id).where(Lot.slug == slug))
 

@@ -338,8 +338,9 @@ def test_a_provider_not_invited_suspended_or_on_another_lot_gets_404(
 def test_a_quote_one_second_late_is_refused_with_the_deadline(
     app, monkeypatch, provider_client, published
 ):
-    """The deadline is 12pm on Friday 5 March 2027, London time; the database's clock is moved
-    to one second after it (through the one setting clock.now reads)."""
+    """The deadline is 12pm on Friday 5 March 2027, London time; the portal's clock is stopped
+    at one second after it, then at one second before (through the one setting clock.now
+    reads)."""
     helpers.save_quote(provider_client, published, ["One", "Two"], "100")
     deadline = datetime(2027, 3, 5, 12, 0, tzinfo=UTC)  # GMT in March: London is UTC
     db.session.rollback()
@@ -351,9 +352,10 @@ def test_a_quote_one_second_late_is_refused_with_the_deadline(
     db.session.commit()
     url = f"/competitions/{published}/quote/submit"
     form = helpers.hidden(provider_client, url)
+    one_second_late = helpers.StoppedClock(deadline + timedelta(seconds=1))
+    monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", one_second_late)
     with app.app_context():
-        offset = deadline + timedelta(seconds=1) - clock.database_now()
-    monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", offset)
+        assert clock.now() == deadline + timedelta(seconds=1)  # the clock the request reads
     response = provider_client.post(url, data=form)
     assert response.status_code == 200
     assert (
@@ -366,7 +368,8 @@ def test_a_quote_one_second_late_is_refused_with_the_deadline(
     assert page.status_code == 200
     assert "One" in page.get_data(as_text=True)
     # One second before, it would have gone in.
-    monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", offset - timedelta(seconds=2))
+    one_second_early = helpers.StoppedClock(deadline - timedelta(seconds=1))
+    monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", one_second_early)
     assert provider_client.post(url, data=helpers.hidden(provider_client, url)).status_code == 302
     assert _count(QuoteVersion) == 1
 

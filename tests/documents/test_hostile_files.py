@@ -9,6 +9,7 @@ they are kept as the portal encodes them again, which drops it."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import io
@@ -278,11 +279,19 @@ def _reads_an_upload(view) -> bool:
     return any(re.search(rf"\b{name}\(", source) for name in readers)
 
 
+@functools.cache
+def _endpoints_reading_uploads(app) -> frozenset[str]:
+    """Read from the views' source once per worker: that is seconds, and the source does not
+    change during a run."""
+    return frozenset(
+        endpoint for endpoint, view in app.view_functions.items() if _reads_an_upload(view)
+    )
+
+
 @pytest.fixture
 def route(request, app) -> Route:
     # A route added later that reads an upload must join these walks.
-    reading = {endpoint for endpoint, view in app.view_functions.items() if _reads_an_upload(view)}
-    assert reading == {ENDPOINTS[name] for name in ROUTES}
+    assert _endpoints_reading_uploads(app) == {ENDPOINTS[name] for name in ROUTES}
     return ROUTES[request.param](request.getfixturevalue)
 
 

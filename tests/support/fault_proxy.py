@@ -1,7 +1,8 @@
 """A TCP proxy to put between the portal and a server it needs (PostgreSQL, S3, SMTP), which a
 test can tell to pass traffic, stall it (connections stay open, nothing gets through, as when a
-server or the network in between hangs) or drop it (every connection is cut and new ones are
-refused, as when a server goes away)."""
+server or the network in between hangs), drop it (every connection is cut and new ones are
+refused, as when a server goes away) or lose the answer to the next COMMIT (PostgreSQL commits,
+then the connection is cut before the portal hears so)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class FaultProxy:
         self._closed = False
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
+        # Set by `cut_after_commit`; `commit_cut` is set once an answer to a COMMIT was lost.
+        self._commit_armed = threading.Event()
+        self.commit_cut = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         threading.Thread(target=self._accept, name="fault-proxy", daemon=True).start()
@@ -56,6 +60,12 @@ class FaultProxy:
         self.mode = DROP
         self._flowing.set()  # release stalled pumps so they see the drop and end
         self._cut_all()
+
+    def cut_after_commit(self) -> None:
+        """Pass the next COMMIT a client sends on to the server, and when the server answers it,
+        cut that connection instead of passing the answer back. The COMMIT is seen in the
+        protocol's plain text: the client must connect without TLS (`sslmode=disable`)."""
+        self._commit_armed.set()
 
     def close(self) -> None:
         self._closed = True
@@ -85,10 +95,19 @@ class FaultProxy:
             return
         with self._lock:
             self._sockets.update((client, server))
-        for source, sink in ((client, server), (server, client)):
-            threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+        commit_sent = threading.Event()  # this connection's COMMIT awaits its answer
+        for source, sink, outbound in ((client, server, True), (server, client, False)):
+            threading.Thread(
+                target=self._pump, args=(source, sink, outbound, commit_sent), daemon=True
+            ).start()
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(
+        self,
+        source: socket.socket,
+        sink: socket.socket,
+        outbound: bool,
+        commit_sent: threading.Event,
+    ) -> None:
         try:
             while True:
                 data = source.recv(65536)
@@ -98,6 +117,12 @@ class FaultProxy:
                 self._flowing.wait()
                 if self.mode == DROP or self._closed:
                     break
+                if not outbound and commit_sent.is_set():
+                    self.commit_cut.set()  # the server has answered the COMMIT: cut, unsent
+                    break
+                if outbound and self._commit_armed.is_set() and b"COMMIT\x00" in data:
+                    self._commit_armed.clear()
+                    commit_sent.set()
                 sink.sendall(data)
         except OSError:
             pass
