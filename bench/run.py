@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bench import load, report  # noqa: E402
 from bench.client import Browser, hidden  # noqa: E402
 from bench.pages import PAGES, TRIVIAL, Page, built, similar_rules  # noqa: E402
+from bench.seed import DOMAIN  # noqa: E402
 from portal.integrations.seaweed import free_port, start_seaweed  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
@@ -130,6 +131,8 @@ def portal_env(database_url: str, store_url: str) -> dict[str, str]:
         "S3_SECRET_ACCESS_KEY": SECRET_KEY,
         "MAIL_BACKEND": "smtp",  # emails are queued in the outbox; no worker sends them here
         "MAIL_FROM": "bench@example.org",
+        "SUPPORT_EMAIL": "bench-support@example.org",
+        "STAFF_EMAIL_DOMAINS": f"council.{DOMAIN}",
         "SMTP_HOST": "127.0.0.1",
         "OCDS_PREFIX": "ocds-bench0",
         "STAFF_CHECK_ENCRYPTION_KEY": Fernet.generate_key().decode(),
