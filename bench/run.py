@@ -503,11 +503,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="1,10", help="comma-separated multiples of 1x")
     parser.add_argument("--seconds", type=float, help="length of each page's load run")
     parser.add_argument("--no-uploads", action="store_true")
+    parser.add_argument("--no-load", action="store_true", help="in-process figures only")
     parser.add_argument("--page", action="append", help="measure only this page (repeatable)")
     args = parser.parse_args(argv)
     args.scales = [float(s) for s in args.scales.split(",")]
     largest = max(args.scales)
-    args.load_scales = [largest] if args.quick else args.scales
+    args.load_scales = [] if args.no_load else [largest] if args.quick else args.scales
     args.seconds = args.seconds or (3 if args.quick else 10)
     args.warmup = 1 if args.quick else 3
     upload_runs = 2 if args.quick else 5
