@@ -131,7 +131,11 @@ class Browser:
         self.cookie = ""
 
     def request(self, method: str, path: str, body=None, headers=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        # Sent in 1 MB blocks, as a browser or boto3 would (http.client's default of 8 KB makes
+        # 3,200 Python round trips of the bench's own for 25 MB, counted against the portal).
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=120, blocksize=1024 * 1024
+        )
         headers = dict(headers or {})
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -191,7 +195,7 @@ class Browser:
                 },
             )
             elapsed = time.perf_counter() - started
-        problems = re.findall(r'govuk-error-summary__list.*?</ul>', page, re.S)
+        problems = re.findall(r"govuk-error-summary__list.*?</ul>", page, re.S)
         assert status == 302, (status, [re.sub(r"<[^>]+>|\s+", " ", p).strip() for p in problems])
         return elapsed
 
