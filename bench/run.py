@@ -159,7 +159,8 @@ def start_gunicorn(target: str, port: int, workers: int, env: dict, log: Path):
 
 
 def wait_for(port: int, path: str, process) -> None:
-    deadline = time.monotonic() + 60
+    # Four workers importing the app on a busy shared machine can take over a minute.
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped (exit {process.returncode})")
