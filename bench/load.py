@@ -60,6 +60,9 @@ function request()
 end
 
 function response(status, headers, body)
+  -- As a browser does: a session cookie the portal sends replaces the one held.
+  local set = headers["Set-Cookie"]
+  if set and me.cookie ~= "" then me.cookie = string.match(set, "^[^;]*") end
   if status == expect then
     ok = ok + 1
     if post and post.version_field ~= "" then version = version + 1 end

@@ -5,6 +5,10 @@ it is reported as "not built yet", never with a figure. To measure a new page, a
 who opens it (`role`: "public", "provider", "reviewer" or "commissioner"), its route and how to
 build its address for one signed-in person from what the seed made for them (bench/seed/,
 SeedResult: a provider has organisation_id and application_id, a reviewer application_id).
+
+Budgets (issue 18), CPU per request at 10x: provider pages and forms 4 ms; detail pages (review
+page, competition page, results, a provider's returns) and lists (queue, documents,
+competitions, opportunities, public providers) 6 ms; the KPI dashboard and reports 10 ms.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Person = dict[str, Any]
+
+PAGE_MS, DETAIL_MS, LIST_MS, REPORT_MS = 4.0, 6.0, 6.0, 10.0
+# Being signed in may cost this much more than the same page opened anonymously.
+SIGNED_IN_OVERHEAD_MS = 0.5
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class Page:
     path: Callable[[Person], str]
     post: Post | None = None
     expect: int = 200
+    # CPU per request allowed (the portal's Python plus PostgreSQL's), in milliseconds, at 10x.
+    budget_ms: float = 4.0
     # What the figure means, for the report.
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -84,25 +94,42 @@ PAGES: list[Page] = [
         "provider",
         "/documents/organisations/<int:organisation_id>",
         lambda p: f"/documents/organisations/{p['organisation_id']}",
+        budget_ms=LIST_MS,
     ),
     # Issue 6, reviews: measured as soon as these routes exist.
-    Page("Reviewers' queue (first page)", "reviewer", "/reviews", lambda _p: "/reviews"),
+    Page(
+        "Reviewers' queue (first page)",
+        "reviewer",
+        "/reviews",
+        lambda _p: "/reviews",
+        budget_ms=LIST_MS,
+    ),
     Page(
         "Review page",
         "reviewer",
         "/reviews/<int:application_id>",
         lambda p: f"/reviews/{p['application_id']}",
+        budget_ms=DETAIL_MS,
     ),
-    Page("Public providers list", "public", "/providers", lambda _p: "/providers"),
+    Page(
+        "Public providers list", "public", "/providers", lambda _p: "/providers", budget_ms=LIST_MS
+    ),
     # Issue 7, competitions (seeded by bench/seed/competitions.py). The same route
     # gives council staff every competition and a provider the ones it was invited to.
-    Page("Competitions list", "commissioner", "/competitions", lambda _p: "/competitions"),
+    Page(
+        "Competitions list",
+        "commissioner",
+        "/competitions",
+        lambda _p: "/competitions",
+        budget_ms=LIST_MS,
+    ),
     Page(
         "Opportunities list",
         "provider",
         "/competitions",
         lambda _p: "/competitions",
         note="The provider's side of /competitions: what its organisation was invited to",
+        budget_ms=LIST_MS,
     ),
     Page(
         "Competition page (20 bidders)",
@@ -110,6 +137,7 @@ PAGES: list[Page] = [
         "/competitions/<int:competition_id>",
         lambda p: f"/competitions/{p['competition_id']}",
         note="After the deadline, evaluation complete: panel, counts and questions answered",
+        budget_ms=DETAIL_MS,
     ),
     Page(
         "Competition results (20 ranked)",
@@ -117,6 +145,7 @@ PAGES: list[Page] = [
         "/competitions/<int:competition_id>/results",
         lambda p: f"/competitions/{p['competition_id']}/results",
         note="Twenty quotes scored and ranked by the published rules",
+        budget_ms=DETAIL_MS,
     ),
     # Issue 8, KPI returns (seeded by bench/seed/kpi_returns.py). The dashboard's
     # first page is 50 providers (PER_PAGE); `months=24` is its longest period.
@@ -126,6 +155,7 @@ PAGES: list[Page] = [
         "/kpi-returns/dashboard",
         lambda _p: "/kpi-returns/dashboard?months=24",
         note="Where each of the first 50 providers' returns stands for each of 24 months",
+        budget_ms=REPORT_MS,
     ),
     Page(
         "Provider's KPI returns",
@@ -133,8 +163,19 @@ PAGES: list[Page] = [
         "/kpi-returns/organisations/<int:organisation_id>",
         lambda p: f"/kpi-returns/organisations/{p['organisation_id']}",
         note="Every month the organisation owes (up to 24), open questions and escalations",
+        budget_ms=DETAIL_MS,
     ),
 ]
+
+
+# The overhead of being signed in: one page anyone can open, with no database work of its own,
+# opened by the same provider signed in and by an anonymous visitor.
+TRIVIAL = Page(
+    "How call-offs are made (trivial page)",
+    "provider",
+    "/providers/how-call-offs-are-made",
+    lambda _p: "/providers/how-call-offs-are-made",
+)
 
 
 def built(page: Page, rules: set[str]) -> bool:

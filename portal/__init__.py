@@ -27,6 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
+        # Send the session cookie only when it changed (portal/accounts/sessions.py writes the
+        # last-seen time once a minute, not on every request): re-signing and re-sending an
+        # unchanged cookie costs every response for nothing.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # Tie the CSRF token to the session, not a clock: a long questionnaire page must not
         # fail because someone took an hour over it.
         WTF_CSRF_TIME_LIMIT=None,

@@ -11,6 +11,14 @@ the version, which ends every session at once.
 A row per session rather than a version bumped at sign-out: signing out of a shared office
 computer should not sign the same person out of their phone mid-form, and the row also gives
 the absolute lifetime a clock the cookie cannot carry forward.
+
+Every signed-in request pays for this, so it is kept small: the user is loaded without the
+password hash and two-factor secret (they load on the rare request that needs them), and the
+last-seen time in the cookie is rewritten only once it has moved on by a step (a minute, or a
+tenth of the idle limit if that is shorter), so most responses leave the cookie alone and do not
+send it again (SESSION_REFRESH_EACH_REQUEST is off). The idle limit is still checked on every
+request against the time written: a session ends after the idle limit, never later, and at most
+one step sooner than the last request plus the limit.
 """
 
 from __future__ import annotations
@@ -20,7 +28,8 @@ from datetime import timedelta
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import defer
 
 from portal.accounts import tokens
 from portal.accounts.models import User, UserSession
@@ -36,22 +45,40 @@ def _oldest_allowed():
     return utcnow() - timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
 
 
+# Built once: the statement is the same on every request, only its parameters change.
+_LOAD_USER = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.created_at > bindparam("oldest_allowed"),
+        User.id == bindparam("user_id"),
+        User.session_version == bindparam("version"),
+        User.deactivated_at.is_(None),
+    )
+    .options(defer(User.password_hash), defer(User.totp_secret))
+)
+
+
 def load_user(login_id: str) -> User | None:
     user_id, _, version = login_id.partition(":")
     token = session.get(SESSION_TOKEN)
     if not (user_id.isdigit() and version.isdigit() and isinstance(token, str)):
         return None
     return db.session.scalar(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == tokens.hash_token(token),
-            UserSession.created_at > _oldest_allowed(),
-            User.id == int(user_id),
-            User.session_version == int(version),
-            User.deactivated_at.is_(None),
-        )
+        _LOAD_USER,
+        {
+            "token_hash": tokens.hash_token(token),
+            "oldest_allowed": _oldest_allowed(),
+            "user_id": int(user_id),
+            "version": int(version),
+        },
     )
+
+
+def _last_seen_step(idle_minutes: int) -> int:
+    """Seconds the last-seen time may lag before it is written again."""
+    return max(1, min(60, idle_minutes * 6))
 
 
 def start_session(user: User) -> None:
@@ -116,14 +143,16 @@ def _enforce_time_limits():
         return None
     now = int(time.time())
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    if now - session.get(LAST_SEEN, now) > minutes * 60:
+    last_seen = session.get(LAST_SEEN, now)
+    if now - last_seen > minutes * 60:
         end_session()
         flash(
             "You have been signed out because you were inactive for "
             f"{minutes} minute{'' if minutes == 1 else 's'}. Sign in again.",
         )
         return redirect(url_for("accounts.sign_in"))
-    session[LAST_SEEN] = now
+    if now - last_seen >= _last_seen_step(minutes) or LAST_SEEN not in session:
+        session[LAST_SEEN] = now
     return None
 
 

@@ -8,6 +8,7 @@ together or not at all. CLI commands wrap their work in `with db.session.begin()
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -32,6 +33,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -145,6 +147,38 @@ def _configure_postgresql(engine: Engine, timeouts: Timeouts) -> None:
         return connection
 
 
+# A pooled connection unused for this long is pinged before it is handed out again.
+IDLE_PING_SECONDS = 30
+# And none is kept longer than this, whatever its use (a server or proxy closing old ones).
+POOL_RECYCLE_SECONDS = 30 * 60
+
+
+def _ping_connections_left_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it has sat idle, not on every checkout.
+
+    A connection in steady use has just answered, so pinging it (SQLAlchemy's pool_pre_ping)
+    costs every request a round trip for nothing. One left idle may have been closed by a
+    restarted server or a proxy: that one is pinged, and a dead one replaced before the request
+    sees it. A connection that breaks mid-request is still caught as before: psycopg marks it
+    closed, SQLAlchemy treats the error as a disconnect and drops the pool's older connections.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except psycopg.Error as error:
+            # The pool closes this one and hands out a fresh connection instead.
+            raise DisconnectionError(str(error)) from error
+
+
 def _configure_sqlite(engine: Engine, timeouts: Timeouts) -> None:
     """Make pysqlite honour foreign keys and real transactions (SAVEPOINT, BEGIN)."""
 
@@ -174,9 +208,14 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
         _configure_sqlite(engine, timeouts)
         return engine
     engine = create_engine(
-        url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=timeouts.pool
+        url,
+        pool_size=5,
+        max_overflow=5,
+        pool_timeout=timeouts.pool,
+        pool_recycle=POOL_RECYCLE_SECONDS,
     )
     _configure_postgresql(engine, timeouts)
+    _ping_connections_left_idle(engine)
     return engine
 
 

@@ -1,9 +1,10 @@
 """Sessions end on the server: a copied cookie dies at sign-out, and no session outlives
 SESSION_LIFETIME_HOURS however busy it is."""
 
+import time
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from portal.accounts.models import UserSession
 from portal.core.db import db
@@ -69,3 +70,82 @@ def test_the_lifetime_is_a_setting(make_app, provider):
 
     assert client.get("/account").location == "/sign-in?next=/account"
     assert "signed in more than 2 hours ago" in banner_text(client.get("/sign-in"))
+
+
+# What a signed-in request costs ------------------------------------------------------------
+
+
+def _statements_of(app, call):
+    """The SQL statements `call` sends through `app`'s engine."""
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    engine = app.extensions["db"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_a_signed_in_request_loads_the_user_without_their_secrets(app, provider):
+    client = sign_in(app.test_client(), provider)
+    client.get("/account")
+
+    sent = _statements_of(app, lambda: client.get("/account"))
+
+    loading = [s for s in sent if "user_sessions" in s]
+    assert len(loading) == 1
+    assert "users.email" in loading[0]
+    assert "password_hash" not in loading[0]
+    assert "totp_secret" not in loading[0]
+
+
+def test_an_unchanged_session_cookie_is_not_sent_again(app, provider):
+    client = sign_in(app.test_client(), provider)
+    client.get("/account")  # the CSRF token joins the session once
+
+    again = client.get("/account")
+    home = client.get("/home")
+
+    assert again.status_code == 200 and home.status_code == 200
+    assert "Set-Cookie" not in again.headers
+    assert "Set-Cookie" not in home.headers
+
+
+def test_the_last_seen_time_is_written_once_it_has_moved_on(make_app, provider):
+    app = make_app(SESSION_IDLE_MINUTES=30)
+    client = sign_in(app.test_client(), provider)
+    client.get("/account")
+
+    with client.session_transaction() as session:
+        session["last_seen"] = int(time.time()) - 30
+    recent = client.get("/account")
+    with client.session_transaction() as session:
+        kept = session["last_seen"]
+
+    with client.session_transaction() as session:
+        session["last_seen"] = int(time.time()) - 90
+    moved = client.get("/account")
+    with client.session_transaction() as session:
+        written = session["last_seen"]
+
+    assert recent.status_code == 200 and "Set-Cookie" not in recent.headers
+    assert time.time() - kept >= 29  # not rewritten: half a minute is within the step
+    assert moved.status_code == 200 and "Set-Cookie" in moved.headers
+    assert time.time() - written < 10
+
+
+def test_a_short_idle_limit_keeps_an_active_session_going(make_app, provider):
+    """With a one-minute limit, a request every 40 seconds never signs anyone out: the
+    last-seen time is written in steps far shorter than the limit."""
+    app = make_app(SESSION_IDLE_MINUTES=1)
+    client = sign_in(app.test_client(), provider)
+
+    for _ in range(3):
+        with client.session_transaction() as session:
+            session["last_seen"] -= 40  # forty seconds pass since the time last written
+        assert client.get("/account").status_code == 200
