@@ -39,6 +39,7 @@ from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import LONDON, today, utcnow
+from portal.core.waiting import DUE_SOON, Waiting
 from portal.documents import services as documents
 from portal.documents.models import DocumentVersion
 from portal.lots.services import list_lots
@@ -146,6 +147,56 @@ def current_application_of(organisation: Organisation) -> Application | None:
         .order_by(Application.id.desc())
         .limit(1)
     )
+
+
+def latest_applications(organisation_ids: list[int]) -> dict[int, Application]:
+    """current_application_of for several organisations, by organisation id: one query."""
+    latest = (
+        select(func.max(Application.id))
+        .where(Application.organisation_id.in_(organisation_ids))
+        .group_by(Application.organisation_id)
+    )
+    return {
+        application.organisation_id: application
+        for application in db.session.scalars(select(Application).where(Application.id.in_(latest)))
+    }
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    """A provider's applications to finish (with the sections done) or to change and resubmit
+    after the council returned them. Council staff's applications waiting are the reviews'."""
+    if user.is_staff or not organisations:
+        return []
+    items = []
+    latest = latest_applications([organisation.id for organisation in organisations])
+    for organisation in organisations:
+        application = latest.get(organisation.id)
+        if application is None or application.status not in (DRAFT, RETURNED):
+            continue
+        args = {"application_id": application.id}
+        name = organisation.display_name
+        if application.status == RETURNED:
+            items.append(
+                Waiting(
+                    link=f"Change and resubmit your application for {name}",
+                    endpoint="applications.show",
+                    args=args,
+                    hint="The council has returned your application for changes",
+                    urgency=DUE_SOON,
+                )
+            )
+            continue
+        progress = progress_of(application)
+        items.append(
+            Waiting(
+                link=f"Continue your application for {name}",
+                endpoint="applications.show",
+                args=args,
+                hint=f"You have completed {progress.completed_count} of "
+                f"{len(progress.counted)} sections",
+            )
+        )
+    return items
 
 
 @dataclass(frozen=True)
