@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
-from portal.accounts.models import User
+from portal.accounts.models import ADMIN, REVIEWER, User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -458,6 +458,8 @@ def _needing_attention(on: date):
 
 # How far ahead a provider's home warns of a document expiring.
 EXPIRY_WARNING_DAYS = 30
+# The council's roles whose home lists the documents needing attention: those who check them.
+CHECKS_DOCUMENTS = (REVIEWER, ADMIN)
 
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
@@ -466,6 +468,8 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     documents need a reviewer's attention. A fixed number of queries however many documents."""
     on = today()
     if user.is_staff:
+        if user.role not in CHECKS_DOCUMENTS:
+            return []
         count = db.session.scalar(
             select(func.count()).select_from(_needing_attention(on).subquery())
         )

@@ -1,12 +1,20 @@
 """`flask seed demo` (run by `make run` in demo mode) makes a small framework through the
-services, with work waiting for every demo account; running it again changes nothing, and it
-never runs outside demo mode."""
+services, with work waiting for every demo account one click from its home page; running it
+again changes nothing, and it never runs outside demo mode.
+
+Seeding takes seconds, so one test seeds and then looks at everything the seed promises."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select, table
 
 from portal.core.db import Base, db
+from portal.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.kpi_returns.models import KpiEscalation, KpiReturn
+from portal.questionnaires import services as questionnaires
+from tests.admissions.helpers import lots_of, provider_names
+from tests.pages.test_home import _links, _tags
+from tests.support.pages import page_text
 
 
 def _row_counts() -> dict[str, int]:
@@ -18,7 +26,35 @@ def _row_counts() -> dict[str, int]:
     return counts
 
 
-def test_the_demo_seed_runs_once(make_app):
+def _signed_in(app, email: str):
+    """A client signed in as a demo account (in demo mode staff skip two-factor)."""
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+# What each demo account finds waiting on its home page (links, in part).
+EXPECTED = {
+    "provider@example.org": [
+        "Continue your application for Bright Futures",
+        "Upload a new version of ‘Public liability’",
+    ],
+    "provider2@example.org": ["Upload a new version of ‘Employer's liability’"],
+    "reviewer@example.org": [
+        "Applications over the service level",
+        "Applications assigned to you",
+        "Applications waiting for a decision",
+        "Documents needing attention",
+        "KPI returns to check",
+        "Escalation: Stourbridge Mentoring Trust",
+    ],
+    "commissioner@example.org": ["Escalation: Stourbridge Mentoring Trust"],
+    "admin@example.org": ["Staff without two-factor authentication"],
+}
+
+
+def test_the_demo_seed_makes_work_for_every_account_once(make_app):
     demo = make_app(DEMO_MODE=True)
     runner = demo.test_cli_runner()
 
@@ -27,13 +63,44 @@ def test_the_demo_seed_runs_once(make_app):
     assert "Demo framework seeded in" in result.output
     with demo.app_context():
         first = _row_counts()
-
     again = runner.invoke(args=["seed", "demo"])
     assert again.exit_code == 0, again.output
     assert "Demo framework seeded in" not in again.output
     with demo.app_context():
         assert _row_counts() == first
+
+        published = questionnaires.published_version()
+        assert (published.version, len(questionnaires.content_of(published).questions)) == (
+            1,
+            152,
+        )
+        assert len(questionnaires.list_versions()) == 1
+        # Eight providers a year on the framework: twelve monthly returns each.
+        assert db.session.scalar(select(func.count(KpiReturn.id))) == 8 * 12
+        assert db.session.scalar(select(func.count(KpiEscalation.id))) >= 1
+        db.session.rollback()
     assert first["organisations"] == 12
+
+    public = demo.test_client().get("/providers")
+    assert len(provider_names(public)) == 8
+    assert lots_of(public, "Stourbridge Mentoring Trust") == ["Mentoring", "SEMH mentoring"]
+
+    for email, _name, _role in DEMO_ACCOUNTS:
+        client = _signed_in(demo, email)
+        home = client.get("/home")
+        assert home.status_code == 200
+        links = _links(home)
+        for expected in EXPECTED[email]:
+            assert any(text.startswith(expected) for text in links), (email, expected)
+        waiting = _tags(home)
+        assert waiting, email
+        # Every item waiting leads to a page that opens.
+        for text, href in links.items():
+            if any(text == item for item, _tag in waiting):
+                assert client.get(href).status_code == 200, (email, text, href)
+
+    reviewer = page_text(_signed_in(demo, "reviewer@example.org").get("/reviews"))
+    assert "Resubmitted" in reviewer or "resubmitted" in reviewer
 
 
 def test_the_demo_seed_refuses_outside_demo_mode(app):
