@@ -15,6 +15,7 @@ from portal.competitions.models import (
     QUOTE_SUBMITTED,
     Clarification,
     Competition,
+    Evaluator,
     Invitation,
     Quote,
 )
@@ -29,9 +30,40 @@ LISTED = 10
 
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    if user.is_staff:
-        return _for_managers(user) if user.role in MANAGERS else []
-    return _for_provider(organisations)
+    if not user.is_staff:
+        return _for_provider(organisations)
+    to_score = _to_score(user)
+    managing = _for_managers(user, {item.args["competition_id"] for item in to_score})
+    return to_score + (managing if user.role in MANAGERS else [])
+
+
+def _to_score(user: User) -> list[Waiting]:
+    """Competitions closed for quotes on whose panel the user sits, their scores not yet
+    submitted (one query)."""
+    at = now()
+    return [
+        Waiting(
+            link=f"Score the quotes for ‘{competition.title}’",
+            endpoint="competitions.evaluation",
+            args={"competition_id": competition.id},
+            hint=f"{competition.kind_label} {competition.reference} closed at "
+            f"{format_deadline(competition.submission_deadline)}: you are on the panel",
+            urgency=DUE_SOON,
+        )
+        for competition in db.session.scalars(
+            select(Competition)
+            .join(Evaluator, Evaluator.competition_id == Competition.id)
+            .where(
+                Evaluator.user_id == user.id,
+                Evaluator.has_conflict.is_not(True),
+                Evaluator.scores_submitted_at.is_(None),
+                Competition.status == PUBLISHED,
+                Competition.submission_deadline <= at,
+                Competition.moderation_closed_at.is_(None),
+            )
+            .order_by(Competition.submission_deadline, Competition.id)
+        )
+    ]
 
 
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
@@ -73,10 +105,11 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     return items
 
 
-def _for_managers(user: User) -> list[Waiting]:
+def _for_managers(user: User, scoring: set[int]) -> list[Waiting]:
     """Each competition needing its commissioner, most urgent first: an award whose standstill
     has ended (to confirm), questions from providers not answered, closed and ready to evaluate,
-    a draft to publish, an award still in standstill."""
+    a draft to publish, an award still in standstill. Those the user is to score (`scoring`)
+    are listed once, as scoring."""
     at = now()
     unanswered = (
         select(func.count(Clarification.id))
@@ -84,7 +117,11 @@ def _for_managers(user: User) -> list[Waiting]:
         .correlate(Competition)
         .scalar_subquery()
     )
-    closed = and_(Competition.status == PUBLISHED, Competition.submission_deadline <= at)
+    closed = and_(
+        Competition.status == PUBLISHED,
+        Competition.submission_deadline <= at,
+        Competition.id.not_in(scoring),
+    )
     needs_action = or_(
         Competition.status.in_((DRAFT, AWARDED)),
         closed,
@@ -142,7 +179,7 @@ def _item(competition: Competition, questions: int, at, today) -> Waiting:
     if competition.submission_deadline <= at:
         return Waiting(
             link=f"Evaluate the quotes for ‘{competition.title}’",
-            endpoint="competitions.evaluation",
+            endpoint="competitions.show",
             args=show,
             hint=f"{what} closed at {format_deadline(competition.submission_deadline)}",
             urgency=DUE_SOON,

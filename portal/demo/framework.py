@@ -24,6 +24,7 @@ from portal.applications import services as applications
 from portal.core.db import db
 from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
 from portal.demo import applications as demo_applications
+from portal.demo import competitions as demo_competitions
 from portal.documents import services as documents
 from portal.kpi_returns import demo as kpi_demo
 from portal.kpi_returns import months
@@ -283,8 +284,8 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
                 if memberships
                 else organisations.create_organisation(user, provider.details)
             )
-    # Documents a month ago: this year's certificates and policies.
-    with clock_set_to(_at(today - timedelta(days=30))):
+    # Documents six weeks ago: this year's certificates and policies.
+    with clock_set_to(_at(today - timedelta(days=42))):
         for provider in PROVIDERS:
             _documents(users[provider.email], made[provider.email], provider, today)
     admitted = [p for p in PROVIDERS if p.story.startswith("admitted")]
@@ -299,6 +300,7 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     _check_returns(reviewer, made["provider@example.org"], today)
     _queue(users, made, reviewer, today)
     _apply_for_more(users["provider@example.org"], made["provider@example.org"], today)
+    demo_competitions.seed(users, lots)
     return made
 
 

@@ -105,15 +105,16 @@ def test_a_commissioner_sees_each_competition_needing_action(
         text.startswith("Answer questions on") and href == f"/competitions/{asked}"
         for text, href in titles.items()
     )
+    # The commissioner sits on its panel: the closed competition is theirs to score.
     assert any(
-        text.startswith("Evaluate the quotes") and href == f"/competitions/{closed}/evaluation"
+        text.startswith("Score the quotes") and href == f"/competitions/{closed}/evaluation"
         for text, href in titles.items()
     )
     assert f"/kpi-returns/escalations/{escalation.id}" in links.values()
     assert "1 question from providers not answered" in page_text(home)
     order = [text.split(" ‘")[0] for text, _tag in _tags(home)]
     assert order.index("Answer questions on") < order.index("Publish")
-    assert order.index("Evaluate the quotes for") < order.index("Publish")
+    assert order.index("Score the quotes for") < order.index("Publish")
     assert "Applications waiting" not in page_text(home)
     assert queries_for(app, commissioner_client, "/home") == empty
 
