@@ -29,7 +29,8 @@ from wtforms.validators import NumberRange, Optional
 
 from portal.competitions import personal_data
 from portal.competitions.models import AGE_BANDS, LOCAL_PREFERENCES, PRICE_BASES
-from portal.competitions.services import REASON_LIMIT, Details
+from portal.competitions.services.common import REASON_LIMIT
+from portal.competitions.services.drafting import Details
 from portal.core.forms import (
     BaseForm,
     DateInputField,

@@ -22,7 +22,6 @@ from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from portal.competitions import services
 from portal.competitions.models import (
     AWARDED,
     CANCELLED,
@@ -36,6 +35,7 @@ from portal.competitions.models import (
     CompetitionRelease,
     Quote,
 )
+from portal.competitions.services import common
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import as_utc
@@ -117,7 +117,7 @@ def record_release(
         )
         or 0
     )
-    at = services.now()
+    at = common.now()
     body = release(competition, tag, at, number)
     if rationale is not None:
         body["tender"]["amendments"] = [
@@ -254,7 +254,7 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
         status = "complete"
     else:
         status = "active"
-    at = services.now()
+    at = common.now()
     item = {
         "id": "1",
         "description": competition.lot.name,
@@ -300,7 +300,7 @@ def release(competition: Competition, tag: str, date: datetime, number: int) -> 
         documents = _documents(competition)
         if documents:
             tender["documents"] = documents
-    if not services.is_sealed(competition, at):
+    if not common.is_sealed(competition, at):
         tender["numberOfTenderers"] = db.session.scalar(
             select(func.count(Quote.id)).where(
                 Quote.competition_id == competition.id, Quote.status == QUOTE_SUBMITTED

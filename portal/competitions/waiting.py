@@ -19,7 +19,13 @@ from portal.competitions.models import (
     Invitation,
     Quote,
 )
-from portal.competitions.services import CLOSING_SOON, MANAGERS, format_deadline, london_today, now
+from portal.competitions.services.common import (
+    CLOSING_SOON,
+    MANAGERS,
+    format_deadline,
+    london_today,
+    now,
+)
 from portal.core.db import db
 from portal.core.time import format_date
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural

@@ -14,7 +14,13 @@ from datetime import UTC, datetime, time, timedelta
 from flask import current_app
 
 from portal.accounts.models import User
-from portal.competitions import services as competitions
+from portal.competitions.services import (
+    awarding,
+    clarifications,
+    drafting,
+    evaluating,
+    quoting,
+)
 from portal.competitions.models import (
     MINI_COMPETITION,
     NO_PREFERENCE,
@@ -47,7 +53,7 @@ def _moment(now: datetime, days: float, hour: int = 12) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
 
 
-def _details(kind: str, lot: Lot, title: str, opened: datetime, **more) -> competitions.Details:
+def _details(kind: str, lot: Lot, title: str, opened: datetime, **more) -> drafting.Details:
     """A competition's details: questions close 10 days after `opened`, quotes 14 days after."""
     fields = {
         "kind": kind,
@@ -64,7 +70,7 @@ def _details(kind: str, lot: Lot, title: str, opened: datetime, **more) -> compe
         "clarification_deadline": more.pop("questions_close", _moment(opened, 10, 17)),
         "submission_deadline": more.pop("quotes_close", _moment(opened, 14, 12)),
     }
-    return competitions.Details(**(fields | more))
+    return drafting.Details(**(fields | more))
 
 
 QUESTIONS = (
@@ -86,34 +92,34 @@ def _mini_competition(
     """Drafted and published on `opened`, with two written questions and a panel of two (the
     commissioner leading)."""
     with at(opened - timedelta(hours=3)):
-        competition = competitions.create_competition(
+        competition = drafting.create_competition(
             commissioner, _details(MINI_COMPETITION, lot, title, opened, **more)
         )
         for text, weight, limit in QUESTIONS:
-            competitions.add_question(commissioner, competition, text, weight, limit)
-        competitions.set_evaluators(
+            drafting.add_question(commissioner, competition, text, weight, limit)
+        drafting.set_evaluators(
             commissioner, competition, [user.id for user in panel], commissioner.id
         )
     with at(opened):
-        competitions.publish(commissioner, competition, competition.lock_version)
+        drafting.publish(commissioner, competition, competition.lock_version)
     return competition
 
 
 def _quote(user: User, competition: Competition, price: str, moment: datetime, band=None):
     with at(moment):
-        view = competitions.get_opportunity(user, competition.id, acting=True)
+        view = quoting.get_opportunity(user, competition.id, acting=True)
         answers = {}
         for question, text in zip(competition.questions, ANSWERS * 2, strict=False):
             answers[question.key] = band if question.answer_kind == "distance_band" else text
-        quote = competitions.save_quote(user, view, answers, price, None)
-        view = competitions.get_opportunity(user, competition.id, acting=True)
-        competitions.submit_quote(user, view, quote.lock_version)
+        quote = quoting.save_quote(user, view, answers, price, None)
+        view = quoting.get_opportunity(user, competition.id, acting=True)
+        quoting.submit_quote(user, view, quote.lock_version)
 
 
 def _ask(user: User, competition: Competition, question: str, moment: datetime):
     with at(moment):
-        view = competitions.get_opportunity(user, competition.id, acting=True)
-        return competitions.ask_clarification(user, view, question)
+        view = quoting.get_opportunity(user, competition.id, acting=True)
+        return clarifications.ask_clarification(user, view, question)
 
 
 def _evaluate(competition: Competition, lead: User, panel: list[User], moment: datetime) -> None:
@@ -121,31 +127,31 @@ def _evaluate(competition: Competition, lead: User, panel: list[User], moment: d
     the scores and closes moderation."""
     with at(moment):
         for evaluator in panel:
-            competitions.declare(evaluator, competition, False, None)
-        quotes = competitions.bidders(competition)
+            evaluating.declare(evaluator, competition, False, None)
+        quotes = evaluating.bidders(competition)
         for evaluator in panel:
             for rank, quote in enumerate(quotes):
-                competitions.save_scores(
+                evaluating.save_scores(
                     evaluator,
                     competition,
                     quote,
                     {
                         question.id: (str(max(4 - rank, 1)), "Clear, with examples from schools.")
-                        for question in competitions.text_questions(competition)
+                        for question in quoting.text_questions(competition)
                     },
                 )
-            competitions.submit_scores(evaluator, competition)
+            evaluating.submit_scores(evaluator, competition)
         for rank, quote in enumerate(quotes):
-            competitions.moderate(
+            evaluating.moderate(
                 lead,
                 competition,
                 quote,
                 {
                     question.id: (str(max(4 - rank, 1)), "The panel agreed: clear and specific.")
-                    for question in competitions.text_questions(competition)
+                    for question in quoting.text_questions(competition)
                 },
             )
-        competitions.close_moderation(lead, competition)
+        evaluating.close_moderation(lead, competition)
 
 
 def seed(users: dict[str, User], lots: dict[str, Lot]) -> None:
@@ -178,8 +184,8 @@ def seed(users: dict[str, User], lots: dict[str, Lot]) -> None:
     _quote(owner["bright"], awarded, "35", _moment(opened, 9))
     _evaluate(awarded, commissioner, panel, _moment(opened, 16))
     with at(_moment(now, -3, 11)):
-        winner = competitions.ranking(awarded)[0].quote.id
-        competitions.award(commissioner, awarded, winner, None, True, awarded.lock_version)
+        winner = awarding.ranking(awarded)[0].quote.id
+        awarding.award(commissioner, awarded, winner, None, True, awarded.lock_version)
 
     # Closed two days ago: the quotes are in, ready for the panel.
     opened = _moment(now, -16, 10)
@@ -204,7 +210,7 @@ def seed(users: dict[str, User], lots: dict[str, Lot]) -> None:
     asked = _ask(owner["stem"], open_now, "Can lessons be in small groups of up to three, or "
                  "must every lesson be one to one?", _moment(opened, 1, 14))  # fmt: skip
     with at(_moment(opened, 2, 9)):
-        competitions.answer_clarification(
+        clarifications.answer_clarification(
             commissioner,
             open_now,
             asked,
@@ -218,7 +224,7 @@ def seed(users: dict[str, User], lots: dict[str, Lot]) -> None:
     # A placement request for one child, open for a few more days.
     opened = _moment(now, -2, 10)
     with at(opened - timedelta(hours=2)):
-        placement = competitions.create_competition(
+        placement = drafting.create_competition(
             commissioner,
             _details(
                 PLACEMENT_REQUEST, lots["semh-mentoring"], "SEMH mentoring for a Year 9 pupil",
@@ -234,14 +240,14 @@ def seed(users: dict[str, User], lots: dict[str, Lot]) -> None:
                 hours_per_week=4, start_date=_moment(now, 21).date(), area="DY8",
             ),
         )  # fmt: skip
-        competitions.set_evaluators(commissioner, placement, [reviewer.id], reviewer.id)
+        drafting.set_evaluators(commissioner, placement, [reviewer.id], reviewer.id)
     with at(opened):
-        competitions.publish(commissioner, placement, placement.lock_version)
+        drafting.publish(commissioner, placement, placement.lock_version)
     _quote(owner["sedgley"], placement, "3200", _moment(opened, 1), band="3-to-5")
 
     # A draft the commissioner has started.
     with at(_moment(now, -1, 16)):
-        competitions.create_competition(
+        drafting.create_competition(
             commissioner,
             _details(
                 MINI_COMPETITION, lots["robotics-and-stem"], "After-school robotics club",

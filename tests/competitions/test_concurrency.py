@@ -12,8 +12,8 @@ from threading import Barrier
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
-from portal.competitions import services
 from portal.competitions.models import Competition, Quote, QuoteVersion
+from portal.competitions.services import awarding
 from portal.core.db import db
 from portal.outbox.models import OutboxEmail
 from tests.competitions import helpers
@@ -166,7 +166,7 @@ def test_two_commissioners_awarding_at_once_make_one_award(
     db.session.rollback()
     competition = db.session.get(Competition, competition_id)
     assert competition.status == "confirmed"
-    winner = services.winner_name(competition)
+    winner = awarding.winner_name(competition)
     assert page_errors(refused) == {
         "winner": f"This competition has just been awarded to {winner}. Nothing was changed by you"
     }

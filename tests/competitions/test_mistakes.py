@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from portal.admissions.models import Admission
-from portal.competitions import services
 from portal.competitions.models import Competition, Quote, QuoteVersion, Score
+from portal.competitions.services import common
 from portal.core.db import db
 from tests.competitions import helpers
 from tests.conftest import sign_in
@@ -266,7 +266,7 @@ def test_a_save_from_a_stale_tab_is_refused_keeping_its_answers_then_goes_throug
     refused = provider_client.post(url, data=typed)
 
     assert refused.status_code == 200
-    assert page_errors(refused) == {"main-content": services.QUOTE_CHANGED}
+    assert page_errors(refused) == {"main-content": common.QUOTE_CHANGED}
     assert "From the stale tab" in refused.get_data(as_text=True)
     assert field_value(refused, "price") == "150"
     saved = helpers.quote_of(published, 1)
@@ -338,7 +338,7 @@ def test_a_quote_one_second_late_is_refused_with_the_deadline(
     app, monkeypatch, provider_client, published
 ):
     """The deadline is 12pm on Friday 5 March 2027, London time; the database's clock is moved
-    to one second after it (through the one setting services.now reads)."""
+    to one second after it (through the one setting common.now reads)."""
     helpers.save_quote(provider_client, published, ["One", "Two"], "100")
     deadline = datetime(2027, 3, 5, 12, 0, tzinfo=UTC)  # GMT in March: London is UTC
     db.session.rollback()
@@ -351,7 +351,7 @@ def test_a_quote_one_second_late_is_refused_with_the_deadline(
     url = f"/competitions/{published}/quote/submit"
     form = helpers.hidden(provider_client, url)
     with app.app_context():
-        offset = deadline + timedelta(seconds=1) - services.database_now()
+        offset = deadline + timedelta(seconds=1) - common.database_now()
     monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", offset)
     response = provider_client.post(url, data=form)
     assert response.status_code == 200

@@ -9,8 +9,8 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from portal.competitions import services
 from portal.competitions.models import Competition
+from portal.competitions.services import common
 from portal.core.db import db
 from portal.core.time import LONDON, add_working_days, format_date, is_working_day
 from tests.competitions import helpers
@@ -23,7 +23,7 @@ def _move_clock_to(app, monkeypatch, day, at: time) -> None:
     moment = datetime.combine(day, at, tzinfo=LONDON)
     db.session.rollback()  # SQLite: the test's own transaction would hold the lock
     with app.app_context():
-        offset = moment - services.database_now()
+        offset = moment - common.database_now()
     monkeypatch.setitem(app.config, "COMPETITION_CLOCK_OFFSET", offset)
 
 

@@ -1,0 +1,305 @@
+"""Results, award and standstill: the ranking by the published rules, the award (with or without
+a standstill period) and its confirmation, and the assessment summary every bidder is sent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.competitions import scoring
+from portal.competitions.models import (
+    AWARDED,
+    CONFIRMED,
+    DISTANCE_BAND,
+    LOCAL_WEIGHTED,
+    PUBLISHED,
+    Competition,
+    ModeratedScore,
+    QualityQuestion,
+    Quote,
+)
+from portal.competitions.services.common import (
+    CompetitionError,
+    _members,
+    _move_competition,
+    _reason,
+    format_price,
+    london_today,
+    now,
+)
+from portal.competitions.services.evaluating import _unsealed, bidders, latest_version
+from portal.competitions.services.quoting import ProviderView
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.time import add_working_days, format_date
+from portal.organisations.models import Organisation
+from portal.outbox.services import queue_email
+
+STANDSTILL_WORKING_DAYS = 8
+
+
+@dataclass
+class Ranked:
+    quote: Quote
+    result: scoring.Result
+    agreed: dict[int, ModeratedScore] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.quote.organisation.display_name
+
+
+def evaluation_complete(competition: Competition) -> bool:
+    return competition.moderation_closed_at is not None
+
+
+def _agreed_scores(competition: Competition) -> dict[int, dict[int, ModeratedScore]]:
+    agreed: dict[int, dict[int, ModeratedScore]] = defaultdict(dict)
+    for score in db.session.scalars(
+        select(ModeratedScore)
+        .join(Quote, Quote.id == ModeratedScore.quote_id)
+        .where(Quote.competition_id == competition.id)
+    ):
+        agreed[score.quote_id][score.question_id] = score
+    return agreed
+
+
+def ranking(competition: Competition) -> list[Ranked]:
+    """Every submitted quote scored and ranked by the published rules, best first. Only once
+    evaluation is complete (an empty list before)."""
+    _unsealed(competition)
+    if not evaluation_complete(competition):
+        return []
+    quotes = {quote.id: quote for quote in bidders(competition)}
+    agreed = _agreed_scores(competition)
+    bids = []
+    for quote in quotes.values():
+        version = latest_version(quote)
+        scores = {question_id: m.score for question_id, m in agreed[quote.id].items()}
+        for question in competition.questions:
+            if question.answer_kind == DISTANCE_BAND:
+                scores[question.id] = scoring.distance_score(version.answers.get(question.key))
+        bids.append(
+            scoring.Bid(
+                key=quote.id,
+                price_pence=version.price_pence,
+                scores=scores,
+                is_local=quote.organisation.is_local,
+            )
+        )
+    weights = {question.id: question.weight for question in competition.questions}
+    local_weight = competition.local_weight if competition.local_preference == LOCAL_WEIGHTED else 0
+    results = scoring.rank(bids, weights, competition.price_weight, local_weight)
+    return [Ranked(quotes[r.key], r, agreed[r.key]) for r in results]
+
+
+def award(
+    user: User,
+    competition: Competition,
+    quote_id: int,
+    reason: str | None,
+    standstill: bool,
+    seen: int | None,
+) -> None:
+    """Award to the chosen quote (normally the top-ranked; another needs a reason), then send
+    every bidder their assessment summary. With a standstill the award is confirmed 8 working
+    days later; without, at once."""
+    if competition.status in (AWARDED, CONFIRMED):
+        raise CompetitionError(_awarded_meanwhile(competition))
+    if competition.status == PUBLISHED and not evaluation_complete(competition):
+        _unsealed(competition)
+        raise CompetitionError("You cannot award until evaluation is complete")
+    ranked = ranking(competition) if competition.status == PUBLISHED else []
+    chosen = next((r for r in ranked if r.quote.id == quote_id), None)
+    if competition.status == PUBLISHED and chosen is None:
+        raise CompetitionError("Choose the winning quote", "winner")
+    reason = (reason or "").strip()
+    if chosen is not None and chosen.result.rank != 1:
+        reason = _reason(reason, "reason")
+    at = now()
+    ends_on = add_working_days(london_today(at), STANDSTILL_WORKING_DAYS) if standstill else None
+    try:
+        _move_competition(
+            user,
+            competition,
+            AWARDED,
+            seen,
+            "competition.awarded",
+            awarded_at=at,
+            winner_quote_id=quote_id,
+            award_reason=reason or None,
+            standstill_ends_on=ends_on,
+        )
+    except CompetitionError as error:
+        # Another commissioner awarded it while this one had the page open.
+        db.session.refresh(competition)
+        if competition.status in (AWARDED, CONFIRMED):
+            raise CompetitionError(_awarded_meanwhile(competition)) from None
+        raise error from None
+    if not standstill:
+        _move_competition(
+            user, competition, CONFIRMED, None, "competition.award_confirmed", confirmed_at=at
+        )
+    members = _members([r.quote.organisation_id for r in ranked])
+    for entry in ranked:
+        summary = _assessment(competition, ranked, entry)
+        for member in members[entry.quote.organisation_id]:
+            queue_email(
+                member.email,
+                f"Result: {competition.title}",
+                "competition_assessment",
+                competition=competition,
+                member=member,
+                summary=summary,
+            )
+
+
+def _awarded_meanwhile(competition: Competition) -> str:
+    return (
+        f"This competition has just been awarded to {winner_name(competition)}. "
+        "Nothing was changed by you"
+    )
+
+
+def confirm_award(user: User, competition: Competition, seen: int | None) -> None:
+    """Confirm an award made with a standstill, once the standstill period has ended (by the
+    database's clock, in London), and tell every bidder."""
+    if competition.status == AWARDED and london_today(now()) <= competition.standstill_ends_on:
+        raise CompetitionError(
+            f"The standstill period ends on {format_date(competition.standstill_ends_on)}. "
+            "You can confirm the award after that"
+        )
+    _move_competition(
+        user, competition, CONFIRMED, seen, "competition.award_confirmed", confirmed_at=now()
+    )
+    winner = winner_name(competition)
+    quotes = bidders(competition)
+    members = _members([quote.organisation_id for quote in quotes])
+    for quote in quotes:
+        for member in members[quote.organisation_id]:
+            queue_email(
+                member.email,
+                f"Award confirmed: {competition.title}",
+                "competition_award_confirmed",
+                competition=competition,
+                organisation=quote.organisation,
+                member=member,
+                winner=winner,
+                is_winner=quote.id == competition.winner_quote_id,
+            )
+
+
+# Feedback to every bidder -----------------------------------------------------------------------
+
+
+@dataclass
+class QuestionFeedback:
+    question: QualityQuestion
+    score: int
+    reason: str
+    marks: str
+    winner_score: int
+    winner_marks: str
+
+
+@dataclass
+class Assessment:
+    """What a bidder is told: their scores and reasons per question, the winner's scores and
+    their rank."""
+
+    organisation_name: str
+    rank: int
+    shares_rank: bool
+    bidders: int
+    is_winner: bool
+    questions: list[QuestionFeedback]
+    quality: str
+    price: str
+    local: str
+    total: str
+    your_price: str
+    winner_quality: str
+    winner_price: str
+    winner_local: str
+    winner_total: str
+    abnormally_low: bool
+    standstill_ends_on: date | None
+
+
+def _assessment(competition: Competition, ranked: list[Ranked], entry: Ranked) -> Assessment:
+    winner = next(r for r in ranked if r.quote.id == competition.winner_quote_id)
+    rows = []
+    for question in competition.questions:
+        if question.answer_kind == DISTANCE_BAND:
+            band = latest_version(entry.quote).answers.get(question.key)
+            score, reason = (
+                scoring.distance_score(band),
+                (
+                    f"Scored by the published distance bands: "
+                    f"{scoring.DISTANCE_BANDS.get(band, ('not given', 0))[0]}"
+                ),
+            )
+        else:
+            score, reason = entry.agreed[question.id].score, entry.agreed[question.id].rationale
+        winner_score = (
+            scoring.distance_score(latest_version(winner.quote).answers.get(question.key))
+            if question.answer_kind == DISTANCE_BAND
+            else winner.agreed[question.id].score
+        )
+        rows.append(
+            QuestionFeedback(
+                question,
+                score,
+                reason,
+                scoring.shown(entry.result.question_marks[question.id]),
+                winner_score,
+                scoring.shown(winner.result.question_marks[question.id]),
+            )
+        )
+    result, best = entry.result, winner.result
+    return Assessment(
+        organisation_name=entry.name,
+        rank=result.rank,
+        shares_rank=result.shares_rank,
+        bidders=len(ranked),
+        is_winner=entry is winner,
+        questions=rows,
+        quality=scoring.shown(result.quality),
+        price=scoring.shown(result.price),
+        local=scoring.shown(result.local),
+        total=scoring.shown(result.total),
+        your_price=format_price(result.price_pence),
+        winner_quality=scoring.shown(best.quality),
+        winner_price=scoring.shown(best.price),
+        winner_local=scoring.shown(best.local),
+        winner_total=scoring.shown(best.total),
+        abnormally_low=result.abnormally_low,
+        standstill_ends_on=competition.standstill_ends_on,
+    )
+
+
+def assessment_for(view: ProviderView) -> Assessment:
+    """The organisation's assessment summary, once the competition is awarded. Raises
+    NotFoundForUser (404) before, or if it did not quote."""
+    competition = view.competition
+    if competition.status not in (AWARDED, CONFIRMED):
+        raise NotFoundForUser()
+    ranked = ranking(competition)
+    entry = next((r for r in ranked if r.quote.organisation_id == view.organisation.id), None)
+    if entry is None:
+        raise NotFoundForUser()
+    return _assessment(competition, ranked, entry)
+
+
+def winner_name(competition: Competition) -> str | None:
+    if competition.winner_quote_id is None:
+        return None
+    return db.session.scalar(
+        select(func.coalesce(Organisation.trading_name, Organisation.legal_name))
+        .join(Quote, Quote.organisation_id == Organisation.id)
+        .where(Quote.id == competition.winner_quote_id)
+    )

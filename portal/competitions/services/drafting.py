@@ -1,0 +1,577 @@
+"""Drafting and publishing: a commissioner writes a competition (details, questions, files,
+the panel), publishes it to every eligible provider on the lot, extends its deadline or cancels
+it; and the council's list of competitions and who was invited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.accounts.models import STAFF_ROLES, User
+from portal.admissions import services as admissions
+from portal.competitions import ocds
+from portal.competitions.models import (
+    CANCELLED,
+    DRAFT,
+    LOCAL_ONLY,
+    LOCAL_WEIGHTED,
+    PLACEMENT_REQUEST,
+    PUBLISHED,
+    QUOTE_SUBMITTED,
+    TEXT_ANSWER,
+    TOTAL_PRICE,
+    Competition,
+    CompetitionAttachment,
+    Evaluator,
+    Invitation,
+    QualityQuestion,
+    Quote,
+)
+from portal.competitions.services.common import (
+    CHANGED,
+    CompetitionError,
+    _audit,
+    _email_invited,
+    _jsonable,
+    _move_competition,
+    _reason,
+    format_deadline,
+    is_sealed,
+    london_today,
+    now,
+)
+from portal.competitions.services.placement_requests import (
+    _placement_weights,
+    placement_problems,
+    placement_questions,
+)
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.documents import files, uploads
+from portal.documents import services as documents
+from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
+from portal.lots.models import Lot
+from portal.organisations.models import Organisation
+
+
+@dataclass
+class Details:
+    """What a commissioner gives for a competition, from the form."""
+
+    kind: str
+    lot_id: int
+    title: str
+    description: str
+    requirements: str
+    price_basis: str
+    planned_units: int | None
+    quality_weight: int
+    price_weight: int
+    local_preference: str
+    local_weight: int
+    clarification_deadline: datetime
+    submission_deadline: datetime
+    reference_code: str | None = None
+    age_band: str | None = None
+    needs_summary: str | None = None
+    hours_per_week: int | None = None
+    start_date: date | None = None
+    area: str | None = None
+
+
+def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:
+    """Every problem with `details`, as (field, message): weights, deadlines and, for a
+    placement request, anything that looks like a child's personal data."""
+    problems = []
+    local = details.local_weight if details.local_preference == LOCAL_WEIGHTED else 0
+    if details.kind != PLACEMENT_REQUEST and (
+        details.quality_weight + details.price_weight + local != 100
+    ):
+        total = details.quality_weight + details.price_weight + local
+        problems.append(("quality_weight", f"The weights must total 100. They total {total} now"))
+    if details.price_basis == TOTAL_PRICE:
+        details.planned_units = None
+    elif not details.planned_units:
+        problems.append(
+            (
+                "planned_units",
+                "Enter how many hours, days or placements the council will buy",
+            )
+        )
+    if details.clarification_deadline <= at:
+        problems.append(("clarification_deadline", "Questions deadline must be in the future"))
+    if details.submission_deadline <= at:
+        problems.append(("submission_deadline", "Quotes deadline must be in the future"))
+    elif details.clarification_deadline >= details.submission_deadline:
+        problems.append(
+            (
+                "clarification_deadline",
+                "Questions deadline must be before the deadline for quotes",
+            )
+        )
+    if details.kind == PLACEMENT_REQUEST:
+        problems += placement_problems(details, at)
+    return problems
+
+
+def create_competition(actor: User, details: Details) -> Competition:
+    """A new draft. Raises CompetitionError naming the first field with a problem. A placement
+    request gets the published methodology's questions and weights."""
+    if details.kind == PLACEMENT_REQUEST:
+        _placement_weights(details)
+    problems = check_details(details, now())
+    if problems:
+        raise CompetitionError(problems[0][1], problems[0][0])
+    if details.local_preference != LOCAL_WEIGHTED:
+        details.local_weight = 0
+    competition = Competition(**vars(details), status=DRAFT, created_by_id=actor.id)
+    if details.kind == PLACEMENT_REQUEST:
+        competition.questions.extend(placement_questions())
+    db.session.add(competition)
+    db.session.flush()
+    _audit("competition.created", actor, competition, after={"title": details.title})
+    return competition
+
+
+def update_competition(
+    actor: User, competition: Competition, details: Details, seen: int | None
+) -> None:
+    """Change a draft's details. Raises CompetitionError."""
+    _check_draft(competition, seen)
+    details.kind = competition.kind
+    if details.kind == PLACEMENT_REQUEST:
+        _placement_weights(details)
+    problems = check_details(details, now())
+    if problems:
+        raise CompetitionError(problems[0][1], problems[0][0])
+    if details.local_preference != LOCAL_WEIGHTED:
+        details.local_weight = 0
+    for name, value in vars(details).items():
+        setattr(competition, name, value)
+    competition.lock_version += 1
+    _audit("competition.updated", actor, competition, after={"title": details.title})
+
+
+def _check_draft(competition: Competition, seen: int | None = None) -> None:
+    if competition.status != DRAFT:
+        raise CompetitionError("Only a draft can be changed: this competition has been published")
+    if seen is not None and seen != competition.lock_version:
+        raise CompetitionError(CHANGED)
+
+
+def add_question(
+    actor: User, competition: Competition, text: str, weight: int, word_limit: int
+) -> QualityQuestion:
+    _check_draft(competition)
+    if competition.is_placement:
+        raise CompetitionError("A placement request's questions are set by the published method")
+    position = max((q.position for q in competition.questions), default=0) + 1
+    question = QualityQuestion(
+        position=position, text=text, weight=weight, word_limit=word_limit, answer_kind=TEXT_ANSWER
+    )
+    competition.questions.append(question)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit("competition.question_added", actor, competition, after={"question": text})
+    return question
+
+
+def remove_question(actor: User, competition: Competition, question_id: int) -> None:
+    _check_draft(competition)
+    question = next((q for q in competition.questions if q.id == question_id), None)
+    if question is None or competition.is_placement:
+        raise NotFoundForUser()
+    competition.questions.remove(question)
+    competition.lock_version += 1
+    _audit("competition.question_removed", actor, competition, before={"question": question.text})
+
+
+# Attachments: the council's own files, published with the competition ---------------------------
+
+
+def attach_to_competition(actor: User, competition: Competition, storage) -> CompetitionAttachment:
+    """Check and store a file to publish with the draft, in the council's part of the document
+    store, with every upload's checks (size, type by content, zip bombs, macros, scripts, the
+    virus scanner). Raises UploadRefused, StoreUnavailable or CompetitionError; nothing is saved
+    then."""
+    _check_draft(competition)
+    checked = uploads.check_upload(storage, uploads.DOCUMENT_TYPES)
+    stored = files.store_file(actor, None, checked, purpose=PURPOSE_COUNCIL_DOCUMENT)
+    attachment = CompetitionAttachment(file=stored)
+    competition.attachments.append(attachment)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit(
+        "competition.file_attached",
+        actor,
+        competition,
+        after={
+            "file_id": stored.id,
+            "filename": stored.original_filename,
+            "sha256": stored.sha256,
+            "scan_state": stored.scan_state,
+        },
+    )
+    return attachment
+
+
+def _competition_attachment(competition: Competition, attachment_id: int) -> CompetitionAttachment:
+    found = next((a for a in competition.attachments if a.id == attachment_id), None)
+    if found is None:
+        raise NotFoundForUser()
+    return found
+
+
+def remove_from_competition(actor: User, competition: Competition, attachment_id: int) -> None:
+    """Take a file off the draft and out of the store: before publication nobody outside the
+    council has seen it. Raises CompetitionError once the competition is published."""
+    _check_draft(competition)
+    attachment = _competition_attachment(competition, attachment_id)
+    stored = attachment.file
+    competition.attachments.remove(attachment)
+    competition.lock_version += 1
+    db.session.flush()
+    _audit(
+        "competition.file_removed",
+        actor,
+        competition,
+        before={"file_id": stored.id, "filename": stored.original_filename},
+    )
+    files.delete_file(stored)
+
+
+def competition_download(user: User, competition: Competition, attachment_id: int) -> str:
+    """A short-lived link to one of the competition's files. The caller has loaded the
+    competition for `user` (council staff, or a member of an invited organisation); council
+    downloads are audited. Raises NotFoundForUser or files.FileNotAvailable."""
+    attachment = _competition_attachment(competition, attachment_id)
+    return files.download_url(
+        user, attachment.file, object_type="competition", object_id=competition.id
+    )
+
+
+def _attachment_problems(competition: Competition) -> list[str]:
+    problems = []
+    for attachment in competition.attachments:
+        name = attachment.file.original_filename
+        if attachment.file.scan_state == PENDING and attachment.file.is_available:
+            problems.append(f"‘{name}’ is waiting for its virus check: wait, or remove it")
+        elif not attachment.file.is_available:
+            problems.append(f"Remove ‘{name}’: it cannot be downloaded")
+    return problems
+
+
+# The panel, named before the quotes open --------------------------------------------------------
+
+
+def staff_who_can_evaluate() -> list[User]:
+    """Council staff, but not those whose accounts are deactivated: they have left."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_(STAFF_ROLES), User.deactivated_at.is_(None))
+            .order_by(User.full_name, User.id)
+        )
+    )
+
+
+def evaluators_of(competition: Competition) -> list[Evaluator]:
+    return list(
+        db.session.scalars(
+            select(Evaluator)
+            .where(Evaluator.competition_id == competition.id)
+            .options(joinedload(Evaluator.user))
+            .order_by(Evaluator.is_lead.desc(), Evaluator.id)
+        )
+    )
+
+
+def set_evaluators(
+    actor: User, competition: Competition, user_ids: list[int], lead_id: int | None
+) -> None:
+    """Name the panel (and its lead) before the quotes open. A mini-competition needs at least
+    two evaluators and a lead among them; a placement request (lighter evaluation) one."""
+    if competition.status not in (DRAFT, PUBLISHED) or not is_sealed(competition, now()):
+        raise CompetitionError("The panel cannot change once the deadline for quotes has passed")
+    staff = {user.id: user for user in staff_who_can_evaluate()}
+    chosen = [user_id for user_id in dict.fromkeys(user_ids) if user_id in staff]
+    needed = 1 if competition.is_placement else 2
+    if len(chosen) < needed:
+        raise CompetitionError(
+            "Choose at least one evaluator"
+            if needed == 1
+            else "Choose at least two evaluators, so that scores can be moderated",
+            "evaluators",
+        )
+    if competition.is_placement:
+        lead_id = chosen[0] if len(chosen) == 1 else lead_id
+    if lead_id not in chosen:
+        raise CompetitionError("Choose the lead evaluator from the evaluators", "lead")
+    for evaluator in evaluators_of(competition):
+        db.session.delete(evaluator)
+    db.session.flush()
+    for user_id in chosen:
+        db.session.add(
+            Evaluator(competition_id=competition.id, user_id=user_id, is_lead=user_id == lead_id)
+        )
+    competition.lock_version += 1
+    _audit(
+        "competition.evaluators_named",
+        actor,
+        competition,
+        after={"evaluators": chosen, "lead": lead_id},
+    )
+
+
+# Publishing -------------------------------------------------------------------------------------
+
+
+def publish_problems(competition: Competition, at: datetime) -> list[str]:
+    """What stops the draft being published, in words for the commissioner."""
+    problems = []
+    if not competition.questions:
+        problems.append("Add at least one quality question")
+    weights = sum(question.weight for question in competition.questions)
+    if competition.questions and weights != competition.quality_weight:
+        problems.append(
+            f"The question weights total {weights}, but quality counts for "
+            f"{competition.quality_weight}: they must be the same"
+        )
+    if competition.submission_deadline <= at or competition.clarification_deadline <= at:
+        problems.append("Change the deadlines: they must be in the future")
+    evaluators = evaluators_of(competition)
+    if len(evaluators) < (1 if competition.is_placement else 2):
+        problems.append("Name the evaluators")
+    return problems + _attachment_problems(competition)
+
+
+def invitable(competition: Competition) -> list[Organisation]:
+    """Who publishing would invite: admitted to the lot and not suspended, eligible for call-offs
+    (documents.call_off_problems: every required document held, in date and reviewed), and based
+    in the borough if the council invites only local providers."""
+    admitted = admissions.invitable_organisations(competition.lot)
+    problems = documents.call_off_problems_of([each.id for each in admitted], london_today(now()))
+    return [
+        organisation
+        for organisation in admitted
+        if not problems[organisation.id]
+        and (competition.local_preference != LOCAL_ONLY or organisation.is_local)
+    ]
+
+
+def publish(actor: User, competition: Competition, seen: int | None) -> list[Invitation]:
+    """Publish the draft: invite (and email) every eligible provider on the lot, recording who
+    was invited. Raises CompetitionError."""
+    at = now()
+    problems = publish_problems(competition, at)
+    if competition.status == DRAFT and problems:
+        raise CompetitionError(problems[0])
+    organisations = invitable(competition)
+    if competition.status == DRAFT and not organisations:
+        raise CompetitionError(
+            f"No provider can be invited: none is on {competition.lot.name} and eligible"
+        )
+    _move_competition(
+        actor,
+        competition,
+        PUBLISHED,
+        seen,
+        "competition.published",
+        published_at=at,
+        invited_count=len(organisations),
+    )
+    invitations = [
+        Invitation(competition_id=competition.id, organisation_id=organisation.id, invited_at=at)
+        for organisation in organisations
+    ]
+    db.session.add_all(invitations)
+    db.session.flush()
+    _audit(
+        "competition.invited",
+        actor,
+        competition,
+        after={"organisations": [organisation.id for organisation in organisations]},
+    )
+    kind = competition.kind_label
+    _email_invited(competition, f"New {kind.lower()}", "competition_published")
+    return invitations
+
+
+def cancel(actor: User, competition: Competition, reason: str, seen: int | None) -> None:
+    """Cancel at any stage before the award is confirmed, telling everyone invited why."""
+    reason = _reason(reason)
+    _move_competition(
+        actor,
+        competition,
+        CANCELLED,
+        seen,
+        "competition.cancelled",
+        cancelled_at=now(),
+        cancel_reason=reason,
+    )
+    _email_invited(competition, "Cancelled", "competition_cancelled", reason=reason)
+
+
+def extend_deadline(
+    actor: User,
+    competition: Competition,
+    quotes: datetime,
+    questions: datetime | None,
+    reason: str,
+    seen: int | None,
+) -> None:
+    """Move a published competition's deadline for quotes later (and its deadline for questions,
+    when given), before the current one has passed, with a reason. Every invitee is emailed, the
+    change audited and published as an OCDS tender amendment. Raises CompetitionError."""
+    at = now()
+    if competition.status != PUBLISHED:
+        raise CompetitionError("Only an open competition's deadline can be extended")
+    if competition.submission_deadline <= at:
+        raise CompetitionError(
+            "The deadline for quotes has passed, so it cannot be extended", "submission_date"
+        )
+    if quotes <= competition.submission_deadline:
+        raise CompetitionError(
+            "The new deadline for quotes must be later than the current one, "
+            f"{format_deadline(competition.submission_deadline)}",
+            "submission_date",
+        )
+    if questions is not None:
+        if competition.clarification_deadline <= at:
+            raise CompetitionError(
+                "The deadline for questions has passed, so it cannot be extended",
+                "clarification_date",
+            )
+        if questions <= competition.clarification_deadline:
+            raise CompetitionError(
+                "The new deadline for questions must be later than the current one, "
+                f"{format_deadline(competition.clarification_deadline)}",
+                "clarification_date",
+            )
+        if questions >= quotes:
+            raise CompetitionError(
+                "The new deadline for questions must be before the deadline for quotes",
+                "clarification_date",
+            )
+    reason = _reason(reason)
+    if seen is not None and seen != competition.lock_version:
+        raise CompetitionError(CHANGED)
+    before = {
+        "submission_deadline": competition.submission_deadline,
+        "clarification_deadline": competition.clarification_deadline,
+    }
+    after = {
+        "submission_deadline": quotes,
+        "clarification_deadline": questions or before["clarification_deadline"],
+    }
+    moved = db.session.execute(
+        update(Competition)
+        .where(
+            Competition.id == competition.id,
+            Competition.lock_version == competition.lock_version,
+            Competition.status == PUBLISHED,
+        )
+        .values(lock_version=competition.lock_version + 1, **after)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.refresh(competition)
+        raise CompetitionError(CHANGED)
+    for name, value in {"lock_version": competition.lock_version + 1, **after}.items():
+        set_committed_value(competition, name, value)
+    _audit(
+        "competition.deadline_extended",
+        actor,
+        competition,
+        before=_jsonable(before),
+        after=_jsonable(after | {"reason": reason}),
+    )
+    ocds.record_release(competition, ocds.AMENDMENT, rationale=reason, changed=before)
+    _email_invited(
+        competition,
+        "Deadline extended",
+        "competition_deadline_extended",
+        reason=reason,
+        questions=format_deadline(competition.clarification_deadline) if questions else None,
+    )
+
+
+# Reading: the council's list and who was invited ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    invited: int = 0
+    declined: int = 0
+    submitted: int = 0  # never which ones, before the deadline
+
+
+def counts(competitions: list[Competition]) -> dict[int, Counts]:
+    """How many were invited, declined and have a submitted quote, per competition: all the
+    council may know of the quotes before the deadline. Two queries, each reading only the
+    declines and the submitted quotes."""
+    ids = [competition.id for competition in competitions]
+    declined = dict(
+        db.session.execute(
+            select(Invitation.competition_id, func.count(Invitation.id))
+            .where(Invitation.competition_id.in_(ids), Invitation.declined_at.is_not(None))
+            .group_by(Invitation.competition_id)
+        ).all()
+    )
+    submitted = dict(
+        db.session.execute(
+            select(Quote.competition_id, func.count(Quote.id))
+            .where(Quote.competition_id.in_(ids), Quote.status == QUOTE_SUBMITTED)
+            .group_by(Quote.competition_id)
+        ).all()
+    )
+    return {
+        competition.id: Counts(
+            competition.invited_count,
+            declined.get(competition.id, 0),
+            submitted.get(competition.id, 0),
+        )
+        for competition in competitions
+    }
+
+
+def competitions_for_staff(number: int) -> Page:
+    total = db.session.scalar(select(func.count(Competition.id)))
+    number, offset = offset_of(number, total)
+    competitions = db.session.scalars(
+        select(Competition)
+        .options(joinedload(Competition.lot), joinedload(Competition.created_by))
+        .order_by(Competition.created_at.desc(), Competition.id.desc())
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    return Page(competitions, number, total)
+
+
+def invitees(competition: Competition, number: int) -> Page:
+    """Who was invited and who declined (with why): never who has quoted."""
+    total = db.session.scalar(
+        select(func.count(Invitation.id)).where(Invitation.competition_id == competition.id)
+    )
+    number, offset = offset_of(number, total)
+    rows = db.session.scalars(
+        select(Invitation)
+        .join(Invitation.organisation)
+        .where(Invitation.competition_id == competition.id)
+        .options(joinedload(Invitation.organisation))
+        .order_by(Organisation.legal_name, Organisation.id)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    return Page(rows, number, total)
+
+
+def lots() -> list[Lot]:
+    return list(
+        db.session.scalars(select(Lot).where(Lot.is_active.is_(True)).order_by(Lot.position))
+    )

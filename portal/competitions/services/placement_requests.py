@@ -1,0 +1,53 @@
+"""What only a placement request has: the published method's fixed weights and questions
+(scoring.PLACEMENT_*), and checks that its details carry nothing that looks like a child's
+personal data. Its lighter evaluation (one evaluator, no moderation) is in drafting.set_evaluators
+and evaluating.submit_scores."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from portal.competitions import personal_data, scoring
+from portal.competitions.models import QualityQuestion
+from portal.competitions.services.common import london_today
+
+if TYPE_CHECKING:
+    from portal.competitions.services.drafting import Details
+
+
+def _placement_weights(details: Details) -> None:
+    details.price_weight = scoring.PLACEMENT_PRICE_WEIGHT
+    details.quality_weight = 100 - scoring.PLACEMENT_PRICE_WEIGHT
+    details.local_preference, details.local_weight = "none", 0
+
+
+def placement_questions() -> list[QualityQuestion]:
+    """The published method's questions, for a new placement request."""
+    return [
+        QualityQuestion(
+            position=position, text=text, weight=weight, word_limit=limit, answer_kind=kind
+        )
+        for position, (text, weight, limit, kind) in enumerate(scoring.PLACEMENT_QUESTIONS, 1)
+    ]
+
+
+def placement_problems(details: Details, at: datetime) -> list[tuple[str, str]]:
+    """Anything in a placement request's details that looks like a child's personal data, and a
+    start date in the past, as (field, message)."""
+    problems = []
+    checks = [
+        ("reference_code", personal_data.reference_code_problem(details.reference_code or "")),
+        ("area", personal_data.area_problem(details.area or "")),
+    ]
+    for name, what in (
+        ("title", "Title"),
+        ("description", "Description"),
+        ("requirements", "Requirements"),
+        ("needs_summary", "Needs summary"),
+    ):
+        checks.append((name, personal_data.problem_in(getattr(details, name), what)))
+    problems += [(name, message) for name, message in checks if message]
+    if details.start_date is not None and details.start_date < london_today(at):
+        problems.append(("start_date", "Start date must be today or in the future"))
+    return problems

@@ -1,0 +1,130 @@
+"""The competitions blueprint, and the pages both sides open: the list, a competition's page
+and its files (each shown as the signed-in person's side may see it), and the open data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.competitions import ocds
+from portal.competitions.models import DRAFT
+from portal.competitions.services import (
+    awarding,
+    clarifications,
+    common,
+    drafting,
+    evaluating,
+    quoting,
+)
+from portal.core.numbers import whole_number
+from portal.core.pagination import page_number
+from portal.core.permissions import public, requires_sign_in
+from portal.documents import files, uploads
+
+bp = Blueprint("competitions", __name__, url_prefix="/competitions")
+uploads.show_size_error_on_the_form(bp)
+
+
+def _version(value: str | None) -> int | None:
+    return whole_number(value)
+
+
+def _show(competition_id: int):
+    return redirect(url_for("competitions.show", competition_id=competition_id))
+
+
+@bp.route("")
+@requires_sign_in
+def index():
+    number = page_number(request.args.get("page"))
+    if current_user.is_staff:
+        page = drafting.competitions_for_staff(number)
+        return render_template(
+            "competitions/index_staff.html",
+            page=page,
+            counts=drafting.counts(page.items),
+            at=common.now(),
+            stage=common.stage,
+            can_manage=current_user.role in common.MANAGERS,
+        )
+    return render_template(
+        "competitions/opportunities.html", page=quoting.opportunities_for(current_user, number)
+    )
+
+
+@bp.route("/<int:competition_id>")
+@requires_sign_in
+def show(competition_id: int):
+    if not current_user.is_staff:
+        view = quoting.get_opportunity(current_user, competition_id)
+        return render_template(
+            "competitions/show_provider.html",
+            view=view,
+            stage=common.stage(view.competition, view.at),
+            clarifications=clarifications.answered_clarifications(view.competition),
+            is_open=common.is_open(view.competition, view.at),
+            questions_open=common.questions_open(view.competition, view.at),
+            deadline=common.format_deadline,
+            winner=awarding.winner_name(view.competition),
+        )
+    competition = common.get_competition(competition_id)
+    at = common.now()
+    return render_template(
+        "competitions/show_staff.html",
+        competition=competition,
+        at=at,
+        stage=common.stage(competition, at),
+        count=drafting.counts([competition])[competition.id],
+        clarifications=clarifications.clarifications_of(competition),
+        panel=evaluating.panel(competition),
+        me=evaluating.evaluator_or_none(current_user, competition),
+        sealed=common.is_sealed(competition, at),
+        problems=drafting.publish_problems(competition, at) if competition.status == DRAFT else [],
+        can_manage=current_user.role in common.MANAGERS,
+        deadline=common.format_deadline,
+        winner=awarding.winner_name(competition),
+        complete=awarding.evaluation_complete(competition),
+    )
+
+
+@bp.route("/<int:competition_id>/attachments/<int:competition_attachment_id>")
+@requires_sign_in
+def attachment(competition_id: int, competition_attachment_id: int):
+    """One of the competition's files: for council staff, and for members of an invited
+    organisation (404 for anyone else)."""
+    if current_user.is_staff:
+        competition = common.get_competition(competition_id)
+    else:
+        competition = quoting.get_opportunity(current_user, competition_id).competition
+    try:
+        url = drafting.competition_download(current_user, competition, competition_attachment_id)
+    except files.FileNotAvailable:
+        abort(404)
+    response = redirect(url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:competition_id>/release-package")
+@public
+def release_package(competition_id: int):
+    """The OCDS 1.1 release package: every release about a published competition (tender,
+    amendments, award, cancellation), at a stable address."""
+    return _open_data(ocds.release_package(competition_id))
+
+
+@bp.route("/<int:competition_id>/record-package")
+@public
+def record_package(competition_id: int):
+    """The OCDS 1.1 record package: the competition's ocid with each of its releases."""
+    return _open_data(ocds.record_package(competition_id))
+
+
+def _open_data(package: dict) -> Response:
+    return Response(
+        json.dumps(package, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
