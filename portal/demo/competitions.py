@@ -14,18 +14,18 @@ from datetime import UTC, datetime, time, timedelta
 from flask import current_app
 
 from portal.accounts.models import User
+from portal.competitions.models import (
+    MINI_COMPETITION,
+    NO_PREFERENCE,
+    PLACEMENT_REQUEST,
+    Competition,
+)
 from portal.competitions.services import (
     awarding,
     clarifications,
     drafting,
     evaluating,
     quoting,
-)
-from portal.competitions.models import (
-    MINI_COMPETITION,
-    NO_PREFERENCE,
-    PLACEMENT_REQUEST,
-    Competition,
 )
 from portal.core.time import LONDON, clock_set_to, utcnow
 from portal.lots.models import Lot
