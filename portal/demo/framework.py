@@ -46,8 +46,10 @@ class Provider:
     story: str = "admitted"
     # KPI figures: "steady" or "struggling" (two inadequate months open an escalation).
     figures: str = "steady"
-    # Documents beyond the three every provider holds: (kind, title, fields).
+    # Documents beyond the three every provider holds: (kind, title, state).
     extra_documents: tuple = field(default_factory=tuple)
+    # Required kinds it has not uploaded (so it cannot be invited to quote until it does).
+    missing: tuple[str, ...] = ()
 
 
 def _details(
@@ -128,6 +130,7 @@ PROVIDERS = (
         "partnership", "200 Broad Street", "Birmingham", "B15 1AY",
         ("therapeutic-support", "creative-therapeutic-provision"),
         extra_documents=(("equality_policy", "Equality policy", "review overdue"),),
+        missing=("health_and_safety_policy",),
     ),
     _provider(
         "owner@nationallearning.example.org", "Nadia Khan", "National Learning Group plc",
@@ -225,19 +228,36 @@ def _upload(user: User, organisation: Organisation, kind: str, title: str, **det
 
 
 def _documents(user: User, organisation: Organisation, provider: Provider, on: date) -> None:
-    """The three documents call-offs need, in date; Bright Futures' insurance runs out within
-    the month; and each provider's extra documents in the state their story says."""
-    in_months = lambda count: months.add_months(on, count)  # noqa: E731
-    _upload(user, organisation, "safeguarding_policy", "Safeguarding and child protection policy",
-            review_date=in_months(8))  # fmt: skip
-    _upload(user, organisation, "health_and_safety_policy", "Health and safety policy",
-            review_date=in_months(10))  # fmt: skip
+    """The three documents call-offs need, in date (but those it is `missing`); Bright Futures'
+    insurance runs out within the month; and each provider's extra documents in the state their
+    story says."""
     insurance_ends = (
-        on + timedelta(days=20) if provider.email == "provider@example.org" else in_months(7)
+        on + timedelta(days=20)
+        if provider.email == "provider@example.org"
+        else months.add_months(on, 7)
     )
-    _upload(user, organisation, "insurance_certificate", "Public liability",
-            cover_type="public_liability", cover_amount_pence=500_000_000,
-            expiry_date=insurance_ends, issuer="Midland Mutual")  # fmt: skip
+    required = {
+        "safeguarding_policy": (
+            "Safeguarding and child protection policy",
+            {"review_date": months.add_months(on, 8)},
+        ),
+        "health_and_safety_policy": (
+            "Health and safety policy",
+            {"review_date": months.add_months(on, 10)},
+        ),
+        "insurance_certificate": (
+            "Public liability",
+            {
+                "cover_type": "public_liability",
+                "cover_amount_pence": 500_000_000,
+                "expiry_date": insurance_ends,
+                "issuer": "Midland Mutual",
+            },
+        ),
+    }
+    for kind, (title, details) in required.items():
+        if kind not in provider.missing:
+            _upload(user, organisation, kind, title, **details)
     for kind, title, state in provider.extra_documents:
         if state == "expired":
             _upload(user, organisation, kind, title, cover_type="employers_liability",

@@ -97,6 +97,14 @@ def test_the_demo_seed_makes_work_for_every_account_once(make_app):
         db.session.rollback()
     assert first["organisations"] == 12
 
+    # Documents in each state a seed can make: in date, expiring, expired, overdue for review,
+    # and missing (Midlands Therapy has no health and safety policy).
+    midlands = _signed_in(demo, "owner@midlandstherapy.example.org").get("/home")
+    assert "Upload your health and safety policy" in _links(midlands)
+    attention = page_text(_signed_in(demo, "reviewer@example.org").get("/documents/attention"))
+    for state in ("Expired", "Expires soon", "Review overdue"):
+        assert state in attention, state
+
     public = demo.test_client().get("/providers")
     assert len(provider_names(public)) == 8
     assert lots_of(public, "Stourbridge Mentoring Trust") == ["Mentoring", "SEMH mentoring"]
