@@ -477,7 +477,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
             return []
         return [
             Waiting(
-                link="Documents needing attention",
+                link="Check documents that need attention",
                 endpoint="documents.attention",
                 hint=plural(count, "document", "documents")
                 + " expired, expiring, due for review or not checked for viruses",

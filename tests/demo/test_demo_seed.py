@@ -51,7 +51,7 @@ EXPECTED = {
         "Applications over the service level",
         "Applications assigned to you",
         "Applications waiting for a decision",
-        "Documents needing attention",
+        "Check documents that need attention",
         "KPI returns to check",
         "Escalation: Stourbridge Mentoring Trust",
         "Score the quotes for ‘Mentoring for young people at risk of exclusion’",

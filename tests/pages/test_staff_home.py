@@ -52,7 +52,7 @@ def test_a_reviewer_sees_applications_overdue_first_and_documents(
     links = _links(home)
     assert links["Applications over the service level"] == "/reviews?flag=overdue"
     assert links["Applications waiting for a decision"] == "/reviews"
-    assert links["Documents needing attention"] == "/documents/attention"
+    assert links["Check documents that need attention"] == "/documents/attention"
     text = page_text(home)
     assert "1 application has waited more than" in text
     assert "2 applications in the queue" in text
