@@ -69,6 +69,8 @@ def _question(person: Person) -> str:
 PAGES: list[Page] = [
     Page("Start page", "public", "/", lambda _p: "/"),
     Page("Provider home", "provider", "/home", lambda _p: "/home"),
+    Page("Reviewer's home", "reviewer", "/home", lambda _p: "/home"),
+    Page("Commissioner's home", "commissioner", "/home", lambda _p: "/home"),
     Page(
         "Application task list",
         "provider",

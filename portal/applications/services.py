@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,6 +40,7 @@ from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
+from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
 from portal.lots.services import list_lots
 from portal.organisations.models import Membership, Organisation
@@ -169,6 +170,56 @@ def people_named(organisation: Organisation) -> list[dict[str, Any]]:
                     person[fill.detail] = date.fromisoformat(value) if is_date else value
             people.append(person)
     return people
+
+
+def latest_applications(organisation_ids: list[int]) -> dict[int, Application]:
+    """current_application_of for several organisations, by organisation id: one query."""
+    latest = (
+        select(func.max(Application.id))
+        .where(Application.organisation_id.in_(organisation_ids))
+        .group_by(Application.organisation_id)
+    )
+    return {
+        application.organisation_id: application
+        for application in db.session.scalars(select(Application).where(Application.id.in_(latest)))
+    }
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    """A provider's applications to finish (with the sections done) or to change and resubmit
+    after the council returned them. Council staff's applications waiting are the reviews'."""
+    if user.is_staff or not organisations:
+        return []
+    items = []
+    latest = latest_applications([organisation.id for organisation in organisations])
+    for organisation in organisations:
+        application = latest.get(organisation.id)
+        if application is None or application.status not in (DRAFT, RETURNED):
+            continue
+        args = {"application_id": application.id}
+        name = organisation.display_name
+        if application.status == RETURNED:
+            items.append(
+                Waiting(
+                    link=f"Change and resubmit your application for {name}",
+                    endpoint="applications.show",
+                    args=args,
+                    hint="The council has returned your application for changes",
+                    urgency=DUE_SOON,
+                )
+            )
+            continue
+        progress = progress_of(application)
+        items.append(
+            Waiting(
+                link=f"Continue your application for {name}",
+                endpoint="applications.show",
+                args=args,
+                hint=f"You have completed {progress.completed_count} of "
+                f"{len(progress.counted)} sections",
+            )
+        )
+    return items
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ CAPABILITIES: dict[str, Capability] = {
     # registers, the competitions, the performance dashboard and its escalations.
     "read_providers": Capability(STAFF_ROLES, hidden=True),
     "see_documents_needing_attention": Capability(STAFF_ROLES),
+    # Whose work it is to chase a provider's expired, infected or unscanned documents.
+    "check_documents": Capability((REVIEWER, ADMIN)),
     "read_competitions": Capability(STAFF_ROLES, hidden=True),
     "sit_on_evaluation_panels": Capability(STAFF_ROLES),
     "read_performance": Capability(STAFF_ROLES, hidden=True),
@@ -64,6 +66,8 @@ CAPABILITIES: dict[str, Capability] = {
     "manage_questionnaires": Capability((ADMIN,)),
     "manage_kpis": Capability((ADMIN,)),
     "read_development_mail": Capability((ADMIN,)),
+    # Emails the outbox gave up on: someone must find out why and tell the person another way.
+    "see_failed_emails": Capability((ADMIN,)),
     # Who is told: not a page but an email. New applications go to the reviewers (admins pick
     # one up when covering); escalations to those who work them day to day.
     "hear_of_new_applications": Capability((REVIEWER,)),

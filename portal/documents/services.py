@@ -16,7 +16,9 @@ from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.time import format_date
+from portal.core.permissions import can
+from portal.core.time import format_date, today
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
 from portal.documents import files, uploads
 from portal.documents.models import (
     CLEAN,
@@ -396,23 +398,8 @@ def documents_needing_attention(on: date, number: int = 1) -> Page:
     """A page of Attention: documents whose current version is expired, expiring soon, overdue
     for review, missing, found to be a virus, waiting for a virus check or not scanned at all;
     the most urgent first. For reviewers. A fixed number of queries, however many there are."""
-    current = (
-        select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number"))
-        .group_by(DocumentVersion.document_id)
-        .subquery()
-    )
     order = attention_order(on)
-    needing_attention = (
-        select(Document.id, order.label("order"))
-        .join(current, current.c.document_id == Document.id)
-        .join(
-            DocumentVersion,
-            (DocumentVersion.document_id == Document.id)
-            & (DocumentVersion.number == current.c.number),
-        )
-        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
-        .where(order.is_not(None))
-    )
+    needing_attention = _needing_attention(on)
     total = db.count(select(func.count()).select_from(needing_attention.subquery()))
     number, offset = offset_of(number, total)
     documents = db.session.scalars(
@@ -441,6 +428,97 @@ def documents_needing_attention(on: date, number: int = 1) -> Page:
             )
         )
     return Page(items, number, total)
+
+
+def _needing_attention(on: date):
+    """The ids of documents whose current version needs a reviewer's attention on `on`."""
+    current = (
+        select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number"))
+        .group_by(DocumentVersion.document_id)
+        .subquery()
+    )
+    order = attention_order(on)
+    return (
+        select(Document.id, order.label("order"))
+        .join(current, current.c.document_id == Document.id)
+        .join(
+            DocumentVersion,
+            (DocumentVersion.document_id == Document.id)
+            & (DocumentVersion.number == current.c.number),
+        )
+        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+        .where(order.is_not(None))
+    )
+
+
+# What is waiting -----------------------------------------------------------------------------
+
+# How far ahead a provider's home warns of a document expiring.
+EXPIRY_WARNING_DAYS = 30
+# The council's roles whose home lists the documents needing attention: those who check them.
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    """Providers: each of their organisations' documents expired or expiring within
+    EXPIRY_WARNING_DAYS, and each required kind not uploaded at all. Council staff: how many
+    documents need a reviewer's attention. A fixed number of queries however many documents."""
+    on = today()
+    if user.is_staff:
+        if not can(user, "check_documents"):
+            return []
+        count = db.session.scalar(
+            select(func.count()).select_from(_needing_attention(on).subquery())
+        )
+        if not count:
+            return []
+        return [
+            Waiting(
+                link="Check documents that need attention",
+                endpoint="documents.attention",
+                hint=plural(count, "document", "documents")
+                + " expired, expiring, due for review or not checked for viruses",
+            )
+        ]
+    items = []
+    libraries: dict[int, list[Document]] = {organisation.id: [] for organisation in organisations}
+    for document in db.session.scalars(
+        _with_versions(select(Document))
+        .where(Document.organisation_id.in_(libraries))
+        .order_by(Document.kind, Document.title, Document.id)
+    ):
+        libraries[document.organisation_id].append(document)
+    for organisation in organisations:
+        library = libraries[organisation.id]
+        named = f" for {organisation.display_name}" if len(organisations) > 1 else ""
+        for document in library:
+            expiry = document.current.expiry_date
+            if expiry is None or expiry > on + timedelta(days=EXPIRY_WARNING_DAYS):
+                continue
+            expired = expiry < on
+            items.append(
+                Waiting(
+                    link=f"Upload a new version of ‘{document.title}’{named}",
+                    endpoint="documents.replace",
+                    args={"organisation_id": organisation.id, "document_id": document.id},
+                    hint=f"{'Expired' if expired else 'Expires'} on {format_date(expiry)}",
+                    urgency=OVERDUE if expired else DUE_SOON,
+                    due=expiry,
+                )
+            )
+        held = {document.kind for document in library}
+        for kind in MANDATORY_KINDS:
+            if kind not in held:
+                label = KINDS[kind]
+                items.append(
+                    Waiting(
+                        link=f"Upload your {label[0].lower()}{label[1:]}{named}",
+                        endpoint="documents.upload",
+                        args={"organisation_id": organisation.id, "kind": kind},
+                        hint="Needed to apply and to be invited to quote",
+                        urgency=TO_DO,
+                    )
+                )
+    return items
 
 
 def _addresses(organisation: Organisation) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -407,7 +407,7 @@ class EscalationLine:
     kpi_name: str | None
     month: date
     status: str
-    opened_at: object
+    opened_at: datetime
 
     @property
     def trigger_label(self) -> str:
@@ -419,7 +419,9 @@ class EscalationLine:
         return f"{what}: {self.trigger_label.lower()} (to {months.month_name(self.month)})"
 
 
-def _lines(*criteria, limit: int | None = None, offset: int = 0) -> list[EscalationLine]:
+def _lines(
+    *criteria, limit: int | None = None, offset: int = 0, oldest_first: bool = False
+) -> list[EscalationLine]:
     name = func.coalesce(Organisation.trading_name, Organisation.legal_name)
     latest_name = (
         select(KpiVersion.name)
@@ -441,7 +443,13 @@ def _lines(*criteria, limit: int | None = None, offset: int = 0) -> list[Escalat
         )
         .join(Organisation, Organisation.id == KpiEscalation.organisation_id)
         .where(*criteria)
-        .order_by(KpiEscalation.opened_at.desc(), KpiEscalation.id.desc())
+        .order_by(
+            *(
+                (KpiEscalation.opened_at, KpiEscalation.id)
+                if oldest_first
+                else (KpiEscalation.opened_at.desc(), KpiEscalation.id.desc())
+            )
+        )
         .offset(offset)
     )
     if limit:
@@ -460,6 +468,11 @@ def open_escalations_by_organisation(
         ):
             found[line.organisation_id].append(line)
     return found
+
+
+def oldest_open(limit: int) -> list[EscalationLine]:
+    """The open escalations that have waited longest (one query)."""
+    return _lines(KpiEscalation.status == OPEN, limit=limit, oldest_first=True)
 
 
 def escalations_of(organisation_id: int) -> list[EscalationLine]:

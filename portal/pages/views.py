@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.admissions import services as admissions
-from portal.competitions import clock
+from portal.applications import services as applications
 from portal.core.db import db, round_trips_within
 from portal.core.extensions import object_store
 from portal.core.permissions import public, requires_sign_in
@@ -43,23 +43,19 @@ def cookies():
 @requires_sign_in
 def home():
     if current_user.is_staff:
-        return render_template("pages/staff_home.html", counts=services.staff_counts(current_user))
+        return render_template(
+            "pages/staff_home.html", waiting=services.waiting_for(current_user, [])
+        )
     memberships = organisations.memberships_of(current_user)
     if not memberships:
         return redirect(url_for("organisations.create"))
-    standings = {m.organisation_id: admissions.standing_of(m.organisation) for m in memberships}
+    mine = [membership.organisation for membership in memberships]
     return render_template(
         "pages/provider_home.html",
         memberships=memberships,
-        standings=standings,
-        steps={
-            m.organisation_id: services.next_steps(
-                m.organisation,
-                bool(standings[m.organisation_id].on or standings[m.organisation_id].suspended),
-            )
-            for m in memberships
-        },
-        format_deadline=clock.format_deadline,
+        standings={o.id: admissions.standing_of(o) for o in mine},
+        applications=applications.latest_applications([o.id for o in mine]),
+        waiting=services.waiting_for(current_user, mine),
     )
 
 

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Text, and_, cast, exists, func, select
+from sqlalchemy import Text, and_, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 
@@ -41,6 +41,8 @@ from portal.core.time import (
     utcnow,
     working_days_between,
 )
+from portal.core.waiting import DUE_SOON, Waiting, plural
+from portal.core.waiting import OVERDUE as OVERDUE_URGENCY
 from portal.documents import services as documents
 from portal.documents.models import (
     ATTENTION_ORDER,
@@ -370,6 +372,62 @@ def _overdue_before(on: date, service_level: int) -> datetime:
     while working_days_between(day - timedelta(days=1), on) <= service_level:
         day -= timedelta(days=1)
     return datetime.combine(day, time.min, tzinfo=LONDON)
+
+
+# What is waiting -----------------------------------------------------------------------------
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    """For reviewers (and admins): the applications past the service level, those assigned to
+    them, and all those waiting for a decision, each counted (one query) and linked to the
+    queue filtered to them."""
+    if user.role not in REVIEWING_ROLES:
+        return []
+    service_level = service_level_days()
+    waiting = Application.status.in_(WAITING)
+    overdue, mine, total = db.session.execute(
+        select(
+            func.count(
+                case((Application.submitted_at < _overdue_before(today(), service_level), 1))
+            ),
+            func.count(case((Review.assigned_to_id == user.id, 1))),
+            func.count(),
+        )
+        .select_from(Application)
+        .outerjoin(Review, Review.application_id == Application.id)
+        .where(waiting)
+    ).one()
+    items = []
+    if overdue:
+        items.append(
+            Waiting(
+                link="Applications over the service level",
+                endpoint="reviews.queue",
+                args={"flag": OVERDUE},
+                hint=f"{plural(overdue, 'application has', 'applications have')} waited more "
+                f"than {service_level} working days for a decision",
+                urgency=OVERDUE_URGENCY,
+            )
+        )
+    if mine:
+        items.append(
+            Waiting(
+                link="Applications assigned to you",
+                endpoint="reviews.queue",
+                args={"assignee": user.id},
+                hint=f"{plural(mine, 'application', 'applications')} waiting for your decision",
+                urgency=DUE_SOON,
+            )
+        )
+    if total:
+        items.append(
+            Waiting(
+                link="Applications waiting for a decision",
+                endpoint="reviews.queue",
+                hint=f"{plural(total, 'application', 'applications')} in the queue",
+            )
+        )
+    return items
 
 
 # Assigning and opening -----------------------------------------------------------------------

@@ -93,3 +93,15 @@ def test_working_days_are_counted_as_walking_the_calendar_would_count_them():
         for days in [*range(-3, 40), 100, 180, 365, 366, 540]:
             end = start + timedelta(days=days)
             assert working_days_between(start, end) == walked(start, end), (start, end)
+
+
+def test_the_demo_clock_sets_now_and_today_for_its_block_only():
+    from datetime import timedelta
+
+    from portal.core.time import clock_set_to, today, utcnow
+
+    then = utc(2025, 3, 31, 23, 30)  # 1 April in London (summer time)
+    with clock_set_to(then):
+        assert then <= utcnow() < then + timedelta(minutes=1)
+        assert today() == date(2025, 4, 1)
+    assert utcnow() - datetime.now(UTC) < timedelta(seconds=1)

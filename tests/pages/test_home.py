@@ -1,6 +1,6 @@
-"""The home pages say what needs doing: a provider sees the next step for every state their
-organisation can be in, each linked to the page where it is done; council staff see counts of
-the work waiting for their role."""
+"""The home pages say what needs doing: each role sees the work waiting for it, most urgent
+first, each item linked to the page where it is done, and the home page makes the same number
+of queries whatever is waiting."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.applications.helpers import start
 from tests.competitions import helpers as competitions
 from tests.documents.helpers import date_parts, in_days, only_document, upload
 from tests.kpi_returns.helpers import admit_from, submit_return
+from tests.support import factories
 from tests.support.pages import page_text, soup
 from tests.support.queries import queries_for
 
@@ -28,6 +29,17 @@ def _links(response) -> dict[str, str]:
         " ".join(a.get_text(" ", strip=True).split()): a["href"]
         for a in soup(response).select("main a")
     }
+
+
+def _tags(response) -> list[tuple[str, str]]:
+    """The waiting items in order: (what the link says, its urgency tag)."""
+    return [
+        (
+            " ".join(item.select_one(".govuk-task-list__link").get_text(" ", strip=True).split()),
+            item.select_one(".govuk-tag").get_text(strip=True),
+        )
+        for item in soup(response).select("#waiting .govuk-task-list__item--with-link")
+    ]
 
 
 def _move(application_id: int, status: str, **changes) -> None:
@@ -51,7 +63,7 @@ def test_each_state_of_an_application_has_its_next_step(provider_client, organis
     task_list = f"/applications/{draft}"
 
     home = _home(provider_client)
-    assert "you have completed 0 of 4 sections" in page_text(home)
+    assert "You have completed 0 of 4 sections" in page_text(home)
     assert _links(home)[f"Continue your application for {organisation.display_name}"] == (task_list)
     assert "Apply to join the framework" not in _links(home)
 
@@ -86,13 +98,25 @@ def test_a_document_expiring_or_expired_is_a_next_step(provider_client, organisa
     soon = only_document()
 
     home = _home(provider_client)
-    assert f"‘Public liability’ expires on {_day(in_days(10))}" in page_text(home)
+    assert f"Expires on {_day(in_days(10))}" in page_text(home)
     replace = f"/documents/organisations/{organisation.id}/{soon.id}/replace"
     assert _links(home)["Upload a new version of ‘Public liability’"] == replace
+    assert _tags(home)[0] == ("Upload a new version of ‘Public liability’", "Due soon")
 
     soon.current.expiry_date = today() - timedelta(days=1)
     db.session.commit()
-    assert "‘Public liability’ expired on" in page_text(_home(provider_client))
+    home = _home(provider_client)
+    assert "Expired on" in page_text(home)
+    assert _tags(home)[0] == ("Upload a new version of ‘Public liability’", "Overdue")
+
+
+def test_a_required_document_not_uploaded_is_waiting(provider_client, organisation):
+    links = _links(_home(provider_client))
+
+    assert links["Upload your safeguarding and child protection policy"] == (
+        f"/documents/organisations/{organisation.id}/upload?kind=safeguarding_policy"
+    )
+    assert "Upload your insurance certificate" in links
 
 
 def _day(value: date) -> str:
@@ -104,16 +128,14 @@ def test_a_kpi_return_due_soon_or_late_is_a_next_step(provider_client, organisat
     clock(date(2026, 11, 6))  # October's return is due on the 10th working day of November
 
     home = _home(provider_client)
-    assert "Your KPI return for October 2026 is due on Friday 13 November 2026." in (
-        page_text(home)
-    )
+    assert "Due on Friday 13 November 2026" in page_text(home)
     fill = f"/kpi-returns/organisations/{organisation.id}/months/2026/10"
-    assert _links(home)[f"Fill in the return for October 2026 for {organisation.display_name}"] == (
-        fill
-    )
+    assert _links(home)["Fill in the KPI return for October 2026"] == fill
 
     clock(date(2026, 11, 20))
-    assert "Your KPI return for October 2026 is late" in page_text(_home(provider_client))
+    home = _home(provider_client)
+    assert "Late: it was due on Friday 13 November 2026" in page_text(home)
+    assert ("Fill in the KPI return for October 2026", "Overdue") in _tags(home)
 
     submit_return(provider_client, organisation, date(2026, 10, 1))
     assert "KPI return for October 2026" not in page_text(_home(provider_client))
@@ -128,53 +150,27 @@ def test_an_open_invitation_to_quote_is_a_next_step(
     assert competitions.publish(commissioner_client, competition_id).status_code == 302
 
     home = _home(provider_client)
-    assert "You are invited to quote for" in page_text(home)
-    opportunity = [href for text, href in _links(home).items() if text.startswith("See the opp")]
+    assert "quotes close at" in page_text(home)
+    opportunity = [href for text, href in _links(home).items() if text.startswith("Quote for ‘")]
     assert opportunity == [f"/competitions/{competition_id}"]
 
     competitions.quote_and_submit(provider_client, competition_id, ["Local", "Weekly"], "1250")
-    assert "You are invited to quote for" not in page_text(_home(provider_client))
+    assert "quotes close at" not in page_text(_home(provider_client))
 
 
-def test_staff_homes_count_the_work_waiting_for_their_role(
-    app,
-    reviewer_client,
-    commissioner_client,
-    admin_client,
-    commissioner,
-    evaluator,
-    provider_client,
-    organisation,
-    every_type,
+def test_the_provider_home_makes_the_same_queries_with_more_waiting(
+    app, provider_client, organisation, every_type, kpis, clock
 ):
-    before = {
-        name: queries_for(app, client, "/home")
-        for name, client in (
-            ("reviewer", reviewer_client),
-            ("commissioner", commissioner_client),
-            ("admin", admin_client),
-        )
-    }
-    assert "0 applications waiting for a decision" in page_text(_home(reviewer_client))
+    start(provider_client, organisation)
+    admit_from(organisation, date(2026, 10, 1))
+    factories.make_document(organisation, "safeguarding_policy")
+    clock(date(2026, 11, 6))
+    few = queries_for(app, provider_client, "/home")
+    assert len(_tags(_home(provider_client))) == 2  # the draft and a return
 
-    draft = start(provider_client, organisation)
-    _move(draft, "submitted", reference="FLSF-2026-00001")
-    competitions.create(commissioner_client)
-
-    reviewer = _home(reviewer_client)
-    assert _links(reviewer)["1 application waiting for a decision"] == "/reviews"
-    assert "mini-competition" not in page_text(reviewer)
-    commissioner_home = page_text(_home(commissioner_client))
-    assert "1 mini-competition in draft, to publish" in commissioner_home
-    assert "0 mini-competitions closed, to evaluate and award" in commissioner_home
-    assert "application waiting" not in commissioner_home
-    admin_home = page_text(_home(admin_client))
-    assert "1 application waiting for a decision" in admin_home
-    assert "1 mini-competition in draft, to publish" in admin_home
-    # The counts are counted in SQL: the same statements whatever is waiting.
-    for name, client in (
-        ("reviewer", reviewer_client),
-        ("commissioner", commissioner_client),
-        ("admin", admin_client),
-    ):
-        assert queries_for(app, client, "/home") == before[name], name
+    for kind in ("health_and_safety_policy", "insurance_certificate", "equality_policy"):
+        factories.make_document(organisation, kind)
+    clock(date(2027, 3, 20))  # four months late, one due
+    home = _home(provider_client)
+    assert len([text for text, _tag in _tags(home) if text.startswith("Fill in")]) == 5
+    assert queries_for(app, provider_client, "/home") == few

@@ -1,0 +1,197 @@
+"""What of mini-competitions and placement requests is waiting for someone, for their home
+page: a provider's invitations still open to its quote; a commissioner's competitions at each
+stage that needs them (to publish, questions to answer, closed and ready to evaluate, an award in
+standstill to confirm). A fixed number of queries, however many competitions there are."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func, or_, select
+
+from portal.accounts.models import User
+from portal.competitions.clock import format_deadline, london_today, now
+from portal.competitions.models import (
+    AWARDED,
+    DRAFT,
+    PUBLISHED,
+    QUOTE_SUBMITTED,
+    Clarification,
+    Competition,
+    Evaluator,
+    Invitation,
+    Quote,
+)
+from portal.competitions.services.common import CLOSING_SOON
+from portal.core.db import db
+from portal.core.permissions import can
+from portal.core.time import format_date
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.organisations.models import Organisation
+
+# How many competitions needing action the home lists one by one (the rest are counted).
+LISTED = 10
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    if not user.is_staff:
+        return _for_provider(organisations)
+    to_score = _to_score(user)
+    managing = _for_managers(user, {item.args["competition_id"] for item in to_score})
+    return to_score + (managing if can(user, "manage_competitions") else [])
+
+
+def _to_score(user: User) -> list[Waiting]:
+    """Competitions closed for quotes on whose panel the user sits, their scores not yet
+    submitted (one query)."""
+    at = now()
+    return [
+        Waiting(
+            link=f"Score the quotes for ‘{competition.title}’",
+            endpoint="competitions.evaluation",
+            args={"competition_id": competition.id},
+            hint=f"{competition.kind_label} {competition.reference} closed at "
+            f"{format_deadline(competition.submission_deadline)}: you are on the panel",
+            urgency=DUE_SOON,
+        )
+        for competition in db.session.scalars(
+            select(Competition)
+            .join(Evaluator, Evaluator.competition_id == Competition.id)
+            .where(
+                Evaluator.user_id == user.id,
+                Evaluator.has_conflict.is_not(True),
+                Evaluator.scores_submitted_at.is_(None),
+                Competition.status == PUBLISHED,
+                Competition.submission_deadline <= at,
+                Competition.moderation_closed_at.is_(None),
+            )
+            .order_by(Competition.submission_deadline, Competition.id)
+        )
+    ]
+
+
+def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
+    """Competitions an organisation is invited to that are still open, not declined and without
+    a submitted quote, soonest deadline first."""
+    at = now()
+    quoted = select(Quote.id).where(
+        Quote.competition_id == Competition.id,
+        Quote.organisation_id == Invitation.organisation_id,
+        Quote.status == QUOTE_SUBMITTED,
+    )
+    names = {organisation.id: organisation.display_name for organisation in organisations}
+    items = []
+    for competition, organisation_id in db.session.execute(
+        select(Competition, Invitation.organisation_id)
+        .join(Invitation, Invitation.competition_id == Competition.id)
+        .where(
+            Invitation.organisation_id.in_(names),
+            Invitation.declined_at.is_(None),
+            Competition.status == PUBLISHED,
+            Competition.submission_deadline > at,
+            ~quoted.exists(),
+        )
+        .order_by(Competition.submission_deadline, Competition.id)
+    ):
+        named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
+        closing = competition.submission_deadline - at <= CLOSING_SOON
+        items.append(
+            Waiting(
+                link=f"Quote for ‘{competition.title}’{named}",
+                endpoint="competitions.show",
+                args={"competition_id": competition.id},
+                hint=f"{competition.kind_label}: quotes close at "
+                f"{format_deadline(competition.submission_deadline)}",
+                urgency=DUE_SOON if closing else TO_DO,
+                due=london_today(competition.submission_deadline),
+            )
+        )
+    return items
+
+
+def _for_managers(user: User, scoring: set[int]) -> list[Waiting]:
+    """Each competition needing its commissioner, most urgent first: an award whose standstill
+    has ended (to confirm), questions from providers not answered, closed and ready to evaluate,
+    a draft to publish, an award still in standstill. Those the user is to score (`scoring`)
+    are listed once, as scoring."""
+    at = now()
+    unanswered = (
+        select(func.count(Clarification.id))
+        .where(Clarification.competition_id == Competition.id, Clarification.answered_at.is_(None))
+        .correlate(Competition)
+        .scalar_subquery()
+    )
+    closed = and_(
+        Competition.status == PUBLISHED,
+        Competition.submission_deadline <= at,
+        Competition.id.not_in(scoring),
+    )
+    needs_action = or_(
+        Competition.status.in_((DRAFT, AWARDED)),
+        closed,
+        and_(Competition.status == PUBLISHED, unanswered > 0),
+    )
+    today = london_today(at)
+    order = case(
+        (and_(Competition.status == AWARDED, Competition.standstill_ends_on < today), 0),
+        (and_(Competition.status == PUBLISHED, unanswered > 0), 1),
+        (closed, 2),
+        (Competition.status == DRAFT, 3),
+        else_=4,
+    )
+    total = db.count(select(func.count(Competition.id)).where(needs_action))
+    items = []
+    for competition, questions in db.session.execute(
+        select(Competition, unanswered.label("unanswered"))
+        .where(needs_action)
+        .order_by(order, Competition.submission_deadline, Competition.id)
+        .limit(LISTED)
+    ):
+        items.append(_item(competition, questions, at, today))
+    if total > LISTED:
+        items.append(
+            Waiting(
+                link="All mini-competitions and placement requests",
+                endpoint="competitions.index",
+                hint=f"{total} need your action; the {LISTED} most urgent are listed above",
+            )
+        )
+    return items
+
+
+def _item(competition: Competition, questions: int, at, today) -> Waiting:
+    show = {"competition_id": competition.id}
+    what = f"{competition.kind_label} {competition.reference}"
+    if competition.status == DRAFT:
+        return Waiting(
+            link=f"Publish ‘{competition.title}’",
+            endpoint="competitions.show",
+            args=show,
+            hint=f"{what} is a draft: finish it and publish it to invite quotes",
+        )
+    if competition.status == AWARDED:
+        ends = competition.standstill_ends_on
+        ended = ends is not None and ends < today
+        return Waiting(
+            link=f"Confirm the award of ‘{competition.title}’",
+            endpoint="competitions.show",
+            args=show,
+            hint=f"{what}: the standstill {'ended' if ended else 'ends'} on {format_date(ends)}",
+            urgency=OVERDUE if ended else TO_DO,
+            due=ends,
+        )
+    if competition.submission_deadline <= at:
+        return Waiting(
+            link=f"Evaluate the quotes for ‘{competition.title}’",
+            endpoint="competitions.show",
+            args=show,
+            hint=f"{what} closed at {format_deadline(competition.submission_deadline)}",
+            urgency=DUE_SOON,
+        )
+    return Waiting(
+        link=f"Answer questions on ‘{competition.title}’",
+        endpoint="competitions.show",
+        args=show,
+        hint=f"{what}: {plural(questions, 'question', 'questions')} from providers not answered; "
+        f"questions close at {format_deadline(competition.clarification_deadline)}",
+        urgency=DUE_SOON,
+        due=london_today(competition.clarification_deadline),
+    )

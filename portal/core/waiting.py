@@ -1,0 +1,52 @@
+"""Work waiting for someone, as their home page lists it.
+
+Each domain says what of its own is waiting for a person (a `waiting_for` function in its
+services, reading its own tables in a fixed number of queries); the home page only collects the
+items and sorts them, most urgent first, so it never needs to know any domain's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# How urgent an item is, most urgent first: past its due date or service level, due soon (or
+# open to the person's answer now), then the rest.
+OVERDUE = 0
+DUE_SOON = 1
+TO_DO = 2
+URGENCY_TAGS = {
+    OVERDUE: ("Overdue", "govuk-tag--red"),
+    DUE_SOON: ("Due soon", "govuk-tag--yellow"),
+    TO_DO: ("To do", "govuk-tag--blue"),
+}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One piece of waiting work: `link` is what the person clicks (it names the work), `hint`
+    says why it waits (a count, a due date), and `endpoint` with `args` name the page where it
+    is done (the home page builds the address; a service knows no request). An item with no
+    page to do it in has no endpoint, and shows as text."""
+
+    link: str
+    endpoint: str | None
+    args: dict[str, Any] = field(default_factory=dict)
+    hint: str = ""
+    urgency: int = TO_DO
+    due: date | None = None
+
+    @property
+    def tag(self) -> tuple[str, str]:
+        return URGENCY_TAGS[self.urgency]
+
+
+def most_urgent_first(items: list[Waiting]) -> list[Waiting]:
+    """Overdue before due soon before the rest; within each, the earliest due date first and
+    undated items after dated ones, otherwise in the order the domains gave them."""
+    return sorted(items, key=lambda item: (item.urgency, item.due is None, item.due or date.min))
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 application', '3 applications'."""
+    return f"{count} {one if count == 1 else many}"

@@ -1,0 +1,147 @@
+"""What of KPI returns is waiting for someone, for their home page: a provider's returns due
+soon or missing and the council's questions to answer; the council's months of returns to check
+and escalations open. Each a fixed number of queries, however many returns there are."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.core.permissions import can
+from portal.core.time import format_date
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.kpi_returns import escalations, months, reports
+from portal.kpi_returns.models import (
+    OPEN,
+    SUBMITTED,
+    KpiEscalation,
+    KpiMonthLock,
+    KpiQuery,
+    KpiReturn,
+)
+from portal.kpi_returns.obligations import DUE, MISSING, DueDates, obligations_for, state_of
+from portal.organisations.models import Organisation
+
+# How far ahead a provider's home warns of a return falling due.
+DUE_WARNING_DAYS = 14
+# How many open escalations the home lists one by one (the rest are counted).
+ESCALATIONS_LISTED = 5
+# The council's roles that check returns (and lock months) and that work escalations, as the
+# KPI pages allow them.
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    if user.is_staff:
+        return _for_council(user)
+    return _for_provider(organisations)
+
+
+def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
+    """Each return missing or due within DUE_WARNING_DAYS, and each question from the council
+    not yet answered."""
+    on = months.current_day()
+    ids = [organisation.id for organisation in organisations]
+    obligations = obligations_for(ids)
+    owed = {id_: obligation.months(on) for id_, obligation in obligations.items()}
+    every_month = [month for months_owed in owed.values() for month in months_owed]
+    summaries = (
+        reports.return_summaries(ids, min(every_month), max(every_month)) if every_month else {}
+    )
+    due_dates = DueDates()
+    items = []
+    for organisation in organisations:
+        named = f" for {organisation.display_name}" if len(organisations) > 1 else ""
+        for month in owed[organisation.id]:
+            state = state_of(
+                month, True, summaries.get((organisation.id, month)), on, due_dates(month)
+            )
+            if state.state == DUE and state.due > on + timedelta(days=DUE_WARNING_DAYS):
+                continue
+            if state.state not in (DUE, MISSING):
+                continue
+            late = state.state == MISSING
+            name = months.month_name(month)
+            items.append(
+                Waiting(
+                    link=f"Fill in the KPI return for {name}{named}",
+                    endpoint="kpi_returns.show_return",
+                    args={
+                        "organisation_id": organisation.id,
+                        "year": month.year,
+                        "month": month.month,
+                    },
+                    hint=f"{'Late: it was due' if late else 'Due'} on "
+                    f"{state.due:%A} {format_date(state.due)}",
+                    urgency=OVERDUE if late else DUE_SOON,
+                    due=state.due,
+                )
+            )
+    names = {organisation.id: organisation.display_name for organisation in organisations}
+    for query_id, organisation_id, month in db.session.execute(
+        select(KpiQuery.id, KpiReturn.organisation_id, KpiReturn.month)
+        .join(KpiReturn, KpiReturn.id == KpiQuery.kpi_return_id)
+        .where(KpiReturn.organisation_id.in_(ids), KpiQuery.status == OPEN)
+        .order_by(KpiReturn.month, KpiQuery.id)
+    ):
+        named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
+        items.append(
+            Waiting(
+                link=f"Answer the council’s question on your {months.month_name(month)} "
+                f"KPI return{named}",
+                endpoint="kpi_returns.answer",
+                args={"organisation_id": organisation_id, "query_id": query_id},
+                hint="The council has asked about a figure",
+                urgency=DUE_SOON,
+            )
+        )
+    return items
+
+
+def _for_council(user: User) -> list[Waiting]:
+    """Checkers: the returns submitted for months not yet locked. Those who work escalations:
+    each open escalation, oldest first (ESCALATIONS_LISTED of them, and how many in all)."""
+    items = []
+    if can(user, "check_returns"):
+        last = months.last_ended(months.current_day())
+        locked = select(KpiMonthLock.month)
+        count, oldest = db.session.execute(
+            select(func.count(KpiReturn.id), func.min(KpiReturn.month)).where(
+                KpiReturn.status == SUBMITTED,
+                KpiReturn.month <= last,
+                KpiReturn.month.not_in(locked),
+            )
+        ).one()
+        if count:
+            items.append(
+                Waiting(
+                    link="KPI returns to check",
+                    endpoint="kpi_returns.dashboard",
+                    hint=f"{plural(count, 'return', 'returns')} in months not yet locked, the "
+                    f"oldest for {months.month_name(oldest)}",
+                )
+            )
+    if can(user, "escalate"):
+        total = db.count(select(func.count(KpiEscalation.id)).where(KpiEscalation.status == OPEN))
+        for line in escalations.oldest_open(ESCALATIONS_LISTED):
+            items.append(
+                Waiting(
+                    link=f"Escalation: {line.organisation_name}",
+                    endpoint="kpi_returns.escalation",
+                    args={"escalation_id": line.id},
+                    hint=f"{line.summary}; opened {format_date(line.opened_at)}",
+                    urgency=DUE_SOON,
+                )
+            )
+        if total > ESCALATIONS_LISTED:
+            items.append(
+                Waiting(
+                    link="Open escalations",
+                    endpoint="kpi_returns.escalation_list",
+                    hint=f"{plural(total, 'escalation', 'escalations')} open in all",
+                    urgency=TO_DO,
+                )
+            )
+    return items

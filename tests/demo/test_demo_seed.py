@@ -1,0 +1,137 @@
+"""`flask seed demo` (run by `make run` in demo mode) makes a small framework through the
+services, with work waiting for every demo account one click from its home page; running it
+again changes nothing, and it never runs outside demo mode.
+
+Seeding takes seconds, so one test seeds and then looks at everything the seed promises."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, table
+
+from portal.core.db import Base, db
+from portal.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.kpi_returns.models import KpiEscalation, KpiReturn
+from portal.questionnaires import services as questionnaires
+from tests.admissions.helpers import lots_of, provider_names
+from tests.pages.test_home import _links, _tags
+from tests.support.pages import page_text
+
+
+def _row_counts() -> dict[str, int]:
+    counts = {
+        name: db.session.scalar(select(func.count()).select_from(table(name)))
+        for name in Base.metadata.tables
+    }
+    db.session.rollback()
+    return counts
+
+
+def _signed_in(app, email: str):
+    """A client signed in as a demo account (in demo mode staff skip two-factor)."""
+    client = app.test_client()
+    response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+# What each demo account finds waiting on its home page (links, in part).
+EXPECTED = {
+    "provider@example.org": [
+        "Continue your application for Bright Futures",
+        "Upload a new version of ‘Public liability’",
+        "Answer the council’s question on your",
+        "Fill in the KPI return for",
+        "Quote for ‘Online GCSE English tuition, spring term’",
+    ],
+    "provider2@example.org": [
+        "Upload a new version of ‘Employer's liability’",
+        "Quote for ‘SEMH mentoring for a Year 9 pupil’",
+    ],
+    "reviewer@example.org": [
+        "Applications over the service level",
+        "Applications assigned to you",
+        "Applications waiting for a decision",
+        "Check documents that need attention",
+        "KPI returns to check",
+        "Escalation: Stourbridge Mentoring Trust",
+        "Score the quotes for ‘Mentoring for young people at risk of exclusion’",
+    ],
+    "commissioner@example.org": [
+        "Answer questions on ‘Online GCSE English tuition, spring term’",
+        "Score the quotes for ‘Mentoring for young people at risk of exclusion’",
+        "Publish ‘After-school robotics club’",
+        "Confirm the award of ‘Year 11 maths catch-up tuition’",
+        "Escalation: Stourbridge Mentoring Trust",
+    ],
+    "admin@example.org": [
+        "Staff without two-factor authentication",
+        "Evaluate the quotes for ‘Mentoring for young people at risk of exclusion’",
+    ],
+}
+
+
+def test_the_demo_seed_makes_work_for_every_account_once(make_app):
+    demo = make_app(DEMO_MODE=True)
+    runner = demo.test_cli_runner()
+
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo framework seeded in" in result.output
+    with demo.app_context():
+        first = _row_counts()
+    again = runner.invoke(args=["seed", "demo"])
+    assert again.exit_code == 0, again.output
+    assert "Demo framework seeded in" not in again.output
+    with demo.app_context():
+        assert _row_counts() == first
+
+        published = questionnaires.published_version()
+        assert (published.version, len(questionnaires.content_of(published).questions)) == (
+            1,
+            152,
+        )
+        assert len(questionnaires.list_versions()) == 1
+        # Eight providers a year on the framework: twelve monthly returns each.
+        assert db.session.scalar(select(func.count(KpiReturn.id))) == 8 * 12
+        assert db.session.scalar(select(func.count(KpiEscalation.id))) >= 1
+        db.session.rollback()
+    assert first["organisations"] == 12
+
+    # Documents in each state a seed can make: in date, expiring, expired, overdue for review,
+    # and missing (Midlands Therapy has no health and safety policy).
+    midlands = _signed_in(demo, "owner@midlandstherapy.example.org").get("/home")
+    assert "Upload your health and safety policy" in _links(midlands)
+    attention = page_text(_signed_in(demo, "reviewer@example.org").get("/documents/attention"))
+    for state in ("Expired", "Expires soon", "Review overdue"):
+        assert state in attention, state
+
+    public = demo.test_client().get("/providers")
+    assert len(provider_names(public)) == 8
+    assert lots_of(public, "Stourbridge Mentoring Trust") == ["Mentoring", "SEMH mentoring"]
+
+    for email, _name, _role in DEMO_ACCOUNTS:
+        client = _signed_in(demo, email)
+        home = client.get("/home")
+        assert home.status_code == 200
+        links = _links(home)
+        for expected in EXPECTED[email]:
+            assert any(text.startswith(expected) for text in links), (email, expected)
+        waiting = _tags(home)
+        assert waiting, email
+        # Every item waiting leads to a page that opens.
+        for text, href in links.items():
+            if any(text == item for item, _tag in waiting):
+                assert client.get(href, follow_redirects=True).status_code == 200, (email, href)
+
+    reviewer = page_text(_signed_in(demo, "reviewer@example.org").get("/reviews"))
+    assert "Resubmitted" in reviewer or "resubmitted" in reviewer
+
+
+def test_the_demo_seed_refuses_outside_demo_mode(app):
+    result = app.test_cli_runner().invoke(args=["seed", "demo"])
+
+    assert result.exit_code != 0
+    assert "only be seeded with DEMO_MODE on" in result.output
+    with app.app_context():
+        counts = _row_counts()
+    assert counts["organisations"] == counts["users"] == 0

@@ -1,0 +1,158 @@
+"""Council staff's home pages list the work waiting for their role, most urgent first, each
+item linked to where it is done; the page makes the same number of queries with little or a
+lot waiting."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from portal.applications.models import Application
+from portal.core.db import db
+from portal.core.time import utcnow
+from portal.kpi_returns import escalations
+from portal.outbox.models import FAILED, OutboxEmail
+from portal.questionnaires import services as questionnaires
+from tests.applications.helpers import EVERY_TYPE, start
+from tests.competitions import helpers as competitions
+from tests.pages.test_home import _home, _links, _tags
+from tests.support import factories
+from tests.support.pages import page_text
+from tests.support.queries import queries_for
+
+
+def _submit(provider_client, organisation, days_ago: int) -> int:
+    """A submitted application, as if submitted `days_ago` days ago."""
+    application_id = start(provider_client, organisation)
+    application = db.session.get(Application, application_id)
+    application.status = "submitted"
+    application.reference = f"FLSF-2026-{application_id:05d}"
+    application.submitted_at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    return application_id
+
+
+def test_a_reviewer_sees_applications_overdue_first_and_documents(
+    app,
+    reviewer_client,
+    provider_client,
+    organisation,
+    other_provider_client,
+    other_organisation,
+    every_type,
+):
+    empty = queries_for(app, reviewer_client, "/home")
+    assert "Nothing is waiting for you right now" in page_text(_home(reviewer_client))
+
+    _submit(provider_client, organisation, days_ago=40)
+    _submit(other_provider_client, other_organisation, days_ago=0)
+    for kind in ("safeguarding_policy", "insurance_certificate"):
+        factories.make_document(organisation, kind)
+
+    home = _home(reviewer_client)
+    links = _links(home)
+    assert links["Applications over the service level"] == "/reviews?flag=overdue"
+    assert links["Applications waiting for a decision"] == "/reviews"
+    assert links["Check documents that need attention"] == "/documents/attention"
+    text = page_text(home)
+    assert "1 application has waited more than" in text
+    assert "2 applications in the queue" in text
+    assert "2 documents expired, expiring, due for review or not checked for viruses" in text
+    assert _tags(home)[0] == ("Applications over the service level", "Overdue")
+    assert "mini-competition" not in text.lower().replace("mini-competitions and placement", "")
+    assert queries_for(app, reviewer_client, "/home") == empty
+
+
+def test_a_commissioner_sees_each_competition_needing_action(
+    app,
+    commissioner_client,
+    commissioner,
+    evaluator,
+    on_lot,
+    provider_client,
+    organisation,
+):
+    empty = queries_for(app, commissioner_client, "/home")
+
+    draft = competitions.create(commissioner_client)
+    asked = competitions.ready_mini_competition(
+        commissioner_client, [commissioner, evaluator], commissioner
+    )
+    competitions.publish(commissioner_client, asked)
+    response = provider_client.post(
+        f"/competitions/{asked}/ask",
+        data={
+            "question": "Is transport included?",
+            **competitions.hidden(provider_client, f"/competitions/{asked}/ask"),
+        },
+    )
+    assert response.status_code == 302
+    closed = competitions.ready_mini_competition(
+        commissioner_client, [commissioner, evaluator], commissioner
+    )
+    competitions.publish(commissioner_client, closed)
+    competitions.pass_deadline(closed)
+    with app.test_request_context():  # its emails carry links
+        escalation = escalations.open_escalation(
+            commissioner, organisation, None, "Two months of late returns", set(), date.today()
+        )
+        db.session.commit()
+
+    home = _home(commissioner_client)
+    links = _links(home)
+    titles = {text: href for text, href in links.items() if "‘" in text}
+    assert f"/competitions/{draft}" in titles.values()
+    assert any(
+        text.startswith("Answer questions on") and href == f"/competitions/{asked}"
+        for text, href in titles.items()
+    )
+    # The commissioner sits on its panel: the closed competition is theirs to score.
+    assert any(
+        text.startswith("Score the quotes") and href == f"/competitions/{closed}/evaluation"
+        for text, href in titles.items()
+    )
+    assert f"/kpi-returns/escalations/{escalation.id}" in links.values()
+    assert "1 question from providers not answered" in page_text(home)
+    order = [text.split(" ‘")[0] for text, _tag in _tags(home)]
+    assert order.index("Answer questions on") < order.index("Publish")
+    assert order.index("Score the quotes for") < order.index("Publish")
+    assert "Applications waiting" not in page_text(home)
+    assert queries_for(app, commissioner_client, "/home") == empty
+
+
+def test_an_admin_sees_staff_without_two_factor_failed_emails_and_drafts(app, admin_client, admin):
+    empty = queries_for(app, admin_client, "/home")
+
+    factories.make_user("new.reviewer@council.example.org", role="reviewer")
+    db.session.add(
+        OutboxEmail(to_address="x@example.org", subject="Hello", body="Hi", status=FAILED)
+    )
+    db.session.commit()
+
+    home = _home(admin_client)
+    links = _links(home)
+    assert links["Staff without two-factor authentication"] == "/admin/staff"
+    assert "1 member of staff has not set it up" in page_text(home)
+    # The list of emails is a demo tool: outside demo mode the item says what failed, unlinked.
+    assert "1 email failed after every retry" in page_text(home)
+    assert "Emails that could not be sent" not in links
+    assert queries_for(app, admin_client, "/home") == empty
+    app.config["DEMO_MODE"] = True
+    try:
+        home = _home(admin_client)
+    finally:
+        app.config["DEMO_MODE"] = False
+    assert _links(home)["Emails that could not be sent"] == "/dev/mail"
+    assert _tags(home)[0] == ("Emails that could not be sent", "Overdue")
+
+
+def test_an_admin_sees_a_questionnaire_version_to_publish(app, admin_client, lots):
+    empty = queries_for(app, admin_client, "/home")
+
+    version, _new = questionnaires.load_version(EVERY_TYPE)
+    db.session.commit()
+
+    home = _home(admin_client)
+    assert _links(home)[f"Preview and publish questionnaire version {version.version}"] == (
+        f"/admin/questionnaires/{version.id}"
+    )
+    assert queries_for(app, admin_client, "/home") == empty
