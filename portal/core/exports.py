@@ -3,13 +3,15 @@ person chose. Every route that offers one offers both."""
 
 from __future__ import annotations
 
-from flask import Response
+from collections.abc import Iterable, Iterator
 
-from portal.core.csv_export import Cell, csv_text
-from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes
+from flask import Response, stream_with_context
+
+from portal.core.csv_export import Cell, csv_chunks, csv_text
+from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes, xlsx_chunks
 
 
-def download(body: str | bytes, filename: str, mimetype: str) -> Response:
+def download(body: str | bytes | Iterator, filename: str, mimetype: str) -> Response:
     """A file to save, never to show or keep in a cache (exports hold people's records)."""
     return Response(
         body,
@@ -30,3 +32,16 @@ def export(rows: list[list[Cell]], name: str, *, spreadsheet: bool, sheet_name: 
     if spreadsheet:
         return download(xlsx_bytes(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
     return csv_download(csv_text(rows), f"{name}.csv")
+
+
+def streamed_export(
+    rows: Iterable[list[Cell]], name: str, *, spreadsheet: bool, sheet_name: str
+) -> Response:
+    """`export` for a table of any size: `rows` (a generator, reading the database as it goes)
+    are turned into the file while it is sent, so neither the rows nor the file are held in
+    memory. The rows are read after the request's own work has been committed, inside the
+    request's context (its database session stays open until the last row is sent)."""
+    if spreadsheet:
+        body = stream_with_context(xlsx_chunks(rows, sheet_name))
+        return download(body, f"{name}.xlsx", XLSX_MIMETYPE)
+    return download(stream_with_context(csv_chunks(rows)), f"{name}.csv", "text/csv")
