@@ -378,30 +378,37 @@ EXPORT_HEADINGS = [
 
 def export_rows(filters: AuditFilters) -> Iterator[list[Cell]]:
     """Every event matching `filters`, newest first, as export rows after a row of headings.
-    A generator that reads the database in batches as the file is written (a server-side
-    cursor on PostgreSQL), so an export of years of events never holds them all."""
-    yield EXPORT_HEADINGS
-    result = db.session.execute(
+    The rows are read while the file is sent, after the request has ended: in a session and
+    transaction of their own, a batch at a time (a server-side cursor on PostgreSQL), so an
+    export of years of events never holds them all."""
+    statement = (
         _lines(_criteria(filters))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .execution_options(yield_per=EXPORT_BATCH)
     )
-    for row in result:
-        line = _line(row)
-        yield [
-            line.occurred_at,
-            line.action_label,
-            line.action,
-            line.actor_name,
-            line.actor_email,
-            line.object_label,
-            line.object_id,
-            line.organisation_name,
-            line.organisation_id,
-            "; ".join(str(change) for change in line.changes),
-            line.ip_address,
-            line.id,
-        ]
+    engine = db.engine
+
+    def rows() -> Iterator[list[Cell]]:
+        yield EXPORT_HEADINGS
+        with Session(engine) as session, session.begin():
+            for row in session.execute(statement):
+                line = _line(row)
+                yield [
+                    line.occurred_at,
+                    line.action_label,
+                    line.action,
+                    line.actor_name,
+                    line.actor_email,
+                    line.object_label,
+                    line.object_id,
+                    line.organisation_name,
+                    line.organisation_id,
+                    "; ".join(str(change) for change in line.changes),
+                    line.ip_address,
+                    line.id,
+                ]
+
+    return rows()
 
 
 def record_reading(reader: User, filters: AuditFilters, *, exported: str | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from portal.core.csv_export import Cell, csv_chunks, csv_text
 from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes, xlsx_chunks
@@ -37,11 +37,10 @@ def export(rows: list[list[Cell]], name: str, *, spreadsheet: bool, sheet_name: 
 def streamed_export(
     rows: Iterable[list[Cell]], name: str, *, spreadsheet: bool, sheet_name: str
 ) -> Response:
-    """`export` for a table of any size: `rows` (a generator, reading the database as it goes)
-    are turned into the file while it is sent, so neither the rows nor the file are held in
-    memory. The rows are read after the request's own work has been committed, inside the
-    request's context (its database session stays open until the last row is sent)."""
+    """`export` for a table of any size: `rows` are made into the file while it is sent, so
+    neither the rows nor the file are held in memory. `rows` is read after the request has
+    ended, so a generator reading the database must use a session of its own (the request's
+    is gone by then), as `portal.audit.services.export_rows` does."""
     if spreadsheet:
-        body = stream_with_context(xlsx_chunks(rows, sheet_name))
-        return download(body, f"{name}.xlsx", XLSX_MIMETYPE)
-    return download(stream_with_context(csv_chunks(rows)), f"{name}.csv", "text/csv")
+        return download(xlsx_chunks(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
+    return download(csv_chunks(rows), f"{name}.csv", "text/csv")
