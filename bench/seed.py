@@ -90,6 +90,7 @@ class SeedResult:
     reviewers: list[dict[str, Any]] = field(default_factory=list)
     commissioners: list[dict[str, Any]] = field(default_factory=list)
     admin: dict[str, Any] = field(default_factory=dict)
+    admins: list[dict[str, Any]] = field(default_factory=list)  # bench/seed_audit.py
     counts: dict[str, int] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
@@ -2230,4 +2231,6 @@ def _closing(escalation: dict[str, Any], now: datetime) -> datetime | None:
     return closed if closed < now else None
 
 
-EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns]
+from bench.seed_audit import seed_audit  # noqa: E402 - it reads this module's helpers
+
+EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns, seed_audit]
