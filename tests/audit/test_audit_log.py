@@ -172,7 +172,9 @@ def test_the_page_makes_the_same_queries_for_a_short_or_long_log(app, admin_clie
 def test_only_administrators_read_the_log(
     client, provider_client, reviewer_client, commissioner_client
 ):
-    for url in ("/admin/audit", "/admin/audit/export", "/admin/audit/export-xlsx"):
+    bad = "?date_from=31&date_from=2&date_from=2027&object_id=abc"
+    paths = ("/admin/audit", "/admin/audit/export", "/admin/audit/export-xlsx")
+    for url in [*paths, *(path + bad for path in paths)]:
         assert client.get(url).status_code == 302  # to sign in
         assert provider_client.get(url).status_code == 403
         assert reviewer_client.get(url).status_code == 403
