@@ -127,6 +127,8 @@ def portal_env(database_url: str, store_url: str) -> dict[str, str]:
         "MAIL_FROM": "bench@example.org",
         "SMTP_HOST": "127.0.0.1",
         "OCDS_PREFIX": "ocds-bench0",
+        "SUPPORT_EMAIL": "framework@bench.example.org",
+        "STAFF_EMAIL_DOMAINS": "council.bench.example.org",
         "STAFF_CHECK_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ALLOW_UNSCANNED_FILES": "true",  # no clamd here: uploads are measured without one
         "REDIS_URL": REDIS,
