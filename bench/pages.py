@@ -2,9 +2,10 @@
 
 A page is measured once its route (`rule`, exactly as in the app's url_map) exists; until then
 it is reported as "not built yet", never with a figure. To measure a new page, add a Page here:
-who opens it (`role`: "public", "provider", "reviewer" or "commissioner"), its route and how to
-build its address for one signed-in person from what the seed made for them (bench/seed/,
-SeedResult: a provider has organisation_id and application_id, a reviewer application_id).
+who opens it (`role`: "public", "provider", "reviewer", "commissioner" or "admin"), its route
+and how to build its address for one signed-in person from what the seed made for them
+(bench/seed/, SeedResult: a provider has organisation_id and application_id, a reviewer
+application_id, an admin organisation_id).
 
 Budgets (issue 18), CPU per request at 10x: provider pages and forms 4 ms; detail pages (review
 page, competition page, results, a provider's returns) and lists (queue, documents,
@@ -166,6 +167,30 @@ PAGES: list[Page] = [
         lambda p: f"/kpi-returns/organisations/{p['organisation_id']}",
         note="Every month the organisation owes (up to 24), open questions and escalations",
         budget_ms=DETAIL_MS,
+    ),
+    # Issue 20, the audit log (administrators; sign-ins seeded by bench/seed_audit.py). Every
+    # reading and export writes an event of its own, as it would for a real administrator.
+    Page("Audit log (first page)", "admin", "/admin/audit", lambda _p: "/admin/audit"),
+    Page(
+        "Audit log, one organisation",
+        "admin",
+        "/admin/audit",
+        lambda p: f"/admin/audit?organisation_id={p['organisation_id']}",
+        note="The newest 50 events about one provider: its applications, returns, decisions",
+    ),
+    Page(
+        "Audit export, one organisation (CSV)",
+        "admin",
+        "/admin/audit/export",
+        lambda p: f"/admin/audit/export?organisation_id={p['organisation_id']}",
+        note="Every event about one provider, streamed as CSV",
+    ),
+    Page(
+        "Audit export, one organisation (XLSX)",
+        "admin",
+        "/admin/audit/export-xlsx",
+        lambda p: f"/admin/audit/export-xlsx?organisation_id={p['organisation_id']}",
+        note="The same events as a spreadsheet",
     ),
 ]
 

@@ -194,6 +194,7 @@ def people_for(role: str, seeded) -> list[dict]:
         "provider": seeded.providers,
         "reviewer": seeded.reviewers,
         "commissioner": seeded.commissioners,
+        "admin": seeded.admins,
         "public": [{} for _ in range(USERS)],
     }[role]
 

@@ -126,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin
     from portal.admissions.views import bp as admissions
     from portal.applications.views import bp as applications
+    from portal.audit_log.views import bp as audit
     from portal.competitions.views import bp as competitions
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         admissions,
         competitions,
         admin,
+        audit,
         outbox,
         kpi_returns,
     ):

@@ -19,7 +19,7 @@ How it is made, so that every row is one the portal could have made itself:
 
 Each domain's rows are made by a module of this package named for it (as the portal's packages
 are): `organisations`, `applications`, `documents` and `staff_checks` by `seed` itself, then
-`reviews`, `competitions` and `kpi_returns` by the functions in EXTENSIONS, each once its
+`reviews`, `competitions`, `kpi_returns` and `audit` by the functions in EXTENSIONS, each once its
 domain's tables exist; `base` holds the sizes and bulk insert they share. A new domain adds a
 module and its function to EXTENSIONS.
 """
@@ -34,6 +34,7 @@ from sqlalchemy import Connection, func, select, text
 
 import portal.models  # noqa: F401 - every table in Base.metadata
 from bench.seed.applications import _applications, _template_submission
+from bench.seed.audit import seed_audit
 from bench.seed.base import (
     APPLICATIONS,
     DOCUMENTS,
@@ -130,7 +131,7 @@ def _lz4(connection: Connection) -> bool:
     )
 
 
-EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns]
+EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns, seed_audit]
 
 
 __all__ = ["PASSWORD", "SeedResult", "seed"]

@@ -44,6 +44,7 @@ class SeedResult:
     reviewers: list[dict[str, Any]] = field(default_factory=list)
     commissioners: list[dict[str, Any]] = field(default_factory=list)
     admin: dict[str, Any] = field(default_factory=dict)
+    admins: list[dict[str, Any]] = field(default_factory=list)  # bench/seed/audit.py
     counts: dict[str, int] = field(default_factory=dict)
     steps: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0

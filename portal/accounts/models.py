@@ -41,6 +41,8 @@ class User(UserMixin, Base):
     # Set while an admin has deactivated the (staff) account: it cannot sign in, and loads as
     # no one, so any session still in a browser ends on its next request.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the password was last accepted (before any two-factor code), for the staff list.
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     recovery_codes: Mapped[list[RecoveryCode]] = relationship(

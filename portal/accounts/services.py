@@ -187,6 +187,7 @@ def authenticate(email: str, password: str) -> User:
         brakes.release_sign_in_attempt(email)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    user.last_signed_in_at = utcnow()
     record_event("account.signed_in", object_type="user", object_id=user.id, actor_id=user.id)
     return user
 

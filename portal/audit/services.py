@@ -1,4 +1,5 @@
-"""Write audit events. Called by services, inside the request's transaction."""
+"""Write audit events (called by services, inside the request's transaction). Reading them is
+portal/audit_log's."""
 
 from __future__ import annotations
 

@@ -3,13 +3,17 @@ person chose. Every route that offers one offers both."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from flask import Response
 
-from portal.core.csv_export import Cell, csv_text
-from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes
+from portal.core.csv_export import Cell, csv_chunks, csv_text
+from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes, xlsx_chunks
 
 
-def download(body: str | bytes, filename: str, mimetype: str) -> Response:
+def download(
+    body: str | bytes | Iterator[str] | Iterator[bytes], filename: str, mimetype: str
+) -> Response:
     """A file to save, never to show or keep in a cache (exports hold people's records)."""
     return Response(
         body,
@@ -30,3 +34,15 @@ def export(rows: list[list[Cell]], name: str, *, spreadsheet: bool, sheet_name: 
     if spreadsheet:
         return download(xlsx_bytes(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
     return csv_download(csv_text(rows), f"{name}.csv")
+
+
+def streamed_export(
+    rows: Iterable[list[Cell]], name: str, *, spreadsheet: bool, sheet_name: str
+) -> Response:
+    """`export` for a table of any size: `rows` are made into the file while it is sent, so
+    neither the rows nor the file are held in memory. `rows` is read after the request has
+    ended, so a generator reading the database must use a session of its own (the request's
+    is gone by then), as `portal.audit.services.export_rows` does."""
+    if spreadsheet:
+        return download(xlsx_chunks(rows, sheet_name), f"{name}.xlsx", XLSX_MIMETYPE)
+    return download(csv_chunks(rows), f"{name}.csv", "text/csv")

@@ -66,6 +66,10 @@ CAPABILITIES: dict[str, Capability] = {
     "manage_questionnaires": Capability((ADMIN,)),
     "manage_kpis": Capability((ADMIN,)),
     "read_development_mail": Capability((ADMIN,)),
+    # Who did what, across the whole portal: the administrators'. A reviewer reads one
+    # organisation's history from its record, as part of deciding about it.
+    "read_audit_log": Capability((ADMIN,)),
+    "read_organisation_history": Capability((REVIEWER, ADMIN), hidden=True),
     # Emails the outbox gave up on: someone must find out why and tell the person another way.
     "see_failed_emails": Capability((ADMIN,)),
     # Who is told: not a page but an email. New applications go to the reviewers (admins pick

@@ -8,7 +8,10 @@ they can be summed, and dates stay dates, so they can be sorted and filtered.
 from __future__ import annotations
 
 import io
+import itertools
 import re
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -58,24 +61,46 @@ def _shown(value: Cell) -> str:
     return str(value)
 
 
-def xlsx_bytes(rows: list[list[Cell]], sheet_name: str) -> bytes:
-    """`rows` as a one-sheet workbook, the first row (the headings) in bold and kept in view.
-    Text is always text; ints and floats are numbers; dates and moments are dates; None is an
-    empty cell."""
-    workbook = Workbook(write_only=True)
+def _write_sheet(workbook: Workbook, rows: Iterable[list[Cell]], sheet_name: str) -> None:
+    """`rows` as the workbook's one sheet, the first row (the headings) in bold and kept in
+    view, each column as wide as the first 200 rows need. Only those 200 rows are held: the
+    rest go straight to the write-only sheet (openpyxl keeps it in a temporary file)."""
     sheet = workbook.create_sheet(
         _SHEET_NAME_FORBIDDEN.sub(" ", sheet_name)[:_SHEET_NAME_MAX].strip() or "Sheet1"
     )
     sheet.freeze_panes = "A2"
-    for index, heading in enumerate(rows[0] if rows else [], start=1):
-        width = max(
-            (len(_shown(row[index - 1])) for row in rows[:200] if len(row) >= index), default=10
-        )
+    rows = iter(rows)
+    first = list(itertools.islice(rows, 200))
+    for index, heading in enumerate(first[0] if first else [], start=1):
+        width = max((len(_shown(row[index - 1])) for row in first if len(row) >= index), default=10)
         sheet.column_dimensions[get_column_letter(index)].width = min(
             max(width, len(str(heading))) + 2, _WIDEST_COLUMN
         )
-    for number, row in enumerate(rows):
+    for number, row in enumerate(itertools.chain(first, rows)):
         sheet.append([_cell(sheet, value, bold=number == 0) for value in row])
+
+
+def xlsx_bytes(rows: list[list[Cell]], sheet_name: str) -> bytes:
+    """`rows` as a one-sheet workbook. Text is always text; ints and floats are numbers; dates
+    and moments are dates; None is an empty cell."""
+    workbook = Workbook(write_only=True)
+    _write_sheet(workbook, rows, sheet_name)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def xlsx_chunks(
+    rows: Iterable[list[Cell]], sheet_name: str, chunk_bytes: int = 64 * 1024
+) -> Iterator[bytes]:
+    """The same workbook as `xlsx_bytes`, for exports of any size: the rows are written to a
+    temporary file as they come and the finished file is given out in chunks, so memory stays
+    flat however many rows there are. (A workbook is a zip whose index comes last, so nothing
+    can be sent before the last row is written.)"""
+    with tempfile.TemporaryFile() as out:
+        workbook = Workbook(write_only=True)
+        _write_sheet(workbook, rows, sheet_name)
+        workbook.save(out)
+        out.seek(0)
+        while chunk := out.read(chunk_bytes):
+            yield chunk

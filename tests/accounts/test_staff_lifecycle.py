@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, select, text
 from portal.accounts.models import ADMIN, REVIEWER, RecoveryCode, StaffInvitation, User
 from portal.audit.models import AuditEvent
 from portal.core.db import db
+from portal.core.time import format_datetime
 from tests.accounts.helpers import assert_errors, count, user_by_email
 from tests.conftest import sign_in
 from tests.support import factories
@@ -30,7 +31,7 @@ DEACTIVATED = {
 
 def _staff_row(response, email: str) -> list[str]:
     """The cells of the staff page's row for `email`: name, email, role, account, two-factor,
-    actions."""
+    last sign-in, actions."""
     for row in soup(response).select("tbody tr"):
         cells = [cell.get_text(" ", strip=True) for cell in row.select("td")]
         if cells[1] == email:
@@ -192,6 +193,7 @@ def test_the_staff_list_says_whether_each_account_is_active_and_has_two_factor(
         "Gus Gone", "gus@council.example.org", "Administrator", "Deactivated", "Set up"
     ]  # fmt: skip
     actions = [a.get_text(" ", strip=True) for a in soup(page).select("tbody a")]
+    assert "What they have done (Gus Gone)" in actions
     assert "Reactivate Gus Gone's account" in actions
     assert "Reset two-factor for Gus Gone" in actions
     assert "Deactivate Nia New's account" in actions
@@ -335,3 +337,26 @@ def test_two_admins_removing_each_other_at_once_leave_one(app, database_url, adm
     assert len(admins) == 1
     removed = _audit("staff.role_changed") + _audit("staff.deactivated")
     assert len(removed) == 1
+
+
+def test_the_staff_list_says_when_each_person_last_signed_in(app, admin_client, admin, app_ctx):
+    quiet = factories.make_user(
+        "quiet@council.example.org", full_name="Quinn Quiet", role=REVIEWER, two_factor=True
+    )
+    busy = factories.make_user(
+        "busy@council.example.org", full_name="Bo Busy", role=REVIEWER, two_factor=True
+    )
+    assert _sign_in(app.test_client(), busy.email).status_code == 302
+    # A wrong password is not a sign-in.
+    assert _sign_in(app.test_client(), quiet.email, "wrong password 123").status_code == 200
+
+    page = admin_client.get("/admin/staff")
+
+    assert _staff_row(page, quiet.email)[5] == "Never"
+    signed_in = user_by_email(busy.email).last_signed_in_at
+    assert signed_in is not None
+    assert _staff_row(page, busy.email)[5] == format_datetime(signed_in)
+    assert _staff_row(page, admin.email)[5] != "Never"  # the admin signed in to read it
+    (history,) = [a for a in soup(page).select("tbody a") if "Bo Busy" in a.get_text()][1:2]
+    assert history.get_text(" ", strip=True) == "What they have done (Bo Busy)"
+    assert "Signed in" in admin_client.get(history["href"]).get_data(as_text=True)

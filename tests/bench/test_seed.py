@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyotp
 from sqlalchemy import select
 
-from bench.seed import PASSWORD, seed
+from bench.seed import LOAD_USERS, PASSWORD, seed
 from portal.core.db import db
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import KpiReturn, KpiValue
@@ -87,6 +87,22 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     page = dashboard.get_data(as_text=True)
     assert "Returns by provider and month" in page
     assert "Bench Provider" in page or "Bench Learning" in page
+
+    # An administrator reads the audit log (sign-ins and the other steps' events) and exports
+    # one organisation's history, as the audit pages in bench/pages.py do.
+    assert len(result.admins) == LOAD_USERS + 1
+    admin = result.admins[-1]
+    reader = app.test_client()
+    response = reader.post("/sign-in", data={"email": admin["email"], "password": PASSWORD})
+    assert response.status_code == 302
+    code = pyotp.TOTP(admin["totp_secret"]).now()
+    assert reader.post("/two-factor", data={"code": code}).status_code == 302
+    log = reader.get("/admin/audit?action=account.signed_in")
+    assert log.status_code == 200
+    assert "Signed in" in log.get_data(as_text=True)
+    export = reader.get(f"/admin/audit/export?organisation_id={admin['organisation_id']}")
+    assert export.status_code == 200
+    assert "Application started" in export.get_data(as_text=True)
 
 
 def _owes_returns(app, organisation_id: int) -> bool:

@@ -392,6 +392,19 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
+    # The audit log and its exports: admins only.
+    ("audit.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("audit.export", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("audit.export_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
     # Deactivating, reactivating and resetting two-factor: the reviewer's account, by an admin.
     ("admin.deactivate_staff", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
@@ -795,6 +808,13 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
     ("reviews.provider", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # One organisation's history from the audit log: reviewers (and admins) read it; providers
+    # are told nothing exists, as on every reviewers' page.
+    ("audit.organisation_history", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
     # Changing an admission: reviewers and admins; commissioners 403, providers 404. Organisation

@@ -26,8 +26,8 @@ ORGANISATION_ROUTES = {
 # tests/kpi_returns.
 EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns")
 # Council pages about an organisation, which no provider reaches (404 to all of them): checked by
-# the permission matrix and in tests/admissions.
-COUNCIL_ENDPOINTS = ("reviews.provider",)
+# the permission matrix and in tests/admissions (an organisation's history: in tests/audit).
+COUNCIL_ENDPOINTS = ("reviews.provider", "audit.organisation_history")
 
 
 def organisation_routes(app) -> list[tuple[str, str, set[str]]]:
