@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.pages.views import bp as pages
     from portal.questionnaires.views import bp as questionnaires
     from portal.reviews.views import bp as reviews
+    from portal.settings.views import bp as settings
     from portal.staff_checks.views import bp as staff_checks
 
     # Before any route is added, so that every <int:...> in a URL is an id the database can hold.
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         competitions,
         admin,
         questionnaires,
+        settings,
         outbox,
         kpi_returns,
     ):
