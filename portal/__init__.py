@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
     from portal.kpi_returns.views import bp as kpi_returns
+    from portal.lots.views import bp as lots
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         competitions,
         admin,
         questionnaires,
+        lots,
         settings,
         outbox,
         kpi_returns,

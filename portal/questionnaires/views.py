@@ -8,12 +8,15 @@ from flask_login import current_user
 from portal.accounts.models import ADMIN
 from portal.core.permissions import requires_staff_role
 from portal.core.submissions import previous_result, remember_result
+from portal.documents import uploads
 from portal.lots.services import list_lots
 from portal.questionnaires import answers, forms, services
+from portal.questionnaires.schema import ContentError
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/admin/questionnaires")
 # Every page that shows questions (here and in the application journey) uses it.
 bp.add_app_template_global(answers.answer_text)
+uploads.show_size_error_on_the_form(bp)
 
 
 @bp.route("")
@@ -23,6 +26,44 @@ def list_versions():
         "admin/questionnaires.html",
         versions=services.list_versions(),
     )
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@requires_staff_role(ADMIN)
+def upload():
+    if uploads.upload_was_too_large():
+        form = forms.UploadForm(formdata=None)
+        form.add_error("file", "The selected file must be smaller than 1MB")
+    else:
+        uploads.read_upload()
+        form = forms.UploadForm()
+    problems = []
+    if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            version = services.upload_version(current_user, form.file.data)
+        except services.QuestionnaireError as error:
+            form.add_error("file", error.message)
+        except ContentError as error:
+            problems = error.problems
+            form.add_error("file", _problems_message(len(problems)))
+        else:
+            url = url_for("questionnaires.show_version", questionnaire_version_id=version.id)
+            remember_result(form.submission_id.data, url)
+            flash(
+                f"Version {version.version} has been loaded as a draft. "
+                "Check its questions, then publish it",
+                "success",
+            )
+            return redirect(url)
+    return render_template("admin/questionnaires_upload.html", form=form, problems=problems)
+
+
+def _problems_message(count: int) -> str:
+    found = "a problem" if count == 1 else f"{count} problems"
+    return f"The selected file has {found}. Nothing has been saved"
 
 
 @bp.route("/<int:questionnaire_version_id>")
