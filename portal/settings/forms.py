@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from portal.core.forms import OnceOnlyForm, submit
 from portal.settings.services import NUMBER, SETTINGS, YES_NO, FrameworkSettings
@@ -34,8 +35,8 @@ def _field(setting):
         return RadioField(
             setting.label,
             choices=[
-                ("yes", "On: a second reviewer confirms each approval"),
-                ("no", "Off: one reviewer's approval takes effect"),
+                SelectChoice("yes", "On: a second reviewer confirms each approval"),
+                SelectChoice("no", "Off: one reviewer's approval takes effect"),
             ],
             widget=GovRadioInput(),
             description=setting.hint,
