@@ -229,8 +229,8 @@ def _set_open(admin: User, lot_id: int, is_open: bool) -> Lot:
     ).rowcount
     db.session.refresh(lot)
     if not changed:
-        state = "open to" if is_open else "closed to"
-        raise LotError(f"{lot.name} is already {state} new applications")
+        state = "open to applications" if is_open else "closed to new applications"
+        raise LotError(f"{lot.name} is already {state}")
     record_event(
         "lot.reopened" if is_open else "lot.closed",
         object_type="lot",

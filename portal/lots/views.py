@@ -81,20 +81,22 @@ def move(lot_id: int):
 def _confirm(lot_id: int, template: str, change, button: str, message: str):
     """A page asking an admin to confirm `change` to a lot, and the change. A second POST of the
     same page, or one from a page opened before someone else made the change, is told so."""
-    lot = services.get_lot(lot_id)
     form = forms.ConfirmForm()
     form.submit.label.text = button
     if form.validate_on_submit():
+        # Before the lot is loaded: a second click on Delete finds it gone, and must still be
+        # sent where the first click led.
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
+        lot = services.get_lot(lot_id)
         try:
             change(current_user, lot.id)
         except services.LotError as error:
             flash(error.message)
             return redirect(url_for(LIST))
         return _done(form, message.format(name=lot.name))
-    return render_template(template, form=form, lot=lot)
+    return render_template(template, form=form, lot=services.get_lot(lot_id))
 
 
 @bp.route("/<int:lot_id>/close", methods=["GET", "POST"])
