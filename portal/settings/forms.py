@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import json
+
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from portal.core.forms import OnceOnlyForm, submit
-from portal.settings.services import NUMBER, SETTINGS, YES_NO, FrameworkSettings
+from portal.settings.services import (
+    NUMBER,
+    SETTINGS,
+    YES_NO,
+    FrameworkSettings,
+    form_text,
+    shown,
+)
 
 
 class SettingsForm(OnceOnlyForm):
-    # The settings the page showed (services.settings_token): a save from a page opened before
-    # another admin's change is refused rather than quietly undoing it.
+    # The values the page showed (services.shown), so that a save from a page opened before
+    # another admin's change keeps that change rather than quietly undoing it.
     seen = HiddenField()
     submit = submit("Save settings")
 
-    def fill(self, current: FrameworkSettings, token: str) -> None:
+    def fill(self, current: FrameworkSettings) -> None:
         for setting in SETTINGS:
-            value = current.value(setting)
-            if setting.kind == YES_NO:
-                value = "yes" if value else "no"
-            self[setting.field].data = str(value)
-        self.seen.data = token
+            self[setting.field].data = form_text(setting, current.value(setting))
+        self.seen.data = shown(current)
+
+    def refresh(self, current: FrameworkSettings) -> None:
+        """After a refused save: each field the admin left as the page showed it takes the
+        value now in force (another admin may have changed it), so that saving again never
+        undoes a change they did not see; what they typed stays."""
+        try:
+            before = json.loads(self.seen.data or "")
+        except ValueError:
+            before = {}
+        for setting in SETTINGS:
+            typed = (self[setting.field].data or "").replace("\r\n", "\n")
+            if not isinstance(before, dict) or typed == before.get(setting.field):
+                self[setting.field].data = form_text(setting, current.value(setting))
+        self.seen.data = shown(current)
 
     def values(self) -> dict[str, str | None]:
         return {setting.field: self[setting.field].data for setting in SETTINGS}

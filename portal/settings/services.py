@@ -9,8 +9,6 @@ once per request at most.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -161,33 +159,52 @@ def defaults() -> FrameworkSettings:
     return _build({})
 
 
-def settings_token(settings: FrameworkSettings) -> str:
-    """A short fingerprint of the values, for a form to say which ones it showed."""
-    values = json.dumps(dataclasses.asdict(settings), sort_keys=True)
-    return hashlib.sha256(values.encode()).hexdigest()[:32]
+def form_text(setting: Setting, value: Any) -> str:
+    """A setting's value as its form field holds it."""
+    if setting.kind == YES_NO:
+        return "yes" if value else "no"
+    return str(value)
 
 
-STALE = (
-    "Another administrator changed the settings after you opened this page. Check the values "
-    "and save again"
-)
+def shown(settings: FrameworkSettings) -> str:
+    """The values a page shows, for its form to send back (see update_settings)."""
+    return json.dumps({s.field: form_text(s, settings.value(s)) for s in SETTINGS})
+
+
+STALE = "This page was out of date. Check the values and save again"
 
 
 def update_settings(admin: User, form: Mapping[str, Any], seen: str | None) -> list[Setting]:
     """Save the settings in `form` (text as typed, by field name) and audit what changed, before
-    and after. All or nothing: raises SettingsErrors naming every value that cannot be used, or
-    when the settings changed after the page was opened (`seen`, its settings_token), so one
-    admin's save never silently undoes another's. Returns the settings that changed (none when
-    the same values are sent again)."""
+    and after. All or nothing: raises SettingsErrors naming every value that cannot be used.
+
+    `seen` is what the page showed (`shown()`). A setting the admin left as shown keeps its
+    current value, so saving a page opened before another admin's change never undoes it; one
+    the admin changed that someone else changed too is refused, saying what it now is. Returns
+    the settings that changed (none when the same values are sent again)."""
     current = framework_settings()
-    if seen != settings_token(current):
-        raise SettingsErrors({"": STALE})
+    try:
+        before = json.loads(seen or "")
+        before = {s.field: _read(s, before[s.field]) for s in SETTINGS}
+    except (ValueError, TypeError, KeyError):
+        raise SettingsErrors({"": STALE}) from None
     values, errors = {}, {}
     for setting in SETTINGS:
         try:
-            values[setting.key] = _read(setting, form.get(setting.field))
+            value = _read(setting, form.get(setting.field))
         except ValueError as error:
             errors[setting.field] = str(error)
+            continue
+        now = current.value(setting)
+        if value == before[setting.field]:
+            value = now
+        elif now != before[setting.field]:
+            errors[setting.field] = (
+                "Another administrator changed this to "
+                f"{_described(setting, now)} after you opened this page. "
+                "Check it and save again"
+            )
+        values[setting.key] = value
     if errors:
         raise SettingsErrors(errors)
     changed = [s for s in SETTINGS if values[s.key] != current.value(s)]
@@ -216,6 +233,14 @@ def update_settings(admin: User, form: Mapping[str, Any], seen: str | None) -> l
     db.session.flush()
     setattr(g, _CACHE, FrameworkSettings(**{s.field: values[s.key] for s in SETTINGS}))
     return changed
+
+
+def _described(setting: Setting, value: Any) -> str:
+    if setting.kind == YES_NO:
+        return "on" if value else "off"
+    if setting.kind == TEXT:
+        return "new text" if value else "no text"
+    return f"{value} {setting.unit}".rstrip()
 
 
 def _read(setting: Setting, raw: Any) -> Any:

@@ -20,7 +20,7 @@ def edit():
     form = forms.SettingsForm()
     current = services.framework_settings()
     if not form.is_submitted():
-        form.fill(current, services.settings_token(current))
+        form.fill(current)
     if form.validate_on_submit():
         done = previous_result(form.submission_id.data)
         if done:
@@ -30,7 +30,7 @@ def edit():
         except services.SettingsErrors as error:
             for field, message in error.errors.items():
                 form.add_error(field, message)
-            form.seen.data = services.settings_token(services.framework_settings())
+            form.refresh(services.framework_settings())
         else:
             url = url_for("settings.edit")
             remember_result(form.submission_id.data, url)

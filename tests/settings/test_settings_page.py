@@ -107,32 +107,63 @@ def test_a_double_submit_saves_once(admin_client):
     assert saved() == {"KPI_DUE_WORKING_DAYS": 12}
 
 
-def test_a_page_opened_before_another_admins_change_does_not_undo_it(app, admin_client, admin):
+def test_a_page_opened_before_another_admins_change_does_not_undo_it(app, admin_client):
     stale = shown(admin_client)
     other = sign_in(app.test_client(), _second_admin())
     save(other, review_service_level_days="3")
-    refused = admin_client.post(URL, data={**stale, "four_eyes_approval": "yes"})
-    assert refused.status_code == 200
-    assert list(page_errors(refused).values()) == [
-        "Another administrator changed the settings after you opened this page. "
-        "Check the values and save again"
+    # A setting this admin left alone keeps the other admin's value.
+    response = admin_client.post(URL, data={**stale, "four_eyes_approval": "yes"})
+    assert response.location == URL
+    assert saved() == {"REVIEW_SERVICE_LEVEL_DAYS": 3, "FOUR_EYES_APPROVAL": True}
+    assert [e.after for e in events()] == [
+        {"REVIEW_SERVICE_LEVEL_DAYS": 3},
+        {"FOUR_EYES_APPROVAL": True},
     ]
-    # What the admin chose is still on the page, and nothing of it was saved.
-    assert soup(refused).select_one("input[name=four_eyes_approval][checked]")["value"] == "yes"
-    assert saved() == {"REVIEW_SERVICE_LEVEL_DAYS": 3}
-    # Sent again from the page as it now stands, it goes through.
+
+
+def test_two_admins_changing_the_same_setting_are_told(app, admin_client):
+    stale = shown(admin_client)
+    other = sign_in(app.test_client(), _second_admin())
+    save(other, review_service_level_days="3", kpi_due_working_days="12")
+    refused = admin_client.post(
+        URL, data={**stale, "review_service_level_days": "7", "dbs_certificate_max_age_years": "x"}
+    )
+    assert refused.status_code == 200
+    assert page_errors(refused) == {
+        "review_service_level_days": "Another administrator changed this to 3 working days "
+        "after you opened this page. Check it and save again",
+        "dbs_certificate_max_age_years": "Oldest DBS certificate must be a whole number",
+    }
+    assert saved() == {"REVIEW_SERVICE_LEVEL_DAYS": 3, "KPI_DUE_WORKING_DAYS": 12}
+    # What this admin typed stays; what they left alone now shows the other admin's value.
+    assert field_value(refused, "review_service_level_days") == "7"
+    assert field_value(refused, "kpi_due_working_days") == "12"
+    # Sent again from that page, with the mistake put right, their choice is saved, and the
+    # other admin's due day is kept.
     again = admin_client.post(
         URL,
         data={
-            **stale,
-            "four_eyes_approval": "yes",
-            "review_service_level_days": "3",
-            "seen": field_value(refused, "seen"),
-            "submission_id": field_value(refused, "submission_id"),
+            **{name: field_value(refused, name) for name in ("submission_id", "seen")},
+            **{name: field_value(refused, name) for name in FIELDS if name != "four_eyes_approval"},
+            "four_eyes_approval": "no",
+            "dbs_certificate_max_age_years": "4",
         },
     )
     assert again.location == URL
-    assert saved() == {"REVIEW_SERVICE_LEVEL_DAYS": 3, "FOUR_EYES_APPROVAL": True}
+    assert saved() == {
+        "REVIEW_SERVICE_LEVEL_DAYS": 7,
+        "KPI_DUE_WORKING_DAYS": 12,
+        "DBS_CERTIFICATE_MAX_AGE_YEARS": 4,
+    }
+
+
+def test_a_form_without_what_it_showed_is_refused(admin_client):
+    for seen in ("", "not json", "[]", '{"review_service_level_days": "abc"}'):
+        response = admin_client.post(URL, data={**shown(admin_client), "seen": seen})
+        assert list(page_errors(response).values()) == [
+            "This page was out of date. Check the values and save again"
+        ]
+    assert saved() == {}
 
 
 def _second_admin():
