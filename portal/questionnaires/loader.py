@@ -133,8 +133,9 @@ def load_file(path: str | Path) -> Content:
     return parse(data, path.name)
 
 
-def parse(data: bytes | str, name: str) -> Content:
-    """Check the text of a questionnaire file called `name`. Raises ContentError."""
+def parse(data: bytes | str, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) -> Content:
+    """Check the text of a questionnaire file called `name`, whose rules may name the lots
+    `lot_slugs` (by default the starting lots). Raises ContentError."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -148,7 +149,7 @@ def parse(data: bytes | str, name: str) -> Content:
         raise ContentError(name, line, error.problem or str(error)) from None
     except yaml.YAMLError as error:
         raise ContentError(name, None, str(error)) from None
-    return _Reader(name).content(document)
+    return _Reader(name, lot_slugs).content(document)
 
 
 class _Knock(ContentError):
@@ -167,8 +168,9 @@ class _Reader:
     with the next, so one upload lists every independent problem with its line, in file order.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) -> None:
         self.name = name
+        self.lot_slugs_known = lot_slugs
         self.questions: dict[str, Question] = {}  # those read so far
         self.all_ids: set[str] = set()  # every question id in the file, to name a later one
         self.unreadable: set[str] = set()  # ids of questions in blocks that had a mistake
@@ -261,11 +263,11 @@ class _Reader:
             return ()
         slugs = self.items(m, key, where)
         for slug in slugs:
-            if slug not in LOT_SLUGS:
+            if slug not in self.lot_slugs_known:
                 self.fail(
                     m,
-                    f"{where}: unknown lot {_quoted(slug)}{_suggest(slug, LOT_SLUGS)}"
-                    f" (lots: {', '.join(LOT_SLUGS)})",
+                    f"{where}: unknown lot {_quoted(slug)}{_suggest(slug, self.lot_slugs_known)}"
+                    f" (lots: {', '.join(self.lot_slugs_known)})",
                     key,
                 )
         if len(set(slugs)) != len(slugs):
@@ -784,7 +786,7 @@ class _Reader:
         values = [m[op]] if op == "equals" else m[op]
         if op != "equals" and (not isinstance(values, list) or not values):
             self.fail(m, f'{where}: "{op}" must be a list with at least one value', op)
-        allowed = LOT_SLUGS if question.type == "lots" else question.option_values
+        allowed = self.lot_slugs_known if question.type == "lots" else question.option_values
         for value in values:
             if not isinstance(value, str):
                 self.fail(

@@ -19,6 +19,7 @@ from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import utcnow
+from portal.lots.services import list_lots
 from portal.questionnaires import loader, routing
 from portal.questionnaires.models import DRAFT, PUBLISHED, RETIRED, QuestionnaireVersion
 from portal.questionnaires.schema import Content, ContentError, Question
@@ -81,7 +82,9 @@ def upload_version(admin: User, storage: FileStorage | None) -> QuestionnaireVer
 
 
 def _load(data: bytes, name: str, actor: User | None) -> tuple[QuestionnaireVersion, bool]:
-    content = loader.parse(data, name)
+    # Rules may name the starting lots and any an admin has added since.
+    added = (lot.slug for lot in list_lots() if lot.slug not in loader.LOT_SLUGS)
+    content = loader.parse(data, name, (*loader.LOT_SLUGS, *added))
     stored = content.to_dict()
     existing = db.session.scalar(
         select(QuestionnaireVersion).where(QuestionnaireVersion.version == content.version)

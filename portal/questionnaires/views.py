@@ -74,7 +74,8 @@ def show_version(questionnaire_version_id: int):
         "admin/questionnaires_version.html",
         version=version,
         content=services.content_of(version),
-        lot_choices=[(lot.slug, lot.name) for lot in list_lots()],
+        # As new applicants see it: closed lots are not offered.
+        lot_choices=[(lot.slug, lot.name) for lot in list_lots() if lot.is_active],
     )
 
 

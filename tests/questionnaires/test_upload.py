@@ -14,6 +14,7 @@ from portal.questionnaires.loader import parse
 from portal.questionnaires.models import QuestionnaireVersion
 from portal.questionnaires.schema import ContentError
 from tests.conftest import sign_in
+from tests.documents.helpers import post_file
 from tests.questionnaires.conftest import EVERY_TYPE
 from tests.support.pages import banner_text, field_value, page_errors, page_h1, soup
 
@@ -32,11 +33,7 @@ def line_of(text: str, needle: str, after: str = "") -> int:
 def upload(client, content: bytes | str, filename: str = "v2.yaml", submission_id=None):
     data = content.encode() if isinstance(content, str) else content
     submission_id = submission_id or field_value(client.get(URL), "submission_id")
-    return client.post(
-        URL,
-        data={"submission_id": submission_id, "file": (io.BytesIO(data), filename)},
-        content_type="multipart/form-data",
-    )
+    return post_file(client, URL, {"submission_id": submission_id}, filename, data)
 
 
 def problems(response) -> list[str]:
@@ -228,3 +225,21 @@ def test_a_request_too_big_to_read_shows_the_form_again(make_app, admin):
     assert response.status_code == 413
     assert page_errors(response) == {"file": "The selected file must be smaller than 1MB"}
     assert versions() == []
+
+
+def test_a_file_may_name_a_lot_an_admin_has_added(admin_client):
+    text = VERSION_2.replace(
+        '    intro: "We use this to check who you are."\n',
+        '    intro: "We use this to check who you are."\n    lots: [forest-school]\n',
+    )
+    refused = upload(admin_client, text)
+    (problem,) = problems(refused)
+    assert problem.startswith(f'Line {line_of(text, "lots: [forest-school]")}: section "about": ')
+    assert 'unknown lot "forest-school"' in problem
+    form = admin_client.get("/admin/lots/add")
+    admin_client.post(
+        "/admin/lots/add",
+        data={"submission_id": field_value(form, "submission_id"), "name": "Forest school"},
+    )
+    assert upload(admin_client, text).status_code == 302
+    assert versions() == [2]
