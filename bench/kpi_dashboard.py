@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pyotp
+from flask import current_app
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
@@ -114,7 +115,8 @@ def seed(database_url: str, providers: int, secret: str) -> None:
         returns = []
         for id_ in ids:
             for index, month in enumerate(all_months):
-                submitted = datetime.combine(months.due_date(month), datetime.min.time(), UTC)
+                due = months.due_date(month, current_app.config["KPI_DUE_WORKING_DAYS"])
+                submitted = datetime.combine(due, datetime.min.time(), UTC)
                 returns.append(
                     {
                         "organisation_id": id_,

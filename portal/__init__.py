@@ -131,10 +131,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
     from portal.kpi_returns.views import bp as kpi_returns
+    from portal.lots.views import bp as lots
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
     from portal.reviews.views import bp as reviews
+    from portal.settings.views import bp as settings
     from portal.staff_checks.views import bp as staff_checks
 
     # Before any route is added, so that every <int:...> in a URL is an id the database can hold.
@@ -152,6 +154,8 @@ def _register_blueprints(app: Flask) -> None:
         competitions,
         admin,
         audit,
+        lots,
+        settings,
         outbox,
         kpi_returns,
     ):

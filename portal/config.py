@@ -293,7 +293,7 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "SMTP_STARTTLS": _bool(env, "SMTP_STARTTLS", production),
         "OUTBOX_MAX_ATTEMPTS": _int(env, "OUTBOX_MAX_ATTEMPTS", 5, minimum=1),
         # A month's KPI return is due on this working day after the month ends.
-        "KPI_DUE_WORKING_DAYS": _int(env, "KPI_DUE_WORKING_DAYS", 10, minimum=1, maximum=40),
+        "KPI_DUE_WORKING_DAYS": _int(env, "KPI_DUE_WORKING_DAYS", 10, minimum=1, maximum=20),
         # Rate limits are shared between workers only through Redis.
         "REDIS_URL": redis_url,
         "WEB_CONCURRENCY": web_concurrency,
@@ -324,15 +324,21 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         # The DBS staff register: certificate numbers are encrypted at rest with this key.
         "STAFF_CHECK_ENCRYPTION_KEY": _fernet_keys(env, secret_key, production=production),
         # A certificate older than this, with no Update Service subscription, is flagged.
-        "DBS_CERTIFICATE_MAX_AGE_YEARS": _int(env, "DBS_CERTIFICATE_MAX_AGE_YEARS", 3, minimum=1),
+        "DBS_CERTIFICATE_MAX_AGE_YEARS": _int(
+            env, "DBS_CERTIFICATE_MAX_AGE_YEARS", 3, minimum=1, maximum=10
+        ),
         # Safeguarding training older than this is flagged as overdue.
         "SAFEGUARDING_TRAINING_MAX_AGE_YEARS": _int(
-            env, "SAFEGUARDING_TRAINING_MAX_AGE_YEARS", 3, minimum=1
+            env, "SAFEGUARDING_TRAINING_MAX_AGE_YEARS", 3, minimum=1, maximum=10
         ),
         # Reviews: how many working days an application may wait for a decision before the
         # queue shows it as overdue, and whether an approval needs a second reviewer.
-        "REVIEW_SERVICE_LEVEL_DAYS": _int(env, "REVIEW_SERVICE_LEVEL_DAYS", 10, minimum=1),
+        "REVIEW_SERVICE_LEVEL_DAYS": _int(
+            env, "REVIEW_SERVICE_LEVEL_DAYS", 10, minimum=1, maximum=60
+        ),
         "FOUR_EYES_APPROVAL": _bool(env, "FOUR_EYES_APPROVAL", False),
+        # Shown to the public after the standard call-off method.
+        "CALL_OFF_METHOD_TEXT": _text(env, "CALL_OFF_METHOD_TEXT", "", required=False),
         "SESSION_COOKIE_SECURE": production,
         # `__Host-`: browsers keep it only if Secure, for the whole site and this host alone, so
         # no sibling subdomain can set or shadow it. Plain http in development cannot carry it.

@@ -48,6 +48,7 @@ from portal.organisations.models import Membership, Organisation, OrganisationIn
 from portal.outbox.models import OutboxEmail
 from portal.questionnaires.models import QuestionnaireVersion
 from portal.reviews.models import Decision, Review, ReviewComment
+from portal.settings.models import FrameworkSetting
 from portal.staff_checks.models import StaffCheck
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "DocumentUse",
     "DocumentVersion",
     "FormSubmission",
+    "FrameworkSetting",
     "Evaluator",
     "Invitation",
     "Kpi",

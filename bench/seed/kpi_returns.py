@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import Connection, select
 
 from bench.seed.base import _insert_dicts, _next_id, _table, bulk_insert
@@ -177,7 +178,10 @@ def seed_kpi_returns(connection, result, plan, staff, template) -> None:
     owner = dict(plan.organisations)
     places = _dashboard_places(plan, lots)
     reviewers, commissioners = staff[REVIEWER], staff[COMMISSIONER]
-    due_dates = {month: months.due_date(month) for month in window}
+    # A new database has no saved framework settings, so the environment's due day is in force;
+    # asking the settings service would open a second transaction beside the seed's own.
+    due_day = current_app.config["KPI_DUE_WORKING_DAYS"]
+    due_dates = {month: months.due_date(month, due_day) for month in window}
     locked_at = {
         month: _at(due_dates[month] + KPI_LOCK_AFTER, 9)
         for month in window

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovFileInput,
     GovRadioInput,
     GovSelect,
     GovTextArea,
@@ -20,6 +22,15 @@ from portal.kpi_returns.models import UNIT_LABELS
 
 class PublishForm(OnceOnlyForm):
     submit = submit("Publish this version")
+
+
+class UploadForm(OnceOnlyForm):
+    file = FileField(
+        "Upload a questionnaire file",
+        widget=GovFileInput(),
+        description="A YAML file, ending .yaml or .yml, smaller than 1MB.",
+    )
+    submit = submit("Upload")
 
 
 def _number(text: str | None) -> float | None:

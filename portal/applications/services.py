@@ -9,7 +9,7 @@ reads what was posted; this module decides what is stored, when, and by whom.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -234,10 +234,16 @@ def published_content() -> Content | None:
     return questionnaires.content_of(version) if version else None
 
 
-def lot_options() -> LotOptions:
+def lot_options(chosen: Collection[str] = ()) -> LotOptions:
+    """The lots an applicant may choose: the open ones, and any closed since they chose it (a
+    closed lot is not offered to new applicants, but an answer already given is kept)."""
     lots = list_lots()
     return LotOptions(
-        choices=[(lot.slug, lot.name) for lot in lots if lot.is_active],
+        choices=[
+            (lot.slug, lot.name if lot.is_active else f"{lot.name} (closed to new applications)")
+            for lot in lots
+            if lot.is_active or lot.slug in chosen
+        ],
         names={lot.slug: lot.name for lot in lots},
     )
 

@@ -132,7 +132,8 @@ def question(application, section: str, page: str):
     progress = services.progress_of(application)
     section, page = progress.page_on_route(section, page)
     came_from = _came_from()
-    lots = services.lot_options() if any(q.type == "lots" for q in page.questions) else None
+    has_lots = any(q.type == "lots" for q in page.questions)
+    lots = services.lot_options(progress.lots) if has_lots else None
     evidence = submitting.evidence_options(application, page)
     if request.method == "GET":
         return _saved_question_page(progress, section, page, lots, evidence, came_from)

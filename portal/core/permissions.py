@@ -65,6 +65,9 @@ CAPABILITIES: dict[str, Capability] = {
     "manage_staff": Capability((ADMIN,)),
     "manage_questionnaires": Capability((ADMIN,)),
     "manage_kpis": Capability((ADMIN,)),
+    "manage_lots": Capability((ADMIN,)),
+    # The framework's own rules (service levels, due days, four-eyes, the call-off method).
+    "manage_settings": Capability((ADMIN,)),
     "read_development_mail": Capability((ADMIN,)),
     # Who did what, across the whole portal: the administrators'. A reviewer reads one
     # organisation's history from its record, as part of deciding about it.

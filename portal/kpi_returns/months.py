@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask import current_app
 
 from portal.core.time import add_working_days, today
+from portal.settings.services import framework_settings
 
 _ISO_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
@@ -37,9 +38,9 @@ def last_day(month: date) -> date:
 
 def due_date(month: date, working_days: int | None = None) -> date:
     """The day a month's return is due: the Nth working day after the month ends (N is
-    KPI_DUE_WORKING_DAYS, 10 unless configured)."""
+    the framework setting KPI_DUE_WORKING_DAYS)."""
     if working_days is None:
-        working_days = current_app.config.get("KPI_DUE_WORKING_DAYS", 10)
+        working_days = framework_settings().kpi_due_working_days
     return add_working_days(last_day(month), working_days)
 
 

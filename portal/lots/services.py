@@ -1,12 +1,25 @@
-"""Lots: the framework's types of service."""
+"""Lots: the framework's types of service. Admins add, rename, describe, reorder, close, reopen
+and delete them; each change is audited.
+
+A lot's slug never changes once made: applications' answers and questionnaire files name lots by
+slug, so a renamed lot keeps every answer that chose it. Closing a lot stops new applicants
+choosing it and hides it from the public filter; admissions to it, and answers that already
+chose it, are kept.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 
+from portal.accounts.models import User
+from portal.admissions.models import Admission
+from portal.audit.services import record_event
+from portal.competitions.models import Competition
 from portal.core.db import db
+from portal.core.errors import NotFoundForUser
 from portal.lots.models import Lot
 
 # The lots the framework started with (DESIGN.md); admins can change them later.
@@ -25,6 +38,19 @@ STARTING_LOTS = (
     "SEMH mentoring",
     "Creative therapeutic provision",
 )
+
+NAME_MAX_LENGTH = 120  # the column's length
+DESCRIPTION_MAX_LENGTH = 1000
+SLUG_MAX_LENGTH = 60
+
+
+class LotError(Exception):
+    """A change an admin can put right; `field` is the form field it is about, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 def slugify(name: str) -> str:
@@ -45,3 +71,202 @@ def ensure_starting_lots() -> int:
 
 def list_lots() -> list[Lot]:
     return list(db.session.scalars(select(Lot).order_by(Lot.position, Lot.name)))
+
+
+def get_lot(lot_id: int) -> Lot:
+    """Raises NotFoundForUser (404) when there is no such lot."""
+    lot = db.session.get(Lot, lot_id)
+    if lot is None:
+        raise NotFoundForUser()
+    return lot
+
+
+@dataclass(frozen=True)
+class LotRow:
+    lot: Lot
+    admissions: int  # admissions of any status: each keeps the lot from being deleted
+
+
+def lots_for_admin() -> list[LotRow]:
+    """Every lot in order, with how many admissions it has (two queries whatever the count)."""
+    counts = dict(
+        db.session.execute(select(Admission.lot_id, func.count()).group_by(Admission.lot_id)).all()
+    )
+    return [LotRow(lot, counts.get(lot.id, 0)) for lot in list_lots()]
+
+
+# Changes -------------------------------------------------------------------------------------
+
+
+def _checked_name(name: str | None, lot_id: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise LotError("Enter the name of the lot", "name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise LotError(f"Name must be {NAME_MAX_LENGTH} characters or fewer", "name")
+    clash = db.session.scalar(
+        select(Lot.name).where(func.lower(Lot.name) == name.lower(), Lot.id != (lot_id or 0))
+    )
+    if clash is not None:
+        raise LotError(f"There is already a lot called {clash}", "name")
+    return name
+
+
+def _checked_description(description: str | None) -> str:
+    description = (description or "").strip().replace("\r\n", "\n")
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise LotError(
+            f"Description must be {DESCRIPTION_MAX_LENGTH:,} characters or fewer", "description"
+        )
+    return description
+
+
+def _free_slug(name: str) -> str:
+    base = slugify(name)[: SLUG_MAX_LENGTH - 4].strip("-") or "lot"
+    taken = set(db.session.scalars(select(Lot.slug).where(Lot.slug.like(f"{base}%"))))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def add_lot(admin: User, name: str | None, description: str | None) -> Lot:
+    """A new lot, open to applications, after the others. Raises LotError."""
+    name = _checked_name(name)
+    description = _checked_description(description)
+    last = db.session.scalar(select(func.max(Lot.position))) or 0
+    lot = Lot(
+        name=name,
+        slug=_free_slug(name),
+        description=description,
+        position=last + 1,
+        is_active=True,
+    )
+    db.session.add(lot)
+    db.session.flush()
+    record_event(
+        "lot.added",
+        object_type="lot",
+        object_id=lot.id,
+        actor_id=admin.id,
+        after={"name": lot.name, "slug": lot.slug, "description": lot.description},
+    )
+    return lot
+
+
+def change_lot(admin: User, lot_id: int, name: str | None, description: str | None) -> Lot:
+    """Rename or describe a lot; its slug stays, so answers that chose it still do. Raises
+    LotError, or NotFoundForUser."""
+    lot = get_lot(lot_id)
+    name = _checked_name(name, lot.id)
+    description = _checked_description(description)
+    before = {"name": lot.name, "description": lot.description}
+    after = {"name": name, "description": description}
+    changed = {k for k in after if before[k] != after[k]}
+    if changed:
+        lot.name, lot.description = name, description
+        record_event(
+            "lot.changed",
+            object_type="lot",
+            object_id=lot.id,
+            actor_id=admin.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+        db.session.flush()
+    return lot
+
+
+def move_lot(admin: User, lot_id: int, direction: str) -> Lot:
+    """Swap the lot with the one before it ("up") or after it ("down"), in the order applicants
+    and the public see. Raises LotError at either end, or NotFoundForUser."""
+    if direction not in ("up", "down"):
+        raise LotError("Choose whether to move the lot up or down")
+    lots = list_lots()
+    lot = get_lot(lot_id)
+    index = lots.index(lot)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(lots):
+        end = "first" if direction == "up" else "last"
+        raise LotError(f"{lot.name} is already {end}")
+    # Positions may have gaps or repeats (seeded data): number them all afresh, then swap.
+    for number, each in enumerate(lots, start=1):
+        each.position = number
+    other = lots[other_index]
+    lot.position, other.position = other.position, lot.position
+    record_event(
+        "lot.moved",
+        object_type="lot",
+        object_id=lot.id,
+        actor_id=admin.id,
+        before={"position": other.position},
+        after={"position": lot.position},
+    )
+    db.session.flush()
+    return lot
+
+
+def close_lot(admin: User, lot_id: int) -> Lot:
+    """Stop new applicants choosing the lot. Its admissions stay, and answers that chose it are
+    kept. Compare-and-set, so of two closings at once (two tabs, a page left open) only one
+    happens and the other gets LotError."""
+    return _set_open(admin, lot_id, False)
+
+
+def reopen_lot(admin: User, lot_id: int) -> Lot:
+    """Let new applicants choose the lot again. Raises LotError when it is open already."""
+    return _set_open(admin, lot_id, True)
+
+
+def _set_open(admin: User, lot_id: int, is_open: bool) -> Lot:
+    lot = get_lot(lot_id)
+    changed = db.rows_changed(
+        update(Lot)
+        .where(Lot.id == lot.id, Lot.is_active.is_(not is_open))
+        .values(is_active=is_open)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(lot)
+    if not changed:
+        state = "open to applications" if is_open else "closed to new applications"
+        raise LotError(f"{lot.name} is already {state}")
+    record_event(
+        "lot.reopened" if is_open else "lot.closed",
+        object_type="lot",
+        object_id=lot.id,
+        actor_id=admin.id,
+        before={"open_to_applications": not is_open},
+        after={"open_to_applications": is_open},
+    )
+    return lot
+
+
+def delete_lot(admin: User, lot_id: int) -> str:
+    """Delete a lot nobody was ever admitted to and no competition was run for; returns its
+    name. Raises LotError otherwise (close it instead), or NotFoundForUser."""
+    lot = get_lot(lot_id)
+    admissions = db.session.scalar(
+        select(func.count()).select_from(Admission).where(Admission.lot_id == lot.id)
+    )
+    if admissions:
+        raise LotError(
+            f"{lot.name} cannot be deleted: providers have been admitted to it. "
+            "Close it to new applications instead"
+        )
+    if db.session.scalar(select(Competition.id).where(Competition.lot_id == lot.id).limit(1)):
+        raise LotError(
+            f"{lot.name} cannot be deleted: the council has run competitions for it. "
+            "Close it to new applications instead"
+        )
+    name = lot.name
+    record_event(
+        "lot.deleted",
+        object_type="lot",
+        object_id=lot.id,
+        actor_id=admin.id,
+        before={"name": lot.name, "slug": lot.slug, "description": lot.description},
+    )
+    db.session.expunge(lot)
+    db.session.execute(delete(Lot).where(Lot.id == lot_id))
+    return name

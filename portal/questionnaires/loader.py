@@ -137,8 +137,9 @@ def load_file(path: str | Path) -> Content:
     return parse(data, path.name)
 
 
-def parse(data: bytes | str, name: str) -> Content:
-    """Check the text of a questionnaire file called `name`. Raises ContentError."""
+def parse(data: bytes | str, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) -> Content:
+    """Check the text of a questionnaire file called `name`, whose rules may name the lots
+    `lot_slugs` (by default the starting lots). Raises ContentError."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -152,17 +153,48 @@ def parse(data: bytes | str, name: str) -> Content:
         raise ContentError(name, line, error.problem or str(error)) from None
     except yaml.YAMLError as error:
         raise ContentError(name, None, str(error)) from None
-    return _Reader(name).content(document)
+    return _Reader(name, lot_slugs).content(document)
+
+
+class _Knock(ContentError):
+    """A problem that only follows from one already reported (a condition on a question that
+    could not be read): the block is skipped without a second, misleading message."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, None, "", problems=[])
 
 
 class _Reader:
     """Builds the dataclasses, checking as it goes. Questions are read in file order, so a
-    condition can be checked against the questions before it."""
+    condition can be checked against the questions before it.
 
-    def __init__(self, name: str) -> None:
+    A mistake stops the block it is in (a question, a page, a section), and reading goes on
+    with the next, so one upload lists every independent problem with its line, in file order.
+    """
+
+    def __init__(self, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) -> None:
         self.name = name
+        self.lot_slugs_known = lot_slugs
         self.questions: dict[str, Question] = {}  # those read so far
         self.all_ids: set[str] = set()  # every question id in the file, to name a later one
+        self.unreadable: set[str] = set()  # ids of questions in blocks that had a mistake
+
+    def attempt(self, read, raw: Any, problems: list[tuple[int | None, str]]):
+        """read(), or None after noting its problems and the question ids in `raw` (so that
+        a condition on them is not reported again as a question that does not exist)."""
+        try:
+            return read()
+        except ContentError as error:
+            problems.extend(error.problems)
+            self.unreadable.update(i for i in _ids_within(raw) if isinstance(i, str))
+            return None
+
+    def stop_block(self, problems: list[tuple[int | None, str]], skipped: bool) -> None:
+        """End a block that had problems in its parts (or a part skipped for an earlier one)."""
+        if problems:
+            raise ContentError.several(self.name, problems)
+        if skipped:
+            raise _Knock(self.name)
 
     # Reporting -------------------------------------------------------------------------------
 
@@ -240,11 +272,11 @@ class _Reader:
             return ()
         slugs = self.items(m, key, where)
         for slug in slugs:
-            if slug not in LOT_SLUGS:
+            if slug not in self.lot_slugs_known:
                 self.fail(
                     m,
-                    f"{where}: unknown lot {_quoted(slug)}{_suggest(slug, LOT_SLUGS)}"
-                    f" (lots: {', '.join(LOT_SLUGS)})",
+                    f"{where}: unknown lot {_quoted(slug)}{_suggest(slug, self.lot_slugs_known)}"
+                    f" (lots: {', '.join(self.lot_slugs_known)})",
                     key,
                 )
         if len(set(slugs)) != len(slugs):
@@ -268,12 +300,22 @@ class _Reader:
         assert version is not None  # a required key: `mapping` failed the file without it
         section_ids: set[str] = set()
         sections = []
+        problems: list[tuple[int | None, str]] = []
         for raw in self.items(top, "sections", "the file"):
-            section = self.section(raw, top.key_lines["sections"])
+            line = top.key_lines["sections"]
+            section = self.attempt(
+                lambda raw=raw, line=line: self.section(raw, line), raw, problems
+            )
+            if section is None:
+                continue
             if section.id in section_ids:
-                self.fail(section.line, f'section "{section.id}": another section has this id')
+                problems.append(
+                    (section.line, f'section "{section.id}": another section has this id')
+                )
             section_ids.add(section.id)
             sections.append(section)
+        if problems:
+            raise ContentError.several(self.name, sorted(problems, key=lambda p: p[0] or 0))
         return Content(
             version=version,
             title=self.text(top, "title", "the file", required=True),
@@ -288,21 +330,30 @@ class _Reader:
         )
         self.identifier(m, where)
         page_ids: set[str] = set()
-        pages = []
+        pages: list[Page | None] = []
+        problems: list[tuple[int | None, str]] = []
         for raw_page in self.items(m, "pages", where):
-            page = self.page(raw_page, m.key_lines["pages"], where)
+            page = self.attempt(
+                lambda raw_page=raw_page: self.page(raw_page, m.key_lines["pages"], where),
+                raw_page,
+                problems,
+            )
+            if page is None:
+                pages.append(None)
+                continue
             if page.id in page_ids:
-                self.fail(
-                    page.line, f'{where}: another page in this section has the id "{page.id}"'
+                problems.append(
+                    (page.line, f'{where}: another page in this section has the id "{page.id}"')
                 )
             page_ids.add(page.id)
             pages.append(page)
+        self.stop_block(problems, None in pages)
         section = Section(
             id=m["id"],
             title=self.text(m, "title", where, required=True),
             intro=self.text(m, "intro", where),
             lots=self.lot_slugs(m, "lots", where),
-            pages=tuple(pages),
+            pages=tuple(page for page in pages if page is not None),  # stop_block: none is
             line=m.line,
         )
         self.check_lots_question_always_asked(section)
@@ -317,7 +368,12 @@ class _Reader:
         # The page's own condition may only read questions before the page.
         show_when = self.condition_at(m, "show_when", where)
         raw_questions = self.items(m, "questions", where)
-        questions = tuple(self.question(q, m.key_lines["questions"]) for q in raw_questions)
+        problems: list[tuple[int | None, str]] = []
+        questions = tuple(
+            self.attempt(lambda q=q: self.question(q, m.key_lines["questions"]), q, problems)
+            for q in raw_questions
+        )
+        self.stop_block(problems, None in questions)
         page = Page(
             id=m["id"],
             title=self.text(m, "title", where),
@@ -617,6 +673,8 @@ class _Reader:
         after = m.get("after")
         if after is not None:
             other = known.get(after)
+            if other is None and after in self.unreadable:
+                raise _Knock(self.name)
             if other is None:
                 self.fail(
                     m,
@@ -775,6 +833,8 @@ class _Reader:
             self.fail(m, f'{where}: "{op}" needs "answer" (the id of the question to test)', op)
         question_id = m["answer"]
         question = known.get(question_id) if isinstance(question_id, str) else None
+        if question is None and question_id in self.unreadable:
+            raise _Knock(self.name)
         if question is None:
             later = question_id in self.all_ids
             reason = "comes later in the file" if later else "is not a question in the file"
@@ -795,7 +855,7 @@ class _Reader:
         values = [m[op]] if op == "equals" else m[op]
         if op != "equals" and (not isinstance(values, list) or not values):
             self.fail(m, f'{where}: "{op}" must be a list with at least one value', op)
-        allowed = LOT_SLUGS if question.type == "lots" else question.option_values
+        allowed = self.lot_slugs_known if question.type == "lots" else question.option_values
         for value in values:
             if not isinstance(value, str):
                 self.fail(
@@ -815,6 +875,18 @@ def _named(kind: str, raw: Any) -> str:
     """'question "legal_name"', or just 'question' while the id is not known to be good."""
     name = raw.get("id") if isinstance(raw, dict) else None
     return f'{kind} "{name}"' if isinstance(name, str) else kind
+
+
+def _ids_within(raw: Any):
+    """Every question id in a section, page or question block, however malformed."""
+    if isinstance(raw, dict):
+        if "type" in raw or "label" in raw:
+            yield raw.get("id")
+        for key in ("pages", "questions"):
+            items = raw.get(key)
+            if isinstance(items, list):
+                for item in items:
+                    yield from _ids_within(item)
 
 
 def _question_ids(document: Any):

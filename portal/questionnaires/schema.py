@@ -42,12 +42,29 @@ class ContentError(Exception):
     """A questionnaire file that cannot be used, e.g. 'v1.yaml line 214: question "dsl_name":
     unknown type "txt" (expected one of: text, long_text, ...)'."""
 
-    def __init__(self, file: str, line: int | None, problem: str) -> None:
-        where = f"{file} line {line}" if line else file
-        super().__init__(f"{where}: {problem}")
+    def __init__(
+        self,
+        file: str,
+        line: int | None,
+        problem: str,
+        problems: list[tuple[int | None, str]] | None = None,
+    ) -> None:
+        self.problems = [(line, problem)] if problems is None else problems
+        super().__init__(
+            "\n".join(
+                f"{file} line {at}: {what}" if at else f"{file}: {what}"
+                for at, what in self.problems
+            )
+        )
         self.file = file
         self.line = line
         self.problem = problem
+
+    @classmethod
+    def several(cls, file: str, problems: list[tuple[int | None, str]]) -> ContentError:
+        """Every problem found in a file, in file order; the first is its `line` and `problem`."""
+        line, problem = problems[0]
+        return cls(file, line, problem, problems)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
+from portal.lots.services import list_lots
 from portal.questionnaires import loader, routing
 from portal.questionnaires.models import DRAFT, PUBLISHED, RETIRED, QuestionnaireVersion
 from portal.questionnaires.schema import Content, ContentError, Question
@@ -40,7 +42,45 @@ def load_version(path: str | Path, actor: User | None = None) -> tuple[Questionn
         data = path.read_bytes()
     except OSError:
         raise ContentError(path.name, None, "cannot read the file (is the path right?)") from None
-    content = loader.parse(data, path.name)
+    return _load(data, path.name, actor)
+
+
+# A questionnaire file is text: the whole of version 1 is under 100 KB.
+UPLOAD_MAX_BYTES = 1024 * 1024
+UPLOAD_EXTENSIONS = (".yaml", ".yml")
+
+
+def upload_version(admin: User, storage: FileStorage | None) -> QuestionnaireVersion:
+    """Check an uploaded questionnaire file and store it as a draft version, as `flask
+    questionnaires load` does. Nothing is stored unless it loads cleanly. Raises
+    QuestionnaireError for a file that is missing, empty, too big or not text, and ContentError
+    (with the file's line) for a mistake in it or a version number already loaded."""
+    if storage is None or not storage.filename:
+        raise QuestionnaireError("Select a questionnaire file")
+    name = Path(storage.filename.replace("\\", "/")).name[:100] or "the file"
+    if not name.lower().endswith(UPLOAD_EXTENSIONS):
+        raise QuestionnaireError("The selected file must be a YAML file, ending .yaml or .yml")
+    data = storage.stream.read(UPLOAD_MAX_BYTES + 1)
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise QuestionnaireError("The selected file must be smaller than 1MB")
+    if not data.strip():
+        raise QuestionnaireError("The selected file is empty")
+    if b"\x00" in data:
+        raise QuestionnaireError(
+            "The selected file must be a YAML text file. This one looks like a binary file"
+        )
+    version, created = _load(data, name, admin)
+    if not created:
+        raise ContentError(
+            name, None, f"version {version.version} is already loaded with this content"
+        )
+    return version
+
+
+def _load(data: bytes, name: str, actor: User | None) -> tuple[QuestionnaireVersion, bool]:
+    # Rules may name the starting lots and any an admin has added since.
+    added = (lot.slug for lot in list_lots() if lot.slug not in loader.LOT_SLUGS)
+    content = loader.parse(data, name, (*loader.LOT_SLUGS, *added))
     stored = content.to_dict()
     existing = db.session.scalar(
         select(QuestionnaireVersion).where(QuestionnaireVersion.version == content.version)
@@ -49,7 +89,7 @@ def load_version(path: str | Path, actor: User | None = None) -> tuple[Questionn
         if existing.content == stored:
             return existing, False
         raise ContentError(
-            path.name,
+            name,
             None,
             f"version {content.version} is already loaded with different content; "
             "give the changed questionnaire a new version number",

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -40,6 +39,7 @@ from portal.reviews.services import (
     review_of,
     reviewers,
 )
+from portal.settings.services import framework_settings
 
 REASON_MAX_LENGTH = 5000
 
@@ -193,7 +193,7 @@ def check_approval(
 
 
 def four_eyes() -> bool:
-    return current_app.config["FOUR_EYES_APPROVAL"]
+    return framework_settings().four_eyes_approval
 
 
 def approve(

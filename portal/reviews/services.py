@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import Text, and_, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
@@ -56,6 +55,7 @@ from portal.organisations.models import Organisation
 from portal.questionnaires.schema import Question
 from portal.reviews import models as decision_kinds
 from portal.reviews.models import Decision, Review, ReviewComment
+from portal.settings.services import framework_settings
 from portal.staff_checks import services as staff_checks
 from portal.staff_checks.models import StaffCheck
 
@@ -243,7 +243,7 @@ class QueueRow:
 
 def service_level_days() -> int:
     """Working days an application may wait for a decision before it is overdue."""
-    return current_app.config["REVIEW_SERVICE_LEVEL_DAYS"]
+    return framework_settings().review_service_level_days
 
 
 def queue(filters: QueueFilters, on: date | None = None) -> Page:

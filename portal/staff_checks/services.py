@@ -28,6 +28,7 @@ from portal.core.time import today
 from portal.documents import files, uploads
 from portal.documents.models import PURPOSE_DBS_CERTIFICATE
 from portal.organisations.models import Organisation
+from portal.settings.services import framework_settings
 from portal.staff_checks.models import (
     CHECK_LEVEL_ANSWERS,
     CHECK_LEVELS,
@@ -161,15 +162,15 @@ def _years_before(day: date, years: int) -> date:
 def flags(check: StaffCheck, on: date) -> list[str]:
     """What a reviewer should look at, worked out today: missing checks, old certificates
     without the Update Service, new information, training overdue."""
-    config = current_app.config
+    settings = framework_settings()
     found = []
     if not check.check_level:
         found.append("No DBS check recorded")
     elif check.regulated_activity and check.check_level != ENHANCED_BARRED:
         found.append("Needs an enhanced check with barred list")
-    old = _years_before(on, config["DBS_CERTIFICATE_MAX_AGE_YEARS"])
+    old = _years_before(on, settings.dbs_certificate_max_age_years)
     if check.issue_date and check.issue_date < old and not check.update_service:
-        years = config["DBS_CERTIFICATE_MAX_AGE_YEARS"]
+        years = settings.dbs_certificate_max_age_years
         found.append(f"Certificate over {years} years old, not on the Update Service")
     if check.update_service and check.status_check_result == NEW_INFORMATION:
         found.append("Status check found new information")
@@ -177,7 +178,7 @@ def flags(check: StaffCheck, on: date) -> list[str]:
         found.append("Right to work not checked")
     if not check.references_received:
         found.append("References not received")
-    training_due = _years_before(on, config["SAFEGUARDING_TRAINING_MAX_AGE_YEARS"])
+    training_due = _years_before(on, settings.safeguarding_training_max_age_years)
     if not check.training_date or check.training_date < training_due:
         found.append("Safeguarding training overdue")
     return found
@@ -186,9 +187,9 @@ def flags(check: StaffCheck, on: date) -> list[str]:
 def flagged(on: date):
     """`flags(check, on)` is not empty, as SQL over StaffCheck: for lists that filter by it. The
     conditions are flags()'s, in its order; keep the two in step."""
-    config = current_app.config
-    old = _years_before(on, config["DBS_CERTIFICATE_MAX_AGE_YEARS"])
-    training_due = _years_before(on, config["SAFEGUARDING_TRAINING_MAX_AGE_YEARS"])
+    settings = framework_settings()
+    old = _years_before(on, settings.dbs_certificate_max_age_years)
+    training_due = _years_before(on, settings.safeguarding_training_max_age_years)
     return or_(
         StaffCheck.check_level.is_(None),
         and_(StaffCheck.regulated_activity, StaffCheck.check_level != ENHANCED_BARRED),

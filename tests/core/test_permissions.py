@@ -152,6 +152,7 @@ SIGN_IN = "/sign-in"
 TWO_FACTOR = "/two-factor"
 HOME = "/home"
 STAFF = "/admin/staff"
+LOTS = "/admin/lots"
 ORGANISATION_A = "/organisations/{organisation_id}"
 APPLICATION_A = "/applications/{application_id}"
 DOCUMENTS_A = "/documents/organisations/{organisation_id}"
@@ -447,6 +448,75 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": "/admin/questionnaires",
         "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Uploading a version: the admin's empty form is told to select a file.
+    ("questionnaires.upload", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("questionnaires.upload", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Lots (the lot is organisation A's, which has an admission to it). The admin's empty forms:
+    # a name is missing; a move with no direction, reopening an open lot and deleting one with
+    # an admission are each refused with a message on the list; closing closes it.
+    ("lots.list_lots", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.add", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.add", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.change", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.change", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.move", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": LOTS, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.close", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.close", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": LOTS, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.reopen", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.reopen", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": LOTS, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.delete", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("lots.delete", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": LOTS, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # Framework settings: the admin's empty form is refused (it names no settings it was shown).
+    ("settings.edit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("settings.edit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
     # The application journey: every member of organisation A; another organisation's provider
     # gets 404. Organisation A has an application open (a draft with one referee), so starting

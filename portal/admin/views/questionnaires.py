@@ -3,19 +3,23 @@ publishing. The rules are in portal/questionnaires/services.py."""
 
 from __future__ import annotations
 
-from flask import flash, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.admin import forms
 from portal.admin.views.shared import bp
 from portal.core.form_posts import handle_post
 from portal.core.permissions import requires
+from portal.core.submissions import previous_result, remember_result
+from portal.documents import uploads
 from portal.lots.services import list_lots
 from portal.questionnaires import answers
 from portal.questionnaires import services as questionnaires
+from portal.questionnaires.schema import ContentError
 
 # Every page that shows questions (here and in the application journey) uses it.
 bp.add_app_template_global(answers.answer_text)
+uploads.show_size_error_on_the_form(bp)
 
 
 @bp.route("/questionnaires")
@@ -27,6 +31,44 @@ def list_versions():
     )
 
 
+@bp.route("/questionnaires/upload", methods=["GET", "POST"])
+@requires("manage_questionnaires")
+def upload():
+    if uploads.upload_was_too_large():
+        form = forms.UploadForm(formdata=None)
+        form.add_error("file", "The selected file must be smaller than 1MB")
+    else:
+        uploads.read_upload()
+        form = forms.UploadForm()
+    problems = []
+    if not uploads.upload_was_too_large() and form.validate_on_submit():
+        done = previous_result(form.submission_id.data)
+        if done:
+            return redirect(done)
+        try:
+            version = questionnaires.upload_version(current_user, form.file.data)
+        except questionnaires.QuestionnaireError as error:
+            form.add_error("file", error.message)
+        except ContentError as error:
+            problems = error.problems
+            form.add_error("file", _problems_message(len(problems)))
+        else:
+            url = url_for("admin.show_version", questionnaire_version_id=version.id)
+            remember_result(form.submission_id.data, url)
+            flash(
+                f"Version {version.version} has been loaded as a draft. "
+                "Check its questions, then publish it",
+                "success",
+            )
+            return redirect(url)
+    return render_template("admin/questionnaires_upload.html", form=form, problems=problems)
+
+
+def _problems_message(count: int) -> str:
+    found = "a problem" if count == 1 else f"{count} problems"
+    return f"The selected file has {found}. Nothing has been saved"
+
+
 @bp.route("/questionnaires/<int:questionnaire_version_id>")
 @requires("manage_questionnaires")
 def show_version(questionnaire_version_id: int):
@@ -35,7 +77,8 @@ def show_version(questionnaire_version_id: int):
         "admin/questionnaires_version.html",
         version=version,
         content=questionnaires.content_of(version),
-        lot_choices=[(lot.slug, lot.name) for lot in list_lots()],
+        # As new applicants see it: closed lots are not offered.
+        lot_choices=[(lot.slug, lot.name) for lot in list_lots() if lot.is_active],
     )
 
 

@@ -1,0 +1,1 @@
+"""The council's framework settings: its business rules that admins change in the portal."""

@@ -1,0 +1,1 @@
+from tests.applications.conftest import draft, every_type, lots  # noqa: F401

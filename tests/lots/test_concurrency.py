@@ -1,0 +1,57 @@
+"""Admins closing the same lot at the same moment, from their own pages and with one form sent
+twice: it is closed once, audited once, and everyone else is told it already was. Run against
+PostgreSQL in CI (the row's compare-and-set and the submission id's unique key) and SQLite (its
+single writer)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+from sqlalchemy import select
+
+from portal.core.db import db
+from portal.lots.models import Lot
+from tests.applications.helpers import audit_events
+from tests.conftest import sign_in
+from tests.support import factories
+from tests.support.pages import banner_text, field_value
+
+ADMINS = 5
+
+
+def test_a_lot_closed_by_several_admins_at_once_is_closed_once(make_app, lots):
+    app = make_app(RATELIMIT_ENABLED=False)  # several sign-ins from one address
+    mentoring = db.session.scalar(select(Lot.id).where(Lot.slug == "mentoring"))
+    url = f"/admin/lots/{mentoring}/close"
+    clients, forms, admins = [], [], []
+    for n in range(ADMINS):
+        admin = factories.make_user(f"admin-{n}@council.example.org", role="admin", two_factor=True)
+        client = sign_in(app.test_client(), admin)
+        admins.append(admin)
+        clients.append(client)
+        forms.append({"submission_id": field_value(client.get(url), "submission_id")})
+    # The first admin's form is also sent a second time at once (a double click), from a
+    # session of its own so that each request's message can be read.
+    clients.append(sign_in(app.test_client(), admins[0]))
+    forms.append(forms[0])
+    db.session.commit()
+    start = Barrier(len(clients))
+
+    def attempt(n: int):
+        start.wait()
+        return clients[n].post(url, data=forms[n])
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        responses = list(pool.map(attempt, range(len(clients))))
+
+    assert [r.location for r in responses] == ["/admin/lots"] * len(clients)
+    assert len(audit_events("lot.closed")) == 1
+    db.session.expire_all()
+    assert db.session.get(Lot, mentoring).is_active is False
+    messages = [banner_text(client.get("/admin/lots")) for client in clients]
+    closed = "Success Mentoring is closed to new applications"
+    told = "Important Mentoring is already closed to new applications"
+    # One admin closed it; each other admin was told it already was.
+    assert sum(closed in m for m in messages) == 1
+    assert sum(told in m for m in messages) >= ADMINS - 1
