@@ -57,6 +57,8 @@ def send_reminders(on: date) -> int:
             )
         ).all()
     )
+    # Read before the read transaction ends: each reminder below is a transaction of its own.
+    due_dates = {month: months.due_date(month) for month in recent}
     db.session.rollback()
     sent = 0
     for organisation_id in ids:
@@ -65,7 +67,7 @@ def send_reminders(on: date) -> int:
                 continue
             if (organisation_id, month) in submitted:
                 continue
-            due = months.due_date(month)
+            due = due_dates[month]
             kind = reminder_due(due, on)
             if kind is None:
                 continue
