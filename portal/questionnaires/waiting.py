@@ -19,7 +19,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return [
         Waiting(
             link=f"Preview and publish questionnaire version {number}",
-            endpoint="questionnaires.show_version",
+            endpoint="admin.show_version",
             args={"questionnaire_version_id": id_},
             hint=f"‘{title}’ is loaded but not published: applicants still see the published "
             "version",

@@ -141,12 +141,8 @@ def framework_settings() -> FrameworkSettings:
     the rest of the request (or CLI command), so a page may ask as often as it likes."""
     cached = g.get(_CACHE)
     if cached is None:
-        saved: dict[str, str] = {
-            key: value
-            for key, value in db.session.execute(
-                select(FrameworkSetting.key, FrameworkSetting.value)
-            ).tuples()
-        }
+        rows = db.session.execute(select(FrameworkSetting.key, FrameworkSetting.value))
+        saved: dict[str, str] = {key: value for key, value in rows}
         cached = _build(saved)
         setattr(g, _CACHE, cached)
     return cached

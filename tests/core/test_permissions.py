@@ -450,11 +450,11 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "staff_before_two_factor": TWO_FACTOR,
     },
     # Uploading a version: the admin's empty form is told to select a file.
-    ("questionnaires.upload", "GET"): {
+    ("admin.upload", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
-    ("questionnaires.upload", "POST"): {
+    ("admin.upload", "POST"): {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
