@@ -183,12 +183,16 @@ HOSTILE = {
 }
 
 
+NOT_YAML = "The selected file must be a YAML file, ending .yaml or .yml"
+
+
 @dataclass
 class Route:
     client: Any
     url: str
     fields: dict
     takes_csv: bool = False
+    takes_yaml: bool = False
 
     def send(self, filename: str, content: bytes):
         return post_file(self.client, self.url, self.fields, filename, content)
@@ -243,6 +247,10 @@ def _kpi_return_upload(get) -> Route:
     return Route(get("provider_client"), url, {}, takes_csv=True)
 
 
+def _questionnaire_upload(get) -> Route:
+    return Route(get("admin_client"), "/admin/questionnaires/upload", {}, takes_yaml=True)
+
+
 ROUTES = {
     "document upload": _document_upload,
     "document replace": _document_replace,
@@ -251,6 +259,7 @@ ROUTES = {
     "competition attachment": _competition_attachment,
     "quote file": _quote_file,
     "KPI return upload": _kpi_return_upload,
+    "questionnaire upload": _questionnaire_upload,
 }
 ENDPOINTS = {
     "document upload": "documents.upload",
@@ -260,9 +269,12 @@ ENDPOINTS = {
     "competition attachment": "competitions.attach",
     "quote file": "competitions.upload",
     "KPI return upload": "kpi_returns.upload",
+    "questionnaire upload": "questionnaires.upload",
 }
 STORING_ROUTES = [
-    name for name in ROUTES if name not in ("DBS register import", "KPI return upload")
+    name
+    for name in ROUTES
+    if name not in ("DBS register import", "KPI return upload", "questionnaire upload")
 ]
 
 
@@ -325,7 +337,7 @@ def test_every_hostile_file_is_refused_on_every_upload_route(route):
     for case, (filename, build, message) in HOSTILE.items():
         response = route.send(filename, build())
 
-        expected = NOT_CSV if route.takes_csv else message
+        expected = NOT_CSV if route.takes_csv else NOT_YAML if route.takes_yaml else message
         shown = page_errors(response).get("file") if response.status_code == 200 else None
         if (response.status_code, shown) != (200, expected):
             wrong[case] = (response.status_code, shown)
