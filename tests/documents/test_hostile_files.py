@@ -269,7 +269,7 @@ ENDPOINTS = {
     "competition attachment": "competitions.attach",
     "quote file": "competitions.upload",
     "KPI return upload": "kpi_returns.upload",
-    "questionnaire upload": "questionnaires.upload",
+    "questionnaire upload": "admin.upload",
 }
 STORING_ROUTES = [
     name
