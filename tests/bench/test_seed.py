@@ -7,7 +7,8 @@ from __future__ import annotations
 import pyotp
 from sqlalchemy import select
 
-from bench.seed import LOAD_USERS, PASSWORD, seed
+from bench.seed import PASSWORD, seed
+from bench.seed.base import LOAD_USERS
 from portal.core.db import db
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import KpiReturn, KpiValue
