@@ -10,9 +10,11 @@ chose it, are kept.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
@@ -143,8 +145,7 @@ def add_lot(admin: User, name: str | None, description: str | None) -> Lot:
         position=last + 1,
         is_active=True,
     )
-    db.session.add(lot)
-    db.session.flush()
+    _write(lambda: db.session.add(lot))
     record_event(
         "lot.added",
         object_type="lot",
@@ -165,7 +166,11 @@ def change_lot(admin: User, lot_id: int, name: str | None, description: str | No
     after = {"name": name, "description": description}
     changed = {k for k in after if before[k] != after[k]}
     if changed:
-        lot.name, lot.description = name, description
+
+        def rename() -> None:
+            lot.name, lot.description = name, description
+
+        _write(rename)
         record_event(
             "lot.changed",
             object_type="lot",
@@ -176,6 +181,19 @@ def change_lot(admin: User, lot_id: int, name: str | None, description: str | No
         )
         db.session.flush()
     return lot
+
+
+def _write(change: Callable[[], None]) -> None:
+    """Make `change` and write it now. The name was checked free a moment ago, but another
+    admin may have taken it since (two pages sent at once): the unique name (or slug) refuses
+    the second, which is told so on the form instead of getting an error page."""
+    try:
+        with db.session.begin_nested():
+            change()
+    except IntegrityError:
+        raise LotError(
+            "Another lot was given this name a moment ago. Check the list of lots", "name"
+        ) from None
 
 
 def move_lot(admin: User, lot_id: int, direction: str) -> Lot:

@@ -1,5 +1,6 @@
 """Admins closing the same lot at the same moment, from their own pages and with one form sent
-twice: it is closed once, audited once, and everyone else is told it already was. Run against
+twice: it is closed once, audited once, and everyone else is told it already was; and admins
+giving new lots the same name at once: one lot, the rest told on their forms. Run against
 PostgreSQL in CI (the row's compare-and-set and the submission id's unique key) and SQLite (its
 single writer)."""
 
@@ -15,7 +16,7 @@ from portal.lots.models import Lot
 from tests.applications.helpers import audit_events
 from tests.conftest import sign_in
 from tests.support import factories
-from tests.support.pages import banner_text, field_value
+from tests.support.pages import banner_text, field_value, page_errors
 
 ADMINS = 5
 
@@ -54,3 +55,39 @@ def test_a_lot_closed_by_several_admins_at_once_is_closed_once(make_app, lots):
     told = "Important Mentoring is already closed to new applications"
     assert sum(closed in m for m in messages) <= 1
     assert sum(told in m for m in messages) >= ADMINS - 2
+
+
+def test_a_name_several_admins_give_new_lots_at_once_is_given_once(make_app, lots):
+    """Each admin's page checked the name free; the database's unique name keeps the second
+    from landing, and every admin but one is told on their form, never an error page."""
+    app = make_app(RATELIMIT_ENABLED=False)  # several sign-ins from one address
+    url = "/admin/lots/add"
+    clients, forms = [], []
+    for n in range(ADMINS):
+        admin = factories.make_user(f"admin-{n}@council.example.org", role="admin", two_factor=True)
+        client = sign_in(app.test_client(), admin)
+        clients.append(client)
+        forms.append(
+            {
+                "submission_id": field_value(client.get(url), "submission_id"),
+                "name": "Forest school",
+            }
+        )
+    db.session.commit()
+    start = Barrier(len(clients))
+
+    def attempt(n: int):
+        start.wait()
+        return clients[n].post(url, data=forms[n])
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        responses = list(pool.map(attempt, range(len(clients))))
+
+    assert sorted(r.status_code for r in responses) == [200] * (ADMINS - 1) + [302]
+    db.session.expire_all()
+    assert db.session.scalars(select(Lot.name).where(Lot.name == "Forest school")).all() == [
+        "Forest school"
+    ]
+    assert len(audit_events("lot.added")) == 1
+    for refused in (r for r in responses if r.status_code == 200):
+        assert set(page_errors(refused)) == {"name"}
