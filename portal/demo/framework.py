@@ -26,6 +26,7 @@ from portal.core.db import db
 from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
 from portal.demo import applications as demo_applications
 from portal.demo import competitions as demo_competitions
+from portal.demo.pdf import text_pdf
 from portal.documents import services as documents
 from portal.kpi_returns import demo as kpi_demo
 from portal.kpi_returns import months
@@ -193,34 +194,10 @@ def _at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
 
 
-def _pdf(text: str) -> bytes:
-    """A one-page PDF saying `text`: the upload checks read it as any provider's file."""
-    body = b"BT /F1 12 Tf 72 720 Td (" + text.encode("ascii", "replace") + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body),
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
-
-
 def _upload(user: User, organisation: Organisation, kind: str, title: str, **details) -> None:
     name = title.lower().replace(" ", "-").replace("'", "")
     storage = FileStorage(
-        stream=io.BytesIO(_pdf(f"{organisation.legal_name}: {title}")),
+        stream=io.BytesIO(text_pdf(f"{organisation.legal_name}: {title}")),
         filename=f"{name}.pdf",
         content_type="application/pdf",
     )

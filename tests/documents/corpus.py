@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from portal.demo.pdf import one_page_pdf, pdf_of
 from tests.support.clamd import eicar
 
 _CONTENT_TYPES = (
@@ -91,25 +92,7 @@ def odt(*, extra: list[tuple[str, bytes | str]] = ()) -> bytes:
 
 
 def pdf(body: bytes = b"BT /F1 12 Tf 72 720 Td (Insurance certificate) Tj ET") -> bytes:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(body), body),
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
+    return one_page_pdf(body)
 
 
 def png() -> bytes:
@@ -262,23 +245,6 @@ def over_limit(path: Path, limit_mb: int) -> Path:
 # PDFs that hide what they run where a scan of the raw bytes cannot see it, PDFs a scanner cannot
 # read, archives nested past a scanner's depth, damaged Office files, Office files that run or
 # fetch things, and images that carry more than a picture.
-
-
-def pdf_of(objects: list[bytes]) -> bytes:
-    """A PDF of `objects` (1 the catalog, 2 the pages, 3 the page, ...), uncompressed."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, content in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, content))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
-    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
-    return out.getvalue()
 
 
 _PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
