@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.applications.views import bp as applications
     from portal.audit_log.views import bp as audit
     from portal.competitions.views import bp as competitions
+    from portal.contracts.views import bp as contracts
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
     from portal.kpi_returns.views import bp as kpi_returns
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
         reviews,
         admissions,
         competitions,
+        contracts,
         admin,
         audit,
         lots,

@@ -62,6 +62,14 @@ CAPABILITIES: dict[str, Capability] = {
     # Commissioners read the dashboard and raise escalations; reviewers run provider review
     # meetings: so both open, work and close them.
     "escalate": Capability((REVIEWER, COMMISSIONER, ADMIN), hidden=True),
+    # Call-off contracts: every member of staff reads them and the spend reports;
+    # commissioners make, vary and end them, approve or query statements, decide outcomes and
+    # export approved statements to finance.
+    "read_contracts": Capability(STAFF_ROLES, hidden=True),
+    "manage_contracts": Capability((COMMISSIONER, ADMIN), hidden=True),
+    "read_spend": Capability(STAFF_ROLES, hidden=True),
+    "export_to_finance": Capability((COMMISSIONER, ADMIN), hidden=True),
+    "manage_outcome_catalogue": Capability((ADMIN,)),
     "manage_staff": Capability((ADMIN,)),
     "manage_questionnaires": Capability((ADMIN,)),
     "manage_kpis": Capability((ADMIN,)),
@@ -79,6 +87,8 @@ CAPABILITIES: dict[str, Capability] = {
     # one up when covering); escalations to those who work them day to day.
     "hear_of_new_applications": Capability((REVIEWER,)),
     "hear_of_escalations": Capability((REVIEWER, COMMISSIONER)),
+    # Statements waiting for approval, and outcome evidence to decide.
+    "hear_of_contract_work": Capability((COMMISSIONER,)),
 }
 
 

@@ -58,6 +58,9 @@ class Organisation(Base):
     town: Mapped[str] = mapped_column(String(100))
     postcode: Mapped[str] = mapped_column(String(8))
     is_local: Mapped[bool] = mapped_column(default=False)
+    # Its VAT registration number, when it has one: printed on the council's self-billing
+    # statements, which add VAT only for a registered provider.
+    vat_number: Mapped[str | None] = mapped_column(String(12))
     phone: Mapped[str] = mapped_column(String(20))
     website: Mapped[str | None] = mapped_column(String(300))
     contact_name: Mapped[str] = mapped_column(String(200))

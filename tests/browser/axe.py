@@ -30,6 +30,9 @@ if (window === window.top && location.protocol.startsWith('http')) {
 
 def check_accessibility(page: Page) -> None:
     """Run axe-core on the page as it is now and fail, naming each violation, if it finds any."""
+    # A click that navigates returns once the new document is committed, which can be before it
+    # has a <head> to add axe to: wait for it to finish loading, so every caller is safe.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=AXE_SCRIPT)
     results = page.evaluate(
