@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from portal.audit_log import forms, services
-from portal.core.exports import streamed_export
+from portal.core.exports import csv_and_xlsx, streamed_export
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires
 from portal.core.time import today
@@ -60,19 +60,9 @@ def index():
     )
 
 
-@bp.route("/admin/audit/export")
+@csv_and_xlsx(bp, "/admin/audit/export")
 @admins_only
-def export():
-    return _export(spreadsheet=False)
-
-
-@bp.route("/admin/audit/export-xlsx")
-@admins_only
-def export_xlsx():
-    return _export(spreadsheet=True)
-
-
-def _export(*, spreadsheet: bool):
+def export(spreadsheet: bool):
     form = forms.AuditFilterForm(request.args, services.event_types())
     filters = _filters(form)
     if filters is None:

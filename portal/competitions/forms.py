@@ -1,6 +1,6 @@
 """The competitions' forms. Pages whose fields depend on the competition (a quote's answers, an
 evaluator's scores) read them from the request, and the service checks them: those pages show
-their errors through `PageErrors`."""
+their errors through `portal.core.PageErrors`."""
 
 from __future__ import annotations
 
@@ -42,22 +42,6 @@ from portal.core.forms import (
 from portal.core.time import LONDON
 
 _TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
-
-
-class PageErrors:
-    """Errors for a page whose fields are not a WTForms form: base.html shows the summary,
-    linking each message to the field with that id."""
-
-    def __init__(self, errors: dict[str, str] | None = None) -> None:
-        self._fields: dict = {}
-        self.errors = {field: [message] for field, message in (errors or {}).items()}
-
-    def add(self, field: str | None, message: str) -> None:
-        self.errors[field or "main-content"] = [message]
-
-    def get(self, field: str) -> str | None:
-        found = self.errors.get(field)
-        return found[0] if found else None
 
 
 def parse_time(text: str) -> time | None:

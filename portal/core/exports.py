@@ -3,12 +3,29 @@ person chose. Every route that offers one offers both."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
-from flask import Response
+from flask import Blueprint, Response
 
 from portal.core.csv_export import Cell, csv_chunks, csv_text
 from portal.core.xlsx_export import XLSX_MIMETYPE, xlsx_bytes, xlsx_chunks
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def csv_and_xlsx(bp: Blueprint, rule: str) -> Callable[[V], V]:
+    """Serve a download view at `rule` as CSV (endpoint: the view's name) and at `rule`-xlsx as
+    an Excel workbook (endpoint: the name with `_xlsx`), passing it `spreadsheet`. Put the
+    permission decorator below this one, so both addresses are guarded by it."""
+
+    def register(view: V) -> V:
+        name = view.__name__
+        bp.add_url_rule(rule, name, view, defaults={"spreadsheet": False})
+        bp.add_url_rule(f"{rule}-xlsx", f"{name}_xlsx", view, defaults={"spreadsheet": True})
+        return view
+
+    return register
 
 
 def download(

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
@@ -185,6 +186,43 @@ def password_field(
 
 def new_submission_id() -> str:
     return secrets.token_urlsafe(16)
+
+
+class _Posted:
+    """A value read from the posted form, shaped as a WTForms field's `.data`."""
+
+    def __init__(self, data: str | None) -> None:
+        self.data = data
+
+
+class PageErrors:
+    """The form of a page whose fields are not a WTForms form (a quote's answers, an
+    evaluator's scores: fields that depend on the record), read from the request and checked by
+    the service. base.html shows the summary, linking each message to the field with that id.
+
+    It answers what `portal.core.form_posts.handle_post` asks of a form, so such a page posts
+    the same way as any other: "valid" when posted (the service does the checking), the
+    refusal put on the field it names, and the page's single-use `submission_id` claimed."""
+
+    def __init__(self, errors: dict[str, str] | None = None) -> None:
+        self._fields: dict[str, Any] = {}
+        self.errors = {field: [message] for field, message in (errors or {}).items()}
+
+    @property
+    def submission_id(self) -> _Posted:
+        # Read when the POST is handled, not when the page is set up: an upload too large to
+        # read must be answered before anything touches the form.
+        return _Posted(request.form.get("submission_id"))
+
+    def validate_on_submit(self) -> bool:
+        return request.method == "POST"
+
+    def add_error(self, field: str | None, message: str) -> None:
+        self.errors[field or "main-content"] = [message]
+
+    def get(self, field: str) -> str | None:
+        found = self.errors.get(field)
+        return found[0] if found else None
 
 
 class OnceOnlyForm(BaseForm):

@@ -83,19 +83,9 @@ def register(organisation):
     )
 
 
-@bp.route("/organisations/<int:organisation_id>/export")
+@exports.csv_and_xlsx(bp, "/organisations/<int:organisation_id>/export")
 @requires_org_member_or_staff
-def export(organisation):
-    return _export(organisation, spreadsheet=False)
-
-
-@bp.route("/organisations/<int:organisation_id>/export-xlsx")
-@requires_org_member_or_staff
-def export_xlsx(organisation):
-    return _export(organisation, spreadsheet=True)
-
-
-def _export(organisation, *, spreadsheet: bool) -> Response:
+def export(organisation, spreadsheet: bool) -> Response:
     return exports.export(
         services.export_rows(organisation),
         f"staff-register-{organisation.id}",

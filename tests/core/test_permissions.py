@@ -1616,10 +1616,12 @@ def clients(
 
 def _url(app, endpoint: str, url_values: dict[str, int | str]) -> str:
     (rule,) = app.url_map.iter_rules(endpoint)
-    unknown = rule.arguments - url_values.keys()
+    # A rule's defaults (a download's `spreadsheet`) are not in its address.
+    arguments = rule.arguments - (rule.defaults or {}).keys()
+    unknown = arguments - url_values.keys()
     assert not unknown, f"{endpoint}: add a value for {sorted(unknown)} to url_values"
     with app.test_request_context():
-        return app.url_for(endpoint, **{name: url_values[name] for name in rule.arguments})
+        return app.url_for(endpoint, **{name: url_values[name] for name in arguments})
 
 
 def _outcome(response) -> int | str:

@@ -18,16 +18,14 @@ from portal.competitions.services import (
     evaluating,
     quoting,
 )
-from portal.competitions.views.shared import _show, _show_url, _version, bp
+from portal.competitions.views.shared import _show_url, _version, bp
 from portal.core.form_posts import handle_button, handle_post
-from portal.core.forms import new_submission_id
+from portal.core.forms import PageErrors, new_submission_id
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
-from portal.core.submissions import previous_result, remember_result
 from portal.core.time import LONDON
 from portal.documents import files, uploads
-from portal.documents.uploads import UploadRefused
 
 manage = requires("manage_competitions")
 council = requires("read_competitions")
@@ -153,34 +151,25 @@ def attach(competition_id: int):
     competition = common.get_competition(competition_id)
     if competition.status != DRAFT:
         abort(404)
-    errors = forms.PageErrors()
+    errors = PageErrors()
     if uploads.upload_was_too_large():
-        errors.add("file", uploads.too_large_message())
+        errors.add_error("file", uploads.too_large_message())
         return _attach_page(competition, errors, 413)
     if request.method == "POST":
         uploads.read_upload()
-        submission_id = request.form.get("submission_id")
-        url = url_for("competitions.show", competition_id=competition.id)
-        if previous_result(submission_id):
-            return redirect(url)
-        try:
-            attachment = drafting.attach_to_competition(
-                current_user, competition, request.files.get("file")
-            )
-        except UploadRefused as error:
-            errors.add("file", error.message)
-        except files.StoreUnavailable:
-            errors.add("file", files.STORE_DOWN_MESSAGE)
-        except common.CompetitionError as error:
-            errors.add("file", error.message)
-        else:
-            remember_result(submission_id, url)
-            flash(f"‘{attachment.file.original_filename}’ has been attached", "success")
-            return redirect(url)
-    return _attach_page(competition, errors)
+    done = handle_post(
+        errors,
+        lambda: drafting.attach_to_competition(
+            current_user, competition, request.files.get("file")
+        ),
+        to=_show_url(competition.id),
+        message=lambda attachment: f"‘{attachment.file.original_filename}’ has been attached",
+        field="file",
+    )
+    return done or _attach_page(competition, errors)
 
 
-def _attach_page(competition, errors: forms.PageErrors, status: int = 200):
+def _attach_page(competition, errors: PageErrors, status: int = 200):
     return (
         render_template(
             "competitions/attach.html",
@@ -213,19 +202,20 @@ def evaluators(competition_id: int):
     competition = common.get_competition(competition_id)
     staff = drafting.staff_who_can_evaluate()
     current = drafting.evaluators_of(competition)
-    errors = forms.PageErrors()
+    errors = PageErrors()
     chosen = [e.user_id for e in current]
     lead = next((e.user_id for e in current if e.is_lead), None)
     if request.method == "POST":
         chosen = [n for n in map(whole_number, request.form.getlist("evaluators")) if n]
         lead = _version(request.form.get("lead"))
-        try:
-            drafting.set_evaluators(current_user, competition, chosen, lead)
-        except common.CompetitionError as error:
-            errors.add(error.field, error.message)
-        else:
-            flash("Evaluators saved", "success")
-            return _show(competition.id)
+    done = handle_post(
+        errors,
+        lambda: drafting.set_evaluators(current_user, competition, chosen, lead),
+        to=_show_url(competition.id),
+        message="Evaluators saved",
+    )
+    if done:
+        return done
     return render_template(
         "competitions/evaluators.html",
         competition=competition,
@@ -417,16 +407,17 @@ def score(competition_id: int, quote_id: int):
         existing = mine.get((quote.id, question.id))
         values[f"score_{question.id}"] = str(existing.score) if existing else ""
         values[f"comment_{question.id}"] = existing.comment if existing else ""
-    errors = forms.PageErrors()
+    errors = PageErrors()
+    done = handle_post(
+        errors,
+        lambda: evaluating.save_scores(current_user, competition, quote, _entries(questions)),
+        to=url_for("competitions.evaluation", competition_id=competition.id),
+        message=f"Scores for {quote.organisation.display_name} saved",
+    )
+    if done:
+        return done
     if request.method == "POST":
         values = request.form
-        try:
-            evaluating.save_scores(current_user, competition, quote, _entries(questions))
-        except common.CompetitionError as error:
-            errors.add(error.field, error.message)
-        else:
-            flash(f"Scores for {quote.organisation.display_name} saved", "success")
-            return redirect(url_for("competitions.evaluation", competition_id=competition.id))
     return render_template(
         "competitions/score.html",
         competition=competition,
@@ -480,18 +471,19 @@ def moderate(competition_id: int, quote_id: int):
     for row in rows:
         values[f"score_{row.question.id}"] = str(row.agreed.score) if row.agreed else ""
         values[f"comment_{row.question.id}"] = row.agreed.rationale if row.agreed else ""
-    errors = forms.PageErrors()
+    errors = PageErrors()
+    done = handle_post(
+        errors,
+        lambda: evaluating.moderate(
+            current_user, competition, quote, _entries([row.question for row in rows])
+        ),
+        to=url_for("competitions.evaluation", competition_id=competition.id),
+        message=f"Agreed scores for {quote.organisation.display_name} saved",
+    )
+    if done:
+        return done
     if request.method == "POST":
         values = request.form
-        try:
-            evaluating.moderate(
-                current_user, competition, quote, _entries([row.question for row in rows])
-            )
-        except common.CompetitionError as error:
-            errors.add(error.field, error.message)
-        else:
-            flash(f"Agreed scores for {quote.organisation.display_name} saved", "success")
-            return redirect(url_for("competitions.evaluation", competition_id=competition.id))
     return render_template(
         "competitions/moderate.html",
         competition=competition,

@@ -11,11 +11,9 @@ from portal.competitions.models import DISTANCE_BAND
 from portal.competitions.services import awarding, clarifications, common, quoting
 from portal.competitions.views.shared import _show_url, _version, bp
 from portal.core.form_posts import handle_button, handle_post
-from portal.core.forms import new_submission_id
+from portal.core.forms import PageErrors, new_submission_id
 from portal.core.permissions import requires_provider
-from portal.core.submissions import previous_result, remember_result
 from portal.documents import files, uploads
-from portal.documents.uploads import UploadRefused
 
 
 @bp.route("/<int:competition_id>/ask", methods=["GET", "POST"])
@@ -44,7 +42,7 @@ def _answers(competition) -> dict[str, str]:
     return {q.key: request.form.get(f"answer_{q.key}", "") for q in competition.questions}
 
 
-def _quote_page(view, values: dict, errors: forms.PageErrors, status: int = 200):
+def _quote_page(view, values: dict, errors: PageErrors, status: int = 200):
     return (
         render_template(
             "competitions/quote.html",
@@ -77,7 +75,7 @@ def _saved_values(view) -> dict:
 @requires_provider
 def quote(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
-    errors = forms.PageErrors()
+    errors = PageErrors()
     if request.method == "POST":
         try:
             quoting.save_quote(
@@ -88,7 +86,7 @@ def quote(competition_id: int):
                 _version(request.form.get("lock_version")),
             )
         except common.CompetitionError as error:
-            errors.add(error.field, error.message)
+            errors.add_error(error.field, error.message)
             values = request.form.to_dict()
             if isinstance(error, common.QuoteChanged):
                 # What they typed stays in the boxes, now against the version that is saved:
@@ -106,28 +104,19 @@ def quote(competition_id: int):
 @requires_provider
 def upload(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
-    errors = forms.PageErrors()
+    errors = PageErrors()
     if uploads.upload_was_too_large():
-        errors.add("file", uploads.too_large_message())
+        errors.add_error("file", uploads.too_large_message())
         return _quote_page(view, _saved_values(view), errors, 413)
     uploads.read_upload()
-    submission_id = request.form.get("submission_id")
-    url = url_for("competitions.quote", competition_id=competition_id)
-    if previous_result(submission_id):
-        return redirect(url)
-    try:
-        attachment = quoting.attach_file(current_user, view, request.files.get("file"))
-    except UploadRefused as error:
-        errors.add("file", error.message)
-    except files.StoreUnavailable:
-        errors.add("file", files.STORE_DOWN_MESSAGE)
-    except common.CompetitionError as error:
-        errors.add("file", error.message)
-    else:
-        remember_result(submission_id, url)
-        flash(f"‘{attachment.file.original_filename}’ has been attached", "success")
-        return redirect(url)
-    return _quote_page(view, _saved_values(view), errors)
+    done = handle_post(
+        errors,
+        lambda: quoting.attach_file(current_user, view, request.files.get("file")),
+        to=url_for("competitions.quote", competition_id=competition_id),
+        message=lambda attachment: f"‘{attachment.file.original_filename}’ has been attached",
+        field="file",
+    )
+    return done or _quote_page(view, _saved_values(view), errors)
 
 
 @bp.route("/<int:competition_id>/quote/files/<int:attachment_id>/remove", methods=["POST"])

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.core.db import db
-from portal.core.exports import export
+from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
@@ -45,19 +45,9 @@ def dashboard():
     )
 
 
-@bp.route("/kpi-returns/dashboard/export")
+@csv_and_xlsx(bp, "/kpi-returns/dashboard/export")
 @council
-def export_returns():
-    return _export_returns(spreadsheet=False)
-
-
-@bp.route("/kpi-returns/dashboard/export-xlsx")
-@council
-def export_returns_xlsx():
-    return _export_returns(spreadsheet=True)
-
-
-def _export_returns(*, spreadsheet: bool) -> Response:
+def export_returns(spreadsheet: bool) -> Response:
     on = months.current_day()
     lots = list_lots()
     filters = reports.DashboardFilters.from_args(request.args, lots)
@@ -92,19 +82,9 @@ def provider_summary(organisation_id: int):
     return render_template("kpi_returns/provider_summary.html", result=result)
 
 
-@bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export")
+@csv_and_xlsx(bp, "/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export")
 @council
-def export_provider_summary(organisation_id: int):
-    return _export_provider_summary(organisation_id, spreadsheet=False)
-
-
-@bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export-xlsx")
-@council
-def export_provider_summary_xlsx(organisation_id: int):
-    return _export_provider_summary(organisation_id, spreadsheet=True)
-
-
-def _export_provider_summary(organisation_id: int, *, spreadsheet: bool) -> Response:
+def export_provider_summary(organisation_id: int, spreadsheet: bool) -> Response:
     organisation = services.organisation_for_staff(organisation_id)
     period = reports.Period(reports.Period.from_args(request.args, months.current_day()).last, 12)
     result = reports.provider_performance(organisation, period, for_provider=False)
@@ -158,19 +138,9 @@ def lot_summary(lot_id: int):
     )
 
 
-@bp.route("/kpi-returns/dashboard/lots/<int:lot_id>/summary/export")
+@csv_and_xlsx(bp, "/kpi-returns/dashboard/lots/<int:lot_id>/summary/export")
 @council
-def export_lot_summary(lot_id: int):
-    return _export_lot_summary(lot_id, spreadsheet=False)
-
-
-@bp.route("/kpi-returns/dashboard/lots/<int:lot_id>/summary/export-xlsx")
-@council
-def export_lot_summary_xlsx(lot_id: int):
-    return _export_lot_summary(lot_id, spreadsheet=True)
-
-
-def _export_lot_summary(lot_id: int, *, spreadsheet: bool) -> Response:
+def export_lot_summary(lot_id: int, spreadsheet: bool) -> Response:
     found = _lot(lot_id)
     on = months.current_day()
     period = reports.Period(reports.Period.from_args(request.args, on).last, 12)

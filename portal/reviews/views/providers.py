@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.admissions import services as admissions
 from portal.admissions.models import ADMISSION_LABELS
-from portal.core.exports import export
+from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
@@ -54,19 +54,9 @@ def reviewer_providers():
     )
 
 
-@bp.route("/providers/export")
+@csv_and_xlsx(bp, "/providers/export")
 @read_providers
-def export_providers():
-    return _export_providers(spreadsheet=False)
-
-
-@bp.route("/providers/export-xlsx")
-@read_providers
-def export_providers_xlsx():
-    return _export_providers(spreadsheet=True)
-
-
-def _export_providers(*, spreadsheet: bool) -> Response:
+def export_providers(spreadsheet: bool) -> Response:
     filters = admissions.ProviderFilters.from_args(request.args, list_lots())
     return export(
         admissions.export_providers_rows(filters, today()),
