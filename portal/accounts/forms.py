@@ -1,5 +1,5 @@
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import RadioField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ROLE_LABELS, STAFF_ROLES
@@ -9,6 +9,7 @@ from portal.core.forms import (
     OnceOnlyForm,
     email_field,
     password_field,
+    radio_field,
     required,
     submit,
     text_field,
@@ -61,22 +62,20 @@ class TwoFactorForm(BaseForm):
 
 class StaffInviteForm(OnceOnlyForm):
     email = email_field(hint="Their council email address.", missing="Enter their email address")
-    role = RadioField(
+    role = radio_field(
         "Role",
-        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
-        validators=[required("Select a role")],
-        widget=GovRadioInput(),
+        [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        missing="Select a role",
         validate_choice=False,  # the service refuses other roles, in the words of the form
     )
     submit = submit("Send invitation")
 
 
 class StaffRoleForm(BaseForm):
-    role = RadioField(
+    role = radio_field(
         "Role",
-        choices=[SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
-        validators=[required("Select a role")],
-        widget=GovRadioInput(),
+        [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
+        missing="Select a role",
         validate_choice=False,  # the service refuses other roles, in the words of the form
     )
     submit = submit("Save role")

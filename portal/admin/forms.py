@@ -6,16 +6,15 @@ from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.core.forms import OnceOnlyForm, max_length, required, submit
+from portal.core.forms import OnceOnlyForm, max_length, radio_field, required, submit
 from portal.core.numbers import plain_decimal
 from portal.kpi_returns.models import UNIT_LABELS
 
@@ -72,39 +71,35 @@ class DefinitionForm(OnceOnlyForm):
         widget=GovTextArea(),
         description="Shown to providers as the hint: what to count, and what not to.",
     )
-    unit = RadioField(
+    unit = radio_field(
         "Unit",
-        choices=[SelectChoice(unit, label) for unit, label in UNIT_LABELS.items()],
-        widget=GovRadioInput(),
-        validators=[required("Select the unit")],
+        [SelectChoice(unit, label) for unit, label in UNIT_LABELS.items()],
+        missing="Select the unit",
     )
-    direction = RadioField(
+    direction = radio_field(
         "Which is better?",
-        choices=[
+        [
             SelectChoice("higher", "Higher is better"),
             SelectChoice("lower", "Lower is better"),
         ],
-        widget=GovRadioInput(),
-        validators=[required("Select whether higher or lower is better")],
+        missing="Select whether higher or lower is better",
     )
-    required_kpi = RadioField(
+    required_kpi = radio_field(
         "Must providers give a value?",
-        choices=[
+        [
             SelectChoice("yes", "Yes, it is required"),
             SelectChoice("no", "No, it is optional"),
         ],
-        widget=GovRadioInput(),
-        validators=[required("Select whether a value is required")],
+        missing="Select whether a value is required",
     )
-    active = RadioField(
+    active = radio_field(
         "Is the KPI still collected?",
-        choices=[
+        [
             SelectChoice("yes", "Yes"),
             SelectChoice("no", "No, stop collecting it from the month below"),
         ],
-        widget=GovRadioInput(),
+        missing="Select whether the KPI is still collected",
         default="yes",
-        validators=[required("Select whether the KPI is still collected")],
     )
     target = NumberField("Target (optional)")
     good_from = NumberField(

@@ -1,11 +1,10 @@
 """The forms of the application journey that are not questions: the questions themselves are
 read by the questionnaire engine (portal/questionnaires/answers.py)."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import HiddenField, RadioField
+from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
-from portal.core.forms import BaseForm, OnceOnlyForm, required, submit
+from portal.core.forms import BaseForm, OnceOnlyForm, radio_field, submit
 
 _SAY_IF_COMPLETED = "Select whether you have completed this section"
 
@@ -15,15 +14,13 @@ class StartForm(OnceOnlyForm):
 
 
 class CompleteSectionForm(BaseForm):
-    completed = RadioField(
+    completed = radio_field(
         "Have you completed this section?",
-        choices=[
+        [
             SelectChoice("yes", "Yes, I've completed this section"),
             SelectChoice("no", "No, I'll come back to it later"),
         ],
-        validators=[required(_SAY_IF_COMPLETED)],
-        widget=GovRadioInput(),
-        invalid_choice_message=_SAY_IF_COMPLETED,
+        missing=_SAY_IF_COMPLETED,
     )
     submit = submit("Continue")
 

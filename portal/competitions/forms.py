@@ -10,7 +10,6 @@ from datetime import datetime, time
 from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -18,7 +17,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     HiddenField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -36,6 +34,7 @@ from portal.core.forms import (
     DateRequired,
     OnceOnlyForm,
     max_length,
+    radio_field,
     required,
     submit,
 )
@@ -68,6 +67,17 @@ class TimeOfDay:
     def __call__(self, _form, field) -> None:
         if parse_time(field.data or "") is None:
             raise ValidationError(f"{self.what} must be a real time, like 12pm, 5:30pm or 17:30")
+
+
+def _time_field(label: str, what: str, missing: str | None) -> StringField:
+    """A time of day, as people write it; `missing` is the error when it is left out (None:
+    optional)."""
+    return StringField(
+        label,
+        validators=[required(missing) if missing else Optional(), TimeOfDay(what)],
+        widget=GovTextInput(),
+        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    )
 
 
 def _choices(options: dict[str, str]) -> list[SelectChoice]:
@@ -107,11 +117,10 @@ class DetailsForm(OnceOnlyForm):
         widget=GovTextArea(),
         description="What the provider must do, and any standards they must meet.",
     )
-    price_basis = RadioField(
+    price_basis = radio_field(
         "How should providers give their price?",
-        choices=_choices(PRICE_BASES),
-        validators=[required("Select how providers should give their price")],
-        widget=GovRadioInput(),
+        PRICE_BASES,
+        missing="Select how providers should give their price",
     )
     planned_units = IntegerField(
         "How many hours, days or placements will the council buy?",
@@ -131,11 +140,8 @@ class DetailsForm(OnceOnlyForm):
         validators=[DateRequired("Enter the deadline for questions")],
         description="For example, 26 2 2027. Providers can ask questions until then.",
     )
-    clarification_time = StringField(
-        "Time questions close",
-        validators=[required("Enter the time questions close"), TimeOfDay("Time questions close")],
-        widget=GovTextInput(),
-        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    clarification_time = _time_field(
+        "Time questions close", "Time questions close", "Enter the time questions close"
     )
     submission_date = DateInputField(
         "Deadline for quotes",
@@ -143,11 +149,8 @@ class DetailsForm(OnceOnlyForm):
         validators=[DateRequired("Enter the deadline for quotes")],
         description="For example, 5 3 2027. Quotes are sealed until then.",
     )
-    submission_time = StringField(
-        "Time quotes close",
-        validators=[required("Enter the time quotes close"), TimeOfDay("Time quotes close")],
-        widget=GovTextInput(),
-        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    submission_time = _time_field(
+        "Time quotes close", "Time quotes close", "Enter the time quotes close"
     )
 
     def with_lots(self, lots) -> DetailsForm:
@@ -220,12 +223,11 @@ class MiniCompetitionForm(DetailsForm):
         "Out of 100. The quality questions' weights must add up to this.",
     )
     price_weight = _weight("Price weight", "Enter the price weight", "Out of 100.")
-    local_preference = RadioField(
+    local_preference = radio_field(
         "Local preference",
-        choices=_choices(LOCAL_PREFERENCES),
+        LOCAL_PREFERENCES,
+        missing="Select a local preference",
         default="none",
-        validators=[required("Select a local preference")],
-        widget=GovRadioInput(),
     )
     local_weight = IntegerField(
         "Weight for local providers (optional)",
@@ -386,11 +388,8 @@ class ExtensionForm(OnceOnlyForm):
         validators=[DateRequired("Enter the new deadline for quotes")],
         description="It must be later than the current deadline. For example, 12 3 2027.",
     )
-    submission_time = StringField(
-        "Time quotes close",
-        validators=[required("Enter the time quotes close"), TimeOfDay("Time quotes close")],
-        widget=GovTextInput(),
-        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    submission_time = _time_field(
+        "Time quotes close", "Time quotes close", "Enter the time quotes close"
     )
     clarification_date = DateInputField(
         "New deadline for questions (optional)",
@@ -398,11 +397,8 @@ class ExtensionForm(OnceOnlyForm):
         validators=[Optional()],
         description="Leave it blank to keep the current deadline for questions.",
     )
-    clarification_time = StringField(
-        "Time questions close (optional)",
-        validators=[Optional(), TimeOfDay("Time questions close")],
-        widget=GovTextInput(),
-        description="UK time. For example, 12pm, 5:30pm or 17:30",
+    clarification_time = _time_field(
+        "Time questions close (optional)", "Time questions close", None
     )
     reason = _reason_field("Reason for the extension")
     submit = submit("Extend the deadline")
@@ -459,11 +455,10 @@ class AskForm(OnceOnlyForm):
 
 
 class DeclarationForm(OnceOnlyForm):
-    has_conflict = RadioField(
+    has_conflict = radio_field(
         "Do you have a conflict of interest with any of these providers?",
-        choices=_choices({"no": "No", "yes": "Yes"}),
-        validators=[required("Select yes if you have a conflict of interest")],
-        widget=GovRadioInput(),
+        {"no": "No", "yes": "Yes"},
+        missing="Select yes if you have a conflict of interest",
     )
     detail = TextAreaField(
         "Describe the conflict (if you have one)",
@@ -476,11 +471,10 @@ class DeclarationForm(OnceOnlyForm):
 
 class AwardForm(OnceOnlyForm):
     lock_version = HiddenField()
-    winner = RadioField(
+    winner = radio_field(
         "Who wins?",
-        choices=[],
-        validators=[required("Choose the winning quote")],
-        widget=GovRadioInput(),
+        [],
+        missing="Choose the winning quote",
         validate_choice=False,
     )
     reason = TextAreaField(
@@ -489,11 +483,10 @@ class AwardForm(OnceOnlyForm):
         widget=GovTextArea(),
         description="Needed when the winner is not the top-ranked quote. Every bidder sees it.",
     )
-    standstill = RadioField(
+    standstill = radio_field(
         "Wait for a standstill period before confirming the award?",
-        choices=_choices({"yes": "Yes, 8 working days", "no": "No, confirm the award now"}),
-        validators=[required("Select whether to wait for a standstill period")],
-        widget=GovRadioInput(),
+        {"yes": "Yes, 8 working days", "no": "No, confirm the award now"},
+        missing="Select whether to wait for a standstill period",
     )
     submit = submit("Award")
 

@@ -6,7 +6,7 @@ Fields trim whitespace, carry GOV.UK widgets, and say what is wrong in the Desig
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -16,10 +16,20 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovDateInput,
     GovPasswordInput,
+    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import EmailField, Field, HiddenField, PasswordField, StringField, SubmitField
+from wtforms import (
+    EmailField,
+    Field,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm as WTFormsBaseForm
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
@@ -165,6 +175,35 @@ def optional_text_field(label: str, *, limit: int = 200, hint: str = "") -> Stri
     what = label.removesuffix(" (optional)")
     return StringField(
         label, validators=[max_length(limit, what)], widget=GovTextInput(), description=hint
+    )
+
+
+def radio_field(
+    label: str,
+    options: Mapping[str, str] | Sequence[SelectChoice],
+    missing: str,
+    hint: str = "",
+    *,
+    default: str | None = None,
+    validate_choice: bool = True,
+) -> RadioField:
+    """One choice from `options` (value -> label, or SelectChoices); `missing` is the error for
+    no choice and for a value that is not one of them. With `validate_choice` False the service
+    judges the value (a choice made from the database), in its own words."""
+    choices = (
+        [SelectChoice(value, text) for value, text in options.items()]
+        if isinstance(options, Mapping)
+        else list(options)
+    )
+    return RadioField(
+        label,
+        choices=choices,
+        validators=[required(missing)],
+        widget=GovRadioInput(),
+        invalid_choice_message=missing,
+        validate_choice=validate_choice,
+        description=hint,
+        default=default,
     )
 
 

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovTextInput
-from wtforms import RadioField, StringField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextInput
+from wtforms import StringField, ValidationError
 
 from portal.core.forms import (
     BaseForm,
@@ -12,6 +11,7 @@ from portal.core.forms import (
     OnceOnlyForm,
     max_length,
     optional_text_field,
+    radio_field,
     required,
     submit,
 )
@@ -31,22 +31,16 @@ _SELECT_KIND = "Select what kind of document it is"
 _MAX_COVER_PENCE = 100_000_000_000
 
 
-def _choices(options: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in options.items()]
-
-
 class KindForm(BaseForm):
     """The first question of an upload. Sent with GET: it only chooses the next page."""
 
     class Meta:
         csrf = False
 
-    kind = RadioField(
+    kind = radio_field(
         "What kind of document are you uploading?",
-        choices=_choices(KINDS),
-        validators=[required(_SELECT_KIND)],
-        widget=GovRadioInput(),
-        invalid_choice_message=_SELECT_KIND,
+        KINDS,
+        missing=_SELECT_KIND,
     )
     submit = submit("Continue")
 
@@ -59,12 +53,10 @@ class DocumentForm(OnceOnlyForm):
         hint="For example, 'Safeguarding policy, September 2026'. "
         "If you leave this blank we use the kind of document.",
     )
-    cover_type = RadioField(
+    cover_type = radio_field(
         "Type of insurance",
-        choices=_choices(COVER_TYPES),
-        validators=[required("Select the type of insurance")],
-        widget=GovRadioInput(),
-        invalid_choice_message="Select the type of insurance",
+        COVER_TYPES,
+        missing="Select the type of insurance",
     )
     cover_amount = StringField(
         "Amount of cover",
@@ -72,12 +64,10 @@ class DocumentForm(OnceOnlyForm):
         widget=GovTextInput(),
         description="In pounds, for example £5,000,000 or 5 million.",
     )
-    issuer = RadioField(
+    issuer = radio_field(
         "Who issued it?",
-        choices=_choices(ISSUERS),
-        validators=[required("Select who issued the certificate")],
-        widget=GovRadioInput(),
-        invalid_choice_message="Select who issued the certificate",
+        ISSUERS,
+        missing="Select who issued the certificate",
     )
     issue_date = DateInputField(
         "Date issued or approved (optional)",

@@ -28,6 +28,7 @@ from portal.core.forms import (
     DateInputField,
     OnceOnlyForm,
     max_length,
+    radio_field,
     required,
     submit,
 )
@@ -180,11 +181,10 @@ class LockMonthForm(BaseForm):
 
 class ActionForm(OnceOnlyForm):
     lock_version = HiddenField()
-    kind = RadioField(
+    kind = radio_field(
         "What are you recording?",
-        choices=[SelectChoice(kind, label) for kind, label in ACTION_LABELS.items()],
-        widget=GovRadioInput(),
-        validators=[required("Select what you are recording")],
+        ACTION_LABELS,
+        missing="Select what you are recording",
     )
     on_date = DateInputField(
         "Date",

@@ -10,7 +10,7 @@ from portal.core.forms import (
     DateInputField,
     OnceOnlyForm,
     max_length,
-    required,
+    radio_field,
     submit,
     text_field,
 )
@@ -20,23 +20,12 @@ from portal.staff_checks.services import tidy_certificate_number
 NONE = "none"  # the answer "not yet" to an optional set of radios
 
 
-def _radios(label: str, options: dict[str, str], message: str, hint: str = "") -> RadioField:
-    return RadioField(
-        label,
-        choices=[SelectChoice(value, text) for value, text in options.items()],
-        validators=[required(message)],
-        widget=GovRadioInput(),
-        invalid_choice_message=message,
-        description=hint,
-    )
-
-
 def _yes_or_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
 def _yes_no(label: str, message: str, hint: str = "") -> RadioField:
-    return _radios(label, {"yes": "Yes", "no": "No"}, message, hint)
+    return radio_field(label, {"yes": "Yes", "no": "No"}, message, hint)
 
 
 class StaffCheckForm(OnceOnlyForm):
@@ -50,7 +39,7 @@ class StaffCheckForm(OnceOnlyForm):
         "Regulated activity includes teaching, caring for or supervising children regularly "
         "without supervision. It needs an enhanced check with the children's barred list.",
     )
-    check_level = _radios(
+    check_level = radio_field(
         "Level of DBS check",
         {**CHECK_LEVELS, NONE: "They have not had a DBS check yet"},
         "Select the level of their DBS check",
@@ -83,7 +72,7 @@ class StaffCheckForm(OnceOnlyForm):
         "Have you checked their right to work in the UK?",
         "Select whether you have checked their right to work",
     )
-    training_level = _radios(
+    training_level = radio_field(
         "Safeguarding training",
         {**TRAINING_LEVELS, NONE: "None yet"},
         "Select their level of safeguarding training",
