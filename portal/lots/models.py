@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.db import Base
@@ -8,6 +8,10 @@ from portal.core.db import Base
 
 class Lot(Base):
     __tablename__ = "lots"
+    # Names are unique whatever their case, in the database too: two admins renaming two lots
+    # to "Forest school" and "Forest School" at once (their slugs never change, so the slug's
+    # unique key cannot tell) must not both land.
+    __table_args__ = (Index("uq_lots_name_lower", text("lower(name)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)

@@ -91,3 +91,38 @@ def test_a_name_several_admins_give_new_lots_at_once_is_given_once(make_app, lot
     assert len(audit_events("lot.added")) == 1
     for refused in (r for r in responses if r.status_code == 200):
         assert set(page_errors(refused)) == {"name"}
+
+
+def test_two_lots_renamed_to_one_name_in_different_cases_at_once_are_not_both_renamed(
+    make_app, lots
+):
+    """A rename keeps the lot's slug, so only the name's own unique key (whatever its case) can
+    refuse the second of two renames that each checked the name free."""
+    app = make_app(RATELIMIT_ENABLED=False)  # several sign-ins from one address
+    ids = list(
+        db.session.scalars(select(Lot.id).where(Lot.slug.in_(["mentoring", "robotics-and-stem"])))
+    )
+    clients, forms, urls = [], [], []
+    for n, (lot_id, name) in enumerate(zip(ids, ["Forest school", "FOREST School"], strict=True)):
+        admin = factories.make_user(f"admin-{n}@council.example.org", role="admin", two_factor=True)
+        client = sign_in(app.test_client(), admin)
+        url = f"/admin/lots/{lot_id}/change"
+        clients.append(client)
+        urls.append(url)
+        forms.append({"submission_id": field_value(client.get(url), "submission_id"), "name": name})
+    db.session.commit()
+    start = Barrier(len(clients))
+
+    def attempt(n: int):
+        start.wait()
+        return clients[n].post(urls[n], data=forms[n])
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        responses = list(pool.map(attempt, range(len(clients))))
+
+    assert sorted(r.status_code for r in responses) == [200, 302]
+    db.session.expire_all()
+    names = db.session.scalars(select(Lot.name).where(Lot.name.ilike("forest school"))).all()
+    assert len(names) == 1
+    (refused,) = (r for r in responses if r.status_code == 200)
+    assert set(page_errors(refused)) == {"name"}

@@ -567,7 +567,8 @@ BAD_QUESTIONS = {
         'bad.yaml line 13: question "legal_name": prefill "organisation.name" must be '
         "previous_application or organisation.<field> (fields: legal_name, trading_name, "
         "legal_form, company_number, charity_number, is_sme, is_vcse, address_line_1, "
-        "address_line_2, town, postcode, is_local, phone, website, contact_name, contact_email)",
+        "address_line_2, town, postcode, is_local, vat_number, phone, website, contact_name, "
+        "contact_email)",
     ),
     "help without its text": (
         """\
