@@ -75,13 +75,19 @@ def handle_button(
 ) -> Response:
     """A button that acts at once, with no page of its own (remove a file, confirm an award):
     call `act` (when `form`, if given, is valid) and go back to `to`, with `message` flashed as
-    a success or the service's refusal as the notice there."""
+    a success or the service's refusal as the notice there. A form with a single-use id is
+    claimed first, as in `handle_post`: a second click goes where the first led."""
     if form is None or form.validate_on_submit():
+        submission_id = form.submission_id.data if hasattr(form, "submission_id") else None
+        done = previous_result(submission_id)
+        if done:
+            return redirect(done)
         try:
             result = act()
         except ServiceError as error:
             flash(error.message)
         else:
+            remember_result(submission_id, to)
             _flash_success(message, result)
     return redirect(to)
 

@@ -21,7 +21,7 @@ from portal.admissions.models import Admission
 from portal.audit.services import record_event
 from portal.competitions.models import Competition
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, ServiceError
 from portal.lots.models import Lot
 
 # The lots the framework started with (DESIGN.md); admins can change them later.
@@ -46,13 +46,8 @@ DESCRIPTION_MAX_LENGTH = 1000
 SLUG_MAX_LENGTH = 60
 
 
-class LotError(Exception):
+class LotError(ServiceError):
     """A change an admin can put right; `field` is the form field it is about, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def slugify(name: str) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
+from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import new_submission_id
 from portal.core.permissions import requires
-from portal.core.submissions import previous_result, remember_result
 from portal.lots import forms, services
 
 bp = Blueprint("lots", __name__, url_prefix="/admin/lots")
@@ -26,17 +26,13 @@ def list_lots():
 @requires("manage_lots")
 def add():
     form = forms.LotForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            lot = services.add_lot(current_user, form.name.data, form.description.data)
-        except services.LotError as error:
-            form.add_error(error.field, error.message)
-        else:
-            return _done(form, f"{lot.name} has been added and is open to applications")
-    return render_template("lots/form.html", form=form, lot=None)
+    done = handle_post(
+        form,
+        lambda: services.add_lot(current_user, form.name.data, form.description.data),
+        to=url_for(LIST),
+        message=lambda lot: f"{lot.name} has been added and is open to applications",
+    )
+    return done or render_template("lots/form.html", form=form, lot=None)
 
 
 @bp.route("/<int:lot_id>/change", methods=["GET", "POST"])
@@ -46,17 +42,13 @@ def change(lot_id: int):
     form = forms.LotForm()
     if not form.is_submitted():
         form.name.data, form.description.data = lot.name, lot.description
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.change_lot(current_user, lot.id, form.name.data, form.description.data)
-        except services.LotError as error:
-            form.add_error(error.field, error.message)
-        else:
-            return _done(form, f"{lot.name} has been saved")
-    return render_template("lots/form.html", form=form, lot=lot)
+    done = handle_post(
+        form,
+        lambda: services.change_lot(current_user, lot.id, form.name.data, form.description.data),
+        to=url_for(LIST),
+        message=f"{lot.name} has been saved",
+    )
+    return done or render_template("lots/form.html", form=form, lot=lot)
 
 
 @bp.route("/<int:lot_id>/move", methods=["POST"])
@@ -64,17 +56,12 @@ def change(lot_id: int):
 def move(lot_id: int):
     lot = services.get_lot(lot_id)
     form = forms.MoveForm()
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
-        try:
-            services.move_lot(current_user, lot.id, form.direction.data)
-        except services.LotError as error:
-            flash(error.message)
-        else:
-            return _done(form, f"{lot.name} has been moved {form.direction.data}")
-    return redirect(url_for(LIST))
+    return handle_button(
+        lambda: services.move_lot(current_user, lot.id, form.direction.data),
+        url_for(LIST),
+        message=f"{lot.name} has been moved {form.direction.data}",
+        form=form,
+    )
 
 
 def _confirm(lot_id: int, template: str, change, button: str, message: str):
@@ -82,20 +69,19 @@ def _confirm(lot_id: int, template: str, change, button: str, message: str):
     same page, or one from a page opened before someone else made the change, is told so."""
     form = forms.ConfirmForm()
     form.submit.label.text = button
-    if form.validate_on_submit():
-        # Before the lot is loaded: a second click on Delete finds it gone, and must still be
-        # sent where the first click led.
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+    if not form.is_submitted():
+        return render_template(template, form=form, lot=services.get_lot(lot_id))
+
+    def act():
+        # Loaded only once the form's id is claimed: a second click on Delete finds the lot
+        # gone, and must still be sent where the first click led.
         lot = services.get_lot(lot_id)
-        try:
-            change(current_user, lot.id)
-        except services.LotError as error:
-            flash(error.message)
-            return redirect(url_for(LIST))
-        return _done(form, message.format(name=lot.name))
-    return render_template(template, form=form, lot=services.get_lot(lot_id))
+        change(current_user, lot.id)
+        return lot
+
+    return handle_button(
+        act, url_for(LIST), message=lambda lot: message.format(name=lot.name), form=form
+    )
 
 
 @bp.route("/<int:lot_id>/close", methods=["GET", "POST"])
@@ -128,10 +114,3 @@ def delete(lot_id: int):
     return _confirm(
         lot_id, "lots/delete.html", services.delete_lot, "Delete lot", "{name} has been deleted"
     )
-
-
-def _done(form, message: str):
-    url = url_for(LIST)
-    remember_result(form.submission_id.data, url)
-    flash(message, "success")
-    return redirect(url)
