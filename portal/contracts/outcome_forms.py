@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from portal.contracts.services.outcomes import DECISIONS, MAX_OUTCOMES, OutcomeRow
 from portal.core.forms import BaseForm, DateInputField, OnceOnlyForm, submit, version_seen
@@ -55,8 +56,9 @@ class OutcomesForm(VersionedForm):
     submit = submit("Save outcomes")
 
     def set_choices(self, choices: list[tuple[str, str]]) -> None:
+        offered = [SelectChoice("", "No outcome")] + [SelectChoice(*c) for c in choices]
         for n in range(1, MAX_OUTCOMES + 1):
-            self[f"definition_{n}"].choices = [("", "No outcome"), *choices]
+            self[f"definition_{n}"].choices = offered
 
     def fill(self, rows: list[dict[str, Any]]) -> None:
         for n, row in enumerate(rows, start=1):
@@ -120,7 +122,7 @@ class EvidenceForm(VersionedForm):
 class DecisionForm(VersionedForm):
     decision = RadioField(
         "Decision",
-        choices=list(DECISIONS.items()),
+        choices=[SelectChoice(value, label) for value, label in DECISIONS.items()],
         widget=GovRadioInput(),
         validate_choice=False,
     )

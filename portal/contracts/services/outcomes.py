@@ -275,8 +275,9 @@ def name_outcomes(
     if not chosen:
         errors["definition_1"] = "Choose at least one outcome"
     if len(chosen) > MAX_OUTCOMES:
-        errors[f"definition_{chosen[MAX_OUTCOMES].number}"] = (
-            f"Name no more than {MAX_OUTCOMES} outcomes"
+        raise ContractError(
+            f"Name no more than {MAX_OUTCOMES} outcomes",
+            f"definition_{chosen[MAX_OUTCOMES].number}",
         )
     wanted = {row.definition_id for row in chosen if row.definition_id is not None}
     catalogue = {

@@ -9,6 +9,7 @@ from typing import Any
 from flask import render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.contracts import outcome_forms as forms
 from portal.contracts.models import Contract, ContractOutcome
@@ -87,7 +88,7 @@ def give_evidence(contract_id: int, outcome_id: int) -> ResponseReturnValue:
     outcome = outcomes.outcome_of(contract, outcome_id)
     choices = outcomes.evidence_choices(contract)
     form = forms.EvidenceForm()
-    form.document_id.choices = [(str(d.id), d.title) for d in choices]
+    form.document_id.choices = [SelectChoice(str(d.id), d.title) for d in choices]
     if not form.is_submitted():
         form.lock_version.data = str(outcome.lock_version)
         form.progress.data = outcome.progress
