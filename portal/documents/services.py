@@ -345,10 +345,20 @@ def delete_document(user: User, document: Document) -> None:
             "You cannot delete this document because an application you submitted uses it. "
             "Upload a new version instead"
         )
-    _audit("document.deleted", user, document, document.current)
+    current = document.current
     stored_files = [version.file for version in document.versions]
-    db.session.delete(document)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.delete(document)
+            db.session.flush()
+    except IntegrityError:
+        # Another part of the portal holds it as evidence (a contract's outcome): the
+        # database's reference refuses the delete, and the provider is told instead.
+        raise DocumentError(
+            "You cannot delete this document because the council holds it as evidence. "
+            "Upload a new version instead"
+        ) from None
+    _audit("document.deleted", user, document, current)
     for stored in stored_files:
         files.delete_file(stored)
 

@@ -504,3 +504,22 @@ def test_providers_cannot_decide(provider_client, reviewer_client, contract, cat
     assert provider_client.get(url).status_code == 404
     assert reviewer_client.get(url).status_code == 403
     assert reviewer_client.get(f"/contracts/{contract.id}/outcomes").status_code == 200
+
+
+def test_a_document_held_as_evidence_cannot_be_deleted(
+    provider_client, contract, catalogue, organisation
+):
+    outcome = add_outcome(contract, catalogue[0])
+    document = clean_document(organisation)
+    _evidence(
+        provider_client, contract, outcome, {"progress": "Better.", "document_id": str(document.id)}
+    )
+    response = provider_client.post(
+        f"/documents/organisations/{organisation.id}/{document.id}/delete"
+    )
+    assert page_errors(response) == {
+        "submit": "You cannot delete this document because the council holds it as evidence. "
+        "Upload a new version instead"
+    }
+    assert _outcomes(contract.id)[0].evidence_document_id == document.id
+    assert _events("document.deleted") == 0
