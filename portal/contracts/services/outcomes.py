@@ -176,7 +176,7 @@ class OutcomeSection:
         return STATUS_TAGS[outcome.status]
 
     def can_evidence(self, outcome: ContractOutcome) -> bool:
-        return self.may_evidence and outcome.status in (OUTCOME_DUE, OUTCOME_EVIDENCED)
+        return self.may_evidence and is_open_to_evidence(self.contract, outcome)
 
     def can_decide(self, outcome: ContractOutcome) -> bool:
         return self.may_decide and is_decidable(outcome, self.today)
@@ -195,7 +195,7 @@ def outcome_section(user: User, contract: Contract) -> OutcomeSection:
         held_back_pence=held_back_pence(contract.id),
         may_name=staff and can(user, "manage_contracts") and is_open_to_naming(contract, outcomes),
         may_decide=staff and can(user, "manage_contracts"),
-        may_evidence=not staff and contract.status == ACTIVE,
+        may_evidence=not staff,
         today=today(),
     )
 
@@ -206,6 +206,11 @@ def is_open_to_naming(contract: Contract, outcomes: Iterable[ContractOutcome]) -
     return contract.status in (DRAFT, ACTIVE) and all(
         outcome.status == OUTCOME_DUE and outcome.evidenced_at is None for outcome in outcomes
     )
+
+
+def is_open_to_evidence(contract: Contract, outcome: ContractOutcome) -> bool:
+    """The provider gives evidence while the contract is active, until the outcome is decided."""
+    return contract.status == ACTIVE and outcome.status in (OUTCOME_DUE, OUTCOME_EVIDENCED)
 
 
 def is_decidable(outcome: ContractOutcome, on: date) -> bool:

@@ -57,9 +57,12 @@ def _rows_of(named: list[ContractOutcome]) -> list[dict[str, Any]]:
 @commissioners
 def name_outcomes(contract_id: int) -> ResponseReturnValue:
     contract = outcomes.contract_for_user(current_user, contract_id)
+    named = outcomes.outcomes_of(contract)
+    if not outcomes.is_open_to_naming(contract, named):
+        # Nothing to fill in: the page says why (a form sent from an older page changes nothing).
+        return render_template("contracts/outcomes_name.html", contract=contract, closed=True)
     form = forms.OutcomesForm()
     offered = catalogue.offered(contract.lot_id)
-    named = outcomes.outcomes_of(contract)
     # A retired outcome the contract already names stays choosable on it.
     kept = [o.definition for o in named if o.definition.retired_at is not None]
     form.set_choices([(str(d.id), d.title) for d in [*offered, *kept]])
@@ -76,7 +79,7 @@ def name_outcomes(contract_id: int) -> ResponseReturnValue:
         "contracts/outcomes_name.html",
         form=form,
         contract=contract,
-        open_to_naming=outcomes.is_open_to_naming(contract, named),
+        closed=False,
         max_outcomes=outcomes.MAX_OUTCOMES,
     )
 
@@ -113,6 +116,7 @@ def give_evidence(contract_id: int, outcome_id: int) -> ResponseReturnValue:
         contract=contract,
         outcome=outcome,
         choices=choices,
+        open=outcomes.is_open_to_evidence(contract, outcome),
     )
 
 
