@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit_log.views import bp as audit
     from portal.competitions.views import bp as competitions
     from portal.contracts.views import bp as contracts
+    from portal.contracts.views.catalogue import bp as outcome_catalogue
     from portal.core.urls import IdConverter, SlugConverter
     from portal.documents.views import bp as documents
     from portal.kpi_returns.views import bp as kpi_returns
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         admissions,
         competitions,
         contracts,
+        outcome_catalogue,
         admin,
         audit,
         lots,
@@ -165,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.contracts.outcome_cli import outcomes_cli
     from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
     from portal.dev.cli import dev_cli
@@ -181,5 +184,6 @@ def _register_commands(app: Flask) -> None:
         questionnaires_cli,
         documents_cli,
         kpi_cli,
+        outcomes_cli,
     ):
         app.cli.add_command(group)

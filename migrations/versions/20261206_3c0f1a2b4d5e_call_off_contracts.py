@@ -321,6 +321,7 @@ def upgrade() -> None:
         sa.Column("decided_by_id", sa.Integer(), nullable=True),
         sa.Column("released_pence", sa.BigInteger(), nullable=True),
         sa.Column("paid_on_statement_id", sa.Integer(), nullable=True),
+        sa.Column("review_reminded_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.CheckConstraint(
             "status IN ('due', 'evidenced', 'met', 'partly_met', 'not_met')",

@@ -320,6 +320,8 @@ class ContractOutcome(Base):
     released_pence: Mapped[int | None] = mapped_column(BigInteger)
     # The statement that paid the released money (each release is paid once).
     paid_on_statement_id: Mapped[int | None] = mapped_column(ForeignKey("statements.id"))
+    # When the provider was reminded that the review date is near (once per outcome).
+    review_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lock_version: Mapped[int] = mapped_column(default=1)
 
     contract: Mapped[Contract] = relationship(back_populates="outcomes")

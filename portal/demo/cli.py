@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import ADMIN, COMMISSIONER, PROVIDER, REVIEWER, User
 from portal.accounts.passwords import hash_password
+from portal.contracts.services.catalogue import ensure_starting_outcomes
 from portal.core.db import db
 from portal.core.time import utcnow
 from portal.demo import framework
@@ -44,6 +45,7 @@ def seed_demo() -> None:
     ):
         ensure_starting_lots()
         ensure_starting_kpis()
+        ensure_starting_outcomes()
         users = {}
         password_hash = None
         for email, name, role in DEMO_ACCOUNTS:
@@ -79,4 +81,5 @@ def seed_lots() -> None:
     with db.session.begin():
         created = ensure_starting_lots()
         kpis = ensure_starting_kpis()
-    click.echo(f"Created {created} lot(s) and {kpis} KPI(s).")
+        outcomes = ensure_starting_outcomes()
+    click.echo(f"Created {created} lot(s), {kpis} KPI(s) and {outcomes} outcome(s).")

@@ -120,6 +120,33 @@ def usable_versions(organisation_id: int, kind: str, on: date) -> list[DocumentV
     return [document.current for document in documents if _is_usable(document.current, on)]
 
 
+def usable_documents(organisation_id: int, on: date) -> list[Document]:
+    """The organisation's documents whose current version may be used as evidence today (see
+    _is_usable), by kind then title: for other domains' evidence, such as a contract's
+    outcomes. Two queries."""
+    documents = db.session.scalars(
+        _with_versions(select(Document))
+        .where(Document.organisation_id == organisation_id)
+        .order_by(Document.kind, Document.title, Document.id)
+    )
+    return [document for document in documents if _is_usable(document.current, on)]
+
+
+def documents_by_id(organisation_id: int, document_ids: set[int]) -> dict[int, Document]:
+    """The organisation's documents among `document_ids`, with their versions, by id (two
+    queries); ids of documents gone or another organisation's are left out."""
+    if not document_ids:
+        return {}
+    return {
+        document.id: document
+        for document in db.session.scalars(
+            _with_versions(select(Document)).where(
+                Document.id.in_(document_ids), Document.organisation_id == organisation_id
+            )
+        )
+    }
+
+
 def evidence_problem(organisation_id: int, version_id: int, on: date) -> str | None:
     """Why a version chosen as evidence (in a draft, say) can no longer be used, in words for
     the provider; None while it is still one of usable_versions."""
@@ -318,10 +345,20 @@ def delete_document(user: User, document: Document) -> None:
             "You cannot delete this document because an application you submitted uses it. "
             "Upload a new version instead"
         )
-    _audit("document.deleted", user, document, document.current)
+    current = document.current
     stored_files = [version.file for version in document.versions]
-    db.session.delete(document)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.delete(document)
+            db.session.flush()
+    except IntegrityError:
+        # Another part of the portal holds it as evidence (a contract's outcome): the
+        # database's reference refuses the delete, and the provider is told instead.
+        raise DocumentError(
+            "You cannot delete this document because the council holds it as evidence. "
+            "Upload a new version instead"
+        ) from None
+    _audit("document.deleted", user, document, current)
     for stored in stored_files:
         files.delete_file(stored)
 

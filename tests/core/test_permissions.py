@@ -33,6 +33,7 @@ from portal.questionnaires import services as questionnaires
 from portal.staff_checks.models import StaffCheck
 from tests.competitions import helpers as competitions
 from tests.conftest import sign_in
+from tests.contracts import outcome_helpers as outcomes
 from tests.kpi_returns.helpers import record_return
 from tests.support import factories
 
@@ -153,6 +154,7 @@ TWO_FACTOR = "/two-factor"
 HOME = "/home"
 STAFF = "/admin/staff"
 LOTS = "/admin/lots"
+OUTCOME_CATALOGUE = "/admin/outcomes"
 ORGANISATION_A = "/organisations/{organisation_id}"
 APPLICATION_A = "/applications/{application_id}"
 DOCUMENTS_A = "/documents/organisations/{organisation_id}"
@@ -1408,6 +1410,82 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
         "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
     },
+    # A contract's outcomes (organisation A's contract; its one outcome has evidence waiting).
+    # The page: both sides. Naming and deciding: commissioners (and admins); the empty forms
+    # are refused on the page. Evidence: the provider's members; the empty form is refused.
+    ("contracts.outcomes", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.name_outcomes", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.name_outcomes", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.give_evidence", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.give_evidence", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.decide_outcome", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.decide_outcome", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The outcome catalogue: admins only. The empty forms are refused on the page (adding,
+    # changing, offering again an outcome still offered) or on the list (a move with no
+    # direction); retiring retires it.
+    ("outcome_catalogue.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.add", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.add", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.change", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.change", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.retire", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.retire", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": OUTCOME_CATALOGUE,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.reinstate", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.reinstate", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("outcome_catalogue.move", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 403, "member_a": 403, "provider_b": 403,
+        "reviewer": 403, "commissioner": 403, "admin": OUTCOME_CATALOGUE,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # The development mail viewer does not exist unless demo mode is on.
     ("outbox.index", "GET"): {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
@@ -1585,6 +1663,7 @@ def url_values(
         **_evidence(app, organisation, provider),
         **_kpi_records(organisation, admission, reviewer),
         **competitions.open_competition_rows(organisation, provider, app.config["S3_BUCKET"]),
+        **outcomes.matrix_rows(organisation),
     }
 
 
