@@ -8,6 +8,7 @@ from portal.accounts import waiting as accounts
 from portal.accounts.models import User
 from portal.applications import services as applications
 from portal.competitions import waiting as competitions
+from portal.contracts import waiting as contracts
 from portal.core.waiting import Waiting, most_urgent_first
 from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
@@ -24,6 +25,7 @@ SOURCES = (
     documents.waiting_for,
     kpi_returns.waiting_for,
     competitions.waiting_for,
+    contracts.waiting_for,
     accounts.waiting_for,
     outbox.waiting_for,
     questionnaires.waiting_for,
