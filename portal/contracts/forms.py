@@ -111,17 +111,23 @@ class _Versioned(OnceOnlyForm):
 
 class DirectCallOffForm(OnceOnlyForm):
     organisation = SelectField(
-        "Provider", widget=GovSelect(), validators=[required("Select the provider")]
+        "Provider",
+        widget=GovSelect(),
+        validators=[required("Select the provider")],
+        validate_choice=False,  # the service says what is wrong
     )
     lot = SelectField(
-        "Type of service", widget=GovSelect(), validators=[required("Select the type of service")]
+        "Type of service",
+        widget=GovSelect(),
+        validators=[required("Select the type of service")],
+        validate_choice=False,
     )
     ground = RadioField(
         "Ground for a direct call-off",
         choices=_choices(DIRECT_GROUNDS),
         widget=GovRadioInput(),
         validators=[required("Select the ground for a direct call-off")],
-        validate_choice=False,  # the service says what is wrong
+        validate_choice=False,
     )
     ground_detail = _reason_field(
         "Why the ground applies",
