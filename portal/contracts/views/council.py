@@ -168,6 +168,9 @@ def vary(contract_id: int) -> ResponseReturnValue:
             f"Contract {contract.reference} has been varied: version {version.number}, "
             f"worth {format_pence(version.total_pence)}"
         ),
+        # A refusal about the whole contract (changed meanwhile) goes by the button: the page
+        # shows only the one value this kind of variation changes.
+        field=lambda name: name or "submit",
     )
     return done or render_template(
         "contracts/vary.html",
