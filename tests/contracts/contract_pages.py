@@ -19,7 +19,9 @@ from tests.support.pages import field_value, page_errors
 ANSWERS = ["A calm mentor", "From Monday", "under-3"]
 
 
-def award_placement(commissioner_client, commissioner, provider_client, organisation, standstill="no") -> int:
+def award_placement(
+    commissioner_client, commissioner, provider_client, organisation, standstill="no"
+) -> int:
     """A placement request on mentoring, quoted for by organisation A (admitted to the lot by
     the caller), scored and awarded to it through the pages: the competition's id."""
     competition_id = competitions.create(commissioner_client, "placement_request")
@@ -142,3 +144,15 @@ def hidden(client, url: str) -> dict[str, str]:
         for name in ("submission_id", "lock_version")
         if field_value(page, name) is not None
     }
+
+
+def published_contract(organisation) -> Contract:
+    """An active contract of `organisation` on mentoring, published (its "contract" release
+    stored): for the permission matrix."""
+    from portal.contracts import ocds
+    from tests.contracts.helpers import make_active_contract
+
+    made = make_active_contract(organisation)
+    ocds.record_release(made, ocds.CONTRACT)
+    db.session.commit()
+    return made

@@ -25,9 +25,7 @@ def sent(commissioner_client, organisation):
     return made
 
 
-def test_the_provider_accepts_and_the_commissioner_is_told(
-    provider_client, commissioner, sent
-):
+def test_the_provider_accepts_and_the_commissioner_is_told(provider_client, commissioner, sent):
     url = f"/contracts/{sent.id}"
     assert "Waiting for the provider to accept" in page_text(provider_client.get("/contracts"))
     response = provider_client.post(f"{url}/accept", data=hidden(provider_client, url))

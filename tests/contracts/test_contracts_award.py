@@ -163,4 +163,6 @@ def test_two_confirmations_at_once_make_one_contract(
         )
         == 1
     )
-    assert len([e for e in emails_to("provider-a@example.org") if "Award confirmed" in e.subject]) == 1
+    assert (
+        len([e for e in emails_to("provider-a@example.org") if "Award confirmed" in e.subject]) == 1
+    )

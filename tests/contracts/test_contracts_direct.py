@@ -30,9 +30,12 @@ def on_lot(organisation):
 def _nothing_written() -> None:
     db.session.rollback()
     assert db.session.scalar(select(func.count(Contract.id))) == 0
-    assert db.session.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.action.like("contract.%"))
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action.like("contract.%"))
+        )
+        == 0
+    )
 
 
 def test_a_direct_call_off_is_made_and_sent_at_once(commissioner_client, commissioner, on_lot):
@@ -43,7 +46,9 @@ def test_a_direct_call_off_is_made_and_sent_at_once(commissioner_client, commiss
     assert (made.origin, made.status, made.direct_ground) == (DIRECT, DRAFT, "urgent_need")
     assert (made.rate_pence, made.planned_units, made.total_pence) == (4500, 60, 270_000)
     assert made.held_back_percent == 10 and made.sent_at is not None
-    assert last_email_to("provider-a@example.org").subject == f"A contract to accept: {made.reference}"
+    assert (
+        last_email_to("provider-a@example.org").subject == f"A contract to accept: {made.reference}"
+    )
     page = page_text(commissioner_client.get(response.location))
     assert DIRECT_GROUNDS["urgent_need"] in page
     assert "Excluded last week" in page
@@ -60,7 +65,10 @@ def test_the_published_method_lists_the_grounds_and_says_the_commissioner_record
     ("admit", "expected"),
     [
         (None, "Organisation A Ltd is not on the framework for Mentoring"),
-        ({"status": "suspended", "reason": "Late returns"}, "Organisation A Ltd is suspended from Mentoring"),
+        (
+            {"status": "suspended", "reason": "Late returns"},
+            "Organisation A Ltd is suspended from Mentoring",
+        ),
         ({"status": "removed", "reason": "Left"}, "Organisation A Ltd is removed from Mentoring"),
     ],
 )
@@ -116,10 +124,22 @@ def test_a_direct_call_off_needs_its_ground(commissioner_client, on_lot):
         ({"rate": "£1000000"}, {"rate": "Enter a rate between 1p and £100,000"}),
         ({"rate": "45.123"}, {"rate": "Rate must be in pounds and pence, like £45.50"}),
         ({"planned_units": "0"}, {"planned_units": "Enter a planned volume between 1 and 100,000"}),
-        ({"planned_units": "-3"}, {"planned_units": "Planned volume must be a whole number, like 40"}),
-        ({"planned_units": "99999999999999"}, {"planned_units": "Enter a planned volume between 1 and 100,000"}),
-        ({"planned_units": "x" * 21}, {"planned_units": "Planned volume must be 20 characters or fewer"}),
-        ({"held_back_percent": "31"}, {"held_back_percent": "Enter a share held back for outcomes between 0 and 30%"}),
+        (
+            {"planned_units": "-3"},
+            {"planned_units": "Planned volume must be a whole number, like 40"},
+        ),
+        (
+            {"planned_units": "99999999999999"},
+            {"planned_units": "Enter a planned volume between 1 and 100,000"},
+        ),
+        (
+            {"planned_units": "x" * 21},
+            {"planned_units": "Planned volume must be 20 characters or fewer"},
+        ),
+        (
+            {"held_back_percent": "31"},
+            {"held_back_percent": "Enter a share held back for outcomes between 0 and 30%"},
+        ),
         ({"unit": "fortnight"}, {"unit": "Select how the provider is paid"}),
         ({"team": "Finance"}, {"team": "Select the commissioning team"}),
         ({"title": ""}, {"title": "Enter a title"}),

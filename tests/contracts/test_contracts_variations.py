@@ -67,9 +67,7 @@ def test_a_stale_page_is_refused(app, commissioner_client, active):
     url = f"/contracts/{active.id}/variations/new?kind=volume"
     stale = hidden(commissioner_client, url)
     _vary(commissioner_client, active.id, "rate", rate="£50", reason="Uplift")
-    response = commissioner_client.post(
-        url, data=stale | {"planned_units": "90", "reason": "More"}
-    )
+    response = commissioner_client.post(url, data=stale | {"planned_units": "90", "reason": "More"})
     assert page_errors(response) == {
         "submit": "This contract has just been changed by someone else. Check it again"
     }
@@ -81,15 +79,45 @@ def test_a_stale_page_is_refused(app, commissioner_client, active):
     ("kind", "values", "field", "message"),
     [
         ("volume", {"planned_units": ""}, "planned_units", "Enter the new planned volume"),
-        ("volume", {"planned_units": "0"}, "planned_units", "Enter a planned volume between 1 and 100,000"),
-        ("volume", {"planned_units": "many"}, "planned_units", "New planned volume must be a whole number, like 40"),
-        ("volume", {"planned_units": "60"}, "planned_units", "Enter a different value: this is what the contract says now"),
+        (
+            "volume",
+            {"planned_units": "0"},
+            "planned_units",
+            "Enter a planned volume between 1 and 100,000",
+        ),
+        (
+            "volume",
+            {"planned_units": "many"},
+            "planned_units",
+            "New planned volume must be a whole number, like 40",
+        ),
+        (
+            "volume",
+            {"planned_units": "60"},
+            "planned_units",
+            "Enter a different value: this is what the contract says now",
+        ),
         ("rate", {"rate": "-4"}, "rate", "New rate must be more than £0"),
         ("rate", {"rate": "£200,000"}, "rate", "Enter a rate between 1p and £100,000"),
-        ("rate", {"rate": "forty"}, "rate", "New rate must be an amount of money, like £45 or £45.50"),
+        (
+            "rate",
+            {"rate": "forty"},
+            "rate",
+            "New rate must be an amount of money, like £45 or £45.50",
+        ),
         ("extend", {}, "end_on-day", "Enter the new end date"),
-        ("extend", date_parts("end_on", date(2026, 12, 1)), "end_on-day", "The end date must be the same as or after the start date"),
-        ("extend", {"end_on": ["40", "1", "2027"]}, "end_on-day", "New end date must be a real date"),
+        (
+            "extend",
+            date_parts("end_on", date(2026, 12, 1)),
+            "end_on-day",
+            "The end date must be the same as or after the start date",
+        ),
+        (
+            "extend",
+            {"end_on": ["40", "1", "2027"]},
+            "end_on-day",
+            "New end date must be a real date",
+        ),
     ],
 )
 def test_bad_values_are_refused(commissioner_client, active, kind, values, field, message):
@@ -103,22 +131,30 @@ def test_a_reason_is_needed_and_must_not_name_a_child(commissioner_client, activ
     response = _vary(commissioner_client, active.id, "volume", planned_units="70", reason="")
     assert page_errors(response) == {"reason": "Enter the reason for the variation"}
     response = _vary(
-        commissioner_client, active.id, "volume", planned_units="70", reason="Kacey Brown needs more"
+        commissioner_client,
+        active.id,
+        "volume",
+        planned_units="70",
+        reason="Kacey Brown needs more",
     )
     assert "must not include a name" in page_errors(response)["reason"]
     assert len(versions(active.id)) == 1
 
 
 def test_an_end_before_a_month_already_delivered_is_refused(commissioner_client, active):
-    db.session.add(
-        Delivery(contract_id=active.id, month=date(2027, 3, 1), units_delivered=12)
-    )
+    db.session.add(Delivery(contract_id=active.id, month=date(2027, 3, 1), units_delivered=12))
     db.session.commit()
     response = _vary(
-        commissioner_client, active.id, "extend", **date_parts("end_on", date(2027, 2, 26)), reason="Shorter"
+        commissioner_client,
+        active.id,
+        "extend",
+        **date_parts("end_on", date(2027, 2, 26)),
+        reason="Shorter",
     )
     assert page_errors(response) == {
-        "end_on-day": "The end date must not be before March 2027: that month's delivery has been recorded"
+        "end_on-day": (
+            "The end date must not be before March 2027: that month's delivery has been recorded"
+        )
     }
     response = _vary(commissioner_client, active.id, "volume", planned_units="10", reason="Fewer")
     assert page_errors(response) == {
@@ -126,15 +162,25 @@ def test_an_end_before_a_month_already_delivered_is_refused(commissioner_client,
     }
     # Within the delivered month is allowed.
     response = _vary(
-        commissioner_client, active.id, "extend", **date_parts("end_on", date(2027, 3, 19)), reason="Ends early"
+        commissioner_client,
+        active.id,
+        "extend",
+        **date_parts("end_on", date(2027, 3, 19)),
+        reason="Ends early",
     )
     assert response.status_code == 302, page_errors(response)
 
 
 def test_only_an_active_contract_is_varied(commissioner_client, organisation, commissioner):
     draft = make_active_contract(organisation, user=commissioner, active=False)
-    assert commissioner_client.get(f"/contracts/{draft.id}/variations/new?kind=rate").status_code == 404
-    assert commissioner_client.get(f"/contracts/{draft.id}/variations/new?kind=other").status_code == 404
+    assert (
+        commissioner_client.get(f"/contracts/{draft.id}/variations/new?kind=rate").status_code
+        == 404
+    )
+    assert (
+        commissioner_client.get(f"/contracts/{draft.id}/variations/new?kind=other").status_code
+        == 404
+    )
 
 
 def test_a_variation_over_the_threshold_is_published(commissioner_client, active):
@@ -175,7 +221,11 @@ def test_a_contract_past_its_end_date_shows_as_ended_and_an_extension_revives_it
     assert lapsed.reference in page_text(commissioner_client.get("/contracts?status=ended"))
     assert lapsed.reference not in page_text(commissioner_client.get("/contracts?status=active"))
     response = _vary(
-        commissioner_client, lapsed.id, "extend", **date_parts("end_on", date(2099, 1, 1)), reason="Continues"
+        commissioner_client,
+        lapsed.id,
+        "extend",
+        **date_parts("end_on", date(2099, 1, 1)),
+        reason="Continues",
     )
     assert response.status_code == 302, page_errors(response)
     commissioner_client.get(response.location)  # where its success message is shown
