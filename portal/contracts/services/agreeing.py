@@ -56,8 +56,10 @@ def shown_status(contract: Contract, on: date) -> str:
     return contract.status
 
 
-def _seen(seen: int | None) -> object:
-    return workflow.UNCHECKED if seen is None else seen
+def _seen(contract: Contract, seen: int | None) -> int:
+    """The version a change is compared with: the page's, or without one the version loaded,
+    so two changes at once never both land."""
+    return contract.lock_version if seen is None else seen
 
 
 def _reason(text: str | None, what: str = "a reason") -> str:
@@ -80,7 +82,7 @@ def accept(user: User, contract: Contract, seen: int | None) -> None:
         contract,
         ACTIVE,
         CONTRACT_MOVES,
-        seen=_seen(seen),
+        seen=_seen(contract, seen),
         accepted_at=utcnow(),
         accepted_by_id=user.id,
     )
@@ -108,7 +110,7 @@ def record_paper_acceptance(
         contract,
         ACTIVE,
         CONTRACT_MOVES,
-        seen=_seen(seen),
+        seen=_seen(contract, seen),
         accepted_at=utcnow(),
         accepted_by_id=user.id,
         accepted_on_paper_reason=why,
@@ -194,7 +196,7 @@ def vary(user: User, contract: Contract, variation: Variation, seen: int | None)
     workflow.change(
         contract,
         CONTRACT_MOVES,
-        seen=_seen(seen),
+        seen=_seen(contract, seen),
         end_on=new.end_on,
         planned_units=new.planned_units,
         rate_pence=new.rate_pence,
@@ -302,7 +304,7 @@ def terminate(user: User, contract: Contract, reason: str | None, seen: int | No
         contract,
         TERMINATED,
         CONTRACT_MOVES,
-        seen=_seen(seen),
+        seen=_seen(contract, seen),
         ended_at=utcnow(),
         termination_reason=why,
     )

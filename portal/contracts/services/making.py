@@ -133,7 +133,8 @@ def complete_and_send(
     workflow.change(
         contract,
         CONTRACT_MOVES,
-        seen=workflow.UNCHECKED if seen is None else seen,
+        # Without a page's version, the one loaded: two sends at once cannot both land.
+        seen=contract.lock_version if seen is None else seen,
         team=terms.team,
         end_on=terms.end_on,
         held_back_percent=terms.held_back_percent,

@@ -80,7 +80,7 @@ def record_acceptance(contract_id: int) -> ResponseReturnValue:
     contract = reading.contract_for_council(contract_id)
     if contract.status != DRAFT and request.method == "GET":
         abort(404)
-    form = _reason_form(contract)
+    form = _reason_form(contract, "Record acceptance")
     done = handle_post(
         form,
         lambda: agreeing.record_paper_acceptance(
@@ -96,7 +96,6 @@ def record_acceptance(contract_id: int) -> ResponseReturnValue:
         heading="Record acceptance on paper",
         hint="Why the provider accepted the contract on paper rather than in the portal. "
         "The contract becomes active now.",
-        button="Record acceptance",
     )
 
 
@@ -107,25 +106,33 @@ def terminate(contract_id: int) -> ResponseReturnValue:
     contract = reading.contract_for_council(contract_id)
     if contract.status not in (DRAFT, ACTIVE) and request.method == "GET":
         abort(404)
-    form = _reason_form(contract)
+    withdraw = contract.status == DRAFT
+    what = "Withdraw the contract" if withdraw else "Terminate the contract"
+    form = _reason_form(contract, what)
     done = handle_post(
         form,
         lambda: agreeing.terminate(current_user, contract, form.reason.data, form.seen()),
         to=show_url(contract.id),
-        message=f"Contract {contract.reference} has been terminated",
+        message=f"Contract {contract.reference} has been "
+        + ("withdrawn" if withdraw else "terminated"),
     )
     return done or render_template(
         "contracts/reason.html",
         form=form,
         contract=contract,
-        heading="Terminate the contract",
-        hint="Why the contract ends early. The provider can read it.",
-        button="Terminate the contract",
+        heading=what,
+        hint=(
+            "Why the contract is withdrawn before the provider accepts it"
+            if withdraw
+            else "Why the contract ends early"
+        )
+        + ". The provider can read it.",
     )
 
 
-def _reason_form(contract: Contract) -> forms.ReasonForm:
+def _reason_form(contract: Contract, button: str) -> forms.ReasonForm:
     form = forms.ReasonForm()
+    form.submit.label.text = button
     if request.method == "GET":
         form.lock_version.data = str(contract.lock_version)
     return form
