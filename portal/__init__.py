@@ -53,16 +53,24 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
-    _connect_domains()
+    _connect_domains(app)
     return app
 
 
-def _connect_domains() -> None:
+def _connect_domains(app: Flask) -> None:
     """What one domain learns from another it must not import (the other already imports it)."""
+    from portal.admissions import services as admissions
     from portal.applications import services as applications
+    from portal.competitions.services import awarding
+    from portal.contracts.models import DEFAULT_TEAMS
+    from portal.contracts.services import making, reading
     from portal.staff_checks import services as staff_checks
 
     staff_checks.read_people_named_from(applications.people_named)
+    awarding.on_award_confirmed(making.make_from_award)
+    admissions.count_current_contracts_with(reading.current_contracts_by_lot)
+    # The commissioning teams setting starts at the contracts domain's list.
+    app.config.setdefault("COMMISSIONING_TEAMS", dict(DEFAULT_TEAMS))
 
 
 def _init_templates(app: Flask) -> None:

@@ -339,6 +339,12 @@ def load_config(env: Mapping[str, str] | None = None) -> dict:
         "FOUR_EYES_APPROVAL": _bool(env, "FOUR_EYES_APPROVAL", False),
         # Shown to the public after the standard call-off method.
         "CALL_OFF_METHOD_TEXT": _text(env, "CALL_OFF_METHOD_TEXT", "", required=False),
+        # A contract variation changing its value by more than this many pounds is published
+        # as an OCDS contract amendment. (The commissioning teams' default is the contracts
+        # domain's DEFAULT_TEAMS, which the app factory gives as COMMISSIONING_TEAMS.)
+        "OCDS_VARIATION_THRESHOLD_POUNDS": _int(
+            env, "OCDS_VARIATION_THRESHOLD_POUNDS", 5000, minimum=0, maximum=10_000_000
+        ),
         "SESSION_COOKIE_SECURE": production,
         # `__Host-`: browsers keep it only if Secure, for the whole site and this host alone, so
         # no sibling subdomain can set or shadow it. Plain http in development cannot carry it.

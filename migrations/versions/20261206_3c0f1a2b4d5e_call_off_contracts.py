@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("version_number", sa.Integer(), nullable=False),
         sa.Column("created_at", portal.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("sent_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("accepted_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("accepted_by_id", sa.Integer(), nullable=True),
         sa.Column("accepted_on_paper_reason", sa.Text(), nullable=True),

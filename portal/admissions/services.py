@@ -8,7 +8,7 @@ cannot both change it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -348,6 +348,40 @@ def invitable_organisations(lot: Lot) -> list[Organisation]:
     )
 
 
+def call_off_refusals(organisation: Organisation, lot: Lot, on: date) -> list[str]:
+    """Why `organisation` cannot be given a call-off on `lot` on `on`, in words; none when it
+    can. The published method's one rule, as invitations apply it: admitted to the lot (not
+    suspended from it or removed), with every required document held, in date and reviewed
+    (documents.call_off_problems)."""
+    status = db.session.scalar(
+        select(Admission.status).where(
+            Admission.organisation_id == organisation.id, Admission.lot_id == lot.id
+        )
+    )
+    name = organisation.display_name
+    if status is None:
+        return [f"{name} is not on the framework for {lot.name}"]
+    if status != ADMITTED:
+        return [f"{name} is {ADMISSION_LABELS[status].lower()} from {lot.name}"]
+    return documents.call_off_problems(documents.documents_of(organisation), on)
+
+
+def organisations_on_framework() -> list[Organisation]:
+    """Every organisation admitted to at least one lot (not only suspended or removed), by
+    name: those the council may buy from."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(
+                exists().where(
+                    Admission.organisation_id == Organisation.id, Admission.status == ADMITTED
+                )
+            )
+            .order_by(func.lower(NAME_SHOWN), Organisation.id)
+        )
+    )
+
+
 # Reading: the reviewers' list of providers ----------------------------------------------------
 
 
@@ -626,20 +660,41 @@ class PublicFilters:
 
 @dataclass(frozen=True)
 class PublicProvider:
-    """What the public sees of a provider: nothing about any person."""
+    """What the public sees of a provider: nothing about any person. `lots` are the names of
+    the lots it is admitted to, each with its number of current contracts (no values)."""
 
     name: str
-    lots: list[str]
+    lots: list[tuple[str, int]]
     is_sme: bool
     is_vcse: bool
     is_local: bool
     website: str | None
 
 
+# How many current contracts each organisation has on each lot: {organisation id: {lot id:
+# count}} for the organisations asked about. The contracts domain gives it (the app factory
+# wires it in: contracts reads admissions, so admissions cannot import contracts).
+_contract_counts: list[Callable[[list[int]], dict[int, dict[int, int]]]] = []
+
+
+def count_current_contracts_with(source: Callable[[list[int]], dict[int, dict[int, int]]]) -> None:
+    if source not in _contract_counts:
+        _contract_counts.append(source)
+
+
+def _current_contracts(organisation_ids: list[int]) -> dict[int, dict[int, int]]:
+    counts: dict[int, dict[int, int]] = {}
+    for source in _contract_counts:
+        for organisation_id, by_lot in source(organisation_ids).items():
+            counts.setdefault(organisation_id, {}).update(by_lot)
+    return counts
+
+
 def public_providers(filters: PublicFilters, number: int) -> Page:
     """A page of PublicProviders: organisations admitted to a lot (not suspended from it or
     removed), matching `filters`, by name, each with the lots it is admitted to. Only the
-    columns the public list shows are read. Three queries, however many there are."""
+    columns the public list shows are read, with each lot's number of current contracts.
+    Four queries, however many there are."""
     admitted = [Admission.organisation_id == Organisation.id, Admission.status == ADMITTED]
     if filters.lot:
         admitted.append(
@@ -680,14 +735,15 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
         .limit(PER_PAGE)
         .offset(offset)
     ).all()
-    lots: dict[int, list[str]] = {row.id: [] for row in found}
-    for organisation_id, lot_name in db.session.execute(
-        select(Admission.organisation_id, Lot.name)
+    lots: dict[int, list[tuple[str, int]]] = {row.id: [] for row in found}
+    contracts = _current_contracts(list(lots))
+    for organisation_id, lot_id, lot_name in db.session.execute(
+        select(Admission.organisation_id, Lot.id, Lot.name)
         .join(Lot, Lot.id == Admission.lot_id)
         .where(Admission.organisation_id.in_(lots), Admission.status == ADMITTED)
         .order_by(Lot.position, Lot.name)
     ):
-        lots[organisation_id].append(lot_name)
+        lots[organisation_id].append((lot_name, contracts.get(organisation_id, {}).get(lot_id, 0)))
     providers = [
         PublicProvider(row.name, lots[row.id], row.is_sme, row.is_vcse, row.is_local, row.website)
         for row in found

@@ -209,6 +209,9 @@ class Contract(Base):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # When a commissioner sent the draft to the provider to accept (a direct call-off is sent as
+    # it is made; a draft made from an award waits for a commissioner to complete it).
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Set when a commissioner recorded the provider's acceptance on paper, with why.

@@ -8,6 +8,7 @@ from portal.accounts import waiting as accounts
 from portal.accounts.models import User
 from portal.applications import services as applications
 from portal.competitions import waiting as competitions
+from portal.contracts import waiting as contracts
 from portal.contracts.services import outcomes as contract_outcomes
 from portal.core.waiting import Waiting, most_urgent_first
 from portal.documents import services as documents
@@ -25,6 +26,7 @@ SOURCES = (
     documents.waiting_for,
     kpi_returns.waiting_for,
     competitions.waiting_for,
+    contracts.waiting_for,
     accounts.waiting_for,
     outbox.waiting_for,
     questionnaires.waiting_for,

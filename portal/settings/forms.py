@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from portal.core.forms import OnceOnlyForm, submit
 from portal.settings.services import (
+    NAMED_CODES,
     NUMBER,
     SETTINGS,
     YES_NO,
@@ -62,6 +68,8 @@ def _field(setting):
             description=setting.hint,
             validate_choice=False,  # the service says what is wrong, as for every setting
         )
+    if setting.kind == NAMED_CODES:
+        return TextAreaField(setting.label, widget=GovTextArea(), description=setting.hint)
     return TextAreaField(setting.label, widget=GovCharacterCount(), description=setting.hint)
 
 

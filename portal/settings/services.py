@@ -27,6 +27,11 @@ from portal.settings.models import FrameworkSetting
 NUMBER = "number"
 YES_NO = "yes_no"
 TEXT = "text"
+# Names with a code each, one "name: code" a line (the commissioning teams and their cost
+# centres), kept as {name: code} in the order given.
+NAMED_CODES = "named_codes"
+NAME_MAX_LENGTH = 60
+CODE_MAX_LENGTH = 20
 
 CALL_OFF_METHOD_TEXT_MAX_LENGTH = 5000
 
@@ -104,6 +109,27 @@ SETTINGS = (
         TEXT,
         maximum=CALL_OFF_METHOD_TEXT_MAX_LENGTH,
     ),
+    Setting(
+        "COMMISSIONING_TEAMS",
+        "Commissioning teams",
+        "The teams that pay for call-off contracts, one a line: the team's name, a colon, then "
+        "its cost centre in the finance system (like SEND: SEND01). A contract names one of "
+        "them; contracts keep the team they were made for if it is taken off this list.",
+        NAMED_CODES,
+        "Enter at least one commissioning team, like SEND: SEND01",
+        maximum=20,
+    ),
+    Setting(
+        "OCDS_VARIATION_THRESHOLD_POUNDS",
+        "Contract changes published",
+        "A variation that changes a contract's value by more than this is published as open "
+        "data (a contract change notice). Every termination and every new contract is.",
+        NUMBER,
+        "Enter the change in value above which a variation is published, in pounds",
+        minimum=0,
+        maximum=10_000_000,
+        unit="pounds",
+    ),
 )
 BY_KEY = {setting.key: setting for setting in SETTINGS}
 
@@ -116,6 +142,8 @@ class FrameworkSettings:
     dbs_certificate_max_age_years: int
     safeguarding_training_max_age_years: int
     call_off_method_text: str
+    commissioning_teams: dict[str, str]  # name: cost centre
+    ocds_variation_threshold_pounds: int
 
     def value(self, setting: Setting) -> Any:
         return getattr(self, setting.field)
@@ -164,6 +192,8 @@ def form_text(setting: Setting, value: Any) -> str:
     """A setting's value as its form field holds it."""
     if setting.kind == YES_NO:
         return "yes" if value else "no"
+    if setting.kind == NAMED_CODES:
+        return "\n".join(f"{name}: {code}" for name, code in value.items())
     return str(value)
 
 
@@ -241,6 +271,8 @@ def _described(setting: Setting, value: Any) -> str:
         return "on" if value else "off"
     if setting.kind == TEXT:
         return "new text" if value else "no text"
+    if setting.kind == NAMED_CODES:
+        return ", ".join(value)
     return f"{value} {setting.unit}".rstrip()
 
 
@@ -256,6 +288,8 @@ def _read(setting: Setting, raw: Any) -> Any:
         return text
     if not text:
         raise ValueError(setting.missing)
+    if setting.kind == NAMED_CODES:
+        return _named_codes(setting, text.replace("\r\n", "\n"))
     if setting.kind == YES_NO:
         if text not in ("yes", "no"):
             raise ValueError(setting.missing)
@@ -269,3 +303,26 @@ def _read(setting: Setting, raw: Any) -> Any:
             f"{setting.unit}".rstrip()
         )
     return number
+
+
+def _named_codes(setting: Setting, text: str) -> dict[str, str]:
+    """ "name: code" lines as {name: code}, or ValueError saying which line is wrong."""
+    found: dict[str, str] = {}
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for number, line in enumerate(lines, 1):
+        name, colon, code = (part.strip() for part in line.rpartition(":"))
+        if not colon or not name or not code:
+            raise ValueError(
+                f"Line {number} of {setting.label.lower()} must be a name, a colon, then a code"
+            )
+        if len(name) > NAME_MAX_LENGTH or len(code) > CODE_MAX_LENGTH:
+            raise ValueError(
+                f"Line {number} of {setting.label.lower()}: a name must be {NAME_MAX_LENGTH} "
+                f"characters or fewer and a code {CODE_MAX_LENGTH} or fewer"
+            )
+        if name.casefold() in {each.casefold() for each in found}:
+            raise ValueError(f"{setting.label} must not name ‘{name}’ twice")
+        found[name] = code
+    if len(found) > setting.maximum:
+        raise ValueError(f"{setting.label} must be {setting.maximum} or fewer")
+    return found

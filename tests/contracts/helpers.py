@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.admissions.models import Admission
 from portal.contracts.models import ACTIVE, Contract
 from portal.contracts.services.common import CONTRACT_MOVES, Terms, make_contract
 from portal.core import workflow
@@ -28,8 +29,15 @@ def make_active_contract(
 ) -> Contract:
     """A contract for `organisation` (admitted to the lot, with its documents), made as a
     direct call-off and, unless `active` is False, accepted. `overrides` change its Terms."""
-    factories.admit(organisation, lot_slug)
     lot = db.session.scalar(select(Lot).where(Lot.slug == lot_slug))
+    admitted = lot is not None and db.session.scalar(
+        select(Admission.id).where(
+            Admission.organisation_id == organisation.id, Admission.lot_id == lot.id
+        )
+    )
+    if not admitted:  # a second contract on the lot finds the organisation there already
+        factories.admit(organisation, lot_slug)
+        lot = db.session.scalar(select(Lot).where(Lot.slug == lot_slug))
     terms = {
         "organisation_id": organisation.id,
         "lot_id": lot.id,

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from portal.accounts import tokens
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.models import Application, ApplicationSection
+from portal.contracts.models import Contract
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.core.time import today, utcnow
@@ -33,6 +34,7 @@ from portal.questionnaires import services as questionnaires
 from portal.staff_checks.models import StaffCheck
 from tests.competitions import helpers as competitions
 from tests.conftest import sign_in
+from tests.contracts import contract_pages
 from tests.contracts import outcome_helpers as outcomes
 from tests.kpi_returns.helpers import record_return
 from tests.support import factories
@@ -1208,6 +1210,81 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 403, "commissioner": 403, "admin": 403,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    # Contracts: the list for both sides; organisation A's active contract, which B cannot
+    # see (404). Its open data is public.
+    ("contracts.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.show", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.release_package", "GET"): {
+        "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": 200,
+    },
+    # Accepting is the provider's; this one is active already, so the page says so.
+    ("contracts.accept", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    # The commissioners' pages. The contract is active: it has nothing to complete or accept
+    # (404), and a variation's page needs the kind of variation in its query (404 without).
+    ("contracts.new", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.new", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.complete", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.complete", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.record_acceptance", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.record_acceptance", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.terminate", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.terminate", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.vary", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.vary", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 404, "admin": 404,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
     # KPI returns. Anyone signed in is sent where their returns are: a provider to their
     # organisation's, staff to the dashboard.
     ("kpi_returns.index", "GET"): {
@@ -1663,8 +1740,16 @@ def url_values(
         **_evidence(app, organisation, provider),
         **_kpi_records(organisation, admission, reviewer),
         **competitions.open_competition_rows(organisation, provider, app.config["S3_BUCKET"]),
-        **outcomes.matrix_rows(organisation),
+        **_contract_records(organisation),
     }
+
+
+def _contract_records(organisation) -> dict[str, int]:
+    """Organisation A's contract with an outcome waiting for a decision, published (its
+    "contract" release stored), and an outcome in a lot's catalogue."""
+    rows = outcomes.matrix_rows(organisation)
+    contract_pages.publish(db.session.get(Contract, rows["contract_id"]))
+    return rows
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ FIELDS = (
     "dbs_certificate_max_age_years",
     "safeguarding_training_max_age_years",
     "call_off_method_text",
+    "commissioning_teams",
+    "ocds_variation_threshold_pounds",
 )
 
 

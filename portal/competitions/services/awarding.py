@@ -4,8 +4,9 @@ a standstill period) and its confirmation, and the assessment summary every bidd
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 
@@ -39,6 +40,57 @@ from portal.organisations.models import Organisation
 from portal.outbox.services import queue_email
 
 STANDSTILL_WORKING_DAYS = 8
+
+
+@dataclass(frozen=True)
+class ConfirmedAward:
+    """What a confirmed award tells the domains that act on it (a contract is made from it):
+    the winner, and the terms its latest submitted quote and the competition set."""
+
+    competition_id: int
+    reference: str  # "PR-12"
+    is_placement: bool
+    lot_id: int
+    title: str
+    organisation_id: int  # the winner's
+    price_basis: str
+    price_pence: int  # the winning quote's latest submitted price
+    planned_units: int | None
+    reference_code: str | None  # a placement request's pseudonymous reference
+    start_date: date | None  # when a placement request asked the work to start
+    confirmed_at: datetime
+
+
+# Told of each confirmed award, in the confirming request's transaction (the app factory
+# registers them: competitions knows nothing of what follows an award).
+_award_confirmed: list[Callable[[User, ConfirmedAward], object]] = []
+
+
+def on_award_confirmed(callback: Callable[[User, ConfirmedAward], object]) -> None:
+    """Call `callback` with each award as it is confirmed (with or without a standstill)."""
+    if callback not in _award_confirmed:
+        _award_confirmed.append(callback)
+
+
+def _tell_award_confirmed(user: User, competition: Competition) -> None:
+    """After the move to CONFIRMED (which only one request can make): tell every listener."""
+    winner = db.session.get(Quote, competition.winner_quote_id)
+    award = ConfirmedAward(
+        competition_id=competition.id,
+        reference=competition.reference,
+        is_placement=competition.is_placement,
+        lot_id=competition.lot_id,
+        title=competition.title,
+        organisation_id=winner.organisation_id,
+        price_basis=competition.price_basis,
+        price_pence=latest_version(winner).price_pence,
+        planned_units=competition.planned_units,
+        reference_code=competition.reference_code,
+        start_date=competition.start_date,
+        confirmed_at=competition.confirmed_at,
+    )
+    for callback in _award_confirmed:
+        callback(user, award)
 
 
 @dataclass
@@ -143,6 +195,7 @@ def award(
         _move_competition(
             user, competition, CONFIRMED, None, "competition.award_confirmed", confirmed_at=at
         )
+        _tell_award_confirmed(user, competition)
     members = _members([r.quote.organisation_id for r in ranked])
     for entry in ranked:
         summary = _assessment(competition, ranked, entry)
@@ -175,6 +228,7 @@ def confirm_award(user: User, competition: Competition, seen: int | None) -> Non
     _move_competition(
         user, competition, CONFIRMED, seen, "competition.award_confirmed", confirmed_at=now()
     )
+    _tell_award_confirmed(user, competition)
     winner = winner_name(competition)
     quotes = bidders(competition)
     members = _members([quote.organisation_id for quote in quotes])

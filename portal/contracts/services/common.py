@@ -50,6 +50,8 @@ from portal.organisations.models import Organisation
 REASON_LIMIT = 2000
 # No rate or volume beyond these is a real call-off: a typing slip, refused with a message.
 MAX_RATE_PENCE = 10_000_000  # £100,000 a unit
+# A fixed fee can be a whole block purchase (a mini-competition's total price).
+MAX_FEE_PENCE = 1_000_000_000  # £10 million
 MAX_UNITS = 100_000
 
 
@@ -178,7 +180,9 @@ def check_terms(terms: Terms) -> None:
     errors: dict[str, str] = {}
     if terms.unit not in UNITS:
         errors["unit"] = "Select how the provider is paid"
-    if not 0 < terms.rate_pence <= MAX_RATE_PENCE:
+    if terms.unit == "fixed" and not 0 < terms.rate_pence <= MAX_FEE_PENCE:
+        errors["rate"] = "Enter a fee between 1p and £10 million"
+    elif terms.unit != "fixed" and not 0 < terms.rate_pence <= MAX_RATE_PENCE:
         errors["rate"] = "Enter a rate between 1p and £100,000"
     if not 0 < terms.planned_units <= MAX_UNITS:
         errors["planned_units"] = f"Enter a planned volume between 1 and {MAX_UNITS:,}"

@@ -1,8 +1,8 @@
 """Call-off contracts, one blueprint for both sides, one module per stage: the contract itself
-(`contracts`), delivery and statements (`delivery`), outcomes (`outcomes`) and the council's
-reports (`reports`)."""
+(`contracts`, with the commissioner's pages for it in `council`), delivery and statements
+(`delivery`), outcomes (`outcomes`) and the council's reports (`reports`)."""
 
-from portal.contracts.views import outcomes  # noqa: F401 (its routes join bp)
+from portal.contracts.views import contracts, council, outcomes
 from portal.contracts.views.shared import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "contracts", "council", "outcomes"]

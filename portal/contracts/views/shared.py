@@ -4,4 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from portal.contracts.models import DIRECT_GROUNDS
+from portal.core.money import format_pence
+
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
+# Money in whole pence, as pages show it: "£1,250.50".
+bp.add_app_template_filter(format_pence, "pence")
+# The grounds for a direct call-off, for the public page about call-offs (one list, here).
+bp.add_app_template_global(lambda: DIRECT_GROUNDS, "direct_call_off_grounds")

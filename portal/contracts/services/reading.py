@@ -1,0 +1,240 @@
+"""Reading contracts: the council's list (filtered, a page at a time), a provider's own
+contracts, one contract with its versions, and how many current contracts each provider has
+per lot (for the public list of providers). Lists read only the columns they show, a fixed
+number of queries however many contracts there are.
+
+"Ended" is read from the end date (agreeing.shown_status): the lists filter on it in SQL the
+same way."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.accounts.models import User
+from portal.contracts.models import (
+    ACTIVE,
+    DRAFT,
+    ENDED,
+    STATUS_LABELS,
+    Contract,
+    ContractVersion,
+)
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.time import today
+from portal.lots.models import Lot
+from portal.organisations.models import NAME_SHOWN, Membership, Organisation
+
+# A draft made from an award that no commissioner has sent yet: shown apart in the filters.
+TO_SEND = "to_send"
+STATUS_FILTERS = {TO_SEND: "To complete and send", **STATUS_LABELS}
+
+
+def shown_status_clause(status: str, on: date) -> ColumnElement[bool]:
+    """Contracts whose status as people see it on `on` is `status` (see agreeing.shown_status);
+    TO_SEND for drafts not sent yet."""
+    if status == TO_SEND:
+        return and_(Contract.status == DRAFT, Contract.sent_at.is_(None))
+    if status == ACTIVE:
+        return and_(Contract.status == ACTIVE, Contract.end_on >= on)
+    if status == ENDED:
+        return or_(Contract.status == ENDED, and_(Contract.status == ACTIVE, Contract.end_on < on))
+    return Contract.status == status
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str | None = None
+    lot: str | None = None  # a lot's slug
+    team: str | None = None
+    provider: str = ""  # words in the provider's name
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], lots: list[Lot], teams: list[str]) -> Filters:
+        """The filters in a query string; anything unknown is ignored."""
+        status, lot, team = args.get("status"), args.get("lot"), args.get("team")
+        return cls(
+            status=status if status in STATUS_FILTERS else None,
+            lot=lot if lot in {each.slug for each in lots} else None,
+            team=team if team in teams else None,
+            provider=(args.get("provider") or "").strip()[:100],
+        )
+
+    @property
+    def any(self) -> bool:
+        return bool(self.status or self.lot or self.team or self.provider)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A contract as a list shows it."""
+
+    id: int
+    title: str
+    provider: str
+    lot: str
+    team: str
+    status: str  # as people see it today
+    sent: bool
+    start_on: date
+    end_on: date
+    total_pence: int
+
+    @property
+    def reference(self) -> str:
+        return f"CO-{self.id}"
+
+    @property
+    def status_label(self) -> str:
+        if self.status == DRAFT and not self.sent:
+            return STATUS_FILTERS[TO_SEND]
+        return STATUS_LABELS[self.status]
+
+
+def _rows(criteria: list[ColumnElement[bool]], number: int, on: date) -> Page:
+    total = db.count(
+        select(func.count(Contract.id))
+        .join(Organisation, Organisation.id == Contract.organisation_id)
+        .join(Lot, Lot.id == Contract.lot_id)
+        .where(*criteria)
+    )
+    number, offset = offset_of(number, total)
+    query = (
+        select(
+            Contract.id,
+            Contract.title,
+            NAME_SHOWN.label("provider"),
+            Lot.name.label("lot"),
+            Contract.team,
+            Contract.status,
+            Contract.sent_at,
+            Contract.start_on,
+            Contract.end_on,
+            Contract.total_pence,
+        )
+        .join(Organisation, Organisation.id == Contract.organisation_id)
+        .join(Lot, Lot.id == Contract.lot_id)
+        .where(*criteria)
+        .order_by(Contract.id.desc())
+        .limit(PER_PAGE)
+        .offset(offset)
+    )
+    rows = [
+        Row(
+            id=row.id,
+            title=row.title,
+            provider=row.provider,
+            lot=row.lot,
+            team=row.team,
+            status=ENDED if row.status == ACTIVE and row.end_on < on else row.status,
+            sent=row.sent_at is not None,
+            start_on=row.start_on,
+            end_on=row.end_on,
+            total_pence=row.total_pence,
+        )
+        for row in db.session.execute(query)
+    ]
+    return Page(rows, number, total)
+
+
+def contracts_for_staff(filters: Filters, number: int) -> Page:
+    """A page of the council's contracts matching `filters`, newest first: two queries."""
+    on = today()
+    criteria: list[ColumnElement[bool]] = []
+    if filters.status:
+        criteria.append(shown_status_clause(filters.status, on))
+    if filters.lot:
+        criteria.append(Lot.slug == filters.lot)
+    if filters.team:
+        criteria.append(Contract.team == filters.team)
+    if filters.provider:
+        words = filters.provider.lower()
+        criteria.append(
+            or_(
+                func.lower(Organisation.legal_name).contains(words, autoescape=True),
+                func.lower(func.coalesce(Organisation.trading_name, "")).contains(
+                    words, autoescape=True
+                ),
+            )
+        )
+    return _rows(criteria, number, on)
+
+
+def contracts_for_provider(user: User, number: int) -> Page:
+    """A page of the contracts of the organisations `user` belongs to, newest first, without
+    drafts the council has not sent yet: two queries."""
+    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    criteria = [
+        Contract.organisation_id.in_(mine),
+        or_(Contract.status != DRAFT, Contract.sent_at.is_not(None)),
+    ]
+    return _rows(criteria, number, today())
+
+
+# One contract -----------------------------------------------------------------------------------
+
+
+def _load(contract_id: int) -> Contract | None:
+    return db.session.scalar(
+        select(Contract)
+        .where(Contract.id == contract_id)
+        .options(
+            joinedload(Contract.organisation),
+            joinedload(Contract.lot),
+            joinedload(Contract.created_by),
+            selectinload(Contract.versions).joinedload(ContractVersion.approved_by),
+        )
+    )
+
+
+def contract_for_member(user: User, contract_id: int) -> Contract:
+    """One of the contracts of an organisation `user` belongs to, once sent. Raises
+    NotFoundForUser (404) for anyone else's, or a draft the council has not sent, so ids
+    cannot be probed."""
+    contract = _load(contract_id)
+    if contract is None or (contract.status == DRAFT and contract.sent_at is None):
+        raise NotFoundForUser()
+    member = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id,
+            Membership.organisation_id == contract.organisation_id,
+        )
+    )
+    if member is None:
+        raise NotFoundForUser()
+    return contract
+
+
+def contract_for_council(contract_id: int) -> Contract:
+    """Any contract, for council staff. Raises NotFoundForUser (404)."""
+    contract = _load(contract_id)
+    if contract is None:
+        raise NotFoundForUser()
+    return contract
+
+
+# For the public list of providers ---------------------------------------------------------------
+
+
+def current_contracts_by_lot(organisation_ids: list[int]) -> dict[int, dict[int, int]]:
+    """How many current contracts (active, not past their end date) each of the organisations
+    has on each lot: {organisation id: {lot id: count}}. One query; no values."""
+    counts: dict[int, dict[int, int]] = {}
+    if not organisation_ids:
+        return counts
+    for organisation_id, lot_id, count in db.session.execute(
+        select(Contract.organisation_id, Contract.lot_id, func.count(Contract.id))
+        .where(
+            Contract.organisation_id.in_(organisation_ids),
+            shown_status_clause(ACTIVE, today()),
+        )
+        .group_by(Contract.organisation_id, Contract.lot_id)
+    ):
+        counts.setdefault(organisation_id, {})[lot_id] = count
+    return counts
