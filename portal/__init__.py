@@ -165,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.contracts.cli import contracts_cli
     from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
     from portal.dev.cli import dev_cli
@@ -181,5 +182,6 @@ def _register_commands(app: Flask) -> None:
         questionnaires_cli,
         documents_cli,
         kpi_cli,
+        contracts_cli,
     ):
         app.cli.add_command(group)
