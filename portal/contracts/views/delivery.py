@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -55,17 +56,18 @@ bp.add_app_template_filter(format_pence, "pence")
 bp.add_app_template_global(finance_exports.cost_centre, "cost_centre")
 
 
-@bp.app_context_processor
-def _words() -> dict[str, object]:
-    """The words and tag colours of delivery and statements, for every page that shows them
-    (the contract page includes the delivery section)."""
-    return {
-        "cancellation_reasons": CANCELLATION_REASONS,
-        "unit_names": UNIT_NAMES,
-        "statement_status_labels": STATEMENT_STATUS_LABELS,
-        "statement_status_tags": STATEMENT_STATUS_TAGS,
-        "delivery_state_tags": DELIVERY_STATE_TAGS,
-    }
+@bp.record_once
+def _words(state: BlueprintSetupState) -> None:
+    """The words and tag colours of delivery and statements, as template globals: the
+    contract page includes the delivery section, and macros imported without context read
+    them."""
+    state.app.jinja_env.globals.update(
+        cancellation_reasons=CANCELLATION_REASONS,
+        unit_names=UNIT_NAMES,
+        statement_status_labels=STATEMENT_STATUS_LABELS,
+        statement_status_tags=STATEMENT_STATUS_TAGS,
+        delivery_state_tags=DELIVERY_STATE_TAGS,
+    )
 
 
 @bp.app_template_global("delivery_months")
