@@ -21,6 +21,9 @@ from sqlalchemy import select
 from portal.accounts import tokens
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.models import Application, ApplicationSection
+from portal.contracts.models import Delivery, FinanceExport, Statement
+from portal.contracts.services.common import CONTRACT_MOVES, Terms, make_contract
+from portal.core import workflow
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.core.time import today, utcnow
@@ -170,6 +173,10 @@ COMPETITION = "/competitions/{competition_id}"
 QUOTE = "/competitions/{competition_id}/quote"
 QUOTE_DOWNLOAD = "{quote_download_path}"
 COMPETITION_FILE = "{competition_file_path}"
+DELIVERY_A = (
+    "/contracts/organisations/{organisation_id}/contracts/{contract_id}/delivery/{year}/{month}"
+)
+STATEMENT_A = "/contracts/organisations/{organisation_id}/statements/{statement_id}"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -1413,6 +1420,56 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 404, "commissioner": 404, "admin": 404, "staff_before_two_factor": 404,
     },
+    # Monthly delivery and statements (a contract of organisation A's, its month's delivery
+    # submitted, the statement waiting). A POST of the month's delivery, once submitted, goes
+    # back to the month's page; the approval, from a page without its version, goes back to the
+    # statement. Every member of staff reads statements; commissioners approve, query and export.
+    ("contracts.delivery_month", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.delivery_month", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": DELIVERY_A, "member_a": DELIVERY_A, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.provider_statements", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.statement", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.approve_statement", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": STATEMENT_A, "admin": STATEMENT_A,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.query_statement", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.query_statement", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.statements_list", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # With nothing approved, an export is refused on the page.
+    ("contracts.finance_export_list", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.finance_export_list", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.download_finance_export", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
 }
 # fmt: on
 
@@ -1545,6 +1602,41 @@ def _kpi_records(organisation, admission, reviewer) -> dict[str, int]:
     }
 
 
+def _delivery_records(organisation, admission) -> dict[str, int]:
+    """A contract of organisation A's running since the month of the KPI records, that month's
+    delivery submitted with its statement waiting, and an export (of no statements)."""
+    month = months.add_months(months.last_ended(today()), -1)
+    terms = Terms(
+        organisation_id=organisation.id,
+        lot_id=admission.lot_id,
+        title="Mentoring",
+        team="SEND",
+        start_on=month,
+        end_on=months.add_months(month, 6),
+        unit="session",
+        rate_pence=4_500,
+        planned_units=20,
+    )
+    contract = make_contract(None, terms, direct_ground="urgent_need")
+    workflow.move(contract, "active", CONTRACT_MOVES)
+    delivery = Delivery(contract_id=contract.id, month=month, status="submitted", units_delivered=1)
+    export = FinanceExport(statement_count=0, total_pence=0, content="")
+    db.session.add_all([delivery, export])
+    db.session.flush()
+    statement = Statement(
+        number="SB-matrix",
+        contract_id=contract.id,
+        delivery_id=delivery.id,
+        month=month,
+        net_pence=4_500,
+        vat_pence=0,
+        gross_pence=4_500,
+    )
+    db.session.add(statement)
+    db.session.commit()
+    return {"contract_id": contract.id, "statement_id": statement.id, "export_id": export.id}
+
+
 @pytest.fixture
 def url_values(
     app, organisation, provider, member_a, reviewer, other_organisation
@@ -1585,6 +1677,7 @@ def url_values(
         **_evidence(app, organisation, provider),
         **_kpi_records(organisation, admission, reviewer),
         **competitions.open_competition_rows(organisation, provider, app.config["S3_BUCKET"]),
+        **_delivery_records(organisation, admission),
     }
 
 
