@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from tests.support.pages import field_value
 
 # Inside the helper contract's dates (4 January to 16 July 2027): January and February 2027 have
@@ -29,9 +27,9 @@ GOOD = {
 }
 
 
-@pytest.fixture
-def clock(app):
-    """The day delivery (as KPI returns) thinks it is: TODAY unless set again with clock(day)."""
+def clock_for(app):
+    """For each test module's `clock` fixture: the day delivery (as KPI returns) thinks it is,
+    TODAY unless set again with clock(day); put back afterwards."""
 
     def set_today(day):
         app.config["KPI_TODAY"] = day

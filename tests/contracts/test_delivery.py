@@ -23,7 +23,7 @@ from tests.contracts.delivery_helpers import (
     GOOD,
     JANUARY,
     MARCH,
-    clock,  # noqa: F401 (a fixture)
+    clock_for,
     delivery_url,
     form_for,
     save_draft,
@@ -32,7 +32,10 @@ from tests.contracts.delivery_helpers import (
 from tests.contracts.helpers import make_active_contract
 from tests.support.pages import banner_text, field_value, page_errors, page_h1, page_text
 
-pytestmark = pytest.mark.usefixtures("clock")
+
+@pytest.fixture(autouse=True)
+def clock(app):
+    yield from clock_for(app)
 
 
 def _count(model) -> int:

@@ -15,7 +15,7 @@ from portal.outbox.models import OutboxEmail
 from tests.contracts.delivery_helpers import (
     FEBRUARY,
     JANUARY,
-    clock,  # noqa: F401 (a fixture)
+    clock_for,
     delivery_url,
     submit_delivery,
 )
@@ -23,7 +23,10 @@ from tests.contracts.helpers import make_active_contract
 from tests.documents.helpers import run_command
 from tests.support.pages import page_text
 
-pytestmark = pytest.mark.usefixtures("clock")
+
+@pytest.fixture(autouse=True)
+def clock(app):
+    yield from clock_for(app)
 
 
 def _subjects() -> list[str]:

@@ -15,13 +15,18 @@ from portal.core.db import db
 from tests.contracts.delivery_helpers import (
     FEBRUARY,
     JANUARY,
-    clock,  # noqa: F401 (a fixture)
+    clock_for,
     submit_delivery,
 )
 from tests.contracts.helpers import make_active_contract
 from tests.support.pages import banner_text, field_value, page_errors, page_text
 
-pytestmark = pytest.mark.usefixtures("clock")
+
+@pytest.fixture(autouse=True)
+def clock(app):
+    yield from clock_for(app)
+
+
 URL = "/contracts/finance-exports"
 
 

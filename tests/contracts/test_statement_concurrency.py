@@ -21,14 +21,19 @@ from tests.conftest import sign_in
 from tests.contracts.delivery_helpers import (
     FEBRUARY,
     JANUARY,
-    clock,  # noqa: F401 (a fixture)
+    clock_for,
     submit_delivery,
 )
 from tests.contracts.helpers import make_active_contract
 from tests.support import factories
 from tests.support.pages import banner_text, field_value
 
-pytestmark = pytest.mark.usefixtures("clock")
+
+@pytest.fixture(autouse=True)
+def clock(app):
+    yield from clock_for(app)
+
+
 ATTEMPTS = 20
 
 
@@ -84,7 +89,10 @@ def test_one_approval_out_of_twenty_at_once(make_app, provider_client, organisat
     url = f"/contracts/statements/{statement.id}/approve"
 
     responses = _at_once(
-        [lambda c=client, f=form: c.post(url, data=f) for client, form in zip(clients, forms)]
+        [
+            lambda c=client, f=form: c.post(url, data=f)
+            for client, form in zip(clients, forms, strict=True)
+        ]
     )
 
     assert [r.status_code for r in responses] == [302] * ATTEMPTS
@@ -144,7 +152,7 @@ def test_two_exports_at_once_take_each_statement_once(make_app, app, provider_cl
     responses = _at_once(
         [
             lambda c=client, f=form: c.post("/contracts/finance-exports", data=f)
-            for client, form in zip(clients, forms)
+            for client, form in zip(clients, forms, strict=True)
         ]
     )
 

@@ -23,7 +23,7 @@ from tests.contracts.delivery_helpers import (
     FEBRUARY,
     GOOD,
     JANUARY,
-    clock,  # noqa: F401 (a fixture)
+    clock_for,
     delivery_url,
     form_for,
     submit_delivery,
@@ -33,7 +33,10 @@ from tests.support.emails import emails_to, last_email_to
 from tests.support.pages import banner_text, field_value, page_errors, page_h1, page_text
 from tests.support.queries import queries_for
 
-pytestmark = pytest.mark.usefixtures("clock")
+
+@pytest.fixture(autouse=True)
+def clock(app):
+    yield from clock_for(app)
 
 
 def _statement() -> Statement:
