@@ -384,3 +384,32 @@ def test_the_provider_sees_its_statements_and_what_was_approved_by_month(
     assert "Month Statements Net VAT Total January 2027 1 £324 £0 £324" in text
     assert "Waiting for approval" in text and "Approved" in text
     assert len(emails_to("provider-a@example.org")) >= 1
+
+
+def test_the_provider_page_does_a_fixed_number_of_queries(app, provider_client, organisation):
+    url = f"/contracts/organisations/{organisation.id}/statements"
+    first_contract = make_active_contract(organisation)
+    assert submit_delivery(provider_client, first_contract, JANUARY).status_code == 302
+    first = queries_for(app, provider_client, url)
+    second_contract = make_active_contract(organisation, lot_slug="online-tuition")
+    for contract, month in ((first_contract, FEBRUARY), (second_contract, JANUARY)):
+        assert submit_delivery(provider_client, contract, month).status_code == 302
+    assert queries_for(app, provider_client, url) == first
+
+
+def test_the_contract_pages_delivery_section_shows_each_month(
+    app, provider, provider_client, organisation
+):
+    from flask import render_template
+    from flask_login import login_user
+
+    contract = make_active_contract(organisation)
+    assert submit_delivery(provider_client, contract, JANUARY).status_code == 302
+    statement = _statement()
+    with app.test_request_context():
+        login_user(provider)
+        html = render_template("contracts/_delivery.html", contract=contract)
+    assert "March 2027" in html and "Month not ended" in html
+    assert "February 2027" in html and "Due 12 March 2027" in html
+    assert statement.number in html and "Waiting for approval" in html and "£324" in html
+    assert delivery_url(contract, FEBRUARY) in html
