@@ -22,11 +22,13 @@ from tests.contracts.delivery_helpers import (
     FEBRUARY,
     JANUARY,
     clock_for,
+    delivery_url,
+    form_for,
     submit_delivery,
 )
 from tests.contracts.helpers import make_active_contract
 from tests.support import factories
-from tests.support.pages import banner_text, field_value
+from tests.support.pages import banner_text, field_value, page_errors
 
 
 @pytest.fixture(autouse=True)
@@ -163,3 +165,40 @@ def test_two_exports_at_once_take_each_statement_once(make_app, app, provider_cl
     assert (
         _count(select(func.count(Statement.id)).where(Statement.exported_in_id == export.id)) == 4
     )
+
+
+def test_one_submission_of_a_month_out_of_two_at_once(make_app, provider, organisation):
+    """Two members submit the same month's first delivery at once (neither page had a record):
+    one delivery and one statement; the other is told the record has just been changed."""
+    contract = make_active_contract(organisation)
+    member = factories.make_user("member@provider.example.org", full_name="Mo Member")
+    factories.add_member(organisation, member)
+    app = make_app(RATELIMIT_ENABLED=False, KPI_TODAY=FEBRUARY.replace(month=3, day=10))
+    clients = [sign_in(app.test_client(), user) for user in (provider, member)]
+    url = delivery_url(contract, FEBRUARY)
+    forms = [form_for(client, url, submit="Submit delivery") for client in clients]
+
+    responses = _at_once(
+        [
+            lambda c=client, f=form: c.post(url, data=f)
+            for client, form in zip(clients, forms, strict=True)
+        ]
+    )
+
+    # The second either met the first's row at its INSERT (PostgreSQL: a message on the form)
+    # or, waiting its turn, found the month submitted (SQLite: sent back to the month's page).
+    told = [
+        " ".join(page_errors(r).values()) if r.status_code == 200 else banner_text(c.get(url))
+        for c, r in zip(clients, responses, strict=True)
+    ]
+    won = [text for text in told if "has been submitted. The council will check" in text]
+    lost = [
+        text
+        for text in told
+        if "This delivery record has just been changed" in text
+        or "has been submitted and is waiting for the council" in text
+    ]
+    assert len(won) == 1 and len(lost) == 1, told
+    assert _count(select(func.count(Delivery.id))) == 1
+    assert _count(select(func.count(Statement.id))) == 1
+    assert _count(select(func.count()).where(AuditEvent.action == "delivery.submitted")) == 1
