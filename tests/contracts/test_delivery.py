@@ -123,6 +123,11 @@ def test_the_current_month_can_be_drafted_but_not_submitted(provider_client, org
             "Units delivered must be a whole number, like 12",
         ),
         (
+            {"units_delivered": "99999999999999"},
+            "units_delivered",
+            "Units delivered must be 100,000 or fewer",
+        ),
+        (
             {"units_delivered": "100001"},
             "units_delivered",
             "Units delivered must be 100,000 or fewer",

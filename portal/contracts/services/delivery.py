@@ -127,6 +127,8 @@ def _count(text: str | None, label: str, limit: int) -> tuple[int | None, str | 
     if typed.startswith("-") and whole_number(typed[1:]) is not None:
         return None, f"{label} must be 0 or more"
     number = whole_number(typed)
+    if number is None and typed.isascii() and typed.isdigit():
+        return None, f"{label} must be {limit:,} or fewer"  # beyond what a column holds
     if number is None:
         return None, f"{label} must be a whole number, like 12"
     if number > limit:
