@@ -176,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.contracts.outcome_cli import outcomes_cli
+    from portal.contracts.cli import contracts_cli
     from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
     from portal.dev.cli import dev_cli
@@ -193,5 +194,6 @@ def _register_commands(app: Flask) -> None:
         documents_cli,
         kpi_cli,
         outcomes_cli,
+        contracts_cli,
     ):
         app.cli.add_command(group)

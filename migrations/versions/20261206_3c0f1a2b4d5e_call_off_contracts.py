@@ -107,6 +107,7 @@ def upgrade() -> None:
         sa.Column("made_by_id", sa.Integer(), nullable=True),
         sa.Column("statement_count", sa.Integer(), nullable=False),
         sa.Column("total_pence", sa.BigInteger(), nullable=False),
+        sa.Column("content", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["made_by_id"],
             ["users.id"],
@@ -395,7 +396,7 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_statement_lines_statement_id"), "statement_lines", ["statement_id"], unique=False
     )
-    op.add_column("organisations", sa.Column("vat_number", sa.String(length=12), nullable=True))
+    op.add_column("organisations", sa.Column("vat_number", sa.String(length=14), nullable=True))
 
 
 def downgrade() -> None:

@@ -369,8 +369,9 @@ class Delivery(Base):
 
 
 class FinanceExport(Base):
-    """One export of approved statements to the council's finance system. The file is made
-    again from the statements it took, so it can be downloaded again unchanged."""
+    """One export of approved statements to the council's finance system. The file is kept as
+    it was first made, so it downloads again byte for byte even after a supplier's legal name or
+    a team's cost centre changes; each statement it took names it (`exported_in_id`)."""
 
     __tablename__ = "finance_exports"
 
@@ -378,7 +379,8 @@ class FinanceExport(Base):
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     statement_count: Mapped[int] = mapped_column()
-    total_pence: Mapped[int] = mapped_column(BigInteger)
+    total_pence: Mapped[int] = mapped_column(BigInteger)  # the statements' gross amounts
+    content: Mapped[str] = mapped_column(Text)  # the CSV file
 
     made_by: Mapped[User | None] = relationship()
 

@@ -25,6 +25,7 @@ _SELECT_LEGAL_FORM = "Select what type of organisation it is"
 _TIDY = {
     "company_number": validation.company_number,
     "charity_number": validation.charity_number,
+    "vat_number": validation.vat_number,
     "postcode": validation.postcode,
     "phone": validation.phone,
     "website": validation.website,
@@ -64,6 +65,13 @@ class OrganisationForm(OnceOnlyForm):
         validators=[max_length(12, "Charity number")],
         widget=GovTextInput(),
         description="Like 1234567, SC012345 or NIC100001. Needed for registered charities.",
+    )
+    vat_number = StringField(
+        "VAT registration number (optional)",
+        validators=[max_length(20, "VAT registration number")],
+        widget=GovTextInput(),
+        description="If you are registered for VAT: GB and 9 digits, like GB123456789. The "
+        "council adds VAT to what it pays you only when you give one.",
     )
     # Shown together as one group of checkboxes (see _details_form.html).
     is_sme = BooleanField(
@@ -115,6 +123,14 @@ class OrganisationForm(OnceOnlyForm):
             _check(field, "Enter a charity number in the correct format, like 1234567 or SC012345")
         elif self.legal_form.data == "charity":
             raise ValidationError("Enter your charity number")
+
+    def validate_vat_number(self, field):
+        if field.data:
+            _check(
+                field,
+                "Enter a VAT registration number in the correct format: GB and 9 digits, like "
+                "GB123456789, or GB and 12 digits",
+            )
 
     def validate_postcode(self, field):
         _check(field, "Enter a full UK postcode, like DY1 1HF")

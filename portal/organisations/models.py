@@ -24,6 +24,7 @@ DETAIL_FIELDS = (
     "legal_form",
     "company_number",
     "charity_number",
+    "vat_number",
     "is_sme",
     "is_vcse",
     "address_line_1",
@@ -60,7 +61,7 @@ class Organisation(Base):
     is_local: Mapped[bool] = mapped_column(default=False)
     # Its VAT registration number, when it has one: printed on the council's self-billing
     # statements, which add VAT only for a registered provider.
-    vat_number: Mapped[str | None] = mapped_column(String(12))
+    vat_number: Mapped[str | None] = mapped_column(String(14))
     phone: Mapped[str] = mapped_column(String(20))
     website: Mapped[str | None] = mapped_column(String(300))
     contact_name: Mapped[str] = mapped_column(String(200))

@@ -10,6 +10,8 @@ _COMPANY = re.compile(r"^(\d{8}|[A-Z]{2}\d{6})$")
 # Charity Commission (England and Wales): 6 or 7 digits, sometimes with "-1" for a linked charity;
 # OSCR (Scotland): SC and 6 digits; Northern Ireland: NIC and 6 digits (sometimes NI and 6 digits).
 _CHARITY = re.compile(r"^(\d{6,7}(-\d{1,2})?|SC\d{6}|NIC?\d{6})$")
+# HMRC VAT registration: GB and 9 digits, or GB and 12 (a branch of a group registration).
+_VAT = re.compile(r"^GB(\d{9}|\d{12})$")
 # The postcode shapes Royal Mail uses, plus GIR 0AA.
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$|^GIR ?0AA$")
 # Digits, spaces, brackets and hyphens, with a plus only at the start (+44...).
@@ -32,6 +34,11 @@ def company_number(value: str) -> str | None:
 def charity_number(value: str) -> str | None:
     cleaned = value.replace(" ", "").upper()
     return cleaned if _CHARITY.match(cleaned) else None
+
+
+def vat_number(value: str) -> str | None:
+    cleaned = re.sub(r"\s+", "", value.upper())
+    return cleaned if _VAT.match(cleaned) else None
 
 
 def postcode(value: str) -> str | None:

@@ -94,10 +94,11 @@ def clean_document(organisation, title: str = "Attendance report") -> Document:
     return document
 
 
-def matrix_rows(organisation) -> dict[str, int]:
-    """For the permission matrix: organisation A's contract (on Online tuition) with one
-    outcome whose evidence waits for a decision, and an outcome in the Mentoring catalogue."""
-    contract = make_active_contract(organisation, lot_slug="online-tuition")
+def matrix_rows(organisation, **terms) -> dict[str, int]:
+    """For the permission matrix: organisation A's contract (on Online tuition, with `terms`)
+    with one outcome whose evidence waits for a decision, and an outcome in the Mentoring
+    catalogue."""
+    contract = make_active_contract(organisation, lot_slug="online-tuition", **terms)
     outcome = add_outcome(
         contract, catalogue_of(contract)[0], status="evidenced", evidenced_at=utcnow()
     )

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from portal.accounts import tokens
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.models import Application, ApplicationSection
-from portal.contracts.models import Contract
+from portal.contracts.models import Contract, Delivery, FinanceExport, Statement
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.core.time import today, utcnow
@@ -174,6 +174,10 @@ COMPETITION = "/competitions/{competition_id}"
 QUOTE = "/competitions/{competition_id}/quote"
 QUOTE_DOWNLOAD = "{quote_download_path}"
 COMPETITION_FILE = "{competition_file_path}"
+DELIVERY_A = (
+    "/contracts/organisations/{organisation_id}/contracts/{contract_id}/delivery/{year}/{month}"
+)
+STATEMENT_A = "/contracts/organisations/{organisation_id}/statements/{statement_id}"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -1568,6 +1572,56 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": 404, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 404, "commissioner": 404, "admin": 404, "staff_before_two_factor": 404,
     },
+    # Monthly delivery and statements (a contract of organisation A's, its month's delivery
+    # submitted, the statement waiting). A POST of the month's delivery, once submitted, goes
+    # back to the month's page; the approval, from a page without its version, goes back to the
+    # statement. Every member of staff reads statements; commissioners approve, query and export.
+    ("contracts.delivery_month", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.delivery_month", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": DELIVERY_A, "member_a": DELIVERY_A, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.provider_statements", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.statement", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.approve_statement", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": STATEMENT_A, "admin": STATEMENT_A,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.query_statement", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.query_statement", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.statements_list", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    # With nothing approved, an export is refused on the page.
+    ("contracts.finance_export_list", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.finance_export_list", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("contracts.download_finance_export", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 403, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
 }
 # fmt: on
 
@@ -1745,11 +1799,29 @@ def url_values(
 
 
 def _contract_records(organisation) -> dict[str, int]:
-    """Organisation A's contract with an outcome waiting for a decision, published (its
-    "contract" release stored), and an outcome in a lot's catalogue."""
-    rows = outcomes.matrix_rows(organisation)
-    contract_pages.publish(db.session.get(Contract, rows["contract_id"]))
-    return rows
+    """Organisation A's contract, running since the month before last: published (its
+    "contract" release stored), with an outcome waiting for a decision, that month's delivery
+    submitted with its statement waiting; an export (of no statements); and an outcome in a
+    lot's catalogue."""
+    month = months.add_months(months.last_ended(today()), -1)
+    rows = outcomes.matrix_rows(organisation, start_on=month, end_on=months.add_months(month, 6))
+    contract = contract_pages.publish(db.session.get(Contract, rows["contract_id"]))
+    delivery = Delivery(contract_id=contract.id, month=month, status="submitted", units_delivered=1)
+    export = FinanceExport(statement_count=0, total_pence=0, content="")
+    db.session.add_all([delivery, export])
+    db.session.flush()
+    statement = Statement(
+        number="SB-matrix",
+        contract_id=contract.id,
+        delivery_id=delivery.id,
+        month=month,
+        net_pence=4_500,
+        vat_pence=0,
+        gross_pence=4_500,
+    )
+    db.session.add(statement)
+    db.session.commit()
+    return {**rows, "statement_id": statement.id, "export_id": export.id}
 
 
 @pytest.fixture

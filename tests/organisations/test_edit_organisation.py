@@ -54,7 +54,7 @@ def test_every_change_link_goes_to_its_field(provider_client, organisation):
     form = soup(provider_client.get(edit_url(organisation)))
     # Every row but "Based in the council's area", which we work out, and "Charity number",
     # which a company does not have.
-    assert len(links) == 9
+    assert len(links) == 10
     for link in links:
         path, field = link.split("#")
         assert path == edit_url(organisation)

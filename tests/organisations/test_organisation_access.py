@@ -20,11 +20,11 @@ ORGANISATION_ROUTES = {
 }
 
 
-# An organisation's documents, staff register and KPI returns, which council staff may read or
-# whose ids need records of their own (months, questions), are checked by the permission matrix
-# (tests/core/test_permissions.py) and in tests/documents, tests/staff_checks and
-# tests/kpi_returns.
-EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns")
+# An organisation's documents, staff register, KPI returns and contracts (delivery, statements),
+# which council staff may read or whose ids need records of their own (months, questions,
+# contracts), are checked by the permission matrix (tests/core/test_permissions.py) and in
+# tests/documents, tests/staff_checks, tests/kpi_returns and tests/contracts.
+EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns", "contracts")
 # Council pages about an organisation, which no provider reaches (404 to all of them): checked by
 # the permission matrix and in tests/admissions (an organisation's history: in tests/audit).
 COUNCIL_ENDPOINTS = ("reviews.provider", "audit.organisation_history")

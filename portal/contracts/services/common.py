@@ -128,7 +128,7 @@ OUTCOME_MOVES = workflow.Workflow(
 )
 
 
-# Loading ----------------------------------------------------------------------------------------
+# Loading -----------------------------------------------------------------------------------------
 
 
 def contract_for_provider(organisation: Organisation, contract_id: int) -> Contract:
@@ -151,7 +151,7 @@ def contract_for_competition(competition_id: int) -> Contract | None:
     return db.session.scalar(select(Contract).where(Contract.competition_id == competition_id))
 
 
-# Making a contract ------------------------------------------------------------------------------
+# Making a contract -------------------------------------------------------------------------------
 
 
 @dataclass
