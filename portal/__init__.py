@@ -175,7 +175,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from portal.contracts.outcome_cli import outcomes_cli
     from portal.contracts.cli import contracts_cli
     from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
@@ -193,7 +192,6 @@ def _register_commands(app: Flask) -> None:
         questionnaires_cli,
         documents_cli,
         kpi_cli,
-        outcomes_cli,
         contracts_cli,
     ):
         app.cli.add_command(group)

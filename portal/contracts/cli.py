@@ -7,20 +7,40 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.contracts.services import delivery
+from portal.contracts.services import catalogue, delivery, outcomes
 from portal.core.db import db
-from portal.core.time import format_date
+from portal.core.time import format_date, today
 from portal.kpi_returns import months
 
-contracts_cli = AppGroup("contracts", help="Call-off contracts: delivery reminders.")
+contracts_cli = AppGroup(
+    "contracts", help="Call-off contracts: reminders, the starting outcome catalogue."
+)
 
 
 @contracts_cli.command("remind")
 def remind() -> None:
-    """Email reminders of monthly delivery due within five working days, and overdue."""
+    """Email reminders of monthly delivery due within five working days, and overdue; and of
+    each outcome still waiting for evidence whose review date is within two weeks (or past).
+    Each reminder once."""
     on = months.current_day()
     # Emails carry links, built from BASE_URL as a command has no request.
     with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
         sent = delivery.send_reminders(on)
     click.echo(f"Sent {sent} delivery reminder(s) for {format_date(on)}.")
+    db.session.commit()  # end what reading the months began, before the outcomes' own
+    day = today()
+    with (
+        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
+        db.session.begin(),
+    ):
+        reminded = outcomes.send_review_reminders(day)
+    click.echo(f"Reminded providers of {reminded} outcome review date(s) on {format_date(day)}.")
     db.session.remove()
+
+
+@contracts_cli.command("seed-outcomes")
+def seed_outcomes() -> None:
+    """Give each starting lot without a catalogue its starting outcomes (production-safe)."""
+    with db.session.begin():
+        made = catalogue.ensure_starting_outcomes()
+    click.echo(f"Created {made} outcome(s) in the catalogue.")

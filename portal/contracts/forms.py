@@ -1,7 +1,9 @@
-"""The contract's forms: a direct call-off, completing a draft made from an award, a
-variation, acceptance (by the provider, or on paper) and termination. Fields read what people
-type (money through core.money, whole numbers through core.numbers); the services judge the
-values."""
+"""The contracts domain's forms: a direct call-off, completing a draft made from an award, a
+variation, acceptance (by the provider, or on paper) and termination; monthly delivery,
+statements and finance exports; the outcome catalogue, a contract's outcomes, evidence and the
+decision. Fields read what people type (money through core.money, whole numbers through
+core.numbers, counts as text checked by services/delivery.py `read_figures`); the services
+judge the values, so every way a value can be wrong has one message wherever it was typed."""
 
 from __future__ import annotations
 
@@ -12,16 +14,25 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovRadioInput,
     GovSelect,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.contracts.models import DIRECT_GROUNDS, MAX_HELD_BACK_PERCENT, UNITS
+from portal.contracts.models import (
+    CANCELLATION_REASONS,
+    DIRECT_GROUNDS,
+    MAX_HELD_BACK_PERCENT,
+    UNITS,
+)
 from portal.contracts.services.common import REASON_LIMIT, Terms
+from portal.contracts.services.delivery import NOTES_LIMIT, cancellation_field
 from portal.contracts.services.making import Completion
+from portal.contracts.services.outcomes import DECISIONS, MAX_OUTCOMES, OutcomeRow
 from portal.core.forms import (
+    BaseForm,
     DateInputField,
     DateRequired,
     OnceOnlyForm,
@@ -30,6 +41,7 @@ from portal.core.forms import (
     required,
     submit,
     text_field,
+    version_seen,
 )
 from portal.core.money import NotMoney, parse_pence
 from portal.core.numbers import whole_number
@@ -292,3 +304,199 @@ class VariationForm(_Versioned):
 
     def new_rate_pence(self) -> int | None:
         return _pence(self.rate) if self.rate.data else None
+
+
+# Monthly delivery, statements and finance exports ------------------------------------------------
+
+# Longer than any count a person means: the service says what is wrong with one that fits.
+_COUNT_LIMIT = 20
+
+
+def _count(label: str, hint: str = "") -> StringField:
+    return StringField(
+        label,
+        validators=[max_length(_COUNT_LIMIT, label)],
+        widget=GovTextInput(),
+        description=hint,
+    )
+
+
+class DeliveryForm(OnceOnlyForm):
+    # The delivery's lock_version when the page was opened: a save from an older page is refused.
+    lock_version = HiddenField()
+    units_delivered = _count("Units delivered")
+    sessions_offered = _count(
+        "Sessions offered", "Every session the child was offered this month, however it went."
+    )
+    sessions_attended = _count("Sessions attended", "No more than the sessions offered.")
+    notes = TextAreaField(
+        "Notes (optional)",
+        validators=[max_length(NOTES_LIMIT, "Notes")],
+        widget=GovCharacterCount(),
+        description="Anything the commissioner should know about the month. Never name a child "
+        "or give their address or date of birth: the placement's reference is enough.",
+    )
+    answer = TextAreaField(
+        "Your answer to the council's question",
+        validators=[max_length(REASON_LIMIT, "Your answer")],
+        widget=GovCharacterCount(),
+        description="Say what you have corrected, or why the figures are right.",
+    )
+    save = submit("Save as draft")
+    submit = submit("Submit delivery")
+
+    def cancellation(self, reason: str) -> StringField:
+        field: StringField = self[cancellation_field(reason)]
+        return field
+
+    def typed(self) -> dict[str, str | None]:
+        """What was typed in each box, by the service's names for them."""
+        names = [
+            "units_delivered",
+            "sessions_offered",
+            "sessions_attended",
+            "notes",
+            *(cancellation_field(reason) for reason in CANCELLATION_REASONS),
+        ]
+        return {name: self[name].data for name in names}
+
+
+for _reason, _label in CANCELLATION_REASONS.items():
+    setattr(DeliveryForm, cancellation_field(_reason), _count(_label))
+
+
+class QueryForm(OnceOnlyForm):
+    lock_version = HiddenField()
+    reason = TextAreaField(
+        "What is wrong with the statement?",
+        validators=[
+            required("Enter what is wrong with the statement"),
+            max_length(REASON_LIMIT, "Your question"),
+        ],
+        widget=GovCharacterCount(),
+        description="The provider's members will see this and be emailed. They can answer and "
+        "correct the month's delivery, which makes the statement again.",
+    )
+    submit = submit("Send question")
+
+
+class ApproveForm(BaseForm):
+    lock_version = HiddenField()
+    submit = submit("Approve statement")
+
+
+class FinanceExportForm(OnceOnlyForm):
+    submit = submit("Export approved statements")
+
+
+# Outcomes -----------------------------------------------------------------------------------------
+
+
+class DefinitionForm(OnceOnlyForm):
+    title = StringField("Outcome", widget=GovTextInput())
+    description = TextAreaField(
+        "Description (optional)",
+        widget=GovCharacterCount(),
+        description="What the outcome means and how it is measured, for commissioners and "
+        "providers.",
+    )
+    submit = submit("Save")
+
+
+class ConfirmForm(OnceOnlyForm):
+    """Retiring or reinstating an outcome, or moving it: nothing to fill in but the button."""
+
+    direction = HiddenField()
+    submit = submit()
+
+
+class VersionedForm(BaseForm):
+    """A form about a record that carries the version the page showed (`lock_version`)."""
+
+    lock_version = HiddenField()
+
+    @property
+    def seen(self) -> int | None:
+        return version_seen(self.lock_version.data)
+
+
+class OutcomesForm(VersionedForm):
+    """The contract's outcomes: MAX_OUTCOMES rows, each of outcome, baseline, target, review
+    date and share (fields `definition_1` ... `share_5`), any of them left empty."""
+
+    submit = submit("Save outcomes")
+
+    def set_choices(self, choices: list[tuple[str, str]]) -> None:
+        offered = [SelectChoice("", "No outcome")] + [SelectChoice(*c) for c in choices]
+        for n in range(1, MAX_OUTCOMES + 1):
+            self[f"definition_{n}"].choices = offered
+
+    def fill(self, rows: list[dict[str, Any]]) -> None:
+        for n, row in enumerate(rows, start=1):
+            for name, value in row.items():
+                self[f"{name}_{n}"].data = value
+
+    def rows(self) -> list[OutcomeRow]:
+        return [
+            OutcomeRow(
+                number=n,
+                definition_id=whole_number(self[f"definition_{n}"].data or None),
+                baseline=self[f"baseline_{n}"].data or "",
+                target=self[f"target_{n}"].data or "",
+                review_on=self[f"review_on_{n}"].data,
+                share=self[f"share_{n}"].data or "",
+            )
+            for n in range(1, MAX_OUTCOMES + 1)
+        ]
+
+
+for _n in range(1, MAX_OUTCOMES + 1):
+    # Chosen from the lot's catalogue; the service checks the choice (validate_choice off, so
+    # a choice no longer offered is told in the service's words).
+    setattr(
+        OutcomesForm,
+        f"definition_{_n}",
+        SelectField(f"Outcome {_n}", widget=GovSelect(), validate_choice=False),
+    )
+    setattr(OutcomesForm, f"baseline_{_n}", StringField("Baseline", widget=GovTextInput()))
+    setattr(OutcomesForm, f"target_{_n}", StringField("Target", widget=GovTextInput()))
+    setattr(
+        OutcomesForm,
+        f"review_on_{_n}",
+        DateInputField("Review date", what="Review date", description="For example, 27 3 2027"),
+    )
+    setattr(
+        OutcomesForm,
+        f"share_{_n}",
+        StringField("Share of the money held back (%)", widget=GovTextInput()),
+    )
+
+
+class EvidenceForm(VersionedForm):
+    progress = TextAreaField(
+        "Progress towards the outcome",
+        widget=GovTextArea(),
+        description="What has changed since the baseline, and how the evidence shows it. Refer "
+        "to the child only by the council's reference.",
+    )
+    # The service says what is wrong with a choice not offered (another organisation's id).
+    document_id = RadioField(
+        "Evidence from your document library", widget=GovRadioInput(), validate_choice=False
+    )
+    submit = submit("Send evidence to the council")
+
+    @property
+    def document(self) -> int | None:
+        return whole_number(self.document_id.data or None)
+
+
+class DecisionForm(VersionedForm):
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice(value, label) for value, label in DECISIONS.items()],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    percent = StringField("How far was it achieved? (%)", widget=GovTextInput())
+    reason = TextAreaField("Reason for the decision", widget=GovTextArea())
+    submit = submit("Save decision")

@@ -1,23 +1,52 @@
-"""What of call-off contracts is waiting for someone, for their home page: a provider's
-contracts sent to it to accept; a commissioner's drafts made from awards, to complete and send.
-A fixed number of queries, however many contracts there are."""
+"""What of call-off contracts is waiting for someone, for their home page. A provider: contracts
+sent to it to accept, months of delivery due soon or overdue, the council's questions on its
+statements, outcomes due for evidence. A commissioner: drafts made from awards to complete and
+send, statements waiting for approval, outcome evidence to decide. A fixed number of queries,
+however many contracts there are."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.contracts.models import DRAFT, Contract
+from portal.contracts.models import (
+    ACTIVE,
+    DRAFT,
+    OUTCOME_DUE,
+    OUTCOME_EVIDENCED,
+    Contract,
+    ContractOutcome,
+)
+from portal.contracts.services import delivery, statements
 from portal.core.db import db
 from portal.core.permissions import can
-from portal.core.waiting import DUE_SOON, TO_DO, Waiting, plural
+from portal.core.time import format_date, today
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.kpi_returns import months
 from portal.organisations.models import Organisation
 
 # How many contracts the home lists one by one (the rest are counted).
 LISTED = 10
 
 
+# The provider's home lists an outcome for evidence from this many days before its review date.
+DUE_WITHIN_DAYS = 30
+# How many outcomes waiting for a decision a commissioner's home lists one by one.
+OUTCOMES_LISTED = 10
+
+
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    return [
+        *_contracts(user, organisations),
+        *_delivery(user, organisations),
+        *_outcomes(user, organisations),
+    ]
+
+
+def _contracts(user: User, organisations: list[Organisation]) -> list[Waiting]:
     if not user.is_staff:
         return _to_accept(organisations)
     if can(user, "manage_contracts"):
@@ -74,6 +103,160 @@ def _to_send() -> list[Waiting]:
                 endpoint="contracts.index",
                 args={"status": "to_send"},
                 hint=f"{plural(total, 'contract', 'contracts')}; the {LISTED} oldest are listed",
+            )
+        )
+    return items
+
+
+# Delivery and statements --------------------------------------------------------------------------
+
+# How far ahead a provider's home warns of a month's delivery falling due.
+DUE_WARNING_DAYS = 14
+
+
+def _delivery(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    if user.is_staff:
+        return _statements_to_approve(user)
+    return _delivery_due(organisations)
+
+
+def _delivery_due(organisations: list[Organisation]) -> list[Waiting]:
+    on = months.current_day()
+    ids = [organisation.id for organisation in organisations]
+    names = {organisation.id: organisation.display_name for organisation in organisations}
+    items = []
+    for state in delivery.months_owed(ids, on):
+        if state.state == delivery.DUE and state.due > on + timedelta(days=DUE_WARNING_DAYS):
+            continue
+        late = state.state == delivery.OVERDUE
+        contract = state.contract
+        named = f" for {names[contract.organisation_id]}" if len(organisations) > 1 else ""
+        items.append(
+            Waiting(
+                link=f"Record the delivery for {months.month_name(state.month)} on "
+                f"{contract.reference}{named}",
+                endpoint="contracts.delivery_month",
+                args={
+                    "organisation_id": contract.organisation_id,
+                    "contract_id": contract.id,
+                    "year": state.month.year,
+                    "month": state.month.month,
+                },
+                hint=f"{'Overdue: it was due' if late else 'Due'} on "
+                f"{state.due:%A} {format_date(state.due)}",
+                urgency=OVERDUE if late else DUE_SOON,
+                due=state.due,
+            )
+        )
+    for statement in delivery.statements_queried(ids):
+        items.append(
+            Waiting(
+                link=f"Answer the council’s question on statement {statement.number}",
+                endpoint="contracts.delivery_month",
+                args={
+                    "organisation_id": statement.contract.organisation_id,
+                    "contract_id": statement.contract_id,
+                    "year": statement.month.year,
+                    "month": statement.month.month,
+                },
+                hint=f"Delivery for {months.month_name(statement.month)}: correct it or say why "
+                "it is right, and submit it again",
+                urgency=DUE_SOON,
+            )
+        )
+    return items
+
+
+def _statements_to_approve(user: User) -> list[Waiting]:
+    if not can(user, "manage_contracts"):
+        return []
+    count, oldest = statements.waiting_count()
+    if not count:
+        return []
+    return [
+        Waiting(
+            link="Statements waiting for approval",
+            endpoint="contracts.statements_list",
+            hint=f"{plural(count, 'statement', 'statements')}, the oldest issued on "
+            f"{format_date(oldest)}",
+            urgency=DUE_SOON,
+        )
+    ]
+
+
+# Outcomes -----------------------------------------------------------------------------------------
+
+
+def _outcomes(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past);
+    for commissioners, evidence to decide. Two queries at most."""
+    if user.is_staff:
+        return _outcomes_to_decide() if can(user, "manage_contracts") else []
+    return _due_for_evidence(organisations)
+
+
+def _due_for_evidence(organisations: list[Organisation]) -> list[Waiting]:
+    on = today()
+    names = {organisation.id: organisation.display_name for organisation in organisations}
+    if not names:
+        return []
+    items = []
+    for outcome, contract in db.session.execute(
+        select(ContractOutcome, Contract)
+        .join(Contract, Contract.id == ContractOutcome.contract_id)
+        .where(
+            Contract.organisation_id.in_(names),
+            Contract.status == ACTIVE,
+            ContractOutcome.status == OUTCOME_DUE,
+            ContractOutcome.review_on <= on + timedelta(days=DUE_WITHIN_DAYS),
+        )
+        .options(selectinload(ContractOutcome.definition))
+        .order_by(ContractOutcome.review_on, ContractOutcome.id)
+    ):
+        named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
+        past = outcome.review_on < on
+        items.append(
+            Waiting(
+                link=f"Give evidence for ‘{outcome.definition.title}’{named}",
+                endpoint="contracts.outcomes",
+                args={"contract_id": contract.id},
+                hint=f"{contract.reference}: the review date "
+                f"{'was' if past else 'is'} {format_date(outcome.review_on)}",
+                urgency=OVERDUE if past else DUE_SOON,
+                due=outcome.review_on,
+            )
+        )
+    return items
+
+
+def _outcomes_to_decide() -> list[Waiting]:
+    rows = db.session.execute(
+        select(ContractOutcome, Contract, func.count().over().label("total"))
+        .join(Contract, Contract.id == ContractOutcome.contract_id)
+        .where(ContractOutcome.status == OUTCOME_EVIDENCED)
+        .options(selectinload(ContractOutcome.definition))
+        .order_by(ContractOutcome.evidenced_at, ContractOutcome.id)
+        .limit(OUTCOMES_LISTED)
+    ).all()
+    items = [
+        Waiting(
+            link=f"Decide the outcome ‘{outcome.definition.title}’ on {contract.reference}",
+            endpoint="contracts.outcomes",
+            args={"contract_id": contract.id},
+            hint=f"{contract.title}: evidence given {format_date(outcome.evidenced_at)}",
+            urgency=OVERDUE if outcome.review_on < today() else TO_DO,
+            due=outcome.review_on,
+        )
+        for outcome, contract, _total in rows
+    ]
+    total = rows[0].total if rows else 0
+    if total > OUTCOMES_LISTED:
+        items.append(
+            Waiting(
+                link="More outcome evidence to decide",
+                endpoint=None,
+                hint=f"{total} outcomes have evidence to decide; the {OUTCOMES_LISTED} waiting "
+                "longest are listed above",
             )
         )
     return items

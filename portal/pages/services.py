@@ -9,8 +9,6 @@ from portal.accounts.models import User
 from portal.applications import services as applications
 from portal.competitions import waiting as competitions
 from portal.contracts import waiting as contracts
-from portal.contracts.services import outcomes as contract_outcomes
-from portal.contracts import delivery_waiting as contract_delivery
 from portal.core.waiting import Waiting, most_urgent_first
 from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
@@ -31,8 +29,6 @@ SOURCES = (
     accounts.waiting_for,
     outbox.waiting_for,
     questionnaires.waiting_for,
-    contract_outcomes.waiting_for,
-    contract_delivery.waiting_for,
 )
 
 

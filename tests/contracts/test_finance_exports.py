@@ -19,6 +19,7 @@ from tests.contracts.delivery_helpers import (
     submit_delivery,
 )
 from tests.contracts.helpers import make_active_contract
+from tests.settings.test_settings_page import save
 from tests.support.pages import banner_text, field_value, page_errors, page_text
 
 
@@ -135,12 +136,18 @@ def test_an_export_that_does_not_exist_is_not_found(commissioner_client):
     assert commissioner_client.get(f"{URL}/99/download").status_code == 404
 
 
-def test_cost_centres_come_from_the_teams():
-    from portal.contracts.services.finance_exports import cost_centre
+def test_the_cost_centre_is_the_teams_setting_when_the_statement_is_exported(
+    app, provider_client, commissioner_client, commissioner, admin_client, organisation
+):
+    """An admin gives SEND a new cost centre after the statement was approved: the export,
+    made after, carries the new one."""
+    contract = make_active_contract(organisation)
+    assert submit_delivery(provider_client, contract, JANUARY).status_code == 302
+    _approve_all(app, commissioner)
+    saved = save(admin_client, commissioning_teams="SEND: SEN-01\r\nVirtual School: VSCH\r\n")
+    assert saved.location == "/admin/settings", page_errors(saved)
 
-    assert [cost_centre(team) for team in ("SEND", "Virtual School", "Alternative Provision")] == [
-        "SEND",
-        "VSCH",
-        "APRV",
-    ]
-    assert cost_centre("Unknown team") == ""
+    assert _export(commissioner_client).status_code == 302
+
+    (_header, row) = _rows(commissioner_client.get(f"{URL}/1/download"))
+    assert row[:2] == ["Organisation A Ltd", "SEN-01"]

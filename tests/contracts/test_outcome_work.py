@@ -67,9 +67,9 @@ def test_the_review_reminder_goes_once_an_outcome(app, organisation, provider):
     soon = add_outcome(contract, definitions[0], review_on=today() + timedelta(days=10))
     add_outcome(contract, definitions[1], review_on=today() + timedelta(days=40), position=2)
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["outcomes", "remind"])
+    first = runner.invoke(args=["contracts", "remind"])
     assert "Reminded providers of 1 outcome review date(s)" in first.output
-    second = runner.invoke(args=["outcomes", "remind"])
+    second = runner.invoke(args=["contracts", "remind"])
     assert "Reminded providers of 0 outcome review date(s)" in second.output
     (email,) = db.session.scalars(
         select(OutboxEmail).where(OutboxEmail.subject.like("Outcome review date coming%"))

@@ -46,6 +46,7 @@ from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.organisations.models import Organisation
+from portal.settings.services import framework_settings
 
 REASON_LIMIT = 2000
 # No rate or volume beyond these is a real call-off: a typing slip, refused with a message.
@@ -126,6 +127,12 @@ OUTCOME_MOVES = workflow.Workflow(
         }
     ),
 )
+
+
+def teams() -> dict[str, str]:
+    """The commissioning teams a contract may name, with their finance cost centres (the
+    COMMISSIONING_TEAMS framework setting, which admins change)."""
+    return framework_settings().commissioning_teams
 
 
 # Loading -----------------------------------------------------------------------------------------

@@ -15,13 +15,12 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.contracts.models import (
-    DEFAULT_TEAMS,
     STATEMENT_APPROVED,
     Contract,
     FinanceExport,
     Statement,
 )
-from portal.contracts.services.common import ContractError
+from portal.contracts.services.common import ContractError, teams
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -38,10 +37,9 @@ HEADER: list[Cell] = [
 
 
 def cost_centre(team: str) -> str:
-    """The finance system's cost centre for a commissioning team ("" for a team it does not
-    know). Read from DEFAULT_TEAMS until the teams become a framework setting: change only this
-    function then."""
-    return DEFAULT_TEAMS.get(team, "")
+    """The finance system's cost centre for a commissioning team ("" for a team the setting no
+    longer names: finance asks, rather than the export guessing)."""
+    return teams().get(team, "")
 
 
 def pounds(pence: int) -> str:

@@ -35,6 +35,7 @@ from portal.contracts.services.common import (
     check_terms,
     contract_for_competition,
     make_contract,
+    teams,
 )
 from portal.core import workflow
 from portal.core.db import db
@@ -43,14 +44,8 @@ from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
-from portal.settings.services import framework_settings
 
 TITLE_LIMIT = 200
-
-
-def teams() -> dict[str, str]:
-    """The commissioning teams a contract may name, with their cost centres (a setting)."""
-    return framework_settings().commissioning_teams
 
 
 # From an award ----------------------------------------------------------------------------------

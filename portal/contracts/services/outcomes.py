@@ -52,21 +52,16 @@ from portal.core.money import format_pence
 from portal.core.numbers import whole_number
 from portal.core.permissions import can, roles_that_may
 from portal.core.time import format_date, today, utcnow
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting
 from portal.documents import services as documents
 from portal.documents.models import Document
-from portal.organisations.models import Membership, Organisation
+from portal.organisations.models import Membership
 from portal.organisations.services import get_organisation_for, members_of
 from portal.outbox.services import queue_email
 
 MAX_OUTCOMES = 5
 TEXT_LIMIT = 200  # baseline and target: the columns' length
-# The provider's home lists an outcome for evidence from this many days before its review date.
-DUE_WITHIN_DAYS = 30
 # The provider is reminded by email this many days before the review date (once an outcome).
 REMIND_DAYS = 14
-# How many outcomes waiting for a decision a commissioner's home lists one by one.
-LISTED = 10
 
 DECISIONS = {
     OUTCOME_MET: "Met",
@@ -558,82 +553,7 @@ def decide_outcome(
     return outcome
 
 
-# The homes and the reminder ---------------------------------------------------------------------
-
-
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past);
-    for commissioners, evidence to decide. Two queries at most."""
-    if user.is_staff:
-        return _to_decide() if can(user, "manage_contracts") else []
-    return _due_for_evidence(organisations)
-
-
-def _due_for_evidence(organisations: list[Organisation]) -> list[Waiting]:
-    on = today()
-    names = {organisation.id: organisation.display_name for organisation in organisations}
-    if not names:
-        return []
-    items = []
-    for outcome, contract in db.session.execute(
-        select(ContractOutcome, Contract)
-        .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .where(
-            Contract.organisation_id.in_(names),
-            Contract.status == ACTIVE,
-            ContractOutcome.status == OUTCOME_DUE,
-            ContractOutcome.review_on <= on + timedelta(days=DUE_WITHIN_DAYS),
-        )
-        .options(selectinload(ContractOutcome.definition))
-        .order_by(ContractOutcome.review_on, ContractOutcome.id)
-    ):
-        named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
-        past = outcome.review_on < on
-        items.append(
-            Waiting(
-                link=f"Give evidence for ‘{outcome.definition.title}’{named}",
-                endpoint="contracts.outcomes",
-                args={"contract_id": contract.id},
-                hint=f"{contract.reference}: the review date "
-                f"{'was' if past else 'is'} {format_date(outcome.review_on)}",
-                urgency=OVERDUE if past else DUE_SOON,
-                due=outcome.review_on,
-            )
-        )
-    return items
-
-
-def _to_decide() -> list[Waiting]:
-    rows = db.session.execute(
-        select(ContractOutcome, Contract, func.count().over().label("total"))
-        .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .where(ContractOutcome.status == OUTCOME_EVIDENCED)
-        .options(selectinload(ContractOutcome.definition))
-        .order_by(ContractOutcome.evidenced_at, ContractOutcome.id)
-        .limit(LISTED)
-    ).all()
-    items = [
-        Waiting(
-            link=f"Decide the outcome ‘{outcome.definition.title}’ on {contract.reference}",
-            endpoint="contracts.outcomes",
-            args={"contract_id": contract.id},
-            hint=f"{contract.title}: evidence given {format_date(outcome.evidenced_at)}",
-            urgency=OVERDUE if outcome.review_on < today() else TO_DO,
-            due=outcome.review_on,
-        )
-        for outcome, contract, _total in rows
-    ]
-    total = rows[0].total if rows else 0
-    if total > LISTED:
-        items.append(
-            Waiting(
-                link="More outcome evidence to decide",
-                endpoint=None,
-                hint=f"{total} outcomes have evidence to decide; the {LISTED} waiting longest "
-                "are listed above",
-            )
-        )
-    return items
+# The reminder -------------------------------------------------------------------------------------
 
 
 def send_review_reminders(on: date) -> int:

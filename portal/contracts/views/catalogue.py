@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from portal.contracts import outcome_forms as forms
+from portal.contracts import forms
 from portal.contracts.models import OutcomeDefinition
 from portal.contracts.services import catalogue
 from portal.core.form_posts import handle_post

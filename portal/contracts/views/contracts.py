@@ -13,6 +13,7 @@ from flask_login import current_user
 from portal.contracts import forms, ocds
 from portal.contracts.models import DIRECT_GROUNDS, UNIT_NAMES, VARIATION_KINDS, Contract
 from portal.contracts.services import agreeing, making, reading
+from portal.contracts.services.common import teams
 from portal.contracts.views.shared import bp
 from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
@@ -36,14 +37,14 @@ def index() -> ResponseReturnValue:
         )
     if not can(current_user, "read_contracts"):
         abort(403)
-    lots, teams = list_lots(), list(making.teams())
-    filters = reading.Filters.from_args(request.args, lots, teams)
+    lots, team_names = list_lots(), list(teams())
+    filters = reading.Filters.from_args(request.args, lots, team_names)
     return render_template(
         "contracts/index_staff.html",
         page=reading.contracts_for_staff(filters, number),
         filters=filters,
         lots=lots,
-        teams=teams,
+        teams=team_names,
         statuses=reading.STATUS_FILTERS,
     )
 

@@ -20,6 +20,7 @@ from portal.contracts.models import (
     Contract,
 )
 from portal.contracts.services import agreeing, making, reading
+from portal.contracts.services.common import teams
 from portal.contracts.views.contracts import show_url
 from portal.contracts.views.shared import bp
 from portal.core.form_posts import handle_post
@@ -34,7 +35,7 @@ manage = requires("manage_contracts")
 def new() -> ResponseReturnValue:
     """A direct call-off, made and sent to the provider at once."""
     form = forms.DirectCallOffForm().with_choices(
-        making.organisations_to_choose(), making.lots_to_choose(), list(making.teams())
+        making.organisations_to_choose(), making.lots_to_choose(), list(teams())
     )
     done = handle_post(
         form,
@@ -56,7 +57,7 @@ def complete(contract_id: int) -> ResponseReturnValue:
     contract = reading.contract_for_council(contract_id)
     if not making.is_waiting_to_be_sent(contract):
         abort(404)
-    form = forms.CompleteForm().with_teams(list(making.teams()))
+    form = forms.CompleteForm().with_teams(list(teams()))
     if request.method == "GET":
         form.lock_version.data = str(contract.lock_version)
         form.team.data = contract.team

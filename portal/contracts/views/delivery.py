@@ -12,17 +12,16 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.contracts import delivery_forms as forms
+from portal.contracts import forms
 from portal.contracts.models import (
     CANCELLATION_REASONS,
-    DEFAULT_TEAMS,
     STATEMENT_STATUSES,
     UNIT_NAMES,
     Contract,
     Statement,
 )
 from portal.contracts.services import delivery, finance_exports, statements
-from portal.contracts.services.common import ContractError
+from portal.contracts.services.common import ContractError, teams
 from portal.contracts.views.shared import bp
 from portal.core.exports import csv_download
 from portal.core.form_posts import handle_button, handle_post
@@ -242,14 +241,14 @@ def statements_list() -> ResponseReturnValue:
     month = months.parse_month(request.args.get("month"))
     filters = statements.StatementFilters(
         status=status if status in STATEMENT_STATUSES else None,
-        team=team if team in DEFAULT_TEAMS else None,
+        team=team if team in teams() else None,
         month=month,
     )
     return render_template(
         "contracts/statements.html",
         results=statements.council_statements(filters, page_number(request.args.get("page"))),
         filters=filters,
-        teams=list(DEFAULT_TEAMS),
+        teams=list(teams()),
         month_text=request.args.get("month", ""),
         to_export=finance_exports.waiting_to_export(),
     )

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from portal.contracts import outcome_forms as forms
+from portal.contracts import forms
 from portal.contracts.models import Contract, ContractOutcome
 from portal.contracts.services import catalogue, outcomes
 from portal.contracts.views.shared import bp
