@@ -138,13 +138,6 @@ def _days_from(moment: Any, day: Any) -> Any:
     return cast(func.julianday(day) - func.julianday(func.date(moment)), Integer)
 
 
-SME, VCSE, LOCAL = (
-    Organisation.is_sme.is_(True),
-    Organisation.is_vcse.is_(True),
-    Organisation.is_local.is_(True),
-)
-
-
 def percent(part: int, whole: int) -> float | None:
     return None if not whole else 100 * part / whole
 
@@ -225,50 +218,13 @@ class SpendReport:
 
 
 def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
-    """Everything on the report's main page, in six queries whatever the data's size."""
+    """Everything on the report's main page, in four queries whatever the data's size. Spend
+    and committed value are each read once, grouped by month, lot, team and the three kinds of
+    provider (a few hundred rows at most), and rolled up from those groups by month, by lot,
+    by team and by kind."""
     names = {lot.id: lot.name for lot in lots}
     order = {lot.id: index for index, lot in enumerate(lots)}
     months = {month: MonthRow(month) for month in filters.months}
-
-    # Spend by statement month, with what went to each kind of provider.
-    spent = db.session.execute(
-        select(
-            Statement.month,
-            _total(Statement.net_pence),
-            _total(Statement.net_pence, SME),
-            _total(Statement.net_pence, VCSE),
-            _total(Statement.net_pence, LOCAL),
-        )
-        .join(Contract, Contract.id == Statement.contract_id)
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .where(*_spent(filters))
-        .group_by(Statement.month)
-    )
-    for month, spend, sme, vcse, local in spent:
-        months[month].spend_pence = int(spend)
-        months[month].spend_by_group = {"sme": int(sme), "vcse": int(vcse), "local": int(local)}
-
-    # Committed value by the month contracts start, with the contracts of each kind.
-    start_month = _month_of(Contract.start_on)
-    committed = db.session.execute(
-        select(
-            start_month,
-            func.count(),
-            _total(Contract.total_pence),
-            _total(1, SME),
-            _total(1, VCSE),
-            _total(1, LOCAL),
-        )
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .where(*_committed(filters))
-        .group_by(start_month)
-    )
-    for month, count, total, sme, vcse, local in committed:
-        started = months[month]
-        started.contracts, started.committed_pence = int(count), int(total)
-        started.contracts_by_group = {"sme": int(sme), "vcse": int(vcse), "local": int(local)}
-
-    # By lot and team at once (a few dozen rows), summed both ways below.
     by_lot: dict[int, GroupRow] = {}
     by_team: dict[str, GroupRow] = {}
 
@@ -276,22 +232,40 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
         lot_row = by_lot.setdefault(lot_id, GroupRow(names.get(lot_id, "")))
         return lot_row, by_team.setdefault(team, GroupRow(team))
 
-    for lot_id, team, count, total in db.session.execute(
-        select(Contract.lot_id, Contract.team, func.count(), _total(Contract.total_pence))
+    flags = (Organisation.is_sme, Organisation.is_vcse, Organisation.is_local)
+    spent = db.session.execute(
+        select(Statement.month, Contract.lot_id, Contract.team, *flags,
+               _total(Statement.net_pence))
+        .join(Contract, Contract.id == Statement.contract_id)
+        .join(Organisation, Organisation.id == Contract.organisation_id)
+        .where(*_spent(filters))
+        .group_by(Statement.month, Contract.lot_id, Contract.team, *flags)
+    )  # fmt: skip
+    for month, lot_id, team, sme, vcse, local, spend in spent:
+        pence = int(spend)
+        months[month].spend_pence += pence
+        for key, flag in zip(_KEYS, (sme, vcse, local), strict=True):
+            months[month].spend_by_group[key] += pence if flag else 0
+        for row in rows_for(lot_id, team):
+            row.spend_pence += pence
+
+    start_month = _month_of(Contract.start_on)
+    committed = db.session.execute(
+        select(start_month, Contract.lot_id, Contract.team, *flags, func.count(),
+               _total(Contract.total_pence))
+        .join(Organisation, Organisation.id == Contract.organisation_id)
         .where(*_committed(filters))
-        .group_by(Contract.lot_id, Contract.team)
-    ):
+        .group_by(start_month, Contract.lot_id, Contract.team, *flags)
+    )  # fmt: skip
+    for month, lot_id, team, sme, vcse, local, count, total in committed:
+        started = months[month]
+        started.contracts += int(count)
+        started.committed_pence += int(total)
+        for key, flag in zip(_KEYS, (sme, vcse, local), strict=True):
+            started.contracts_by_group[key] += int(count) if flag else 0
         for row in rows_for(lot_id, team):
             row.contracts += int(count)
             row.committed_pence += int(total)
-    for lot_id, team, spend in db.session.execute(
-        select(Contract.lot_id, Contract.team, _total(Statement.net_pence))
-        .join(Contract, Contract.id == Statement.contract_id)
-        .where(*_spent(filters))
-        .group_by(Contract.lot_id, Contract.team)
-    ):
-        for row in rows_for(lot_id, team):
-            row.spend_pence += int(spend)
 
     month_rows = list(months.values())
     total = GroupRow(
