@@ -168,6 +168,34 @@ PAGES: list[Page] = [
         note="Every month the organisation owes (up to 24), open questions and escalations",
         budget_ms=DETAIL_MS,
     ),
+    # Issue 16, call-off contracts (seeded by bench/seed/contracts.py: 2,400 contracts and about
+    # 50,000 months of delivery and statements at 1x). The council's list and a provider's
+    # contract page are measured once their routes exist; the spend report covers the current
+    # financial year, every lot and team.
+    Page(
+        "Contracts list (council)",
+        "commissioner",
+        "/contracts",
+        lambda _p: "/contracts",
+        note="The first page of every contract, newest first",
+        budget_ms=LIST_MS,
+    ),
+    Page(
+        "Provider's contract page",
+        "provider",
+        "/contracts/<int:contract_id>",
+        lambda p: f"/contracts/{p['contract_id']}",
+        note="An active contract of the provider's with up to 24 months of delivery",
+        budget_ms=DETAIL_MS,
+    ),
+    Page(
+        "Spend report (financial year)",
+        "commissioner",
+        "/contracts/reports",
+        lambda _p: "/contracts/reports",
+        note="Committed and approved spend by month, lot and team; shares; outcomes; time to start",
+        budget_ms=REPORT_MS,
+    ),
     # Issue 20, the audit log (administrators; sign-ins seeded by bench/seed_audit.py). Every
     # reading and export writes an event of its own, as it would for a real administrator.
     Page("Audit log (first page)", "admin", "/admin/audit", lambda _p: "/admin/audit"),

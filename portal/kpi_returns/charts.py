@@ -1,5 +1,5 @@
-"""Trend charts drawn on the server as SVG: a KPI's values month by month against its target,
-with the lot's median and interquartile range behind them where shown.
+"""Trend charts drawn on the server as SVG (portal/core/charts.py): a KPI's values month by
+month against its target, with the lot's median and interquartile range behind them where shown.
 
 A chart is an image with a title and a description in words (for screen readers and when
 images are off), and every page that shows one shows the same figures as a table, so nothing
@@ -9,50 +9,10 @@ dashed, the median dotted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from portal.core.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, Chart, polyline, runs
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import PERCENTAGE, YES_NO
 from portal.kpi_returns.reports import Trend
-
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
-
-
-@dataclass
-class Chart:
-    id: str
-    title: str
-    description: str
-    width: int = WIDTH
-    height: int = HEIGHT
-    y_ticks: list[tuple[float, str]] = field(default_factory=list)  # (y, label)
-    x_labels: list[tuple[float, str]] = field(default_factory=list)  # (x, label)
-    lines: list[str] = field(default_factory=list)  # polyline points of the values
-    dots: list[tuple[float, float, str]] = field(default_factory=list)  # x, y, label
-    target: list[str] = field(default_factory=list)
-    median: list[str] = field(default_factory=list)
-    band: str = ""  # polygon points of the interquartile range
-    left: int = LEFT
-    right: int = WIDTH - RIGHT
-    top: int = TOP
-    bottom: int = HEIGHT - BOTTOM
-
-
-def _runs(points: list[tuple[float, float | None]]) -> list[list[tuple[float, float]]]:
-    """Consecutive points with values: a gap in the data is a gap in the line."""
-    runs: list[list[tuple[float, float]]] = [[]]
-    for x, y in points:
-        if y is None:
-            if runs[-1]:
-                runs.append([])
-        else:
-            runs[-1].append((x, y))
-    return [run for run in runs if run]
-
-
-def _points(run: list[tuple[float, float]]) -> str:
-    return " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
 
 
 def trend_chart(trend: Trend, chart_id: str, *, who: str, show_values: bool = True) -> Chart:
@@ -94,21 +54,21 @@ def trend_chart(trend: Trend, chart_id: str, *, who: str, show_values: bool = Tr
             chart.x_labels.append((x(index), f"{point.month:%b %y}"))
     if show_values:
         plotted = [(x(i), None if p.value is None else y(p.value)) for i, p in enumerate(points)]
-        chart.lines = [_points(run) for run in _runs(plotted)]
+        chart.lines = [polyline(run) for run in runs(plotted)]
         chart.dots = [
             (x(i), y(p.value), f"{months.month_name(p.month)}: {trend.format(p.value)}")
             for i, p in enumerate(points)
             if p.value is not None
         ]
     chart.target = [
-        _points(run)
-        for run in _runs(
+        polyline(run)
+        for run in runs(
             [(x(i), y(p.target) if p.target is not None else None) for i, p in enumerate(points)]
         )
     ]
     chart.median = [
-        _points(run)
-        for run in _runs(
+        polyline(run)
+        for run in runs(
             [(x(i), y(p.spread.median) if p.spread else None) for i, p in enumerate(points)]
         )
     ]

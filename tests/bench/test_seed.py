@@ -46,6 +46,19 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     assert all(_owes_returns(app, p["organisation_id"]) for p in result.providers)
     _assert_returns_follow_the_rules(app)
 
+    # Contracts: every signed-in provider has one to open; every statement adds up.
+    for table in (
+        "contracts",
+        "contract_versions",
+        "contract_outcomes",
+        "deliveries",
+        "statements",
+        "statement_lines",
+    ):
+        assert counts[table] > 0, table
+    assert all(p["contract_id"] for p in result.providers)
+    _assert_statements_add_up(app)
+
     provider = result.providers[0]
     response = client.post("/sign-in", data={"email": provider["email"], "password": PASSWORD})
     assert response.status_code == 302
@@ -89,6 +102,10 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     assert "Returns by provider and month" in page
     assert "Bench Provider" in page or "Bench Learning" in page
 
+    spend = staff.get("/contracts/reports")
+    assert spend.status_code == 200
+    assert "Committed value and approved spend by month" in spend.get_data(as_text=True)
+
     # An administrator reads the audit log (sign-ins and the other steps' events) and exports
     # one organisation's history, as the audit pages in bench/pages.py do.
     assert len(result.admins) == LOAD_USERS + 1
@@ -104,6 +121,37 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     export = reader.get(f"/admin/audit/export?organisation_id={admin['organisation_id']}")
     assert export.status_code == 200
     assert "Application started" in export.get_data(as_text=True)
+
+
+def _assert_statements_add_up(app) -> None:
+    """A statement's net total is the sum of its lines; its gross the net and the VAT; an
+    outcome's release is paid on one statement's line for the same amount."""
+    from sqlalchemy import func
+
+    from portal.contracts.models import ContractOutcome, Statement, StatementLine
+
+    with app.app_context():
+        sums = (
+            select(StatementLine.statement_id, func.sum(StatementLine.amount_pence).label("net"))
+            .group_by(StatementLine.statement_id)
+            .subquery()
+        )
+        wrong = db.session.scalar(
+            select(func.count())
+            .select_from(Statement)
+            .join(sums, sums.c.statement_id == Statement.id)
+            .where(
+                (sums.c.net != Statement.net_pence)
+                | (Statement.gross_pence != Statement.net_pence + Statement.vat_pence)
+            )
+        )
+        assert wrong == 0
+        paid = db.session.execute(
+            select(ContractOutcome.released_pence, StatementLine.amount_pence).join(
+                StatementLine, StatementLine.outcome_id == ContractOutcome.id
+            )
+        ).all()
+        assert paid and all(released == amount for released, amount in paid)
 
 
 def _owes_returns(app, organisation_id: int) -> bool:
