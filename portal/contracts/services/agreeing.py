@@ -38,6 +38,7 @@ from portal.contracts.services.common import (
     CONTRACT_MOVES,
     ContractError,
     Terms,
+    audit,
     check_terms,
     clean_reason,
 )
@@ -217,12 +218,11 @@ def vary(user: User, contract: Contract, variation: Variation, seen: int | None)
     )
     db.session.add(version)
     db.session.flush()
-    record_event(
+    audit(
         "contract.varied",
-        object_type="contract",
-        object_id=contract.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        contract,
+        user,
+        contract.organisation_id,
         before=before,
         after={
             "version": number,
@@ -308,12 +308,11 @@ def terminate(user: User, contract: Contract, reason: str | None, seen: int | No
         ended_at=utcnow(),
         termination_reason=why,
     )
-    record_event(
+    audit(
         "contract.terminated",
-        object_type="contract",
-        object_id=contract.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        contract,
+        user,
+        contract.organisation_id,
         before={"status": was},
         after={"status": TERMINATED, "reason": why},
     )

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.contracts.models import ContractOutcome, OutcomeDefinition
-from portal.contracts.services.common import ContractError
+from portal.contracts.services.common import ContractError, audit
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import utcnow
@@ -224,11 +224,11 @@ def add_definition(
         lot_id=lot.id, title=title, description=description, position=(last or 0) + 1
     )
     _write(lambda: db.session.add(definition))
-    record_event(
+    audit(
         "outcome_definition.added",
-        object_type="outcome_definition",
-        object_id=definition.id,
-        actor_id=admin.id,
+        definition,
+        admin,
+        None,
         after={"lot_id": lot.id, "title": title, "description": description},
     )
     return definition
@@ -251,11 +251,11 @@ def change_definition(
         definition.title, definition.description = title, description
 
     _write(rewrite)
-    record_event(
+    audit(
         "outcome_definition.changed",
-        object_type="outcome_definition",
-        object_id=definition.id,
-        actor_id=admin.id,
+        definition,
+        admin,
+        None,
         before={key: before[key] for key in changed},
         after={key: after[key] for key in changed},
     )
@@ -283,11 +283,11 @@ def move_definition(admin: User, definition: OutcomeDefinition, direction: str) 
     for number, each in enumerate(siblings, start=1):
         each.position = number
     siblings[index].position, siblings[other].position = other + 1, index + 1
-    record_event(
+    audit(
         "outcome_definition.moved",
-        object_type="outcome_definition",
-        object_id=definition.id,
-        actor_id=admin.id,
+        definition,
+        admin,
+        None,
         before={"position": index + 1},
         after={"position": other + 1},
     )

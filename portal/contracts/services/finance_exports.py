@@ -13,14 +13,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
 from portal.contracts.models import (
     STATEMENT_APPROVED,
     Contract,
     FinanceExport,
     Statement,
 )
-from portal.contracts.services.common import ContractError, teams
+from portal.contracts.services.common import ContractError, audit, teams
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -100,11 +99,11 @@ def make_finance_export(user: User) -> FinanceExport:
     export.total_pence = sum(row.gross_pence for row in rows)
     export.content = csv_text(lines)
     db.session.flush()
-    record_event(
+    audit(
         "finance_export.made",
-        object_type="finance_export",
-        object_id=export.id,
-        actor_id=user.id,
+        export,
+        user,
+        None,
         after={
             "statements": [row.number for row in rows],
             "total_pence": export.total_pence,

@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
-from portal.audit.services import record_event
 from portal.competitions import personal_data
 from portal.competitions.services.awarding import ConfirmedAward
 from portal.contracts.models import (
@@ -32,6 +31,7 @@ from portal.contracts.services.common import (
     REASON_LIMIT,
     ContractError,
     Terms,
+    audit,
     check_terms,
     contract_for_competition,
     make_contract,
@@ -264,12 +264,11 @@ def _check_eligible(organisation: Organisation, lot: Lot) -> None:
 
 def _sent(user: User, contract: Contract) -> None:
     """Record the sending and ask the provider's members to accept the contract."""
-    record_event(
+    audit(
         "contract.sent",
-        object_type="contract",
-        object_id=contract.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        contract,
+        user,
+        contract.organisation_id,
         after={
             "team": contract.team,
             "end_on": contract.end_on.isoformat(),

@@ -20,7 +20,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
 from portal.competitions import personal_data
 from portal.contracts.models import (
     ACTIVE,
@@ -43,6 +42,7 @@ from portal.contracts.services.common import (
     OUTCOME_MOVES,
     REASON_LIMIT,
     ContractError,
+    audit,
     contract_for_staff,
 )
 from portal.core import workflow
@@ -350,12 +350,11 @@ def name_outcomes(
         outcomes.append(outcome)
     db.session.flush()
     db.session.expire(contract, ["outcomes"])
-    record_event(
+    audit(
         "contract.outcomes_named",
-        object_type="contract",
-        object_id=contract.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        contract,
+        user,
+        contract.organisation_id,
         before={"outcomes": before},
         after={"outcomes": [_outcome_record(outcome) for outcome in outcomes]},
     )
@@ -425,12 +424,11 @@ def give_evidence(
         evidence_document_id=document_id,
         evidenced_at=utcnow(),
     )
-    record_event(
+    audit(
         "contract_outcome.evidenced",
-        object_type="contract_outcome",
-        object_id=outcome.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        outcome,
+        user,
+        contract.organisation_id,
         before={"status": before},
         after={"status": OUTCOME_EVIDENCED, "document_id": document_id, "progress": text},
     )
@@ -524,12 +522,11 @@ def decide_outcome(
         decided_by_id=user.id,
         released_pence=released,
     )
-    record_event(
+    audit(
         "contract_outcome.decided",
-        object_type="contract_outcome",
-        object_id=outcome.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        outcome,
+        user,
+        contract.organisation_id,
         before={"status": before},
         after={
             "status": decision,

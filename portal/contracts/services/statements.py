@@ -46,6 +46,7 @@ from portal.contracts.services.common import (
     DELIVERY_MOVES,
     STATEMENT_MOVES,
     ContractError,
+    audit,
     clean_reason,
 )
 from portal.core import workflow
@@ -291,12 +292,11 @@ def approve_statement(user: User, statement: Statement, *, seen: int | None) -> 
         approved_by_id=user.id,
     )
     workflow.move(statement.delivery, DELIVERY_APPROVED, DELIVERY_MOVES)
-    record_event(
+    audit(
         "statement.approved",
-        object_type="statement",
-        object_id=statement.id,
-        actor_id=user.id,
-        organisation_id=statement.contract.organisation_id,
+        statement,
+        user,
+        statement.contract.organisation_id,
         after={"number": statement.number, "gross_pence": statement.gross_pence},
     )
     _tell_provider(statement, "statement_approved", f"Statement {statement.number} approved")
@@ -320,12 +320,11 @@ def query_statement(
         provider_answer=None,
     )
     workflow.move(statement.delivery, DELIVERY_QUERIED, DELIVERY_MOVES)
-    record_event(
+    audit(
         "statement.queried",
-        object_type="statement",
-        object_id=statement.id,
-        actor_id=user.id,
-        organisation_id=statement.contract.organisation_id,
+        statement,
+        user,
+        statement.contract.organisation_id,
         after={"number": statement.number, "reason": text},
     )
     _tell_provider(
