@@ -45,7 +45,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from bench import load, report  # noqa: E402
 from bench.client import Browser, hidden  # noqa: E402
 from bench.pages import PAGES, TRIVIAL, Page, built, similar_rules  # noqa: E402
-from bench.seed import DOMAIN  # noqa: E402
+from bench.seed.base import DOMAIN  # noqa: E402
 from portal.dev.seaweed import free_port, start_seaweed  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results"
