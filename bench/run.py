@@ -102,7 +102,13 @@ def describe_machine() -> dict:
     model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     memory = re.search(r"^MemTotal:\s+(\d+) kB", meminfo, re.M)
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)  # noqa: S607
+    try:
+        wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)  # noqa: S607
+        wrk_version = (
+            (wrk.stdout or wrk.stderr).splitlines()[0] if (wrk.stdout or wrk.stderr) else ""
+        )
+    except FileNotFoundError:  # --no-load runs need no wrk
+        wrk_version = "not installed"
     return {
         "cpu": model[1].strip() if model else platform.processor() or "unknown",
         "cores": os.cpu_count(),
@@ -110,7 +116,7 @@ def describe_machine() -> dict:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "postgresql": postgres_version(),
-        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if (wrk.stdout or wrk.stderr) else "",
+        "wrk": wrk_version,
     }
 
 
