@@ -129,8 +129,8 @@ def get_application_for(user: User, application_id: int) -> Application:
         .where(Application.id == application_id, Membership.user_id == user.id)
         .options(
             joinedload(Application.organisation),
-            # The content is read once per version and cached (questionnaires.content_of).
-            joinedload(Application.questionnaire_version).defer(QuestionnaireVersion.content),
+            # The content is deferred: read once per version (questionnaires.content_of).
+            joinedload(Application.questionnaire_version),
         )
     )
     if application is None:
