@@ -11,7 +11,6 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
 
@@ -157,40 +156,11 @@ class DashboardFilters:
         return bool(self.lot or self.provider)
 
 
-class DashboardCell(NamedTuple):
-    """One provider's month as the dashboard shows it, worked out once here so that the page's
-    loop over its 1,200 cells reads plain values rather than asking each cell's state again (a
-    named tuple: the cheapest to make of Python's records)."""
-
-    required: bool
-    label: str  # the state in words (MonthState.label) and its tag's colour
-    colour: str
-    submitted_id: int | None  # the submitted return the cell links to
-    amended: bool
-    rating_label: str | None  # None when the return is not rated
-    rating_colour: str
-
-    @classmethod
-    def of(cls, state: MonthState) -> DashboardCell:
-        summary = state.summary
-        submitted = summary if summary is not None and summary.status == SUBMITTED else None
-        rating = submitted.rating if submitted else None
-        return cls(
-            required=state.state != NOT_REQUIRED,
-            label=state.label,
-            colour=state.colour,
-            submitted_id=submitted.id if submitted else None,
-            amended=bool(submitted and submitted.version_count > 1),
-            rating_label=ratings.label(rating) if rating else None,
-            rating_colour=ratings.colour(rating),
-        )
-
-
 @dataclass(frozen=True)
 class DashboardRow:
     organisation_id: int
     name: str
-    cells: list[DashboardCell]
+    cells: list[MonthState]
     escalations: list[EscalationLine]
 
 
@@ -231,14 +201,12 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
             row.id,
             row.name,
             [
-                DashboardCell.of(
-                    state_of(
-                        month,
-                        obligations[row.id].owes(month),
-                        summaries.get((row.id, month)),
-                        on,
-                        due(month),
-                    )
+                state_of(
+                    month,
+                    obligations[row.id].owes(month),
+                    summaries.get((row.id, month)),
+                    on,
+                    due(month),
                 )
                 for month in period.months
             ],
