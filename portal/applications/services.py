@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Text, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
@@ -129,8 +129,8 @@ def get_application_for(user: User, application_id: int) -> Application:
         .where(Application.id == application_id, Membership.user_id == user.id)
         .options(
             joinedload(Application.organisation),
-            # The content is read once per version and cached (questionnaires.content_of).
-            joinedload(Application.questionnaire_version).defer(QuestionnaireVersion.content),
+            # The content is deferred: read once per version (questionnaires.content_of).
+            joinedload(Application.questionnaire_version),
         )
     )
     if application is None:
@@ -701,12 +701,20 @@ def email_members(application: Application, subject: str, template: str, **conte
 
 
 def latest_submission(application: Application) -> ApplicationSubmission | None:
-    return db.session.scalar(
-        select(ApplicationSubmission)
+    """The application's latest submission. Its snapshot comes as JSON text, decoded only when
+    it is not the one decoded last time (snapshot.decoded): a snapshot never changes."""
+    found = db.session.execute(
+        select(ApplicationSubmission, cast(ApplicationSubmission.snapshot, Text))
         .where(ApplicationSubmission.application_id == application.id)
+        .options(defer(ApplicationSubmission.snapshot))
         .order_by(ApplicationSubmission.number.desc())
         .limit(1)
-    )
+    ).first()
+    if found is None:
+        return None
+    submission, text = found
+    set_committed_value(submission, "snapshot", snapshot.decoded(submission.id, text))
+    return submission
 
 
 def submitted_copy(application: Application) -> snapshot.SubmittedCopy | None:

@@ -13,12 +13,23 @@ from portal.competitions.models import DRAFT, PUBLISHED, Competition
 from portal.core.db import db
 from portal.core.time import LONDON, as_utc, format_date
 
+# Where database_now keeps the transaction it asked in, and the answer (Session.info).
+_NOW = "competitions.database_now"
+
 
 def database_now() -> datetime:
     """The database's clock, in UTC: every deadline is judged by it, never by the browser's
-    clock or a web server's."""
+    clock or a web server's. PostgreSQL's now() is the moment the transaction began, the same
+    all through it, so it is asked once per transaction (a page may judge several deadlines)."""
     if db.is_postgresql:
-        return as_utc(db.session.execute(select(func.now())).scalar_one())
+        session = db.session()
+        transaction = session.get_transaction()
+        asked = session.info.get(_NOW)
+        if transaction is not None and asked is not None and asked[0] is transaction:
+            return asked[1]
+        moment = as_utc(session.execute(select(func.now())).scalar_one())
+        session.info[_NOW] = (session.get_transaction(), moment)
+        return moment
     text = db.session.execute(select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
     return as_utc(datetime.fromisoformat(text))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Row, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
@@ -412,10 +412,12 @@ def _call_off_problem(document: Document, on: date) -> str | None:
 
 
 def call_off_problems_of(organisation_ids: list[int], on: date) -> dict[int, list[str]]:
-    """call_off_problems for each of several organisations, by id: two queries in all."""
+    """call_off_problems for each of several organisations, by id: two queries in all. The
+    rule reads each version and its file, never who uploaded it, so uploaders are not loaded."""
     libraries: dict[int, list[Document]] = {id_: [] for id_ in organisation_ids}
     for document in db.session.scalars(
-        _with_versions(select(Document))
+        select(Document)
+        .options(selectinload(Document.versions).joinedload(DocumentVersion.file, innerjoin=True))
         .where(Document.organisation_id.in_(organisation_ids))
         .order_by(Document.kind, Document.title, Document.id)
     ):
@@ -517,18 +519,38 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
             )
         ]
     items = []
-    libraries: dict[int, list[Document]] = {organisation.id: [] for organisation in organisations}
-    for document in db.session.scalars(
-        _with_versions(select(Document))
+    # Only what the list says of each document (its current version's expiry): one query of
+    # columns, not the documents with every version, file and uploader.
+    newest = (
+        select(func.max(DocumentVersion.number))
+        .where(DocumentVersion.document_id == Document.id)
+        .correlate(Document)
+        .scalar_subquery()
+    )
+    libraries: dict[int, list[Row[int, int, str, str, date | None]]] = {
+        organisation.id: [] for organisation in organisations
+    }
+    for row in db.session.execute(
+        select(
+            Document.id,
+            Document.organisation_id,
+            Document.kind,
+            Document.title,
+            DocumentVersion.expiry_date,
+        )
+        .join(
+            DocumentVersion,
+            (DocumentVersion.document_id == Document.id) & (DocumentVersion.number == newest),
+        )
         .where(Document.organisation_id.in_(libraries))
         .order_by(Document.kind, Document.title, Document.id)
     ):
-        libraries[document.organisation_id].append(document)
+        libraries[row.organisation_id].append(row)
     for organisation in organisations:
         library = libraries[organisation.id]
         named = f" for {organisation.display_name}" if len(organisations) > 1 else ""
         for document in library:
-            expiry = document.current.expiry_date
+            expiry = document.expiry_date
             if expiry is None or expiry > on + timedelta(days=EXPIRY_WARNING_DAYS):
                 continue
             expired = expiry < on

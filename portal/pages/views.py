@@ -53,7 +53,7 @@ def home():
     return render_template(
         "pages/provider_home.html",
         memberships=memberships,
-        standings={o.id: admissions.standing_of(o) for o in mine},
+        standings=admissions.standings_of(mine),
         applications=applications.latest_applications([o.id for o in mine]),
         waiting=services.waiting_for(current_user, mine),
     )

@@ -35,7 +35,9 @@ class QuestionnaireVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(unique=True)
     title: Mapped[str] = mapped_column(Text)
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # About 80 KB of JSON: loaded only when questionnaires.content_of has not yet parsed this
+    # version in this process (it keeps each version's Content), not with every version read.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     source_sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -50,7 +50,7 @@ from portal.documents.models import (
     StoredFile,
     attention_order,
 )
-from portal.lots.services import list_lots
+from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 from portal.questionnaires.schema import Question
 from portal.reviews import models as decision_kinds
@@ -246,12 +246,18 @@ def service_level_days() -> int:
     return framework_settings().review_service_level_days
 
 
-def queue(filters: QueueFilters, on: date | None = None) -> Page:
+def queue(
+    filters: QueueFilters,
+    lots: list[Lot],
+    staff: list[User],
+    on: date | None = None,
+) -> Page:
     """The applications waiting for the council, with their flags, filtered, sorted by how long
     they have waited and cut to one page, all in SQL: a count, the page's ids, their rows with
     flags worked out by the database from today's dates (a document that expired while the
-    application waited shows), then the lots and reviewers to name. The same queries, and about
-    the same rows, however long the queue."""
+    application waited shows). `lots` (list_lots) and `staff` (reviewers) name the lots and
+    assignees: the page lists them in its filters too, so it reads each once and passes them
+    in. The same queries, and about the same rows, however long the queue."""
     on = on or today()
     service_level = service_level_days()
     statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
@@ -324,8 +330,8 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
         )
         .order_by(*order)
     ).all()
-    staff = {user.id: user for user in reviewers()}
-    lot_names = {lot.slug: lot.name for lot in list_lots()}
+    assignees = {user.id: user for user in staff}
+    lot_names = {lot.slug: lot.name for lot in lots}
     rows = []
     for found_row in found:
         application = found_row.Application
@@ -340,7 +346,7 @@ def queue(filters: QueueFilters, on: date | None = None) -> Page:
                 days_waiting=working_days_between(submitted_at.astimezone(LONDON).date(), on),
                 overdue=bool(found_row.overdue),
                 flags=[code for code in flags if found_row._mapping[code]],
-                assigned_to=staff.get(found_row.assigned_to_id),
+                assigned_to=assignees.get(found_row.assigned_to_id),
             )
         )
     return Page(rows, number, total, PAGE_SIZE)

@@ -56,13 +56,14 @@ def queue():
         newest_first=args.get("sort") == "newest",
         page=page_number(args.get("page")),
     )
+    lots, reviewers = list_lots(), services.reviewers()
     return render_template(
         "reviews/queue.html",
-        page=services.queue(filters),
+        page=services.queue(filters, lots, reviewers),
         service_level_days=services.service_level_days(),
         filters=filters,
-        lots=list_lots(),
-        reviewers=services.reviewers(),
+        lots=lots,
+        reviewers=reviewers,
         flag_labels=services.FLAG_LABELS,
     )
 
