@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.contracts.models import Contract, OutcomeDefinition
+from portal.contracts.models import Contract, Delivery, OutcomeDefinition
 from portal.contracts.services import (
     agreeing,
     delivery,
@@ -70,7 +70,7 @@ PLANNED = (
             "SEND-0456", delivered=0, accepted=False),
 )  # fmt: skip
 
-FIGURES = {
+FIGURES: dict[str, str | None] = {
     "units_delivered": "16",
     "sessions_offered": "18",
     "sessions_attended": "16",
@@ -145,7 +145,9 @@ def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, 
              months.add_months(start, 1), second)  # fmt: skip
 
 
-def _deliver(user: User, organisation: Organisation, contract: Contract, month, moment) -> None:
+def _deliver(
+    user: User, organisation: Organisation, contract: Contract, month: date, moment: datetime
+) -> None:
     with clock_set_to(moment):
         figures = delivery.read_figures(FIGURES, submitting=True)
         delivery.save_delivery(
@@ -153,7 +155,7 @@ def _deliver(user: User, organisation: Organisation, contract: Contract, month, 
         )
 
 
-def _delivery_of(contract: Contract, month: date):
+def _delivery_of(contract: Contract, month: date) -> Delivery:
     found = delivery.delivery_page(contract.organisation, contract.id, month, today()).delivery
     assert found is not None
     return found
