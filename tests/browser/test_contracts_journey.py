@@ -182,7 +182,7 @@ def _journey(  # noqa: PLR0913 - what the set-up made, for the steps in the brow
     expect(page.locator("main")).to_contain_text("£64")
 
     # The third month's statement pays the released money: £320 - £32 + £64.
-    provider.goto(contract_url)
+    provider.get_by_role("link", name=f"Contract {reference}").click()
     landed(provider, title)
     deliver(provider, contract_url, delivered[2], title)
     numbers = provider.locator("td a[href*='/statements/']").all_inner_texts()
@@ -199,6 +199,14 @@ def _journey(  # noqa: PLR0913 - what the set-up made, for the steps in the brow
     page.get_by_role("button", name="Export approved statements").click()
     landed(page, "Finance exports", "3 statements, £928 in all")
     expect(main).to_contain_text("No approved statements are waiting to be exported")
+
+    # The provider sees what the council has approved, from its home page.
+    provider.get_by_role("link", name="Home", exact=True).first.click()
+    landed(provider, "")
+    provider.get_by_role("link", name=f"Delivery and statements for {organisation_name}").click()
+    landed(provider, "Delivery and statements")
+    expect(provider.locator("main")).to_contain_text("Approved for payment, by month")
+    expect(provider.locator("main")).to_contain_text("£352")
 
     # The commissioner extends the contract by a month.
     page.goto(contract_url)
