@@ -199,6 +199,11 @@ def _journey(  # noqa: PLR0913 - what the set-up made, for the steps in the brow
     page.get_by_role("button", name="Export approved statements").click()
     landed(page, "Finance exports", "3 statements, £928 in all")
     expect(main).to_contain_text("No approved statements are waiting to be exported")
+    download = page.get_by_role("link", name="Download export").first.get_attribute("href")
+    exported = page.request.get(f"{base}{download}").text()
+    assert sorted(number for number in earlier + [third] if number in exported) == sorted(
+        earlier + [third]
+    ), exported
 
     # The provider sees what the council has approved, from its home page.
     provider.get_by_role("link", name="Home", exact=True).first.click()
