@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, table
 
+from portal.contracts.models import (
+    STATEMENT_APPROVED,
+    STATEMENT_WAITING,
+    Contract,
+    Statement,
+)
 from portal.core.db import Base, db
 from portal.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
 from portal.kpi_returns.models import KpiEscalation, KpiReturn
+from portal.organisations.models import Organisation
 from portal.questionnaires import services as questionnaires
 from tests.admissions.helpers import lots_of, provider_names
 from tests.pages.test_home import _links, _tags
@@ -42,10 +49,12 @@ EXPECTED = {
         "Answer the council’s question on your",
         "Fill in the KPI return for",
         "Quote for ‘Online GCSE English tuition, spring term’",
+        "Give evidence for ‘",
     ],
     "provider2@example.org": [
         "Upload a new version of ‘Employer's liability’",
         "Quote for ‘SEMH mentoring for a Year 9 pupil’",
+        "Accept contract CO-",
     ],
     "reviewer@example.org": [
         "Applications over the service level",
@@ -62,6 +71,7 @@ EXPECTED = {
         "Publish ‘After-school robotics club’",
         "Confirm the award of ‘Year 11 maths catch-up tuition’",
         "Escalation: Stourbridge Mentoring Trust",
+        "Statements waiting for approval",
     ],
     "admin@example.org": [
         "Staff without two-factor authentication",
@@ -122,6 +132,29 @@ def test_the_demo_seed_makes_work_for_every_account_once(make_app):
         for text, href in links.items():
             if any(text == item for item, _tag in waiting):
                 assert client.get(href, follow_redirects=True).status_code == 200, (email, href)
+
+    # The contract work: Bright Futures' first statement approved and exported, its second
+    # waiting for a commissioner (the only one), nothing owed but the outcome's evidence.
+    assert (first["contracts"], first["statements"], first["finance_exports"]) == (5, 4, 1)
+    with demo.app_context():
+        statuses = db.session.execute(
+            select(Organisation.legal_name, Statement.status)
+            .join(Contract, Contract.id == Statement.contract_id)
+            .join(Organisation, Organisation.id == Contract.organisation_id)
+            .order_by(Statement.month, Organisation.legal_name)
+        ).all()
+        db.session.rollback()
+    assert [status for name, status in statuses if name.startswith("Bright")] == [
+        STATEMENT_APPROVED,
+        STATEMENT_WAITING,
+    ]
+    assert sum(status == STATEMENT_WAITING for _name, status in statuses) == 1
+    bright = _signed_in(demo, "provider@example.org")
+    assert not any(text.startswith("Record the delivery") for text in _links(bright.get("/home")))
+    contracts = page_text(bright.get("/contracts"))
+    assert "Maths and English tuition for SEND-0388" in contracts
+    waiting = page_text(_signed_in(demo, "commissioner@example.org").get("/contracts/statements"))
+    assert "Bright Futures" in waiting
 
     reviewer = page_text(_signed_in(demo, "reviewer@example.org").get("/reviews"))
     assert "Resubmitted" in reviewer or "resubmitted" in reviewer
