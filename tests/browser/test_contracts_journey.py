@@ -205,6 +205,25 @@ def _journey(  # noqa: PLR0913 - what the set-up made, for the steps in the brow
         earlier + [third]
     ), exported
 
+    # The spend report for those months: the approved spend, its share by kind of provider,
+    # and the money held back for the outcome against what its decision released.
+    last_day = months.add_months(delivered[-1], 1) - timedelta(days=1)
+    page.goto(f"{base}/contracts/reports?from={delivered[0]:%Y-%m-%d}&to={last_day:%Y-%m-%d}")
+    landed(page, "Spend and value for money")
+    expect(
+        page.get_by_role("table", name="Committed value and approved spend by month")
+    ).to_contain_text("£928")
+    expect(
+        page.get_by_role(
+            "table", name="Share of spend and of contracts going to SME, VCSE and local providers"
+        )
+    ).to_be_visible()
+    held = page.get_by_role(
+        "table", name="Money held back and released, and outcomes decided, by type of service"
+    )
+    expect(held).to_contain_text("£96")
+    expect(held).to_contain_text("£64")
+
     # The provider sees what the council has approved, from its home page.
     provider.get_by_role("link", name="Home", exact=True).first.click()
     landed(provider, "")
