@@ -62,8 +62,11 @@ def _pence(field: Field) -> int | None:
 
 
 def _whole(text: str | None) -> int | None:
-    """A whole number in ASCII digits, however large (the service says how large it may be)."""
-    return int(text) if text and text.isascii() and text.isdigit() else None
+    """A whole number in ASCII digits, up to the length a field takes (the service says how large
+    it may be). The length is checked first: Python refuses to read thousands of digits."""
+    if not text or len(text) > _TYPED_LIMIT or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 def _money_field(label: str, missing: str, hint: str = "") -> StringField:

@@ -69,7 +69,7 @@ def _confirm(lot_id: int, template: str, change, button: str, message: str):
     same page, or one from a page opened before someone else made the change, is told so."""
     form = forms.ConfirmForm()
     form.submit.label.text = button
-    if not form.is_submitted():
+    if not form.validate_on_submit():
         return render_template(template, form=form, lot=services.get_lot(lot_id))
 
     def act():
