@@ -1,5 +1,5 @@
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
-from wtforms import StringField
+from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts.models import ROLE_LABELS, STAFF_ROLES
@@ -60,24 +60,23 @@ class TwoFactorForm(BaseForm):
     submit = submit("Continue")
 
 
-class StaffInviteForm(OnceOnlyForm):
-    email = email_field(hint="Their council email address.", missing="Enter their email address")
-    role = radio_field(
+def _role_field() -> RadioField:
+    return radio_field(
         "Role",
         [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
         missing="Select a role",
         validate_choice=False,  # the service refuses other roles, in the words of the form
     )
+
+
+class StaffInviteForm(OnceOnlyForm):
+    email = email_field(hint="Their council email address.", missing="Enter their email address")
+    role = _role_field()
     submit = submit("Send invitation")
 
 
 class StaffRoleForm(BaseForm):
-    role = radio_field(
-        "Role",
-        [SelectChoice(role, ROLE_LABELS[role]) for role in STAFF_ROLES],
-        missing="Select a role",
-        validate_choice=False,  # the service refuses other roles, in the words of the form
-    )
+    role = _role_field()
     submit = submit("Save role")
 
 

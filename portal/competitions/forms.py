@@ -9,7 +9,6 @@ from datetime import datetime, time
 
 from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -33,6 +32,7 @@ from portal.core.forms import (
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    long_text_field,
     max_length,
     radio_field,
     required,
@@ -85,11 +85,8 @@ def _choices(options: dict[str, str]) -> list[SelectChoice]:
 
 
 def _reason_field(label: str, hint: str = "") -> TextAreaField:
-    return TextAreaField(
-        label,
-        validators=[required("Enter a reason"), max_length(REASON_LIMIT, "Reason")],
-        widget=GovCharacterCount(),
-        description=hint,
+    return long_text_field(
+        label, missing="Enter a reason", limit=REASON_LIMIT, what="Reason", hint=hint
     )
 
 
@@ -442,14 +439,13 @@ class AnswerForm(OnceOnlyForm):
 
 
 class AskForm(OnceOnlyForm):
-    question = TextAreaField(
+    question = long_text_field(
         "Your question",
-        validators=[required("Enter your question"), max_length(REASON_LIMIT, "Question")],
-        widget=GovCharacterCount(),
-        description=(
-            "The council will publish the question and its answer to every provider it invited, "
-            "without saying who asked."
-        ),
+        missing="Enter your question",
+        limit=REASON_LIMIT,
+        what="Question",
+        hint="The council will publish the question and its answer to every provider it invited, "
+        "without saying who asked.",
     )
     submit = submit("Send question")
 

@@ -36,6 +36,7 @@ from portal.core.forms import (
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    long_text_field,
     max_length,
     optional_text_field,
     required,
@@ -107,12 +108,7 @@ def _check_whole(field: Field, what: str) -> None:
 
 
 def _reason_field(label: str, missing: str, hint: str = "") -> TextAreaField:
-    return TextAreaField(
-        label,
-        validators=[required(missing), max_length(REASON_LIMIT, label)],
-        widget=GovCharacterCount(),
-        description=hint,
-    )
+    return long_text_field(label, missing=missing, limit=REASON_LIMIT, what=label, hint=hint)
 
 
 class _Versioned(OnceOnlyForm):
@@ -332,18 +328,20 @@ class DeliveryForm(OnceOnlyForm):
         "Sessions offered", "Every session the child was offered this month, however it went."
     )
     sessions_attended = _count("Sessions attended", "No more than the sessions offered.")
-    notes = TextAreaField(
+    notes = long_text_field(
         "Notes (optional)",
-        validators=[max_length(NOTES_LIMIT, "Notes")],
-        widget=GovCharacterCount(),
-        description="Anything the commissioner should know about the month. Never name a child "
+        missing=None,
+        limit=NOTES_LIMIT,
+        what="Notes",
+        hint="Anything the commissioner should know about the month. Never name a child "
         "or give their address or date of birth: the placement's reference is enough.",
     )
-    answer = TextAreaField(
+    answer = long_text_field(
         "Your answer to the council's question",
-        validators=[max_length(REASON_LIMIT, "Your answer")],
-        widget=GovCharacterCount(),
-        description="Say what you have corrected, or why the figures are right.",
+        missing=None,
+        limit=REASON_LIMIT,
+        what="Your answer",
+        hint="Say what you have corrected, or why the figures are right.",
     )
     save = submit("Save as draft")
     submit = submit("Submit delivery")
@@ -370,14 +368,12 @@ for _reason, _label in CANCELLATION_REASONS.items():
 
 class QueryForm(OnceOnlyForm):
     lock_version = HiddenField()
-    reason = TextAreaField(
+    reason = long_text_field(
         "What is wrong with the statement?",
-        validators=[
-            required("Enter what is wrong with the statement"),
-            max_length(REASON_LIMIT, "Your question"),
-        ],
-        widget=GovCharacterCount(),
-        description="The provider's members will see this and be emailed. They can answer and "
+        missing="Enter what is wrong with the statement",
+        limit=REASON_LIMIT,
+        what="Your question",
+        hint="The provider's members will see this and be emailed. They can answer and "
         "correct the month's delivery, which makes the statement again.",
     )
     submit = submit("Send question")

@@ -14,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import request
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovDateInput,
     GovPasswordInput,
     GovRadioInput,
@@ -28,6 +29,7 @@ from wtforms import (
     RadioField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
@@ -166,6 +168,19 @@ def text_field(label: str, *, missing: str, limit: int = 200, hint: str = "") ->
         label,
         validators=[required(missing), max_length(limit, label)],
         widget=GovTextInput(),
+        description=hint,
+    )
+
+
+def long_text_field(
+    label: str, *, missing: str | None, limit: int, what: str, hint: str = ""
+) -> TextAreaField:
+    """Text over several lines, with a count of characters left; `missing` is the error when it
+    is left empty (None: optional), `what` names it in the error for going over `limit`."""
+    return TextAreaField(
+        label,
+        validators=[*([required(missing)] if missing else []), max_length(limit, what)],
+        widget=GovCharacterCount(),
         description=hint,
     )
 

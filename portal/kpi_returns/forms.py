@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCharacterCount,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -27,9 +26,9 @@ from portal.core.forms import (
     BaseForm,
     DateInputField,
     OnceOnlyForm,
+    long_text_field,
     max_length,
     radio_field,
-    required,
     submit,
 )
 from portal.kpi_returns import escalations, services
@@ -97,14 +96,12 @@ def return_form(definitions: list[KpiVersion], *, amend: bool = False) -> Return
             ),
         )
     if amend:
-        ReturnForm.reason = TextAreaField(
+        ReturnForm.reason = long_text_field(
             "Why are you amending the return?",
-            validators=[
-                required("Enter the reason for the amendment"),
-                max_length(REASON_MAX_LENGTH, "Reason"),
-            ],
-            widget=GovCharacterCount(),
-            description="The council will see this beside the amended figures.",
+            missing="Enter the reason for the amendment",
+            limit=REASON_MAX_LENGTH,
+            what="Reason",
+            hint="The council will see this beside the amended figures.",
         )
         ReturnForm.submit = submit("Submit amendment")
     else:
@@ -129,14 +126,12 @@ class QueryForm(OnceOnlyForm):
         widget=GovSelect(),
         validate_choice=False,
     )
-    question = TextAreaField(
+    question = long_text_field(
         "Your question",
-        validators=[
-            required("Enter your question"),
-            max_length(services.QUESTION_MAX_LENGTH, "Question"),
-        ],
-        widget=GovCharacterCount(),
-        description="The provider's members will see this and be emailed.",
+        missing="Enter your question",
+        limit=services.QUESTION_MAX_LENGTH,
+        what="Question",
+        hint="The provider's members will see this and be emailed.",
     )
     submit = submit("Send question")
 
@@ -148,14 +143,12 @@ class EscalateForm(OnceOnlyForm):
         widget=GovSelect(),
         validate_choice=False,
     )
-    reason = TextAreaField(
+    reason = long_text_field(
         "Why are you opening an escalation?",
-        validators=[
-            required("Enter why you are opening an escalation"),
-            max_length(escalations.TEXT_MAX_LENGTH, "Reason"),
-        ],
-        widget=GovCharacterCount(),
-        description="The provider's members will see this and be emailed, and so will the "
+        missing="Enter why you are opening an escalation",
+        limit=escalations.TEXT_MAX_LENGTH,
+        what="Reason",
+        hint="The provider's members will see this and be emailed, and so will the "
         "council's reviewers and commissioners.",
     )
     submit = submit("Open escalation")
@@ -163,13 +156,11 @@ class EscalateForm(OnceOnlyForm):
 
 class AnswerForm(OnceOnlyForm):
     lock_version = HiddenField()
-    answer = TextAreaField(
+    answer = long_text_field(
         "Your answer",
-        validators=[
-            required("Enter your answer"),
-            max_length(services.QUESTION_MAX_LENGTH, "Answer"),
-        ],
-        widget=GovCharacterCount(),
+        missing="Enter your answer",
+        limit=services.QUESTION_MAX_LENGTH,
+        what="Answer",
     )
     submit = submit("Send answer")
 
@@ -192,25 +183,18 @@ class ActionForm(OnceOnlyForm):
         description="The date of the meeting, or when the plan or outcome was agreed. "
         "For example, 27 3 2027",
     )
-    details = TextAreaField(
-        "Details",
-        validators=[
-            required("Enter the details"),
-            max_length(escalations.TEXT_MAX_LENGTH, "Details"),
-        ],
-        widget=GovCharacterCount(),
+    details = long_text_field(
+        "Details", missing="Enter the details", limit=escalations.TEXT_MAX_LENGTH, what="Details"
     )
     submit = submit("Save")
 
 
 class CloseForm(OnceOnlyForm):
     lock_version = HiddenField()
-    reason = TextAreaField(
+    reason = long_text_field(
         "Why are you closing the escalation?",
-        validators=[
-            required("Enter the reason for closing the escalation"),
-            max_length(escalations.TEXT_MAX_LENGTH, "Reason"),
-        ],
-        widget=GovCharacterCount(),
+        missing="Enter the reason for closing the escalation",
+        limit=escalations.TEXT_MAX_LENGTH,
+        what="Reason",
     )
     submit = submit("Close escalation")

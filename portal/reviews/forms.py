@@ -2,11 +2,11 @@
 the views read those from the request and the service checks them; these carry what is fixed.
 And a reason for suspending, reinstating or removing a provider (MoveForm)."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSelect, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
 from wtforms import HiddenField, SelectField, TextAreaField
 
 from portal.admissions.services import REASON_MAX_LENGTH
-from portal.core.forms import BaseForm, OnceOnlyForm, max_length, required, submit
+from portal.core.forms import BaseForm, OnceOnlyForm, long_text_field, submit
 from portal.reviews.services import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
@@ -54,10 +54,8 @@ class MoveForm(OnceOnlyForm):
     # The admission's lock_version when the page was opened: a change from an older page (a
     # colleague acted meanwhile) is refused and says who.
     lock_version = HiddenField()
-    reason = TextAreaField(
-        "Reason",
-        validators=[required("Enter a reason"), max_length(REASON_MAX_LENGTH, "Reason")],
-        widget=GovCharacterCount(),
+    reason = long_text_field(
+        "Reason", missing="Enter a reason", limit=REASON_MAX_LENGTH, what="Reason"
     )
     submit = submit()
 

@@ -402,34 +402,49 @@ def score(competition_id: int, quote_id: int):
     evaluator = evaluating.evaluator_for(current_user, competition)
     questions = quoting.text_questions(competition)
     mine = evaluating.scores_by(evaluator)
-    values = {}
+    saved = {}
     for question in questions:
         existing = mine.get((quote.id, question.id))
-        values[f"score_{question.id}"] = str(existing.score) if existing else ""
-        values[f"comment_{question.id}"] = existing.comment if existing else ""
+        saved[question.id] = (existing.score, existing.comment) if existing else None
+    return _scores_page(
+        "competitions/score.html",
+        competition,
+        quote,
+        saved,
+        lambda: evaluating.save_scores(current_user, competition, quote, _entries(questions)),
+        f"Scores for {quote.organisation.display_name} saved",
+        questions=questions,
+        bands=scoring.DISTANCE_BANDS,
+        locked=evaluator.scores_submitted_at is not None or competition.moderation_closed_at,
+    )
+
+
+def _scores_page(template, competition, quote, saved, act, message, **shown):
+    """An evaluator's scores, or the panel's agreed ones, for one quote: each question's box
+    filled with `saved` (question id -> (score, comment), or None), `act` saving what was sent."""
+    values = {}
+    for question_id, entry in saved.items():
+        values[f"score_{question_id}"] = str(entry[0]) if entry else ""
+        values[f"comment_{question_id}"] = entry[1] if entry else ""
     errors = PageErrors()
     done = handle_post(
         errors,
-        lambda: evaluating.save_scores(current_user, competition, quote, _entries(questions)),
+        act,
         to=url_for("competitions.evaluation", competition_id=competition.id),
-        message=f"Scores for {quote.organisation.display_name} saved",
+        message=message,
     )
     if done:
         return done
-    if request.method == "POST":
-        values = request.form
     return render_template(
-        "competitions/score.html",
+        template,
         competition=competition,
         quote=quote,
         version=evaluating.latest_version(quote),
-        questions=questions,
-        values=values,
+        values=request.form if request.method == "POST" else values,
         form=errors,
         descriptors=scoring.SCORE_DESCRIPTORS,
-        bands=scoring.DISTANCE_BANDS,
         price=common.format_price,
-        locked=evaluator.scores_submitted_at is not None or competition.moderation_closed_at,
+        **shown,
     )
 
 
@@ -467,33 +482,20 @@ def moderate(competition_id: int, quote_id: int):
     except common.CompetitionError as error:
         flash(error.message)
         return redirect(url_for("competitions.evaluation", competition_id=competition.id))
-    values = {}
-    for row in rows:
-        values[f"score_{row.question.id}"] = str(row.agreed.score) if row.agreed else ""
-        values[f"comment_{row.question.id}"] = row.agreed.rationale if row.agreed else ""
-    errors = PageErrors()
-    done = handle_post(
-        errors,
+    saved = {
+        row.question.id: (row.agreed.score, row.agreed.rationale) if row.agreed else None
+        for row in rows
+    }
+    return _scores_page(
+        "competitions/moderate.html",
+        competition,
+        quote,
+        saved,
         lambda: evaluating.moderate(
             current_user, competition, quote, _entries([row.question for row in rows])
         ),
-        to=url_for("competitions.evaluation", competition_id=competition.id),
-        message=f"Agreed scores for {quote.organisation.display_name} saved",
-    )
-    if done:
-        return done
-    if request.method == "POST":
-        values = request.form
-    return render_template(
-        "competitions/moderate.html",
-        competition=competition,
-        quote=quote,
-        version=evaluating.latest_version(quote),
+        f"Agreed scores for {quote.organisation.display_name} saved",
         rows=rows,
-        values=values,
-        form=errors,
-        descriptors=scoring.SCORE_DESCRIPTORS,
-        price=common.format_price,
         locked=competition.moderation_closed_at is not None,
     )
 
