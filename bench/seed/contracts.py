@@ -330,11 +330,14 @@ def _outcomes(
             decided = status in ("met", "partly_met", "not_met")
             achieved = {"met": 100, "partly_met": 50, "not_met": 0}.get(status)
             decided_at = _at(review_on, 10) if decided else None
-            released = paid_on = None
+            # A decided outcome always has its released money (0 when none), as the service
+            # writes it; an undecided one has none yet.
+            released = 0 if decided else None
+            paid_on = None
             if decided and achieved:
                 months_in = min(p.months, 3 + 6 * position)
                 held = sum(h for _a, h in amounts[:months_in])
-                released = held * share * achieved // 10_000 or None
+                released = held * share * achieved // 10_000
                 paid_month = (
                     (decided_at.year - p.first_month.year) * 12
                     + (decided_at.month - p.first_month.month)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bench.seed import PASSWORD, seed
 from bench.seed.base import LOAD_USERS
+from portal.contracts.models import Contract
 from portal.core.db import db
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import KpiReturn, KpiValue
@@ -105,6 +106,13 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     spend = staff.get("/contracts/reports")
     assert spend.status_code == 200
     assert "Committed value and approved spend by month" in spend.get_data(as_text=True)
+    # Every contract's page opens, whatever state the seed gave its outcomes and statements
+    # (a decided outcome without its released money once made the bench's page a 500).
+    with app.app_context():
+        contract_ids = list(db.session.scalars(select(Contract.id)))
+    assert contract_ids
+    for contract_id in contract_ids:
+        assert staff.get(f"/contracts/{contract_id}").status_code == 200, contract_id
 
     # An administrator reads the audit log (sign-ins and the other steps' events) and exports
     # one organisation's history, as the audit pages in bench/pages.py do.
