@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admissions.views import bp as admissions
     from portal.applications.views import bp as applications
     from portal.audit_log.views import bp as audit
+    from portal.capacity.views import bp as capacity
     from portal.competitions.views import bp as competitions
     from portal.contracts.views import bp as contracts
     from portal.contracts.views.catalogue import bp as outcome_catalogue
@@ -145,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.organisations.views import bp as organisations
     from portal.outbox.views import bp as outbox
     from portal.pages.views import bp as pages
+    from portal.quality.views import bp as quality
+    from portal.referrals.views import bp as referrals
     from portal.reviews.views import bp as reviews
     from portal.settings.views import bp as settings
     from portal.staff_checks.views import bp as staff_checks
@@ -164,6 +167,9 @@ def _register_blueprints(app: Flask) -> None:
         competitions,
         contracts,
         outcome_catalogue,
+        quality,
+        capacity,
+        referrals,
         admin,
         audit,
         lots,

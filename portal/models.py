@@ -10,6 +10,7 @@ from portal.accounts.models import (
 from portal.admissions.models import Admission
 from portal.applications.models import Application, ApplicationSection, ApplicationSubmission
 from portal.audit.models import AuditEvent
+from portal.capacity.models import Capacity, CapacityDistrict, CapacityNeed
 from portal.competitions.models import (
     Clarification,
     Competition,
@@ -58,12 +59,25 @@ from portal.kpi_returns.models import (
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation, OrganisationInvitation
 from portal.outbox.models import OutboxEmail
+from portal.quality.models import (
+    Action,
+    ActionNote,
+    ChecklistVersion,
+    Meeting,
+    MeetingComment,
+    ProviderRisk,
+    Visit,
+    VisitGrade,
+)
 from portal.questionnaires.models import QuestionnaireVersion
+from portal.referrals.models import Referral
 from portal.reviews.models import Decision, Review, ReviewComment
 from portal.settings.models import FrameworkSetting
 from portal.staff_checks.models import StaffCheck
 
 __all__ = [
+    "Action",
+    "ActionNote",
     "AddressBrake",
     "Admission",
     "Application",
@@ -71,6 +85,10 @@ __all__ = [
     "ApplicationSubmission",
     "AuditEvent",
     "Base",
+    "Capacity",
+    "CapacityDistrict",
+    "CapacityNeed",
+    "ChecklistVersion",
     "Clarification",
     "Competition",
     "Contract",
@@ -100,18 +118,22 @@ __all__ = [
     "KpiValue",
     "KpiVersion",
     "Lot",
+    "Meeting",
+    "MeetingComment",
     "Membership",
     "ModeratedScore",
     "Organisation",
     "OrganisationInvitation",
     "OutboxEmail",
     "OutcomeDefinition",
+    "ProviderRisk",
     "QualityQuestion",
     "QuestionnaireVersion",
     "Quote",
     "QuoteAttachment",
     "QuoteVersion",
     "RecoveryCode",
+    "Referral",
     "Review",
     "ReviewComment",
     "Score",
@@ -122,4 +144,6 @@ __all__ = [
     "StoredFile",
     "User",
     "UserSession",
+    "Visit",
+    "VisitGrade",
 ]

@@ -124,6 +124,10 @@ class Competition(Base):
     hours_per_week: Mapped[int | None] = mapped_column()
     start_date: Mapped[date | None] = mapped_column(Date)
     area: Mapped[str | None] = mapped_column(String(4))  # a postcode district, like DY1
+    # The needs it names from capacity's controlled list, and, when the commissioner invited
+    # only providers with matching confirmed capacity, why (recorded with the invitation list).
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    capacity_limit_reason: Mapped[str | None] = mapped_column(Text)
 
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

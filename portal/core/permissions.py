@@ -70,6 +70,17 @@ CAPABILITIES: dict[str, Capability] = {
     "read_spend": Capability(STAFF_ROLES, hidden=True),
     "export_to_finance": Capability((COMMISSIONER, ADMIN), hidden=True),
     "manage_outcome_catalogue": Capability((ADMIN,)),
+    # Quality: every member of staff reads a provider's visits, actions, meetings and risk;
+    # reviewers (the quality officers) plan and record visits, publish findings, accept or
+    # reopen actions, and schedule, hold and minute review meetings.
+    "read_quality": Capability(STAFF_ROLES, hidden=True),
+    "assure_quality": Capability((REVIEWER, ADMIN), hidden=True),
+    # Capacity: every member of staff searches what providers publish.
+    "search_capacity": Capability(STAFF_ROLES, hidden=True),
+    # Referrals: commissioners (the council's referrers) record referrals and move them on;
+    # every member of staff reads them and the time-to-place figures.
+    "read_referrals": Capability(STAFF_ROLES, hidden=True),
+    "manage_referrals": Capability((COMMISSIONER, ADMIN), hidden=True),
     "manage_staff": Capability((ADMIN,)),
     "manage_questionnaires": Capability((ADMIN,)),
     "manage_kpis": Capability((ADMIN,)),
@@ -89,6 +100,8 @@ CAPABILITIES: dict[str, Capability] = {
     "hear_of_escalations": Capability((REVIEWER, COMMISSIONER)),
     # Statements waiting for approval, and outcome evidence to decide.
     "hear_of_contract_work": Capability((COMMISSIONER,)),
+    # A provider's risk rating changed, an action went overdue: the quality officers.
+    "hear_of_quality_work": Capability((REVIEWER,)),
 }
 
 

@@ -1,0 +1,5 @@
+"""Quality, one blueprint for both sides, one module per part."""
+
+from portal.quality.views.shared import bp
+
+__all__ = ["bp"]
