@@ -61,14 +61,26 @@ def _connect_domains(app: Flask) -> None:
     """What one domain learns from another it must not import (the other already imports it)."""
     from portal.admissions import services as admissions
     from portal.applications import services as applications
-    from portal.competitions.services import awarding
+    from portal.competitions.services import awarding, placement_requests
     from portal.contracts.models import DEFAULT_TEAMS
+    from portal.contracts.services import common as contracts
     from portal.contracts.services import making, reading
+    from portal.referrals.services import path as referrals
     from portal.staff_checks import services as staff_checks
 
     staff_checks.read_people_named_from(applications.people_named)
     awarding.on_award_confirmed(making.make_from_award)
     admissions.count_current_contracts_with(reading.current_contracts_by_lot)
+    # A referral moves along its path as placement requests and contracts are made for it.
+    placement_requests.on_placement_request(
+        placement_requests.MADE, referrals.placement_request_made
+    )
+    placement_requests.on_placement_request(
+        placement_requests.CANCELLED, referrals.placement_request_cancelled
+    )
+    contracts.on_contract(contracts.SENT, referrals.contract_sent)
+    contracts.on_contract(contracts.ACTIVATED, referrals.contract_activated)
+    contracts.on_contract(contracts.WITHDRAWN, referrals.contract_withdrawn)
     # The commissioning teams setting starts at the contracts domain's list.
     app.config.setdefault("COMMISSIONING_TEAMS", dict(DEFAULT_TEAMS))
 

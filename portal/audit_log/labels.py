@@ -27,6 +27,7 @@ OBJECT_TYPES = {
     "user": "Person's account",
     "staff_invitation": "Staff invitation",
     "audit_log": "Audit log",
+    "referral": "Referral",
 }
 
 ACTION_LABELS = {
@@ -69,6 +70,13 @@ ACTION_LABELS = {
     "audit.viewed": "Audit log read",
     "audit.exported": "Audit log exported",
     "audit.organisation_history_viewed": "Organisation history read",
+    "referral.recorded": "Referral recorded",
+    "referral.updated": "Referral details changed",
+    "referral.received": "Referral waiting for a match again",
+    "referral.matched": "Referral matched",
+    "referral.offered": "Referral offered to a provider",
+    "referral.started": "Referral's placement started",
+    "referral.closed": "Referral closed",
 }
 
 FIELD_LABELS = {

@@ -5,7 +5,7 @@ their errors through `portal.core.PageErrors`."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -336,6 +336,21 @@ class PlacementRequestForm(DetailsForm):
             "start_date": self.start_date.data,
             "area": self.area.data,
         }
+
+
+# What a new placement request may start with, given in its address (a referral's page links to
+# it so): only these, and only what parses; the commissioner checks it all before saving.
+PREFILLED = ("lot", "title", "reference_code", "age_band", "needs_summary", "area")
+
+
+def placement_prefill(args) -> dict:
+    details = {name: args.get(name) for name in PREFILLED}
+    details["needs"] = args.getlist("needs") or None
+    try:
+        details["start_date"] = date.fromisoformat(args.get("start_date") or "")
+    except ValueError:
+        details["start_date"] = None
+    return details
 
 
 class QuestionForm(OnceOnlyForm):

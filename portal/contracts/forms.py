@@ -182,6 +182,18 @@ class DirectCallOffForm(OnceOnlyForm):
     )
     submit = submit("Make and send the contract")
 
+    def prefill(self, args: Any) -> None:
+        """Start with what the address gives (a referral's page links here so): its type of
+        service, team, title, placement reference and start date, where they parse."""
+        try:
+            start_on: date | None = date.fromisoformat(args.get("start_on") or "")
+        except ValueError:
+            start_on = None
+        self.fill_in(
+            {name: args.get(name) for name in ("lot", "team", "title", "placement_reference")}
+            | {"start_on": start_on}
+        )
+
     def with_choices(self, organisations: list[Any], lots: list[Any], teams: list[str]) -> Any:
         self.organisation.choices = [SelectChoice("", "Choose a provider")] + [
             SelectChoice(str(each.id), each.display_name) for each in organisations

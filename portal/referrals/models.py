@@ -89,3 +89,16 @@ class Referral(Base):
     lot: Mapped[Lot] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     referrer: Mapped[User | None] = relationship(foreign_keys=[referrer_id])
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCY_LABELS[self.urgency]
+
+    @property
+    def age_band_label(self) -> str:
+        """ "14 to 16" for "14-16"."""
+        return self.age_band.replace("-", " to ")

@@ -31,6 +31,7 @@ from portal.competitions.models import (
     QualityQuestion,
     Quote,
 )
+from portal.competitions.services import placement_requests
 from portal.competitions.services.common import (
     CHANGED,
     COMPETITION_WORKFLOW,
@@ -110,6 +111,7 @@ def create_competition(actor: User, details: Details) -> Competition:
     db.session.add(competition)
     db.session.flush()
     _audit("competition.created", actor, competition, after={"title": details.title})
+    placement_requests.tell(placement_requests.MADE, actor, competition)
     return competition
 
 
@@ -393,6 +395,7 @@ def cancel(actor: User, competition: Competition, reason: str, seen: int | None)
         cancel_reason=reason,
     )
     _email_invited(competition, "Cancelled", "competition_cancelled", reason=reason)
+    placement_requests.tell(placement_requests.CANCELLED, actor, competition)
 
 
 def extend_deadline(

@@ -5,12 +5,33 @@ and evaluating.submit_scores."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from portal.accounts.models import User
 from portal.competitions import personal_data, scoring
 from portal.competitions.clock import london_today
-from portal.competitions.models import QualityQuestion
+from portal.competitions.models import Competition, QualityQuestion
 from portal.competitions.services.common import Details
+
+# Told when a placement request is made (as a draft) or cancelled, in the same request's
+# transaction (the app factory registers them: competitions knows nothing of what a placement
+# request is made for, as it knows nothing of what follows an award).
+MADE = "made"
+CANCELLED = "cancelled"
+_listeners: dict[str, list[Callable[[User, Competition], object]]] = {MADE: [], CANCELLED: []}
+
+
+def on_placement_request(event: str, callback: Callable[[User, Competition], object]) -> None:
+    """Call `callback` with each placement request as `event` (MADE, CANCELLED) happens."""
+    if callback not in _listeners[event]:
+        _listeners[event].append(callback)
+
+
+def tell(event: str, user: User, competition: Competition) -> None:
+    if competition.is_placement:
+        for callback in _listeners[event]:
+            callback(user, competition)
 
 
 def _placement_weights(details: Details) -> None:

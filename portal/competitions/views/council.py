@@ -48,6 +48,8 @@ def create():
     if kind not in KINDS:
         return render_template("competitions/choose_kind.html", kinds=KINDS)
     form = _details_form(kind)
+    if request.method == "GET" and kind == PLACEMENT_REQUEST:
+        form.fill_in(forms.placement_prefill(request.args))
     done = handle_post(
         form,
         lambda: drafting.create_competition(current_user, form.details(kind)),

@@ -35,12 +35,15 @@ from portal.contracts.models import (
     Delivery,
 )
 from portal.contracts.services.common import (
+    ACTIVATED,
     CONTRACT_MOVES,
+    WITHDRAWN,
     ContractError,
     Terms,
     audit,
     check_terms,
     clean_reason,
+    tell,
 )
 from portal.core import workflow
 from portal.core.db import db
@@ -130,6 +133,7 @@ def _activated(user: User, contract: Contract, action: str, detail: dict[str, st
         after={"status": ACTIVE, **detail},
     )
     ocds.record_release(contract, ocds.CONTRACT)
+    tell(ACTIVATED, user, contract)
 
 
 # Variations -------------------------------------------------------------------------------------
@@ -318,3 +322,5 @@ def terminate(user: User, contract: Contract, reason: str | None, seen: int | No
     )
     if was == ACTIVE:
         ocds.record_release(contract, ocds.TERMINATION)
+    else:
+        tell(WITHDRAWN, user, contract)

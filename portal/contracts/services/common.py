@@ -136,6 +136,32 @@ def teams() -> dict[str, str]:
     return framework_settings().commissioning_teams
 
 
+# What follows a contract elsewhere ---------------------------------------------------------------
+
+# Told when a contract is sent to its provider, becomes active, or is withdrawn before it
+# started, in the same request's transaction (the app factory registers them: contracts knows
+# nothing of what follows, as competitions knows nothing of what follows an award).
+SENT = "sent"
+ACTIVATED = "activated"
+WITHDRAWN = "withdrawn"
+_listeners: dict[str, list[Callable[[User, Contract], object]]] = {
+    SENT: [],
+    ACTIVATED: [],
+    WITHDRAWN: [],
+}
+
+
+def on_contract(event: str, callback: Callable[[User, Contract], object]) -> None:
+    """Call `callback` with each contract as `event` (SENT, ACTIVATED, WITHDRAWN) happens."""
+    if callback not in _listeners[event]:
+        _listeners[event].append(callback)
+
+
+def tell(event: str, user: User, contract: Contract) -> None:
+    for callback in _listeners[event]:
+        callback(user, contract)
+
+
 # Loading -----------------------------------------------------------------------------------------
 
 

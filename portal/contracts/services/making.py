@@ -29,6 +29,7 @@ from portal.contracts.models import (
 from portal.contracts.services.common import (
     CONTRACT_MOVES,
     REASON_LIMIT,
+    SENT,
     ContractError,
     Terms,
     audit,
@@ -36,6 +37,7 @@ from portal.contracts.services.common import (
     contract_for_competition,
     make_contract,
     teams,
+    tell,
 )
 from portal.core import workflow
 from portal.core.db import db
@@ -276,6 +278,7 @@ def _sent(user: User, contract: Contract) -> None:
             "placement_reference": contract.placement_reference,
         },
     )
+    tell(SENT, user, contract)
     for membership in members_of(contract.organisation):
         queue_email(
             membership.user.email,

@@ -37,6 +37,8 @@ def new() -> ResponseReturnValue:
     form = forms.DirectCallOffForm().with_choices(
         making.organisations_to_choose(), making.lots_to_choose(), list(teams())
     )
+    if request.method == "GET":
+        form.prefill(request.args)
     done = handle_post(
         form,
         lambda: making.make_direct_call_off(
