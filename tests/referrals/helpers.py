@@ -114,3 +114,37 @@ def give_capacity(
     db.session.add(capacity)
     db.session.commit()
     return capacity
+
+
+def add_referral(
+    reference: str,
+    *,
+    lot_slug: str = "mentoring",
+    team: str = "SEND",
+    urgency: str = "routine",
+    received_on: date,
+    started_on: date | None = None,
+    status: str | None = None,
+    **values,
+) -> Referral:
+    """A referral written directly, at a point on its path (started when `started_on` is
+    given), for the figures and lists; recording and moving them are tested through the pages."""
+    made = Referral(
+        reference=reference,
+        status=status or ("started" if started_on else "received"),
+        lot_id=lot_id(lot_slug),
+        age_band="14-16",
+        needs=["semh"],
+        needs_summary="Needs a calm mentor.",
+        district="DY1",
+        urgency=urgency,
+        team=team,
+        requested_by="Inclusion team",
+        required_start=received_on,
+        received_on=received_on,
+        started_on=started_on,
+        **values,
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made

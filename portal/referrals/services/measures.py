@@ -67,7 +67,7 @@ class Group:
 
     @property
     def median_days(self) -> float | None:
-        return median(self.days) if self.days else None
+        return round(float(median(self.days)), 1) if self.days else None
 
     @property
     def average_days(self) -> float | None:
