@@ -15,6 +15,7 @@ from portal.kpi_returns import waiting as kpi_returns
 from portal.organisations.models import Organisation
 from portal.outbox import waiting as outbox
 from portal.questionnaires import waiting as questionnaires
+from portal.referrals import waiting as referrals
 from portal.reviews import services as reviews
 
 # Every domain that can have work waiting for someone. Each answers for any user: nothing, when
@@ -29,6 +30,7 @@ SOURCES = (
     accounts.waiting_for,
     outbox.waiting_for,
     questionnaires.waiting_for,
+    referrals.waiting_for,
 )
 
 

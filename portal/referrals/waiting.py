@@ -1,0 +1,98 @@
+"""What of referrals is waiting for someone, for their home page: for those who manage
+referrals (commissioners), the referrals waiting for a match, the most urgent first, and those
+offered to a provider but not yet started. Two queries, however many referrals there are."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.core.permissions import can
+from portal.core.time import format_date, today
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.organisations.models import Organisation
+from portal.referrals.models import (
+    EMERGENCY,
+    OFFERED,
+    RECEIVED,
+    ROUTINE,
+    TARGET_SCHOOL_DAYS,
+    URGENCY_LABELS,
+    URGENT,
+    Referral,
+)
+from portal.referrals.services.measures import school_days
+
+# How many referrals waiting for a match the home lists one by one (the rest are counted).
+LISTED = 10
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    if not can(user, "manage_referrals"):
+        return []
+    return [*_to_match(), *_offered()]
+
+
+def _to_match() -> list[Waiting]:
+    most_urgent_first = case(
+        (Referral.urgency == EMERGENCY, 0), (Referral.urgency == URGENT, 1), else_=2
+    )
+    rows = db.session.execute(
+        select(
+            Referral.id,
+            Referral.reference,
+            Referral.urgency,
+            Referral.received_on,
+            Referral.required_start,
+            func.count().over().label("total"),
+        )
+        .where(Referral.status == RECEIVED)
+        .order_by(most_urgent_first, Referral.received_on, Referral.id)
+        .limit(LISTED)
+    ).all()
+    on = today()
+    items = []
+    for row in rows:
+        days = school_days(row.received_on, on)
+        late = days > TARGET_SCHOOL_DAYS
+        waited = plural(days, "school day", "school days")
+        items.append(
+            Waiting(
+                link=f"Find a place for referral {row.reference}",
+                endpoint="referrals.show",
+                args={"referral_id": row.id},
+                hint=f"{URGENCY_LABELS[row.urgency]}: waiting {waited} since "
+                f"{format_date(row.received_on)}, needed from {format_date(row.required_start)}",
+                urgency=OVERDUE if late else DUE_SOON if row.urgency != ROUTINE else TO_DO,
+                due=row.required_start,
+            )
+        )
+    total = rows[0].total if rows else 0
+    if total > LISTED:
+        items.append(
+            Waiting(
+                link="All referrals waiting for a match",
+                endpoint="referrals.index",
+                args={"status": RECEIVED},
+                hint=f"{plural(total, 'referral', 'referrals')}; the {LISTED} most urgent are "
+                "listed",
+            )
+        )
+    return items
+
+
+def _offered() -> list[Waiting]:
+    count = db.count(select(func.count(Referral.id)).where(Referral.status == OFFERED))
+    if not count:
+        return []
+    return [
+        Waiting(
+            link="Referrals offered but not started",
+            endpoint="referrals.index",
+            args={"status": OFFERED},
+            hint=f"{plural(count, 'referral has', 'referrals have')} a contract sent to a "
+            "provider, waiting for the provider to accept it",
+            urgency=TO_DO,
+        )
+    ]
