@@ -72,6 +72,7 @@ EXPECTED = {
         "Confirm the award of ‘Year 11 maths catch-up tuition’",
         "Escalation: Stourbridge Mentoring Trust",
         "Statements waiting for approval",
+        "Find a place for referral RF-DEMO-0001",
     ],
     "admin@example.org": [
         "Staff without two-factor authentication",
@@ -134,8 +135,12 @@ def test_the_demo_seed_makes_work_for_every_account_once(make_app):
                 assert client.get(href, follow_redirects=True).status_code == 200, (email, href)
 
     # The contract work: Bright Futures' first statement approved and exported, its second
-    # waiting for a commissioner (the only one), nothing owed but the outcome's evidence.
-    assert (first["contracts"], first["statements"], first["finance_exports"]) == (5, 4, 1)
+    # waiting for a commissioner (the only one), nothing owed but the outcome's evidence. The
+    # five referrals placed or offered have a direct call-off each (demo/referrals.py).
+    assert (first["contracts"], first["statements"], first["finance_exports"]) == (10, 4, 1)
+    assert first["referrals"] == 9
+    dashboard = page_text(_signed_in(demo, "reviewer@example.org").get("/referrals/dashboard"))
+    assert "4 placed" in dashboard and "50% placed within 10 school days" in dashboard
     with demo.app_context():
         statuses = db.session.execute(
             select(Organisation.legal_name, Statement.status)
