@@ -196,6 +196,25 @@ PAGES: list[Page] = [
         note="Committed and approved spend by month, lot and team; shares; outcomes; time to start",
         budget_ms=REPORT_MS,
     ),
+    # Issue 17, referrals (seeded by bench/seed/referrals.py: 1,200 referrals at 1x, three
+    # years of them): the time-to-place figures count every started referral.
+    Page(
+        "Referrals dashboard (time to place)",
+        "commissioner",
+        "/referrals/dashboard",
+        lambda _p: "/referrals/dashboard",
+        note="School days to start by lot, team and urgency over every placed referral; the "
+        "open ones waiting longest",
+        budget_ms=REPORT_MS,
+    ),
+    Page(
+        "Referrals list (council)",
+        "commissioner",
+        "/referrals",
+        lambda _p: "/referrals?status=open",
+        note="The first page of open referrals, newest first",
+        budget_ms=LIST_MS,
+    ),
     # Issue 20, the audit log (administrators; sign-ins seeded by bench/seed_audit.py). Every
     # reading and export writes an event of its own, as it would for a real administrator.
     Page("Audit log (first page)", "admin", "/admin/audit", lambda _p: "/admin/audit"),

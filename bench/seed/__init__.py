@@ -19,7 +19,7 @@ How it is made, so that every row is one the portal could have made itself:
 
 Each domain's rows are made by a module of this package named for it (as the portal's packages
 are): `organisations`, `applications`, `documents` and `staff_checks` by `seed` itself, then
-`reviews`, `competitions`, `kpi_returns`, `contracts` and `audit` by the functions in
+`reviews`, `competitions`, `kpi_returns`, `contracts`, `referrals` and `audit` by the functions in
 EXTENSIONS, each once its
 domain's tables exist; `base` holds the sizes and bulk insert they share. A new domain adds a
 module and its function to EXTENSIONS.
@@ -50,6 +50,7 @@ from bench.seed.contracts import seed_contracts
 from bench.seed.documents import _documents
 from bench.seed.kpi_returns import seed_kpi_returns
 from bench.seed.organisations import _organisations, _reference_data
+from bench.seed.referrals import seed_referrals
 from bench.seed.reviews import seed_reviews
 from bench.seed.staff_checks import _staff_checks
 from portal.core.db import Base, db, round_trips_within
@@ -133,7 +134,14 @@ def _lz4(connection: Connection) -> bool:
     )
 
 
-EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns, seed_contracts, seed_audit]
+EXTENSIONS = [
+    seed_reviews,
+    seed_competitions,
+    seed_kpi_returns,
+    seed_contracts,
+    seed_referrals,
+    seed_audit,
+]
 
 
 __all__ = ["PASSWORD", "SeedResult", "seed"]
