@@ -20,11 +20,17 @@ ANSWERS = ["A calm mentor", "From Monday", "under-3"]
 
 
 def award_placement(
-    commissioner_client, commissioner, provider_client, organisation, standstill="no"
+    commissioner_client,
+    commissioner,
+    provider_client,
+    organisation,
+    standstill="no",
+    competition_id: int | None = None,
 ) -> int:
     """A placement request on mentoring, quoted for by organisation A (admitted to the lot by
-    the caller), scored and awarded to it through the pages: the competition's id."""
-    competition_id = competitions.create(commissioner_client, "placement_request")
+    the caller), scored and awarded to it through the pages: the competition's id. Made here,
+    unless `competition_id` names a draft already made (priced by the hour)."""
+    competition_id = competition_id or competitions.create(commissioner_client, "placement_request")
     competitions.name_evaluators(commissioner_client, competition_id, [commissioner], commissioner)
     assert competitions.publish(commissioner_client, competition_id).status_code == 302
     competitions.quote_and_submit(provider_client, competition_id, ANSWERS, "40")
