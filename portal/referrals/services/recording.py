@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.capacity.models import NEEDS
@@ -186,22 +187,38 @@ def next_reference(received_on: date) -> str:
     return f"{prefix}{number:04d}"
 
 
+# Two referrals recorded at the same moment can be given the same made reference: the second
+# tries the next number, this many times, before it is told to try again.
+MADE_TRIES = 3
+
+
 def record_referral(user: User, details: Details) -> Referral:
-    """Record a referral as received, `user` its referrer (told of each move). Two recorded at
-    the same moment can be given the same made reference; the unique index refuses the second,
-    whose request fails and writes nothing (the form's single-use id stops a double click)."""
+    """Record a referral as received, `user` its referrer (told of each move). The form's
+    single-use id stops a double click; the unique reference refuses a second referral with the
+    same council code (told on the form), and a made reference another request took a moment
+    ago is replaced by the next number."""
     values = check(details)
-    values.setdefault("reference", next_reference(values["received_on"]))
-    referral = Referral(
-        **values,
-        status=RECEIVED,
-        created_by_id=user.id,
-        referrer_id=user.id,
-    )
-    db.session.add(referral)
-    db.session.flush()
-    audit("referral.recorded", referral, user, after=_shown(values))
-    return referral
+    given = values.pop("reference", None)
+    for _attempt in range(1 if given else MADE_TRIES):
+        reference = given or next_reference(values["received_on"])
+        referral = Referral(
+            **values,
+            reference=reference,
+            status=RECEIVED,
+            created_by_id=user.id,
+            referrer_id=user.id,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(referral)
+                db.session.flush()
+        except IntegrityError:
+            continue
+        audit("referral.recorded", referral, user, after=_shown({**values, "reference": reference}))
+        return referral
+    if given:
+        raise ReferralError(f"A referral with the reference {given} already exists", "reference")
+    raise ReferralError("Other referrals were recorded at the same moment. Save it again")
 
 
 def update_referral(user: User, referral: Referral, details: Details, seen: int | None) -> None:
