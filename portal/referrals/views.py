@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.capacity.models import NEEDS
+from portal.capacity.services import is_stale
 from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
@@ -85,6 +86,7 @@ def show(referral_id: int) -> ResponseReturnValue:
         editable=referral.status in common.EDITABLE,
         days=_days(referral),
         target=TARGET_SCHOOL_DAYS,
+        is_stale=is_stale,
     )
 
 
@@ -153,5 +155,8 @@ def export_dashboard(spreadsheet: bool) -> ResponseReturnValue:
 @public
 def how_it_works() -> ResponseReturnValue:
     return render_template(
-        "referrals/how_it_works.html", target=TARGET_SCHOOL_DAYS, urgencies=URGENCY_LABELS
+        "referrals/how_it_works.html",
+        target=TARGET_SCHOOL_DAYS,
+        urgencies=URGENCY_LABELS,
+        teams=common.teams(),
     )

@@ -84,3 +84,13 @@ def test_the_commissioners_home_lists_referrals_waiting_most_urgent_first(
     assert "Referrals offered but not started" in home
     assert "1 referral has a contract sent to a provider" in home
     assert "Find a place" not in page_text(reviewer_client.get("/home"))
+
+
+def test_the_pathway_page_is_public_and_names_the_commissioning_teams(client, app_ctx):
+    page = client.get("/referrals/how-it-works")
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "How referrals for a place work" in text
+    assert "the Virtual School team, for a child in care or previously in care" in text
+    assert "within 10 school days" in text
+    assert "How referrals for a place work" in page_text(client.get("/"))

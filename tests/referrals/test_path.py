@@ -130,6 +130,7 @@ def test_stale_capacity_and_other_districts_are_shown_when_asked_for(
     assert "No provider's published capacity matches" in page_text(commissioner_client.get(url))
     with_stale = page_text(commissioner_client.get(f"{url}?stale=yes"))
     assert "Organisation A Ltd" in with_stale and "Organisation B Ltd" not in with_stale
+    assert "Not confirmed recently" in with_stale
     # Ages 16 to 25 overlap the band 14 to 16: a child of 16 could be placed there.
     anywhere = page_text(commissioner_client.get(f"{url}?anywhere=yes"))
     assert "Organisation B Ltd" in anywhere and "Organisation A Ltd" not in anywhere
