@@ -16,7 +16,7 @@ from tests.contracts.contract_pages import date_parts as contract_date_parts
 from tests.contracts.contract_pages import hidden as contract_hidden
 from tests.referrals.helpers import give_capacity, hidden, record, referral, referral_events
 from tests.support import factories
-from tests.support.emails import emails_to
+from tests.support.emails import emails_to, link_in
 from tests.support.pages import field_value, page_errors, page_text, soup
 
 
@@ -63,9 +63,13 @@ def test_a_referral_is_matched_offered_and_started_through_a_placement_request(
         "referral.offered",
         "referral.started",
     ]
-    subjects = [email.subject for email in emails_to(commissioner.email)]
+    emails = emails_to(commissioner.email)
+    subjects = [email.subject for email in emails]
     for status in ("matched", "offered", "started"):
         assert f"Referral SEND-0421: {status}" in subjects
+    (started_email,) = [email for email in emails if email.subject.endswith(": started")]
+    assert link_in(started_email, "/referrals/") == f"/referrals/{referral_id}"
+    assert f"Contract {made.reference} was accepted" in started_email.body
     page = page_text(commissioner_client.get(f"/referrals/{referral_id}"))
     assert "Started on" in page and f"contract {made.reference}" in page
 
@@ -141,7 +145,7 @@ def test_stale_capacity_and_other_districts_are_shown_when_asked_for(
 
 
 def test_the_page_shows_matching_capacity_and_prefills_the_placement_request(
-    commissioner_client, organisation, other_organisation
+    commissioner_client, reviewer_client, organisation, other_organisation
 ):
     factories.admit(organisation, "mentoring")
     factories.admit(other_organisation, "mentoring")
@@ -163,5 +167,9 @@ def test_the_page_shows_matching_capacity_and_prefills_the_placement_request(
     assert soup(form).find("option", selected=True, string="14 to 16") is not None
 
     direct = soup(page).select_one("a[href^='/contracts/new']")["href"]
+    # A reviewer reads the referral and its matches, and is offered nothing to do.
+    read_only = reviewer_client.get(f"/referrals/{referral_id}")
+    assert "Organisation A Ltd" in page_text(read_only)
+    assert soup(read_only).select_one("a[href^='/competitions/new']") is None
     form = commissioner_client.get(direct)
     assert field_value(form, "placement_reference") == referral(referral_id).reference
