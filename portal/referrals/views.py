@@ -131,9 +131,11 @@ def close(referral_id: int) -> ResponseReturnValue:
 @bp.route("/dashboard")
 @reads
 def dashboard() -> ResponseReturnValue:
+    figures = measures.time_to_place(today(), common.teams())
     return render_template(
         "referrals/dashboard.html",
-        figures=measures.time_to_place(today(), common.teams()),
+        figures=figures,
+        charts=measures.charts(figures),
         target=TARGET_SCHOOL_DAYS,
         statuses=STATUS_LABELS,
     )

@@ -105,6 +105,12 @@ def test_the_dashboard_shows_the_worked_figures(reviewer_client, placed):
         ["Routine", "2", "1 (50%)", "9.5", "9.5", "11"],
     ]
     assert "OPEN-1" in text and "XMAS-1" not in text
+    # The charts say the same in words: the medians of the groups that placed anyone.
+    described = soup(page).find(id="chart-teams-desc").get_text()
+    assert described == (
+        "Median school days from referral to start. SEND: 9 school days; Virtual School: 8 "
+        "school days."
+    )
 
 
 def test_the_export_has_the_same_figures(reviewer_client, placed):

@@ -21,6 +21,7 @@ from statistics import median
 
 from sqlalchemy import select
 
+from portal.core.charts import Chart, bars
 from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.time import working_days_between
@@ -187,6 +188,31 @@ def _open(on: date) -> list[Waiting]:
     ]
     rank = {urgency: position for position, urgency in enumerate(reversed(URGENCIES))}
     return sorted(waiting, key=lambda each: (-each.days, rank.get(each.urgency, 0)))
+
+
+# The same figures as charts ---------------------------------------------------------------------
+
+
+def chart(chart_id: str, title: str, groups: list[Group]) -> Chart:
+    """The median school days to start of each group that placed anyone, as bars; the page
+    shows the same figures in the table below it."""
+    placed = [(group.name, group.median_days) for group in groups if group.median_days is not None]
+    words = "; ".join(f"{name}: {days:g} school days" for name, days in placed)
+    return bars(
+        chart_id,
+        title,
+        f"Median school days from referral to start. {words or 'None placed yet'}.",
+        [(name, days) for name, days in placed],
+        lambda days: f"{days:g} days",
+    )
+
+
+def charts(figures: TimeToPlace) -> list[Chart]:
+    return [
+        chart("chart-lots", "Median school days to start, by type of service", figures.lots),
+        chart("chart-teams", "Median school days to start, by team", figures.teams),
+        chart("chart-urgencies", "Median school days to start, by urgency", figures.urgencies),
+    ]
 
 
 # The same figures as a file -----------------------------------------------------------------------
