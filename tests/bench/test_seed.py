@@ -114,6 +114,13 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     for contract_id in contract_ids:
         assert staff.get(f"/contracts/{contract_id}").status_code == 200, contract_id
 
+    # Referrals: the time-to-place dashboard and the open ones, as bench/pages.py opens them.
+    assert counts["referrals"] == 12
+    time_to_place = staff.get("/referrals/dashboard")
+    assert time_to_place.status_code == 200
+    assert "placed within 10 school days" in time_to_place.get_data(as_text=True)
+    assert staff.get("/referrals?status=open").status_code == 200
+
     # An administrator reads the audit log (sign-ins and the other steps' events) and exports
     # one organisation's history, as the audit pages in bench/pages.py do.
     assert len(result.admins) == LOAD_USERS + 1
