@@ -98,10 +98,10 @@ def _days(referral: Referral) -> int:
 @manages
 def edit(referral_id: int) -> ResponseReturnValue:
     referral = common.referral_for_staff(referral_id)
-    if referral.status not in common.EDITABLE:
-        abort(404)
     form = _form()
     if request.method == "GET":
+        if referral.status not in common.EDITABLE:
+            abort(404)
         form.fill(referral)
     done = handle_post(
         form,
@@ -118,6 +118,8 @@ def close(referral_id: int) -> ResponseReturnValue:
     referral = common.referral_for_staff(referral_id)
     form = forms.CloseForm()
     if request.method == "GET":
+        if referral.status not in common.EDITABLE:
+            abort(404)
         form.lock_version.data = str(referral.lock_version)
     done = handle_post(
         form,

@@ -141,6 +141,9 @@ def test_a_stale_edit_is_refused_and_the_other_change_kept(app, commissioner_cli
 def test_a_closed_referral_cannot_be_moved_or_changed(commissioner_client, commissioner):
     referral_id = record(commissioner_client)
     url = f"/referrals/{referral_id}/close"
+    # Pages opened in other tabs before the referral is closed.
+    other_tab = hidden(commissioner_client, url)
+    edit_tab = hidden(commissioner_client, f"/referrals/{referral_id}/edit")
     refused = commissioner_client.post(url, data=hidden(commissioner_client, url) | {"reason": ""})
     assert page_errors(refused) == {"reason": "Enter why the referral is being closed"}
     named = commissioner_client.post(
@@ -153,9 +156,13 @@ def test_a_closed_referral_cannot_be_moved_or_changed(commissioner_client, commi
     )
     assert response.status_code == 302
     assert referral(referral_id).status == "closed"
-    again = commissioner_client.post(
-        url, data=hidden(commissioner_client, url) | {"reason": "Closing it again."}
-    )
-    assert "This referral is closed, so it cannot be changed" in page_text(again)
+    again = commissioner_client.post(url, data=other_tab | {"reason": "Closing it again."})
+    assert page_errors(again) == {"reason": "This referral is closed, so it cannot be changed"}
+    assert commissioner_client.get(url).status_code == 404
     assert commissioner_client.get(f"/referrals/{referral_id}/edit").status_code == 404
+    edited = commissioner_client.post(
+        f"/referrals/{referral_id}/edit", data=referral_form(district="DY9") | edit_tab
+    )
+    assert "This referral is closed, so it cannot be changed" in page_text(edited)
+    assert referral(referral_id).district == "DY1"
     assert referral_events() == ["referral.recorded", "referral.closed"]

@@ -33,13 +33,16 @@ class ReferralError(ServiceError):
 
 
 def _refuse(refusal: workflow.Refusal) -> ServiceError:
+    # What the referral is now (read again when someone else's change landed first): once it
+    # has ended, that is what the person needs to know, however old their page.
+    now = refusal.record.status
+    if now in (CLOSED, STARTED):
+        return ReferralError(
+            f"This referral is {STATUS_LABELS[now].lower()}, so it cannot be changed"
+        )
     if refusal.why in (workflow.STALE, workflow.LOST):
         return ReferralError(
             "This referral has just been changed by someone else. Check it and try again"
-        )
-    if refusal.before in (CLOSED, STARTED):
-        return ReferralError(
-            f"This referral is {STATUS_LABELS[refusal.before].lower()}, so it cannot be changed"
         )
     return ReferralError("This referral cannot be moved on in that way")
 

@@ -226,7 +226,7 @@ def update_referral(user: User, referral: Referral, details: Details, seen: int 
     page was shown (`seen`): a page older than the referral is refused."""
     if referral.status not in EDITABLE:
         raise ReferralError(
-            f"This referral is {referral.status}, so its details can no longer be changed"
+            f"This referral is {referral.status_label.lower()}, so it cannot be changed"
         )
     values = check(details, referral)
     before = {name: getattr(referral, name) for name in values}
