@@ -114,6 +114,16 @@ def test_a_referral_is_matched_by_capacity_placed_and_counted(
     page.get_by_role("link", name=reference).click()
     landed(page, f"Referral {reference}")
     expect(page.locator("main")).to_contain_text("Matched")
+    # Its details can still be changed, or it can be closed: both pages pass axe.
+    page.get_by_role("link", name="Change the details").click()
+    landed(page, f"Change referral {reference}")
+    expect(page.get_by_label("Postcode district")).to_have_value("DY1")
+    page.go_back()
+    landed(page, f"Referral {reference}")
+    page.get_by_role("link", name="Close the referral").click()
+    landed(page, f"Close referral {reference}")
+    page.go_back()
+    landed(page, f"Referral {reference}")
 
     # Awarded, completed, sent and accepted through the pages' requests.
     award_placement(
