@@ -5,14 +5,17 @@ added by a reviewer; the provider answers and marks them done, the council accep
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.time import today
 from portal.organisations.models import Organisation
-from portal.quality.models import Action, Meeting, Visit
+from portal.quality.models import ACTION_OPEN, Action, Meeting, Visit
 from portal.quality.services.common import QualityError
 
 TITLE_LIMIT = 200
@@ -73,3 +76,22 @@ def add_action(
         after={"title": title, "owner": owner, "due_on": due_on.isoformat()},
     )
     return action
+
+
+def overdue_counts(organisation_ids: Iterable[int], on: date) -> dict[int, int]:
+    """How many open actions each organisation has past their due date on `on` (organisations
+    with none are left out). An action marked done waits for the council, not the provider, so
+    it is not overdue. One query."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Action.organisation_id, func.count())
+        .where(
+            Action.organisation_id.in_(ids),
+            Action.status == ACTION_OPEN,
+            Action.due_on < on,
+        )
+        .group_by(Action.organisation_id)
+    )
+    return {organisation_id: count for organisation_id, count in rows}
