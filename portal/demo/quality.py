@@ -46,7 +46,7 @@ def _published(reviewer: User, organisation: Organisation, now: date) -> None:
         )
     with clock_set_to(_at(visited, 16)):
         items = checklists.checklist_of(visit.checklist).items
-        grades = dict.fromkeys(items, MET)
+        grades: dict[str, str | None] = dict.fromkeys(items, MET)
         grades.update({"first_day_calling": PARTLY_MET, "risk_assessments": PARTLY_MET})
         visits.record_visit(
             reviewer,
