@@ -234,3 +234,38 @@ def test_the_lists_make_the_same_number_of_queries_whatever_their_length(
 def test_nothing_is_emailed_about_the_reminders_outside_its_command(reviewer, organisation):
     helpers.action_due(organisation, reviewer, today() - timedelta(days=3))
     assert db.session.scalar(select(func.count(OutboxEmail.id))) == 0
+
+
+def test_the_risk_rule_reads_overdue_counts_and_latest_judgements(reviewer, organisation):
+    other = factories.make_organisation(factories.make_user("third@example.org"))
+    assert visits.latest_judgements([organisation.id, other.id]) == {}
+    helpers.recorded_visit(organisation, reviewer, {"dsl_named": "not_met"})
+    # The later visit's judgement is the latest, whatever it was.
+    helpers.recorded_visit(organisation, reviewer)
+    helpers.action_due(organisation, reviewer, today() - timedelta(days=1))
+    helpers.action_due(organisation, reviewer, today())  # due today: not overdue yet
+    assert visits.latest_judgements([organisation.id, other.id]) == {organisation.id: "good"}
+    assert actions.overdue_counts([organisation.id, other.id], today()) == {organisation.id: 1}
+    assert actions.overdue_counts([organisation.id], today() + timedelta(days=1)) == {
+        organisation.id: 2
+    }
+
+
+def test_an_unpublished_visits_action_is_neither_overdue_nor_emailed(
+    app, reviewer, organisation, provider
+):
+    visit = helpers.recorded_visit(organisation, reviewer, {"registers_kept": "not_met"})
+    action = visits.add_finding_action(
+        reviewer,
+        visit,
+        item_id="registers_kept",
+        title="Keep registers",
+        owner="Manager",
+        due_on=today(),
+    )
+    action.due_on = today() - timedelta(days=5)
+    db.session.commit()
+    assert actions.overdue_counts([organisation.id], today()) == {}
+    db.session.commit()  # the command runs as its own process would, with its own transaction
+    result = app.test_cli_runner().invoke(args=["quality", "remind"])
+    assert result.stdout.startswith("Emailed about 0 overdue action(s)")
