@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
-from portal.admissions.services import organisations_on_framework
+from portal.admissions.services import is_on_framework, organisations_on_framework
 from portal.audit.services import record_event
 from portal.core import workflow
 from portal.core.db import db
@@ -82,10 +82,10 @@ def providers_to_visit() -> list[Organisation]:
 
 def provider_to_visit(organisation_id: int) -> Organisation:
     """One organisation on the framework; NotFoundForUser (404) for any other id."""
-    found = next((o for o in providers_to_visit() if o.id == organisation_id), None)
-    if found is None:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not is_on_framework(organisation):
         raise NotFoundForUser()
-    return found
+    return organisation
 
 
 def admitted_lots(organisation: Organisation) -> list[Lot]:
@@ -304,11 +304,6 @@ def record_visit(user: User, visit: Visit, recording: Recording, seen: int | Non
         errors["visited_on"] = "Enter the date the visit took place"
     elif recording.visited_on > today():
         errors["visited_on"] = "The date the visit took place must be today or in the past"
-    summary = (recording.summary or "").strip().replace("\r\n", "\n")
-    if not summary:
-        errors["summary"] = "Enter a summary of the visit for the provider"
-    elif len(summary) > SUMMARY_LIMIT:
-        errors["summary"] = f"The summary must be {SUMMARY_LIMIT:,} characters or fewer"
     grades: dict[str, str] = {}
     notes: dict[str, str] = {}
     for item_id, item in checklist.items.items():
@@ -323,6 +318,12 @@ def record_visit(user: User, visit: Visit, recording: Recording, seen: int | Non
                 f"Evidence notes must be {NOTES_LIMIT:,} characters or fewer"
             )
         notes[item_id] = note
+    # Checked last, as the page asks for it last (the error summary follows the page).
+    summary = (recording.summary or "").strip().replace("\r\n", "\n")
+    if not summary:
+        errors["summary"] = "Enter a summary of the visit for the provider"
+    elif len(summary) > SUMMARY_LIMIT:
+        errors["summary"] = f"The summary must be {SUMMARY_LIMIT:,} characters or fewer"
     if errors:
         raise QualityError(errors=errors)
     assert recording.visited_on is not None

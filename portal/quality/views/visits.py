@@ -14,7 +14,7 @@ from portal.core.numbers import whole_number
 from portal.core.permissions import requires, requires_sign_in
 from portal.core.time import today
 from portal.quality import forms
-from portal.quality.models import GRADE_LABELS, GRADES, JUDGEMENT_LABELS, Visit
+from portal.quality.models import GRADE_LABELS, JUDGEMENT_LABELS, Visit
 from portal.quality.services import checklists, judgement, visits
 from portal.quality.views.shared import bp
 
@@ -127,7 +127,6 @@ def _fill_in(form: forms.RecordVisitForm, visit: Visit) -> None:
 
 def _labels() -> dict[str, object]:
     return {
-        "grade_options": [(grade, GRADE_LABELS[grade]) for grade in GRADES],
         "grade_labels": GRADE_LABELS,
         "judgement_labels": JUDGEMENT_LABELS,
         "rule": judgement.RULE,
