@@ -10,6 +10,9 @@ GOVUK := node_modules/govuk-frontend/dist/govuk
 # (browser journeys, the permission matrix) at the end do not leave one core idle.
 PYTEST_WORKERS ?= auto
 PYTEST_DIST ?= worksteal
+# More pytest arguments, e.g. `make test PYTEST_ARGS="-m 'not browser'"` (what .ci/run's SQLite
+# pass does).
+PYTEST_ARGS ?=
 
 .PHONY: run test install assets lint format clean bench
 
@@ -17,7 +20,7 @@ run: install assets ## Set up everything and serve the portal on http://127.0.0.
 	$(FLASK) dev serve
 
 test: install assets lint ## Run the checks and the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

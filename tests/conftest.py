@@ -299,12 +299,22 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "postgresql: puts a real TCP fault between the portal and its database"
     )
+    config.addinivalue_line(
+        "markers", "browser: drives Chromium (every test in tests/browser/, marked on collection)"
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    """A TCP fault needs a database reached over TCP: on SQLite, tests marked `postgresql` are
+    """Browser tests are marked `browser`, so a run can choose them (`-m browser`) or leave them
+    to another (`.ci/run` runs them in its PostgreSQL pass only: see there).
+
+    A TCP fault needs a database reached over TCP: on SQLite, tests marked `postgresql` are
     deselected (said in the summary, never reported as passed or skipped), and `.ci/run` runs
     them in its PostgreSQL pass. SQLite has tests of its own for the same pages."""
+    browser_tests = Path(__file__).parent / "browser"
+    for item in items:
+        if browser_tests in item.path.parents:
+            item.add_marker(pytest.mark.browser)
     if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
         return
     kept = [item for item in items if item.get_closest_marker("postgresql") is None]

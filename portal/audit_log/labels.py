@@ -27,6 +27,8 @@ OBJECT_TYPES = {
     "user": "Person's account",
     "staff_invitation": "Staff invitation",
     "audit_log": "Audit log",
+    "visit": "Quality visit",
+    "action": "Action in an action plan",
     "referral": "Referral",
 }
 
@@ -70,6 +72,14 @@ ACTION_LABELS = {
     "audit.viewed": "Audit log read",
     "audit.exported": "Audit log exported",
     "audit.organisation_history_viewed": "Organisation history read",
+    "visit.planned": "Quality visit planned",
+    "visit.recorded": "Quality visit recorded",
+    "visit.published": "Quality visit findings published",
+    "action.added": "Action added to an action plan",
+    "action.done": "Action marked done by the provider",
+    "action.closed": "Action accepted and closed",
+    "action.reopened": "Action reopened",
+    "action.overdue_emailed": "Overdue action emailed",
     "referral.recorded": "Referral recorded",
     "referral.updated": "Referral details changed",
     "referral.received": "Referral waiting for a match again",

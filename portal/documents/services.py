@@ -413,12 +413,16 @@ def _call_off_problem(document: Document, on: date) -> str | None:
 
 def call_off_problems_of(organisation_ids: list[int], on: date) -> dict[int, list[str]]:
     """call_off_problems for each of several organisations, by id: two queries in all. The
-    rule reads each version and its file, never who uploaded it, so uploaders are not loaded."""
+    rule reads each version and its file, never who uploaded it, so uploaders are not loaded;
+    nor documents of the kinds it does not ask for (most of a library, on every home page)."""
     libraries: dict[int, list[Document]] = {id_: [] for id_ in organisation_ids}
     for document in db.session.scalars(
         select(Document)
         .options(selectinload(Document.versions).joinedload(DocumentVersion.file, innerjoin=True))
-        .where(Document.organisation_id.in_(organisation_ids))
+        .where(
+            Document.organisation_id.in_(organisation_ids),
+            Document.kind.in_(MANDATORY_KINDS),
+        )
         .order_by(Document.kind, Document.title, Document.id)
     ):
         libraries[document.organisation_id].append(document)

@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from portal.core.money import NotMoney, parse_pence
 from portal.documents.models import COVER_TYPES, DETAILS, ISSUERS, KINDS, details_asked
 from portal.lots.services import STARTING_LOTS, slugify
@@ -37,7 +35,6 @@ from portal.questionnaires.schema import (
 )
 from portal.questionnaires.yaml_reading import (
     _ids_within,
-    _LineLoader,
     _Mapping,
     _named,
     _question_ids,
@@ -45,6 +42,7 @@ from portal.questionnaires.yaml_reading import (
     _quoted,
     _suggest,
     _ValueReader,
+    read_document,
 )
 from portal.staff_checks.models import REGISTER_DETAILS
 
@@ -107,20 +105,7 @@ def load_file(path: str | Path) -> Content:
 def parse(data: bytes | str, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) -> Content:
     """Check the text of a questionnaire file called `name`, whose rules may name the lots
     `lot_slugs` (by default the starting lots). Raises ContentError."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ContentError(name, None, "the file must be saved as UTF-8 text") from None
-    try:
-        document = yaml.load(data, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        raise ContentError(name, line, error.problem or str(error)) from None
-    except yaml.YAMLError as error:
-        raise ContentError(name, None, str(error)) from None
-    return _Reader(name, lot_slugs).content(document)
+    return _Reader(name, lot_slugs).content(read_document(data, name))
 
 
 class _Knock(ContentError):

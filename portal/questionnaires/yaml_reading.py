@@ -58,6 +58,26 @@ def _construct_map(loader: _LineLoader, node):
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
+def read_document(data: bytes | str, name: str) -> Any:
+    """The YAML document in `data` (a file called `name`), its mappings remembering their
+    lines. Raises ContentError naming the file and line of a YAML mistake (a duplicate key
+    included). Any content file read this way (questionnaires, the visit checklist) reports
+    its problems in the same words."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ContentError(name, None, "the file must be saved as UTF-8 text") from None
+    try:
+        return yaml.load(data, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        raise ContentError(name, line, error.problem or str(error)) from None
+    except yaml.YAMLError as error:
+        raise ContentError(name, None, str(error)) from None
+
+
 class _ValueReader:
     """Reporting and reading single values, for the loader's reader to build on."""
 

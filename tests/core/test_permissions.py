@@ -37,6 +37,7 @@ from tests.conftest import sign_in
 from tests.contracts import contract_pages
 from tests.contracts import outcome_helpers as outcomes
 from tests.kpi_returns.helpers import record_return
+from tests.quality import helpers as quality
 from tests.support import factories
 
 # Routes whose view needs no permission decorator, and why.
@@ -1648,6 +1649,77 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "reviewer": 200, "commissioner": 200, "admin": 200,
         "staff_before_two_factor": TWO_FACTOR,
     },
+    # Quality visits and action plans (organisation A on the framework, with a published visit
+    # and its one open action). /quality: both sides, each its own. Planning, recording, adding
+    # actions, publishing, accepting and reopening: quality officers (reviewers and admins);
+    # the empty forms are refused on the page, the buttons go back to the record. A visit and
+    # an action: the council and A's members. Answering an action: A's members.
+    ("quality.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 200,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.choose_provider", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.plan_visit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.plan_visit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.show_visit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.record_visit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.record_visit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.add_finding_action", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.add_finding_action", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.publish_findings", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": "/quality/visits/{visit_id}", "commissioner": 403,
+        "admin": "/quality/visits/{visit_id}", "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.show_action", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.respond_to_action", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.respond_to_action", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.accept_action", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": "/quality/actions/{action_id}", "commissioner": 403,
+        "admin": "/quality/actions/{action_id}", "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.reopen_action", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.reopen_action", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
     # Referrals: every member of staff reads them and the time to place; commissioners (and
     # admins) record, change and close them. Providers are told there is no such page. An empty
     # POST shows the form's errors. The page about the pathway is public.
@@ -1884,6 +1956,7 @@ def url_values(
         **_kpi_records(organisation, admission, reviewer),
         **competitions.open_competition_rows(organisation, provider, app.config["S3_BUCKET"]),
         **_contract_records(organisation),
+        **_quality_records(organisation, reviewer),
         **_referral_records(),
     }
 
@@ -1912,6 +1985,12 @@ def _contract_records(organisation) -> dict[str, int]:
     db.session.add(statement)
     db.session.commit()
     return {**rows, "statement_id": statement.id, "export_id": export.id}
+
+
+def _quality_records(organisation, reviewer) -> dict[str, int]:
+    """Organisation A's published visit (A is on the framework by now) and its open action."""
+    visit, action = quality.published_visit(organisation, reviewer)
+    return {"visit_id": visit.id, "action_id": action.id}
 
 
 def _referral_records() -> dict[str, int]:

@@ -215,14 +215,11 @@ class MonthState:
     state: str
     delivery: Delivery | None = None
     statement: Statement | None = None
+    has_draft: bool = False  # the provider has saved a draft of the month's delivery
 
     @property
     def label(self) -> str:
         return STATE_LABELS[self.state]
-
-    @property
-    def has_draft(self) -> bool:
-        return self.delivery is not None and self.delivery.status == DELIVERY_DRAFT
 
 
 def state_of(month: date, delivery: Delivery | None, on: date, due: date) -> str:
@@ -277,6 +274,7 @@ def month_states(contracts: list[Contract], on: date) -> list[MonthState]:
                     state=state_of(month, delivery, on, due(month)),
                     delivery=delivery,
                     statement=issued.get(delivery.id) if delivery else None,
+                    has_draft=delivery is not None and delivery.status == DELIVERY_DRAFT,
                 )
             )
     return states
@@ -294,12 +292,35 @@ def contracts_recording(organisation_ids: list[int]) -> list[Contract]:
 
 
 def months_owed(organisation_ids: list[int], on: date) -> list[MonthState]:
-    """The months whose delivery is due or overdue from the organisations, oldest due first."""
-    owed = [
-        state
-        for state in month_states(contracts_recording(organisation_ids), on)
-        if state.state in (DUE, OVERDUE)
-    ]
+    """The months whose delivery is due or overdue from the organisations, oldest due first.
+
+    On every provider's home page: so it reads only the month and status of each delivery
+    recorded, not whole records and their statements, which a long contract has dozens of."""
+    contracts = contracts_recording(organisation_ids)
+    recorded = {
+        (contract_id, month): status
+        for contract_id, month, status in db.session.execute(
+            select(Delivery.contract_id, Delivery.month, Delivery.status).where(
+                Delivery.contract_id.in_([contract.id for contract in contracts])
+            )
+        )
+    }
+    due = DueDates()
+    owed = []
+    for contract in contracts:
+        for month in contract_months(contract):
+            status = recorded.get((contract.id, month))
+            if on <= months.last_day(month) or status not in (None, DELIVERY_DRAFT):
+                continue  # not ended yet, or its delivery is in
+            owed.append(
+                MonthState(
+                    contract=contract,
+                    month=month,
+                    due=due(month),
+                    state=OVERDUE if on > due(month) else DUE,
+                    has_draft=status == DELIVERY_DRAFT,
+                )
+            )
     return sorted(owed, key=lambda state: (state.due, state.contract.id))
 
 

@@ -125,17 +125,7 @@ def delivery_month(
     submitting = bool(form.submit.data)
     done = handle_post(
         form,
-        lambda: delivery.save_delivery(
-            current_user,
-            organisation,
-            contract_id,
-            when,
-            delivery.read_figures(form.typed(), submitting=submitting),
-            submit=submitting,
-            seen=version_seen(form.lock_version.data),
-            answer=form.answer.data,
-            on=on,
-        ),
+        lambda: _save(form, organisation, contract_id, when, on, submitting),
         to=_delivery_url(organisation.id, contract_id, when),
         message=f"Your delivery for {months.month_name(when)} has been submitted. The council "
         "will check its statement"
@@ -143,6 +133,27 @@ def delivery_month(
         else "Your draft has been saved. Submit it once the month has ended",
     )
     return done or render_template("contracts/delivery.html", page=page, form=form)
+
+
+def _save(
+    form: forms.DeliveryForm,
+    organisation: Organisation,
+    contract_id: int,
+    when: date,
+    on: date,
+    submitting: bool,
+) -> None:
+    delivery.save_delivery(
+        current_user,
+        organisation,
+        contract_id,
+        when,
+        delivery.read_figures(form.typed(), submitting=submitting),
+        submit=submitting,
+        seen=version_seen(form.lock_version.data),
+        answer=form.answer.data,
+        on=on,
+    )
 
 
 def _fill(form: forms.DeliveryForm, page: delivery.DeliveryPage) -> None:

@@ -5,15 +5,37 @@ added by a reviewer; the provider answers and marks them done, the council accep
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.audit.services import record_event
+from portal.core import workflow
 from portal.core.db import db
-from portal.core.time import today
-from portal.organisations.models import Organisation
-from portal.quality.models import Action, Meeting, Visit
-from portal.quality.services.common import QualityError
+from portal.core.errors import NotFoundForUser
+from portal.core.permissions import can
+from portal.core.time import format_date, today, utcnow
+from portal.documents.models import Document
+from portal.documents.services import usable_documents
+from portal.organisations.models import Membership, Organisation
+from portal.organisations.services import get_organisation_for
+from portal.quality.models import (
+    ACTION_CLOSED,
+    ACTION_DONE,
+    ACTION_OPEN,
+    VISIT_PUBLISHED,
+    Action,
+    ActionNote,
+    Meeting,
+    Visit,
+)
+from portal.quality.services.common import ACTION_MOVES, QualityError, page_version
+from portal.quality.services.telling import tell_members, tell_reviewers
 
 TITLE_LIMIT = 200
 OWNER_LIMIT = 120
@@ -73,3 +95,315 @@ def add_action(
         after={"title": title, "owner": owner, "due_on": due_on.isoformat()},
     )
     return action
+
+
+# What the provider sees --------------------------------------------------------------------------
+
+
+def visible_to_provider() -> ColumnElement[bool]:
+    """Actions the provider may see: all but those of a visit whose findings are not yet
+    published (the provider does not know of an unannounced visit before then)."""
+    published = select(Visit.id).where(Visit.status == VISIT_PUBLISHED)
+    return or_(Action.visit_id.is_(None), Action.visit_id.in_(published))
+
+
+def is_overdue(action: Action, on: date) -> bool:
+    """Open past its due date. An action marked done waits for the council, not the provider."""
+    return action.status == ACTION_OPEN and action.due_on < on
+
+
+def overdue_counts(organisation_ids: Iterable[int], on: date) -> dict[int, int]:
+    """How many actions each organisation has overdue on `on` (see is_overdue), counting only
+    those it can see (organisations with none are left out). One query."""
+    ids = list(organisation_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Action.organisation_id, func.count())
+        .where(
+            Action.organisation_id.in_(ids),
+            Action.status == ACTION_OPEN,
+            Action.due_on < on,
+            visible_to_provider(),
+        )
+        .group_by(Action.organisation_id)
+    )
+    return {organisation_id: count for organisation_id, count in rows}
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+
+def action_for(user: User, action_id: int) -> Action:
+    """The action, for council staff who may read quality work or a member of its organisation
+    once the provider may see it; NotFoundForUser (404) for anyone else, so ids cannot be
+    probed."""
+    action = db.session.get(Action, action_id)
+    if action is None:
+        raise NotFoundForUser()
+    if user.is_staff:
+        if not can(user, "read_quality"):
+            raise NotFoundForUser()
+        return action
+    visible = db.session.scalar(
+        select(Action.id).where(Action.id == action.id, visible_to_provider())
+    )
+    if visible is None:
+        raise NotFoundForUser()
+    get_organisation_for(user, action.organisation_id)
+    return action
+
+
+def notes_of(action: Action) -> list[ActionNote]:
+    """What was said on the action, oldest first, with who said it. One query."""
+    return list(
+        db.session.scalars(
+            select(ActionNote)
+            .where(ActionNote.action_id == action.id)
+            .options(joinedload(ActionNote.author))
+            .order_by(ActionNote.id)
+        )
+    )
+
+
+def documents_of_notes(action: Action, notes: list[ActionNote]) -> dict[int, Document]:
+    """The evidence documents the notes give, by id (gone ones left out). One query."""
+    ids = {note.document_id for note in notes if note.document_id}
+    if not ids:
+        return {}
+    return {
+        document.id: document
+        for document in db.session.scalars(
+            select(Document)
+            .where(Document.id.in_(ids), Document.organisation_id == action.organisation_id)
+            .options(selectinload(Document.versions))
+        )
+    }
+
+
+def evidence_choices(action: Action) -> list[Document]:
+    """The provider's documents it may give as evidence today: its own library's, in date and
+    with a file that is not a virus (the documents domain's rule)."""
+    return usable_documents(action.organisation_id, today())
+
+
+@dataclass(frozen=True)
+class CouncilActions:
+    to_decide: list[Action]  # marked done, waiting for the council
+    overdue: list[Action]  # open past their due date
+
+
+def council_actions(on: date) -> CouncilActions:
+    """Actions waiting for the council (done, oldest first) and overdue ones (most overdue
+    first). Two queries."""
+
+    def listed(*criteria: ColumnElement[bool]) -> list[Action]:
+        return list(
+            db.session.scalars(
+                select(Action)
+                .where(*criteria)
+                .options(joinedload(Action.organisation))
+                .order_by(Action.due_on, Action.id)
+            )
+        )
+
+    return CouncilActions(
+        to_decide=listed(Action.status == ACTION_DONE),
+        overdue=listed(Action.status == ACTION_OPEN, Action.due_on < on, visible_to_provider()),
+    )
+
+
+def actions_for_provider(user: User) -> list[Action]:
+    """The actions of every organisation `user` is a member of that the provider may see: open
+    first (soonest due first), then done, then closed. One query."""
+    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    actions = db.session.scalars(
+        select(Action)
+        .where(Action.organisation_id.in_(mine), visible_to_provider())
+        .options(joinedload(Action.organisation))
+        .order_by(Action.due_on, Action.id)
+    )
+    order = {ACTION_OPEN: 0, ACTION_DONE: 1, ACTION_CLOSED: 2}
+    return sorted(actions, key=lambda action: order[action.status])
+
+
+# The provider's answer and the council's decision ------------------------------------------------
+
+RESPONSE_LIMIT = 4000
+REASON_LIMIT = 2000
+
+
+def respond_to_action(
+    user: User,
+    action: Action,
+    *,
+    response: str | None,
+    document_id: int | None,
+    seen: int | None,
+) -> Action:
+    """The provider's answer to an open action, with a document from its library as evidence
+    (optional), marking it done: it then waits for the council, and the quality officers are
+    told. An action already done or closed is refused, and nothing is written."""
+    if action.status == ACTION_DONE:
+        raise QualityError(
+            "You have already marked this action as done. It is waiting for the council"
+        )
+    if action.status == ACTION_CLOSED:
+        raise QualityError("This action is closed and can no longer be changed")
+    errors: dict[str, str] = {}
+    text = (response or "").strip().replace("\r\n", "\n")
+    if not text:
+        errors["response"] = "Enter what you have done"
+    elif len(text) > RESPONSE_LIMIT:
+        errors["response"] = f"What you have done must be {RESPONSE_LIMIT:,} characters or fewer"
+    if document_id is not None and document_id not in {d.id for d in evidence_choices(action)}:
+        errors["document_id"] = (
+            "Select a document from your library that is in date and has passed its virus check"
+        )
+    if errors:
+        raise QualityError(errors=errors)
+    workflow.move(action, ACTION_DONE, ACTION_MOVES, seen=page_version(seen), done_at=utcnow())
+    db.session.add(
+        ActionNote(action_id=action.id, author_id=user.id, body=text, document_id=document_id)
+    )
+    _audit(
+        "action.done",
+        action,
+        user,
+        before={"status": ACTION_OPEN},
+        after={"status": ACTION_DONE, "response": text, "document_id": document_id},
+    )
+    tell_reviewers(
+        f"Action to check: {action.organisation.display_name}",
+        "quality_action_done",
+        action=action,
+        organisation=action.organisation,
+    )
+    return action
+
+
+def accept_action(user: User, action: Action, seen: int | None) -> Action:
+    """The council accepts what the provider did: the action is closed, and the provider told."""
+    workflow.move(
+        action,
+        ACTION_CLOSED,
+        ACTION_MOVES,
+        seen=page_version(seen),
+        closed_at=utcnow(),
+        closed_by_id=user.id,
+    )
+    _audit(
+        "action.closed",
+        action,
+        user,
+        before={"status": ACTION_DONE},
+        after={"status": ACTION_CLOSED},
+    )
+    tell_members(
+        action.organisation_id,
+        f"Action closed: {action.title}",
+        "quality_action_closed",
+        action=action,
+        organisation=action.organisation,
+    )
+    return action
+
+
+def reopen_action(user: User, action: Action, reason: str | None, seen: int | None) -> Action:
+    """The council reopens an action the provider marked done, saying why: it is open again
+    (and overdue at once if past its due date), and the provider told."""
+    text = (reason or "").strip().replace("\r\n", "\n")
+    if not text:
+        raise QualityError("Enter why the action is reopened", "reason")
+    if len(text) > REASON_LIMIT:
+        raise QualityError(f"The reason must be {REASON_LIMIT:,} characters or fewer", "reason")
+    if action.status == ACTION_OPEN:
+        raise QualityError("This action is already open", "reason")
+    workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=page_version(seen), done_at=None)
+    db.session.add(ActionNote(action_id=action.id, author_id=user.id, body=text))
+    _audit(
+        "action.reopened",
+        action,
+        user,
+        before={"status": ACTION_DONE},
+        after={"status": ACTION_OPEN, "reason": text},
+    )
+    tell_members(
+        action.organisation_id,
+        f"Action reopened: {action.title}",
+        "quality_action_reopened",
+        action=action,
+        organisation=action.organisation,
+        reason=text,
+    )
+    return action
+
+
+# Overdue reminders -------------------------------------------------------------------------------
+
+
+def remind_overdue(on: date) -> int:
+    """Email each action overdue on `on` (and seen by the provider) once: to its organisation's
+    members and the quality officers. Each action is claimed by an UPDATE that sets
+    overdue_emailed_at only where it is still empty, so two runs at once send it once. Returns
+    how many actions were emailed about."""
+    overdue = list(
+        db.session.scalars(
+            select(Action)
+            .where(
+                Action.status == ACTION_OPEN,
+                Action.due_on < on,
+                Action.overdue_emailed_at.is_(None),
+                visible_to_provider(),
+            )
+            .options(joinedload(Action.organisation))
+            .order_by(Action.due_on, Action.id)
+        )
+    )
+    sent = 0
+    for action in overdue:
+        claimed = db.rows_changed(
+            update(Action)
+            .where(Action.id == action.id, Action.overdue_emailed_at.is_(None))
+            .values(overdue_emailed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed != 1:
+            continue
+        context: dict[str, Any] = {
+            "action": action,
+            "organisation": action.organisation,
+            "due": format_date(action.due_on),
+        }
+        subject = f"Overdue action: {action.title}"
+        tell_members(action.organisation_id, subject, "quality_action_overdue", **context)
+        tell_reviewers(subject, "quality_action_overdue_council", **context)
+        record_event(
+            "action.overdue_emailed",
+            object_type="action",
+            object_id=action.id,
+            actor_id=None,
+            organisation_id=action.organisation_id,
+            after={"due_on": action.due_on.isoformat()},
+        )
+        sent += 1
+    return sent
+
+
+def _audit(
+    event: str,
+    action: Action,
+    user: User,
+    *,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    record_event(
+        event,
+        object_type="action",
+        object_id=action.id,
+        actor_id=user.id,
+        organisation_id=action.organisation_id,
+        before=before,
+        after=after,
+    )

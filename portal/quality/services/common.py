@@ -86,3 +86,9 @@ MEETING_MOVES = workflow.Workflow(
         }
     ),
 )
+
+
+def page_version(seen: int | None) -> int:
+    """The version a page showed, for `workflow.move(seen=...)`: a page that lost it (an altered
+    form) is treated as out of date."""
+    return -1 if seen is None else seen

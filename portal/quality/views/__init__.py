@@ -1,5 +1,7 @@
-"""Quality, one blueprint for both sides, one module per part."""
+"""Quality, one blueprint for both sides, one module per part: the /quality page (`index`),
+visits and their findings (`visits`), the action plan (`actions`)."""
 
+from portal.quality.views import actions, index, visits
 from portal.quality.views.shared import bp
 
-__all__ = ["bp"]
+__all__ = ["actions", "bp", "index", "visits"]

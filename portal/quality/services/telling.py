@@ -1,0 +1,35 @@
+"""Who is told of quality work: the provider's members, and the quality officers (the roles
+with `hear_of_quality_work`). Emails go through the outbox, in the change's transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.core.permissions import roles_that_may
+from portal.organisations.models import Membership
+from portal.outbox.services import queue_email
+
+
+def tell_members(organisation_id: int, subject: str, template: str, **context: object) -> None:
+    """Email every active member of the organisation (`user` in the template is the member)."""
+    members = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, User.deactivated_at.is_(None))
+        .order_by(User.full_name, User.id)
+    )
+    for member in members:
+        queue_email(member.email, subject, template, user=member, **context)
+
+
+def tell_reviewers(subject: str, template: str, **context: object) -> None:
+    """Email every active member of staff whose role hears of quality work."""
+    staff = db.session.scalars(
+        select(User)
+        .where(User.role.in_(roles_that_may("hear_of_quality_work")), User.deactivated_at.is_(None))
+        .order_by(User.full_name, User.id)
+    )
+    for user in staff:
+        queue_email(user.email, subject, template, user=user, **context)

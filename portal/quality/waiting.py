@@ -1,0 +1,166 @@
+"""What of quality work is waiting for someone, for their home page. A quality officer: visits
+to record, findings to publish, actions the provider has marked done to accept or reopen, and
+overdue actions to chase. A provider: the findings of its visits with actions still open, and
+its overdue actions. A fixed number of queries, however many there are."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import case, func, select
+
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.core.permissions import can
+from portal.core.time import format_date, today
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.organisations.models import Organisation
+from portal.quality.models import (
+    ACTION_DONE,
+    ACTION_OPEN,
+    VISIT_PLANNED,
+    VISIT_RECORDED,
+    Action,
+    Visit,
+)
+from portal.quality.services.actions import visible_to_provider
+
+# An open action shows as due soon from this many days before its due date.
+DUE_SOON_DAYS = 14
+# How many visits with open actions a provider's home lists one by one.
+LISTED = 10
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    if not user.is_staff:
+        return _for_provider(organisations, today())
+    if can(user, "assure_quality"):
+        return [*_visits_for_council(today()), *_actions_for_council(today())]
+    return []
+
+
+def _visits_for_council(on: date) -> list[Waiting]:
+    rows = db.session.execute(
+        select(
+            Visit.status,
+            func.count(),
+            func.min(Visit.planned_on),
+            func.sum(case((Visit.planned_on < on, 1), else_=0)),
+        )
+        .where(Visit.status.in_((VISIT_PLANNED, VISIT_RECORDED)))
+        .group_by(Visit.status)
+    )
+    items = []
+    for status, count, first, past in rows:
+        if status == VISIT_PLANNED:
+            items.append(
+                Waiting(
+                    link=f"Record {plural(count, 'visit', 'visits')}",
+                    endpoint="quality.index",
+                    hint=(
+                        f"{past} past {'its' if past == 1 else 'their'} date"
+                        if past
+                        else f"The first is on {format_date(first)}"
+                    ),
+                    urgency=OVERDUE if past else (DUE_SOON if first <= on else TO_DO),
+                    due=first,
+                )
+            )
+        else:
+            items.append(
+                Waiting(
+                    link=f"Publish the findings of {plural(count, 'visit', 'visits')}",
+                    endpoint="quality.index",
+                    hint="Add the actions they call for, then publish them to the provider",
+                    urgency=DUE_SOON,
+                )
+            )
+    return items
+
+
+def _actions_for_council(on: date) -> list[Waiting]:
+    to_decide, overdue, oldest_overdue = db.session.execute(
+        select(
+            func.sum(case((Action.status == ACTION_DONE, 1), else_=0)),
+            func.sum(case(((Action.status == ACTION_OPEN) & (Action.due_on < on), 1), else_=0)),
+            func.min(case(((Action.status == ACTION_OPEN) & (Action.due_on < on), Action.due_on))),
+        ).where(visible_to_provider())
+    ).one()
+    items = []
+    if to_decide:
+        items.append(
+            Waiting(
+                link=f"Accept or reopen {plural(to_decide, 'action', 'actions')}",
+                endpoint="quality.index",
+                hint="Providers have marked them done",
+                urgency=DUE_SOON,
+            )
+        )
+    if overdue:
+        items.append(
+            Waiting(
+                link=f"Chase {plural(overdue, 'overdue action', 'overdue actions')}",
+                endpoint="quality.index",
+                hint=f"The oldest was due on {format_date(oldest_overdue)}",
+                urgency=OVERDUE,
+                due=oldest_overdue,
+            )
+        )
+    return items
+
+
+def _for_provider(organisations: list[Organisation], on: date) -> list[Waiting]:
+    ids = [organisation.id for organisation in organisations]
+    if not ids:
+        return []
+    open_actions = list(
+        db.session.execute(
+            select(Action.visit_id, Action.due_on, Visit.visited_on)
+            .outerjoin(Visit, Visit.id == Action.visit_id)
+            .where(
+                Action.organisation_id.in_(ids),
+                Action.status == ACTION_OPEN,
+                visible_to_provider(),
+            )
+            .order_by(Action.due_on)
+        )
+    )
+    items: list[Waiting] = []
+    by_visit: dict[int, list[date]] = {}
+    visited: dict[int, date | None] = {}
+    for visit_id, due_on, visited_on in open_actions:
+        if visit_id is not None:
+            by_visit.setdefault(visit_id, []).append(due_on)
+            visited[visit_id] = visited_on
+    for visit_id, dues in list(by_visit.items())[:LISTED]:
+        first = min(dues)
+        late = sum(1 for due in dues if due < on)
+        items.append(
+            Waiting(
+                link=f"Answer the findings of the visit on {format_date(visited[visit_id])}",
+                endpoint="quality.show_visit",
+                args={"visit_id": visit_id},
+                hint=f"{plural(len(dues), 'action', 'actions')} open"
+                + (f", {late} overdue" if late else f", the first due on {format_date(first)}"),
+                urgency=_urgency(first, on),
+                due=first,
+            )
+        )
+    others = [due for visit_id, due, _ in open_actions if visit_id is None]
+    if others:
+        items.append(
+            Waiting(
+                link=f"Answer {plural(len(others), 'action', 'actions')} from review meetings",
+                endpoint="quality.index",
+                hint=f"The first is due on {format_date(min(others))}",
+                urgency=_urgency(min(others), on),
+                due=min(others),
+            )
+        )
+    return items
+
+
+def _urgency(due: date, on: date) -> int:
+    if due < on:
+        return OVERDUE
+    return DUE_SOON if due <= on + timedelta(days=DUE_SOON_DAYS) else TO_DO
