@@ -188,6 +188,7 @@ def _register_commands(app: Flask) -> None:
     from portal.documents.cli import documents_cli
     from portal.kpi_returns.cli import kpi_cli
     from portal.outbox.cli import outbox_cli
+    from portal.quality.cli import quality_cli
     from portal.questionnaires.cli import questionnaires_cli
 
     for group in (
@@ -199,5 +200,6 @@ def _register_commands(app: Flask) -> None:
         documents_cli,
         kpi_cli,
         contracts_cli,
+        quality_cli,
     ):
         app.cli.add_command(group)

@@ -27,6 +27,7 @@ OBJECT_TYPES = {
     "user": "Person's account",
     "staff_invitation": "Staff invitation",
     "audit_log": "Audit log",
+    "meeting": "Provider review meeting",
 }
 
 ACTION_LABELS = {
@@ -69,6 +70,11 @@ ACTION_LABELS = {
     "audit.viewed": "Audit log read",
     "audit.exported": "Audit log exported",
     "audit.organisation_history_viewed": "Organisation history read",
+    "risk.changed": "Risk rating changed",
+    "meeting.scheduled": "Review meeting scheduled",
+    "meeting.agenda_added": "Added to a review meeting's agenda",
+    "meeting.held": "Review meeting minutes published",
+    "meeting.commented": "Comment on a review meeting",
 }
 
 FIELD_LABELS = {

@@ -14,6 +14,7 @@ from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
 from portal.organisations.models import Organisation
 from portal.outbox import waiting as outbox
+from portal.quality import meeting_waiting as quality_meetings
 from portal.questionnaires import waiting as questionnaires
 from portal.reviews import services as reviews
 
@@ -29,6 +30,7 @@ SOURCES = (
     accounts.waiting_for,
     outbox.waiting_for,
     questionnaires.waiting_for,
+    quality_meetings.waiting_for,
 )
 
 

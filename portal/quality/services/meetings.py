@@ -145,6 +145,15 @@ def due_of(organisation: Organisation, on: date) -> Due:
     return found
 
 
+def provider_to_meet(organisation_id: int, on: date) -> tuple[Organisation, Due]:
+    """The organisation and when its meeting is due. Raises NotFoundForUser (404) for one that
+    does not exist or is not on the framework."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundForUser()
+    return organisation, due_of(organisation, on)
+
+
 # The calendar -----------------------------------------------------------------------------------
 
 
