@@ -67,7 +67,7 @@ def _on_framework(organisation_ids: list[int] | None = None) -> dict[int, date]:
         query = query.where(Admission.organisation_id.in_(organisation_ids))
     return {
         organisation_id: as_utc(admitted_at).astimezone(LONDON).date()
-        for organisation_id, admitted_at in db.session.execute(query).tuples()
+        for organisation_id, admitted_at in db.session.execute(query)
     }
 
 
@@ -78,7 +78,7 @@ def _last_held(organisation_ids: list[int]) -> dict[int, date]:
             select(Meeting.organisation_id, func.max(Meeting.held_on))
             .where(Meeting.organisation_id.in_(organisation_ids), Meeting.status == MEETING_HELD)
             .group_by(Meeting.organisation_id)
-        ).tuples()
+        )
         if held_on is not None
     }
 
@@ -189,11 +189,12 @@ def calendar(on: date) -> Calendar:
     has passed without minutes; a provider past its due date with none scheduled). A fixed
     number of queries, however many providers."""
     found = dues(list(_on_framework()), on)
-    names: dict[int, str] = dict(
-        db.session.execute(
+    names: dict[int, str] = {
+        row[0]: row[1]
+        for row in db.session.execute(
             select(Organisation.id, NAME_SHOWN).where(Organisation.id.in_(list(found)))
-        ).tuples()
-    )
+        )
+    }
     horizon = on + timedelta(days=DUE_AHEAD_DAYS)
     entries = []
     for id_, due in found.items():

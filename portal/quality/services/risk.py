@@ -234,23 +234,25 @@ def _kpi_colours(organisation_ids: list[int], on: date) -> dict[int, Counter[str
 
 
 def _open_escalations(organisation_ids: list[int]) -> dict[int, int]:
-    return dict(
-        db.session.execute(
+    return {
+        row[0]: row[1]
+        for row in db.session.execute(
             select(KpiEscalation.organisation_id, func.count())
             .where(
                 KpiEscalation.organisation_id.in_(organisation_ids),
                 KpiEscalation.status == ESCALATION_OPEN,
             )
             .group_by(KpiEscalation.organisation_id)
-        ).tuples()
-    )
+        )
+    }
 
 
 # Until the visits part's actions.overdue_counts and visits.latest_judgements are merged, these
 # two private queries read the same tables the same way; they will be replaced by those.
 def _overdue_actions(organisation_ids: list[int], on: date) -> dict[int, int]:
-    return dict(
-        db.session.execute(
+    return {
+        row[0]: row[1]
+        for row in db.session.execute(
             select(Action.organisation_id, func.count())
             .where(
                 Action.organisation_id.in_(organisation_ids),
@@ -258,8 +260,8 @@ def _overdue_actions(organisation_ids: list[int], on: date) -> dict[int, int]:
                 Action.due_on < on,
             )
             .group_by(Action.organisation_id)
-        ).tuples()
-    )
+        )
+    }
 
 
 def _latest_judgements(organisation_ids: list[int]) -> dict[int, str]:
