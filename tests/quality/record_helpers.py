@@ -5,6 +5,7 @@ rule only reads them); the journeys that make them are the other parts' tests.""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -55,12 +56,12 @@ def give_record(
                 rating=rating,
             )
         )
-    for index in range(escalations):
+    for _ in range(escalations):
         db.session.add(
             KpiEscalation(
                 organisation_id=organisation.id,
                 trigger="missing_return",
-                trigger_key=f"test-{organisation.id}-{index}",
+                trigger_key=f"test-{uuid.uuid4()}",
                 month=last,
                 evidence=[],
             )
