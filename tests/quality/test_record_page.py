@@ -54,7 +54,7 @@ def test_at_high_risk_suspending_starts_from_the_reasons(app, reviewer_client, o
     give_record(organisation, judgement="inadequate", dbs_flagged=1)
     page = reviewer_client.get(_url(organisation))
     (button,) = soup(page).select("a.govuk-button--warning")
-    assert button.get_text(strip=True) == "Suspend from Mentoring"
+    assert button.get_text(strip=True) == "Suspend from Mentoring for these reasons"
     form = reviewer_client.get(button["href"])
     reason = field_value(form, "reason")
     assert reason == (
