@@ -16,14 +16,16 @@ from portal.core.db import db
 from portal.core.time import today, utcnow
 from tests.browser.people import sign_in
 from tests.browser.test_contracts_journey import fill_date, landed
+from tests.documents.helpers import run_command
 from tests.quality.record_helpers import give_record
 from tests.support import factories
 
 
 @pytest.fixture
-def risky(organisation):
+def risky(app, organisation):
     factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=365))
     give_record(organisation, judgement="inadequate", overdue_actions=1)
+    run_command(app, "quality", "rate-risk")  # the nightly job
     return organisation
 
 

@@ -17,6 +17,7 @@ from portal.kpi_returns import months
 from portal.quality.models import Action, Meeting, MeetingComment
 from portal.quality.services.meetings import COMMENT_LIMIT
 from tests.contracts.contract_pages import hidden
+from tests.documents.helpers import run_command
 from tests.quality.meeting_helpers import (
     day_parts,
     hold,
@@ -32,11 +33,12 @@ from tests.support.pages import page_errors, page_text
 
 
 @pytest.fixture
-def risky(app_ctx, organisation):
-    """Organisation A on the framework for a year, at high risk: an inadequate visit and an
-    overdue action."""
+def risky(app, app_ctx, organisation):
+    """Organisation A on the framework for a year, at high risk (an inadequate visit and an
+    overdue action), rated so by the nightly job."""
     factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=365))
     give_record(organisation, judgement="inadequate", overdue_actions=1, dbs_flagged=1)
+    run_command(app, "quality", "rate-risk")
     return organisation
 
 
@@ -270,18 +272,26 @@ def test_another_organisations_meeting_is_not_found(
 def test_the_calendar_shows_overdue_first_then_by_month(
     app, reviewer_client, risky, other_organisation
 ):
-    # B joined a month ago at low risk: due in eleven months, so not on the calendar yet.
-    factories.admit(other_organisation, "mentoring", admitted_at=utcnow() - timedelta(days=30))
+    # B joined 300 days ago at low risk: due in about two months, not on the calendar yet. Its
+    # record now says medium, but the calendar follows the rating last kept (by the nightly
+    # job) until the job runs again.
+    factories.admit(other_organisation, "mentoring", admitted_at=utcnow() - timedelta(days=300))
+    give_record(other_organisation, lapsed=True)
     page = page_text(reviewer_client.get("/quality/meetings"))
     assert page.index("Overdue") < page.index("Organisation A Ltd")
     assert "Due, not scheduled" in page
     assert "Organisation B Ltd" not in page
+    run_command(app, "quality", "rate-risk")
+    # Medium: due six months after joining, so overdue too, after A (due longer ago).
+    page = page_text(reviewer_client.get("/quality/meetings"))
+    assert page.index("Overdue") < page.index("Organisation A Ltd") < page.index("Organisation B")
 
     meets_on = today() + timedelta(days=10)
     schedule(reviewer_client, risky, meets_on)
     page = page_text(reviewer_client.get("/quality/meetings"))
-    assert "Overdue" not in page
-    assert months.first_of(meets_on).strftime("%B %Y") in page
+    month = months.first_of(meets_on).strftime("%B %Y")
+    assert page.index("Overdue") < page.index("Organisation B Ltd") < page.index(month)
+    assert page.index(month) < page.index("Organisation A Ltd")
     assert "Scheduled" in page
 
 

@@ -115,14 +115,15 @@ def _add_months(day: date, count: int) -> date:
     return month.replace(day=min(day.day, months.last_day(month).day))
 
 
-def dues(organisation_ids: list[int], on: date) -> dict[int, Due]:
+def dues(organisation_ids: list[int], on: date, *, live: bool = True) -> dict[int, Due]:
     """When each organisation's next meeting is due (only those on the framework), with its
-    rating and any meeting scheduled: a fixed number of queries, however many."""
+    rating (worked out now, or with `live` False as last kept: risk.kept_ratings) and any
+    meeting scheduled: a fixed number of queries, however many."""
     joined = _on_framework(organisation_ids)
     ids = list(joined)
     if not ids:
         return {}
-    ratings = risk.ratings_for(ids, on)
+    ratings = risk.ratings_for(ids, on) if live else risk.kept_ratings(ids)
     held = _last_held(ids)
     scheduled = _scheduled(ids)
     return {
@@ -186,9 +187,10 @@ class Calendar:
 def calendar(on: date) -> Calendar:
     """Every scheduled meeting, and every provider whose meeting is due within DUE_AHEAD_DAYS
     (or overdue) with none scheduled, by month; overdue first (a scheduled meeting whose day
-    has passed without minutes; a provider past its due date with none scheduled). A fixed
-    number of queries, however many providers."""
-    found = dues(list(_on_framework()), on)
+    has passed without minutes; a provider past its due date with none scheduled). Due dates
+    follow each provider's kept rating (risk.kept_ratings). A fixed number of queries, however
+    many providers."""
+    found = dues(list(_on_framework()), on, live=False)
     names: dict[int, str] = {
         row[0]: row[1]
         for row in db.session.execute(

@@ -355,6 +355,22 @@ def rating_of(organisation_id: int, on: date) -> Rating:
     return ratings_for([organisation_id], on)[organisation_id]
 
 
+def kept_ratings(organisation_ids: Sequence[int]) -> dict[int, Rating]:
+    """Each organisation's rating as `refresh` last kept it (low for one never rated): one
+    query. For lists of every provider (the calendar, the home page), where working the rule
+    out for each would read every provider's whole record on every view; the nightly job keeps
+    these current, and a provider's own pages work the rule out live."""
+    found = {id_: Rating(LOW, 0, ()) for id_ in organisation_ids}
+    for risk in db.session.scalars(
+        select(ProviderRisk).where(ProviderRisk.organisation_id.in_(list(organisation_ids)))
+    ):
+        reasons = tuple(Reason(**reason) for reason in risk.reasons or [])
+        found[risk.organisation_id] = Rating(
+            risk.rating, sum(reason.points for reason in reasons), reasons
+        )
+    return found
+
+
 # Keeping the rating, and telling of a change --------------------------------------------------
 
 
