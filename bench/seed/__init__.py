@@ -50,6 +50,7 @@ from bench.seed.contracts import seed_contracts
 from bench.seed.documents import _documents
 from bench.seed.kpi_returns import seed_kpi_returns
 from bench.seed.organisations import _organisations, _reference_data
+from bench.seed.quality import seed_quality
 from bench.seed.reviews import seed_reviews
 from bench.seed.staff_checks import _staff_checks
 from portal.core.db import Base, db, round_trips_within
@@ -133,7 +134,14 @@ def _lz4(connection: Connection) -> bool:
     )
 
 
-EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns, seed_contracts, seed_audit]
+EXTENSIONS = [
+    seed_reviews,
+    seed_competitions,
+    seed_kpi_returns,
+    seed_contracts,
+    seed_quality,
+    seed_audit,
+]
 
 
 __all__ = ["PASSWORD", "SeedResult", "seed"]
