@@ -27,6 +27,7 @@ from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
 from portal.demo import applications as demo_applications
 from portal.demo import competitions as demo_competitions
 from portal.demo import contracts as demo_contracts
+from portal.demo import meetings as demo_meetings
 from portal.demo.pdf import text_pdf
 from portal.documents import services as documents
 from portal.kpi_returns import demo as kpi_demo
@@ -302,6 +303,7 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     _apply_for_more(users["provider@example.org"], made["provider@example.org"], today)
     demo_competitions.seed(users, lots)
     demo_contracts.seed(users, made, lots)
+    demo_meetings.seed(users, made)
     return made
 
 
