@@ -19,6 +19,7 @@ from portal.documents import services as documents
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns import reports as kpi_reports
 from portal.kpi_returns.escalations import open_escalations_by_organisation
+from portal.kpi_returns.models import SUBMITTED
 from portal.organisations.models import Organisation
 from portal.quality.models import ACTION_DONE, ACTION_OPEN, ACTION_STATUS_LABELS, Action
 from portal.quality.services.risk import Rating
@@ -71,7 +72,7 @@ def _kpis(organisation: Organisation, since: date | None, on: date) -> dict[str,
     rated = [
         (month, summary.rating)
         for (_id, month), summary in sorted(summaries.items())
-        if summary.rating and summary.submitted_at
+        if summary.rating and summary.status == SUBMITTED
     ]
     lines = [f"{months.month_name(month)}: {ratings.label(rating)}" for month, rating in rated]
     if len(rated) >= 2:

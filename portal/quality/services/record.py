@@ -18,6 +18,7 @@ from portal.contracts.services import delivery
 from portal.core.db import db
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns import reports as kpi_reports
+from portal.kpi_returns.models import SUBMITTED
 from portal.quality.models import (
     ACTION_CLOSED,
     ACTION_OPEN,
@@ -90,7 +91,7 @@ def _trend(organisation_id: int, on: date) -> list[TrendMonth]:
     shown = []
     for month in months.months_between(first, last):
         summary = summaries.get((organisation_id, month))
-        rated = summary.rating if summary and summary.submitted_at else None
+        rated = summary.rating if summary and summary.status == SUBMITTED else None
         shown.append(TrendMonth(month, rated))
     return shown
 
