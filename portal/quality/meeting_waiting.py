@@ -5,8 +5,6 @@ queries, however many providers."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -32,19 +30,12 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
 
 def _for_officers() -> list[Waiting]:
     on = today()
-    calendar = meetings.calendar(on)
-    entries = calendar.overdue + [entry for _, month in calendar.by_month for entry in month]
-    to_schedule = [
-        entry
-        for entry in entries
-        if entry.meeting is None and entry.day <= on + timedelta(days=SCHEDULE_WITHIN_DAYS)
-    ]
+    due, overdue = meetings.to_schedule(on, SCHEDULE_WITHIN_DAYS)
     items = []
-    if to_schedule:
-        overdue = sum(1 for entry in to_schedule if entry.overdue)
+    if due:
         items.append(
             Waiting(
-                link=f"Schedule {plural(len(to_schedule), 'review meeting', 'review meetings')}",
+                link=f"Schedule {plural(due, 'review meeting', 'review meetings')}",
                 endpoint="quality.meetings_calendar",
                 hint=(
                     f"{overdue} overdue, the rest due within a month"
@@ -52,20 +43,17 @@ def _for_officers() -> list[Waiting]:
                     else "Due within a month, with none scheduled"
                 ),
                 urgency=OVERDUE if overdue else DUE_SOON,
-                due=min(entry.day for entry in to_schedule),
             )
         )
-    unminuted = [entry for entry in calendar.overdue if entry.meeting is not None]
-    for entry in unminuted[:LISTED]:
-        assert entry.meeting is not None
+    for meeting, name in meetings.unminuted(on, LISTED):
         items.append(
             Waiting(
-                link=f"Publish the minutes of the meeting with {entry.organisation_name}",
+                link=f"Publish the minutes of the meeting with {name}",
                 endpoint="quality.record_minutes",
-                args={"meeting_id": entry.meeting.id},
-                hint=f"The meeting was set for {format_date(entry.day)}",
+                args={"meeting_id": meeting.id},
+                hint=f"The meeting was set for {format_date(meeting.meets_on)}",
                 urgency=OVERDUE,
-                due=entry.day,
+                due=meeting.meets_on,
             )
         )
     return items

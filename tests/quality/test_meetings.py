@@ -5,7 +5,7 @@ home pages say is waiting. Bad input is refused with nothing written."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from portal.core.db import db
 from portal.core.time import format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.quality.models import Action, Meeting, MeetingComment
-from portal.quality.services.meetings import COMMENT_LIMIT
+from portal.quality.services.meetings import COMMENT_LIMIT, _add_months, _latest_base
 from tests.contracts.contract_pages import hidden
 from tests.documents.helpers import run_command
 from tests.quality.meeting_helpers import (
@@ -310,3 +310,22 @@ def test_the_home_pages_say_what_is_waiting(app, reviewer_client, provider_clien
     home = page_text(provider_client.get("/home"))
     assert f"Review meeting with the council on {format_date(today() + timedelta(days=3))}" in home
     assert "Schedule 1 review meeting" not in page_text(reviewer_client.get("/home"))
+
+
+def test_the_lists_due_dates_in_sql_agree_with_the_rule_to_the_day():
+    """Lists of every provider filter in SQL by the latest day a provider may have met (or
+    joined) for its meeting to fall due by a day; the pages work the due date out in Python.
+    Every base day over two years, at month ends included, gives the same answer both ways."""
+    start = date(2026, 1, 1)
+    targets = [date(2027, 2, 28), date(2027, 3, 30), date(2027, 3, 31), date(2028, 2, 29)]
+    targets += [date(2027, 5, 15), date(2027, 12, 1)]
+    for count in (3, 6, 12):
+        for target in targets:
+            latest = _latest_base(target, count)
+            for offset in range(730):
+                base = start + timedelta(days=offset)
+                assert (_add_months(base, count) <= target) == (base <= latest), (
+                    base,
+                    count,
+                    target,
+                )

@@ -11,10 +11,10 @@ was first admitted to the framework.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -29,6 +29,7 @@ from portal.organisations.models import NAME_SHOWN, Membership, Organisation
 from portal.organisations.services import members_of
 from portal.outbox.services import queue_email
 from portal.quality.models import (
+    LOW,
     MEETING_CANCELLED,
     MEETING_HELD,
     MEETING_MONTHS,
@@ -36,6 +37,7 @@ from portal.quality.models import (
     Action,
     Meeting,
     MeetingComment,
+    ProviderRisk,
 )
 from portal.quality.services import risk
 from portal.quality.services.actions import add_action
@@ -55,16 +57,14 @@ DUE_AHEAD_DAYS = 62
 # When meetings are due --------------------------------------------------------------------------
 
 
-def _on_framework(organisation_ids: list[int] | None = None) -> dict[int, date]:
-    """Organisations on the framework (an admission not removed), each with the day it was
-    first admitted (London): one query."""
+def _on_framework(organisation_ids: list[int]) -> dict[int, date]:
+    """Those of the organisations on the framework (an admission not removed), each with the
+    day it was first admitted (London): one query."""
     query = (
         select(Admission.organisation_id, func.min(Admission.admitted_at))
-        .where(Admission.status != REMOVED)
+        .where(Admission.status != REMOVED, Admission.organisation_id.in_(organisation_ids))
         .group_by(Admission.organisation_id)
     )
-    if organisation_ids is not None:
-        query = query.where(Admission.organisation_id.in_(organisation_ids))
     return {
         organisation_id: as_utc(admitted_at).astimezone(LONDON).date()
         for organisation_id, admitted_at in db.session.execute(query)
@@ -113,6 +113,83 @@ class Due:
 def _add_months(day: date, count: int) -> date:
     month = months.add_months(months.first_of(day), count)
     return month.replace(day=min(day.day, months.last_day(month).day))
+
+
+def _latest_base(day: date, count: int) -> date:
+    """The latest day a provider may have last met (or joined) for its next meeting, `count`
+    months on (as _add_months counts them), to fall due by `day`."""
+    month = months.add_months(months.first_of(day), -count)
+    if day == months.last_day(day):
+        return months.last_day(month)
+    return month.replace(day=min(day.day, months.last_day(month).day))
+
+
+def _bases() -> tuple[Any, Any]:
+    """Per organisation on the framework: when it was first admitted; when it last met."""
+    joined = (
+        select(
+            Admission.organisation_id.label("organisation_id"),
+            func.min(Admission.admitted_at).label("admitted_at"),
+        )
+        .where(Admission.status != REMOVED)
+        .group_by(Admission.organisation_id)
+        .subquery()
+    )
+    held = (
+        select(
+            Meeting.organisation_id.label("organisation_id"),
+            func.max(Meeting.held_on).label("held_on"),
+        )
+        .where(Meeting.status == MEETING_HELD)
+        .group_by(Meeting.organisation_id)
+        .subquery()
+    )
+    return joined, held
+
+
+def _due_by(joined: Any, held: Any, day: date) -> ColumnElement[bool]:
+    """The next meeting falls due by `day`, by the kept rating (low when never rated), in SQL:
+    the same dates as `dues` works out in Python, for lists of every provider."""
+    rating = func.coalesce(ProviderRisk.rating, LOW)
+    cases = []
+    for level, count in MEETING_MONTHS.items():
+        latest = _latest_base(day, count)
+        # Joined on or before `latest` in London: before the London midnight after it.
+        midnight = datetime.combine(latest + timedelta(days=1), time(0), tzinfo=LONDON)
+        cases.append(
+            and_(
+                rating == level,
+                or_(
+                    held.c.held_on <= latest,
+                    and_(held.c.held_on.is_(None), joined.c.admitted_at < midnight.astimezone(UTC)),
+                ),
+            )
+        )
+    return or_(*cases)
+
+
+def _unscheduled(joined: Any) -> ColumnElement[bool]:
+    return ~exists().where(
+        Meeting.organisation_id == joined.c.organisation_id, Meeting.status == MEETING_SCHEDULED
+    )
+
+
+def _rated(query: Any, joined: Any, held: Any) -> Any:
+    return query.outerjoin(held, held.c.organisation_id == joined.c.organisation_id).outerjoin(
+        ProviderRisk, ProviderRisk.organisation_id == joined.c.organisation_id
+    )
+
+
+def to_schedule(on: date, within_days: int) -> tuple[int, int]:
+    """How many providers' meetings fall due within `within_days` of `on` with none
+    scheduled, and how many of those are overdue: one query, however many providers."""
+    joined, held = _bases()
+    overdue = case((_due_by(joined, held, on - timedelta(days=1)), 1), else_=0)
+    query = _rated(select(func.count(), func.sum(overdue)).select_from(joined), joined, held).where(
+        _unscheduled(joined), _due_by(joined, held, on + timedelta(days=within_days))
+    )
+    due, late = db.session.execute(query).one()
+    return due, late or 0
 
 
 def dues(organisation_ids: list[int], on: date, *, live: bool = True) -> dict[int, Due]:
@@ -190,7 +267,13 @@ def calendar(on: date) -> Calendar:
     has passed without minutes; a provider past its due date with none scheduled). Due dates
     follow each provider's kept rating (risk.kept_ratings). A fixed number of queries, however
     many providers."""
-    found = dues(list(_on_framework()), on, live=False)
+    joined, held = _bases()
+    candidates = db.session.scalars(
+        _rated(select(joined.c.organisation_id), joined, held).where(
+            or_(~_unscheduled(joined), _due_by(joined, held, on + timedelta(days=DUE_AHEAD_DAYS)))
+        )
+    ).all()
+    found = dues(list(candidates), on, live=False)
     names: dict[int, str] = {
         row[0]: row[1]
         for row in db.session.execute(
@@ -216,6 +299,21 @@ def calendar(on: date) -> Calendar:
             result.by_month.append((month, []))
         result.by_month[-1][1].append(entry)
     return result
+
+
+def unminuted(on: date, limit: int) -> list[tuple[Meeting, str]]:
+    """Scheduled meetings whose day has passed without minutes, oldest first, with the
+    provider's name: one query."""
+    return [
+        (meeting, name)
+        for meeting, name in db.session.execute(
+            select(Meeting, NAME_SHOWN)
+            .join(Organisation, Organisation.id == Meeting.organisation_id)
+            .where(Meeting.status == MEETING_SCHEDULED, Meeting.meets_on < on)
+            .order_by(Meeting.meets_on, Meeting.id)
+            .limit(limit)
+        )
+    ]
 
 
 # Loading one meeting ----------------------------------------------------------------------------
