@@ -121,3 +121,18 @@ def test_the_record_page_makes_the_same_queries_however_long_the_record(
     assert one == many
     db.session.rollback()
     assert len(db.session.scalars(select(Meeting)).all()) == 5
+
+
+def test_a_provider_removed_from_the_framework_keeps_its_record_without_meetings_due(
+    app, reviewer_client, organisation
+):
+    factories.admit(organisation, "mentoring", status="removed", reason="Contract ended.")
+    give_record(organisation, overdue_actions=1)
+    text = page_text(reviewer_client.get(_url(organisation)))
+    assert "Risk: Low risk" in text
+    assert "1 action overdue: +1" in text
+    assert "a meeting is due every" not in text
+    assert "Schedule a review meeting" not in text
+    assert (
+        reviewer_client.get(f"/quality/providers/{organisation.id}/meetings/new").status_code == 404
+    )
