@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import REMOVED, Admission
@@ -89,6 +89,8 @@ def _scheduled(organisation_ids: list[int]) -> dict[int, Meeting]:
     for meeting in db.session.scalars(
         select(Meeting)
         .where(Meeting.organisation_id.in_(organisation_ids), Meeting.status == MEETING_SCHEDULED)
+        # Lists of many providers show the day and link the meeting: not its agenda or minutes.
+        .options(defer(Meeting.agenda), defer(Meeting.minutes), defer(Meeting.attendees))
         .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
     ):
         found[meeting.organisation_id] = meeting
