@@ -119,11 +119,11 @@ def _add_months(day: date, count: int) -> date:
 
 def _latest_base(day: date, count: int) -> date:
     """The latest day a provider may have last met (or joined) for its next meeting, `count`
-    months on (as _add_months counts them), to fall due by `day`."""
-    month = months.add_months(months.first_of(day), -count)
+    months on (as _add_months counts them), to fall due by `day`: at a month's end, every day
+    of the month `count` months before (31 January + 1 month is 28 February)."""
     if day == months.last_day(day):
-        return months.last_day(month)
-    return month.replace(day=min(day.day, months.last_day(month).day))
+        return months.last_day(months.add_months(months.first_of(day), -count))
+    return _add_months(day, -count)
 
 
 def _bases() -> tuple[Any, Any]:
@@ -253,7 +253,7 @@ class Entry:
         if self.meeting is None:
             return "Due, not scheduled"
         if self.overdue:
-            return "Held? Minutes not recorded"
+            return "Minutes not published"
         return "Scheduled"
 
 
