@@ -239,6 +239,23 @@ PAGES: list[Page] = [
         lambda p: f"/admin/audit/export-xlsx?organisation_id={p['organisation_id']}",
         note="The same events as a spreadsheet",
     ),
+    Page(
+        "Provider record page",
+        "reviewer",
+        "/reviews/providers/<int:organisation_id>",
+        lambda p: f"/reviews/providers/{p['organisation_id']}",
+        budget_ms=DETAIL_MS,
+        note="One provider's whole record: admissions, documents, DBS flags, KPI trend, "
+        "escalations, visits, meetings, actions, contracts, and its risk worked out live",
+    ),
+    Page(
+        "Review meetings calendar",
+        "reviewer",
+        "/quality/meetings",
+        lambda _p: "/quality/meetings",
+        budget_ms=LIST_MS,
+        note="Meetings due and overdue for every provider, by their kept risk ratings",
+    ),
 ]
 
 

@@ -50,6 +50,7 @@ from bench.seed.contracts import seed_contracts
 from bench.seed.documents import _documents
 from bench.seed.kpi_returns import seed_kpi_returns
 from bench.seed.organisations import _organisations, _reference_data
+from bench.seed.quality import seed_quality
 from bench.seed.referrals import seed_referrals
 from bench.seed.reviews import seed_reviews
 from bench.seed.staff_checks import _staff_checks
@@ -140,6 +141,7 @@ EXTENSIONS = [
     seed_kpi_returns,
     seed_contracts,
     seed_referrals,
+    seed_quality,
     seed_audit,
 ]
 

@@ -30,6 +30,7 @@ OBJECT_TYPES = {
     "visit": "Quality visit",
     "action": "Action in an action plan",
     "referral": "Referral",
+    "meeting": "Provider review meeting",
 }
 
 ACTION_LABELS = {
@@ -87,6 +88,11 @@ ACTION_LABELS = {
     "referral.offered": "Referral offered to a provider",
     "referral.started": "Referral's placement started",
     "referral.closed": "Referral closed",
+    "risk.changed": "Risk rating changed",
+    "meeting.scheduled": "Review meeting scheduled",
+    "meeting.agenda_added": "Added to a review meeting's agenda",
+    "meeting.held": "Review meeting minutes published",
+    "meeting.commented": "Comment on a review meeting",
 }
 
 FIELD_LABELS = {

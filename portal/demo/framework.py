@@ -27,6 +27,7 @@ from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
 from portal.demo import applications as demo_applications
 from portal.demo import competitions as demo_competitions
 from portal.demo import contracts as demo_contracts
+from portal.demo import meetings as demo_meetings
 from portal.demo import quality as demo_quality
 from portal.demo import referrals as demo_referrals
 from portal.demo.pdf import text_pdf
@@ -306,6 +307,7 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     demo_contracts.seed(users, made, lots)
     demo_quality.seed(users, made)
     demo_referrals.seed(users, made, lots)
+    demo_meetings.seed(users, made)
     return made
 
 

@@ -14,6 +14,7 @@ from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
 from portal.organisations.models import Organisation
 from portal.outbox import waiting as outbox
+from portal.quality import meeting_waiting as quality_meetings
 from portal.quality import waiting as quality
 from portal.questionnaires import waiting as questionnaires
 from portal.referrals import waiting as referrals
@@ -33,6 +34,7 @@ SOURCES = (
     questionnaires.waiting_for,
     quality.waiting_for,
     referrals.waiting_for,
+    quality_meetings.waiting_for,
 )
 
 

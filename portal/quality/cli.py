@@ -1,5 +1,6 @@
-"""`flask quality ...`: loading a checklist version, and the overdue-action reminders (safe to
-run at any time and as often as wanted, from cron, say, every morning)."""
+"""`flask quality ...`: the jobs of quality work: loading a checklist version, the overdue-action
+reminders (every morning) and the providers' risk ratings (every night). Each is safe to run at
+any time and as often as wanted."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from flask.cli import AppGroup
 
 from portal.core.db import db
 from portal.core.time import format_date, today
-from portal.quality.services import actions, checklists
+from portal.quality.services import actions, checklists, risk
 from portal.questionnaires.schema import ContentError
 
-quality_cli = AppGroup("quality", help="Quality visits: checklist versions, overdue reminders.")
+quality_cli = AppGroup(
+    "quality", help="Quality: checklist versions, overdue reminders, providers' risk ratings."
+)
 
 
 @quality_cli.command("load-checklist")
@@ -49,4 +52,22 @@ def remind() -> None:
     ):
         sent = actions.remind_overdue(day)
     click.echo(f"Emailed about {sent} overdue action(s) on {format_date(day)}.")
+    db.session.remove()
+
+
+@quality_cli.command("rate-risk")
+def rate_risk() -> None:
+    """Work out every provider's risk rating by the published rule and keep it; a change is
+    audited and emailed to the quality officers."""
+    day = today()
+    with (
+        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
+        db.session.begin(),
+    ):
+        changes = risk.refresh_all(day)
+        for change in changes:
+            click.echo(
+                f"{change.organisation.display_name}: {change.before} to {change.after.rating}"
+            )
+    click.echo(f"{len(changes)} risk rating(s) changed on {format_date(day)}.")
     db.session.remove()

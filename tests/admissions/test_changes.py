@@ -74,7 +74,8 @@ def test_a_reviewer_suspends_then_reinstates_a_provider(
     page = reviewer_client.get(f"/reviews/providers/{organisation.id}")
     history = [
         [cell.get_text(" ", strip=True) for cell in row.select("td")[1:]]
-        for row in soup(page).select("table")[1].select("tbody tr")
+        # The history is the record page's last table.
+        for row in soup(page).select("table")[-1].select("tbody tr")
     ]
     assert history == [
         ["Mentoring", "Reinstated", "Test User", "New certificate seen."],

@@ -14,6 +14,7 @@ from portal.core.db import db
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import KpiReturn, KpiValue
 from portal.kpi_returns.obligations import obligations_for
+from portal.quality.models import Meeting
 
 
 def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it(app, client):
@@ -120,6 +121,32 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     assert time_to_place.status_code == 200
     assert "placed within 10 school days" in time_to_place.get_data(as_text=True)
     assert staff.get("/referrals?status=open").status_code == 200
+    # Quality: each reviewer opens a provider's record (its visits, meetings, actions and
+    # risk), and the calendar of meetings opens on every provider's kept rating.
+    for table in (
+        "quality_visits",
+        "quality_meetings",
+        "quality_meeting_comments",
+        "quality_actions",
+        "provider_risks",
+    ):
+        assert counts[table] > 0, table
+    reviewer = result.reviewers[0]
+    quality = app.test_client()
+    response = quality.post("/sign-in", data={"email": reviewer["email"], "password": PASSWORD})
+    assert response.status_code == 302
+    code = pyotp.TOTP(reviewer["totp_secret"]).now()
+    assert quality.post("/two-factor", data={"code": code}).status_code == 302
+    record = quality.get(f"/reviews/providers/{reviewer['organisation_id']}")
+    assert record.status_code == 200
+    assert "Send the attendance registers" in record.get_data(as_text=True)
+    calendar = quality.get("/quality/meetings")
+    assert calendar.status_code == 200
+    assert "Scheduled" in calendar.get_data(as_text=True)
+    with app.app_context():
+        meeting_ids = list(db.session.scalars(select(Meeting.id)))
+    for meeting_id in meeting_ids:
+        assert quality.get(f"/quality/meetings/{meeting_id}").status_code == 200, meeting_id
 
     # An administrator reads the audit log (sign-ins and the other steps' events) and exports
     # one organisation's history, as the audit pages in bench/pages.py do.

@@ -30,6 +30,7 @@ from portal.kpi_returns import months
 from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.kpi_returns.models import KpiEscalation, KpiQuery
 from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
+from portal.quality.models import Meeting
 from portal.questionnaires import services as questionnaires
 from portal.staff_checks.models import StaffCheck
 from tests.competitions import helpers as competitions
@@ -1782,6 +1783,74 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": 200, "provider_a": 200, "member_a": 200, "provider_b": 200,
         "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": 200,
     },
+    # Review meetings and risk: every member of staff reads them, the quality officers
+    # (reviewers) schedule, add to the agenda, minute and agree actions; organisation A's
+    # meeting is scheduled, so its POSTs (empty) show the form's errors again. Its members read
+    # it and comment; B gets 404.
+    ("quality.meetings_calendar", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.risk_rule", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.schedule_meeting", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.schedule_meeting", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.add_to_agenda", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.add_to_agenda", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.record_minutes", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.record_minutes", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.agree_action", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.agree_action", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.meeting", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.meeting", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 200, "commissioner": 403, "admin": 200,
+        "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("quality.provider_meetings", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
 }
 # fmt: on
 
@@ -1958,6 +2027,7 @@ def url_values(
         **_contract_records(organisation),
         **_quality_records(organisation, reviewer),
         **_referral_records(),
+        **_meeting_records(organisation),
     }
 
 
@@ -1998,6 +2068,20 @@ def _referral_records() -> dict[str, int]:
     from tests.referrals.helpers import add_referral
 
     return {"referral_id": add_referral("RF-2026-0001", received_on=today()).id}
+
+
+def _meeting_records(organisation) -> dict[str, int]:
+    """Organisation A's review meeting, scheduled for next week."""
+    meeting = Meeting(
+        organisation_id=organisation.id,
+        due_on=today(),
+        meets_on=today() + timedelta(days=7),
+        risk="low",
+        agenda=[{"heading": "Risk rating: low", "lines": ["Nothing on the record scores."]}],
+    )
+    db.session.add(meeting)
+    db.session.commit()
+    return {"meeting_id": meeting.id}
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ EXPECTED = {
         "Fill in the KPI return for",
         "Quote for ‘Online GCSE English tuition, spring term’",
         "Give evidence for ‘",
+        "Review meeting with the council on",
     ],
     "provider2@example.org": [
         "Upload a new version of ‘Employer's liability’",
@@ -64,6 +65,7 @@ EXPECTED = {
         "KPI returns to check",
         "Escalation: Stourbridge Mentoring Trust",
         "Score the quotes for ‘Mentoring for young people at risk of exclusion’",
+        "Schedule 7 review meetings",
     ],
     "commissioner@example.org": [
         "Answer questions on ‘Online GCSE English tuition, spring term’",
@@ -163,6 +165,13 @@ def test_the_demo_seed_makes_work_for_every_account_once(make_app):
 
     reviewer = page_text(_signed_in(demo, "reviewer@example.org").get("/reviews"))
     assert "Resubmitted" in reviewer or "resubmitted" in reviewer
+
+    # Quality: Stourbridge is high risk, its meeting overdue (as are the others, a year on the
+    # framework without one); Bright Futures has one coming.
+    calendar = page_text(_signed_in(demo, "reviewer@example.org").get("/quality/meetings"))
+    assert calendar.index("Overdue") < calendar.index("Stourbridge Mentoring Trust")
+    assert "High risk" in calendar
+    assert "Bright Futures" in calendar
 
 
 def test_the_demo_seed_refuses_outside_demo_mode(app):

@@ -240,11 +240,15 @@ def test_the_risk_rule_reads_overdue_counts_and_latest_judgements(reviewer, orga
     other = factories.make_organisation(factories.make_user("third@example.org"))
     assert visits.latest_judgements([organisation.id, other.id]) == {}
     helpers.recorded_visit(organisation, reviewer, {"dsl_named": "not_met"})
+    assert visits.latest_judgements([organisation.id]) == {}  # not published: not counted
     # The later visit's judgement is the latest, whatever it was.
-    helpers.recorded_visit(organisation, reviewer)
+    helpers.published_visit(organisation, reviewer, due_in=60)
     helpers.action_due(organisation, reviewer, today() - timedelta(days=1))
     helpers.action_due(organisation, reviewer, today())  # due today: not overdue yet
-    assert visits.latest_judgements([organisation.id, other.id]) == {organisation.id: "good"}
+    # Its one partly met item is in a safeguarding section (attendance and first-day calling).
+    assert visits.latest_judgements([organisation.id, other.id]) == {
+        organisation.id: "requires_improvement"
+    }
     assert actions.overdue_counts([organisation.id, other.id], today()) == {organisation.id: 1}
     assert actions.overdue_counts([organisation.id], today() + timedelta(days=1)) == {
         organisation.id: 2

@@ -175,8 +175,9 @@ def published_visits_for(user: User) -> list[Visit]:
 
 
 def latest_judgements(organisation_ids: Iterable[int]) -> dict[int, str]:
-    """The judgement of each organisation's latest recorded or published visit (by the day it
-    took place, then the later record), for those that have one. One query."""
+    """The judgement of each organisation's latest published visit (by the day it took place,
+    then the later record), for those that have one: what the risk rule counts, as the provider
+    has seen it. One query."""
     ids = list(organisation_ids)
     if not ids:
         return {}
@@ -193,7 +194,7 @@ def latest_judgements(organisation_ids: Iterable[int]) -> dict[int, str]:
         )
         .where(
             Visit.organisation_id.in_(ids),
-            Visit.status.in_((VISIT_RECORDED, VISIT_PUBLISHED)),
+            Visit.status == VISIT_PUBLISHED,
             Visit.judgement.is_not(None),
         )
         .subquery()

@@ -16,6 +16,8 @@ from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.core.time import today
 from portal.lots.services import list_lots
+from portal.quality.services.record import provider_record
+from portal.quality.services.risk import rating_of
 from portal.reviews import forms
 from portal.reviews.views.shared import bp
 
@@ -69,12 +71,9 @@ def export_providers(spreadsheet: bool) -> Response:
 @bp.route("/providers/<int:organisation_id>")
 @read_providers
 def provider(organisation_id: int):
-    row, history = admissions.provider_for_reviewers(organisation_id, today())
-    return render_template(
-        "reviews/reviewer_provider.html",
-        row=row,
-        history=history,
-    )
+    """The provider's whole record (portal/quality/services/record.py)."""
+    record = provider_record(organisation_id, today())
+    return render_template("reviews/reviewer_provider.html", record=record, row=record.row)
 
 
 # What each confirmation page says: heading, button, hint for the reason, success banner.
@@ -122,6 +121,9 @@ def _confirm(admission_id: int, move: admissions.Move, change):
     admissions.check_move(admission, move)
     if request.method == "GET":
         form.lock_version.data = str(admission.lock_version)
+        if move is admissions.SUSPEND and request.args.get("because") == "risk":
+            # From the record page's button at high risk: the rating's reasons, to edit.
+            form.reason.data = rating_of(admission.organisation_id, today()).summary
     return render_template(
         "reviews/confirm_move.html",
         form=form,

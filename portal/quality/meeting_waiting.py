@@ -1,0 +1,84 @@
+"""What of review meetings is waiting for someone, for their home page. The quality officers:
+providers whose meeting is due within a month (or overdue) with none scheduled, and meetings
+whose day has passed without minutes. A provider: its meetings coming up. A fixed number of
+queries, however many providers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.core.db import db
+from portal.core.permissions import can
+from portal.core.time import format_date, today
+from portal.core.waiting import DUE_SOON, OVERDUE, Waiting, plural
+from portal.organisations.models import Organisation
+from portal.quality.models import MEETING_SCHEDULED, Meeting
+from portal.quality.services import meetings
+
+# A meeting due within this many days, with none scheduled, is waiting to be scheduled.
+SCHEDULE_WITHIN_DAYS = 31
+# How many meetings waiting for minutes the home lists one by one.
+LISTED = 10
+
+
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+    if user.is_staff:
+        return _for_officers() if can(user, "assure_quality") else []
+    return _coming_up(organisations)
+
+
+def _for_officers() -> list[Waiting]:
+    on = today()
+    due, overdue = meetings.to_schedule(on, SCHEDULE_WITHIN_DAYS)
+    items = []
+    if due:
+        items.append(
+            Waiting(
+                link=f"Schedule {plural(due, 'review meeting', 'review meetings')}",
+                endpoint="quality.meetings_calendar",
+                hint=(
+                    f"{overdue} overdue, the rest due within a month"
+                    if overdue
+                    else "Due within a month, with none scheduled"
+                ),
+                urgency=OVERDUE if overdue else DUE_SOON,
+            )
+        )
+    for meeting, name in meetings.unminuted(on, LISTED):
+        items.append(
+            Waiting(
+                link=f"Publish the minutes of the meeting with {name}",
+                endpoint="quality.record_minutes",
+                args={"meeting_id": meeting.id},
+                hint=f"The meeting was set for {format_date(meeting.meets_on)}",
+                urgency=OVERDUE,
+                due=meeting.meets_on,
+            )
+        )
+    return items
+
+
+def _coming_up(organisations: list[Organisation]) -> list[Waiting]:
+    names = {organisation.id: organisation.display_name for organisation in organisations}
+    if not names:
+        return []
+    return [
+        Waiting(
+            link=f"Review meeting with the council on {format_date(meeting.meets_on)}",
+            endpoint="quality.meeting",
+            args={"meeting_id": meeting.id},
+            hint=f"For {names[meeting.organisation_id]}: read the agenda",
+            urgency=DUE_SOON,
+            due=meeting.meets_on,
+        )
+        for meeting in db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.organisation_id.in_(names),
+                Meeting.status == MEETING_SCHEDULED,
+                Meeting.meets_on >= today(),
+            )
+            .order_by(Meeting.meets_on, Meeting.id)
+        )
+    ]

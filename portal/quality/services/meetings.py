@@ -1,0 +1,576 @@
+"""Provider review meetings: when each provider's next one is due (by its risk), scheduling one
+with its agenda built from the record, adding to the agenda, holding it (minutes, attendees,
+the day), agreeing actions into the provider's action plan, and comments on the minutes by the
+provider or the council. The calendar of meetings due and overdue for the council.
+
+How often: models.MEETING_MONTHS by the provider's risk today (high 3, medium 6, low 12
+months), counted from the day its last meeting was held or, before its first, from the day it
+was first admitted to the framework.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy.orm import defer, selectinload
+
+from portal.accounts.models import User
+from portal.admissions.models import REMOVED, Admission
+from portal.audit.services import record_event
+from portal.core import workflow
+from portal.core.db import db
+from portal.core.errors import NotFoundForUser
+from portal.core.time import LONDON, as_utc, format_date, today, utcnow
+from portal.kpi_returns import months
+from portal.organisations.models import NAME_SHOWN, Membership, Organisation
+from portal.organisations.services import members_of
+from portal.outbox.services import queue_email
+from portal.quality.models import (
+    LOW,
+    MEETING_CANCELLED,
+    MEETING_HELD,
+    MEETING_MONTHS,
+    MEETING_SCHEDULED,
+    Action,
+    Meeting,
+    MeetingComment,
+    ProviderRisk,
+)
+from portal.quality.services import risk
+from portal.quality.services.actions import add_action
+from portal.quality.services.agenda import build_agenda
+from portal.quality.services.common import MEETING_MOVES, QualityError
+
+HEADING_LIMIT = 120
+AGENDA_TEXT_LIMIT = 2000
+ATTENDEES_LIMIT = 2000
+MINUTES_LIMIT = 20000
+COMMENT_LIMIT = 2000
+# The calendar shows providers whose meeting falls due within this many days and has not been
+# scheduled (and every one already overdue).
+DUE_AHEAD_DAYS = 62
+
+
+# When meetings are due --------------------------------------------------------------------------
+
+
+def _on_framework(organisation_ids: list[int]) -> dict[int, date]:
+    """Those of the organisations on the framework (an admission not removed), each with the
+    day it was first admitted (London): one query."""
+    query = (
+        select(Admission.organisation_id, func.min(Admission.admitted_at))
+        .where(Admission.status != REMOVED, Admission.organisation_id.in_(organisation_ids))
+        .group_by(Admission.organisation_id)
+    )
+    return {
+        organisation_id: as_utc(admitted_at).astimezone(LONDON).date()
+        for organisation_id, admitted_at in db.session.execute(query)
+    }
+
+
+def _last_held(organisation_ids: list[int]) -> dict[int, date]:
+    return {
+        organisation_id: held_on
+        for organisation_id, held_on in db.session.execute(
+            select(Meeting.organisation_id, func.max(Meeting.held_on))
+            .where(Meeting.organisation_id.in_(organisation_ids), Meeting.status == MEETING_HELD)
+            .group_by(Meeting.organisation_id)
+        )
+        if held_on is not None
+    }
+
+
+def _scheduled(organisation_ids: list[int]) -> dict[int, Meeting]:
+    """Each organisation's scheduled meeting (the earliest, were there two)."""
+    found: dict[int, Meeting] = {}
+    for meeting in db.session.scalars(
+        select(Meeting)
+        .where(Meeting.organisation_id.in_(organisation_ids), Meeting.status == MEETING_SCHEDULED)
+        # Lists of many providers show the day and link the meeting: not its agenda or minutes.
+        .options(defer(Meeting.agenda), defer(Meeting.minutes), defer(Meeting.attendees))
+        .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
+    ):
+        found[meeting.organisation_id] = meeting
+    return found
+
+
+@dataclass(frozen=True)
+class Due:
+    """When an organisation's next review meeting is due, and why."""
+
+    organisation_id: int
+    rating: risk.Rating
+    due_on: date
+    last_held_on: date | None
+    scheduled: Meeting | None = None
+
+    @property
+    def every_months(self) -> int:
+        return MEETING_MONTHS[self.rating.rating]
+
+
+def _add_months(day: date, count: int) -> date:
+    month = months.add_months(months.first_of(day), count)
+    return month.replace(day=min(day.day, months.last_day(month).day))
+
+
+def _latest_base(day: date, count: int) -> date:
+    """The latest day a provider may have last met (or joined) for its next meeting, `count`
+    months on (as _add_months counts them), to fall due by `day`: at a month's end, every day
+    of the month `count` months before (31 January + 1 month is 28 February)."""
+    if day == months.last_day(day):
+        return months.last_day(months.add_months(months.first_of(day), -count))
+    return _add_months(day, -count)
+
+
+def _bases() -> tuple[Any, Any]:
+    """Per organisation on the framework: when it was first admitted; when it last met."""
+    joined = (
+        select(
+            Admission.organisation_id.label("organisation_id"),
+            func.min(Admission.admitted_at).label("admitted_at"),
+        )
+        .where(Admission.status != REMOVED)
+        .group_by(Admission.organisation_id)
+        .subquery()
+    )
+    held = (
+        select(
+            Meeting.organisation_id.label("organisation_id"),
+            func.max(Meeting.held_on).label("held_on"),
+        )
+        .where(Meeting.status == MEETING_HELD)
+        .group_by(Meeting.organisation_id)
+        .subquery()
+    )
+    return joined, held
+
+
+def _due_by(joined: Any, held: Any, day: date) -> ColumnElement[bool]:
+    """The next meeting falls due by `day`, by the kept rating (low when never rated), in SQL:
+    the same dates as `dues` works out in Python, for lists of every provider."""
+    rating = func.coalesce(ProviderRisk.rating, LOW)
+    cases = []
+    for level, count in MEETING_MONTHS.items():
+        latest = _latest_base(day, count)
+        # Joined on or before `latest` in London: before the London midnight after it.
+        midnight = datetime.combine(latest + timedelta(days=1), time(0), tzinfo=LONDON)
+        cases.append(
+            and_(
+                rating == level,
+                or_(
+                    held.c.held_on <= latest,
+                    and_(held.c.held_on.is_(None), joined.c.admitted_at < midnight.astimezone(UTC)),
+                ),
+            )
+        )
+    return or_(*cases)
+
+
+def _unscheduled(joined: Any) -> ColumnElement[bool]:
+    return ~exists().where(
+        Meeting.organisation_id == joined.c.organisation_id, Meeting.status == MEETING_SCHEDULED
+    )
+
+
+def _rated(query: Any, joined: Any, held: Any) -> Any:
+    return query.outerjoin(held, held.c.organisation_id == joined.c.organisation_id).outerjoin(
+        ProviderRisk, ProviderRisk.organisation_id == joined.c.organisation_id
+    )
+
+
+def to_schedule(on: date, within_days: int) -> tuple[int, int]:
+    """How many providers' meetings fall due within `within_days` of `on` with none
+    scheduled, and how many of those are overdue: one query, however many providers."""
+    joined, held = _bases()
+    overdue = case((_due_by(joined, held, on - timedelta(days=1)), 1), else_=0)
+    query = _rated(select(func.count(), func.sum(overdue)).select_from(joined), joined, held).where(
+        _unscheduled(joined), _due_by(joined, held, on + timedelta(days=within_days))
+    )
+    due, late = db.session.execute(query).one()
+    return due, late or 0
+
+
+def dues(organisation_ids: list[int], on: date, *, live: bool = True) -> dict[int, Due]:
+    """When each organisation's next meeting is due (only those on the framework), with its
+    rating (worked out now, or with `live` False as last kept: risk.kept_ratings) and any
+    meeting scheduled: a fixed number of queries, however many."""
+    joined = _on_framework(organisation_ids)
+    ids = list(joined)
+    if not ids:
+        return {}
+    ratings = risk.ratings_for(ids, on) if live else risk.kept_ratings(ids)
+    held = _last_held(ids)
+    scheduled = _scheduled(ids)
+    return {
+        id_: Due(
+            organisation_id=id_,
+            rating=ratings[id_],
+            due_on=_add_months(held.get(id_, joined[id_]), MEETING_MONTHS[ratings[id_].rating]),
+            last_held_on=held.get(id_),
+            scheduled=scheduled.get(id_),
+        )
+        for id_ in ids
+    }
+
+
+def due_of(organisation: Organisation, on: date) -> Due:
+    """Raises NotFoundForUser for an organisation not on the framework."""
+    found = dues([organisation.id], on).get(organisation.id)
+    if found is None:
+        raise NotFoundForUser()
+    return found
+
+
+def provider_to_meet(organisation_id: int, on: date) -> tuple[Organisation, Due]:
+    """The organisation and when its meeting is due. Raises NotFoundForUser (404) for one that
+    does not exist or is not on the framework."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFoundForUser()
+    return organisation, due_of(organisation, on)
+
+
+# The calendar -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A line of the calendar: a meeting scheduled, or a provider due one with none scheduled."""
+
+    organisation_id: int
+    organisation_name: str
+    rating: risk.Rating
+    day: date  # the meeting's day, or the day it is due
+    overdue: bool
+    meeting: Meeting | None = None
+
+    @property
+    def what(self) -> str:
+        if self.meeting is None:
+            return "Due, not scheduled"
+        if self.overdue:
+            return "Minutes not published"
+        return "Scheduled"
+
+
+@dataclass
+class Calendar:
+    overdue: list[Entry] = field(default_factory=list)
+    by_month: list[tuple[date, list[Entry]]] = field(default_factory=list)
+
+
+def calendar(on: date) -> Calendar:
+    """Every scheduled meeting, and every provider whose meeting is due within DUE_AHEAD_DAYS
+    (or overdue) with none scheduled, by month; overdue first (a scheduled meeting whose day
+    has passed without minutes; a provider past its due date with none scheduled). Due dates
+    follow each provider's kept rating (risk.kept_ratings). A fixed number of queries, however
+    many providers."""
+    joined, held = _bases()
+    candidates = db.session.scalars(
+        _rated(select(joined.c.organisation_id), joined, held).where(
+            or_(~_unscheduled(joined), _due_by(joined, held, on + timedelta(days=DUE_AHEAD_DAYS)))
+        )
+    ).all()
+    found = dues(list(candidates), on, live=False)
+    names: dict[int, str] = {
+        row[0]: row[1]
+        for row in db.session.execute(
+            select(Organisation.id, NAME_SHOWN).where(Organisation.id.in_(list(found)))
+        )
+    }
+    horizon = on + timedelta(days=DUE_AHEAD_DAYS)
+    entries = []
+    for id_, due in found.items():
+        meeting = due.scheduled
+        if meeting is not None:
+            late = meeting.meets_on < on
+            entries.append(Entry(id_, names[id_], due.rating, meeting.meets_on, late, meeting))
+        elif due.due_on <= horizon:
+            entries.append(Entry(id_, names[id_], due.rating, due.due_on, due.due_on < on))
+    entries.sort(key=lambda entry: (entry.day, entry.organisation_name, entry.organisation_id))
+    result = Calendar(overdue=[entry for entry in entries if entry.overdue])
+    for entry in entries:
+        if entry.overdue:
+            continue
+        month = months.first_of(entry.day)
+        if not result.by_month or result.by_month[-1][0] != month:
+            result.by_month.append((month, []))
+        result.by_month[-1][1].append(entry)
+    return result
+
+
+def unminuted(on: date, limit: int) -> list[tuple[Meeting, str]]:
+    """Scheduled meetings whose day has passed without minutes, oldest first, with the
+    provider's name: one query."""
+    return [
+        (meeting, name)
+        for meeting, name in db.session.execute(
+            select(Meeting, NAME_SHOWN)
+            .join(Organisation, Organisation.id == Meeting.organisation_id)
+            .where(Meeting.status == MEETING_SCHEDULED, Meeting.meets_on < on)
+            .order_by(Meeting.meets_on, Meeting.id)
+            .limit(limit)
+        )
+    ]
+
+
+# Loading one meeting ----------------------------------------------------------------------------
+
+
+def _load(meeting_id: int) -> Meeting | None:
+    return db.session.scalars(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.organisation),
+            selectinload(Meeting.comments).selectinload(MeetingComment.author),
+        )
+    ).first()
+
+
+def meeting_for_council(meeting_id: int) -> Meeting:
+    """Raises NotFoundForUser (404) for a meeting that does not exist."""
+    meeting = _load(meeting_id)
+    if meeting is None:
+        raise NotFoundForUser()
+    return meeting
+
+
+def meeting_for_member(user: User, meeting_id: int) -> Meeting:
+    """A meeting of an organisation `user` belongs to. Raises NotFoundForUser (404) for any
+    other organisation's, so ids cannot be probed, and for a cancelled one."""
+    meeting = _load(meeting_id)
+    if meeting is None or meeting.status == MEETING_CANCELLED:
+        raise NotFoundForUser()
+    member = db.session.scalar(
+        select(Membership.id).where(
+            Membership.user_id == user.id, Membership.organisation_id == meeting.organisation_id
+        )
+    )
+    if member is None:
+        raise NotFoundForUser()
+    return meeting
+
+
+def meetings_of(organisation_id: int) -> list[Meeting]:
+    """An organisation's meetings, not cancelled, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(Meeting.organisation_id == organisation_id, Meeting.status != MEETING_CANCELLED)
+            .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
+        )
+    )
+
+
+def agreed_actions(meeting: Meeting) -> list[Action]:
+    return list(
+        db.session.scalars(
+            select(Action).where(Action.meeting_id == meeting.id).order_by(Action.id)
+        )
+    )
+
+
+# Changes ----------------------------------------------------------------------------------------
+
+
+def _text(typed: str | None, *, missing: str, limit: int, what: str, field_name: str) -> str:
+    text = (typed or "").strip()
+    if not text:
+        raise QualityError(missing, field_name)
+    if len(text) > limit:
+        raise QualityError(f"{what} must be {limit} characters or fewer", field_name)
+    return text
+
+
+def _tell_members(
+    meeting: Meeting, organisation: Organisation, subject: str, template: str
+) -> None:
+    for membership in members_of(organisation):
+        queue_email(
+            membership.user.email,
+            subject,
+            template,
+            member=membership.user,
+            organisation=organisation,
+            meeting=meeting,
+        )
+
+
+def schedule_meeting(user: User, organisation: Organisation, meets_on: date | None) -> Meeting:
+    """Schedule `organisation`'s next review meeting on `meets_on` (today or later), with its
+    agenda built from the record today and the risk that set when it is due. One meeting is
+    scheduled at a time. Audited; the provider's members are emailed."""
+    if meets_on is None:
+        raise QualityError("Enter the date of the meeting", "meets_on")
+    on = today()
+    if meets_on < on:
+        raise QualityError("The date of the meeting must be today or in the future", "meets_on")
+    due = due_of(organisation, on)
+    if due.scheduled is not None:
+        raise QualityError(
+            "A review meeting is already scheduled for "
+            f"{format_date(due.scheduled.meets_on)}: hold or cancel it first",
+            "meets_on",
+        )
+    meeting = Meeting(
+        organisation_id=organisation.id,
+        due_on=due.due_on,
+        meets_on=meets_on,
+        risk=due.rating.rating,
+        agenda=build_agenda(organisation, due.rating, due.last_held_on, on),
+        scheduled_by_id=user.id,
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    record_event(
+        "meeting.scheduled",
+        object_type="meeting",
+        object_id=meeting.id,
+        actor_id=user.id,
+        organisation_id=organisation.id,
+        after={
+            "meets_on": meets_on.isoformat(),
+            "due_on": due.due_on.isoformat(),
+            "risk": due.rating.rating,
+        },
+    )
+    _tell_members(
+        meeting,
+        organisation,
+        f"Provider review meeting on {format_date(meets_on)}",
+        "meeting_scheduled",
+    )
+    return meeting
+
+
+def add_to_agenda(user: User, meeting: Meeting, heading: str | None, text: str | None) -> None:
+    """Add an item to a scheduled meeting's agenda (a heading of the reviewer's, or "Added by
+    the council", and its lines). Audited."""
+    if meeting.status != MEETING_SCHEDULED:
+        raise QualityError("This meeting has already been held or cancelled")
+    heading = (heading or "").strip() or "Added by the council"
+    if len(heading) > HEADING_LIMIT:
+        raise QualityError(f"The heading must be {HEADING_LIMIT} characters or fewer", "heading")
+    body = _text(
+        text,
+        missing="Enter what to discuss",
+        limit=AGENDA_TEXT_LIMIT,
+        what="What to discuss",
+        field_name="text",
+    )
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    item: dict[str, Any] = {"heading": heading, "lines": lines, "added": True}
+    workflow.change(meeting, MEETING_MOVES, agenda=[*meeting.agenda, item])
+    record_event(
+        "meeting.agenda_added",
+        object_type="meeting",
+        object_id=meeting.id,
+        actor_id=user.id,
+        organisation_id=meeting.organisation_id,
+        after=item,
+    )
+
+
+@dataclass(frozen=True)
+class Minutes:
+    held_on: date | None
+    attendees: str | None
+    minutes: str | None
+
+
+def record_minutes(user: User, meeting: Meeting, typed: Minutes, seen: int | None) -> None:
+    """The meeting was held: its day (not in the future), who attended, the minutes. Moves it
+    from scheduled to held once (two people recording at once: the second is refused, nothing
+    of theirs written). Audited; the provider's members are emailed that the minutes are
+    published."""
+    if typed.held_on is None:
+        raise QualityError("Enter the date the meeting was held", "held_on")
+    if typed.held_on > today():
+        raise QualityError("The date the meeting was held must be today or in the past", "held_on")
+    attendees = _text(
+        typed.attendees,
+        missing="Enter who attended",
+        limit=ATTENDEES_LIMIT,
+        what="Who attended",
+        field_name="attendees",
+    )
+    minutes = _text(
+        typed.minutes,
+        missing="Enter the minutes",
+        limit=MINUTES_LIMIT,
+        what="The minutes",
+        field_name="minutes",
+    )
+    workflow.move(
+        meeting,
+        MEETING_HELD,
+        MEETING_MOVES,
+        seen=seen,
+        held_on=typed.held_on,
+        attendees=attendees,
+        minutes=minutes,
+        minuted_by_id=user.id,
+        minuted_at=utcnow(),
+    )
+    record_event(
+        "meeting.held",
+        object_type="meeting",
+        object_id=meeting.id,
+        actor_id=user.id,
+        organisation_id=meeting.organisation_id,
+        after={"held_on": typed.held_on.isoformat(), "attendees": attendees},
+    )
+    _tell_members(
+        meeting,
+        meeting.organisation,
+        f"Minutes of your provider review meeting on {format_date(typed.held_on)}",
+        "meeting_minutes",
+    )
+
+
+def agree_action(
+    user: User, meeting: Meeting, *, title: str, owner: str, due_on: date | None, detail: str
+) -> Action:
+    """An action agreed at a held meeting, into the provider's action plan (add_action)."""
+    if meeting.status != MEETING_HELD:
+        raise QualityError("Record the minutes first: actions are agreed at a meeting held")
+    return add_action(
+        meeting.organisation,
+        user,
+        title=title,
+        owner=owner,
+        due_on=due_on,
+        detail=detail,
+        meeting=meeting,
+    )
+
+
+def comment_on(user: User, meeting: Meeting, body: str | None) -> MeetingComment:
+    """A comment on a held meeting's minutes, by one of the provider's members or the council.
+    Audited."""
+    if meeting.status != MEETING_HELD:
+        raise QualityError("You can comment once the minutes are published", "body")
+    text = _text(
+        body,
+        missing="Enter your comment",
+        limit=COMMENT_LIMIT,
+        what="Your comment",
+        field_name="body",
+    )
+    comment = MeetingComment(meeting_id=meeting.id, author_id=user.id, body=text)
+    db.session.add(comment)
+    db.session.flush()
+    record_event(
+        "meeting.commented",
+        object_type="meeting",
+        object_id=meeting.id,
+        actor_id=user.id,
+        organisation_id=meeting.organisation_id,
+        after={"comment_id": comment.id},
+    )
+    return comment

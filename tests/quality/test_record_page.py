@@ -1,0 +1,138 @@
+"""The provider record page for council staff (/reviews/providers/<id>): the provider's whole
+record on one page with its risk and the reasons, a suspend button at high risk that carries
+the reasons into the suspension form, in a fixed number of queries however long the record."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from portal.core.db import db
+from portal.core.time import today, utcnow
+from portal.quality.models import Action, Meeting
+from tests.contracts.contract_pages import hidden
+from tests.contracts.helpers import make_active_contract
+from tests.quality.meeting_helpers import hold, only_meeting, schedule
+from tests.quality.record_helpers import give_record
+from tests.support import factories
+from tests.support.pages import field_value, page_text, soup
+from tests.support.queries import queries_for
+
+
+def _url(organisation) -> str:
+    return f"/reviews/providers/{organisation.id}"
+
+
+def test_the_record_shows_the_risk_and_its_reasons_with_the_quality_work(
+    app, reviewer_client, organisation
+):
+    factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=200))
+    give_record(organisation, overdue_actions=2, ambers=1)
+    schedule(reviewer_client, organisation, today())
+    hold(reviewer_client, only_meeting().id)
+    make_active_contract(organisation, start_on=date(2027, 1, 4), end_on=date(2027, 3, 26))
+
+    page = reviewer_client.get(_url(organisation))
+    text = page_text(page)
+    assert "Risk: Medium risk" in text
+    assert "2 actions overdue: +2" in text
+    assert "1 KPI return rated amber in the last 3 months: +1" in text
+    assert "How the risk rating is worked out" in text
+    assert f"Held on {today().day}" in text
+    assert "a meeting is due every 6 months" in text
+    assert "Put right number 1" in text and "2 overdue" in text
+    assert "KPI ratings, last 6 months" in text and "Approaching target" in text
+    assert "CO-" in text
+    assert "Mentoring" in text  # admissions per lot, as before
+    # No suspend button below high risk.
+    assert not soup(page).select("a.govuk-button--warning")
+
+
+def test_at_high_risk_suspending_starts_from_the_reasons(app, reviewer_client, organisation):
+    admission = factories.admit(organisation, "mentoring")
+    give_record(organisation, judgement="inadequate", dbs_flagged=1)
+    page = reviewer_client.get(_url(organisation))
+    (button,) = soup(page).select("a.govuk-button--warning")
+    assert button.get_text(strip=True) == "Suspend from Mentoring for these reasons"
+    form = reviewer_client.get(button["href"])
+    reason = field_value(form, "reason")
+    assert reason == (
+        "High risk (7 points): 1 person on the DBS register with something to check: +1; "
+        "Latest visit judged inadequate: +6."
+    )
+    # The reviewer may edit it; the existing suspension does the rest.
+    done = reviewer_client.post(
+        button["href"].split("?")[0],
+        data=hidden(reviewer_client, button["href"]) | {"reason": reason},
+    )
+    assert done.status_code == 302
+    db.session.refresh(admission)
+    assert admission.status == "suspended"
+    assert admission.status_reason == reason
+    # Suspended from its only lot: no button any more.
+    assert not soup(reviewer_client.get(_url(organisation))).select("a.govuk-button--warning")
+
+
+def test_the_suspension_form_is_not_prefilled_without_asking(app, reviewer_client, organisation):
+    admission = factories.admit(organisation, "mentoring")
+    give_record(organisation, judgement="inadequate")
+    form = reviewer_client.get(f"/reviews/admissions/{admission.id}/suspend")
+    assert not field_value(form, "reason")
+
+
+def _grow(organisation, reviewer_client, times: int) -> None:
+    """More of everything the page lists: returns, actions, people, meetings, contracts."""
+    for _ in range(times):
+        give_record(organisation, overdue_actions=2, dbs_flagged=2, escalations=1)
+        meeting = Meeting(
+            organisation_id=organisation.id,
+            due_on=today(),
+            meets_on=today() - timedelta(days=30),
+            held_on=today() - timedelta(days=30),
+            status="held",
+            risk="low",
+            agenda=[],
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        db.session.add(
+            Action(
+                organisation_id=organisation.id,
+                meeting_id=meeting.id,
+                title="Agreed",
+                owner="Manager",
+                due_on=today() + timedelta(days=5),
+            )
+        )
+        db.session.commit()
+        make_active_contract(organisation, start_on=date(2027, 1, 4), end_on=date(2027, 3, 26))
+
+
+def test_the_record_page_makes_the_same_queries_however_long_the_record(
+    app, reviewer_client, organisation
+):
+    factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=200))
+    give_record(organisation, reds=1, judgement="good", lapsed=True)
+    _grow(organisation, reviewer_client, 1)
+    one = queries_for(app, reviewer_client, _url(organisation))
+    _grow(organisation, reviewer_client, 4)
+    many = queries_for(app, reviewer_client, _url(organisation))
+    assert one == many
+    db.session.rollback()
+    assert len(db.session.scalars(select(Meeting)).all()) == 5
+
+
+def test_a_provider_removed_from_the_framework_keeps_its_record_without_meetings_due(
+    app, reviewer_client, organisation
+):
+    factories.admit(organisation, "mentoring", status="removed", reason="Contract ended.")
+    give_record(organisation, overdue_actions=1)
+    text = page_text(reviewer_client.get(_url(organisation)))
+    assert "Risk: Low risk" in text
+    assert "1 action overdue: +1" in text
+    assert "a meeting is due every" not in text
+    assert "Schedule a review meeting" not in text
+    assert (
+        reviewer_client.get(f"/quality/providers/{organisation.id}/meetings/new").status_code == 404
+    )
