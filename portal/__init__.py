@@ -181,6 +181,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.capacity.cli import capacity_cli
     from portal.contracts.cli import contracts_cli
     from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
@@ -199,5 +200,6 @@ def _register_commands(app: Flask) -> None:
         documents_cli,
         kpi_cli,
         contracts_cli,
+        capacity_cli,
     ):
         app.cli.add_command(group)
