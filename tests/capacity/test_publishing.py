@@ -18,6 +18,7 @@ from tests.capacity.helpers import (
     publish,
     saved,
 )
+from tests.conftest import sign_in
 from tests.support import factories
 from tests.support.pages import banner_text, field_value, page_errors, page_text
 
@@ -204,8 +205,6 @@ def test_a_double_submit_publishes_once(provider_client, admitted):
 def test_two_people_editing_at_once_the_second_is_told(app, provider_client, admitted, provider):
     member = factories.make_user("member@example.org", full_name="Mo Member")
     factories.add_member(admitted, member)
-    from tests.conftest import sign_in
-
     member_client = sign_in(app.test_client(), member)
     make_capacity(provider, admitted, places_now=2)
     url = edit_url(admitted, lot_id())
