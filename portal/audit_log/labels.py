@@ -27,6 +27,7 @@ OBJECT_TYPES = {
     "user": "Person's account",
     "staff_invitation": "Staff invitation",
     "audit_log": "Audit log",
+    "capacity": "Capacity on a type of service",
 }
 
 ACTION_LABELS = {
@@ -69,6 +70,9 @@ ACTION_LABELS = {
     "audit.viewed": "Audit log read",
     "audit.exported": "Audit log exported",
     "audit.organisation_history_viewed": "Organisation history read",
+    "capacity.published": "Capacity published",
+    "capacity.updated": "Capacity changed",
+    "capacity.confirmed": "Capacity confirmed as still right",
 }
 
 FIELD_LABELS = {

@@ -312,7 +312,7 @@ class PlacementRequestForm(DetailsForm):
     limit_to_capacity = radio_field(
         "Who should be invited?",
         {
-            "no": "Every eligible provider on the type of service",
+            "no": "Every eligible provider on the framework for this service",
             "yes": "Only providers with matching capacity, confirmed in the last 30 days",
         },
         missing="Select who should be invited",
