@@ -220,6 +220,23 @@ PAGES: list[Page] = [
         lambda p: f"/admin/audit/export-xlsx?organisation_id={p['organisation_id']}",
         note="The same events as a spreadsheet",
     ),
+    # Issue 17, capacity (seeded by bench/seed/capacity.py).
+    Page(
+        "Capacity search (SEMH in DY1)",
+        "commissioner",
+        "/capacity/search",
+        lambda _p: "/capacity/search?needs=semh&district=DY1",
+        note="Capacity supporting SEMH in DY1, most places first: the first page of 50",
+        budget_ms=LIST_MS,
+    ),
+    Page(
+        "Provider's capacity",
+        "provider",
+        "/capacity/organisations/<int:organisation_id>",
+        lambda p: f"/capacity/organisations/{p['organisation_id']}",
+        note="Each lot the provider is on, with what it published there",
+        budget_ms=PAGE_MS,
+    ),
 ]
 
 

@@ -45,6 +45,7 @@ from bench.seed.base import (
     SeedResult,
     _reset_sequences,
 )
+from bench.seed.capacity import seed_capacity
 from bench.seed.competitions import seed_competitions
 from bench.seed.contracts import seed_contracts
 from bench.seed.documents import _documents
@@ -133,7 +134,14 @@ def _lz4(connection: Connection) -> bool:
     )
 
 
-EXTENSIONS = [seed_reviews, seed_competitions, seed_kpi_returns, seed_contracts, seed_audit]
+EXTENSIONS = [
+    seed_reviews,
+    seed_competitions,
+    seed_kpi_returns,
+    seed_contracts,
+    seed_capacity,
+    seed_audit,
+]
 
 
 __all__ = ["PASSWORD", "SeedResult", "seed"]
