@@ -12,7 +12,7 @@ from portal.capacity.services import admitted_lots, stale_before
 from portal.core.db import db
 from portal.core.time import as_utc, format_date
 from portal.core.waiting import DUE_SOON, TO_DO, Waiting
-from portal.core.words import and_list
+from portal.core.words import and_list, possessive
 from portal.organisations.models import Organisation
 
 
@@ -45,7 +45,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
         if missing:
             items.append(
                 Waiting(
-                    link=f"Publish {name}’s capacity",
+                    link=f"Publish {possessive(name)} capacity",
                     endpoint="capacity.overview",
                     args={"organisation_id": organisation_id},
                     hint=f"Not yet published for {and_list(missing)}",
@@ -56,7 +56,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
             oldest = min(confirmed for _name, confirmed in out_of_date)
             items.append(
                 Waiting(
-                    link=f"Confirm {name}’s capacity is still right",
+                    link=f"Confirm {possessive(name)} capacity is still right",
                     endpoint="capacity.overview",
                     args={"organisation_id": organisation_id},
                     hint=(

@@ -25,6 +25,7 @@ from portal.applications import services as applications
 from portal.core.db import db
 from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
 from portal.demo import applications as demo_applications
+from portal.demo import capacity as demo_capacity
 from portal.demo import competitions as demo_competitions
 from portal.demo import contracts as demo_contracts
 from portal.demo.pdf import text_pdf
@@ -302,6 +303,7 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     _apply_for_more(users["provider@example.org"], made["provider@example.org"], today)
     demo_competitions.seed(users, lots)
     demo_contracts.seed(users, made, lots)
+    demo_capacity.seed(users, made, lots)
     return made
 
 

@@ -105,13 +105,13 @@ def test_no_reminder_for_current_capacity_or_a_lot_the_provider_left(app, organi
 def test_the_home_page_says_what_is_waiting(provider_client, admitted, provider):
     factories.admit(admitted, "online-tuition")
     home = page_text(provider_client.get("/home"))
-    assert "Publish Organisation A Ltd’s capacity" in home
+    assert "Publish Organisation A Ltd's capacity" in home
     assert "Not yet published for Online tuition and Mentoring" in home
 
     make_capacity(provider, admitted, days_ago=40)
     home = page_text(provider_client.get("/home"))
     assert "Not yet published for Online tuition" in home
-    assert "Confirm Organisation A Ltd’s capacity is still right" in home
+    assert "Confirm Organisation A Ltd's capacity is still right" in home
     assert "Out of date for Mentoring" in home
 
     make_capacity(provider, admitted, "online-tuition")
