@@ -36,6 +36,7 @@ from portal.capacity.models import (
     CapacityNeed,
 )
 from portal.core import workflow
+from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.numbers import whole_number
@@ -640,3 +641,42 @@ def read_filters(
         confirmed_only=typed.confirmed_only,
     )
     return typed, filters, errors
+
+
+EXPORT_HEADINGS = [
+    "Provider",
+    "Type of service",
+    "Places now",
+    "Places next term",
+    "Youngest age",
+    "Oldest age",
+    "Needs",
+    "Postcode districts",
+    "Travel support",
+    "Notes",
+    "Last confirmed",
+    "Out of date",
+]
+
+
+def export_rows(filters: CapacityFilters, now: datetime | None = None) -> list[list[Cell]]:
+    """Everything `search` finds, as the rows of a CSV or XLSX download (headings first)."""
+    rows: list[list[Cell]] = [list(EXPORT_HEADINGS)]
+    for capacity in search(filters, now):
+        rows.append(
+            [
+                capacity.organisation.display_name,
+                capacity.lot.name,
+                capacity.places_now,
+                capacity.places_next_term,
+                capacity.age_from,
+                capacity.age_to,
+                "; ".join(NEEDS[row.need] for row in capacity.needs),
+                ", ".join(row.district for row in capacity.districts),
+                "Yes" if capacity.travel_support else "No",
+                capacity.notes,
+                capacity.confirmed_at,
+                "Yes" if is_stale(capacity, now) else "No",
+            ]
+        )
+    return rows

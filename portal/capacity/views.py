@@ -11,10 +11,12 @@ from werkzeug.wrappers import Response
 
 from portal.capacity import forms, services
 from portal.capacity.models import NEEDS, OLDEST, STALE_AFTER_DAYS, YOUNGEST, Capacity
+from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_button, handle_post
 from portal.core.forms import PageErrors, new_submission_id
 from portal.core.pagination import page_number
 from portal.core.permissions import can, requires, requires_org_role, requires_sign_in
+from portal.core.time import today
 from portal.lots.services import list_lots
 from portal.organisations import services as organisations
 from portal.organisations.models import Organisation
@@ -135,4 +137,24 @@ def search() -> ResponseReturnValue:
         form=PageErrors(errors),
         youngest=YOUNGEST,
         oldest=OLDEST,
+    )
+
+
+@csv_and_xlsx(bp, "/search/export")
+@requires("search_capacity")
+def export_search(spreadsheet: bool) -> ResponseReturnValue:
+    """What the search finds, every page of it, as CSV or XLSX; filters that cannot be read
+    go back to the search, which explains them."""
+    lots = list_lots()
+    _typed, filters, errors = services.read_filters(
+        request.args, request.args.getlist("needs"), [lot.id for lot in lots]
+    )
+    if errors:
+        query = request.query_string.decode()
+        return redirect(f"{url_for('capacity.search')}?{query}")
+    return export(
+        services.export_rows(filters),
+        f"capacity-{today().isoformat()}",
+        spreadsheet=spreadsheet,
+        sheet_name="Capacity",
     )

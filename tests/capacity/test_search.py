@@ -136,3 +136,23 @@ def test_search_is_what_referrals_call(published, organisation):
     assert [capacity.organisation_id for capacity in found] == [organisation.id]
     band = services.matching(lot_id(), "8-10", [], None)
     assert [capacity.places_now for capacity in band] == [6]
+
+
+def test_the_results_download_as_csv_and_xlsx(commissioner_client, published):
+    csv = commissioner_client.get("/capacity/search/export?needs=semh")
+    assert csv.status_code == 200
+    assert csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0].lstrip("\ufeff").startswith("Provider,Type of service,Places now")
+    assert len(lines) == 2 and lines[1].startswith("Organisation A Ltd,Mentoring,3,5,11,16,")
+    xlsx = commissioner_client.get("/capacity/search/export-xlsx?needs=semh")
+    assert xlsx.status_code == 200
+    assert xlsx.data[:2] == b"PK"
+
+
+def test_a_download_with_filters_it_cannot_read_goes_back_to_the_search(
+    commissioner_client, published
+):
+    response = commissioner_client.get("/capacity/search/export?age=abc")
+    assert response.status_code == 302
+    assert response.location == "/capacity/search?age=abc"

@@ -1677,6 +1677,14 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": CAPACITY_A, "member_a": CAPACITY_A, "provider_b": 404,
         "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
     },
+    ("capacity.export_search", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.export_search_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
     ("capacity.search", "GET"): {
         "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
         "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
