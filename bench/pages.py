@@ -222,11 +222,11 @@ PAGES: list[Page] = [
     ),
     # Issue 17, capacity (seeded by bench/seed/capacity.py).
     Page(
-        "Capacity search (SEMH in DY1)",
+        "Capacity search (SEMH, confirmed)",
         "commissioner",
         "/capacity/search",
-        lambda _p: "/capacity/search?needs=semh&district=DY1",
-        note="Capacity supporting SEMH in DY1, most places first: the first page of 50",
+        lambda _p: "/capacity/search?needs=semh&confirmed_only=yes",
+        note="Confirmed capacity supporting SEMH, most places first: the first page of 50",
         budget_ms=LIST_MS,
     ),
     Page(

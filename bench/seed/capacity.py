@@ -1,10 +1,11 @@
 """Capacity: what each provider publishes on every lot it is admitted to (places, ages, the
 needs it supports, the postcode districts it serves), about a third of it out of date (not
-confirmed for 30 days, and reminded once). At 1x about 350 capacities with 900 needs and 1,400
-districts, ten times as many at 10x; the council's search reads them all, a page at a time.
+confirmed for 30 days, and reminded once). At 1x about 460 capacities, each with three needs
+and four districts, ten times as many at 10x; the council's search reads them, a page at a time.
 
 Each row is made from its admission's place in order alone, so the same shares (and the same
-districts) hold at every scale."""
+districts) hold at every scale; every capacity names as many needs and districts as any other,
+so a full page of results reads the same rows at every scale."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ DISTRICTS = (
     "B66", "B67", "B68", "B69", "B70", "WV1", "WV2", "WV3", "WV4", "WV14", "WS10",
 )  # fmt: skip
 AGE_RANGES = ((5, 11), (8, 16), (11, 16), (11, 19), (14, 19), (16, 25))
+NEEDS_EACH, DISTRICTS_EACH = 3, 4
 # Days since last confirmed, by row: up to 44, so about a third are past 30 and out of date.
 CONFIRMED_WITHIN_DAYS = 45
 
@@ -64,7 +66,7 @@ def seed_capacity(connection, result, plan, staff, template) -> None:
         (
             (first + n, needs[(n + k * 3) % len(needs)])
             for n in range(len(rows))
-            for k in range(2 + n % 2)
+            for k in range(NEEDS_EACH)
         ),
     )
     counts["capacity_districts"] = bulk_insert(
@@ -74,7 +76,7 @@ def seed_capacity(connection, result, plan, staff, template) -> None:
         (
             (first + n, DISTRICTS[(n * 5 + k) % len(DISTRICTS)])
             for n in range(len(rows))
-            for k in range(3 + n % 3)
+            for k in range(DISTRICTS_EACH)
         ),
     )
     result.notes.append(f"Capacity seeded: {counts}.")
