@@ -85,8 +85,12 @@ def is_stale(capacity: Capacity, now: datetime | None = None) -> bool:
 def confirmed_text(capacity: Capacity, now: datetime | None = None) -> str:
     """ "Last confirmed 3 May 2026", with "— out of date" once it is stale: the words every page
     showing capacity uses."""
-    text = f"Last confirmed {format_date(capacity.confirmed_at)}"
-    return f"{text} — out of date" if is_stale(capacity, now) else text
+    return _confirmed_words(capacity.confirmed_at, stale_before(now))
+
+
+def _confirmed_words(confirmed_at: datetime, stale: datetime) -> str:
+    text = f"Last confirmed {format_date(confirmed_at)}"
+    return f"{text} — out of date" if as_utc(confirmed_at) < stale else text
 
 
 # What a provider publishes ----------------------------------------------------------------------
@@ -550,14 +554,110 @@ def search(filters: CapacityFilters, now: datetime | None = None) -> list[Capaci
     return list(db.session.scalars(_with_details(_matching(filters, now)).order_by(*_ORDER)))
 
 
+@dataclass(frozen=True)
+class CapacityRow:
+    """One capacity as a table shows it, read as plain columns (a page of ORM objects with
+    their needs and districts cost several times as much to load as to show)."""
+
+    provider: str
+    lot: str
+    places_now: int
+    places_next_term: int
+    age_from: int
+    age_to: int
+    needs: tuple[str, ...]  # as the controlled list names them
+    districts: tuple[str, ...]
+    travel_support: bool
+    confirmed: str  # confirmed_text's words
+    stale: bool
+
+
+def rows_of(capacities: Sequence[Capacity], now: datetime | None = None) -> list[CapacityRow]:
+    """Capacity already loaded (with its details), as rows for a table."""
+    return [
+        CapacityRow(
+            provider=capacity.organisation.display_name,
+            lot=capacity.lot.name,
+            places_now=capacity.places_now,
+            places_next_term=capacity.places_next_term,
+            age_from=capacity.age_from,
+            age_to=capacity.age_to,
+            needs=tuple(NEEDS[row.need] for row in capacity.needs),
+            districts=tuple(row.district for row in capacity.districts),
+            travel_support=capacity.travel_support,
+            confirmed=confirmed_text(capacity, now),
+            stale=is_stale(capacity, now),
+        )
+        for capacity in capacities
+    ]
+
+
 def search_page(filters: CapacityFilters, number: int, now: datetime | None = None) -> Page:
-    """One page of `search`: five queries, whatever the data."""
+    """One page of what `search` finds, as CapacityRows: four queries, whatever the data (the
+    count, the page's columns, its needs, its districts)."""
     query = _matching(filters, now)
     total = db.count(select(func.count()).select_from(query.subquery()))
     number, offset = offset_of(number, total)
-    items = db.session.scalars(
-        _with_details(query).order_by(*_ORDER).limit(PER_PAGE).offset(offset)
+    page = db.session.execute(
+        query.with_only_columns(
+            Capacity.id,
+            func.coalesce(Organisation.trading_name, Organisation.legal_name),
+            Lot.name,
+            Capacity.places_now,
+            Capacity.places_next_term,
+            Capacity.age_from,
+            Capacity.age_to,
+            Capacity.travel_support,
+            Capacity.confirmed_at,
+        )
+        .join(Organisation, Organisation.id == Capacity.organisation_id)
+        .join(Lot, Lot.id == Capacity.lot_id)
+        .order_by(*_ORDER)
+        .limit(PER_PAGE)
+        .offset(offset)
     ).all()
+    ids = [row[0] for row in page]
+    needs: dict[int, list[str]] = {}
+    for capacity_id, need in db.session.execute(
+        select(CapacityNeed.capacity_id, CapacityNeed.need)
+        .where(CapacityNeed.capacity_id.in_(ids))
+        .order_by(CapacityNeed.need)
+    ):
+        needs.setdefault(capacity_id, []).append(NEEDS[need])
+    districts: dict[int, list[str]] = {}
+    for capacity_id, district in db.session.execute(
+        select(CapacityDistrict.capacity_id, CapacityDistrict.district)
+        .where(CapacityDistrict.capacity_id.in_(ids))
+        .order_by(CapacityDistrict.district)
+    ):
+        districts.setdefault(capacity_id, []).append(district)
+    stale = stale_before(now)
+    items = [
+        CapacityRow(
+            provider=provider,
+            lot=lot,
+            places_now=places_now,
+            places_next_term=places_next_term,
+            age_from=age_from,
+            age_to=age_to,
+            needs=tuple(needs.get(capacity_id, ())),
+            districts=tuple(districts.get(capacity_id, ())),
+            travel_support=travel_support,
+            confirmed=_confirmed_words(confirmed_at, stale),
+            stale=as_utc(confirmed_at) < stale,
+        )
+        for (
+            capacity_id,
+            provider,
+            lot,
+            places_now,
+            places_next_term,
+            age_from,
+            age_to,
+            travel_support,
+            confirmed_at,
+        ) in page
+    ]
     return Page(items, number, total)
 
 

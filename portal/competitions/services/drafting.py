@@ -330,6 +330,11 @@ def publish_problems(competition: Competition, at: datetime) -> list[str]:
     return problems + _attachment_problems(competition)
 
 
+def matching_capacity_rows(competition: Competition) -> list[capacity.CapacityRow]:
+    """`matching_capacity`, stale or not, as the draft's table shows it."""
+    return capacity.rows_of(matching_capacity(competition))
+
+
 def matching_capacity(competition: Competition, *, confirmed_only: bool = False) -> list[Capacity]:
     """The capacity that fits a placement request: on its lot, serving its age band, with every
     need it names, in its area (capacity.matching)."""
