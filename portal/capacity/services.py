@@ -284,11 +284,14 @@ def admitted_lots(organisation_ids: list[int]) -> list[tuple[int, Lot]]:
 
 
 def capacity_of(organisation: Organisation) -> list[LotCapacity]:
-    """Each lot `organisation` is admitted to, with its capacity there: three queries."""
+    """Each lot `organisation` is admitted to, with its capacity there (its needs and districts
+    loaded; the lot and organisation are known): four queries."""
     published = {
         capacity.lot_id: capacity
         for capacity in db.session.scalars(
-            _with_details(select(Capacity).where(Capacity.organisation_id == organisation.id))
+            select(Capacity)
+            .where(Capacity.organisation_id == organisation.id)
+            .options(selectinload(Capacity.needs), selectinload(Capacity.districts))
         )
     }
     return [
