@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.capacity import forms, services
+from portal.capacity import forms, listing, services
 from portal.capacity.models import NEEDS, OLDEST, STALE_AFTER_DAYS, YOUNGEST, Capacity
 from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_button, handle_post
@@ -123,11 +123,11 @@ def search() -> ResponseReturnValue:
     """The council's search: by type of service, age, needs, district, fewest places, and
     confirmed only. Filters that cannot be read are shown as errors, and nothing is searched."""
     lots = list_lots()
-    typed, filters, errors = services.read_filters(
+    typed, filters, errors = listing.read_filters(
         request.args, request.args.getlist("needs"), [lot.id for lot in lots]
     )
     results = (
-        None if errors else services.search_page(filters, page_number(request.args.get("page")))
+        None if errors else listing.search_page(filters, page_number(request.args.get("page")))
     )
     return render_template(
         "capacity/search.html",
@@ -146,14 +146,14 @@ def export_search(spreadsheet: bool) -> ResponseReturnValue:
     """What the search finds, every page of it, as CSV or XLSX; filters that cannot be read
     go back to the search, which explains them."""
     lots = list_lots()
-    _typed, filters, errors = services.read_filters(
+    _typed, filters, errors = listing.read_filters(
         request.args, request.args.getlist("needs"), [lot.id for lot in lots]
     )
     if errors:
         query = request.query_string.decode()
         return redirect(f"{url_for('capacity.search')}?{query}")
     return export(
-        services.export_rows(filters),
+        listing.export_rows(filters),
         f"capacity-{today().isoformat()}",
         spreadsheet=spreadsheet,
         sheet_name="Capacity",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
+from portal.capacity import listing
 from portal.capacity import services as capacity
 from portal.capacity.models import Capacity
 from portal.competitions import ocds
@@ -330,9 +331,9 @@ def publish_problems(competition: Competition, at: datetime) -> list[str]:
     return problems + _attachment_problems(competition)
 
 
-def matching_capacity_rows(competition: Competition) -> list[capacity.CapacityRow]:
+def matching_capacity_rows(competition: Competition) -> list[listing.CapacityRow]:
     """`matching_capacity`, stale or not, as the draft's table shows it."""
-    return capacity.rows_of(matching_capacity(competition))
+    return listing.rows_of(matching_capacity(competition))
 
 
 def matching_capacity(competition: Competition, *, confirmed_only: bool = False) -> list[Capacity]:
