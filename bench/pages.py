@@ -256,6 +256,23 @@ PAGES: list[Page] = [
         budget_ms=LIST_MS,
         note="Meetings due and overdue for every provider, by their kept risk ratings",
     ),
+    # Issue 17, capacity (seeded by bench/seed/capacity.py).
+    Page(
+        "Capacity search (SEMH, confirmed)",
+        "commissioner",
+        "/capacity/search",
+        lambda _p: "/capacity/search?needs=semh&confirmed_only=yes",
+        note="Confirmed capacity supporting SEMH, most places first: the first page of 50",
+        budget_ms=LIST_MS,
+    ),
+    Page(
+        "Provider's capacity",
+        "provider",
+        "/capacity/organisations/<int:organisation_id>",
+        lambda p: f"/capacity/organisations/{p['organisation_id']}",
+        note="Each lot the provider is on, with what it published there",
+        budget_ms=PAGE_MS,
+    ),
 ]
 
 

@@ -193,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.capacity.cli import capacity_cli
     from portal.contracts.cli import contracts_cli
     from portal.core.cli import db_cli
     from portal.demo.cli import demo_cli
@@ -213,5 +214,6 @@ def _register_commands(app: Flask) -> None:
         kpi_cli,
         contracts_cli,
         quality_cli,
+        capacity_cli,
     ):
         app.cli.add_command(group)

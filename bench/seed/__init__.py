@@ -45,6 +45,7 @@ from bench.seed.base import (
     SeedResult,
     _reset_sequences,
 )
+from bench.seed.capacity import seed_capacity
 from bench.seed.competitions import seed_competitions
 from bench.seed.contracts import seed_contracts
 from bench.seed.documents import _documents
@@ -142,6 +143,7 @@ EXTENSIONS = [
     seed_contracts,
     seed_referrals,
     seed_quality,
+    seed_capacity,
     seed_audit,
 ]
 

@@ -31,6 +31,7 @@ OBJECT_TYPES = {
     "action": "Action in an action plan",
     "referral": "Referral",
     "meeting": "Provider review meeting",
+    "capacity": "Capacity on a type of service",
 }
 
 ACTION_LABELS = {
@@ -93,6 +94,9 @@ ACTION_LABELS = {
     "meeting.agenda_added": "Added to a review meeting's agenda",
     "meeting.held": "Review meeting minutes published",
     "meeting.commented": "Comment on a review meeting",
+    "capacity.published": "Capacity published",
+    "capacity.updated": "Capacity changed",
+    "capacity.confirmed": "Capacity confirmed as still right",
 }
 
 FIELD_LABELS = {

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -17,6 +18,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -24,6 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from portal.capacity.models import NEEDS
 from portal.competitions import personal_data
 from portal.competitions.models import AGE_BANDS, LOCAL_PREFERENCES, PRICE_BASES
 from portal.competitions.services.common import REASON_LIMIT, Details
@@ -298,6 +301,28 @@ class PlacementRequestForm(DetailsForm):
         widget=GovTextInput(),
         description="The postcode district only, like DY1. Never a full postcode.",
     )
+    # Checked by the service (placement_problems), like the rest of a placement's details.
+    needs = SelectMultipleField(
+        "Needs",
+        choices=_choices(NEEDS),
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+        description="Select all that apply. Used to find providers with matching capacity.",
+    )
+    limit_to_capacity = radio_field(
+        "Who should be invited?",
+        {
+            "no": "Every eligible provider on the framework for this service",
+            "yes": "Only providers with matching capacity, confirmed in the last 30 days",
+        },
+        missing="Select who should be invited",
+        default="no",
+    )
+    capacity_limit_reason = TextAreaField(
+        "Why invite only providers with matching capacity? (if you do)",
+        widget=GovTextArea(),
+        description="Recorded with the invitation list. Never name the child.",
+    )
     submit = submit("Save draft")
 
     def validate_reference_code(self, field) -> None:
@@ -335,6 +360,12 @@ class PlacementRequestForm(DetailsForm):
             "hours_per_week": self.hours_per_week.data,
             "start_date": self.start_date.data,
             "area": self.area.data,
+            "needs": list(self.needs.data or []),
+            "capacity_limit_reason": (
+                self.capacity_limit_reason.data or ""
+                if self.limit_to_capacity.data == "yes"
+                else None
+            ),
         }
 
 

@@ -25,6 +25,7 @@ from portal.applications import services as applications
 from portal.core.db import db
 from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
 from portal.demo import applications as demo_applications
+from portal.demo import capacity as demo_capacity
 from portal.demo import competitions as demo_competitions
 from portal.demo import contracts as demo_contracts
 from portal.demo import meetings as demo_meetings
@@ -308,6 +309,7 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     demo_quality.seed(users, made)
     demo_referrals.seed(users, made, lots)
     demo_meetings.seed(users, made)
+    demo_capacity.seed(users, made, lots)
     return made
 
 

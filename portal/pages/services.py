@@ -7,6 +7,7 @@ from __future__ import annotations
 from portal.accounts import waiting as accounts
 from portal.accounts.models import User
 from portal.applications import services as applications
+from portal.capacity import waiting as capacity
 from portal.competitions import waiting as competitions
 from portal.contracts import waiting as contracts
 from portal.core.waiting import Waiting, most_urgent_first
@@ -29,6 +30,7 @@ SOURCES = (
     kpi_returns.waiting_for,
     competitions.waiting_for,
     contracts.waiting_for,
+    capacity.waiting_for,
     accounts.waiting_for,
     outbox.waiting_for,
     questionnaires.waiting_for,

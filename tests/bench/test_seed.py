@@ -104,6 +104,13 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
     assert "Returns by provider and month" in page
     assert "Bench Provider" in page or "Bench Learning" in page
 
+    # Capacity: published on every lot a provider is on, found by the council's search.
+    for table in ("capacities", "capacity_needs", "capacity_districts"):
+        assert counts[table] > 0, table
+    search = staff.get("/capacity/search?needs=semh")
+    assert search.status_code == 200
+    assert "Capacity found" in search.get_data(as_text=True)
+
     spend = staff.get("/contracts/reports")
     assert spend.status_code == 200
     assert "Committed value and approved spend by month" in spend.get_data(as_text=True)

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from portal.accounts import tokens
 from portal.accounts.models import ADMIN, REVIEWER
 from portal.applications.models import Application, ApplicationSection
+from portal.capacity import services as capacity
 from portal.contracts.models import Contract, Delivery, FinanceExport, Statement
 from portal.core.db import db
 from portal.core.extensions import object_store
@@ -29,6 +30,7 @@ from portal.documents.models import Document, DocumentVersion, StoredFile
 from portal.kpi_returns import months
 from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.kpi_returns.models import KpiEscalation, KpiQuery
+from portal.lots.models import Lot
 from portal.organisations.models import MEMBER, Membership, OrganisationInvitation
 from portal.quality.models import Meeting
 from portal.questionnaires import services as questionnaires
@@ -180,6 +182,9 @@ DELIVERY_A = (
     "/contracts/organisations/{organisation_id}/contracts/{contract_id}/delivery/{year}/{month}"
 )
 STATEMENT_A = "/contracts/organisations/{organisation_id}/statements/{statement_id}"
+CAPACITY_A = "/capacity/organisations/{organisation_id}"
+CAPACITY_B = "/capacity/organisations/{organisation_b_id}"
+CAPACITY_SEARCH = "/capacity/search"
 
 # fmt: off
 MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
@@ -1851,6 +1856,42 @@ MATRIX: dict[tuple[str, str], dict[str, int | str]] = {
         "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
         "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
     },
+    # Capacity: a provider's own, per lot it is admitted to (organisation A is on mentoring);
+    # the council's search. An empty POST of the form shows its errors; the confirmation goes
+    # back to the capacity page.
+    ("capacity.index", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": CAPACITY_A, "member_a": CAPACITY_A,
+        "provider_b": CAPACITY_B, "reviewer": CAPACITY_SEARCH, "commissioner": CAPACITY_SEARCH,
+        "admin": CAPACITY_SEARCH, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.overview", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.edit", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.edit", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": 200, "member_a": 200, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.confirm", "POST"): {
+        "anonymous": SIGN_IN, "provider_a": CAPACITY_A, "member_a": CAPACITY_A, "provider_b": 404,
+        "reviewer": 403, "commissioner": 403, "admin": 403, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.export_search", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.export_search_xlsx", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
+    ("capacity.search", "GET"): {
+        "anonymous": SIGN_IN, "provider_a": 404, "member_a": 404, "provider_b": 404,
+        "reviewer": 200, "commissioner": 200, "admin": 200, "staff_before_two_factor": TWO_FACTOR,
+    },
 }
 # fmt: on
 
@@ -2028,6 +2069,7 @@ def url_values(
         **_quality_records(organisation, reviewer),
         **_referral_records(),
         **_meeting_records(organisation),
+        **_capacity_records(organisation, provider),
     }
 
 
@@ -2082,6 +2124,23 @@ def _meeting_records(organisation) -> dict[str, int]:
     db.session.add(meeting)
     db.session.commit()
     return {"meeting_id": meeting.id}
+
+
+def _capacity_records(organisation, provider) -> dict[str, int]:
+    """Organisation A's capacity on mentoring, published through the service."""
+    details = capacity.CapacityDetails(
+        places_now=2,
+        places_next_term=3,
+        age_from=11,
+        age_to=16,
+        needs=("semh",),
+        districts=("DY1",),
+        travel_support=False,
+    )
+    lot_id = db.session.scalar(select(Lot.id).where(Lot.slug == "mentoring"))
+    published = capacity.publish_capacity(provider, organisation, lot_id, details, None)
+    db.session.commit()
+    return {"capacity_id": published.id}
 
 
 @pytest.fixture

@@ -51,11 +51,13 @@ EXPECTED = {
         "Quote for ‘Online GCSE English tuition, spring term’",
         "Give evidence for ‘",
         "Review meeting with the council on",
+        "Publish Bright Futures' capacity",
     ],
     "provider2@example.org": [
         "Upload a new version of ‘Employer's liability’",
         "Quote for ‘SEMH mentoring for a Year 9 pupil’",
         "Accept contract CO-",
+        "Confirm Stourbridge Mentoring Trust's capacity is still right",
     ],
     "reviewer@example.org": [
         "Applications over the service level",
@@ -162,6 +164,11 @@ def test_the_demo_seed_makes_work_for_every_account_once(make_app):
     assert "Maths and English tuition for SEND-0388" in contracts
     waiting = page_text(_signed_in(demo, "commissioner@example.org").get("/contracts/statements"))
     assert "Bright Futures" in waiting
+
+    # Capacity: published by the providers on the framework, one of them out of date.
+    search = page_text(_signed_in(demo, "commissioner@example.org").get("/capacity/search"))
+    assert "Sedgley Youth Trust" in search
+    assert search.count("— out of date") == 1
 
     reviewer = page_text(_signed_in(demo, "reviewer@example.org").get("/reviews"))
     assert "Resubmitted" in reviewer or "resubmitted" in reviewer

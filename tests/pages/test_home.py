@@ -166,7 +166,8 @@ def test_the_provider_home_makes_the_same_queries_with_more_waiting(
     factories.make_document(organisation, "safeguarding_policy")
     clock(date(2026, 11, 6))
     few = queries_for(app, provider_client, "/home")
-    assert len(_tags(_home(provider_client))) == 2  # the draft and a return
+    # The draft, a return and the capacity to publish on the lot it was admitted to.
+    assert len(_tags(_home(provider_client))) == 3
 
     for kind in ("health_and_safety_policy", "insurance_certificate", "equality_policy"):
         factories.make_document(organisation, kind)

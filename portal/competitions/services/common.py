@@ -14,7 +14,7 @@ never the browser's."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -71,6 +71,10 @@ class Details:
     hours_per_week: int | None = None
     start_date: date | None = None
     area: str | None = None
+    # A placement request's needs (capacity's controlled list), and why its invitations are
+    # limited to providers with matching, confirmed capacity (None: not limited).
+    needs: list[str] = field(default_factory=list)
+    capacity_limit_reason: str | None = None
 
 
 class CompetitionError(ServiceError):

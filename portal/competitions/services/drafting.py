@@ -12,6 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
+from portal.capacity import listing
+from portal.capacity import services as capacity
+from portal.capacity.models import Capacity
 from portal.competitions import ocds
 from portal.competitions.clock import format_deadline, is_sealed, london_today, now
 from portal.competitions.models import (
@@ -330,17 +333,43 @@ def publish_problems(competition: Competition, at: datetime) -> list[str]:
     return problems + _attachment_problems(competition)
 
 
+def matching_capacity_rows(competition: Competition) -> list[listing.CapacityRow]:
+    """`matching_capacity`, stale or not, as the draft's table shows it."""
+    return listing.rows_of(matching_capacity(competition))
+
+
+def matching_capacity(competition: Competition, *, confirmed_only: bool = False) -> list[Capacity]:
+    """The capacity that fits a placement request: on its lot, serving its age band, with every
+    need it names, in its area (capacity.matching)."""
+    return capacity.matching(
+        competition.lot_id,
+        competition.age_band,
+        competition.needs or [],
+        competition.area,
+        confirmed_only=confirmed_only,
+    )
+
+
 def invitable(competition: Competition) -> list[Organisation]:
     """Who publishing would invite: admitted to the lot and not suspended, eligible for call-offs
     (documents.call_off_problems: every required document held, in date and reviewed), and based
-    in the borough if the council invites only local providers."""
+    in the borough if the council invites only local providers. A placement request limited to
+    matching capacity (its capacity_limit_reason) invites only those of them with matching
+    capacity confirmed in the last 30 days."""
     admitted = admissions.invitable_organisations(competition.lot)
     problems = documents.call_off_problems_of([each.id for each in admitted], london_today(now()))
+    limited = competition.is_placement and competition.capacity_limit_reason is not None
+    matching = (
+        {each.organisation_id for each in matching_capacity(competition, confirmed_only=True)}
+        if limited
+        else set()
+    )
     return [
         organisation
         for organisation in admitted
         if not problems[organisation.id]
         and (competition.local_preference != LOCAL_ONLY or organisation.is_local)
+        and (not limited or organisation.id in matching)
     ]
 
 
@@ -353,6 +382,12 @@ def publish(actor: User, competition: Competition, seen: int | None) -> list[Inv
         raise CompetitionError(problems[0])
     organisations = invitable(competition)
     if competition.status == DRAFT and not organisations:
+        if competition.is_placement and competition.capacity_limit_reason is not None:
+            raise CompetitionError(
+                "No provider can be invited: none eligible on "
+                f"{competition.lot.name} has matching capacity confirmed in the last 30 days. "
+                "Change the details to invite every eligible provider, or wait for capacity"
+            )
         raise CompetitionError(
             f"No provider can be invited: none is on {competition.lot.name} and eligible"
         )
@@ -375,7 +410,10 @@ def publish(actor: User, competition: Competition, seen: int | None) -> list[Inv
         "competition.invited",
         actor,
         competition,
-        after={"organisations": [organisation.id for organisation in organisations]},
+        after={
+            "organisations": [organisation.id for organisation in organisations],
+            "limited_to_capacity": competition.capacity_limit_reason,
+        },
     )
     kind = competition.kind_label
     _email_invited(competition, f"New {kind.lower()}", "competition_published")

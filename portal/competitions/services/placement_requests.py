@@ -9,10 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from portal.accounts.models import User
+from portal.capacity.models import NEEDS
 from portal.competitions import personal_data, scoring
 from portal.competitions.clock import london_today
 from portal.competitions.models import Competition, QualityQuestion
-from portal.competitions.services.common import Details
+from portal.competitions.services.common import REASON_LIMIT, Details
 
 # Told when a placement request is made (as a draft) or cancelled, in the same request's
 # transaction (the app factory registers them: competitions knows nothing of what a placement
@@ -66,6 +67,22 @@ def placement_problems(details: Details, at: datetime) -> list[tuple[str, str]]:
     ):
         checks.append((name, personal_data.problem_in(getattr(details, name), what)))
     problems += [(name, message) for name, message in checks if message]
+    if any(need not in NEEDS for need in details.needs):
+        problems.append(("needs", "Select needs from the list"))
+    problems += _limit_problems(details)
     if details.start_date is not None and details.start_date < london_today(at):
         problems.append(("start_date", "Start date must be today or in the future"))
     return problems
+
+
+def _limit_problems(details: Details) -> list[tuple[str, str]]:
+    """A limit to matching capacity needs a reason, which, like the rest, names no child."""
+    reason = details.capacity_limit_reason
+    if reason is None:
+        return []
+    if not reason.strip():
+        return [("capacity_limit_reason", "Enter why you are inviting only these providers")]
+    if len(reason) > REASON_LIMIT:
+        return [("capacity_limit_reason", f"Reason must be {REASON_LIMIT} characters or fewer")]
+    problem = personal_data.problem_in(reason, "Reason")
+    return [("capacity_limit_reason", problem)] if problem else []

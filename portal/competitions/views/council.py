@@ -105,6 +105,8 @@ def edit(competition_id: int):
 
 def _fill(form, competition) -> None:
     form.lock_version.data = str(competition.lock_version)
+    if competition.is_placement:
+        form.limit_to_capacity.data = "yes" if competition.capacity_limit_reason else "no"
     form.lot.data = str(competition.lot_id)
     for prefix, moment in (
         ("clarification", competition.clarification_deadline),

@@ -85,6 +85,9 @@ def show(competition_id: int):
         me=evaluating.evaluator_or_none(current_user, competition),
         sealed=clock.is_sealed(competition, at),
         problems=drafting.publish_problems(competition, at) if competition.status == DRAFT else [],
+        capacity=drafting.matching_capacity_rows(competition)
+        if competition.status == DRAFT and competition.is_placement
+        else None,
         deadline=clock.format_deadline,
         winner=awarding.winner_name(competition),
         complete=awarding.evaluation_complete(competition),

@@ -1,0 +1,219 @@
+"""The council's capacity search as its pages show it: a page of what `services.search` finds
+read as plain rows for the table, the filters as typed in the query string (and what is wrong
+with them), and the download of every result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from portal.capacity import services
+from portal.capacity.models import NEEDS, OLDEST, YOUNGEST, Capacity, CapacityDistrict, CapacityNeed
+from portal.capacity.services import CapacityFilters
+from portal.core.csv_export import Cell
+from portal.core.db import db
+from portal.core.numbers import whole_number
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.time import as_utc
+from portal.lots.models import Lot
+from portal.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class CapacityRow:
+    """One capacity as a table shows it, read as plain columns (a page of ORM objects with
+    their needs and districts cost several times as much to load as to show)."""
+
+    provider: str
+    lot: str
+    places_now: int
+    places_next_term: int
+    age_from: int
+    age_to: int
+    needs: tuple[str, ...]  # as the controlled list names them
+    districts: tuple[str, ...]
+    travel_support: bool
+    confirmed: str  # confirmed_text's words
+    stale: bool
+
+
+def rows_of(capacities: Sequence[Capacity], now: datetime | None = None) -> list[CapacityRow]:
+    """Capacity already loaded (with its details), as rows for a table."""
+    return [
+        CapacityRow(
+            provider=capacity.organisation.display_name,
+            lot=capacity.lot.name,
+            places_now=capacity.places_now,
+            places_next_term=capacity.places_next_term,
+            age_from=capacity.age_from,
+            age_to=capacity.age_to,
+            needs=tuple(NEEDS[row.need] for row in capacity.needs),
+            districts=tuple(row.district for row in capacity.districts),
+            travel_support=capacity.travel_support,
+            confirmed=services.confirmed_text(capacity, now),
+            stale=services.is_stale(capacity, now),
+        )
+        for capacity in capacities
+    ]
+
+
+def search_page(filters: CapacityFilters, number: int, now: datetime | None = None) -> Page:
+    """One page of what `search` finds, as CapacityRows: four queries, whatever the data (the
+    count, the page's columns, its needs, its districts)."""
+    query = services.matching_query(filters, now)
+    total = db.count(select(func.count()).select_from(query.subquery()))
+    number, offset = offset_of(number, total)
+    page = db.session.execute(
+        query.with_only_columns(
+            Capacity.id,
+            func.coalesce(Organisation.trading_name, Organisation.legal_name),
+            Lot.name,
+            Capacity.places_now,
+            Capacity.places_next_term,
+            Capacity.age_from,
+            Capacity.age_to,
+            Capacity.travel_support,
+            Capacity.confirmed_at,
+        )
+        .join(Organisation, Organisation.id == Capacity.organisation_id)
+        .join(Lot, Lot.id == Capacity.lot_id)
+        .order_by(*services.SEARCH_ORDER)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    ids = [row[0] for row in page]
+    needs: dict[int, list[str]] = {}
+    for capacity_id, need in db.session.execute(
+        select(CapacityNeed.capacity_id, CapacityNeed.need)
+        .where(CapacityNeed.capacity_id.in_(ids))
+        .order_by(CapacityNeed.need)
+    ):
+        needs.setdefault(capacity_id, []).append(NEEDS[need])
+    districts: dict[int, list[str]] = {}
+    for capacity_id, district in db.session.execute(
+        select(CapacityDistrict.capacity_id, CapacityDistrict.district)
+        .where(CapacityDistrict.capacity_id.in_(ids))
+        .order_by(CapacityDistrict.district)
+    ):
+        districts.setdefault(capacity_id, []).append(district)
+    stale = services.stale_before(now)
+    items = [
+        CapacityRow(
+            provider=provider,
+            lot=lot,
+            places_now=places_now,
+            places_next_term=places_next_term,
+            age_from=age_from,
+            age_to=age_to,
+            needs=tuple(needs.get(capacity_id, ())),
+            districts=tuple(districts.get(capacity_id, ())),
+            travel_support=travel_support,
+            confirmed=services.confirmed_words(confirmed_at, stale),
+            stale=as_utc(confirmed_at) < stale,
+        )
+        for (
+            capacity_id,
+            provider,
+            lot,
+            places_now,
+            places_next_term,
+            age_from,
+            age_to,
+            travel_support,
+            confirmed_at,
+        ) in page
+    ]
+    return Page(items, number, total)
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    """The search's filters as typed in the query string, kept to show them again."""
+
+    lot: str = ""
+    age: str = ""
+    needs: tuple[str, ...] = ()
+    district: str = ""
+    places: str = ""
+    confirmed_only: bool = False
+
+
+def read_filters(
+    args: Mapping[str, str], needs: Sequence[str], lot_ids: Sequence[int]
+) -> tuple[SearchForm, CapacityFilters, dict[str, str]]:
+    """The filters as typed, as the search reads them, and what is wrong with them by field
+    (age "abc", a need not on the list, a district that is not one): the search runs only
+    when nothing is."""
+    typed = SearchForm(
+        lot=(args.get("lot") or "").strip(),
+        age=(args.get("age") or "").strip(),
+        needs=tuple(needs),
+        district=(args.get("district") or "").strip().upper(),
+        places=(args.get("places") or "").strip(),
+        confirmed_only=args.get("confirmed_only") == "yes",
+    )
+    errors: dict[str, str] = {}
+    lot_id = whole_number(typed.lot) if typed.lot else None
+    if typed.lot and lot_id not in lot_ids:
+        errors["lot"] = "Select a type of service from the list"
+    age = whole_number(typed.age, maximum=1000) if typed.age else None
+    if typed.age and (age is None or not YOUNGEST <= age <= OLDEST):
+        errors["age"] = f"Age must be a whole number from {YOUNGEST} to {OLDEST}"
+    if any(need not in NEEDS for need in typed.needs):
+        errors["needs"] = "Select needs from the list"
+    if typed.district and not services.DISTRICT.fullmatch(typed.district):
+        errors["district"] = "Enter a postcode district, like DY1"
+    places = whole_number(typed.places, maximum=services.MAX_PLACES) if typed.places else None
+    if typed.places and places is None:
+        errors["places"] = f"Fewest places must be a whole number from 0 to {services.MAX_PLACES}"
+    filters = CapacityFilters(
+        lot_id=lot_id,
+        age=age,
+        needs=tuple(dict.fromkeys(typed.needs)),
+        district=typed.district or None,
+        places=places,
+        confirmed_only=typed.confirmed_only,
+    )
+    return typed, filters, errors
+
+
+EXPORT_HEADINGS = [
+    "Provider",
+    "Type of service",
+    "Places now",
+    "Places next term",
+    "Youngest age",
+    "Oldest age",
+    "Needs",
+    "Postcode districts",
+    "Travel support",
+    "Notes",
+    "Last confirmed",
+    "Out of date",
+]
+
+
+def export_rows(filters: CapacityFilters, now: datetime | None = None) -> list[list[Cell]]:
+    """Everything `search` finds, as the rows of a CSV or XLSX download (headings first)."""
+    rows: list[list[Cell]] = [list(EXPORT_HEADINGS)]
+    for capacity in services.search(filters, now):
+        rows.append(
+            [
+                capacity.organisation.display_name,
+                capacity.lot.name,
+                capacity.places_now,
+                capacity.places_next_term,
+                capacity.age_from,
+                capacity.age_to,
+                "; ".join(NEEDS[row.need] for row in capacity.needs),
+                ", ".join(row.district for row in capacity.districts),
+                "Yes" if capacity.travel_support else "No",
+                capacity.notes,
+                capacity.confirmed_at,
+                "Yes" if services.is_stale(capacity, now) else "No",
+            ]
+        )
+    return rows
