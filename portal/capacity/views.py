@@ -18,7 +18,7 @@ from portal.core.pagination import page_number
 from portal.core.permissions import can, requires, requires_org_role, requires_sign_in
 from portal.core.time import today
 from portal.lots.services import list_lots
-from portal.organisations import services as organisations
+from portal.organisations.choosing import into_own_organisation
 from portal.organisations.models import Organisation
 
 bp = Blueprint("capacity", __name__, url_prefix="/capacity")
@@ -44,12 +44,11 @@ def index() -> ResponseReturnValue:
         if not can(current_user, "search_capacity"):
             abort(403)
         return redirect(url_for("capacity.search"))
-    memberships = organisations.memberships_of(current_user)
-    if len(memberships) == 1:
-        return redirect(
-            url_for("capacity.overview", organisation_id=memberships[0].organisation_id)
-        )
-    return render_template("capacity/choose_organisation.html", memberships=memberships)
+    return into_own_organisation(
+        "capacity.overview",
+        heading="Capacity",
+        lead="Choose the organisation whose capacity you are publishing.",
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>")

@@ -20,7 +20,7 @@ from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
 from portal.documents.models import KINDS
-from portal.organisations import services as organisations
+from portal.organisations.choosing import into_own_organisation
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 uploads.show_size_error_on_the_form(bp)
@@ -47,13 +47,11 @@ def index():
     """Council staff start from what needs attention; a provider from their library."""
     if current_user.is_staff:
         return redirect(url_for("documents.attention"))
-    memberships = organisations.memberships_of(current_user)
-    if not memberships:
-        return redirect(url_for("organisations.create"))
-    if len(memberships) == 1:
-        organisation_id = memberships[0].organisation_id
-        return redirect(url_for("documents.library", organisation_id=organisation_id))
-    return render_template("documents/choose_organisation.html", memberships=memberships)
+    return into_own_organisation(
+        "documents.library",
+        heading="Documents",
+        lead="Choose the organisation whose documents you want to see.",
+    )
 
 
 @bp.route("/attention")

@@ -27,7 +27,7 @@ from portal.core.permissions import (
 from portal.core.time import today
 from portal.core.words import possessive
 from portal.documents import files, uploads
-from portal.organisations import services as organisations
+from portal.organisations.choosing import into_own_organisation
 from portal.staff_checks import forms, services
 
 bp = Blueprint("staff_checks", __name__, url_prefix="/staff-checks")
@@ -56,12 +56,11 @@ def index():
             "staff_checks/index.html",
             page=services.registers(today(), page_number(request.args.get("page"))),
         )
-    memberships = organisations.memberships_of(current_user)
-    if not memberships:
-        return redirect(url_for("organisations.create"))
-    if len(memberships) == 1:
-        return redirect(_register_url(memberships[0].organisation))
-    return render_template("staff_checks/choose_organisation.html", memberships=memberships)
+    return into_own_organisation(
+        "staff_checks.register",
+        heading="DBS staff register",
+        lead="Choose the organisation whose register you want to see.",
+    )
 
 
 @bp.route("/import-template")

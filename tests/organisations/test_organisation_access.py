@@ -17,17 +17,25 @@ ORGANISATION_ROUTES = {
     "organisations.make_owner",
     "organisations.leave",
     "applications.start",
+    "quality.provider_meetings",
 }
 
 
-# An organisation's documents, staff register, KPI returns and contracts (delivery, statements),
-# which council staff may read or whose ids need records of their own (months, questions,
-# contracts), are checked by the permission matrix (tests/core/test_permissions.py) and in
-# tests/documents, tests/staff_checks, tests/kpi_returns and tests/contracts.
-EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns", "contracts")
+# An organisation's documents, staff register, KPI returns, contracts (delivery, statements) and
+# capacity, which council staff may read or whose ids need records of their own (months,
+# questions, contracts, lots), are checked by the permission matrix
+# (tests/core/test_permissions.py) and in tests/documents, tests/staff_checks, tests/kpi_returns,
+# tests/contracts and tests/capacity.
+EVIDENCE_BLUEPRINTS = ("documents", "staff_checks", "kpi_returns", "contracts", "capacity")
 # Council pages about an organisation, which no provider reaches (404 to all of them): checked by
-# the permission matrix and in tests/admissions (an organisation's history: in tests/audit).
-COUNCIL_ENDPOINTS = ("reviews.provider", "audit.organisation_history")
+# the permission matrix and in tests/admissions (an organisation's history: in tests/audit;
+# planning a visit and scheduling a review meeting: in tests/quality).
+COUNCIL_ENDPOINTS = (
+    "reviews.provider",
+    "audit.organisation_history",
+    "quality.plan_visit",
+    "quality.schedule_meeting",
+)
 
 
 def organisation_routes(app) -> list[tuple[str, str, set[str]]]:

@@ -12,7 +12,7 @@ from portal.core.permissions import requires_sign_in
 from portal.documents import uploads
 from portal.kpi_returns import charts, ratings, reports
 from portal.kpi_returns.values import format_value
-from portal.organisations import services as organisations
+from portal.organisations.choosing import into_own_organisation
 
 bp = Blueprint("kpi_returns", __name__)
 uploads.show_size_error_on_the_form(bp)
@@ -53,12 +53,11 @@ def index():
     """Staff go to the dashboard; a provider to their organisation's returns (or chooses)."""
     if current_user.is_staff:
         return redirect(url_for("kpi_returns.dashboard"))
-    memberships = organisations.memberships_of(current_user)
-    if len(memberships) == 1:
-        return redirect(
-            url_for("kpi_returns.overview", organisation_id=memberships[0].organisation_id)
-        )
-    return render_template("kpi_returns/choose_organisation.html", memberships=memberships)
+    return into_own_organisation(
+        "kpi_returns.overview",
+        heading="KPI returns",
+        lead="Choose the organisation you are making returns for.",
+    )
 
 
 def _performance_page(result: reports.Performance, *, staff: bool):
