@@ -248,6 +248,7 @@ def upgrade() -> None:
         sa.Column("matched_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("offered_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("started_on", sa.Date(), nullable=True),
+        sa.Column("school_days_to_start", sa.Integer(), nullable=True),
         sa.Column("closed_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_reason", sa.Text(), nullable=True),
         sa.Column("lock_version", sa.Integer(), nullable=False),

@@ -82,6 +82,9 @@ class Referral(Base):
     matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_on: Mapped[date | None] = mapped_column(Date)
+    # School days from received to started, stored when it starts (a fact fixed then, as a
+    # started referral cannot be edited): the time-to-place dashboard adds these up in SQL.
+    school_days_to_start: Mapped[int | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_reason: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(default=1)

@@ -8,18 +8,22 @@ referral waiting over half term is shown as waiting those days: the council's ta
 the child, who is waiting either way. A day is counted after the day received, up to and
 including the day it started: received on a Friday and started on the Monday is 1 school day.
 
-Each figure is read in one query of the columns it needs, and counted in Python: a fixed number
-of queries whatever the number of referrals.
+The school days each placement took are stored on the referral when it starts
+(`Referral.school_days_to_start`, a fact fixed then): the figures are added up in SQL, one row
+per group, with the median taken in SQL too (by each row's position within its group), so
+nothing read into Python grows with the number of referrals. Only the open referrals, few by
+nature, are read one by one, as their waiting grows every day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from statistics import median
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import QueryableAttribute
 
 from portal.core.charts import Chart, bars
 from portal.core.csv_export import Cell
@@ -46,37 +50,31 @@ def school_days(received_on: date, until: date) -> int:
     return working_days_between(received_on, until)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
-    """The placed referrals of one type of service, team or urgency (or all of them)."""
+    """The placed referrals of one type of service, team or urgency (or all of them): how
+    many, how many within the target, their school days added up, the longest, and the
+    median (None when none were placed)."""
 
     name: str
-    days: list[int] = field(default_factory=list)
-
-    @property
-    def placed(self) -> int:
-        return len(self.days)
-
-    @property
-    def within_target(self) -> int:
-        return sum(1 for days in self.days if days <= TARGET_SCHOOL_DAYS)
+    placed: int = 0
+    within_target: int = 0
+    total_days: int = 0
+    longest_days: int | None = None
+    median: float | None = None
 
     @property
     def share_within_target(self) -> int | None:
         """The percentage placed within the target, rounded; None when none were placed."""
-        return round(100 * self.within_target / self.placed) if self.days else None
+        return round(100 * self.within_target / self.placed) if self.placed else None
 
     @property
     def median_days(self) -> float | None:
-        return round(float(median(self.days)), 1) if self.days else None
+        return round(float(self.median), 1) if self.placed and self.median is not None else None
 
     @property
     def average_days(self) -> float | None:
-        return round(sum(self.days) / len(self.days), 1) if self.days else None
-
-    @property
-    def longest_days(self) -> int | None:
-        return max(self.days) if self.days else None
+        return round(self.total_days / self.placed, 1) if self.placed else None
 
 
 @dataclass(frozen=True)
@@ -114,42 +112,75 @@ class TimeToPlace:
     open_by_status: dict[str, int]
 
 
-def _grouped(names: Iterable[str], rows: list[tuple[str, int]]) -> list[Group]:
-    """One Group per name, in the order given (names with no rows kept, to show 0), then any
-    other names the rows have."""
-    groups = {name: Group(name) for name in names}
-    for name, days in rows:
-        groups.setdefault(name, Group(name)).days.append(days)
-    return list(groups.values())
+# What each set of groups is grouped by (the overall figures: one group of every started one).
+ALL, LOTS, TEAMS, URGENCY = "all", "lot", "team", "urgency"
+
+
+def _grouped(names: Iterable[str], groups: Sequence[Group]) -> list[Group]:
+    """One Group per name, in the order given (names with no placements kept, to show 0),
+    then any other groups, by name."""
+    found = {group.name: group for group in groups}
+    ordered = [found.pop(name, Group(name)) for name in names]
+    return ordered + sorted(found.values(), key=lambda group: group.name)
+
+
+def _figures(kind: str, name: QueryableAttribute[str] | None) -> Select[Any]:
+    """Each group's figures, one row per value of `name` (None: one row for every started
+    referral), for the UNION in time_to_place. The median is the average of the middle one or
+    two of the group's days, found by their position in the group ordered by days: a window
+    function, as portable SQLite and PostgreSQL both run (percentile_cont is PostgreSQL's)."""
+    days = Referral.school_days_to_start
+    partition = [name] if name is not None else None
+    ranked_from = select(
+        (name if name is not None else literal("All referrals")).label("name"),
+        days.label("days"),
+        func.row_number().over(partition_by=partition, order_by=days).label("position"),
+        func.count().over(partition_by=partition).label("size"),
+    ).select_from(Referral)
+    if kind == LOTS:
+        ranked_from = ranked_from.join(Lot, Lot.id == Referral.lot_id)
+    ranked = ranked_from.where(Referral.status == STARTED).subquery()
+    middle = or_(
+        ranked.c.position == (ranked.c.size + 1) // 2,
+        ranked.c.position == (ranked.c.size + 2) // 2,
+    )
+    return select(
+        literal(kind).label("kind"),
+        ranked.c.name,
+        func.count().label("placed"),
+        func.coalesce(func.sum(case((ranked.c.days <= TARGET_SCHOOL_DAYS, 1), else_=0)), 0),
+        func.coalesce(func.sum(ranked.c.days), 0),
+        func.max(ranked.c.days),
+        func.avg(case((middle, ranked.c.days))),
+    ).group_by(ranked.c.name)
 
 
 def time_to_place(on: date, teams: list[str]) -> TimeToPlace:
-    """Every started referral's school days to start, grouped, and the open referrals waiting
-    on `on`: two queries."""
-    placed = db.session.execute(
-        select(Lot.name, Referral.team, Referral.urgency, Referral.received_on, Referral.started_on)
-        .join(Lot, Lot.id == Referral.lot_id)
-        .where(Referral.status == STARTED)
+    """The placed referrals' figures, grouped, and the open referrals waiting on `on`: two
+    queries, the first returning one row per group whatever the number of referrals."""
+    rows = db.session.execute(
+        union_all(
+            _figures(ALL, None),
+            _figures(LOTS, Lot.name),
+            _figures(TEAMS, Referral.team),
+            _figures(URGENCY, Referral.urgency),
+        )
     ).all()
-    by_lot: list[tuple[str, int]] = []
-    by_team: list[tuple[str, int]] = []
-    by_urgency: list[tuple[str, int]] = []
-    overall = Group("All referrals")
-    for lot, team, urgency, received_on, started_on in placed:
-        days = school_days(received_on, started_on or received_on)  # started: always set
-        overall.days.append(days)
-        by_lot.append((lot, days))
-        by_team.append((team, days))
-        by_urgency.append((URGENCY_LABELS.get(urgency, urgency), days))
+    by_kind: dict[str, list[Group]] = {ALL: [], LOTS: [], TEAMS: [], URGENCY: []}
+    for kind, name, placed, within, total, longest, middle in (tuple(row) for row in rows):
+        label = URGENCY_LABELS.get(name, name) if kind == URGENCY else name
+        by_kind[kind].append(Group(label, int(placed), int(within), int(total), longest, middle))
     waiting = _open(on)
     open_by_status: dict[str, int] = {}
     for row in waiting:
         open_by_status[row.status] = open_by_status.get(row.status, 0) + 1
     return TimeToPlace(
-        overall=overall,
-        lots=_grouped(sorted({lot for lot, _days in by_lot}), by_lot),
-        teams=_grouped(teams, by_team),
-        urgencies=_grouped((URGENCY_LABELS[each] for each in reversed(URGENCIES)), by_urgency),
+        overall=by_kind[ALL][0] if by_kind[ALL] else Group("All referrals"),
+        lots=_grouped([], by_kind[LOTS]),
+        teams=_grouped(teams, by_kind[TEAMS]),
+        urgencies=_grouped(
+            (URGENCY_LABELS[each] for each in reversed(URGENCIES)), by_kind[URGENCY]
+        ),
         waiting=waiting[:LISTED],
         open_count=len(waiting),
         open_by_status=open_by_status,
