@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, or_, select, union_all
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import CTE, CompoundSelect, Select, case, func, literal, select, union_all
 
 from portal.core.charts import Chart, bars
 from portal.core.csv_export import Cell
@@ -124,63 +124,100 @@ def _grouped(names: Iterable[str], groups: Sequence[Group]) -> list[Group]:
     return ordered + sorted(found.values(), key=lambda group: group.name)
 
 
-def _figures(kind: str, name: QueryableAttribute[str] | None) -> Select[Any]:
-    """Each group's figures, one row per value of `name` (None: one row for every started
-    referral), for the UNION in time_to_place. The median is the average of the middle one or
-    two of the group's days, found by their position in the group ordered by days: a window
-    function, as portable SQLite and PostgreSQL both run (percentile_cont is PostgreSQL's)."""
-    days = Referral.school_days_to_start
-    partition = [name] if name is not None else None
-    ranked_from = select(
-        (name if name is not None else literal("All referrals")).label("name"),
-        days.label("days"),
-        func.row_number().over(partition_by=partition, order_by=days).label("position"),
-        func.count().over(partition_by=partition).label("size"),
-    ).select_from(Referral)
-    if kind == LOTS:
-        ranked_from = ranked_from.join(Lot, Lot.id == Referral.lot_id)
-    ranked = ranked_from.where(Referral.status == STARTED).subquery()
-    middle = or_(
-        ranked.c.position == (ranked.c.size + 1) // 2,
-        ranked.c.position == (ranked.c.size + 2) // 2,
+def _figures(kind: str, fine: CTE, key: str | None) -> Select[Any]:
+    """Each group's figures, one row per value of the `fine` counts' column `key` (None: one
+    row for every started referral), for the UNION in _all_figures.
+
+    The counts are added up by group and school days first (a few dozen different numbers of
+    days, whatever the number of referrals), then into the figures. The median is the middle
+    one or two of the group's days: of N days in order, the (N + 1) // 2th and the
+    (N + 2) // 2th, which are the smallest numbers of days whose running count U has 2U >= N
+    and 2U > N (no division: PostgreSQL's sums are not whole numbers). Window functions over
+    the counts, which SQLite and PostgreSQL both run (percentile_cont is PostgreSQL's only)."""
+    keys = [fine.c[key].label("key")] if key is not None else []
+    counted = (
+        select(*keys, fine.c.days, func.sum(fine.c.n).label("n"))
+        .group_by(*keys, fine.c.days)
+        .subquery()
     )
-    return select(
+    partition = [counted.c.key] if key is not None else None
+    running = select(
+        counted,
+        func.sum(counted.c.n).over(partition_by=partition, order_by=counted.c.days).label("upto"),
+        func.sum(counted.c.n).over(partition_by=partition).label("size"),
+    ).subquery()
+    if key is None:
+        name: Any = literal("All referrals")
+    elif kind == LOTS:
+        name = select(Lot.name).where(Lot.id == running.c.key).scalar_subquery()
+    else:
+        name = running.c.key
+    figures = select(
         literal(kind).label("kind"),
-        ranked.c.name,
-        func.count().label("placed"),
-        func.coalesce(func.sum(case((ranked.c.days <= TARGET_SCHOOL_DAYS, 1), else_=0)), 0),
-        func.coalesce(func.sum(ranked.c.days), 0),
-        func.max(ranked.c.days),
-        func.avg(case((middle, ranked.c.days))),
-    ).group_by(ranked.c.name)
+        name.label("name"),
+        func.sum(running.c.n).label("placed"),
+        func.sum(case((running.c.days <= TARGET_SCHOOL_DAYS, running.c.n), else_=0)),
+        func.sum(running.c.n * running.c.days),
+        func.max(running.c.days),
+        func.min(case((running.c.upto * 2 >= running.c.size, running.c.days))),
+        func.min(case((running.c.upto * 2 > running.c.size, running.c.days))),
+    )
+    return figures.group_by(running.c.key) if key is not None else figures
+
+
+@cache
+def _all_figures() -> CompoundSelect[Any]:
+    """The four sets of figures in one statement (built once: it never changes). The started
+    referrals are read once, counted by type of service, team, urgency and school days: with
+    the index ix_referrals_started_figures, which holds those columns in that order, a scan
+    of the index alone, without sorting or reading the table."""
+    fine = (
+        select(
+            Referral.lot_id,
+            Referral.team,
+            Referral.urgency,
+            Referral.school_days_to_start.label("days"),
+            func.count().label("n"),
+        )
+        .where(Referral.status == STARTED)
+        .group_by(Referral.lot_id, Referral.team, Referral.urgency, Referral.school_days_to_start)
+        .cte("fine")
+    )
+    return union_all(
+        _figures(ALL, fine, None),
+        _figures(LOTS, fine, "lot_id"),
+        _figures(TEAMS, fine, "team"),
+        _figures(URGENCY, fine, "urgency"),
+    )
 
 
 def time_to_place(on: date, teams: list[str]) -> TimeToPlace:
     """The placed referrals' figures, grouped, and the open referrals waiting on `on`: two
     queries, the first returning one row per group whatever the number of referrals."""
-    rows = db.session.execute(
-        union_all(
-            _figures(ALL, None),
-            _figures(LOTS, Lot.name),
-            _figures(TEAMS, Referral.team),
-            _figures(URGENCY, Referral.urgency),
+    groups: dict[str, list[Group]] = {ALL: [], LOTS: [], TEAMS: [], URGENCY: []}
+    for figures in db.session.execute(_all_figures()):
+        kind, name, placed, within, total, longest, lower, upper = tuple(figures)
+        if not placed:
+            continue  # no started referral: the overall row has nothing to add up
+        groups[kind].append(
+            Group(
+                URGENCY_LABELS.get(name, name) if kind == URGENCY else name,
+                int(placed),
+                int(within),
+                int(total),
+                longest,
+                (lower + upper) / 2,
+            )
         )
-    ).all()
-    by_kind: dict[str, list[Group]] = {ALL: [], LOTS: [], TEAMS: [], URGENCY: []}
-    for kind, name, placed, within, total, longest, middle in (tuple(row) for row in rows):
-        label = URGENCY_LABELS.get(name, name) if kind == URGENCY else name
-        by_kind[kind].append(Group(label, int(placed), int(within), int(total), longest, middle))
     waiting = _open(on)
     open_by_status: dict[str, int] = {}
     for row in waiting:
         open_by_status[row.status] = open_by_status.get(row.status, 0) + 1
     return TimeToPlace(
-        overall=by_kind[ALL][0] if by_kind[ALL] else Group("All referrals"),
-        lots=_grouped([], by_kind[LOTS]),
-        teams=_grouped(teams, by_kind[TEAMS]),
-        urgencies=_grouped(
-            (URGENCY_LABELS[each] for each in reversed(URGENCIES)), by_kind[URGENCY]
-        ),
+        overall=groups[ALL][0] if groups[ALL] else Group("All referrals"),
+        lots=_grouped([], groups[LOTS]),
+        teams=_grouped(teams, groups[TEAMS]),
+        urgencies=_grouped((URGENCY_LABELS[each] for each in reversed(URGENCIES)), groups[URGENCY]),
         waiting=waiting[:LISTED],
         open_count=len(waiting),
         open_by_status=open_by_status,
