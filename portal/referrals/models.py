@@ -36,11 +36,23 @@ STATUS_LABELS = {
     CLOSED: "Closed",
 }
 
+# The colour of each status's tag (GOV.UK Frontend's tag modifiers), as
+# templates/referrals/_macros.html's status_tag gives it; the list writes its tags from these.
+STATUS_COLOURS = {
+    RECEIVED: "blue",
+    MATCHED: "light-blue",
+    OFFERED: "yellow",
+    STARTED: "green",
+    CLOSED: "grey",
+}
+
 ROUTINE = "routine"
 URGENT = "urgent"
 EMERGENCY = "emergency"
 URGENCIES = (ROUTINE, URGENT, EMERGENCY)
 URGENCY_LABELS = {ROUTINE: "Routine", URGENT: "Urgent", EMERGENCY: "Emergency (same week)"}
+# Red for an emergency, orange when urgent, as _macros.html's urgency_tag gives it.
+URGENCY_COLOURS = {EMERGENCY: "red", URGENT: "orange", ROUTINE: "grey"}
 
 # The measure the Cabinet report's "children often cannot wait" is held to.
 TARGET_SCHOOL_DAYS = 10
