@@ -34,6 +34,7 @@ from portal.referrals.models import (
     CLOSED,
     STARTED,
     STATUS_LABELS,
+    STATUSES,
     TARGET_SCHOOL_DAYS,
     URGENCIES,
     URGENCY_LABELS,
@@ -209,24 +210,26 @@ def time_to_place(on: date, teams: list[str]) -> TimeToPlace:
                 (lower + upper) / 2,
             )
         )
-    waiting = _open(on)
-    open_by_status: dict[str, int] = {}
-    for row in waiting:
-        open_by_status[row.status] = open_by_status.get(row.status, 0) + 1
+    waiting, open_by_status = _open(on)
     return TimeToPlace(
         overall=groups[ALL][0] if groups[ALL] else Group("All referrals"),
         lots=_grouped([], groups[LOTS]),
         teams=_grouped(teams, groups[TEAMS]),
         urgencies=_grouped((URGENCY_LABELS[each] for each in reversed(URGENCIES)), groups[URGENCY]),
-        waiting=waiting[:LISTED],
-        open_count=len(waiting),
+        waiting=waiting,
+        open_count=sum(open_by_status.values()),
         open_by_status=open_by_status,
     )
 
 
-def _open(on: date) -> list[Waiting]:
-    """Every referral not yet started or closed, waiting longest first (the most urgent first
-    among those waiting as long)."""
+def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
+    """The LISTED open referrals (not yet started or closed) waiting longest, the most urgent
+    first among those waiting as long, and how many are open in each status, in the path's
+    order.
+
+    Read oldest first, so the school days waited never grow from one row to the next: once
+    LISTED are in hand, with those waiting as long as the last of them, the rest are only
+    counted (no days worked out, nothing built for them)."""
     rows = db.session.execute(
         select(
             Referral.id,
@@ -241,21 +244,35 @@ def _open(on: date) -> list[Waiting]:
         .where(Referral.status.not_in((STARTED, CLOSED)))
         .order_by(Referral.received_on, Referral.id)
     ).all()
-    waiting = [
-        Waiting(
-            id=row.id,
-            reference=row.reference,
-            lot=row.name,
-            urgency=row.urgency,
-            team=row.team,
-            status=row.status,
-            received_on=row.received_on,
-            days=school_days(row.received_on, on),
+    counts = dict.fromkeys((status for status in STATUSES if status not in (STARTED, CLOSED)), 0)
+    candidates: list[Waiting] = []
+    fewest: int | None = None  # the days of the LISTED-th longest wait, once known
+    listing = True
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+        if not listing:
+            continue
+        days = school_days(row.received_on, on)
+        if fewest is not None and days < fewest:
+            listing = False  # this one and all after it have waited less than those listed
+            continue
+        candidates.append(
+            Waiting(
+                id=row.id,
+                reference=row.reference,
+                lot=row.name,
+                urgency=row.urgency,
+                team=row.team,
+                status=row.status,
+                received_on=row.received_on,
+                days=days,
+            )
         )
-        for row in rows
-    ]
+        if fewest is None and len(candidates) == LISTED:
+            fewest = days
     rank = {urgency: position for position, urgency in enumerate(reversed(URGENCIES))}
-    return sorted(waiting, key=lambda each: (-each.days, rank.get(each.urgency, 0)))
+    candidates.sort(key=lambda each: (-each.days, rank.get(each.urgency, 0)))
+    return candidates[:LISTED], {status: count for status, count in counts.items() if count}
 
 
 # The same figures as charts ---------------------------------------------------------------------
