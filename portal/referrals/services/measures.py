@@ -10,9 +10,9 @@ including the day it started: received on a Friday and started on the Monday is 
 
 The school days each placement took are stored on the referral when it starts
 (`Referral.school_days_to_start`, a fact fixed then): the figures are added up in SQL, one row
-per group, with the median taken in SQL too (by each row's position within its group), so
-nothing read into Python grows with the number of referrals. Only the open referrals, few by
-nature, are read one by one, as their waiting grows every day.
+per group, the median too (from the counts of each number of days), so nothing read into
+Python grows with the number of placed referrals. Only the open referrals, few by nature, are
+read one by one, as their waiting grows every day; only the LISTED longest waiting are built.
 """
 
 from __future__ import annotations
