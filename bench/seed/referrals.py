@@ -19,6 +19,7 @@ from portal.capacity.models import NEEDS
 from portal.competitions.models import AGE_BANDS
 from portal.core.time import add_working_days, today
 from portal.referrals.models import CLOSED, MATCHED, OFFERED, RECEIVED, STARTED, URGENCIES
+from portal.referrals.services.measures import school_days
 
 REFERRALS = 1_200
 # Received over the last three years, the newest today.
@@ -60,7 +61,8 @@ def seed_referrals(connection, result, plan, staff, template) -> None:
              _at(received) if status in (MATCHED, OFFERED, STARTED) else None,
              _at(received) if status in (OFFERED, STARTED) else None,
              started, _at(received) if status == CLOSED else None,
-             "Needs met at school." if status == CLOSED else None)
+             "Needs met at school." if status == CLOSED else None,
+             school_days(received, started) if started else None)
         )  # fmt: skip
     result.counts["referrals"] = bulk_insert(
         connection,
@@ -68,7 +70,7 @@ def seed_referrals(connection, result, plan, staff, template) -> None:
         ["id", "reference", "status", "lot_id", "age_band", "needs", "needs_summary", "district",
          "urgency", "team", "requested_by", "required_start", "received_on", "created_by_id",
          "referrer_id", "created_at", "matched_at", "offered_at", "started_on", "closed_at",
-         "closed_reason"],
+         "closed_reason", "school_days_to_start"],
         rows,
     )  # fmt: skip
 

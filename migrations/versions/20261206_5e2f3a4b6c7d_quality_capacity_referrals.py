@@ -248,6 +248,7 @@ def upgrade() -> None:
         sa.Column("matched_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("offered_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("started_on", sa.Date(), nullable=True),
+        sa.Column("school_days_to_start", sa.Integer(), nullable=True),
         sa.Column("closed_at", portal.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("closed_reason", sa.Text(), nullable=True),
         sa.Column("lock_version", sa.Integer(), nullable=False),
@@ -285,6 +286,12 @@ def upgrade() -> None:
         "ix_referrals_status_received", "referrals", ["status", "received_on"], unique=False
     )
     op.create_index(op.f("ix_referrals_team"), "referrals", ["team"], unique=False)
+    op.create_index(
+        "ix_referrals_started_figures",
+        "referrals",
+        ["status", "lot_id", "team", "urgency", "school_days_to_start"],
+        unique=False,
+    )
     op.create_table(
         "capacity_districts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -514,6 +521,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_capacity_districts_district"), table_name="capacity_districts")
     op.drop_index(op.f("ix_capacity_districts_capacity_id"), table_name="capacity_districts")
     op.drop_table("capacity_districts")
+    op.drop_index("ix_referrals_started_figures", table_name="referrals")
     op.drop_index(op.f("ix_referrals_team"), table_name="referrals")
     op.drop_index("ix_referrals_status_received", table_name="referrals")
     op.drop_index(op.f("ix_referrals_status"), table_name="referrals")

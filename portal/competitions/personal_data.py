@@ -78,8 +78,14 @@ def _without_possessive(word: str) -> str:
     return word.removesuffix("'s").removesuffix("’s")
 
 
-def problem_in(text: str | None, what: str) -> str | None:
-    """Why `text` (the field called `what`) cannot go in a placement request, or None."""
+def problem_in(text: str | None, what: str, *, guess_names: bool = True) -> str | None:
+    """Why `text` (the field called `what`) cannot go in a placement request, or None.
+
+    `guess_names=False` for a field that names an organisation, such as the school or team
+    asking for a place: "St Mary's C of E Primary" is a school's name, not a child's, so words
+    are not matched against the lists of common names there. A full postcode or a date of birth
+    is still refused, and so is a name written as one ("Mrs Patel", "named"): no school's name
+    reads like that, and a person is referred to by their role."""
     if not text:
         return None
     if FULL_POSTCODE.search(text):
@@ -97,7 +103,7 @@ def problem_in(text: str | None, what: str) -> str | None:
             f"{what} must not include a name. Refer to the child only by the council's "
             "reference code"
         )
-    name = likely_name(text)
+    name = likely_name(text) if guess_names else None
     if name:
         return (
             f"{what} must not include a name, and ‘{name}’ looks like one. Refer to the child "

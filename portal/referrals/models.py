@@ -36,11 +36,23 @@ STATUS_LABELS = {
     CLOSED: "Closed",
 }
 
+# The colour of each status's tag (GOV.UK Frontend's tag modifiers), as
+# templates/referrals/_macros.html's status_tag gives it; the list writes its tags from these.
+STATUS_COLOURS = {
+    RECEIVED: "blue",
+    MATCHED: "light-blue",
+    OFFERED: "yellow",
+    STARTED: "green",
+    CLOSED: "grey",
+}
+
 ROUTINE = "routine"
 URGENT = "urgent"
 EMERGENCY = "emergency"
 URGENCIES = (ROUTINE, URGENT, EMERGENCY)
 URGENCY_LABELS = {ROUTINE: "Routine", URGENT: "Urgent", EMERGENCY: "Emergency (same week)"}
+# Red for an emergency, orange when urgent, as _macros.html's urgency_tag gives it.
+URGENCY_COLOURS = {EMERGENCY: "red", URGENT: "orange", ROUTINE: "grey"}
 
 # The measure the Cabinet report's "children often cannot wait" is held to.
 TARGET_SCHOOL_DAYS = 10
@@ -54,6 +66,16 @@ class Referral(Base):
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         CheckConstraint(f"urgency IN {URGENCIES!r}", name="urgency"),
         Index("ix_referrals_status_received", "status", "received_on"),
+        # The time-to-place figures count the started ones by these columns: the index alone
+        # answers it (measures._all_figures), without reading the table's wide rows.
+        Index(
+            "ix_referrals_started_figures",
+            "status",
+            "lot_id",
+            "team",
+            "urgency",
+            "school_days_to_start",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +104,9 @@ class Referral(Base):
     matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_on: Mapped[date | None] = mapped_column(Date)
+    # School days from received to started, stored when it starts (a fact fixed then, as a
+    # started referral cannot be edited): the time-to-place dashboard adds these up in SQL.
+    school_days_to_start: Mapped[int | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_reason: Mapped[str | None] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(default=1)

@@ -15,6 +15,8 @@ from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import KpiReturn, KpiValue
 from portal.kpi_returns.obligations import obligations_for
 from portal.quality.models import Meeting
+from portal.referrals.models import STARTED, Referral
+from portal.referrals.services.measures import school_days
 
 
 def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it(app, client):
@@ -124,6 +126,15 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
 
     # Referrals: the time-to-place dashboard and the open ones, as bench/pages.py opens them.
     assert counts["referrals"] == 12
+    # Each started one carries its school days to start, as the path stores them.
+    with app.app_context():
+        started = db.session.execute(
+            select(Referral.received_on, Referral.started_on, Referral.school_days_to_start).where(
+                Referral.status == STARTED
+            )
+        ).all()
+    assert started
+    assert all(stored == school_days(received, on) for received, on, stored in started)
     time_to_place = staff.get("/referrals/dashboard")
     assert time_to_place.status_code == 200
     assert "placed within 10 school days" in time_to_place.get_data(as_text=True)

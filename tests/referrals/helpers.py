@@ -13,6 +13,7 @@ from portal.core.db import db
 from portal.core.time import today, utcnow
 from portal.lots.models import Lot
 from portal.referrals.models import Referral
+from portal.referrals.services.measures import school_days
 from tests.support.pages import field_value, page_errors
 
 
@@ -143,6 +144,8 @@ def add_referral(
         required_start=received_on,
         received_on=received_on,
         started_on=started_on,
+        # As the path stores it when the referral starts.
+        school_days_to_start=school_days(received_on, started_on) if started_on else None,
         **values,
     )
     db.session.add(made)

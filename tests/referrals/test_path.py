@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from portal.referrals.models import MATCHED, OFFERED, RECEIVED, STARTED
+from portal.referrals.services.measures import school_days
 from tests.competitions import helpers as competitions
 from tests.contracts.contract_pages import award_placement, contracts, make_direct
 from tests.contracts.contract_pages import date_parts as contract_date_parts
@@ -57,6 +58,8 @@ def test_a_referral_is_matched_offered_and_started_through_a_placement_request(
     assert accept.status_code == 302
     started = referral(referral_id)
     assert (started.status, started.started_on) == (STARTED, made.start_on)
+    # The school days it took are stored as it starts, for the dashboard to add up.
+    assert started.school_days_to_start == school_days(started.received_on, made.start_on)
     assert referral_events() == [
         "referral.recorded",
         "referral.matched",

@@ -69,6 +69,16 @@ REFUSED = [
         "requested_by",
         "Team or school must not include a name",
     ),
+    (
+        {"requested_by": "St Mary's Primary, DY1 4QT"},
+        "requested_by",
+        "Team or school must not include a full postcode",
+    ),
+    (
+        {"requested_by": "Virtual School, DOB 03/04/2012"},
+        "requested_by",
+        "Team or school must not include a date of birth",
+    ),
     ({"reference": "TOMMY-SMITH-1"}, "reference", "Reference must not include a name"),
     ({"reference": "Tommy Smith"}, "reference", "Reference must be the council's reference"),
     ({"district": "DY1 4QT"}, "district", "Postcode district must be the postcode district only"),
@@ -102,6 +112,19 @@ def test_bad_input_is_refused_beside_its_field_and_nothing_is_written(
     assert message in errors.get(field, ""), errors
     assert referral_count() == 0
     assert referral_events() == []
+
+
+@pytest.mark.parametrize(
+    "school", ["St Mary's C of E Primary", "Virtual School", "Holly Hall Academy"]
+)
+def test_a_school_or_team_is_named_as_it_is_called(commissioner_client, school):
+    # A school's name is not a child's: the team or school field is not matched against the
+    # lists of common names ("Holly Hall" reads as a person's name to them), while the summary
+    # of needs still is, as every other free text.
+    referral_id = record(commissioner_client, requested_by=school)
+    assert referral(referral_id).requested_by == school
+    summary = post_new(commissioner_client, needs_summary=f"Tommy is anxious; asked by {school}.")
+    assert "must not include a name" in page_errors(summary)["needs_summary"]
 
 
 def test_a_reference_already_used_is_refused(commissioner_client):

@@ -15,7 +15,9 @@ from portal.lots.models import Lot
 from portal.referrals.models import (
     CLOSED,
     STARTED,
+    STATUS_COLOURS,
     STATUS_LABELS,
+    URGENCY_COLOURS,
     URGENCY_LABELS,
     Referral,
 )
@@ -87,6 +89,16 @@ class Row:
     @property
     def urgency_label(self) -> str:
         return URGENCY_LABELS[self.urgency]
+
+    # The tags' colours: the list writes its two tags a row itself, as a macro call each cost
+    # more than the rest of the row.
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def urgency_colour(self) -> str:
+        return URGENCY_COLOURS[self.urgency]
 
 
 def referrals_page(filters: Filters, number: int, on: date) -> Page:

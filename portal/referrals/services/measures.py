@@ -8,18 +8,22 @@ referral waiting over half term is shown as waiting those days: the council's ta
 the child, who is waiting either way. A day is counted after the day received, up to and
 including the day it started: received on a Friday and started on the Monday is 1 school day.
 
-Each figure is read in one query of the columns it needs, and counted in Python: a fixed number
-of queries whatever the number of referrals.
+The school days each placement took are stored on the referral when it starts
+(`Referral.school_days_to_start`, a fact fixed then): the figures are added up in SQL, one row
+per group, the median too (from the counts of each number of days), so nothing read into
+Python grows with the number of placed referrals. Only the open referrals, few by nature, are
+read one by one, as their waiting grows every day; only the LISTED longest waiting are built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
-from statistics import median
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import CTE, CompoundSelect, Select, case, func, literal, select, union_all
 
 from portal.core.charts import Chart, bars
 from portal.core.csv_export import Cell
@@ -30,6 +34,7 @@ from portal.referrals.models import (
     CLOSED,
     STARTED,
     STATUS_LABELS,
+    STATUSES,
     TARGET_SCHOOL_DAYS,
     URGENCIES,
     URGENCY_LABELS,
@@ -46,37 +51,31 @@ def school_days(received_on: date, until: date) -> int:
     return working_days_between(received_on, until)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
-    """The placed referrals of one type of service, team or urgency (or all of them)."""
+    """The placed referrals of one type of service, team or urgency (or all of them): how
+    many, how many within the target, their school days added up, the longest, and the
+    median (None when none were placed)."""
 
     name: str
-    days: list[int] = field(default_factory=list)
-
-    @property
-    def placed(self) -> int:
-        return len(self.days)
-
-    @property
-    def within_target(self) -> int:
-        return sum(1 for days in self.days if days <= TARGET_SCHOOL_DAYS)
+    placed: int = 0
+    within_target: int = 0
+    total_days: int = 0
+    longest_days: int | None = None
+    median: float | None = None
 
     @property
     def share_within_target(self) -> int | None:
         """The percentage placed within the target, rounded; None when none were placed."""
-        return round(100 * self.within_target / self.placed) if self.days else None
+        return round(100 * self.within_target / self.placed) if self.placed else None
 
     @property
     def median_days(self) -> float | None:
-        return round(float(median(self.days)), 1) if self.days else None
+        return round(float(self.median), 1) if self.placed and self.median is not None else None
 
     @property
     def average_days(self) -> float | None:
-        return round(sum(self.days) / len(self.days), 1) if self.days else None
-
-    @property
-    def longest_days(self) -> int | None:
-        return max(self.days) if self.days else None
+        return round(self.total_days / self.placed, 1) if self.placed else None
 
 
 @dataclass(frozen=True)
@@ -114,51 +113,123 @@ class TimeToPlace:
     open_by_status: dict[str, int]
 
 
-def _grouped(names: Iterable[str], rows: list[tuple[str, int]]) -> list[Group]:
-    """One Group per name, in the order given (names with no rows kept, to show 0), then any
-    other names the rows have."""
-    groups = {name: Group(name) for name in names}
-    for name, days in rows:
-        groups.setdefault(name, Group(name)).days.append(days)
-    return list(groups.values())
+# What each set of groups is grouped by (the overall figures: one group of every started one).
+ALL, LOTS, TEAMS, URGENCY = "all", "lot", "team", "urgency"
+
+
+def _grouped(names: Iterable[str], groups: Sequence[Group]) -> list[Group]:
+    """One Group per name, in the order given (names with no placements kept, to show 0),
+    then any other groups, by name."""
+    found = {group.name: group for group in groups}
+    ordered = [found.pop(name, Group(name)) for name in names]
+    return ordered + sorted(found.values(), key=lambda group: group.name)
+
+
+def _figures(kind: str, fine: CTE, key: str | None) -> Select[Any]:
+    """Each group's figures, one row per value of the `fine` counts' column `key` (None: one
+    row for every started referral), for the UNION in _all_figures.
+
+    The counts are added up by group and school days first (a few dozen different numbers of
+    days, whatever the number of referrals), then into the figures. The median is the middle
+    one or two of the group's days: of N days in order, the (N + 1) // 2th and the
+    (N + 2) // 2th, which are the smallest numbers of days whose running count U has 2U >= N
+    and 2U > N (no division: PostgreSQL's sums are not whole numbers). Window functions over
+    the counts, which SQLite and PostgreSQL both run (percentile_cont is PostgreSQL's only)."""
+    keys = [fine.c[key].label("key")] if key is not None else []
+    counted = (
+        select(*keys, fine.c.days, func.sum(fine.c.n).label("n"))
+        .group_by(*keys, fine.c.days)
+        .subquery()
+    )
+    partition = [counted.c.key] if key is not None else None
+    running = select(
+        counted,
+        func.sum(counted.c.n).over(partition_by=partition, order_by=counted.c.days).label("upto"),
+        func.sum(counted.c.n).over(partition_by=partition).label("size"),
+    ).subquery()
+    if key is None:
+        name: Any = literal("All referrals")
+    elif kind == LOTS:
+        name = select(Lot.name).where(Lot.id == running.c.key).scalar_subquery()
+    else:
+        name = running.c.key
+    figures = select(
+        literal(kind).label("kind"),
+        name.label("name"),
+        func.sum(running.c.n).label("placed"),
+        func.sum(case((running.c.days <= TARGET_SCHOOL_DAYS, running.c.n), else_=0)),
+        func.sum(running.c.n * running.c.days),
+        func.max(running.c.days),
+        func.min(case((running.c.upto * 2 >= running.c.size, running.c.days))),
+        func.min(case((running.c.upto * 2 > running.c.size, running.c.days))),
+    )
+    return figures.group_by(running.c.key) if key is not None else figures
+
+
+@cache
+def _all_figures() -> CompoundSelect[Any]:
+    """The four sets of figures in one statement (built once: it never changes). The started
+    referrals are read once, counted by type of service, team, urgency and school days: with
+    the index ix_referrals_started_figures, which holds those columns in that order, a scan
+    of the index alone, without sorting or reading the table."""
+    fine = (
+        select(
+            Referral.lot_id,
+            Referral.team,
+            Referral.urgency,
+            Referral.school_days_to_start.label("days"),
+            func.count().label("n"),
+        )
+        .where(Referral.status == STARTED)
+        .group_by(Referral.lot_id, Referral.team, Referral.urgency, Referral.school_days_to_start)
+        .cte("fine")
+    )
+    return union_all(
+        _figures(ALL, fine, None),
+        _figures(LOTS, fine, "lot_id"),
+        _figures(TEAMS, fine, "team"),
+        _figures(URGENCY, fine, "urgency"),
+    )
 
 
 def time_to_place(on: date, teams: list[str]) -> TimeToPlace:
-    """Every started referral's school days to start, grouped, and the open referrals waiting
-    on `on`: two queries."""
-    placed = db.session.execute(
-        select(Lot.name, Referral.team, Referral.urgency, Referral.received_on, Referral.started_on)
-        .join(Lot, Lot.id == Referral.lot_id)
-        .where(Referral.status == STARTED)
-    ).all()
-    by_lot: list[tuple[str, int]] = []
-    by_team: list[tuple[str, int]] = []
-    by_urgency: list[tuple[str, int]] = []
-    overall = Group("All referrals")
-    for lot, team, urgency, received_on, started_on in placed:
-        days = school_days(received_on, started_on or received_on)  # started: always set
-        overall.days.append(days)
-        by_lot.append((lot, days))
-        by_team.append((team, days))
-        by_urgency.append((URGENCY_LABELS.get(urgency, urgency), days))
-    waiting = _open(on)
-    open_by_status: dict[str, int] = {}
-    for row in waiting:
-        open_by_status[row.status] = open_by_status.get(row.status, 0) + 1
+    """The placed referrals' figures, grouped, and the open referrals waiting on `on`: two
+    queries, the first returning one row per group whatever the number of referrals."""
+    groups: dict[str, list[Group]] = {ALL: [], LOTS: [], TEAMS: [], URGENCY: []}
+    for figures in db.session.execute(_all_figures()):
+        kind, name, placed, within, total, longest, lower, upper = tuple(figures)
+        if not placed:
+            continue  # no started referral: the overall row has nothing to add up
+        groups[kind].append(
+            Group(
+                URGENCY_LABELS.get(name, name) if kind == URGENCY else name,
+                int(placed),
+                int(within),
+                int(total),
+                longest,
+                (lower + upper) / 2,
+            )
+        )
+    waiting, open_by_status = _open(on)
     return TimeToPlace(
-        overall=overall,
-        lots=_grouped(sorted({lot for lot, _days in by_lot}), by_lot),
-        teams=_grouped(teams, by_team),
-        urgencies=_grouped((URGENCY_LABELS[each] for each in reversed(URGENCIES)), by_urgency),
-        waiting=waiting[:LISTED],
-        open_count=len(waiting),
+        overall=groups[ALL][0] if groups[ALL] else Group("All referrals"),
+        lots=_grouped([], groups[LOTS]),
+        teams=_grouped(teams, groups[TEAMS]),
+        urgencies=_grouped((URGENCY_LABELS[each] for each in reversed(URGENCIES)), groups[URGENCY]),
+        waiting=waiting,
+        open_count=sum(open_by_status.values()),
         open_by_status=open_by_status,
     )
 
 
-def _open(on: date) -> list[Waiting]:
-    """Every referral not yet started or closed, waiting longest first (the most urgent first
-    among those waiting as long)."""
+def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
+    """The LISTED open referrals (not yet started or closed) waiting longest, the most urgent
+    first among those waiting as long, and how many are open in each status, in the path's
+    order.
+
+    Read oldest first, so the school days waited never grow from one row to the next: once
+    LISTED are in hand, with those waiting as long as the last of them, the rest are only
+    counted (no days worked out, nothing built for them)."""
     rows = db.session.execute(
         select(
             Referral.id,
@@ -173,21 +244,35 @@ def _open(on: date) -> list[Waiting]:
         .where(Referral.status.not_in((STARTED, CLOSED)))
         .order_by(Referral.received_on, Referral.id)
     ).all()
-    waiting = [
-        Waiting(
-            id=row.id,
-            reference=row.reference,
-            lot=row.name,
-            urgency=row.urgency,
-            team=row.team,
-            status=row.status,
-            received_on=row.received_on,
-            days=school_days(row.received_on, on),
+    counts = dict.fromkeys((status for status in STATUSES if status not in (STARTED, CLOSED)), 0)
+    candidates: list[Waiting] = []
+    fewest: int | None = None  # the days of the LISTED-th longest wait, once known
+    listing = True
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+        if not listing:
+            continue
+        days = school_days(row.received_on, on)
+        if fewest is not None and days < fewest:
+            listing = False  # this one and all after it have waited less than those listed
+            continue
+        candidates.append(
+            Waiting(
+                id=row.id,
+                reference=row.reference,
+                lot=row.name,
+                urgency=row.urgency,
+                team=row.team,
+                status=row.status,
+                received_on=row.received_on,
+                days=days,
+            )
         )
-        for row in rows
-    ]
+        if fewest is None and len(candidates) == LISTED:
+            fewest = days
     rank = {urgency: position for position, urgency in enumerate(reversed(URGENCIES))}
-    return sorted(waiting, key=lambda each: (-each.days, rank.get(each.urgency, 0)))
+    candidates.sort(key=lambda each: (-each.days, rank.get(each.urgency, 0)))
+    return candidates[:LISTED], {status: count for status, count in counts.items() if count}
 
 
 # The same figures as charts ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from portal.core.db import db
 from portal.core.time import utcnow
 from portal.referrals.models import MATCHED, OFFERED, RECEIVED, STARTED, Referral
 from portal.referrals.services.common import move
+from portal.referrals.services.measures import school_days
 
 # Placement request and direct call-off references name the referral by its reference.
 
@@ -111,6 +112,8 @@ def contract_activated(user: User, contract: Contract) -> None:
         STARTED,
         why=f"Contract {contract.reference} was accepted: the placement starts on its start date",
         started_on=contract.start_on,
+        # Fixed from now on (a started referral is never edited): the dashboard adds it up.
+        school_days_to_start=school_days(referral.received_on, contract.start_on),
     )
 
 

@@ -118,7 +118,7 @@ def check(details: Details, referral: Referral | None = None) -> dict[str, Any]:
         errors["requested_by"] = "Enter the team or school asking for the place"
     elif len(requested_by) > REQUESTED_BY_LIMIT:
         errors["requested_by"] = f"Team or school must be {REQUESTED_BY_LIMIT} characters or fewer"
-    elif problem := personal_data.problem_in(requested_by, "Team or school"):
+    elif problem := personal_data.problem_in(requested_by, "Team or school", guess_names=False):
         errors["requested_by"] = problem
     errors |= _date_errors(details)
     if errors:
