@@ -14,7 +14,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import defer, selectinload
 
 from portal.accounts.models import User
@@ -23,6 +35,7 @@ from portal.audit.services import record_event
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
+from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON, as_utc, format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
@@ -259,40 +272,141 @@ class Entry:
 
 @dataclass
 class Calendar:
+    """One page of the calendar (overdue first, then by day), and counts of the whole of it."""
+
+    page: Page
     overdue: list[Entry] = field(default_factory=list)
     by_month: list[tuple[date, list[Entry]]] = field(default_factory=list)
+    total: int = 0
+    overdue_count: int = 0
+    scheduled_count: int = 0
+    this_month_count: int = 0
 
 
-def calendar(on: date) -> Calendar:
-    """Every scheduled meeting, and every provider whose meeting is due within DUE_AHEAD_DAYS
-    (or overdue) with none scheduled, by month; overdue first (a scheduled meeting whose day
-    has passed without minutes; a provider past its due date with none scheduled). Due dates
-    follow each provider's kept rating (risk.kept_ratings). A fixed number of queries, however
-    many providers."""
+def _parts(day: Any) -> tuple[Any, Any, Any]:
+    """A date column's year, month and day as integers, in SQL."""
+    year, month, number = (cast(extract(part, day), Integer) for part in ("year", "month", "day"))
+    return year, month, number
+
+
+def _day_key(year: Any, month_index: Any, day: Any) -> Any:
+    """A day as an integer that sorts as the day does: (months since year 0) * 32 + day."""
+    return (year * 12 + month_index) * 32 + day
+
+
+def _due_key(base: Any, count: Any) -> Any:
+    """_add_months(base, count) as a _day_key, in SQL: `count` months on, the day kept but
+    never past the end of that month (31 January + 1 month is 28 February)."""
+    year, month, day = _parts(base)
+    index = year * 12 + month - 1 + count
+    target_year, target_month = index // 12, index % 12 + 1
+    leap = or_(and_(target_year % 4 == 0, target_year % 100 != 0), target_year % 400 == 0)
+    month_days = case(
+        (target_month == 2, case((leap, 29), else_=28)),
+        (target_month.in_([4, 6, 9, 11]), 30),
+        else_=31,
+    )
+    return index * 32 + case((day > month_days, month_days), else_=day)
+
+
+def _london_date(moment: Any) -> Any:
+    """A moment's London date, in SQL (SQLite keeps no zone: there, its UTC date)."""
+    if db.is_postgresql:
+        return cast(func.timezone("Europe/London", moment), Date)
+    return func.date(moment)
+
+
+def _calendar_rows(on: date) -> Any:
+    """Every line of the calendar, in SQL: per provider on the framework with a meeting
+    scheduled (its earliest) or due by the horizon with none, the day to sort by and whether
+    it is overdue, by the kept rating (as `dues` with live False)."""
     joined, held = _bases()
-    candidates = db.session.scalars(
-        _rated(select(joined.c.organisation_id), joined, held).where(
-            or_(~_unscheduled(joined), _due_by(joined, held, on + timedelta(days=DUE_AHEAD_DAYS)))
+    scheduled = (
+        select(
+            Meeting.organisation_id.label("organisation_id"),
+            func.min(Meeting.meets_on).label("meets_on"),
         )
+        .where(Meeting.status == MEETING_SCHEDULED)
+        .group_by(Meeting.organisation_id)
+        .subquery()
+    )
+    rating = func.coalesce(ProviderRisk.rating, LOW)
+    every = case(*((rating == level, count) for level, count in MEETING_MONTHS.items()))
+    base = func.coalesce(held.c.held_on, _london_date(joined.c.admitted_at))
+    year, month, day = _parts(scheduled.c.meets_on)
+    is_scheduled = scheduled.c.meets_on.is_not(None)
+    day_key = case((is_scheduled, _day_key(year, month - 1, day)), else_=_due_key(base, every))
+    overdue = case(
+        (is_scheduled, case((scheduled.c.meets_on < on, 1), else_=0)),
+        (_due_by(joined, held, on - timedelta(days=1)), 1),
+        else_=0,
+    )
+    this_month = _due_by(joined, held, months.last_day(on))
+    return (
+        _rated(
+            select(
+                joined.c.organisation_id.label("organisation_id"),
+                NAME_SHOWN.label("name"),
+                day_key.label("day_key"),
+                overdue.label("overdue"),
+                case((is_scheduled, 1), else_=0).label("scheduled"),
+                case(
+                    (is_scheduled, case((scheduled.c.meets_on <= months.last_day(on), 1), else_=0)),
+                    (this_month, 1),
+                    else_=0,
+                ).label("this_month"),
+            ).select_from(joined),
+            joined,
+            held,
+        )
+        .join(Organisation, Organisation.id == joined.c.organisation_id)
+        .outerjoin(scheduled, scheduled.c.organisation_id == joined.c.organisation_id)
+        .where(or_(is_scheduled, _due_by(joined, held, on + timedelta(days=DUE_AHEAD_DAYS))))
+        .subquery()
+    )
+
+
+def calendar(on: date, number: int = 1) -> Calendar:
+    """One page of the calendar: every scheduled meeting, and every provider whose meeting is
+    due within DUE_AHEAD_DAYS (or overdue) with none scheduled; overdue first (a scheduled
+    meeting whose day has passed without minutes; a provider past its due date with none
+    scheduled), then by day, the page's lines by month. Due dates follow each provider's kept
+    rating (risk.kept_ratings). Paged and counted in SQL: a fixed number of queries and a
+    page's rows, however many providers."""
+    rows = _calendar_rows(on)
+    total, late, scheduled, this_month = db.session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(rows.c.overdue), 0),
+            func.coalesce(func.sum(rows.c.scheduled), 0),
+            func.coalesce(func.sum(rows.c.this_month), 0),
+        ).select_from(rows)
+    ).one()
+    number, offset = offset_of(number, total)
+    lines = db.session.execute(
+        select(rows.c.organisation_id, rows.c.name)
+        .order_by(rows.c.overdue.desc(), rows.c.day_key, rows.c.name, rows.c.organisation_id)
+        .limit(PER_PAGE)
+        .offset(offset)
     ).all()
-    found = dues(list(candidates), on, live=False)
-    names: dict[int, str] = {
-        row[0]: row[1]
-        for row in db.session.execute(
-            select(Organisation.id, NAME_SHOWN).where(Organisation.id.in_(list(found)))
-        )
-    }
-    horizon = on + timedelta(days=DUE_AHEAD_DAYS)
+    found = dues([line[0] for line in lines], on, live=False)
     entries = []
-    for id_, due in found.items():
+    for id_, name in lines:
+        due = found[id_]
         meeting = due.scheduled
         if meeting is not None:
-            late = meeting.meets_on < on
-            entries.append(Entry(id_, names[id_], due.rating, meeting.meets_on, late, meeting))
-        elif due.due_on <= horizon:
-            entries.append(Entry(id_, names[id_], due.rating, due.due_on, due.due_on < on))
-    entries.sort(key=lambda entry: (entry.day, entry.organisation_name, entry.organisation_id))
-    result = Calendar(overdue=[entry for entry in entries if entry.overdue])
+            late_one = meeting.meets_on < on
+            entries.append(Entry(id_, name, due.rating, meeting.meets_on, late_one, meeting))
+        else:
+            entries.append(Entry(id_, name, due.rating, due.due_on, due.due_on < on))
+    result = Calendar(
+        page=Page(entries, number, total),
+        overdue=[entry for entry in entries if entry.overdue],
+        total=total,
+        overdue_count=late,
+        scheduled_count=scheduled,
+        this_month_count=this_month,
+    )
     for entry in entries:
         if entry.overdue:
             continue
@@ -531,6 +645,7 @@ def record_minutes(user: User, meeting: Meeting, typed: Minutes, seen: int | Non
         f"Minutes of your provider review meeting on {format_date(typed.held_on)}",
         "meeting_minutes",
     )
+    risk.refresh_one(meeting.organisation)
 
 
 def agree_action(
@@ -539,7 +654,7 @@ def agree_action(
     """An action agreed at a held meeting, into the provider's action plan (add_action)."""
     if meeting.status != MEETING_HELD:
         raise QualityError("Record the minutes first: actions are agreed at a meeting held")
-    return add_action(
+    action = add_action(
         meeting.organisation,
         user,
         title=title,
@@ -548,6 +663,8 @@ def agree_action(
         detail=detail,
         meeting=meeting,
     )
+    risk.refresh_one(meeting.organisation)
+    return action
 
 
 def comment_on(user: User, meeting: Meeting, body: str | None) -> MeetingComment:

@@ -5,11 +5,12 @@ list of its meetings. The rules are in portal/quality/services/meetings.py."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.core.form_posts import handle_post
+from portal.core.pagination import page_number
 from portal.core.permissions import can, requires, requires_org_role, requires_sign_in
 from portal.core.time import today
 from portal.organisations.models import Organisation
@@ -29,8 +30,9 @@ def meeting_url(meeting_id: int) -> str:
 @bp.route("/meetings")
 @read_quality
 def meetings_calendar() -> ResponseReturnValue:
+    number = page_number(request.args.get("page"))
     return render_template(
-        "quality/meetings/calendar.html", calendar=meetings.calendar(today()), on=today()
+        "quality/meetings/calendar.html", calendar=meetings.calendar(today(), number), on=today()
     )
 
 
