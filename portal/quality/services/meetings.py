@@ -219,15 +219,28 @@ def dues(organisation_ids: list[int], on: date, *, live: bool = True) -> dict[in
     held = _last_held(ids)
     scheduled = _scheduled(ids)
     return {
-        id_: Due(
-            organisation_id=id_,
-            rating=ratings[id_],
-            due_on=_add_months(held.get(id_, joined[id_]), MEETING_MONTHS[ratings[id_].rating]),
-            last_held_on=held.get(id_),
-            scheduled=scheduled.get(id_),
-        )
+        id_: due_from(id_, ratings[id_], joined[id_], held.get(id_), scheduled.get(id_))
         for id_ in ids
     }
+
+
+def due_from(
+    organisation_id: int,
+    rating: risk.Rating,
+    joined: date,
+    last_held_on: date | None,
+    scheduled: Meeting | None,
+) -> Due:
+    """When the next meeting is due, from what a page has already read: the day the
+    organisation first joined the framework (London), its last meeting held, its scheduled one
+    (the earliest)."""
+    return Due(
+        organisation_id=organisation_id,
+        rating=rating,
+        due_on=_add_months(last_held_on or joined, MEETING_MONTHS[rating.rating]),
+        last_held_on=last_held_on,
+        scheduled=scheduled,
+    )
 
 
 def due_of(organisation: Organisation, on: date) -> Due:

@@ -244,7 +244,7 @@ def _open_escalations(organisation_ids: list[int]) -> dict[int, int]:
     }
 
 
-def _lapsed_documents(organisation_ids: list[int], on: date) -> dict[int, int]:
+def lapsed_documents(organisation_ids: list[int], on: date) -> dict[int, int]:
     """How many mandatory kinds each organisation holds only expired documents of (a kind it
     holds none of is missing, not lapsed: admission and call-offs deal with that)."""
     newest = (
@@ -287,7 +287,7 @@ def inputs_for(organisation_ids: Sequence[int], on: date) -> dict[int, RiskInput
     escalations = _open_escalations(ids)
     overdue = readings.overdue_counts(ids, on)
     judgements = readings.latest_judgements(ids)
-    lapsed = _lapsed_documents(ids, on)
+    lapsed = lapsed_documents(ids, on)
     flagged = _dbs_flagged(ids, on)
     return {
         id_: RiskInputs(
