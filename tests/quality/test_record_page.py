@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.time import today, utcnow
+from portal.kpi_returns import months
 from portal.quality.models import Action, Meeting, Visit
 from portal.quality.services import meetings, risk
 from portal.quality.services.record import provider_record
@@ -191,3 +192,19 @@ def test_the_record_pages_rating_and_due_date_agree_with_the_rule_read_afresh(ap
         due.last_held_on,
         due.scheduled,
     )
+
+
+def test_the_record_lists_each_contracts_months_owed_newest_first(
+    app, reviewer_client, organisation
+):
+    """Three ended months with no delivery recorded: each owed, the newest first."""
+    start = months.add_months(months.first_of(today()), -3)
+    contract = make_active_contract(
+        organisation, start_on=start, end_on=months.add_months(start, 11)
+    )
+    db.session.commit()
+    text = page_text(reviewer_client.get(_url(organisation)))
+    line = text[text.index(f"{contract.reference}: ") :]
+    names = [months.month_name(months.add_months(start, offset)) for offset in (2, 1, 0)]
+    assert f"delivery {names[0]} " in line
+    assert line.index(names[0]) < line.index(names[1]) < line.index(names[2])

@@ -238,11 +238,13 @@ def provider_record(organisation_id: int, on: date) -> ProviderRecord:
     rating = risk.rate(_risk_inputs(organisation_id, row, trend, visits, actions, on))
     contracts = delivery.contracts_recording([organisation_id])
     owed: dict[int, list[str]] = {}
-    for state in delivery.month_states(contracts, on):
-        if state.state in (delivery.DUE, delivery.OVERDUE):
-            owed.setdefault(state.contract.id, []).append(
-                f"{months.month_name(state.month)} {state.label.lower()}"
-            )
+    # Newest first within each contract; only the month and status of each delivery are read.
+    for state in sorted(
+        delivery.owed_months(contracts, on), key=lambda state: state.month, reverse=True
+    ):
+        owed.setdefault(state.contract.id, []).append(
+            f"{months.month_name(state.month)} {state.label.lower()}"
+        )
     return ProviderRecord(
         row=row,
         history=history,
