@@ -24,6 +24,7 @@ from sqlalchemy import (
     exists,
     extract,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -302,24 +303,35 @@ def _parts(day: Any) -> tuple[Any, Any, Any]:
     return year, month, number
 
 
-def _day_key(year: Any, month_index: Any, day: Any) -> Any:
-    """A day as an integer that sorts as the day does: (months since year 0) * 32 + day."""
-    return (year * 12 + month_index) * 32 + day
-
-
-def _due_key(base: Any, count: Any) -> Any:
-    """_add_months(base, count) as a _day_key, in SQL: `count` months on, the day kept but
-    never past the end of that month (31 January + 1 month is 28 February)."""
-    year, month, day = _parts(base)
-    index = year * 12 + month - 1 + count
-    target_year, target_month = index // 12, index % 12 + 1
-    leap = or_(and_(target_year % 4 == 0, target_year % 100 != 0), target_year % 400 == 0)
+def _due_keys(source: Any) -> Any:
+    """`source` (a subquery with a date `day` and a number of months `count`, among others)
+    with `day_key`: _add_months(day, count) as a _day_key, in SQL: `count` months on, the day
+    kept but never past the end of that month (31 January + 1 month is 28 February). In
+    steps, each naming what the next reads, so that the SQL stays short."""
+    year, month, day = _parts(source.c.day)
+    step = select(
+        *source.c,
+        (year * 12 + month - 1 + source.c.count).label("month_index"),
+        day.label("day_number"),
+    ).subquery()
+    index = step.c.month_index
+    year_on, month_on = index // _n(12), index % _n(12) + 1
+    leap = or_(and_(year_on % _n(4) == 0, year_on % _n(100) != 0), year_on % _n(400) == 0)
     month_days = case(
-        (target_month == 2, case((leap, 29), else_=28)),
-        (target_month.in_([4, 6, 9, 11]), 30),
-        else_=31,
+        (month_on == 2, case((leap, _n(29)), else_=_n(28))),
+        (month_on.in_([4, 6, 9, 11]), _n(30)),
+        else_=_n(31),
     )
-    return index * 32 + case((day > month_days, month_days), else_=day)
+    # The smaller of the two (SQLite's min() of two values is PostgreSQL's least()).
+    smaller = func.least if db.is_postgresql else func.min
+    return select(
+        *step.c, (index * _n(32) + smaller(step.c.day_number, month_days)).label("day_key")
+    ).subquery()
+
+
+def _n(value: int) -> Any:
+    """A whole number written into the SQL, not a parameter: shorter SQL (see _calendar_rows)."""
+    return literal_column(str(value), Integer)
 
 
 def _london_date(moment: Any) -> Any:
@@ -329,10 +341,18 @@ def _london_date(moment: Any) -> Any:
     return func.date(moment)
 
 
+def _key_of(day: date) -> int:
+    """A day as an integer that sorts as the day does, (months since year 0) * 32 + day: the
+    day_key of _due_keys, in Python."""
+    return (day.year * 12 + day.month - 1) * 32 + day.day
+
+
 def _calendar_rows(on: date) -> Any:
     """Every line of the calendar, in SQL: per provider on the framework with a meeting
-    scheduled (its earliest) or due by the horizon with none, the day to sort by and whether
-    it is overdue, by the kept rating (as `dues` with live False)."""
+    scheduled (its earliest) or due by the horizon with none, its day as a _day_key (the
+    meeting's, or the due date by the kept rating, as `dues` with live False works it out), so
+    that overdue and this month are plain comparisons of it. Short SQL on purpose: psycopg
+    parses a statement too long for its cache again on every request."""
     joined, held = _bases()
     scheduled = (
         select(
@@ -345,36 +365,39 @@ def _calendar_rows(on: date) -> Any:
     )
     rating = func.coalesce(ProviderRisk.rating, LOW)
     every = case(*((rating == level, count) for level, count in MEETING_MONTHS.items()))
-    base = func.coalesce(held.c.held_on, _london_date(joined.c.admitted_at))
-    year, month, day = _parts(scheduled.c.meets_on)
     is_scheduled = scheduled.c.meets_on.is_not(None)
-    day_key = case((is_scheduled, _day_key(year, month - 1, day)), else_=_due_key(base, every))
-    overdue = case(
-        (is_scheduled, case((scheduled.c.meets_on < on, 1), else_=0)),
-        (_due_by(joined, held, on - timedelta(days=1)), 1),
-        else_=0,
-    )
-    this_month = _due_by(joined, held, months.last_day(on))
-    return (
+    # A scheduled meeting's day is its own (0 months on); else the base the rating counts from.
+    source = (
         _rated(
             select(
                 joined.c.organisation_id.label("organisation_id"),
                 NAME_SHOWN.label("name"),
-                day_key.label("day_key"),
-                overdue.label("overdue"),
                 case((is_scheduled, 1), else_=0).label("scheduled"),
                 case(
-                    (is_scheduled, case((scheduled.c.meets_on <= months.last_day(on), 1), else_=0)),
-                    (this_month, 1),
-                    else_=0,
-                ).label("this_month"),
+                    (is_scheduled, scheduled.c.meets_on),
+                    else_=func.coalesce(held.c.held_on, _london_date(joined.c.admitted_at)),
+                ).label("day"),
+                case((is_scheduled, 0), else_=every).label("count"),
             ).select_from(joined),
             joined,
             held,
         )
         .join(Organisation, Organisation.id == joined.c.organisation_id)
         .outerjoin(scheduled, scheduled.c.organisation_id == joined.c.organisation_id)
-        .where(or_(is_scheduled, _due_by(joined, held, on + timedelta(days=DUE_AHEAD_DAYS))))
+        .subquery()
+    )
+    keyed = _due_keys(source)
+    horizon = _key_of(on + timedelta(days=DUE_AHEAD_DAYS))
+    return (
+        select(
+            keyed.c.organisation_id,
+            keyed.c.name,
+            keyed.c.scheduled,
+            keyed.c.day_key,
+            case((keyed.c.day_key < _key_of(on), 1), else_=0).label("overdue"),
+            case((keyed.c.day_key <= _key_of(months.last_day(on)), 1), else_=0).label("this_month"),
+        )
+        .where(or_(keyed.c.scheduled == 1, keyed.c.day_key <= horizon))
         .subquery()
     )
 
