@@ -10,6 +10,7 @@ was first admitted to the framework.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Date,
     Integer,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -270,14 +272,14 @@ class Entry:
 
     organisation_id: int
     organisation_name: str
-    rating: risk.Rating
+    rating: risk.Rating  # as last kept; its level only (the calendar shows no reasons)
     day: date  # the meeting's day, or the day it is due
     overdue: bool
-    meeting: Meeting | None = None
+    meeting_id: int | None = None  # the meeting scheduled
 
     @property
     def what(self) -> str:
-        if self.meeting is None:
+        if self.meeting_id is None:
             return "Due, not scheduled"
         if self.overdue:
             return "Minutes not published"
@@ -347,7 +349,28 @@ def _key_of(day: date) -> int:
     return (day.year * 12 + day.month - 1) * 32 + day.day
 
 
-def _calendar_rows(on: date) -> Any:
+_CALENDAR_ROWS: dict[bool, Any] = {}
+
+
+def _calendar_rows() -> Any:
+    """_rows_of_calendar, built once per kind of database: building it is most of the
+    calendar's Python otherwise (every subquery's columns made anew)."""
+    postgresql = db.is_postgresql
+    if postgresql not in _CALENDAR_ROWS:
+        _CALENDAR_ROWS[postgresql] = _rows_of_calendar()
+    return _CALENDAR_ROWS[postgresql]
+
+
+def _calendar_keys(on: date) -> dict[str, int]:
+    """The bound values of _rows_of_calendar for `on`."""
+    return {
+        "today_key": _key_of(on),
+        "month_end_key": _key_of(months.last_day(on)),
+        "horizon_key": _key_of(on + timedelta(days=DUE_AHEAD_DAYS)),
+    }
+
+
+def _rows_of_calendar() -> Any:
     """Every line of the calendar, in SQL: per provider on the framework with a meeting
     scheduled (its earliest) or due by the horizon with none, its day as a _day_key (the
     meeting's, or the due date by the kept rating, as `dues` with live False works it out), so
@@ -387,19 +410,72 @@ def _calendar_rows(on: date) -> Any:
         .subquery()
     )
     keyed = _due_keys(source)
-    horizon = _key_of(on + timedelta(days=DUE_AHEAD_DAYS))
+    day_key = keyed.c.day_key
     return (
         select(
             keyed.c.organisation_id,
             keyed.c.name,
             keyed.c.scheduled,
-            keyed.c.day_key,
-            case((keyed.c.day_key < _key_of(on), 1), else_=0).label("overdue"),
-            case((keyed.c.day_key <= _key_of(months.last_day(on)), 1), else_=0).label("this_month"),
+            day_key,
+            case((day_key < bindparam("today_key", type_=Integer), 1), else_=0).label("overdue"),
+            case((day_key <= bindparam("month_end_key", type_=Integer), 1), else_=0).label(
+                "this_month"
+            ),
         )
-        .where(or_(keyed.c.scheduled == 1, keyed.c.day_key <= horizon))
+        .where(or_(keyed.c.scheduled == 1, day_key <= bindparam("horizon_key", type_=Integer)))
         .subquery()
     )
+
+
+_PAGE_BASES: list[Any] = []
+
+
+def _page_bases() -> Any:
+    """Per organisation among `ids`: when it first joined, when it last met, its kept rating
+    (built once, as _calendar_rows)."""
+    if not _PAGE_BASES:
+        joined, held = _bases()
+        _PAGE_BASES.append(
+            _rated(
+                select(
+                    joined.c.organisation_id,
+                    joined.c.admitted_at,
+                    held.c.held_on,
+                    func.coalesce(ProviderRisk.rating, LOW),
+                ).select_from(joined),
+                joined,
+                held,
+            ).where(joined.c.organisation_id.in_(bindparam("ids", expanding=True)))
+        )
+    return _PAGE_BASES[0]
+
+
+def _entries(lines: Sequence[Any], on: date) -> list[Entry]:
+    """The page's lines, each with its day (as `dues` with live False works it out) and kept
+    rating: two light queries for the page's providers, whatever their number."""
+    ids = [line[0] for line in lines]
+    bases = {
+        id_: (as_utc(admitted_at).astimezone(LONDON).date(), held_on, rating)
+        for id_, admitted_at, held_on, rating in db.session.execute(_page_bases(), {"ids": ids})
+    }
+    scheduled: dict[int, tuple[int, date]] = {}
+    for id_, meeting_id, meets_on in db.session.execute(
+        select(Meeting.organisation_id, Meeting.id, Meeting.meets_on)
+        .where(Meeting.organisation_id.in_(ids), Meeting.status == MEETING_SCHEDULED)
+        .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
+    ):
+        scheduled[id_] = (meeting_id, meets_on)  # the earliest, were there two
+    entries = []
+    for id_, name in lines:
+        joined_on, held_on, level = bases[id_]
+        rating = risk.Rating(level, 0, ())
+        if id_ in scheduled:
+            meeting_id, meets_on = scheduled[id_]
+            entries.append(Entry(id_, name, rating, meets_on, meets_on < on, meeting_id))
+        else:
+            due_on = _add_months(held_on or joined_on, MEETING_MONTHS[level])
+            entries.append(Entry(id_, name, rating, due_on, due_on < on))
+    return entries
 
 
 def calendar(on: date, number: int = 1) -> Calendar:
@@ -409,32 +485,25 @@ def calendar(on: date, number: int = 1) -> Calendar:
     scheduled), then by day, the page's lines by month. Due dates follow each provider's kept
     rating (risk.kept_ratings). Paged and counted in SQL: a fixed number of queries and a
     page's rows, however many providers."""
-    rows = _calendar_rows(on)
+    rows, keys = _calendar_rows(), _calendar_keys(on)
     total, late, scheduled, this_month = db.session.execute(
         select(
             func.count(),
             func.coalesce(func.sum(rows.c.overdue), 0),
             func.coalesce(func.sum(rows.c.scheduled), 0),
             func.coalesce(func.sum(rows.c.this_month), 0),
-        ).select_from(rows)
+        ).select_from(rows),
+        keys,
     ).one()
     number, offset = offset_of(number, total)
     lines = db.session.execute(
         select(rows.c.organisation_id, rows.c.name)
         .order_by(rows.c.overdue.desc(), rows.c.day_key, rows.c.name, rows.c.organisation_id)
         .limit(PER_PAGE)
-        .offset(offset)
+        .offset(offset),
+        keys,
     ).all()
-    found = dues([line[0] for line in lines], on, live=False)
-    entries = []
-    for id_, name in lines:
-        due = found[id_]
-        meeting = due.scheduled
-        if meeting is not None:
-            late_one = meeting.meets_on < on
-            entries.append(Entry(id_, name, due.rating, meeting.meets_on, late_one, meeting))
-        else:
-            entries.append(Entry(id_, name, due.rating, due.due_on, due.due_on < on))
+    entries = _entries(lines, on)
     result = Calendar(
         page=Page(entries, number, total),
         overdue=[entry for entry in entries if entry.overdue],
