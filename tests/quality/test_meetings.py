@@ -16,13 +16,8 @@ from portal.core.db import db
 from portal.core.time import format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.quality.models import Action, Meeting, MeetingComment
-from portal.quality.services.meetings import (
-    COMMENT_LIMIT,
-    _add_months,
-    _due_keys,
-    _key_of,
-    _latest_base,
-)
+from portal.quality.services.meeting_calendar import _due_keys, _key_of
+from portal.quality.services.meetings import COMMENT_LIMIT, _add_months, _latest_base
 from tests.contracts.contract_pages import hidden
 from tests.documents.helpers import run_command
 from tests.quality.meeting_helpers import (

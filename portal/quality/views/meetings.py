@@ -16,7 +16,7 @@ from portal.core.time import today
 from portal.organisations.models import Organisation
 from portal.quality import meeting_forms as forms
 from portal.quality.models import MEETING_HELD, MEETING_SCHEDULED, Meeting
-from portal.quality.services import meetings
+from portal.quality.services import meeting_calendar, meetings
 from portal.quality.views.shared import bp
 
 read_quality = requires("read_quality")
@@ -32,7 +32,9 @@ def meeting_url(meeting_id: int) -> str:
 def meetings_calendar() -> ResponseReturnValue:
     number = page_number(request.args.get("page"))
     return render_template(
-        "quality/meetings/calendar.html", calendar=meetings.calendar(today(), number), on=today()
+        "quality/meetings/calendar.html",
+        calendar=meeting_calendar.calendar(today(), number),
+        on=today(),
     )
 
 
