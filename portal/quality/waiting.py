@@ -23,7 +23,7 @@ from portal.quality.models import (
     Action,
     Visit,
 )
-from portal.quality.services.actions import visible_to_provider
+from portal.quality.services.readings import visible_to_provider
 
 # An open action shows as due soon from this many days before its due date.
 DUE_SOON_DAYS = 14

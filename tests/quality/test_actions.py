@@ -14,7 +14,7 @@ from portal.core.db import db
 from portal.core.time import today
 from portal.outbox.models import OutboxEmail
 from portal.quality.models import ACTION_CLOSED, ACTION_DONE, ACTION_OPEN, Action, ActionNote
-from portal.quality.services import actions, visits
+from portal.quality.services import readings, visits
 from tests.quality import helpers
 from tests.support import factories
 from tests.support.emails import emails_to
@@ -178,7 +178,7 @@ def test_overdue_actions_are_flagged_and_emailed_once(
     action_id = helpers.action_due(organisation, reviewer, today() - timedelta(days=3)).id
     assert "1 action is overdue" in page_text(provider_client.get("/quality"))
     assert "Overdue actions" in page_text(reviewer_client.get("/quality"))
-    assert actions.overdue_counts([organisation.id], today()) == {organisation.id: 1}
+    assert readings.overdue_counts([organisation.id], today()) == {organisation.id: 1}
 
     db.session.commit()  # the command runs as its own process would, with its own transaction
     runner = app.test_cli_runner()
@@ -238,19 +238,19 @@ def test_nothing_is_emailed_about_the_reminders_outside_its_command(reviewer, or
 
 def test_the_risk_rule_reads_overdue_counts_and_latest_judgements(reviewer, organisation):
     other = factories.make_organisation(factories.make_user("third@example.org"))
-    assert visits.latest_judgements([organisation.id, other.id]) == {}
+    assert readings.latest_judgements([organisation.id, other.id]) == {}
     helpers.recorded_visit(organisation, reviewer, {"dsl_named": "not_met"})
-    assert visits.latest_judgements([organisation.id]) == {}  # not published: not counted
+    assert readings.latest_judgements([organisation.id]) == {}  # not published: not counted
     # The later visit's judgement is the latest, whatever it was.
     helpers.published_visit(organisation, reviewer, due_in=60)
     helpers.action_due(organisation, reviewer, today() - timedelta(days=1))
     helpers.action_due(organisation, reviewer, today())  # due today: not overdue yet
     # Its one partly met item is in a safeguarding section (attendance and first-day calling).
-    assert visits.latest_judgements([organisation.id, other.id]) == {
+    assert readings.latest_judgements([organisation.id, other.id]) == {
         organisation.id: "requires_improvement"
     }
-    assert actions.overdue_counts([organisation.id, other.id], today()) == {organisation.id: 1}
-    assert actions.overdue_counts([organisation.id], today() + timedelta(days=1)) == {
+    assert readings.overdue_counts([organisation.id, other.id], today()) == {organisation.id: 1}
+    assert readings.overdue_counts([organisation.id], today() + timedelta(days=1)) == {
         organisation.id: 2
     }
 
@@ -269,7 +269,7 @@ def test_an_unpublished_visits_action_is_neither_overdue_nor_emailed(
     )
     action.due_on = today() - timedelta(days=5)
     db.session.commit()
-    assert actions.overdue_counts([organisation.id], today()) == {}
+    assert readings.overdue_counts([organisation.id], today()) == {}
     db.session.commit()  # the command runs as its own process would, with its own transaction
     result = app.test_cli_runner().invoke(args=["quality", "remind"])
     assert result.stdout.startswith("Emailed about 0 overdue action(s)")

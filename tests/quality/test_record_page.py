@@ -10,11 +10,14 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.time import today, utcnow
-from portal.quality.models import Action, Meeting
+from portal.kpi_returns import months
+from portal.quality.models import Action, Meeting, Visit
+from portal.quality.services import meetings, risk
+from portal.quality.services.record import provider_record
 from tests.contracts.contract_pages import hidden
 from tests.contracts.helpers import make_active_contract
 from tests.quality.meeting_helpers import hold, only_meeting, schedule
-from tests.quality.record_helpers import give_record
+from tests.quality.record_helpers import checklist, give_record
 from tests.support import factories
 from tests.support.pages import field_value, page_text, soup
 from tests.support.queries import queries_for
@@ -136,3 +139,72 @@ def test_a_provider_removed_from_the_framework_keeps_its_record_without_meetings
     assert (
         reviewer_client.get(f"/quality/providers/{organisation.id}/meetings/new").status_code == 404
     )
+
+
+def test_the_record_pages_rating_and_due_date_agree_with_the_rule_read_afresh(app, organisation):
+    """The record page takes what the rule reads from what it has loaded anyway; it must give
+    the same rating, reasons and due date as the rule reading the record itself. An overdue
+    action of a visit not yet published does not count; a later visit judged worse but not
+    published does not either."""
+    factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=200))
+    give_record(
+        organisation,
+        reds=1,
+        ambers=2,
+        escalations=1,
+        overdue_actions=2,
+        lapsed=True,
+        dbs_flagged=2,
+        judgement="requires_improvement",
+    )
+    hidden_visit = Visit(
+        organisation_id=organisation.id,
+        checklist_version_id=checklist().id,
+        status="recorded",
+        notice="unannounced",
+        mode="on_site",
+        planned_on=today() - timedelta(days=2),
+        visited_on=today() - timedelta(days=2),
+        judgement="inadequate",
+    )
+    db.session.add(hidden_visit)
+    db.session.flush()
+    db.session.add(
+        Action(
+            organisation_id=organisation.id,
+            visit_id=hidden_visit.id,
+            title="Not yet seen",
+            owner="The manager",
+            due_on=today() - timedelta(days=3),
+        )
+    )
+    db.session.commit()
+    on = today()
+    with app.test_request_context():
+        record = provider_record(organisation.id, on)
+        expected = risk.rating_of(organisation.id, on)
+        due = meetings.due_of(organisation, on)
+    assert record.rating == expected
+    assert "2 actions overdue: +2" in [reason.because for reason in record.rating.reasons]
+    assert record.due is not None
+    assert (record.due.due_on, record.due.last_held_on, record.due.scheduled) == (
+        due.due_on,
+        due.last_held_on,
+        due.scheduled,
+    )
+
+
+def test_the_record_lists_each_contracts_months_owed_newest_first(
+    app, reviewer_client, organisation
+):
+    """Three ended months with no delivery recorded: each owed, the newest first."""
+    start = months.add_months(months.first_of(today()), -3)
+    contract = make_active_contract(
+        organisation, start_on=start, end_on=months.add_months(start, 11)
+    )
+    db.session.commit()
+    text = page_text(reviewer_client.get(_url(organisation)))
+    line = text[text.index(f"{contract.reference}: ") :]
+    names = [months.month_name(months.add_months(start, offset)) for offset in (2, 1, 0)]
+    assert f"delivery {names[0]} " in line
+    assert line.index(names[0]) < line.index(names[1]) < line.index(names[2])

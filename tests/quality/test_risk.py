@@ -4,6 +4,8 @@ provider's record, the rating kept with a change audited and emailed to the qual
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -11,12 +13,14 @@ from portal.audit.models import AuditEvent
 from portal.core.db import db
 from portal.core.time import today
 from portal.quality.models import ProviderRisk
+from portal.quality.services import visits
 from portal.quality.services.risk import HIGH_FROM, MEDIUM_FROM, RiskInputs, rate, ratings_for
 from tests.documents.helpers import run_command
+from tests.quality import helpers
 from tests.quality.record_helpers import give_record
 from tests.support import factories
 from tests.support.emails import emails_to
-from tests.support.pages import page_text
+from tests.support.pages import field_value, page_text
 from tests.support.queries import counting_queries
 
 # Worked examples: what the record shows, the rating and every reason it gives, in order.
@@ -206,3 +210,40 @@ def test_the_rule_is_published_to_staff_from_the_same_constants(app, reviewer_cl
     assert "3 to 5 points medium risk" in text
     assert "An action in the provider's action plan still open after its due date" in text
     assert "High risk: every 3 months" in text
+
+
+def test_publishing_an_inadequate_visit_rerates_the_provider_in_that_request(
+    app, reviewer_client, reviewer, organisation
+):
+    """Quality's own changes re-work the rating at once, not only the nightly job."""
+    factories.admit(organisation, "mentoring")
+    run_command(app, "quality", "rate-risk")
+    assert db.session.scalar(select(ProviderRisk.rating)) == "low"
+    visit = helpers.recorded_visit(organisation, reviewer, {"dsl_training": "not_met"})
+    assert visit.judgement == "inadequate"
+    visits.add_finding_action(
+        reviewer,
+        visit,
+        item_id="dsl_training",
+        title="Train the safeguarding lead",
+        owner="Centre manager",
+        due_on=today() + timedelta(days=30),
+    )
+    db.session.commit()
+    page = reviewer_client.get(f"/quality/visits/{visit.id}")
+    response = reviewer_client.post(
+        f"/quality/visits/{visit.id}/publish",
+        data={"lock_version": field_value(page, "lock_version")},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    kept = db.session.scalar(select(ProviderRisk))
+    assert kept.rating == "high"
+    assert [reason["because"] for reason in kept.reasons] == ["Latest visit judged inadequate: +6"]
+    (event,) = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "risk.changed"))
+    assert (event.before["rating"], event.after["rating"]) == ("low", "high")
+    assert [email.subject for email in emails_to(reviewer.email)] == [
+        "Risk rating changed to high: Organisation A Ltd"
+    ]
+    # The record page shows the same rating as the one kept.
+    assert "High risk" in page_text(reviewer_client.get(f"/reviews/providers/{organisation.id}"))

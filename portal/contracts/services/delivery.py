@@ -296,7 +296,11 @@ def months_owed(organisation_ids: list[int], on: date) -> list[MonthState]:
 
     On every provider's home page: so it reads only the month and status of each delivery
     recorded, not whole records and their statements, which a long contract has dozens of."""
-    contracts = contracts_recording(organisation_ids)
+    return owed_months(contracts_recording(organisation_ids), on)
+
+
+def owed_months(contracts: list[Contract], on: date) -> list[MonthState]:
+    """months_owed for contracts already read (contracts_recording): one query."""
     recorded = {
         (contract_id, month): status
         for contract_id, month, status in db.session.execute(

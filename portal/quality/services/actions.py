@@ -5,12 +5,11 @@ added by a reviewer; the provider answers and marks them done, the council accep
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -28,13 +27,14 @@ from portal.quality.models import (
     ACTION_CLOSED,
     ACTION_DONE,
     ACTION_OPEN,
-    VISIT_PUBLISHED,
     Action,
     ActionNote,
     Meeting,
     Visit,
 )
+from portal.quality.services import risk
 from portal.quality.services.common import ACTION_MOVES, QualityError, page_version
+from portal.quality.services.readings import visible_to_provider
 from portal.quality.services.telling import tell_members, tell_reviewers
 
 TITLE_LIMIT = 200
@@ -100,35 +100,9 @@ def add_action(
 # What the provider sees --------------------------------------------------------------------------
 
 
-def visible_to_provider() -> ColumnElement[bool]:
-    """Actions the provider may see: all but those of a visit whose findings are not yet
-    published (the provider does not know of an unannounced visit before then)."""
-    published = select(Visit.id).where(Visit.status == VISIT_PUBLISHED)
-    return or_(Action.visit_id.is_(None), Action.visit_id.in_(published))
-
-
 def is_overdue(action: Action, on: date) -> bool:
     """Open past its due date. An action marked done waits for the council, not the provider."""
     return action.status == ACTION_OPEN and action.due_on < on
-
-
-def overdue_counts(organisation_ids: Iterable[int], on: date) -> dict[int, int]:
-    """How many actions each organisation has overdue on `on` (see is_overdue), counting only
-    those it can see (organisations with none are left out). One query."""
-    ids = list(organisation_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Action.organisation_id, func.count())
-        .where(
-            Action.organisation_id.in_(ids),
-            Action.status == ACTION_OPEN,
-            Action.due_on < on,
-            visible_to_provider(),
-        )
-        .group_by(Action.organisation_id)
-    )
-    return {organisation_id: count for organisation_id, count in rows}
 
 
 # Reading ----------------------------------------------------------------------------------------
@@ -279,6 +253,7 @@ def respond_to_action(
         action=action,
         organisation=action.organisation,
     )
+    risk.refresh_one(action.organisation)
     return action
 
 
@@ -306,6 +281,7 @@ def accept_action(user: User, action: Action, seen: int | None) -> Action:
         action=action,
         organisation=action.organisation,
     )
+    risk.refresh_one(action.organisation)
     return action
 
 
@@ -336,6 +312,7 @@ def reopen_action(user: User, action: Action, reason: str | None, seen: int | No
         organisation=action.organisation,
         reason=text,
     )
+    risk.refresh_one(action.organisation)
     return action
 
 

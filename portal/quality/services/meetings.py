@@ -1,7 +1,7 @@
 """Provider review meetings: when each provider's next one is due (by its risk), scheduling one
 with its agenda built from the record, adding to the agenda, holding it (minutes, attendees,
 the day), agreeing actions into the provider's action plan, and comments on the minutes by the
-provider or the council. The calendar of meetings due and overdue for the council.
+provider or the council. The calendar of meetings due and overdue: meeting_calendar.py.
 
 How often: models.MEETING_MONTHS by the provider's risk today (high 3, medium 6, low 12
 months), counted from the day its last meeting was held or, before its first, from the day it
@@ -10,11 +10,19 @@ was first admitted to the framework.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import defer, selectinload
 
 from portal.accounts.models import User
@@ -206,15 +214,28 @@ def dues(organisation_ids: list[int], on: date, *, live: bool = True) -> dict[in
     held = _last_held(ids)
     scheduled = _scheduled(ids)
     return {
-        id_: Due(
-            organisation_id=id_,
-            rating=ratings[id_],
-            due_on=_add_months(held.get(id_, joined[id_]), MEETING_MONTHS[ratings[id_].rating]),
-            last_held_on=held.get(id_),
-            scheduled=scheduled.get(id_),
-        )
+        id_: due_from(id_, ratings[id_], joined[id_], held.get(id_), scheduled.get(id_))
         for id_ in ids
     }
+
+
+def due_from(
+    organisation_id: int,
+    rating: risk.Rating,
+    joined: date,
+    last_held_on: date | None,
+    scheduled: Meeting | None,
+) -> Due:
+    """When the next meeting is due, from what a page has already read: the day the
+    organisation first joined the framework (London), its last meeting held, its scheduled one
+    (the earliest)."""
+    return Due(
+        organisation_id=organisation_id,
+        rating=rating,
+        due_on=_add_months(last_held_on or joined, MEETING_MONTHS[rating.rating]),
+        last_held_on=last_held_on,
+        scheduled=scheduled,
+    )
 
 
 def due_of(organisation: Organisation, on: date) -> Due:
@@ -232,75 +253,6 @@ def provider_to_meet(organisation_id: int, on: date) -> tuple[Organisation, Due]
     if organisation is None:
         raise NotFoundForUser()
     return organisation, due_of(organisation, on)
-
-
-# The calendar -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A line of the calendar: a meeting scheduled, or a provider due one with none scheduled."""
-
-    organisation_id: int
-    organisation_name: str
-    rating: risk.Rating
-    day: date  # the meeting's day, or the day it is due
-    overdue: bool
-    meeting: Meeting | None = None
-
-    @property
-    def what(self) -> str:
-        if self.meeting is None:
-            return "Due, not scheduled"
-        if self.overdue:
-            return "Minutes not published"
-        return "Scheduled"
-
-
-@dataclass
-class Calendar:
-    overdue: list[Entry] = field(default_factory=list)
-    by_month: list[tuple[date, list[Entry]]] = field(default_factory=list)
-
-
-def calendar(on: date) -> Calendar:
-    """Every scheduled meeting, and every provider whose meeting is due within DUE_AHEAD_DAYS
-    (or overdue) with none scheduled, by month; overdue first (a scheduled meeting whose day
-    has passed without minutes; a provider past its due date with none scheduled). Due dates
-    follow each provider's kept rating (risk.kept_ratings). A fixed number of queries, however
-    many providers."""
-    joined, held = _bases()
-    candidates = db.session.scalars(
-        _rated(select(joined.c.organisation_id), joined, held).where(
-            or_(~_unscheduled(joined), _due_by(joined, held, on + timedelta(days=DUE_AHEAD_DAYS)))
-        )
-    ).all()
-    found = dues(list(candidates), on, live=False)
-    names: dict[int, str] = {
-        row[0]: row[1]
-        for row in db.session.execute(
-            select(Organisation.id, NAME_SHOWN).where(Organisation.id.in_(list(found)))
-        )
-    }
-    horizon = on + timedelta(days=DUE_AHEAD_DAYS)
-    entries = []
-    for id_, due in found.items():
-        meeting = due.scheduled
-        if meeting is not None:
-            late = meeting.meets_on < on
-            entries.append(Entry(id_, names[id_], due.rating, meeting.meets_on, late, meeting))
-        elif due.due_on <= horizon:
-            entries.append(Entry(id_, names[id_], due.rating, due.due_on, due.due_on < on))
-    entries.sort(key=lambda entry: (entry.day, entry.organisation_name, entry.organisation_id))
-    result = Calendar(overdue=[entry for entry in entries if entry.overdue])
-    for entry in entries:
-        if entry.overdue:
-            continue
-        month = months.first_of(entry.day)
-        if not result.by_month or result.by_month[-1][0] != month:
-            result.by_month.append((month, []))
-        result.by_month[-1][1].append(entry)
-    return result
 
 
 def unminuted(on: date, limit: int) -> list[tuple[Meeting, str]]:
@@ -531,6 +483,7 @@ def record_minutes(user: User, meeting: Meeting, typed: Minutes, seen: int | Non
         f"Minutes of your provider review meeting on {format_date(typed.held_on)}",
         "meeting_minutes",
     )
+    risk.refresh_one(meeting.organisation)
 
 
 def agree_action(
@@ -539,7 +492,7 @@ def agree_action(
     """An action agreed at a held meeting, into the provider's action plan (add_action)."""
     if meeting.status != MEETING_HELD:
         raise QualityError("Record the minutes first: actions are agreed at a meeting held")
-    return add_action(
+    action = add_action(
         meeting.organisation,
         user,
         title=title,
@@ -548,6 +501,8 @@ def agree_action(
         detail=detail,
         meeting=meeting,
     )
+    risk.refresh_one(meeting.organisation)
+    return action
 
 
 def comment_on(user: User, meeting: Meeting, body: str | None) -> MeetingComment:

@@ -52,7 +52,7 @@ from portal.quality.models import (
     RISK_LABELS,
     ProviderRisk,
 )
-from portal.quality.services import actions, visits
+from portal.quality.services import readings
 from portal.staff_checks import services as staff_checks
 from portal.staff_checks.models import StaffCheck
 
@@ -244,7 +244,7 @@ def _open_escalations(organisation_ids: list[int]) -> dict[int, int]:
     }
 
 
-def _lapsed_documents(organisation_ids: list[int], on: date) -> dict[int, int]:
+def lapsed_documents(organisation_ids: list[int], on: date) -> dict[int, int]:
     """How many mandatory kinds each organisation holds only expired documents of (a kind it
     holds none of is missing, not lapsed: admission and call-offs deal with that)."""
     newest = (
@@ -285,9 +285,9 @@ def inputs_for(organisation_ids: Sequence[int], on: date) -> dict[int, RiskInput
         return {}
     colours = _kpi_colours(ids, on)
     escalations = _open_escalations(ids)
-    overdue = actions.overdue_counts(ids, on)
-    judgements = visits.latest_judgements(ids)
-    lapsed = _lapsed_documents(ids, on)
+    overdue = readings.overdue_counts(ids, on)
+    judgements = readings.latest_judgements(ids)
+    lapsed = lapsed_documents(ids, on)
     flagged = _dbs_flagged(ids, on)
     return {
         id_: RiskInputs(
@@ -370,6 +370,11 @@ def refresh(organisation_ids: Sequence[int], on: date | None = None) -> list[Cha
 
 
 def refresh_one(organisation: Organisation, on: date | None = None) -> Change | None:
+    """One provider, in the caller's transaction: called by quality's own changes that the rule
+    reads (a visit's findings published, an action done, accepted or reopened, a meeting's
+    minutes or actions agreed at it), so that the kept rating, the record page and the email to
+    the reviewers follow at once. Changes in other domains (KPI returns and escalations,
+    documents, the DBS register) wait for the nightly `flask quality rate-risk`."""
     changes = refresh([organisation.id], on)
     return changes[0] if changes else None
 

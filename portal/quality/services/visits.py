@@ -7,12 +7,11 @@ visit when it is planned; of an unannounced one only when the findings are publi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -42,7 +41,7 @@ from portal.quality.models import (
     Visit,
     VisitGrade,
 )
-from portal.quality.services import checklists, judgement
+from portal.quality.services import checklists, judgement, risk
 from portal.quality.services.actions import add_action
 from portal.quality.services.common import VISIT_MOVES, QualityError, page_version
 from portal.quality.services.telling import tell_members
@@ -172,37 +171,6 @@ def published_visits_for(user: User) -> list[Visit]:
             .order_by(Visit.published_at.desc(), Visit.id.desc())
         )
     )
-
-
-def latest_judgements(organisation_ids: Iterable[int]) -> dict[int, str]:
-    """The judgement of each organisation's latest published visit (by the day it took place,
-    then the later record), for those that have one: what the risk rule counts, as the provider
-    has seen it. One query."""
-    ids = list(organisation_ids)
-    if not ids:
-        return {}
-    ranked = (
-        select(
-            Visit.organisation_id,
-            Visit.judgement,
-            func.row_number()
-            .over(
-                partition_by=Visit.organisation_id,
-                order_by=(Visit.visited_on.desc(), Visit.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
-            Visit.organisation_id.in_(ids),
-            Visit.status == VISIT_PUBLISHED,
-            Visit.judgement.is_not(None),
-        )
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(ranked.c.organisation_id, ranked.c.judgement).where(ranked.c.rank == 1)
-    )
-    return {organisation_id: judgement for organisation_id, judgement in rows}
 
 
 # Planning ---------------------------------------------------------------------------------------
@@ -433,6 +401,7 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
         judgement=JUDGEMENT_LABELS[visit.judgement],
         actions=actions_of(visit),
     )
+    risk.refresh_one(visit.organisation)
     return visit
 
 

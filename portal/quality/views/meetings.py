@@ -5,17 +5,18 @@ list of its meetings. The rules are in portal/quality/services/meetings.py."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, url_for
+from flask import abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from portal.core.form_posts import handle_post
+from portal.core.pagination import page_number
 from portal.core.permissions import can, requires, requires_org_role, requires_sign_in
 from portal.core.time import today
 from portal.organisations.models import Organisation
 from portal.quality import meeting_forms as forms
 from portal.quality.models import MEETING_HELD, MEETING_SCHEDULED, Meeting
-from portal.quality.services import meetings
+from portal.quality.services import meeting_calendar, meetings
 from portal.quality.views.shared import bp
 
 read_quality = requires("read_quality")
@@ -29,8 +30,11 @@ def meeting_url(meeting_id: int) -> str:
 @bp.route("/meetings")
 @read_quality
 def meetings_calendar() -> ResponseReturnValue:
+    number = page_number(request.args.get("page"))
     return render_template(
-        "quality/meetings/calendar.html", calendar=meetings.calendar(today()), on=today()
+        "quality/meetings/calendar.html",
+        calendar=meeting_calendar.calendar(today(), number),
+        on=today(),
     )
 
 
