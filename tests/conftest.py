@@ -273,9 +273,13 @@ def empty_tables(connection) -> None:
     written = [name for name in tables if name in used]
     if db.is_postgresql:
         if written:
-            # TRUNCATE does not fire the audit log's row trigger, which refuses DELETE.
-            truncate = f"TRUNCATE {', '.join(written)} RESTART IDENTITY CASCADE"
-            connection.execute(text(truncate))  # noqa: S608 - table names from our models
+            # DELETE, not TRUNCATE: TRUNCATE gives every table and index new files, about a third
+            # of a second a test; a test leaves a few rows. Replica mode skips triggers for this
+            # transaction only, so the audit log's row trigger (which refuses DELETE) and the
+            # foreign keys' checks stand aside while the tables are emptied, in any order.
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            for name in written:
+                connection.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - our table names
         # An insert that was rolled back leaves no row but has still drawn an id.
         drawn = connection.execute(text(DRAWN_SEQUENCES)).scalars().all()
         for sequence in drawn:
