@@ -55,7 +55,11 @@ def saved() -> dict[str, object]:
 
 def events() -> list[AuditEvent]:
     found = list(
-        db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settings.changed"))
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "settings.changed")
+            .order_by(AuditEvent.id)
+        )
     )
     db.session.commit()
     return found
