@@ -1,7 +1,7 @@
 """Demo documents the virus checker has still to clear or has refused, uploaded through the
 documents service while the scanner was away (the portal then keeps an upload, unusable, until
-`flask documents scan` has checked it): Bright Futures' online safety policy, uploaded this
-morning, is still waiting for its virus check; Stourbridge Mentoring Trust's business continuity
+`flask documents scan` has checked it): Bright Futures' online safety policy, uploaded a few
+hours ago, is still waiting for its virus check; Stourbridge Mentoring Trust's business continuity
 plan, a Word document carrying the EICAR test file (the harmless file every virus scanner flags),
 was uploaded a week ago and found to hold a virus when the scanner came back, so its file was
 deleted and the trust emailed. Both are on the reviewers' list of documents needing attention."""
