@@ -28,7 +28,9 @@ from portal.demo import applications as demo_applications
 from portal.demo import capacity as demo_capacity
 from portal.demo import competitions as demo_competitions
 from portal.demo import contracts as demo_contracts
+from portal.demo import documents as demo_documents
 from portal.demo import meetings as demo_meetings
+from portal.demo import outbox as demo_outbox
 from portal.demo import quality as demo_quality
 from portal.demo import referrals as demo_referrals
 from portal.demo.pdf import text_pdf
@@ -310,6 +312,8 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     demo_referrals.seed(users, made, lots)
     demo_meetings.seed(users, made)
     demo_capacity.seed(users, made, lots)
+    demo_documents.seed(users, made)
+    demo_outbox.seed(users, made)
     return made
 
 

@@ -291,27 +291,39 @@ def scan_pending(on_rejected) -> dict[str, int]:
             if stored is None or stored.scan_state not in UNCHECKED or stored.removed_at:
                 continue
             try:
-                body = object_store.get_stream(stored.object_key)
-                try:
-                    result = virus_scanner.scan(body)
-                finally:
-                    body.close()
+                result = scan_stored(stored)
             except (virus_scanner.ScannerUnavailable, ObjectNotFound, *STORE_ERRORS) as error:
                 log.warning("Could not scan file %s yet: %s", file_id, error)
                 counts["still pending"] += 1
                 continue
-            stored.scanned_at = utcnow()
-            if result.clean:
-                stored.scan_state = CLEAN
-                counts["clean"] += 1
-                continue
-            stored.scan_state = REJECTED
-            stored.scan_signature = result.signature[:200] if result.signature else None
-            _remove(stored, REMOVED_FOR_VIRUS, {"signature": stored.scan_signature})
-            db.session.info.setdefault(_TO_DELETE, []).append(stored.object_key)
-            on_rejected(stored)
-            counts["rejected"] += 1
+            record_scan(stored, result, on_rejected)
+            counts["clean" if result.clean else "rejected"] += 1
     return counts
+
+
+def scan_stored(stored: StoredFile) -> virus_scanner.ScanResult:
+    """Read the file back from the store and scan it. Raises ScannerUnavailable, ObjectNotFound
+    or one of STORE_ERRORS when it cannot be scanned now."""
+    body = object_store.get_stream(stored.object_key)
+    try:
+        return virus_scanner.scan(body)
+    finally:
+        body.close()
+
+
+def record_scan(stored: StoredFile, result: virus_scanner.ScanResult, on_rejected) -> None:
+    """Record the scanner's verdict on a file it had still to check, in the caller's
+    transaction: clean, or a virus (the record kept as rejected, the object deleted once the
+    transaction commits, and `on_rejected(stored)` called to tell the people concerned)."""
+    stored.scanned_at = utcnow()
+    if result.clean:
+        stored.scan_state = CLEAN
+        return
+    stored.scan_state = REJECTED
+    stored.scan_signature = result.signature[:200] if result.signature else None
+    _remove(stored, REMOVED_FOR_VIRUS, {"signature": stored.scan_signature})
+    db.session.info.setdefault(_TO_DELETE, []).append(stored.object_key)
+    on_rejected(stored)
 
 
 def apply_retention(now: datetime | None = None) -> list[StoredFile]:

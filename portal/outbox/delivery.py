@@ -43,28 +43,34 @@ def deliver_one() -> bool:
         message = _claim_next()
         if message is None:
             return False
-        try:
-            email.send(
-                message.to_address,
-                message.subject,
-                message.body,
-                reference=f"outbox-{message.id}",
-                message_id=message.message_id,
-            )
-        except Exception as error:  # any failure is retried later; the worker keeps going
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-                message.status = FAILED
-                current_app.logger.error("Outbox email %s failed for good: %s", message.id, error)
-            else:
-                message.next_attempt_at = utcnow() + _backoff(message.attempts)
-        else:
-            message.attempts += 1
-            message.status = SENT
-            message.sent_at = utcnow()
-            message.last_error = None
+        attempt(message)
         return True
+
+
+def attempt(message: OutboxEmail) -> None:
+    """Send `message` once, in the caller's transaction, and record how it went: sent, or tried
+    again later (after a backoff), or failed for good after OUTBOX_MAX_ATTEMPTS."""
+    try:
+        email.send(
+            message.to_address,
+            message.subject,
+            message.body,
+            reference=f"outbox-{message.id}",
+            message_id=message.message_id,
+        )
+    except Exception as error:  # any failure is retried later; the worker keeps going
+        message.attempts += 1
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            message.status = FAILED
+            current_app.logger.error("Outbox email %s failed for good: %s", message.id, error)
+        else:
+            message.next_attempt_at = utcnow() + _backoff(message.attempts)
+    else:
+        message.attempts += 1
+        message.status = SENT
+        message.sent_at = utcnow()
+        message.last_error = None
 
 
 def deliver_due(limit: int = BATCH_SIZE) -> int:

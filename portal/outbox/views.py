@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.permissions import requires_development
-from portal.outbox.models import OutboxEmail
+from portal.outbox.models import FAILED, OutboxEmail
 
 bp = Blueprint("outbox", __name__, url_prefix="/dev/mail")
 
@@ -15,5 +15,8 @@ bp = Blueprint("outbox", __name__, url_prefix="/dev/mail")
 @bp.route("")
 @requires_development
 def index():
-    emails = db.session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(50)).all()
-    return render_template("outbox/index.html", emails=emails)
+    newest_first = select(OutboxEmail).order_by(OutboxEmail.id.desc())
+    # Those it gave up on first, all of them: the administrator's home links here for them.
+    failed = db.session.scalars(newest_first.where(OutboxEmail.status == FAILED)).all()
+    emails = db.session.scalars(newest_first.limit(50)).all()
+    return render_template("outbox/index.html", failed=failed, emails=emails)

@@ -1,5 +1,5 @@
 from tests.conftest import sign_in
-from tests.outbox.helpers import add_emails
+from tests.outbox.helpers import add_emails, free_port, smtp_settings
 from tests.support.pages import page_h1, page_text
 
 
@@ -54,3 +54,19 @@ def test_the_dev_mail_page_says_when_there_are_none(make_app, admin):
     response = sign_in(make_app(DEMO_MODE=True).test_client(), admin).get("/dev/mail")
 
     assert "No emails yet." in page_text(response)
+
+
+def test_the_dev_mail_page_lists_the_emails_that_could_not_be_sent_first(make_app, admin):
+    """The administrator's home links here for them, however many emails came after."""
+    app = make_app(DEMO_MODE=True, OUTBOX_MAX_ATTEMPTS=1, **smtp_settings(free_port()))
+    add_emails(app)
+    with app.app_context():  # a command runs in the app context it finds: this app's, here
+        result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert result.output == "Tried 1 email(s).\n"
+    add_emails(app, 2)
+
+    text = page_text(sign_in(app.test_client(), admin).get("/dev/mail"))
+
+    assert text.index("Emails that could not be sent") < text.index("application 1")
+    assert text.index("application 1") < text.index("Latest emails")
+    assert "(failed) Tried once. The last error: ConnectionRefusedError" in text

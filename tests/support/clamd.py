@@ -11,12 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+# The EICAR test file, as the demo's infected document carries it.
+from portal.demo.documents import eicar as eicar
 from portal.dev.clamd_server import ClamdServer, start_clamd
-
-
-def eicar() -> bytes:
-    """The EICAR test file, built from two parts so that this file itself is not flagged."""
-    return b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
 @pytest.fixture(scope="session")
