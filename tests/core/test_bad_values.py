@@ -19,6 +19,9 @@ from tests.support.pages import page_errors, page_h1, soup
 # The permission matrix's people and records.
 clients = permissions.clients
 url_values = permissions.url_values
+matrix_world = permissions.matrix_world
+built_url_values = permissions.built_url_values
+signed_in_clients = permissions.signed_in_clients
 member_a = permissions.member_a
 
 REFUSED_PAGE = "What you sent includes a hidden character"

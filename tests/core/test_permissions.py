@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.accounts import tokens
@@ -41,7 +42,7 @@ from tests.contracts import contract_pages
 from tests.contracts import outcome_helpers as outcomes
 from tests.kpi_returns.helpers import record_return
 from tests.quality import helpers as quality
-from tests.support import factories
+from tests.support import factories, snapshots
 
 # Routes whose view needs no permission decorator, and why.
 NO_DECORATOR_NEEDED = {
@@ -2025,7 +2026,31 @@ def _kpi_records(organisation, admission, reviewer) -> dict[str, int]:
 
 
 @pytest.fixture
-def url_values(
+def matrix_world(app, app_ctx, request):
+    """The records and the signed-in people every row of the matrix is tried with (and the
+    bad-values tests, tests/core/test_bad_values.py), built once per worker and written back for
+    each test: see tests/support/snapshots.py."""
+
+    def build():
+        return request.getfixturevalue("built_url_values"), request.getfixturevalue(
+            "signed_in_clients"
+        )
+
+    return snapshots.shared(app, "permission-matrix", build)
+
+
+@pytest.fixture
+def url_values(matrix_world) -> dict[str, int | str]:
+    return matrix_world[0]
+
+
+@pytest.fixture
+def clients(matrix_world) -> dict[str, FlaskClient]:
+    return matrix_world[1]
+
+
+@pytest.fixture
+def built_url_values(
     app, organisation, provider, member_a, reviewer, other_organisation
 ) -> dict[str, int | str]:
     """What fills each argument of a path: organisation A's records, and the council's."""
@@ -2144,7 +2169,7 @@ def _capacity_records(organisation, provider) -> dict[str, int]:
 
 
 @pytest.fixture
-def clients(
+def signed_in_clients(
     app,
     client,
     provider_client,

@@ -1,0 +1,124 @@
+"""Expensive set-ups built once per worker and put back, row for row, for each test that needs one.
+
+The permission matrix and the bad-values tests need the same world for each of their 350 rows:
+organisation A's application, documents, KPI returns, competition, contract, visit, referral and
+capacity, and eight people signed in, one per role. Built through the factories and the sign-in
+pages it takes a second a test. Built once, its rows (every table's, with their ids), the
+store's objects, the database's id sequences and each person's cookies are kept; each later test
+gets the same rows written back in one transaction, and clients carrying the same cookies, whose
+sessions are among the rows. The tests then run against the real database and store as before:
+only the set-up is shared, never what a test does.
+
+A world is built again when the day changes (its records are dated from today) or when it is
+older than half the session idle limit (its people would be signed out).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from portal.core.db import Base, db
+from portal.core.extensions import object_store
+from portal.core.time import today
+
+
+@dataclass
+class _Snapshot:
+    value: Any
+    rows: dict[str, list[dict[str, Any]]]
+    sequences: dict[str, int]
+    objects: dict[str, tuple[bytes, str, dict[str, str]]]
+    cookies: dict[str, dict]
+    day: date
+    taken: float = field(default_factory=time.monotonic)
+
+
+_taken: dict[str, _Snapshot] = {}
+
+
+def shared(
+    app: Flask, name: str, build: Callable[[], tuple[Any, dict[str, FlaskClient]]]
+) -> tuple[Any, dict[str, FlaskClient]]:
+    """`build()`'s value and clients: built now into an empty database, or put back as they
+    were when built. `build` must commit what it makes and return only plain values (ids,
+    strings) besides the clients. Run it before anything else in the test writes."""
+    snapshot = _taken.get(name)
+    fresh_for = app.config["SESSION_IDLE_MINUTES"] * 60 / 2
+    if snapshot is None or snapshot.day != today() or _age(snapshot) > fresh_for:
+        value, clients = build()
+        _taken[name] = _take(value, clients)
+        return value, clients
+    _restore(snapshot)
+    return snapshot.value, {role: _client(app, jar) for role, jar in snapshot.cookies.items()}
+
+
+def _age(snapshot: _Snapshot) -> float:
+    return time.monotonic() - snapshot.taken
+
+
+def _take(value: Any, clients: dict[str, FlaskClient]) -> _Snapshot:
+    db.session.commit()
+    with db.engine.connect() as connection:
+        rows = {
+            table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
+            for table in Base.metadata.sorted_tables
+        }
+        sequences = (
+            {name: value for name, value in connection.execute(text(_SEQUENCES))}
+            if db.is_postgresql
+            else {}
+        )
+    objects = {}
+    for key, _modified in object_store.list_objects(""):
+        head = object_store.head(key)
+        body = object_store.get_stream(key)
+        try:
+            objects[key] = (body.read(), head["content_type"], head["metadata"])
+        finally:
+            body.close()
+    return _Snapshot(
+        value=value,
+        rows={name: found for name, found in rows.items() if found},
+        sequences=sequences,
+        objects=objects,
+        # Werkzeug keeps a client's cookies in `_cookies`; a Set-Cookie replaces an entry, never
+        # changes one, so a copy of the dict is a copy of the jar.
+        cookies={role: dict(client._cookies or {}) for role, client in clients.items()},
+        day=today(),
+    )
+
+
+def _restore(snapshot: _Snapshot) -> None:
+    db.session.commit()
+    with db.engine.begin() as connection:
+        for table in Base.metadata.sorted_tables:
+            if table.name in snapshot.rows:
+                connection.execute(table.insert(), snapshot.rows[table.name])
+        for sequence, value in snapshot.sequences.items():
+            connection.execute(
+                text("SELECT setval(:name, :value)"), {"name": sequence, "value": value}
+            )
+    for key, (body, content_type, metadata) in snapshot.objects.items():
+        object_store.put_stream(key, io.BytesIO(body), content_type=content_type, metadata=metadata)
+
+
+def _client(app: Flask, jar: dict) -> FlaskClient:
+    client = app.test_client()
+    client._cookies = dict(jar)
+    return client
+
+
+_SEQUENCES = """
+    SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value
+    FROM pg_sequences
+    WHERE schemaname = current_schema() AND last_value IS NOT NULL
+"""
