@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -302,6 +303,15 @@ class ContractOutcome(Base):
             "achieved_percent IS NULL OR achieved_percent BETWEEN 0 AND 100",
             name="achieved_percent",
         ),
+        # The commissioners' home lists the outcomes with evidence to decide, longest waiting
+        # first, and counts them: a few among every outcome ever agreed.
+        Index(
+            "ix_contract_outcomes_evidenced",
+            "evidenced_at",
+            "id",
+            postgresql_where=text(f"status = '{OUTCOME_EVIDENCED}'"),
+            sqlite_where=text(f"status = '{OUTCOME_EVIDENCED}'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -397,6 +407,14 @@ class Statement(Base):
         # An export takes only approved statements.
         CheckConstraint("exported_in_id IS NULL OR status = 'approved'", name="exported_approved"),
         Index("ix_statements_status_exported", "status", "exported_in_id"),
+        # The commissioners' home counts the statements waiting and finds the oldest: a few
+        # among every statement ever issued.
+        Index(
+            "ix_statements_waiting",
+            "issued_at",
+            postgresql_where=text(f"status = '{STATEMENT_WAITING}'"),
+            sqlite_where=text(f"status = '{STATEMENT_WAITING}'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

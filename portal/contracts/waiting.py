@@ -230,14 +230,19 @@ def _due_for_evidence(organisations: list[Organisation]) -> list[Waiting]:
 
 
 def _outcomes_to_decide() -> list[Waiting]:
+    # The oldest few and the count apart, each from the index of outcomes with evidence
+    # (ix_contract_outcomes_evidenced): a count over the listed rows' window would join every
+    # one of them to its contract first.
+    evidenced = ContractOutcome.status == OUTCOME_EVIDENCED
     rows = db.session.execute(
-        select(ContractOutcome, Contract, func.count().over().label("total"))
+        select(ContractOutcome, Contract)
         .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .where(ContractOutcome.status == OUTCOME_EVIDENCED)
+        .where(evidenced)
         .options(selectinload(ContractOutcome.definition))
         .order_by(ContractOutcome.evidenced_at, ContractOutcome.id)
         .limit(OUTCOMES_LISTED)
     ).all()
+    total = db.count(select(func.count()).where(evidenced)) if rows else 0
     items = [
         Waiting(
             link=f"Decide the outcome ‘{outcome.definition.title}’ on {contract.reference}",
@@ -247,9 +252,8 @@ def _outcomes_to_decide() -> list[Waiting]:
             urgency=OVERDUE if outcome.review_on < today() else TO_DO,
             due=outcome.review_on,
         )
-        for outcome, contract, _total in rows
+        for outcome, contract in rows
     ]
-    total = rows[0].total if rows else 0
     if total > OUTCOMES_LISTED:
         items.append(
             Waiting(

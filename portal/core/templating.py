@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 import jinja2
-from flask import Flask
+from flask import Flask, current_app, request
+from flask_login import current_user
 from jinja2.environment import TemplateModule
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
 from portal.core import time, words
-from portal.core.permissions import current_user_can
+from portal.core.permissions import CAPABILITIES, current_user_can
 from portal.core.urls import UrlPattern
 
 # GOV.UK Frontend macros the portal renders in Python instead (see each function's docstring).
@@ -138,6 +139,33 @@ def format_iso_date(value: str | None) -> str:
     return time.format_date(date.fromisoformat(value)) if value else ""
 
 
+_NAVIGATION = "portal.navigation"
+
+
+def navigation_links() -> Markup:
+    """The signed-in menu's links (templates/_navigation_links.html) for the current user's role.
+
+    They depend on the role alone (the links come from CAPABILITIES and the url map, both fixed
+    while the app runs), so each role's are rendered once per app and script root and then
+    reused: building them per request, with a url_for and a `can()` for each, was about a third
+    of what being signed in cost a page. A role changed is seen on the next request, as the
+    role is read from the user loaded for that request."""
+    role = current_user.role
+    key = (role, request.script_root)
+    rendered: dict[tuple[str, str], Markup] = current_app.extensions.setdefault(_NAVIGATION, {})
+    links = rendered.get(key)
+    if links is None:
+        staff = current_user.is_staff
+        links = Markup(  # noqa: S704 - a template's output, autoescaped as every template's is
+            current_app.jinja_env.get_template("_navigation_links.html").render(
+                may=lambda capability: role in CAPABILITIES[capability].roles,
+                is_staff=staff,
+            )
+        )
+        rendered[key] = links
+    return links
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.template_class = Template
     app.jinja_env.filters["date"] = time.format_date
@@ -152,6 +180,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["govuk_tag"] = govuk_tag
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
+    app.jinja_env.globals["navigation_links"] = navigation_links
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],
         council_area=app.config["COUNCIL_AREA"],

@@ -8,9 +8,11 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     case,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -109,6 +111,13 @@ REMOVED_FOR_VIRUS = "virus"
 REMOVED_FOR_RETENTION = "retention"
 REMOVED_AS_MISSING = "missing"
 REMOVED_REASONS = (REMOVED_FOR_VIRUS, REMOVED_FOR_RETENTION, REMOVED_AS_MISSING)
+# A file that makes its document need a reviewer's attention whatever its dates: not found clean
+# (a virus, waiting for a check, never checked), or gone. SQL, for a partial index and the query
+# that uses it (attention_order's file branches, as one condition).
+NEEDING_ATTENTION = (
+    f"scan_state <> '{CLEAN}' OR removed_at IS NOT NULL "
+    f"OR removed_reason = '{REMOVED_FOR_RETENTION}'"
+)
 
 # What a stored file is for. A council document (a file the council publishes with a
 # competition, say) belongs to no organisation and sits under the council's prefix in the store.
@@ -134,6 +143,14 @@ class StoredFile(Base):
         # Every file is an organisation's, except the council's own documents, which are none.
         CheckConstraint(
             f"(organisation_id IS NULL) = (purpose = '{PURPOSE_COUNCIL_DOCUMENT}')", name="owner"
+        ),
+        # The few files that are not plainly clean and present: the reviewers' count of
+        # documents needing attention starts from these (documents/services.py).
+        Index(
+            "ix_stored_files_needing_attention",
+            "id",
+            postgresql_where=text(NEEDING_ATTENTION),
+            sqlite_where=text(NEEDING_ATTENTION),
         ),
     )
 
@@ -220,7 +237,7 @@ class DocumentVersion(Base):
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), unique=True)
     issue_date: Mapped[date | None] = mapped_column(Date)
     expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
-    review_date: Mapped[date | None] = mapped_column(Date)
+    review_date: Mapped[date | None] = mapped_column(Date, index=True)
     cover_type: Mapped[str | None] = mapped_column(String(30))
     cover_amount_pence: Mapped[int | None] = mapped_column(BigInteger)
     issuer: Mapped[str | None] = mapped_column(String(20))

@@ -8,6 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from portal.accounts.models import COMMISSIONER, REVIEWER
+from tests.accounts.helpers import user_by_email
+from tests.conftest import sign_in
+from tests.support import factories
 from tests.support.pages import soup
 
 ROLES = ("provider", "reviewer", "commissioner", "admin")
@@ -61,3 +65,15 @@ def test_each_role_is_shown_the_menu_its_capabilities_give(role_clients):
     assert "Questionnaires" in menus["admin"]
     others = menus["provider"] | menus["reviewer"] | menus["commissioner"]
     assert not {"Staff", "Questionnaires"} & others
+
+
+def test_the_menu_follows_a_changed_role(app, app_ctx, admin_client, reviewer_client):
+    """Each role's menu is rendered once and reused (portal/core/templating.py): a person whose
+    role changes is shown their new role's menu, not the one kept for their old role."""
+    assert "Applications" in _menu(reviewer_client)  # the reviewers' menu, now kept
+    email = "moving.reviewer@council.example.org"
+    moving = factories.make_user(email, role=REVIEWER, two_factor=True)
+    admin_client.post(f"/admin/staff/{moving.id}/role", data={"role": COMMISSIONER})
+    menu = _menu(sign_in(app.test_client(), user_by_email(email)))
+    assert "Applications" not in menu
+    assert {"Competitions", "Performance", "Referrals"} <= menu
