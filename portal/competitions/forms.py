@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -35,6 +34,7 @@ from portal.core.forms import (
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     max_length,
     radio_field,
@@ -93,10 +93,9 @@ def _reason_field(label: str, hint: str = "") -> TextAreaField:
     )
 
 
-class DetailsForm(OnceOnlyForm):
+class DetailsForm(OnceOnlyForm, VersionedForm):
     """What every competition says: the lot, the work and the deadlines."""
 
-    lock_version = HiddenField()
     lot = SelectField(
         "Type of service", choices=[], widget=GovSelect(), validate_choice=True, coerce=str
     )
@@ -410,21 +409,18 @@ class QuestionForm(OnceOnlyForm):
     submit = submit("Add question")
 
 
-class ConfirmForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class ConfirmForm(OnceOnlyForm, VersionedForm):
     submit = submit()
 
 
-class ReasonForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class ReasonForm(OnceOnlyForm, VersionedForm):
     reason = _reason_field("Reason")
     submit = submit()
 
 
-class ExtensionForm(OnceOnlyForm):
+class ExtensionForm(OnceOnlyForm, VersionedForm):
     """A later deadline for quotes (and, while questions are open, for questions), with why."""
 
-    lock_version = HiddenField()
     submission_date = DateInputField(
         "New deadline for quotes",
         what="New quotes deadline",
@@ -511,8 +507,7 @@ class DeclarationForm(OnceOnlyForm):
     submit = submit("Make declaration")
 
 
-class AwardForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class AwardForm(OnceOnlyForm, VersionedForm):
     winner = radio_field(
         "Who wins?",
         [],

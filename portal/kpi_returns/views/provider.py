@@ -15,7 +15,7 @@ from portal.kpi_returns import csv_files, escalations, forms, months, reports, s
 from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.obligations import DueDates, obligation_of, state_of
 from portal.kpi_returns.values import value_text
-from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, _version, bp
+from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, bp
 
 
 @bp.route("/kpi-returns/organisations/<int:organisation_id>")
@@ -78,7 +78,7 @@ def show_return(organisation, year: int, month: int):
             when,
             entries,
             submit=submitting,
-            seen_lock_version=_version(form.lock_version.data),
+            seen_lock_version=form.seen,
             on=on,
         )
 
@@ -139,7 +139,7 @@ def amend(organisation, year: int, month: int):
             when,
             _entries(form, page, complete=True),
             form.reason.data,
-            seen_lock_version=_version(form.lock_version.data),
+            seen_lock_version=form.seen,
             on=on,
         ),
         to=_return_url(organisation, when),
@@ -211,13 +211,10 @@ def answer(organisation, query_id: int):
     query, kpi_return = services.get_query(organisation, query_id)
     url = _return_url(organisation, kpi_return.month)
     form = forms.AnswerForm()
-    if request.method == "GET":
-        form.lock_version.data = str(query.lock_version)
+    form.show_version(query)
     done = handle_post(
         form,
-        lambda: services.answer_query(
-            current_user, query, kpi_return, form.answer.data, _version(form.lock_version.data)
-        ),
+        lambda: services.answer_query(current_user, query, kpi_return, form.answer.data, form.seen),
         to=url,
         message="Your answer has been sent to the council",
     )
