@@ -25,7 +25,7 @@ from portal.admissions.models import (
     Admission,
 )
 from portal.audit.models import AuditEvent
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
@@ -107,12 +107,11 @@ def admit(actor: User, application_id: int | None, organisation_id: int, lot: Lo
         db.session.refresh(admission)
     else:
         return admission
-    record_event(
+    record_change(
         "admission.admitted",
-        object_type="admission",
-        object_id=admission.id,
-        organisation_id=organisation_id,
-        actor_id=actor.id,
+        admission,
+        actor,
+        organisation_id,
         before={"status": before} if before else None,
         after={"status": ADMITTED, "lot": lot.slug, "application_id": application_id},
     )

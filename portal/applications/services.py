@@ -36,7 +36,7 @@ from portal.applications.models import (
     ApplicationSubmission,
 )
 from portal.applications.progress import Progress
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
@@ -294,12 +294,11 @@ def start_application(user: User, organisation: Organisation) -> Application:
     rows: dict[str, ApplicationSection] = {}
     _write_sections(user, application, content, carried, rows)
     _keep_completed(Progress(application, content, rows))
-    record_event(
+    record_change(
         "application.started",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        application,
+        user,
+        organisation.id,
         after={
             "questionnaire_version": version.version,
             "previous_application_id": application.previous_application_id,
@@ -767,12 +766,11 @@ def move_to_newer_version(user: User, progress: Progress) -> NewerVersion | None
     application.questionnaire_version_id = newer.version.id
     application.questionnaire_version = newer.version
     application.updated_at = utcnow()
-    record_event(
+    record_change(
         "application.moved_to_new_version",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=user.id,
+        application,
+        user,
+        application.organisation_id,
         before={"questionnaire_version": before},
         after={
             "questionnaire_version": newer.version.version,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.capacity.models import (
     NEEDS,
     OLDEST,
@@ -339,17 +339,6 @@ def _snapshot(capacity: Capacity) -> dict[str, Any]:
     }
 
 
-def _audit(action: str, actor: User, capacity: Capacity, **changes: Any) -> None:
-    record_event(
-        action,
-        object_type="capacity",
-        object_id=capacity.id,
-        actor_id=actor.id,
-        organisation_id=capacity.organisation_id,
-        **changes,
-    )
-
-
 def publish_capacity(
     actor: User,
     organisation: Organisation,
@@ -388,7 +377,14 @@ def publish_capacity(
     )
     _replace_rows(capacity, details)
     db.session.flush()
-    _audit("capacity.updated", actor, capacity, before=before, after=_snapshot(capacity))
+    record_change(
+        "capacity.updated",
+        capacity,
+        actor,
+        capacity.organisation_id,
+        before=before,
+        after=_snapshot(capacity),
+    )
     return capacity
 
 
@@ -407,7 +403,9 @@ def _first_publication(
             db.session.add(capacity)
     except IntegrityError:  # the organisation's other member published it a moment ago
         raise CapacityError(CHANGED) from None
-    _audit("capacity.published", actor, capacity, after=_snapshot(capacity))
+    record_change(
+        "capacity.published", capacity, actor, capacity.organisation_id, after=_snapshot(capacity)
+    )
     return capacity
 
 
@@ -446,10 +444,11 @@ def confirm_capacity(
         confirmed_by_id=actor.id,
         reminded_at=None,
     )
-    _audit(
+    record_change(
         "capacity.confirmed",
-        actor,
         capacity,
+        actor,
+        capacity.organisation_id,
         before=before,
         after={"confirmed_at": capacity.confirmed_at.isoformat()},
     )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.kpi_returns import months
@@ -310,14 +310,7 @@ def save_definition(
     version.lots = lots
     version.created_by_id = actor.id
     db.session.flush()
-    record_event(
-        "kpi.defined",
-        object_type="kpi",
-        object_id=kpi.id,
-        actor_id=actor.id,
-        before=before,
-        after=_describe(version),
-    )
+    record_change("kpi.defined", kpi, actor, before=before, after=_describe(version))
     return kpi
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -119,12 +119,11 @@ def _open(
             db.session.flush()
     except IntegrityError:
         return None  # opened a moment ago by someone else's submission
-    record_event(
+    record_change(
         "kpi_escalation.opened",
-        object_type="kpi_escalation",
-        object_id=escalation.id,
-        organisation_id=organisation_id,
-        actor_id=actor.id if actor else None,
+        escalation,
+        actor,
+        organisation_id,
         after={
             "trigger": trigger,
             "month": months.iso_month(month),
@@ -353,12 +352,11 @@ def record_action(
     )
     db.session.add(action)
     db.session.flush()
-    record_event(
+    record_change(
         "kpi_escalation.action_recorded",
-        object_type="kpi_escalation",
-        object_id=escalation.id,
-        organisation_id=escalation.organisation_id,
-        actor_id=actor.id,
+        escalation,
+        actor,
+        escalation.organisation_id,
         after={"kind": kind, "on": on_date.isoformat() if on_date else None},
     )
     return action
@@ -382,12 +380,11 @@ def close_escalation(
         closed_by_id=actor.id,
         close_reason=reason,
     )
-    record_event(
+    record_change(
         "kpi_escalation.closed",
-        object_type="kpi_escalation",
-        object_id=escalation.id,
-        organisation_id=escalation.organisation_id,
-        actor_id=actor.id,
+        escalation,
+        actor,
+        escalation.organisation_id,
         before={"status": OPEN},
         after={"status": CLOSED, "reason": reason},
     )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.competitions.models import Competition
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
@@ -141,11 +141,10 @@ def add_lot(admin: User, name: str | None, description: str | None) -> Lot:
         is_active=True,
     )
     _write(lambda: db.session.add(lot))
-    record_event(
+    record_change(
         "lot.added",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         after={"name": lot.name, "slug": lot.slug, "description": lot.description},
     )
     return lot
@@ -166,11 +165,10 @@ def change_lot(admin: User, lot_id: int, name: str | None, description: str | No
             lot.name, lot.description = name, description
 
         _write(rename)
-        record_event(
+        record_change(
             "lot.changed",
-            object_type="lot",
-            object_id=lot.id,
-            actor_id=admin.id,
+            lot,
+            admin,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
@@ -208,11 +206,10 @@ def move_lot(admin: User, lot_id: int, direction: str) -> Lot:
         each.position = number
     other = lots[other_index]
     lot.position, other.position = other.position, lot.position
-    record_event(
+    record_change(
         "lot.moved",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         before={"position": other.position},
         after={"position": lot.position},
     )
@@ -273,11 +270,10 @@ def delete_lot(admin: User, lot_id: int) -> str:
             "Close it to new applications instead"
         )
     name = lot.name
-    record_event(
+    record_change(
         "lot.deleted",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         before={"name": lot.name, "slug": lot.slug, "description": lot.description},
     )
     db.session.expunge(lot)

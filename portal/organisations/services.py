@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
 from portal.accounts.models import User
-from portal.audit.services import changes, record_event
+from portal.audit.services import changes, record_change, record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
@@ -151,13 +151,8 @@ def create_organisation(user: User, details: dict) -> Organisation:
     organisation.memberships.append(Membership(user_id=user.id, role=OWNER))
     db.session.add(organisation)
     db.session.flush()
-    record_event(
-        "organisation.created",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
-        after=_snapshot(organisation),
+    record_change(
+        "organisation.created", organisation, user, organisation.id, after=_snapshot(organisation)
     )
     return organisation
 
@@ -175,14 +170,8 @@ def update_organisation(user: User, organisation: Organisation, details: dict) -
     organisation.is_local = _is_local(organisation.postcode)
     before, after = changes(before, _snapshot(organisation))
     if after:
-        record_event(
-            "organisation.updated",
-            object_type="organisation",
-            object_id=organisation.id,
-            organisation_id=organisation.id,
-            actor_id=user.id,
-            before=before,
-            after=after,
+        record_change(
+            "organisation.updated", organisation, user, organisation.id, before=before, after=after
         )
 
 
@@ -283,12 +272,11 @@ def accept_invitation(user: User, token: str) -> Organisation:
     if existing is None:
         db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, role=MEMBER))
         db.session.flush()
-        record_event(
+        record_change(
             "organisation.member_joined",
-            object_type="organisation",
-            object_id=organisation.id,
-            organisation_id=organisation.id,
-            actor_id=user.id,
+            organisation,
+            user,
+            organisation.id,
             after={"user_id": user.id, "email": user.email, "role": MEMBER},
         )
         inviter = db.session.get_one(User, invitation.invited_by_id)
@@ -363,12 +351,11 @@ def remove_member(user: User, organisation: Organisation, membership: Membership
     removed = membership.user
     db.session.delete(membership)
     db.session.flush()
-    record_event(
+    record_change(
         "organisation.member_removed",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        organisation,
+        user,
+        organisation.id,
         before={"user_id": removed.id, "email": removed.email, "role": membership.role},
     )
     if removed.id != user.id:
@@ -386,12 +373,11 @@ def make_owner(user: User, organisation: Organisation, membership: Membership) -
     if membership.role == OWNER:
         return
     membership.role = OWNER
-    record_event(
+    record_change(
         "organisation.owner_added",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        organisation,
+        user,
+        organisation.id,
         before={"user_id": membership.user_id, "role": MEMBER},
         after={"user_id": membership.user_id, "role": OWNER},
     )

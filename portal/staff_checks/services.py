@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.audit.services import changes, record_event
+from portal.audit.services import changes, record_change, record_event
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import FileRefused, NotFoundForUser, ServiceError
@@ -90,13 +90,7 @@ def decrypt_certificate_number(check: StaffCheck) -> str | None:
 def reveal_certificate_number(user: User, check: StaffCheck) -> str | None:
     """The whole number, for a reviewer to check on the DBS Update Service. Every look is
     audited: pages show only the last 4 digits."""
-    record_event(
-        "staff_check.certificate_number_viewed",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=check.organisation_id,
-        actor_id=user.id,
-    )
+    record_change("staff_check.certificate_number_viewed", check, user, check.organisation_id)
     return decrypt_certificate_number(check)
 
 
@@ -353,14 +347,7 @@ def add_check(user: User, organisation: Organisation, details: dict) -> StaffChe
     _apply(check, details)
     db.session.add(check)
     db.session.flush()
-    record_event(
-        "staff_check.added",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
-        after=_snapshot(check),
-    )
+    record_change("staff_check.added", check, user, organisation.id, after=_snapshot(check))
     return check
 
 
@@ -373,26 +360,15 @@ def update_check(user: User, check: StaffCheck, details: dict) -> None:
     _apply(check, details)
     before, after = changes(before, _snapshot(check))
     if after:
-        record_event(
-            "staff_check.updated",
-            object_type="staff_check",
-            object_id=check.id,
-            organisation_id=check.organisation_id,
-            actor_id=user.id,
-            before=before,
-            after=after,
+        record_change(
+            "staff_check.updated", check, user, check.organisation_id, before=before, after=after
         )
 
 
 def delete_check(user: User, check: StaffCheck) -> None:
     """Take a person off the register, with their certificate copy."""
-    record_event(
-        "staff_check.deleted",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=check.organisation_id,
-        actor_id=user.id,
-        before=_snapshot(check),
+    record_change(
+        "staff_check.deleted", check, user, check.organisation_id, before=_snapshot(check)
     )
     copy = check.certificate_copy
     db.session.delete(check)
@@ -415,12 +391,11 @@ def upload_certificate_copy(user: User, check: StaffCheck, storage: FileStorage 
     db.session.flush()
     if earlier is not None:
         files.delete_file(earlier)
-    record_event(
+    record_change(
         "staff_check.certificate_copy_uploaded",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=check.organisation_id,
-        actor_id=user.id,
+        check,
+        user,
+        check.organisation_id,
         after={
             "file_id": stored.id,
             "filename": stored.original_filename,

@@ -15,9 +15,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.contracts.models import ContractOutcome, OutcomeDefinition
-from portal.contracts.services.common import ContractError, audit
+from portal.contracts.services.common import ContractError
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import utcnow
@@ -224,7 +224,7 @@ def add_definition(
         lot_id=lot.id, title=title, description=description, position=(last or 0) + 1
     )
     _write(lambda: db.session.add(definition))
-    audit(
+    record_change(
         "outcome_definition.added",
         definition,
         admin,
@@ -251,7 +251,7 @@ def change_definition(
         definition.title, definition.description = title, description
 
     _write(rewrite)
-    audit(
+    record_change(
         "outcome_definition.changed",
         definition,
         admin,
@@ -283,7 +283,7 @@ def move_definition(admin: User, definition: OutcomeDefinition, direction: str) 
     for number, each in enumerate(siblings, start=1):
         each.position = number
     siblings[index].position, siblings[other].position = other + 1, index + 1
-    audit(
+    record_change(
         "outcome_definition.moved",
         definition,
         admin,

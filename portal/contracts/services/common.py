@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.contracts.models import (
     ACTIVE,
     DELIVERY_APPROVED,
@@ -280,7 +279,9 @@ def make_contract(
             approved_by_id=user.id if user else None,
         )
     )
-    audit("contract.made", contract, user, contract.organisation_id, after=_terms_record(contract))
+    record_change(
+        "contract.made", contract, user, contract.organisation_id, after=_terms_record(contract)
+    )
     return contract
 
 
@@ -298,29 +299,6 @@ def _terms_record(contract: Contract) -> dict[str, object]:
         "total_pence": contract.total_pence,
         "held_back_percent": contract.held_back_percent,
     }
-
-
-def audit(
-    action: str,
-    record: Any,
-    user: User | None,
-    organisation_id: int | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a change to one of the domain's records in the audit log: `action` is
-    "<type>.<verb>" ("statement.approved"), its type the record's; `user` is who made it (None:
-    the portal itself)."""
-    record_event(
-        action,
-        object_type=action.partition(".")[0],
-        object_id=record.id,
-        actor_id=user.id if user else None,
-        organisation_id=organisation_id,
-        before=before,
-        after=after,
-    )
 
 
 def clean_reason(text: str | None, field: str = "reason", what: str = "a reason") -> str:

@@ -13,13 +13,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.contracts.models import (
     STATEMENT_APPROVED,
     Contract,
     FinanceExport,
     Statement,
 )
-from portal.contracts.services.common import ContractError, audit, teams
+from portal.contracts.services.common import ContractError, teams
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -99,7 +100,7 @@ def make_finance_export(user: User) -> FinanceExport:
     export.total_pence = sum(row.gross_pence for row in rows)
     export.content = csv_text(lines)
     db.session.flush()
-    audit(
+    record_change(
         "finance_export.made",
         export,
         user,

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.competitions.services.awarding import ConfirmedAward
 from portal.contracts.models import (
@@ -32,7 +33,6 @@ from portal.contracts.services.common import (
     SENT,
     ContractError,
     Terms,
-    audit,
     check_terms,
     contract_for_competition,
     make_contract,
@@ -266,7 +266,7 @@ def _check_eligible(organisation: Organisation, lot: Lot) -> None:
 
 def _sent(user: User, contract: Contract) -> None:
     """Record the sending and ask the provider's members to accept the contract."""
-    audit(
+    record_change(
         "contract.sent",
         contract,
         user,

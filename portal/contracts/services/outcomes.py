@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
     ACTIVE,
@@ -42,7 +43,6 @@ from portal.contracts.services.common import (
     OUTCOME_MOVES,
     REASON_LIMIT,
     ContractError,
-    audit,
     contract_for_staff,
 )
 from portal.core import workflow
@@ -350,7 +350,7 @@ def name_outcomes(
         outcomes.append(outcome)
     db.session.flush()
     db.session.expire(contract, ["outcomes"])
-    audit(
+    record_change(
         "contract.outcomes_named",
         contract,
         user,
@@ -424,7 +424,7 @@ def give_evidence(
         evidence_document_id=document_id,
         evidenced_at=utcnow(),
     )
-    audit(
+    record_change(
         "contract_outcome.evidenced",
         outcome,
         user,
@@ -522,7 +522,7 @@ def decide_outcome(
         decided_by_id=user.id,
         released_pence=released,
     )
-    audit(
+    record_change(
         "contract_outcome.decided",
         outcome,
         user,

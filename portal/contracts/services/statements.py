@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.competitions import personal_data
 from portal.contracts.models import (
     DELIVERY_APPROVED,
@@ -46,7 +46,6 @@ from portal.contracts.services.common import (
     DELIVERY_MOVES,
     STATEMENT_MOVES,
     ContractError,
-    audit,
     clean_reason,
 )
 from portal.core import workflow
@@ -292,7 +291,7 @@ def approve_statement(user: User, statement: Statement, *, seen: int | None) -> 
         approved_by_id=user.id,
     )
     workflow.move(statement.delivery, DELIVERY_APPROVED, DELIVERY_MOVES)
-    audit(
+    record_change(
         "statement.approved",
         statement,
         user,
@@ -320,7 +319,7 @@ def query_statement(
         provider_answer=None,
     )
     workflow.move(statement.delivery, DELIVERY_QUERIED, DELIVERY_MOVES)
-    audit(
+    record_change(
         "statement.queried",
         statement,
         user,

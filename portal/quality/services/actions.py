@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -86,12 +86,11 @@ def add_action(
     )
     db.session.add(action)
     db.session.flush()
-    record_event(
+    record_change(
         "action.added",
-        object_type="action",
-        object_id=action.id,
-        actor_id=user.id,
-        organisation_id=organisation.id,
+        action,
+        user,
+        organisation.id,
         after={"title": title, "owner": owner, "due_on": due_on.isoformat()},
     )
     return action
@@ -240,10 +239,11 @@ def respond_to_action(
     db.session.add(
         ActionNote(action_id=action.id, author_id=user.id, body=text, document_id=document_id)
     )
-    _audit(
+    record_change(
         "action.done",
         action,
         user,
+        action.organisation_id,
         before={"status": ACTION_OPEN},
         after={"status": ACTION_DONE, "response": text, "document_id": document_id},
     )
@@ -267,10 +267,11 @@ def accept_action(user: User, action: Action, seen: int | None) -> Action:
         closed_at=utcnow(),
         closed_by_id=user.id,
     )
-    _audit(
+    record_change(
         "action.closed",
         action,
         user,
+        action.organisation_id,
         before={"status": ACTION_DONE},
         after={"status": ACTION_CLOSED},
     )
@@ -297,10 +298,11 @@ def reopen_action(user: User, action: Action, reason: str | None, seen: int | No
         raise QualityError("This action is already open", "reason")
     workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=page_version(seen), done_at=None)
     db.session.add(ActionNote(action_id=action.id, author_id=user.id, body=text))
-    _audit(
+    record_change(
         "action.reopened",
         action,
         user,
+        action.organisation_id,
         before={"status": ACTION_DONE},
         after={"status": ACTION_OPEN, "reason": text},
     )
@@ -355,32 +357,12 @@ def remind_overdue(on: date) -> int:
         subject = f"Overdue action: {action.title}"
         tell_members(action.organisation_id, subject, "quality_action_overdue", **context)
         tell_reviewers(subject, "quality_action_overdue_council", **context)
-        record_event(
+        record_change(
             "action.overdue_emailed",
-            object_type="action",
-            object_id=action.id,
-            actor_id=None,
-            organisation_id=action.organisation_id,
+            action,
+            None,
+            action.organisation_id,
             after={"due_on": action.due_on.isoformat()},
         )
         sent += 1
     return sent
-
-
-def _audit(
-    event: str,
-    action: Action,
-    user: User,
-    *,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    record_event(
-        event,
-        object_type="action",
-        object_id=action.id,
-        actor_id=user.id,
-        organisation_id=action.organisation_id,
-        before=before,
-        after=after,
-    )

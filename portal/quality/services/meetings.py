@@ -27,7 +27,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import REMOVED, Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -379,12 +379,11 @@ def schedule_meeting(user: User, organisation: Organisation, meets_on: date | No
     )
     db.session.add(meeting)
     db.session.flush()
-    record_event(
+    record_change(
         "meeting.scheduled",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=organisation.id,
+        meeting,
+        user,
+        organisation.id,
         after={
             "meets_on": meets_on.isoformat(),
             "due_on": due.due_on.isoformat(),
@@ -418,14 +417,7 @@ def add_to_agenda(user: User, meeting: Meeting, heading: str | None, text: str |
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     item: dict[str, Any] = {"heading": heading, "lines": lines, "added": True}
     workflow.change(meeting, MEETING_MOVES, agenda=[*meeting.agenda, item])
-    record_event(
-        "meeting.agenda_added",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=meeting.organisation_id,
-        after=item,
-    )
+    record_change("meeting.agenda_added", meeting, user, meeting.organisation_id, after=item)
 
 
 @dataclass(frozen=True)
@@ -469,12 +461,11 @@ def record_minutes(user: User, meeting: Meeting, typed: Minutes, seen: int | Non
         minuted_by_id=user.id,
         minuted_at=utcnow(),
     )
-    record_event(
+    record_change(
         "meeting.held",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=meeting.organisation_id,
+        meeting,
+        user,
+        meeting.organisation_id,
         after={"held_on": typed.held_on.isoformat(), "attendees": attendees},
     )
     _tell_members(
@@ -520,12 +511,11 @@ def comment_on(user: User, meeting: Meeting, body: str | None) -> MeetingComment
     comment = MeetingComment(meeting_id=meeting.id, author_id=user.id, body=text)
     db.session.add(comment)
     db.session.flush()
-    record_event(
+    record_change(
         "meeting.commented",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=meeting.organisation_id,
+        meeting,
+        user,
+        meeting.organisation_id,
         after={"comment_id": comment.id},
     )
     return comment

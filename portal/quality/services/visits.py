@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
 from portal.admissions.services import is_on_framework, organisations_on_framework
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
@@ -224,7 +224,7 @@ def plan_visit(
     )
     db.session.add(visit)
     db.session.flush()
-    _audit("visit.planned", visit, user, after=_plan_of(visit))
+    record_change("visit.planned", visit, user, visit.organisation_id, after=_plan_of(visit))
     if notice == ANNOUNCED:
         tell_members(
             organisation.id,
@@ -317,10 +317,11 @@ def record_visit(user: User, visit: Visit, recording: Recording, seen: int | Non
         else:
             row.grade, row.notes = grade, notes[item_id]
     db.session.flush()
-    _audit(
+    record_change(
         "visit.recorded",
         visit,
         user,
+        visit.organisation_id,
         before=before,
         after={
             "status": VISIT_RECORDED,
@@ -384,10 +385,11 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
     workflow.move(
         visit, VISIT_PUBLISHED, VISIT_MOVES, seen=page_version(seen), published_at=utcnow()
     )
-    _audit(
+    record_change(
         "visit.published",
         visit,
         user,
+        visit.organisation_id,
         before={"status": VISIT_RECORDED},
         after={"status": VISIT_PUBLISHED, "judgement": visit.judgement},
     )
@@ -406,22 +408,3 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
 
 
 # Shared -----------------------------------------------------------------------------------------
-
-
-def _audit(
-    action: str,
-    visit: Visit,
-    user: User,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_event(
-        action,
-        object_type="visit",
-        object_id=visit.id,
-        actor_id=user.id,
-        organisation_id=visit.organisation_id,
-        before=before,
-        after=after,
-    )

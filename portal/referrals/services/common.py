@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
@@ -89,25 +89,6 @@ def referral_for_staff(referral_id: int) -> Referral:
     return referral
 
 
-def audit(
-    action: str,
-    referral: Referral,
-    user: User | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a change to a referral in the audit log (`user` None: the portal itself)."""
-    record_event(
-        action,
-        object_type="referral",
-        object_id=referral.id,
-        actor_id=user.id if user else None,
-        before=before,
-        after=after,
-    )
-
-
 def move(
     user: User | None,
     referral: Referral,
@@ -121,7 +102,7 @@ def move(
     referrer emailed (what it is now, and `why`, in words the referrer reads)."""
     before = referral.status
     workflow.move(referral, to, REFERRAL_MOVES, seen=seen, **values)
-    audit(
+    record_change(
         f"referral.{to}",
         referral,
         user,
