@@ -46,13 +46,15 @@ def record_change(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    object_type: str | None = None,
 ) -> AuditEvent:
     """Append an event about one record, by its id: `action` is "<type>.<verb>"
-    ("statement.approved"), its type the record's; `user` is who made the change (None: the
-    portal itself); `organisation_id` the organisation it concerns, if any."""
+    ("statement.approved"), its type the record's unless `object_type` says otherwise ("user"
+    for "staff.invited"); `user` is who made the change (None: the portal itself);
+    `organisation_id` the organisation it concerns, if any."""
     return record_event(
         action,
-        object_type=action.partition(".")[0],
+        object_type=object_type or action.partition(".")[0],
         object_id=record.id,
         actor_id=user.id if user else None,
         organisation_id=organisation_id,

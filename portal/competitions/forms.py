@@ -93,6 +93,11 @@ def _reason_field(label: str, hint: str = "") -> TextAreaField:
     )
 
 
+def _deadline(day_field, time_field) -> datetime:
+    """A deadline's day and time fields as one moment, London time."""
+    return datetime.combine(day_field.data, parse_time(time_field.data), tzinfo=LONDON)
+
+
 class DetailsForm(OnceOnlyForm, VersionedForm):
     """What every competition says: the lot, the work and the deadlines."""
 
@@ -172,9 +177,6 @@ class DetailsForm(OnceOnlyForm, VersionedForm):
         if not field.data:
             raise ValidationError("Select the type of service")
 
-    def _deadline(self, day_field, time_field) -> datetime:
-        return datetime.combine(day_field.data, parse_time(time_field.data), tzinfo=LONDON)
-
     def details(self, kind: str) -> Details:
         return Details(
             kind=kind,
@@ -184,8 +186,8 @@ class DetailsForm(OnceOnlyForm, VersionedForm):
             requirements=self.requirements.data,
             price_basis=self.price_basis.data,
             planned_units=self.planned_units.data,
-            clarification_deadline=self._deadline(self.clarification_date, self.clarification_time),
-            submission_deadline=self._deadline(self.submission_date, self.submission_time),
+            clarification_deadline=_deadline(self.clarification_date, self.clarification_time),
+            submission_deadline=_deadline(self.submission_date, self.submission_time),
             **self.weights(),
             **self.placement_details(),
         )
@@ -337,19 +339,13 @@ class PlacementRequestForm(DetailsForm):
             raise ValidationError(problem)
 
     def validate_title(self, field) -> None:
-        problem = personal_data.problem_in(field.data, "Title")
-        if problem:
-            raise ValidationError(problem)
+        NoPersonalData("Title")(self, field)
 
     def validate_description(self, field) -> None:
-        problem = personal_data.problem_in(field.data, "Description")
-        if problem:
-            raise ValidationError(problem)
+        NoPersonalData("Description")(self, field)
 
     def validate_requirements(self, field) -> None:
-        problem = personal_data.problem_in(field.data, "Requirements")
-        if problem:
-            raise ValidationError(problem)
+        NoPersonalData("Requirements")(self, field)
 
     def placement_details(self) -> dict:
         return {
@@ -452,17 +448,10 @@ class ExtensionForm(OnceOnlyForm, VersionedForm):
 
     def deadlines(self) -> tuple[datetime, datetime | None]:
         """The new deadline for quotes, and for questions when one was given (London time)."""
-        quotes = datetime.combine(
-            self.submission_date.data, parse_time(self.submission_time.data), tzinfo=LONDON
-        )
-        questions = None
-        if self.clarification_date.data:
-            questions = datetime.combine(
-                self.clarification_date.data,
-                parse_time(self.clarification_time.data),
-                tzinfo=LONDON,
-            )
-        return quotes, questions
+        quotes = _deadline(self.submission_date, self.submission_time)
+        if not self.clarification_date.data:
+            return quotes, None
+        return quotes, _deadline(self.clarification_date, self.clarification_time)
 
 
 class AnswerForm(OnceOnlyForm):

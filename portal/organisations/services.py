@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
 from portal.accounts.models import User
-from portal.audit.services import changes, record_change, record_event
+from portal.audit.services import changes, record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import utcnow
@@ -202,13 +202,13 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Organis
     )
     db.session.add(invitation)
     db.session.flush()
-    record_event(
+    record_change(
         "organisation.member_invited",
-        object_type="organisation_invitation",
-        object_id=invitation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        invitation,
+        user,
+        organisation.id,
         after={"email": email},
+        object_type="organisation_invitation",
     )
     queue_email(
         email,
@@ -302,13 +302,13 @@ def cancel_invitation(user: User, organisation: Organisation, invitation_id: int
         raise NotFoundForUser()
     if invitation.accepted_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = utcnow()
-        record_event(
+        record_change(
             "organisation.invitation_cancelled",
-            object_type="organisation_invitation",
-            object_id=invitation.id,
-            organisation_id=organisation.id,
-            actor_id=user.id,
+            invitation,
+            user,
+            organisation.id,
             before={"email": invitation.email},
+            object_type="organisation_invitation",
         )
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.audit.services import changes, record_change, record_event
+from portal.audit.services import changes, record_change
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import FileRefused, NotFoundForUser, ServiceError
@@ -598,12 +598,12 @@ def import_csv(user: User, organisation: Organisation, storage: FileStorage | No
         raise ImportRefused(problems)
     for details in parsed:
         add_check(user, organisation, details)
-    record_event(
+    record_change(
         "staff_check.imported",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        organisation,
+        user,
+        organisation.id,
         after={"people": len(parsed)},
+        object_type="organisation",
     )
     return len(parsed)
