@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
@@ -231,12 +231,7 @@ def reopen_lot(admin: User, lot_id: int) -> Lot:
 
 def _set_open(admin: User, lot_id: int, is_open: bool) -> Lot:
     lot = get_lot(lot_id)
-    changed = db.rows_changed(
-        update(Lot)
-        .where(Lot.id == lot.id, Lot.is_active.is_(not is_open))
-        .values(is_active=is_open)
-        .execution_options(synchronize_session=False)
-    )
+    changed = db.set_where(Lot, Lot.id == lot.id, Lot.is_active.is_(not is_open), is_active=is_open)
     db.session.refresh(lot)
     if not changed:
         state = "open to applications" if is_open else "closed to new applications"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
@@ -307,11 +307,11 @@ def reinstate_definition(admin: User, definition: OutcomeDefinition) -> None:
 
 def _set_retired(admin: User, definition: OutcomeDefinition, *, retire: bool) -> None:
     offered_now = OutcomeDefinition.retired_at.is_(None)
-    changed = db.rows_changed(
-        update(OutcomeDefinition)
-        .where(OutcomeDefinition.id == definition.id, offered_now if retire else ~offered_now)
-        .values(retired_at=utcnow() if retire else None)
-        .execution_options(synchronize_session=False)
+    changed = db.set_where(
+        OutcomeDefinition,
+        OutcomeDefinition.id == definition.id,
+        offered_now if retire else ~offered_now,
+        retired_at=utcnow() if retire else None,
     )
     db.session.refresh(definition)
     if not changed:

@@ -9,7 +9,7 @@ what the first left. The file is kept as made, so it downloads again byte for by
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -66,11 +66,11 @@ def make_finance_export(user: User) -> FinanceExport:
     export = FinanceExport(made_by_id=user.id, statement_count=0, total_pence=0, content="")
     db.session.add(export)
     db.session.flush()
-    taken = db.rows_changed(
-        update(Statement)
-        .where(Statement.status == STATEMENT_APPROVED, Statement.exported_in_id.is_(None))
-        .values(exported_in_id=export.id)
-        .execution_options(synchronize_session=False)
+    taken = db.set_where(
+        Statement,
+        Statement.status == STATEMENT_APPROVED,
+        Statement.exported_in_id.is_(None),
+        exported_in_id=export.id,
     )
     if not taken:
         savepoint.rollback()

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
@@ -199,17 +199,14 @@ def _outcome_lines(contract: Contract, statement: Statement) -> list[Line]:
     ).all()
     lines = []
     for outcome in outcomes:
-        claimed = db.rows_changed(
-            update(ContractOutcome)
-            .where(
-                ContractOutcome.id == outcome.id,
-                or_(
-                    ContractOutcome.paid_on_statement_id.is_(None),
-                    ContractOutcome.paid_on_statement_id == statement.id,
-                ),
-            )
-            .values(paid_on_statement_id=statement.id)
-            .execution_options(synchronize_session=False)
+        claimed = db.set_where(
+            ContractOutcome,
+            ContractOutcome.id == outcome.id,
+            or_(
+                ContractOutcome.paid_on_statement_id.is_(None),
+                ContractOutcome.paid_on_statement_id == statement.id,
+            ),
+            paid_on_statement_id=statement.id,
         )
         if claimed != 1 or outcome.released_pence is None:
             continue

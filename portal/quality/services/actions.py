@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -341,11 +341,11 @@ def remind_overdue(on: date) -> int:
     )
     sent = 0
     for action in overdue:
-        claimed = db.rows_changed(
-            update(Action)
-            .where(Action.id == action.id, Action.overdue_emailed_at.is_(None))
-            .values(overdue_emailed_at=utcnow())
-            .execution_options(synchronize_session=False)
+        claimed = db.set_where(
+            Action,
+            Action.id == action.id,
+            Action.overdue_emailed_at.is_(None),
+            overdue_emailed_at=utcnow(),
         )
         if claimed != 1:
             continue
