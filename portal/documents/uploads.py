@@ -15,8 +15,9 @@ field (`show_size_error_on_the_form`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import magic
 from flask import Blueprint, current_app, g, render_template, request
@@ -39,6 +40,8 @@ from portal.documents.file_types import (
 
 # Every route that keeps a file keeps its name in this one tidy form.
 from portal.integrations.object_store import clean_filename
+
+F = TypeVar("F", bound=Any)  # a form (flask-wtf ships no types)
 
 DOCUMENT_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
 CSV_TYPES = (CSV,)
@@ -136,6 +139,18 @@ def upload_was_too_large() -> bool:
     """True while a view is showing its form again for a request too large to read: it must
     not touch the request's body, and should put too_large_message() on its file field."""
     return bool(g.get(_TOO_LARGE))
+
+
+def upload_form(make: Callable[..., F], message: str | None = None) -> F:
+    """The form of a page that takes a file, from `make` (a form class, say): built from what
+    was posted, or, for an upload too large to read, built empty with `message` (else
+    too_large_message()) on its file field."""
+    if upload_was_too_large():
+        form = make(formdata=None)
+        form.add_error("file", message or too_large_message())
+        return form
+    read_upload()
+    return make()
 
 
 def show_size_error_on_the_form(blueprint: Blueprint) -> None:

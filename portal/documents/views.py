@@ -33,12 +33,9 @@ def _show_url(document) -> str:
 
 
 def _document_form(kind: str, *, replacing: bool = False) -> forms.DocumentForm:
-    if uploads.upload_was_too_large():
-        form = forms.DocumentForm(formdata=None).for_kind(kind, replacing=replacing)
-        form.add_error("file", uploads.too_large_message())
-        return form
-    uploads.read_upload()
-    return forms.DocumentForm().for_kind(kind, replacing=replacing)
+    return uploads.upload_form(
+        lambda **posted: forms.DocumentForm(**posted).for_kind(kind, replacing=replacing)
+    )
 
 
 @bp.route("")

@@ -38,15 +38,6 @@ def _register_url(organisation) -> str:
     return url_for("staff_checks.register", organisation_id=organisation.id)
 
 
-def _file_form() -> forms.FileForm:
-    if uploads.upload_was_too_large():
-        form = forms.FileForm(formdata=None)
-        form.add_error("file", uploads.too_large_message())
-        return form
-    uploads.read_upload()
-    return forms.FileForm()
-
-
 @bp.route("")
 @requires_sign_in
 def index():
@@ -156,7 +147,7 @@ def delete(organisation, staff_check_id: int):
 @requires_org_role()
 def upload_copy(organisation, staff_check_id: int):
     check = services.get_check(organisation, staff_check_id)
-    form = _file_form()
+    form = uploads.upload_form(forms.FileForm)
     done = not uploads.upload_was_too_large() and handle_post(
         form,
         lambda: services.upload_certificate_copy(current_user, check, form.file.data),
@@ -204,7 +195,7 @@ def certificate_number(organisation, staff_check_id: int):
 @bp.route("/organisations/<int:organisation_id>/import", methods=["GET", "POST"])
 @requires_org_role()
 def import_register(organisation):
-    form = _file_form()
+    form = uploads.upload_form(forms.FileForm)
     problems = []
 
     def import_file() -> int:

@@ -164,7 +164,7 @@ def csv_template(organisation, year: int, month: int):
 @bp.route("/kpi-returns/organisations/<int:organisation_id>/upload", methods=["GET", "POST"])
 @requires_org_role()
 def upload(organisation):
-    form = _upload_form()
+    form = uploads.upload_form(forms.UploadForm)
     problems = []
 
     def import_file():
@@ -189,17 +189,6 @@ def upload(organisation):
     return done or render_template(
         "kpi_returns/upload.html", organisation=organisation, form=form, problems=problems
     )
-
-
-def _upload_form() -> forms.UploadForm:
-    """The upload form; for a file too large to read, an empty one that says so."""
-    if uploads.upload_was_too_large():
-        form = forms.UploadForm(formdata=None)
-        form.add_error("file", uploads.too_large_message())
-    else:
-        uploads.read_upload()
-        form = forms.UploadForm()
-    return form
 
 
 @bp.route(
