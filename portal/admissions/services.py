@@ -305,10 +305,9 @@ def standing_of(organisation: Organisation) -> Standing:
     return standings_of([organisation])[organisation.id]
 
 
-def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
-    """standing_of for several organisations, by id: three queries however many there are.
-    Each organisation's admissions are one per lot it has ever been admitted to, in lot order."""
-    ids = [organisation.id for organisation in organisations]
+def _admissions_of(ids: list[int]) -> dict[int, list[Admission]]:
+    """Each organisation's admissions, one per lot it has ever been admitted to, in lot order,
+    with their lots (one query)."""
     admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
     for admission in db.session.scalars(
         select(Admission)
@@ -318,6 +317,14 @@ def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
         .order_by(Lot.position, Lot.name)
     ):
         admissions[admission.organisation_id].append(admission)
+    return admissions
+
+
+def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
+    """standing_of for several organisations, by id: three queries however many there are.
+    Each organisation's admissions are one per lot it has ever been admitted to, in lot order."""
+    ids = [organisation.id for organisation in organisations]
+    admissions = _admissions_of(ids)
     by_day: dict[int, dict[date, list[str]]] = {id_: {} for id_ in ids}
     for id_, held in admissions.items():
         for admission in held:
@@ -454,15 +461,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
 
 def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:
     ids = [organisation.id for organisation in organisations]
-    admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
-    for admission in db.session.scalars(
-        select(Admission)
-        .join(Admission.lot)
-        .where(Admission.organisation_id.in_(ids))
-        .options(joinedload(Admission.lot))
-        .order_by(Lot.position, Lot.name)
-    ):
-        admissions[admission.organisation_id].append(admission)
+    admissions = _admissions_of(ids)
     library: dict[int, list[Document]] = {id_: [] for id_ in ids}
     for document in db.session.scalars(
         select(Document)

@@ -24,6 +24,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal.core.errors import FileRefused
 from portal.documents import image_content, office_content, pdf_content
 from portal.documents.file_types import (
     CSV,
@@ -86,6 +87,25 @@ def check_upload(storage: FileStorage | None, allowed: tuple[FileType, ...]) -> 
     sha256 = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
     stream.seek(0)
     return CheckedFile(stream, filename, file_type, size, sha256)
+
+
+# An imported CSV's limit: a thousand people on a register fit in a few hundred kilobytes, and
+# the file is read whole.
+CSV_MAX_BYTES = 1024 * 1024
+
+
+def csv_text(storage: FileStorage | None, refused: type[FileRefused]) -> str:
+    """An uploaded CSV file's text. UploadRefused for a file that is not a CSV or is too large;
+    `refused`, the importing domain's FileRefused, for one not saved as UTF-8."""
+    checked = check_upload(storage, CSV_TYPES)
+    if checked.size > CSV_MAX_BYTES:
+        raise UploadRefused("The selected file must be smaller than 1MB")
+    try:
+        return checked.stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refused(
+            [(None, "The selected file must be saved as CSV UTF-8 (comma delimited)")]
+        ) from None
 
 
 def describe(allowed: tuple[FileType, ...]) -> str:

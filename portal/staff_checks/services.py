@@ -57,8 +57,6 @@ FIELDS = (
 )
 _STORED = tuple(name for name in FIELDS if name != "certificate_number")
 MAX_IMPORT_ROWS = 1000
-# A thousand people fit in a few hundred kilobytes; the file is read whole.
-MAX_IMPORT_BYTES = 1024 * 1024
 _CERTIFICATE_NUMBER = re.compile(r"\d{12}")
 
 
@@ -542,15 +540,7 @@ def _parse_row(row: dict[str, Any]) -> tuple[dict, list[str]]:
 
 
 def _read_csv(storage: FileStorage | None) -> list[dict[str, Any]]:  # "_line": an int
-    checked = uploads.check_upload(storage, uploads.CSV_TYPES)
-    if checked.size > MAX_IMPORT_BYTES:
-        raise uploads.UploadRefused("The selected file must be smaller than 1MB")
-    try:
-        text = checked.stream.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            [(None, "The selected file must be saved as CSV UTF-8 (comma delimited)")]
-        ) from None
+    text = uploads.csv_text(storage, ImportRefused)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)

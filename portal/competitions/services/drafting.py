@@ -98,9 +98,10 @@ def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:
     return problems
 
 
-def create_competition(actor: User, details: Details) -> Competition:
-    """A new draft. Raises CompetitionError naming the first field with a problem. A placement
-    request gets the published methodology's questions and weights."""
+def _settle(details: Details) -> None:
+    """Check a draft's details, raising CompetitionError naming the first field with a
+    problem; a placement request takes the published method's weights, and a competition
+    without a local preference weighs it at nothing."""
     if details.kind == PLACEMENT_REQUEST:
         _placement_weights(details)
     problems = check_details(details, now())
@@ -108,6 +109,12 @@ def create_competition(actor: User, details: Details) -> Competition:
         raise CompetitionError(problems[0][1], problems[0][0])
     if details.local_preference != LOCAL_WEIGHTED:
         details.local_weight = 0
+
+
+def create_competition(actor: User, details: Details) -> Competition:
+    """A new draft. Raises CompetitionError naming the first field with a problem. A placement
+    request gets the published methodology's questions and weights."""
+    _settle(details)
     competition = Competition(**vars(details), status=DRAFT, created_by_id=actor.id)
     if details.kind == PLACEMENT_REQUEST:
         competition.questions.extend(placement_questions())
@@ -124,13 +131,7 @@ def update_competition(
     """Change a draft's details. Raises CompetitionError."""
     _check_draft(competition, seen)
     details.kind = competition.kind
-    if details.kind == PLACEMENT_REQUEST:
-        _placement_weights(details)
-    problems = check_details(details, now())
-    if problems:
-        raise CompetitionError(problems[0][1], problems[0][0])
-    if details.local_preference != LOCAL_WEIGHTED:
-        details.local_weight = 0
+    _settle(details)
     for name, value in vars(details).items():
         setattr(competition, name, value)
     competition.lock_version += 1
