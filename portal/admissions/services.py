@@ -48,8 +48,7 @@ from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_o
 from portal.kpi_returns.obligations import MonthState
 from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.staff_checks import services as staff_checks
 from portal.staff_checks.models import StaffCheck
 
@@ -241,17 +240,15 @@ def _move(
         after={"status": move.to, "lot": admission.lot.slug, "reason": reason},
     )
     subject = move.subject.format(lot=admission.lot.name)
-    for membership in members_of(admission.organisation):
-        queue_email(
-            membership.user.email,
-            f"{subject}: {admission.organisation.display_name}",
-            move.email,
-            admission=admission,
-            organisation=admission.organisation,
-            lot=admission.lot,
-            member=membership.user,
-            reason=reason,
-        )
+    email_members_of(
+        admission.organisation,
+        f"{subject}: {admission.organisation.display_name}",
+        move.email,
+        admission=admission,
+        organisation=admission.organisation,
+        lot=admission.lot,
+        reason=reason,
+    )
 
 
 def _changed_message(admission: Admission) -> str:

@@ -44,8 +44,7 @@ from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
 from portal.lots.services import list_lots
 from portal.organisations.models import Membership, Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.questionnaires import answers as engine_answers
 from portal.questionnaires import routing
 from portal.questionnaires import services as questionnaires
@@ -687,16 +686,14 @@ def email_members(application: Application, subject: str, template: str, **conte
     """Email every member of the application's organisation, the reference in the subject."""
     if application.reference:
         subject += f" ({application.reference})"
-    for membership in members_of(application.organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            template,
-            application=application,
-            organisation=application.organisation,
-            member=membership.user,
-            **context,
-        )
+    email_members_of(
+        application.organisation,
+        subject,
+        template,
+        application=application,
+        organisation=application.organisation,
+        **context,
+    )
 
 
 def latest_submission(application: Application) -> ApplicationSubmission | None:

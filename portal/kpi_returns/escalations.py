@@ -48,7 +48,7 @@ from portal.kpi_returns.models import (
 )
 from portal.kpi_returns.values import format_value
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 TRANSITIONS = {(OPEN, OPEN), (OPEN, CLOSED)}  # an action recorded; closed with a reason
@@ -195,15 +195,13 @@ def _tell_opened(escalation: KpiEscalation, actor: User | None) -> None:
             trigger=trigger,
             lines=lines,
         )
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            f"The council has opened a performance escalation for {organisation.display_name}",
-            "kpi_escalation_opened_provider",
-            member=membership.user,
-            organisation=organisation,
-            lines=lines,
-        )
+    email_members_of(
+        organisation,
+        f"The council has opened a performance escalation for {organisation.display_name}",
+        "kpi_escalation_opened_provider",
+        organisation=organisation,
+        lines=lines,
+    )
 
 
 def check_ratings(organisation: Organisation, month: date) -> list[KpiEscalation]:

@@ -47,7 +47,7 @@ from portal.kpi_returns.obligations import (
 )
 from portal.kpi_returns.values import parse_value
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 # Every change a return may make: (from, to), None for a return not yet made.
@@ -499,17 +499,16 @@ def ask_query(actor: User, kpi_return: KpiReturn, kpi_id: int | None, question: 
     )
     organisation = db.session.get_one(Organisation, kpi_return.organisation_id)
     name = kpi_ids[kpi_id].kpi_version.name
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            f"A question about your KPI return for {months.month_name(kpi_return.month)}",
-            "kpi_query_asked",
-            organisation=organisation,
-            month=kpi_return.month,
-            month_name=months.month_name(kpi_return.month),
-            kpi_name=name,
-            question=question,
-        )
+    email_members_of(
+        organisation,
+        f"A question about your KPI return for {months.month_name(kpi_return.month)}",
+        "kpi_query_asked",
+        organisation=organisation,
+        month=kpi_return.month,
+        month_name=months.month_name(kpi_return.month),
+        kpi_name=name,
+        question=question,
+    )
     return query
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -78,6 +79,15 @@ def members_of(organisation: Organisation) -> list[Membership]:
             .order_by(User.full_name)
         )
     )
+
+
+def email_members_of(
+    organisation: Organisation, subject: str, template: str, /, **context: Any
+) -> None:
+    """Email each member of `organisation` (`member` in the template is the one it goes to;
+    `organisation` may be in `context` too)."""
+    for membership in members_of(organisation):
+        queue_email(membership.user.email, subject, template, member=membership.user, **context)
 
 
 def _open_invitations(*criteria) -> list[OrganisationInvitation]:

@@ -44,8 +44,7 @@ from portal.core.db import db
 from portal.core.time import LONDON, as_utc, today, utcnow
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 
 TITLE_LIMIT = 200
 
@@ -279,15 +278,13 @@ def _sent(user: User, contract: Contract) -> None:
         },
     )
     tell(SENT, user, contract)
-    for membership in members_of(contract.organisation):
-        queue_email(
-            membership.user.email,
-            f"A contract to accept: {contract.reference}",
-            "contract_to_accept",
-            contract=contract,
-            member=membership.user,
-            from_award=contract.origin == FROM_AWARD,
-        )
+    email_members_of(
+        contract.organisation,
+        f"A contract to accept: {contract.reference}",
+        "contract_to_accept",
+        contract=contract,
+        from_award=contract.origin == FROM_AWARD,
+    )
 
 
 def organisations_to_choose() -> list[Organisation]:

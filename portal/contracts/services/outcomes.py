@@ -55,7 +55,7 @@ from portal.core.time import format_date, today, utcnow
 from portal.documents import services as documents
 from portal.documents.models import Document
 from portal.organisations.models import Membership
-from portal.organisations.services import get_organisation_for, members_of
+from portal.organisations.services import email_members_of, get_organisation_for, members_of
 from portal.outbox.services import queue_email
 
 MAX_OUTCOMES = 5
@@ -536,17 +536,15 @@ def decide_outcome(
             "released_pence": released,
         },
     )
-    for membership in members_of(contract.organisation):
-        queue_email(
-            membership.user.email,
-            f"The council has decided an outcome on {contract.reference}",
-            "outcome_decided",
-            member=membership.user,
-            contract=contract,
-            outcome=outcome,
-            decision=DECISIONS[decision],
-            released=format_pence(released),
-        )
+    email_members_of(
+        contract.organisation,
+        f"The council has decided an outcome on {contract.reference}",
+        "outcome_decided",
+        contract=contract,
+        outcome=outcome,
+        decision=DECISIONS[decision],
+        released=format_pence(released),
+    )
     return outcome
 
 

@@ -57,7 +57,7 @@ from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 VAT_RATE_PERCENT = 20
@@ -336,17 +336,15 @@ def _seen(seen: int | None) -> int:
 
 def _tell_provider(statement: Statement, template: str, subject: str) -> None:
     organisation = statement.contract.organisation
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            template,
-            member=membership.user,
-            statement=statement,
-            contract=statement.contract,
-            organisation=organisation,
-            month_name=months.month_name(statement.month),
-        )
+    email_members_of(
+        organisation,
+        subject,
+        template,
+        statement=statement,
+        contract=statement.contract,
+        organisation=organisation,
+        month_name=months.month_name(statement.month),
+    )
 
 
 # Lists -------------------------------------------------------------------------------------------

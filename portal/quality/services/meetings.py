@@ -34,8 +34,7 @@ from portal.core.errors import NotFoundForUser
 from portal.core.time import LONDON, as_utc, format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.quality.models import (
     LOW,
     MEETING_CANCELLED,
@@ -342,15 +341,7 @@ def _text(typed: str | None, *, missing: str, limit: int, what: str, field_name:
 def _tell_members(
     meeting: Meeting, organisation: Organisation, subject: str, template: str
 ) -> None:
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            template,
-            member=membership.user,
-            organisation=organisation,
-            meeting=meeting,
-        )
+    email_members_of(organisation, subject, template, organisation=organisation, meeting=meeting)
 
 
 def schedule_meeting(user: User, organisation: Organisation, meets_on: date | None) -> Meeting:
