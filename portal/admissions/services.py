@@ -29,7 +29,7 @@ from portal.audit.services import record_change, record_event
 from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import (
     LONDON,
@@ -152,13 +152,13 @@ _REFUSALS = {
 def get_admission(admission_id: int) -> Admission:
     """The admission with its organisation and lot. Raises NotFoundForUser (404) if there is
     none (only council staff reach the pages that ask)."""
-    admission = db.session.scalar(
-        select(Admission)
-        .where(Admission.id == admission_id)
-        .options(joinedload(Admission.organisation), joinedload(Admission.lot))
+    admission = found(
+        db.session.scalar(
+            select(Admission)
+            .where(Admission.id == admission_id)
+            .options(joinedload(Admission.organisation), joinedload(Admission.lot))
+        )
     )
-    if admission is None:
-        raise NotFoundForUser()
     return admission
 
 
@@ -599,9 +599,7 @@ def provider_for_reviewers(
     """The organisation's admissions and flags, and every change to its admissions from the
     audit log, newest first. Raises NotFoundForUser (404) for an organisation with no
     admission: it is not on the framework, and its application is in the queue instead."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise NotFoundForUser()
+    organisation = found(db.session.get(Organisation, organisation_id))
     (row,) = _provider_rows([organisation], on)
     if not row.admissions:
         raise NotFoundForUser()

@@ -38,7 +38,7 @@ from portal.applications.models import (
 from portal.applications.progress import Progress
 from portal.audit.services import record_change, record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
 from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
@@ -122,18 +122,18 @@ def get_application_for(user: User, application_id: int) -> Application:
     Raises NotFoundForUser (404) when there is no such application or it belongs to an
     organisation `user` is not a member of, so nobody can tell the two apart.
     """
-    application = db.session.scalar(
-        select(Application)
-        .join(Membership, Membership.organisation_id == Application.organisation_id)
-        .where(Application.id == application_id, Membership.user_id == user.id)
-        .options(
-            joinedload(Application.organisation),
-            # The content is deferred: read once per version (questionnaires.content_of).
-            joinedload(Application.questionnaire_version),
+    application = found(
+        db.session.scalar(
+            select(Application)
+            .join(Membership, Membership.organisation_id == Application.organisation_id)
+            .where(Application.id == application_id, Membership.user_id == user.id)
+            .options(
+                joinedload(Application.organisation),
+                # The content is deferred: read once per version (questionnaires.content_of).
+                joinedload(Application.questionnaire_version),
+            )
         )
     )
-    if application is None:
-        raise NotFoundForUser()
     return application
 
 

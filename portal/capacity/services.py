@@ -38,7 +38,7 @@ from portal.capacity.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.numbers import whole_number
 from portal.core.time import as_utc, format_date, utcnow
 from portal.lots.models import Lot
@@ -302,17 +302,17 @@ def capacity_of(organisation: Organisation) -> list[LotCapacity]:
 def lot_capacity(organisation: Organisation, lot_id: int) -> LotCapacity:
     """`organisation`'s capacity on a lot it is admitted to. Raises NotFoundForUser (404) for a
     lot it is not admitted to (never admitted, suspended or removed) or that does not exist."""
-    lot = db.session.scalar(
-        select(Lot)
-        .join(Admission, Admission.lot_id == Lot.id)
-        .where(
-            Lot.id == lot_id,
-            Admission.organisation_id == organisation.id,
-            Admission.status == ADMITTED,
+    lot = found(
+        db.session.scalar(
+            select(Lot)
+            .join(Admission, Admission.lot_id == Lot.id)
+            .where(
+                Lot.id == lot_id,
+                Admission.organisation_id == organisation.id,
+                Admission.status == ADMITTED,
+            )
         )
     )
-    if lot is None:
-        raise NotFoundForUser()
     capacity = db.session.scalar(
         _with_details(
             select(Capacity).where(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
@@ -292,19 +292,19 @@ def open_escalation(
 
 def get_escalation(escalation_id: int) -> KpiEscalation:
     """The escalation with its organisation, KPI and actions. Raises NotFoundForUser (404)."""
-    escalation = db.session.scalar(
-        select(KpiEscalation)
-        .where(KpiEscalation.id == escalation_id)
-        .options(
-            joinedload(KpiEscalation.organisation),
-            joinedload(KpiEscalation.kpi),
-            joinedload(KpiEscalation.closed_by),
-            joinedload(KpiEscalation.opened_by),
-            selectinload(KpiEscalation.actions).selectinload(KpiEscalationAction.recorded_by),
+    escalation = found(
+        db.session.scalar(
+            select(KpiEscalation)
+            .where(KpiEscalation.id == escalation_id)
+            .options(
+                joinedload(KpiEscalation.organisation),
+                joinedload(KpiEscalation.kpi),
+                joinedload(KpiEscalation.closed_by),
+                joinedload(KpiEscalation.opened_by),
+                selectinload(KpiEscalation.actions).selectinload(KpiEscalationAction.recorded_by),
+            )
         )
     )
-    if escalation is None:
-        raise NotFoundForUser()
     return escalation
 
 

@@ -109,6 +109,12 @@ def return_form(definitions: list[KpiVersion], *, amend: bool = False) -> Return
     return ReturnForm()
 
 
+def _kpi_field(label: str) -> SelectField:
+    """Which KPI a question or an escalation is about, by id (0: the whole return); the page
+    gives the choices and the service checks the one chosen."""
+    return SelectField(label, coerce=int, widget=GovSelect(), validate_choice=False)
+
+
 class UploadForm(OnceOnlyForm):
     file = FileField("Upload the CSV file", widget=GovFileInput())
     submit = submit("Upload")
@@ -119,12 +125,7 @@ class UploadForm(OnceOnlyForm):
 
 
 class QueryForm(OnceOnlyForm):
-    kpi_id = SelectField(
-        "Which figure is your question about?",
-        coerce=int,
-        widget=GovSelect(),
-        validate_choice=False,
-    )
+    kpi_id = _kpi_field("Which figure is your question about?")
     question = long_text_field(
         "Your question",
         missing="Enter your question",
@@ -136,12 +137,7 @@ class QueryForm(OnceOnlyForm):
 
 
 class EscalateForm(OnceOnlyForm):
-    kpi_id = SelectField(
-        "What is it about?",
-        coerce=int,
-        widget=GovSelect(),
-        validate_choice=False,
-    )
+    kpi_id = _kpi_field("What is it about?")
     reason = long_text_field(
         "Why are you opening an escalation?",
         missing="Enter why you are opening an escalation",

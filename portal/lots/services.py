@@ -21,7 +21,7 @@ from portal.admissions.models import Admission
 from portal.audit.services import record_change, record_event
 from portal.competitions.models import Competition
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.lots.models import Lot
 
 # The lots the framework started with (DESIGN.md); admins can change them later.
@@ -72,9 +72,7 @@ def list_lots() -> list[Lot]:
 
 def get_lot(lot_id: int) -> Lot:
     """Raises NotFoundForUser (404) when there is no such lot."""
-    lot = db.session.get(Lot, lot_id)
-    if lot is None:
-        raise NotFoundForUser()
+    lot = found(db.session.get(Lot, lot_id))
     return lot
 
 

@@ -13,7 +13,7 @@ from portal.accounts import tokens
 from portal.accounts.models import User
 from portal.audit.services import changes, record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
 from portal.organisations import validation
 from portal.organisations.models import (
@@ -54,13 +54,13 @@ def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation
     Raises NotFoundForUser (404) when it does not exist or `user` is not a member, so nobody can
     tell the two apart.
     """
-    membership = db.session.scalar(
-        select(Membership)
-        .where(Membership.organisation_id == organisation_id, Membership.user_id == user.id)
-        .options(joinedload(Membership.organisation))
+    membership = found(
+        db.session.scalar(
+            select(Membership)
+            .where(Membership.organisation_id == organisation_id, Membership.user_id == user.id)
+            .options(joinedload(Membership.organisation))
+        )
     )
-    if membership is None:
-        raise NotFoundForUser()
     return membership.organisation, membership
 
 
@@ -302,14 +302,14 @@ def accept_invitation(user: User, token: str) -> Organisation:
 
 
 def cancel_invitation(user: User, organisation: Organisation, invitation_id: int) -> None:
-    invitation = db.session.scalar(
-        select(OrganisationInvitation).where(
-            OrganisationInvitation.id == invitation_id,
-            OrganisationInvitation.organisation_id == organisation.id,
+    invitation = found(
+        db.session.scalar(
+            select(OrganisationInvitation).where(
+                OrganisationInvitation.id == invitation_id,
+                OrganisationInvitation.organisation_id == organisation.id,
+            )
         )
     )
-    if invitation is None:
-        raise NotFoundForUser()
     if invitation.accepted_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = utcnow()
         record_change(
@@ -324,13 +324,13 @@ def cancel_invitation(user: User, organisation: Organisation, invitation_id: int
 
 def get_membership(organisation: Organisation, membership_id: int) -> Membership:
     """Raises NotFoundForUser for a membership of another organisation."""
-    membership = db.session.scalar(
-        select(Membership)
-        .where(Membership.id == membership_id, Membership.organisation_id == organisation.id)
-        .options(selectinload(Membership.user))
+    membership = found(
+        db.session.scalar(
+            select(Membership)
+            .where(Membership.id == membership_id, Membership.organisation_id == organisation.id)
+            .options(selectinload(Membership.user))
+        )
     )
-    if membership is None:
-        raise NotFoundForUser()
     return membership
 
 

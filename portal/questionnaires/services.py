@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from portal.accounts.models import User
 from portal.audit.services import record_change, record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
 from portal.lots.services import list_lots
 from portal.questionnaires import loader, routing
@@ -153,9 +153,7 @@ def published_version() -> QuestionnaireVersion | None:
 
 def get_version(version_id: int) -> QuestionnaireVersion:
     """Raises NotFoundForUser (404) when there is no such version."""
-    version = db.session.get(QuestionnaireVersion, version_id)
-    if version is None:
-        raise NotFoundForUser()
+    version = found(db.session.get(QuestionnaireVersion, version_id))
     return version
 
 

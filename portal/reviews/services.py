@@ -27,7 +27,7 @@ from portal.applications.models import (
 )
 from portal.audit.services import record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.numbers import whole_number
 from portal.core.pagination import Page, offset_of
 from portal.core.permissions import roles_that_may
@@ -105,13 +105,13 @@ class DecisionErrors(Exception):
 def get_application(application_id: int) -> Application:
     """A submitted application (never a draft: the council does not see those). Raises
     NotFoundForUser (404) otherwise."""
-    application = db.session.scalar(
-        select(Application)
-        .where(Application.id == application_id, Application.submitted_at.is_not(None))
-        .options(joinedload(Application.organisation))
+    application = found(
+        db.session.scalar(
+            select(Application)
+            .where(Application.id == application_id, Application.submitted_at.is_not(None))
+            .options(joinedload(Application.organisation))
+        )
     )
-    if application is None:
-        raise NotFoundForUser()
     return application
 
 

@@ -22,7 +22,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, record_change
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import FileRefused, NotFoundForUser, ServiceError
+from portal.core.errors import FileRefused, ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.documents import files, uploads
@@ -260,13 +260,13 @@ def checks_of(organisation: Organisation) -> list[StaffCheck]:
 def get_check(organisation: Organisation, staff_check_id: int) -> StaffCheck:
     """One person on the organisation's register. Raises NotFoundForUser (404) for anyone
     else's."""
-    check = db.session.scalar(
-        select(StaffCheck).where(
-            StaffCheck.id == staff_check_id, StaffCheck.organisation_id == organisation.id
+    check = found(
+        db.session.scalar(
+            select(StaffCheck).where(
+                StaffCheck.id == staff_check_id, StaffCheck.organisation_id == organisation.id
+            )
         )
     )
-    if check is None:
-        raise NotFoundForUser()
     return check
 
 

@@ -40,7 +40,7 @@ from portal.competitions.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
 
@@ -257,16 +257,16 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 def get_competition(competition_id: int) -> Competition:
     """For council staff. Raises NotFoundForUser (404)."""
-    competition = db.session.scalar(
-        select(Competition)
-        .where(Competition.id == competition_id)
-        .options(
-            joinedload(Competition.lot),
-            joinedload(Competition.created_by),
-            selectinload(Competition.questions),
-            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+    competition = found(
+        db.session.scalar(
+            select(Competition)
+            .where(Competition.id == competition_id)
+            .options(
+                joinedload(Competition.lot),
+                joinedload(Competition.created_by),
+                selectinload(Competition.questions),
+                selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+            )
         )
     )
-    if competition is None:
-        raise NotFoundForUser()
     return competition

@@ -33,7 +33,7 @@ from portal.competitions.services.common import CompetitionError, _reason
 from portal.competitions.services.drafting import evaluators_of
 from portal.competitions.services.quoting import _attachment, text_questions
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.numbers import whole_number
 from portal.documents import files
 from portal.organisations.models import Organisation
@@ -50,13 +50,13 @@ def _unsealed(competition: Competition) -> datetime:
 
 def evaluator_for(user: User, competition: Competition) -> Evaluator:
     """The user's place on the panel. Raises NotFoundForUser (404) for anyone not on it."""
-    evaluator = db.session.scalar(
-        select(Evaluator).where(
-            Evaluator.competition_id == competition.id, Evaluator.user_id == user.id
+    evaluator = found(
+        db.session.scalar(
+            select(Evaluator).where(
+                Evaluator.competition_id == competition.id, Evaluator.user_id == user.id
+            )
         )
     )
-    if evaluator is None:
-        raise NotFoundForUser()
     return evaluator
 
 

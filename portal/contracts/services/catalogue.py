@@ -19,7 +19,7 @@ from portal.audit.services import record_change, record_event
 from portal.contracts.models import ContractOutcome, OutcomeDefinition
 from portal.contracts.services.common import ContractError
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import found
 from portal.core.time import utcnow
 from portal.lots.models import Lot
 
@@ -153,17 +153,13 @@ def offered(lot_id: int) -> list[OutcomeDefinition]:
 
 def get_definition(definition_id: int) -> OutcomeDefinition:
     """Raises NotFoundForUser (404) when there is no such outcome."""
-    definition = db.session.get(OutcomeDefinition, definition_id)
-    if definition is None:
-        raise NotFoundForUser()
+    definition = found(db.session.get(OutcomeDefinition, definition_id))
     return definition
 
 
 def get_lot(lot_id: int) -> Lot:
     """Raises NotFoundForUser (404) when there is no such lot."""
-    lot = db.session.get(Lot, lot_id)
-    if lot is None:
-        raise NotFoundForUser()
+    lot = found(db.session.get(Lot, lot_id))
     return lot
 
 

@@ -44,7 +44,7 @@ from portal.contracts.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.organisations.models import Organisation
 from portal.settings.services import framework_settings
 
@@ -174,9 +174,7 @@ def contract_for_provider(organisation: Organisation, contract_id: int) -> Contr
 
 
 def contract_for_staff(contract_id: int) -> Contract:
-    contract = db.session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFoundForUser()
+    contract = found(db.session.get(Contract, contract_id))
     return contract
 
 

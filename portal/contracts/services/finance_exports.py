@@ -23,7 +23,7 @@ from portal.contracts.models import (
 from portal.contracts.services.common import ContractError, teams
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import found
 from portal.organisations.models import Organisation
 
 HEADER: list[Cell] = [
@@ -125,9 +125,7 @@ def finance_exports() -> list[FinanceExport]:
 
 
 def finance_export(export_id: int) -> FinanceExport:
-    export = db.session.get(FinanceExport, export_id)
-    if export is None:
-        raise NotFoundForUser()
+    export = found(db.session.get(FinanceExport, export_id))
     return export
 
 

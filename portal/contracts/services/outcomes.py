@@ -47,7 +47,7 @@ from portal.contracts.services.common import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.numbers import whole_number
 from portal.core.permissions import can, roles_that_may
@@ -115,9 +115,7 @@ def contract_for_user(user: User, contract_id: int) -> Contract:
         if not can(user, "read_contracts"):
             raise NotFoundForUser()
         return contract_for_staff(contract_id)
-    contract = db.session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFoundForUser()
+    contract = found(db.session.get(Contract, contract_id))
     get_organisation_for(user, contract.organisation_id)
     return contract
 

@@ -50,7 +50,7 @@ from portal.contracts.services.common import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
@@ -266,9 +266,7 @@ def statement_for(organisation: Organisation, statement_id: int) -> Statement:
 
 
 def statement_for_staff(statement_id: int) -> Statement:
-    statement = db.session.get(Statement, statement_id)
-    if statement is None:
-        raise NotFoundForUser()
+    statement = found(db.session.get(Statement, statement_id))
     return statement
 
 

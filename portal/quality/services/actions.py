@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.documents.models import Document
@@ -111,9 +111,7 @@ def action_for(user: User, action_id: int) -> Action:
     """The action, for council staff who may read quality work or a member of its organisation
     once the provider may see it; NotFoundForUser (404) for anyone else, so ids cannot be
     probed."""
-    action = db.session.get(Action, action_id)
-    if action is None:
-        raise NotFoundForUser()
+    action = found(db.session.get(Action, action_id))
     if user.is_staff:
         if not can(user, "read_quality"):
             raise NotFoundForUser()

@@ -30,7 +30,7 @@ from portal.admissions.models import REMOVED, Admission
 from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.time import LONDON, as_utc, format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
@@ -248,9 +248,7 @@ def due_of(organisation: Organisation, on: date) -> Due:
 def provider_to_meet(organisation_id: int, on: date) -> tuple[Organisation, Due]:
     """The organisation and when its meeting is due. Raises NotFoundForUser (404) for one that
     does not exist or is not on the framework."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise NotFoundForUser()
+    organisation = found(db.session.get(Organisation, organisation_id))
     return organisation, due_of(organisation, on)
 
 

@@ -20,7 +20,7 @@ from portal.admissions.services import is_on_framework, organisations_on_framewo
 from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.lots.models import Lot
@@ -61,9 +61,7 @@ def visit_for(user: User, visit_id: int) -> Visit:
     organisation once its findings are published. NotFoundForUser (404) for anyone else, and for
     a provider asking about a visit not yet published, so a planned unannounced visit cannot be
     found out."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFoundForUser()
+    visit = found(db.session.get(Visit, visit_id))
     if user.is_staff:
         if not can(user, "read_quality"):
             raise NotFoundForUser()

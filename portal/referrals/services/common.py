@@ -14,7 +14,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.outbox.services import queue_email
 from portal.referrals.models import (
     CLOSED,
@@ -83,9 +83,7 @@ def teams() -> list[str]:
 def referral_for_staff(referral_id: int) -> Referral:
     """Any referral, for council staff (the permission decorator has checked who asks).
     Raises NotFoundForUser (404) when there is none with that id."""
-    referral = db.session.get(Referral, referral_id)
-    if referral is None:
-        raise NotFoundForUser()
+    referral = found(db.session.get(Referral, referral_id))
     return referral
 
 
