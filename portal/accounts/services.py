@@ -519,13 +519,7 @@ def deactivate_staff(admin: User, user: User) -> None:
     _keep_an_admin(admins, user, "submit")
     user.deactivated_at = utcnow()
     sessions.end_all_sessions(user)
-    record_change(
-        "staff.deactivated",
-        user,
-        admin,
-        after={"email": user.email, "role": user.role},
-        object_type="user",
-    )
+    _audit_access("staff.deactivated", admin, user)
 
 
 def reactivate_staff(admin: User, user: User) -> None:
@@ -534,12 +528,13 @@ def reactivate_staff(admin: User, user: User) -> None:
     if user.is_active:
         return
     user.deactivated_at = None
+    _audit_access("staff.reactivated", admin, user)
+
+
+def _audit_access(action: str, admin: User, user: User) -> None:
+    """A staff member's access changed by `admin`: who they are and the role they hold."""
     record_change(
-        "staff.reactivated",
-        user,
-        admin,
-        after={"email": user.email, "role": user.role},
-        object_type="user",
+        action, user, admin, after={"email": user.email, "role": user.role}, object_type="user"
     )
 
 
