@@ -535,6 +535,17 @@ def _save_items(user, progress, section, group, items, seen, result) -> Conflict
     return None
 
 
+def lock_application(application: Application) -> None:
+    """Hold the application's row until the request commits, read afresh: a submission or a
+    decision made meanwhile is seen, and another waits for this one."""
+    db.session.execute(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def check_editable(application: Application) -> None:
     """Raises NotEditable, with the reason to show, unless the provider may change answers."""
     if not application.is_editable:

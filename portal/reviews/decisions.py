@@ -59,12 +59,7 @@ def decisions_of(application: Application) -> list[Decision]:
 def _lock_for_decision(application: Application, seen_lock_version: int | None) -> None:
     """Hold the application row until the request commits, read afresh, and refuse when it is
     no longer in review or has changed since the reviewer's page showed it."""
-    db.session.execute(
-        select(Application)
-        .where(Application.id == application.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    applications.lock_application(application)
     check_in_review(application)
     if application.lock_version != seen_lock_version:
         raise AlreadyDecided(
