@@ -61,6 +61,18 @@ class Workflow:
         return (before, to) in self.transitions
 
 
+def in_words(
+    error: type[ServiceError], *, changed: str, illegal: str
+) -> Callable[[Refusal], ServiceError]:
+    """A Workflow's `refuse` that says one of two things as `error`: `changed` when the page
+    was older than the record or someone else's change landed first, else `illegal`."""
+
+    def refuse(refusal: Refusal) -> ServiceError:
+        return error(changed if refusal.why in (STALE, LOST) else illegal)
+
+    return refuse
+
+
 def move(record: Any, to: str, workflow: Workflow, *, seen: Any = UNCHECKED, **values: Any) -> None:
     """Move `record` to state `to`, writing `values` with it, if `workflow` allows the move
     and nobody has changed the record since it was loaded (nor since `seen`, the version the

@@ -60,22 +60,12 @@ class ContractError(ServiceError):
     """Something that cannot be done to a contract, with a message to show (on `field`)."""
 
 
-def _refusal(words: dict[str, str]) -> Callable[[workflow.Refusal], ServiceError]:
-    def refuse(refusal: workflow.Refusal) -> ContractError:
-        if refusal.why in (workflow.STALE, workflow.LOST):
-            return ContractError(words["changed"])
-        return ContractError(words["illegal"])
-
-    return refuse
-
-
 CONTRACT_MOVES = workflow.Workflow(
     frozenset({(DRAFT, ACTIVE), (ACTIVE, ENDED), (ACTIVE, TERMINATED), (DRAFT, TERMINATED)}),
-    _refusal(
-        {
-            "changed": "This contract has just been changed by someone else. Check it again",
-            "illegal": "This contract can no longer be changed in that way",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This contract has just been changed by someone else. Check it again",
+        illegal="This contract can no longer be changed in that way",
     ),
 )
 DELIVERY_MOVES = workflow.Workflow(
@@ -87,11 +77,10 @@ DELIVERY_MOVES = workflow.Workflow(
             (DELIVERY_SUBMITTED, DELIVERY_APPROVED),
         }
     ),
-    _refusal(
-        {
-            "changed": "This delivery record has just been changed. Check it and try again",
-            "illegal": "This delivery record can no longer be changed",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This delivery record has just been changed. Check it and try again",
+        illegal="This delivery record can no longer be changed",
     ),
 )
 STATEMENT_MOVES = workflow.Workflow(
@@ -102,11 +91,10 @@ STATEMENT_MOVES = workflow.Workflow(
             (STATEMENT_QUERIED, STATEMENT_WAITING),
         }
     ),
-    _refusal(
-        {
-            "changed": "This statement has just been approved or queried by someone else",
-            "illegal": "This statement can no longer be changed",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This statement has just been approved or queried by someone else",
+        illegal="This statement can no longer be changed",
     ),
 )
 OUTCOME_MOVES = workflow.Workflow(
@@ -120,11 +108,10 @@ OUTCOME_MOVES = workflow.Workflow(
             (OUTCOME_DUE, OUTCOME_NOT_MET),  # no evidence by the review date
         }
     ),
-    _refusal(
-        {
-            "changed": "This outcome has just been changed by someone else. Check it and try again",
-            "illegal": "This outcome has already been decided",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This outcome has just been changed by someone else. Check it and try again",
+        illegal="This outcome has already been decided",
     ),
 )
 
