@@ -11,6 +11,7 @@ from portal.admin.views.shared import bp
 from portal.core.form_posts import handle_post
 from portal.core.permissions import requires
 from portal.documents import uploads
+from portal.documents.uploads import upload_form
 from portal.lots.services import list_lots
 from portal.questionnaires import answers
 from portal.questionnaires import services as questionnaires
@@ -33,7 +34,7 @@ def list_versions():
 @bp.route("/questionnaires/upload", methods=["GET", "POST"])
 @requires("manage_questionnaires")
 def upload():
-    form = uploads.upload_form(forms.UploadForm, "The selected file must be smaller than 1MB")
+    form = upload_form(forms.UploadForm, "The selected file must be smaller than 1MB")
     problems: list = []
 
     def load():

@@ -11,6 +11,7 @@ from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires_org_role
 from portal.documents import uploads
+from portal.documents.uploads import upload_form
 from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
 from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.obligations import DueDates, obligation_of, state_of
@@ -164,7 +165,7 @@ def csv_template(organisation, year: int, month: int):
 @bp.route("/kpi-returns/organisations/<int:organisation_id>/upload", methods=["GET", "POST"])
 @requires_org_role()
 def upload(organisation):
-    form = uploads.upload_form(forms.UploadForm)
+    form = upload_form(forms.UploadForm)
     problems = []
 
     def import_file():
