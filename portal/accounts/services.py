@@ -19,7 +19,7 @@ from portal.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import ServiceError
 from portal.core.time import utcnow
@@ -82,12 +82,12 @@ def register_user(full_name: str, email: str, password: str, next_path: str | No
     user = User(full_name=full_name, email=email, password_hash=password_hash, role=PROVIDER)
     db.session.add(user)
     db.session.flush()
-    record_event(
+    record_change(
         "account.registered",
-        object_type="user",
-        object_id=user.id,
-        actor_id=user.id,
+        user,
+        user,
         after={"email": email, "full_name": full_name, "role": PROVIDER},
+        object_type="user",
     )
     send_verification_email(user, next_path)
 
@@ -129,9 +129,7 @@ def verify_email(token: str) -> tuple[User, str | None]:
         raise tokens.InvalidToken()
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-        record_event(
-            "account.email_verified", object_type="user", object_id=user.id, actor_id=user.id
-        )
+        record_change("account.email_verified", user, user, object_type="user")
     return user, payload.get("next")
 
 
@@ -160,7 +158,7 @@ def authenticate(email: str, password: str) -> User:
     if user is None or not verify_password(user.password_hash, password):
         if brakes.sign_in_failed(email, attempt):
             if user is not None:
-                record_event("account.locked", object_type="user", object_id=user.id, actor_id=None)
+                record_change("account.locked", user, None, object_type="user")
             raise AccountError(_locked_message(), "email")
         raise AccountError(WRONG_DETAILS, "email")
     if not user.is_active:
@@ -188,7 +186,7 @@ def authenticate(email: str, password: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_signed_in_at = utcnow()
-    record_event("account.signed_in", object_type="user", object_id=user.id, actor_id=user.id)
+    record_change("account.signed_in", user, user, object_type="user")
     return user
 
 
@@ -201,7 +199,7 @@ def _locked_message() -> str:
 
 
 def record_sign_out(user: User) -> None:
-    record_event("account.signed_out", object_type="user", object_id=user.id, actor_id=user.id)
+    record_change("account.signed_out", user, user, object_type="user")
 
 
 # Passwords -----------------------------------------------------------------------------------
@@ -296,9 +294,7 @@ def confirm_two_factor(user: User, code: str) -> list[str]:
     if not _accept_totp(user, code):
         raise AccountError("The code is not correct. Enter the 6-digit code from your app", "code")
     user.totp_enabled_at = utcnow()
-    record_event(
-        "account.two_factor_enabled", object_type="user", object_id=user.id, actor_id=user.id
-    )
+    record_change("account.two_factor_enabled", user, user, object_type="user")
     return _new_recovery_codes(user)
 
 
@@ -323,15 +319,10 @@ def check_two_factor(user: User, code: str) -> None:
         if recovery.used_at is None and secrets.compare_digest(recovery.code_hash, code_hash):
             recovery.used_at = utcnow()
             brakes.clear_sign_in_attempts(user.email)
-            record_event(
-                "account.recovery_code_used",
-                object_type="user",
-                object_id=user.id,
-                actor_id=user.id,
-            )
+            record_change("account.recovery_code_used", user, user, object_type="user")
             return
     if brakes.sign_in_failed(user.email, attempt):
-        record_event("account.locked", object_type="user", object_id=user.id, actor_id=None)
+        record_change("account.locked", user, None, object_type="user")
         raise AccountError(_locked_message(), "code")
     raise AccountError("The code is not correct", "code")
 
@@ -394,12 +385,12 @@ def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
     )
     db.session.add(invitation)
     db.session.flush()
-    record_event(
+    record_change(
         "staff.invited",
-        object_type="staff_invitation",
-        object_id=invitation.id,
-        actor_id=admin.id,
+        invitation,
+        admin,
         after={"email": email, "role": role},
+        object_type="staff_invitation",
     )
     queue_email(
         email,
@@ -454,12 +445,12 @@ def accept_staff_invitation(token: str, full_name: str, password: str) -> User:
     db.session.add(user)
     invitation.accepted_at = utcnow()
     db.session.flush()
-    record_event(
+    record_change(
         "staff.joined",
-        object_type="user",
-        object_id=user.id,
-        actor_id=user.id,
+        user,
+        user,
         after={"email": user.email, "role": user.role},
+        object_type="user",
     )
     return user
 
@@ -506,13 +497,13 @@ def change_staff_role(admin: User, user: User, role: str) -> None:
     before = user.role
     user.role = role
     user.session_version += 1  # their open sessions pick up the new role by signing in again
-    record_event(
+    record_change(
         "staff.role_changed",
-        object_type="user",
-        object_id=user.id,
-        actor_id=admin.id,
+        user,
+        admin,
         before={"role": before},
         after={"role": role},
+        object_type="user",
     )
     queue_email(user.email, "Your role has changed", "staff_role_changed", user=user)
 
@@ -528,13 +519,7 @@ def deactivate_staff(admin: User, user: User) -> None:
     _keep_an_admin(admins, user, "submit")
     user.deactivated_at = utcnow()
     sessions.end_all_sessions(user)
-    record_event(
-        "staff.deactivated",
-        object_type="user",
-        object_id=user.id,
-        actor_id=admin.id,
-        after={"email": user.email, "role": user.role},
-    )
+    _audit_access("staff.deactivated", admin, user)
 
 
 def reactivate_staff(admin: User, user: User) -> None:
@@ -543,12 +528,13 @@ def reactivate_staff(admin: User, user: User) -> None:
     if user.is_active:
         return
     user.deactivated_at = None
-    record_event(
-        "staff.reactivated",
-        object_type="user",
-        object_id=user.id,
-        actor_id=admin.id,
-        after={"email": user.email, "role": user.role},
+    _audit_access("staff.reactivated", admin, user)
+
+
+def _audit_access(action: str, admin: User, user: User) -> None:
+    """A staff member's access changed by `admin`: who they are and the role they hold."""
+    record_change(
+        action, user, admin, after={"email": user.email, "role": user.role}, object_type="user"
     )
 
 
@@ -570,7 +556,7 @@ def reset_two_factor(admin: User, user: User) -> None:
     user.totp_last_step = None
     user.recovery_codes.clear()
     sessions.end_all_sessions(user)
-    record_event("staff.two_factor_reset", object_type="user", object_id=user.id, actor_id=admin.id)
+    record_change("staff.two_factor_reset", user, admin, object_type="user")
     queue_email(
         user.email,
         "Your two-factor authentication has been reset",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
 from portal.lots.models import Lot
-from portal.organisations.models import Organisation
+from portal.organisations.models import Organisation, OrganisationOwned
 
 ADMITTED = "admitted"
 SUSPENDED = "suspended"
@@ -21,7 +21,7 @@ ADMISSION_LABELS = {ADMITTED: "On the framework", SUSPENDED: "Suspended", REMOVE
 ADMISSION_COLOURS = {ADMITTED: "green", SUSPENDED: "orange", REMOVED: "red"}
 
 
-class Admission(Base):
+class Admission(OrganisationOwned, Base):
     """An organisation on one lot of the framework. Made by an approval; suspended, reinstated
     or removed by a reviewer, each with a reason (the history is in the audit log)."""
 
@@ -32,9 +32,6 @@ class Admission(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=ADMITTED)
     # The approval that admitted it (the latest, after a removal and a new application).

@@ -25,11 +25,11 @@ from portal.admissions.models import (
     Admission,
 )
 from portal.audit.models import AuditEvent
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import (
     LONDON,
@@ -48,8 +48,7 @@ from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_o
 from portal.kpi_returns.obligations import MonthState
 from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.staff_checks import services as staff_checks
 from portal.staff_checks.models import StaffCheck
 
@@ -107,12 +106,11 @@ def admit(actor: User, application_id: int | None, organisation_id: int, lot: Lo
         db.session.refresh(admission)
     else:
         return admission
-    record_event(
+    record_change(
         "admission.admitted",
-        object_type="admission",
-        object_id=admission.id,
-        organisation_id=organisation_id,
-        actor_id=actor.id,
+        admission,
+        actor,
+        organisation_id,
         before={"status": before} if before else None,
         after={"status": ADMITTED, "lot": lot.slug, "application_id": application_id},
     )
@@ -154,13 +152,13 @@ _REFUSALS = {
 def get_admission(admission_id: int) -> Admission:
     """The admission with its organisation and lot. Raises NotFoundForUser (404) if there is
     none (only council staff reach the pages that ask)."""
-    admission = db.session.scalar(
-        select(Admission)
-        .where(Admission.id == admission_id)
-        .options(joinedload(Admission.organisation), joinedload(Admission.lot))
+    admission = found(
+        db.session.scalar(
+            select(Admission)
+            .where(Admission.id == admission_id)
+            .options(joinedload(Admission.organisation), joinedload(Admission.lot))
+        )
     )
-    if admission is None:
-        raise NotFoundForUser()
     return admission
 
 
@@ -242,17 +240,15 @@ def _move(
         after={"status": move.to, "lot": admission.lot.slug, "reason": reason},
     )
     subject = move.subject.format(lot=admission.lot.name)
-    for membership in members_of(admission.organisation):
-        queue_email(
-            membership.user.email,
-            f"{subject}: {admission.organisation.display_name}",
-            move.email,
-            admission=admission,
-            organisation=admission.organisation,
-            lot=admission.lot,
-            member=membership.user,
-            reason=reason,
-        )
+    email_members_of(
+        admission.organisation,
+        f"{subject}: {admission.organisation.display_name}",
+        move.email,
+        admission=admission,
+        organisation=admission.organisation,
+        lot=admission.lot,
+        reason=reason,
+    )
 
 
 def _changed_message(admission: Admission) -> str:
@@ -306,10 +302,9 @@ def standing_of(organisation: Organisation) -> Standing:
     return standings_of([organisation])[organisation.id]
 
 
-def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
-    """standing_of for several organisations, by id: three queries however many there are.
-    Each organisation's admissions are one per lot it has ever been admitted to, in lot order."""
-    ids = [organisation.id for organisation in organisations]
+def _admissions_of(ids: list[int]) -> dict[int, list[Admission]]:
+    """Each organisation's admissions, one per lot it has ever been admitted to, in lot order,
+    with their lots (one query)."""
     admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
     for admission in db.session.scalars(
         select(Admission)
@@ -319,6 +314,14 @@ def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
         .order_by(Lot.position, Lot.name)
     ):
         admissions[admission.organisation_id].append(admission)
+    return admissions
+
+
+def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
+    """standing_of for several organisations, by id: three queries however many there are.
+    Each organisation's admissions are one per lot it has ever been admitted to, in lot order."""
+    ids = [organisation.id for organisation in organisations]
+    admissions = _admissions_of(ids)
     by_day: dict[int, dict[date, list[str]]] = {id_: {} for id_ in ids}
     for id_, held in admissions.items():
         for admission in held:
@@ -455,15 +458,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
 
 def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:
     ids = [organisation.id for organisation in organisations]
-    admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
-    for admission in db.session.scalars(
-        select(Admission)
-        .join(Admission.lot)
-        .where(Admission.organisation_id.in_(ids))
-        .options(joinedload(Admission.lot))
-        .order_by(Lot.position, Lot.name)
-    ):
-        admissions[admission.organisation_id].append(admission)
+    admissions = _admissions_of(ids)
     library: dict[int, list[Document]] = {id_: [] for id_ in ids}
     for document in db.session.scalars(
         select(Document)
@@ -604,9 +599,7 @@ def provider_for_reviewers(
     """The organisation's admissions and flags, and every change to its admissions from the
     audit log, newest first. Raises NotFoundForUser (404) for an organisation with no
     admission: it is not on the framework, and its application is in the queue instead."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise NotFoundForUser()
+    organisation = found(db.session.get(Organisation, organisation_id))
     (row,) = _provider_rows([organisation], on)
     if not row.admissions:
         raise NotFoundForUser()

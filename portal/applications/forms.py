@@ -1,10 +1,9 @@
 """The forms of the application journey that are not questions: the questions themselves are
 read by the questionnaire engine (portal/questionnaires/answers.py)."""
 
-from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 
-from portal.core.forms import BaseForm, OnceOnlyForm, radio_field, submit
+from portal.core.forms import BaseForm, OnceOnlyForm, VersionedForm, radio_field, submit
 
 _SAY_IF_COMPLETED = "Select whether you have completed this section"
 
@@ -25,10 +24,10 @@ class CompleteSectionForm(BaseForm):
     submit = submit("Continue")
 
 
-class SubmitForm(OnceOnlyForm):
-    # The application's lock_version when the page was opened: a submit from an older page
-    # (another tab, a replay) finds it changed and submits nothing.
-    lock_version = HiddenField()
+class SubmitForm(OnceOnlyForm, VersionedForm):
+    """Submitting the application, from the version the page showed: a submit from an older
+    page (another tab, a replay) finds it changed and submits nothing."""
+
     submit = submit("Submit application")
 
 

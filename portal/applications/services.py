@@ -36,16 +36,15 @@ from portal.applications.models import (
     ApplicationSubmission,
 )
 from portal.applications.progress import Progress
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
 from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
 from portal.lots.services import list_lots
 from portal.organisations.models import Membership, Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.questionnaires import answers as engine_answers
 from portal.questionnaires import routing
 from portal.questionnaires import services as questionnaires
@@ -123,18 +122,18 @@ def get_application_for(user: User, application_id: int) -> Application:
     Raises NotFoundForUser (404) when there is no such application or it belongs to an
     organisation `user` is not a member of, so nobody can tell the two apart.
     """
-    application = db.session.scalar(
-        select(Application)
-        .join(Membership, Membership.organisation_id == Application.organisation_id)
-        .where(Application.id == application_id, Membership.user_id == user.id)
-        .options(
-            joinedload(Application.organisation),
-            # The content is deferred: read once per version (questionnaires.content_of).
-            joinedload(Application.questionnaire_version),
+    application = found(
+        db.session.scalar(
+            select(Application)
+            .join(Membership, Membership.organisation_id == Application.organisation_id)
+            .where(Application.id == application_id, Membership.user_id == user.id)
+            .options(
+                joinedload(Application.organisation),
+                # The content is deferred: read once per version (questionnaires.content_of).
+                joinedload(Application.questionnaire_version),
+            )
         )
     )
-    if application is None:
-        raise NotFoundForUser()
     return application
 
 
@@ -294,12 +293,11 @@ def start_application(user: User, organisation: Organisation) -> Application:
     rows: dict[str, ApplicationSection] = {}
     _write_sections(user, application, content, carried, rows)
     _keep_completed(Progress(application, content, rows))
-    record_event(
+    record_change(
         "application.started",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        application,
+        user,
+        organisation.id,
         after={
             "questionnaire_version": version.version,
             "previous_application_id": application.previous_application_id,
@@ -537,6 +535,17 @@ def _save_items(user, progress, section, group, items, seen, result) -> Conflict
     return None
 
 
+def lock_application(application: Application) -> None:
+    """Hold the application's row until the request commits, read afresh: a submission or a
+    decision made meanwhile is seen, and another waits for this one."""
+    db.session.execute(
+        select(Application)
+        .where(Application.id == application.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def check_editable(application: Application) -> None:
     """Raises NotEditable, with the reason to show, unless the provider may change answers."""
     if not application.is_editable:
@@ -688,16 +697,14 @@ def email_members(application: Application, subject: str, template: str, **conte
     """Email every member of the application's organisation, the reference in the subject."""
     if application.reference:
         subject += f" ({application.reference})"
-    for membership in members_of(application.organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            template,
-            application=application,
-            organisation=application.organisation,
-            member=membership.user,
-            **context,
-        )
+    email_members_of(
+        application.organisation,
+        subject,
+        template,
+        application=application,
+        organisation=application.organisation,
+        **context,
+    )
 
 
 def latest_submission(application: Application) -> ApplicationSubmission | None:
@@ -767,12 +774,11 @@ def move_to_newer_version(user: User, progress: Progress) -> NewerVersion | None
     application.questionnaire_version_id = newer.version.id
     application.questionnaire_version = newer.version
     application.updated_at = utcnow()
-    record_event(
+    record_change(
         "application.moved_to_new_version",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=user.id,
+        application,
+        user,
+        application.organisation_id,
         before={"questionnaire_version": before},
         after={
             "questionnaire_version": newer.version.version,

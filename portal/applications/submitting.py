@@ -26,6 +26,7 @@ from portal.applications.services import (
     NotWithdrawable,
     _store,
     check_editable,
+    lock_application,
     lot_options,
     progress_of,
     transition,
@@ -72,14 +73,9 @@ def submit_application(
     ApplicationChanged if its status changed since the page was opened (`seen_lock_version`),
     so a second click, a replay or a second member's submit makes no second submission.
     """
-    # Hold the application row until the request commits: a save of an answer waits, then
-    # sees it submitted and is refused; another submit waits, then sees it submitted.
-    db.session.execute(
-        select(Application)
-        .where(Application.id == application.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    # A save of an answer waits, then sees it submitted and is refused; another submit waits,
+    # then sees it submitted.
+    lock_application(application)
     check_editable(application)
     if application.lock_version != seen_lock_version:
         raise ApplicationChanged(

@@ -412,9 +412,7 @@ def submit(application):
         done = previous_result(form.submission_id.data)
         if done:
             return redirect(done)
-        outcome = submitting.submit_application(
-            current_user, application, request.form, version_seen(form.lock_version.data)
-        )
+        outcome = submitting.submit_application(current_user, application, request.form, form.seen)
         if outcome.submission is not None:
             url = url_for(".confirmation", application_id=application.id)
             remember_result(form.submission_id.data, url)

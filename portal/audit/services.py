@@ -38,6 +38,31 @@ def record_event(
     return audit_event
 
 
+def record_change(
+    action: str,
+    record: Any,
+    user: Any | None,
+    organisation_id: int | None = None,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    object_type: str | None = None,
+) -> AuditEvent:
+    """Append an event about one record, by its id: `action` is "<type>.<verb>"
+    ("statement.approved"), its type the record's unless `object_type` says otherwise ("user"
+    for "staff.invited"); `user` is who made the change (None: the portal itself);
+    `organisation_id` the organisation it concerns, if any."""
+    return record_event(
+        action,
+        object_type=object_type or action.partition(".")[0],
+        object_id=record.id,
+        actor_id=user.id if user else None,
+        organisation_id=organisation_id,
+        before=before,
+        after=after,
+    )
+
+
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     """Only the fields that changed, as (before, after)."""
     changed = [key for key in after if before.get(key) != after[key]]

@@ -4,11 +4,11 @@ cron, say, every morning)."""
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.capacity.services import send_stale_reminders
 from portal.core.db import db
+from portal.core.urls import links_from_base_url
 
 capacity_cli = AppGroup("capacity", help="Providers' capacity: reminders when it goes stale.")
 
@@ -17,11 +17,7 @@ capacity_cli = AppGroup("capacity", help="Providers' capacity: reminders when it
 def remind() -> None:
     """Email each provider whose capacity has gone out of date (not confirmed for 30 days),
     once each time it lapses."""
-    # Emails carry links, built from BASE_URL as a command has no request.
-    with (
-        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
-        db.session.begin(),
-    ):
+    with links_from_base_url(), db.session.begin():
         reminded = send_stale_reminders()
     click.echo(
         f"Reminded providers of {reminded} out-of-date capacit{'y' if reminded == 1 else 'ies'}."

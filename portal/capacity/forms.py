@@ -5,17 +5,17 @@ can be wrong has one message."""
 from __future__ import annotations
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
-from wtforms import HiddenField, RadioField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.capacity.models import NEEDS, OLDEST, YOUNGEST
 from portal.capacity.services import NOTES_LIMIT, TypedCapacity
 from portal.core.forms import (
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     max_length,
     submit,
-    version_seen,
 )
 
 # Longer than any number a field takes (the service says the limit), short enough to hold.
@@ -43,15 +43,7 @@ def needs_field(label: str, hint: str = "") -> SelectMultipleField:
     )
 
 
-class _Versioned(OnceOnlyForm):
-    # The capacity's lock_version when the page was shown (0: none published yet).
-    lock_version = HiddenField()
-
-    def seen(self) -> int | None:
-        return version_seen(self.lock_version.data)
-
-
-class CapacityForm(_Versioned):
+class CapacityForm(OnceOnlyForm, VersionedForm):
     places_now = _number("Places now", "How many more children you could take now.")
     places_next_term = _number("Places next term")
     age_from = _number("Youngest age", f"In years, from {YOUNGEST}.")
@@ -92,5 +84,5 @@ class CapacityForm(_Versioned):
         )
 
 
-class ConfirmForm(_Versioned):
+class ConfirmForm(OnceOnlyForm, VersionedForm):
     submit = submit("Confirm it is still right")

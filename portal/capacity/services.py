@@ -26,7 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.capacity.models import (
     NEEDS,
     OLDEST,
@@ -38,7 +38,7 @@ from portal.capacity.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.numbers import whole_number
 from portal.core.time import as_utc, format_date, utcnow
 from portal.lots.models import Lot
@@ -302,17 +302,17 @@ def capacity_of(organisation: Organisation) -> list[LotCapacity]:
 def lot_capacity(organisation: Organisation, lot_id: int) -> LotCapacity:
     """`organisation`'s capacity on a lot it is admitted to. Raises NotFoundForUser (404) for a
     lot it is not admitted to (never admitted, suspended or removed) or that does not exist."""
-    lot = db.session.scalar(
-        select(Lot)
-        .join(Admission, Admission.lot_id == Lot.id)
-        .where(
-            Lot.id == lot_id,
-            Admission.organisation_id == organisation.id,
-            Admission.status == ADMITTED,
+    lot = found(
+        db.session.scalar(
+            select(Lot)
+            .join(Admission, Admission.lot_id == Lot.id)
+            .where(
+                Lot.id == lot_id,
+                Admission.organisation_id == organisation.id,
+                Admission.status == ADMITTED,
+            )
         )
     )
-    if lot is None:
-        raise NotFoundForUser()
     capacity = db.session.scalar(
         _with_details(
             select(Capacity).where(
@@ -337,17 +337,6 @@ def _snapshot(capacity: Capacity) -> dict[str, Any]:
         "travel_support": capacity.travel_support,
         "notes": capacity.notes,
     }
-
-
-def _audit(action: str, actor: User, capacity: Capacity, **changes: Any) -> None:
-    record_event(
-        action,
-        object_type="capacity",
-        object_id=capacity.id,
-        actor_id=actor.id,
-        organisation_id=capacity.organisation_id,
-        **changes,
-    )
 
 
 def publish_capacity(
@@ -388,7 +377,14 @@ def publish_capacity(
     )
     _replace_rows(capacity, details)
     db.session.flush()
-    _audit("capacity.updated", actor, capacity, before=before, after=_snapshot(capacity))
+    record_change(
+        "capacity.updated",
+        capacity,
+        actor,
+        capacity.organisation_id,
+        before=before,
+        after=_snapshot(capacity),
+    )
     return capacity
 
 
@@ -407,7 +403,9 @@ def _first_publication(
             db.session.add(capacity)
     except IntegrityError:  # the organisation's other member published it a moment ago
         raise CapacityError(CHANGED) from None
-    _audit("capacity.published", actor, capacity, after=_snapshot(capacity))
+    record_change(
+        "capacity.published", capacity, actor, capacity.organisation_id, after=_snapshot(capacity)
+    )
     return capacity
 
 
@@ -446,10 +444,11 @@ def confirm_capacity(
         confirmed_by_id=actor.id,
         reminded_at=None,
     )
-    _audit(
+    record_change(
         "capacity.confirmed",
-        actor,
         capacity,
+        actor,
+        capacity.organisation_id,
         before=before,
         after={"confirmed_at": capacity.confirmed_at.isoformat()},
     )

@@ -79,7 +79,7 @@ def edit(organisation: Organisation, lot_id: int) -> ResponseReturnValue:
             organisation,
             lot_id,
             services.read_details(form.typed()),
-            form.seen(),
+            form.seen,
         ),
         to=_overview_url(organisation),
         message=f"Your capacity for {current.lot.name} has been published",
@@ -109,7 +109,7 @@ def confirm(organisation: Organisation, lot_id: int) -> Response:
     """One click: the capacity on the lot is still right."""
     form = forms.ConfirmForm()
     return handle_button(
-        lambda: services.confirm_capacity(current_user, organisation, lot_id, form.seen()),
+        lambda: services.confirm_capacity(current_user, organisation, lot_id, form.seen),
         _overview_url(organisation),
         message=lambda capacity: f"You have confirmed your capacity for {capacity.lot.name}",
         form=form,

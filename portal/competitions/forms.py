@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -35,6 +34,7 @@ from portal.core.forms import (
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     max_length,
     radio_field,
@@ -93,10 +93,14 @@ def _reason_field(label: str, hint: str = "") -> TextAreaField:
     )
 
 
-class DetailsForm(OnceOnlyForm):
+def _deadline(day_field, time_field) -> datetime:
+    """A deadline's day and time fields as one moment, London time."""
+    return datetime.combine(day_field.data, parse_time(time_field.data), tzinfo=LONDON)
+
+
+class DetailsForm(OnceOnlyForm, VersionedForm):
     """What every competition says: the lot, the work and the deadlines."""
 
-    lock_version = HiddenField()
     lot = SelectField(
         "Type of service", choices=[], widget=GovSelect(), validate_choice=True, coerce=str
     )
@@ -173,9 +177,6 @@ class DetailsForm(OnceOnlyForm):
         if not field.data:
             raise ValidationError("Select the type of service")
 
-    def _deadline(self, day_field, time_field) -> datetime:
-        return datetime.combine(day_field.data, parse_time(time_field.data), tzinfo=LONDON)
-
     def details(self, kind: str) -> Details:
         return Details(
             kind=kind,
@@ -185,8 +186,8 @@ class DetailsForm(OnceOnlyForm):
             requirements=self.requirements.data,
             price_basis=self.price_basis.data,
             planned_units=self.planned_units.data,
-            clarification_deadline=self._deadline(self.clarification_date, self.clarification_time),
-            submission_deadline=self._deadline(self.submission_date, self.submission_time),
+            clarification_deadline=_deadline(self.clarification_date, self.clarification_time),
+            submission_deadline=_deadline(self.submission_date, self.submission_time),
             **self.weights(),
             **self.placement_details(),
         )
@@ -338,19 +339,13 @@ class PlacementRequestForm(DetailsForm):
             raise ValidationError(problem)
 
     def validate_title(self, field) -> None:
-        problem = personal_data.problem_in(field.data, "Title")
-        if problem:
-            raise ValidationError(problem)
+        NoPersonalData("Title")(self, field)
 
     def validate_description(self, field) -> None:
-        problem = personal_data.problem_in(field.data, "Description")
-        if problem:
-            raise ValidationError(problem)
+        NoPersonalData("Description")(self, field)
 
     def validate_requirements(self, field) -> None:
-        problem = personal_data.problem_in(field.data, "Requirements")
-        if problem:
-            raise ValidationError(problem)
+        NoPersonalData("Requirements")(self, field)
 
     def placement_details(self) -> dict:
         return {
@@ -410,21 +405,18 @@ class QuestionForm(OnceOnlyForm):
     submit = submit("Add question")
 
 
-class ConfirmForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class ConfirmForm(OnceOnlyForm, VersionedForm):
     submit = submit()
 
 
-class ReasonForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class ReasonForm(OnceOnlyForm, VersionedForm):
     reason = _reason_field("Reason")
     submit = submit()
 
 
-class ExtensionForm(OnceOnlyForm):
+class ExtensionForm(OnceOnlyForm, VersionedForm):
     """A later deadline for quotes (and, while questions are open, for questions), with why."""
 
-    lock_version = HiddenField()
     submission_date = DateInputField(
         "New deadline for quotes",
         what="New quotes deadline",
@@ -456,17 +448,10 @@ class ExtensionForm(OnceOnlyForm):
 
     def deadlines(self) -> tuple[datetime, datetime | None]:
         """The new deadline for quotes, and for questions when one was given (London time)."""
-        quotes = datetime.combine(
-            self.submission_date.data, parse_time(self.submission_time.data), tzinfo=LONDON
-        )
-        questions = None
-        if self.clarification_date.data:
-            questions = datetime.combine(
-                self.clarification_date.data,
-                parse_time(self.clarification_time.data),
-                tzinfo=LONDON,
-            )
-        return quotes, questions
+        quotes = _deadline(self.submission_date, self.submission_time)
+        if not self.clarification_date.data:
+            return quotes, None
+        return quotes, _deadline(self.clarification_date, self.clarification_time)
 
 
 class AnswerForm(OnceOnlyForm):
@@ -511,8 +496,7 @@ class DeclarationForm(OnceOnlyForm):
     submit = submit("Make declaration")
 
 
-class AwardForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class AwardForm(OnceOnlyForm, VersionedForm):
     winner = radio_field(
         "Who wins?",
         [],

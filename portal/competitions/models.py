@@ -30,7 +30,7 @@ from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
 from portal.documents.models import StoredFile
 from portal.lots.models import Lot
-from portal.organisations.models import Organisation
+from portal.organisations.models import Organisation, OrganisationOwned
 
 MINI_COMPETITION = "mini_competition"
 PLACEMENT_REQUEST = "placement_request"
@@ -234,7 +234,7 @@ class CompetitionAttachment(Base):
     file: Mapped[StoredFile] = relationship()
 
 
-class Invitation(Base):
+class Invitation(OrganisationOwned, Base):
     """A provider invited when the competition was published: the record of who was asked."""
 
     __tablename__ = "competition_invitations"
@@ -252,9 +252,6 @@ class Invitation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(
         ForeignKey("competitions.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -285,7 +282,7 @@ class Clarification(Base):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Quote(Base):
+class Quote(OrganisationOwned, Base):
     """One organisation's quote: the working copy it edits. Each submission is kept as a
     QuoteVersion; the latest submitted version is the one evaluated."""
 
@@ -298,9 +295,6 @@ class Quote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(
         ForeignKey("competitions.id", ondelete="CASCADE"), index=True
-    )
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(20), default=QUOTE_DRAFT)
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

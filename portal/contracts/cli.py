@@ -4,12 +4,12 @@ often as wanted (from cron, say, every morning)."""
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.contracts.services import catalogue, delivery, outcomes
 from portal.core.db import db
 from portal.core.time import format_date, today
+from portal.core.urls import links_from_base_url
 from portal.kpi_returns import months
 
 contracts_cli = AppGroup(
@@ -23,16 +23,12 @@ def remind() -> None:
     each outcome still waiting for evidence whose review date is within two weeks (or past).
     Each reminder once."""
     on = months.current_day()
-    # Emails carry links, built from BASE_URL as a command has no request.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+    with links_from_base_url():
         sent = delivery.send_reminders(on)
     click.echo(f"Sent {sent} delivery reminder(s) for {format_date(on)}.")
     db.session.commit()  # end what reading the months began, before the outcomes' own
     day = today()
-    with (
-        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
-        db.session.begin(),
-    ):
+    with links_from_base_url(), db.session.begin():
         reminded = outcomes.send_review_reminders(day)
     click.echo(f"Reminded providers of {reminded} outcome review date(s) on {format_date(day)}.")
     db.session.remove()

@@ -32,17 +32,16 @@ from portal.contracts.services.delivery import NOTES_LIMIT, cancellation_field
 from portal.contracts.services.making import Completion
 from portal.contracts.services.outcomes import DECISIONS, MAX_OUTCOMES, OutcomeRow
 from portal.core.forms import (
-    BaseForm,
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     max_length,
     optional_text_field,
     required,
     submit,
     text_field,
-    version_seen,
 )
 from portal.core.money import NotMoney, parse_pence
 from portal.core.numbers import whole_number
@@ -109,15 +108,6 @@ def _check_whole(field: Field, what: str) -> None:
 
 def _reason_field(label: str, missing: str, hint: str = "") -> TextAreaField:
     return long_text_field(label, missing=missing, limit=REASON_LIMIT, what=label, hint=hint)
-
-
-class _Versioned(OnceOnlyForm):
-    # The contract's lock_version when the page was shown: a page older than the contract is
-    # refused rather than acted on.
-    lock_version = HiddenField()
-
-    def seen(self) -> int | None:
-        return whole_number(self.lock_version.data)
 
 
 class DirectCallOffForm(OnceOnlyForm):
@@ -231,7 +221,7 @@ class DirectCallOffForm(OnceOnlyForm):
         )
 
 
-class CompleteForm(_Versioned):
+class CompleteForm(OnceOnlyForm, VersionedForm):
     team = RadioField(
         "Commissioning team",
         widget=GovRadioInput(),
@@ -270,18 +260,18 @@ class CompleteForm(_Versioned):
         )
 
 
-class AcceptForm(_Versioned):
+class AcceptForm(OnceOnlyForm, VersionedForm):
     submit = submit("Accept the contract")
 
 
-class ReasonForm(_Versioned):
+class ReasonForm(OnceOnlyForm, VersionedForm):
     """Recording acceptance on paper, or terminating: a reason and the button."""
 
     reason = _reason_field("Reason", "Enter a reason")
     submit = submit("Continue")
 
 
-class VariationForm(_Versioned):
+class VariationForm(OnceOnlyForm, VersionedForm):
     end_on = DateInputField("New end date", what="New end date")
     planned_units = StringField(
         "New planned volume",
@@ -332,9 +322,9 @@ def _count(label: str, hint: str = "") -> StringField:
     )
 
 
-class DeliveryForm(OnceOnlyForm):
-    # The delivery's lock_version when the page was opened: a save from an older page is refused.
-    lock_version = HiddenField()
+class DeliveryForm(OnceOnlyForm, VersionedForm):
+    """A delivery record, saved from the version the page showed (an older page is refused)."""
+
     units_delivered = _count("Units delivered")
     sessions_offered = _count(
         "Sessions offered", "Every session the child was offered this month, however it went."
@@ -378,8 +368,7 @@ for _reason, _label in CANCELLATION_REASONS.items():
     setattr(DeliveryForm, cancellation_field(_reason), _count(_label))
 
 
-class QueryForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class QueryForm(OnceOnlyForm, VersionedForm):
     reason = long_text_field(
         "What is wrong with the statement?",
         missing="Enter what is wrong with the statement",
@@ -391,8 +380,7 @@ class QueryForm(OnceOnlyForm):
     submit = submit("Send question")
 
 
-class ApproveForm(BaseForm):
-    lock_version = HiddenField()
+class ApproveForm(VersionedForm):
     submit = submit("Approve statement")
 
 
@@ -419,16 +407,6 @@ class ConfirmForm(OnceOnlyForm):
 
     direction = HiddenField()
     submit = submit()
-
-
-class VersionedForm(BaseForm):
-    """A form about a record that carries the version the page showed (`lock_version`)."""
-
-    lock_version = HiddenField()
-
-    @property
-    def seen(self) -> int | None:
-        return version_seen(self.lock_version.data)
 
 
 class OutcomesForm(VersionedForm):

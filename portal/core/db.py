@@ -31,6 +31,7 @@ from sqlalchemy import (
     Update,
     create_engine,
     event,
+    update,
 )
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
@@ -261,6 +262,17 @@ class Database:
         result = self.session.execute(statement)
         # An UPDATE or DELETE answers with a CursorResult; Session.execute's stub says Result.
         return cast("CursorResult[Any]", result).rowcount
+
+    def set_where(self, model: Any, *conditions: Any, **values: Any) -> int:
+        """Compare-and-set: write `values` to `model`'s rows where all `conditions` hold, leaving
+        the session's objects as they were; how many rows changed (0: someone got there first,
+        or there was nothing to change)."""
+        return self.rows_changed(
+            update(model)
+            .where(*conditions)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
     def remove_session(self, _exc: BaseException | None) -> None:
         self.session.remove()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, render_template, request, session
 from flask.typing import ResponseReturnValue
@@ -21,6 +21,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.core.db import db
 from portal.core.requests import HiddenCharacters
+
+T = TypeVar("T")
 
 # Status codes with a page of their own; anything else falls back to the generic problem page.
 PAGES = {
@@ -76,6 +78,13 @@ class NotFoundForUser(HTTPException):
     """Missing, or belongs to someone else: both look the same so ids cannot be probed."""
 
     code = 404
+
+
+def found(value: T | None) -> T:
+    """`value`, or NotFoundForUser (404) when there is none: a load by id that finds nothing."""
+    if value is None:
+        raise NotFoundForUser()
+    return value
 
 
 @dataclass(frozen=True)

@@ -49,10 +49,9 @@ def handle_post(
     the form again with what was typed."""
     if not form.validate_on_submit():
         return None
-    submission_id = form.submission_id.data if hasattr(form, "submission_id") else None
-    done = previous_result(submission_id)
-    if done:
-        return redirect(done)
+    submission_id, again = _claim(form)
+    if again:
+        return again
     try:
         result = act()
     except refused as error:
@@ -78,10 +77,9 @@ def handle_button(
     a success or the service's refusal as the notice there. A form with a single-use id is
     claimed first, as in `handle_post`: a second click goes where the first led."""
     if form is None or form.validate_on_submit():
-        submission_id = form.submission_id.data if hasattr(form, "submission_id") else None
-        done = previous_result(submission_id)
-        if done:
-            return redirect(done)
+        submission_id, again = _claim(form)
+        if again:
+            return again
         try:
             result = act()
         except ServiceError as error:
@@ -90,6 +88,14 @@ def handle_button(
             remember_result(submission_id, to)
             _flash_success(message, result)
     return redirect(to)
+
+
+def _claim(form: Any) -> tuple[str | None, Response | None]:
+    """The form's single-use id, if it has one, and where its first post led if this is a
+    second one."""
+    submission_id = form.submission_id.data if hasattr(form, "submission_id") else None
+    done = previous_result(submission_id)
+    return submission_id, redirect(done) if done else None
 
 
 def _flash_success(message: str | Callable[[Any], str] | None, result: Any) -> None:

@@ -288,6 +288,24 @@ class OnceOnlyForm(BaseForm):
             self.submission_id.data = new_submission_id()
 
 
+class VersionedForm(BaseForm):
+    """A form about a record that carries the version the page showed (`lock_version`): a page
+    older than the record is refused rather than acted on. With `OnceOnlyForm` as well for a
+    form that must not act twice: `class CloseForm(OnceOnlyForm, VersionedForm)`."""
+
+    lock_version = HiddenField()
+
+    @property
+    def seen(self) -> int | None:
+        """The version the page showed; None when missing or altered."""
+        return version_seen(self.lock_version.data)
+
+    def show_version(self, record: Any) -> None:
+        """When the page is first shown, carry `record`'s version (a post keeps the one seen)."""
+        if not self.is_submitted():
+            self.lock_version.data = str(record.lock_version)
+
+
 # Dates --------------------------------------------------------------------------------------
 
 

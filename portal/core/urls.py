@@ -1,7 +1,10 @@
-"""Safe redirects, the converters for ids in URLs, and addresses built once for many ids."""
+"""Safe redirects, the converters for ids in URLs, addresses built once for many ids, and
+links built by a command."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -83,3 +86,11 @@ def local_route(target: str | None, endpoint: str) -> dict[str, Any] | None:
     except HTTPException:
         return None
     return dict(arguments) if matched == endpoint else None
+
+
+@contextmanager
+def links_from_base_url() -> Iterator[None]:
+    """For a command: emails carry links, and url_for builds them from a request's address,
+    which a command has not, so BASE_URL stands in for it."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        yield

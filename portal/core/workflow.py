@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import inspect, update
+from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.db import db
@@ -61,6 +61,18 @@ class Workflow:
         return (before, to) in self.transitions
 
 
+def in_words(
+    error: type[ServiceError], *, changed: str, illegal: str
+) -> Callable[[Refusal], ServiceError]:
+    """A Workflow's `refuse` that says one of two things as `error`: `changed` when the page
+    was older than the record or someone else's change landed first, else `illegal`."""
+
+    def refuse(refusal: Refusal) -> ServiceError:
+        return error(changed if refusal.why in (STALE, LOST) else illegal)
+
+    return refuse
+
+
 def move(record: Any, to: str, workflow: Workflow, *, seen: Any = UNCHECKED, **values: Any) -> None:
     """Move `record` to state `to`, writing `values` with it, if `workflow` allows the move
     and nobody has changed the record since it was loaded (nor since `seen`, the version the
@@ -89,11 +101,12 @@ def change(record: Any, workflow: Workflow, *, seen: Any = UNCHECKED, **values: 
     (key,) = inspect(model).primary_key
     counter = getattr(model, workflow.version)
     compared = [counter == seen] if seen is not UNCHECKED else []
-    written = db.rows_changed(
-        update(model)
-        .where(key == getattr(record, key.key), *compared)
-        .values(**values, **{workflow.version: counter + 1})
-        .execution_options(synchronize_session=False)
+    written = db.set_where(
+        model,
+        key == getattr(record, key.key),
+        *compared,
+        **values,
+        **{workflow.version: counter + 1},
     )
     if written != 1:
         db.session.refresh(record)
@@ -110,15 +123,12 @@ def _compare_and_set(
     (key,) = inspect(model).primary_key
     version = getattr(record, workflow.version)
     values = {**values, workflow.version: version + 1}
-    written = db.rows_changed(
-        update(model)
-        .where(
-            key == getattr(record, key.key),
-            getattr(model, workflow.version) == version,
-            getattr(model, workflow.state) == before,
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    written = db.set_where(
+        model,
+        key == getattr(record, key.key),
+        getattr(model, workflow.version) == version,
+        getattr(model, workflow.state) == before,
+        **values,
     )
     if written != 1:
         # On PostgreSQL the UPDATE waited for the other change to commit: show what it made.

@@ -11,6 +11,7 @@ from portal.accounts.passwords import hash_password
 from portal.contracts.services.catalogue import ensure_starting_outcomes
 from portal.core.db import db
 from portal.core.time import utcnow
+from portal.core.urls import links_from_base_url
 from portal.demo import framework
 from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.lots.services import ensure_starting_lots
@@ -38,11 +39,7 @@ def seed_demo() -> None:
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("Demo data can only be seeded with DEMO_MODE on.")
     started = time.monotonic()
-    # The services' emails carry links, built from BASE_URL as a command has no request.
-    with (
-        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
-        db.session.begin(),
-    ):
+    with links_from_base_url(), db.session.begin():
         ensure_starting_lots()
         ensure_starting_kpis()
         ensure_starting_outcomes()

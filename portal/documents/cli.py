@@ -3,32 +3,22 @@ Each is safe to run at any time and as often as wanted (from cron, say, once a d
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core.db import db
 from portal.core.time import format_date, today
+from portal.core.urls import links_from_base_url
 from portal.documents import files, services
 
 documents_cli = AppGroup("documents", help="Evidence documents: reminders, retention, the store.")
-
-
-@contextmanager
-def _links_from_base_url():
-    """Emails carry links, and url_for builds them from a request's address, which a command
-    has not: BASE_URL stands in for it."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        yield
 
 
 @documents_cli.command("remind")
 def remind() -> None:
     """Email organisations about documents expiring within 60, 30, 14 and 1 days."""
     on = today()
-    with _links_from_base_url():
+    with links_from_base_url():
         sent = services.send_reminders(on)
     click.echo(f"Sent {sent} expiry reminder(s) for {format_date(on)}.")
     db.session.remove()
@@ -51,7 +41,7 @@ def retention() -> None:
 @documents_cli.command("scan")
 def scan() -> None:
     """Virus-check the files kept while the scanner was unavailable."""
-    with _links_from_base_url():
+    with links_from_base_url():
         counts = files.scan_pending(services.tell_of_virus)
     click.echo(", ".join(f"{number} {what}" for what, number in counts.items()) + ".")
     db.session.remove()

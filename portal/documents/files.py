@@ -25,7 +25,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import ServiceError
 from portal.core.time import utcnow
@@ -255,13 +255,13 @@ def download_url(user: User, stored: StoredFile, *, object_type: str, object_id:
 def _remove(stored: StoredFile, reason: str, detail: dict) -> None:
     stored.removed_at = utcnow()
     stored.removed_reason = reason
-    record_event(
+    record_change(
         "file.removed",
-        object_type="stored_file",
-        object_id=stored.id,
-        organisation_id=stored.organisation_id,
-        actor_id=None,
+        stored,
+        None,
+        stored.organisation_id,
         after={"reason": reason, "filename": stored.original_filename, **detail},
+        object_type="stored_file",
     )
 
 

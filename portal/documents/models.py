@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.organisations.models import OrganisationOwned
 
 # Kinds of document. The policies ask for the date they are next reviewed; the certificates for
 # the date they expire.
@@ -189,16 +190,13 @@ class StoredFile(Base):
         return SCAN_LABELS[self.scan_state]
 
 
-class Document(Base):
+class Document(OrganisationOwned, Base):
     """A document in an organisation's library: the versions are its history."""
 
     __tablename__ = "documents"
     __table_args__ = (CheckConstraint(f"kind IN {tuple(KINDS)!r}", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import can
 from portal.core.time import format_date, today
@@ -82,13 +82,13 @@ def documents_of(organisation: Organisation) -> list[Document]:
 def get_document(organisation: Organisation, document_id: int) -> Document:
     """One of the organisation's documents. Raises NotFoundForUser (404) for a missing document
     or another organisation's."""
-    document = db.session.scalar(
-        _with_versions(select(Document)).where(
-            Document.id == document_id, Document.organisation_id == organisation.id
+    document = found(
+        db.session.scalar(
+            _with_versions(select(Document)).where(
+                Document.id == document_id, Document.organisation_id == organisation.id
+            )
         )
     )
-    if document is None:
-        raise NotFoundForUser()
     return document
 
 

@@ -15,14 +15,16 @@ field (`show_size_error_on_the_form`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any, TypeVar
 
 import magic
 from flask import Blueprint, current_app, g, render_template, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal.core.errors import FileRefused
 from portal.documents import image_content, office_content, pdf_content
 from portal.documents.file_types import (
     CSV,
@@ -39,6 +41,8 @@ from portal.documents.file_types import (
 
 # Every route that keeps a file keeps its name in this one tidy form.
 from portal.integrations.object_store import clean_filename
+
+F = TypeVar("F", bound=Any)  # a form (flask-wtf ships no types)
 
 DOCUMENT_TYPES = (PDF, DOCX, XLSX, ODT, JPEG, PNG)
 CSV_TYPES = (CSV,)
@@ -83,6 +87,25 @@ def check_upload(storage: FileStorage | None, allowed: tuple[FileType, ...]) -> 
     sha256 = hashlib.file_digest(stream, "sha256").hexdigest()  # type: ignore[arg-type]
     stream.seek(0)
     return CheckedFile(stream, filename, file_type, size, sha256)
+
+
+# An imported CSV's limit: a thousand people on a register fit in a few hundred kilobytes, and
+# the file is read whole.
+CSV_MAX_BYTES = 1024 * 1024
+
+
+def csv_text(storage: FileStorage | None, refused: type[FileRefused]) -> str:
+    """An uploaded CSV file's text. UploadRefused for a file that is not a CSV or is too large;
+    `refused`, the importing domain's FileRefused, for one not saved as UTF-8."""
+    checked = check_upload(storage, CSV_TYPES)
+    if checked.size > CSV_MAX_BYTES:
+        raise UploadRefused("The selected file must be smaller than 1MB")
+    try:
+        return checked.stream.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refused(
+            [(None, "The selected file must be saved as CSV UTF-8 (comma delimited)")]
+        ) from None
 
 
 def describe(allowed: tuple[FileType, ...]) -> str:
@@ -136,6 +159,18 @@ def upload_was_too_large() -> bool:
     """True while a view is showing its form again for a request too large to read: it must
     not touch the request's body, and should put too_large_message() on its file field."""
     return bool(g.get(_TOO_LARGE))
+
+
+def upload_form(make: Callable[..., F], message: str | None = None) -> F:
+    """The form of a page that takes a file, from `make` (a form class, say): built from what
+    was posted, or, for an upload too large to read, built empty with `message` (else
+    too_large_message()) on its file field."""
+    if upload_was_too_large():
+        form = make(formdata=None)
+        form.add_error("file", message or too_large_message())
+        return form
+    read_upload()
+    return make()
 
 
 def show_size_error_on_the_form(blueprint: Blueprint) -> None:

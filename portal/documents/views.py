@@ -20,6 +20,7 @@ from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
 from portal.documents.models import KINDS
+from portal.documents.uploads import upload_form
 from portal.organisations.choosing import into_own_organisation
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -30,15 +31,6 @@ def _show_url(document) -> str:
     return url_for(
         "documents.show", organisation_id=document.organisation_id, document_id=document.id
     )
-
-
-def _document_form(kind: str, *, replacing: bool = False) -> forms.DocumentForm:
-    if uploads.upload_was_too_large():
-        form = forms.DocumentForm(formdata=None).for_kind(kind, replacing=replacing)
-        form.add_error("file", uploads.too_large_message())
-        return form
-    uploads.read_upload()
-    return forms.DocumentForm().for_kind(kind, replacing=replacing)
 
 
 @bp.route("")
@@ -88,7 +80,7 @@ def upload(organisation):
     kind = request.args.get("kind")
     if kind not in KINDS:
         return _choose_kind_page(organisation)
-    form = _document_form(kind)
+    form = upload_form(forms.DocumentForm).for_kind(kind)
     question, details = _question_from(organisation, kind)
     # Asked once: what the application already says about this document starts the form.
     filled = form.fill_in(details) if request.method == "GET" else []
@@ -174,7 +166,7 @@ def show(organisation, document_id: int):
 @requires_org_role()
 def replace(organisation, document_id: int):
     document = services.get_document(organisation, document_id)
-    form = _document_form(document.kind, replacing=True)
+    form = upload_form(forms.DocumentForm).for_kind(document.kind, replacing=True)
     done = not uploads.upload_was_too_large() and handle_post(
         form,
         lambda: services.replace_document(

@@ -4,11 +4,11 @@ wanted (from cron, say, every morning)."""
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core.db import db
 from portal.core.time import format_date
+from portal.core.urls import links_from_base_url
 from portal.kpi_returns import definitions, months, reminders
 
 kpi_cli = AppGroup("kpi", help="KPI returns: reminders and the starting KPIs.")
@@ -19,8 +19,7 @@ def remind() -> None:
     """Email reminders 5 and 1 working days before a return is due, and a chaser (opening an
     escalation) the day after it is missed."""
     on = months.current_day()
-    # Emails carry links, built from BASE_URL as a command has no request.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+    with links_from_base_url():
         sent = reminders.send_reminders(on)
     click.echo(f"Sent {sent} KPI return reminder(s) for {format_date(on)}.")
     db.session.remove()

@@ -23,7 +23,6 @@ from portal.kpi_returns.models import UNIT_LABELS
 from portal.kpi_returns.values import value_text
 from portal.organisations.models import Organisation
 
-MAX_BYTES = 1024 * 1024
 MAX_LINES = 500
 MONTH, CODE, NAME, UNIT, VALUE, COMMENT = (
     "Month",
@@ -65,15 +64,7 @@ def template_csv(page: services.ReturnPage) -> str:
 
 def _lines(storage: FileStorage | None) -> list[tuple[int, dict[str, str]]]:
     """The file's lines as (line number, {heading: cell}), blank lines left out."""
-    checked = uploads.check_upload(storage, uploads.CSV_TYPES)
-    if checked.size > MAX_BYTES:
-        raise uploads.UploadRefused("The selected file must be smaller than 1MB")
-    try:
-        text = checked.stream.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            [(None, "The selected file must be saved as CSV UTF-8 (comma delimited)")]
-        ) from None
+    text = uploads.csv_text(storage, ImportRefused)
     first = next((line for line in text.splitlines() if line.strip()), "")
     # Excel in many European settings separates cells with semicolons.
     delimiter = ";" if first.count(";") > first.count(",") else ","

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.kpi_returns import months
 from portal.kpi_returns.models import (
     COUNT,
@@ -187,13 +187,13 @@ class Catalogue:
 
 def get_kpi(kpi_id: int) -> Kpi:
     """The KPI with its versions. Raises NotFoundForUser (404) if there is none."""
-    kpi = db.session.scalar(
-        select(Kpi)
-        .where(Kpi.id == kpi_id)
-        .options(selectinload(Kpi.versions).selectinload(KpiVersion.lots))
+    kpi = found(
+        db.session.scalar(
+            select(Kpi)
+            .where(Kpi.id == kpi_id)
+            .options(selectinload(Kpi.versions).selectinload(KpiVersion.lots))
+        )
     )
-    if kpi is None:
-        raise NotFoundForUser()
     return kpi
 
 
@@ -310,14 +310,7 @@ def save_definition(
     version.lots = lots
     version.created_by_id = actor.id
     db.session.flush()
-    record_event(
-        "kpi.defined",
-        object_type="kpi",
-        object_id=kpi.id,
-        actor_id=actor.id,
-        before=before,
-        after=_describe(version),
-    )
+    record_change("kpi.defined", kpi, actor, before=before, after=_describe(version))
     return kpi
 
 

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
@@ -48,7 +48,7 @@ from portal.kpi_returns.models import (
 )
 from portal.kpi_returns.values import format_value
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 TRANSITIONS = {(OPEN, OPEN), (OPEN, CLOSED)}  # an action recorded; closed with a reason
@@ -119,12 +119,11 @@ def _open(
             db.session.flush()
     except IntegrityError:
         return None  # opened a moment ago by someone else's submission
-    record_event(
+    record_change(
         "kpi_escalation.opened",
-        object_type="kpi_escalation",
-        object_id=escalation.id,
-        organisation_id=organisation_id,
-        actor_id=actor.id if actor else None,
+        escalation,
+        actor,
+        organisation_id,
         after={
             "trigger": trigger,
             "month": months.iso_month(month),
@@ -196,15 +195,13 @@ def _tell_opened(escalation: KpiEscalation, actor: User | None) -> None:
             trigger=trigger,
             lines=lines,
         )
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            f"The council has opened a performance escalation for {organisation.display_name}",
-            "kpi_escalation_opened_provider",
-            member=membership.user,
-            organisation=organisation,
-            lines=lines,
-        )
+    email_members_of(
+        organisation,
+        f"The council has opened a performance escalation for {organisation.display_name}",
+        "kpi_escalation_opened_provider",
+        organisation=organisation,
+        lines=lines,
+    )
 
 
 def check_ratings(organisation: Organisation, month: date) -> list[KpiEscalation]:
@@ -295,19 +292,19 @@ def open_escalation(
 
 def get_escalation(escalation_id: int) -> KpiEscalation:
     """The escalation with its organisation, KPI and actions. Raises NotFoundForUser (404)."""
-    escalation = db.session.scalar(
-        select(KpiEscalation)
-        .where(KpiEscalation.id == escalation_id)
-        .options(
-            joinedload(KpiEscalation.organisation),
-            joinedload(KpiEscalation.kpi),
-            joinedload(KpiEscalation.closed_by),
-            joinedload(KpiEscalation.opened_by),
-            selectinload(KpiEscalation.actions).selectinload(KpiEscalationAction.recorded_by),
+    escalation = found(
+        db.session.scalar(
+            select(KpiEscalation)
+            .where(KpiEscalation.id == escalation_id)
+            .options(
+                joinedload(KpiEscalation.organisation),
+                joinedload(KpiEscalation.kpi),
+                joinedload(KpiEscalation.closed_by),
+                joinedload(KpiEscalation.opened_by),
+                selectinload(KpiEscalation.actions).selectinload(KpiEscalationAction.recorded_by),
+            )
         )
     )
-    if escalation is None:
-        raise NotFoundForUser()
     return escalation
 
 
@@ -353,12 +350,11 @@ def record_action(
     )
     db.session.add(action)
     db.session.flush()
-    record_event(
+    record_change(
         "kpi_escalation.action_recorded",
-        object_type="kpi_escalation",
-        object_id=escalation.id,
-        organisation_id=escalation.organisation_id,
-        actor_id=actor.id,
+        escalation,
+        actor,
+        escalation.organisation_id,
         after={"kind": kind, "on": on_date.isoformat() if on_date else None},
     )
     return action
@@ -382,12 +378,11 @@ def close_escalation(
         closed_by_id=actor.id,
         close_reason=reason,
     )
-    record_event(
+    record_change(
         "kpi_escalation.closed",
-        object_type="kpi_escalation",
-        object_id=escalation.id,
-        organisation_id=escalation.organisation_id,
-        actor_id=actor.id,
+        escalation,
+        actor,
+        escalation.organisation_id,
         before={"status": OPEN},
         after={"status": CLOSED, "reason": reason},
     )

@@ -13,7 +13,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
-    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -26,6 +25,7 @@ from portal.core.forms import (
     BaseForm,
     DateInputField,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     max_length,
     radio_field,
@@ -40,9 +40,8 @@ PREFIXES = {"pounds": "£"}
 SUFFIXES = {"percentage": "%", "days": "days"}
 
 
-class ReturnFormBase(OnceOnlyForm):
-    # The return's lock_version when the page was opened: a save from an older page is refused.
-    lock_version = HiddenField()
+class ReturnFormBase(OnceOnlyForm, VersionedForm):
+    """A return's page, saved from the version it showed (an older page is refused)."""
 
     def value_field(self, definition: KpiVersion):
         return self[f"value_{definition.kpi_id}"]
@@ -110,6 +109,12 @@ def return_form(definitions: list[KpiVersion], *, amend: bool = False) -> Return
     return ReturnForm()
 
 
+def _kpi_field(label: str) -> SelectField:
+    """Which KPI a question or an escalation is about, by id (0: the whole return); the page
+    gives the choices and the service checks the one chosen."""
+    return SelectField(label, coerce=int, widget=GovSelect(), validate_choice=False)
+
+
 class UploadForm(OnceOnlyForm):
     file = FileField("Upload the CSV file", widget=GovFileInput())
     submit = submit("Upload")
@@ -120,12 +125,7 @@ class UploadForm(OnceOnlyForm):
 
 
 class QueryForm(OnceOnlyForm):
-    kpi_id = SelectField(
-        "Which figure is your question about?",
-        coerce=int,
-        widget=GovSelect(),
-        validate_choice=False,
-    )
+    kpi_id = _kpi_field("Which figure is your question about?")
     question = long_text_field(
         "Your question",
         missing="Enter your question",
@@ -137,12 +137,7 @@ class QueryForm(OnceOnlyForm):
 
 
 class EscalateForm(OnceOnlyForm):
-    kpi_id = SelectField(
-        "What is it about?",
-        coerce=int,
-        widget=GovSelect(),
-        validate_choice=False,
-    )
+    kpi_id = _kpi_field("What is it about?")
     reason = long_text_field(
         "Why are you opening an escalation?",
         missing="Enter why you are opening an escalation",
@@ -154,8 +149,7 @@ class EscalateForm(OnceOnlyForm):
     submit = submit("Open escalation")
 
 
-class AnswerForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class AnswerForm(OnceOnlyForm, VersionedForm):
     answer = long_text_field(
         "Your answer",
         missing="Enter your answer",
@@ -170,8 +164,7 @@ class LockMonthForm(BaseForm):
     submit = submit("Lock month")
 
 
-class ActionForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class ActionForm(OnceOnlyForm, VersionedForm):
     kind = radio_field(
         "What are you recording?",
         ACTION_LABELS,
@@ -189,8 +182,7 @@ class ActionForm(OnceOnlyForm):
     submit = submit("Save")
 
 
-class CloseForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class CloseForm(OnceOnlyForm, VersionedForm):
     reason = long_text_field(
         "Why are you closing the escalation?",
         missing="Enter the reason for closing the escalation",

@@ -28,7 +28,7 @@ from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
 from portal.lots.models import Lot
-from portal.organisations.models import Organisation
+from portal.organisations.models import Organisation, OrganisationOwned
 
 COUNT = "count"
 PERCENTAGE = "percentage"
@@ -116,7 +116,7 @@ SUBMITTED = "submitted"
 RETURN_STATUSES = (DRAFT, SUBMITTED)
 
 
-class KpiReturn(Base):
+class KpiReturn(OrganisationOwned, Base):
     """One organisation's return for one month. Its values live in versions: the draft (until
     submitted), the submission, then one per amendment."""
 
@@ -127,9 +127,6 @@ class KpiReturn(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     month: Mapped[date] = mapped_column(Date, index=True)  # the first day of the month
     status: Mapped[str] = mapped_column(String(20), default=DRAFT)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first submission
@@ -269,7 +266,7 @@ CLOSED = "closed"
 ESCALATION_STATUSES = (OPEN, CLOSED)
 
 
-class KpiEscalation(Base):
+class KpiEscalation(OrganisationOwned, Base):
     """Performance the council must act on: a KPI rated inadequate two months running (or
     requires improvement three), a missing return, or a concern a member of staff raised by
     hand with a reason. Worked through actions, closed with a reason."""
@@ -281,9 +278,6 @@ class KpiEscalation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     kpi_id: Mapped[int | None] = mapped_column(ForeignKey("kpis.id"))
     trigger: Mapped[str] = mapped_column(String(40))
     # Organisation, trigger, KPI and month: the same cause never opens two escalations.

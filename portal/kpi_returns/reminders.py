@@ -19,8 +19,7 @@ from portal.kpi_returns import escalations, months
 from portal.kpi_returns.models import CHASER, FIVE_DAYS, ONE_DAY, SUBMITTED, KpiReminder, KpiReturn
 from portal.kpi_returns.obligations import obligations_for
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 
 SUBJECTS = {
     FIVE_DAYS: "Your KPI return for {month} is due on {due}",
@@ -91,15 +90,13 @@ def _email(organisation: Organisation, month: date, due: date, kind: str) -> Non
     subject = SUBJECTS[kind].format(
         month=months.month_name(month), due=f"{due:%A} {due.day} {due:%B}"
     )
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            "kpi_return_reminder",
-            organisation=organisation,
-            member=membership.user,
-            month=month,
-            month_name=months.month_name(month),
-            due=due,
-            late=kind == CHASER,
-        )
+    email_members_of(
+        organisation,
+        subject,
+        "kpi_return_reminder",
+        organisation=organisation,
+        month=month,
+        month_name=months.month_name(month),
+        due=due,
+        late=kind == CHASER,
+    )

@@ -112,21 +112,25 @@ def _submitted_values(*criteria, first: date, last: date):
     ).all()
 
 
+# A ReturnSummary's fields, in its order.
+_SUMMARY_COLUMNS = (
+    KpiReturn.id,
+    KpiReturn.organisation_id,
+    KpiReturn.month,
+    KpiReturn.status,
+    KpiReturn.submitted_at,
+    KpiReturn.version_count,
+    KpiReturn.rating,
+)
+
+
 def return_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
     """The returns of the organisations from `first` to `last`, by (organisation, month)."""
     found: dict[tuple[int, date], ReturnSummary] = {}
     if not organisation_ids:
         return found
     for row in db.session.execute(
-        select(
-            KpiReturn.id,
-            KpiReturn.organisation_id,
-            KpiReturn.month,
-            KpiReturn.status,
-            KpiReturn.submitted_at,
-            KpiReturn.version_count,
-            KpiReturn.rating,
-        ).where(
+        select(*_SUMMARY_COLUMNS).where(
             KpiReturn.organisation_id.in_(organisation_ids),
             KpiReturn.month.between(first, last),
         )
@@ -192,29 +196,30 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
         .offset(offset)
     ).all()
     ids = [row.id for row in found]
+    states = _month_states(ids, period, on)
+    escalations = open_escalations_by_organisation(ids)
+    rows = [DashboardRow(row.id, row.name, states[row.id], escalations[row.id]) for row in found]
+    return Page(rows, number, total)
+
+
+def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[MonthState]]:
+    """Where each organisation's return stands for each month of `period` (three queries)."""
     obligations = obligations_for(ids)
     summaries = return_summaries(ids, period.first, period.last)
-    escalations = open_escalations_by_organisation(ids)
     due = DueDates()
-    rows = [
-        DashboardRow(
-            row.id,
-            row.name,
-            [
-                state_of(
-                    month,
-                    obligations[row.id].owes(month),
-                    summaries.get((row.id, month)),
-                    on,
-                    due(month),
-                )
-                for month in period.months
-            ],
-            escalations[row.id],
-        )
-        for row in found
-    ]
-    return Page(rows, number, total)
+    return {
+        organisation_id: [
+            state_of(
+                month,
+                obligations[organisation_id].owes(month),
+                summaries.get((organisation_id, month)),
+                on,
+                due(month),
+            )
+            for month in period.months
+        ]
+        for organisation_id in ids
+    }
 
 
 # Trends --------------------------------------------------------------------------------------
@@ -443,27 +448,8 @@ def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
         .where(*_reporting(DashboardFilters(lot=lot.slug), period.first))
         .order_by(func.lower(NAME_SHOWN), Organisation.id)
     ).all()
-    ids = [row.id for row in found]
-    obligations = obligations_for(ids)
-    summaries = return_summaries(ids, period.first, period.last)
-    due = DueDates()
-    return [
-        LotSummaryRow(
-            row.id,
-            row.name,
-            [
-                state_of(
-                    month,
-                    obligations[row.id].owes(month),
-                    summaries.get((row.id, month)),
-                    on,
-                    due(month),
-                )
-                for month in period.months
-            ],
-        )
-        for row in found
-    ]
+    states = _month_states([row.id for row in found], period, on)
+    return [LotSummaryRow(row.id, row.name, states[row.id]) for row in found]
 
 
 def lot_summary_rows(lot: Lot, period: Period, on: date) -> list[list[Cell]]:
@@ -602,15 +588,7 @@ def last_returns(organisation_ids: list[int], on: date) -> dict[int, MonthState]
     found = {}
     due = DueDates()
     for row in db.session.execute(
-        select(
-            KpiReturn.id,
-            KpiReturn.organisation_id,
-            KpiReturn.month,
-            KpiReturn.status,
-            KpiReturn.submitted_at,
-            KpiReturn.version_count,
-            KpiReturn.rating,
-        ).join(
+        select(*_SUMMARY_COLUMNS).join(
             latest,
             (latest.c.organisation_id == KpiReturn.organisation_id)
             & (latest.c.month == KpiReturn.month),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError
 from portal.core.time import format_date, utcnow
@@ -47,7 +47,7 @@ from portal.kpi_returns.obligations import (
 )
 from portal.kpi_returns.values import parse_value
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 # Every change a return may make: (from, to), None for a return not yet made.
@@ -457,12 +457,11 @@ def amend_return(
         )
         .execution_options(synchronize_session=False)
     )
-    record_event(
+    record_change(
         "kpi_return.amended",
-        object_type="kpi_return",
-        object_id=kpi_return.id,
-        organisation_id=organisation.id,
-        actor_id=actor.id,
+        kpi_return,
+        actor,
+        organisation.id,
         before={"version": number - 1, "rating": before_rating},
         after={"version": number, "rating": version.rating, "reason": reason},
     )
@@ -491,27 +490,25 @@ def ask_query(actor: User, kpi_return: KpiReturn, kpi_id: int | None, question: 
     )
     db.session.add(query)
     db.session.flush()
-    record_event(
+    record_change(
         "kpi_query.asked",
-        object_type="kpi_query",
-        object_id=query.id,
-        organisation_id=kpi_return.organisation_id,
-        actor_id=actor.id,
+        query,
+        actor,
+        kpi_return.organisation_id,
         after={"return_id": kpi_return.id, "kpi_id": kpi_id},
     )
     organisation = db.session.get_one(Organisation, kpi_return.organisation_id)
     name = kpi_ids[kpi_id].kpi_version.name
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            f"A question about your KPI return for {months.month_name(kpi_return.month)}",
-            "kpi_query_asked",
-            organisation=organisation,
-            month=kpi_return.month,
-            month_name=months.month_name(kpi_return.month),
-            kpi_name=name,
-            question=question,
-        )
+    email_members_of(
+        organisation,
+        f"A question about your KPI return for {months.month_name(kpi_return.month)}",
+        "kpi_query_asked",
+        organisation=organisation,
+        month=kpi_return.month,
+        month_name=months.month_name(kpi_return.month),
+        kpi_name=name,
+        question=question,
+    )
     return query
 
 
@@ -548,12 +545,11 @@ def answer_query(
         answered_by_id=actor.id,
         answered_at=utcnow(),
     )
-    record_event(
+    record_change(
         "kpi_query.answered",
-        object_type="kpi_query",
-        object_id=query.id,
-        organisation_id=kpi_return.organisation_id,
-        actor_id=actor.id,
+        query,
+        actor,
+        kpi_return.organisation_id,
         after={"return_id": kpi_return.id},
     )
 

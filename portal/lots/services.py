@@ -13,15 +13,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.competitions.models import Competition
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.lots.models import Lot
 
 # The lots the framework started with (DESIGN.md); admins can change them later.
@@ -72,9 +72,7 @@ def list_lots() -> list[Lot]:
 
 def get_lot(lot_id: int) -> Lot:
     """Raises NotFoundForUser (404) when there is no such lot."""
-    lot = db.session.get(Lot, lot_id)
-    if lot is None:
-        raise NotFoundForUser()
+    lot = found(db.session.get(Lot, lot_id))
     return lot
 
 
@@ -141,11 +139,10 @@ def add_lot(admin: User, name: str | None, description: str | None) -> Lot:
         is_active=True,
     )
     _write(lambda: db.session.add(lot))
-    record_event(
+    record_change(
         "lot.added",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         after={"name": lot.name, "slug": lot.slug, "description": lot.description},
     )
     return lot
@@ -166,11 +163,10 @@ def change_lot(admin: User, lot_id: int, name: str | None, description: str | No
             lot.name, lot.description = name, description
 
         _write(rename)
-        record_event(
+        record_change(
             "lot.changed",
-            object_type="lot",
-            object_id=lot.id,
-            actor_id=admin.id,
+            lot,
+            admin,
             before={k: before[k] for k in changed},
             after={k: after[k] for k in changed},
         )
@@ -208,11 +204,10 @@ def move_lot(admin: User, lot_id: int, direction: str) -> Lot:
         each.position = number
     other = lots[other_index]
     lot.position, other.position = other.position, lot.position
-    record_event(
+    record_change(
         "lot.moved",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         before={"position": other.position},
         after={"position": lot.position},
     )
@@ -234,12 +229,7 @@ def reopen_lot(admin: User, lot_id: int) -> Lot:
 
 def _set_open(admin: User, lot_id: int, is_open: bool) -> Lot:
     lot = get_lot(lot_id)
-    changed = db.rows_changed(
-        update(Lot)
-        .where(Lot.id == lot.id, Lot.is_active.is_(not is_open))
-        .values(is_active=is_open)
-        .execution_options(synchronize_session=False)
-    )
+    changed = db.set_where(Lot, Lot.id == lot.id, Lot.is_active.is_(not is_open), is_active=is_open)
     db.session.refresh(lot)
     if not changed:
         state = "open to applications" if is_open else "closed to new applications"
@@ -273,11 +263,10 @@ def delete_lot(admin: User, lot_id: int) -> str:
             "Close it to new applications instead"
         )
     name = lot.name
-    record_event(
+    record_change(
         "lot.deleted",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         before={"name": lot.name, "slug": lot.slug, "description": lot.description},
     )
     db.session.expunge(lot)

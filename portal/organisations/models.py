@@ -91,7 +91,15 @@ Index("ix_organisations_name_shown", func.lower(NAME_SHOWN), Organisation.id).dd
 )
 
 
-class Membership(Base):
+class OrganisationOwned:
+    """A record that belongs to one organisation and goes when the organisation does."""
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+
+
+class Membership(OrganisationOwned, Base):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("organisation_id", "user_id"),
@@ -99,9 +107,6 @@ class Membership(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(10), default=MEMBER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -110,15 +115,12 @@ class Membership(Base):
     user: Mapped[User] = relationship()
 
 
-class OrganisationInvitation(Base):
+class OrganisationInvitation(OrganisationOwned, Base):
     """An invitation, by email, to join an organisation. Accepted once, before it expires."""
 
     __tablename__ = "organisation_invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     email: Mapped[str] = mapped_column(String(254))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

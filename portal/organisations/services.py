@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -10,9 +11,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
 from portal.accounts.models import User
-from portal.audit.services import changes, record_event
+from portal.audit.services import changes, record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
 from portal.organisations import validation
 from portal.organisations.models import (
@@ -53,13 +54,13 @@ def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation
     Raises NotFoundForUser (404) when it does not exist or `user` is not a member, so nobody can
     tell the two apart.
     """
-    membership = db.session.scalar(
-        select(Membership)
-        .where(Membership.organisation_id == organisation_id, Membership.user_id == user.id)
-        .options(joinedload(Membership.organisation))
+    membership = found(
+        db.session.scalar(
+            select(Membership)
+            .where(Membership.organisation_id == organisation_id, Membership.user_id == user.id)
+            .options(joinedload(Membership.organisation))
+        )
     )
-    if membership is None:
-        raise NotFoundForUser()
     return membership.organisation, membership
 
 
@@ -78,6 +79,15 @@ def members_of(organisation: Organisation) -> list[Membership]:
             .order_by(User.full_name)
         )
     )
+
+
+def email_members_of(
+    organisation: Organisation, subject: str, template: str, /, **context: Any
+) -> None:
+    """Email each member of `organisation` (`member` in the template is the one it goes to;
+    `organisation` may be in `context` too)."""
+    for membership in members_of(organisation):
+        queue_email(membership.user.email, subject, template, member=membership.user, **context)
 
 
 def _open_invitations(*criteria) -> list[OrganisationInvitation]:
@@ -151,13 +161,8 @@ def create_organisation(user: User, details: dict) -> Organisation:
     organisation.memberships.append(Membership(user_id=user.id, role=OWNER))
     db.session.add(organisation)
     db.session.flush()
-    record_event(
-        "organisation.created",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
-        after=_snapshot(organisation),
+    record_change(
+        "organisation.created", organisation, user, organisation.id, after=_snapshot(organisation)
     )
     return organisation
 
@@ -175,14 +180,8 @@ def update_organisation(user: User, organisation: Organisation, details: dict) -
     organisation.is_local = _is_local(organisation.postcode)
     before, after = changes(before, _snapshot(organisation))
     if after:
-        record_event(
-            "organisation.updated",
-            object_type="organisation",
-            object_id=organisation.id,
-            organisation_id=organisation.id,
-            actor_id=user.id,
-            before=before,
-            after=after,
+        record_change(
+            "organisation.updated", organisation, user, organisation.id, before=before, after=after
         )
 
 
@@ -213,13 +212,13 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Organis
     )
     db.session.add(invitation)
     db.session.flush()
-    record_event(
+    record_change(
         "organisation.member_invited",
-        object_type="organisation_invitation",
-        object_id=invitation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        invitation,
+        user,
+        organisation.id,
         after={"email": email},
+        object_type="organisation_invitation",
     )
     queue_email(
         email,
@@ -283,12 +282,11 @@ def accept_invitation(user: User, token: str) -> Organisation:
     if existing is None:
         db.session.add(Membership(organisation_id=organisation.id, user_id=user.id, role=MEMBER))
         db.session.flush()
-        record_event(
+        record_change(
             "organisation.member_joined",
-            object_type="organisation",
-            object_id=organisation.id,
-            organisation_id=organisation.id,
-            actor_id=user.id,
+            organisation,
+            user,
+            organisation.id,
             after={"user_id": user.id, "email": user.email, "role": MEMBER},
         )
         inviter = db.session.get_one(User, invitation.invited_by_id)
@@ -304,35 +302,35 @@ def accept_invitation(user: User, token: str) -> Organisation:
 
 
 def cancel_invitation(user: User, organisation: Organisation, invitation_id: int) -> None:
-    invitation = db.session.scalar(
-        select(OrganisationInvitation).where(
-            OrganisationInvitation.id == invitation_id,
-            OrganisationInvitation.organisation_id == organisation.id,
+    invitation = found(
+        db.session.scalar(
+            select(OrganisationInvitation).where(
+                OrganisationInvitation.id == invitation_id,
+                OrganisationInvitation.organisation_id == organisation.id,
+            )
         )
     )
-    if invitation is None:
-        raise NotFoundForUser()
     if invitation.accepted_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = utcnow()
-        record_event(
+        record_change(
             "organisation.invitation_cancelled",
-            object_type="organisation_invitation",
-            object_id=invitation.id,
-            organisation_id=organisation.id,
-            actor_id=user.id,
+            invitation,
+            user,
+            organisation.id,
             before={"email": invitation.email},
+            object_type="organisation_invitation",
         )
 
 
 def get_membership(organisation: Organisation, membership_id: int) -> Membership:
     """Raises NotFoundForUser for a membership of another organisation."""
-    membership = db.session.scalar(
-        select(Membership)
-        .where(Membership.id == membership_id, Membership.organisation_id == organisation.id)
-        .options(selectinload(Membership.user))
+    membership = found(
+        db.session.scalar(
+            select(Membership)
+            .where(Membership.id == membership_id, Membership.organisation_id == organisation.id)
+            .options(selectinload(Membership.user))
+        )
     )
-    if membership is None:
-        raise NotFoundForUser()
     return membership
 
 
@@ -363,12 +361,11 @@ def remove_member(user: User, organisation: Organisation, membership: Membership
     removed = membership.user
     db.session.delete(membership)
     db.session.flush()
-    record_event(
+    record_change(
         "organisation.member_removed",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        organisation,
+        user,
+        organisation.id,
         before={"user_id": removed.id, "email": removed.email, "role": membership.role},
     )
     if removed.id != user.id:
@@ -386,12 +383,11 @@ def make_owner(user: User, organisation: Organisation, membership: Membership) -
     if membership.role == OWNER:
         return
     membership.role = OWNER
-    record_event(
+    record_change(
         "organisation.owner_added",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        organisation,
+        user,
+        organisation.id,
         before={"user_id": membership.user_id, "role": MEMBER},
         after={"user_id": membership.user_id, "role": OWNER},
     )

@@ -5,11 +5,11 @@ any time and as often as wanted."""
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.core.db import db
 from portal.core.time import format_date, today
+from portal.core.urls import links_from_base_url
 from portal.quality.services import actions, checklists, risk
 from portal.questionnaires.schema import ContentError
 
@@ -45,11 +45,7 @@ def load_checklist(file: str | None) -> None:
 def remind() -> None:
     """Email each overdue action once, to the provider's members and the quality officers."""
     day = today()
-    # Emails carry links, built from BASE_URL as a command has no request.
-    with (
-        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
-        db.session.begin(),
-    ):
+    with links_from_base_url(), db.session.begin():
         sent = actions.remind_overdue(day)
     click.echo(f"Emailed about {sent} overdue action(s) on {format_date(day)}.")
     db.session.remove()
@@ -60,10 +56,7 @@ def rate_risk() -> None:
     """Work out every provider's risk rating by the published rule and keep it; a change is
     audited and emailed to the quality officers."""
     day = today()
-    with (
-        current_app.test_request_context(base_url=current_app.config["BASE_URL"]),
-        db.session.begin(),
-    ):
+    with links_from_base_url(), db.session.begin():
         changes = risk.refresh_all(day)
         for change in changes:
             click.echo(

@@ -9,17 +9,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
-from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from portal.core.forms import (
-    BaseForm,
     DateInputField,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     optional_text_field,
     submit,
-    version_seen,
 )
 from portal.core.numbers import whole_number
 from portal.quality.models import ANNOUNCED, GRADE_LABELS, GRADES, ON_SITE, REMOTE, UNANNOUNCED
@@ -36,16 +35,6 @@ MODE_OPTIONS = {ON_SITE: "On site", REMOTE: "Remote (by video call and shared do
 def _lot_id(value: object) -> int | None:
     # Choices are the lots' ids; what is posted is text, and anything but an id is None.
     return value if isinstance(value, int) else whole_number(str(value))
-
-
-class VersionedForm(BaseForm):
-    """A form about a record that carries the version the page showed (`lock_version`)."""
-
-    lock_version = HiddenField()
-
-    @property
-    def seen(self) -> int | None:
-        return version_seen(self.lock_version.data)
 
 
 class PlanVisitForm(OnceOnlyForm):

@@ -3,17 +3,17 @@ and a comment. The services judge the values (dates, lengths), so each has one m
 
 from __future__ import annotations
 
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 
 from portal.core.forms import (
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     optional_text_field,
     submit,
     text_field,
-    version_seen,
 )
 from portal.quality.services.actions import DETAIL_LIMIT, OWNER_LIMIT, TITLE_LIMIT
 from portal.quality.services.meetings import (
@@ -48,10 +48,10 @@ class AgendaForm(OnceOnlyForm):
     submit = submit("Add to the agenda")
 
 
-class MinutesForm(OnceOnlyForm):
-    # The meeting's lock_version when the page was shown: minutes recorded meanwhile by someone
-    # else are not overwritten.
-    lock_version = HiddenField()
+class MinutesForm(OnceOnlyForm, VersionedForm):
+    """The minutes, against the meeting's version the page showed: minutes recorded meanwhile by
+    someone else are not overwritten."""
+
     held_on = DateInputField(
         "Date the meeting was held",
         what="Date the meeting was held",
@@ -75,9 +75,6 @@ class MinutesForm(OnceOnlyForm):
 
     def typed(self) -> Minutes:
         return Minutes(self.held_on.data, self.attendees.data, self.minutes.data)
-
-    def seen(self) -> int | None:
-        return version_seen(self.lock_version.data)
 
 
 class AgreedActionForm(OnceOnlyForm):

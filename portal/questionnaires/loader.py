@@ -43,6 +43,7 @@ from portal.questionnaires.yaml_reading import (
     _suggest,
     _ValueReader,
     read_document,
+    read_file,
 )
 from portal.staff_checks.models import REGISTER_DETAILS
 
@@ -94,12 +95,7 @@ CONDITION_KEYS = ("answer", "equals", "in", "any_in", "lots_any", "all", "any", 
 
 def load_file(path: str | Path) -> Content:
     """Read and check one questionnaire file. Raises ContentError."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path.name, None, "no such file") from None
-    return parse(data, path.name)
+    return parse(*read_file(path))
 
 
 def parse(data: bytes | str, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) -> Content:

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
 from portal.lots.services import list_lots
 from portal.questionnaires import loader, routing
@@ -133,13 +133,13 @@ def publish_version(admin: User, version_id: int) -> QuestionnaireVersion:
     version.status = PUBLISHED
     version.published_at = utcnow()
     version.published_by_id = admin.id
-    record_event(
+    record_change(
         "questionnaire.published",
-        object_type="questionnaire_version",
-        object_id=version.id,
-        actor_id=admin.id,
+        version,
+        admin,
         before={"status": before, "published_version": current.version if current else None},
         after={"status": PUBLISHED, "published_version": version.version},
+        object_type="questionnaire_version",
     )
     db.session.flush()
     return version
@@ -153,9 +153,7 @@ def published_version() -> QuestionnaireVersion | None:
 
 def get_version(version_id: int) -> QuestionnaireVersion:
     """Raises NotFoundForUser (404) when there is no such version."""
-    version = db.session.get(QuestionnaireVersion, version_id)
-    if version is None:
-        raise NotFoundForUser()
+    version = found(db.session.get(QuestionnaireVersion, version_id))
     return version
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 from typing import Any, Literal, NoReturn, overload
 
 import yaml
@@ -56,6 +57,16 @@ def _construct_map(loader: _LineLoader, node):
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+
+
+def read_file(path: str | Path) -> tuple[bytes, str]:
+    """A content file's bytes and its name (for the messages). Raises ContentError when there
+    is no such file."""
+    path = Path(path)
+    try:
+        return path.read_bytes(), path.name
+    except FileNotFoundError:
+        raise ContentError(path.name, None, "no such file") from None
 
 
 def read_document(data: bytes | str, name: str) -> Any:

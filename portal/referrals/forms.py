@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovTextInput,
 )
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.capacity.models import NEEDS
@@ -20,10 +20,10 @@ from portal.competitions.models import AGE_BANDS
 from portal.core.forms import (
     DateInputField,
     OnceOnlyForm,
+    VersionedForm,
     long_text_field,
     optional_text_field,
     submit,
-    version_seen,
 )
 from portal.core.numbers import whole_number
 from portal.lots.models import Lot
@@ -40,9 +40,9 @@ def _choices(options: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in options.items()]
 
 
-class ReferralForm(OnceOnlyForm):
-    # The referral's lock_version when the edit page was shown (empty when recording).
-    lock_version = HiddenField()
+class ReferralForm(OnceOnlyForm, VersionedForm):
+    """A referral's details; its version is the one the edit page showed (empty when recording)."""
+
     reference = optional_text_field(
         "Reference (optional)",
         limit=30,
@@ -133,12 +133,8 @@ class ReferralForm(OnceOnlyForm):
         self.received_on.data = referral.received_on
         self.required_start.data = referral.required_start
 
-    def seen(self) -> int | None:
-        return version_seen(self.lock_version.data)
 
-
-class CloseForm(OnceOnlyForm):
-    lock_version = HiddenField()
+class CloseForm(OnceOnlyForm, VersionedForm):
     reason = long_text_field(
         "Why is the referral being closed?",
         missing=None,
@@ -147,6 +143,3 @@ class CloseForm(OnceOnlyForm):
         hint="For example, the child's needs are now met at school. No names.",
     )
     submit = submit("Close referral")
-
-    def seen(self) -> int | None:
-        return version_seen(self.lock_version.data)

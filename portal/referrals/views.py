@@ -105,7 +105,7 @@ def edit(referral_id: int) -> ResponseReturnValue:
         form.fill(referral)
     done = handle_post(
         form,
-        lambda: recording.update_referral(current_user, referral, form.details(), form.seen()),
+        lambda: recording.update_referral(current_user, referral, form.details(), form.seen),
         to=show_url(referral.id),
         message="Your changes have been saved",
     )
@@ -123,7 +123,7 @@ def close(referral_id: int) -> ResponseReturnValue:
         form.lock_version.data = str(referral.lock_version)
     done = handle_post(
         form,
-        lambda: recording.close_referral(current_user, referral, form.reason.data, form.seen()),
+        lambda: recording.close_referral(current_user, referral, form.reason.data, form.seen),
         to=show_url(referral.id),
         message=f"Referral {referral.reference} has been closed",
     )

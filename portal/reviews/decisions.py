@@ -21,7 +21,7 @@ from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.applications import snapshot as snapshots
 from portal.applications.models import APPROVED, REJECTED, RETURNED, Application
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import utcnow
@@ -59,12 +59,7 @@ def decisions_of(application: Application) -> list[Decision]:
 def _lock_for_decision(application: Application, seen_lock_version: int | None) -> None:
     """Hold the application row until the request commits, read afresh, and refuse when it is
     no longer in review or has changed since the reviewer's page showed it."""
-    db.session.execute(
-        select(Application)
-        .where(Application.id == application.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    applications.lock_application(application)
     check_in_review(application)
     if application.lock_version != seen_lock_version:
         raise AlreadyDecided(
@@ -220,13 +215,13 @@ def _propose(reviewer: User, application: Application, details, reason: str) -> 
     review.proposed_by_id, review.proposed_at = reviewer.id, utcnow()
     # Any other change to the application makes a confirming reviewer's page out of date.
     application.lock_version += 1
-    record_event(
+    record_change(
         "review.approval_recommended",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=reviewer.id,
+        application,
+        reviewer,
+        application.organisation_id,
         after={"reason": reason, "details": details},
+        object_type="application",
     )
     for colleague in reviewers():
         if colleague.id not in (reviewer.id, review.opened_by_id):

@@ -3,10 +3,10 @@ the views read those from the request and the service checks them; these carry w
 And a reason for suspending, reinstating or removing a provider (MoveForm)."""
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 
 from portal.admissions.services import REASON_MAX_LENGTH
-from portal.core.forms import BaseForm, OnceOnlyForm, long_text_field, submit
+from portal.core.forms import BaseForm, OnceOnlyForm, VersionedForm, long_text_field, submit
 from portal.reviews.services import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 
 
@@ -44,16 +44,15 @@ class NoteForm(BaseForm):
     submit = submit("Save note")
 
 
-class DecisionForm(BaseForm):
-    # The application's lock_version when the page was opened: a decision made from an older
-    # page (another reviewer decided, a replayed POST) is refused.
-    lock_version = HiddenField()
+class DecisionForm(VersionedForm):
+    """A decision, made from the application's version the page showed: one made from an older
+    page (another reviewer decided, a replayed POST) is refused."""
 
 
-class MoveForm(OnceOnlyForm):
-    # The admission's lock_version when the page was opened: a change from an older page (a
-    # colleague acted meanwhile) is refused and says who.
-    lock_version = HiddenField()
+class MoveForm(OnceOnlyForm, VersionedForm):
+    """A reason to move an admission, from the version the page showed: a change from an older
+    page (a colleague acted meanwhile) is refused and says who."""
+
     reason = long_text_field(
         "Reason", missing="Enter a reason", limit=REASON_MAX_LENGTH, what="Reason"
     )

@@ -25,9 +25,9 @@ from portal.applications.models import (
     Application,
     ApplicationSubmission,
 )
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.numbers import whole_number
 from portal.core.pagination import Page, offset_of
 from portal.core.permissions import roles_that_may
@@ -105,13 +105,13 @@ class DecisionErrors(Exception):
 def get_application(application_id: int) -> Application:
     """A submitted application (never a draft: the council does not see those). Raises
     NotFoundForUser (404) otherwise."""
-    application = db.session.scalar(
-        select(Application)
-        .where(Application.id == application_id, Application.submitted_at.is_not(None))
-        .options(joinedload(Application.organisation))
+    application = found(
+        db.session.scalar(
+            select(Application)
+            .where(Application.id == application_id, Application.submitted_at.is_not(None))
+            .options(joinedload(Application.organisation))
+        )
     )
-    if application is None:
-        raise NotFoundForUser()
     return application
 
 
@@ -453,14 +453,14 @@ def assign(actor: User, application: Application, assignee_id: int | None) -> No
     if before == assignee_id:
         return
     review.assigned_to_id = assignee_id
-    record_event(
+    record_change(
         "review.assigned",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=actor.id,
+        application,
+        actor,
+        application.organisation_id,
         before={"assigned_to_id": before},
         after={"assigned_to_id": assignee_id},
+        object_type="application",
     )
     db.session.flush()
 
@@ -617,14 +617,14 @@ def save_comment(
         db.session.add(comment)
     else:
         comment.body, comment.author_id, comment.updated_at = body, reviewer.id, utcnow()
-    record_event(
+    record_change(
         "review.comment_saved",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=reviewer.id,
+        application,
+        reviewer,
+        application.organisation_id,
         before={"question": question_id, "comment": before},
         after={"question": question_id, "comment": body or None},
+        object_type="application",
     )
     db.session.flush()
     return comment
@@ -640,12 +640,12 @@ def save_note(reviewer: User, application: Application, note: str | None) -> Non
         return
     review.private_note = note
     review.note_updated_by_id, review.note_updated_at = reviewer.id, utcnow()
-    record_event(
+    record_change(
         "review.note_saved",
+        application,
+        reviewer,
+        application.organisation_id,
         object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=reviewer.id,
     )
     db.session.flush()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
+from portal.core.form_posts import handle_post
 from portal.core.permissions import requires
-from portal.core.submissions import previous_result, remember_result
 from portal.settings import forms, services
 
 bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
@@ -20,22 +20,22 @@ def edit():
     current = services.framework_settings()
     if not form.is_submitted():
         form.fill(current)
-    if form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+
+    def save() -> list[services.Setting]:
         try:
-            changed = services.update_settings(current_user, form.values(), form.seen.data)
-        except services.SettingsErrors as error:
-            for field, message in error.errors.items():
-                form.add_error(field, message)
+            return services.update_settings(current_user, form.values(), form.seen.data)
+        except services.SettingsErrors:
             form.refresh(services.framework_settings())
-        else:
-            url = url_for("settings.edit")
-            remember_result(form.submission_id.data, url)
-            flash(_saved_message(changed), "success")
-            return redirect(url)
-    return render_template(
+            raise
+
+    done = handle_post(
+        form,
+        save,
+        to=url_for("settings.edit"),
+        message=_saved_message,
+        refused=services.SettingsErrors,
+    )
+    return done or render_template(
         "settings/edit.html",
         form=form,
         settings=services.SETTINGS,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
 from portal.documents.models import StoredFile
+from portal.organisations.models import OrganisationOwned
 
 BASIC = "basic"
 STANDARD = "standard"
@@ -44,7 +45,7 @@ REGISTER_DETAILS = {
 CHECK_LEVEL_ANSWERS = {"enhanced_barred_children": ENHANCED_BARRED}
 
 
-class StaffCheck(Base):
+class StaffCheck(OrganisationOwned, Base):
     """One person on an organisation's register of people who work with children."""
 
     __tablename__ = "staff_checks"
@@ -57,9 +58,6 @@ class StaffCheck(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
     full_name: Mapped[str] = mapped_column(String(200))
     job_role: Mapped[str] = mapped_column(String(200))
     regulated_activity: Mapped[bool] = mapped_column(default=False)

@@ -19,10 +19,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.audit.services import changes, record_event
+from portal.audit.services import changes, record_change
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import FileRefused, NotFoundForUser, ServiceError
+from portal.core.errors import FileRefused, ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.documents import files, uploads
@@ -57,8 +57,6 @@ FIELDS = (
 )
 _STORED = tuple(name for name in FIELDS if name != "certificate_number")
 MAX_IMPORT_ROWS = 1000
-# A thousand people fit in a few hundred kilobytes; the file is read whole.
-MAX_IMPORT_BYTES = 1024 * 1024
 _CERTIFICATE_NUMBER = re.compile(r"\d{12}")
 
 
@@ -90,13 +88,7 @@ def decrypt_certificate_number(check: StaffCheck) -> str | None:
 def reveal_certificate_number(user: User, check: StaffCheck) -> str | None:
     """The whole number, for a reviewer to check on the DBS Update Service. Every look is
     audited: pages show only the last 4 digits."""
-    record_event(
-        "staff_check.certificate_number_viewed",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=check.organisation_id,
-        actor_id=user.id,
-    )
+    record_change("staff_check.certificate_number_viewed", check, user, check.organisation_id)
     return decrypt_certificate_number(check)
 
 
@@ -268,13 +260,13 @@ def checks_of(organisation: Organisation) -> list[StaffCheck]:
 def get_check(organisation: Organisation, staff_check_id: int) -> StaffCheck:
     """One person on the organisation's register. Raises NotFoundForUser (404) for anyone
     else's."""
-    check = db.session.scalar(
-        select(StaffCheck).where(
-            StaffCheck.id == staff_check_id, StaffCheck.organisation_id == organisation.id
+    check = found(
+        db.session.scalar(
+            select(StaffCheck).where(
+                StaffCheck.id == staff_check_id, StaffCheck.organisation_id == organisation.id
+            )
         )
     )
-    if check is None:
-        raise NotFoundForUser()
     return check
 
 
@@ -353,14 +345,7 @@ def add_check(user: User, organisation: Organisation, details: dict) -> StaffChe
     _apply(check, details)
     db.session.add(check)
     db.session.flush()
-    record_event(
-        "staff_check.added",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
-        after=_snapshot(check),
-    )
+    record_change("staff_check.added", check, user, organisation.id, after=_snapshot(check))
     return check
 
 
@@ -373,26 +358,15 @@ def update_check(user: User, check: StaffCheck, details: dict) -> None:
     _apply(check, details)
     before, after = changes(before, _snapshot(check))
     if after:
-        record_event(
-            "staff_check.updated",
-            object_type="staff_check",
-            object_id=check.id,
-            organisation_id=check.organisation_id,
-            actor_id=user.id,
-            before=before,
-            after=after,
+        record_change(
+            "staff_check.updated", check, user, check.organisation_id, before=before, after=after
         )
 
 
 def delete_check(user: User, check: StaffCheck) -> None:
     """Take a person off the register, with their certificate copy."""
-    record_event(
-        "staff_check.deleted",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=check.organisation_id,
-        actor_id=user.id,
-        before=_snapshot(check),
+    record_change(
+        "staff_check.deleted", check, user, check.organisation_id, before=_snapshot(check)
     )
     copy = check.certificate_copy
     db.session.delete(check)
@@ -415,12 +389,11 @@ def upload_certificate_copy(user: User, check: StaffCheck, storage: FileStorage 
     db.session.flush()
     if earlier is not None:
         files.delete_file(earlier)
-    record_event(
+    record_change(
         "staff_check.certificate_copy_uploaded",
-        object_type="staff_check",
-        object_id=check.id,
-        organisation_id=check.organisation_id,
-        actor_id=user.id,
+        check,
+        user,
+        check.organisation_id,
         after={
             "file_id": stored.id,
             "filename": stored.original_filename,
@@ -567,15 +540,7 @@ def _parse_row(row: dict[str, Any]) -> tuple[dict, list[str]]:
 
 
 def _read_csv(storage: FileStorage | None) -> list[dict[str, Any]]:  # "_line": an int
-    checked = uploads.check_upload(storage, uploads.CSV_TYPES)
-    if checked.size > MAX_IMPORT_BYTES:
-        raise uploads.UploadRefused("The selected file must be smaller than 1MB")
-    try:
-        text = checked.stream.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            [(None, "The selected file must be saved as CSV UTF-8 (comma delimited)")]
-        ) from None
+    text = uploads.csv_text(storage, ImportRefused)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
@@ -623,12 +588,12 @@ def import_csv(user: User, organisation: Organisation, storage: FileStorage | No
         raise ImportRefused(problems)
     for details in parsed:
         add_check(user, organisation, details)
-    record_event(
+    record_change(
         "staff_check.imported",
-        object_type="organisation",
-        object_id=organisation.id,
-        organisation_id=organisation.id,
-        actor_id=user.id,
+        organisation,
+        user,
+        organisation.id,
         after={"people": len(parsed)},
+        object_type="organisation",
     )
     return len(parsed)

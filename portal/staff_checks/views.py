@@ -27,6 +27,7 @@ from portal.core.permissions import (
 from portal.core.time import today
 from portal.core.words import possessive
 from portal.documents import files, uploads
+from portal.documents.uploads import upload_form
 from portal.organisations.choosing import into_own_organisation
 from portal.staff_checks import forms, services
 
@@ -36,15 +37,6 @@ uploads.show_size_error_on_the_form(bp)
 
 def _register_url(organisation) -> str:
     return url_for("staff_checks.register", organisation_id=organisation.id)
-
-
-def _file_form() -> forms.FileForm:
-    if uploads.upload_was_too_large():
-        form = forms.FileForm(formdata=None)
-        form.add_error("file", uploads.too_large_message())
-        return form
-    uploads.read_upload()
-    return forms.FileForm()
 
 
 @bp.route("")
@@ -156,7 +148,7 @@ def delete(organisation, staff_check_id: int):
 @requires_org_role()
 def upload_copy(organisation, staff_check_id: int):
     check = services.get_check(organisation, staff_check_id)
-    form = _file_form()
+    form = upload_form(forms.FileForm)
     done = not uploads.upload_was_too_large() and handle_post(
         form,
         lambda: services.upload_certificate_copy(current_user, check, form.file.data),
@@ -204,7 +196,7 @@ def certificate_number(organisation, staff_check_id: int):
 @bp.route("/organisations/<int:organisation_id>/import", methods=["GET", "POST"])
 @requires_org_role()
 def import_register(organisation):
-    form = _file_form()
+    form = upload_form(forms.FileForm)
     problems = []
 
     def import_file() -> int:

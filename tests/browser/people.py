@@ -5,10 +5,13 @@ Python, the browser then given the session's cookie (`sign_in`, for every other 
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pyotp
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from portal.core.time import LONDON
 from tests.browser.axe import check_accessibility
 from tests.support import factories
 from tests.support.pages import field_value
@@ -25,6 +28,29 @@ def arrive(page: Page, text: str) -> None:
     """The page has loaded with this h1 and passes axe."""
     expect(heading(page)).to_have_text(text)
     check_accessibility(page)
+
+
+def landed(page: Page, text: str, banner: str | None = None) -> None:
+    """The page's h1 contains `text` (and its notification banner `banner`); it passes axe."""
+    expect(heading(page)).to_contain_text(text)
+    if banner:
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(banner)
+    check_accessibility(page)
+
+
+def fill_date(page: Page, name: str, day: date) -> None:
+    """Type `day` into the GOV.UK date input `name`."""
+    page.locator(f"#{name}-day").fill(str(day.day))
+    page.locator(f"#{name}-month").fill(str(day.month))
+    page.locator(f"#{name}-year").fill(str(day.year))
+
+
+def fill_deadline(page: Page, prefix: str, moment: datetime) -> None:
+    """Type `moment` into a deadline's date input and time field (`prefix`_date, _time), as
+    London time."""
+    local = moment.astimezone(LONDON)
+    fill_date(page, f"{prefix}_date", local)
+    page.locator(f"#{prefix}_time").fill(f"{local:%H:%M}")
 
 
 def sign_in(page: Page, base: str, email: str, totp_secret: str | None = None) -> None:

@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 
 from portal.core.db import db
 from portal.core.time import LONDON, utcnow
-from tests.browser.axe import check_accessibility
-from tests.browser.people import heading, sign_in
+from tests.browser.people import fill_deadline, landed, sign_in
 from tests.capacity.helpers import make_capacity
 from tests.support import factories
 
@@ -24,21 +23,6 @@ def on_lots(organisation):
     factories.admit(organisation, "mentoring")
     factories.admit(organisation, "online-tuition")
     return organisation
-
-
-def landed(page: Page, text: str, banner: str | None = None) -> None:
-    expect(heading(page)).to_contain_text(text)
-    if banner:
-        expect(page.locator(".govuk-notification-banner")).to_contain_text(banner)
-    check_accessibility(page)
-
-
-def fill_deadline(page: Page, prefix: str, moment) -> None:
-    local = moment.astimezone(LONDON)
-    page.locator(f"#{prefix}_date-day").fill(str(local.day))
-    page.locator(f"#{prefix}_date-month").fill(str(local.month))
-    page.locator(f"#{prefix}_date-year").fill(str(local.year))
-    page.locator(f"#{prefix}_time").fill(f"{local:%H:%M}")
 
 
 def test_capacity_in_the_browser(

@@ -15,17 +15,9 @@ from portal.competitions.services.common import format_deadline
 from portal.core.db import db
 from portal.core.time import LONDON, utcnow
 from tests.browser.axe import check_accessibility
-from tests.browser.people import arrive, heading, sign_in
+from tests.browser.people import arrive, fill_deadline, heading, sign_in
 from tests.competitions import helpers
 from tests.competitions.conftest import evaluator, on_lot  # noqa: F401
-
-
-def fill_deadline(page: Page, prefix: str, moment) -> None:
-    local = moment.astimezone(LONDON)
-    page.locator(f"#{prefix}_date-day").fill(str(local.day))
-    page.locator(f"#{prefix}_date-month").fill(str(local.month))
-    page.locator(f"#{prefix}_date-year").fill(str(local.year))
-    page.locator(f"#{prefix}_time").fill(f"{local:%H:%M}")
 
 
 def open_competition(page: Page, base: str, title: str, heading_text: str = "Opportunities"):

@@ -21,8 +21,7 @@ from portal.contracts.models import DIRECT_GROUNDS, Contract
 from portal.contracts.services.catalogue import ensure_starting_outcomes
 from portal.core.db import db
 from portal.kpi_returns import months
-from tests.browser.axe import check_accessibility
-from tests.browser.people import heading, sign_in
+from tests.browser.people import fill_date, landed, sign_in
 from tests.contracts.contract_pages import award_placement, contracts
 from tests.contracts.outcome_helpers import clean_document
 from tests.support import factories
@@ -32,20 +31,6 @@ from tests.support import factories
 def on_lot(organisation):
     factories.admit(organisation, "mentoring")
     return organisation
-
-
-def landed(page: Page, text: str, banner: str | None = None) -> None:
-    """The page's h1 contains `text` (and its notification banner `banner`); it passes axe."""
-    expect(heading(page)).to_contain_text(text)
-    if banner:
-        expect(page.locator(".govuk-notification-banner")).to_contain_text(banner)
-    check_accessibility(page)
-
-
-def fill_date(page: Page, name: str, day: date) -> None:
-    page.locator(f"#{name}-day").fill(str(day.day))
-    page.locator(f"#{name}-month").fill(str(day.month))
-    page.locator(f"#{name}-year").fill(str(day.year))
 
 
 def deliver(page: Page, contract_url: str, month: date, title: str) -> None:

@@ -14,7 +14,6 @@ import io
 from contextlib import contextmanager
 from datetime import timedelta
 
-import pyotp
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -24,8 +23,7 @@ from portal.core.extensions import object_store
 from portal.core.time import format_date, today, utcnow
 from portal.documents.models import CLEAN, PENDING, Document
 from portal.staff_checks.models import StaffCheck
-from tests.browser.axe import check_accessibility
-from tests.browser.people import sign_in
+from tests.browser.people import arrive, sign_in
 from tests.conftest import sign_in as sign_in_client
 from tests.documents import corpus
 from tests.documents.conftest import _empty_store  # noqa: F401 - empties the store around the test
@@ -44,15 +42,6 @@ LIBRARY = {
 }
 # Lost from the store, for reconcile to find.
 LOST = "Equality statement"
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def arrive(page: Page, text: str) -> None:
-    expect(heading(page)).to_have_text(text)
-    check_accessibility(page)
 
 
 def statuses(page: Page) -> dict[str, str]:
@@ -146,16 +135,11 @@ def test_expiry_reminders_retention_and_reconcile_in_the_pages(
         review_due = format_date(policy.current.review_date)
         organisation_id = organisation.id
         provider_email, reviewer_email = provider.email, reviewer.email
-        reviewer_totp = pyotp.TOTP(reviewer.totp_secret)
+        reviewer_secret = reviewer.totp_secret
     library_url = f"{live_server}/documents/organisations/{organisation_id}"
 
     # The provider's library: each document's state, worked out from today's date.
-    page.goto(f"{live_server}/sign-in")
-    arrive(page, "Sign in")
-    page.get_by_label("Email address").fill(provider_email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    arrive(page, "Your organisations")
+    sign_in(page, live_server, provider_email)
     page.goto(library_url)
     arrive(page, "Documents")
     expected = {title: status for title, (_kind, status, _tag) in LIBRARY.items()}
@@ -231,15 +215,7 @@ def test_expiry_reminders_retention_and_reconcile_in_the_pages(
     arrive(page, "You have signed out")
 
     # The reviewer starts from what needs attention, across providers.
-    page.goto(f"{live_server}/sign-in")
-    arrive(page, "Sign in")
-    page.get_by_label("Email address").fill(reviewer_email)
-    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    arrive(page, "Enter your security code")
-    page.get_by_label("Security code").fill(reviewer_totp.now())
-    page.get_by_role("button", name="Continue").click()
-    check_accessibility(page)
+    sign_in(page, live_server, reviewer_email, reviewer_secret)
     page.get_by_role("link", name="Documents needing attention").click()
     arrive(page, "Documents needing attention")
     listed = {}

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from portal.core.db import db
 from tests.browser.axe import check_accessibility, track_checks, unchecked_pages
-from tests.browser.test_review_journey import arrive, heading, sign_in
+from tests.browser.people import arrive, heading, sign_in
 from tests.kpi_returns.conftest import kpis  # noqa: F401
 from tests.kpi_returns.helpers import admit_from, month_ago
 

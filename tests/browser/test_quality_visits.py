@@ -6,7 +6,7 @@ accepts it, and the provider sees it closed."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,8 +15,7 @@ from portal.accounts.models import REVIEWER
 from portal.core.db import db
 from portal.core.time import today
 from portal.quality.services import checklists
-from tests.browser.axe import check_accessibility
-from tests.browser.people import heading, sign_in
+from tests.browser.people import fill_date, landed, sign_in
 from tests.browser.test_provider_journey import fits_width
 from tests.contracts.outcome_helpers import clean_document
 from tests.support import factories
@@ -29,20 +28,6 @@ ACTION = "Call about every unexplained absence the same morning"
 def on_lot(organisation):
     factories.admit(organisation, "mentoring")
     return organisation
-
-
-def landed(page: Page, text: str, banner: str | None = None) -> None:
-    """The page's h1 contains `text` (and its notification banner `banner`); it passes axe."""
-    expect(heading(page)).to_contain_text(text)
-    if banner:
-        expect(page.locator(".govuk-notification-banner")).to_contain_text(banner)
-    check_accessibility(page)
-
-
-def fill_date(page: Page, name: str, day: date) -> None:
-    page.locator(f"#{name}-day").fill(str(day.day))
-    page.locator(f"#{name}-month").fill(str(day.month))
-    page.locator(f"#{name}-year").fill(str(day.year))
 
 
 def press(page: Page, locator) -> None:

@@ -16,26 +16,13 @@ from portal.accounts.models import COMMISSIONER
 from portal.core.db import db
 from portal.core.time import today
 from tests.browser.axe import check_accessibility
-from tests.browser.people import heading, sign_in
+from tests.browser.people import fill_date, landed, sign_in
 from tests.contracts.contract_pages import award_placement, contracts
 from tests.contracts.contract_pages import date_parts as contract_date_parts
 from tests.contracts.contract_pages import hidden as contract_hidden
 from tests.referrals.helpers import give_capacity
 from tests.support import factories
 from tests.support.pages import page_errors
-
-
-def landed(page: Page, text: str, banner: str | None = None) -> None:
-    expect(heading(page)).to_contain_text(text)
-    if banner:
-        expect(page.locator(".govuk-notification-banner")).to_contain_text(banner)
-    check_accessibility(page)
-
-
-def fill_date(page: Page, name: str, day) -> None:
-    page.locator(f"#{name}-day").fill(str(day.day))
-    page.locator(f"#{name}-month").fill(str(day.month))
-    page.locator(f"#{name}-year").fill(str(day.year))
 
 
 def test_a_referral_is_matched_by_capacity_placed_and_counted(

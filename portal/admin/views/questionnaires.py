@@ -3,15 +3,15 @@ publishing. The rules are in portal/questionnaires/services.py."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, render_template, url_for
 from flask_login import current_user
 
 from portal.admin import forms
 from portal.admin.views.shared import bp
 from portal.core.form_posts import handle_post
 from portal.core.permissions import requires
-from portal.core.submissions import previous_result, remember_result
 from portal.documents import uploads
+from portal.documents.uploads import upload_form
 from portal.lots.services import list_lots
 from portal.questionnaires import answers
 from portal.questionnaires import services as questionnaires
@@ -34,34 +34,28 @@ def list_versions():
 @bp.route("/questionnaires/upload", methods=["GET", "POST"])
 @requires("manage_questionnaires")
 def upload():
-    if uploads.upload_was_too_large():
-        form = forms.UploadForm(formdata=None)
-        form.add_error("file", "The selected file must be smaller than 1MB")
-    else:
-        uploads.read_upload()
-        form = forms.UploadForm()
-    problems = []
-    if not uploads.upload_was_too_large() and form.validate_on_submit():
-        done = previous_result(form.submission_id.data)
-        if done:
-            return redirect(done)
+    form = upload_form(forms.UploadForm, "The selected file must be smaller than 1MB")
+    problems: list = []
+
+    def load():
         try:
-            version = questionnaires.upload_version(current_user, form.file.data)
-        except questionnaires.QuestionnaireError as error:
-            form.add_error("file", error.message)
+            return questionnaires.upload_version(current_user, form.file.data)
         except ContentError as error:
-            problems = error.problems
-            form.add_error("file", _problems_message(len(problems)))
-        else:
-            url = url_for("admin.show_version", questionnaire_version_id=version.id)
-            remember_result(form.submission_id.data, url)
-            flash(
-                f"Version {version.version} has been loaded as a draft. "
-                "Check its questions, then publish it",
-                "success",
-            )
-            return redirect(url)
-    return render_template("admin/questionnaires_upload.html", form=form, problems=problems)
+            # Listed on the page; the file field says how many.
+            problems.extend(error.problems)
+            raise questionnaires.QuestionnaireError(_problems_message(len(problems))) from error
+
+    done = not uploads.upload_was_too_large() and handle_post(
+        form,
+        load,
+        to=lambda version: url_for("admin.show_version", questionnaire_version_id=version.id),
+        message=lambda version: (
+            f"Version {version.version} has been loaded as a draft. "
+            "Check its questions, then publish it"
+        ),
+        field="file",
+    )
+    return done or render_template("admin/questionnaires_upload.html", form=form, problems=problems)
 
 
 def _problems_message(count: int) -> str:

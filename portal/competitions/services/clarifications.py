@@ -6,13 +6,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.competitions.clock import format_deadline, is_open, now, questions_open
 from portal.competitions.models import PUBLISHED, Clarification, Competition
 from portal.competitions.services.common import (
     REASON_LIMIT,
     CompetitionError,
-    _audit,
     _email_invited,
 )
 from portal.competitions.services.quoting import ProviderView
@@ -70,10 +69,10 @@ def answer_clarification(
     clarification.answer = answer
     clarification.answered_at = now()
     clarification.answered_by_id = actor.id
-    _audit(
+    record_change(
         "competition.clarification_answered",
-        actor,
         competition,
+        actor,
         after={"clarification_id": clarification.id},
     )
     _email_invited(
@@ -103,12 +102,11 @@ def ask_clarification(user: User, view: ProviderView, question: str) -> Clarific
     )
     db.session.add(clarification)
     db.session.flush()
-    record_event(
+    record_change(
         "competition.clarification_asked",
-        object_type="competition",
-        object_id=competition.id,
-        actor_id=user.id,
-        organisation_id=view.organisation.id,
+        competition,
+        user,
+        view.organisation.id,
         after={"clarification_id": clarification.id},
     )
     return clarification

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.competitions import ocds
 from portal.competitions.clock import format_deadline
 from portal.competitions.models import (
@@ -40,7 +40,7 @@ from portal.competitions.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
 
@@ -161,7 +161,7 @@ def _move_competition(
     before = competition.status
     workflow.move(competition, to, COMPETITION_WORKFLOW, seen=_unless_none(seen), **values)
     values = {"status": to, "lock_version": competition.lock_version, **values}
-    _audit(action, actor, competition, before={"status": before}, after=_jsonable(values))
+    record_change(action, competition, actor, before={"status": before}, after=_jsonable(values))
     if to in ocds.TAG_OF_MOVE and competition.published_at is not None:
         ocds.record_release(competition, ocds.TAG_OF_MOVE[to])
 
@@ -200,16 +200,6 @@ def _jsonable(values: dict) -> dict:
         key: value.isoformat() if isinstance(value, (date, datetime)) else value
         for key, value in values.items()
     }
-
-
-def _audit(action: str, actor: User | None, competition: Competition, **detail) -> None:
-    record_event(
-        action,
-        object_type="competition",
-        object_id=competition.id,
-        actor_id=actor.id if actor else None,
-        **detail,
-    )
 
 
 def _members(organisation_ids: list[int]) -> dict[int, list[User]]:
@@ -267,16 +257,16 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 def get_competition(competition_id: int) -> Competition:
     """For council staff. Raises NotFoundForUser (404)."""
-    competition = db.session.scalar(
-        select(Competition)
-        .where(Competition.id == competition_id)
-        .options(
-            joinedload(Competition.lot),
-            joinedload(Competition.created_by),
-            selectinload(Competition.questions),
-            selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+    competition = found(
+        db.session.scalar(
+            select(Competition)
+            .where(Competition.id == competition_id)
+            .options(
+                joinedload(Competition.lot),
+                joinedload(Competition.created_by),
+                selectinload(Competition.questions),
+                selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
+            )
         )
     )
-    if competition is None:
-        raise NotFoundForUser()
     return competition

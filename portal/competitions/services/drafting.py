@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
+from portal.audit.services import record_change
 from portal.capacity import listing
 from portal.capacity import services as capacity
 from portal.capacity.models import Capacity
@@ -40,7 +41,6 @@ from portal.competitions.services.common import (
     COMPETITION_WORKFLOW,
     CompetitionError,
     Details,
-    _audit,
     _email_invited,
     _jsonable,
     _move_competition,
@@ -98,9 +98,10 @@ def check_details(details: Details, at: datetime) -> list[tuple[str, str]]:
     return problems
 
 
-def create_competition(actor: User, details: Details) -> Competition:
-    """A new draft. Raises CompetitionError naming the first field with a problem. A placement
-    request gets the published methodology's questions and weights."""
+def _settle(details: Details) -> None:
+    """Check a draft's details, raising CompetitionError naming the first field with a
+    problem; a placement request takes the published method's weights, and a competition
+    without a local preference weighs it at nothing."""
     if details.kind == PLACEMENT_REQUEST:
         _placement_weights(details)
     problems = check_details(details, now())
@@ -108,12 +109,18 @@ def create_competition(actor: User, details: Details) -> Competition:
         raise CompetitionError(problems[0][1], problems[0][0])
     if details.local_preference != LOCAL_WEIGHTED:
         details.local_weight = 0
+
+
+def create_competition(actor: User, details: Details) -> Competition:
+    """A new draft. Raises CompetitionError naming the first field with a problem. A placement
+    request gets the published methodology's questions and weights."""
+    _settle(details)
     competition = Competition(**vars(details), status=DRAFT, created_by_id=actor.id)
     if details.kind == PLACEMENT_REQUEST:
         competition.questions.extend(placement_questions())
     db.session.add(competition)
     db.session.flush()
-    _audit("competition.created", actor, competition, after={"title": details.title})
+    record_change("competition.created", competition, actor, after={"title": details.title})
     placement_requests.tell(placement_requests.MADE, actor, competition)
     return competition
 
@@ -124,17 +131,11 @@ def update_competition(
     """Change a draft's details. Raises CompetitionError."""
     _check_draft(competition, seen)
     details.kind = competition.kind
-    if details.kind == PLACEMENT_REQUEST:
-        _placement_weights(details)
-    problems = check_details(details, now())
-    if problems:
-        raise CompetitionError(problems[0][1], problems[0][0])
-    if details.local_preference != LOCAL_WEIGHTED:
-        details.local_weight = 0
+    _settle(details)
     for name, value in vars(details).items():
         setattr(competition, name, value)
     competition.lock_version += 1
-    _audit("competition.updated", actor, competition, after={"title": details.title})
+    record_change("competition.updated", competition, actor, after={"title": details.title})
 
 
 def _check_draft(competition: Competition, seen: int | None = None) -> None:
@@ -157,7 +158,7 @@ def add_question(
     competition.questions.append(question)
     competition.lock_version += 1
     db.session.flush()
-    _audit("competition.question_added", actor, competition, after={"question": text})
+    record_change("competition.question_added", competition, actor, after={"question": text})
     return question
 
 
@@ -168,7 +169,9 @@ def remove_question(actor: User, competition: Competition, question_id: int) -> 
         raise NotFoundForUser()
     competition.questions.remove(question)
     competition.lock_version += 1
-    _audit("competition.question_removed", actor, competition, before={"question": question.text})
+    record_change(
+        "competition.question_removed", competition, actor, before={"question": question.text}
+    )
 
 
 # Attachments: the council's own files, published with the competition ---------------------------
@@ -186,10 +189,10 @@ def attach_to_competition(actor: User, competition: Competition, storage) -> Com
     competition.attachments.append(attachment)
     competition.lock_version += 1
     db.session.flush()
-    _audit(
+    record_change(
         "competition.file_attached",
-        actor,
         competition,
+        actor,
         after={
             "file_id": stored.id,
             "filename": stored.original_filename,
@@ -216,10 +219,10 @@ def remove_from_competition(actor: User, competition: Competition, attachment_id
     competition.attachments.remove(attachment)
     competition.lock_version += 1
     db.session.flush()
-    _audit(
+    record_change(
         "competition.file_removed",
-        actor,
         competition,
+        actor,
         before={"file_id": stored.id, "filename": stored.original_filename},
     )
     files.delete_file(stored)
@@ -303,10 +306,10 @@ def set_evaluators(
             Evaluator(competition_id=competition.id, user_id=user_id, is_lead=user_id == lead_id)
         )
     competition.lock_version += 1
-    _audit(
+    record_change(
         "competition.evaluators_named",
-        actor,
         competition,
+        actor,
         after={"evaluators": chosen, "lead": lead_id},
     )
 
@@ -406,10 +409,10 @@ def publish(actor: User, competition: Competition, seen: int | None) -> list[Inv
     ]
     db.session.add_all(invitations)
     db.session.flush()
-    _audit(
+    record_change(
         "competition.invited",
-        actor,
         competition,
+        actor,
         after={
             "organisations": [organisation.id for organisation in organisations],
             "limited_to_capacity": competition.capacity_limit_reason,
@@ -495,10 +498,10 @@ def extend_deadline(
         seen=competition.lock_version if seen is None else seen,
         **after,
     )
-    _audit(
+    record_change(
         "competition.deadline_extended",
-        actor,
         competition,
+        actor,
         before=_jsonable(before),
         after=_jsonable(after | {"reason": reason}),
     )

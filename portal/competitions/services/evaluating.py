@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.competitions import scoring
 from portal.competitions.clock import is_sealed, now
 from portal.competitions.models import (
@@ -28,11 +29,11 @@ from portal.competitions.models import (
     QuoteVersion,
     Score,
 )
-from portal.competitions.services.common import CompetitionError, _audit, _reason
+from portal.competitions.services.common import CompetitionError, _reason
 from portal.competitions.services.drafting import evaluators_of
 from portal.competitions.services.quoting import _attachment, text_questions
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.numbers import whole_number
 from portal.documents import files
 from portal.organisations.models import Organisation
@@ -49,13 +50,13 @@ def _unsealed(competition: Competition) -> datetime:
 
 def evaluator_for(user: User, competition: Competition) -> Evaluator:
     """The user's place on the panel. Raises NotFoundForUser (404) for anyone not on it."""
-    evaluator = db.session.scalar(
-        select(Evaluator).where(
-            Evaluator.competition_id == competition.id, Evaluator.user_id == user.id
+    evaluator = found(
+        db.session.scalar(
+            select(Evaluator).where(
+                Evaluator.competition_id == competition.id, Evaluator.user_id == user.id
+            )
         )
     )
-    if evaluator is None:
-        raise NotFoundForUser()
     return evaluator
 
 
@@ -122,10 +123,10 @@ def declare(
     evaluator.declared_at = now()
     evaluator.has_conflict = has_conflict
     evaluator.conflict_detail = detail if has_conflict else None
-    _audit(
+    record_change(
         "competition.conflict_declared",
-        user,
         competition,
+        user,
         after={"has_conflict": has_conflict, "detail": evaluator.conflict_detail},
     )
     return evaluator
@@ -209,7 +210,7 @@ def save_scores(
             )
         else:
             score.score, score.comment, score.updated_at = value, comment, now()
-    _audit("competition.scored", user, competition, after={"quote_id": quote.id})
+    record_change("competition.scored", competition, user, after={"quote_id": quote.id})
 
 
 def submit_scores(user: User, competition: Competition) -> None:
@@ -231,7 +232,7 @@ def submit_scores(user: User, competition: Competition) -> None:
             " has a question without a score"
         )
     evaluator.scores_submitted_at = now()
-    _audit("competition.scores_submitted", user, competition)
+    record_change("competition.scores_submitted", competition, user)
     if competition.is_placement:
         for quote in quotes:
             for question in text_questions(competition):
@@ -246,7 +247,7 @@ def submit_scores(user: User, competition: Competition) -> None:
                     )
                 )
         competition.moderation_closed_at = now()
-        _audit("competition.evaluation_closed", user, competition)
+        record_change("competition.evaluation_closed", competition, user)
 
 
 # Moderation -------------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def moderate(
         else:
             row.agreed.score, row.agreed.rationale = value, rationale
             row.agreed.moderated_by_id, row.agreed.updated_at = user.id, now()
-    _audit("competition.moderated", user, competition, after={"quote_id": quote.id})
+    record_change("competition.moderated", competition, user, after={"quote_id": quote.id})
 
 
 def close_moderation(user: User, competition: Competition) -> None:
@@ -374,4 +375,4 @@ def close_moderation(user: User, competition: Competition) -> None:
                     f"{quote.organisation.display_name} has a question without one"
                 )
     competition.moderation_closed_at = now()
-    _audit("competition.evaluation_closed", user, competition)
+    record_change("competition.evaluation_closed", competition, user)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.competitions import scoring
 from portal.competitions.clock import format_deadline, is_open, now
 from portal.competitions.models import (
@@ -338,12 +338,11 @@ def submit_quote(user: User, view: ProviderView, seen: int | None) -> QuoteVersi
     db.session.add(version)
     db.session.flush()
     quote.versions.append(version)
-    record_event(
+    record_change(
         "quote.submitted",
-        object_type="quote",
-        object_id=quote.id,
-        organisation_id=quote.organisation_id,
-        actor_id=user.id,
+        quote,
+        user,
+        quote.organisation_id,
         after={"competition_id": view.competition.id, "version": version.number},
     )
     if view.invitation.declined_at is not None:
@@ -392,13 +391,7 @@ def withdraw_quote(user: User, view: ProviderView, seen: int | None) -> None:
     if view.quote is None:
         raise CompetitionError("You have not submitted a quote")
     _move_quote(user, view.quote, QUOTE_WITHDRAWN, seen)
-    record_event(
-        "quote.withdrawn",
-        object_type="quote",
-        object_id=view.quote.id,
-        organisation_id=view.organisation.id,
-        actor_id=user.id,
-    )
+    record_change("quote.withdrawn", view.quote, user, view.organisation.id)
 
 
 def decline(user: User, view: ProviderView, reason: str) -> None:
@@ -416,12 +409,11 @@ def decline(user: User, view: ProviderView, reason: str) -> None:
     view.invitation.declined_at = view.at
     view.invitation.decline_reason = reason
     view.invitation.declined_by_id = user.id
-    record_event(
+    record_change(
         "competition.declined",
-        object_type="competition",
-        object_id=view.competition.id,
-        organisation_id=view.organisation.id,
-        actor_id=user.id,
+        view.competition,
+        user,
+        view.organisation.id,
         after={"reason": reason},
     )
 

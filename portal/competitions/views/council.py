@@ -92,7 +92,7 @@ def edit(competition_id: int):
             current_user,
             competition,
             form.details(competition.kind),
-            _version(form.lock_version.data),
+            form.seen,
         ),
         to=_show_url(competition.id),
         message="Your changes have been saved",
@@ -262,7 +262,7 @@ def publish(competition_id: int):
         form,
         f"Publish {competition.reference}?",
         "competitions/publish.html",
-        lambda: drafting.publish(current_user, competition, _version(form.lock_version.data)),
+        lambda: drafting.publish(current_user, competition, form.seen),
         f"{competition.kind_label} published: the providers have been invited",
         invitable=drafting.invitable(competition),
         deadline=clock.format_deadline,
@@ -281,9 +281,7 @@ def cancel(competition_id: int):
         form,
         f"Cancel {competition.reference}?",
         "competitions/confirm.html",
-        lambda: drafting.cancel(
-            current_user, competition, form.reason.data, _version(form.lock_version.data)
-        ),
+        lambda: drafting.cancel(current_user, competition, form.reason.data, form.seen),
         f"{competition.reference} has been cancelled",
     )
 
@@ -306,7 +304,7 @@ def extend_deadline(competition_id: int):
             competition,
             *form.deadlines(),
             form.reason.data,
-            _version(form.lock_version.data),
+            form.seen,
         ),
         "The deadline has been extended and every provider invited has been emailed",
         deadline=clock.format_deadline,
@@ -562,7 +560,7 @@ def award(competition_id: int):
             _version(form.winner.data) or 0,
             form.reason.data,
             form.standstill.data == "yes",
-            _version(form.lock_version.data),
+            form.seen,
         ),
         "Awarded: every bidder has been sent their assessment summary",
         ranked=ranked,

@@ -147,11 +147,10 @@ def provider_download(competition_id: int, attachment_id: int):
 @requires_provider
 def submit_quote(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
-    form = forms.ConfirmForm()
-    form.submit.label.text = "Submit quote"
+    form = _confirm_form(view, "Submit quote")
     done = handle_post(
         form,
-        lambda: quoting.submit_quote(current_user, view, _version(form.lock_version.data)),
+        lambda: quoting.submit_quote(current_user, view, form.seen),
         to=_show_url(competition_id),
         message=lambda version: (
             f"Your quote has been submitted (version {version.number}). You "
@@ -159,11 +158,7 @@ def submit_quote(competition_id: int):
         ),
         field=_the_whole_form,
     )
-    if done:
-        return done
-    if request.method == "GET" and view.quote is not None:
-        form.lock_version.data = str(view.quote.lock_version)
-    return render_template(
+    return done or render_template(
         "competitions/submit_quote.html",
         form=form,
         view=view,
@@ -181,20 +176,15 @@ def submit_quote(competition_id: int):
 @requires_provider
 def withdraw(competition_id: int):
     view = quoting.get_opportunity(current_user, competition_id, acting=True)
-    form = forms.ConfirmForm()
-    form.submit.label.text = "Withdraw quote"
+    form = _confirm_form(view, "Withdraw quote")
     done = handle_post(
         form,
-        lambda: quoting.withdraw_quote(current_user, view, _version(form.lock_version.data)),
+        lambda: quoting.withdraw_quote(current_user, view, form.seen),
         to=_show_url(competition_id),
         message="Your quote has been withdrawn. You can submit it again before the deadline",
         field=_the_whole_form,
     )
-    if done:
-        return done
-    if request.method == "GET" and view.quote is not None:
-        form.lock_version.data = str(view.quote.lock_version)
-    return render_template(
+    return done or render_template(
         "competitions/confirm.html",
         form=form,
         competition=view.competition,
@@ -238,3 +228,12 @@ def assessment(competition_id: int):
         summary=awarding.assessment_for(view),
         winner=awarding.winner_name(view.competition),
     )
+
+
+def _confirm_form(view, label: str) -> forms.ConfirmForm:
+    """A yes-or-no page about the provider's quote, carrying the version of it they saw."""
+    form = forms.ConfirmForm()
+    form.submit.label.text = label
+    if request.method == "GET" and view.quote is not None:
+        form.lock_version.data = str(view.quote.lock_version)
+    return form

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.competitions import personal_data
 from portal.contracts import ocds
 from portal.contracts.models import (
@@ -40,7 +41,6 @@ from portal.contracts.services.common import (
     WITHDRAWN,
     ContractError,
     Terms,
-    audit,
     check_terms,
     clean_reason,
     tell,
@@ -82,15 +82,7 @@ def accept(user: User, contract: Contract, seen: int | None) -> None:
     who made it is told, and the contract is published (an OCDS "contract" release)."""
     if contract.status == DRAFT and contract.sent_at is None:
         raise ContractError("This contract has not been sent to you yet")
-    workflow.move(
-        contract,
-        ACTIVE,
-        CONTRACT_MOVES,
-        seen=_seen(contract, seen),
-        accepted_at=utcnow(),
-        accepted_by_id=user.id,
-    )
-    _activated(user, contract, "contract.accepted", {})
+    _activate(user, contract, seen, "contract.accepted", {})
     if contract.created_by is not None and contract.created_by.is_active:
         queue_email(
             contract.created_by.email,
@@ -110,6 +102,26 @@ def record_paper_acceptance(
     if contract.status == DRAFT and contract.sent_at is None:
         raise ContractError("Complete the contract and send it to the provider first")
     why = _reason(reason)
+    _activate(
+        user,
+        contract,
+        seen,
+        "contract.accepted_on_paper",
+        {"reason": why},
+        accepted_on_paper_reason=why,
+    )
+
+
+def _activate(
+    user: User,
+    contract: Contract,
+    seen: int | None,
+    action: str,
+    detail: dict[str, str],
+    **values: Any,
+) -> None:
+    """Accepted by (or, on paper, for) the provider: the contract is active from now, audited
+    as `action` with `detail`, and published."""
     workflow.move(
         contract,
         ACTIVE,
@@ -117,12 +129,8 @@ def record_paper_acceptance(
         seen=_seen(contract, seen),
         accepted_at=utcnow(),
         accepted_by_id=user.id,
-        accepted_on_paper_reason=why,
+        **values,
     )
-    _activated(user, contract, "contract.accepted_on_paper", {"reason": why})
-
-
-def _activated(user: User, contract: Contract, action: str, detail: dict[str, str]) -> None:
     record_event(
         action,
         object_type="contract",
@@ -222,7 +230,7 @@ def vary(user: User, contract: Contract, variation: Variation, seen: int | None)
     )
     db.session.add(version)
     db.session.flush()
-    audit(
+    record_change(
         "contract.varied",
         contract,
         user,
@@ -312,7 +320,7 @@ def terminate(user: User, contract: Contract, reason: str | None, seen: int | No
         ended_at=utcnow(),
         termination_reason=why,
     )
-    audit(
+    record_change(
         "contract.terminated",
         contract,
         user,

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.contracts.models import ContractOutcome, OutcomeDefinition
-from portal.contracts.services.common import ContractError, audit
+from portal.contracts.services.common import ContractError
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import found
 from portal.core.time import utcnow
 from portal.lots.models import Lot
 
@@ -153,17 +153,13 @@ def offered(lot_id: int) -> list[OutcomeDefinition]:
 
 def get_definition(definition_id: int) -> OutcomeDefinition:
     """Raises NotFoundForUser (404) when there is no such outcome."""
-    definition = db.session.get(OutcomeDefinition, definition_id)
-    if definition is None:
-        raise NotFoundForUser()
+    definition = found(db.session.get(OutcomeDefinition, definition_id))
     return definition
 
 
 def get_lot(lot_id: int) -> Lot:
     """Raises NotFoundForUser (404) when there is no such lot."""
-    lot = db.session.get(Lot, lot_id)
-    if lot is None:
-        raise NotFoundForUser()
+    lot = found(db.session.get(Lot, lot_id))
     return lot
 
 
@@ -224,7 +220,7 @@ def add_definition(
         lot_id=lot.id, title=title, description=description, position=(last or 0) + 1
     )
     _write(lambda: db.session.add(definition))
-    audit(
+    record_change(
         "outcome_definition.added",
         definition,
         admin,
@@ -251,7 +247,7 @@ def change_definition(
         definition.title, definition.description = title, description
 
     _write(rewrite)
-    audit(
+    record_change(
         "outcome_definition.changed",
         definition,
         admin,
@@ -283,7 +279,7 @@ def move_definition(admin: User, definition: OutcomeDefinition, direction: str) 
     for number, each in enumerate(siblings, start=1):
         each.position = number
     siblings[index].position, siblings[other].position = other + 1, index + 1
-    audit(
+    record_change(
         "outcome_definition.moved",
         definition,
         admin,
@@ -307,11 +303,11 @@ def reinstate_definition(admin: User, definition: OutcomeDefinition) -> None:
 
 def _set_retired(admin: User, definition: OutcomeDefinition, *, retire: bool) -> None:
     offered_now = OutcomeDefinition.retired_at.is_(None)
-    changed = db.rows_changed(
-        update(OutcomeDefinition)
-        .where(OutcomeDefinition.id == definition.id, offered_now if retire else ~offered_now)
-        .values(retired_at=utcnow() if retire else None)
-        .execution_options(synchronize_session=False)
+    changed = db.set_where(
+        OutcomeDefinition,
+        OutcomeDefinition.id == definition.id,
+        offered_now if retire else ~offered_now,
+        retired_at=utcnow() if retire else None,
     )
     db.session.refresh(definition)
     if not changed:

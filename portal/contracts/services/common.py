@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.contracts.models import (
     ACTIVE,
     DELIVERY_APPROVED,
@@ -45,7 +44,7 @@ from portal.contracts.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.organisations.models import Organisation
 from portal.settings.services import framework_settings
 
@@ -61,22 +60,12 @@ class ContractError(ServiceError):
     """Something that cannot be done to a contract, with a message to show (on `field`)."""
 
 
-def _refusal(words: dict[str, str]) -> Callable[[workflow.Refusal], ServiceError]:
-    def refuse(refusal: workflow.Refusal) -> ContractError:
-        if refusal.why in (workflow.STALE, workflow.LOST):
-            return ContractError(words["changed"])
-        return ContractError(words["illegal"])
-
-    return refuse
-
-
 CONTRACT_MOVES = workflow.Workflow(
     frozenset({(DRAFT, ACTIVE), (ACTIVE, ENDED), (ACTIVE, TERMINATED), (DRAFT, TERMINATED)}),
-    _refusal(
-        {
-            "changed": "This contract has just been changed by someone else. Check it again",
-            "illegal": "This contract can no longer be changed in that way",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This contract has just been changed by someone else. Check it again",
+        illegal="This contract can no longer be changed in that way",
     ),
 )
 DELIVERY_MOVES = workflow.Workflow(
@@ -88,11 +77,10 @@ DELIVERY_MOVES = workflow.Workflow(
             (DELIVERY_SUBMITTED, DELIVERY_APPROVED),
         }
     ),
-    _refusal(
-        {
-            "changed": "This delivery record has just been changed. Check it and try again",
-            "illegal": "This delivery record can no longer be changed",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This delivery record has just been changed. Check it and try again",
+        illegal="This delivery record can no longer be changed",
     ),
 )
 STATEMENT_MOVES = workflow.Workflow(
@@ -103,11 +91,10 @@ STATEMENT_MOVES = workflow.Workflow(
             (STATEMENT_QUERIED, STATEMENT_WAITING),
         }
     ),
-    _refusal(
-        {
-            "changed": "This statement has just been approved or queried by someone else",
-            "illegal": "This statement can no longer be changed",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This statement has just been approved or queried by someone else",
+        illegal="This statement can no longer be changed",
     ),
 )
 OUTCOME_MOVES = workflow.Workflow(
@@ -121,11 +108,10 @@ OUTCOME_MOVES = workflow.Workflow(
             (OUTCOME_DUE, OUTCOME_NOT_MET),  # no evidence by the review date
         }
     ),
-    _refusal(
-        {
-            "changed": "This outcome has just been changed by someone else. Check it and try again",
-            "illegal": "This outcome has already been decided",
-        }
+    workflow.in_words(
+        ContractError,
+        changed="This outcome has just been changed by someone else. Check it and try again",
+        illegal="This outcome has already been decided",
     ),
 )
 
@@ -175,9 +161,7 @@ def contract_for_provider(organisation: Organisation, contract_id: int) -> Contr
 
 
 def contract_for_staff(contract_id: int) -> Contract:
-    contract = db.session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFoundForUser()
+    contract = found(db.session.get(Contract, contract_id))
     return contract
 
 
@@ -280,7 +264,9 @@ def make_contract(
             approved_by_id=user.id if user else None,
         )
     )
-    audit("contract.made", contract, user, contract.organisation_id, after=_terms_record(contract))
+    record_change(
+        "contract.made", contract, user, contract.organisation_id, after=_terms_record(contract)
+    )
     return contract
 
 
@@ -298,29 +284,6 @@ def _terms_record(contract: Contract) -> dict[str, object]:
         "total_pence": contract.total_pence,
         "held_back_percent": contract.held_back_percent,
     }
-
-
-def audit(
-    action: str,
-    record: Any,
-    user: User | None,
-    organisation_id: int | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a change to one of the domain's records in the audit log: `action` is
-    "<type>.<verb>" ("statement.approved"), its type the record's; `user` is who made it (None:
-    the portal itself)."""
-    record_event(
-        action,
-        object_type=action.partition(".")[0],
-        object_id=record.id,
-        actor_id=user.id if user else None,
-        organisation_id=organisation_id,
-        before=before,
-        after=after,
-    )
 
 
 def clean_reason(text: str | None, field: str = "reason", what: str = "a reason") -> str:

@@ -50,8 +50,7 @@ from portal.core.numbers import whole_number
 from portal.core.time import format_date, utcnow, working_days_between
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.settings.services import framework_settings
 
 NOTES_LIMIT = 2000
@@ -574,18 +573,16 @@ def _remind(contract: Contract, month: date, due: date, kind: str) -> None:
         reference=contract.reference,
         due=f"{due:%A} {format_date(due)}",
     )
-    for membership in members_of(contract.organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            "delivery_reminder",
-            member=membership.user,
-            contract=contract,
-            month=month,
-            month_name=months.month_name(month),
-            due=due,
-            late=kind == REMINDER_OVERDUE,
-        )
+    email_members_of(
+        contract.organisation,
+        subject,
+        "delivery_reminder",
+        contract=contract,
+        month=month,
+        month_name=months.month_name(month),
+        due=due,
+        late=kind == REMINDER_OVERDUE,
+    )
 
 
 def statements_queried(organisation_ids: list[int]) -> list[Statement]:

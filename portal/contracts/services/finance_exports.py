@@ -9,20 +9,21 @@ what the first left. The file is kept as made, so it downloads again byte for by
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.contracts.models import (
     STATEMENT_APPROVED,
     Contract,
     FinanceExport,
     Statement,
 )
-from portal.contracts.services.common import ContractError, audit, teams
+from portal.contracts.services.common import ContractError, teams
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import found
 from portal.organisations.models import Organisation
 
 HEADER: list[Cell] = [
@@ -65,11 +66,11 @@ def make_finance_export(user: User) -> FinanceExport:
     export = FinanceExport(made_by_id=user.id, statement_count=0, total_pence=0, content="")
     db.session.add(export)
     db.session.flush()
-    taken = db.rows_changed(
-        update(Statement)
-        .where(Statement.status == STATEMENT_APPROVED, Statement.exported_in_id.is_(None))
-        .values(exported_in_id=export.id)
-        .execution_options(synchronize_session=False)
+    taken = db.set_where(
+        Statement,
+        Statement.status == STATEMENT_APPROVED,
+        Statement.exported_in_id.is_(None),
+        exported_in_id=export.id,
     )
     if not taken:
         savepoint.rollback()
@@ -99,7 +100,7 @@ def make_finance_export(user: User) -> FinanceExport:
     export.total_pence = sum(row.gross_pence for row in rows)
     export.content = csv_text(lines)
     db.session.flush()
-    audit(
+    record_change(
         "finance_export.made",
         export,
         user,
@@ -124,9 +125,7 @@ def finance_exports() -> list[FinanceExport]:
 
 
 def finance_export(export_id: int) -> FinanceExport:
-    export = db.session.get(FinanceExport, export_id)
-    if export is None:
-        raise NotFoundForUser()
+    export = found(db.session.get(FinanceExport, export_id))
     return export
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from portal.accounts.models import User
 from portal.admissions import services as admissions
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.competitions.services.awarding import ConfirmedAward
 from portal.contracts.models import (
@@ -32,7 +33,6 @@ from portal.contracts.services.common import (
     SENT,
     ContractError,
     Terms,
-    audit,
     check_terms,
     contract_for_competition,
     make_contract,
@@ -44,8 +44,7 @@ from portal.core.db import db
 from portal.core.time import LONDON, as_utc, today, utcnow
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 
 TITLE_LIMIT = 200
 
@@ -266,7 +265,7 @@ def _check_eligible(organisation: Organisation, lot: Lot) -> None:
 
 def _sent(user: User, contract: Contract) -> None:
     """Record the sending and ask the provider's members to accept the contract."""
-    audit(
+    record_change(
         "contract.sent",
         contract,
         user,
@@ -279,15 +278,13 @@ def _sent(user: User, contract: Contract) -> None:
         },
     )
     tell(SENT, user, contract)
-    for membership in members_of(contract.organisation):
-        queue_email(
-            membership.user.email,
-            f"A contract to accept: {contract.reference}",
-            "contract_to_accept",
-            contract=contract,
-            member=membership.user,
-            from_award=contract.origin == FROM_AWARD,
-        )
+    email_members_of(
+        contract.organisation,
+        f"A contract to accept: {contract.reference}",
+        "contract_to_accept",
+        contract=contract,
+        from_award=contract.origin == FROM_AWARD,
+    )
 
 
 def organisations_to_choose() -> list[Organisation]:

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
     ACTIVE,
@@ -42,12 +43,11 @@ from portal.contracts.services.common import (
     OUTCOME_MOVES,
     REASON_LIMIT,
     ContractError,
-    audit,
     contract_for_staff,
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.numbers import whole_number
 from portal.core.permissions import can, roles_that_may
@@ -55,7 +55,7 @@ from portal.core.time import format_date, today, utcnow
 from portal.documents import services as documents
 from portal.documents.models import Document
 from portal.organisations.models import Membership
-from portal.organisations.services import get_organisation_for, members_of
+from portal.organisations.services import email_members_of, get_organisation_for, members_of
 from portal.outbox.services import queue_email
 
 MAX_OUTCOMES = 5
@@ -115,9 +115,7 @@ def contract_for_user(user: User, contract_id: int) -> Contract:
         if not can(user, "read_contracts"):
             raise NotFoundForUser()
         return contract_for_staff(contract_id)
-    contract = db.session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFoundForUser()
+    contract = found(db.session.get(Contract, contract_id))
     get_organisation_for(user, contract.organisation_id)
     return contract
 
@@ -350,7 +348,7 @@ def name_outcomes(
         outcomes.append(outcome)
     db.session.flush()
     db.session.expire(contract, ["outcomes"])
-    audit(
+    record_change(
         "contract.outcomes_named",
         contract,
         user,
@@ -424,7 +422,7 @@ def give_evidence(
         evidence_document_id=document_id,
         evidenced_at=utcnow(),
     )
-    audit(
+    record_change(
         "contract_outcome.evidenced",
         outcome,
         user,
@@ -522,7 +520,7 @@ def decide_outcome(
         decided_by_id=user.id,
         released_pence=released,
     )
-    audit(
+    record_change(
         "contract_outcome.decided",
         outcome,
         user,
@@ -536,17 +534,15 @@ def decide_outcome(
             "released_pence": released,
         },
     )
-    for membership in members_of(contract.organisation):
-        queue_email(
-            membership.user.email,
-            f"The council has decided an outcome on {contract.reference}",
-            "outcome_decided",
-            member=membership.user,
-            contract=contract,
-            outcome=outcome,
-            decision=DECISIONS[decision],
-            released=format_pence(released),
-        )
+    email_members_of(
+        contract.organisation,
+        f"The council has decided an outcome on {contract.reference}",
+        "outcome_decided",
+        contract=contract,
+        outcome=outcome,
+        decision=DECISIONS[decision],
+        released=format_pence(released),
+    )
     return outcome
 
 

@@ -20,11 +20,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import uuid4
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change, record_event
 from portal.competitions import personal_data
 from portal.contracts.models import (
     DELIVERY_APPROVED,
@@ -46,19 +46,18 @@ from portal.contracts.services.common import (
     DELIVERY_MOVES,
     STATEMENT_MOVES,
     ContractError,
-    audit,
     clean_reason,
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
-from portal.organisations.services import members_of
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 VAT_RATE_PERCENT = 20
@@ -200,17 +199,14 @@ def _outcome_lines(contract: Contract, statement: Statement) -> list[Line]:
     ).all()
     lines = []
     for outcome in outcomes:
-        claimed = db.rows_changed(
-            update(ContractOutcome)
-            .where(
-                ContractOutcome.id == outcome.id,
-                or_(
-                    ContractOutcome.paid_on_statement_id.is_(None),
-                    ContractOutcome.paid_on_statement_id == statement.id,
-                ),
-            )
-            .values(paid_on_statement_id=statement.id)
-            .execution_options(synchronize_session=False)
+        claimed = db.set_where(
+            ContractOutcome,
+            ContractOutcome.id == outcome.id,
+            or_(
+                ContractOutcome.paid_on_statement_id.is_(None),
+                ContractOutcome.paid_on_statement_id == statement.id,
+            ),
+            paid_on_statement_id=statement.id,
         )
         if claimed != 1 or outcome.released_pence is None:
             continue
@@ -270,9 +266,7 @@ def statement_for(organisation: Organisation, statement_id: int) -> Statement:
 
 
 def statement_for_staff(statement_id: int) -> Statement:
-    statement = db.session.get(Statement, statement_id)
-    if statement is None:
-        raise NotFoundForUser()
+    statement = found(db.session.get(Statement, statement_id))
     return statement
 
 
@@ -292,7 +286,7 @@ def approve_statement(user: User, statement: Statement, *, seen: int | None) -> 
         approved_by_id=user.id,
     )
     workflow.move(statement.delivery, DELIVERY_APPROVED, DELIVERY_MOVES)
-    audit(
+    record_change(
         "statement.approved",
         statement,
         user,
@@ -320,7 +314,7 @@ def query_statement(
         provider_answer=None,
     )
     workflow.move(statement.delivery, DELIVERY_QUERIED, DELIVERY_MOVES)
-    audit(
+    record_change(
         "statement.queried",
         statement,
         user,
@@ -340,17 +334,15 @@ def _seen(seen: int | None) -> int:
 
 def _tell_provider(statement: Statement, template: str, subject: str) -> None:
     organisation = statement.contract.organisation
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            template,
-            member=membership.user,
-            statement=statement,
-            contract=statement.contract,
-            organisation=organisation,
-            month_name=months.month_name(statement.month),
-        )
+    email_members_of(
+        organisation,
+        subject,
+        template,
+        statement=statement,
+        contract=statement.contract,
+        organisation=organisation,
+        month_name=months.month_name(statement.month),
+    )
 
 
 # Lists -------------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def accept(contract_id: int) -> ResponseReturnValue:
     form = forms.AcceptForm()
     done = handle_post(
         form,
-        lambda: agreeing.accept(current_user, contract, form.seen()),
+        lambda: agreeing.accept(current_user, contract, form.seen),
         to=show_url(contract.id),
         message=f"You have accepted contract {contract.reference}. It is now active",
         field="submit",

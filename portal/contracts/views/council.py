@@ -67,7 +67,7 @@ def complete(contract_id: int) -> ResponseReturnValue:
         form.placement_reference.data = contract.placement_reference or ""
     done = handle_post(
         form,
-        lambda: making.complete_and_send(current_user, contract, form.completion(), form.seen()),
+        lambda: making.complete_and_send(current_user, contract, form.completion(), form.seen),
         to=show_url(contract.id),
         message=f"Contract {contract.reference} has been sent to the provider to accept",
     )
@@ -87,7 +87,7 @@ def record_acceptance(contract_id: int) -> ResponseReturnValue:
     done = handle_post(
         form,
         lambda: agreeing.record_paper_acceptance(
-            current_user, contract, form.reason.data, form.seen()
+            current_user, contract, form.reason.data, form.seen
         ),
         to=show_url(contract.id),
         message=f"Contract {contract.reference} is active: accepted on paper",
@@ -114,7 +114,7 @@ def terminate(contract_id: int) -> ResponseReturnValue:
     form = _reason_form(contract, what)
     done = handle_post(
         form,
-        lambda: agreeing.terminate(current_user, contract, form.reason.data, form.seen()),
+        lambda: agreeing.terminate(current_user, contract, form.reason.data, form.seen),
         to=show_url(contract.id),
         message=f"Contract {contract.reference} has been "
         + ("withdrawn" if withdraw else "terminated"),
@@ -136,8 +136,7 @@ def terminate(contract_id: int) -> ResponseReturnValue:
 def _reason_form(contract: Contract, button: str) -> forms.ReasonForm:
     form = forms.ReasonForm()
     form.submit.label.text = button
-    if request.method == "GET":
-        form.lock_version.data = str(contract.lock_version)
+    form.show_version(contract)
     return form
 
 
@@ -157,8 +156,7 @@ def vary(contract_id: int) -> ResponseReturnValue:
     if kind not in KINDS or (contract.status != ACTIVE and request.method == "GET"):
         abort(404)
     form = forms.VariationForm()
-    if request.method == "GET":
-        form.lock_version.data = str(contract.lock_version)
+    form.show_version(contract)
     done = handle_post(
         form,
         lambda: agreeing.vary(
@@ -171,7 +169,7 @@ def vary(contract_id: int) -> ResponseReturnValue:
                 rate_pence=form.new_rate_pence(),
                 reason=form.reason.data,
             ),
-            form.seen(),
+            form.seen,
         ),
         to=show_url(contract.id),
         message=lambda version: (

@@ -25,7 +25,6 @@ from portal.contracts.services.common import ContractError, teams
 from portal.contracts.views.shared import bp
 from portal.core.exports import csv_download
 from portal.core.form_posts import handle_button, handle_post
-from portal.core.forms import version_seen
 from portal.core.money import format_pence
 from portal.core.pagination import page_number
 from portal.core.permissions import requires, requires_org_member_or_staff, requires_org_role
@@ -150,7 +149,7 @@ def _save(
         when,
         delivery.read_figures(form.typed(), submitting=submitting),
         submit=submitting,
-        seen=version_seen(form.lock_version.data),
+        seen=form.seen,
         answer=form.answer.data,
         on=on,
     )
@@ -216,9 +215,7 @@ def approve_statement(statement_id: int) -> Response:
     found = statements.statement_for_staff(statement_id)
     form = forms.ApproveForm()
     return handle_button(
-        lambda: statements.approve_statement(
-            current_user, found, seen=version_seen(form.lock_version.data)
-        ),
+        lambda: statements.approve_statement(current_user, found, seen=form.seen),
         _statement_url(found),
         message=f"Statement {found.number} approved. The provider has been emailed",
         form=form,
@@ -230,13 +227,10 @@ def approve_statement(statement_id: int) -> Response:
 def query_statement(statement_id: int) -> ResponseReturnValue:
     found = statements.statement_for_staff(statement_id)
     form = forms.QueryForm()
-    if request.method == "GET":
-        form.lock_version.data = str(found.lock_version)
+    form.show_version(found)
     done = handle_post(
         form,
-        lambda: statements.query_statement(
-            current_user, found, form.reason.data, seen=version_seen(form.lock_version.data)
-        ),
+        lambda: statements.query_statement(current_user, found, form.reason.data, seen=form.seen),
         to=_statement_url(found),
         message=f"Your question about statement {found.number} has been sent to the provider",
     )

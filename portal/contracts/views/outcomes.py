@@ -126,8 +126,7 @@ def decide_outcome(contract_id: int, outcome_id: int) -> ResponseReturnValue:
     contract = outcomes.contract_for_user(current_user, contract_id)
     outcome = outcomes.outcome_of(contract, outcome_id)
     form = forms.DecisionForm()
-    if not form.is_submitted():
-        form.lock_version.data = str(outcome.lock_version)
+    form.show_version(outcome)
     done = handle_post(
         form,
         lambda: outcomes.decide_outcome(

@@ -15,7 +15,7 @@ from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.kpi_returns import charts, escalations, forms, months, ratings, reports, services
 from portal.kpi_returns.models import OPEN
-from portal.kpi_returns.views.shared import _performance_page, _version, bp
+from portal.kpi_returns.views.shared import _performance_page, bp
 from portal.lots.models import Lot
 from portal.lots.services import list_lots
 
@@ -292,8 +292,7 @@ def record_action(escalation_id: int):
     if found.status != OPEN:
         return redirect(url)
     form = forms.ActionForm()
-    if request.method == "GET":
-        form.lock_version.data = str(found.lock_version)
+    form.show_version(found)
     done = handle_post(
         form,
         lambda: escalations.record_action(
@@ -302,7 +301,7 @@ def record_action(escalation_id: int):
             form.kind.data,
             form.on_date.data,
             form.details.data,
-            _version(form.lock_version.data),
+            form.seen,
         ),
         to=url,
         message="The action has been recorded",
@@ -320,13 +319,10 @@ def close(escalation_id: int):
     if found.status != OPEN:
         return redirect(url)
     form = forms.CloseForm()
-    if request.method == "GET":
-        form.lock_version.data = str(found.lock_version)
+    form.show_version(found)
     done = handle_post(
         form,
-        lambda: escalations.close_escalation(
-            current_user, found, form.reason.data, _version(form.lock_version.data)
-        ),
+        lambda: escalations.close_escalation(current_user, found, form.reason.data, form.seen),
         to=url,
         message="The escalation has been closed",
     )

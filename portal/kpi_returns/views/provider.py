@@ -11,11 +11,12 @@ from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires_org_role
 from portal.documents import uploads
+from portal.documents.uploads import upload_form
 from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
 from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.obligations import DueDates, obligation_of, state_of
 from portal.kpi_returns.values import value_text
-from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, _version, bp
+from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, bp
 
 
 @bp.route("/kpi-returns/organisations/<int:organisation_id>")
@@ -78,7 +79,7 @@ def show_return(organisation, year: int, month: int):
             when,
             entries,
             submit=submitting,
-            seen_lock_version=_version(form.lock_version.data),
+            seen_lock_version=form.seen,
             on=on,
         )
 
@@ -139,7 +140,7 @@ def amend(organisation, year: int, month: int):
             when,
             _entries(form, page, complete=True),
             form.reason.data,
-            seen_lock_version=_version(form.lock_version.data),
+            seen_lock_version=form.seen,
             on=on,
         ),
         to=_return_url(organisation, when),
@@ -164,7 +165,7 @@ def csv_template(organisation, year: int, month: int):
 @bp.route("/kpi-returns/organisations/<int:organisation_id>/upload", methods=["GET", "POST"])
 @requires_org_role()
 def upload(organisation):
-    form = _upload_form()
+    form = upload_form(forms.UploadForm)
     problems = []
 
     def import_file():
@@ -191,17 +192,6 @@ def upload(organisation):
     )
 
 
-def _upload_form() -> forms.UploadForm:
-    """The upload form; for a file too large to read, an empty one that says so."""
-    if uploads.upload_was_too_large():
-        form = forms.UploadForm(formdata=None)
-        form.add_error("file", uploads.too_large_message())
-    else:
-        uploads.read_upload()
-        form = forms.UploadForm()
-    return form
-
-
 @bp.route(
     "/kpi-returns/organisations/<int:organisation_id>/queries/<int:query_id>/answer",
     methods=["GET", "POST"],
@@ -211,13 +201,10 @@ def answer(organisation, query_id: int):
     query, kpi_return = services.get_query(organisation, query_id)
     url = _return_url(organisation, kpi_return.month)
     form = forms.AnswerForm()
-    if request.method == "GET":
-        form.lock_version.data = str(query.lock_version)
+    form.show_version(query)
     done = handle_post(
         form,
-        lambda: services.answer_query(
-            current_user, query, kpi_return, form.answer.data, _version(form.lock_version.data)
-        ),
+        lambda: services.answer_query(current_user, query, kpi_return, form.answer.data, form.seen),
         to=url,
         message="Your answer has been sent to the council",
     )

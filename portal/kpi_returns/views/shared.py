@@ -7,7 +7,6 @@ from datetime import date
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
-from portal.core.numbers import whole_number
 from portal.core.permissions import requires_sign_in
 from portal.documents import uploads
 from portal.kpi_returns import charts, ratings, reports
@@ -32,10 +31,6 @@ def _month(year: int, month: int) -> date:
         return date(year, month, 1)
     except ValueError:
         abort(404)
-
-
-def _version(value: str | None) -> int | None:
-    return whole_number(value)
 
 
 def _return_url(organisation, month: date) -> str:

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.documents.models import Document
@@ -86,12 +86,11 @@ def add_action(
     )
     db.session.add(action)
     db.session.flush()
-    record_event(
+    record_change(
         "action.added",
-        object_type="action",
-        object_id=action.id,
-        actor_id=user.id,
-        organisation_id=organisation.id,
+        action,
+        user,
+        organisation.id,
         after={"title": title, "owner": owner, "due_on": due_on.isoformat()},
     )
     return action
@@ -112,9 +111,7 @@ def action_for(user: User, action_id: int) -> Action:
     """The action, for council staff who may read quality work or a member of its organisation
     once the provider may see it; NotFoundForUser (404) for anyone else, so ids cannot be
     probed."""
-    action = db.session.get(Action, action_id)
-    if action is None:
-        raise NotFoundForUser()
+    action = found(db.session.get(Action, action_id))
     if user.is_staff:
         if not can(user, "read_quality"):
             raise NotFoundForUser()
@@ -240,10 +237,11 @@ def respond_to_action(
     db.session.add(
         ActionNote(action_id=action.id, author_id=user.id, body=text, document_id=document_id)
     )
-    _audit(
+    record_change(
         "action.done",
         action,
         user,
+        action.organisation_id,
         before={"status": ACTION_OPEN},
         after={"status": ACTION_DONE, "response": text, "document_id": document_id},
     )
@@ -267,10 +265,11 @@ def accept_action(user: User, action: Action, seen: int | None) -> Action:
         closed_at=utcnow(),
         closed_by_id=user.id,
     )
-    _audit(
+    record_change(
         "action.closed",
         action,
         user,
+        action.organisation_id,
         before={"status": ACTION_DONE},
         after={"status": ACTION_CLOSED},
     )
@@ -297,10 +296,11 @@ def reopen_action(user: User, action: Action, reason: str | None, seen: int | No
         raise QualityError("This action is already open", "reason")
     workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=page_version(seen), done_at=None)
     db.session.add(ActionNote(action_id=action.id, author_id=user.id, body=text))
-    _audit(
+    record_change(
         "action.reopened",
         action,
         user,
+        action.organisation_id,
         before={"status": ACTION_DONE},
         after={"status": ACTION_OPEN, "reason": text},
     )
@@ -339,11 +339,11 @@ def remind_overdue(on: date) -> int:
     )
     sent = 0
     for action in overdue:
-        claimed = db.rows_changed(
-            update(Action)
-            .where(Action.id == action.id, Action.overdue_emailed_at.is_(None))
-            .values(overdue_emailed_at=utcnow())
-            .execution_options(synchronize_session=False)
+        claimed = db.set_where(
+            Action,
+            Action.id == action.id,
+            Action.overdue_emailed_at.is_(None),
+            overdue_emailed_at=utcnow(),
         )
         if claimed != 1:
             continue
@@ -355,32 +355,12 @@ def remind_overdue(on: date) -> int:
         subject = f"Overdue action: {action.title}"
         tell_members(action.organisation_id, subject, "quality_action_overdue", **context)
         tell_reviewers(subject, "quality_action_overdue_council", **context)
-        record_event(
+        record_change(
             "action.overdue_emailed",
-            object_type="action",
-            object_id=action.id,
-            actor_id=None,
-            organisation_id=action.organisation_id,
+            action,
+            None,
+            action.organisation_id,
             after={"due_on": action.due_on.isoformat()},
         )
         sent += 1
     return sent
-
-
-def _audit(
-    event: str,
-    action: Action,
-    user: User,
-    *,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> None:
-    record_event(
-        event,
-        object_type="action",
-        object_id=action.id,
-        actor_id=user.id,
-        organisation_id=action.organisation_id,
-        before=before,
-        after=after,
-    )

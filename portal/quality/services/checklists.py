@@ -27,6 +27,7 @@ from portal.questionnaires.yaml_reading import (
     _suggest,
     _ValueReader,
     read_document,
+    read_file,
 )
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -84,12 +85,7 @@ class Checklist:
 
 def load_file(path: str | Path) -> Checklist:
     """Read and check one checklist file. Raises ContentError."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path.name, None, "no such file") from None
-    return parse(data, path.name)
+    return parse(*read_file(path))
 
 
 def parse(data: bytes | str, name: str) -> Checklist:

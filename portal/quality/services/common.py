@@ -5,8 +5,6 @@ once is recorded once, and the second person is told)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from portal.core import workflow
 from portal.core.errors import ServiceError
 from portal.quality.models import (
@@ -28,15 +26,6 @@ class QualityError(ServiceError):
     (on `field`)."""
 
 
-def _refusal(words: dict[str, str]) -> Callable[[workflow.Refusal], ServiceError]:
-    def refuse(refusal: workflow.Refusal) -> QualityError:
-        if refusal.why in (workflow.STALE, workflow.LOST):
-            return QualityError(words["changed"])
-        return QualityError(words["illegal"])
-
-    return refuse
-
-
 VISIT_MOVES = workflow.Workflow(
     frozenset(
         {
@@ -47,11 +36,10 @@ VISIT_MOVES = workflow.Workflow(
             (VISIT_PLANNED, VISIT_CANCELLED),
         }
     ),
-    _refusal(
-        {
-            "changed": "This visit has just been changed by someone else. Check it again",
-            "illegal": "This visit can no longer be changed in that way",
-        }
+    workflow.in_words(
+        QualityError,
+        changed="This visit has just been changed by someone else. Check it again",
+        illegal="This visit can no longer be changed in that way",
     ),
 )
 
@@ -64,11 +52,10 @@ ACTION_MOVES = workflow.Workflow(
             (ACTION_OPEN, ACTION_CLOSED),  # the council closes it itself (no longer needed)
         }
     ),
-    _refusal(
-        {
-            "changed": "This action has just been changed by someone else. Check it again",
-            "illegal": "This action is closed and can no longer be changed",
-        }
+    workflow.in_words(
+        QualityError,
+        changed="This action has just been changed by someone else. Check it again",
+        illegal="This action is closed and can no longer be changed",
     ),
 )
 
@@ -79,11 +66,10 @@ MEETING_MOVES = workflow.Workflow(
             (MEETING_SCHEDULED, MEETING_CANCELLED),
         }
     ),
-    _refusal(
-        {
-            "changed": "This meeting has just been changed by someone else. Check it again",
-            "illegal": "This meeting has already been held or cancelled",
-        }
+    workflow.in_words(
+        QualityError,
+        changed="This meeting has just been changed by someone else. Check it again",
+        illegal="This meeting has already been held or cancelled",
     ),
 )
 

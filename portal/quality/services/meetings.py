@@ -27,15 +27,14 @@ from sqlalchemy.orm import defer, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import REMOVED, Admission
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.time import LONDON, as_utc, format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
-from portal.organisations.services import members_of
-from portal.outbox.services import queue_email
+from portal.organisations.services import email_members_of
 from portal.quality.models import (
     LOW,
     MEETING_CANCELLED,
@@ -249,9 +248,7 @@ def due_of(organisation: Organisation, on: date) -> Due:
 def provider_to_meet(organisation_id: int, on: date) -> tuple[Organisation, Due]:
     """The organisation and when its meeting is due. Raises NotFoundForUser (404) for one that
     does not exist or is not on the framework."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        raise NotFoundForUser()
+    organisation = found(db.session.get(Organisation, organisation_id))
     return organisation, due_of(organisation, on)
 
 
@@ -342,15 +339,7 @@ def _text(typed: str | None, *, missing: str, limit: int, what: str, field_name:
 def _tell_members(
     meeting: Meeting, organisation: Organisation, subject: str, template: str
 ) -> None:
-    for membership in members_of(organisation):
-        queue_email(
-            membership.user.email,
-            subject,
-            template,
-            member=membership.user,
-            organisation=organisation,
-            meeting=meeting,
-        )
+    email_members_of(organisation, subject, template, organisation=organisation, meeting=meeting)
 
 
 def schedule_meeting(user: User, organisation: Organisation, meets_on: date | None) -> Meeting:
@@ -379,12 +368,11 @@ def schedule_meeting(user: User, organisation: Organisation, meets_on: date | No
     )
     db.session.add(meeting)
     db.session.flush()
-    record_event(
+    record_change(
         "meeting.scheduled",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=organisation.id,
+        meeting,
+        user,
+        organisation.id,
         after={
             "meets_on": meets_on.isoformat(),
             "due_on": due.due_on.isoformat(),
@@ -418,14 +406,7 @@ def add_to_agenda(user: User, meeting: Meeting, heading: str | None, text: str |
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     item: dict[str, Any] = {"heading": heading, "lines": lines, "added": True}
     workflow.change(meeting, MEETING_MOVES, agenda=[*meeting.agenda, item])
-    record_event(
-        "meeting.agenda_added",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=meeting.organisation_id,
-        after=item,
-    )
+    record_change("meeting.agenda_added", meeting, user, meeting.organisation_id, after=item)
 
 
 @dataclass(frozen=True)
@@ -469,12 +450,11 @@ def record_minutes(user: User, meeting: Meeting, typed: Minutes, seen: int | Non
         minuted_by_id=user.id,
         minuted_at=utcnow(),
     )
-    record_event(
+    record_change(
         "meeting.held",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=meeting.organisation_id,
+        meeting,
+        user,
+        meeting.organisation_id,
         after={"held_on": typed.held_on.isoformat(), "attendees": attendees},
     )
     _tell_members(
@@ -520,12 +500,11 @@ def comment_on(user: User, meeting: Meeting, body: str | None) -> MeetingComment
     comment = MeetingComment(meeting_id=meeting.id, author_id=user.id, body=text)
     db.session.add(comment)
     db.session.flush()
-    record_event(
+    record_change(
         "meeting.commented",
-        object_type="meeting",
-        object_id=meeting.id,
-        actor_id=user.id,
-        organisation_id=meeting.organisation_id,
+        meeting,
+        user,
+        meeting.organisation_id,
         after={"comment_id": comment.id},
     )
     return comment

@@ -17,10 +17,10 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
 from portal.admissions.services import is_on_framework, organisations_on_framework
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import NotFoundForUser, found
 from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.lots.models import Lot
@@ -61,9 +61,7 @@ def visit_for(user: User, visit_id: int) -> Visit:
     organisation once its findings are published. NotFoundForUser (404) for anyone else, and for
     a provider asking about a visit not yet published, so a planned unannounced visit cannot be
     found out."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFoundForUser()
+    visit = found(db.session.get(Visit, visit_id))
     if user.is_staff:
         if not can(user, "read_quality"):
             raise NotFoundForUser()
@@ -224,7 +222,7 @@ def plan_visit(
     )
     db.session.add(visit)
     db.session.flush()
-    _audit("visit.planned", visit, user, after=_plan_of(visit))
+    record_change("visit.planned", visit, user, visit.organisation_id, after=_plan_of(visit))
     if notice == ANNOUNCED:
         tell_members(
             organisation.id,
@@ -317,10 +315,11 @@ def record_visit(user: User, visit: Visit, recording: Recording, seen: int | Non
         else:
             row.grade, row.notes = grade, notes[item_id]
     db.session.flush()
-    _audit(
+    record_change(
         "visit.recorded",
         visit,
         user,
+        visit.organisation_id,
         before=before,
         after={
             "status": VISIT_RECORDED,
@@ -384,10 +383,11 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
     workflow.move(
         visit, VISIT_PUBLISHED, VISIT_MOVES, seen=page_version(seen), published_at=utcnow()
     )
-    _audit(
+    record_change(
         "visit.published",
         visit,
         user,
+        visit.organisation_id,
         before={"status": VISIT_RECORDED},
         after={"status": VISIT_PUBLISHED, "judgement": visit.judgement},
     )
@@ -406,22 +406,3 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
 
 
 # Shared -----------------------------------------------------------------------------------------
-
-
-def _audit(
-    action: str,
-    visit: Visit,
-    user: User,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    record_event(
-        action,
-        object_type="visit",
-        object_id=visit.id,
-        actor_id=user.id,
-        organisation_id=visit.organisation_id,
-        before=before,
-        after=after,
-    )

@@ -90,8 +90,7 @@ def accept_action(action_id: int) -> ResponseReturnValue:
 def reopen_action(action_id: int) -> ResponseReturnValue:
     action = actions.action_for(current_user, action_id)
     form = forms.ReopenForm()
-    if not form.is_submitted():
-        form.lock_version.data = str(action.lock_version)
+    form.show_version(action)
     done = handle_post(
         form,
         lambda: actions.reopen_action(current_user, action, form.reason.data, form.seen),

@@ -116,14 +116,13 @@ def record_minutes(meeting_id: int) -> ResponseReturnValue:
     form = forms.MinutesForm()
     done = handle_post(
         form,
-        lambda: meetings.record_minutes(current_user, found, form.typed(), form.seen()),
+        lambda: meetings.record_minutes(current_user, found, form.typed(), form.seen),
         to=meeting_url(found.id),
         message="The minutes have been published to the provider",
     )
     if done:
         return done
-    if not form.is_submitted():
-        form.lock_version.data = str(found.lock_version)
+    form.show_version(found)
     return render_template("quality/meetings/minutes.html", form=form, meeting=found)
 
 

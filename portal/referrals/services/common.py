@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import ServiceError, found
 from portal.outbox.services import queue_email
 from portal.referrals.models import (
     CLOSED,
@@ -83,29 +83,8 @@ def teams() -> list[str]:
 def referral_for_staff(referral_id: int) -> Referral:
     """Any referral, for council staff (the permission decorator has checked who asks).
     Raises NotFoundForUser (404) when there is none with that id."""
-    referral = db.session.get(Referral, referral_id)
-    if referral is None:
-        raise NotFoundForUser()
+    referral = found(db.session.get(Referral, referral_id))
     return referral
-
-
-def audit(
-    action: str,
-    referral: Referral,
-    user: User | None,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """Record a change to a referral in the audit log (`user` None: the portal itself)."""
-    record_event(
-        action,
-        object_type="referral",
-        object_id=referral.id,
-        actor_id=user.id if user else None,
-        before=before,
-        after=after,
-    )
 
 
 def move(
@@ -121,7 +100,7 @@ def move(
     referrer emailed (what it is now, and `why`, in words the referrer reads)."""
     before = referral.status
     workflow.move(referral, to, REFERRAL_MOVES, seen=seen, **values)
-    audit(
+    record_change(
         f"referral.{to}",
         referral,
         user,

@@ -64,16 +64,9 @@ def placement_request_made(user: User, competition: Competition) -> None:
 
 def placement_request_cancelled(user: User, competition: Competition) -> None:
     referral = _waiting(Referral.competition_id == competition.id, MATCHED)
-    if referral is None:
-        return
-    move(
-        user,
-        referral,
-        RECEIVED,
-        why=f"Placement request {competition.reference} was cancelled: it waits for a match",
-        competition_id=None,
-        matched_at=None,
-    )
+    if referral is not None:
+        why = f"Placement request {competition.reference} was cancelled"
+        _waits_again(user, referral, why, "competition_id", "matched_at")
 
 
 def contract_sent(user: User, contract: Contract) -> None:
@@ -119,18 +112,17 @@ def contract_activated(user: User, contract: Contract) -> None:
 
 def contract_withdrawn(user: User, contract: Contract) -> None:
     referral = _waiting(Referral.contract_id == contract.id, OFFERED)
-    if referral is None:
-        return
-    move(
-        user,
-        referral,
-        RECEIVED,
-        why=f"Contract {contract.reference} was withdrawn before it started: it waits for a match",
-        competition_id=None,
-        contract_id=None,
-        matched_at=None,
-        offered_at=None,
-    )
+    if referral is not None:
+        why = f"Contract {contract.reference} was withdrawn before it started"
+        _waits_again(
+            user, referral, why, "competition_id", "contract_id", "matched_at", "offered_at"
+        )
+
+
+def _waits_again(user: User, referral: Referral, why: str, *cleared: str) -> None:
+    """The match fell through: the referral waits for a match again, its `cleared` links and
+    times emptied (and audited so)."""
+    move(user, referral, RECEIVED, why=f"{why}: it waits for a match", **dict.fromkeys(cleared))
 
 
 # Matching capacity --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.capacity.models import NEEDS
 from portal.competitions import personal_data
 from portal.competitions.models import AGE_BANDS
@@ -30,7 +31,6 @@ from portal.referrals.services.common import (
     EDITABLE,
     REFERRAL_MOVES,
     ReferralError,
-    audit,
     move,
     teams,
 )
@@ -214,7 +214,9 @@ def record_referral(user: User, details: Details) -> Referral:
                 db.session.flush()
         except IntegrityError:
             continue
-        audit("referral.recorded", referral, user, after=_shown({**values, "reference": reference}))
+        record_change(
+            "referral.recorded", referral, user, after=_shown({**values, "reference": reference})
+        )
         return referral
     if given:
         raise ReferralError(f"A referral with the reference {given} already exists", "reference")
@@ -237,7 +239,7 @@ def update_referral(user: User, referral: Referral, details: Details, seen: int 
         **values,
     )
     changed = [name for name in values if before[name] != values[name]]
-    audit(
+    record_change(
         "referral.updated",
         referral,
         user,

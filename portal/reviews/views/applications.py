@@ -12,7 +12,6 @@ from flask_login import current_user
 from portal.applications.services import latest_submission
 from portal.applications.snapshot import read as read_snapshot
 from portal.core.form_posts import handle_button, handle_post
-from portal.core.forms import version_seen
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
@@ -176,7 +175,7 @@ def _decision(application, kind: str, check, make, **page):
     errors: dict[str, str] = {}
     checked = None
     if form.validate_on_submit():
-        seen = version_seen(form.lock_version.data)
+        seen = form.seen
         try:
             # "Change" on the confirmation page posts the values back to the form unchecked.
             checked = None if request.form.get("edit") == "yes" else check()
@@ -274,9 +273,7 @@ def reject(application):
 def confirm_approval(application):
     form = forms.DecisionForm()
     return handle_button(
-        lambda: decisions.confirm_approval(
-            current_user, application, version_seen(form.lock_version.data)
-        ),
+        lambda: decisions.confirm_approval(current_user, application, form.seen),
         url_for(".show", application_id=application.id),
         message="Approval confirmed. Everyone in the organisation has been emailed",
         form=form,

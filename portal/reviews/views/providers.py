@@ -11,7 +11,6 @@ from portal.admissions import services as admissions
 from portal.admissions.models import ADMISSION_LABELS
 from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_post
-from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.core.time import today
@@ -109,9 +108,7 @@ def _confirm(admission_id: int, move: admissions.Move, change):
     form = forms.move_form(button, hint)
     posted = handle_post(
         form,
-        lambda: change(
-            current_user, admission, form.reason.data, whole_number(form.lock_version.data)
-        ),
+        lambda: change(current_user, admission, form.reason.data, form.seen),
         to=_provider_url(admission.organisation_id),
         message=done,
         refused=(),  # `refused` above takes the reviewer back to the provider's page
