@@ -4,6 +4,7 @@ their tables, the exports, and what a wrong query string is told."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import random
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.competitions.models import Competition
@@ -25,7 +27,9 @@ from portal.core.money import format_pence
 from portal.core.time import utcnow
 from portal.lots.models import Lot
 from tests.competitions import helpers as competitions
+from tests.conftest import commissioner_client as _plain_commissioner_client  # noqa: F401
 from tests.contracts import spend_data
+from tests.support import snapshots
 from tests.support.pages import page_errors, page_h1, page_text, soup
 from tests.support.queries import queries_for
 
@@ -52,11 +56,33 @@ def _in_period(day: date) -> bool:
 
 
 @pytest.fixture
-def built(app_ctx):
-    rng = random.Random(16)
-    built = spend_data.Built()
-    organisations = spend_data.make_organisations(rng, 14, built)
-    return spend_data.build(rng, 200, organisations, built)
+def spend_world(app, app_ctx, request) -> tuple[spend_data.Built, dict[str, FlaskClient]]:
+    """The commissioner signed in and 200 contracts' spend, built once per worker and written
+    back for each test on `built` (tests/support/snapshots.py): three quarters of a second to
+    several seconds a test. `spend_data.Built` holds plain values (ids, dates, sums), no
+    records."""
+
+    def build():
+        client = request.getfixturevalue("_plain_commissioner_client")
+        rng = random.Random(16)
+        built = spend_data.Built()
+        organisations = spend_data.make_organisations(rng, 14, built)
+        return spend_data.build(rng, 200, organisations, built), {"commissioner": client}
+
+    return snapshots.shared(app, "contract-reports", build)
+
+
+@pytest.fixture
+def built(spend_world) -> spend_data.Built:
+    return copy.deepcopy(spend_world[0])  # each test its own, whatever it does with it
+
+
+@pytest.fixture
+def commissioner_client(request) -> FlaskClient:
+    """From the shared world for a test on `built`, so nothing writes before it is put back."""
+    if "built" in request.node.fixturenames:
+        return request.getfixturevalue("spend_world")[1]["commissioner"]
+    return request.getfixturevalue("_plain_commissioner_client")
 
 
 def test_every_figure_is_the_sum_of_what_was_approved_and_committed(commissioner_client, built):
