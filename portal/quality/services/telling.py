@@ -8,20 +8,16 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.permissions import roles_that_may
-from portal.organisations.models import Membership
+from portal.organisations.models import Organisation
+from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
 
 
 def tell_members(organisation_id: int, subject: str, template: str, **context: object) -> None:
-    """Email every active member of the organisation (`user` in the template is the member)."""
-    members = db.session.scalars(
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation_id, User.deactivated_at.is_(None))
-        .order_by(User.full_name, User.id)
+    """Email every member of the organisation (`member` in the template is the one it goes to)."""
+    email_members_of(
+        db.session.get_one(Organisation, organisation_id), subject, template, **context
     )
-    for member in members:
-        queue_email(member.email, subject, template, user=member, **context)
 
 
 def tell_reviewers(subject: str, template: str, **context: object) -> None:
