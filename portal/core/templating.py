@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 import jinja2
-from flask import Flask, current_app, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from jinja2.environment import TemplateModule
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
 from portal.core import time, words
-from portal.core.permissions import CAPABILITIES, current_user_can
+from portal.core.permissions import current_user_can
 from portal.core.urls import UrlPattern
 
 # GOV.UK Frontend macros the portal renders in Python instead (see each function's docstring).
@@ -155,14 +155,8 @@ def navigation_links() -> Markup:
     rendered: dict[tuple[str, str], Markup] = current_app.extensions.setdefault(_NAVIGATION, {})
     links = rendered.get(key)
     if links is None:
-        staff = current_user.is_staff
-        links = Markup(  # noqa: S704 - a template's output, autoescaped as every template's is
-            current_app.jinja_env.get_template("_navigation_links.html").render(
-                may=lambda capability: role in CAPABILITIES[capability].roles,
-                is_staff=staff,
-            )
-        )
-        rendered[key] = links
+        # A template's output, autoescaped as every template's is.
+        links = rendered[key] = Markup(render_template("_navigation_links.html"))  # noqa: S704
     return links
 
 

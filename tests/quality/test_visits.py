@@ -65,6 +65,7 @@ def test_a_reviewer_plans_an_announced_visit_and_the_provider_is_told(
     assert visit.checklist.version == 1
     (email,) = emails_to(provider.email)
     assert "The council will visit" in email.subject
+    assert email.body.startswith(f"Hello {provider.full_name},")
     assert _events("visit.planned") == 1
 
 
