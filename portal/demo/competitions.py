@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, time, timedelta
 
-from flask import current_app
-
 from portal.accounts.models import User
 from portal.competitions.models import (
     MINI_COMPETITION,
@@ -28,23 +26,18 @@ from portal.competitions.services import (
     quoting,
 )
 from portal.core.time import LONDON, clock_set_to, utcnow
+from portal.demo.settings import settings_for_a_while
 from portal.lots.models import Lot
 
 
 @contextmanager
 def at(moment: datetime) -> Iterator[None]:
     """Run the block as if it were `moment`, for the competitions' deadlines as for the rest."""
-    config = current_app.config
-    before = config.get("COMPETITION_CLOCK_OFFSET")
-    config["COMPETITION_CLOCK_OFFSET"] = moment - utcnow()
-    try:
-        with clock_set_to(moment):
-            yield
-    finally:
-        if before is None:
-            config.pop("COMPETITION_CLOCK_OFFSET", None)
-        else:
-            config["COMPETITION_CLOCK_OFFSET"] = before
+    with (
+        settings_for_a_while(COMPETITION_CLOCK_OFFSET=moment - utcnow()),
+        clock_set_to(moment),
+    ):
+        yield
 
 
 def _moment(now: datetime, days: float, hour: int = 12) -> datetime:

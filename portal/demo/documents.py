@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
@@ -25,6 +24,7 @@ from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.time import clock_set_to, utcnow
 from portal.demo.pdf import text_pdf
+from portal.demo.settings import settings_for_a_while
 from portal.documents import files
 from portal.documents import services as documents
 from portal.documents.models import Document, StoredFile
@@ -124,18 +124,16 @@ def _upload(
 def _scanner_away() -> Iterator[None]:
     """The virus scanner configured but not answering, as when clamd is restarting: uploads are
     kept as waiting for their virus check. Its warning is kept quiet, as it is expected here."""
-    config = current_app.config
-    saved = {name: config[name] for name in ("CLAMD_SOCKET", "CLAMD_HOST")}
-    quiet = logging.getLogger(files.__name__)
-    level = quiet.level
-    with tempfile.TemporaryDirectory() as nowhere:
-        config.update(CLAMD_SOCKET=str(Path(nowhere) / "clamd.sock"), CLAMD_HOST=None)
-        quiet.setLevel(logging.ERROR)
-        try:
-            yield
-        finally:
-            config.update(saved)
-            quiet.setLevel(level)
+    with (
+        tempfile.TemporaryDirectory() as nowhere,
+        settings_for_a_while(
+            quiet=logging.getLogger(files.__name__),
+            quiet_below=logging.ERROR,
+            CLAMD_SOCKET=str(Path(nowhere) / "clamd.sock"),
+            CLAMD_HOST=None,
+        ),
+    ):
+        yield
 
 
 def _scanned(stored: StoredFile) -> None:

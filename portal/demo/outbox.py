@@ -9,7 +9,6 @@ few moments of the seed. Nothing else is sent: the rest of the demo's emails wai
 
 from __future__ import annotations
 
-import logging
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.time import LONDON, clock_set_to, today
+from portal.demo.settings import settings_for_a_while
 from portal.organisations import services as organisations
 from portal.organisations.models import Organisation
 from portal.outbox import delivery
@@ -71,26 +71,19 @@ def seed(users: dict[str, User], made: dict[str, Organisation]) -> None:
 def _relay_refusing() -> Iterator[None]:
     """Email goes over SMTP to a _RefusingRelay for the duration. The outbox's error when it
     gives up is kept quiet: it is expected here, and the administrator's home reports it."""
-    config = current_app.config
-    names = ("MAIL_BACKEND", "SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_USERNAME")
-    saved = {name: config[name] for name in names}
-    logger = current_app.logger
-    level = logger.level
     with socketserver.TCPServer(("127.0.0.1", 0), _RefusingRelay) as relay:
         serving = threading.Thread(target=relay.serve_forever, name="demo-relay", daemon=True)
         serving.start()
-        config.update(
-            MAIL_BACKEND="smtp",
-            SMTP_HOST="127.0.0.1",
-            SMTP_PORT=relay.server_address[1],
-            SMTP_STARTTLS=False,
-            SMTP_USERNAME=None,
-        )
-        logger.setLevel(logging.CRITICAL)
         try:
-            yield
+            with settings_for_a_while(
+                quiet=current_app.logger,
+                MAIL_BACKEND="smtp",
+                SMTP_HOST="127.0.0.1",
+                SMTP_PORT=relay.server_address[1],
+                SMTP_STARTTLS=False,
+                SMTP_USERNAME=None,
+            ):
+                yield
         finally:
-            config.update(saved)
-            logger.setLevel(level)
             relay.shutdown()
             serving.join()
