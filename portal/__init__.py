@@ -14,6 +14,8 @@ from portal.core.requests import UploadRequest
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. `config` overrides settings read from the environment (tests use it)."""
+    from portal.core.extensions import MEMORY_STORAGE_URI
+
     app = Flask(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
@@ -34,7 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Tie the CSRF token to the session, not a clock: a long questionnaire page must not
         # fail because someone took an hour over it.
         WTF_CSRF_TIME_LIMIT=None,
-        RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or "memory://",
+        RATELIMIT_STORAGE_URI=app.config.get("REDIS_URL") or MEMORY_STORAGE_URI,
         RATELIMIT_KEY_PREFIX=app.config.get("RATELIMIT_KEY_PREFIX", "portal"),
         # A moving window: in fixed windows an attacker gets twice the allowance across the turn
         # of a minute, and a limit reached just before the turn is forgotten just after it.

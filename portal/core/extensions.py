@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Flask, current_app, has_app_context, request
@@ -9,6 +10,7 @@ from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
+from limits.storage import MemoryStorage
 
 from portal.core.db import db
 from portal.integrations.object_store import object_store
@@ -59,6 +61,28 @@ class PerAppLimiter(Limiter):
         state: dict[str, Any] = app.extensions.setdefault("rate_limit_state", {})
         return state
 
+
+class ThreadSafeMemoryStorage(MemoryStorage):
+    """The rate limits' in-process storage (when there is no REDIS_URL), safe for threads.
+
+    limits' own memory storage (5.8) restarts its expiry timer without a lock: two requests
+    counted at the same moment in two threads (the development server's, the browser tests'
+    live server) can both find the timer stopped and start the same one twice, and one of them
+    fails with "threads can only be started once": a 500 on a sign-in. Restarting the timer
+    under a lock is the whole difference (limits fixed it the same way after 5.8)."""
+
+    STORAGE_SCHEME = ["thread-safe-memory"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: str):
+        self._timer_lock = threading.Lock()
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the private method it calls
+        with self._timer_lock:
+            MemoryStorage._MemoryStorage__schedule_expiry(self)  # type: ignore[attr-defined]
+
+
+MEMORY_STORAGE_URI = "thread-safe-memory://"
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
