@@ -16,7 +16,7 @@ at the call, with the workflow's own words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,17 @@ def in_words(
         return error(changed if refusal.why in (STALE, LOST) else illegal)
 
     return refuse
+
+
+def worded(
+    error: type[ServiceError],
+    moves: Iterable[tuple[str | None, str]],
+    *,
+    changed: str,
+    illegal: str,
+) -> Workflow:
+    """A Workflow of `moves` whose refusals say one of two things as `error` (`in_words`)."""
+    return Workflow(frozenset(moves), in_words(error, changed=changed, illegal=illegal))
 
 
 def move(record: Any, to: str, workflow: Workflow, *, seen: Any = UNCHECKED, **values: Any) -> None:

@@ -60,59 +60,45 @@ class ContractError(ServiceError):
     """Something that cannot be done to a contract, with a message to show (on `field`)."""
 
 
-CONTRACT_MOVES = workflow.Workflow(
-    frozenset({(DRAFT, ACTIVE), (ACTIVE, ENDED), (ACTIVE, TERMINATED), (DRAFT, TERMINATED)}),
-    workflow.in_words(
-        ContractError,
-        changed="This contract has just been changed by someone else. Check it again",
-        illegal="This contract can no longer be changed in that way",
-    ),
+CONTRACT_MOVES = workflow.worded(
+    ContractError,
+    {(DRAFT, ACTIVE), (ACTIVE, ENDED), (ACTIVE, TERMINATED), (DRAFT, TERMINATED)},
+    changed="This contract has just been changed by someone else. Check it again",
+    illegal="This contract can no longer be changed in that way",
 )
-DELIVERY_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (DELIVERY_DRAFT, DELIVERY_SUBMITTED),
-            (DELIVERY_SUBMITTED, DELIVERY_QUERIED),
-            (DELIVERY_QUERIED, DELIVERY_SUBMITTED),
-            (DELIVERY_SUBMITTED, DELIVERY_APPROVED),
-        }
-    ),
-    workflow.in_words(
-        ContractError,
-        changed="This delivery record has just been changed. Check it and try again",
-        illegal="This delivery record can no longer be changed",
-    ),
+DELIVERY_MOVES = workflow.worded(
+    ContractError,
+    {
+        (DELIVERY_DRAFT, DELIVERY_SUBMITTED),
+        (DELIVERY_SUBMITTED, DELIVERY_QUERIED),
+        (DELIVERY_QUERIED, DELIVERY_SUBMITTED),
+        (DELIVERY_SUBMITTED, DELIVERY_APPROVED),
+    },
+    changed="This delivery record has just been changed. Check it and try again",
+    illegal="This delivery record can no longer be changed",
 )
-STATEMENT_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (STATEMENT_WAITING, STATEMENT_APPROVED),
-            (STATEMENT_WAITING, STATEMENT_QUERIED),
-            (STATEMENT_QUERIED, STATEMENT_WAITING),
-        }
-    ),
-    workflow.in_words(
-        ContractError,
-        changed="This statement has just been approved or queried by someone else",
-        illegal="This statement can no longer be changed",
-    ),
+STATEMENT_MOVES = workflow.worded(
+    ContractError,
+    {
+        (STATEMENT_WAITING, STATEMENT_APPROVED),
+        (STATEMENT_WAITING, STATEMENT_QUERIED),
+        (STATEMENT_QUERIED, STATEMENT_WAITING),
+    },
+    changed="This statement has just been approved or queried by someone else",
+    illegal="This statement can no longer be changed",
 )
-OUTCOME_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (OUTCOME_DUE, OUTCOME_EVIDENCED),
-            (OUTCOME_EVIDENCED, OUTCOME_EVIDENCED),
-            (OUTCOME_EVIDENCED, OUTCOME_MET),
-            (OUTCOME_EVIDENCED, OUTCOME_PARTLY_MET),
-            (OUTCOME_EVIDENCED, OUTCOME_NOT_MET),
-            (OUTCOME_DUE, OUTCOME_NOT_MET),  # no evidence by the review date
-        }
-    ),
-    workflow.in_words(
-        ContractError,
-        changed="This outcome has just been changed by someone else. Check it and try again",
-        illegal="This outcome has already been decided",
-    ),
+OUTCOME_MOVES = workflow.worded(
+    ContractError,
+    {
+        (OUTCOME_DUE, OUTCOME_EVIDENCED),
+        (OUTCOME_EVIDENCED, OUTCOME_EVIDENCED),
+        (OUTCOME_EVIDENCED, OUTCOME_MET),
+        (OUTCOME_EVIDENCED, OUTCOME_PARTLY_MET),
+        (OUTCOME_EVIDENCED, OUTCOME_NOT_MET),
+        (OUTCOME_DUE, OUTCOME_NOT_MET),  # no evidence by the review date
+    },
+    changed="This outcome has just been changed by someone else. Check it and try again",
+    illegal="This outcome has already been decided",
 )
 
 
