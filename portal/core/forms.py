@@ -19,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -173,14 +174,21 @@ def text_field(label: str, *, missing: str, limit: int = 200, hint: str = "") ->
 
 
 def long_text_field(
-    label: str, *, missing: str | None, limit: int, what: str, hint: str = ""
+    label: str,
+    *,
+    missing: str | None,
+    limit: int,
+    what: str,
+    hint: str = "",
+    counted: bool = True,
 ) -> TextAreaField:
-    """Text over several lines, with a count of characters left; `missing` is the error when it
-    is left empty (None: optional), `what` names it in the error for going over `limit`."""
+    """Text over several lines, with a count of characters left (a plain box when not
+    `counted`); `missing` is the error when it is left empty (None: optional), `what` names it
+    in the error for going over `limit`."""
     return TextAreaField(
         label,
         validators=[*([required(missing)] if missing else []), max_length(limit, what)],
-        widget=GovCharacterCount(),
+        widget=GovCharacterCount() if counted else GovTextArea(),
         description=hint,
     )
 
