@@ -35,6 +35,12 @@ LOST = "lost"  # someone else's change landed between loading the record and wri
 UNCHECKED: Any = object()
 
 
+def page_version(seen: int | None) -> int:
+    """The version a person's page showed, for `seen=`: a page without one (altered, or from
+    elsewhere) is taken as out of date, as no record has version -1."""
+    return -1 if seen is None else seen
+
+
 @dataclass(frozen=True)
 class Refusal:
     """A refused move, for the workflow to put into words: `why` it was refused first (a stale

@@ -213,12 +213,6 @@ def is_decidable(outcome: ContractOutcome, on: date) -> bool:
     )
 
 
-def _page_version(seen: int | None) -> int:
-    """The version the person's page showed; a page without one (altered, or from elsewhere)
-    is taken as out of date, as no record has version -1."""
-    return -1 if seen is None else seen
-
-
 # Naming a contract's outcomes -------------------------------------------------------------------
 
 
@@ -328,7 +322,7 @@ def name_outcomes(
     if errors:
         raise ContractError(errors=errors)
     # The contract's version is the lock: of two commissioners saving at once, one set lands.
-    workflow.change(contract, CONTRACT_MOVES, seen=_page_version(seen))
+    workflow.change(contract, CONTRACT_MOVES, seen=workflow.page_version(seen))
     before = [_outcome_record(outcome) for outcome in current]
     db.session.execute(delete(ContractOutcome).where(ContractOutcome.contract_id == contract.id))
     outcomes = []
@@ -417,7 +411,7 @@ def give_evidence(
         outcome,
         OUTCOME_EVIDENCED,
         OUTCOME_MOVES,
-        seen=_page_version(seen),
+        seen=workflow.page_version(seen),
         progress=text,
         evidence_document_id=document_id,
         evidenced_at=utcnow(),
@@ -513,7 +507,7 @@ def decide_outcome(
         outcome,
         decision,
         OUTCOME_MOVES,
-        seen=_page_version(seen),
+        seen=workflow.page_version(seen),
         achieved_percent=achieved,
         decision_reason=why,
         decided_at=utcnow(),

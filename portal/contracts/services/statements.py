@@ -281,7 +281,7 @@ def approve_statement(user: User, statement: Statement, *, seen: int | None) -> 
         statement,
         STATEMENT_APPROVED,
         STATEMENT_MOVES,
-        seen=_seen(seen),
+        seen=workflow.page_version(seen),
         approved_at=utcnow(),
         approved_by_id=user.id,
     )
@@ -309,7 +309,7 @@ def query_statement(
         statement,
         STATEMENT_QUERIED,
         STATEMENT_MOVES,
-        seen=_seen(seen),
+        seen=workflow.page_version(seen),
         query_reason=text,
         provider_answer=None,
     )
@@ -326,10 +326,6 @@ def query_statement(
         "statement_queried",
         f"The council has a question about statement {statement.number}",
     )
-
-
-def _seen(seen: int | None) -> int:
-    return seen if seen is not None else -1
 
 
 def _tell_provider(statement: Statement, template: str, subject: str) -> None:

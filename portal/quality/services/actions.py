@@ -33,7 +33,7 @@ from portal.quality.models import (
     Visit,
 )
 from portal.quality.services import risk
-from portal.quality.services.common import ACTION_MOVES, QualityError, page_version
+from portal.quality.services.common import ACTION_MOVES, QualityError
 from portal.quality.services.readings import visible_to_provider
 from portal.quality.services.telling import tell_members, tell_reviewers
 
@@ -233,7 +233,9 @@ def respond_to_action(
         )
     if errors:
         raise QualityError(errors=errors)
-    workflow.move(action, ACTION_DONE, ACTION_MOVES, seen=page_version(seen), done_at=utcnow())
+    workflow.move(
+        action, ACTION_DONE, ACTION_MOVES, seen=workflow.page_version(seen), done_at=utcnow()
+    )
     db.session.add(
         ActionNote(action_id=action.id, author_id=user.id, body=text, document_id=document_id)
     )
@@ -261,7 +263,7 @@ def accept_action(user: User, action: Action, seen: int | None) -> Action:
         action,
         ACTION_CLOSED,
         ACTION_MOVES,
-        seen=page_version(seen),
+        seen=workflow.page_version(seen),
         closed_at=utcnow(),
         closed_by_id=user.id,
     )
@@ -294,7 +296,7 @@ def reopen_action(user: User, action: Action, reason: str | None, seen: int | No
         raise QualityError(f"The reason must be {REASON_LIMIT:,} characters or fewer", "reason")
     if action.status == ACTION_OPEN:
         raise QualityError("This action is already open", "reason")
-    workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=page_version(seen), done_at=None)
+    workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=workflow.page_version(seen), done_at=None)
     db.session.add(ActionNote(action_id=action.id, author_id=user.id, body=text))
     record_change(
         "action.reopened",

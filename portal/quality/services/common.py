@@ -60,9 +60,3 @@ MEETING_MOVES = workflow.worded(
     changed="This meeting has just been changed by someone else. Check it again",
     illegal="This meeting has already been held or cancelled",
 )
-
-
-def page_version(seen: int | None) -> int:
-    """The version a page showed, for `workflow.move(seen=...)`: a page that lost it (an altered
-    form) is treated as out of date."""
-    return -1 if seen is None else seen

@@ -43,7 +43,7 @@ from portal.quality.models import (
 )
 from portal.quality.services import checklists, judgement, risk
 from portal.quality.services.actions import add_action
-from portal.quality.services.common import VISIT_MOVES, QualityError, page_version
+from portal.quality.services.common import VISIT_MOVES, QualityError
 from portal.quality.services.telling import tell_members
 
 SITES_LIMIT = 2000
@@ -300,7 +300,7 @@ def record_visit(user: User, visit: Visit, recording: Recording, seen: int | Non
         visit,
         VISIT_RECORDED,
         VISIT_MOVES,
-        seen=page_version(seen),
+        seen=workflow.page_version(seen),
         visited_on=recording.visited_on,
         summary=summary,
         judgement=decided.judgement,
@@ -381,7 +381,7 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
                 + (f" ({len(missing)} items have none)" if len(missing) > 1 else "")
             )
     workflow.move(
-        visit, VISIT_PUBLISHED, VISIT_MOVES, seen=page_version(seen), published_at=utcnow()
+        visit, VISIT_PUBLISHED, VISIT_MOVES, seen=workflow.page_version(seen), published_at=utcnow()
     )
     record_change(
         "visit.published",
