@@ -12,7 +12,6 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -36,9 +35,11 @@ from portal.core.forms import (
     DateRequired,
     OnceOnlyForm,
     VersionedForm,
+    judged_radio_field,
     long_text_field,
     max_length,
     optional_text_field,
+    radio_field,
     required,
     submit,
     text_field,
@@ -50,8 +51,11 @@ from portal.core.numbers import whole_number
 _TYPED_LIMIT = 20
 
 
-def _choices(options: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in options.items()]
+def _team_field() -> RadioField:
+    # The teams are the COMMISSIONING_TEAMS setting's, set when the page is made.
+    return radio_field(
+        "Commissioning team", [], "Select the commissioning team", validate_choice=False
+    )
 
 
 def _pence(field: Field) -> int | None:
@@ -123,11 +127,10 @@ class DirectCallOffForm(OnceOnlyForm):
         validators=[required("Select the type of service")],
         validate_choice=False,
     )
-    ground = RadioField(
+    ground = radio_field(
         "Ground for a direct call-off",
-        choices=_choices(DIRECT_GROUNDS),
-        widget=GovRadioInput(),
-        validators=[required("Select the ground for a direct call-off")],
+        DIRECT_GROUNDS,
+        "Select the ground for a direct call-off",
         validate_choice=False,
     )
     ground_detail = _reason_field(
@@ -135,12 +138,7 @@ class DirectCallOffForm(OnceOnlyForm):
         "Enter why the ground applies to this call-off",
         "Recorded with the contract. Refer to the child only by the council's reference.",
     )
-    team = RadioField(
-        "Commissioning team",
-        widget=GovRadioInput(),
-        validators=[required("Select the commissioning team")],
-        validate_choice=False,
-    )
+    team = _team_field()
     title = text_field("Title", missing="Enter a title", hint="Never a child's name.")
     placement_reference = optional_text_field(
         "Placement reference (optional)",
@@ -153,12 +151,8 @@ class DirectCallOffForm(OnceOnlyForm):
     end_on = DateInputField(
         "End date", what="End date", validators=[DateRequired("Enter the end date")]
     )
-    unit = RadioField(
-        "How the provider is paid",
-        choices=_choices(UNITS),
-        widget=GovRadioInput(),
-        validators=[required("Select how the provider is paid")],
-        validate_choice=False,
+    unit = radio_field(
+        "How the provider is paid", UNITS, "Select how the provider is paid", validate_choice=False
     )
     rate = _money_field("Rate", "Enter the rate", "For each unit, or the whole fee.")
     planned_units = _number_field(
@@ -222,12 +216,7 @@ class DirectCallOffForm(OnceOnlyForm):
 
 
 class CompleteForm(OnceOnlyForm, VersionedForm):
-    team = RadioField(
-        "Commissioning team",
-        widget=GovRadioInput(),
-        validators=[required("Select the commissioning team")],
-        validate_choice=False,
-    )
+    team = _team_field()
     end_on = DateInputField(
         "End date", what="End date", validators=[DateRequired("Enter the end date")]
     )
@@ -469,9 +458,7 @@ class EvidenceForm(VersionedForm):
         "to the child only by the council's reference.",
     )
     # The service says what is wrong with a choice not offered (another organisation's id).
-    document_id = RadioField(
-        "Evidence from your document library", widget=GovRadioInput(), validate_choice=False
-    )
+    document_id = judged_radio_field("Evidence from your document library")
     submit = submit("Send evidence to the council")
 
     @property
@@ -480,12 +467,7 @@ class EvidenceForm(VersionedForm):
 
 
 class DecisionForm(VersionedForm):
-    decision = RadioField(
-        "Decision",
-        choices=[SelectChoice(value, label) for value, label in DECISIONS.items()],
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
+    decision = judged_radio_field("Decision", DECISIONS)
     percent = StringField("How far was it achieved? (%)", widget=GovTextInput())
     reason = TextAreaField("Reason for the decision", widget=GovTextArea())
     submit = submit("Save decision")
