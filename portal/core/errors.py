@@ -59,6 +59,25 @@ class ServiceError(Exception):
             self.errors = {name: text for name, text in errors.items()}
 
 
+def typed_text(
+    typed: str | None,
+    error: type[ServiceError],
+    field: str | None,
+    *,
+    missing: str | None,
+    limit: int,
+    what: str,
+) -> str:
+    """What a person typed, stripped; `error` on `field` when it is empty (`missing`, unless
+    None: it may be) or longer than `limit` ("`what` must be N characters or fewer")."""
+    text = (typed or "").strip()
+    if missing and not text:
+        raise error(missing, field)
+    if len(text) > limit:
+        raise error(f"{what} must be {limit} characters or fewer", field)
+    return text
+
+
 class FileRefused(ServiceError):
     """An uploaded file (a CSV to import) with problems: `problems` lists (line number or None,
     message), shown under the file field's error, which counts them."""
