@@ -4,7 +4,7 @@ can be wrong has one message."""
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
 from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +16,6 @@ from portal.core.forms import (
     VersionedForm,
     judged_radio_field,
     long_text_field,
-    max_length,
     optional_text_field,
     submit,
 )
@@ -26,12 +25,7 @@ _TYPED_LIMIT = 20
 
 
 def _number(label: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[max_length(_TYPED_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
+    return optional_text_field(label, limit=_TYPED_LIMIT, hint=hint)
 
 
 def needs_field(label: str, hint: str = "") -> SelectMultipleField:

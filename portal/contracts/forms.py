@@ -37,7 +37,6 @@ from portal.core.forms import (
     VersionedForm,
     judged_radio_field,
     long_text_field,
-    max_length,
     optional_text_field,
     radio_field,
     required,
@@ -73,22 +72,12 @@ def _whole(text: str | None) -> int | None:
     return int(text)
 
 
-def _money_field(label: str, missing: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[required(missing), max_length(_TYPED_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
-
-
-def _number_field(label: str, missing: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[required(missing), max_length(_TYPED_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
+def _figure(label: str, missing: str | None = None, hint: str = "") -> StringField:
+    """An amount or a count as typed, checked by the form or the service; `missing` is the
+    error when it is left out (None: it may be)."""
+    if missing:
+        return text_field(label, missing=missing, limit=_TYPED_LIMIT, hint=hint)
+    return optional_text_field(label, limit=_TYPED_LIMIT, hint=hint)
 
 
 _NOT_MONEY = {
@@ -154,11 +143,11 @@ class DirectCallOffForm(OnceOnlyForm):
     unit = radio_field(
         "How the provider is paid", UNITS, "Select how the provider is paid", validate_choice=False
     )
-    rate = _money_field("Rate", "Enter the rate", "For each unit, or the whole fee.")
-    planned_units = _number_field(
+    rate = _figure("Rate", "Enter the rate", "For each unit, or the whole fee.")
+    planned_units = _figure(
         "Planned volume", "Enter the planned volume", "How many units (1 for a fixed fee)."
     )
-    held_back_percent = _number_field(
+    held_back_percent = _figure(
         "Share held back for outcomes",
         "Enter the share held back for outcomes",
         f"A percentage of each payment, from 0 to {MAX_HELD_BACK_PERCENT}, paid when the "
@@ -220,7 +209,7 @@ class CompleteForm(OnceOnlyForm, VersionedForm):
     end_on = DateInputField(
         "End date", what="End date", validators=[DateRequired("Enter the end date")]
     )
-    held_back_percent = _number_field(
+    held_back_percent = _figure(
         "Share held back for outcomes",
         "Enter the share held back for outcomes",
         f"A percentage of each payment, from 0 to {MAX_HELD_BACK_PERCENT}, paid when the "
@@ -262,14 +251,8 @@ class ReasonForm(OnceOnlyForm, VersionedForm):
 
 class VariationForm(OnceOnlyForm, VersionedForm):
     end_on = DateInputField("New end date", what="New end date")
-    planned_units = StringField(
-        "New planned volume",
-        validators=[max_length(_TYPED_LIMIT, "New planned volume")],
-        widget=GovTextInput(),
-    )
-    rate = StringField(
-        "New rate", validators=[max_length(_TYPED_LIMIT, "New rate")], widget=GovTextInput()
-    )
+    planned_units = _figure("New planned volume")
+    rate = _figure("New rate")
     reason = _reason_field(
         "Reason for the variation",
         "Enter the reason for the variation",
@@ -298,27 +281,16 @@ class VariationForm(OnceOnlyForm, VersionedForm):
 
 # Monthly delivery, statements and finance exports ------------------------------------------------
 
-# Longer than any count a person means: the service says what is wrong with one that fits.
-_COUNT_LIMIT = 20
-
-
-def _count(label: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[max_length(_COUNT_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
-
 
 class DeliveryForm(OnceOnlyForm, VersionedForm):
     """A delivery record, saved from the version the page showed (an older page is refused)."""
 
-    units_delivered = _count("Units delivered")
-    sessions_offered = _count(
-        "Sessions offered", "Every session the child was offered this month, however it went."
+    units_delivered = _figure("Units delivered")
+    sessions_offered = _figure(
+        "Sessions offered",
+        hint="Every session the child was offered this month, however it went.",
     )
-    sessions_attended = _count("Sessions attended", "No more than the sessions offered.")
+    sessions_attended = _figure("Sessions attended", hint="No more than the sessions offered.")
     notes = long_text_field(
         "Notes (optional)",
         missing=None,
@@ -354,7 +326,7 @@ class DeliveryForm(OnceOnlyForm, VersionedForm):
 
 
 for _reason, _label in CANCELLATION_REASONS.items():
-    setattr(DeliveryForm, cancellation_field(_reason), _count(_label))
+    setattr(DeliveryForm, cancellation_field(_reason), _figure(_label))
 
 
 class QueryForm(OnceOnlyForm, VersionedForm):
