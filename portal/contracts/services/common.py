@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.audit.services import record_change
+from portal.audit.services import fields_of, record_change
 from portal.contracts.models import (
     ACTIVE,
     DELIVERY_APPROVED,
@@ -251,25 +251,25 @@ def make_contract(
         )
     )
     record_change(
-        "contract.made", contract, user, contract.organisation_id, after=_terms_record(contract)
+        "contract.made", contract, user, contract.organisation_id, after=fields_of(contract, _TERMS)
     )
     return contract
 
 
-def _terms_record(contract: Contract) -> dict[str, object]:
-    return {
-        "origin": contract.origin,
-        "competition_id": contract.competition_id,
-        "direct_ground": contract.direct_ground,
-        "team": contract.team,
-        "start_on": contract.start_on.isoformat(),
-        "end_on": contract.end_on.isoformat(),
-        "unit": contract.unit,
-        "rate_pence": contract.rate_pence,
-        "planned_units": contract.planned_units,
-        "total_pence": contract.total_pence,
-        "held_back_percent": contract.held_back_percent,
-    }
+# A contract's terms as its audit events keep them.
+_TERMS = (
+    "origin",
+    "competition_id",
+    "direct_ground",
+    "team",
+    "start_on",
+    "end_on",
+    "unit",
+    "rate_pence",
+    "planned_units",
+    "total_pence",
+    "held_back_percent",
+)
 
 
 def clean_reason(text: str | None, field: str = "reason", what: str = "a reason") -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_change
+from portal.audit.services import fields_of, record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
     ACTIVE,
@@ -354,13 +354,7 @@ def name_outcomes(
 
 
 def _outcome_record(outcome: ContractOutcome) -> dict[str, object]:
-    return {
-        "definition_id": outcome.definition_id,
-        "baseline": outcome.baseline,
-        "target": outcome.target,
-        "review_on": outcome.review_on.isoformat(),
-        "share_percent": outcome.share_percent,
-    }
+    return fields_of(outcome, ("definition_id", "baseline", "target", "review_on", "share_percent"))
 
 
 # Evidence ---------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
 from portal.admissions.services import is_on_framework, organisations_on_framework
-from portal.audit.services import record_change
+from portal.audit.services import fields_of, record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found
@@ -237,11 +237,7 @@ def plan_visit(
 
 def _plan_of(visit: Visit) -> dict[str, object]:
     return {
-        "notice": visit.notice,
-        "mode": visit.mode,
-        "lot_ids": visit.lot_ids,
-        "sites": visit.sites,
-        "planned_on": visit.planned_on.isoformat(),
+        **fields_of(visit, ("notice", "mode", "lot_ids", "sites", "planned_on")),
         "checklist_version": visit.checklist.version,
     }
 
