@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
+from portal.accounts.services import active_staff_who_may
 from portal.audit.services import fields_of, record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
@@ -50,7 +51,7 @@ from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.numbers import whole_number
-from portal.core.permissions import can, roles_that_may
+from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.documents import services as documents
 from portal.documents.models import Document
@@ -423,14 +424,7 @@ def give_evidence(
 
 
 def _tell_commissioners(contract: Contract, outcome: ContractOutcome, document: Document) -> None:
-    staff = db.session.scalars(
-        select(User)
-        .where(
-            User.role.in_(roles_that_may("hear_of_contract_work")), User.deactivated_at.is_(None)
-        )
-        .order_by(User.full_name, User.id)
-    )
-    for user in staff:
+    for user in active_staff_who_may("hear_of_contract_work"):
         queue_email(
             user.email,
             f"Outcome evidence to decide: {contract.reference}",
