@@ -99,9 +99,11 @@ class NotFoundForUser(HTTPException):
     code = 404
 
 
-def found(value: T | None) -> T:
-    """`value`, or NotFoundForUser (404) when there is none: a load by id that finds nothing."""
-    if value is None:
+def found(value: T | None, **belongs_to: object) -> T:
+    """`value`, or NotFoundForUser (404) when there is none: a load by id that finds nothing.
+    With `belongs_to` (`organisation_id=organisation.id`), also when the record is another's, so
+    ids cannot be probed."""
+    if value is None or any(getattr(value, name) != id_ for name, id_ in belongs_to.items()):
         raise NotFoundForUser()
     return value
 

@@ -16,7 +16,7 @@ from portal.competitions.services.common import (
 )
 from portal.competitions.services.quoting import ProviderView
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, typed_text
+from portal.core.errors import found, typed_text
 
 
 def clarifications_of(competition: Competition) -> list[Clarification]:
@@ -43,10 +43,7 @@ def answered_clarifications(competition: Competition) -> list[Clarification]:
 
 
 def get_clarification(competition: Competition, clarification_id: int) -> Clarification:
-    clarification = db.session.get(Clarification, clarification_id)
-    if clarification is None or clarification.competition_id != competition.id:
-        raise NotFoundForUser()
-    return clarification
+    return found(db.session.get(Clarification, clarification_id), competition_id=competition.id)
 
 
 def answer_clarification(

@@ -44,7 +44,7 @@ from portal.contracts.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError, found
+from portal.core.errors import ServiceError, found
 from portal.organisations.models import Organisation
 from portal.settings.services import framework_settings
 
@@ -140,15 +140,11 @@ def tell(event: str, user: User, contract: Contract) -> None:
 def contract_for_provider(organisation: Organisation, contract_id: int) -> Contract:
     """One of `organisation`'s contracts; NotFoundForUser (404) for anyone else's, so ids
     cannot be probed."""
-    contract = db.session.get(Contract, contract_id)
-    if contract is None or contract.organisation_id != organisation.id:
-        raise NotFoundForUser()
-    return contract
+    return found(db.session.get(Contract, contract_id), organisation_id=organisation.id)
 
 
 def contract_for_staff(contract_id: int) -> Contract:
-    contract = found(db.session.get(Contract, contract_id))
-    return contract
+    return found(db.session.get(Contract, contract_id))
 
 
 def contract_for_competition(competition_id: int) -> Contract | None:

@@ -123,10 +123,7 @@ def contract_for_user(user: User, contract_id: int) -> Contract:
 
 def outcome_of(contract: Contract, outcome_id: int) -> ContractOutcome:
     """One of the contract's outcomes; NotFoundForUser (404) for any other id."""
-    outcome = db.session.get(ContractOutcome, outcome_id)
-    if outcome is None or outcome.contract_id != contract.id:
-        raise NotFoundForUser()
-    return outcome
+    return found(db.session.get(ContractOutcome, outcome_id), contract_id=contract.id)
 
 
 def outcomes_of(contract: Contract) -> list[ContractOutcome]:
