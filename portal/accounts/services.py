@@ -22,6 +22,7 @@ from portal.accounts.passwords import (
 from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import ServiceError
+from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
 from portal.outbox.services import queue_email
 
@@ -337,6 +338,18 @@ def unused_recovery_code_count(user: User) -> int:
 def list_staff() -> list[User]:
     return list(
         db.session.scalars(select(User).where(User.role.in_(STAFF_ROLES)).order_by(User.full_name))
+    )
+
+
+def active_staff_who_may(capability: str) -> list[User]:
+    """Every member of staff whose role has `capability` (core/permissions.py), by name, but
+    not those whose accounts are deactivated: they have left."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_(roles_that_may(capability)), User.deactivated_at.is_(None))
+            .order_by(User.full_name, User.id)
+        )
     )
 
 

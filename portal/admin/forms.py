@@ -7,14 +7,19 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
     GovSelect,
-    GovTextArea,
     GovTextInput,
 )
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.core.forms import OnceOnlyForm, max_length, radio_field, required, submit
+from portal.core.forms import (
+    OnceOnlyForm,
+    long_text_field,
+    radio_field,
+    submit,
+    text_field,
+)
 from portal.core.numbers import plain_decimal
 from portal.kpi_returns.models import UNIT_LABELS
 
@@ -60,16 +65,14 @@ class NumberField(StringField):
 
 
 class DefinitionForm(OnceOnlyForm):
-    name = StringField(
-        "Name",
-        validators=[required("Enter the KPI's name"), max_length(200, "Name")],
-        widget=GovTextInput(),
-    )
-    description = TextAreaField(
+    name = text_field("Name", missing="Enter the KPI's name")
+    description = long_text_field(
         "Description (optional)",
-        validators=[max_length(2000, "Description")],
-        widget=GovTextArea(),
-        description="Shown to providers as the hint: what to count, and what not to.",
+        missing=None,
+        limit=2000,
+        what="Description",
+        hint="Shown to providers as the hint: what to count, and what not to.",
+        counted=False,
     )
     unit = radio_field(
         "Unit",

@@ -29,7 +29,7 @@ from portal.audit.services import record_change, record_event
 from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError, found
+from portal.core.errors import NotFoundForUser, ServiceError, found, typed_text
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import (
     LONDON,
@@ -214,11 +214,14 @@ def _move(
     Raises AdmissionError for a missing or too long reason, a change made by someone else
     meanwhile (naming who and when) and a move the table does not allow.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise AdmissionError("Enter a reason")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise AdmissionError(f"Reason must be {REASON_MAX_LENGTH} characters or fewer")
+    reason = typed_text(
+        reason,
+        AdmissionError,
+        None,
+        missing="Enter a reason",
+        limit=REASON_MAX_LENGTH,
+        what="Reason",
+    )
     before = admission.status
     # Of two reviewers acting at once, the second changes nothing and is told who got there
     # first.

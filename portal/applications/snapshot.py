@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -145,13 +146,7 @@ _FROZEN_LIMIT = 32
 def frozen_content(data: dict[str, Any]) -> Content:
     """The questionnaire content a submission froze (its snapshot's questionnaire content)."""
     key = (data.get("version"), data.get("title"))
-    known = _FROZEN.get(key)
-    if known is not None and known[0] == data:
-        return known[1]
-    content = Content.from_dict(data)
-    if key not in _FROZEN and len(_FROZEN) >= _FROZEN_LIMIT:
-        del _FROZEN[next(iter(_FROZEN))]
-    _FROZEN[key] = (copy.deepcopy(data), content)
+    content: Content = _kept(_FROZEN, _FROZEN_LIMIT, key, data, Content.from_dict, copy.deepcopy)
     return content
 
 
@@ -165,14 +160,29 @@ _DECODED_LIMIT = 64
 
 def decoded(submission_id: int, text: str) -> dict[str, Any]:
     """The snapshot whose JSON is `text` (of submission `submission_id`), decoded."""
-    known = _DECODED.get(submission_id)
-    if known is not None and known[0] == text:
-        return known[1]
-    value = json.loads(text)
-    if submission_id not in _DECODED and len(_DECODED) >= _DECODED_LIMIT:
-        del _DECODED[next(iter(_DECODED))]
-    _DECODED[submission_id] = (text, value)
+    value: dict[str, Any] = _kept(_DECODED, _DECODED_LIMIT, submission_id, text, json.loads)
     return value
+
+
+def _kept(
+    kept: dict[Any, tuple[Any, Any]],
+    limit: int,
+    key: Any,
+    source: Any,
+    make: Callable[[Any], Any],
+    keep: Callable[[Any], Any] = lambda source: source,
+) -> Any:
+    """What `make` makes of `source`, from `kept` when it holds it under `key` made from an
+    equal source; else made, and kept (with `keep(source)`: a copy, when it may change), the
+    oldest dropped beyond `limit`."""
+    known = kept.get(key)
+    if known is not None and known[0] == source:
+        return known[1]
+    made = make(source)
+    if key not in kept and len(kept) >= limit:
+        del kept[next(iter(kept))]
+    kept[key] = (keep(source), made)
+    return made
 
 
 def read(snapshot: dict[str, Any]) -> SubmittedCopy:

@@ -526,11 +526,15 @@ def download(application):
 def withdraw(application):
     submitting.check_can_withdraw(application)
     form = forms.WithdrawForm()
-    if form.validate_on_submit():
-        submitting.withdraw_application(current_user, application)
-        flash("Your application has been withdrawn", "success")
-        return redirect(url_for(".show", application_id=application.id))
-    return render_template("applications/withdraw.html", form=form, application=application)
+    show = url_for(".show", application_id=application.id)
+    done = handle_post(
+        form,
+        lambda: submitting.withdraw_application(current_user, application),
+        to=show,
+        message="Your application has been withdrawn",
+        refused_to=show,  # as `refused` above: told on the application's page
+    )
+    return done or render_template("applications/withdraw.html", form=form, application=application)
 
 
 @bp.route("/<int:application_id>/move-to-new-version", methods=["POST"])

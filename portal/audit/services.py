@@ -3,6 +3,7 @@ portal/audit_log's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import has_request_context, request
@@ -61,6 +62,19 @@ def record_change(
         before=before,
         after=after,
     )
+
+
+def as_recorded(values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` as an audit event keeps them: dates and times as ISO text."""
+    return {
+        name: value.isoformat() if hasattr(value, "isoformat") else value
+        for name, value in values.items()
+    }
+
+
+def fields_of(record: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The fields `names` of `record`, in that order, as an audit event keeps them."""
+    return as_recorded({name: getattr(record, name) for name in names})
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:

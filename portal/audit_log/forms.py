@@ -10,7 +10,13 @@ from wtforms import SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from portal.audit_log.labels import OBJECT_TYPES, action_label
-from portal.core.forms import BaseForm, DateInputField, EmailAddress, max_length
+from portal.core.forms import (
+    BaseForm,
+    DateInputField,
+    EmailAddress,
+    max_length,
+    optional_text_field,
+)
 from portal.core.numbers import whole_number
 
 # Days the log can hold: anything outside is a typing mistake (and 9999 would overflow).
@@ -39,14 +45,21 @@ class InRange:
             raise ValidationError(f"{self.what} must be between 2000 and 2099")
 
 
+def _record_number_field(label: str, hint: str) -> StringField:
+    return StringField(
+        label,
+        validators=[max_length(10, label), RecordNumber(label)],
+        widget=GovTextInput(),
+        description=hint,
+    )
+
+
 class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False  # a search: it changes nothing, and its address is shared as a link
 
-    email = StringField(
-        "Email address of the person who did it",
-        validators=[max_length(254, "Email address")],
-        widget=GovTextInput(),
+    email = optional_text_field(
+        "Email address of the person who did it", limit=254, what="Email address"
     )
     action = SelectField("What happened", choices=[], widget=GovSelect(), validate_choice=False)
     object_type = SelectField(
@@ -55,17 +68,11 @@ class AuditFilterForm(BaseForm):
         widget=GovSelect(),
         validate_choice=False,
     )
-    object_id = StringField(
-        "Record number",
-        validators=[max_length(10, "Record number"), RecordNumber("Record number")],
-        widget=GovTextInput(),
-        description="The number in the record's address, like 1234 in /reviews/1234",
+    object_id = _record_number_field(
+        "Record number", "The number in the record's address, like 1234 in /reviews/1234"
     )
-    organisation_id = StringField(
-        "Organisation number",
-        validators=[max_length(10, "Organisation number"), RecordNumber("Organisation number")],
-        widget=GovTextInput(),
-        description="Events about the organisation and everything it owns",
+    organisation_id = _record_number_field(
+        "Organisation number", "Events about the organisation and everything it owns"
     )
     date_from = DateInputField(
         "From", what="The start date", validators=[InRange("The start date")]

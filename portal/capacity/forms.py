@@ -4,17 +4,19 @@ can be wrong has one message."""
 
 from __future__ import annotations
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextInput
-from wtforms import RadioField, SelectMultipleField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput
+from wtforms import SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.capacity.models import NEEDS, OLDEST, YOUNGEST
 from portal.capacity.services import NOTES_LIMIT, TypedCapacity
 from portal.core.forms import (
+    YES_OR_NO,
     OnceOnlyForm,
     VersionedForm,
+    judged_radio_field,
     long_text_field,
-    max_length,
+    optional_text_field,
     submit,
 )
 
@@ -23,12 +25,7 @@ _TYPED_LIMIT = 20
 
 
 def _number(label: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[max_length(_TYPED_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
+    return optional_text_field(label, limit=_TYPED_LIMIT, hint=hint)
 
 
 def needs_field(label: str, hint: str = "") -> SelectMultipleField:
@@ -49,19 +46,14 @@ class CapacityForm(OnceOnlyForm, VersionedForm):
     age_from = _number("Youngest age", f"In years, from {YOUNGEST}.")
     age_to = _number("Oldest age", f"In years, up to {OLDEST}.")
     needs = needs_field("Needs you support", "Select all that apply.")
-    districts = StringField(
+    districts = optional_text_field(
         "Postcode districts you serve",
-        validators=[max_length(1000, "Postcode districts")],
-        widget=GovTextInput(),
-        description="The first part of the postcode, separated by commas, like DY1, DY2, B63.",
+        limit=1000,
+        what="Postcode districts",
+        hint="The first part of the postcode, separated by commas, like DY1, DY2, B63.",
     )
     # Judged by the service with the other answers, so every mistake is shown at once.
-    travel_support = RadioField(
-        "Do you help children travel to you?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
+    travel_support = judged_radio_field("Do you help children travel to you?", YES_OR_NO)
     notes = long_text_field(
         "Notes (optional)",
         missing=None,

@@ -93,6 +93,33 @@ def _reason_field(label: str, hint: str = "") -> TextAreaField:
     )
 
 
+def _whole_number(
+    label: str, low: int, high: int, missing: str | None = None, *, what: str = "", hint: str = ""
+) -> IntegerField:
+    """A whole number from `low` to `high`; `missing` is the error when it is left out (None:
+    optional), `what` names it in the error for one out of range (the label when not given)."""
+    return IntegerField(
+        label,
+        validators=[
+            required(missing) if missing else Optional(),
+            NumberRange(
+                low, high, message=f"{what or label} must be a whole number from {low} to {high}"
+            ),
+        ],
+        widget=GovTextInput(),
+        description=hint,
+    )
+
+
+def _text_area(
+    label: str, missing: str | None, limit: int, *, what: str = "", hint: str = ""
+) -> TextAreaField:
+    """Text over several lines in a plain box (see `long_text_field`)."""
+    return long_text_field(
+        label, missing=missing, limit=limit, what=what or label, hint=hint, counted=False
+    )
+
+
 def _deadline(day_field, time_field) -> datetime:
     """A deadline's day and time fields as one moment, London time."""
     return datetime.combine(day_field.data, parse_time(time_field.data), tzinfo=LONDON)
@@ -109,31 +136,29 @@ class DetailsForm(OnceOnlyForm, VersionedForm):
         validators=[required("Enter a title"), max_length(200, "Title")],
         widget=GovTextInput(),
     )
-    description = TextAreaField(
+    description = _text_area(
         "Description",
-        validators=[required("Enter a description"), max_length(10000, "Description")],
-        widget=GovTextArea(),
-        description="What the council is buying and why.",
+        "Enter a description",
+        10000,
+        hint="What the council is buying and why.",
     )
-    requirements = TextAreaField(
+    requirements = _text_area(
         "Requirements",
-        validators=[required("Enter the requirements"), max_length(10000, "Requirements")],
-        widget=GovTextArea(),
-        description="What the provider must do, and any standards they must meet.",
+        "Enter the requirements",
+        10000,
+        hint="What the provider must do, and any standards they must meet.",
     )
     price_basis = radio_field(
         "How should providers give their price?",
         PRICE_BASES,
         missing="Select how providers should give their price",
     )
-    planned_units = IntegerField(
+    planned_units = _whole_number(
         "How many hours, days or placements will the council buy?",
-        validators=[
-            Optional(),
-            NumberRange(1, 100000, message="Number to buy must be a whole number from 1 to 100000"),
-        ],
-        widget=GovTextInput(),
-        description=(
+        1,
+        100000,
+        what="Number to buy",
+        hint=(
             "Only for a price per hour, per day or per placement: leave it blank for a total "
             "price. The award is published with its value: the winning price times this number."
         ),
@@ -205,39 +230,29 @@ class DetailsForm(OnceOnlyForm, VersionedForm):
         return {}
 
 
-def _weight(label: str, missing: str, hint: str = "") -> IntegerField:
-    return IntegerField(
-        label,
-        validators=[
-            required(missing),
-            NumberRange(0, 100, message=f"{label} must be a whole number from 0 to 100"),
-        ],
-        widget=GovTextInput(),
-        description=hint,
-    )
-
-
 class MiniCompetitionForm(DetailsForm):
-    quality_weight = _weight(
+    quality_weight = _whole_number(
         "Quality weight",
+        0,
+        100,
         "Enter the quality weight",
-        "Out of 100. The quality questions' weights must add up to this.",
+        hint="Out of 100. The quality questions' weights must add up to this.",
     )
-    price_weight = _weight("Price weight", "Enter the price weight", "Out of 100.")
+    price_weight = _whole_number(
+        "Price weight", 0, 100, "Enter the price weight", hint="Out of 100."
+    )
     local_preference = radio_field(
         "Local preference",
         LOCAL_PREFERENCES,
         missing="Select a local preference",
         default="none",
     )
-    local_weight = IntegerField(
+    local_weight = _whole_number(
         "Weight for local providers (optional)",
-        validators=[
-            Optional(),
-            NumberRange(0, 100, message="Local weight must be a whole number from 0 to 100"),
-        ],
-        widget=GovTextInput(),
-        description="Only if you give marks to local providers. Out of 100.",
+        0,
+        100,
+        what="Local weight",
+        hint="Only if you give marks to local providers. Out of 100.",
     )
     submit = submit("Save draft")
 
@@ -285,14 +300,7 @@ class PlacementRequestForm(DetailsForm):
             "Describe needs, not the child: no name, date of birth, address or school name."
         ),
     )
-    hours_per_week = IntegerField(
-        "Hours a week",
-        validators=[
-            required("Enter the hours a week"),
-            NumberRange(1, 60, message="Hours a week must be a whole number from 1 to 60"),
-        ],
-        widget=GovTextInput(),
-    )
+    hours_per_week = _whole_number("Hours a week", 1, 60, "Enter the hours a week")
     start_date = DateInputField(
         "Start date", what="Start date", validators=[DateRequired("Enter the start date")]
     )
@@ -380,28 +388,15 @@ def placement_prefill(args) -> dict:
 
 
 class QuestionForm(OnceOnlyForm):
-    text = TextAreaField(
-        "Question",
-        validators=[required("Enter the question"), max_length(2000, "Question")],
-        widget=GovTextArea(),
-    )
-    weight = IntegerField(
+    text = _text_area("Question", "Enter the question", 2000)
+    weight = _whole_number(
         "Weight",
-        validators=[
-            required("Enter the weight"),
-            NumberRange(1, 100, message="Weight must be a whole number from 1 to 100"),
-        ],
-        widget=GovTextInput(),
-        description="Out of 100. All the questions' weights must add up to the quality weight.",
+        1,
+        100,
+        "Enter the weight",
+        hint="Out of 100. All the questions' weights must add up to the quality weight.",
     )
-    word_limit = IntegerField(
-        "Word limit",
-        validators=[
-            required("Enter the word limit"),
-            NumberRange(10, 5000, message="Word limit must be a whole number from 10 to 5000"),
-        ],
-        widget=GovTextInput(),
-    )
+    word_limit = _whole_number("Word limit", 10, 5000, "Enter the word limit")
     submit = submit("Add question")
 
 
@@ -455,17 +450,14 @@ class ExtensionForm(OnceOnlyForm, VersionedForm):
 
 
 class AnswerForm(OnceOnlyForm):
-    published_question = TextAreaField(
+    published_question = _text_area(
         "Question as it will be published",
-        validators=[required("Enter the question"), max_length(REASON_LIMIT, "Question")],
-        widget=GovTextArea(),
-        description="Reword it if it could identify who asked. The asker is never named.",
+        "Enter the question",
+        REASON_LIMIT,
+        what="Question",
+        hint="Reword it if it could identify who asked. The asker is never named.",
     )
-    answer = TextAreaField(
-        "Answer",
-        validators=[required("Enter your answer"), max_length(10000, "Answer")],
-        widget=GovTextArea(),
-    )
+    answer = _text_area("Answer", "Enter your answer", 10000)
     submit = submit("Publish answer to all invited providers")
 
 
@@ -487,11 +479,12 @@ class DeclarationForm(OnceOnlyForm):
         {"no": "No", "yes": "Yes"},
         missing="Select yes if you have a conflict of interest",
     )
-    detail = TextAreaField(
+    detail = _text_area(
         "Describe the conflict (if you have one)",
-        validators=[max_length(REASON_LIMIT, "Description")],
-        widget=GovTextArea(),
-        description="You will take no part in evaluating this competition.",
+        None,
+        REASON_LIMIT,
+        what="Description",
+        hint="You will take no part in evaluating this competition.",
     )
     submit = submit("Make declaration")
 
@@ -503,11 +496,12 @@ class AwardForm(OnceOnlyForm, VersionedForm):
         missing="Choose the winning quote",
         validate_choice=False,
     )
-    reason = TextAreaField(
+    reason = _text_area(
         "Reason (if not the top-ranked quote)",
-        validators=[max_length(REASON_LIMIT, "Reason")],
-        widget=GovTextArea(),
-        description="Needed when the winner is not the top-ranked quote. Every bidder sees it.",
+        None,
+        REASON_LIMIT,
+        what="Reason",
+        hint="Needed when the winner is not the top-ranked quote. Every bidder sees it.",
     )
     standstill = radio_field(
         "Wait for a standstill period before confirming the award?",

@@ -12,7 +12,6 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
@@ -36,9 +35,10 @@ from portal.core.forms import (
     DateRequired,
     OnceOnlyForm,
     VersionedForm,
+    judged_radio_field,
     long_text_field,
-    max_length,
     optional_text_field,
+    radio_field,
     required,
     submit,
     text_field,
@@ -50,8 +50,11 @@ from portal.core.numbers import whole_number
 _TYPED_LIMIT = 20
 
 
-def _choices(options: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in options.items()]
+def _team_field() -> RadioField:
+    # The teams are the COMMISSIONING_TEAMS setting's, set when the page is made.
+    return radio_field(
+        "Commissioning team", [], "Select the commissioning team", validate_choice=False
+    )
 
 
 def _pence(field: Field) -> int | None:
@@ -69,22 +72,12 @@ def _whole(text: str | None) -> int | None:
     return int(text)
 
 
-def _money_field(label: str, missing: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[required(missing), max_length(_TYPED_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
-
-
-def _number_field(label: str, missing: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[required(missing), max_length(_TYPED_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
+def _figure(label: str, missing: str | None = None, hint: str = "") -> StringField:
+    """An amount or a count as typed, checked by the form or the service; `missing` is the
+    error when it is left out (None: it may be)."""
+    if missing:
+        return text_field(label, missing=missing, limit=_TYPED_LIMIT, hint=hint)
+    return optional_text_field(label, limit=_TYPED_LIMIT, hint=hint)
 
 
 _NOT_MONEY = {
@@ -123,11 +116,10 @@ class DirectCallOffForm(OnceOnlyForm):
         validators=[required("Select the type of service")],
         validate_choice=False,
     )
-    ground = RadioField(
+    ground = radio_field(
         "Ground for a direct call-off",
-        choices=_choices(DIRECT_GROUNDS),
-        widget=GovRadioInput(),
-        validators=[required("Select the ground for a direct call-off")],
+        DIRECT_GROUNDS,
+        "Select the ground for a direct call-off",
         validate_choice=False,
     )
     ground_detail = _reason_field(
@@ -135,12 +127,7 @@ class DirectCallOffForm(OnceOnlyForm):
         "Enter why the ground applies to this call-off",
         "Recorded with the contract. Refer to the child only by the council's reference.",
     )
-    team = RadioField(
-        "Commissioning team",
-        widget=GovRadioInput(),
-        validators=[required("Select the commissioning team")],
-        validate_choice=False,
-    )
+    team = _team_field()
     title = text_field("Title", missing="Enter a title", hint="Never a child's name.")
     placement_reference = optional_text_field(
         "Placement reference (optional)",
@@ -153,18 +140,14 @@ class DirectCallOffForm(OnceOnlyForm):
     end_on = DateInputField(
         "End date", what="End date", validators=[DateRequired("Enter the end date")]
     )
-    unit = RadioField(
-        "How the provider is paid",
-        choices=_choices(UNITS),
-        widget=GovRadioInput(),
-        validators=[required("Select how the provider is paid")],
-        validate_choice=False,
+    unit = radio_field(
+        "How the provider is paid", UNITS, "Select how the provider is paid", validate_choice=False
     )
-    rate = _money_field("Rate", "Enter the rate", "For each unit, or the whole fee.")
-    planned_units = _number_field(
+    rate = _figure("Rate", "Enter the rate", "For each unit, or the whole fee.")
+    planned_units = _figure(
         "Planned volume", "Enter the planned volume", "How many units (1 for a fixed fee)."
     )
-    held_back_percent = _number_field(
+    held_back_percent = _figure(
         "Share held back for outcomes",
         "Enter the share held back for outcomes",
         f"A percentage of each payment, from 0 to {MAX_HELD_BACK_PERCENT}, paid when the "
@@ -222,16 +205,11 @@ class DirectCallOffForm(OnceOnlyForm):
 
 
 class CompleteForm(OnceOnlyForm, VersionedForm):
-    team = RadioField(
-        "Commissioning team",
-        widget=GovRadioInput(),
-        validators=[required("Select the commissioning team")],
-        validate_choice=False,
-    )
+    team = _team_field()
     end_on = DateInputField(
         "End date", what="End date", validators=[DateRequired("Enter the end date")]
     )
-    held_back_percent = _number_field(
+    held_back_percent = _figure(
         "Share held back for outcomes",
         "Enter the share held back for outcomes",
         f"A percentage of each payment, from 0 to {MAX_HELD_BACK_PERCENT}, paid when the "
@@ -273,14 +251,8 @@ class ReasonForm(OnceOnlyForm, VersionedForm):
 
 class VariationForm(OnceOnlyForm, VersionedForm):
     end_on = DateInputField("New end date", what="New end date")
-    planned_units = StringField(
-        "New planned volume",
-        validators=[max_length(_TYPED_LIMIT, "New planned volume")],
-        widget=GovTextInput(),
-    )
-    rate = StringField(
-        "New rate", validators=[max_length(_TYPED_LIMIT, "New rate")], widget=GovTextInput()
-    )
+    planned_units = _figure("New planned volume")
+    rate = _figure("New rate")
     reason = _reason_field(
         "Reason for the variation",
         "Enter the reason for the variation",
@@ -309,27 +281,16 @@ class VariationForm(OnceOnlyForm, VersionedForm):
 
 # Monthly delivery, statements and finance exports ------------------------------------------------
 
-# Longer than any count a person means: the service says what is wrong with one that fits.
-_COUNT_LIMIT = 20
-
-
-def _count(label: str, hint: str = "") -> StringField:
-    return StringField(
-        label,
-        validators=[max_length(_COUNT_LIMIT, label)],
-        widget=GovTextInput(),
-        description=hint,
-    )
-
 
 class DeliveryForm(OnceOnlyForm, VersionedForm):
     """A delivery record, saved from the version the page showed (an older page is refused)."""
 
-    units_delivered = _count("Units delivered")
-    sessions_offered = _count(
-        "Sessions offered", "Every session the child was offered this month, however it went."
+    units_delivered = _figure("Units delivered")
+    sessions_offered = _figure(
+        "Sessions offered",
+        hint="Every session the child was offered this month, however it went.",
     )
-    sessions_attended = _count("Sessions attended", "No more than the sessions offered.")
+    sessions_attended = _figure("Sessions attended", hint="No more than the sessions offered.")
     notes = long_text_field(
         "Notes (optional)",
         missing=None,
@@ -365,7 +326,7 @@ class DeliveryForm(OnceOnlyForm, VersionedForm):
 
 
 for _reason, _label in CANCELLATION_REASONS.items():
-    setattr(DeliveryForm, cancellation_field(_reason), _count(_label))
+    setattr(DeliveryForm, cancellation_field(_reason), _figure(_label))
 
 
 class QueryForm(OnceOnlyForm, VersionedForm):
@@ -469,9 +430,7 @@ class EvidenceForm(VersionedForm):
         "to the child only by the council's reference.",
     )
     # The service says what is wrong with a choice not offered (another organisation's id).
-    document_id = RadioField(
-        "Evidence from your document library", widget=GovRadioInput(), validate_choice=False
-    )
+    document_id = judged_radio_field("Evidence from your document library")
     submit = submit("Send evidence to the council")
 
     @property
@@ -480,12 +439,7 @@ class EvidenceForm(VersionedForm):
 
 
 class DecisionForm(VersionedForm):
-    decision = RadioField(
-        "Decision",
-        choices=[SelectChoice(value, label) for value, label in DECISIONS.items()],
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
+    decision = judged_radio_field("Decision", DECISIONS)
     percent = StringField("How far was it achieved? (%)", widget=GovTextInput())
     reason = TextAreaField("Reason for the decision", widget=GovTextArea())
     submit = submit("Save decision")

@@ -59,6 +59,25 @@ class ServiceError(Exception):
             self.errors = {name: text for name, text in errors.items()}
 
 
+def typed_text(
+    typed: str | None,
+    error: type[ServiceError],
+    field: str | None,
+    *,
+    missing: str | None,
+    limit: int,
+    what: str,
+) -> str:
+    """What a person typed, stripped; `error` on `field` when it is empty (`missing`, unless
+    None: it may be) or longer than `limit` ("`what` must be N characters or fewer")."""
+    text = (typed or "").strip()
+    if missing and not text:
+        raise error(missing, field)
+    if len(text) > limit:
+        raise error(f"{what} must be {limit} characters or fewer", field)
+    return text
+
+
 class FileRefused(ServiceError):
     """An uploaded file (a CSV to import) with problems: `problems` lists (line number or None,
     message), shown under the file field's error, which counts them."""
@@ -80,9 +99,11 @@ class NotFoundForUser(HTTPException):
     code = 404
 
 
-def found(value: T | None) -> T:
-    """`value`, or NotFoundForUser (404) when there is none: a load by id that finds nothing."""
-    if value is None:
+def found(value: T | None, **belongs_to: object) -> T:
+    """`value`, or NotFoundForUser (404) when there is none: a load by id that finds nothing.
+    With `belongs_to` (`organisation_id=organisation.id`), also when the record is another's, so
+    ids cannot be probed."""
+    if value is None or any(getattr(value, name) != id_ for name, id_ in belongs_to.items()):
         raise NotFoundForUser()
     return value
 

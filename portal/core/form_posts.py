@@ -40,29 +40,18 @@ def handle_post(
     message: str | Callable[[T], str] | None = None,
     field: str | Callable[[str | None], str | None] | None = None,
     refused: type[Exception] | tuple[type[Exception], ...] = ServiceError,
+    refused_to: str | None = None,
 ) -> Response | None:
     """When `form` was posted and is valid, call `act` (the service, and anything that must
     follow it in the same request) and redirect to `to` with `message` flashed as a success;
     `to` and `message` may be functions of what `act` returned. A `refused` error from `act`
     is put on `field` (or the fields the error names, through `field` when it is a function
     from the service's name for a field to the form's) and None is returned, so the view shows
-    the form again with what was typed."""
+    the form again with what was typed. A page with nothing to correct (a confirmation page)
+    gives `refused_to` instead: the refusal is flashed as the notice there."""
     if not form.validate_on_submit():
         return None
-    submission_id, again = _claim(form)
-    if again:
-        return again
-    try:
-        result = act()
-    except refused as error:
-        said = getattr(error, "message", str(error))
-        for named, text in getattr(error, "errors", {None: said}).items():
-            form.add_error(field(named) if callable(field) else field or named, text)
-        return None
-    url = to(result) if callable(to) else to
-    remember_result(submission_id, url)
-    _flash_success(message, result)
-    return redirect(url)
+    return _act(form, act, to, message, field, refused, refused_to)
 
 
 def handle_button(
@@ -76,18 +65,40 @@ def handle_button(
     call `act` (when `form`, if given, is valid) and go back to `to`, with `message` flashed as
     a success or the service's refusal as the notice there. A form with a single-use id is
     claimed first, as in `handle_post`: a second click goes where the first led."""
-    if form is None or form.validate_on_submit():
-        submission_id, again = _claim(form)
-        if again:
-            return again
-        try:
-            result = act()
-        except ServiceError as error:
-            flash(error.message)
-        else:
-            remember_result(submission_id, to)
-            _flash_success(message, result)
-    return redirect(to)
+    if form is not None and not form.validate_on_submit():
+        return redirect(to)
+    done = _act(form, act, to, message, None, ServiceError, to)
+    assert done is not None  # a refusal goes to `to` too
+    return done
+
+
+def _act(
+    form: Any,
+    act: Callable[[], T],
+    to: str | Callable[[T], str],
+    message: str | Callable[[T], str] | None,
+    field: str | Callable[[str | None], str | None] | None,
+    refused: type[Exception] | tuple[type[Exception], ...],
+    refused_to: str | None,
+) -> Response | None:
+    """Claim the form's single-use id, call `act`, and go on as `handle_post` says."""
+    submission_id, again = _claim(form)
+    if again:
+        return again
+    try:
+        result = act()
+    except refused as error:
+        said = getattr(error, "message", str(error))
+        if refused_to is not None:
+            flash(said)
+            return redirect(refused_to)
+        for named, text in getattr(error, "errors", {None: said}).items():
+            form.add_error(field(named) if callable(field) else field or named, text)
+        return None
+    url = to(result) if callable(to) else to
+    remember_result(submission_id, url)
+    _flash_success(message, result)
+    return redirect(url)
 
 
 def _claim(form: Any) -> tuple[str | None, Response | None]:

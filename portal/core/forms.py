@@ -19,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -173,21 +174,30 @@ def text_field(label: str, *, missing: str, limit: int = 200, hint: str = "") ->
 
 
 def long_text_field(
-    label: str, *, missing: str | None, limit: int, what: str, hint: str = ""
+    label: str,
+    *,
+    missing: str | None,
+    limit: int,
+    what: str,
+    hint: str = "",
+    counted: bool = True,
 ) -> TextAreaField:
-    """Text over several lines, with a count of characters left; `missing` is the error when it
-    is left empty (None: optional), `what` names it in the error for going over `limit`."""
+    """Text over several lines, with a count of characters left (a plain box when not
+    `counted`); `missing` is the error when it is left empty (None: optional), `what` names it
+    in the error for going over `limit`."""
     return TextAreaField(
         label,
         validators=[*([required(missing)] if missing else []), max_length(limit, what)],
-        widget=GovCharacterCount(),
+        widget=GovCharacterCount() if counted else GovTextArea(),
         description=hint,
     )
 
 
-def optional_text_field(label: str, *, limit: int = 200, hint: str = "") -> StringField:
+def optional_text_field(
+    label: str, *, limit: int = 200, hint: str = "", what: str = ""
+) -> StringField:
     # The error names the field, not the label's "(optional)": "Website must be 300 characters".
-    what = label.removesuffix(" (optional)")
+    what = what or label.removesuffix(" (optional)")
     return StringField(
         label, validators=[max_length(limit, what)], widget=GovTextInput(), description=hint
     )
@@ -196,15 +206,16 @@ def optional_text_field(label: str, *, limit: int = 200, hint: str = "") -> Stri
 def radio_field(
     label: str,
     options: Mapping[str, str] | Sequence[SelectChoice],
-    missing: str,
+    missing: str | None,
     hint: str = "",
     *,
     default: str | None = None,
     validate_choice: bool = True,
 ) -> RadioField:
     """One choice from `options` (value -> label, or SelectChoices); `missing` is the error for
-    no choice and for a value that is not one of them. With `validate_choice` False the service
-    judges the value (a choice made from the database), in its own words."""
+    no choice (None: it may be left out) and for a value that is not one of them. With
+    `validate_choice` False the service judges the value (a choice made from the database), in
+    its own words."""
     choices = (
         [SelectChoice(value, text) for value, text in options.items()]
         if isinstance(options, Mapping)
@@ -213,13 +224,24 @@ def radio_field(
     return RadioField(
         label,
         choices=choices,
-        validators=[required(missing)],
+        validators=[required(missing)] if missing else [],
         widget=GovRadioInput(),
         invalid_choice_message=missing,
         validate_choice=validate_choice,
         description=hint,
         default=default,
     )
+
+
+YES_OR_NO = {"yes": "Yes", "no": "No"}
+
+
+def judged_radio_field(
+    label: str, options: Mapping[str, str] | Sequence[SelectChoice] = (), hint: str = ""
+) -> RadioField:
+    """Radios the service judges, in its own words, with the other answers: nothing is checked
+    here, not even that an answer was given (its choices may be set when the page is made)."""
+    return radio_field(label, options, None, hint, validate_choice=False)
 
 
 def password_field(

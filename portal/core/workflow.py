@@ -16,7 +16,7 @@ at the call, with the workflow's own words.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,12 @@ LOST = "lost"  # someone else's change landed between loading the record and wri
 
 # `seen` when the caller has no page version to check: only the UPDATE's own check applies.
 UNCHECKED: Any = object()
+
+
+def page_version(seen: int | None) -> int:
+    """The version a person's page showed, for `seen=`: a page without one (altered, or from
+    elsewhere) is taken as out of date, as no record has version -1."""
+    return -1 if seen is None else seen
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,17 @@ def in_words(
         return error(changed if refusal.why in (STALE, LOST) else illegal)
 
     return refuse
+
+
+def worded(
+    error: type[ServiceError],
+    moves: Iterable[tuple[str | None, str]],
+    *,
+    changed: str,
+    illegal: str,
+) -> Workflow:
+    """A Workflow of `moves` whose refusals say one of two things as `error` (`in_words`)."""
+    return Workflow(frozenset(moves), in_words(error, changed=changed, illegal=illegal))
 
 
 def move(record: Any, to: str, workflow: Workflow, *, seen: Any = UNCHECKED, **values: Any) -> None:

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextInput
-from wtforms import StringField, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+from wtforms import ValidationError
 
 from portal.core.forms import (
     BaseForm,
     DateInputField,
     DateRequired,
     OnceOnlyForm,
-    max_length,
     optional_text_field,
     radio_field,
-    required,
     submit,
+    text_field,
 )
 from portal.core.money import NotMoney, format_pence, parse_pence
 from portal.core.time import today
@@ -58,11 +57,11 @@ class DocumentForm(OnceOnlyForm):
         COVER_TYPES,
         missing="Select the type of insurance",
     )
-    cover_amount = StringField(
+    cover_amount = text_field(
         "Amount of cover",
-        validators=[required("Enter the amount of cover"), max_length(20, "Amount of cover")],
-        widget=GovTextInput(),
-        description="In pounds, for example £5,000,000 or 5 million.",
+        missing="Enter the amount of cover",
+        limit=20,
+        hint="In pounds, for example £5,000,000 or 5 million.",
     )
     issuer = radio_field(
         "Who issued it?",

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core.db import db
-from portal.core.errors import ServiceError, found
+from portal.core.errors import ServiceError, found, typed_text
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
@@ -265,15 +265,18 @@ def open_escalation(
 ) -> KpiEscalation:
     """Open an escalation by hand: about one KPI of `kpi_ids` (the provider's) or the returns as
     a whole (None), with a reason. Emails as an automatic one does. Raises EscalationError."""
-    reason = (reason or "").strip()
     if kpi_id is not None and kpi_id not in kpi_ids:
         raise EscalationError(
             "Select a KPI the provider reports, or the returns as a whole", "kpi_id"
         )
-    if not reason:
-        raise EscalationError("Enter why you are opening an escalation", "reason")
-    if len(reason) > TEXT_MAX_LENGTH:
-        raise EscalationError(f"Reason must be {TEXT_MAX_LENGTH} characters or fewer", "reason")
+    reason = typed_text(
+        reason,
+        EscalationError,
+        "reason",
+        missing="Enter why you are opening an escalation",
+        limit=TEXT_MAX_LENGTH,
+        what="Reason",
+    )
     escalation = _open(
         organisation.id,
         RAISED_BY_COUNCIL,
@@ -331,15 +334,18 @@ def record_action(
     seen_lock_version: int | None,
 ) -> KpiEscalationAction:
     """Record what the council did. A review meeting needs its date. Raises EscalationError."""
-    details = (details or "").strip()
     if kind not in ACTION_KINDS:
         raise EscalationError("Select what you are recording", "kind")
     if kind == REVIEW_MEETING and on_date is None:
         raise EscalationError("Enter the date of the review meeting", "on_date")
-    if not details:
-        raise EscalationError("Enter the details", "details")
-    if len(details) > TEXT_MAX_LENGTH:
-        raise EscalationError(f"Details must be {TEXT_MAX_LENGTH} characters or fewer", "details")
+    details = typed_text(
+        details,
+        EscalationError,
+        "details",
+        missing="Enter the details",
+        limit=TEXT_MAX_LENGTH,
+        what="Details",
+    )
     move(escalation, OPEN, WORKFLOW, seen=seen_lock_version)
     action = KpiEscalationAction(
         escalation_id=escalation.id,
@@ -364,11 +370,14 @@ def close_escalation(
     actor: User, escalation: KpiEscalation, reason: str, seen_lock_version: int | None
 ) -> None:
     """Close the escalation with a reason. Raises EscalationError."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise EscalationError("Enter the reason for closing the escalation", "reason")
-    if len(reason) > TEXT_MAX_LENGTH:
-        raise EscalationError(f"Reason must be {TEXT_MAX_LENGTH} characters or fewer", "reason")
+    reason = typed_text(
+        reason,
+        EscalationError,
+        "reason",
+        missing="Enter the reason for closing the escalation",
+        limit=TEXT_MAX_LENGTH,
+        what="Reason",
+    )
     move(
         escalation,
         CLOSED,

@@ -7,25 +7,24 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
-    GovRadioInput,
     GovSelect,
     GovTextArea,
     GovTextInput,
 )
 from wtforms import (
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.core.forms import (
+    YES_OR_NO,
     BaseForm,
     DateInputField,
     OnceOnlyForm,
     VersionedForm,
+    judged_radio_field,
     long_text_field,
     max_length,
     radio_field,
@@ -73,13 +72,7 @@ def return_form(definitions: list[KpiVersion], *, amend: bool = False) -> Return
     for definition in definitions:
         label = definition.name + ("" if definition.is_required else " (optional)")
         if definition.unit == YES_NO:
-            field = RadioField(
-                label,
-                choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-                widget=GovRadioInput(),
-                description=_hint(definition),
-                validate_choice=False,
-            )
+            field = judged_radio_field(label, YES_OR_NO, _hint(definition))
         else:
             field = StringField(label, widget=GovTextInput(), description=_hint(definition))
         setattr(ReturnForm, f"value_{definition.kpi_id}", field)

@@ -20,7 +20,7 @@ from portal.accounts.models import User
 from portal.admissions.models import Admission
 from portal.audit.services import record_change, record_event
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError
+from portal.core.errors import NotFoundForUser, ServiceError, typed_text
 from portal.core.time import format_date, utcnow
 from portal.core.workflow import LOST, Refusal, Workflow, move
 from portal.kpi_returns import escalations, months, ratings
@@ -402,11 +402,14 @@ def amend_return(
     """Amend a submitted return: a new version with `reason`, the earlier ones kept. Open
     questions on the return are answered by the amendment. Raises ReturnError without a reason,
     for a month the council has locked, a return not submitted or changed meanwhile."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReturnError("Enter the reason for the amendment", "reason")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ReturnError(f"Reason must be {REASON_MAX_LENGTH} characters or fewer", "reason")
+    reason = typed_text(
+        reason,
+        ReturnError,
+        "reason",
+        missing="Enter the reason for the amendment",
+        limit=REASON_MAX_LENGTH,
+        what="Reason",
+    )
     kpi_return = return_for(organisation, month)
     if kpi_return is None or kpi_return.status != SUBMITTED:
         raise ReturnError(
@@ -475,14 +478,17 @@ def amend_return(
 def ask_query(actor: User, kpi_return: KpiReturn, kpi_id: int | None, question: str) -> KpiQuery:
     """Ask the provider about one value of a submitted return; its members are emailed.
     Raises ReturnError."""
-    question = (question or "").strip()
     kpi_ids = {value.kpi_id: value for value in kpi_return.current.values}
     if kpi_id not in kpi_ids:
         raise ReturnError("Select the KPI your question is about", "kpi_id")
-    if not question:
-        raise ReturnError("Enter your question", "question")
-    if len(question) > QUESTION_MAX_LENGTH:
-        raise ReturnError(f"Question must be {QUESTION_MAX_LENGTH} characters or fewer", "question")
+    question = typed_text(
+        question,
+        ReturnError,
+        "question",
+        missing="Enter your question",
+        limit=QUESTION_MAX_LENGTH,
+        what="Question",
+    )
     if kpi_return.status != SUBMITTED:
         raise ReturnError("Only a submitted return can be queried")
     query = KpiQuery(
@@ -531,11 +537,14 @@ def answer_query(
 ) -> None:
     """Answer the council's question. Raises ReturnError for a blank answer or one already
     given."""
-    answer = (answer or "").strip()
-    if not answer:
-        raise ReturnError("Enter your answer", "answer")
-    if len(answer) > QUESTION_MAX_LENGTH:
-        raise ReturnError(f"Answer must be {QUESTION_MAX_LENGTH} characters or fewer", "answer")
+    answer = typed_text(
+        answer,
+        ReturnError,
+        "answer",
+        missing="Enter your answer",
+        limit=QUESTION_MAX_LENGTH,
+        what="Answer",
+    )
     move(
         query,
         ANSWERED,

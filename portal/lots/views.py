@@ -69,8 +69,6 @@ def _confirm(lot_id: int, template: str, change, button: str, message: str):
     same page, or one from a page opened before someone else made the change, is told so."""
     form = forms.ConfirmForm()
     form.submit.label.text = button
-    if not form.validate_on_submit():
-        return render_template(template, form=form, lot=services.get_lot(lot_id))
 
     def act():
         # Loaded only once the form's id is claimed: a second click on Delete finds the lot
@@ -79,9 +77,14 @@ def _confirm(lot_id: int, template: str, change, button: str, message: str):
         change(current_user, lot.id)
         return lot
 
-    return handle_button(
-        act, url_for(LIST), message=lambda lot: message.format(name=lot.name), form=form
+    done = handle_post(
+        form,
+        act,
+        to=url_for(LIST),
+        message=lambda lot: message.format(name=lot.name),
+        refused_to=url_for(LIST),
     )
+    return done or render_template(template, form=form, lot=services.get_lot(lot_id))
 
 
 @bp.route("/<int:lot_id>/close", methods=["GET", "POST"])

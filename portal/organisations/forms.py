@@ -1,14 +1,11 @@
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import BooleanField, RadioField, StringField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, ValidationError
 
 from portal.core.forms import (
     BaseForm,
     OnceOnlyForm,
     email_field,
-    max_length,
     optional_text_field,
-    required,
+    radio_field,
     submit,
     text_field,
 )
@@ -47,30 +44,21 @@ class OrganisationForm(OnceOnlyForm):
     trading_name = optional_text_field(
         "Trading name (optional)", hint="If you work under a different name."
     )
-    legal_form = RadioField(
-        "What type of organisation is it?",
-        choices=[SelectChoice(value, label) for value, label in LEGAL_FORMS.items()],
-        validators=[required(_SELECT_LEGAL_FORM)],
-        widget=GovRadioInput(),
-        invalid_choice_message=_SELECT_LEGAL_FORM,
-    )
-    company_number = StringField(
+    legal_form = radio_field("What type of organisation is it?", LEGAL_FORMS, _SELECT_LEGAL_FORM)
+    company_number = optional_text_field(
         "Companies House number",
-        validators=[max_length(10, "Companies House number")],
-        widget=GovTextInput(),
-        description="8 characters, like 01234567 or SC123456. Needed for companies and CICs.",
+        limit=10,
+        hint="8 characters, like 01234567 or SC123456. Needed for companies and CICs.",
     )
-    charity_number = StringField(
+    charity_number = optional_text_field(
         "Charity number",
-        validators=[max_length(12, "Charity number")],
-        widget=GovTextInput(),
-        description="Like 1234567, SC012345 or NIC100001. Needed for registered charities.",
+        limit=12,
+        hint="Like 1234567, SC012345 or NIC100001. Needed for registered charities.",
     )
-    vat_number = StringField(
+    vat_number = optional_text_field(
         "VAT registration number (optional)",
-        validators=[max_length(20, "VAT registration number")],
-        widget=GovTextInput(),
-        description="If you are registered for VAT: GB and 9 digits, like GB123456789. The "
+        limit=20,
+        hint="If you are registered for VAT: GB and 9 digits, like GB123456789. The "
         "council adds VAT to what it pays you only when you give one.",
     )
     # Shown together as one group of checkboxes (see _details_form.html).
@@ -87,16 +75,12 @@ class OrganisationForm(OnceOnlyForm):
     )
     address_line_2 = optional_text_field("Address line 2 (optional)")
     town = text_field("Town or city", missing="Enter town or city", limit=100)
-    postcode = StringField(
-        "Postcode",
-        validators=[required("Enter postcode"), max_length(10, "Postcode")],
-        widget=GovTextInput(),
-    )
-    phone = StringField(
+    postcode = text_field("Postcode", missing="Enter postcode", limit=10)
+    phone = text_field(
         "Phone number",
-        validators=[required("Enter a phone number"), max_length(20, "Phone number")],
-        widget=GovTextInput(),
-        description="For international numbers include the country code.",
+        missing="Enter a phone number",
+        limit=20,
+        hint="For international numbers include the country code.",
     )
     website = optional_text_field("Website (optional)", limit=WEBSITE_LIMIT)
     contact_name = text_field(

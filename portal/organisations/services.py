@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
 from portal.accounts.models import User
-from portal.audit.services import changes, record_change
+from portal.audit.services import changes, fields_of, record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
@@ -125,7 +125,7 @@ def _is_local(postcode: str) -> bool:
 
 
 def _snapshot(organisation: Organisation) -> dict:
-    return {name: getattr(organisation, name) for name in (*DETAIL_FIELDS, "is_local")}
+    return fields_of(organisation, (*DETAIL_FIELDS, "is_local"))
 
 
 _REGISTERED_ALREADY = {

@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovTextArea
-from wtforms import RadioField, SelectMultipleField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextArea
+from wtforms import SelectMultipleField, TextAreaField
 
 from portal.core.forms import (
     DateInputField,
     OnceOnlyForm,
     VersionedForm,
+    judged_radio_field,
     long_text_field,
     optional_text_field,
     submit,
@@ -38,18 +38,8 @@ def _lot_id(value: object) -> int | None:
 
 
 class PlanVisitForm(OnceOnlyForm):
-    notice = RadioField(
-        "Will the provider be told before the visit?",
-        choices=[SelectChoice(v, label) for v, label in NOTICE_OPTIONS.items()],
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
-    mode = RadioField(
-        "How will the visit be made?",
-        choices=[SelectChoice(v, label) for v, label in MODE_OPTIONS.items()],
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
+    notice = judged_radio_field("Will the provider be told before the visit?", NOTICE_OPTIONS)
+    mode = judged_radio_field("How will the visit be made?", MODE_OPTIONS)
     lot_ids = SelectMultipleField(
         "Types of service the visit looks at",
         coerce=_lot_id,
@@ -70,9 +60,7 @@ class PlanVisitForm(OnceOnlyForm):
 
 
 class FindingActionForm(OnceOnlyForm):
-    item_id = RadioField(
-        "Checklist item the action answers", widget=GovRadioInput(), validate_choice=False
-    )
+    item_id = judged_radio_field("Checklist item the action answers")
     title = optional_text_field("What must be done", limit=200)
     owner = optional_text_field(
         "Who at the provider will do it", limit=120, hint="A name or a role, like Head of centre"
@@ -116,11 +104,8 @@ def record_form(item_ids: Iterable[str], **kwargs: Any) -> RecordVisitForm:
     notes (`notes_<id>`) per item. The service checks every grade, in its own words."""
     fields: dict[str, Any] = {}
     for item_id in item_ids:
-        fields[f"grade_{item_id}"] = RadioField(
-            "Grade",
-            choices=[SelectChoice(grade, GRADE_LABELS[grade]) for grade in GRADES],
-            widget=GovRadioInput(),
-            validate_choice=False,
+        fields[f"grade_{item_id}"] = judged_radio_field(
+            "Grade", {grade: GRADE_LABELS[grade] for grade in GRADES}
         )
         fields[f"notes_{item_id}"] = TextAreaField(
             "Evidence notes (optional)", widget=GovTextArea()
@@ -144,11 +129,7 @@ class RespondForm(VersionedForm):
         "the council's reference.",
     )
     # The service says what is wrong with a choice not offered (another organisation's id).
-    document_id = RadioField(
-        "Evidence from your document library (optional)",
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
+    document_id = judged_radio_field("Evidence from your document library (optional)")
     submit = submit("Mark as done")
 
     @property

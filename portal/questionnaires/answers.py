@@ -91,13 +91,8 @@ def read_page(
         else:
             raw = _posted(question, form)
         result.values[question.id] = raw
-        if not routing.applies(question, known, lots):
-            continue
-        value, errors = _read(question, raw, context)
-        result.errors.update(errors)
-        if not errors:
-            result.answers[question.id] = value
-            known[question.id] = value
+        if routing.applies(question, known, lots):
+            _take(result, known, question, raw, context)
     return result
 
 
@@ -110,12 +105,20 @@ def read_item(group: Question, form: Any) -> ReadResult:
     for question in group.questions:
         raw = _posted(question, form)
         result.values[question.id] = raw
-        value, errors = _read(question, raw, context)
-        result.errors.update(errors)
-        if not errors:
-            result.answers[question.id] = value
-            known[question.id] = value
+        _take(result, known, question, raw, context)
     return result
+
+
+def _take(
+    result: ReadResult, known: dict[str, Any], question: Question, raw: Any, context: Context
+) -> None:
+    """Read `question`'s `raw` answer into `result`: its errors, or its value, which later
+    questions on the page are then judged on (`known`, the context's)."""
+    value, errors = _read(question, raw, context)
+    result.errors.update(errors)
+    if not errors:
+        result.answers[question.id] = value
+        known[question.id] = value
 
 
 def check_items(group: Question, items: list) -> str | None:

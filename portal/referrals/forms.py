@@ -8,11 +8,10 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
     GovSelect,
     GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from portal.capacity.models import NEEDS
@@ -21,6 +20,7 @@ from portal.core.forms import (
     DateInputField,
     OnceOnlyForm,
     VersionedForm,
+    judged_radio_field,
     long_text_field,
     optional_text_field,
     submit,
@@ -76,13 +76,8 @@ class ReferralForm(OnceOnlyForm, VersionedForm):
         widget=GovTextInput(),
         description="The first part of the postcode only, like DY1. Never a full postcode.",
     )
-    urgency = RadioField(
-        "How urgent is it?",
-        choices=_choices(URGENCY_LABELS),
-        widget=GovRadioInput(),
-        validate_choice=False,
-    )
-    team = RadioField("Commissioning team", widget=GovRadioInput(), validate_choice=False)
+    urgency = judged_radio_field("How urgent is it?", URGENCY_LABELS)
+    team = judged_radio_field("Commissioning team")
     requested_by = optional_text_field(
         "Team or school asking for the place",
         limit=REQUESTED_BY_LIMIT,

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovTextInput
-from wtforms import RadioField, StringField, ValidationError
-from wtforms.fields.choices import SelectChoice
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
+from wtforms import RadioField, ValidationError
 
 from portal.core.forms import (
+    YES_OR_NO,
     BaseForm,
     DateInputField,
     OnceOnlyForm,
-    max_length,
+    judged_radio_field,
+    optional_text_field,
     radio_field,
     submit,
     text_field,
@@ -25,7 +26,7 @@ def _yes_or_no(value: bool) -> str:
 
 
 def _yes_no(label: str, message: str, hint: str = "") -> RadioField:
-    return radio_field(label, {"yes": "Yes", "no": "No"}, message, hint)
+    return radio_field(label, YES_OR_NO, message, hint)
 
 
 class StaffCheckForm(OnceOnlyForm):
@@ -44,11 +45,8 @@ class StaffCheckForm(OnceOnlyForm):
         {**CHECK_LEVELS, NONE: "They have not had a DBS check yet"},
         "Select the level of their DBS check",
     )
-    certificate_number = StringField(
-        "Certificate number",
-        validators=[max_length(20, "Certificate number")],
-        widget=GovTextInput(),
-        description="12 digits, at the top right of the certificate.",
+    certificate_number = optional_text_field(
+        "Certificate number", limit=20, hint="12 digits, at the top right of the certificate."
     )
     issue_date = DateInputField(
         "Date issued", what="Date issued", description="For example, 27 3 2024"
@@ -62,11 +60,8 @@ class StaffCheckForm(OnceOnlyForm):
         what="Date of the last status check",
         description="If they are on the Update Service. For example, 1 9 2026",
     )
-    status_check_result = RadioField(
-        "Result of the last status check (optional)",
-        choices=[SelectChoice(value, text) for value, text in STATUS_CHECK_RESULTS.items()],
-        widget=GovRadioInput(),
-        validate_choice=False,
+    status_check_result = judged_radio_field(
+        "Result of the last status check (optional)", STATUS_CHECK_RESULTS
     )
     right_to_work_checked = _yes_no(
         "Have you checked their right to work in the UK?",

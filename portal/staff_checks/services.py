@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.audit.services import changes, record_change
+from portal.audit.services import changes, fields_of, record_change
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import FileRefused, ServiceError, found
@@ -317,9 +317,7 @@ def registers(on: date, number: int = 1) -> Page:
 def _snapshot(check: StaffCheck) -> dict:
     # Never the certificate number itself: only whether it changed, through its last digits.
     snapshot = {
-        name: value.isoformat() if isinstance(value, date) else value
-        for name in _STORED
-        if (value := getattr(check, name)) is not None
+        name: value for name, value in fields_of(check, _STORED).items() if value is not None
     }
     snapshot["certificate_number_last4"] = check.certificate_number_last4
     return snapshot

@@ -16,7 +16,7 @@ from portal.competitions.services.common import (
 )
 from portal.competitions.services.quoting import ProviderView
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser
+from portal.core.errors import found, typed_text
 
 
 def clarifications_of(competition: Competition) -> list[Clarification]:
@@ -43,10 +43,7 @@ def answered_clarifications(competition: Competition) -> list[Clarification]:
 
 
 def get_clarification(competition: Competition, clarification_id: int) -> Clarification:
-    clarification = db.session.get(Clarification, clarification_id)
-    if clarification is None or clarification.competition_id != competition.id:
-        raise NotFoundForUser()
-    return clarification
+    return found(db.session.get(Clarification, clarification_id), competition_id=competition.id)
 
 
 def answer_clarification(
@@ -88,11 +85,14 @@ def ask_clarification(user: User, view: ProviderView, question: str) -> Clarific
             "The deadline for questions was "
             f"{format_deadline(competition.clarification_deadline)}. Your question was not sent."
         )
-    question = (question or "").strip()
-    if not question:
-        raise CompetitionError("Enter your question", "question")
-    if len(question) > REASON_LIMIT:
-        raise CompetitionError(f"Question must be {REASON_LIMIT} characters or fewer", "question")
+    question = typed_text(
+        question,
+        CompetitionError,
+        "question",
+        missing="Enter your question",
+        limit=REASON_LIMIT,
+        what="Question",
+    )
     clarification = Clarification(
         competition_id=competition.id,
         organisation_id=view.organisation.id,

@@ -40,7 +40,7 @@ from portal.competitions.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import ServiceError, found
+from portal.core.errors import ServiceError, found, typed_text
 from portal.organisations.models import Membership
 from portal.outbox.services import queue_email
 
@@ -247,12 +247,9 @@ def format_price(pence: int | None) -> str:
 
 
 def _reason(reason: str | None, field: str = "reason") -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise CompetitionError("Enter a reason", field)
-    if len(reason) > REASON_LIMIT:
-        raise CompetitionError(f"Reason must be {REASON_LIMIT} characters or fewer", field)
-    return reason
+    return typed_text(
+        reason, CompetitionError, field, missing="Enter a reason", limit=REASON_LIMIT, what="Reason"
+    )
 
 
 def get_competition(competition_id: int) -> Competition:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
+from portal.accounts.services import active_staff_who_may
 from portal.admissions import services as admissions
 from portal.audit.services import record_change
 from portal.capacity import listing
@@ -55,7 +56,6 @@ from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.permissions import roles_that_may
 from portal.documents import files, uploads
 from portal.documents import services as documents
 from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
@@ -254,16 +254,7 @@ def _attachment_problems(competition: Competition) -> list[str]:
 
 def staff_who_can_evaluate() -> list[User]:
     """Council staff, but not those whose accounts are deactivated: they have left."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.role.in_(roles_that_may("sit_on_evaluation_panels")),
-                User.deactivated_at.is_(None),
-            )
-            .order_by(User.full_name, User.id)
-        )
-    )
+    return active_staff_who_may("sit_on_evaluation_panels")
 
 
 def evaluators_of(competition: Competition) -> list[Evaluator]:

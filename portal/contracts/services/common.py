@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.audit.services import record_change
+from portal.audit.services import fields_of, record_change
 from portal.contracts.models import (
     ACTIVE,
     DELIVERY_APPROVED,
@@ -44,7 +44,7 @@ from portal.contracts.models import (
 )
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, ServiceError, found
+from portal.core.errors import ServiceError, found
 from portal.organisations.models import Organisation
 from portal.settings.services import framework_settings
 
@@ -60,59 +60,45 @@ class ContractError(ServiceError):
     """Something that cannot be done to a contract, with a message to show (on `field`)."""
 
 
-CONTRACT_MOVES = workflow.Workflow(
-    frozenset({(DRAFT, ACTIVE), (ACTIVE, ENDED), (ACTIVE, TERMINATED), (DRAFT, TERMINATED)}),
-    workflow.in_words(
-        ContractError,
-        changed="This contract has just been changed by someone else. Check it again",
-        illegal="This contract can no longer be changed in that way",
-    ),
+CONTRACT_MOVES = workflow.worded(
+    ContractError,
+    {(DRAFT, ACTIVE), (ACTIVE, ENDED), (ACTIVE, TERMINATED), (DRAFT, TERMINATED)},
+    changed="This contract has just been changed by someone else. Check it again",
+    illegal="This contract can no longer be changed in that way",
 )
-DELIVERY_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (DELIVERY_DRAFT, DELIVERY_SUBMITTED),
-            (DELIVERY_SUBMITTED, DELIVERY_QUERIED),
-            (DELIVERY_QUERIED, DELIVERY_SUBMITTED),
-            (DELIVERY_SUBMITTED, DELIVERY_APPROVED),
-        }
-    ),
-    workflow.in_words(
-        ContractError,
-        changed="This delivery record has just been changed. Check it and try again",
-        illegal="This delivery record can no longer be changed",
-    ),
+DELIVERY_MOVES = workflow.worded(
+    ContractError,
+    {
+        (DELIVERY_DRAFT, DELIVERY_SUBMITTED),
+        (DELIVERY_SUBMITTED, DELIVERY_QUERIED),
+        (DELIVERY_QUERIED, DELIVERY_SUBMITTED),
+        (DELIVERY_SUBMITTED, DELIVERY_APPROVED),
+    },
+    changed="This delivery record has just been changed. Check it and try again",
+    illegal="This delivery record can no longer be changed",
 )
-STATEMENT_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (STATEMENT_WAITING, STATEMENT_APPROVED),
-            (STATEMENT_WAITING, STATEMENT_QUERIED),
-            (STATEMENT_QUERIED, STATEMENT_WAITING),
-        }
-    ),
-    workflow.in_words(
-        ContractError,
-        changed="This statement has just been approved or queried by someone else",
-        illegal="This statement can no longer be changed",
-    ),
+STATEMENT_MOVES = workflow.worded(
+    ContractError,
+    {
+        (STATEMENT_WAITING, STATEMENT_APPROVED),
+        (STATEMENT_WAITING, STATEMENT_QUERIED),
+        (STATEMENT_QUERIED, STATEMENT_WAITING),
+    },
+    changed="This statement has just been approved or queried by someone else",
+    illegal="This statement can no longer be changed",
 )
-OUTCOME_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (OUTCOME_DUE, OUTCOME_EVIDENCED),
-            (OUTCOME_EVIDENCED, OUTCOME_EVIDENCED),
-            (OUTCOME_EVIDENCED, OUTCOME_MET),
-            (OUTCOME_EVIDENCED, OUTCOME_PARTLY_MET),
-            (OUTCOME_EVIDENCED, OUTCOME_NOT_MET),
-            (OUTCOME_DUE, OUTCOME_NOT_MET),  # no evidence by the review date
-        }
-    ),
-    workflow.in_words(
-        ContractError,
-        changed="This outcome has just been changed by someone else. Check it and try again",
-        illegal="This outcome has already been decided",
-    ),
+OUTCOME_MOVES = workflow.worded(
+    ContractError,
+    {
+        (OUTCOME_DUE, OUTCOME_EVIDENCED),
+        (OUTCOME_EVIDENCED, OUTCOME_EVIDENCED),
+        (OUTCOME_EVIDENCED, OUTCOME_MET),
+        (OUTCOME_EVIDENCED, OUTCOME_PARTLY_MET),
+        (OUTCOME_EVIDENCED, OUTCOME_NOT_MET),
+        (OUTCOME_DUE, OUTCOME_NOT_MET),  # no evidence by the review date
+    },
+    changed="This outcome has just been changed by someone else. Check it and try again",
+    illegal="This outcome has already been decided",
 )
 
 
@@ -154,15 +140,11 @@ def tell(event: str, user: User, contract: Contract) -> None:
 def contract_for_provider(organisation: Organisation, contract_id: int) -> Contract:
     """One of `organisation`'s contracts; NotFoundForUser (404) for anyone else's, so ids
     cannot be probed."""
-    contract = db.session.get(Contract, contract_id)
-    if contract is None or contract.organisation_id != organisation.id:
-        raise NotFoundForUser()
-    return contract
+    return found(db.session.get(Contract, contract_id), organisation_id=organisation.id)
 
 
 def contract_for_staff(contract_id: int) -> Contract:
-    contract = found(db.session.get(Contract, contract_id))
-    return contract
+    return found(db.session.get(Contract, contract_id))
 
 
 def contract_for_competition(competition_id: int) -> Contract | None:
@@ -265,25 +247,25 @@ def make_contract(
         )
     )
     record_change(
-        "contract.made", contract, user, contract.organisation_id, after=_terms_record(contract)
+        "contract.made", contract, user, contract.organisation_id, after=fields_of(contract, _TERMS)
     )
     return contract
 
 
-def _terms_record(contract: Contract) -> dict[str, object]:
-    return {
-        "origin": contract.origin,
-        "competition_id": contract.competition_id,
-        "direct_ground": contract.direct_ground,
-        "team": contract.team,
-        "start_on": contract.start_on.isoformat(),
-        "end_on": contract.end_on.isoformat(),
-        "unit": contract.unit,
-        "rate_pence": contract.rate_pence,
-        "planned_units": contract.planned_units,
-        "total_pence": contract.total_pence,
-        "held_back_percent": contract.held_back_percent,
-    }
+# A contract's terms as its audit events keep them.
+_TERMS = (
+    "origin",
+    "competition_id",
+    "direct_ground",
+    "team",
+    "start_on",
+    "end_on",
+    "unit",
+    "rate_pence",
+    "planned_units",
+    "total_pence",
+    "held_back_percent",
+)
 
 
 def clean_reason(text: str | None, field: str = "reason", what: str = "a reason") -> str:

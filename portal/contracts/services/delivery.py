@@ -436,7 +436,7 @@ def save_delivery(
         if seen is not None:  # the page showed a record that is not there now
             raise _changed()
         delivery = _first_save(contract, month, figures)
-    check = workflow.UNCHECKED if created else _seen(seen)
+    check = workflow.UNCHECKED if created else workflow.page_version(seen)
     after: dict[str, object] = {
         "contract_id": contract.id,
         "month": months.iso_month(month),
@@ -479,11 +479,6 @@ def _changed() -> ContractError:
     refusal = DELIVERY_MOVES.refuse(workflow.Refusal(None, None, None, workflow.LOST, True))
     assert isinstance(refusal, ContractError)
     return refusal
-
-
-def _seen(seen: int | None) -> int:
-    # A page that carried no version (or an altered one) is older than any saved record.
-    return seen if seen is not None else -1
 
 
 def _first_save(contract: Contract, month: date, figures: Figures) -> Delivery:

@@ -20,7 +20,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.audit.services import record_change
+from portal.accounts.services import active_staff_who_may
+from portal.audit.services import fields_of, record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
     ACTIVE,
@@ -50,7 +51,7 @@ from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.numbers import whole_number
-from portal.core.permissions import can, roles_that_may
+from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.documents import services as documents
 from portal.documents.models import Document
@@ -122,10 +123,7 @@ def contract_for_user(user: User, contract_id: int) -> Contract:
 
 def outcome_of(contract: Contract, outcome_id: int) -> ContractOutcome:
     """One of the contract's outcomes; NotFoundForUser (404) for any other id."""
-    outcome = db.session.get(ContractOutcome, outcome_id)
-    if outcome is None or outcome.contract_id != contract.id:
-        raise NotFoundForUser()
-    return outcome
+    return found(db.session.get(ContractOutcome, outcome_id), contract_id=contract.id)
 
 
 def outcomes_of(contract: Contract) -> list[ContractOutcome]:
@@ -211,12 +209,6 @@ def is_decidable(outcome: ContractOutcome, on: date) -> bool:
     return outcome.status == OUTCOME_EVIDENCED or (
         outcome.status == OUTCOME_DUE and outcome.review_on <= on
     )
-
-
-def _page_version(seen: int | None) -> int:
-    """The version the person's page showed; a page without one (altered, or from elsewhere)
-    is taken as out of date, as no record has version -1."""
-    return -1 if seen is None else seen
 
 
 # Naming a contract's outcomes -------------------------------------------------------------------
@@ -328,7 +320,7 @@ def name_outcomes(
     if errors:
         raise ContractError(errors=errors)
     # The contract's version is the lock: of two commissioners saving at once, one set lands.
-    workflow.change(contract, CONTRACT_MOVES, seen=_page_version(seen))
+    workflow.change(contract, CONTRACT_MOVES, seen=workflow.page_version(seen))
     before = [_outcome_record(outcome) for outcome in current]
     db.session.execute(delete(ContractOutcome).where(ContractOutcome.contract_id == contract.id))
     outcomes = []
@@ -360,13 +352,7 @@ def name_outcomes(
 
 
 def _outcome_record(outcome: ContractOutcome) -> dict[str, object]:
-    return {
-        "definition_id": outcome.definition_id,
-        "baseline": outcome.baseline,
-        "target": outcome.target,
-        "review_on": outcome.review_on.isoformat(),
-        "share_percent": outcome.share_percent,
-    }
+    return fields_of(outcome, ("definition_id", "baseline", "target", "review_on", "share_percent"))
 
 
 # Evidence ---------------------------------------------------------------------------------------
@@ -417,7 +403,7 @@ def give_evidence(
         outcome,
         OUTCOME_EVIDENCED,
         OUTCOME_MOVES,
-        seen=_page_version(seen),
+        seen=workflow.page_version(seen),
         progress=text,
         evidence_document_id=document_id,
         evidenced_at=utcnow(),
@@ -435,14 +421,7 @@ def give_evidence(
 
 
 def _tell_commissioners(contract: Contract, outcome: ContractOutcome, document: Document) -> None:
-    staff = db.session.scalars(
-        select(User)
-        .where(
-            User.role.in_(roles_that_may("hear_of_contract_work")), User.deactivated_at.is_(None)
-        )
-        .order_by(User.full_name, User.id)
-    )
-    for user in staff:
+    for user in active_staff_who_may("hear_of_contract_work"):
         queue_email(
             user.email,
             f"Outcome evidence to decide: {contract.reference}",
@@ -513,7 +492,7 @@ def decide_outcome(
         outcome,
         decision,
         OUTCOME_MOVES,
-        seen=_page_version(seen),
+        seen=workflow.page_version(seen),
         achieved_percent=achieved,
         decision_reason=why,
         decided_at=utcnow(),

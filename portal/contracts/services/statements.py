@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
+from portal.accounts.services import active_staff_who_may
 from portal.audit.services import record_change, record_event
 from portal.competitions import personal_data
 from portal.contracts.models import (
@@ -53,7 +54,6 @@ from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
 from portal.core.pagination import PER_PAGE, Page, offset_of
-from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
@@ -224,14 +224,7 @@ def _outcome_lines(contract: Contract, statement: Statement) -> list[Line]:
 def _tell_commissioners(
     statement: Statement, contract: Contract, organisation: Organisation
 ) -> None:
-    staff = db.session.scalars(
-        select(User)
-        .where(
-            User.role.in_(roles_that_may("hear_of_contract_work")), User.deactivated_at.is_(None)
-        )
-        .order_by(User.full_name, User.id)
-    )
-    for person in staff:
+    for person in active_staff_who_may("hear_of_contract_work"):
         queue_email(
             person.email,
             f"Statement {statement.number} from {organisation.display_name} is waiting for "
@@ -281,7 +274,7 @@ def approve_statement(user: User, statement: Statement, *, seen: int | None) -> 
         statement,
         STATEMENT_APPROVED,
         STATEMENT_MOVES,
-        seen=_seen(seen),
+        seen=workflow.page_version(seen),
         approved_at=utcnow(),
         approved_by_id=user.id,
     )
@@ -309,7 +302,7 @@ def query_statement(
         statement,
         STATEMENT_QUERIED,
         STATEMENT_MOVES,
-        seen=_seen(seen),
+        seen=workflow.page_version(seen),
         query_reason=text,
         provider_answer=None,
     )
@@ -326,10 +319,6 @@ def query_statement(
         "statement_queried",
         f"The council has a question about statement {statement.number}",
     )
-
-
-def _seen(seen: int | None) -> int:
-    return seen if seen is not None else -1
 
 
 def _tell_provider(statement: Statement, template: str, subject: str) -> None:

@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, found
+from portal.core.errors import NotFoundForUser, found, typed_text
 from portal.core.permissions import can
 from portal.core.time import format_date, today, utcnow
 from portal.documents.models import Document
@@ -33,7 +33,7 @@ from portal.quality.models import (
     Visit,
 )
 from portal.quality.services import risk
-from portal.quality.services.common import ACTION_MOVES, QualityError, page_version
+from portal.quality.services.common import ACTION_MOVES, QualityError
 from portal.quality.services.readings import visible_to_provider
 from portal.quality.services.telling import tell_members, tell_reviewers
 
@@ -58,17 +58,25 @@ def add_action(
     `meeting` when given. The due date may not be in the past. Audited; not emailed here (the
     provider hears of a visit's actions when its findings are published, of a meeting's when
     its minutes are)."""
-    title, owner, detail = title.strip(), owner.strip(), detail.strip()
-    if not title:
-        raise QualityError("Enter what must be done", "title")
-    if len(title) > TITLE_LIMIT:
-        raise QualityError(f"What must be done must be {TITLE_LIMIT} characters or fewer", "title")
-    if not owner:
-        raise QualityError("Enter who at the provider will do it", "owner")
-    if len(owner) > OWNER_LIMIT:
-        raise QualityError(f"Who will do it must be {OWNER_LIMIT} characters or fewer", "owner")
-    if len(detail) > DETAIL_LIMIT:
-        raise QualityError(f"The detail must be {DETAIL_LIMIT} characters or fewer", "detail")
+    title = typed_text(
+        title,
+        QualityError,
+        "title",
+        missing="Enter what must be done",
+        limit=TITLE_LIMIT,
+        what="What must be done",
+    )
+    owner = typed_text(
+        owner,
+        QualityError,
+        "owner",
+        missing="Enter who at the provider will do it",
+        limit=OWNER_LIMIT,
+        what="Who will do it",
+    )
+    detail = typed_text(
+        detail, QualityError, "detail", missing=None, limit=DETAIL_LIMIT, what="The detail"
+    )
     if due_on is None:
         raise QualityError("Enter the date it is due by", "due_on")
     if due_on < today():
@@ -233,7 +241,9 @@ def respond_to_action(
         )
     if errors:
         raise QualityError(errors=errors)
-    workflow.move(action, ACTION_DONE, ACTION_MOVES, seen=page_version(seen), done_at=utcnow())
+    workflow.move(
+        action, ACTION_DONE, ACTION_MOVES, seen=workflow.page_version(seen), done_at=utcnow()
+    )
     db.session.add(
         ActionNote(action_id=action.id, author_id=user.id, body=text, document_id=document_id)
     )
@@ -261,7 +271,7 @@ def accept_action(user: User, action: Action, seen: int | None) -> Action:
         action,
         ACTION_CLOSED,
         ACTION_MOVES,
-        seen=page_version(seen),
+        seen=workflow.page_version(seen),
         closed_at=utcnow(),
         closed_by_id=user.id,
     )
@@ -294,7 +304,7 @@ def reopen_action(user: User, action: Action, reason: str | None, seen: int | No
         raise QualityError(f"The reason must be {REASON_LIMIT:,} characters or fewer", "reason")
     if action.status == ACTION_OPEN:
         raise QualityError("This action is already open", "reason")
-    workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=page_version(seen), done_at=None)
+    workflow.move(action, ACTION_OPEN, ACTION_MOVES, seen=workflow.page_version(seen), done_at=None)
     db.session.add(ActionNote(action_id=action.id, author_id=user.id, body=text))
     record_change(
         "action.reopened",

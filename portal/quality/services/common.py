@@ -26,55 +26,37 @@ class QualityError(ServiceError):
     (on `field`)."""
 
 
-VISIT_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (VISIT_PLANNED, VISIT_RECORDED),
-            # A recorded visit's grades may be corrected until its findings are published.
-            (VISIT_RECORDED, VISIT_RECORDED),
-            (VISIT_RECORDED, VISIT_PUBLISHED),
-            (VISIT_PLANNED, VISIT_CANCELLED),
-        }
-    ),
-    workflow.in_words(
-        QualityError,
-        changed="This visit has just been changed by someone else. Check it again",
-        illegal="This visit can no longer be changed in that way",
-    ),
+VISIT_MOVES = workflow.worded(
+    QualityError,
+    {
+        (VISIT_PLANNED, VISIT_RECORDED),
+        # A recorded visit's grades may be corrected until its findings are published.
+        (VISIT_RECORDED, VISIT_RECORDED),
+        (VISIT_RECORDED, VISIT_PUBLISHED),
+        (VISIT_PLANNED, VISIT_CANCELLED),
+    },
+    changed="This visit has just been changed by someone else. Check it again",
+    illegal="This visit can no longer be changed in that way",
 )
 
-ACTION_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (ACTION_OPEN, ACTION_DONE),  # the provider marks it done
-            (ACTION_DONE, ACTION_CLOSED),  # the council accepts it
-            (ACTION_DONE, ACTION_OPEN),  # the council reopens it, saying why
-            (ACTION_OPEN, ACTION_CLOSED),  # the council closes it itself (no longer needed)
-        }
-    ),
-    workflow.in_words(
-        QualityError,
-        changed="This action has just been changed by someone else. Check it again",
-        illegal="This action is closed and can no longer be changed",
-    ),
+ACTION_MOVES = workflow.worded(
+    QualityError,
+    {
+        (ACTION_OPEN, ACTION_DONE),  # the provider marks it done
+        (ACTION_DONE, ACTION_CLOSED),  # the council accepts it
+        (ACTION_DONE, ACTION_OPEN),  # the council reopens it, saying why
+        (ACTION_OPEN, ACTION_CLOSED),  # the council closes it itself (no longer needed)
+    },
+    changed="This action has just been changed by someone else. Check it again",
+    illegal="This action is closed and can no longer be changed",
 )
 
-MEETING_MOVES = workflow.Workflow(
-    frozenset(
-        {
-            (MEETING_SCHEDULED, MEETING_HELD),
-            (MEETING_SCHEDULED, MEETING_CANCELLED),
-        }
-    ),
-    workflow.in_words(
-        QualityError,
-        changed="This meeting has just been changed by someone else. Check it again",
-        illegal="This meeting has already been held or cancelled",
-    ),
+MEETING_MOVES = workflow.worded(
+    QualityError,
+    {
+        (MEETING_SCHEDULED, MEETING_HELD),
+        (MEETING_SCHEDULED, MEETING_CANCELLED),
+    },
+    changed="This meeting has just been changed by someone else. Check it again",
+    illegal="This meeting has already been held or cancelled",
 )
-
-
-def page_version(seen: int | None) -> int:
-    """The version a page showed, for `workflow.move(seen=...)`: a page that lost it (an altered
-    form) is treated as out of date."""
-    return -1 if seen is None else seen

@@ -30,7 +30,7 @@ from portal.admissions.models import REMOVED, Admission
 from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.db import db
-from portal.core.errors import NotFoundForUser, found
+from portal.core.errors import NotFoundForUser, found, typed_text
 from portal.core.time import LONDON, as_utc, format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
@@ -327,15 +327,6 @@ def agreed_actions(meeting: Meeting) -> list[Action]:
 # Changes ----------------------------------------------------------------------------------------
 
 
-def _text(typed: str | None, *, missing: str, limit: int, what: str, field_name: str) -> str:
-    text = (typed or "").strip()
-    if not text:
-        raise QualityError(missing, field_name)
-    if len(text) > limit:
-        raise QualityError(f"{what} must be {limit} characters or fewer", field_name)
-    return text
-
-
 def _tell_members(
     meeting: Meeting, organisation: Organisation, subject: str, template: str
 ) -> None:
@@ -396,12 +387,13 @@ def add_to_agenda(user: User, meeting: Meeting, heading: str | None, text: str |
     heading = (heading or "").strip() or "Added by the council"
     if len(heading) > HEADING_LIMIT:
         raise QualityError(f"The heading must be {HEADING_LIMIT} characters or fewer", "heading")
-    body = _text(
+    body = typed_text(
         text,
+        QualityError,
+        "text",
         missing="Enter what to discuss",
         limit=AGENDA_TEXT_LIMIT,
         what="What to discuss",
-        field_name="text",
     )
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     item: dict[str, Any] = {"heading": heading, "lines": lines, "added": True}
@@ -425,19 +417,21 @@ def record_minutes(user: User, meeting: Meeting, typed: Minutes, seen: int | Non
         raise QualityError("Enter the date the meeting was held", "held_on")
     if typed.held_on > today():
         raise QualityError("The date the meeting was held must be today or in the past", "held_on")
-    attendees = _text(
+    attendees = typed_text(
         typed.attendees,
+        QualityError,
+        "attendees",
         missing="Enter who attended",
         limit=ATTENDEES_LIMIT,
         what="Who attended",
-        field_name="attendees",
     )
-    minutes = _text(
+    minutes = typed_text(
         typed.minutes,
+        QualityError,
+        "minutes",
         missing="Enter the minutes",
         limit=MINUTES_LIMIT,
         what="The minutes",
-        field_name="minutes",
     )
     workflow.move(
         meeting,
@@ -490,12 +484,13 @@ def comment_on(user: User, meeting: Meeting, body: str | None) -> MeetingComment
     Audited."""
     if meeting.status != MEETING_HELD:
         raise QualityError("You can comment once the minutes are published", "body")
-    text = _text(
+    text = typed_text(
         body,
+        QualityError,
+        "body",
         missing="Enter your comment",
         limit=COMMENT_LIMIT,
         what="Your comment",
-        field_name="body",
     )
     comment = MeetingComment(meeting_id=meeting.id, author_id=user.id, body=text)
     db.session.add(comment)

@@ -29,11 +29,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from portal.accounts.models import User
+from portal.accounts.services import active_staff_who_may
 from portal.admissions.models import REMOVED, Admission
 from portal.audit.services import record_event
 from portal.core.db import db
-from portal.core.permissions import roles_that_may
 from portal.core.time import today, utcnow
 from portal.documents.models import MANDATORY_KINDS, Document, DocumentVersion
 from portal.kpi_returns import months, ratings
@@ -399,11 +398,7 @@ def _tell(changed: list[tuple[int, str, list[dict[str, Any]], Rating]]) -> list[
             select(Organisation).where(Organisation.id.in_([each[0] for each in changed]))
         )
     }
-    officers = db.session.scalars(
-        select(User)
-        .where(User.role.in_(roles_that_may("hear_of_quality_work")), User.deactivated_at.is_(None))
-        .order_by(User.full_name, User.id)
-    ).all()
+    officers = active_staff_who_may("hear_of_quality_work")
     changes = []
     for organisation_id, before, before_reasons, rating in changed:
         organisation = organisations[organisation_id]

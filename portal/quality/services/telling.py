@@ -3,11 +3,8 @@ with `hear_of_quality_work`). Emails go through the outbox, in the change's tran
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from portal.accounts.models import User
+from portal.accounts.services import active_staff_who_may
 from portal.core.db import db
-from portal.core.permissions import roles_that_may
 from portal.organisations.models import Organisation
 from portal.organisations.services import email_members_of
 from portal.outbox.services import queue_email
@@ -22,10 +19,5 @@ def tell_members(organisation_id: int, subject: str, template: str, **context: o
 
 def tell_reviewers(subject: str, template: str, **context: object) -> None:
     """Email every active member of staff whose role hears of quality work."""
-    staff = db.session.scalars(
-        select(User)
-        .where(User.role.in_(roles_that_may("hear_of_quality_work")), User.deactivated_at.is_(None))
-        .order_by(User.full_name, User.id)
-    )
-    for user in staff:
+    for user in active_staff_who_may("hear_of_quality_work"):
         queue_email(user.email, subject, template, user=user, **context)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
 from portal.admissions.services import is_on_framework, organisations_on_framework
-from portal.audit.services import record_change
+from portal.audit.services import fields_of, record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found
@@ -43,7 +43,7 @@ from portal.quality.models import (
 )
 from portal.quality.services import checklists, judgement, risk
 from portal.quality.services.actions import add_action
-from portal.quality.services.common import VISIT_MOVES, QualityError, page_version
+from portal.quality.services.common import VISIT_MOVES, QualityError
 from portal.quality.services.telling import tell_members
 
 SITES_LIMIT = 2000
@@ -237,11 +237,7 @@ def plan_visit(
 
 def _plan_of(visit: Visit) -> dict[str, object]:
     return {
-        "notice": visit.notice,
-        "mode": visit.mode,
-        "lot_ids": visit.lot_ids,
-        "sites": visit.sites,
-        "planned_on": visit.planned_on.isoformat(),
+        **fields_of(visit, ("notice", "mode", "lot_ids", "sites", "planned_on")),
         "checklist_version": visit.checklist.version,
     }
 
@@ -300,7 +296,7 @@ def record_visit(user: User, visit: Visit, recording: Recording, seen: int | Non
         visit,
         VISIT_RECORDED,
         VISIT_MOVES,
-        seen=page_version(seen),
+        seen=workflow.page_version(seen),
         visited_on=recording.visited_on,
         summary=summary,
         judgement=decided.judgement,
@@ -381,7 +377,7 @@ def publish_findings(user: User, visit: Visit, seen: int | None) -> Visit:
                 + (f" ({len(missing)} items have none)" if len(missing) > 1 else "")
             )
     workflow.move(
-        visit, VISIT_PUBLISHED, VISIT_MOVES, seen=page_version(seen), published_at=utcnow()
+        visit, VISIT_PUBLISHED, VISIT_MOVES, seen=workflow.page_version(seen), published_at=utcnow()
     )
     record_change(
         "visit.published",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.accounts.models import User
-from portal.audit.services import record_change
+from portal.audit.services import as_recorded, record_change
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
@@ -105,7 +105,7 @@ def move(
         referral,
         user,
         before={"status": before},
-        after={"status": to, **_recorded(values), **({"why": why} if why else {})},
+        after={"status": to, **as_recorded(values), **({"why": why} if why else {})},
     )
     referrer = referral.referrer
     if referrer is not None and referrer.is_active:
@@ -118,11 +118,3 @@ def move(
             status=STATUS_LABELS[to],
             why=why,
         )
-
-
-def _recorded(values: dict[str, Any]) -> dict[str, Any]:
-    """`values` as the audit log keeps them (dates as text)."""
-    return {
-        name: value.isoformat() if hasattr(value, "isoformat") else value
-        for name, value in values.items()
-    }
