@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
@@ -129,9 +129,16 @@ def return_summaries(organisation_ids: list[int], first: date, last: date) -> di
     found: dict[tuple[int, date], ReturnSummary] = {}
     if not organisation_ids:
         return found
+    # The ids are written into the statement as numbers, not sent as fifty parameters: psycopg
+    # prepares a statement run five times on a connection, and PostgreSQL's generic plan for
+    # `IN ($1, ... $50)` here cost its backend 3 ms a run against 0.5 ms for the same rows
+    # with the ids in the text (measured on the bench's data, PostgreSQL 15).
+    ids = bindparam(
+        "organisation_ids", list(organisation_ids), expanding=True, literal_execute=True
+    )
     for row in db.session.execute(
         select(*_SUMMARY_COLUMNS).where(
-            KpiReturn.organisation_id.in_(organisation_ids),
+            KpiReturn.organisation_id.in_(ids),
             KpiReturn.month.between(first, last),
         )
     ):
@@ -207,19 +214,16 @@ def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[Mo
     obligations = obligations_for(ids)
     summaries = return_summaries(ids, period.first, period.last)
     due = DueDates()
-    return {
-        organisation_id: [
-            state_of(
-                month,
-                obligations[organisation_id].owes(month),
-                summaries.get((organisation_id, month)),
-                on,
-                due(month),
-            )
-            for month in period.months
+    # The months and their due dates once for the page, not once per provider.
+    dated = [(month, due(month)) for month in period.months]
+    states: dict[int, list[MonthState]] = {}
+    for organisation_id in ids:
+        owes = obligations[organisation_id].owes
+        states[organisation_id] = [
+            state_of(month, owes(month), summaries.get((organisation_id, month)), on, due_date)
+            for month, due_date in dated
         ]
-        for organisation_id in ids
-    }
+    return states
 
 
 # Trends --------------------------------------------------------------------------------------
