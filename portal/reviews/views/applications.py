@@ -55,7 +55,7 @@ def queue():
         newest_first=args.get("sort") == "newest",
         page=page_number(args.get("page")),
     )
-    lots, reviewers = list_lots(), services.reviewers()
+    lots, reviewers = list_lots(), services.reviewer_names()
     return render_template(
         "reviews/queue.html",
         page=services.queue(filters, lots, reviewers),
@@ -78,7 +78,7 @@ def show(application):
     submission = latest_submission(application)
     assign_form = forms.AssignForm(assignee=review.assigned_to_id or "")
     assign_form.assignee.choices = [("", "Nobody")] + [
-        (str(user.id), user.full_name) for user in services.reviewers()
+        (str(user.id), user.full_name) for user in services.reviewer_names()
     ]
     copy = read_snapshot(submission.snapshot)
     evidence = services.evidence_of(application, copy)
