@@ -255,18 +255,20 @@ def _reason(reason: str | None, field: str = "reason") -> str:
     return reason
 
 
-def get_competition(competition_id: int) -> Competition:
-    """For council staff. Raises NotFoundForUser (404)."""
+def get_competition(competition_id: int, attachments: bool = True) -> Competition:
+    """For council staff. Raises NotFoundForUser (404). `attachments=False` leaves the
+    competition's attachments to load if asked for: a page that never shows them (the results)
+    saves a statement."""
+    options = [
+        joinedload(Competition.lot),
+        joinedload(Competition.created_by),
+        selectinload(Competition.questions),
+    ]
+    if attachments:
+        options.append(selectinload(Competition.attachments).joinedload(CompetitionAttachment.file))
     competition = found(
         db.session.scalar(
-            select(Competition)
-            .where(Competition.id == competition_id)
-            .options(
-                joinedload(Competition.lot),
-                joinedload(Competition.created_by),
-                selectinload(Competition.questions),
-                selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
-            )
+            select(Competition).where(Competition.id == competition_id).options(*options)
         )
     )
     return competition
