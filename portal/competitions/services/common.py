@@ -255,6 +255,22 @@ def _reason(reason: str | None, field: str = "reason") -> str:
     return reason
 
 
+# What a list of competitions reads of each: title, reference and kind, lot, deadline and
+# stage, who created it, how many were invited. Lists load these alone (load_only), not the
+# forty columns a competition has with its long descriptions.
+LIST_COLUMNS = (
+    Competition.id,
+    Competition.kind,
+    Competition.status,
+    Competition.lot_id,
+    Competition.title,
+    Competition.submission_deadline,
+    Competition.created_by_id,
+    Competition.created_at,
+    Competition.invited_count,
+)
+
+
 def get_competition(competition_id: int, attachments: bool = True) -> Competition:
     """For council staff. Raises NotFoundForUser (404). `attachments=False` leaves the
     competition's attachments to load if asked for: a page that never shows them (the results)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
@@ -32,6 +32,7 @@ from portal.competitions.models import (
     QuoteVersion,
 )
 from portal.competitions.services.common import (
+    LIST_COLUMNS,
     QUOTE_WORKFLOW,
     CompetitionError,
     Stage,
@@ -88,7 +89,7 @@ def opportunities_for(user: User, number: int) -> Page:
         for competition in db.session.scalars(
             select(Competition)
             .where(Competition.id.in_([i.competition_id for i in invitations]))
-            .options(joinedload(Competition.lot))
+            .options(load_only(*LIST_COLUMNS), joinedload(Competition.lot))
         )
     }
     quotes = {
