@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.applications.services import latest_submission
-from portal.applications.snapshot import read as read_snapshot
 from portal.core.form_posts import handle_button, handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
@@ -80,7 +79,7 @@ def show(application):
     assign_form.assignee.choices = [("", "Nobody")] + [
         (str(user.id), user.full_name) for user in services.reviewer_names()
     ]
-    copy = read_snapshot(submission.snapshot)
+    copy = services.submitted_copy(submission)
     evidence = services.evidence_of(application, copy)
     return render_template(
         "reviews/show.html",
