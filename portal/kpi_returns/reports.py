@@ -21,7 +21,11 @@ from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.definitions import Catalogue, in_force
-from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
+from portal.kpi_returns.escalations import (
+    EscalationLine,
+    open_escalation_counts,
+    open_escalations_by_organisation,
+)
 from portal.kpi_returns.models import (
     SUBMITTED,
     Kpi,
@@ -172,7 +176,7 @@ class DashboardRow:
     organisation_id: int
     name: str
     cells: list[MonthState]
-    escalations: list[EscalationLine]
+    open_escalations: int
 
 
 def _reporting(filters: DashboardFilters, first: date):
@@ -204,8 +208,10 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
     ).all()
     ids = [row.id for row in found]
     states = _month_states(ids, period, on)
-    escalations = open_escalations_by_organisation(ids)
-    rows = [DashboardRow(row.id, row.name, states[row.id], escalations[row.id]) for row in found]
+    escalations = open_escalation_counts(ids)
+    rows = [
+        DashboardRow(row.id, row.name, states[row.id], escalations.get(row.id, 0)) for row in found
+    ]
     return Page(rows, number, total)
 
 
