@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, distinct, exists, func, or_, select
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
@@ -179,25 +179,43 @@ class DashboardRow:
     open_escalations: int
 
 
-def _reporting(filters: DashboardFilters, first: date):
-    """Organisations that owe returns for months from `first` (on a lot, suspended from it, or
-    removed since), matching `filters`."""
-    criteria = [Admission.organisation_id == Organisation.id, _counts_from(first)]
+def _admitted(filters: DashboardFilters, first: date) -> list[ColumnElement[bool]]:
+    """Admissions that bring their organisation into the dashboard from `first` (on a lot,
+    suspended from it, or removed since), on the filtered lot."""
+    criteria = [_counts_from(first)]
     if filters.lot:
         criteria.append(
             Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
         )
-    where: list[ColumnElement[bool]] = [exists().where(*criteria)]
+    return criteria
+
+
+def _reporting(filters: DashboardFilters, first: date):
+    """Organisations that owe returns for months from `first` (on a lot, suspended from it, or
+    removed since), matching `filters`."""
+    admitted = [Admission.organisation_id == Organisation.id, *_admitted(filters, first)]
+    where: list[ColumnElement[bool]] = [exists().where(*admitted)]
     if filters.provider:
         where.append(func.lower(NAME_SHOWN).contains(filters.provider.lower(), autoescape=True))
     return where
+
+
+def _count_reporting(filters: DashboardFilters, first: date) -> int:
+    if filters.provider:
+        return db.count(select(func.count(Organisation.id)).where(*_reporting(filters, first)))
+    # Without a name to match only the admissions decide: they are counted alone, one per
+    # organisation (a foreign key, so each is there). Joining every organisation to its
+    # admissions to count them took PostgreSQL twice as long at 10x.
+    return db.count(
+        select(func.count(distinct(Admission.organisation_id))).where(*_admitted(filters, first))
+    )
 
 
 def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) -> Page:
     """A page of DashboardRows: each reporting organisation, by name, with where its return
     stands for each month of `period`. Five queries, however many providers and months."""
     where = _reporting(filters, period.first)
-    total = db.count(select(func.count(Organisation.id)).where(*where))
+    total = _count_reporting(filters, period.first)
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(Organisation.id, NAME_SHOWN.label("name"))
