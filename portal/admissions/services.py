@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -719,7 +719,15 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
     ):
         if wanted:
             criteria.append(column.is_(True))
-    total = db.count(select(func.count(Organisation.id)).where(*criteria))
+    if len(criteria) == 1:
+        # Only the admissions decide (no search or other filter): they are counted alone, one
+        # per organisation (a foreign key, so each is there). Joining every organisation to
+        # its admissions to count them took the database three times as long at 10x.
+        total = db.count(
+            select(func.count(distinct(Admission.organisation_id))).where(*admitted[1:])
+        )
+    else:
+        total = db.count(select(func.count(Organisation.id)).where(*criteria))
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(

@@ -474,6 +474,24 @@ def open_escalations_by_organisation(
     return found
 
 
+def open_escalation_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """How many open escalations each organisation has (one query; none absent): what the
+    dashboard shows of them, without reading each escalation and its KPI's name."""
+    if not organisation_ids:
+        return {}
+    return {
+        organisation_id: count
+        for organisation_id, count in db.session.execute(
+            select(KpiEscalation.organisation_id, func.count(KpiEscalation.id))
+            .where(
+                KpiEscalation.organisation_id.in_(organisation_ids),
+                KpiEscalation.status == OPEN,
+            )
+            .group_by(KpiEscalation.organisation_id)
+        )
+    }
+
+
 def oldest_open(limit: int) -> list[EscalationLine]:
     """The open escalations that have waited longest (one query)."""
     return _lines(KpiEscalation.status == OPEN, limit=limit, oldest_first=True)

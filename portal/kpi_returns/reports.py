@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, bindparam, distinct, exists, func, or_, select
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
@@ -21,7 +21,11 @@ from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.definitions import Catalogue, in_force
-from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
+from portal.kpi_returns.escalations import (
+    EscalationLine,
+    open_escalation_counts,
+    open_escalations_by_organisation,
+)
 from portal.kpi_returns.models import (
     SUBMITTED,
     Kpi,
@@ -129,9 +133,16 @@ def return_summaries(organisation_ids: list[int], first: date, last: date) -> di
     found: dict[tuple[int, date], ReturnSummary] = {}
     if not organisation_ids:
         return found
+    # The ids are written into the statement as numbers, not sent as fifty parameters: psycopg
+    # prepares a statement run five times on a connection, and PostgreSQL's generic plan for
+    # `IN ($1, ... $50)` here cost its backend 3 ms a run against 0.5 ms for the same rows
+    # with the ids in the text (measured on the bench's data, PostgreSQL 15).
+    ids = bindparam(
+        "organisation_ids", list(organisation_ids), expanding=True, literal_execute=True
+    )
     for row in db.session.execute(
         select(*_SUMMARY_COLUMNS).where(
-            KpiReturn.organisation_id.in_(organisation_ids),
+            KpiReturn.organisation_id.in_(ids),
             KpiReturn.month.between(first, last),
         )
     ):
@@ -165,28 +176,46 @@ class DashboardRow:
     organisation_id: int
     name: str
     cells: list[MonthState]
-    escalations: list[EscalationLine]
+    open_escalations: int
+
+
+def _admitted(filters: DashboardFilters, first: date) -> list[ColumnElement[bool]]:
+    """Admissions that bring their organisation into the dashboard from `first` (on a lot,
+    suspended from it, or removed since), on the filtered lot."""
+    criteria = [_counts_from(first)]
+    if filters.lot:
+        criteria.append(
+            Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
+        )
+    return criteria
 
 
 def _reporting(filters: DashboardFilters, first: date):
     """Organisations that owe returns for months from `first` (on a lot, suspended from it, or
     removed since), matching `filters`."""
-    criteria = [Admission.organisation_id == Organisation.id, _counts_from(first)]
-    if filters.lot:
-        criteria.append(
-            Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
-        )
-    where: list[ColumnElement[bool]] = [exists().where(*criteria)]
+    admitted = [Admission.organisation_id == Organisation.id, *_admitted(filters, first)]
+    where: list[ColumnElement[bool]] = [exists().where(*admitted)]
     if filters.provider:
         where.append(func.lower(NAME_SHOWN).contains(filters.provider.lower(), autoescape=True))
     return where
+
+
+def _count_reporting(filters: DashboardFilters, first: date) -> int:
+    if filters.provider:
+        return db.count(select(func.count(Organisation.id)).where(*_reporting(filters, first)))
+    # Without a name to match only the admissions decide: they are counted alone, one per
+    # organisation (a foreign key, so each is there). Joining every organisation to its
+    # admissions to count them took PostgreSQL twice as long at 10x.
+    return db.count(
+        select(func.count(distinct(Admission.organisation_id))).where(*_admitted(filters, first))
+    )
 
 
 def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) -> Page:
     """A page of DashboardRows: each reporting organisation, by name, with where its return
     stands for each month of `period`. Five queries, however many providers and months."""
     where = _reporting(filters, period.first)
-    total = db.count(select(func.count(Organisation.id)).where(*where))
+    total = _count_reporting(filters, period.first)
     number, offset = offset_of(number, total)
     found = db.session.execute(
         select(Organisation.id, NAME_SHOWN.label("name"))
@@ -197,8 +226,10 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
     ).all()
     ids = [row.id for row in found]
     states = _month_states(ids, period, on)
-    escalations = open_escalations_by_organisation(ids)
-    rows = [DashboardRow(row.id, row.name, states[row.id], escalations[row.id]) for row in found]
+    escalations = open_escalation_counts(ids)
+    rows = [
+        DashboardRow(row.id, row.name, states[row.id], escalations.get(row.id, 0)) for row in found
+    ]
     return Page(rows, number, total)
 
 
@@ -207,19 +238,16 @@ def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[Mo
     obligations = obligations_for(ids)
     summaries = return_summaries(ids, period.first, period.last)
     due = DueDates()
-    return {
-        organisation_id: [
-            state_of(
-                month,
-                obligations[organisation_id].owes(month),
-                summaries.get((organisation_id, month)),
-                on,
-                due(month),
-            )
-            for month in period.months
+    # The months and their due dates once for the page, not once per provider.
+    dated = [(month, due(month)) for month in period.months]
+    states: dict[int, list[MonthState]] = {}
+    for organisation_id in ids:
+        owes = obligations[organisation_id].owes
+        states[organisation_id] = [
+            state_of(month, owes(month), summaries.get((organisation_id, month)), on, due_date)
+            for month, due_date in dated
         ]
-        for organisation_id in ids
-    }
+    return states
 
 
 # Trends --------------------------------------------------------------------------------------

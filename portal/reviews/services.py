@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Text, and_, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.applications import services as applications
@@ -21,6 +21,7 @@ from portal.applications.models import (
     IN_REVIEW,
     REJECTED,
     RETURNED,
+    STATUS_LABELS,
     SUBMITTED,
     Application,
     ApplicationSubmission,
@@ -115,6 +116,29 @@ def get_application(application_id: int) -> Application:
     return application
 
 
+# Submitted copies read, by submission id, with the snapshot each was read from. A submission's
+# snapshot never changes, and snapshots.read (the route through 150 questions) was a tenth of the
+# review page's time on every view. A copy is reused only for the very snapshot object it was
+# read from (kept here, so its identity cannot pass to another): an id that SQLite tests reuse
+# for another submission, or a snapshot decoded again, reads afresh. Shared between requests:
+# never change what it returns.
+_COPIES: dict[int, tuple[dict[str, Any], snapshots.SubmittedCopy]] = {}
+_COPIES_LIMIT = 64
+
+
+def submitted_copy(submission: ApplicationSubmission) -> snapshots.SubmittedCopy:
+    """What `submission` froze, as snapshots.read gives it."""
+    snapshot = submission.snapshot
+    known = _COPIES.get(submission.id)
+    if known is not None and known[0] is snapshot:
+        return known[1]
+    copy = snapshots.read(snapshot)
+    if submission.id not in _COPIES and len(_COPIES) >= _COPIES_LIMIT:
+        del _COPIES[next(iter(_COPIES))]
+    _COPIES[submission.id] = (snapshot, copy)
+    return copy
+
+
 def evidence_of(application: Application, copy: snapshots.SubmittedCopy) -> dict:
     """The documents a submission used as evidence, as they are today, by version id (see
     documents.evidence_today): the reviewer reads the frozen choice beside its status now."""
@@ -203,16 +227,33 @@ def submissions_of(application: Application) -> list[ApplicationSubmission]:
     )
 
 
+def _may_be_assigned():
+    return User.role.in_(REVIEWING_ROLES), User.deactivated_at.is_(None)
+
+
 def reviewers() -> list[User]:
     """Council staff who may be assigned an application: not those deactivated (they have
     left), whom an application assigned to them shows as assigned to nobody."""
     return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_(REVIEWING_ROLES), User.deactivated_at.is_(None))
-            .order_by(User.full_name)
-        )
+        db.session.scalars(select(User).where(*_may_be_assigned()).order_by(User.full_name))
     )
+
+
+class ReviewerName(NamedTuple):
+    id: int
+    full_name: str
+
+
+def reviewer_names() -> list[ReviewerName]:
+    """The same people as reviewers(), by id and name alone: what the queue and the review
+    page show of them. Loading whole users (every column, each tracked by the session) cost
+    those pages a millisecond."""
+    return [
+        ReviewerName(*row)
+        for row in db.session.execute(
+            select(User.id, User.full_name).where(*_may_be_assigned()).order_by(User.full_name)
+        )
+    ]
 
 
 # The queue -----------------------------------------------------------------------------------
@@ -228,17 +269,43 @@ class QueueFilters:
     page: int = 1
 
 
+class QueueApplication(NamedTuple):
+    """What the queue shows of an application."""
+
+    id: int
+    reference: str
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+class QueueOrganisation(NamedTuple):
+    """What the queue shows of the organisation that applied."""
+
+    trading_name: str | None
+    legal_name: str
+    is_sme: bool
+    is_vcse: bool
+    is_local: bool
+
+    @property
+    def display_name(self) -> str:
+        return self.trading_name or self.legal_name
+
+
 @dataclass(frozen=True)
 class QueueRow:
-    application: Application
-    organisation: Organisation
+    application: QueueApplication
+    organisation: QueueOrganisation
     lot_names: list[str]
     submitted_at: datetime
     resubmission: bool
     days_waiting: int
     overdue: bool
     flags: list[str]  # codes of FLAG_LABELS
-    assigned_to: User | None
+    assigned_to: ReviewerName | None
 
 
 def service_level_days() -> int:
@@ -249,13 +316,13 @@ def service_level_days() -> int:
 def queue(
     filters: QueueFilters,
     lots: list[Lot],
-    staff: list[User],
+    staff: list[ReviewerName],
     on: date | None = None,
 ) -> Page:
     """The applications waiting for the council, with their flags, filtered, sorted by how long
     they have waited and cut to one page, all in SQL: a count, the page's ids, their rows with
     flags worked out by the database from today's dates (a document that expired while the
-    application waited shows). `lots` (list_lots) and `staff` (reviewers) name the lots and
+    application waited shows). `lots` (list_lots) and `staff` (reviewer_names) name the lots and
     assignees: the page lists them in its filters too, so it reads each once and passes them
     in. The same queries, and about the same rows, however long the queue."""
     on = on or today()
@@ -305,41 +372,47 @@ def queue(
     ids = db.session.scalars(
         query.with_only_columns(Application.id).order_by(*order).limit(PAGE_SIZE).offset(first)
     ).all()
+    # The columns the page shows, not whole applications and organisations: loading fifty of
+    # each into the session took more time than the statement itself.
     found = db.session.execute(
         select(
-            Application,
+            Application.id,
+            Application.reference,
+            Application.status,
+            Application.submitted_at,
+            Organisation.trading_name,
+            Organisation.legal_name,
+            Organisation.is_sme,
+            Organisation.is_vcse,
+            Organisation.is_local,
             Review.assigned_to_id,
             latest.number,
             latest.lots,
             *(flag.label(code) for code, flag in flags.items()),
         )
+        .join(Organisation, Organisation.id == Application.organisation_id)
         .join(latest, _is_latest_submission())
         .outerjoin(Review, Review.application_id == Application.id)
         # The ids again on the submissions' side, so their index finds the page's submissions
         # rather than the database reading every submission to join them.
         .where(Application.id.in_(ids), latest.application_id.in_(ids))
-        .options(
-            joinedload(Application.organisation),
-            load_only(
-                Application.id,
-                Application.organisation_id,
-                Application.status,
-                Application.reference,
-                Application.submitted_at,
-            ),
-        )
         .order_by(*order)
     ).all()
     assignees = {user.id: user for user in staff}
     lot_names = {lot.slug: lot.name for lot in lots}
     rows = []
     for found_row in found:
-        application = found_row.Application
-        submitted_at = as_utc(application.submitted_at)
+        submitted_at = as_utc(found_row.submitted_at)
         rows.append(
             QueueRow(
-                application=application,
-                organisation=application.organisation,
+                application=QueueApplication(found_row.id, found_row.reference, found_row.status),
+                organisation=QueueOrganisation(
+                    found_row.trading_name,
+                    found_row.legal_name,
+                    found_row.is_sme,
+                    found_row.is_vcse,
+                    found_row.is_local,
+                ),
                 lot_names=[lot_names.get(slug, slug) for slug in found_row.lots],
                 submitted_at=submitted_at,
                 resubmission=found_row.number > 1,

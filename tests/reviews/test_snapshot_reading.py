@@ -1,6 +1,7 @@
 """The review page reads the submission's frozen snapshot, decoded once and kept between requests
-(applications.snapshot.decoded) for as long as the stored text is the same: whatever is stored
-is what the next request shows."""
+(applications.snapshot.decoded) for as long as the stored text is the same, and the copy read
+from it kept as long as that decoded snapshot is (reviews.services.submitted_copy): whatever is
+stored is what the next request shows."""
 
 from __future__ import annotations
 

@@ -125,7 +125,7 @@ def ranking(competition: Competition) -> list[Ranked]:
     _unsealed(competition)
     if not evaluation_complete(competition):
         return []
-    quotes = {quote.id: quote for quote in bidders(competition)}
+    quotes = {quote.id: quote for quote in bidders(competition, attachments=False)}
     agreed = _agreed_scores(competition)
     bids = []
     for quote in quotes.values():

@@ -252,18 +252,36 @@ def _reason(reason: str | None, field: str = "reason") -> str:
     )
 
 
-def get_competition(competition_id: int) -> Competition:
-    """For council staff. Raises NotFoundForUser (404)."""
+# What a list of competitions reads of each: title, reference and kind, lot, deadline and
+# stage, who created it, how many were invited. Lists load these alone (load_only), not the
+# forty columns a competition has with its long descriptions.
+LIST_COLUMNS = (
+    Competition.id,
+    Competition.kind,
+    Competition.status,
+    Competition.lot_id,
+    Competition.title,
+    Competition.submission_deadline,
+    Competition.created_by_id,
+    Competition.created_at,
+    Competition.invited_count,
+)
+
+
+def get_competition(competition_id: int, attachments: bool = True) -> Competition:
+    """For council staff. Raises NotFoundForUser (404). `attachments=False` leaves the
+    competition's attachments to load if asked for: a page that never shows them (the results)
+    saves a statement."""
+    options = [
+        joinedload(Competition.lot),
+        joinedload(Competition.created_by),
+        selectinload(Competition.questions),
+    ]
+    if attachments:
+        options.append(selectinload(Competition.attachments).joinedload(CompetitionAttachment.file))
     competition = found(
         db.session.scalar(
-            select(Competition)
-            .where(Competition.id == competition_id)
-            .options(
-                joinedload(Competition.lot),
-                joinedload(Competition.created_by),
-                selectinload(Competition.questions),
-                selectinload(Competition.attachments).joinedload(CompetitionAttachment.file),
-            )
+            select(Competition).where(Competition.id == competition_id).options(*options)
         )
     )
     return competition

@@ -77,20 +77,20 @@ def _scoring_evaluator(user: User, competition: Competition) -> Evaluator:
     return evaluator
 
 
-def bidders(competition: Competition) -> list[Quote]:
+def bidders(competition: Competition, attachments: bool = True) -> list[Quote]:
     """The submitted quotes with their organisations and versions, by organisation name. Only
-    after the deadline (see _unsealed)."""
+    after the deadline (see _unsealed). `attachments=False` leaves their attachments to load
+    if asked for: ranking never reads them, and loading them was a statement more."""
     _unsealed(competition)
+    options = [joinedload(Quote.organisation), selectinload(Quote.versions)]
+    if attachments:
+        options.append(selectinload(Quote.attachments).joinedload(QuoteAttachment.file))
     return list(
         db.session.scalars(
             select(Quote)
             .join(Quote.organisation)
             .where(Quote.competition_id == competition.id, Quote.status == QUOTE_SUBMITTED)
-            .options(
-                joinedload(Quote.organisation),
-                selectinload(Quote.versions),
-                selectinload(Quote.attachments).joinedload(QuoteAttachment.file),
-            )
+            .options(*options)
             .order_by(Organisation.legal_name, Quote.id)
         )
     )
@@ -273,6 +273,11 @@ class Panel:
     @property
     def lead(self) -> Evaluator | None:
         return next((e for e in self.evaluators if e.is_lead), None)
+
+    def place_of(self, user: User) -> Evaluator | None:
+        """`user`'s place on the panel, if any: what evaluator_or_none reads, without asking
+        the database again."""
+        return next((e for e in self.evaluators if e.user_id == user.id), None)
 
 
 def panel(competition: Competition) -> Panel:

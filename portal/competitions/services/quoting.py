@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
@@ -32,6 +32,7 @@ from portal.competitions.models import (
     QuoteVersion,
 )
 from portal.competitions.services.common import (
+    LIST_COLUMNS,
     QUOTE_WORKFLOW,
     CompetitionError,
     Stage,
@@ -69,8 +70,21 @@ class Opportunity:
 
 def opportunities_for(user: User, number: int) -> Page:
     """The competitions the user's organisations were invited to, newest deadline first.
-    Four queries, however many there are."""
-    organisation_ids = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    Five queries, however many there are."""
+    # The user's organisations are read first and written into the statements as numbers: with
+    # them as a subquery PostgreSQL walked the competitions by deadline and compared each with
+    # every invitation of the organisation (3 ms of its CPU at 10x, against 0.5 ms when it can
+    # look each competition's invitation up in the unique index).
+    organisation_ids = bindparam(
+        "organisation_ids",
+        list(
+            db.session.scalars(
+                select(Membership.organisation_id).where(Membership.user_id == user.id)
+            )
+        ),
+        expanding=True,
+        literal_execute=True,
+    )
     criteria = [Invitation.organisation_id.in_(organisation_ids)]
     total = db.count(select(func.count(Invitation.id)).where(*criteria))
     number, offset = offset_of(number, total)
@@ -88,7 +102,7 @@ def opportunities_for(user: User, number: int) -> Page:
         for competition in db.session.scalars(
             select(Competition)
             .where(Competition.id.in_([i.competition_id for i in invitations]))
-            .options(joinedload(Competition.lot))
+            .options(load_only(*LIST_COLUMNS), joinedload(Competition.lot))
         )
     }
     quotes = {

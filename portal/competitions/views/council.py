@@ -519,7 +519,7 @@ def close_moderation(competition_id: int):
 @bp.route("/<int:competition_id>/results")
 @manage
 def results(competition_id: int):
-    competition = common.get_competition(competition_id)
+    competition = common.get_competition(competition_id, attachments=False)
     ranked = awarding.ranking(competition)
     return render_template(
         "competitions/results.html",

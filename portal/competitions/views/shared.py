@@ -74,6 +74,7 @@ def show(competition_id: int):
         )
     competition = common.get_competition(competition_id)
     at = clock.now()
+    panel = evaluating.panel(competition)
     return render_template(
         "competitions/show_staff.html",
         competition=competition,
@@ -81,8 +82,8 @@ def show(competition_id: int):
         stage=common.stage(competition, at),
         count=drafting.counts([competition])[competition.id],
         clarifications=clarifications.clarifications_of(competition),
-        panel=evaluating.panel(competition),
-        me=evaluating.evaluator_or_none(current_user, competition),
+        panel=panel,
+        me=panel.place_of(current_user),
         sealed=clock.is_sealed(competition, at),
         problems=drafting.publish_problems(competition, at) if competition.status == DRAFT else [],
         capacity=drafting.matching_capacity_rows(competition)

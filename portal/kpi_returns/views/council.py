@@ -15,6 +15,7 @@ from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.kpi_returns import charts, escalations, forms, months, ratings, reports, services
 from portal.kpi_returns.models import OPEN
+from portal.kpi_returns.views import dashboard_cells
 from portal.kpi_returns.views.shared import _performance_page, bp
 from portal.lots.models import Lot
 from portal.lots.services import list_lots
@@ -42,6 +43,7 @@ def dashboard():
         period=period,
         periods=reports.PERIODS,
         results=results,
+        cells=dashboard_cells.row_cells(results.items, period.month_names()),
     )
 
 

@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.applications.services import latest_submission
-from portal.applications.snapshot import read as read_snapshot
 from portal.core.form_posts import handle_button, handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
@@ -55,7 +54,7 @@ def queue():
         newest_first=args.get("sort") == "newest",
         page=page_number(args.get("page")),
     )
-    lots, reviewers = list_lots(), services.reviewers()
+    lots, reviewers = list_lots(), services.reviewer_names()
     return render_template(
         "reviews/queue.html",
         page=services.queue(filters, lots, reviewers),
@@ -78,9 +77,9 @@ def show(application):
     submission = latest_submission(application)
     assign_form = forms.AssignForm(assignee=review.assigned_to_id or "")
     assign_form.assignee.choices = [("", "Nobody")] + [
-        (str(user.id), user.full_name) for user in services.reviewers()
+        (str(user.id), user.full_name) for user in services.reviewer_names()
     ]
-    copy = read_snapshot(submission.snapshot)
+    copy = services.submitted_copy(submission)
     evidence = services.evidence_of(application, copy)
     return render_template(
         "reviews/show.html",
