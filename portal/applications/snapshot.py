@@ -146,7 +146,9 @@ _FROZEN_LIMIT = 32
 def frozen_content(data: dict[str, Any]) -> Content:
     """The questionnaire content a submission froze (its snapshot's questionnaire content)."""
     key = (data.get("version"), data.get("title"))
-    content: Content = _kept(_FROZEN, _FROZEN_LIMIT, key, data, Content.from_dict, copy.deepcopy)
+    content: Content = made_once(
+        _FROZEN, _FROZEN_LIMIT, key, data, Content.from_dict, copy.deepcopy
+    )
     return content
 
 
@@ -160,11 +162,11 @@ _DECODED_LIMIT = 64
 
 def decoded(submission_id: int, text: str) -> dict[str, Any]:
     """The snapshot whose JSON is `text` (of submission `submission_id`), decoded."""
-    value: dict[str, Any] = _kept(_DECODED, _DECODED_LIMIT, submission_id, text, json.loads)
+    value: dict[str, Any] = made_once(_DECODED, _DECODED_LIMIT, submission_id, text, json.loads)
     return value
 
 
-def _kept(
+def made_once(
     kept: dict[Any, tuple[Any, Any]],
     limit: int,
     key: Any,

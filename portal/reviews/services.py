@@ -118,24 +118,19 @@ def get_application(application_id: int) -> Application:
 
 # Submitted copies read, by submission id, with the snapshot each was read from. A submission's
 # snapshot never changes, and snapshots.read (the route through 150 questions) was a tenth of the
-# review page's time on every view. A copy is reused only for the very snapshot object it was
-# read from (kept here, so its identity cannot pass to another): an id that SQLite tests reuse
-# for another submission, or a snapshot decoded again, reads afresh. Shared between requests:
-# never change what it returns.
+# review page's time on every view. A copy is reused only for a snapshot equal to the one it was
+# read from (snapshots.decoded gives the same object for the same text, so the comparison is
+# quick): an id that SQLite tests reuse for another submission reads afresh. Shared between
+# requests: never change what it returns.
 _COPIES: dict[int, tuple[dict[str, Any], snapshots.SubmittedCopy]] = {}
 _COPIES_LIMIT = 64
 
 
 def submitted_copy(submission: ApplicationSubmission) -> snapshots.SubmittedCopy:
     """What `submission` froze, as snapshots.read gives it."""
-    snapshot = submission.snapshot
-    known = _COPIES.get(submission.id)
-    if known is not None and known[0] is snapshot:
-        return known[1]
-    copy = snapshots.read(snapshot)
-    if submission.id not in _COPIES and len(_COPIES) >= _COPIES_LIMIT:
-        del _COPIES[next(iter(_COPIES))]
-    _COPIES[submission.id] = (snapshot, copy)
+    copy: snapshots.SubmittedCopy = snapshots.made_once(
+        _COPIES, _COPIES_LIMIT, submission.id, submission.snapshot, snapshots.read
+    )
     return copy
 
 
