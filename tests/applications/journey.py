@@ -176,7 +176,7 @@ def fill_in_sections(user, application_id: int, lots: list[str]) -> None:
     """What complete_sections does through HTTP, through the services the pages call: the same
     task list order, pages, made-up answers, items and "completed" marks, one save at a time,
     without the pages rendered in between. For tests that need a completed application but
-    are not about completing one (a third of a reviewer test's time went on the pages);
+    are not about completing one: ~40 ms of CPU where the ~35 pages took ~225 ms.
     tests/applications/test_journey_shortcut.py checks it leaves exactly what the pages leave.
     """
     application = db.session.get(Application, application_id)
