@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from portal.questionnaires.schema import Content, Question
+from werkzeug.datastructures import MultiDict
+
+from portal.applications import services, submitting
+from portal.applications.models import Application
+from portal.core.db import db
+from portal.questionnaires import routing
+from portal.questionnaires.schema import Content, Page, Question, Section
 from tests.applications.helpers import kebab
 from tests.support.pages import field_value, page_errors, soup
 
@@ -163,4 +169,90 @@ def submit(client, application_id: int, **declaration) -> object:
             f"{prefix}-role": signed["role"],
             f"{prefix}-agreed": "yes",
         },
+    )
+
+
+def fill_in_sections(user, application_id: int, lots: list[str]) -> None:
+    """What complete_sections does through HTTP, through the services the pages call: the same
+    task list order, pages, made-up answers, items and "completed" marks, one save at a time,
+    without the pages rendered in between. For tests that need a completed application but
+    are not about completing one: ~40 ms of CPU where the ~35 pages took ~225 ms.
+    tests/applications/test_journey_shortcut.py checks it leaves exactly what the pages leave.
+    """
+    application = db.session.get(Application, application_id)
+    while True:
+        progress = services.progress_of(application)
+        to_do = [
+            section
+            for section, status in progress.task_list
+            if not section.is_declaration
+            and status not in (routing.COMPLETED, routing.CANNOT_START)
+        ]
+        if not to_do:
+            return
+        section = to_do[0]
+        # Where the task list row leads (views._section_url): a section to do starts at its
+        # first page, or carries on from its first unfinished one.
+        if progress.status_of(section) == routing.NOT_STARTED:
+            page = progress.first_page(section)
+        else:
+            page = progress.unfinished_page(section)
+        while page is not None:
+            page = _fill_in_page(user, application, section, page, lots)
+        services.mark_section(user, services.progress_of(application), section, True)
+        db.session.commit()
+
+
+def _fill_in_page(user, application, section: Section, page: Page, lots: list[str]):
+    """As complete_page does: the group's items first, then the page's answers, each saved
+    as its own request would; the next page of the section on the route, or None."""
+    progress = services.progress_of(application)
+    data: dict[str, str | list[str]] = {}
+    for question in progress.questions_to_show(section, page):
+        if question.type == "group":
+            have = len(progress.answers.get(question.id) or [])
+            for _ in range(have, max(question.min_items or 0, 1)):
+                item: dict[str, str | list[str]] = {}
+                for sub in question.questions:
+                    item.update(fields_for(sub, lots))
+                outcome = services.save_item(
+                    user,
+                    progress,
+                    section,
+                    question,
+                    None,
+                    _form(item),
+                    progress.version_of(section),
+                )
+                assert outcome.saved, (question.id, outcome.result.errors)
+                db.session.commit()
+                progress = services.progress_of(application)
+        else:
+            data.update(fields_for(question, lots))
+    # As the question view reads the lots and documents a page may take.
+    has_lots = any(q.type == "lots" for q in page.questions)
+    evidence = submitting.evidence_options(application, page)
+    outcome = services.save_page(
+        user,
+        progress,
+        section,
+        page,
+        _form(data),
+        progress.version_of(section),
+        [slug for slug, _name in services.lot_options(progress.lots).choices] if has_lots else [],
+        {kind: [version.id for version in versions] for kind, versions in evidence.items()},
+    )
+    assert outcome.saved and not outcome.result.errors, (page.id, outcome.result.errors)
+    db.session.commit()
+    return services.progress_of(application).next_page(section, page)
+
+
+def _form(fields: dict[str, str | list[str]]) -> MultiDict:
+    """The fields as a posted form holds them: a list is a field sent once per value."""
+    return MultiDict(
+        [
+            (name, v)
+            for name, value in fields.items()
+            for v in (value if isinstance(value, list) else [value])
+        ]
     )

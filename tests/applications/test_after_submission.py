@@ -9,7 +9,6 @@ from sqlalchemy import update
 from portal.applications.models import APPROVED, REJECTED, WITHDRAWN, Application
 from portal.core.db import db
 from portal.core.time import LONDON
-from portal.questionnaires import services as questionnaires
 from portal.questionnaires.models import QuestionnaireVersion
 from tests.applications import journey
 from tests.applications.helpers import (
@@ -30,8 +29,11 @@ YEAR = datetime.now(LONDON).year
 
 
 @pytest.fixture
-def submitted(provider_client, draft, every_type) -> int:
-    journey.complete_sections(provider_client, questionnaires.content_of(every_type), draft, LOTS)
+def submitted(provider, provider_client, draft, every_type) -> int:
+    """Organisation A's application on `every_type`, submitted: filled in through the services
+    the pages call (test_journey_shortcut.py checks it is what the pages leave), then
+    submitted through HTTP."""
+    journey.fill_in_sections(provider, draft, LOTS)
     response = journey.submit(provider_client, draft)
     assert response.status_code == 302
     return draft

@@ -40,9 +40,12 @@ def sections() -> dict[str, tuple[dict, bool, int]]:
 
 
 @pytest.fixture
-def completed(provider_client, draft, every_type) -> int:
-    """A draft with every section completed, ready to sign and submit."""
-    journey.complete_sections(provider_client, questionnaires.content_of(every_type), draft, LOTS)
+def completed(provider, draft, every_type) -> int:
+    """A draft with every section completed, ready to sign and submit: filled in through the
+    services the pages call (test_journey_shortcut.py checks it is what the pages leave; the
+    pages themselves are walked there and in test_task_list.py), as these tests are about what
+    happens at the submit button."""
+    journey.fill_in_sections(provider, draft, LOTS)
     return draft
 
 

@@ -1,6 +1,5 @@
 import pytest
 
-from portal.questionnaires import services as questionnaires
 from tests.applications import journey
 from tests.applications.conftest import draft, every_type, lots, member  # noqa: F401
 from tests.conftest import sign_in
@@ -10,9 +9,12 @@ LOTS = ["online-tuition", "mentoring"]
 
 
 @pytest.fixture
-def submitted(provider_client, draft, every_type) -> int:  # noqa: F811
-    """Organisation A's application on `every_type`, submitted for two lots: its id."""
-    journey.complete_sections(provider_client, questionnaires.content_of(every_type), draft, LOTS)
+def submitted(provider, provider_client, draft, every_type) -> int:  # noqa: F811
+    """Organisation A's application on `every_type`, submitted for two lots: its id. Filled in
+    through the services the pages call, not page by page (tests/applications cover that
+    journey; test_journey_shortcut.py checks both leave the same), then submitted through
+    HTTP."""
+    journey.fill_in_sections(provider, draft, LOTS)
     response = journey.submit(provider_client, draft)
     assert response.status_code == 302, response.status
     return draft
