@@ -23,6 +23,9 @@ from portal.core.urls import UrlPattern
 GOVUK_MACROS_IN_PYTHON = {
     "govuk_frontend_jinja/macros/attributes.html": "{% set govukAttributes = govuk_attributes %}",
     "govuk_frontend_jinja/components/tag/macro.html": "{% set govukTag = govuk_tag %}",
+    "govuk_frontend_jinja/components/task-list/macro.html": (
+        "{% set govukTaskList = govuk_task_list %}"
+    ),
 }
 _ABSENT = jinja2.Undefined()
 
@@ -94,6 +97,78 @@ def govuk_tag(params: Mapping[str, Any]) -> Markup:
     css = f"govuk-tag {escape(classes)}" if classes else "govuk-tag"
     # Every part is escaped above, or is markup the caller passed as `html`, as in the macro.
     return Markup(f'\n<strong class="{css}"{attributes}>\n  {content}\n</strong>\n')  # noqa: S704
+
+
+def _field(params: Any, name: str) -> Any:
+    """`params.name` as a template reads it from a component's parameters: undefined when the
+    mapping has no such entry (or the parameter itself is undefined)."""
+    return params.get(name, _ABSENT) if isinstance(params, Mapping) else _ABSENT
+
+
+def _html_or_text(params: Any, width: int) -> Markup:
+    """The macro's `params.html | safe | trim | indent(width) if params.html else params.text`."""
+    html = _field(params, "html")
+    if html:
+        return Markup(indent(Markup(html).strip(), width))  # noqa: S704 - markup by contract
+    return escape(_field(params, "text"))
+
+
+def govuk_task_list(params: Mapping[str, Any]) -> Markup:
+    """GOV.UK Frontend's govukTaskList macro in Python, rendering exactly what the macro does:
+    the application's task list calls it with a row per section, and as a Jinja macro (a nested
+    macro per row, each calling govukTag) it was about a fifth of that page's CPU.
+    tests/core/test_templating.py checks it against the macro itself."""
+    id_prefix = params.get("idPrefix") or "task-list"
+    parts = [
+        f'\n\n\n\n<ul class="govuk-task-list{_more_classes(params.get("classes"))}"'
+        f"{govuk_attributes(params.get('attributes', _ABSENT))}>\n  "
+    ]
+    for index, item in enumerate(params["items"], start=1):
+        if item:
+            parts.append(_task_list_item(item, f"{id_prefix}-{index}"))
+        parts.append("\n  ")
+    parts.append("\n</ul>\n")
+    # Every value above is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup("".join(parts))  # noqa: S704
+
+
+def _more_classes(classes: Any) -> str:
+    """The macros' `{%- if classes %} {{ classes }}{% endif %}`."""
+    return f" {escape(classes)}" if classes else ""
+
+
+def _task_list_item(item: Mapping[str, Any], item_id: str) -> str:
+    hint_id, status_id = escape(f"{item_id}-hint"), escape(f"{item_id}-status")
+    href, hint, title, status = (_field(item, name) for name in ("href", "hint", "title", "status"))
+    title_classes = _field(title, "classes")
+    link = " govuk-task-list__item--with-link" if href else ""
+    html = (
+        f'\n  <li class="govuk-task-list__item{link}{_more_classes(_field(item, "classes"))}">\n'
+        '    <div class="govuk-task-list__name-and-hint">\n    '
+    )
+    if href:
+        described_by = escape(f"{hint_id} ") if hint else ""
+        html += (
+            f'\n      <a class="govuk-link govuk-task-list__link{_more_classes(title_classes)}"'
+            f' href="{escape(href)}" aria-describedby="{described_by}{status_id}">\n'
+            f"        {_html_or_text(title, 8)}\n      </a>\n    "
+        )
+    else:
+        css = f' class="{escape(title_classes)}"' if title_classes else ""
+        html += f"\n      <div{css}>\n        {_html_or_text(title, 8)}\n      </div>\n    "
+    html += "\n    "
+    if hint:
+        html += (
+            f'\n      <div id="{hint_id}" class="govuk-task-list__hint">\n'
+            f"        {_html_or_text(hint, 8)}\n      </div>\n    "
+        )
+    tag = _field(status, "tag")
+    shown = indent(govuk_tag(tag).strip(), 6) if tag else _html_or_text(status, 6)
+    return html + (
+        '\n    </div>\n    <div class="govuk-task-list__status'
+        f'{_more_classes(_field(status, "classes"))}" id="{status_id}">\n    '
+        f"\n      {shown}\n    \n    </div>\n  </li>"
+    )
 
 
 def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
@@ -172,6 +247,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["multiline"] = multiline
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_tag"] = govuk_tag
+    app.jinja_env.globals["govuk_task_list"] = govuk_task_list
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links
