@@ -23,6 +23,8 @@ from portal.core.urls import UrlPattern
 GOVUK_MACROS_IN_PYTHON = {
     "govuk_frontend_jinja/macros/attributes.html": "{% set govukAttributes = govuk_attributes %}",
     "govuk_frontend_jinja/components/tag/macro.html": "{% set govukTag = govuk_tag %}",
+    "govuk_frontend_jinja/components/label/macro.html": "{% set govukLabel = govuk_label %}",
+    "govuk_frontend_jinja/components/hint/macro.html": "{% set govukHint = govuk_hint %}",
     "govuk_frontend_jinja/components/task-list/macro.html": (
         "{% set govukTaskList = govuk_task_list %}"
     ),
@@ -111,6 +113,41 @@ def _html_or_text(params: Any, width: int) -> Markup:
     if html:
         return Markup(indent(Markup(html).strip(), width))  # noqa: S704 - markup by contract
     return escape(_field(params, "text"))
+
+
+def govuk_label(params: Mapping[str, Any]) -> Markup:
+    """GOV.UK Frontend's govukLabel macro in Python, rendering exactly what the macro does:
+    every input, textarea, radio and checkbox has one (a question page called it eight times),
+    and each macro call cost more than what it writes. Checked against the macro in
+    tests/core/test_templating.py."""
+    if not (_field(params, "html") or _field(params, "text")):
+        return Markup("\n\n")
+    target = _field(params, "for")
+    label_for = f' for="{escape(target)}"' if target else ""
+    label = (
+        f'<label class="govuk-label{_more_classes(_field(params, "classes"))}"'
+        f"{govuk_attributes(_field(params, 'attributes'))}{label_for}>\n"
+        f"  {_html_or_text(params, 2)}\n</label>"
+    )
+    if _field(params, "isPageHeading"):
+        label = f'<h1 class="govuk-label-wrapper">\n  {indent(label, 2)}\n</h1>'
+    # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup(f"\n\n\n{label}\n\n\n")  # noqa: S704
+
+
+def govuk_hint(params: Mapping[str, Any]) -> Markup:
+    """GOV.UK Frontend's govukHint macro in Python, rendering exactly what the macro does (most
+    form fields and many radio and checkbox items have one). Checked against the macro in
+    tests/core/test_templating.py."""
+    hint_id = _field(params, "id")
+    id_attribute = f' id="{escape(hint_id)}"' if hint_id else ""
+    # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup(  # noqa: S704
+        f"\n<div{id_attribute}"
+        f' class="govuk-hint{_more_classes(_field(params, "classes"))}"'
+        f"{govuk_attributes(_field(params, 'attributes'))}>\n"
+        f"  {_html_or_text(params, 2)}\n</div>\n"
+    )
 
 
 def govuk_task_list(params: Mapping[str, Any]) -> Markup:
@@ -248,6 +285,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_tag"] = govuk_tag
     app.jinja_env.globals["govuk_task_list"] = govuk_task_list
+    app.jinja_env.globals["govuk_label"] = govuk_label
+    app.jinja_env.globals["govuk_hint"] = govuk_hint
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links

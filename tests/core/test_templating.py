@@ -192,6 +192,41 @@ def test_tags_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_
         assert ours == theirs
 
 
+LABELS_AND_HINTS = [
+    ("label", {"text": "Name", "for": "n"}),
+    ("label", {"text": "<Name> & co", "for": 'a"b', "classes": "govuk-radios__label"}),
+    ("label", {"html": " <b>Bold</b>\n  two ", "isPageHeading": True, "classes": "govuk-label--l"}),
+    ("label", {"html": "<b>x</b>", "text": "ignored", "attributes": {"data-a": "1"}}),
+    ("label", {"text": None, "for": "n"}),
+    ("label", {"text": ""}),
+    ("label", {}),
+    ("hint", {"text": "As on your <certificate>", "id": "n-hint"}),
+    ("hint", {"html": "<b>x</b>\nz  ", "classes": "govuk-radios__hint"}),
+    ("hint", {"text": "With attributes", "attributes": {"data-a": "1"}}),
+    ("hint", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("component", "params"), LABELS_AND_HINTS, ids=range(len(LABELS_AND_HINTS))
+)
+def test_labels_and_hints_render_to_the_character_as_govuk_frontend_renders_them(
+    app, govuk_own, component, params
+):
+    name = f"govuk{component.title()}"
+    source = (
+        f'{{% from "govuk_frontend_jinja/components/{component}/macro.html" import {name} %}}'
+        f"[{{{{ {name}(params) }}}}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    if "attributes" in params:  # the macro's whitespace between attributes, as above
+        assert same_html(ours) == same_html(theirs)
+    else:
+        assert ours == theirs
+
+
 TASK_LISTS = [
     {"items": []},
     {
