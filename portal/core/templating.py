@@ -25,6 +25,10 @@ GOVUK_MACROS_IN_PYTHON = {
     "govuk_frontend_jinja/components/tag/macro.html": "{% set govukTag = govuk_tag %}",
     "govuk_frontend_jinja/components/label/macro.html": "{% set govukLabel = govuk_label %}",
     "govuk_frontend_jinja/components/hint/macro.html": "{% set govukHint = govuk_hint %}",
+    # The package's macro with its per-item macro replaced by govuk_radio_item below.
+    "govuk_frontend_jinja/components/radios/macro.html": (
+        '{% import "_govuk_radios.html" as radios %}{% set govukRadios = radios.govukRadios %}'
+    ),
     "govuk_frontend_jinja/components/task-list/macro.html": (
         "{% set govukTaskList = govuk_task_list %}"
     ),
@@ -148,6 +152,76 @@ def govuk_hint(params: Mapping[str, Any]) -> Markup:
         f"{govuk_attributes(_field(params, 'attributes'))}>\n"
         f"  {_html_or_text(params, 2)}\n</div>\n"
     )
+
+
+def govuk_radio_item(
+    params: Mapping[str, Any], item: Mapping[str, Any], index: int, id_prefix: Any
+) -> Markup:
+    """One radio of govukRadios (templates/_govuk_radios.html), written exactly as GOV.UK
+    Frontend's `_radioItem` macro writes it: every radio on every form is one, and a macro call
+    per radio (with a label and a hint macro inside) cost more than what it writes. Checked
+    against the package's govukRadios in tests/core/test_templating.py."""
+    item_id = _field(item, "id") or f"{id_prefix}{f'-{index}' if index > 1 else ''}"
+    divider = _field(item, "divider")
+    if divider:
+        return Markup(  # noqa: S704 - escaped
+            f'\n  \n    <div class="govuk-radios__divider">{escape(divider)}</div>\n  '
+        )
+    checked = _field(item, "checked")
+    if not checked:
+        value = _field(params, "value")
+        checked = (_field(item, "value") == value and checked is not False) if value else False
+    hint = _field(item, "hint")
+    has_hint = hint and (_field(hint, "text") or _field(hint, "html"))
+    conditional = _field(item, "conditional")
+    conditional_html = conditional and _field(conditional, "html")
+    hint_id = f"{item_id}-item-hint"
+    label = _field(item, "label")
+    label_classes = _field(label, "classes") if label else None
+    flags = (" checked" if checked else "") + (" disabled" if _field(item, "disabled") else "")
+    if conditional_html:
+        flags += f' data-aria-controls="conditional-{escape(item_id)}"'
+    if has_hint:
+        flags += f' aria-describedby="{escape(hint_id)}"'
+    html = (
+        '\n  \n    \n    \n    \n    <div class="govuk-radios__item">\n'
+        f'      <input class="govuk-radios__input" id="{escape(item_id)}"'
+        f' name="{escape(_field(params, "name"))}" type="radio"'
+        f' value="{escape(_field(item, "value"))}"{flags}'
+        f"{govuk_attributes(_field(item, 'attributes'))}>\n      "
+    )
+    shown_label = govuk_label(
+        {
+            "html": _field(item, "html"),
+            "text": _field(item, "text"),
+            "classes": "govuk-radios__label" + (f" {label_classes}" if label_classes else ""),
+            "attributes": _field(label, "attributes") if label else _ABSENT,
+            "for": item_id,
+        }
+    )
+    html += f"{indent(shown_label.strip(), 6)}\n      "
+    if has_hint:
+        hint_classes = _field(hint, "classes")
+        shown_hint = govuk_hint(
+            {
+                "id": hint_id,
+                "classes": "govuk-radios__hint" + (f" {hint_classes}" if hint_classes else ""),
+                "attributes": _field(hint, "attributes"),
+                "html": _field(hint, "html"),
+                "text": _field(hint, "text"),
+            }
+        )
+        html += f"\n      {indent(shown_hint.strip(), 6)}\n      "
+    html += "\n    </div>\n    "
+    if conditional_html:
+        hidden = "" if checked else " govuk-radios__conditional--hidden"
+        html += (
+            f'\n    <div class="govuk-radios__conditional{hidden}"'
+            f' id="conditional-{escape(item_id)}">\n'
+            f"      {Markup(conditional_html).strip()}\n    </div>\n    "
+        )
+    # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup(html + "\n  ")  # noqa: S704
 
 
 def govuk_task_list(params: Mapping[str, Any]) -> Markup:
@@ -287,6 +361,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["govuk_task_list"] = govuk_task_list
     app.jinja_env.globals["govuk_label"] = govuk_label
     app.jinja_env.globals["govuk_hint"] = govuk_hint
+    app.jinja_env.globals["govuk_radio_item"] = govuk_radio_item
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links

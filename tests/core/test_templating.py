@@ -192,6 +192,73 @@ def test_tags_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_
         assert ours == theirs
 
 
+RADIOS = [
+    {"name": "r", "items": [{"value": "a", "text": "A"}, {"value": "b", "text": "B"}]},
+    {
+        "name": "r",
+        "value": "b",
+        "items": [{"value": "a", "text": "A"}, {"value": "b", "text": "B"}],
+    },
+    {
+        "name": "legal_form",
+        "idPrefix": "lf",
+        "value": "company",
+        "fieldset": {"legend": {"text": "Legal form", "isPageHeading": True}},
+        "hint": {"text": "How it is registered"},
+        "errorMessage": {"text": "Choose one"},
+        "items": [
+            {"value": "company", "text": "A <company>", "hint": {"text": "Limited"}},
+            {"value": "charity", "html": "<b>Charity</b>\n  more", "checked": False},
+            None,
+            {"divider": "or <else>"},
+            {
+                "value": "other",
+                "text": "Other",
+                "id": "own-id",
+                "disabled": True,
+                "conditional": {"html": '  <p class="govuk-body">More\n  lines</p>\n'},
+            },
+            {
+                "value": "sole",
+                "text": "Sole",
+                "checked": True,
+                "label": {"classes": "x"},
+                "hint": {"html": "<i>hint</i>", "classes": "h"},
+                "conditional": {"html": "<p>shown</p>"},
+            },
+            {"value": "", "text": "Empty hint", "hint": {"text": ""}},
+            {"value": 3, "text": None, "attributes": {"data-a": "1"}},
+        ],
+    },
+    {
+        "name": "yes",
+        "classes": "govuk-radios--inline",
+        "items": [
+            {"value": "yes", "text": "Yes", "label": {"attributes": {"data-l": "1"}}},
+            {
+                "value": "no",
+                "text": "No",
+                "hint": {"text": "Not yet", "attributes": {"data-h": "2"}},
+            },
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize("params", RADIOS, ids=range(len(RADIOS)))
+def test_radios_render_as_govuk_frontend_renders_them(app, govuk_own, params):
+    source = (
+        '{% from "govuk_frontend_jinja/components/radios/macro.html" import govukRadios %}'
+        "[{{ govukRadios(params) }}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    assert same_html(ours) == same_html(theirs)
+    if "attributes" not in str(params):  # the macro's whitespace between attributes, as above
+        assert ours == theirs
+
+
 LABELS_AND_HINTS = [
     ("label", {"text": "Name", "for": "n"}),
     ("label", {"text": "<Name> & co", "for": 'a"b', "classes": "govuk-radios__label"}),
