@@ -218,7 +218,7 @@ def govuk_radio_item(
         html += (
             f'\n    <div class="govuk-radios__conditional{hidden}"'
             f' id="conditional-{escape(item_id)}">\n'
-            f"      {Markup(conditional_html).strip()}\n    </div>\n    "
+            f"      {str(conditional_html).strip()}\n    </div>\n    "  # markup, as `safe` makes it
         )
     # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
     return Markup(html + "\n  ")  # noqa: S704
