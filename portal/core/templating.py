@@ -23,6 +23,15 @@ from portal.core.urls import UrlPattern
 GOVUK_MACROS_IN_PYTHON = {
     "govuk_frontend_jinja/macros/attributes.html": "{% set govukAttributes = govuk_attributes %}",
     "govuk_frontend_jinja/components/tag/macro.html": "{% set govukTag = govuk_tag %}",
+    "govuk_frontend_jinja/components/label/macro.html": "{% set govukLabel = govuk_label %}",
+    "govuk_frontend_jinja/components/hint/macro.html": "{% set govukHint = govuk_hint %}",
+    # The package's macro with its per-item macro replaced by govuk_radio_item below.
+    "govuk_frontend_jinja/components/radios/macro.html": (
+        '{% import "_govuk_radios.html" as radios %}{% set govukRadios = radios.govukRadios %}'
+    ),
+    "govuk_frontend_jinja/components/task-list/macro.html": (
+        "{% set govukTaskList = govuk_task_list %}"
+    ),
 }
 _ABSENT = jinja2.Undefined()
 
@@ -94,6 +103,183 @@ def govuk_tag(params: Mapping[str, Any]) -> Markup:
     css = f"govuk-tag {escape(classes)}" if classes else "govuk-tag"
     # Every part is escaped above, or is markup the caller passed as `html`, as in the macro.
     return Markup(f'\n<strong class="{css}"{attributes}>\n  {content}\n</strong>\n')  # noqa: S704
+
+
+def _field(params: Any, name: str) -> Any:
+    """`params.name` as a template reads it from a component's parameters: undefined when the
+    mapping has no such entry (or the parameter itself is undefined)."""
+    return params.get(name, _ABSENT) if isinstance(params, Mapping) else _ABSENT
+
+
+def _html_or_text(params: Any, width: int) -> Markup:
+    """The macro's `params.html | safe | trim | indent(width) if params.html else params.text`."""
+    html = _field(params, "html")
+    if html:
+        return Markup(indent(Markup(html).strip(), width))  # noqa: S704 - markup by contract
+    return escape(_field(params, "text"))
+
+
+def govuk_label(params: Mapping[str, Any]) -> Markup:
+    """GOV.UK Frontend's govukLabel macro in Python, rendering exactly what the macro does:
+    every input, textarea, radio and checkbox has one (a question page called it eight times),
+    and each macro call cost more than what it writes. Checked against the macro in
+    tests/core/test_templating.py."""
+    if not (_field(params, "html") or _field(params, "text")):
+        return Markup("\n\n")
+    target = _field(params, "for")
+    label_for = f' for="{escape(target)}"' if target else ""
+    label = (
+        f'<label class="govuk-label{_more_classes(_field(params, "classes"))}"'
+        f"{govuk_attributes(_field(params, 'attributes'))}{label_for}>\n"
+        f"  {_html_or_text(params, 2)}\n</label>"
+    )
+    if _field(params, "isPageHeading"):
+        label = f'<h1 class="govuk-label-wrapper">\n  {indent(label, 2)}\n</h1>'
+    # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup(f"\n\n\n{label}\n\n\n")  # noqa: S704
+
+
+def govuk_hint(params: Mapping[str, Any]) -> Markup:
+    """GOV.UK Frontend's govukHint macro in Python, rendering exactly what the macro does (most
+    form fields and many radio and checkbox items have one). Checked against the macro in
+    tests/core/test_templating.py."""
+    hint_id = _field(params, "id")
+    id_attribute = f' id="{escape(hint_id)}"' if hint_id else ""
+    # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup(  # noqa: S704
+        f"\n<div{id_attribute}"
+        f' class="govuk-hint{_more_classes(_field(params, "classes"))}"'
+        f"{govuk_attributes(_field(params, 'attributes'))}>\n"
+        f"  {_html_or_text(params, 2)}\n</div>\n"
+    )
+
+
+def govuk_radio_item(
+    params: Mapping[str, Any], item: Mapping[str, Any], index: int, id_prefix: Any
+) -> Markup:
+    """One radio of govukRadios (templates/_govuk_radios.html), written exactly as GOV.UK
+    Frontend's `_radioItem` macro writes it: every radio on every form is one, and a macro call
+    per radio (with a label and a hint macro inside) cost more than what it writes. Checked
+    against the package's govukRadios in tests/core/test_templating.py."""
+    item_id = _field(item, "id") or f"{id_prefix}{f'-{index}' if index > 1 else ''}"
+    divider = _field(item, "divider")
+    if divider:
+        return Markup(  # noqa: S704 - escaped
+            f'\n  \n    <div class="govuk-radios__divider">{escape(divider)}</div>\n  '
+        )
+    checked = _field(item, "checked")
+    if not checked:
+        value = _field(params, "value")
+        checked = (_field(item, "value") == value and checked is not False) if value else False
+    hint = _field(item, "hint")
+    has_hint = hint and (_field(hint, "text") or _field(hint, "html"))
+    conditional = _field(item, "conditional")
+    conditional_html = conditional and _field(conditional, "html")
+    hint_id = f"{item_id}-item-hint"
+    label = _field(item, "label")
+    label_classes = _field(label, "classes") if label else None
+    flags = (" checked" if checked else "") + (" disabled" if _field(item, "disabled") else "")
+    if conditional_html:
+        flags += f' data-aria-controls="conditional-{escape(item_id)}"'
+    if has_hint:
+        flags += f' aria-describedby="{escape(hint_id)}"'
+    html = (
+        '\n  \n    \n    \n    \n    <div class="govuk-radios__item">\n'
+        f'      <input class="govuk-radios__input" id="{escape(item_id)}"'
+        f' name="{escape(_field(params, "name"))}" type="radio"'
+        f' value="{escape(_field(item, "value"))}"{flags}'
+        f"{govuk_attributes(_field(item, 'attributes'))}>\n      "
+    )
+    shown_label = govuk_label(
+        {
+            "html": _field(item, "html"),
+            "text": _field(item, "text"),
+            "classes": "govuk-radios__label" + (f" {label_classes}" if label_classes else ""),
+            "attributes": _field(label, "attributes") if label else _ABSENT,
+            "for": item_id,
+        }
+    )
+    html += f"{indent(shown_label.strip(), 6)}\n      "
+    if has_hint:
+        hint_classes = _field(hint, "classes")
+        shown_hint = govuk_hint(
+            {
+                "id": hint_id,
+                "classes": "govuk-radios__hint" + (f" {hint_classes}" if hint_classes else ""),
+                "attributes": _field(hint, "attributes"),
+                "html": _field(hint, "html"),
+                "text": _field(hint, "text"),
+            }
+        )
+        html += f"\n      {indent(shown_hint.strip(), 6)}\n      "
+    html += "\n    </div>\n    "
+    if conditional_html:
+        hidden = "" if checked else " govuk-radios__conditional--hidden"
+        html += (
+            f'\n    <div class="govuk-radios__conditional{hidden}"'
+            f' id="conditional-{escape(item_id)}">\n'
+            f"      {str(conditional_html).strip()}\n    </div>\n    "  # markup, as `safe` makes it
+        )
+    # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup(html + "\n  ")  # noqa: S704
+
+
+def govuk_task_list(params: Mapping[str, Any]) -> Markup:
+    """GOV.UK Frontend's govukTaskList macro in Python, rendering exactly what the macro does:
+    the application's task list calls it with a row per section, and as a Jinja macro (a nested
+    macro per row, each calling govukTag) it was about a fifth of that page's CPU.
+    tests/core/test_templating.py checks it against the macro itself."""
+    id_prefix = params.get("idPrefix") or "task-list"
+    parts = [
+        f'\n\n\n\n<ul class="govuk-task-list{_more_classes(params.get("classes"))}"'
+        f"{govuk_attributes(params.get('attributes', _ABSENT))}>\n  "
+    ]
+    for index, item in enumerate(params["items"], start=1):
+        if item:
+            parts.append(_task_list_item(item, f"{id_prefix}-{index}"))
+        parts.append("\n  ")
+    parts.append("\n</ul>\n")
+    # Every value above is escaped, or is markup the caller passed as `html`, as in the macro.
+    return Markup("".join(parts))  # noqa: S704
+
+
+def _more_classes(classes: Any) -> str:
+    """The macros' `{%- if classes %} {{ classes }}{% endif %}`."""
+    return f" {escape(classes)}" if classes else ""
+
+
+def _task_list_item(item: Mapping[str, Any], item_id: str) -> str:
+    hint_id, status_id = escape(f"{item_id}-hint"), escape(f"{item_id}-status")
+    href, hint, title, status = (_field(item, name) for name in ("href", "hint", "title", "status"))
+    title_classes = _field(title, "classes")
+    link = " govuk-task-list__item--with-link" if href else ""
+    html = (
+        f'\n  <li class="govuk-task-list__item{link}{_more_classes(_field(item, "classes"))}">\n'
+        '    <div class="govuk-task-list__name-and-hint">\n    '
+    )
+    if href:
+        described_by = escape(f"{hint_id} ") if hint else ""
+        html += (
+            f'\n      <a class="govuk-link govuk-task-list__link{_more_classes(title_classes)}"'
+            f' href="{escape(href)}" aria-describedby="{described_by}{status_id}">\n'
+            f"        {_html_or_text(title, 8)}\n      </a>\n    "
+        )
+    else:
+        css = f' class="{escape(title_classes)}"' if title_classes else ""
+        html += f"\n      <div{css}>\n        {_html_or_text(title, 8)}\n      </div>\n    "
+    html += "\n    "
+    if hint:
+        html += (
+            f'\n      <div id="{hint_id}" class="govuk-task-list__hint">\n'
+            f"        {_html_or_text(hint, 8)}\n      </div>\n    "
+        )
+    tag = _field(status, "tag")
+    shown = indent(govuk_tag(tag).strip(), 6) if tag else _html_or_text(status, 6)
+    return html + (
+        '\n    </div>\n    <div class="govuk-task-list__status'
+        f'{_more_classes(_field(status, "classes"))}" id="{status_id}">\n    '
+        f"\n      {shown}\n    \n    </div>\n  </li>"
+    )
 
 
 def indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False) -> str:
@@ -172,6 +358,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["multiline"] = multiline
     app.jinja_env.globals["govuk_attributes"] = govuk_attributes
     app.jinja_env.globals["govuk_tag"] = govuk_tag
+    app.jinja_env.globals["govuk_task_list"] = govuk_task_list
+    app.jinja_env.globals["govuk_label"] = govuk_label
+    app.jinja_env.globals["govuk_hint"] = govuk_hint
+    app.jinja_env.globals["govuk_radio_item"] = govuk_radio_item
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links

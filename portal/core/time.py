@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from govuk_bank_holidays.bank_holidays import BankHolidays
@@ -120,8 +120,13 @@ def _weekday_holidays() -> tuple[date, ...]:
     return tuple(sorted(day for day in bank_holidays() if day.weekday() < 5))
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days after `start`."""
+    """The date `days` working days after `start`.
+
+    Kept once worked out: the answer depends on the two arguments and the bank holidays alone
+    (fixed while the app runs), and pages ask it for many months at a time (a provider's KPI
+    returns: each month's due date, on every view)."""
     day = start
     while days > 0:
         day += timedelta(days=1)

@@ -192,6 +192,173 @@ def test_tags_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_
         assert ours == theirs
 
 
+RADIOS = [
+    {"name": "r", "items": [{"value": "a", "text": "A"}, {"value": "b", "text": "B"}]},
+    {
+        "name": "r",
+        "value": "b",
+        "items": [{"value": "a", "text": "A"}, {"value": "b", "text": "B"}],
+    },
+    {
+        "name": "legal_form",
+        "idPrefix": "lf",
+        "value": "company",
+        "fieldset": {"legend": {"text": "Legal form", "isPageHeading": True}},
+        "hint": {"text": "How it is registered"},
+        "errorMessage": {"text": "Choose one"},
+        "items": [
+            {"value": "company", "text": "A <company>", "hint": {"text": "Limited"}},
+            {"value": "charity", "html": "<b>Charity</b>\n  more", "checked": False},
+            None,
+            {"divider": "or <else>"},
+            {
+                "value": "other",
+                "text": "Other",
+                "id": "own-id",
+                "disabled": True,
+                "conditional": {"html": '  <p class="govuk-body">More\n  lines</p>\n'},
+            },
+            {
+                "value": "sole",
+                "text": "Sole",
+                "checked": True,
+                "label": {"classes": "x"},
+                "hint": {"html": "<i>hint</i>", "classes": "h"},
+                "conditional": {"html": "<p>shown</p>"},
+            },
+            {"value": "", "text": "Empty hint", "hint": {"text": ""}},
+            {"value": 3, "text": None, "attributes": {"data-a": "1"}},
+        ],
+    },
+    {
+        "name": "yes",
+        "classes": "govuk-radios--inline",
+        "items": [
+            {"value": "yes", "text": "Yes", "label": {"attributes": {"data-l": "1"}}},
+            {
+                "value": "no",
+                "text": "No",
+                "hint": {"text": "Not yet", "attributes": {"data-h": "2"}},
+            },
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize("params", RADIOS, ids=range(len(RADIOS)))
+def test_radios_render_as_govuk_frontend_renders_them(app, govuk_own, params):
+    source = (
+        '{% from "govuk_frontend_jinja/components/radios/macro.html" import govukRadios %}'
+        "[{{ govukRadios(params) }}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    assert same_html(ours) == same_html(theirs)
+    if "attributes" not in str(params):  # the macro's whitespace between attributes, as above
+        assert ours == theirs
+
+
+LABELS_AND_HINTS = [
+    ("label", {"text": "Name", "for": "n"}),
+    ("label", {"text": "<Name> & co", "for": 'a"b', "classes": "govuk-radios__label"}),
+    ("label", {"html": " <b>Bold</b>\n  two ", "isPageHeading": True, "classes": "govuk-label--l"}),
+    ("label", {"html": "<b>x</b>", "text": "ignored", "attributes": {"data-a": "1"}}),
+    ("label", {"text": None, "for": "n"}),
+    ("label", {"text": ""}),
+    ("label", {}),
+    ("hint", {"text": "As on your <certificate>", "id": "n-hint"}),
+    ("hint", {"html": "<b>x</b>\nz  ", "classes": "govuk-radios__hint"}),
+    ("hint", {"text": "With attributes", "attributes": {"data-a": "1"}}),
+    ("hint", {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("component", "params"), LABELS_AND_HINTS, ids=range(len(LABELS_AND_HINTS))
+)
+def test_labels_and_hints_render_to_the_character_as_govuk_frontend_renders_them(
+    app, govuk_own, component, params
+):
+    name = f"govuk{component.title()}"
+    source = (
+        f'{{% from "govuk_frontend_jinja/components/{component}/macro.html" import {name} %}}'
+        f"[{{{{ {name}(params) }}}}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    if "attributes" in params:  # the macro's whitespace between attributes, as above
+        assert same_html(ours) == same_html(theirs)
+    else:
+        assert ours == theirs
+
+
+TASK_LISTS = [
+    {"items": []},
+    {
+        "idPrefix": "sections",
+        "items": [
+            {
+                "title": {"text": "About you"},
+                "href": "/a",
+                "status": {"tag": {"text": "Not yet started", "classes": "govuk-tag--blue"}},
+            }
+        ],
+    },
+    {
+        "classes": "x <y>",
+        "attributes": {"data-a": "1"},
+        "items": [
+            None,
+            {
+                "title": {"text": "<Done> & dusted", "classes": "t"},
+                "hint": {"text": "A <hint>"},
+                "status": {"text": "Completed", "classes": "s"},
+                "classes": "row",
+            },
+            {
+                "title": {"html": "  <b>Bold</b>\n<i>two</i>  "},
+                "href": "/b?x=1&y=2",
+                "hint": {"html": "<span>hint</span>\nmore"},
+                "status": {"html": " <em>Done</em>\n "},
+            },
+            {
+                "title": {"text": "Cannot"},
+                "hint": {"text": "Do the others first"},
+                "status": {
+                    "text": "Cannot start yet",
+                    "classes": "govuk-task-list__status--cannot-start-yet",
+                },
+            },
+            {},
+            {
+                "title": {"text": "Linked, no hint", "classes": "c"},
+                "href": "/c",
+                "status": {
+                    "tag": {"html": "<b>In</b> progress", "classes": "govuk-tag--light-blue"}
+                },
+            },
+        ],
+    },
+]
+
+
+@pytest.mark.parametrize("params", TASK_LISTS, ids=range(len(TASK_LISTS)))
+def test_task_lists_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_own, params):
+    source = (
+        '{% from "govuk_frontend_jinja/components/task-list/macro.html" import govukTaskList %}'
+        "[{{ govukTaskList(params) }}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    if "attributes" in params:  # the macro's whitespace between attributes, as above
+        assert same_html(ours) == same_html(theirs)
+    else:
+        assert ours == theirs
+
+
 TEXTS = ["", "one", "one\ntwo", "one\n\ntwo\n", "\n  a\n\tb\r\nc", Markup("<p>a</p>\n<p>&amp;</p>")]
 
 

@@ -3,14 +3,14 @@ safeguarding flags and the public method page follow at once. Nobody else may ch
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.core.db import db
-from portal.core.time import today, utcnow, working_days_between
+from portal.core.time import add_working_days, today, utcnow, working_days_between
 from portal.kpi_returns.definitions import ensure_starting_kpis
 from portal.settings.models import FrameworkSetting
 from tests.conftest import sign_in
@@ -321,3 +321,28 @@ def test_kpi_returns_are_due_on_the_new_working_day(
     assert "due 10 working days after the month ends" in page_text(provider_client.get(overview))
     save(admin_client, kpi_due_working_days="15")
     assert "due 15 working days after the month ends" in page_text(provider_client.get(overview))
+
+
+def _due_dates(response) -> list[date]:
+    """The Due column of a provider's returns ("Friday 14 August 2026")."""
+    rows = soup(response).select("table tbody tr")
+    return [
+        datetime.strptime(row.select("td")[1].get_text(strip=True), "%A %d %B %Y").date()
+        for row in rows
+    ]
+
+
+def test_each_returns_due_date_moves_with_the_setting_on_the_next_request(
+    admin_client, provider_client, organisation, lots
+):
+    # Due dates are worked out once for each month and number of days (add_working_days keeps
+    # them): a new number must still show at once.
+    factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=100))
+    ensure_starting_kpis()
+    db.session.commit()
+    overview = f"/kpi-returns/organisations/{organisation.id}"
+    before = _due_dates(provider_client.get(overview))
+    save(admin_client, kpi_due_working_days="15")
+    after = _due_dates(provider_client.get(overview))
+    assert before
+    assert after == [add_working_days(due, 5) for due in before]
