@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from portal import create_app
 from portal.core.db import db
 from portal.core.extensions import object_store
-from tests.browser.axe import track_checks, unchecked_pages
+from tests.browser.axe import serve_axe, track_checks, unchecked_pages
 from tests.browser.people import LIVE_APPS
 from tests.conftest import test_config
 from tests.support import page_checks
@@ -42,6 +42,7 @@ def live_app(app, database_url, s3_server):
     runs the migrations."""
     live = create_app(test_config(database_url, s3_server, WTF_CSRF_ENABLED=True))
     page_checks.install(live)
+    serve_axe(live)
     yield live
     with live.app_context():
         object_store.close(live)
@@ -84,10 +85,10 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def page(browser, request):
-    """A tab in a fresh browser context (no cookies). CSP is bypassed only so that axe-core can
-    be injected. The test fails if a page it loads is never checked with axe, has a script
-    error or fails to load something."""
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    """A tab in a fresh browser context (no cookies), under the portal's own Content Security
+    Policy (axe-core comes from the server, so nothing is bypassed). The test fails if a page it
+    loads is never checked with axe, has a script error or fails to load something."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     track_checks(page)
     problems: list[str] = []
@@ -115,7 +116,7 @@ def new_page(browser, request):
     contexts = []
 
     def make():
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
         contexts.append(context)
         tab = context.new_page()
         track_checks(tab)

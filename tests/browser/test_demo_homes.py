@@ -13,7 +13,7 @@ from portal import create_app
 from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.demo.cli import DEMO_ACCOUNTS, DEMO_PASSWORD
-from tests.browser.axe import check_accessibility
+from tests.browser.axe import check_accessibility, serve_axe
 from tests.browser.people import heading
 from tests.conftest import test_config
 from tests.support import page_checks
@@ -25,6 +25,7 @@ def demo_server(app, database_url, s3_server):
     served on a free port. It needs `app`, which migrates the database and empties it after."""
     demo = create_app(test_config(database_url, s3_server, WTF_CSRF_ENABLED=True, DEMO_MODE=True))
     page_checks.install(demo)
+    serve_axe(demo)
     result = demo.test_cli_runner().invoke(args=["seed", "demo"])
     assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, demo, threaded=True)

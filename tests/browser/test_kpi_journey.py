@@ -21,7 +21,7 @@ from tests.kpi_returns.helpers import admit_from, month_ago
 @pytest.fixture
 def commissioner_page(browser, request):
     """A second tab, in a browser context of its own, for the commissioner: as `page`."""
-    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
     tab = context.new_page()
     track_checks(tab)
     yield tab
