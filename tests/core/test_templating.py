@@ -130,6 +130,23 @@ def same_html(html: str) -> str:
     return str(BeautifulSoup(html, "html.parser"))
 
 
+def assert_renders_as_govuk(app, govuk_own, component: str, params) -> None:
+    """`params` through a component's macro renders in our app as in the package's own
+    templates: to the character, except for the macro's whitespace between attributes (as
+    above), where the same HTML."""
+    name = "govuk" + "".join(part.title() for part in component.split("-"))
+    source = (
+        f'{{% from "govuk_frontend_jinja/components/{component}/macro.html" import {name} %}}'
+        f"[{{{{ {name}(params) }}}}]"
+    )
+    with app.test_request_context():
+        ours = app.jinja_env.from_string(source).render(params=params)
+    theirs = govuk_own.from_string(source).render(params=params)
+    assert same_html(ours) == same_html(theirs)
+    if "attributes" not in str(params):
+        assert ours == theirs
+
+
 @pytest.fixture
 def govuk_own():
     """Plain Jinja with GOV.UK Frontend's templates as the package ships them."""
@@ -179,17 +196,7 @@ TAGS = [
 
 @pytest.mark.parametrize("params", TAGS, ids=range(len(TAGS)))
 def test_tags_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_own, params):
-    source = (
-        '{% from "govuk_frontend_jinja/components/tag/macro.html" import govukTag %}'
-        "[{{ govukTag(params) }}]"
-    )
-    with app.test_request_context():
-        ours = app.jinja_env.from_string(source).render(params=params)
-    theirs = govuk_own.from_string(source).render(params=params)
-    if "attributes" in params:  # the macro's whitespace between attributes, as above
-        assert same_html(ours) == same_html(theirs)
-    else:
-        assert ours == theirs
+    assert_renders_as_govuk(app, govuk_own, "tag", params)
 
 
 RADIOS = [
@@ -247,16 +254,7 @@ RADIOS = [
 
 @pytest.mark.parametrize("params", RADIOS, ids=range(len(RADIOS)))
 def test_radios_render_as_govuk_frontend_renders_them(app, govuk_own, params):
-    source = (
-        '{% from "govuk_frontend_jinja/components/radios/macro.html" import govukRadios %}'
-        "[{{ govukRadios(params) }}]"
-    )
-    with app.test_request_context():
-        ours = app.jinja_env.from_string(source).render(params=params)
-    theirs = govuk_own.from_string(source).render(params=params)
-    assert same_html(ours) == same_html(theirs)
-    if "attributes" not in str(params):  # the macro's whitespace between attributes, as above
-        assert ours == theirs
+    assert_renders_as_govuk(app, govuk_own, "radios", params)
 
 
 LABELS_AND_HINTS = [
@@ -280,18 +278,7 @@ LABELS_AND_HINTS = [
 def test_labels_and_hints_render_to_the_character_as_govuk_frontend_renders_them(
     app, govuk_own, component, params
 ):
-    name = f"govuk{component.title()}"
-    source = (
-        f'{{% from "govuk_frontend_jinja/components/{component}/macro.html" import {name} %}}'
-        f"[{{{{ {name}(params) }}}}]"
-    )
-    with app.test_request_context():
-        ours = app.jinja_env.from_string(source).render(params=params)
-    theirs = govuk_own.from_string(source).render(params=params)
-    if "attributes" in params:  # the macro's whitespace between attributes, as above
-        assert same_html(ours) == same_html(theirs)
-    else:
-        assert ours == theirs
+    assert_renders_as_govuk(app, govuk_own, component, params)
 
 
 TASK_LISTS = [
@@ -346,17 +333,7 @@ TASK_LISTS = [
 
 @pytest.mark.parametrize("params", TASK_LISTS, ids=range(len(TASK_LISTS)))
 def test_task_lists_render_to_the_character_as_govuk_frontend_renders_them(app, govuk_own, params):
-    source = (
-        '{% from "govuk_frontend_jinja/components/task-list/macro.html" import govukTaskList %}'
-        "[{{ govukTaskList(params) }}]"
-    )
-    with app.test_request_context():
-        ours = app.jinja_env.from_string(source).render(params=params)
-    theirs = govuk_own.from_string(source).render(params=params)
-    if "attributes" in params:  # the macro's whitespace between attributes, as above
-        assert same_html(ours) == same_html(theirs)
-    else:
-        assert ours == theirs
+    assert_renders_as_govuk(app, govuk_own, "task-list", params)
 
 
 TEXTS = ["", "one", "one\ntwo", "one\n\ntwo\n", "\n  a\n\tb\r\nc", Markup("<p>a</p>\n<p>&amp;</p>")]
