@@ -18,7 +18,7 @@ def test_threads_counting_at_once_never_fail_and_all_count():
     same moment ("threads can only be started once"): a sign-in failed with a 500 that way in
     the lockout test. Rounds of threads released together, each on a fresh storage whose timer
     has just stopped (as after a quiet spell), with Python switching threads as often as it can
-    so that the moment comes up: limits' own storage failed in 2 to 3 of 100 such rounds on
+    so that the moment comes up: limits' own storage failed in up to 3 of 100 such rounds on
     this machine (not every run, so this test can miss a regression, never invent one)."""
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
