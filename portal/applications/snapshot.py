@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -181,10 +182,16 @@ def made_once(
     if known is not None and known[0] == source:
         return known[1]
     made = make(source)
-    if key not in kept and len(kept) >= limit:
-        del kept[next(iter(kept))]
-    kept[key] = (keep(source), made)
+    kept_source = keep(source)
+    # Under a threaded server two requests may drop the oldest at once: one would find it gone.
+    with _KEEPING:
+        if key not in kept and len(kept) >= limit:
+            del kept[next(iter(kept))]
+        kept[key] = (kept_source, made)
     return made
+
+
+_KEEPING = threading.Lock()
 
 
 def read(snapshot: dict[str, Any]) -> SubmittedCopy:
