@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pyotp
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from portal.accounts import brakes, sessions, tokens
 from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
@@ -344,13 +344,20 @@ def list_staff() -> list[User]:
 def active_staff_who_may(capability: str) -> list[User]:
     """Every member of staff whose role has `capability` (core/permissions.py), by name, but
     not those whose accounts are deactivated: they have left."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role.in_(roles_that_may(capability)), User.deactivated_at.is_(None))
-            .order_by(User.full_name, User.id)
-        )
-    )
+    return list(db.session.scalars(_active_staff_who_may(select(User), capability)))
+
+
+def names_of_active_staff_who_may(capability: str) -> list[tuple[int, str]]:
+    """The same people as `active_staff_who_may`, as (id, full name) alone: for pages that
+    show no more of them (loading whole users cost the reviewers' queue a millisecond)."""
+    rows = db.session.execute(_active_staff_who_may(select(User.id, User.full_name), capability))
+    return [(row.id, row.full_name) for row in rows]
+
+
+def _active_staff_who_may(query: Select, capability: str) -> Select:
+    return query.where(
+        User.role.in_(roles_that_may(capability)), User.deactivated_at.is_(None)
+    ).order_by(User.full_name, User.id)
 
 
 def list_pending_staff_invitations() -> list[StaffInvitation]:
