@@ -45,7 +45,7 @@ static/.built: node_modules/.installed assets/app.scss assets/app.js
 	touch $@
 
 # The benchmark harness (bench/): PostgreSQL on 127.0.0.1:5432 (BENCH_POSTGRES_URL to change),
-# wrk for the load. `make bench QUICK=1` finishes in under 3 minutes.
+# wrk for the load. `make bench` takes about 30 minutes on 2 quiet cores, `make bench QUICK=1` about 10.
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick)

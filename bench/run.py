@@ -1,8 +1,8 @@
 """`make bench`: the portal measured at the council's size and at ten times it: each page's CPU
 per request in-process against its budget (bench/pages.py), then under load.
 
-    .venv/bin/python -m bench.run            # 1x and 10x, ~10 s per page (about 10 minutes)
-    .venv/bin/python -m bench.run --quick    # the same at 10x load only, 3 s per page (< 3 min)
+    .venv/bin/python -m bench.run            # 1x and 10x, 10 s per page (about 30 minutes on 2 quiet cores)
+    .venv/bin/python -m bench.run --quick    # load at 10x only, 3 s per page (about 10 minutes)
 
 For each scale it creates a PostgreSQL database of its own (dropped at the end), migrates it
 with `flask --app wsgi db upgrade`, seeds it (bench/seed/), counts each page's SQL statements
@@ -505,7 +505,9 @@ def run_uploads(token: str, runs: int, echo) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the portal at 1x and 10x.")
-    parser.add_argument("--quick", action="store_true", help="under 3 minutes: 10x load only")
+    parser.add_argument(
+        "--quick", action="store_true", help="load at 10x only, 3 s per page (about 10 minutes)"
+    )
     parser.add_argument("--scales", default="1,10", help="comma-separated multiples of 1x")
     parser.add_argument("--seconds", type=float, help="length of each page's load run")
     parser.add_argument("--no-uploads", action="store_true")
