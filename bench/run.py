@@ -1,8 +1,8 @@
 """`make bench`: the portal measured at the council's size and at ten times it: each page's CPU
 per request in-process against its budget (bench/pages.py), then under load.
 
-    .venv/bin/python -m bench.run            # 1x and 10x, 10 s per page (about 30 minutes on 2 quiet cores)
-    .venv/bin/python -m bench.run --quick    # load at 10x only, 3 s per page (about 10 minutes)
+    .venv/bin/python -m bench.run            # 1x and 10x, 10 s per page (~30 min, 2 quiet cores)
+    .venv/bin/python -m bench.run --quick    # load at 10x only, 3 s per page (~10 min)
 
 For each scale it creates a PostgreSQL database of its own (dropped at the end), migrates it
 with `flask --app wsgi db upgrade`, seeds it (bench/seed/), counts each page's SQL statements
