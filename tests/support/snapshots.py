@@ -15,7 +15,9 @@ older than half the session idle limit (its people would be signed out).
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import TextClause, select, text
 
 from portal.core.db import Base, db
 from portal.core.extensions import object_store
@@ -34,7 +36,12 @@ from portal.core.time import today
 @dataclass
 class _Snapshot:
     value: Any
+    # The rows, table by table (only tables with rows). On PostgreSQL they are kept in the
+    # database itself, in a schema of the snapshot's own (`kept_in`), and `rows` names the
+    # tables only: writing them back is then one statement run by the server, where sending
+    # 350 rows in 50 INSERTs from Python was most of a restore (about 0.2 s a test).
     rows: dict[str, list[dict[str, Any]]]
+    kept_in: str | None
     sequences: dict[str, int]
     objects: dict[str, tuple[bytes, str, dict[str, str]]]
     cookies: dict[str, dict]
@@ -55,7 +62,7 @@ def shared(
     fresh_for = app.config["SESSION_IDLE_MINUTES"] * 60 / 2
     if snapshot is None or snapshot.day != today() or _age(snapshot) > fresh_for:
         value, clients = build()
-        _taken[name] = _take(value, clients)
+        _taken[name] = _take(name, value, clients)
         return value, clients
     _restore(snapshot)
     return snapshot.value, {role: _client(app, jar) for role, jar in snapshot.cookies.items()}
@@ -65,18 +72,25 @@ def _age(snapshot: _Snapshot) -> float:
     return time.monotonic() - snapshot.taken
 
 
-def _take(value: Any, clients: dict[str, FlaskClient]) -> _Snapshot:
+def _take(name: str, value: Any, clients: dict[str, FlaskClient]) -> _Snapshot:
     db.session.commit()
-    with db.engine.connect() as connection:
+    kept_in = None
+    with db.engine.begin() as connection:
         rows = {
             table.name: [dict(row) for row in connection.execute(select(table)).mappings()]
             for table in Base.metadata.sorted_tables
         }
-        sequences = (
-            {name: value for name, value in connection.execute(text(_SEQUENCES))}
-            if db.is_postgresql
-            else {}
-        )
+        rows = {table: found for table, found in rows.items() if found}
+        if db.is_postgresql:
+            sequences = {sequence: last for sequence, last in connection.execute(text(_SEQUENCES))}
+            kept_in = "snapshot_" + re.sub(r"\W", "_", name)
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{kept_in}" CASCADE'))
+            connection.execute(text(f'CREATE SCHEMA "{kept_in}"'))
+            for table in rows:
+                connection.execute(text(f'CREATE TABLE "{kept_in}"."{table}" AS TABLE "{table}"'))
+            rows = {table: [] for table in rows}
+        else:
+            sequences = {}
     objects = {}
     for key, _modified in object_store.list_objects(""):
         head = object_store.head(key)
@@ -87,7 +101,8 @@ def _take(value: Any, clients: dict[str, FlaskClient]) -> _Snapshot:
             body.close()
     return _Snapshot(
         value=value,
-        rows={name: found for name, found in rows.items() if found},
+        rows=rows,
+        kept_in=kept_in,
         sequences=sequences,
         objects=objects,
         # Werkzeug keeps a client's cookies in `_cookies`; a Set-Cookie replaces an entry, never
@@ -100,15 +115,34 @@ def _take(value: Any, clients: dict[str, FlaskClient]) -> _Snapshot:
 def _restore(snapshot: _Snapshot) -> None:
     db.session.commit()
     with db.engine.begin() as connection:
+        if snapshot.kept_in:
+            connection.execute(_restore_statement(snapshot.kept_in, tuple(snapshot.rows)))
         for table in Base.metadata.sorted_tables:
-            if table.name in snapshot.rows:
+            if snapshot.rows.get(table.name):
                 connection.execute(table.insert(), snapshot.rows[table.name])
-        for sequence, value in snapshot.sequences.items():
+        if snapshot.sequences:
+            # One statement for every sequence: a round trip each was a fifth of a restore.
             connection.execute(
-                text("SELECT setval(:name, :value)"), {"name": sequence, "value": value}
+                text(
+                    "SELECT setval(name::regclass, value) FROM unnest("
+                    "CAST(:names AS text[]), CAST(:values AS bigint[])) AS s(name, value)"
+                ),
+                {"names": list(snapshot.sequences), "values": list(snapshot.sequences.values())},
             )
     for key, (body, content_type, metadata) in snapshot.objects.items():
         object_store.put_stream(key, io.BytesIO(body), content_type=content_type, metadata=metadata)
+
+
+@functools.cache
+def _restore_statement(kept_in: str, tables: tuple[str, ...]) -> TextClause:
+    """Every kept table's rows written back, in the order of the foreign keys, in one block the
+    server runs (triggers fire as for any insert)."""
+    inserts = "".join(
+        f'INSERT INTO "{table}" SELECT * FROM "{kept_in}"."{table}";'  # noqa: S608 - ours
+        for table in (table.name for table in Base.metadata.sorted_tables)
+        if table in tables
+    )
+    return text(f"DO $$ BEGIN {inserts} END $$")
 
 
 def _client(app: Flask, jar: dict) -> FlaskClient:
