@@ -3,7 +3,7 @@ list of documents needing attention."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from portal.admissions import services as admissions
@@ -37,10 +37,9 @@ def _show_url(document) -> str:
 @requires_sign_in
 def index():
     """Council staff start from what needs attention; a provider from their library."""
-    if current_user.is_staff:
-        return redirect(url_for("documents.attention"))
     return into_own_organisation(
         "documents.library",
+        staff_to="documents.attention",
         heading="Documents",
         lead="Choose the organisation whose documents you want to see.",
     )
