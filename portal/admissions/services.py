@@ -25,7 +25,7 @@ from portal.admissions.models import (
     Admission,
 )
 from portal.audit.models import AuditEvent
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
@@ -233,12 +233,11 @@ def _move(
         status_changed_at=utcnow(),
         status_reason=reason,
     )
-    record_event(
+    record_change(
         move.action,
-        object_type="admission",
-        object_id=admission.id,
-        organisation_id=admission.organisation_id,
-        actor_id=actor.id,
+        admission,
+        actor,
+        admission.organisation_id,
         before={"status": before},
         after={"status": move.to, "lot": admission.lot.slug, "reason": reason},
     )
