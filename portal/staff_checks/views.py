@@ -164,11 +164,12 @@ def upload_copy(organisation, staff_check_id: int):
 @requires_org_member_or_staff
 def download_copy(organisation, staff_check_id: int):
     check = services.get_check(organisation, staff_check_id)
-    if check.certificate_copy is None:
+    copy = check.certificate_copy
+    if copy is None:
         abort(404)
     return files.redirect_to_download(
         lambda: files.download_url(
-            current_user, check.certificate_copy, object_type="staff_check", object_id=check.id
+            current_user, copy, object_type="staff_check", object_id=check.id
         )
     )
 
