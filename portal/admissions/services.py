@@ -25,7 +25,7 @@ from portal.admissions.models import (
     Admission,
 )
 from portal.audit.models import AuditEvent
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
@@ -48,7 +48,7 @@ from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_o
 from portal.kpi_returns.obligations import MonthState
 from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
-from portal.organisations.services import email_members_of
+from portal.organisations.services import email_members_of, organisations_page
 from portal.staff_checks import services as staff_checks
 from portal.staff_checks.models import StaffCheck
 
@@ -233,12 +233,11 @@ def _move(
         status_changed_at=utcnow(),
         status_reason=reason,
     )
-    record_event(
+    record_change(
         move.action,
-        object_type="admission",
-        object_id=admission.id,
-        organisation_id=admission.organisation_id,
-        actor_id=actor.id,
+        admission,
+        actor,
+        admission.organisation_id,
         before={"status": before},
         after={"status": move.to, "lot": admission.lot.slug, "reason": reason},
     )
@@ -446,17 +445,8 @@ def _admitted_matching(filters: ProviderFilters):
 def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> Page:
     """A page of ProviderRows: every organisation with an admission matching `filters` (all
     its lots shown), by name. A fixed number of queries, however many there are."""
-    matching = _admitted_matching(filters)
-    total = db.count(select(func.count(Organisation.id)).where(matching))
-    number, offset = offset_of(number, total)
-    organisations = db.session.scalars(
-        select(Organisation)
-        .where(matching)
-        .order_by(Organisation.legal_name, Organisation.id)
-        .limit(PER_PAGE)
-        .offset(offset)
-    ).all()
-    return Page(_provider_rows(organisations, on), number, total)
+    page = organisations_page(_admitted_matching(filters), number)
+    return Page(_provider_rows(page.items, on), page.number, page.total)
 
 
 def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:

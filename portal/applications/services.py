@@ -36,7 +36,7 @@ from portal.applications.models import (
     ApplicationSubmission,
 )
 from portal.applications.progress import Progress
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
 from portal.core.time import utcnow
@@ -684,12 +684,11 @@ def transition(application: Application, to: str, actor: User, **changes: Any) -
     someone else got there first."""
     before = application.status
     move(application, to, WORKFLOW, updated_at=utcnow(), **changes)
-    record_event(
+    record_change(
         f"application.{to}",
-        object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=actor.id,
+        application,
+        actor,
+        application.organisation_id,
         before={"status": before},
         after={"status": to, **{k: v for k, v in changes.items() if isinstance(v, str)}},
     )

@@ -3,12 +3,10 @@ cron, say, every morning)."""
 
 from __future__ import annotations
 
-import click
 from flask.cli import AppGroup
 
 from portal.capacity.services import send_stale_reminders
-from portal.core.db import db
-from portal.core.urls import links_from_base_url
+from portal.core.cli import emailing_job
 
 capacity_cli = AppGroup("capacity", help="Providers' capacity: reminders when it goes stale.")
 
@@ -17,9 +15,10 @@ capacity_cli = AppGroup("capacity", help="Providers' capacity: reminders when it
 def remind() -> None:
     """Email each provider whose capacity has gone out of date (not confirmed for 30 days),
     once each time it lapses."""
-    with links_from_base_url(), db.session.begin():
-        reminded = send_stale_reminders()
-    click.echo(
-        f"Reminded providers of {reminded} out-of-date capacit{'y' if reminded == 1 else 'ies'}."
+    emailing_job(
+        send_stale_reminders,
+        lambda reminded: (
+            f"Reminded providers of {reminded} out-of-date "
+            f"capacit{'y' if reminded == 1 else 'ies'}."
+        ),
     )
-    db.session.remove()

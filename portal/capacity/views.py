@@ -93,10 +93,8 @@ def _fill(form: forms.CapacityForm, capacity: Capacity | None) -> None:
     form.lock_version.data = str(capacity.lock_version) if capacity else "0"
     if capacity is None:
         return
-    form.places_now.data = str(capacity.places_now)
-    form.places_next_term.data = str(capacity.places_next_term)
-    form.age_from.data = str(capacity.age_from)
-    form.age_to.data = str(capacity.age_to)
+    numbers = ("places_now", "places_next_term", "age_from", "age_to")
+    form.fill_in({name: str(getattr(capacity, name)) for name in numbers})
     form.needs.data = [row.need for row in capacity.needs]
     form.districts.data = ", ".join(row.district for row in capacity.districts)
     form.travel_support.data = "yes" if capacity.travel_support else "no"

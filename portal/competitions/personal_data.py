@@ -112,6 +112,18 @@ def problem_in(text: str | None, what: str, *, guess_names: bool = True) -> str 
     return None
 
 
+def text_problem(
+    text: str, what: str, limit: int, *, missing: str, guess_names: bool = True
+) -> str | None:
+    """Why `text` (the field called `what`, already tidied) cannot be kept, or None: `missing`
+    when it is empty, then too long for `limit`, then `problem_in`'s reason."""
+    if not text:
+        return missing
+    if len(text) > limit:
+        return f"{what} must be {limit:,} characters or fewer"
+    return problem_in(text, what, guess_names=guess_names)
+
+
 def reference_code_problem(code: str) -> str | None:
     if not REFERENCE_CODE.fullmatch(code or "") or not any(ch.isdigit() for ch in code):
         return (

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from portal.contracts.services import catalogue, delivery, outcomes
+from portal.core.cli import emailing_job
 from portal.core.db import db
 from portal.core.time import format_date, today
 from portal.core.urls import links_from_base_url
@@ -28,10 +29,12 @@ def remind() -> None:
     click.echo(f"Sent {sent} delivery reminder(s) for {format_date(on)}.")
     db.session.commit()  # end what reading the months began, before the outcomes' own
     day = today()
-    with links_from_base_url(), db.session.begin():
-        reminded = outcomes.send_review_reminders(day)
-    click.echo(f"Reminded providers of {reminded} outcome review date(s) on {format_date(day)}.")
-    db.session.remove()
+    emailing_job(
+        lambda: outcomes.send_review_reminders(day),
+        lambda reminded: (
+            f"Reminded providers of {reminded} outcome review date(s) on {format_date(day)}."
+        ),
+    )
 
 
 @contracts_cli.command("seed-outcomes")

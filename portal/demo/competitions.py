@@ -124,27 +124,22 @@ def _evaluate(competition: Competition, lead: User, panel: list[User], moment: d
         quotes = evaluating.bidders(competition)
         for evaluator in panel:
             for rank, quote in enumerate(quotes):
-                evaluating.save_scores(
-                    evaluator,
-                    competition,
-                    quote,
-                    {
-                        question.id: (str(max(4 - rank, 1)), "Clear, with examples from schools.")
-                        for question in quoting.text_questions(competition)
-                    },
-                )
+                marks = _marks(competition, rank, "Clear, with examples from schools.")
+                evaluating.save_scores(evaluator, competition, quote, marks)
             evaluating.submit_scores(evaluator, competition)
         for rank, quote in enumerate(quotes):
-            evaluating.moderate(
-                lead,
-                competition,
-                quote,
-                {
-                    question.id: (str(max(4 - rank, 1)), "The panel agreed: clear and specific.")
-                    for question in quoting.text_questions(competition)
-                },
-            )
+            marks = _marks(competition, rank, "The panel agreed: clear and specific.")
+            evaluating.moderate(lead, competition, quote, marks)
         evaluating.close_moderation(lead, competition)
+
+
+def _marks(competition: Competition, rank: int, comment: str) -> dict[int, tuple[str, str]]:
+    """The same mark for every written answer of the quote `rank` places from the top (4 for
+    the first, down to 1), with `comment`."""
+    return {
+        question.id: (str(max(4 - rank, 1)), comment)
+        for question in quoting.text_questions(competition)
+    }
 
 
 def seed(users: dict[str, User], lots: dict[str, Lot]) -> None:

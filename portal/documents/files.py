@@ -14,15 +14,17 @@ committed, so a record never names an object that is already gone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from boto3.exceptions import Boto3Error
 from botocore.exceptions import BotoCoreError, ClientError
-from flask import has_app_context
+from flask import abort, has_app_context, redirect
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from portal.accounts.models import User
 from portal.audit.services import record_change, record_event
@@ -247,6 +249,19 @@ def download_url(user: User, stored: StoredFile, *, object_type: str, object_id:
             after={"file_id": stored.id, "filename": stored.original_filename},
         )
     return object_store.presigned_download_url(stored.object_key, filename=stored.original_filename)
+
+
+def redirect_to_download(link: Callable[[], str]) -> Response:
+    """A download page's answer: a redirect to the file's link from `link` (a `download_url`
+    the caller has allowed), never kept in a cache as the link is this person's for a minute;
+    404 for a file that cannot be downloaded (FileNotAvailable), as for one that is not there."""
+    try:
+        url = link()
+    except FileNotAvailable:
+        abort(404)
+    response = redirect(url)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # Commands: scanning, retention, reconciling --------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -282,14 +282,7 @@ def _audit(action: str, user: User, document: Document, version: DocumentVersion
             for name in VERSION_FIELDS
             if (value := getattr(version, name)) is not None
         }
-    record_event(
-        action,
-        object_type="document",
-        object_id=document.id,
-        organisation_id=document.organisation_id,
-        actor_id=user.id,
-        after=after,
-    )
+    record_change(action, document, user, document.organisation_id, after=after)
 
 
 def upload_document(

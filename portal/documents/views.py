@@ -3,7 +3,7 @@ list of documents needing attention."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from portal.admissions import services as admissions
@@ -37,10 +37,9 @@ def _show_url(document) -> str:
 @requires_sign_in
 def index():
     """Council staff start from what needs attention; a provider from their library."""
-    if current_user.is_staff:
-        return redirect(url_for("documents.attention"))
     return into_own_organisation(
         "documents.library",
+        staff_to="documents.attention",
         heading="Documents",
         lead="Choose the organisation whose documents you want to see.",
     )
@@ -210,12 +209,8 @@ def download(organisation, document_id: int, version_id: int):
     """Members and council staff only: a redirect to a link that works for a minute."""
     document = services.get_document(organisation, document_id)
     version = services.get_version(document, version_id)
-    try:
-        url = files.download_url(
+    return files.redirect_to_download(
+        lambda: files.download_url(
             current_user, version.file, object_type="document", object_id=document.id
         )
-    except files.FileNotAvailable:
-        abort(404)
-    response = redirect(url)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    )

@@ -366,12 +366,11 @@ def save_return(
     if submit:
         version.submitted_at = now
     db.session.flush()
-    record_event(
+    record_change(
         "kpi_return.submitted" if submit else "kpi_return.saved",
-        object_type="kpi_return",
-        object_id=kpi_return.id,
-        organisation_id=organisation.id,
-        actor_id=actor.id,
+        kpi_return,
+        actor,
+        organisation.id,
         before={"status": before} if before else None,
         after={"status": to, "month": months.iso_month(month), "rating": rating},
     )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.competitions.models import Competition
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
@@ -234,11 +234,10 @@ def _set_open(admin: User, lot_id: int, is_open: bool) -> Lot:
     if not changed:
         state = "open to applications" if is_open else "closed to new applications"
         raise LotError(f"{lot.name} is already {state}")
-    record_event(
+    record_change(
         "lot.reopened" if is_open else "lot.closed",
-        object_type="lot",
-        object_id=lot.id,
-        actor_id=admin.id,
+        lot,
+        admin,
         before={"open_to_applications": not is_open},
         after={"open_to_applications": is_open},
     )

@@ -11,9 +11,14 @@ from flask_login import current_user
 from portal.organisations.services import memberships_of
 
 
-def into_own_organisation(endpoint: str, *, heading: str, lead: str) -> ResponseReturnValue:
+def into_own_organisation(
+    endpoint: str, *, heading: str, lead: str, staff_to: str | None = None
+) -> ResponseReturnValue:
     """Redirect to `endpoint` (which takes `organisation_id`) for the signed-in provider's one
-    organisation; with several, a page choosing one (`heading`, and `lead` saying what for)."""
+    organisation; with several, a page choosing one (`heading`, and `lead` saying what for).
+    Council staff, who belong to none, go to `staff_to`: the section's page for the council."""
+    if staff_to is not None and current_user.is_staff:
+        return redirect(url_for(staff_to))
     memberships = memberships_of(current_user)
     if not memberships:
         return redirect(url_for("organisations.create"))

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
@@ -14,6 +14,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, fields_of, record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
+from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import utcnow
 from portal.organisations import validation
 from portal.organisations.models import (
@@ -46,6 +47,21 @@ def memberships_of(user: User) -> list[Membership]:
             .order_by(Organisation.legal_name)
         )
     )
+
+
+def organisations_page(matching: ColumnElement[bool], number: int) -> Page:
+    """Page `number` of the organisations for which `matching` holds, by name (two queries):
+    the lists reviewers start from, each with its own test of which organisations it holds."""
+    total = db.count(select(func.count(Organisation.id)).where(matching))
+    number, offset = offset_of(number, total)
+    organisations = db.session.scalars(
+        select(Organisation)
+        .where(matching)
+        .order_by(Organisation.legal_name, Organisation.id)
+        .limit(PER_PAGE)
+        .offset(offset)
+    ).all()
+    return Page(organisations, number, total)
 
 
 def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation, Membership]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from portal.core.cli import emailing_job
 from portal.core.db import db
 from portal.core.time import format_date, today
 from portal.core.urls import links_from_base_url
@@ -45,10 +46,10 @@ def load_checklist(file: str | None) -> None:
 def remind() -> None:
     """Email each overdue action once, to the provider's members and the quality officers."""
     day = today()
-    with links_from_base_url(), db.session.begin():
-        sent = actions.remind_overdue(day)
-    click.echo(f"Emailed about {sent} overdue action(s) on {format_date(day)}.")
-    db.session.remove()
+    emailing_job(
+        lambda: actions.remind_overdue(day),
+        lambda sent: f"Emailed about {sent} overdue action(s) on {format_date(day)}.",
+    )
 
 
 @quality_cli.command("rate-risk")

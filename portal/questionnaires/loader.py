@@ -104,6 +104,16 @@ def parse(data: bytes | str, name: str, lot_slugs: tuple[str, ...] = LOT_SLUGS) 
     return _Reader(name, lot_slugs).content(read_document(data, name))
 
 
+def _note_repeated_id(
+    item: Section | Page, ids: set[str], problems: list[tuple[int | None, str]], problem: str
+) -> None:
+    """Note `problem` at `item`'s line when an item before it in its list (`ids`, those seen so
+    far) has the same id: ids are unique within their list."""
+    if item.id in ids:
+        problems.append((item.line, problem))
+    ids.add(item.id)
+
+
 class _Knock(ContentError):
     """A problem that only follows from one already reported (a condition on a question that
     could not be read): the block is skipped without a second, misleading message."""
@@ -169,11 +179,12 @@ class _Reader(_ValueReader):
             )
             if section is None:
                 continue
-            if section.id in section_ids:
-                problems.append(
-                    (section.line, f'section "{section.id}": another section has this id')
-                )
-            section_ids.add(section.id)
+            _note_repeated_id(
+                section,
+                section_ids,
+                problems,
+                f'section "{section.id}": another section has this id',
+            )
             sections.append(section)
         if problems:
             raise ContentError.several(self.name, sorted(problems, key=lambda p: p[0] or 0))
@@ -202,11 +213,12 @@ class _Reader(_ValueReader):
             if page is None:
                 pages.append(None)
                 continue
-            if page.id in page_ids:
-                problems.append(
-                    (page.line, f'{where}: another page in this section has the id "{page.id}"')
-                )
-            page_ids.add(page.id)
+            _note_repeated_id(
+                page,
+                page_ids,
+                problems,
+                f'{where}: another page in this section has the id "{page.id}"',
+            )
             pages.append(page)
         self.stop_block(problems, None in pages)
         section = Section(

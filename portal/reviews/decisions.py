@@ -21,7 +21,7 @@ from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.applications import snapshot as snapshots
 from portal.applications.models import APPROVED, REJECTED, RETURNED, Application
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import utcnow
@@ -105,12 +105,12 @@ def _record_decision(
     review = review_of(application)
     review.proposed_outcomes = review.proposed_reason = None
     review.proposed_by_id = review.proposed_at = None
-    record_event(
+    record_change(
         f"review.{kind}",
+        application,
+        reviewer,
+        application.organisation_id,
         object_type="application",
-        object_id=application.id,
-        organisation_id=application.organisation_id,
-        actor_id=reviewer.id,
         after={"reason": reason, "details": details, "recommended_by_id": recommended_by_id},
     )
     return decision

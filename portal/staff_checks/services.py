@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -23,11 +23,12 @@ from portal.audit.services import changes, fields_of, record_change
 from portal.core.csv_export import Cell, csv_text
 from portal.core.db import db
 from portal.core.errors import FileRefused, ServiceError, found
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import Page
 from portal.core.time import today
 from portal.documents import files, uploads
 from portal.documents.models import PURPOSE_DBS_CERTIFICATE
 from portal.organisations.models import Organisation
+from portal.organisations.services import organisations_page
 from portal.settings.services import framework_settings
 from portal.staff_checks.models import (
     CHECK_LEVEL_ANSWERS,
@@ -281,16 +282,8 @@ def registers(on: date, number: int = 1) -> Page:
     """A page of RegisterSummary: every organisation with a register, by name, with how many
     people are on it and how many are flagged; where a reviewer starts. Three queries, however
     many there are."""
-    has_register = exists().where(StaffCheck.organisation_id == Organisation.id)
-    total = db.count(select(func.count(Organisation.id)).where(has_register))
-    number, offset = offset_of(number, total)
-    organisations = db.session.scalars(
-        select(Organisation)
-        .where(has_register)
-        .order_by(Organisation.legal_name, Organisation.id)
-        .limit(PER_PAGE)
-        .offset(offset)
-    ).all()
+    page = organisations_page(exists().where(StaffCheck.organisation_id == Organisation.id), number)
+    organisations = page.items
     # Flags depend on today and the council's settings, so they are worked out here, for the
     # people of this page's organisations only.
     by_organisation: dict[int, list[StaffCheck]] = {
@@ -308,7 +301,7 @@ def registers(on: date, number: int = 1) -> Page:
         )
         for organisation in organisations
     ]
-    return Page(summaries, number, total)
+    return Page(summaries, page.number, page.total)
 
 
 # Changing ------------------------------------------------------------------------------------

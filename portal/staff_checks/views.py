@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     g,
-    redirect,
     render_template,
     request,
     url_for,
@@ -165,17 +164,14 @@ def upload_copy(organisation, staff_check_id: int):
 @requires_org_member_or_staff
 def download_copy(organisation, staff_check_id: int):
     check = services.get_check(organisation, staff_check_id)
-    if check.certificate_copy is None:
+    copy = check.certificate_copy
+    if copy is None:
         abort(404)
-    try:
-        url = files.download_url(
-            current_user, check.certificate_copy, object_type="staff_check", object_id=check.id
+    return files.redirect_to_download(
+        lambda: files.download_url(
+            current_user, copy, object_type="staff_check", object_id=check.id
         )
-    except files.FileNotAvailable:
-        abort(404)
-    response = redirect(url)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/<int:staff_check_id>/certificate-number")

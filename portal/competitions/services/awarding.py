@@ -26,7 +26,7 @@ from portal.competitions.models import (
 )
 from portal.competitions.services.common import (
     CompetitionError,
-    _members,
+    _email_members_of_each,
     _move_competition,
     _reason,
     format_price,
@@ -37,7 +37,6 @@ from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.time import add_working_days, format_date
 from portal.organisations.models import Organisation
-from portal.outbox.services import queue_email
 
 STANDSTILL_WORKING_DAYS = 8
 
@@ -196,18 +195,15 @@ def award(
             user, competition, CONFIRMED, None, "competition.award_confirmed", confirmed_at=at
         )
         _tell_award_confirmed(user, competition)
-    members = _members([r.quote.organisation_id for r in ranked])
-    for entry in ranked:
-        summary = _assessment(competition, ranked, entry)
-        for member in members[entry.quote.organisation_id]:
-            queue_email(
-                member.email,
-                f"Result: {competition.title}",
-                "competition_assessment",
-                competition=competition,
-                member=member,
-                summary=summary,
-            )
+    _email_members_of_each(
+        [
+            (entry.quote.organisation_id, {"summary": _assessment(competition, ranked, entry)})
+            for entry in ranked
+        ],
+        f"Result: {competition.title}",
+        "competition_assessment",
+        competition=competition,
+    )
 
 
 def _awarded_meanwhile(competition: Competition) -> str:
@@ -231,19 +227,22 @@ def confirm_award(user: User, competition: Competition, seen: int | None) -> Non
     _tell_award_confirmed(user, competition)
     winner = winner_name(competition)
     quotes = bidders(competition)
-    members = _members([quote.organisation_id for quote in quotes])
-    for quote in quotes:
-        for member in members[quote.organisation_id]:
-            queue_email(
-                member.email,
-                f"Award confirmed: {competition.title}",
-                "competition_award_confirmed",
-                competition=competition,
-                organisation=quote.organisation,
-                member=member,
-                winner=winner,
-                is_winner=quote.id == competition.winner_quote_id,
+    _email_members_of_each(
+        [
+            (
+                quote.organisation_id,
+                {
+                    "organisation": quote.organisation,
+                    "is_winner": quote.id == competition.winner_quote_id,
+                },
             )
+            for quote in quotes
+        ],
+        f"Award confirmed: {competition.title}",
+        "competition_award_confirmed",
+        competition=competition,
+        winner=winner,
+    )
 
 
 # Feedback to every bidder -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -214,6 +215,18 @@ def _members(organisation_ids: list[int]) -> dict[int, list[User]]:
     return members
 
 
+def _email_members_of_each(
+    each: list[tuple[int, dict[str, Any]]], subject: str, template: str, **context: Any
+) -> None:
+    """Email every member of each organisation in `each`: its id, and what its own members'
+    emails say besides `context` (`member` is the one an email goes to). One query for the
+    members of them all."""
+    members = _members([organisation_id for organisation_id, _own in each])
+    for organisation_id, own in each:
+        for member in members[organisation_id]:
+            queue_email(member.email, subject, template, member=member, **context, **own)
+
+
 def _email_invited(competition: Competition, subject: str, template: str, **context) -> None:
     """Email every member of every invited organisation."""
     invitations = db.session.scalars(
@@ -221,19 +234,17 @@ def _email_invited(competition: Competition, subject: str, template: str, **cont
         .where(Invitation.competition_id == competition.id)
         .options(joinedload(Invitation.organisation))
     ).all()
-    members = _members([invitation.organisation_id for invitation in invitations])
-    for invitation in invitations:
-        for user in members[invitation.organisation_id]:
-            queue_email(
-                user.email,
-                f"{subject}: {competition.title}",
-                template,
-                competition=competition,
-                organisation=invitation.organisation,
-                member=user,
-                deadline=format_deadline(competition.submission_deadline),
-                **context,
-            )
+    _email_members_of_each(
+        [
+            (invitation.organisation_id, {"organisation": invitation.organisation})
+            for invitation in invitations
+        ],
+        f"{subject}: {competition.title}",
+        template,
+        competition=competition,
+        deadline=format_deadline(competition.submission_deadline),
+        **context,
+    )
 
 
 # Shared by every stage --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
@@ -135,8 +136,22 @@ def update_competition(
     _settle(details)
     for name, value in vars(details).items():
         setattr(competition, name, value)
+    _draft_changed(competition, actor, "competition.updated", after={"title": details.title})
+
+
+def _draft_changed(
+    competition: Competition,
+    actor: User,
+    action: str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """A change to a draft, written now (what it added has its id) and audited as `action`: its
+    version goes up, so a page showing the draft as it was is out of date."""
     competition.lock_version += 1
-    record_change("competition.updated", competition, actor, after={"title": details.title})
+    db.session.flush()
+    record_change(action, competition, actor, before=before, after=after)
 
 
 def _check_draft(competition: Competition, seen: int | None = None) -> None:
@@ -157,9 +172,7 @@ def add_question(
         position=position, text=text, weight=weight, word_limit=word_limit, answer_kind=TEXT_ANSWER
     )
     competition.questions.append(question)
-    competition.lock_version += 1
-    db.session.flush()
-    record_change("competition.question_added", competition, actor, after={"question": text})
+    _draft_changed(competition, actor, "competition.question_added", after={"question": text})
     return question
 
 
@@ -169,9 +182,8 @@ def remove_question(actor: User, competition: Competition, question_id: int) -> 
     if question is None or competition.is_placement:
         raise NotFoundForUser()
     competition.questions.remove(question)
-    competition.lock_version += 1
-    record_change(
-        "competition.question_removed", competition, actor, before={"question": question.text}
+    _draft_changed(
+        competition, actor, "competition.question_removed", before={"question": question.text}
     )
 
 
@@ -188,12 +200,10 @@ def attach_to_competition(actor: User, competition: Competition, storage) -> Com
     stored = files.store_file(actor, None, checked, purpose=PURPOSE_COUNCIL_DOCUMENT)
     attachment = CompetitionAttachment(file=stored)
     competition.attachments.append(attachment)
-    competition.lock_version += 1
-    db.session.flush()
-    record_change(
-        "competition.file_attached",
+    _draft_changed(
         competition,
         actor,
+        "competition.file_attached",
         after={
             "file_id": stored.id,
             "filename": stored.original_filename,
@@ -218,12 +228,10 @@ def remove_from_competition(actor: User, competition: Competition, attachment_id
     attachment = _competition_attachment(competition, attachment_id)
     stored = attachment.file
     competition.attachments.remove(attachment)
-    competition.lock_version += 1
-    db.session.flush()
-    record_change(
-        "competition.file_removed",
+    _draft_changed(
         competition,
         actor,
+        "competition.file_removed",
         before={"file_id": stored.id, "filename": stored.original_filename},
     )
     files.delete_file(stored)
@@ -297,11 +305,10 @@ def set_evaluators(
         db.session.add(
             Evaluator(competition_id=competition.id, user_id=user_id, is_lead=user_id == lead_id)
         )
-    competition.lock_version += 1
-    record_change(
-        "competition.evaluators_named",
+    _draft_changed(
         competition,
         actor,
+        "competition.evaluators_named",
         after={"evaluators": chosen, "lead": lead_id},
     )
 

@@ -454,13 +454,9 @@ def _scores_page(template, competition, quote, saved, act, message, **shown):
 @council
 def council_download(competition_id: int, quote_id: int, attachment_id: int):
     competition = common.get_competition(competition_id)
-    try:
-        url = evaluating.council_download(current_user, competition, quote_id, attachment_id)
-    except files.FileNotAvailable:
-        abort(404)
-    response = redirect(url)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return files.redirect_to_download(
+        lambda: evaluating.council_download(current_user, competition, quote_id, attachment_id)
+    )
 
 
 @bp.route("/<int:competition_id>/evaluation/submit", methods=["POST"])

@@ -3,7 +3,7 @@ the assessment summary once the competition is awarded."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.competitions import clock, forms, scoring
@@ -134,13 +134,9 @@ def remove_file(competition_id: int, attachment_id: int):
 @requires_provider
 def provider_download(competition_id: int, attachment_id: int):
     view = quoting.get_opportunity(current_user, competition_id)
-    try:
-        url = quoting.provider_download(current_user, view, attachment_id)
-    except files.FileNotAvailable:
-        abort(404)
-    response = redirect(url)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return files.redirect_to_download(
+        lambda: quoting.provider_download(current_user, view, attachment_id)
+    )
 
 
 @bp.route("/<int:competition_id>/quote/submit", methods=["GET", "POST"])

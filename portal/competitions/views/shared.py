@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.competitions import clock, ocds
@@ -104,13 +104,9 @@ def attachment(competition_id: int, competition_attachment_id: int):
         competition = common.get_competition(competition_id)
     else:
         competition = quoting.get_opportunity(current_user, competition_id).competition
-    try:
-        url = drafting.competition_download(current_user, competition, competition_attachment_id)
-    except files.FileNotAvailable:
-        abort(404)
-    response = redirect(url)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return files.redirect_to_download(
+        lambda: drafting.competition_download(current_user, competition, competition_attachment_id)
+    )
 
 
 @bp.route("/<int:competition_id>/release-package")

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.contracts import ocds
 from portal.contracts.models import (
@@ -131,12 +131,11 @@ def _activate(
         accepted_by_id=user.id,
         **values,
     )
-    record_event(
+    record_change(
         action,
-        object_type="contract",
-        object_id=contract.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        contract,
+        user,
+        contract.organisation_id,
         before={"status": DRAFT},
         after={"status": ACTIVE, **detail},
     )

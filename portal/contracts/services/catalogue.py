@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.contracts.models import ContractOutcome, OutcomeDefinition
 from portal.contracts.services.common import ContractError
 from portal.core.db import db
@@ -313,11 +313,10 @@ def _set_retired(admin: User, definition: OutcomeDefinition, *, retire: bool) ->
     if not changed:
         state = "retired" if retire else "offered to new contracts"
         raise ContractError(f"‘{definition.title}’ is already {state}")
-    record_event(
+    record_change(
         "outcome_definition.retired" if retire else "outcome_definition.reinstated",
-        object_type="outcome_definition",
-        object_id=definition.id,
-        actor_id=admin.id,
+        definition,
+        admin,
         before={"retired": not retire},
         after={"retired": retire},
     )

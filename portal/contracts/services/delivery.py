@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import User
-from portal.audit.services import record_event
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
     ACTIVE,
@@ -456,14 +456,7 @@ def save_delivery(
         after["statement"] = statement.number
     elif not created:
         workflow.change(delivery, DELIVERY_MOVES, seen=check, **figures.values())
-    record_event(
-        _ACTIONS[queried, submit],
-        object_type="delivery",
-        object_id=delivery.id,
-        actor_id=user.id,
-        organisation_id=organisation.id,
-        after=after,
-    )
+    record_change(_ACTIONS[queried, submit], delivery, user, organisation.id, after=after)
     return delivery
 
 

@@ -159,13 +159,12 @@ def make_direct_call_off(
     if ground not in DIRECT_GROUNDS:
         errors["ground"] = "Select the ground for a direct call-off"
     detail = (ground_detail or "").strip()
-    if not detail:
-        errors["ground_detail"] = "Enter why the ground applies to this call-off"
-    elif len(detail) > REASON_LIMIT:
-        errors["ground_detail"] = (
-            f"Why the ground applies must be {REASON_LIMIT:,} characters or fewer"
-        )
-    elif problem := personal_data.problem_in(detail, "Why the ground applies"):
+    if problem := personal_data.text_problem(
+        detail,
+        "Why the ground applies",
+        REASON_LIMIT,
+        missing="Enter why the ground applies to this call-off",
+    ):
         errors["ground_detail"] = problem
     if terms.team not in teams():
         errors["team"] = "Select the commissioning team"
@@ -224,12 +223,9 @@ def _term_errors(terms: Terms) -> dict[str, str]:
         check_terms(terms)
     except ContractError as refused:
         errors.update({name: text for name, text in refused.errors.items() if name})
-    title = terms.title.strip()
-    if not title:
-        errors["title"] = "Enter a title"
-    elif len(title) > TITLE_LIMIT:
-        errors["title"] = f"Title must be {TITLE_LIMIT} characters or fewer"
-    elif problem := personal_data.problem_in(title, "Title"):
+    if problem := personal_data.text_problem(
+        terms.title.strip(), "Title", TITLE_LIMIT, missing="Enter a title"
+    ):
         errors["title"] = problem
     reference = _reference_problem(terms.placement_reference)
     if reference:

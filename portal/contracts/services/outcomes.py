@@ -235,14 +235,10 @@ class OutcomeRow:
 
 def _text(value: str, what: str, field: str, errors: dict[str, str]) -> str:
     text = " ".join((value or "").split())
-    if not text:
-        errors[field] = f"Enter the {what.lower()}"
-    elif len(text) > TEXT_LIMIT:
-        errors[field] = f"{what} must be {TEXT_LIMIT} characters or fewer"
-    else:
-        problem = personal_data.problem_in(text, what)
-        if problem:
-            errors[field] = problem
+    if problem := personal_data.text_problem(
+        text, what, TEXT_LIMIT, missing=f"Enter the {what.lower()}"
+    ):
+        errors[field] = problem
     return text
 
 
@@ -378,14 +374,10 @@ def give_evidence(
     The commissioners are told."""
     errors: dict[str, str] = {}
     text = (progress or "").strip().replace("\r\n", "\n")
-    if not text:
-        errors["progress"] = "Enter the progress made towards the outcome"
-    elif len(text) > REASON_LIMIT:
-        errors["progress"] = f"Progress must be {REASON_LIMIT:,} characters or fewer"
-    else:
-        problem = personal_data.problem_in(text, "Progress")
-        if problem:
-            errors["progress"] = problem
+    if problem := personal_data.text_problem(
+        text, "Progress", REASON_LIMIT, missing="Enter the progress made towards the outcome"
+    ):
+        errors["progress"] = problem
     choosable = {document.id: document for document in evidence_choices(contract)}
     if document_id is None:
         errors["document_id"] = "Select a document from your library as evidence"
@@ -465,11 +457,9 @@ def decide_outcome(
             errors["percent"] = "Enter how far the outcome was achieved, as a whole number 1 to 99"
             achieved = None
     why = (reason or "").strip().replace("\r\n", "\n")
-    if not why:
-        errors["reason"] = "Enter the reason for the decision"
-    elif len(why) > REASON_LIMIT:
-        errors["reason"] = f"Reason must be {REASON_LIMIT:,} characters or fewer"
-    elif problem := personal_data.problem_in(why, "Reason"):
+    if problem := personal_data.text_problem(
+        why, "Reason", REASON_LIMIT, missing="Enter the reason for the decision"
+    ):
         errors["reason"] = problem
     if errors:
         raise ContractError(errors=errors)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import User
 from portal.accounts.services import active_staff_who_may
-from portal.audit.services import record_change, record_event
+from portal.audit.services import record_change
 from portal.competitions import personal_data
 from portal.contracts.models import (
     DELIVERY_APPROVED,
@@ -162,12 +162,11 @@ def issue_statement(
         )
     db.session.flush()
     db.session.expire(statement, ["lines"])
-    record_event(
+    record_change(
         "statement.issued" if answer is None else "statement.reissued",
-        object_type="statement",
-        object_id=statement.id,
-        actor_id=user.id,
-        organisation_id=contract.organisation_id,
+        statement,
+        user,
+        contract.organisation_id,
         after={
             "number": statement.number,
             "net_pence": statement.net_pence,

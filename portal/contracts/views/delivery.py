@@ -160,9 +160,8 @@ def _fill(form: forms.DeliveryForm, page: delivery.DeliveryPage) -> None:
     form.lock_version.data = str(record.lock_version) if record else ""
     if record is None:
         return
-    form.units_delivered.data = str(record.units_delivered)
-    form.sessions_offered.data = str(record.sessions_offered)
-    form.sessions_attended.data = str(record.sessions_attended)
+    numbers = ("units_delivered", "sessions_offered", "sessions_attended")
+    form.fill_in({name: str(getattr(record, name)) for name in numbers})
     form.notes.data = record.notes or ""
     for reason in CANCELLATION_REASONS:
         form.cancellation(reason).data = str(record.cancellations.get(reason, 0))

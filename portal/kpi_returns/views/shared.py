@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, render_template, url_for
 
 from portal.core.permissions import requires_sign_in
 from portal.documents import uploads
@@ -46,10 +45,9 @@ def _return_url(organisation, month: date) -> str:
 @requires_sign_in
 def index():
     """Staff go to the dashboard; a provider to their organisation's returns (or chooses)."""
-    if current_user.is_staff:
-        return redirect(url_for("kpi_returns.dashboard"))
     return into_own_organisation(
         "kpi_returns.overview",
+        staff_to="kpi_returns.dashboard",
         heading="KPI returns",
         lead="Choose the organisation you are making returns for.",
     )

@@ -31,7 +31,13 @@ from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Organisation
 from portal.quality.models import LOW, MEETING_MONTHS, MEETING_SCHEDULED, Meeting, ProviderRisk
 from portal.quality.services import risk
-from portal.quality.services.meetings import DUE_AHEAD_DAYS, _add_months, _bases, _rated
+from portal.quality.services.meetings import (
+    DUE_AHEAD_DAYS,
+    _add_months,
+    _bases,
+    _per_organisation,
+    _rated,
+)
 
 
 @dataclass(frozen=True)
@@ -145,14 +151,10 @@ def _rows_of_calendar() -> Any:
     that overdue and this month are plain comparisons of it. Short SQL on purpose: psycopg
     parses a statement too long for its cache again on every request."""
     joined, held = _bases()
-    scheduled = (
-        select(
-            Meeting.organisation_id.label("organisation_id"),
-            func.min(Meeting.meets_on).label("meets_on"),
-        )
-        .where(Meeting.status == MEETING_SCHEDULED)
-        .group_by(Meeting.organisation_id)
-        .subquery()
+    scheduled = _per_organisation(
+        Meeting.organisation_id,
+        func.min(Meeting.meets_on).label("meets_on"),
+        Meeting.status == MEETING_SCHEDULED,
     )
     rating = func.coalesce(ProviderRisk.rating, LOW)
     every = case(*((rating == level, count) for level, count in MEETING_MONTHS.items()))

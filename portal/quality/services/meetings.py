@@ -135,25 +135,28 @@ def _latest_base(day: date, count: int) -> date:
 
 def _bases() -> tuple[Any, Any]:
     """Per organisation on the framework: when it was first admitted; when it last met."""
-    joined = (
-        select(
-            Admission.organisation_id.label("organisation_id"),
-            func.min(Admission.admitted_at).label("admitted_at"),
-        )
-        .where(Admission.status != REMOVED)
-        .group_by(Admission.organisation_id)
-        .subquery()
+    joined = _per_organisation(
+        Admission.organisation_id,
+        func.min(Admission.admitted_at).label("admitted_at"),
+        Admission.status != REMOVED,
     )
-    held = (
-        select(
-            Meeting.organisation_id.label("organisation_id"),
-            func.max(Meeting.held_on).label("held_on"),
-        )
-        .where(Meeting.status == MEETING_HELD)
-        .group_by(Meeting.organisation_id)
-        .subquery()
+    held = _per_organisation(
+        Meeting.organisation_id,
+        func.max(Meeting.held_on).label("held_on"),
+        Meeting.status == MEETING_HELD,
     )
     return joined, held
+
+
+def _per_organisation(organisation_id: Any, value: Any, *where: Any) -> Any:
+    """A subquery of `value` (an aggregate, labelled) for each `organisation_id` of the rows
+    where `where` holds."""
+    return (
+        select(organisation_id.label("organisation_id"), value)
+        .where(*where)
+        .group_by(organisation_id)
+        .subquery()
+    )
 
 
 def _due_by(joined: Any, held: Any, day: date) -> ColumnElement[bool]:

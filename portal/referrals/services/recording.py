@@ -98,11 +98,12 @@ def check(details: Details, referral: Referral | None = None) -> dict[str, Any]:
     elif not details.needs:
         errors["needs"] = "Select at least one need"
     summary = (details.needs_summary or "").strip()
-    if not summary:
-        errors["needs_summary"] = "Enter a summary of needs"
-    elif len(summary) > SUMMARY_LIMIT:
-        errors["needs_summary"] = f"Summary of needs must be {SUMMARY_LIMIT:,} characters or fewer"
-    elif problem := personal_data.problem_in(summary, "Summary of needs"):
+    if problem := personal_data.text_problem(
+        summary,
+        "Summary of needs",
+        SUMMARY_LIMIT,
+        missing="Enter a summary of needs",
+    ):
         errors["needs_summary"] = problem
     district = (details.district or "").strip().upper()
     if not district:
@@ -114,11 +115,14 @@ def check(details: Details, referral: Referral | None = None) -> dict[str, Any]:
     if details.team not in teams():
         errors["team"] = "Select the commissioning team"
     requested_by = (details.requested_by or "").strip()
-    if not requested_by:
-        errors["requested_by"] = "Enter the team or school asking for the place"
-    elif len(requested_by) > REQUESTED_BY_LIMIT:
-        errors["requested_by"] = f"Team or school must be {REQUESTED_BY_LIMIT} characters or fewer"
-    elif problem := personal_data.problem_in(requested_by, "Team or school", guess_names=False):
+    # A team's or a school's name, not a child's: words are not matched against common names.
+    if problem := personal_data.text_problem(
+        requested_by,
+        "Team or school",
+        REQUESTED_BY_LIMIT,
+        missing="Enter the team or school asking for the place",
+        guess_names=False,
+    ):
         errors["requested_by"] = problem
     errors |= _date_errors(details)
     if errors:
@@ -251,11 +255,9 @@ def update_referral(user: User, referral: Referral, details: Details, seen: int 
 def close_referral(user: User, referral: Referral, reason: str | None, seen: int | None) -> None:
     """Close a referral before it starts, with why (no child's personal data in it)."""
     why = (reason or "").strip()
-    if not why:
-        raise ReferralError("Enter why the referral is being closed", "reason")
-    if len(why) > REASON_LIMIT:
-        raise ReferralError(f"The reason must be {REASON_LIMIT:,} characters or fewer", "reason")
-    if problem := personal_data.problem_in(why, "The reason"):
+    if problem := personal_data.text_problem(
+        why, "The reason", REASON_LIMIT, missing="Enter why the referral is being closed"
+    ):
         raise ReferralError(problem, "reason")
     move(
         user,
