@@ -60,6 +60,8 @@ class Application(Base):
             sqlite_where=_OPEN_SQL,
             postgresql_where=_OPEN_SQL,
         ),
+        # The reviewers' queue: those waiting, oldest first (reviews.services.queue).
+        Index("ix_applications_status_submitted_at", "status", "submitted_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.admissions import services as admissions
-from portal.applications import forms, services, submitting
+from portal.applications import forms, services, submitted_html, submitting
 from portal.applications.progress import STATUS_LABELS, NotOnRoute
 from portal.core.form_posts import handle_post
 from portal.core.forms import version_seen
@@ -23,6 +23,8 @@ from portal.reviews import services as reviews
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 bp.add_app_template_global(STATUS_LABELS, "section_status_labels")
 bp.add_app_template_global(engine_answers.can_add_item, "can_add_item")
+# The review page shows submitted answers too (templates/reviews/show.html).
+bp.add_app_template_global(submitted_html.submitted_answer, "submitted_answer")
 
 ITEM_PATH = "/<int:application_id>/<slug:section>/<slug:page>/<slug:group>"
 # Where a Change link on a check answers page returns to, once the page is saved.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -44,7 +44,7 @@ from portal.competitions.services.common import (
     stage,
 )
 from portal.core import workflow
-from portal.core.db import db
+from portal.core.db import db, ids_in_text
 from portal.core.errors import NotFoundForUser
 from portal.core.numbers import plain_decimal
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -75,15 +75,8 @@ def opportunities_for(user: User, number: int) -> Page:
     # them as a subquery PostgreSQL walked the competitions by deadline and compared each with
     # every invitation of the organisation (3 ms of its CPU at 10x, against 0.5 ms when it can
     # look each competition's invitation up in the unique index).
-    organisation_ids = bindparam(
-        "organisation_ids",
-        list(
-            db.session.scalars(
-                select(Membership.organisation_id).where(Membership.user_id == user.id)
-            )
-        ),
-        expanding=True,
-        literal_execute=True,
+    organisation_ids = ids_in_text(
+        db.session.scalars(select(Membership.organisation_id).where(Membership.user_id == user.id))
     )
     criteria = [Invitation.organisation_id.in_(organisation_ids)]
     total = db.count(select(func.count(Invitation.id)).where(*criteria))
