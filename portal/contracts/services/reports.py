@@ -110,7 +110,9 @@ def _spent(filters: Filters) -> list[ColumnElement[bool]]:
 
 def _summed(filters: Filters) -> list[ColumnElement[bool]]:
     """The approved statements' sums (MonthlySpend) for months in the period, as `_spent`."""
-    criteria = [MonthlySpend.month.between(filters.first.replace(day=1), filters.last)]
+    criteria: list[ColumnElement[bool]] = [
+        MonthlySpend.month.between(filters.first.replace(day=1), filters.last)
+    ]
     if filters.lot:
         criteria.append(MonthlySpend.lot_id == filters.lot.id)
     if filters.team:
