@@ -30,9 +30,11 @@ from tests.contracts import spend_data
 from tests.contracts.delivery_helpers import FEBRUARY, clock_for, submit_delivery
 from tests.contracts.helpers import make_active_contract
 from tests.contracts.test_reports import _csv, _pence
+from tests.contracts.test_statement_concurrency import _at_once, _commissioners
 from tests.support.pages import field_value, soup
 
 PERIOD = "from=2027-01-01&to=2027-03-31"
+ATTEMPTS = 6
 KEY = (
     MonthlySpend.month,
     MonthlySpend.lot_id,
@@ -242,3 +244,37 @@ def test_the_sums_equal_the_approved_statements_after_every_kind_of_write(app_ct
         .execution_options(synchronize_session=False)
     )
     _assert_kept()
+
+
+def test_approvals_at_once_in_the_same_month_lot_and_team_are_each_counted(
+    make_app, provider_client, organisation
+):
+    """Each approval adds to the same row of sums under its row lock (PostgreSQL) or the one
+    writer (SQLite): none is lost to another landing at the same moment."""
+    contracts = [make_active_contract(organisation) for _ in range(ATTEMPTS)]
+    for contract in contracts:
+        assert submit_delivery(provider_client, contract, FEBRUARY).status_code == 302
+    statements = db.session.scalars(select(Statement).order_by(Statement.id)).all()
+    # As many sign-ins from one address would meet the sign-in rate limit.
+    app = make_app(RATELIMIT_ENABLED=False, KPI_TODAY=FEBRUARY.replace(month=3, day=10))
+    clients = _commissioners(app, ATTEMPTS)
+    posts = []
+    for client, statement in zip(clients, statements, strict=True):
+        page = client.get(f"/contracts/organisations/{organisation.id}/statements/{statement.id}")
+        form = {
+            "csrf_token": field_value(page, "csrf_token"),
+            "lock_version": field_value(page, "lock_version"),
+        }
+        url = f"/contracts/statements/{statement.id}/approve"
+        posts.append(lambda c=client, u=url, f=form: c.post(u, data=f))
+
+    assert [response.status_code for response in _at_once(posts)] == [302] * ATTEMPTS
+
+    db.session.rollback()
+    assert db.session.scalar(
+        select(func.count()).where(Statement.status == STATEMENT_APPROVED)
+    ) == (ATTEMPTS)
+    ((count, spend),) = db.session.execute(
+        select(MonthlySpend.statement_count, MonthlySpend.spend_pence)
+    ).all()
+    assert (count, spend) == (ATTEMPTS, sum(statement.net_pence for statement in statements))
