@@ -14,11 +14,9 @@ from sqlalchemy import delete, func, select, update
 from portal.contracts.models import (
     LINE_DELIVERY,
     LINE_HELD_BACK,
-    LINE_OUTCOME,
     STATEMENT_APPROVED,
     STATEMENT_QUERIED,
     STATEMENT_WAITING,
-    Contract,
     ContractOutcome,
     MonthlySpend,
     Statement,
@@ -35,14 +33,6 @@ from tests.support.pages import field_value, soup
 
 PERIOD = "from=2027-01-01&to=2027-03-31"
 ATTEMPTS = 6
-KEY = (
-    MonthlySpend.month,
-    MonthlySpend.lot_id,
-    MonthlySpend.team,
-    MonthlySpend.is_sme,
-    MonthlySpend.is_vcse,
-    MonthlySpend.is_local,
-)
 
 
 @pytest.fixture(autouse=True)
@@ -113,59 +103,11 @@ def test_an_approval_and_a_change_of_kind_of_provider_show_on_the_next_report(
     assert _february(commissioner_client, "shares", "Voluntary (VCSE) spend (£)") == net
 
 
-def _kept() -> dict[tuple, tuple[int, ...]]:
-    """MonthlySpend's rows, but those whose statements have all gone (every figure 0)."""
-    rows = db.session.execute(
-        select(*KEY, MonthlySpend.statement_count, MonthlySpend.spend_pence,
-               MonthlySpend.money_line_count, MonthlySpend.held_back_pence,
-               MonthlySpend.released_pence)
-    ).all()  # fmt: skip
-    return {tuple(row[:6]): tuple(row[6:]) for row in rows if any(row[6:])}
-
-
-def _added_up() -> dict[tuple, tuple[int, ...]]:
-    """The approved statements and their held-back and outcome lines, added up afresh by
-    month, lot, team and the organisation's flags as they are now."""
-    key = (
-        Statement.month,
-        Contract.lot_id,
-        Contract.team,
-        Organisation.is_sme,
-        Organisation.is_vcse,
-        Organisation.is_local,
-    )
-    approved = (
-        select(*key)
-        .join(Contract, Contract.id == Statement.contract_id)
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .where(Statement.status == STATEMENT_APPROVED)
-        .group_by(*key)
-    )
-    found: dict[tuple, list[int]] = {}
-    for *group, count, net in db.session.execute(
-        approved.add_columns(func.count(), func.sum(Statement.net_pence))
-    ):
-        found[tuple(group)] = [int(count), int(net), 0, 0, 0]
-    for *group, kind, count, amount in db.session.execute(
-        approved.join(StatementLine, StatementLine.statement_id == Statement.id)
-        .where(StatementLine.kind.in_((LINE_HELD_BACK, LINE_OUTCOME)))
-        .group_by(StatementLine.kind)
-        .add_columns(StatementLine.kind, func.count(), func.sum(StatementLine.amount_pence))
-    ):
-        figures = found[tuple(group)]
-        figures[2] += int(count)
-        if kind == LINE_HELD_BACK:
-            figures[3] -= int(amount)  # held back is kept as a positive sum
-        else:
-            figures[4] += int(amount)
-    return {group: tuple(figures) for group, figures in found.items()}
-
-
 def _assert_kept() -> None:
     db.session.commit()
-    expected = _added_up()
+    expected = spend_data.monthly_spend_added_up()
     assert expected  # something approved to add up
-    assert _kept() == expected
+    assert spend_data.monthly_spend_kept() == expected
     assert (
         db.session.scalar(
             select(func.count()).where(
