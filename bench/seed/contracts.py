@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 
 from bench.seed.base import _insert_dicts, _next_id, _table, bulk_insert
 from portal.accounts.models import COMMISSIONER
@@ -157,6 +157,10 @@ def seed_contracts(connection, result, plan, staff, template) -> None:
         ),
     )  # fmt: skip
     outcomes = _outcomes(active, definitions, connection)
+    postgresql = connection.dialect.name == "postgresql"
+    if postgresql:  # the monthly sums are written from the rows once they are all in
+        for name in ("statements", "statement_lines"):
+            connection.execute(text(f"ALTER TABLE {name} DISABLE TRIGGER USER"))
     counts["statements"] = bulk_insert(
         connection,
         _table("statements"),
@@ -191,6 +195,10 @@ def seed_contracts(connection, result, plan, staff, template) -> None:
         # The first id is read before COPY starts: the connection is busy with it after.
         _lines(_next_id(connection, "statement_lines"), active, delivery_ids, outcomes),
     )  # fmt: skip
+    if postgresql:
+        for name in ("statements", "statement_lines"):
+            connection.execute(text(f"ALTER TABLE {name} ENABLE TRIGGER USER"))
+        connection.execute(text(MONTHLY_SPEND), {"first": plans[0].id if plans else 0})
     # Each provider's contract page: its active contract with the most months delivered (or,
     # failing one, an ended contract).
     by_organisation: dict[int, int] = {}
@@ -206,6 +214,37 @@ def seed_contracts(connection, result, plan, staff, template) -> None:
         f"{sum(1 for p in result.providers if p.get('contract_id'))} of the "
         f"{len(result.providers)} providers signed in have a contract to open."
     )
+
+
+# MonthlySpend for the contracts seeded, as the triggers (migration b8d5f3a20c46) would have
+# written it row by row. On PostgreSQL they are set aside while the statements and lines are
+# copied: each of half a million statements would update one of a few hundred rows again in
+# one transaction, whose old versions cannot be cleared until it ends, so each update walks a
+# longer chain of them (a seed of many minutes). SQLite updates in place and keeps them.
+MONTHLY_SPEND = """
+    INSERT INTO monthly_spend (month, lot_id, team, is_sme, is_vcse, is_local, statement_count,
+        spend_pence, money_line_count, held_back_pence, released_pence)
+    SELECT s.month, c.lot_id, c.team, o.is_sme, o.is_vcse, o.is_local, count(*),
+        sum(s.net_pence), coalesce(sum(m.lines), 0), coalesce(sum(m.held_back), 0),
+        coalesce(sum(m.released), 0)
+    FROM statements s
+    JOIN contracts c ON c.id = s.contract_id
+    JOIN organisations o ON o.id = c.organisation_id
+    LEFT JOIN (
+        SELECT statement_id, count(*) AS lines,
+            sum(CASE WHEN kind = 'held_back' THEN -amount_pence ELSE 0 END) AS held_back,
+            sum(CASE WHEN kind = 'outcome' THEN amount_pence ELSE 0 END) AS released
+        FROM statement_lines WHERE kind IN ('held_back', 'outcome') GROUP BY statement_id
+    ) m ON m.statement_id = s.id
+    WHERE s.status = 'approved' AND c.id >= :first
+    GROUP BY s.month, c.lot_id, c.team, o.is_sme, o.is_vcse, o.is_local
+    ON CONFLICT (month, lot_id, team, is_sme, is_vcse, is_local) DO UPDATE SET
+        statement_count = monthly_spend.statement_count + excluded.statement_count,
+        spend_pence = monthly_spend.spend_pence + excluded.spend_pence,
+        money_line_count = monthly_spend.money_line_count + excluded.money_line_count,
+        held_back_pence = monthly_spend.held_back_pence + excluded.held_back_pence,
+        released_pence = monthly_spend.released_pence + excluded.released_pence
+"""
 
 
 def _at(day: date, days: int) -> datetime:

@@ -17,6 +17,7 @@ from portal.kpi_returns.obligations import obligations_for
 from portal.quality.models import Meeting
 from portal.referrals.models import STARTED, Referral
 from portal.referrals.services.measures import school_days
+from tests.contracts import spend_data
 
 
 def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it(app, client):
@@ -62,6 +63,8 @@ def test_a_hundredth_of_the_council_lands_in_the_schema_and_the_pages_open_on_it
         assert counts[table] > 0, table
     assert all(p["contract_id"] for p in result.providers)
     _assert_statements_add_up(app)
+    with app.app_context():  # the spend report's monthly sums are the statements'
+        assert spend_data.monthly_spend_kept() == spend_data.monthly_spend_added_up()
 
     provider = result.providers[0]
     response = client.post("/sign-in", data={"email": provider["email"], "password": PASSWORD})

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.contracts.models import (
     ACTIVE,
@@ -27,8 +27,10 @@ from portal.contracts.models import (
     STATEMENT_QUERIED,
     STATEMENT_WAITING,
     UNITS,
+    Contract,
     ContractOutcome,
     Delivery,
+    MonthlySpend,
     OutcomeDefinition,
     Statement,
     StatementLine,
@@ -39,6 +41,7 @@ from portal.core.db import db
 from portal.core.time import utcnow
 from portal.lots.models import Lot
 from portal.lots.services import ensure_starting_lots
+from portal.organisations.models import Organisation
 from tests.support import factories
 
 LOT_SLUGS = ("mentoring", "online-tuition", "alternative-provision", "therapeutic-support")
@@ -270,3 +273,55 @@ def _statements_and_outcomes(rng, contract, row: Row, terms: Terms, definition_i
             outcome.paid_on_statement_id = statement.id
             record.net_pence += released
             record.released_pence += released
+
+
+# MonthlySpend against the statements ----------------------------------------------------------
+
+
+def monthly_spend_kept() -> dict[tuple, tuple[int, ...]]:
+    """MonthlySpend's rows, but those whose statements have all gone (every figure 0)."""
+    rows = db.session.execute(
+        select(MonthlySpend.month, MonthlySpend.lot_id, MonthlySpend.team, MonthlySpend.is_sme,
+               MonthlySpend.is_vcse, MonthlySpend.is_local, MonthlySpend.statement_count,
+               MonthlySpend.spend_pence, MonthlySpend.money_line_count,
+               MonthlySpend.held_back_pence, MonthlySpend.released_pence)
+    ).all()  # fmt: skip
+    return {tuple(row[:6]): tuple(row[6:]) for row in rows if any(row[6:])}
+
+
+def monthly_spend_added_up() -> dict[tuple, tuple[int, ...]]:
+    """The approved statements and their held-back and outcome lines, added up afresh by
+    month, lot, team and the organisation's flags as they are now."""
+    key = (
+        Statement.month,
+        Contract.lot_id,
+        Contract.team,
+        Organisation.is_sme,
+        Organisation.is_vcse,
+        Organisation.is_local,
+    )
+    approved = (
+        select(*key)
+        .join(Contract, Contract.id == Statement.contract_id)
+        .join(Organisation, Organisation.id == Contract.organisation_id)
+        .where(Statement.status == STATEMENT_APPROVED)
+        .group_by(*key)
+    )
+    found: dict[tuple, list[int]] = {}
+    for *group, count, net in db.session.execute(
+        approved.add_columns(func.count(), func.sum(Statement.net_pence))
+    ):
+        found[tuple(group)] = [int(count), int(net), 0, 0, 0]
+    for *group, kind, count, amount in db.session.execute(
+        approved.join(StatementLine, StatementLine.statement_id == Statement.id)
+        .where(StatementLine.kind.in_((LINE_HELD_BACK, LINE_OUTCOME)))
+        .group_by(StatementLine.kind)
+        .add_columns(StatementLine.kind, func.count(), func.sum(StatementLine.amount_pence))
+    ):
+        figures = found[tuple(group)]
+        figures[2] += int(count)
+        if kind == LINE_HELD_BACK:
+            figures[3] -= int(amount)  # held back is kept as a positive sum
+        else:
+            figures[4] += int(amount)
+    return {group: tuple(figures) for group, figures in found.items()}

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.contracts.models import DEFAULT_TEAMS, Contract
 from portal.core.db import db
@@ -88,8 +88,18 @@ def _next_month(month: date) -> date:
 
 def known_teams() -> tuple[str, ...]:
     """The commissioning teams a report can be filtered by: the framework's teams and any
-    other a contract names (one query)."""
-    named = db.session.scalars(select(Contract.team).distinct())
+    other a contract names (one query).
+
+    The teams contracts name are found one after another, each the first in the index of
+    contracts' teams after the last (a recursive query): a step per team, where DISTINCT
+    would read every contract's entry (24,000 at ten times the council's size)."""
+    after = select(func.min(Contract.team).label("team")).cte("after", recursive=True)
+    after = after.union_all(
+        select(
+            select(func.min(Contract.team)).where(Contract.team > after.c.team).scalar_subquery()
+        ).where(after.c.team.is_not(None))
+    )
+    named = db.session.scalars(select(after.c.team).where(after.c.team.is_not(None)))
     return tuple(sorted({*DEFAULT_TEAMS, *named}))
 
 

@@ -14,9 +14,11 @@ The rules, as the pages state them:
 - held back is the held-back lines of approved statements, released the outcome lines;
 - a provider counts as SME, VCSE or local as its organisation record says now.
 
-Every figure is a SQL aggregate (GROUP BY) over the rows it adds up, so a page runs the same
-number of statements however many contracts and statements there are; Python only arranges
-the grouped rows into tables and finds quartiles among providers' average rates.
+Every figure is a SQL aggregate (GROUP BY), so a page runs the same number of statements however
+many contracts and statements there are; Python only arranges the grouped rows into tables and
+finds quartiles among providers' average rates. The main page's approved spend and outcome money
+come from MonthlySpend, the approved statements already summed by month, lot, team and kind of
+provider (the database keeps it as statements are written), rather than from every statement.
 
 Beside this module: `report_filters` (what a report covers, from its query string),
 `report_charts` and `report_exports` (each table as rows for a download).
@@ -56,6 +58,7 @@ from portal.contracts.models import (
     UNITS,
     Contract,
     ContractOutcome,
+    MonthlySpend,
     Statement,
     StatementLine,
 )
@@ -103,6 +106,18 @@ def _spent(filters: Filters) -> list[ColumnElement[bool]]:
         Statement.month.between(filters.first.replace(day=1), filters.last),
         *_on_contracts(filters),
     ]
+
+
+def _summed(filters: Filters) -> list[ColumnElement[bool]]:
+    """The approved statements' sums (MonthlySpend) for months in the period, as `_spent`."""
+    criteria: list[ColumnElement[bool]] = [
+        MonthlySpend.month.between(filters.first.replace(day=1), filters.last)
+    ]
+    if filters.lot:
+        criteria.append(MonthlySpend.lot_id == filters.lot.id)
+    if filters.team:
+        criteria.append(MonthlySpend.team == filters.team)
+    return criteria
 
 
 def _decided(filters: Filters) -> list[ColumnElement[bool]]:
@@ -218,37 +233,44 @@ class SpendReport:
 
 
 def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
-    """Everything on the report's main page, in four queries whatever the data's size. Spend
-    and committed value are each read once, grouped by month, lot, team and the three kinds of
-    provider (a few hundred rows at most), and rolled up from those groups by month, by lot,
-    by team and by kind."""
+    """Everything on the report's main page, in four queries whatever the data's size. Approved
+    spend and outcome money are read from their monthly sums by lot, team and the three kinds
+    of provider (a few hundred rows at most), committed value grouped the same way from the
+    contracts starting in the period; each is rolled up by month, by lot, by team and by
+    kind."""
     names = {lot.id: lot.name for lot in lots}
     order = {lot.id: index for index, lot in enumerate(lots)}
     months = {month: MonthRow(month) for month in filters.months}
     by_lot: dict[int, GroupRow] = {}
     by_team: dict[str, GroupRow] = {}
+    money: dict[int, OutcomeRow] = {}
 
     def rows_for(lot_id: int, team: str) -> tuple[GroupRow, GroupRow]:
         lot_row = by_lot.setdefault(lot_id, GroupRow(names.get(lot_id, "")))
         return lot_row, by_team.setdefault(team, GroupRow(team))
 
-    flags = (Organisation.is_sme, Organisation.is_vcse, Organisation.is_local)
-    spent = db.session.execute(
-        select(Statement.month, Contract.lot_id, Contract.team, *flags,
-               _total(Statement.net_pence))
-        .join(Contract, Contract.id == Statement.contract_id)
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .where(*_spent(filters))
-        .group_by(Statement.month, Contract.lot_id, Contract.team, *flags)
+    summed = db.session.execute(
+        select(MonthlySpend.month, MonthlySpend.lot_id, MonthlySpend.team, MonthlySpend.is_sme,
+               MonthlySpend.is_vcse, MonthlySpend.is_local, MonthlySpend.statement_count,
+               MonthlySpend.spend_pence, MonthlySpend.money_line_count,
+               MonthlySpend.held_back_pence, MonthlySpend.released_pence)
+        .where(*_summed(filters))
     )  # fmt: skip
-    for month, lot_id, team, sme, vcse, local, spend in spent:
-        pence = int(spend)
-        months[month].spend_pence += pence
-        for key, flag in zip(_KEYS, (sme, vcse, local), strict=True):
-            months[month].spend_by_group[key] += pence if flag else 0
-        for row in rows_for(lot_id, team):
-            row.spend_pence += pence
+    for month, lot_id, team, sme, vcse, local, statements, spend, lines, held, released in summed:
+        # A row counts where it has approved statements (money lines), as a GROUP BY over the
+        # statements (lines) themselves would have a group.
+        if statements:
+            months[month].spend_pence += spend
+            for key, flag in zip(_KEYS, (sme, vcse, local), strict=True):
+                months[month].spend_by_group[key] += spend if flag else 0
+            for row in rows_for(lot_id, team):
+                row.spend_pence += spend
+        if lines:
+            outcome = money.setdefault(lot_id, OutcomeRow(names.get(lot_id, "")))
+            outcome.held_back_pence += held
+            outcome.released_pence += released
 
+    flags = (Organisation.is_sme, Organisation.is_vcse, Organisation.is_local)
     start_month = _month_of(Contract.start_on)
     committed = db.session.execute(
         select(start_month, Contract.lot_id, Contract.team, *flags, func.count(),
@@ -292,39 +314,27 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
         lots=[by_lot[lot_id] for lot_id in sorted(by_lot, key=lambda i: order.get(i, len(order)))],
         teams=[by_team[team] for team in sorted(by_team)],
         shares=shares,
-        outcomes=outcomes_by(filters, Contract.lot_id, names, order),
+        outcomes=outcomes_by_lot(filters, money, names, order),
         starts=time_to_start(filters, names, order),
     )
 
 
-def outcomes_by(
-    filters: Filters, key: Any, names: Mapping[int, str], order: Mapping[int, int]
+def outcomes_by_lot(
+    filters: Filters,
+    money: dict[int, OutcomeRow],
+    names: Mapping[int, str],
+    order: Mapping[int, int],
 ) -> list[OutcomeRow]:
-    """Held back and released money, and outcomes decided, grouped by `key` (a contract's
-    lot_id or organisation_id): two queries."""
-    rows: dict[int, OutcomeRow] = {}
-    for group, held_back, released in db.session.execute(
-        select(
-            key,
-            _total(-StatementLine.amount_pence, StatementLine.kind == LINE_HELD_BACK),
-            _total(StatementLine.amount_pence, StatementLine.kind == LINE_OUTCOME),
-        )
-        .select_from(StatementLine)
-        .join(Statement, Statement.id == StatementLine.statement_id)
-        .join(Contract, Contract.id == Statement.contract_id)
-        .where(*_spent(filters), StatementLine.kind.in_((LINE_HELD_BACK, LINE_OUTCOME)))
-        .group_by(key)
-    ):
-        row = rows.setdefault(group, OutcomeRow(names.get(group, "")))
-        row.held_back_pence, row.released_pence = int(held_back), int(released)
-    for group, status, count in db.session.execute(
-        select(key, ContractOutcome.status, func.count())
+    """The lots' held back and released money (`money`, by lot id) with the outcomes decided
+    in the period counted in (one query)."""
+    for lot_id, status, count in db.session.execute(
+        select(Contract.lot_id, ContractOutcome.status, func.count())
         .join(Contract, Contract.id == ContractOutcome.contract_id)
         .where(*_decided(filters))
-        .group_by(key, ContractOutcome.status)
+        .group_by(Contract.lot_id, ContractOutcome.status)
     ):
-        rows.setdefault(group, OutcomeRow(names.get(group, ""))).decided[status] = int(count)
-    return [rows[group] for group in sorted(rows, key=lambda i: (order.get(i, len(order)), i))]
+        money.setdefault(lot_id, OutcomeRow(names.get(lot_id, ""))).decided[status] = int(count)
+    return [money[lot_id] for lot_id in sorted(money, key=lambda i: (order.get(i, len(order)), i))]
 
 
 def time_to_start(
