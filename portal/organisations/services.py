@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from portal.accounts import tokens
+from portal.accounts import invitations, tokens
 from portal.accounts.models import User
 from portal.audit.services import changes, fields_of, record_change
 from portal.core.db import db
@@ -218,16 +217,14 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Organis
     for earlier in pending_invitations(organisation):
         if earlier.email == email:
             earlier.cancelled_at = now
-    token, token_hash = tokens.random_token()
-    invitation = OrganisationInvitation(
+    invitation, token = invitations.make_invitation(
+        OrganisationInvitation,
+        user,
+        now,
+        INVITATION_DAYS,
         organisation_id=organisation.id,
         email=email,
-        token_hash=token_hash,
-        invited_by_id=user.id,
-        expires_at=now + timedelta(days=INVITATION_DAYS),
     )
-    db.session.add(invitation)
-    db.session.flush()
     record_change(
         "organisation.member_invited",
         invitation,
@@ -250,16 +247,12 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Organis
 
 def invitation_for_token(token: str) -> OrganisationInvitation:
     """Raises tokens.InvalidToken when the link is unknown, used, cancelled or expired."""
-    invitation = db.session.scalar(
-        select(OrganisationInvitation)
-        .where(OrganisationInvitation.token_hash == tokens.hash_token(token))
-        .options(selectinload(OrganisationInvitation.organisation))
+    return invitations.invitation_for_token(
+        OrganisationInvitation,
+        token,
+        selectinload(OrganisationInvitation.organisation),
+        unusable=lambda invitation: invitation.cancelled_at is not None,
     )
-    if invitation is None or invitation.accepted_at or invitation.cancelled_at:
-        raise tokens.InvalidToken()
-    if invitation.expires_at <= utcnow():
-        raise tokens.InvalidToken(expired=True)
-    return invitation
 
 
 def organisation_joined_through(user: User, token: str) -> Organisation | None:
