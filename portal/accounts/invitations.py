@@ -14,8 +14,11 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import select
 
 from portal.accounts import tokens
+from portal.accounts.models import User
+from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.time import utcnow
+from portal.outbox.services import queue_email
 
 
 class Invitation(Protocol):
@@ -27,21 +30,55 @@ class Invitation(Protocol):
 InvitationT = TypeVar("InvitationT", bound=Invitation)
 
 
-def make_invitation(
-    model: Callable[..., InvitationT], inviter: Any, now: datetime, days: int, **fields: Any
-) -> tuple[InvitationT, str]:
-    """A new invitation (`model` with `fields`) from `inviter`, working for `days` from `now`,
-    added and flushed (so that it has an id for the audit event); and the token for its link."""
+def still_open(model: Any) -> tuple[Any, Any]:
+    """The conditions on `model` (an invitation) that its link still works: not accepted, not
+    expired."""
+    return model.accepted_at.is_(None), model.expires_at > utcnow()
+
+
+def send_invitation(
+    model: Callable[..., InvitationT],
+    inviter: User,
+    now: datetime,
+    days: int,
+    fields: dict[str, Any],
+    *,
+    action: str,
+    object_type: str,
+    organisation_id: int | None = None,
+    subject: str,
+    template: str,
+    **context: Any,
+) -> InvitationT:
+    """A new invitation (`model` with `fields`, among them `email`; to `organisation_id`, if
+    any) from `inviter`, working for `days` from `now`: written, audited as `action` with
+    `fields` as they are after, and its link emailed with `template`, which is given
+    `invitation`, `inviter`, `token`, `days` and `context`."""
     token, token_hash = tokens.random_token()
+    to = {} if organisation_id is None else {"organisation_id": organisation_id}
     invitation = model(
         token_hash=token_hash,
         invited_by_id=inviter.id,
         expires_at=now + timedelta(days=days),
+        **to,
         **fields,
     )
     db.session.add(invitation)
     db.session.flush()
-    return invitation, token
+    record_change(
+        action, invitation, inviter, organisation_id, after=fields, object_type=object_type
+    )
+    queue_email(
+        fields["email"],
+        subject,
+        template,
+        invitation=invitation,
+        inviter=inviter,
+        token=token,
+        days=days,
+        **context,
+    )
+    return invitation
 
 
 def invitation_for_token(

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, or_, select
 
 from portal.accounts import brakes, sessions, tokens
-from portal.accounts.invitations import invitation_for_token, make_invitation
+from portal.accounts.invitations import invitation_for_token, send_invitation, still_open
 from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
 from portal.accounts.passwords import (
     dummy_hash,
@@ -368,11 +368,7 @@ def _pending_staff_invitations(*where) -> list[StaffInvitation]:
     return list(
         db.session.scalars(
             select(StaffInvitation)
-            .where(
-                StaffInvitation.accepted_at.is_(None),
-                StaffInvitation.expires_at > utcnow(),
-                *where,
-            )
+            .where(*still_open(StaffInvitation), *where)
             .order_by(StaffInvitation.created_at.desc())
         )
     )
@@ -395,26 +391,17 @@ def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
     now = utcnow()
     for earlier in _pending_staff_invitations(StaffInvitation.email == email):
         earlier.expires_at = now
-    invitation, token = make_invitation(
-        StaffInvitation, admin, now, STAFF_INVITATION_DAYS, email=email, role=role
-    )
-    record_change(
-        "staff.invited",
-        invitation,
+    return send_invitation(
+        StaffInvitation,
         admin,
-        after={"email": email, "role": role},
+        now,
+        STAFF_INVITATION_DAYS,
+        {"email": email, "role": role},
+        action="staff.invited",
         object_type="staff_invitation",
+        subject=f"You have been invited to the {current_app.config['SERVICE_NAME']}",
+        template="staff_invitation",
     )
-    queue_email(
-        email,
-        f"You have been invited to the {current_app.config['SERVICE_NAME']}",
-        "staff_invitation",
-        invitation=invitation,
-        inviter=admin,
-        token=token,
-        days=STAFF_INVITATION_DAYS,
-    )
-    return invitation
 
 
 def _council_address(email: str) -> bool:

@@ -112,9 +112,8 @@ def _open_invitations(*criteria) -> list[OrganisationInvitation]:
             select(OrganisationInvitation)
             .where(
                 *criteria,
-                OrganisationInvitation.accepted_at.is_(None),
+                *invitations.still_open(OrganisationInvitation),
                 OrganisationInvitation.cancelled_at.is_(None),
-                OrganisationInvitation.expires_at > utcnow(),
             )
             .options(selectinload(OrganisationInvitation.organisation))
             .order_by(OrganisationInvitation.created_at)
@@ -217,32 +216,19 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Organis
     for earlier in pending_invitations(organisation):
         if earlier.email == email:
             earlier.cancelled_at = now
-    invitation, token = invitations.make_invitation(
+    return invitations.send_invitation(
         OrganisationInvitation,
         user,
         now,
         INVITATION_DAYS,
-        organisation_id=organisation.id,
-        email=email,
-    )
-    record_change(
-        "organisation.member_invited",
-        invitation,
-        user,
-        organisation.id,
-        after={"email": email},
+        {"email": email},
+        action="organisation.member_invited",
         object_type="organisation_invitation",
-    )
-    queue_email(
-        email,
-        f"{user.full_name} has invited you to join {organisation.display_name}",
-        "organisation_invitation",
+        organisation_id=organisation.id,
+        subject=f"{user.full_name} has invited you to join {organisation.display_name}",
+        template="organisation_invitation",
         organisation=organisation,
-        inviter=user,
-        token=token,
-        days=INVITATION_DAYS,
     )
-    return invitation
 
 
 def invitation_for_token(token: str) -> OrganisationInvitation:
