@@ -4,13 +4,13 @@ two-factor for council staff and staff invitations. Services flush; the request 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 
 import pyotp
 from flask import current_app
 from sqlalchemy import Select, and_, or_, select
 
 from portal.accounts import brakes, sessions, tokens
+from portal.accounts.invitations import invitation_for_token, send_invitation, still_open
 from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
 from portal.accounts.passwords import (
     dummy_hash,
@@ -368,11 +368,7 @@ def _pending_staff_invitations(*where) -> list[StaffInvitation]:
     return list(
         db.session.scalars(
             select(StaffInvitation)
-            .where(
-                StaffInvitation.accepted_at.is_(None),
-                StaffInvitation.expires_at > utcnow(),
-                *where,
-            )
+            .where(*still_open(StaffInvitation), *where)
             .order_by(StaffInvitation.created_at.desc())
         )
     )
@@ -395,33 +391,17 @@ def invite_staff(admin: User, email: str, role: str) -> StaffInvitation:
     now = utcnow()
     for earlier in _pending_staff_invitations(StaffInvitation.email == email):
         earlier.expires_at = now
-    token, token_hash = tokens.random_token()
-    invitation = StaffInvitation(
-        email=email,
-        role=role,
-        token_hash=token_hash,
-        invited_by_id=admin.id,
-        expires_at=now + timedelta(days=STAFF_INVITATION_DAYS),
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record_change(
-        "staff.invited",
-        invitation,
+    return send_invitation(
+        StaffInvitation,
         admin,
-        after={"email": email, "role": role},
+        now,
+        STAFF_INVITATION_DAYS,
+        {"email": email, "role": role},
+        action="staff.invited",
         object_type="staff_invitation",
+        subject=f"You have been invited to the {current_app.config['SERVICE_NAME']}",
+        template="staff_invitation",
     )
-    queue_email(
-        email,
-        f"You have been invited to the {current_app.config['SERVICE_NAME']}",
-        "staff_invitation",
-        invitation=invitation,
-        inviter=admin,
-        token=token,
-        days=STAFF_INVITATION_DAYS,
-    )
-    return invitation
 
 
 def _council_address(email: str) -> bool:
@@ -434,16 +414,9 @@ def _council_address(email: str) -> bool:
 def staff_invitation_for_token(token: str) -> StaffInvitation:
     """Raises tokens.InvalidToken when the link is unknown, used or expired, or its address is
     no longer one of the council's domains."""
-    invitation = db.session.scalar(
-        select(StaffInvitation).where(StaffInvitation.token_hash == tokens.hash_token(token))
+    return invitation_for_token(
+        StaffInvitation, token, unusable=lambda invitation: not _council_address(invitation.email)
     )
-    if invitation is None or invitation.accepted_at is not None:
-        raise tokens.InvalidToken()
-    if not _council_address(invitation.email):
-        raise tokens.InvalidToken()
-    if invitation.expires_at <= utcnow():
-        raise tokens.InvalidToken(expired=True)
-    return invitation
 
 
 def accept_staff_invitation(token: str, full_name: str, password: str) -> User:

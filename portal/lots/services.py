@@ -14,14 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.admissions.models import Admission
-from portal.audit.services import record_change
+from portal.audit.services import changes, record_change
 from portal.competitions.models import Competition
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
+from portal.core.ordering import (
+    DIRECTIONS,
+    set_unless_already,
+    swap_with_neighbour,
+    write_unless_taken,
+)
 from portal.lots.models import Lot
 
 # The lots the framework started with (DESIGN.md); admins can change them later.
@@ -154,63 +159,41 @@ def change_lot(admin: User, lot_id: int, name: str | None, description: str | No
     lot = get_lot(lot_id)
     name = _checked_name(name, lot.id)
     description = _checked_description(description)
-    before = {"name": lot.name, "description": lot.description}
-    after = {"name": name, "description": description}
-    changed = {k for k in after if before[k] != after[k]}
-    if changed:
+    before, after = changes(
+        {"name": lot.name, "description": lot.description},
+        {"name": name, "description": description},
+    )
+    if after:
 
         def rename() -> None:
             lot.name, lot.description = name, description
 
         _write(rename)
-        record_change(
-            "lot.changed",
-            lot,
-            admin,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+        record_change("lot.changed", lot, admin, before=before, after=after)
         db.session.flush()
     return lot
 
 
 def _write(change: Callable[[], None]) -> None:
-    """Make `change` and write it now. The name was checked free a moment ago, but another
-    admin may have taken it since (two pages sent at once): the unique name (or slug) refuses
-    the second, which is told so on the form instead of getting an error page."""
-    try:
-        with db.session.begin_nested():
-            change()
-    except IntegrityError:
-        raise LotError(
-            "Another lot was given this name a moment ago. Check the list of lots", "name"
-        ) from None
+    """Make `change` and write it now, unless another admin took the name (or slug) since it was
+    checked."""
+    write_unless_taken(
+        change,
+        LotError("Another lot was given this name a moment ago. Check the list of lots", "name"),
+    )
 
 
 def move_lot(admin: User, lot_id: int, direction: str) -> Lot:
     """Swap the lot with the one before it ("up") or after it ("down"), in the order applicants
     and the public see. Raises LotError at either end, or NotFoundForUser."""
-    if direction not in ("up", "down"):
+    if direction not in DIRECTIONS:
         raise LotError("Choose whether to move the lot up or down")
     lots = list_lots()
     lot = get_lot(lot_id)
-    index = lots.index(lot)
-    other_index = index - 1 if direction == "up" else index + 1
-    if not 0 <= other_index < len(lots):
-        end = "first" if direction == "up" else "last"
-        raise LotError(f"{lot.name} is already {end}")
-    # Positions may have gaps or repeats (seeded data): number them all afresh, then swap.
-    for number, each in enumerate(lots, start=1):
-        each.position = number
-    other = lots[other_index]
-    lot.position, other.position = other.position, lot.position
-    record_change(
-        "lot.moved",
-        lot,
-        admin,
-        before={"position": other.position},
-        after={"position": lot.position},
+    before, after = swap_with_neighbour(
+        lots, lot, direction, lambda end: LotError(f"{lot.name} is already {end}")
     )
+    record_change("lot.moved", lot, admin, before={"position": before}, after={"position": after})
     db.session.flush()
     return lot
 
@@ -229,11 +212,14 @@ def reopen_lot(admin: User, lot_id: int) -> Lot:
 
 def _set_open(admin: User, lot_id: int, is_open: bool) -> Lot:
     lot = get_lot(lot_id)
-    changed = db.set_where(Lot, Lot.id == lot.id, Lot.is_active.is_(not is_open), is_active=is_open)
-    db.session.refresh(lot)
-    if not changed:
-        state = "open to applications" if is_open else "closed to new applications"
-        raise LotError(f"{lot.name} is already {state}")
+    state = "open to applications" if is_open else "closed to new applications"
+    set_unless_already(
+        lot,
+        Lot,
+        Lot.is_active.is_(not is_open),
+        lambda: LotError(f"{lot.name} is already {state}"),
+        is_active=is_open,
+    )
     record_change(
         "lot.reopened" if is_open else "lot.closed",
         lot,

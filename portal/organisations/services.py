@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from portal.accounts import tokens
+from portal.accounts import invitations, tokens
 from portal.accounts.models import User
 from portal.audit.services import changes, fields_of, record_change
 from portal.core.db import db
@@ -113,9 +112,8 @@ def _open_invitations(*criteria) -> list[OrganisationInvitation]:
             select(OrganisationInvitation)
             .where(
                 *criteria,
-                OrganisationInvitation.accepted_at.is_(None),
+                *invitations.still_open(OrganisationInvitation),
                 OrganisationInvitation.cancelled_at.is_(None),
-                OrganisationInvitation.expires_at > utcnow(),
             )
             .options(selectinload(OrganisationInvitation.organisation))
             .order_by(OrganisationInvitation.created_at)
@@ -218,48 +216,29 @@ def invite_member(user: User, organisation: Organisation, email: str) -> Organis
     for earlier in pending_invitations(organisation):
         if earlier.email == email:
             earlier.cancelled_at = now
-    token, token_hash = tokens.random_token()
-    invitation = OrganisationInvitation(
-        organisation_id=organisation.id,
-        email=email,
-        token_hash=token_hash,
-        invited_by_id=user.id,
-        expires_at=now + timedelta(days=INVITATION_DAYS),
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    record_change(
-        "organisation.member_invited",
-        invitation,
+    return invitations.send_invitation(
+        OrganisationInvitation,
         user,
-        organisation.id,
-        after={"email": email},
+        now,
+        INVITATION_DAYS,
+        {"email": email},
+        action="organisation.member_invited",
         object_type="organisation_invitation",
-    )
-    queue_email(
-        email,
-        f"{user.full_name} has invited you to join {organisation.display_name}",
-        "organisation_invitation",
+        organisation_id=organisation.id,
+        subject=f"{user.full_name} has invited you to join {organisation.display_name}",
+        template="organisation_invitation",
         organisation=organisation,
-        inviter=user,
-        token=token,
-        days=INVITATION_DAYS,
     )
-    return invitation
 
 
 def invitation_for_token(token: str) -> OrganisationInvitation:
     """Raises tokens.InvalidToken when the link is unknown, used, cancelled or expired."""
-    invitation = db.session.scalar(
-        select(OrganisationInvitation)
-        .where(OrganisationInvitation.token_hash == tokens.hash_token(token))
-        .options(selectinload(OrganisationInvitation.organisation))
+    return invitations.invitation_for_token(
+        OrganisationInvitation,
+        token,
+        selectinload(OrganisationInvitation.organisation),
+        unusable=lambda invitation: invitation.cancelled_at is not None,
     )
-    if invitation is None or invitation.accepted_at or invitation.cancelled_at:
-        raise tokens.InvalidToken()
-    if invitation.expires_at <= utcnow():
-        raise tokens.InvalidToken(expired=True)
-    return invitation
 
 
 def organisation_joined_through(user: User, token: str) -> Organisation | None:

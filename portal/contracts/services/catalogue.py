@@ -12,14 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
-from portal.audit.services import record_change
+from portal.audit.services import changes, record_change
 from portal.contracts.models import ContractOutcome, OutcomeDefinition
 from portal.contracts.services.common import ContractError
 from portal.core.db import db
 from portal.core.errors import found
+from portal.core.ordering import (
+    DIRECTIONS,
+    set_unless_already,
+    swap_with_neighbour,
+    write_unless_taken,
+)
 from portal.core.time import utcnow
 from portal.lots.models import Lot
 
@@ -194,16 +199,14 @@ def _clash(lot_id: int, title: str, definition_id: int = 0) -> None:
 
 
 def _write(change: Callable[[], None]) -> None:
-    """Write `change` now: a title checked free a moment ago may have been taken since by
-    another admin (two pages sent at once), and the unique (lot, title) refuses the second,
-    which is told so on the form instead of getting an error page."""
-    try:
-        with db.session.begin_nested():
-            change()
-    except IntegrityError:
-        raise ContractError(
+    """Write `change` now, unless another admin took the title in the lot (the unique
+    (lot, title)) since it was checked."""
+    write_unless_taken(
+        change,
+        ContractError(
             "Another outcome was given this title a moment ago. Check the catalogue", "title"
-        ) from None
+        ),
+    )
 
 
 def add_definition(
@@ -237,31 +240,25 @@ def change_definition(
     ContractError."""
     title, description = _checked(title, description)
     _clash(definition.lot_id, title, definition.id)
-    before = {"title": definition.title, "description": definition.description}
-    after = {"title": title, "description": description}
-    changed = [key for key in after if before[key] != after[key]]
-    if not changed:
+    before, after = changes(
+        {"title": definition.title, "description": definition.description},
+        {"title": title, "description": description},
+    )
+    if not after:
         return definition
 
     def rewrite() -> None:
         definition.title, definition.description = title, description
 
     _write(rewrite)
-    record_change(
-        "outcome_definition.changed",
-        definition,
-        admin,
-        None,
-        before={key: before[key] for key in changed},
-        after={key: after[key] for key in changed},
-    )
+    record_change("outcome_definition.changed", definition, admin, None, before=before, after=after)
     return definition
 
 
 def move_definition(admin: User, definition: OutcomeDefinition, direction: str) -> None:
     """Swap the outcome with the one before it ("up") or after it ("down") in its lot's
     catalogue. Raises ContractError at either end."""
-    if direction not in ("up", "down"):
+    if direction not in DIRECTIONS:
         raise ContractError("Choose whether to move the outcome up or down")
     siblings = list(
         db.session.scalars(
@@ -270,22 +267,19 @@ def move_definition(admin: User, definition: OutcomeDefinition, direction: str) 
             .order_by(OutcomeDefinition.position, OutcomeDefinition.id)
         )
     )
-    index = siblings.index(definition)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
-        end = "first" if direction == "up" else "last"
-        raise ContractError(f"‘{definition.title}’ is already {end}")
-    # Positions may have gaps or repeats: number them afresh, then swap.
-    for number, each in enumerate(siblings, start=1):
-        each.position = number
-    siblings[index].position, siblings[other].position = other + 1, index + 1
+    before, after = swap_with_neighbour(
+        siblings,
+        definition,
+        direction,
+        lambda end: ContractError(f"‘{definition.title}’ is already {end}"),
+    )
     record_change(
         "outcome_definition.moved",
         definition,
         admin,
         None,
-        before={"position": index + 1},
-        after={"position": other + 1},
+        before={"position": before},
+        after={"position": after},
     )
     db.session.flush()
 
@@ -303,16 +297,14 @@ def reinstate_definition(admin: User, definition: OutcomeDefinition) -> None:
 
 def _set_retired(admin: User, definition: OutcomeDefinition, *, retire: bool) -> None:
     offered_now = OutcomeDefinition.retired_at.is_(None)
-    changed = db.set_where(
+    state = "retired" if retire else "offered to new contracts"
+    set_unless_already(
+        definition,
         OutcomeDefinition,
-        OutcomeDefinition.id == definition.id,
         offered_now if retire else ~offered_now,
+        lambda: ContractError(f"‘{definition.title}’ is already {state}"),
         retired_at=utcnow() if retire else None,
     )
-    db.session.refresh(definition)
-    if not changed:
-        state = "retired" if retire else "offered to new contracts"
-        raise ContractError(f"‘{definition.title}’ is already {state}")
     record_change(
         "outcome_definition.retired" if retire else "outcome_definition.reinstated",
         definition,
