@@ -39,6 +39,7 @@ from portal.applications.progress import Progress
 from portal.audit.services import record_change, record_event
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
+from portal.core.memo import read_once_by_id
 from portal.core.time import utcnow
 from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
@@ -172,22 +173,33 @@ def people_named(organisation: Organisation) -> list[dict[str, Any]]:
 
 
 def latest_applications(organisation_ids: list[int]) -> dict[int, Application]:
-    """current_application_of for several organisations, by organisation id: one query. With
-    each one's questionnaire version (its content deferred), which a draft's progress reads:
-    joined here rather than fetched in a query of its own on every provider's home."""
+    """current_application_of for several organisations, by organisation id (those that have
+    one): one query, read once in a page however many of its parts ask (the provider's home:
+    its list and the applications waiting)."""
+    return {
+        id_: application
+        for id_, application in _latest_by_organisation(organisation_ids).items()
+        if application is not None
+    }
+
+
+@read_once_by_id
+def _latest_by_organisation(organisation_ids: list[int]) -> dict[int, Application | None]:
+    """With each one's questionnaire version (its content deferred), which a draft's progress
+    reads: joined here rather than fetched in a query of its own on every provider's home."""
     latest = (
         select(func.max(Application.id))
         .where(Application.organisation_id.in_(organisation_ids))
         .group_by(Application.organisation_id)
     )
-    return {
-        application.organisation_id: application
-        for application in db.session.scalars(
-            select(Application)
-            .where(Application.id.in_(latest))
-            .options(joinedload(Application.questionnaire_version))
-        )
-    }
+    found: dict[int, Application | None] = dict.fromkeys(organisation_ids)
+    for application in db.session.scalars(
+        select(Application)
+        .where(Application.id.in_(latest))
+        .options(joinedload(Application.questionnaire_version))
+    ):
+        found[application.organisation_id] = application
+    return found
 
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
