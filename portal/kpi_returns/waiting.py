@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.admissions.held import admissions_held
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date
@@ -22,7 +23,13 @@ from portal.kpi_returns.models import (
     KpiQuery,
     KpiReturn,
 )
-from portal.kpi_returns.obligations import DUE, MISSING, DueDates, obligations_for, state_of
+from portal.kpi_returns.obligations import (
+    DUE,
+    MISSING,
+    DueDates,
+    obligations_of_held,
+    state_of,
+)
 from portal.organisations.models import Organisation
 
 # How far ahead a provider's home warns of a return falling due.
@@ -44,7 +51,8 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     not yet answered."""
     on = months.current_day()
     ids = [organisation.id for organisation in organisations]
-    obligations = obligations_for(ids)
+    # From the admissions the home page has read already (its standing, capacity).
+    obligations = obligations_of_held(admissions_held(ids))
     owed = {id_: obligation.months(on) for id_, obligation in obligations.items()}
     every_month = [month for months_owed in owed.values() for month in months_owed]
     summaries = (
