@@ -19,6 +19,7 @@ from portal.contracts.models import (
     OUTCOME_EVIDENCED,
     Contract,
     ContractOutcome,
+    OutcomeDefinition,
 )
 from portal.contracts.services import delivery, statements
 from portal.core.db import db
@@ -39,25 +40,45 @@ OUTCOMES_LISTED = 10
 
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    return [
-        *_contracts(user, organisations),
-        *_delivery(user, organisations),
-        *_outcomes(user, organisations),
-    ]
-
-
-def _contracts(user: User, organisations: list[Organisation]) -> list[Waiting]:
     if not user.is_staff:
-        return _to_accept(organisations)
-    if can(user, "manage_contracts"):
-        return _to_send()
-    return []
+        return _for_provider(organisations)
+    if not can(user, "manage_contracts"):
+        return []
+    return [*_to_send(), *_statements_to_approve(), *_outcomes_to_decide()]
 
 
-def _to_accept(organisations: list[Organisation]) -> list[Waiting]:
+def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
+    """The organisations' contracts are read once (those sent to accept, those recording
+    delivery, the active ones with outcomes), then what each part needs of them: four queries
+    at most, one for an organisation with no contract."""
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
+    contracts = list(
+        db.session.scalars(
+            select(Contract).where(
+                Contract.organisation_id.in_(names),
+                Contract.status.in_((DRAFT, *delivery.RECORDING)),
+            )
+        )
+    )
+    sent = sorted(
+        (each for each in contracts if each.status == DRAFT and each.sent_at is not None),
+        key=lambda each: (each.sent_at, each.id),
+    )
+    recording = sorted(
+        (each for each in contracts if each.status in delivery.RECORDING),
+        key=lambda each: (each.start_on, each.id),
+    )
+    active = {each.id: each for each in contracts if each.status == ACTIVE}
+    return [
+        *_to_accept(sent, names),
+        *_delivery_due(recording, organisations),
+        *_due_for_evidence(active, names),
+    ]
+
+
+def _to_accept(sent: list[Contract], names: dict[int, str]) -> list[Waiting]:
     return [
         Waiting(
             link=f"Accept contract {contract.reference}: ‘{contract.title}’",
@@ -69,15 +90,7 @@ def _to_accept(organisations: list[Organisation]) -> list[Waiting]:
             ),
             urgency=DUE_SOON,
         )
-        for contract in db.session.scalars(
-            select(Contract)
-            .where(
-                Contract.organisation_id.in_(names),
-                Contract.status == DRAFT,
-                Contract.sent_at.is_not(None),
-            )
-            .order_by(Contract.sent_at, Contract.id)
-        )
+        for contract in sent
     ]
 
 
@@ -114,18 +127,12 @@ def _to_send() -> list[Waiting]:
 DUE_WARNING_DAYS = 14
 
 
-def _delivery(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    if user.is_staff:
-        return _statements_to_approve(user)
-    return _delivery_due(organisations)
-
-
-def _delivery_due(organisations: list[Organisation]) -> list[Waiting]:
+def _delivery_due(recording: list[Contract], organisations: list[Organisation]) -> list[Waiting]:
     on = months.current_day()
     ids = [organisation.id for organisation in organisations]
     names = {organisation.id: organisation.display_name for organisation in organisations}
     items = []
-    for state in delivery.months_owed(ids, on):
+    for state in delivery.owed_months(recording, on) if recording else []:
         if state.state == delivery.DUE and state.due > on + timedelta(days=DUE_WARNING_DAYS):
             continue
         late = state.state == delivery.OVERDUE
@@ -167,9 +174,7 @@ def _delivery_due(organisations: list[Organisation]) -> list[Waiting]:
     return items
 
 
-def _statements_to_approve(user: User) -> list[Waiting]:
-    if not can(user, "manage_contracts"):
-        return []
+def _statements_to_approve() -> list[Waiting]:
     count, oldest = statements.waiting_count()
     if not count:
         return []
@@ -187,43 +192,35 @@ def _statements_to_approve(user: User) -> list[Waiting]:
 # Outcomes -----------------------------------------------------------------------------------------
 
 
-def _outcomes(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past);
-    for commissioners, evidence to decide. Two queries at most."""
-    if user.is_staff:
-        return _outcomes_to_decide() if can(user, "manage_contracts") else []
-    return _due_for_evidence(organisations)
-
-
-def _due_for_evidence(organisations: list[Organisation]) -> list[Waiting]:
-    on = today()
-    names = {organisation.id: organisation.display_name for organisation in organisations}
-    if not names:
+def _due_for_evidence(active: dict[int, Contract], names: dict[int, str]) -> list[Waiting]:
+    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past) on
+    its active contracts: one query of columns, none without an active contract."""
+    if not active:
         return []
+    on = today()
     items = []
-    for outcome, contract in db.session.execute(
-        select(ContractOutcome, Contract)
-        .join(Contract, Contract.id == ContractOutcome.contract_id)
+    for contract_id, review_on, title in db.session.execute(
+        select(ContractOutcome.contract_id, ContractOutcome.review_on, OutcomeDefinition.title)
+        .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
         .where(
-            Contract.organisation_id.in_(names),
-            Contract.status == ACTIVE,
+            ContractOutcome.contract_id.in_(active),
             ContractOutcome.status == OUTCOME_DUE,
             ContractOutcome.review_on <= on + timedelta(days=DUE_WITHIN_DAYS),
         )
-        .options(selectinload(ContractOutcome.definition))
         .order_by(ContractOutcome.review_on, ContractOutcome.id)
     ):
+        contract = active[contract_id]
         named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
-        past = outcome.review_on < on
+        past = review_on < on
         items.append(
             Waiting(
-                link=f"Give evidence for ‘{outcome.definition.title}’{named}",
+                link=f"Give evidence for ‘{title}’{named}",
                 endpoint="contracts.outcomes",
                 args={"contract_id": contract.id},
                 hint=f"{contract.reference}: the review date "
-                f"{'was' if past else 'is'} {format_date(outcome.review_on)}",
+                f"{'was' if past else 'is'} {format_date(review_on)}",
                 urgency=OVERDUE if past else DUE_SOON,
-                due=outcome.review_on,
+                due=review_on,
             )
         )
     return items
