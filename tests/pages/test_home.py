@@ -4,6 +4,7 @@ of queries whatever is waiting."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from portal.applications.models import Application
@@ -11,11 +12,12 @@ from portal.core.db import db
 from portal.core.time import today
 from tests.applications.helpers import start
 from tests.competitions import helpers as competitions
+from tests.contracts.helpers import make_active_contract
 from tests.documents.helpers import date_parts, in_days, only_document, upload
 from tests.kpi_returns.helpers import admit_from, submit_return
 from tests.support import factories
 from tests.support.pages import page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _home(client):
@@ -175,3 +177,42 @@ def test_the_provider_home_makes_the_same_queries_with_more_waiting(
     home = _home(provider_client)
     assert len([text for text, _tag in _tags(home) if text.startswith("Fill in")]) == 5
     assert queries_for(app, provider_client, "/home") == few
+
+
+def _reads_of(statements: list[str], table: str) -> int:
+    return sum(1 for statement in statements if re.search(rf"\bFROM {table}\b", statement))
+
+
+def test_the_provider_home_reads_each_thing_once(app, provider_client, organisation, every_type):
+    """Its parts ask for the same rows (the standing, capacity and KPI returns: the admissions;
+    the standing and the documents waiting: the library; the list and the applications waiting:
+    the latest application; each part of a contract's work: the contracts): each is read once."""
+    start(provider_client, organisation)
+    make_active_contract(organisation)  # admitted, with the documents a call-off requires
+    _home(provider_client)
+
+    with counting_queries(app) as statements:
+        _home(provider_client)
+
+    reads = {
+        table: _reads_of(statements, table)
+        for table in ("admissions", "documents", "applications", "contracts")
+    }
+    assert reads == {"admissions": 1, "documents": 1, "applications": 1, "contracts": 1}
+
+
+def test_what_the_home_reads_once_is_read_afresh_by_the_next_request(provider_client, organisation):
+    """One library read serves the standing and the documents waiting within a request, never
+    beyond it: a document uploaded shows at the next request in both."""
+    factories.admit(organisation, "mentoring", documents=False)
+    home = page_text(_home(provider_client))
+    assert "Upload your safeguarding and child protection policy" in home
+    assert "No safeguarding and child protection policy has been uploaded" in home
+
+    response = upload(provider_client, organisation, kind="safeguarding_policy")
+    assert response.status_code == 302
+
+    home = page_text(_home(provider_client))
+    assert "Upload your safeguarding and child protection policy" not in home
+    assert "No safeguarding and child protection policy has been uploaded" not in home
+    assert "Upload your insurance certificate" in home
