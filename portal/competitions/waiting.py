@@ -12,6 +12,7 @@ from portal.competitions.clock import format_deadline, london_today, now
 from portal.competitions.models import (
     AWARDED,
     DRAFT,
+    KINDS,
     PUBLISHED,
     QUOTE_SUBMITTED,
     Clarification,
@@ -79,8 +80,15 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     )
     names = {organisation.id: organisation.display_name for organisation in organisations}
     items = []
-    for competition, organisation_id in db.session.execute(
-        select(Competition, Invitation.organisation_id)
+    # Columns, not whole competitions: a provider may be invited to many at once.
+    for competition_id, title, kind, deadline, organisation_id in db.session.execute(
+        select(
+            Competition.id,
+            Competition.title,
+            Competition.kind,
+            Competition.submission_deadline,
+            Invitation.organisation_id,
+        )
         .join(Invitation, Invitation.competition_id == Competition.id)
         .where(
             Invitation.organisation_id.in_(names),
@@ -92,16 +100,15 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
         .order_by(Competition.submission_deadline, Competition.id)
     ):
         named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
-        closing = competition.submission_deadline - at <= CLOSING_SOON
+        closing = deadline - at <= CLOSING_SOON
         items.append(
             Waiting(
-                link=f"Quote for ‘{competition.title}’{named}",
+                link=f"Quote for ‘{title}’{named}",
                 endpoint="competitions.show",
-                args={"competition_id": competition.id},
-                hint=f"{competition.kind_label}: quotes close at "
-                f"{format_deadline(competition.submission_deadline)}",
+                args={"competition_id": competition_id},
+                hint=f"{KINDS[kind]}: quotes close at {format_deadline(deadline)}",
                 urgency=DUE_SOON if closing else TO_DO,
-                due=london_today(competition.submission_deadline),
+                due=london_today(deadline),
             )
         )
     return items

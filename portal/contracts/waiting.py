@@ -161,7 +161,7 @@ def _delivery_due(recording: list[Contract], organisations: list[Organisation]) 
                 link=f"Answer the council’s question on statement {statement.number}",
                 endpoint="contracts.delivery_month",
                 args={
-                    "organisation_id": statement.contract.organisation_id,
+                    "organisation_id": statement.organisation_id,
                     "contract_id": statement.contract_id,
                     "year": statement.month.year,
                     "month": statement.month.month,

@@ -65,15 +65,15 @@ def _coming_up(organisations: list[Organisation]) -> list[Waiting]:
         return []
     return [
         Waiting(
-            link=f"Review meeting with the council on {format_date(meeting.meets_on)}",
+            link=f"Review meeting with the council on {format_date(meets_on)}",
             endpoint="quality.meeting",
-            args={"meeting_id": meeting.id},
-            hint=f"For {names[meeting.organisation_id]}: read the agenda",
+            args={"meeting_id": meeting_id},
+            hint=f"For {names[organisation_id]}: read the agenda",
             urgency=DUE_SOON,
-            due=meeting.meets_on,
+            due=meets_on,
         )
-        for meeting in db.session.scalars(
-            select(Meeting)
+        for meeting_id, organisation_id, meets_on in db.session.execute(
+            select(Meeting.id, Meeting.organisation_id, Meeting.meets_on)
             .where(
                 Meeting.organisation_id.in_(names),
                 Meeting.status == MEETING_SCHEDULED,

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import User
 from portal.audit.services import record_event
@@ -580,17 +580,27 @@ def _remind(contract: Contract, month: date, due: date, kind: str) -> None:
     )
 
 
-def statements_queried(organisation_ids: list[int]) -> list[Statement]:
-    """The organisations' statements the council has queried, oldest month first."""
-    return list(
-        db.session.scalars(
-            select(Statement)
-            .join(Statement.contract)
+class Queried(NamedTuple):
+    number: str
+    month: date
+    contract_id: int
+    organisation_id: int
+
+
+def statements_queried(organisation_ids: list[int]) -> list[Queried]:
+    """The organisations' statements the council has queried, oldest month first: what a list
+    of them says (on every provider's home), not whole statements."""
+    return [
+        Queried(*row)
+        for row in db.session.execute(
+            select(
+                Statement.number, Statement.month, Statement.contract_id, Contract.organisation_id
+            )
+            .join(Contract, Contract.id == Statement.contract_id)
             .where(
                 Contract.organisation_id.in_(organisation_ids),
                 Statement.status == STATEMENT_QUERIED,
             )
-            .options(contains_eager(Statement.contract))
             .order_by(Statement.month, Statement.id)
         )
-    )
+    ]
