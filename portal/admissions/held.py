@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.admissions.models import Admission
 from portal.core.db import db
@@ -27,24 +27,28 @@ class Held(NamedTuple):
     status_reason: str | None
 
 
+# Built once: a statement built for every request costs more than running it.
+_HELD = (
+    select(
+        Admission.organisation_id,
+        Admission.lot_id,
+        Lot.name,
+        Admission.status,
+        Admission.admitted_at,
+        Admission.status_changed_at,
+        Admission.status_reason,
+    )
+    .join(Lot, Lot.id == Admission.lot_id)
+    .where(Admission.organisation_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Lot.position, Lot.name)
+)
+
+
 @read_once_by_id
 def admissions_held(organisation_ids: list[int]) -> dict[int, list[Held]]:
     """Each organisation's admissions, one per lot it has ever been admitted to (admitted,
     suspended or removed), in lot order: one query. Not to be changed: it may be shared."""
     held: dict[int, list[Held]] = {id_: [] for id_ in organisation_ids}
-    for row in db.session.execute(
-        select(
-            Admission.organisation_id,
-            Admission.lot_id,
-            Lot.name,
-            Admission.status,
-            Admission.admitted_at,
-            Admission.status_changed_at,
-            Admission.status_reason,
-        )
-        .join(Lot, Lot.id == Admission.lot_id)
-        .where(Admission.organisation_id.in_(organisation_ids))
-        .order_by(Lot.position, Lot.name)
-    ):
+    for row in db.session.execute(_HELD, {"ids": organisation_ids}):
         held[row.organisation_id].append(Held(*row))
     return held

@@ -15,6 +15,7 @@ from portal.core.time import LONDON, as_utc, format_date
 
 # Where database_now keeps the transaction it asked in, and the answer (Session.info).
 _NOW = "competitions.database_now"
+_SELECT_NOW = select(func.now())
 
 
 def database_now() -> datetime:
@@ -27,7 +28,7 @@ def database_now() -> datetime:
         asked = session.info.get(_NOW)
         if transaction is not None and asked is not None and asked[0] is transaction:
             return asked[1]
-        moment = as_utc(session.execute(select(func.now())).scalar_one())
+        moment = as_utc(session.execute(_SELECT_NOW).scalar_one())
         session.info[_NOW] = (session.get_transaction(), moment)
         return moment
     text = db.session.execute(select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()

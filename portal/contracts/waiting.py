@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -47,6 +47,23 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return [*_to_send(), *_statements_to_approve(), *_outcomes_to_decide()]
 
 
+# Built once: a statement built for every request costs more than running it.
+_PROVIDER_CONTRACTS = select(Contract).where(
+    Contract.organisation_id.in_(bindparam("ids", expanding=True)),
+    Contract.status.in_((DRAFT, *delivery.RECORDING)),
+)
+_DUE_FOR_EVIDENCE = (
+    select(ContractOutcome.contract_id, ContractOutcome.review_on, OutcomeDefinition.title)
+    .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
+    .where(
+        ContractOutcome.contract_id.in_(bindparam("contract_ids", expanding=True)),
+        ContractOutcome.status == OUTCOME_DUE,
+        ContractOutcome.review_on <= bindparam("until", type_=Date),
+    )
+    .order_by(ContractOutcome.review_on, ContractOutcome.id)
+)
+
+
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     """The organisations' contracts are read once (those sent to accept, those recording
     delivery, the active ones with outcomes), then what each part needs of them: four queries
@@ -54,14 +71,7 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
-    contracts = list(
-        db.session.scalars(
-            select(Contract).where(
-                Contract.organisation_id.in_(names),
-                Contract.status.in_((DRAFT, *delivery.RECORDING)),
-            )
-        )
-    )
+    contracts = list(db.session.scalars(_PROVIDER_CONTRACTS, {"ids": list(names)}))
     sent = sorted(
         (each for each in contracts if each.status == DRAFT and each.sent_at is not None),
         key=lambda each: (each.sent_at, each.id),
@@ -200,14 +210,8 @@ def _due_for_evidence(active: dict[int, Contract], names: dict[int, str]) -> lis
     on = today()
     items = []
     for contract_id, review_on, title in db.session.execute(
-        select(ContractOutcome.contract_id, ContractOutcome.review_on, OutcomeDefinition.title)
-        .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
-        .where(
-            ContractOutcome.contract_id.in_(active),
-            ContractOutcome.status == OUTCOME_DUE,
-            ContractOutcome.review_on <= on + timedelta(days=DUE_WITHIN_DAYS),
-        )
-        .order_by(ContractOutcome.review_on, ContractOutcome.id)
+        _DUE_FOR_EVIDENCE,
+        {"contract_ids": list(active), "until": on + timedelta(days=DUE_WITHIN_DAYS)},
     ):
         contract = active[contract_id]
         named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import tokens
@@ -36,16 +36,18 @@ class OrganisationError(ServiceError):
 # Reading -------------------------------------------------------------------------------------
 
 
+# Built once: a statement built for every request costs more than running it.
+_MEMBERSHIPS = (
+    select(Membership)
+    .where(Membership.user_id == bindparam("user_id"))
+    .join(Membership.organisation)
+    .options(contains_eager(Membership.organisation))
+    .order_by(Organisation.legal_name)
+)
+
+
 def memberships_of(user: User) -> list[Membership]:
-    return list(
-        db.session.scalars(
-            select(Membership)
-            .where(Membership.user_id == user.id)
-            .join(Membership.organisation)
-            .options(contains_eager(Membership.organisation))
-            .order_by(Organisation.legal_name)
-        )
-    )
+    return list(db.session.scalars(_MEMBERSHIPS, {"user_id": user.id}))
 
 
 def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation, Membership]:
