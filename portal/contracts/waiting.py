@@ -6,7 +6,7 @@ however many contracts there are."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import selectinload
@@ -49,8 +49,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
 
 # Built once: a statement built for every request costs more than running it.
 _PROVIDER_CONTRACTS = select(Contract).where(
-    Contract.organisation_id.in_(bindparam("ids", expanding=True)),
-    Contract.status.in_((DRAFT, *delivery.RECORDING)),
+    Contract.organisation_id.in_(bindparam("ids", expanding=True))
 )
 _DUE_FOR_EVIDENCE = (
     select(ContractOutcome.contract_id, ContractOutcome.review_on, OutcomeDefinition.title)
@@ -66,8 +65,8 @@ _DUE_FOR_EVIDENCE = (
 
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     """The organisations' contracts are read once (those sent to accept, those recording
-    delivery, the active ones with outcomes), then what each part needs of them: four queries
-    at most, one for an organisation with no contract."""
+    delivery, the active ones with outcomes), then what each part needs of them: three queries
+    at most, one for an organisation with no contract accepted."""
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
@@ -81,9 +80,14 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
         key=lambda each: (each.start_on, each.id),
     )
     active = {each.id: each for each in contracts if each.status == ACTIVE}
+    # Deliveries, and statements queried, are only ever on contracts accepted.
+    accepted = [each.id for each in contracts if each.status != DRAFT]
+    recorded, queried = delivery.recorded_and_queried(accepted) if accepted else ({}, [])
+    organisation_of = {each.id: each.organisation_id for each in contracts}
     return [
         *_to_accept(sent, names),
-        *_delivery_due(recording, organisations),
+        *_delivery_due(recording, recorded, organisations),
+        *_statements_queried(queried, organisation_of),
         *_due_for_evidence(active, names),
     ]
 
@@ -137,12 +141,15 @@ def _to_send() -> list[Waiting]:
 DUE_WARNING_DAYS = 14
 
 
-def _delivery_due(recording: list[Contract], organisations: list[Organisation]) -> list[Waiting]:
+def _delivery_due(
+    recording: list[Contract],
+    recorded: dict[tuple[int, date], str],
+    organisations: list[Organisation],
+) -> list[Waiting]:
     on = months.current_day()
-    ids = [organisation.id for organisation in organisations]
     names = {organisation.id: organisation.display_name for organisation in organisations}
     items = []
-    for state in delivery.owed_months(recording, on) if recording else []:
+    for state in delivery.owed_from(recording, recorded, on):
         if state.state == delivery.DUE and state.due > on + timedelta(days=DUE_WARNING_DAYS):
             continue
         late = state.state == delivery.OVERDUE
@@ -165,13 +172,20 @@ def _delivery_due(recording: list[Contract], organisations: list[Organisation]) 
                 due=state.due,
             )
         )
-    for statement in delivery.statements_queried(ids):
+    return items
+
+
+def _statements_queried(
+    queried: list[delivery.Queried], organisation_of: dict[int, int]
+) -> list[Waiting]:
+    items = []
+    for statement in queried:
         items.append(
             Waiting(
                 link=f"Answer the council’s question on statement {statement.number}",
                 endpoint="contracts.delivery_month",
                 args={
-                    "organisation_id": statement.organisation_id,
+                    "organisation_id": organisation_of[statement.contract_id],
                     "contract_id": statement.contract_id,
                     "year": statement.month.year,
                     "month": statement.month.month,

@@ -312,13 +312,21 @@ def owed_months(contracts: list[Contract], on: date) -> list[MonthState]:
             _RECORDED, {"contract_ids": [contract.id for contract in contracts]}
         )
     }
+    return owed_from(contracts, recorded, on)
+
+
+def owed_from(
+    contracts: list[Contract], recorded: dict[tuple[int, date], str], on: date
+) -> list[MonthState]:
+    """owed_months for contracts whose deliveries' statuses are read already, by (contract id,
+    month)."""
     due = DueDates()
     owed = []
     for contract in contracts:
         for month in contract_months(contract):
             status = recorded.get((contract.id, month))
-            if on <= months.last_day(month) or status not in (None, DELIVERY_DRAFT):
-                continue  # not ended yet, or its delivery is in
+            if status not in (None, DELIVERY_DRAFT) or on <= months.last_day(month):
+                continue  # its delivery is in, or the month has not ended yet
             owed.append(
                 MonthState(
                     contract=contract,
@@ -585,24 +593,47 @@ def _remind(contract: Contract, month: date, due: date, kind: str) -> None:
 
 
 class Queried(NamedTuple):
+    """A statement the council has queried, as a list of them says it."""
+
     number: str
     month: date
     contract_id: int
-    organisation_id: int
 
 
-_QUERIED = (
-    select(Statement.number, Statement.month, Statement.contract_id, Contract.organisation_id)
-    .join(Contract, Contract.id == Statement.contract_id)
-    .where(
-        Contract.organisation_id.in_(bindparam("ids", expanding=True)),
-        Statement.status == STATEMENT_QUERIED,
+# Each delivery with its statement when the council has queried it (a delivery has one
+# statement at most). Built once: a statement built for every request costs more than running it.
+_RECORDED_AND_QUERIED = (
+    select(
+        Delivery.contract_id,
+        Delivery.month,
+        Delivery.status,
+        Statement.number,
+        Statement.month,
+        Statement.id,
     )
-    .order_by(Statement.month, Statement.id)
+    .outerjoin(
+        Statement,
+        (Statement.delivery_id == Delivery.id) & (Statement.status == STATEMENT_QUERIED),
+    )
+    .where(Delivery.contract_id.in_(bindparam("contract_ids", expanding=True)))
 )
 
 
-def statements_queried(organisation_ids: list[int]) -> list[Queried]:
-    """The organisations' statements the council has queried, oldest month first: what a list
-    of them says (on every provider's home), not whole statements."""
-    return [Queried(*row) for row in db.session.execute(_QUERIED, {"ids": organisation_ids})]
+def recorded_and_queried(
+    contract_ids: list[int],
+) -> tuple[dict[tuple[int, date], str], list[Queried]]:
+    """The status of each month's delivery on the contracts, by (contract id, month), for
+    owed_from; and their statements the council has queried, oldest month first. One query
+    for both (every provider's home asks for both)."""
+    recorded: dict[tuple[int, date], str] = {}
+    queried: list[tuple[date, int, Queried]] = []
+    for contract_id, month, status, number, statement_month, statement_id in db.session.execute(
+        _RECORDED_AND_QUERIED, {"contract_ids": contract_ids}
+    ):
+        recorded[contract_id, month] = status
+        if number is not None:
+            queried.append(
+                (statement_month, statement_id, Queried(number, statement_month, contract_id))
+            )
+    queried.sort(key=lambda each: (each[0], each[1]))
+    return recorded, [each for _month, _id, each in queried]
