@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal.competitions.models import DRAFT, PUBLISHED, Competition
 from portal.core.db import db
-from portal.core.time import LONDON, as_utc, format_date
+from portal.core.time import LONDON, as_utc
 
 # Where database_now keeps the transaction it asked in, and the answer (Session.info).
 _NOW = "competitions.database_now"
@@ -51,7 +51,8 @@ def format_deadline(moment: datetime) -> str:
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{time} on {local:%A} {format_date(local)}"
+    # format_date(local), without turning London time into London time again.
+    return f"{time} on {local:%A} {local.day} {local:%B %Y}"
 
 
 def is_open(competition: Competition, at: datetime) -> bool:
