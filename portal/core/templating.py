@@ -13,7 +13,7 @@ from jinja2.environment import TemplateModule
 from jinja2.filters import do_indent
 from markupsafe import Markup, escape
 
-from portal.core import time, words
+from portal.core import time, waiting, words
 from portal.core.permissions import current_user_can
 from portal.core.urls import UrlPattern
 
@@ -365,6 +365,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links
+    app.jinja_env.globals["waiting_addresses"] = waiting.addresses
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],
         council_area=app.config["COUNCIL_AREA"],

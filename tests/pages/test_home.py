@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from flask import url_for
+
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.time import today
+from portal.core.waiting import Waiting, addresses
 from tests.applications.helpers import start
 from tests.competitions import helpers as competitions
 from tests.contracts.helpers import make_active_contract
@@ -216,3 +219,24 @@ def test_what_the_home_reads_once_is_read_afresh_by_the_next_request(provider_cl
     assert "Upload your safeguarding and child protection policy" not in home
     assert "No safeguarding and child protection policy has been uploaded" not in home
     assert "Upload your insurance certificate" in home
+
+
+def test_the_waiting_items_addresses_are_url_fors(app):
+    """Addresses worked out once per route (core.waiting.addresses) are exactly url_for's:
+    an id in the path, an id in the query string, words, several arguments, no page."""
+    items = [
+        Waiting(link="a", endpoint="competitions.show", args={"competition_id": 7}),
+        Waiting(link="b", endpoint="competitions.show", args={"competition_id": 1234567}),
+        Waiting(link="c", endpoint="reviews.queue", args={"assignee": 12}),
+        Waiting(link="d", endpoint="contracts.index", args={"status": "to_send"}),
+        Waiting(
+            link="e",
+            endpoint="kpi_returns.show_return",
+            args={"organisation_id": 3, "year": 2027, "month": 1},
+        ),
+        Waiting(link="f", endpoint="kpi_returns.dashboard"),
+        Waiting(link="g", endpoint=None),
+    ]
+    with app.test_request_context("/home"):
+        expected = [url_for(i.endpoint, **i.args) if i.endpoint else None for i in items]
+        assert addresses(items) == expected
