@@ -58,7 +58,7 @@ def addresses(items: list[Waiting]) -> list[str | None]:
     patterns: dict[tuple[str, str], UrlPattern] = {}
     built: list[str | None] = []
     for item in items:
-        if item.endpoint is None:
+        if not item.endpoint:
             built.append(None)
             continue
         if len(item.args) == 1:

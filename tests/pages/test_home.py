@@ -11,6 +11,7 @@ from flask import url_for
 
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.templating import waiting_items
 from portal.core.time import today
 from portal.core.waiting import Waiting, addresses
 from tests.applications.helpers import start
@@ -240,3 +241,46 @@ def test_the_waiting_items_addresses_are_url_fors(app):
     with app.test_request_context("/home"):
         expected = [url_for(i.endpoint, **i.args) if i.endpoint else None for i in items]
         assert addresses(items) == expected
+
+
+# The Jinja loop templates/pages/_waiting.html had, which templating.waiting_items replaces.
+_WAITING_LOOP = """{% for item in waiting %}
+      {% set tag_text, tag_class = item.tag %}
+      <li class="govuk-task-list__item{% if item.endpoint %} govuk-task-list__item--with-link{% endif %}">
+        <div class="govuk-task-list__name-and-hint">
+          {% if item.endpoint %}
+            <a class="govuk-link govuk-task-list__link" href="{{ url_for(item.endpoint, **item.args) }}" aria-describedby="waiting-{{ loop.index }}-hint waiting-{{ loop.index }}-status">{{ item.link }}</a>
+          {% else %}
+            <span>{{ item.link }}</span>
+          {% endif %}
+          {% if item.hint %}<div class="govuk-task-list__hint" id="waiting-{{ loop.index }}-hint">{{ item.hint }}</div>{% endif %}
+        </div>
+        <div class="govuk-task-list__status" id="waiting-{{ loop.index }}-status"><strong class="govuk-tag {{ tag_class }}">{{ tag_text }}</strong></div>
+      </li>
+    {% endfor %}"""  # noqa: E501
+
+
+def test_the_waiting_items_render_as_the_jinja_loop_did(app):
+    items = [
+        Waiting(
+            link="Quote for ‘<Tutoring> & more’",
+            endpoint="competitions.show",
+            args={"competition_id": 7},
+            hint="Closes at 12pm",
+            urgency=0,
+        ),
+        Waiting(link="No hint", endpoint="competitions.show", args={"competition_id": 8}),
+        Waiting(
+            link="Queue",
+            endpoint="reviews.queue",
+            args={"flag": "overdue", "assignee": 3},
+            hint='"Quoted" <b>hint</b>',
+            urgency=1,
+        ),
+        Waiting(link="Emails that could not be sent", endpoint=None, hint="3 emails failed"),
+        Waiting(link="No page, no hint", endpoint=None),
+    ]
+    with app.test_request_context("/home"):
+        template = app.jinja_env.from_string(_WAITING_LOOP)
+        assert str(waiting_items(items)) == template.render(waiting=items)
+        assert str(waiting_items([])) == template.render(waiting=[])
