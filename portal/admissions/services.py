@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select,
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
+from portal.admissions.held import Held, admissions_held
 from portal.admissions.models import (
     ADMISSION_LABELS,
     ADMISSION_STATUSES,
@@ -291,8 +292,8 @@ class Standing:
     """Where an organisation stands on the framework, as its home page says it."""
 
     on: list[tuple[str, date]]  # lot names joined with "and", and the day they were admitted
-    suspended: list[Admission]
-    removed: list[Admission]
+    suspended: list[Held]
+    removed: list[Held]
     # While on the framework: why it cannot be asked to quote (documents.call_off_problems).
     call_off_problems: list[str]
 
@@ -320,16 +321,17 @@ def _admissions_of(ids: list[int]) -> dict[int, list[Admission]]:
 
 
 def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
-    """standing_of for several organisations, by id: three queries however many there are.
-    Each organisation's admissions are one per lot it has ever been admitted to, in lot order."""
+    """standing_of for several organisations, by id: two queries however many there are (none
+    for what the page has read already: admissions_held, the documents' libraries). Each
+    organisation's admissions are one per lot it has ever been admitted to, in lot order."""
     ids = [organisation.id for organisation in organisations]
-    admissions = _admissions_of(ids)
+    admissions = admissions_held(ids)
     by_day: dict[int, dict[date, list[str]]] = {id_: {} for id_ in ids}
     for id_, held in admissions.items():
         for admission in held:
             if admission.status == ADMITTED:
                 day = as_utc(admission.admitted_at).astimezone(LONDON).date()
-                by_day[id_].setdefault(day, []).append(admission.lot.name)
+                by_day[id_].setdefault(day, []).append(admission.lot_name)
     on_framework = [id_ for id_ in ids if by_day[id_]]
     problems = documents.call_off_problems_of(on_framework, today()) if on_framework else {}
     return {

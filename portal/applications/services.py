@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, func, select, update
+from sqlalchemy import Text, bindparam, cast, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -39,6 +39,7 @@ from portal.applications.progress import Progress
 from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
+from portal.core.memo import read_once_by_id
 from portal.core.time import utcnow
 from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
@@ -172,22 +173,38 @@ def people_named(organisation: Organisation) -> list[dict[str, Any]]:
 
 
 def latest_applications(organisation_ids: list[int]) -> dict[int, Application]:
-    """current_application_of for several organisations, by organisation id: one query. With
-    each one's questionnaire version (its content deferred), which a draft's progress reads:
-    joined here rather than fetched in a query of its own on every provider's home."""
-    latest = (
-        select(func.max(Application.id))
-        .where(Application.organisation_id.in_(organisation_ids))
-        .group_by(Application.organisation_id)
-    )
+    """current_application_of for several organisations, by organisation id (those that have
+    one): one query, read once in a page however many of its parts ask (the provider's home:
+    its list and the applications waiting)."""
     return {
-        application.organisation_id: application
-        for application in db.session.scalars(
-            select(Application)
-            .where(Application.id.in_(latest))
-            .options(joinedload(Application.questionnaire_version))
-        )
+        id_: application
+        for id_, application in _latest_by_organisation(organisation_ids).items()
+        if application is not None
     }
+
+
+# With each one's questionnaire version (its content deferred), which a draft's progress
+# reads: joined here rather than fetched in a query of its own on every provider's home. Built
+# once: a statement built for every request costs more than running it.
+_LATEST = (
+    select(Application)
+    .where(
+        Application.id.in_(
+            select(func.max(Application.id))
+            .where(Application.organisation_id.in_(bindparam("ids", expanding=True)))
+            .group_by(Application.organisation_id)
+        )
+    )
+    .options(joinedload(Application.questionnaire_version))
+)
+
+
+@read_once_by_id
+def _latest_by_organisation(organisation_ids: list[int]) -> dict[int, Application | None]:
+    found: dict[int, Application | None] = dict.fromkeys(organisation_ids)
+    for application in db.session.scalars(_LATEST, {"ids": organisation_ids}):
+        found[application.organisation_id] = application
+    return found
 
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
@@ -253,10 +270,13 @@ def lot_options(chosen: Collection[str] = ()) -> LotOptions:
     )
 
 
+_SECTIONS = select(ApplicationSection).where(
+    ApplicationSection.application_id == bindparam("application_id")
+)
+
+
 def progress_of(application: Application) -> Progress:
-    rows = db.session.scalars(
-        select(ApplicationSection).where(ApplicationSection.application_id == application.id)
-    )
+    rows = db.session.scalars(_SECTIONS, {"application_id": application.id})
     return Progress(
         application,
         questionnaires.content_of(application.questionnaire_version),

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from portal.competitions.models import DRAFT, PUBLISHED, Competition
 from portal.core.db import db
-from portal.core.time import LONDON, as_utc, format_date
+from portal.core.time import LONDON, as_utc
 
 # Where database_now keeps the transaction it asked in, and the answer (Session.info).
 _NOW = "competitions.database_now"
+_SELECT_NOW = select(func.now())
 
 
 def database_now() -> datetime:
@@ -27,7 +28,7 @@ def database_now() -> datetime:
         asked = session.info.get(_NOW)
         if transaction is not None and asked is not None and asked[0] is transaction:
             return asked[1]
-        moment = as_utc(session.execute(select(func.now())).scalar_one())
+        moment = as_utc(session.execute(_SELECT_NOW).scalar_one())
         session.info[_NOW] = (session.get_transaction(), moment)
         return moment
     text = db.session.execute(select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
@@ -50,7 +51,8 @@ def format_deadline(moment: datetime) -> str:
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
     time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
-    return f"{time} on {local:%A} {format_date(local)}"
+    # format_date(local), without turning London time into London time again.
+    return f"{time} on {local:%A} {local.day} {local:%B %Y}"
 
 
 def is_open(competition: Competition, at: datetime) -> bool:

@@ -5,13 +5,14 @@ standstill to confirm). A fixed number of queries, however many competitions the
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from portal.accounts.models import User
 from portal.competitions.clock import format_deadline, london_today, now
 from portal.competitions.models import (
     AWARDED,
     DRAFT,
+    KINDS,
     PUBLISHED,
     QUOTE_SUBMITTED,
     Clarification,
@@ -68,40 +69,53 @@ def _to_score(user: User) -> list[Waiting]:
     ]
 
 
+# Columns, not whole competitions: a provider may be invited to many at once. Built once: a
+# statement built for every request costs more than running it.
+_OPEN_TO_QUOTE = (
+    select(
+        Competition.id,
+        Competition.title,
+        Competition.kind,
+        Competition.submission_deadline,
+        Invitation.organisation_id,
+    )
+    .join(Invitation, Invitation.competition_id == Competition.id)
+    .where(
+        Invitation.organisation_id.in_(bindparam("ids", expanding=True)),
+        Invitation.declined_at.is_(None),
+        Competition.status == PUBLISHED,
+        Competition.submission_deadline > bindparam("at"),
+        ~select(Quote.id)
+        .where(
+            Quote.competition_id == Competition.id,
+            Quote.organisation_id == Invitation.organisation_id,
+            Quote.status == QUOTE_SUBMITTED,
+        )
+        .exists(),
+    )
+    .order_by(Competition.submission_deadline, Competition.id)
+)
+
+
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     """Competitions an organisation is invited to that are still open, not declined and without
     a submitted quote, soonest deadline first."""
     at = now()
-    quoted = select(Quote.id).where(
-        Quote.competition_id == Competition.id,
-        Quote.organisation_id == Invitation.organisation_id,
-        Quote.status == QUOTE_SUBMITTED,
-    )
     names = {organisation.id: organisation.display_name for organisation in organisations}
     items = []
-    for competition, organisation_id in db.session.execute(
-        select(Competition, Invitation.organisation_id)
-        .join(Invitation, Invitation.competition_id == Competition.id)
-        .where(
-            Invitation.organisation_id.in_(names),
-            Invitation.declined_at.is_(None),
-            Competition.status == PUBLISHED,
-            Competition.submission_deadline > at,
-            ~quoted.exists(),
-        )
-        .order_by(Competition.submission_deadline, Competition.id)
+    for competition_id, title, kind, deadline, organisation_id in db.session.execute(
+        _OPEN_TO_QUOTE, {"ids": list(names), "at": at}
     ):
         named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
-        closing = competition.submission_deadline - at <= CLOSING_SOON
+        closing = deadline - at <= CLOSING_SOON
         items.append(
             Waiting(
-                link=f"Quote for ‘{competition.title}’{named}",
+                link=f"Quote for ‘{title}’{named}",
                 endpoint="competitions.show",
-                args={"competition_id": competition.id},
-                hint=f"{competition.kind_label}: quotes close at "
-                f"{format_deadline(competition.submission_deadline)}",
+                args={"competition_id": competition_id},
+                hint=f"{KINDS[kind]}: quotes close at {format_deadline(deadline)}",
                 urgency=DUE_SOON if closing else TO_DO,
-                due=london_today(competition.submission_deadline),
+                due=london_today(deadline),
             )
         )
     return items

@@ -6,9 +6,9 @@ however many contracts there are."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -19,6 +19,7 @@ from portal.contracts.models import (
     OUTCOME_EVIDENCED,
     Contract,
     ContractOutcome,
+    OutcomeDefinition,
 )
 from portal.contracts.services import delivery, statements
 from portal.core.db import db
@@ -39,25 +40,59 @@ OUTCOMES_LISTED = 10
 
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    return [
-        *_contracts(user, organisations),
-        *_delivery(user, organisations),
-        *_outcomes(user, organisations),
-    ]
-
-
-def _contracts(user: User, organisations: list[Organisation]) -> list[Waiting]:
     if not user.is_staff:
-        return _to_accept(organisations)
-    if can(user, "manage_contracts"):
-        return _to_send()
-    return []
+        return _for_provider(organisations)
+    if not can(user, "manage_contracts"):
+        return []
+    return [*_to_send(), *_statements_to_approve(), *_outcomes_to_decide()]
 
 
-def _to_accept(organisations: list[Organisation]) -> list[Waiting]:
+# Built once: a statement built for every request costs more than running it.
+_PROVIDER_CONTRACTS = select(Contract).where(
+    Contract.organisation_id.in_(bindparam("ids", expanding=True))
+)
+_DUE_FOR_EVIDENCE = (
+    select(ContractOutcome.contract_id, ContractOutcome.review_on, OutcomeDefinition.title)
+    .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
+    .where(
+        ContractOutcome.contract_id.in_(bindparam("contract_ids", expanding=True)),
+        ContractOutcome.status == OUTCOME_DUE,
+        ContractOutcome.review_on <= bindparam("until", type_=Date),
+    )
+    .order_by(ContractOutcome.review_on, ContractOutcome.id)
+)
+
+
+def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
+    """The organisations' contracts are read once (those sent to accept, those recording
+    delivery, the active ones with outcomes), then what each part needs of them: three queries
+    at most, one for an organisation with no contract accepted."""
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
+    contracts = list(db.session.scalars(_PROVIDER_CONTRACTS, {"ids": list(names)}))
+    sent = sorted(
+        (each for each in contracts if each.status == DRAFT and each.sent_at is not None),
+        key=lambda each: (each.sent_at, each.id),
+    )
+    recording = sorted(
+        (each for each in contracts if each.status in delivery.RECORDING),
+        key=lambda each: (each.start_on, each.id),
+    )
+    active = {each.id: each for each in contracts if each.status == ACTIVE}
+    # Deliveries, and statements queried, are only ever on contracts accepted.
+    accepted = [each.id for each in contracts if each.status != DRAFT]
+    recorded, queried = delivery.recorded_and_queried(accepted) if accepted else ({}, [])
+    organisation_of = {each.id: each.organisation_id for each in contracts}
+    return [
+        *_to_accept(sent, names),
+        *_delivery_due(recording, recorded, organisations),
+        *_statements_queried(queried, organisation_of),
+        *_due_for_evidence(active, names),
+    ]
+
+
+def _to_accept(sent: list[Contract], names: dict[int, str]) -> list[Waiting]:
     return [
         Waiting(
             link=f"Accept contract {contract.reference}: ‘{contract.title}’",
@@ -69,15 +104,7 @@ def _to_accept(organisations: list[Organisation]) -> list[Waiting]:
             ),
             urgency=DUE_SOON,
         )
-        for contract in db.session.scalars(
-            select(Contract)
-            .where(
-                Contract.organisation_id.in_(names),
-                Contract.status == DRAFT,
-                Contract.sent_at.is_not(None),
-            )
-            .order_by(Contract.sent_at, Contract.id)
-        )
+        for contract in sent
     ]
 
 
@@ -114,18 +141,15 @@ def _to_send() -> list[Waiting]:
 DUE_WARNING_DAYS = 14
 
 
-def _delivery(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    if user.is_staff:
-        return _statements_to_approve(user)
-    return _delivery_due(organisations)
-
-
-def _delivery_due(organisations: list[Organisation]) -> list[Waiting]:
+def _delivery_due(
+    recording: list[Contract],
+    recorded: dict[tuple[int, date], str],
+    organisations: list[Organisation],
+) -> list[Waiting]:
     on = months.current_day()
-    ids = [organisation.id for organisation in organisations]
     names = {organisation.id: organisation.display_name for organisation in organisations}
     items = []
-    for state in delivery.months_owed(ids, on):
+    for state in delivery.owed_from(recording, recorded, on):
         if state.state == delivery.DUE and state.due > on + timedelta(days=DUE_WARNING_DAYS):
             continue
         late = state.state == delivery.OVERDUE
@@ -148,13 +172,20 @@ def _delivery_due(organisations: list[Organisation]) -> list[Waiting]:
                 due=state.due,
             )
         )
-    for statement in delivery.statements_queried(ids):
+    return items
+
+
+def _statements_queried(
+    queried: list[delivery.Queried], organisation_of: dict[int, int]
+) -> list[Waiting]:
+    items = []
+    for statement in queried:
         items.append(
             Waiting(
                 link=f"Answer the council’s question on statement {statement.number}",
                 endpoint="contracts.delivery_month",
                 args={
-                    "organisation_id": statement.contract.organisation_id,
+                    "organisation_id": organisation_of[statement.contract_id],
                     "contract_id": statement.contract_id,
                     "year": statement.month.year,
                     "month": statement.month.month,
@@ -167,9 +198,7 @@ def _delivery_due(organisations: list[Organisation]) -> list[Waiting]:
     return items
 
 
-def _statements_to_approve(user: User) -> list[Waiting]:
-    if not can(user, "manage_contracts"):
-        return []
+def _statements_to_approve() -> list[Waiting]:
     count, oldest = statements.waiting_count()
     if not count:
         return []
@@ -187,43 +216,29 @@ def _statements_to_approve(user: User) -> list[Waiting]:
 # Outcomes -----------------------------------------------------------------------------------------
 
 
-def _outcomes(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past);
-    for commissioners, evidence to decide. Two queries at most."""
-    if user.is_staff:
-        return _outcomes_to_decide() if can(user, "manage_contracts") else []
-    return _due_for_evidence(organisations)
-
-
-def _due_for_evidence(organisations: list[Organisation]) -> list[Waiting]:
-    on = today()
-    names = {organisation.id: organisation.display_name for organisation in organisations}
-    if not names:
+def _due_for_evidence(active: dict[int, Contract], names: dict[int, str]) -> list[Waiting]:
+    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past) on
+    its active contracts: one query of columns, none without an active contract."""
+    if not active:
         return []
+    on = today()
     items = []
-    for outcome, contract in db.session.execute(
-        select(ContractOutcome, Contract)
-        .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .where(
-            Contract.organisation_id.in_(names),
-            Contract.status == ACTIVE,
-            ContractOutcome.status == OUTCOME_DUE,
-            ContractOutcome.review_on <= on + timedelta(days=DUE_WITHIN_DAYS),
-        )
-        .options(selectinload(ContractOutcome.definition))
-        .order_by(ContractOutcome.review_on, ContractOutcome.id)
+    for contract_id, review_on, title in db.session.execute(
+        _DUE_FOR_EVIDENCE,
+        {"contract_ids": list(active), "until": on + timedelta(days=DUE_WITHIN_DAYS)},
     ):
+        contract = active[contract_id]
         named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
-        past = outcome.review_on < on
+        past = review_on < on
         items.append(
             Waiting(
-                link=f"Give evidence for ‘{outcome.definition.title}’{named}",
+                link=f"Give evidence for ‘{title}’{named}",
                 endpoint="contracts.outcomes",
                 args={"contract_id": contract.id},
                 hint=f"{contract.reference}: the review date "
-                f"{'was' if past else 'is'} {format_date(outcome.review_on)}",
+                f"{'was' if past else 'is'} {format_date(review_on)}",
                 urgency=OVERDUE if past else DUE_SOON,
-                due=outcome.review_on,
+                due=review_on,
             )
         )
     return items

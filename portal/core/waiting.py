@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask import url_for
+
+from portal.core.urls import UrlPattern
+
 # How urgent an item is, most urgent first: past its due date or service level, due soon (or
 # open to the person's answer now), then the rest.
 OVERDUE = 0
@@ -45,6 +49,28 @@ def most_urgent_first(items: list[Waiting]) -> list[Waiting]:
     """Overdue before due soon before the rest; within each, the earliest due date first and
     undated items after dated ones, otherwise in the order the domains gave them."""
     return sorted(items, key=lambda item: (item.urgency, item.due is None, item.due or date.min))
+
+
+def addresses(items: list[Waiting]) -> list[str | None]:
+    """Each item's address, exactly as url_for gives it (None for an item with no page). A
+    route the list links many times by one id (a provider invited to a hundred competitions)
+    is worked out once and each id put in its place (UrlPattern), not built item by item."""
+    patterns: dict[tuple[str, str], UrlPattern] = {}
+    built: list[str | None] = []
+    for item in items:
+        if not item.endpoint:
+            built.append(None)
+            continue
+        if len(item.args) == 1:
+            [(name, value)] = item.args.items()
+            if type(value) is int:
+                pattern = patterns.get((item.endpoint, name))
+                if pattern is None:
+                    pattern = patterns[item.endpoint, name] = UrlPattern(item.endpoint, name)
+                built.append(pattern(value))
+                continue
+        built.append(url_for(item.endpoint, **item.args))
+    return built
 
 
 def plural(count: int, one: str, many: str) -> str:

@@ -12,12 +12,14 @@ hides its record.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
 from sqlalchemy import select
 
+from portal.admissions.held import Held
 from portal.admissions.models import REMOVED, Admission
 from portal.core.db import db
 from portal.core.time import LONDON, as_utc
@@ -90,9 +92,11 @@ def _local_month(moment: datetime) -> date:
 def obligations_for(organisation_ids: list[int]) -> dict[int, Obligation]:
     """The obligation of each organisation (one query, however many). A lot it was removed from
     counts for the months before the removal."""
-    lots: dict[int, dict[int, tuple[date, date | None]]] = defaultdict(dict)
-    if organisation_ids:
-        for organisation_id, lot_id, status, admitted_at, changed_at in db.session.execute(
+    if not organisation_ids:
+        return {}
+    return _obligations(
+        organisation_ids,
+        db.session.execute(
             select(
                 Admission.organisation_id,
                 Admission.lot_id,
@@ -100,14 +104,34 @@ def obligations_for(organisation_ids: list[int]) -> dict[int, Obligation]:
                 Admission.admitted_at,
                 Admission.status_changed_at,
             ).where(Admission.organisation_id.in_(organisation_ids))
-        ):
-            first = _local_month(admitted_at)
-            last = None
-            if status == REMOVED:
-                last = months.add_months(_local_month(changed_at), -1)
-                if last < first:
-                    continue  # removed in the month it was admitted: no month ended on it
-            lots[organisation_id][lot_id] = (first, last)
+        ),
+    )
+
+
+def obligations_of_held(held: dict[int, list[Held]]) -> dict[int, Obligation]:
+    """obligations_for from admissions read already (admissions_held), by organisation id."""
+    return _obligations(
+        list(held),
+        (
+            (h.organisation_id, h.lot_id, h.status, h.admitted_at, h.status_changed_at)
+            for admissions in held.values()
+            for h in admissions
+        ),
+    )
+
+
+def _obligations(
+    organisation_ids: list[int], admissions: Iterable[tuple[int, int, str, datetime, datetime]]
+) -> dict[int, Obligation]:
+    lots: dict[int, dict[int, tuple[date, date | None]]] = defaultdict(dict)
+    for organisation_id, lot_id, status, admitted_at, changed_at in admissions:
+        first = _local_month(admitted_at)
+        last = None
+        if status == REMOVED:
+            last = months.add_months(_local_month(changed_at), -1)
+            if last < first:
+                continue  # removed in the month it was admitted: no month ended on it
+        lots[organisation_id][lot_id] = (first, last)
     return {id_: Obligation(id_, dict(lots[id_])) for id_ in organisation_ids}
 
 

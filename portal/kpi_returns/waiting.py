@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.accounts.models import User
+from portal.admissions.held import admissions_held
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date
@@ -22,7 +23,13 @@ from portal.kpi_returns.models import (
     KpiQuery,
     KpiReturn,
 )
-from portal.kpi_returns.obligations import DUE, MISSING, DueDates, obligations_for, state_of
+from portal.kpi_returns.obligations import (
+    DUE,
+    MISSING,
+    DueDates,
+    obligations_of_held,
+    state_of,
+)
 from portal.organisations.models import Organisation
 
 # How far ahead a provider's home warns of a return falling due.
@@ -39,12 +46,22 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return _for_provider(organisations)
 
 
+# Built once: a statement built for every request costs more than running it.
+_OPEN_QUERIES = (
+    select(KpiQuery.id, KpiReturn.organisation_id, KpiReturn.month)
+    .join(KpiReturn, KpiReturn.id == KpiQuery.kpi_return_id)
+    .where(KpiReturn.organisation_id.in_(bindparam("ids", expanding=True)), KpiQuery.status == OPEN)
+    .order_by(KpiReturn.month, KpiQuery.id)
+)
+
+
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     """Each return missing or due within DUE_WARNING_DAYS, and each question from the council
     not yet answered."""
     on = months.current_day()
     ids = [organisation.id for organisation in organisations]
-    obligations = obligations_for(ids)
+    # From the admissions the home page has read already (its standing, capacity).
+    obligations = obligations_of_held(admissions_held(ids))
     owed = {id_: obligation.months(on) for id_, obligation in obligations.items()}
     every_month = [month for months_owed in owed.values() for month in months_owed]
     summaries = (
@@ -80,12 +97,7 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
                 )
             )
     names = {organisation.id: organisation.display_name for organisation in organisations}
-    for query_id, organisation_id, month in db.session.execute(
-        select(KpiQuery.id, KpiReturn.organisation_id, KpiReturn.month)
-        .join(KpiReturn, KpiReturn.id == KpiQuery.kpi_return_id)
-        .where(KpiReturn.organisation_id.in_(ids), KpiQuery.status == OPEN)
-        .order_by(KpiReturn.month, KpiQuery.id)
-    ):
+    for query_id, organisation_id, month in db.session.execute(_OPEN_QUERIES, {"ids": ids}):
         named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
         items.append(
             Waiting(

@@ -8,6 +8,7 @@ from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.core.db import db, round_trips_within
 from portal.core.extensions import object_store
+from portal.core.memo import reading_once
 from portal.core.permissions import public, requires_sign_in
 from portal.organisations import services as organisations
 from portal.pages import services
@@ -50,12 +51,18 @@ def home():
     if not memberships:
         return redirect(url_for("organisations.create"))
     mine = [membership.organisation for membership in memberships]
+    # The domains ask for some of the same rows (admissions, libraries, latest applications):
+    # each is read once.
+    with reading_once():
+        standings = admissions.standings_of(mine)
+        latest = applications.latest_applications([o.id for o in mine])
+        waiting = services.waiting_for(current_user, mine)
     return render_template(
         "pages/provider_home.html",
         memberships=memberships,
-        standings=admissions.standings_of(mine),
-        applications=applications.latest_applications([o.id for o in mine]),
-        waiting=services.waiting_for(current_user, mine),
+        standings=standings,
+        applications=latest,
+        waiting=waiting,
     )
 
 

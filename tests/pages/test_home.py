@@ -4,18 +4,24 @@ of queries whatever is waiting."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
+
+from flask import url_for
 
 from portal.applications.models import Application
 from portal.core.db import db
+from portal.core.templating import waiting_items
 from portal.core.time import today
+from portal.core.waiting import Waiting, addresses
 from tests.applications.helpers import start
 from tests.competitions import helpers as competitions
+from tests.contracts.helpers import make_active_contract
 from tests.documents.helpers import date_parts, in_days, only_document, upload
 from tests.kpi_returns.helpers import admit_from, submit_return
 from tests.support import factories
 from tests.support.pages import page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _home(client):
@@ -175,3 +181,106 @@ def test_the_provider_home_makes_the_same_queries_with_more_waiting(
     home = _home(provider_client)
     assert len([text for text, _tag in _tags(home) if text.startswith("Fill in")]) == 5
     assert queries_for(app, provider_client, "/home") == few
+
+
+def _reads_of(statements: list[str], table: str) -> int:
+    return sum(1 for statement in statements if re.search(rf"\bFROM {table}\b", statement))
+
+
+def test_the_provider_home_reads_each_thing_once(app, provider_client, organisation, every_type):
+    """Its parts ask for the same rows (the standing, capacity and KPI returns: the admissions;
+    the standing and the documents waiting: the library; the list and the applications waiting:
+    the latest application; each part of a contract's work: the contracts): each is read once."""
+    start(provider_client, organisation)
+    make_active_contract(organisation)  # admitted, with the documents a call-off requires
+    _home(provider_client)
+
+    with counting_queries(app) as statements:
+        _home(provider_client)
+
+    reads = {
+        table: _reads_of(statements, table)
+        for table in ("admissions", "documents", "applications", "contracts")
+    }
+    assert reads == {"admissions": 1, "documents": 1, "applications": 1, "contracts": 1}
+
+
+def test_what_the_home_reads_once_is_read_afresh_by_the_next_request(provider_client, organisation):
+    """One library read serves the standing and the documents waiting within a request, never
+    beyond it: a document uploaded shows at the next request in both."""
+    factories.admit(organisation, "mentoring", documents=False)
+    home = page_text(_home(provider_client))
+    assert "Upload your safeguarding and child protection policy" in home
+    assert "No safeguarding and child protection policy has been uploaded" in home
+
+    response = upload(provider_client, organisation, kind="safeguarding_policy")
+    assert response.status_code == 302
+
+    home = page_text(_home(provider_client))
+    assert "Upload your safeguarding and child protection policy" not in home
+    assert "No safeguarding and child protection policy has been uploaded" not in home
+    assert "Upload your insurance certificate" in home
+
+
+def test_the_waiting_items_addresses_are_url_fors(app):
+    """Addresses worked out once per route (core.waiting.addresses) are exactly url_for's:
+    an id in the path, an id in the query string, words, several arguments, no page."""
+    items = [
+        Waiting(link="a", endpoint="competitions.show", args={"competition_id": 7}),
+        Waiting(link="b", endpoint="competitions.show", args={"competition_id": 1234567}),
+        Waiting(link="c", endpoint="reviews.queue", args={"assignee": 12}),
+        Waiting(link="d", endpoint="contracts.index", args={"status": "to_send"}),
+        Waiting(
+            link="e",
+            endpoint="kpi_returns.show_return",
+            args={"organisation_id": 3, "year": 2027, "month": 1},
+        ),
+        Waiting(link="f", endpoint="kpi_returns.dashboard"),
+        Waiting(link="g", endpoint=None),
+    ]
+    with app.test_request_context("/home"):
+        expected = [url_for(i.endpoint, **i.args) if i.endpoint else None for i in items]
+        assert addresses(items) == expected
+
+
+# The Jinja loop templates/pages/_waiting.html had, which templating.waiting_items replaces.
+_WAITING_LOOP = """{% for item in waiting %}
+      {% set tag_text, tag_class = item.tag %}
+      <li class="govuk-task-list__item{% if item.endpoint %} govuk-task-list__item--with-link{% endif %}">
+        <div class="govuk-task-list__name-and-hint">
+          {% if item.endpoint %}
+            <a class="govuk-link govuk-task-list__link" href="{{ url_for(item.endpoint, **item.args) }}" aria-describedby="waiting-{{ loop.index }}-hint waiting-{{ loop.index }}-status">{{ item.link }}</a>
+          {% else %}
+            <span>{{ item.link }}</span>
+          {% endif %}
+          {% if item.hint %}<div class="govuk-task-list__hint" id="waiting-{{ loop.index }}-hint">{{ item.hint }}</div>{% endif %}
+        </div>
+        <div class="govuk-task-list__status" id="waiting-{{ loop.index }}-status"><strong class="govuk-tag {{ tag_class }}">{{ tag_text }}</strong></div>
+      </li>
+    {% endfor %}"""  # noqa: E501
+
+
+def test_the_waiting_items_render_as_the_jinja_loop_did(app):
+    items = [
+        Waiting(
+            link="Quote for ‘<Tutoring> & more’",
+            endpoint="competitions.show",
+            args={"competition_id": 7},
+            hint="Closes at 12pm",
+            urgency=0,
+        ),
+        Waiting(link="No hint", endpoint="competitions.show", args={"competition_id": 8}),
+        Waiting(
+            link="Queue",
+            endpoint="reviews.queue",
+            args={"flag": "overdue", "assignee": 3},
+            hint='"Quoted" <b>hint</b>',
+            urgency=1,
+        ),
+        Waiting(link="Emails that could not be sent", endpoint=None, hint="3 emails failed"),
+        Waiting(link="No page, no hint", endpoint=None),
+    ]
+    with app.test_request_context("/home"):
+        template = app.jinja_env.from_string(_WAITING_LOOP)
+        assert str(waiting_items(items)) == template.render(waiting=items)
+        assert str(waiting_items([])) == template.render(waiting=[])

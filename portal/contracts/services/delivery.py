@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import User
 from portal.audit.services import record_change
@@ -298,23 +298,35 @@ def months_owed(organisation_ids: list[int], on: date) -> list[MonthState]:
     return owed_months(contracts_recording(organisation_ids), on)
 
 
+# Built once: a statement built for every request costs more than running it.
+_RECORDED = select(Delivery.contract_id, Delivery.month, Delivery.status).where(
+    Delivery.contract_id.in_(bindparam("contract_ids", expanding=True))
+)
+
+
 def owed_months(contracts: list[Contract], on: date) -> list[MonthState]:
     """months_owed for contracts already read (contracts_recording): one query."""
     recorded = {
         (contract_id, month): status
         for contract_id, month, status in db.session.execute(
-            select(Delivery.contract_id, Delivery.month, Delivery.status).where(
-                Delivery.contract_id.in_([contract.id for contract in contracts])
-            )
+            _RECORDED, {"contract_ids": [contract.id for contract in contracts]}
         )
     }
+    return owed_from(contracts, recorded, on)
+
+
+def owed_from(
+    contracts: list[Contract], recorded: dict[tuple[int, date], str], on: date
+) -> list[MonthState]:
+    """owed_months for contracts whose deliveries' statuses are read already, by (contract id,
+    month)."""
     due = DueDates()
     owed = []
     for contract in contracts:
         for month in contract_months(contract):
             status = recorded.get((contract.id, month))
-            if on <= months.last_day(month) or status not in (None, DELIVERY_DRAFT):
-                continue  # not ended yet, or its delivery is in
+            if status not in (None, DELIVERY_DRAFT) or on <= months.last_day(month):
+                continue  # its delivery is in, or the month has not ended yet
             owed.append(
                 MonthState(
                     contract=contract,
@@ -573,17 +585,48 @@ def _remind(contract: Contract, month: date, due: date, kind: str) -> None:
     )
 
 
-def statements_queried(organisation_ids: list[int]) -> list[Statement]:
-    """The organisations' statements the council has queried, oldest month first."""
-    return list(
-        db.session.scalars(
-            select(Statement)
-            .join(Statement.contract)
-            .where(
-                Contract.organisation_id.in_(organisation_ids),
-                Statement.status == STATEMENT_QUERIED,
-            )
-            .options(contains_eager(Statement.contract))
-            .order_by(Statement.month, Statement.id)
-        )
+class Queried(NamedTuple):
+    """A statement the council has queried, as a list of them says it."""
+
+    number: str
+    month: date
+    contract_id: int
+
+
+# Each delivery with its statement when the council has queried it (a delivery has one
+# statement at most). Built once: a statement built for every request costs more than running it.
+_RECORDED_AND_QUERIED = (
+    select(
+        Delivery.contract_id,
+        Delivery.month,
+        Delivery.status,
+        Statement.number,
+        Statement.month,
+        Statement.id,
     )
+    .outerjoin(
+        Statement,
+        (Statement.delivery_id == Delivery.id) & (Statement.status == STATEMENT_QUERIED),
+    )
+    .where(Delivery.contract_id.in_(bindparam("contract_ids", expanding=True)))
+)
+
+
+def recorded_and_queried(
+    contract_ids: list[int],
+) -> tuple[dict[tuple[int, date], str], list[Queried]]:
+    """The status of each month's delivery on the contracts, by (contract id, month), for
+    owed_from; and their statements the council has queried, oldest month first. One query
+    for both (every provider's home asks for both)."""
+    recorded: dict[tuple[int, date], str] = {}
+    queried: list[tuple[date, int, Queried]] = []
+    for contract_id, month, status, number, statement_month, statement_id in db.session.execute(
+        _RECORDED_AND_QUERIED, {"contract_ids": contract_ids}
+    ):
+        recorded[contract_id, month] = status
+        if number is not None:
+            queried.append(
+                (statement_month, statement_id, Queried(number, statement_month, contract_id))
+            )
+    queried.sort(key=lambda each: (each[0], each[1]))
+    return recorded, [each for _month, _id, each in queried]
