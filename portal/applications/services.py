@@ -41,7 +41,6 @@ from portal.core.db import db
 from portal.core.errors import ServiceError, found
 from portal.core.memo import read_once_by_id
 from portal.core.time import utcnow
-from portal.core.waiting import DUE_SOON, Waiting
 from portal.core.workflow import Refusal, Workflow, move
 from portal.lots.services import list_lots
 from portal.organisations.models import Membership, Organisation
@@ -205,43 +204,6 @@ def _latest_by_organisation(organisation_ids: list[int]) -> dict[int, Applicatio
     for application in db.session.scalars(_LATEST, {"ids": organisation_ids}):
         found[application.organisation_id] = application
     return found
-
-
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
-    """A provider's applications to finish (with the sections done) or to change and resubmit
-    after the council returned them. Council staff's applications waiting are the reviews'."""
-    if user.is_staff or not organisations:
-        return []
-    items = []
-    latest = latest_applications([organisation.id for organisation in organisations])
-    for organisation in organisations:
-        application = latest.get(organisation.id)
-        if application is None or application.status not in (DRAFT, RETURNED):
-            continue
-        args = {"application_id": application.id}
-        name = organisation.display_name
-        if application.status == RETURNED:
-            items.append(
-                Waiting(
-                    link=f"Change and resubmit your application for {name}",
-                    endpoint="applications.show",
-                    args=args,
-                    hint="The council has returned your application for changes",
-                    urgency=DUE_SOON,
-                )
-            )
-            continue
-        progress = progress_of(application)
-        items.append(
-            Waiting(
-                link=f"Continue your application for {name}",
-                endpoint="applications.show",
-                args=args,
-                hint=f"You have completed {progress.completed_count} of "
-                f"{len(progress.counted)} sections",
-            )
-        )
-    return items
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from portal.accounts import waiting as accounts
 from portal.accounts.models import User
-from portal.applications import services as applications
+from portal.applications import waiting as applications
 from portal.capacity import waiting as capacity
 from portal.competitions import waiting as competitions
 from portal.contracts import waiting as contracts
