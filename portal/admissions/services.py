@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.admissions.models import (
@@ -42,7 +42,6 @@ from portal.core.time import (
 )
 from portal.core.words import and_list
 from portal.documents import services as documents
-from portal.documents.models import Document, DocumentVersion
 from portal.kpi_returns import reports as kpi_reports
 from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
 from portal.kpi_returns.obligations import MonthState
@@ -452,14 +451,11 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
 def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:
     ids = [organisation.id for organisation in organisations]
     admissions = _admissions_of(ids)
-    library: dict[int, list[Document]] = {id_: [] for id_ in ids}
-    for document in db.session.scalars(
-        select(Document)
-        .where(Document.organisation_id.in_(ids))
-        .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
-        .order_by(Document.kind, Document.title, Document.id)
-    ):
-        library[document.organisation_id].append(document)
+    # Of the documents, only what the row says: the call-off rule's columns of the admitted
+    # organisations' current versions, and a count the database makes (never every version).
+    admitted = [id_ for id_ in ids if any(each.status == ADMITTED for each in admissions[id_])]
+    call_off_problems = documents.call_off_problems_of(admitted, on)
+    needing_attention = documents.needing_attention_of(ids, on)
     register: dict[int, list[StaffCheck]] = {id_: [] for id_ in ids}
     for check in db.session.scalars(
         select(StaffCheck).where(StaffCheck.organisation_id.in_(ids)).order_by(StaffCheck.id)
@@ -474,16 +470,8 @@ def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[Prov
             ProviderRow(
                 organisation=organisation,
                 admissions=admissions[organisation.id],
-                call_off_problems=(
-                    documents.call_off_problems(library[organisation.id], on)
-                    if any(each.status == ADMITTED for each in admissions[organisation.id])
-                    else []
-                ),
-                documents_needing_attention=sum(
-                    1
-                    for document in library[organisation.id]
-                    if document.current.status(on).needs_attention
-                ),
+                call_off_problems=call_off_problems.get(organisation.id, []),
+                documents_needing_attention=needing_attention[organisation.id],
                 dbs_people=len(flags),
                 dbs_flagged=sum(1 for found in flags if found),
                 dbs_flags=list(dict.fromkeys(flag for found in flags for flag in found)),

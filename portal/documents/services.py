@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, exists, func, select, text, union
+from sqlalchemy import Row, bindparam, exists, func, select, text, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
@@ -29,6 +29,7 @@ from portal.documents.models import (
     NEEDING_ATTENTION,
     NOT_SCANNED,
     PURPOSE_DOCUMENT,
+    REJECTED,
     REMINDER_DAYS,
     Document,
     DocumentReminder,
@@ -37,6 +38,7 @@ from portal.documents.models import (
     Status,
     StoredFile,
     attention_order,
+    needs_attention,
 )
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -381,9 +383,28 @@ def call_off_problems(documents: list[Document], on: date) -> list[str]:
     a virus, not missing). A kind held by several documents (insurance: public liability and
     employer's liability) needs one good one.
     """
+    return _call_off_problems(
+        [
+            Shelved(
+                document.id,
+                document.organisation_id,
+                document.kind,
+                document.title,
+                document.current.expiry_date,
+                document.current.review_date,
+                document.current.file.is_available,
+            )
+            for document in documents
+            if document.kind in MANDATORY_KINDS
+        ],
+        on,
+    )
+
+
+def _call_off_problems(library: list[Shelved], on: date) -> list[str]:
     problems = []
     for kind in MANDATORY_KINDS:
-        held = [document for document in documents if document.kind == kind]
+        held = [document for document in library if document.kind == kind]
         label = KINDS[kind]
         if not held:
             problems.append(f"No {label[0].lower()}{label[1:]} has been uploaded")
@@ -394,34 +415,89 @@ def call_off_problems(documents: list[Document], on: date) -> list[str]:
     return problems
 
 
-def _call_off_problem(document: Document, on: date) -> str | None:
-    version = document.current
+def _call_off_problem(document: Shelved, on: date) -> str | None:
     name = f"‘{document.title}’"
-    if version.expiry_date is not None and version.expiry_date < on:
-        return f"{name} expired on {format_date(version.expiry_date)}"
-    if version.review_date is not None and version.review_date < on:
-        return f"{name} was due for review on {format_date(version.review_date)}"
-    if not version.file.is_available:
+    if document.expiry_date is not None and document.expiry_date < on:
+        return f"{name} expired on {format_date(document.expiry_date)}"
+    if document.review_date is not None and document.review_date < on:
+        return f"{name} was due for review on {format_date(document.review_date)}"
+    if not document.file_available:
         return f"The file of {name} cannot be used: upload it again"
     return None
 
 
+class Shelved(NamedTuple):
+    """A document in a library as lists of many read it: its current version's dates and
+    whether its file can be used, never the versions themselves."""
+
+    id: int
+    organisation_id: int
+    kind: str
+    title: str
+    expiry_date: date | None
+    review_date: date | None
+    file_available: bool
+
+
+_NEWEST = (
+    select(func.max(DocumentVersion.number))
+    .where(DocumentVersion.document_id == Document.id)
+    .correlate(Document)
+    .scalar_subquery()
+)
+# Each document with its current version and that version's file, for the organisations `ids`.
+# Built once: a statement built for every request costs more than running it.
+_CURRENT = (
+    select(Document)
+    .join(
+        DocumentVersion,
+        (DocumentVersion.document_id == Document.id) & (DocumentVersion.number == _NEWEST),
+    )
+    .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+    .where(Document.organisation_id.in_(bindparam("ids", expanding=True)))
+)
+_CALL_OFF_LIBRARIES = (
+    _CURRENT.with_only_columns(
+        Document.id,
+        Document.organisation_id,
+        Document.kind,
+        Document.title,
+        DocumentVersion.expiry_date,
+        DocumentVersion.review_date,
+        StoredFile.removed_at,
+        StoredFile.scan_state,
+    )
+    .where(Document.kind.in_(MANDATORY_KINDS))
+    .order_by(Document.kind, Document.title, Document.id)
+)
+
+
 def call_off_problems_of(organisation_ids: list[int], on: date) -> dict[int, list[str]]:
-    """call_off_problems for each of several organisations, by id: two queries in all. The
-    rule reads each version and its file, never who uploaded it, so uploaders are not loaded;
-    nor documents of the kinds it does not ask for (most of a library, on every home page)."""
-    libraries: dict[int, list[Document]] = {id_: [] for id_ in organisation_ids}
-    for document in db.session.scalars(
-        select(Document)
-        .options(selectinload(Document.versions).joinedload(DocumentVersion.file, innerjoin=True))
-        .where(
-            Document.organisation_id.in_(organisation_ids),
-            Document.kind.in_(MANDATORY_KINDS),
-        )
-        .order_by(Document.kind, Document.title, Document.id)
-    ):
-        libraries[document.organisation_id].append(document)
-    return {id_: call_off_problems(library, on) for id_, library in libraries.items()}
+    """call_off_problems for each of several organisations, by id: one query in all, of the
+    columns the rule reads of each current version and its file (never whole versions and
+    files, nor documents of the kinds it does not ask for)."""
+    libraries: dict[int, list[Shelved]] = {id_: [] for id_ in organisation_ids}
+    if organisation_ids:
+        for row in db.session.execute(_CALL_OFF_LIBRARIES, {"ids": organisation_ids}):
+            available = row.removed_at is None and row.scan_state != REJECTED
+            libraries[row.organisation_id].append(Shelved(*row[:6], available))
+    return {id_: _call_off_problems(library, on) for id_, library in libraries.items()}
+
+
+def needing_attention_of(organisation_ids: list[int], on: date) -> dict[int, int]:
+    """How many of each organisation's documents need attention on `on` (their current
+    version's status is not green: DocumentVersion.status), by id: one query, counted by the
+    database."""
+    counts = dict.fromkeys(organisation_ids, 0)
+    if organisation_ids:
+        for organisation_id, count in db.session.execute(
+            _CURRENT.with_only_columns(Document.organisation_id, func.count())
+            .where(needs_attention(on))
+            .group_by(Document.organisation_id),
+            {"ids": organisation_ids},
+        ):
+            counts[organisation_id] = count
+    return counts
 
 
 @dataclass(frozen=True)
