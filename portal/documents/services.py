@@ -445,19 +445,10 @@ _NEWEST = (
     .correlate(Document)
     .scalar_subquery()
 )
-# Each document with its current version and that version's file, for the organisations `ids`.
-# Built once: a statement built for every request costs more than running it.
-_CURRENT = (
-    select(Document)
-    .join(
-        DocumentVersion,
-        (DocumentVersion.document_id == Document.id) & (DocumentVersion.number == _NEWEST),
-    )
-    .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
-    .where(Document.organisation_id.in_(bindparam("ids", expanding=True)))
-)
+# The call-off rule's columns of each current version of the kinds it asks for, for the
+# organisations `ids`. Built once: a statement built for every request costs more than running it.
 _CALL_OFF_LIBRARIES = (
-    _CURRENT.with_only_columns(
+    select(
         Document.id,
         Document.organisation_id,
         Document.kind,
@@ -467,7 +458,15 @@ _CALL_OFF_LIBRARIES = (
         StoredFile.removed_at,
         StoredFile.scan_state,
     )
-    .where(Document.kind.in_(MANDATORY_KINDS))
+    .join(
+        DocumentVersion,
+        (DocumentVersion.document_id == Document.id) & (DocumentVersion.number == _NEWEST),
+    )
+    .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+    .where(
+        Document.organisation_id.in_(bindparam("ids", expanding=True)),
+        Document.kind.in_(MANDATORY_KINDS),
+    )
     .order_by(Document.kind, Document.title, Document.id)
 )
 
@@ -490,11 +489,23 @@ def needing_attention_of(organisation_ids: list[int], on: date) -> dict[int, int
     database."""
     counts = dict.fromkeys(organisation_ids, 0)
     if organisation_ids:
+        # Asked of each document's current version in a subquery of its own, so that the
+        # database looks up each one by its index (joined to every version, PostgreSQL reads
+        # the whole table of versions once the list is long).
+        current_needs_attention = (
+            select(needs_attention(on))
+            .select_from(DocumentVersion)
+            .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+            .where(DocumentVersion.document_id == Document.id)
+            .order_by(DocumentVersion.number.desc())
+            .limit(1)
+            .correlate(Document)
+            .scalar_subquery()
+        )
         for organisation_id, count in db.session.execute(
-            _CURRENT.with_only_columns(Document.organisation_id, func.count())
-            .where(needs_attention(on))
-            .group_by(Document.organisation_id),
-            {"ids": organisation_ids},
+            select(Document.organisation_id, func.count())
+            .where(Document.organisation_id.in_(organisation_ids), current_needs_attention)
+            .group_by(Document.organisation_id)
         ):
             counts[organisation_id] = count
     return counts
