@@ -240,6 +240,15 @@ PAGES: list[Page] = [
         note="The same events as a spreadsheet",
     ),
     Page(
+        "Reviewers' providers list",
+        "reviewer",
+        "/reviews/providers",
+        lambda _p: "/reviews/providers",
+        budget_ms=LIST_MS,
+        note="The first 50 providers with an admission: their lots, documents' standing, DBS "
+        "register, last KPI return and open escalations",
+    ),
+    Page(
         "Provider record page",
         "reviewer",
         "/reviews/providers/<int:organisation_id>",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.admissions.held import Held, admissions_held
@@ -43,7 +43,6 @@ from portal.core.time import (
 )
 from portal.core.words import and_list
 from portal.documents import services as documents
-from portal.documents.models import Document, DocumentVersion
 from portal.kpi_returns import reports as kpi_reports
 from portal.kpi_returns.escalations import EscalationLine, open_escalations_by_organisation
 from portal.kpi_returns.obligations import MonthState
@@ -51,7 +50,6 @@ from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
 from portal.organisations.services import email_members_of, organisations_page
 from portal.staff_checks import services as staff_checks
-from portal.staff_checks.models import StaffCheck
 
 # Every change of status an admission may make. An approval also admits again a lot the
 # organisation was removed from (a new application, decided afresh).
@@ -451,44 +449,34 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
     return Page(_provider_rows(page.items, on), page.number, page.total)
 
 
-def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:
+def _provider_rows(
+    organisations: Sequence[Organisation], on: date, *, with_dbs_flags: bool = False
+) -> list[ProviderRow]:
+    """A ProviderRow for each organisation: a fixed number of queries, of counts and columns
+    where a list shows no more (the DBS flags in words only `with_dbs_flags`, for one
+    provider's page)."""
     ids = [organisation.id for organisation in organisations]
     admissions = _admissions_of(ids)
-    library: dict[int, list[Document]] = {id_: [] for id_ in ids}
-    for document in db.session.scalars(
-        select(Document)
-        .where(Document.organisation_id.in_(ids))
-        .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
-        .order_by(Document.kind, Document.title, Document.id)
-    ):
-        library[document.organisation_id].append(document)
-    register: dict[int, list[StaffCheck]] = {id_: [] for id_ in ids}
-    for check in db.session.scalars(
-        select(StaffCheck).where(StaffCheck.organisation_id.in_(ids)).order_by(StaffCheck.id)
-    ):
-        register[check.organisation_id].append(check)
+    # Of the documents, only what the row says: the call-off rule's columns of the admitted
+    # organisations' current versions, and a count the database makes (never every version).
+    admitted = [id_ for id_ in ids if any(each.status == ADMITTED for each in admissions[id_])]
+    call_off_problems = documents.call_off_problems_of(admitted, on)
+    needing_attention = documents.needing_attention_of(ids, on)
+    register = staff_checks.register_counts(ids, on)
+    dbs_flags = staff_checks.flags_of(ids, on) if with_dbs_flags else {}
     last_returns = kpi_reports.last_returns(ids, on)
     escalations = open_escalations_by_organisation(ids)
     rows = []
     for organisation in organisations:
-        flags = [staff_checks.flags(check, on) for check in register[organisation.id]]
         rows.append(
             ProviderRow(
                 organisation=organisation,
                 admissions=admissions[organisation.id],
-                call_off_problems=(
-                    documents.call_off_problems(library[organisation.id], on)
-                    if any(each.status == ADMITTED for each in admissions[organisation.id])
-                    else []
-                ),
-                documents_needing_attention=sum(
-                    1
-                    for document in library[organisation.id]
-                    if document.current.status(on).needs_attention
-                ),
-                dbs_people=len(flags),
-                dbs_flagged=sum(1 for found in flags if found),
-                dbs_flags=list(dict.fromkeys(flag for found in flags for flag in found)),
+                call_off_problems=call_off_problems.get(organisation.id, []),
+                documents_needing_attention=needing_attention[organisation.id],
+                dbs_people=register[organisation.id][0],
+                dbs_flagged=register[organisation.id][1],
+                dbs_flags=dbs_flags.get(organisation.id, []),
                 last_return=last_returns.get(organisation.id),
                 escalations=escalations[organisation.id],
             )
@@ -595,7 +583,7 @@ def provider_for_reviewers(
     audit log, newest first. Raises NotFoundForUser (404) for an organisation with no
     admission: it is not on the framework, and its application is in the queue instead."""
     organisation = found(db.session.get(Organisation, organisation_id))
-    (row,) = _provider_rows([organisation], on)
+    (row,) = _provider_rows([organisation], on, with_dbs_flags=True)
     if not row.admissions:
         raise NotFoundForUser()
     lot_names = {admission.lot.slug: admission.lot.name for admission in row.admissions}

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     case,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -306,6 +307,20 @@ def attention_order(today: date):
         (DocumentVersion.review_date < today, ATTENTION_ORDER["yellow"]),
         (StoredFile.scan_state == NOT_SCANNED, ATTENTION_ORDER["grey"]),
         else_=None,
+    )
+
+
+def needs_attention(today: date):
+    """DocumentVersion.status(today).needs_attention as SQL, for a query joining a version to
+    its StoredFile: any status but green ("Current"). Unlike attention_order, a file never
+    scanned does not count (it is green to the provider and on the reviewers' lists of
+    providers). The conditions are status()'s; keep the two in step."""
+    return or_(
+        StoredFile.scan_state.in_((REJECTED, PENDING)),
+        StoredFile.removed_reason == REMOVED_FOR_RETENTION,
+        StoredFile.removed_at.is_not(None),
+        DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
+        DocumentVersion.review_date < today,
     )
 
 

@@ -39,6 +39,7 @@ from portal.documents.models import (
     Status,
     StoredFile,
     attention_order,
+    needs_attention,
 )
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -486,6 +487,34 @@ def call_off_problems_of(organisation_ids: list[int], on: date) -> dict[int, lis
         id_: _call_off_problems(library, on)
         for id_, library in libraries_of(organisation_ids).items()
     }
+
+
+def needing_attention_of(organisation_ids: list[int], on: date) -> dict[int, int]:
+    """How many of each organisation's documents need attention on `on` (their current
+    version's status is not green: DocumentVersion.status), by id: one query, counted by the
+    database."""
+    counts = dict.fromkeys(organisation_ids, 0)
+    if organisation_ids:
+        # Asked of each document's current version in a subquery of its own, so that the
+        # database looks up each one by its index (joined to every version, PostgreSQL reads
+        # the whole table of versions once the list is long).
+        current_needs_attention = (
+            select(needs_attention(on))
+            .select_from(DocumentVersion)
+            .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+            .where(DocumentVersion.document_id == Document.id)
+            .order_by(DocumentVersion.number.desc())
+            .limit(1)
+            .correlate(Document)
+            .scalar_subquery()
+        )
+        for organisation_id, count in db.session.execute(
+            select(Document.organisation_id, func.count())
+            .where(Document.organisation_id.in_(organisation_ids), current_needs_attention)
+            .group_by(Document.organisation_id)
+        ):
+            counts[organisation_id] = count
+    return counts
 
 
 @dataclass(frozen=True)

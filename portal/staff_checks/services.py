@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -193,6 +193,38 @@ def flagged(on: date):
         StaffCheck.training_date.is_(None),
         StaffCheck.training_date < training_due,
     )
+
+
+def register_counts(organisation_ids: list[int], on: date) -> dict[int, tuple[int, int]]:
+    """How many people each organisation has on its DBS register and how many of them are
+    flagged on `on` (flags() not empty), by id: one query, counted by the database."""
+    counts = dict.fromkeys(organisation_ids, (0, 0))
+    if organisation_ids:
+        for organisation_id, people, flagged_people in db.session.execute(
+            select(
+                StaffCheck.organisation_id,
+                func.count(),
+                func.sum(case((flagged(on), 1), else_=0)),
+            )
+            .where(StaffCheck.organisation_id.in_(organisation_ids))
+            .group_by(StaffCheck.organisation_id)
+        ):
+            counts[organisation_id] = (people, flagged_people)
+    return counts
+
+
+def flags_of(organisation_ids: list[int], on: date) -> dict[int, list[str]]:
+    """Each different flag of each organisation's register on `on`, once, by id (one query, of
+    the flagged people only)."""
+    found: dict[int, dict[str, None]] = {id_: {} for id_ in organisation_ids}
+    if organisation_ids:
+        for check in db.session.scalars(
+            select(StaffCheck)
+            .where(StaffCheck.organisation_id.in_(organisation_ids), flagged(on))
+            .order_by(StaffCheck.id)
+        ):
+            found[check.organisation_id].update(dict.fromkeys(flags(check, on)))
+    return {id_: list(flags_found) for id_, flags_found in found.items()}
 
 
 # Reading -------------------------------------------------------------------------------------
