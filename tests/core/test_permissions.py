@@ -37,7 +37,7 @@ from portal.quality.models import Meeting
 from portal.questionnaires import services as questionnaires
 from portal.staff_checks.models import StaffCheck
 from tests.competitions import helpers as competitions
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.contracts import contract_pages
 from tests.contracts import outcome_helpers as outcomes
 from tests.kpi_returns.helpers import record_return
@@ -2185,7 +2185,7 @@ def signed_in_clients(
     return {
         "anonymous": client,
         "provider_a": provider_client,
-        "member_a": sign_in(app.test_client(), member_a),
+        "member_a": signed_in(app.test_client(), member_a),
         "provider_b": other_provider_client,
         "reviewer": reviewer_client,
         "commissioner": commissioner_client,

@@ -13,7 +13,7 @@ from portal.core.db import db
 from portal.core.extensions import object_store
 from portal.core.time import today
 from portal.documents.models import Document, DocumentVersion, StoredFile
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.documents import corpus
 
 
@@ -126,7 +126,7 @@ def client_of(app, user):
         return send(*args, **kwargs)
 
     client.open = open_after_ending_the_tests_transaction
-    return sign_in(client, user)
+    return signed_in(client, user)
 
 
 def run_command(app, *args: str) -> str:

@@ -170,6 +170,31 @@ def test_delete_then_head_and_get_raise(ctx: None) -> None:
     object_store.delete(key)  # deleting again is fine, as on S3
 
 
+def test_delete_many_deletes_the_keys_given_and_no_others(ctx: None) -> None:
+    gone = [document_key(5) for _ in range(3)]
+    kept = document_key(5)
+    for key in [*gone, kept]:
+        object_store.put_stream(key, io.BytesIO(b"x"), content_type="text/plain", metadata={})
+
+    object_store.delete_many([*gone, document_key(5)])  # a missing key is no error
+
+    for key in gone:
+        with pytest.raises(ObjectNotFound):
+            object_store.head(key)
+    assert object_store.head(kept)["size"] == 1
+    object_store.delete_many([])  # nothing to do: no request
+
+
+def test_a_small_body_is_sent_from_where_its_stream_stands(ctx: None) -> None:
+    # Under the multipart threshold put_stream makes one PUT itself (no transfer manager).
+    key = document_key(6)
+    small = io.BytesIO(b"skipped|kept")
+    small.seek(len(b"skipped|"))
+    object_store.put_stream(key, small, content_type="text/plain", metadata={})
+    assert object_store.get_stream(key).read() == b"kept"
+    assert object_store.head(key)["content_type"] == "text/plain"
+
+
 def test_ensure_bucket_is_idempotent(ctx: None, server: seaweed.SeaweedServer) -> None:
     object_store.ensure_bucket()
     object_store.ensure_bucket()

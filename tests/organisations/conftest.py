@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.core.db import db
 from portal.organisations.models import Membership
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.support import factories
 from tests.support.emails import last_email_to, link_in
 from tests.support.pages import page_errors, page_title, soup
@@ -134,4 +134,4 @@ def member(organisation):
 
 @pytest.fixture
 def member_client(app, member):
-    return sign_in(app.test_client(), member)
+    return signed_in(app.test_client(), member)

@@ -10,7 +10,7 @@ import pytest
 
 from portal.accounts.models import COMMISSIONER, REVIEWER
 from tests.accounts.helpers import user_by_email
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.support import factories
 from tests.support.pages import soup
 
@@ -74,6 +74,6 @@ def test_the_menu_follows_a_changed_role(app, app_ctx, admin_client, reviewer_cl
     email = "moving.reviewer@council.example.org"
     moving = factories.make_user(email, role=REVIEWER, two_factor=True)
     admin_client.post(f"/admin/staff/{moving.id}/role", data={"role": COMMISSIONER})
-    menu = _menu(sign_in(app.test_client(), user_by_email(email)))
+    menu = _menu(signed_in(app.test_client(), user_by_email(email)))
     assert "Applications" not in menu
     assert {"Competitions", "Performance", "Referrals"} <= menu

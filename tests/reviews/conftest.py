@@ -2,7 +2,7 @@ import pytest
 
 from tests.applications import journey
 from tests.applications.conftest import draft, every_type, lots, member  # noqa: F401
-from tests.conftest import sign_in
+from tests.conftest import signed_in
 from tests.support import factories
 
 LOTS = ["online-tuition", "mentoring"]
@@ -29,4 +29,4 @@ def second_reviewer(app_ctx):
 
 @pytest.fixture
 def second_reviewer_client(app, second_reviewer):
-    return sign_in(app.test_client(), second_reviewer)
+    return signed_in(app.test_client(), second_reviewer)
