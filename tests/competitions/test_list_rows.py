@@ -97,7 +97,7 @@ def _listed(number: int, status: str, left: timedelta) -> Listed:
 
 
 def _as_orm(row: Listed) -> SimpleNamespace:
-    """The competition as the old loop read it."""
+    """The competition as the old loop read it (its stage came from stage(), given below)."""
     return SimpleNamespace(
         id=row.id,
         title=row.title,
@@ -108,7 +108,6 @@ def _as_orm(row: Listed) -> SimpleNamespace:
         else SimpleNamespace(full_name=row.created_by_name),
         lot=SimpleNamespace(name=row.lot_name),
         submission_deadline=row.submission_deadline,
-        status=row.stage,  # read only through stage() below
     )
 
 
