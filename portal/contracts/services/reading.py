@@ -97,13 +97,21 @@ class Row:
         return STATUS_LABELS[self.status]
 
 
-def _rows(criteria: list[ColumnElement[bool]], number: int, on: date) -> Page:
-    total = db.count(
-        select(func.count(Contract.id))
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .join(Lot, Lot.id == Contract.lot_id)
-        .where(*criteria)
-    )
+def _rows(
+    criteria: list[ColumnElement[bool]],
+    number: int,
+    on: date,
+    joins: tuple[type[Organisation] | type[Lot], ...] = (),
+) -> Page:
+    # The count joins only the tables a filter names (`joins`): every contract has exactly one
+    # organisation and one lot (foreign keys, not null), so the joins cannot change it, and
+    # joining 24,000 contracts to both costs PostgreSQL ten times what counting them alone does.
+    count = select(func.count()).select_from(Contract)
+    if Organisation in joins:
+        count = count.join(Organisation, Organisation.id == Contract.organisation_id)
+    if Lot in joins:
+        count = count.join(Lot, Lot.id == Contract.lot_id)
+    total = db.count(count.where(*criteria))
     number, offset = offset_of(number, total)
     query = (
         select(
@@ -147,13 +155,16 @@ def contracts_for_staff(filters: Filters, number: int) -> Page:
     """A page of the council's contracts matching `filters`, newest first: two queries."""
     on = today()
     criteria: list[ColumnElement[bool]] = []
+    joins: tuple[type[Organisation] | type[Lot], ...] = ()
     if filters.status:
         criteria.append(shown_status_clause(filters.status, on))
     if filters.lot:
         criteria.append(Lot.slug == filters.lot)
+        joins += (Lot,)
     if filters.team:
         criteria.append(Contract.team == filters.team)
     if filters.provider:
+        joins += (Organisation,)
         words = filters.provider.lower()
         criteria.append(
             or_(
@@ -163,7 +174,7 @@ def contracts_for_staff(filters: Filters, number: int) -> Page:
                 ),
             )
         )
-    return _rows(criteria, number, on)
+    return _rows(criteria, number, on, joins)
 
 
 def contracts_for_provider(user: User, number: int) -> Page:
