@@ -91,10 +91,13 @@ class Row:
         return f"CO-{self.id}"
 
     @property
+    def tag(self) -> str:
+        """The status its tag shows: TO_SEND for a draft not sent yet."""
+        return TO_SEND if self.status == DRAFT and not self.sent else self.status
+
+    @property
     def status_label(self) -> str:
-        if self.status == DRAFT and not self.sent:
-            return STATUS_FILTERS[TO_SEND]
-        return STATUS_LABELS[self.status]
+        return STATUS_FILTERS[self.tag]
 
 
 def _rows(
