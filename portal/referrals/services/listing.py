@@ -14,7 +14,7 @@ from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.lots.models import Lot
 from portal.referrals.models import (
     CLOSED,
-    STARTED,
+    OPEN_STATUSES,
     STATUS_COLOURS,
     STATUS_LABELS,
     URGENCY_COLOURS,
@@ -54,7 +54,7 @@ class Filters:
     def criteria(self) -> list[ColumnElement[bool]]:
         criteria: list[ColumnElement[bool]] = []
         if self.status == OPEN:
-            criteria.append(Referral.status.not_in((STARTED, CLOSED)))
+            criteria.append(Referral.status.in_(OPEN_STATUSES))
         elif self.status:
             criteria.append(Referral.status == self.status)
         if self.lot:
@@ -104,9 +104,11 @@ class Row:
 def referrals_page(filters: Filters, number: int, on: date) -> Page:
     """A page of the referrals matching `filters`, most recently received first."""
     criteria = filters.criteria()
-    total = db.count(
-        select(func.count(Referral.id)).join(Lot, Lot.id == Referral.lot_id).where(*criteria)
-    )
+    # Every referral has one lot (a not-null foreign key): the count joins it only to filter.
+    count = select(func.count()).select_from(Referral)
+    if filters.lot:
+        count = count.join(Lot, Lot.id == Referral.lot_id)
+    total = db.count(count.where(*criteria))
     number, offset = offset_of(number, total)
     query = (
         select(
