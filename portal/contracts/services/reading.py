@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.contracts.models import (
@@ -194,16 +194,22 @@ def contracts_for_provider(user: User, number: int) -> Page:
 # One contract -----------------------------------------------------------------------------------
 
 
-def _load(contract_id: int) -> Contract | None:
-    return db.session.scalar(
-        select(Contract)
-        .where(Contract.id == contract_id)
-        .options(
-            joinedload(Contract.organisation),
-            joinedload(Contract.lot),
-            joinedload(Contract.created_by),
-            selectinload(Contract.versions).joinedload(ContractVersion.approved_by),
+def _load(contract_id: int, *where: ColumnElement[bool]) -> Contract | None:
+    # One statement: the versions (a handful per contract) are joined in rather than read by a
+    # second, as are the organisation, lot and the people named.
+    return (
+        db.session.execute(
+            select(Contract)
+            .where(Contract.id == contract_id, *where)
+            .options(
+                joinedload(Contract.organisation),
+                joinedload(Contract.lot),
+                joinedload(Contract.created_by),
+                joinedload(Contract.versions).joinedload(ContractVersion.approved_by),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
@@ -211,16 +217,9 @@ def contract_for_member(user: User, contract_id: int) -> Contract:
     """One of the contracts of an organisation `user` belongs to, once sent. Raises
     NotFoundForUser (404) for anyone else's, or a draft the council has not sent, so ids
     cannot be probed."""
-    contract = _load(contract_id)
+    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    contract = _load(contract_id, Contract.organisation_id.in_(mine))
     if contract is None or (contract.status == DRAFT and contract.sent_at is None):
-        raise NotFoundForUser()
-    member = db.session.scalar(
-        select(Membership.id).where(
-            Membership.user_id == user.id,
-            Membership.organisation_id == contract.organisation_id,
-        )
-    )
-    if member is None:
         raise NotFoundForUser()
     return contract
 
