@@ -8,7 +8,7 @@ same way."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +29,7 @@ from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.lots.models import Lot
+from portal.lots.services import LotChoice
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
 
 # A draft made from an award that no commissioner has sent yet: shown apart in the filters.
@@ -56,7 +57,9 @@ class Filters:
     provider: str = ""  # words in the provider's name
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], lots: list[Lot], teams: list[str]) -> Filters:
+    def from_args(
+        cls, args: Mapping[str, str], lots: Sequence[Lot | LotChoice], teams: list[str]
+    ) -> Filters:
         """The filters in a query string; anything unknown is ignored."""
         status, lot, team = args.get("status"), args.get("lot"), args.get("team")
         return cls(

@@ -3,7 +3,7 @@ at a time: the columns it shows, in two queries however many referrals there are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.lots.models import Lot
+from portal.lots.services import LotChoice
 from portal.referrals.models import (
     CLOSED,
     OPEN_STATUSES,
@@ -36,7 +37,9 @@ class Filters:
     urgency: str | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], lots: list[Lot], teams: list[str]) -> Filters:
+    def from_args(
+        cls, args: Mapping[str, str], lots: Sequence[Lot | LotChoice], teams: list[str]
+    ) -> Filters:
         """The filters in a query string; anything unknown is ignored."""
         status, lot = args.get("status"), args.get("lot")
         team, urgency = args.get("team"), args.get("urgency")
