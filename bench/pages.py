@@ -73,6 +73,15 @@ PAGES: list[Page] = [
     Page("Reviewer's home", "reviewer", "/home", lambda _p: "/home"),
     Page("Commissioner's home", "commissioner", "/home", lambda _p: "/home"),
     Page(
+        "Documents needing attention (first page)",
+        "reviewer",
+        "/documents/attention",
+        lambda _p: "/documents/attention",
+        budget_ms=LIST_MS,
+        note="The reviewers' list of current versions expired, expiring, due for review or not "
+        "plainly clean, most urgent first: about 18,000 at 10x, 50 to a page",
+    ),
+    Page(
         "Application task list",
         "provider",
         "/applications/<int:application_id>",

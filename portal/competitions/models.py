@@ -36,6 +36,12 @@ MINI_COMPETITION = "mini_competition"
 PLACEMENT_REQUEST = "placement_request"
 KINDS = {MINI_COMPETITION: "Mini-competition", PLACEMENT_REQUEST: "Placement request"}
 
+
+def reference_of(kind: str, competition_id: int) -> str:
+    """How people refer to a competition: "MC-12" or "PR-12" (lists read the parts alone)."""
+    return f"{'PR' if kind == PLACEMENT_REQUEST else 'MC'}-{competition_id}"
+
+
 TOTAL_PRICE = "total"
 PRICE_BASES = {
     TOTAL_PRICE: "Total price",
@@ -190,7 +196,7 @@ class Competition(Base):
     @property
     def reference(self) -> str:
         """How people refer to it: "MC-12" or "PR-12"."""
-        return f"{'PR' if self.is_placement else 'MC'}-{self.id}"
+        return reference_of(self.kind, self.id)
 
 
 class QualityQuestion(Base):

@@ -41,6 +41,7 @@ from portal.documents.models import (
     REMOVED_AS_MISSING,
     REMOVED_FOR_RETENTION,
     REMOVED_FOR_VIRUS,
+    DocumentVersion,
     StoredFile,
 )
 from portal.documents.uploads import CheckedFile, UploadRefused
@@ -280,6 +281,18 @@ def _remove(stored: StoredFile, reason: str, detail: dict) -> None:
     )
 
 
+def _locked(file_id: int) -> StoredFile | None:
+    """The file's record, locked for this transaction, after the document version that holds it
+    (if one does). A change to a file's state makes the database rewrite its version's figures
+    (DocumentVersion.attention_from, by trigger), so the version is locked first: in the order a
+    provider deleting the document takes them (its versions, then their files), so the two
+    wait for each other in turn rather than each holding what the other needs."""
+    db.session.execute(
+        select(DocumentVersion.id).where(DocumentVersion.file_id == file_id).with_for_update()
+    )
+    return db.session.get(StoredFile, file_id, with_for_update=True)
+
+
 # Files the scanner has still to check: those kept while it was away or too slow (pending), and
 # those kept while none was configured (not scanned, when ALLOW_UNSCANNED_FILES let the portal
 # run without one).
@@ -302,7 +315,7 @@ def scan_pending(on_rejected) -> dict[str, int]:
     db.session.rollback()
     for file_id in ids:
         with db.session.begin():
-            stored = db.session.get(StoredFile, file_id, with_for_update=True)
+            stored = _locked(file_id)
             if stored is None or stored.scan_state not in UNCHECKED or stored.removed_at:
                 continue
             try:
@@ -352,7 +365,7 @@ def apply_retention(now: datetime | None = None) -> list[StoredFile]:
     removed = []
     for file_id in ids:
         with db.session.begin():
-            stored = db.session.get(StoredFile, file_id, with_for_update=True)
+            stored = _locked(file_id)
             if stored is None or stored.removed_at is not None:
                 continue
             _remove(
@@ -408,7 +421,7 @@ def reconcile(now: datetime | None = None) -> Reconciliation:
         except ObjectNotFound:
             pass
         with db.session.begin():
-            stored = db.session.get(StoredFile, file_id, with_for_update=True)
+            stored = _locked(file_id)
             if stored is None or stored.removed_at is not None:
                 continue
             _remove(stored, REMOVED_AS_MISSING, {"object_key": key})

@@ -7,11 +7,13 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
+    FetchedValue,
     ForeignKey,
     Index,
     String,
     UniqueConstraint,
     case,
+    false,
     or_,
     text,
 )
@@ -113,13 +115,6 @@ REMOVED_FOR_VIRUS = "virus"
 REMOVED_FOR_RETENTION = "retention"
 REMOVED_AS_MISSING = "missing"
 REMOVED_REASONS = (REMOVED_FOR_VIRUS, REMOVED_FOR_RETENTION, REMOVED_AS_MISSING)
-# A file that makes its document need a reviewer's attention whatever its dates: not found clean
-# (a virus, waiting for a check, never checked), or gone. SQL, for a partial index and the query
-# that uses it (attention_order's file branches, as one condition).
-NEEDING_ATTENTION = (
-    f"scan_state <> '{CLEAN}' OR removed_at IS NOT NULL "
-    f"OR removed_reason = '{REMOVED_FOR_RETENTION}'"
-)
 
 # What a stored file is for. A council document (a file the council publishes with a
 # competition, say) belongs to no organisation and sits under the council's prefix in the store.
@@ -145,14 +140,6 @@ class StoredFile(Base):
         # Every file is an organisation's, except the council's own documents, which are none.
         CheckConstraint(
             f"(organisation_id IS NULL) = (purpose = '{PURPOSE_COUNCIL_DOCUMENT}')", name="owner"
-        ),
-        # The few files that are not plainly clean and present: the reviewers' count of
-        # documents needing attention starts from these (documents/services.py).
-        Index(
-            "ix_stored_files_needing_attention",
-            "id",
-            postgresql_where=text(NEEDING_ATTENTION),
-            sqlite_where=text(NEEDING_ATTENTION),
         ),
     )
 
@@ -223,10 +210,28 @@ class Document(OrganisationOwned, Base):
 
 
 class DocumentVersion(Base):
-    """One upload of a document, with the dates and details that came with it."""
+    """One upload of a document, with the dates and details that came with it.
+
+    `is_current` and `attention_from` are kept by the database, never written by the portal:
+    triggers (migration a5d0793f2728) set them in the same statement as any write to a version
+    or to its file's scan state or removal, however it is written. Read them in queries only (a
+    version loaded before a write may hold them as they were)."""
 
     __tablename__ = "document_versions"
-    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "number"),
+        # The current versions by the day they start to need attention: the reviewers' count of
+        # documents needing attention reads this index alone (documents/services.py).
+        Index(
+            "ix_document_versions_attention",
+            "attention_from",
+            postgresql_where=text("is_current"),
+            sqlite_where=text("is_current = 1"),
+        ),
+    )
+    # The triggers set both columns after the INSERT: the values an INSERT's RETURNING gives are
+    # the ones before them, so the ORM is not to fetch them eagerly (it loads them if asked).
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
@@ -242,6 +247,18 @@ class DocumentVersion(Base):
     issuer: Mapped[str | None] = mapped_column(String(20))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The highest-numbered version of its document: the one the library shows.
+    is_current: Mapped[bool] = mapped_column(
+        server_default=false(), server_onupdate=FetchedValue(), deferred=True
+    )
+    # The first day on which this version, were it current, needs a reviewer's attention
+    # (attention_order is not NULL): the earliest date there is (1 January of the year 1) for a
+    # file not plainly clean (a virus, waiting for a check, never checked, gone), else the
+    # earlier of expiry_date less EXPIRES_SOON_DAYS and the day after review_date; None if
+    # neither date is set.
+    attention_from: Mapped[date | None] = mapped_column(
+        Date, server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
+    )
 
     document: Mapped[Document] = relationship(back_populates="versions")
     file: Mapped[StoredFile] = relationship()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, exists, func, select, text, union
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.datastructures import FileStorage
@@ -24,10 +24,8 @@ from portal.documents import files, uploads
 from portal.documents.models import (
     CLEAN,
     DBS_EVIDENCE,
-    EXPIRES_SOON_DAYS,
     KINDS,
     MANDATORY_KINDS,
-    NEEDING_ATTENTION,
     NOT_SCANNED,
     PURPOSE_DOCUMENT,
     REJECTED,
@@ -528,15 +526,18 @@ class Attention:
 def documents_needing_attention(on: date, number: int = 1) -> Page:
     """A page of Attention: documents whose current version is expired, expiring soon, overdue
     for review, missing, found to be a virus, waiting for a virus check or not scanned at all;
-    the most urgent first. For reviewers. A fixed number of queries, however many there are."""
-    order = attention_order(on)
-    needing_attention = _needing_attention(on)
+    the most urgent first. For reviewers. A fixed number of queries, however many there are;
+    the page's documents are sorted from the current versions that need attention alone (the
+    kept DocumentVersion.attention_from), never from every version."""
     total = _count_needing_attention(on)
     number, offset = offset_of(number, total)
     documents = db.session.scalars(
-        needing_attention.with_only_columns(Document)
+        select(Document)
+        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+        .where(*_current_needing_attention(on))
         .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
-        .order_by(order, Document.organisation_id, Document.kind, Document.id)
+        .order_by(attention_order(on), Document.organisation_id, Document.kind, Document.id)
         .limit(PER_PAGE)
         .offset(offset)
     ).all()
@@ -561,52 +562,21 @@ def documents_needing_attention(on: date, number: int = 1) -> Page:
     return Page(items, number, total)
 
 
-def _needing_attention(on: date):
-    """The ids of documents whose current version needs a reviewer's attention on `on`."""
-    current = (
-        select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number"))
-        .group_by(DocumentVersion.document_id)
-        .subquery()
-    )
-    order = attention_order(on)
-    return (
-        select(Document.id, order.label("order"))
-        .join(current, current.c.document_id == Document.id)
-        .join(
-            DocumentVersion,
-            (DocumentVersion.document_id == Document.id)
-            & (DocumentVersion.number == current.c.number),
-        )
-        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
-        .where(order.is_not(None))
-    )
+def _current_needing_attention(on: date) -> tuple:
+    """The conditions on DocumentVersion for a document's current version that needs a
+    reviewer's attention on `on` (attention_order(on) is not NULL), as the database keeps them
+    (DocumentVersion.is_current and attention_from): a range of one partial index."""
+    return (DocumentVersion.is_current, DocumentVersion.attention_from <= on)
 
 
 def _count_needing_attention(on: date) -> int:
-    """How many documents _needing_attention(on) finds, counted from the versions that could
-    need attention, found by index (a date expired, expiring or past review, a file not plainly
-    clean: NEEDING_ATTENTION), and kept when no newer version of their document exists. The
-    whole library's current versions are never worked out: the cost grows with what needs
-    attention (a reviewers' home page asks on every view), not with every document held."""
-    soon = on + timedelta(days=EXPIRES_SOON_DAYS)
-    could_need_attention = union(
-        select(DocumentVersion.id).where(DocumentVersion.expiry_date <= soon),
-        select(DocumentVersion.id).where(DocumentVersion.review_date < on),
-        select(DocumentVersion.id)
-        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
-        .where(text(f"({NEEDING_ATTENTION})")),
-    ).subquery()
-    newer = aliased(DocumentVersion)
+    """How many documents need a reviewer's attention on `on`: their current versions counted
+    from the index of current versions by the day each starts to need attention. The versions
+    are never joined to their files or to each other: the database keeps both figures as they
+    are written (DocumentVersion), so a reviewer's home page, which asks on every view, reads
+    one index."""
     return db.count(
-        select(func.count())
-        .select_from(could_need_attention)
-        .join(DocumentVersion, DocumentVersion.id == could_need_attention.c.id)
-        .where(
-            ~exists().where(
-                newer.document_id == DocumentVersion.document_id,
-                newer.number > DocumentVersion.number,
-            )
-        )
+        select(func.count()).select_from(DocumentVersion).where(*_current_needing_attention(on))
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -44,6 +45,7 @@ from portal.kpi_returns.obligations import (
 )
 from portal.kpi_returns.values import format_value
 from portal.lots.models import Lot
+from portal.lots.services import LotChoice
 from portal.organisations.models import NAME_SHOWN, Organisation
 
 PERIODS = (3, 6, 12, 24)  # months a page may cover
@@ -154,7 +156,7 @@ class DashboardFilters:
     provider: str = ""  # words in the provider's name
 
     @classmethod
-    def from_args(cls, args, lots: list[Lot]) -> DashboardFilters:
+    def from_args(cls, args, lots: Sequence[Lot | LotChoice]) -> DashboardFilters:
         lot = args.get("lot")
         return cls(
             lot=lot if lot in {lot.slug for lot in lots} else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete, func, select
 
@@ -73,6 +74,24 @@ def ensure_starting_lots() -> int:
 
 def list_lots() -> list[Lot]:
     return list(db.session.scalars(select(Lot).order_by(Lot.position, Lot.name)))
+
+
+class LotChoice(NamedTuple):
+    """A lot as a list page's filter offers it."""
+
+    id: int
+    slug: str
+    name: str
+
+
+# Built once: the statement never changes.
+_CHOICES = select(Lot.id, Lot.slug, Lot.name).order_by(Lot.position, Lot.name)
+
+
+def lot_choices() -> list[LotChoice]:
+    """The lots in list_lots' order, only what a filter shows: loading the lots as objects cost
+    a list page twice as much."""
+    return [LotChoice(*row) for row in db.session.execute(_CHOICES)]
 
 
 def get_lot(lot_id: int) -> Lot:

@@ -28,6 +28,10 @@ OFFERED = "offered"
 STARTED = "started"
 CLOSED = "closed"
 STATUSES = (RECEIVED, MATCHED, OFFERED, STARTED, CLOSED)
+# On their way: not yet started or closed. Queries name these (status IN ...) rather than the
+# two they are not (NOT IN), so PostgreSQL finds the few open ones through the status indexes
+# instead of reading every referral; the check constraint allows no other status.
+OPEN_STATUSES = tuple(status for status in STATUSES if status not in (STARTED, CLOSED))
 STATUS_LABELS = {
     RECEIVED: "Received",
     MATCHED: "Matched",

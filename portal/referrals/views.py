@@ -14,7 +14,7 @@ from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
 from portal.core.permissions import public, requires
 from portal.core.time import today
-from portal.lots.services import list_lots
+from portal.lots.services import list_lots, lot_choices
 from portal.referrals import forms
 from portal.referrals.models import (
     STATUS_LABELS,
@@ -37,7 +37,7 @@ def show_url(referral_id: int) -> str:
 @bp.route("")
 @reads
 def index() -> ResponseReturnValue:
-    lots, teams = list_lots(), common.teams()
+    lots, teams = lot_choices(), common.teams()
     filters = listing.Filters.from_args(request.args, lots, teams)
     return render_template(
         "referrals/index.html",

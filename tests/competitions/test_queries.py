@@ -197,3 +197,64 @@ def _set_status(competition_id: int, status: str) -> None:
         .values(status=status, awarded_at=utcnow())
     )
     db.session.commit()
+
+
+def _competitions(lot: Lot, organisation, creator: User, start: int, count: int) -> None:
+    """`count` more competitions, every other one a placement request, each inviting
+    `organisation`, which has a quote in each of some states."""
+    now = utcnow()
+    for number in range(start, start + count):
+        competition = Competition(
+            kind="placement_request" if number % 2 else "mini_competition",
+            status=("published", "draft", "awarded", "cancelled")[number % 4],
+            lot_id=lot.id,
+            title=f"Competition {number}",
+            description="d",
+            requirements="r",
+            price_basis="total",
+            quality_weight=60,
+            price_weight=40,
+            clarification_deadline=now + timedelta(days=number - 3),
+            submission_deadline=now + timedelta(days=number - 2),
+            created_by_id=creator.id if number % 3 else None,
+        )
+        db.session.add(competition)
+        db.session.flush()
+        db.session.add(
+            Invitation(
+                competition_id=competition.id,
+                organisation_id=organisation.id,
+                declined_at=now if number % 5 == 0 else None,
+            )
+        )
+        if number % 3:
+            db.session.add(
+                Quote(
+                    competition_id=competition.id,
+                    organisation_id=organisation.id,
+                    status=("draft", "submitted")[number % 2],
+                    answers={},
+                )
+            )
+    db.session.commit()
+
+
+def test_the_lists_make_a_fixed_number_of_queries(app, commissioner, provider, organisation):
+    """The council's list of competitions and a provider's opportunities, as there come to be
+    more of them than fit on a page."""
+    factories.admit(organisation, "mentoring")
+    lot = db.session.scalar(select(Lot).where(Lot.slug == "mentoring"))
+    commissioner_client = sign_in(app.test_client(), commissioner)
+    provider_client = sign_in(app.test_client(), provider)
+    pages = {
+        "staff list": (commissioner_client, "/competitions"),
+        "staff list, page 2": (commissioner_client, "/competitions?page=2"),
+        "provider opportunities": (provider_client, "/competitions"),
+        "provider opportunities, page 2": (provider_client, "/competitions?page=2"),
+    }
+    _competitions(lot, organisation, commissioner, 1, 2)
+    few = {name: queries_for(app, client, url) for name, (client, url) in pages.items()}
+    _competitions(lot, organisation, commissioner, 3, 60)  # two pages of each list
+    many = {name: queries_for(app, client, url) for name, (client, url) in pages.items()}
+    assert many == few
+    assert "Competition 62" in commissioner_client.get("/competitions").get_data(as_text=True)

@@ -100,6 +100,37 @@ def test_the_outcomes_page_makes_the_same_queries_for_one_outcome_or_five(
     assert counts[False] == counts[True]
 
 
+def test_the_contract_page_makes_the_same_queries_for_one_month_and_outcome_or_many(
+    app, commissioner_client, provider_client, organisation
+):
+    """Months of delivery and statements, outcomes with evidence: the page's statements stay
+    as many, for the provider and for the council."""
+    counts: dict[bool, list[int]] = {}
+    for many in (False, True):
+        contract = _running_contract(organisation, title=f"Contract {many}")
+        definitions = catalogue_of(contract)
+        for n in range(4 if many else 1):
+            add_outcome(
+                contract,
+                definitions[n],
+                position=n + 1,
+                share_percent=25,
+                status=OUTCOME_EVIDENCED,
+                evidenced_at=utcnow(),
+                evidence_document_id=factories.make_document(organisation, "other", f"E{n}").id,
+            )
+        first = today().replace(day=1)
+        for back in range(3 if many else 1):
+            month = (first - timedelta(days=1 + 31 * back)).replace(day=1)
+            approve_statement(contract, month, 5_000)
+        url = f"/contracts/{contract.id}"
+        counts[many] = [
+            queries_for(app, commissioner_client, url),
+            queries_for(app, provider_client, url),
+        ]
+    assert counts[False] == counts[True]
+
+
 def test_two_commissioners_deciding_at_once_make_one_decision(
     app, commissioner_client, commissioner, organisation
 ):

@@ -1,13 +1,14 @@
-"""A document's status is worked out twice: in Python for the page that shows one document
+"""A document's status is worked out in Python for the page that shows one document
 (`DocumentVersion.status`) and in SQL for the lists that count or sort many (`attention_order`
 for the reviewers' documents needing attention, `needs_attention` for the reviewers' providers
-list). Both must say the same of every file state and every date, or a list would count a
-document its own page calls current. Every combination is written and the two are compared."""
+list; the figures the database keeps for the reviewers' count, DocumentVersion.is_current and
+attention_from). All must say the same of every file state and every date, or a list would count
+a document its own page calls current. Every combination is written and they are compared."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -17,6 +18,8 @@ from portal.documents.models import (
     ATTENTION_ORDER,
     EXPIRES_SOON_DAYS,
     NOT_SCANNED,
+    REJECTED,
+    REMOVED_FOR_VIRUS,
     REMOVED_REASONS,
     SCAN_STATES,
     Document,
@@ -27,9 +30,26 @@ from portal.documents.models import (
 )
 
 
-def test_the_sql_status_agrees_with_the_python_status_for_every_state_and_date(
-    organisation, provider
-):
+def _file(organisation, provider, key: str, scan_state: str, removed: str | None) -> StoredFile:
+    return StoredFile(
+        organisation_id=organisation.id,
+        purpose="document",
+        object_key=key,
+        original_filename="policy.pdf",
+        content_type="application/pdf",
+        size_bytes=100,
+        sha256="0" * 64,
+        scan_state=scan_state,
+        removed_at=utcnow() if removed else None,
+        removed_reason=removed,
+        uploaded_by_id=provider.id,
+    )
+
+
+def _every_combination(organisation, provider, *, replacing: bool = False) -> None:
+    """A document for every file state, removal, expiry date and review date (240), each in a
+    version of its own; `replacing` gives each an older version first, one that would need
+    attention whatever the day (a virus), which no list should count."""
     on = today()
     expiries = [None, on - timedelta(days=1), on, on + timedelta(days=EXPIRES_SOON_DAYS)]
     expiries.append(on + timedelta(days=EXPIRES_SOON_DAYS + 1))
@@ -38,25 +58,39 @@ def test_the_sql_status_agrees_with_the_python_status_for_every_state_and_date(
     for number, (scan_state, removed, expiry, review) in enumerate(
         itertools.product(SCAN_STATES, removals, expiries, reviews)
     ):
-        file = StoredFile(
-            organisation_id=organisation.id,
-            purpose="document",
-            object_key=f"state/{number}",
-            original_filename="policy.pdf",
-            content_type="application/pdf",
-            size_bytes=100,
-            sha256="0" * 64,
-            scan_state=scan_state,
-            removed_at=utcnow() if removed else None,
-            removed_reason=removed,
-            uploaded_by_id=provider.id,
-        )
         document = Document(organisation_id=organisation.id, kind="other", title=f"{number}")
+        if replacing:
+            older = _file(organisation, provider, f"older/{number}", REJECTED, REMOVED_FOR_VIRUS)
+            document.versions.append(DocumentVersion(number=1, file=older))
+        file = _file(organisation, provider, f"state/{number}", scan_state, removed)
         document.versions.append(
-            DocumentVersion(number=1, file=file, expiry_date=expiry, review_date=review)
+            DocumentVersion(
+                number=len(document.versions) + 1,
+                file=file,
+                expiry_date=expiry,
+                review_date=review,
+            )
         )
         db.session.add(document)
     db.session.commit()
+
+
+def _order_for_reviewers(version: DocumentVersion, on: date) -> int | None:
+    """Where Python's status puts the version on the reviewers' list (ATTENTION_ORDER), or None
+    when it is not on it."""
+    status = version.status(on)
+    if status.needs_attention:
+        return ATTENTION_ORDER[status.colour]
+    if version.file.scan_state == NOT_SCANNED:  # green to the provider, grey to reviewers
+        return ATTENTION_ORDER["grey"]
+    return None
+
+
+def test_the_sql_status_agrees_with_the_python_status_for_every_state_and_date(
+    organisation, provider
+):
+    on = today()
+    _every_combination(organisation, provider)
 
     rows = db.session.execute(
         select(DocumentVersion, needs_attention(on), attention_order(on)).join(
@@ -67,18 +101,44 @@ def test_the_sql_status_agrees_with_the_python_status_for_every_state_and_date(
     disagreements = []
     for version, in_sql, order_in_sql in rows:
         status = version.status(on)
-        grey_to_reviewers = not status.needs_attention and version.file.scan_state == NOT_SCANNED
-        order = (
-            ATTENTION_ORDER[status.colour]
-            if status.needs_attention
-            else ATTENTION_ORDER["grey"]
-            if grey_to_reviewers
-            else None
-        )
+        order = _order_for_reviewers(version, on)
         if bool(in_sql) != status.needs_attention or order_in_sql != order:
             disagreements.append(
                 f"{version.file.scan_state}, removed {version.file.removed_reason}, expiry "
                 f"{version.expiry_date}, review {version.review_date}: Python {status}, SQL "
                 f"needs_attention {in_sql}, attention_order {order_in_sql}"
             )
+    assert not disagreements, "\n".join(disagreements)
+
+
+def test_the_kept_figures_agree_with_the_python_status_on_every_day_around_the_dates(
+    organisation, provider
+):
+    """The reviewers' count and list read DocumentVersion.is_current and attention_from, which
+    the database keeps: a document is on the list on a day exactly when its current version's
+    status puts it there, on each day either side of every date the combinations hold."""
+    _every_combination(organisation, provider, replacing=True)
+    on = today()
+    days = [on + timedelta(days=shift) for shift in (-2, -1, 0, 1, 2)]
+    days += [on + timedelta(days=EXPIRES_SOON_DAYS + shift) for shift in (-1, 0, 1, 2)]
+    documents = db.session.scalars(select(Document)).all()
+    assert len(documents) == 240
+    disagreements = []
+    for day in days:
+        kept = set(
+            db.session.scalars(
+                select(DocumentVersion.document_id).where(
+                    DocumentVersion.is_current, DocumentVersion.attention_from <= day
+                )
+            )
+        )
+        for document in documents:
+            version = document.current
+            in_python = _order_for_reviewers(version, day) is not None
+            if (document.id in kept) != in_python:
+                disagreements.append(
+                    f"{day}: {version.file.scan_state}, removed {version.file.removed_reason}, "
+                    f"expiry {version.expiry_date}, review {version.review_date}: Python "
+                    f"{version.status(day)}, kept {document.id in kept}"
+                )
     assert not disagreements, "\n".join(disagreements)

@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, null, select
 
 from portal.accounts.models import User
 from portal.competitions import scoring
@@ -19,10 +20,12 @@ from portal.competitions.models import (
     DISTANCE_BAND,
     LOCAL_WEIGHTED,
     PUBLISHED,
+    QUOTE_SUBMITTED,
     Competition,
     ModeratedScore,
     QualityQuestion,
     Quote,
+    QuoteVersion,
 )
 from portal.competitions.services.common import (
     CompetitionError,
@@ -130,21 +133,113 @@ def ranking(competition: Competition) -> list[Ranked]:
     for quote in quotes.values():
         version = latest_version(quote)
         scores = {question_id: m.score for question_id, m in agreed[quote.id].items()}
-        for question in competition.questions:
-            if question.answer_kind == DISTANCE_BAND:
-                scores[question.id] = scoring.distance_score(version.answers.get(question.key))
         bids.append(
-            scoring.Bid(
-                key=quote.id,
-                price_pence=version.price_pence,
-                scores=scores,
-                is_local=quote.organisation.is_local,
+            _bid(
+                competition,
+                quote.id,
+                version.price_pence,
+                version.answers,
+                scores,
+                quote.organisation.is_local,
             )
         )
+    return [Ranked(quotes[r.key], r, agreed[r.key]) for r in _rank(competition, bids)]
+
+
+def _bid(
+    competition: Competition,
+    quote_id: int,
+    price_pence: int,
+    answers: dict[str, Any] | None,
+    scores: dict[int, int],
+    is_local: bool,
+) -> scoring.Bid:
+    """What scoring reads of a quote: its latest version's price, the agreed score of each
+    written question (`scores`, changed here) and the distance band's by the published bands."""
+    for question in competition.questions:
+        if question.answer_kind == DISTANCE_BAND:
+            scores[question.id] = scoring.distance_score((answers or {}).get(question.key))
+    return scoring.Bid(key=quote_id, price_pence=price_pence, scores=scores, is_local=is_local)
+
+
+def _rank(competition: Competition, bids: list[scoring.Bid]) -> list[scoring.Result]:
     weights = {question.id: question.weight for question in competition.questions}
     local_weight = competition.local_weight if competition.local_preference == LOCAL_WEIGHTED else 0
-    results = scoring.rank(bids, weights, competition.price_weight, local_weight)
-    return [Ranked(quotes[r.key], r, agreed[r.key]) for r in results]
+    return scoring.rank(bids, weights, competition.price_weight, local_weight)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A quote's place in the ranking, as the results page shows it."""
+
+    quote_id: int
+    name: str
+    result: scoring.Result
+
+
+# Built once, for the results page: what ranking reads of each submitted quote (its latest
+# version's price, and its answers only where a question is scored by distance band) and the
+# agreed scores, as plain rows. Whole quotes with every version's answers, and the scores as
+# objects, were most of the page's CPU (8.8 ms a request at 10x).
+_LATEST_NUMBER = (
+    select(func.max(QuoteVersion.number))
+    .where(QuoteVersion.quote_id == Quote.id)
+    .correlate(Quote)
+    .scalar_subquery()
+)
+
+
+def _bids_statement(with_answers: bool):
+    return (
+        select(
+            Quote.id,
+            Organisation.trading_name,
+            Organisation.legal_name,
+            Organisation.is_local,
+            QuoteVersion.price_pence,
+            QuoteVersion.answers if with_answers else null(),
+        )
+        .join(Organisation, Organisation.id == Quote.organisation_id)
+        .join(
+            QuoteVersion,
+            and_(QuoteVersion.quote_id == Quote.id, QuoteVersion.number == _LATEST_NUMBER),
+        )
+        .where(
+            Quote.competition_id == bindparam("competition_id"),
+            Quote.status == QUOTE_SUBMITTED,
+        )
+        # The order bidders() reads them in, so that equal places come out as ranking()'s do.
+        .order_by(Organisation.legal_name, Quote.id)
+    )
+
+
+_BIDS = {with_answers: _bids_statement(with_answers) for with_answers in (False, True)}
+_AGREED = (
+    select(ModeratedScore.quote_id, ModeratedScore.question_id, ModeratedScore.score)
+    .join(Quote, Quote.id == ModeratedScore.quote_id)
+    .where(Quote.competition_id == bindparam("competition_id"))
+)
+
+
+def standings(competition: Competition) -> list[Standing]:
+    """ranking() for the results page: every submitted quote scored and ranked by the same
+    rules from the same figures, best first, with its organisation's name. Only after the
+    deadline (404 before), and only once evaluation is complete (an empty list before)."""
+    _unsealed(competition)
+    if not evaluation_complete(competition):
+        return []
+    by_band = any(question.answer_kind == DISTANCE_BAND for question in competition.questions)
+    ids = {"competition_id": competition.id}
+    agreed: dict[int, dict[int, int]] = defaultdict(dict)
+    for quote_id, question_id, score in db.session.execute(_AGREED, ids):
+        agreed[quote_id][question_id] = score
+    names, bids = {}, []
+    for quote_id, trading_name, legal_name, is_local, price, answers in db.session.execute(
+        _BIDS[by_band], ids
+    ):
+        names[quote_id] = trading_name or legal_name  # Organisation.display_name
+        bids.append(_bid(competition, quote_id, price, answers, agreed[quote_id], is_local))
+    return [Standing(r.key, names[r.key], r) for r in _rank(competition, bids)]
 
 
 def award(

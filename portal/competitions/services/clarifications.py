@@ -3,7 +3,7 @@ answers it to every invited provider, without saying who asked."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.accounts.models import User
 from portal.audit.services import record_change
@@ -18,15 +18,15 @@ from portal.competitions.services.quoting import ProviderView
 from portal.core.db import db
 from portal.core.errors import found, typed_text
 
+_CLARIFICATIONS = (
+    select(Clarification)
+    .where(Clarification.competition_id == bindparam("competition_id"))
+    .order_by(Clarification.asked_at, Clarification.id)
+)
+
 
 def clarifications_of(competition: Competition) -> list[Clarification]:
-    return list(
-        db.session.scalars(
-            select(Clarification)
-            .where(Clarification.competition_id == competition.id)
-            .order_by(Clarification.asked_at, Clarification.id)
-        )
-    )
+    return list(db.session.scalars(_CLARIFICATIONS, {"competition_id": competition.id}))
 
 
 def answered_clarifications(competition: Competition) -> list[Clarification]:

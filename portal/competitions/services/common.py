@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -99,15 +99,20 @@ class Stage:
 
 def stage(competition: Competition, at: datetime) -> Stage:
     """Where the competition is, read from its status and deadlines."""
-    if competition.status == DRAFT:
+    return stage_of(competition.status, competition.submission_deadline, at)
+
+
+def stage_of(status: str, submission_deadline: datetime, at: datetime) -> Stage:
+    """stage() from the two columns it reads (lists read them alone)."""
+    if status == DRAFT:
         return Stage("Draft", "grey")
-    if competition.status == CANCELLED:
+    if status == CANCELLED:
         return Stage("Cancelled", "red")
-    if competition.status == AWARDED:
+    if status == AWARDED:
         return Stage("Awarded, in standstill", "blue")
-    if competition.status == CONFIRMED:
+    if status == CONFIRMED:
         return Stage("Awarded", "green")
-    left = competition.submission_deadline - at
+    left = submission_deadline - at
     if left <= timedelta(0):
         return Stage("Closed", "orange")
     if left <= CLOSING_SOON:
@@ -263,26 +268,7 @@ def _reason(reason: str | None, field: str = "reason") -> str:
     )
 
 
-# What a list of competitions reads of each: title, reference and kind, lot, deadline and
-# stage, who created it, how many were invited. Lists load these alone (load_only), not the
-# forty columns a competition has with its long descriptions.
-LIST_COLUMNS = (
-    Competition.id,
-    Competition.kind,
-    Competition.status,
-    Competition.lot_id,
-    Competition.title,
-    Competition.submission_deadline,
-    Competition.created_by_id,
-    Competition.created_at,
-    Competition.invited_count,
-)
-
-
-def get_competition(competition_id: int, attachments: bool = True) -> Competition:
-    """For council staff. Raises NotFoundForUser (404). `attachments=False` leaves the
-    competition's attachments to load if asked for: a page that never shows them (the results)
-    saves a statement."""
+def _competition_statement(attachments: bool):
     options = [
         joinedload(Competition.lot),
         joinedload(Competition.created_by),
@@ -290,9 +276,17 @@ def get_competition(competition_id: int, attachments: bool = True) -> Competitio
     ]
     if attachments:
         options.append(selectinload(Competition.attachments).joinedload(CompetitionAttachment.file))
-    competition = found(
-        db.session.scalar(
-            select(Competition).where(Competition.id == competition_id).options(*options)
-        )
+    return (
+        select(Competition).where(Competition.id == bindparam("competition_id")).options(*options)
     )
-    return competition
+
+
+# Built once: building the statement and its loader options cost more than running it.
+_COMPETITION = {attachments: _competition_statement(attachments) for attachments in (True, False)}
+
+
+def get_competition(competition_id: int, attachments: bool = True) -> Competition:
+    """For council staff. Raises NotFoundForUser (404). `attachments=False` leaves the
+    competition's attachments to load if asked for: a page that never shows them (the results)
+    saves a statement."""
+    return found(db.session.scalar(_COMPETITION[attachments], {"competition_id": competition_id}))

@@ -1,15 +1,15 @@
-"""The provider's side: the competitions their organisation was invited to, and its quote
-(a working copy saved as often as they like, submitted as numbered versions, withdrawn, or
-declined with a reason), with its files."""
+"""The provider's side: a competition their organisation was invited to (the list of them is
+portal/competitions/services/lists.py), and its quote (a working copy saved as often as they
+like, submitted as numbered versions, withdrawn, or declined with a reason), with its files."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.admissions.models import ADMITTED, Admission
@@ -32,22 +32,18 @@ from portal.competitions.models import (
     QuoteVersion,
 )
 from portal.competitions.services.common import (
-    LIST_COLUMNS,
     QUOTE_WORKFLOW,
     CompetitionError,
-    Stage,
     _members,
     _move_quote,
     _reason,
     _unless_none,
     format_price,
-    stage,
 )
 from portal.core import workflow
-from portal.core.db import db, ids_in_text
+from portal.core.db import db
 from portal.core.errors import NotFoundForUser
 from portal.core.numbers import plain_decimal
-from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.documents import files, uploads
 from portal.documents.models import PURPOSE_DOCUMENT
 from portal.organisations.models import Membership, Organisation
@@ -57,70 +53,7 @@ ANSWER_LIMIT = 5000
 MAX_PRICE_PENCE = 10**12
 
 
-# Opportunities ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Opportunity:
-    competition: Competition
-    invitation: Invitation
-    quote_status: str | None
-    stage: Stage
-
-
-def opportunities_for(user: User, number: int) -> Page:
-    """The competitions the user's organisations were invited to, newest deadline first.
-    Five queries, however many there are."""
-    # The user's organisations are read first and written into the statements as numbers: with
-    # them as a subquery PostgreSQL walked the competitions by deadline and compared each with
-    # every invitation of the organisation (3 ms of its CPU at 10x, against 0.5 ms when it can
-    # look each competition's invitation up in the unique index).
-    organisation_ids = ids_in_text(
-        db.session.scalars(select(Membership.organisation_id).where(Membership.user_id == user.id))
-    )
-    criteria = [Invitation.organisation_id.in_(organisation_ids)]
-    total = db.count(select(func.count(Invitation.id)).where(*criteria))
-    number, offset = offset_of(number, total)
-    invitations = db.session.scalars(
-        select(Invitation)
-        .join(Competition, Competition.id == Invitation.competition_id)
-        .where(*criteria)
-        .options(joinedload(Invitation.organisation))
-        .order_by(Competition.submission_deadline.desc(), Invitation.id)
-        .limit(PER_PAGE)
-        .offset(offset)
-    ).all()
-    competitions = {
-        competition.id: competition
-        for competition in db.session.scalars(
-            select(Competition)
-            .where(Competition.id.in_([i.competition_id for i in invitations]))
-            .options(load_only(*LIST_COLUMNS), joinedload(Competition.lot))
-        )
-    }
-    quotes = {
-        (row.competition_id, row.organisation_id): row.status
-        for row in db.session.execute(
-            select(Quote.competition_id, Quote.organisation_id, Quote.status).where(
-                Quote.competition_id.in_(list(competitions)),
-                Quote.organisation_id.in_(organisation_ids),
-            )
-        )
-    }
-    at = now()
-    return Page(
-        [
-            Opportunity(
-                competitions[i.competition_id],
-                i,
-                quotes.get((i.competition_id, i.organisation_id)),
-                stage(competitions[i.competition_id], at),
-            )
-            for i in invitations
-        ],
-        number,
-        total,
-    )
+# An opportunity --------------------------------------------------------------------------------
 
 
 @dataclass

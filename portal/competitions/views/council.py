@@ -516,7 +516,7 @@ def close_moderation(competition_id: int):
 @manage
 def results(competition_id: int):
     competition = common.get_competition(competition_id, attachments=False)
-    ranked = awarding.ranking(competition)
+    ranked = awarding.standings(competition)
     return render_template(
         "competitions/results.html",
         competition=competition,

@@ -16,8 +16,10 @@ from portal.competitions.services import (
     common,
     drafting,
     evaluating,
+    lists,
     quoting,
 )
+from portal.competitions.views import list_rows
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import public, requires_sign_in
@@ -44,16 +46,13 @@ def _show(competition_id: int):
 def index():
     number = page_number(request.args.get("page"))
     if current_user.is_staff:
-        page = drafting.competitions_for_staff(number)
+        page = lists.competitions_for_staff(number)
         return render_template(
-            "competitions/index_staff.html",
-            page=page,
-            counts=drafting.counts(page.items),
-            at=clock.now(),
-            stage=common.stage,
+            "competitions/index_staff.html", page=page, rows=list_rows.staff_rows(page.items)
         )
+    page = lists.opportunities_for(current_user, number)
     return render_template(
-        "competitions/opportunities.html", page=quoting.opportunities_for(current_user, number)
+        "competitions/opportunities.html", page=page, rows=list_rows.opportunity_rows(page.items)
     )
 
 
@@ -80,7 +79,7 @@ def show(competition_id: int):
         competition=competition,
         at=at,
         stage=common.stage(competition, at),
-        count=drafting.counts([competition])[competition.id],
+        count=drafting.counts(competition),
         clarifications=clarifications.clarifications_of(competition),
         panel=panel,
         me=panel.place_of(current_user),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.accounts.services import active_staff_who_may
@@ -127,12 +127,12 @@ def outcome_of(contract: Contract, outcome_id: int) -> ContractOutcome:
 
 
 def outcomes_of(contract: Contract) -> list[ContractOutcome]:
-    """The contract's outcomes in order, with their catalogue entries (two queries)."""
+    """The contract's outcomes in order, with their catalogue entries (one query)."""
     return list(
         db.session.scalars(
             select(ContractOutcome)
             .where(ContractOutcome.contract_id == contract.id)
-            .options(selectinload(ContractOutcome.definition))
+            .options(joinedload(ContractOutcome.definition))
             .order_by(ContractOutcome.position, ContractOutcome.id)
         )
     )
@@ -174,7 +174,7 @@ class OutcomeSection:
 
 
 def outcome_section(user: User, contract: Contract) -> OutcomeSection:
-    """The outcomes part of a contract's page for `user` (who may see the contract): five
+    """The outcomes part of a contract's page for `user` (who may see the contract): four
     queries, however many outcomes there are."""
     outcomes = outcomes_of(contract)
     ids = {o.evidence_document_id for o in outcomes if o.evidence_document_id is not None}

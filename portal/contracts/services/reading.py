@@ -8,12 +8,12 @@ same way."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.contracts.models import (
@@ -29,6 +29,7 @@ from portal.core.errors import NotFoundForUser
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import today
 from portal.lots.models import Lot
+from portal.lots.services import LotChoice
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
 
 # A draft made from an award that no commissioner has sent yet: shown apart in the filters.
@@ -56,7 +57,9 @@ class Filters:
     provider: str = ""  # words in the provider's name
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], lots: list[Lot], teams: list[str]) -> Filters:
+    def from_args(
+        cls, args: Mapping[str, str], lots: Sequence[Lot | LotChoice], teams: list[str]
+    ) -> Filters:
         """The filters in a query string; anything unknown is ignored."""
         status, lot, team = args.get("status"), args.get("lot"), args.get("team")
         return cls(
@@ -91,19 +94,30 @@ class Row:
         return f"CO-{self.id}"
 
     @property
+    def tag(self) -> str:
+        """The status its tag shows: TO_SEND for a draft not sent yet."""
+        return TO_SEND if self.status == DRAFT and not self.sent else self.status
+
+    @property
     def status_label(self) -> str:
-        if self.status == DRAFT and not self.sent:
-            return STATUS_FILTERS[TO_SEND]
-        return STATUS_LABELS[self.status]
+        return STATUS_FILTERS[self.tag]
 
 
-def _rows(criteria: list[ColumnElement[bool]], number: int, on: date) -> Page:
-    total = db.count(
-        select(func.count(Contract.id))
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .join(Lot, Lot.id == Contract.lot_id)
-        .where(*criteria)
-    )
+def _rows(
+    criteria: list[ColumnElement[bool]],
+    number: int,
+    on: date,
+    joins: tuple[type[Organisation] | type[Lot], ...] = (),
+) -> Page:
+    # The count joins only the tables a filter names (`joins`): every contract has exactly one
+    # organisation and one lot (foreign keys, not null), so the joins cannot change it, and
+    # joining 24,000 contracts to both costs PostgreSQL ten times what counting them alone does.
+    count = select(func.count()).select_from(Contract)
+    if Organisation in joins:
+        count = count.join(Organisation, Organisation.id == Contract.organisation_id)
+    if Lot in joins:
+        count = count.join(Lot, Lot.id == Contract.lot_id)
+    total = db.count(count.where(*criteria))
     number, offset = offset_of(number, total)
     query = (
         select(
@@ -147,13 +161,16 @@ def contracts_for_staff(filters: Filters, number: int) -> Page:
     """A page of the council's contracts matching `filters`, newest first: two queries."""
     on = today()
     criteria: list[ColumnElement[bool]] = []
+    joins: tuple[type[Organisation] | type[Lot], ...] = ()
     if filters.status:
         criteria.append(shown_status_clause(filters.status, on))
     if filters.lot:
         criteria.append(Lot.slug == filters.lot)
+        joins += (Lot,)
     if filters.team:
         criteria.append(Contract.team == filters.team)
     if filters.provider:
+        joins += (Organisation,)
         words = filters.provider.lower()
         criteria.append(
             or_(
@@ -163,7 +180,7 @@ def contracts_for_staff(filters: Filters, number: int) -> Page:
                 ),
             )
         )
-    return _rows(criteria, number, on)
+    return _rows(criteria, number, on, joins)
 
 
 def contracts_for_provider(user: User, number: int) -> Page:
@@ -180,16 +197,22 @@ def contracts_for_provider(user: User, number: int) -> Page:
 # One contract -----------------------------------------------------------------------------------
 
 
-def _load(contract_id: int) -> Contract | None:
-    return db.session.scalar(
-        select(Contract)
-        .where(Contract.id == contract_id)
-        .options(
-            joinedload(Contract.organisation),
-            joinedload(Contract.lot),
-            joinedload(Contract.created_by),
-            selectinload(Contract.versions).joinedload(ContractVersion.approved_by),
+def _load(contract_id: int, *where: ColumnElement[bool]) -> Contract | None:
+    # One statement: the versions (a handful per contract) are joined in rather than read by a
+    # second, as are the organisation, lot and the people named.
+    return (
+        db.session.execute(
+            select(Contract)
+            .where(Contract.id == contract_id, *where)
+            .options(
+                joinedload(Contract.organisation),
+                joinedload(Contract.lot),
+                joinedload(Contract.created_by),
+                joinedload(Contract.versions).joinedload(ContractVersion.approved_by),
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
@@ -197,16 +220,9 @@ def contract_for_member(user: User, contract_id: int) -> Contract:
     """One of the contracts of an organisation `user` belongs to, once sent. Raises
     NotFoundForUser (404) for anyone else's, or a draft the council has not sent, so ids
     cannot be probed."""
-    contract = _load(contract_id)
+    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
+    contract = _load(contract_id, Contract.organisation_id.in_(mine))
     if contract is None or (contract.status == DRAFT and contract.sent_at is None):
-        raise NotFoundForUser()
-    member = db.session.scalar(
-        select(Membership.id).where(
-            Membership.user_id == user.id,
-            Membership.organisation_id == contract.organisation_id,
-        )
-    )
-    if member is None:
         raise NotFoundForUser()
     return contract
 

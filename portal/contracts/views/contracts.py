@@ -19,7 +19,7 @@ from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
 from portal.core.permissions import can, public, requires_provider, requires_sign_in
 from portal.core.time import today
-from portal.lots.services import list_lots
+from portal.lots.services import lot_choices
 
 
 def show_url(contract_id: int) -> str:
@@ -37,7 +37,7 @@ def index() -> ResponseReturnValue:
         )
     if not can(current_user, "read_contracts"):
         abort(403)
-    lots, team_names = list_lots(), list(teams())
+    lots, team_names = lot_choices(), list(teams())
     filters = reading.Filters.from_args(request.args, lots, team_names)
     return render_template(
         "contracts/index_staff.html",

@@ -18,7 +18,7 @@ from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.views import dashboard_cells
 from portal.kpi_returns.views.shared import _performance_page, bp
 from portal.lots.models import Lot
-from portal.lots.services import list_lots
+from portal.lots.services import list_lots, lot_choices
 
 council = requires("read_performance")
 checks_returns = requires("check_returns")
@@ -31,7 +31,7 @@ escalates = requires("escalate")
 @bp.route("/kpi-returns/dashboard")
 @council
 def dashboard():
-    lots = list_lots()
+    lots = lot_choices()
     on = months.current_day()
     filters = reports.DashboardFilters.from_args(request.args, lots)
     period = reports.Period.from_args(request.args, on)

@@ -3,7 +3,7 @@ at a time: the columns it shows, in two queries however many referrals there are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,9 +12,10 @@ from sqlalchemy import ColumnElement, func, select
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.lots.models import Lot
+from portal.lots.services import LotChoice
 from portal.referrals.models import (
     CLOSED,
-    STARTED,
+    OPEN_STATUSES,
     STATUS_COLOURS,
     STATUS_LABELS,
     URGENCY_COLOURS,
@@ -36,7 +37,9 @@ class Filters:
     urgency: str | None = None
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str], lots: list[Lot], teams: list[str]) -> Filters:
+    def from_args(
+        cls, args: Mapping[str, str], lots: Sequence[Lot | LotChoice], teams: list[str]
+    ) -> Filters:
         """The filters in a query string; anything unknown is ignored."""
         status, lot = args.get("status"), args.get("lot")
         team, urgency = args.get("team"), args.get("urgency")
@@ -54,7 +57,7 @@ class Filters:
     def criteria(self) -> list[ColumnElement[bool]]:
         criteria: list[ColumnElement[bool]] = []
         if self.status == OPEN:
-            criteria.append(Referral.status.not_in((STARTED, CLOSED)))
+            criteria.append(Referral.status.in_(OPEN_STATUSES))
         elif self.status:
             criteria.append(Referral.status == self.status)
         if self.lot:
@@ -104,9 +107,11 @@ class Row:
 def referrals_page(filters: Filters, number: int, on: date) -> Page:
     """A page of the referrals matching `filters`, most recently received first."""
     criteria = filters.criteria()
-    total = db.count(
-        select(func.count(Referral.id)).join(Lot, Lot.id == Referral.lot_id).where(*criteria)
-    )
+    # Every referral has one lot (a not-null foreign key): the count joins it only to filter.
+    count = select(func.count()).select_from(Referral)
+    if filters.lot:
+        count = count.join(Lot, Lot.id == Referral.lot_id)
+    total = db.count(count.where(*criteria))
     number, offset = offset_of(number, total)
     query = (
         select(

@@ -31,10 +31,9 @@ from portal.core.db import db
 from portal.core.time import working_days_between
 from portal.lots.models import Lot
 from portal.referrals.models import (
-    CLOSED,
+    OPEN_STATUSES,
     STARTED,
     STATUS_LABELS,
-    STATUSES,
     TARGET_SCHOOL_DAYS,
     URGENCIES,
     URGENCY_LABELS,
@@ -241,10 +240,10 @@ def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
             Referral.received_on,
         )
         .join(Lot, Lot.id == Referral.lot_id)
-        .where(Referral.status.not_in((STARTED, CLOSED)))
+        .where(Referral.status.in_(OPEN_STATUSES))
         .order_by(Referral.received_on, Referral.id)
     ).all()
-    counts = dict.fromkeys((status for status in STATUSES if status not in (STARTED, CLOSED)), 0)
+    counts = dict.fromkeys(OPEN_STATUSES, 0)
     candidates: list[Waiting] = []
     fewest: int | None = None  # the days of the LISTED-th longest wait, once known
     listing = True

@@ -1,0 +1,204 @@
+"""The two lists of competitions: every competition, for council staff, and the opportunities an
+organisation was invited to, for its members.
+
+Each list reads only the columns it shows, as plain rows, through statements built once here:
+as ORM objects (a competition, its lot and creator joined, each invitation with its
+organisation) and statements built per request, the lists spent most of their 10 ms a request
+in SQLAlchemy, not in PostgreSQL. Neither reads anything of a quote but its status (a provider's
+own) or how many were submitted (all the council may know before the deadline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BindParameter, and_, bindparam, func, select
+
+from portal.accounts.models import User
+from portal.competitions.clock import now
+from portal.competitions.models import (
+    KINDS,
+    QUOTE_SUBMITTED,
+    Competition,
+    Invitation,
+    Quote,
+    reference_of,
+)
+from portal.competitions.services.common import Stage, stage_of
+from portal.core.db import db, ids_in_text
+from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.lots.models import Lot
+from portal.organisations.models import Membership, Organisation
+
+# Council staff's list -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One row of the council's list."""
+
+    id: int
+    title: str
+    reference: str
+    kind_label: str
+    created_by_name: str | None
+    lot_name: str
+    submission_deadline: datetime
+    stage: Stage
+    submitted: int
+    invited: int
+
+
+_SUBMITTED = (
+    select(func.count(Quote.id))
+    .where(Quote.competition_id == Competition.id, Quote.status == QUOTE_SUBMITTED)
+    .correlate(Competition)
+    .scalar_subquery()
+)
+_COMPETITIONS = select(func.count(Competition.id))
+_STAFF_LIST = (
+    select(
+        Competition.id,
+        Competition.kind,
+        Competition.status,
+        Competition.title,
+        Competition.submission_deadline,
+        Lot.name,
+        User.full_name,
+        Competition.invited_count,
+        _SUBMITTED,
+    )
+    .join(Lot, Lot.id == Competition.lot_id)
+    .outerjoin(User, User.id == Competition.created_by_id)
+    .order_by(Competition.created_at.desc(), Competition.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+
+
+def competitions_for_staff(number: int) -> Page:
+    """Page `number` of every competition, newest first, each with how many quotes have been
+    submitted of how many invited. Four statements with the user's, however many there are."""
+    total = db.count(_COMPETITIONS)
+    number, offset = offset_of(number, total)
+    rows = db.session.execute(_STAFF_LIST, {"limit": PER_PAGE, "offset": offset}).all()
+    at = now()
+    return Page(
+        [
+            Listed(
+                id=id_,
+                title=title,
+                reference=reference_of(kind, id_),
+                kind_label=KINDS[kind],
+                created_by_name=created_by,
+                lot_name=lot_name,
+                submission_deadline=deadline,
+                stage=stage_of(status, deadline, at),
+                submitted=submitted,
+                invited=invited,
+            )
+            for id_, kind, status, title, deadline, lot_name, created_by, invited, submitted in rows
+        ],
+        number,
+        total,
+    )
+
+
+# A provider's opportunities -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Opportunity:
+    """One row of a provider's list: a competition its organisation was invited to."""
+
+    competition_id: int
+    title: str
+    kind_label: str
+    lot_name: str
+    organisation_name: str
+    submission_deadline: datetime
+    stage: Stage
+    declined: bool
+    quote_status: str | None
+
+
+def _opportunities(organisation_ids: BindParameter[Any]):
+    return (
+        select(
+            Invitation.competition_id,
+            Invitation.declined_at.is_not(None),
+            Competition.kind,
+            Competition.status,
+            Competition.title,
+            Competition.submission_deadline,
+            Lot.name,
+            Organisation.trading_name,
+            Organisation.legal_name,
+            Quote.status,
+        )
+        .join(Competition, Competition.id == Invitation.competition_id)
+        .join(Lot, Lot.id == Competition.lot_id)
+        .join(Organisation, Organisation.id == Invitation.organisation_id)
+        .outerjoin(
+            Quote,
+            and_(
+                Quote.competition_id == Invitation.competition_id,
+                Quote.organisation_id == Invitation.organisation_id,
+            ),
+        )
+        .where(Invitation.organisation_id.in_(organisation_ids))
+        .order_by(Competition.submission_deadline.desc(), Invitation.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+_MEMBER_OF = select(Membership.organisation_id).where(Membership.user_id == bindparam("user_id"))
+
+
+def opportunities_for(user: User, number: int) -> Page:
+    """The competitions the user's organisations were invited to, newest deadline first, with
+    the organisation's own quote's status. Four statements with the user's, however many."""
+    # The user's organisations are read first and written into the statements as numbers: with
+    # them as a subquery PostgreSQL walked the competitions by deadline and compared each with
+    # every invitation of the organisation (3 ms of its CPU at 10x, against 0.5 ms when it can
+    # look each competition's invitation up in the unique index).
+    organisation_ids = ids_in_text(db.session.scalars(_MEMBER_OF, {"user_id": user.id}))
+    total = db.count(
+        select(func.count(Invitation.id)).where(Invitation.organisation_id.in_(organisation_ids))
+    )
+    number, offset = offset_of(number, total)
+    rows = db.session.execute(
+        _opportunities(organisation_ids), {"limit": PER_PAGE, "offset": offset}
+    ).all()
+    at = now()
+    return Page(
+        [
+            Opportunity(
+                competition_id=competition_id,
+                title=title,
+                kind_label=KINDS[kind],
+                lot_name=lot_name,
+                organisation_name=trading_name or legal_name,
+                submission_deadline=deadline,
+                stage=stage_of(status, deadline, at),
+                declined=declined,
+                quote_status=quote_status,
+            )
+            for (
+                competition_id,
+                declined,
+                kind,
+                status,
+                title,
+                deadline,
+                lot_name,
+                trading_name,
+                legal_name,
+                quote_status,
+            ) in rows
+        ],
+        number,
+        total,
+    )
