@@ -17,9 +17,8 @@ from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
 from portal.kpi_returns import escalations, months, reports
 from portal.kpi_returns.models import (
     OPEN,
-    SUBMITTED,
-    KpiEscalation,
     KpiMonthLock,
+    KpiMonthTally,
     KpiQuery,
     KpiReturn,
 )
@@ -118,12 +117,16 @@ def _for_council(user: User) -> list[Waiting]:
     items = []
     if can(user, "check_returns"):
         last = months.last_ended(months.current_day())
+        # From the submitted returns' count per month (kept by the database), not from every
+        # return ever submitted: a row a month.
         locked = select(KpiMonthLock.month)
         count, oldest = db.session.execute(
-            select(func.count(KpiReturn.id), func.min(KpiReturn.month)).where(
-                KpiReturn.status == SUBMITTED,
-                KpiReturn.month <= last,
-                KpiReturn.month.not_in(locked),
+            select(
+                func.coalesce(func.sum(KpiMonthTally.submitted), 0), func.min(KpiMonthTally.month)
+            ).where(
+                KpiMonthTally.submitted > 0,
+                KpiMonthTally.month <= last,
+                KpiMonthTally.month.not_in(locked),
             )
         ).one()
         if count:
@@ -136,7 +139,7 @@ def _for_council(user: User) -> list[Waiting]:
                 )
             )
     if can(user, "escalate"):
-        total = db.count(select(func.count(KpiEscalation.id)).where(KpiEscalation.status == OPEN))
+        total = db.count(select(func.count()).where(escalations.OPEN_IN_SQL))
         for line in escalations.oldest_open(ESCALATIONS_LISTED):
             items.append(
                 Waiting(

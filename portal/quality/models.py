@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -228,6 +229,14 @@ class Action(Base):
     __table_args__ = (
         CheckConstraint(f"status IN {ACTION_STATUSES!r}", name="status"),
         Index("ix_quality_actions_organisation_status", "organisation_id", "status"),
+        # The open ones by due date: the council's home counts the overdue from it, never
+        # reading the closed (most of them, in time).
+        Index(
+            "ix_quality_actions_open_due_on",
+            "due_on",
+            postgresql_where=text(f"status = '{ACTION_OPEN}'"),
+            sqlite_where=text(f"status = '{ACTION_OPEN}'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -290,3 +299,29 @@ class ProviderRisk(Base):
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the rating last changed (rated_at moves on every working-out).
     since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingBasis(Base):
+    """What a provider's next review meeting is worked out from, per provider: when it was first
+    admitted to the framework (None: no admission but removed ones, so not on it), when it last
+    met (its latest meeting held), its next meeting scheduled (the earliest) and when that is
+    due. So the calendar and the council's home read a row per provider and compare dates, not
+    every admission and meeting ever held and months added up per provider.
+
+    The database keeps it, never the portal: triggers (migration a7c9e1f3b5d2) work a
+    provider's row out again from its own admissions, meetings and kept rating whenever one of
+    them is written or removed, in the same transaction."""
+
+    __tablename__ = "quality_meeting_bases"
+    # Rows the database derives from other tables' rows (see contracts' MonthlySpend).
+    __table_args__ = {"info": {"derived": True}}
+
+    organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_on: Mapped[date | None] = mapped_column(Date)
+    meets_on: Mapped[date | None] = mapped_column(Date)
+    # When its next meeting falls due by its kept rating (ProviderRisk; low when none), counted
+    # from when it last met or else first joined (London; SQLite: UTC), as meetings.py
+    # _add_months counts months, with the months MEETING_MONTHS gives (the migration writes
+    # them into its triggers: change both together).
+    due_on: Mapped[date | None] = mapped_column(Date)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Date, bindparam, case, exists, func, literal_column, or_, select
 
 from portal.accounts.models import User
 from portal.core.db import db
@@ -19,6 +19,7 @@ from portal.quality.models import (
     ACTION_DONE,
     ACTION_OPEN,
     VISIT_PLANNED,
+    VISIT_PUBLISHED,
     VISIT_RECORDED,
     Action,
     Visit,
@@ -78,14 +79,31 @@ def _visits_for_council(on: date) -> list[Waiting]:
     return items
 
 
+# The actions the provider may see (visible_to_provider), each visit looked up by its key: the
+# IN (every published visit) of visible_to_provider reads them all, however few actions count.
+_VISIBLE = or_(
+    Action.visit_id.is_(None),
+    exists().where(Visit.id == Action.visit_id, Visit.status == VISIT_PUBLISHED),
+)
+# Built once: the overdue from the index of open actions by due date (the status written into
+# the SQL, so that the index, partial on it, serves every run), and those marked done. Neither
+# reads the closed, most actions in time.
+_COUNCIL_ACTIONS = select(
+    select(func.count())
+    .select_from(Action)
+    .where(Action.status == ACTION_DONE, _VISIBLE)
+    .scalar_subquery(),
+    func.count(),
+    func.min(Action.due_on),
+).where(
+    Action.status == literal_column(f"'{ACTION_OPEN}'"),
+    Action.due_on < bindparam("on", type_=Date),
+    _VISIBLE,
+)
+
+
 def _actions_for_council(on: date) -> list[Waiting]:
-    to_decide, overdue, oldest_overdue = db.session.execute(
-        select(
-            func.sum(case((Action.status == ACTION_DONE, 1), else_=0)),
-            func.sum(case(((Action.status == ACTION_OPEN) & (Action.due_on < on), 1), else_=0)),
-            func.min(case(((Action.status == ACTION_OPEN) & (Action.due_on < on), Action.due_on))),
-        ).where(visible_to_provider())
-    ).one()
+    to_decide, overdue, oldest_overdue = db.session.execute(_COUNCIL_ACTIONS, {"on": on}).one()
     items = []
     if to_decide:
         items.append(

@@ -273,3 +273,38 @@ def test_an_unpublished_visits_action_is_neither_overdue_nor_emailed(
     db.session.commit()  # the command runs as its own process would, with its own transaction
     result = app.test_cli_runner().invoke(args=["quality", "remind"])
     assert result.stdout.startswith("Emailed about 0 overdue action(s)")
+
+
+def test_the_council_homes_action_counts_follow_each_change_on_the_next_request(
+    provider_client, reviewer_client, reviewer, organisation
+):
+    """Counted from the index of open actions by due date and the actions marked done: an
+    action overdue, answered, accepted; one of a visit not yet published is never counted."""
+    hidden = helpers.recorded_visit(organisation, reviewer, {"registers_kept": "not_met"})
+    unseen = visits.add_finding_action(
+        reviewer,
+        hidden,
+        item_id="registers_kept",
+        title="Keep registers",
+        owner="Manager",
+        due_on=today(),
+    )
+    unseen.due_on = today() - timedelta(days=5)  # written after, as action_due does
+    db.session.commit()
+    assert "overdue action" not in page_text(reviewer_client.get("/home"))
+
+    action = helpers.action_due(organisation, reviewer, today() - timedelta(days=2))
+    home = page_text(reviewer_client.get("/home"))
+    assert "Chase 1 overdue action" in home and "Accept or reopen" not in home
+
+    assert _respond(provider_client, action, response="Done.").status_code == 302
+    home = page_text(reviewer_client.get("/home"))
+    assert "Accept or reopen 1 action" in home and "overdue action" not in home
+
+    shown = reviewer_client.get(f"/quality/actions/{action.id}")
+    reviewer_client.post(
+        f"/quality/actions/{action.id}/accept",
+        data={"lock_version": field_value(shown, "lock_version")},
+    )
+    home = page_text(reviewer_client.get("/home"))
+    assert "Accept or reopen" not in home and "overdue action" not in home

@@ -5,19 +5,18 @@ home pages say is waiting. Bad input is refused with nothing written."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
-from sqlalchemy import Date, func, literal, select, union_all
+from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.core.db import db
 from portal.core.time import format_date, today, utcnow
 from portal.kpi_returns import months
 from portal.quality.models import Action, Meeting, MeetingComment
-from portal.quality.services.meeting_calendar import _due_keys, _key_of
-from portal.quality.services.meetings import COMMENT_LIMIT, _add_months, _latest_base
+from portal.quality.services.meetings import COMMENT_LIMIT
 from tests.contracts.contract_pages import hidden
 from tests.documents.helpers import run_command
 from tests.quality.meeting_helpers import (
@@ -315,25 +314,6 @@ def test_the_home_pages_say_what_is_waiting(app, reviewer_client, provider_clien
     assert "Schedule 1 review meeting" not in page_text(reviewer_client.get("/home"))
 
 
-def test_the_lists_due_dates_in_sql_agree_with_the_rule_to_the_day():
-    """Lists of every provider filter in SQL by the latest day a provider may have met (or
-    joined) for its meeting to fall due by a day; the pages work the due date out in Python.
-    Every base day over two years, at month ends included, gives the same answer both ways."""
-    start = date(2026, 1, 1)
-    targets = [date(2027, 2, 28), date(2027, 3, 30), date(2027, 3, 31), date(2028, 2, 29)]
-    targets += [date(2027, 5, 15), date(2027, 12, 1)]
-    for count in (3, 6, 12):
-        for target in targets:
-            latest = _latest_base(target, count)
-            for offset in range(730):
-                base = start + timedelta(days=offset)
-                assert (_add_months(base, count) <= target) == (base <= latest), (
-                    base,
-                    count,
-                    target,
-                )
-
-
 def _on_framework_for(days: int, count: int, first: int = 0) -> None:
     for number in range(first, first + count):
         owner = factories.make_user(f"owner-{number}@example.org")
@@ -366,30 +346,6 @@ def test_the_calendar_is_a_page_at_a_time_overdue_first_with_the_counts_of_it_al
     assert "Showing 51 to 53 of 53" in second
     assert second.index("Overdue") < second.index("Provider 51 Ltd") < second.index("Provider 02")
     assert second.index("Provider 02 Ltd") < second.index("Provider 52 Ltd")
-
-
-def test_the_calendars_order_in_sql_agrees_with_the_due_dates_to_the_day(app_ctx):
-    """The calendar sorts by the due date worked out in SQL (_due_keys); the pages show it as
-    _add_months works it out. Every base day over two years, at every frequency, agrees."""
-    start = date(2027, 1, 1)
-    days = [start + timedelta(days=offset) for offset in range(731)]
-    for count in (0, 3, 6, 12):
-        for chunk in range(0, len(days), 100):
-            bases = days[chunk : chunk + 100]
-            source = union_all(
-                *(
-                    select(
-                        literal(number).label("number"),
-                        literal(base, Date).label("day"),
-                        literal(count).label("count"),
-                    )
-                    for number, base in enumerate(bases)
-                )
-            ).subquery()
-            keyed = _due_keys(source)
-            keys = dict(db.session.execute(select(keyed.c.number, keyed.c.day_key)).all())
-            for number, base in enumerate(bases):
-                assert keys[number] == _key_of(_add_months(base, count)), (base, count)
 
 
 def test_the_calendars_statements_stay_short_enough_for_psycopgs_cache(app, reviewer_client, risky):

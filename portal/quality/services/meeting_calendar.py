@@ -10,19 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    Date,
-    Integer,
-    and_,
-    bindparam,
-    case,
-    cast,
-    extract,
-    func,
-    literal_column,
-    or_,
-    select,
-)
+from sqlalchemy import Date, bindparam, case, func, or_, select
 
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -31,13 +19,7 @@ from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Organisation
 from portal.quality.models import LOW, MEETING_MONTHS, MEETING_SCHEDULED, Meeting, ProviderRisk
 from portal.quality.services import risk
-from portal.quality.services.meetings import (
-    DUE_AHEAD_DAYS,
-    _add_months,
-    _bases,
-    _per_organisation,
-    _rated,
-)
+from portal.quality.services.meetings import DUE_AHEAD_DAYS, _add_months, _bases, _rated
 
 
 @dataclass(frozen=True)
@@ -73,126 +55,67 @@ class Calendar:
     this_month_count: int = 0
 
 
-def _parts(day: Any) -> tuple[Any, Any, Any]:
-    """A date column's year, month and day as integers, in SQL."""
-    year, month, number = (cast(extract(part, day), Integer) for part in ("year", "month", "day"))
-    return year, month, number
-
-
-def _due_keys(source: Any) -> Any:
-    """`source` (a subquery with a date `day` and a number of months `count`, among others)
-    with `day_key`: _add_months(day, count) as a _day_key, in SQL: `count` months on, the day
-    kept but never past the end of that month (31 January + 1 month is 28 February). In
-    steps, each naming what the next reads, so that the SQL stays short."""
-    year, month, day = _parts(source.c.day)
-    step = select(
-        *source.c,
-        (year * 12 + month - 1 + source.c.count).label("month_index"),
-        day.label("day_number"),
-    ).subquery()
-    index = step.c.month_index
-    year_on, month_on = index // _n(12), index % _n(12) + 1
-    leap = or_(and_(year_on % _n(4) == 0, year_on % _n(100) != 0), year_on % _n(400) == 0)
-    month_days = case(
-        (month_on == 2, case((leap, _n(29)), else_=_n(28))),
-        (month_on.in_([4, 6, 9, 11]), _n(30)),
-        else_=_n(31),
-    )
-    # The smaller of the two (SQLite's min() of two values is PostgreSQL's least()).
-    smaller = func.least if db.is_postgresql else func.min
-    return select(
-        *step.c, (index * _n(32) + smaller(step.c.day_number, month_days)).label("day_key")
-    ).subquery()
-
-
-def _n(value: int) -> Any:
-    """A whole number written into the SQL, not a parameter: shorter SQL (see _calendar_rows)."""
-    return literal_column(str(value), Integer)
-
-
-def _london_date(moment: Any) -> Any:
-    """A moment's London date, in SQL (SQLite keeps no zone: there, its UTC date)."""
-    if db.is_postgresql:
-        return cast(func.timezone("Europe/London", moment), Date)
-    return func.date(moment)
-
-
-def _key_of(day: date) -> int:
-    """A day as an integer that sorts as the day does, (months since year 0) * 32 + day: the
-    day_key of _due_keys, in Python."""
-    return (day.year * 12 + day.month - 1) * 32 + day.day
-
-
-_CALENDAR_ROWS: dict[bool, Any] = {}
+_BUILT: dict[str, Any] = {}
 
 
 def _calendar_rows() -> Any:
-    """_rows_of_calendar, built once per kind of database: building it is most of the
-    calendar's Python otherwise (every subquery's columns made anew)."""
-    postgresql = db.is_postgresql
-    if postgresql not in _CALENDAR_ROWS:
-        _CALENDAR_ROWS[postgresql] = _rows_of_calendar()
-    return _CALENDAR_ROWS[postgresql]
+    """_rows_of_calendar, built once: building it is much of the calendar's Python otherwise
+    (every subquery's columns made anew)."""
+    if "rows" not in _BUILT:
+        _BUILT["rows"] = _rows_of_calendar()
+    return _BUILT["rows"]
 
 
-def _calendar_keys(on: date) -> dict[str, int]:
+def _calendar_counts() -> Any:
+    """The counts of the whole calendar (as many lines as _rows_of_calendar has; overdue,
+    scheduled, due or set by the month's end), built once. From the kept bases alone: a count
+    needs no provider's name."""
+    if "counts" not in _BUILT:
+        bases = _bases()
+        day = func.coalesce(bases.c.meets_on, bases.c.due_on)
+        _BUILT["counts"] = (
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((day < bindparam("today", type_=Date), 1))), 0),
+                func.count(bases.c.meets_on),
+                func.coalesce(func.sum(case((day <= bindparam("month_end", type_=Date), 1))), 0),
+            )
+            .select_from(bases)
+            .where(_on_calendar(bases))
+        )
+    return _BUILT["counts"]
+
+
+def _on_calendar(bases: Any) -> Any:
+    """A provider with a meeting scheduled, or with one due by the horizon."""
+    return or_(bases.c.meets_on.is_not(None), bases.c.due_on <= bindparam("horizon", type_=Date))
+
+
+def _calendar_days(on: date) -> dict[str, date]:
     """The bound values of _rows_of_calendar for `on`."""
     return {
-        "today_key": _key_of(on),
-        "month_end_key": _key_of(months.last_day(on)),
-        "horizon_key": _key_of(on + timedelta(days=DUE_AHEAD_DAYS)),
+        "today": on,
+        "month_end": months.last_day(on),
+        "horizon": on + timedelta(days=DUE_AHEAD_DAYS),
     }
 
 
 def _rows_of_calendar() -> Any:
     """Every line of the calendar, in SQL: per provider on the framework with a meeting
-    scheduled (its earliest) or due by the horizon with none, its day as a _day_key (the
-    meeting's, or the due date by the kept rating, as `dues` with live False works it out), so
-    that overdue and this month are plain comparisons of it. Short SQL on purpose: psycopg
-    parses a statement too long for its cache again on every request."""
-    joined, held = _bases()
-    scheduled = _per_organisation(
-        Meeting.organisation_id,
-        func.min(Meeting.meets_on).label("meets_on"),
-        Meeting.status == MEETING_SCHEDULED,
-    )
-    rating = func.coalesce(ProviderRisk.rating, LOW)
-    every = case(*((rating == level, count) for level, count in MEETING_MONTHS.items()))
-    is_scheduled = scheduled.c.meets_on.is_not(None)
-    # A scheduled meeting's day is its own (0 months on); else the base the rating counts from.
-    source = (
-        _rated(
-            select(
-                joined.c.organisation_id.label("organisation_id"),
-                NAME_SHOWN.label("name"),
-                case((is_scheduled, 1), else_=0).label("scheduled"),
-                case(
-                    (is_scheduled, scheduled.c.meets_on),
-                    else_=func.coalesce(held.c.held_on, _london_date(joined.c.admitted_at)),
-                ).label("day"),
-                case((is_scheduled, 0), else_=every).label("count"),
-            ).select_from(joined),
-            joined,
-            held,
-        )
-        .join(Organisation, Organisation.id == joined.c.organisation_id)
-        .outerjoin(scheduled, scheduled.c.organisation_id == joined.c.organisation_id)
-        .subquery()
-    )
-    keyed = _due_keys(source)
-    day_key = keyed.c.day_key
+    scheduled (its earliest) or due by the horizon with none, its day (the meeting's, or the
+    due date by the kept rating, as `dues` with live False works it out: the database keeps
+    both, MeetingBasis), so that overdue is a plain comparison of it."""
+    bases = _bases()
+    day = func.coalesce(bases.c.meets_on, bases.c.due_on)
     return (
         select(
-            keyed.c.organisation_id,
-            keyed.c.name,
-            keyed.c.scheduled,
-            day_key,
-            case((day_key < bindparam("today_key", type_=Integer), 1), else_=0).label("overdue"),
-            case((day_key <= bindparam("month_end_key", type_=Integer), 1), else_=0).label(
-                "this_month"
-            ),
+            bases.c.organisation_id,
+            NAME_SHOWN.label("name"),
+            day.label("day"),
+            case((day < bindparam("today", type_=Date), 1), else_=0).label("overdue"),
         )
-        .where(or_(keyed.c.scheduled == 1, day_key <= bindparam("horizon_key", type_=Integer)))
+        .join(Organisation, Organisation.id == bases.c.organisation_id)
+        .where(_on_calendar(bases))
         .subquery()
     )
 
@@ -204,18 +127,17 @@ def _page_bases() -> Any:
     """Per organisation among `ids`: when it first joined, when it last met, its kept rating
     (built once, as _calendar_rows)."""
     if not _PAGE_BASES:
-        joined, held = _bases()
+        bases = _bases()
         _PAGE_BASES.append(
             _rated(
                 select(
-                    joined.c.organisation_id,
-                    joined.c.admitted_at,
-                    held.c.held_on,
+                    bases.c.organisation_id,
+                    bases.c.admitted_at,
+                    bases.c.held_on,
                     func.coalesce(ProviderRisk.rating, LOW),
-                ).select_from(joined),
-                joined,
-                held,
-            ).where(joined.c.organisation_id.in_(bindparam("ids", expanding=True)))
+                ).select_from(bases),
+                bases,
+            ).where(bases.c.organisation_id.in_(bindparam("ids", expanding=True)))
         )
     return _PAGE_BASES[0]
 
@@ -255,20 +177,12 @@ def calendar(on: date, number: int = 1) -> Calendar:
     scheduled), then by day, the page's lines by month. Due dates follow each provider's kept
     rating (risk.kept_ratings). Paged and counted in SQL: a fixed number of queries and a
     page's rows, however many providers."""
-    rows, keys = _calendar_rows(), _calendar_keys(on)
-    total, late, scheduled, this_month = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(rows.c.overdue), 0),
-            func.coalesce(func.sum(rows.c.scheduled), 0),
-            func.coalesce(func.sum(rows.c.this_month), 0),
-        ).select_from(rows),
-        keys,
-    ).one()
+    rows, keys = _calendar_rows(), _calendar_days(on)
+    total, late, scheduled, this_month = db.session.execute(_calendar_counts(), keys).one()
     number, offset = offset_of(number, total)
     lines = db.session.execute(
         select(rows.c.organisation_id, rows.c.name)
-        .order_by(rows.c.overdue.desc(), rows.c.day_key, rows.c.name, rows.c.organisation_id)
+        .order_by(rows.c.overdue.desc(), rows.c.day, rows.c.name, rows.c.organisation_id)
         .limit(PER_PAGE)
         .offset(offset),
         keys,

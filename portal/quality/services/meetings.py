@@ -11,16 +11,12 @@ was first admitted to the framework.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
-    and_,
     case,
-    exists,
     func,
-    or_,
     select,
 )
 from sqlalchemy.orm import defer, selectinload
@@ -36,13 +32,13 @@ from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
 from portal.organisations.services import email_members_of
 from portal.quality.models import (
-    LOW,
     MEETING_CANCELLED,
     MEETING_HELD,
     MEETING_MONTHS,
     MEETING_SCHEDULED,
     Action,
     Meeting,
+    MeetingBasis,
     MeetingComment,
     ProviderRisk,
 )
@@ -124,81 +120,37 @@ def _add_months(day: date, count: int) -> date:
     return month.replace(day=min(day.day, months.last_day(month).day))
 
 
-def _latest_base(day: date, count: int) -> date:
-    """The latest day a provider may have last met (or joined) for its next meeting, `count`
-    months on (as _add_months counts them), to fall due by `day`: at a month's end, every day
-    of the month `count` months before (31 January + 1 month is 28 February)."""
-    if day == months.last_day(day):
-        return months.last_day(months.add_months(months.first_of(day), -count))
-    return _add_months(day, -count)
-
-
-def _bases() -> tuple[Any, Any]:
-    """Per organisation on the framework: when it was first admitted; when it last met."""
-    joined = _per_organisation(
-        Admission.organisation_id,
-        func.min(Admission.admitted_at).label("admitted_at"),
-        Admission.status != REMOVED,
-    )
-    held = _per_organisation(
-        Meeting.organisation_id,
-        func.max(Meeting.held_on).label("held_on"),
-        Meeting.status == MEETING_HELD,
-    )
-    return joined, held
-
-
-def _per_organisation(organisation_id: Any, value: Any, *where: Any) -> Any:
-    """A subquery of `value` (an aggregate, labelled) for each `organisation_id` of the rows
-    where `where` holds."""
+def _bases() -> Any:
+    """Per organisation on the framework: when it was first admitted, when it last met, its
+    next meeting scheduled (the earliest) and when its next is due by its kept rating, as the
+    database keeps them (MeetingBasis): a row per provider, not every admission and meeting
+    ever held, and the due date compared, not worked out per provider."""
     return (
-        select(organisation_id.label("organisation_id"), value)
-        .where(*where)
-        .group_by(organisation_id)
+        select(
+            MeetingBasis.organisation_id,
+            MeetingBasis.admitted_at,
+            MeetingBasis.held_on,
+            MeetingBasis.meets_on,
+            MeetingBasis.due_on,
+        )
+        .where(MeetingBasis.admitted_at.is_not(None))
         .subquery()
     )
 
 
-def _due_by(joined: Any, held: Any, day: date) -> ColumnElement[bool]:
-    """The next meeting falls due by `day`, by the kept rating (low when never rated), in SQL:
-    the same dates as `dues` works out in Python, for lists of every provider."""
-    rating = func.coalesce(ProviderRisk.rating, LOW)
-    cases = []
-    for level, count in MEETING_MONTHS.items():
-        latest = _latest_base(day, count)
-        # Joined on or before `latest` in London: before the London midnight after it.
-        midnight = datetime.combine(latest + timedelta(days=1), time(0), tzinfo=LONDON)
-        cases.append(
-            and_(
-                rating == level,
-                or_(
-                    held.c.held_on <= latest,
-                    and_(held.c.held_on.is_(None), joined.c.admitted_at < midnight.astimezone(UTC)),
-                ),
-            )
-        )
-    return or_(*cases)
-
-
-def _unscheduled(joined: Any) -> ColumnElement[bool]:
-    return ~exists().where(
-        Meeting.organisation_id == joined.c.organisation_id, Meeting.status == MEETING_SCHEDULED
-    )
-
-
-def _rated(query: Any, joined: Any, held: Any) -> Any:
-    return query.outerjoin(held, held.c.organisation_id == joined.c.organisation_id).outerjoin(
-        ProviderRisk, ProviderRisk.organisation_id == joined.c.organisation_id
-    )
+def _rated(query: Any, bases: Any) -> Any:
+    return query.outerjoin(ProviderRisk, ProviderRisk.organisation_id == bases.c.organisation_id)
 
 
 def to_schedule(on: date, within_days: int) -> tuple[int, int]:
     """How many providers' meetings fall due within `within_days` of `on` with none
-    scheduled, and how many of those are overdue: one query, however many providers."""
-    joined, held = _bases()
-    overdue = case((_due_by(joined, held, on - timedelta(days=1)), 1), else_=0)
-    query = _rated(select(func.count(), func.sum(overdue)).select_from(joined), joined, held).where(
-        _unscheduled(joined), _due_by(joined, held, on + timedelta(days=within_days))
+    scheduled, and how many of those are overdue: one query, a row per provider."""
+    bases = _bases()
+    overdue = case((bases.c.due_on < on, 1), else_=0)
+    query = (
+        select(func.count(), func.sum(overdue))
+        .select_from(bases)
+        .where(bases.c.meets_on.is_(None), bases.c.due_on <= on + timedelta(days=within_days))
     )
     due, late = db.session.execute(query).one()
     return due, late or 0
