@@ -126,6 +126,13 @@ def submit(label: str = "Continue") -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
 
 
+def button_form(label: str, *bases: type[BaseForm]) -> type[Any]:
+    """A form that is only a button (confirm, remove, accept): a submit button saying `label`
+    on `bases` (BaseForm by default: the CSRF token alone; OnceOnlyForm and VersionedForm
+    for a form that must not act twice or must act on the version the page showed)."""
+    return type("ButtonForm", bases or (BaseForm,), {"submit": submit(label)})
+
+
 def required(message: str) -> DataRequired:
     # Judged on the trimmed answer: "   " is no answer (InputRequired would let it through).
     return DataRequired(message=message)
