@@ -10,6 +10,7 @@ like one, as placement requests do.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -58,7 +59,34 @@ URGENCY_COLOURS = {EMERGENCY: "red", URGENT: "orange", ROUTINE: "grey"}
 TARGET_SCHOOL_DAYS = 10
 
 
-class Referral(Base):
+class _Shown(Protocol):
+    status: str
+    urgency: str
+
+
+class ShownAs:
+    """How a referral's status and urgency are shown (words, and tag colours): on the referral
+    and on a row of the list, which reads only some of its columns. The list writes its two tags
+    a row itself, with these colours: a macro call each cost more than the rest of the row."""
+
+    @property
+    def status_label(self: _Shown) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def urgency_label(self: _Shown) -> str:
+        return URGENCY_LABELS[self.urgency]
+
+    @property
+    def status_colour(self: _Shown) -> str:
+        return STATUS_COLOURS[self.status]
+
+    @property
+    def urgency_colour(self: _Shown) -> str:
+        return URGENCY_COLOURS[self.urgency]
+
+
+class Referral(ShownAs, Base):
     """One referral for a place."""
 
     __tablename__ = "referrals"
@@ -114,14 +142,6 @@ class Referral(Base):
     lot: Mapped[Lot] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     referrer: Mapped[User | None] = relationship(foreign_keys=[referrer_id])
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def urgency_label(self) -> str:
-        return URGENCY_LABELS[self.urgency]
 
     @property
     def age_band_label(self) -> str:

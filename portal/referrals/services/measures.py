@@ -33,12 +33,12 @@ from portal.lots.models import Lot
 from portal.referrals.models import (
     CLOSED,
     STARTED,
-    STATUS_LABELS,
     STATUSES,
     TARGET_SCHOOL_DAYS,
     URGENCIES,
     URGENCY_LABELS,
     Referral,
+    ShownAs,
 )
 
 # The open referrals the dashboard lists one by one, waiting longest first (the rest counted).
@@ -79,7 +79,7 @@ class Group:
 
 
 @dataclass(frozen=True)
-class Waiting:
+class Waiting(ShownAs):
     """An open referral and the school days it has waited so far."""
 
     id: int
@@ -90,14 +90,6 @@ class Waiting:
     status: str
     received_on: date
     days: int
-
-    @property
-    def urgency_label(self) -> str:
-        return URGENCY_LABELS[self.urgency]
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
 
 
 @dataclass
