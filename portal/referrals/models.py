@@ -10,7 +10,6 @@ like one, as placement requests do.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.lots.models import Lot
 
 # A referral's path: received, matched (a placement request made for it, or a direct call-off
@@ -59,31 +59,15 @@ URGENCY_COLOURS = {EMERGENCY: "red", URGENT: "orange", ROUTINE: "grey"}
 TARGET_SCHOOL_DAYS = 10
 
 
-class _Shown(Protocol):
-    status: str
-    urgency: str
-
-
 class ShownAs:
     """How a referral's status and urgency are shown (words, and tag colours): on the referral
     and on a row of the list, which reads only some of its columns. The list writes its two tags
     a row itself, with these colours: a macro call each cost more than the rest of the row."""
 
-    @property
-    def status_label(self: _Shown) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def urgency_label(self: _Shown) -> str:
-        return URGENCY_LABELS[self.urgency]
-
-    @property
-    def status_colour(self: _Shown) -> str:
-        return STATUS_COLOURS[self.status]
-
-    @property
-    def urgency_colour(self: _Shown) -> str:
-        return URGENCY_COLOURS[self.urgency]
+    status_label = shown(STATUS_LABELS, "status")
+    urgency_label = shown(URGENCY_LABELS, "urgency")
+    status_colour = shown(STATUS_COLOURS, "status")
+    urgency_colour = shown(URGENCY_COLOURS, "urgency")
 
 
 class Referral(ShownAs, Base):

@@ -66,6 +66,7 @@ from portal.contracts.services.report_filters import Filters
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
+from portal.core.words import shown
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 
@@ -515,9 +516,7 @@ class Benchmark:
     median: float | None
     upper: float | None
 
-    @property
-    def unit_label(self) -> str:
-        return UNITS[self.unit]
+    unit_label = shown(UNITS, "unit")
 
     @property
     def fences(self) -> tuple[float, float] | None:
