@@ -47,8 +47,7 @@ def _lot_page(lot, save, message):
     """The lot's form, to add one (no `lot` yet) or change `lot`: `save` the name and
     description typed, then back to the list."""
     form = forms.LotForm()
-    if lot is not None and not form.is_submitted():
-        form.name.data, form.description.data = lot.name, lot.description
+    form.show_values(lot, "name", "description")
     done = handle_post(
         form,
         lambda: save(form.name.data, form.description.data),

@@ -74,8 +74,7 @@ def _definition_page(
     """The outcome's form, to add one to `lot` (no `definition` yet) or change `definition`:
     `save` the title and description typed, then back to the lot in the catalogue."""
     form = forms.DefinitionForm()
-    if definition is not None and not form.is_submitted():
-        form.title.data, form.description.data = definition.title, definition.description
+    form.show_values(definition, "title", "description")
     done = handle_post(
         form,
         lambda: save(form.title.data, form.description.data),
