@@ -291,26 +291,18 @@ class ObjectStore:
         Bodies over 8 MB go up as a multipart upload. Metadata names come back lower-case.
         """
         _check_metadata(metadata)
+        options: dict[str, Any] = {
+            "ExtraArgs": {"ContentType": content_type, "Metadata": dict(metadata)},
+            "Config": _TRANSFER_CONFIG,
+        }
         path = getattr(fileobj, "name", None)
         if isinstance(path, str) and os.path.isfile(path) and fileobj.tell() == 0:
             # A file on disk (an upload spooled by portal.core.requests): each part is read from
             # the disk as it is sent, where upload_fileobj would read every part into memory.
             fileobj.flush()
-            self.client.upload_file(
-                path,
-                self.bucket,
-                key,
-                ExtraArgs={"ContentType": content_type, "Metadata": dict(metadata)},
-                Config=_TRANSFER_CONFIG,
-            )
-            return
-        self.client.upload_fileobj(
-            fileobj,
-            self.bucket,
-            key,
-            ExtraArgs={"ContentType": content_type, "Metadata": dict(metadata)},
-            Config=_TRANSFER_CONFIG,
-        )
+            self.client.upload_file(path, self.bucket, key, **options)
+        else:
+            self.client.upload_fileobj(fileobj, self.bucket, key, **options)
 
     def get_stream(self, key: str) -> Any:
         """The object's body as a readable stream (botocore StreamingBody); close it."""
