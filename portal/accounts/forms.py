@@ -7,6 +7,7 @@ from portal.accounts.passwords import MIN_LENGTH
 from portal.core.forms import (
     BaseForm,
     OnceOnlyForm,
+    button_form,
     email_field,
     password_field,
     radio_field,
@@ -80,16 +81,9 @@ class StaffRoleForm(BaseForm):
     submit = submit("Save role")
 
 
-class DeactivateStaffForm(BaseForm):
-    submit = submit("Deactivate account")
-
-
-class ReactivateStaffForm(BaseForm):
-    submit = submit("Reactivate account")
-
-
-class ResetTwoFactorForm(BaseForm):
-    submit = submit("Reset two-factor authentication")
+DeactivateStaffForm = button_form("Deactivate account")
+ReactivateStaffForm = button_form("Reactivate account")
+ResetTwoFactorForm = button_form("Reset two-factor authentication")
 
 
 class AcceptStaffInvitationForm(BaseForm):

@@ -19,6 +19,7 @@ from portal.core.roles import (  # noqa: F401 - imported from here by the domain
     STAFF_ROLES,
 )
 from portal.core.time import utcnow
+from portal.core.words import shown
 
 
 class User(UserMixin, Base):
@@ -68,9 +69,7 @@ class User(UserMixin, Base):
     def is_admin(self) -> bool:
         return self.role == ADMIN
 
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
+    role_label = shown(ROLE_LABELS, "role")
 
 
 class UserSession(Base):

@@ -15,6 +15,7 @@ from wtforms.validators import ValidationError
 
 from portal.core.forms import (
     OnceOnlyForm,
+    button_form,
     long_text_field,
     radio_field,
     submit,
@@ -23,9 +24,7 @@ from portal.core.forms import (
 from portal.core.numbers import plain_decimal
 from portal.kpi_returns.models import UNIT_LABELS
 
-
-class PublishForm(OnceOnlyForm):
-    submit = submit("Publish this version")
+PublishForm = button_form("Publish this version", OnceOnlyForm)
 
 
 class UploadForm(OnceOnlyForm):

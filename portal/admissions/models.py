@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation, OrganisationOwned
 
@@ -45,10 +46,5 @@ class Admission(OrganisationOwned, Base):
     organisation: Mapped[Organisation] = relationship()
     lot: Mapped[Lot] = relationship()
 
-    @property
-    def status_label(self) -> str:
-        return ADMISSION_LABELS[self.status]
-
-    @property
-    def status_colour(self) -> str:
-        return ADMISSION_COLOURS[self.status]
+    status_label = shown(ADMISSION_LABELS, "status")
+    status_colour = shown(ADMISSION_COLOURS, "status")

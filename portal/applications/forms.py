@@ -3,13 +3,19 @@ read by the questionnaire engine (portal/questionnaires/answers.py)."""
 
 from wtforms.fields.choices import SelectChoice
 
-from portal.core.forms import BaseForm, OnceOnlyForm, VersionedForm, radio_field, submit
+from portal.core.forms import (
+    BaseForm,
+    OnceOnlyForm,
+    VersionedForm,
+    button_form,
+    radio_field,
+    submit,
+)
 
 _SAY_IF_COMPLETED = "Select whether you have completed this section"
 
 
-class StartForm(OnceOnlyForm):
-    submit = submit("Start your application")
+StartForm = button_form("Start your application", OnceOnlyForm)
 
 
 class CompleteSectionForm(BaseForm):
@@ -35,5 +41,4 @@ class ConfirmForm(BaseForm):
     """A button that changes something, with nothing to fill in."""
 
 
-class WithdrawForm(BaseForm):
-    submit = submit("Yes, withdraw my application")
+WithdrawForm = button_form("Yes, withdraw my application")

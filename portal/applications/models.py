@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.organisations.models import Organisation
 from portal.questionnaires.models import QuestionnaireVersion
 
@@ -90,9 +91,7 @@ class Application(Base):
     def is_open(self) -> bool:
         return self.status in OPEN
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+    status_label = shown(STATUS_LABELS, "status")
 
 
 class ApplicationSection(Base):

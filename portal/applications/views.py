@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.admissions import services as admissions
@@ -498,20 +498,17 @@ def confirmation(application):
 @bp.route("/<int:application_id>/submitted-answers")
 @requires_application_member
 def submitted_answers(application):
-    copy = services.submitted_copy(application)
-    if copy is None:
-        return redirect(url_for(".show", application_id=application.id))
     return render_template(
-        "applications/submitted_answers.html", application=application, copy=copy
+        "applications/submitted_answers.html",
+        application=application,
+        copy=_submitted_copy(application),
     )
 
 
 @bp.route("/<int:application_id>/submitted-answers/download")
 @requires_application_member
 def download(application):
-    copy = services.submitted_copy(application)
-    if copy is None:
-        return redirect(url_for(".show", application_id=application.id))
+    copy = _submitted_copy(application)
     html = render_template("applications/download.html", copy=copy)
     return (
         html,
@@ -521,6 +518,15 @@ def download(application):
             "Content-Disposition": f'attachment; filename="{copy.reference}.html"',
         },
     )
+
+
+def _submitted_copy(application):
+    """The copy of what the organisation submitted; until there is one, the answer is the
+    application's own page (a redirect, raised)."""
+    copy = services.submitted_copy(application)
+    if copy is None:
+        abort(redirect(url_for(".show", application_id=application.id)))
+    return copy
 
 
 @bp.route("/<int:application_id>/withdraw", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -19,7 +19,7 @@ from portal.audit.services import record_event
 from portal.audit_log.labels import action_label, field_label, object_type_label, value_text
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.time import LONDON
+from portal.core.time import london_hour
 from portal.organisations.models import NAME_SHOWN, Organisation
 
 # Reading the log -----------------------------------------------------------------------------
@@ -129,10 +129,6 @@ def resolve_filters(
     )
 
 
-def _london_midnight_utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)
-
-
 def _criteria(filters: AuditFilters) -> list:
     criteria = []
     if filters.actor_id is not None:
@@ -147,9 +143,9 @@ def _criteria(filters: AuditFilters) -> list:
         criteria.append(AuditEvent.organisation_id == filters.organisation_id)
     # Days are London days: "to 5 March" takes in everything before midnight that night.
     if filters.date_from:
-        criteria.append(AuditEvent.occurred_at >= _london_midnight_utc(filters.date_from))
+        criteria.append(AuditEvent.occurred_at >= london_hour(filters.date_from))
     if filters.date_to:
-        end = _london_midnight_utc(filters.date_to + timedelta(days=1))
+        end = london_hour(filters.date_to + timedelta(days=1))
         criteria.append(AuditEvent.occurred_at < end)
     return criteria
 

@@ -14,6 +14,7 @@ from portal.core.forms import (
     YES_OR_NO,
     OnceOnlyForm,
     VersionedForm,
+    button_form,
     judged_radio_field,
     long_text_field,
     optional_text_field,
@@ -76,5 +77,4 @@ class CapacityForm(OnceOnlyForm, VersionedForm):
         )
 
 
-class ConfirmForm(OnceOnlyForm, VersionedForm):
-    submit = submit("Confirm it is still right")
+ConfirmForm = button_form("Confirm it is still right", OnceOnlyForm, VersionedForm)

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.documents.models import StoredFile
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation, OrganisationOwned
@@ -172,13 +173,8 @@ class Competition(Base):
         """How many of the priced unit the council buys: one, for a total price."""
         return self.planned_units or 1
 
-    @property
-    def kind_label(self) -> str:
-        return KINDS[self.kind]
-
-    @property
-    def price_basis_label(self) -> str:
-        return PRICE_BASES[self.price_basis]
+    kind_label = shown(KINDS, "kind")
+    price_basis_label = shown(PRICE_BASES, "price_basis")
 
     @property
     def is_placement(self) -> bool:

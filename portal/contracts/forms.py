@@ -35,6 +35,7 @@ from portal.core.forms import (
     DateRequired,
     OnceOnlyForm,
     VersionedForm,
+    button_form,
     judged_radio_field,
     long_text_field,
     optional_text_field,
@@ -238,8 +239,7 @@ class CompleteForm(OnceOnlyForm, VersionedForm):
         )
 
 
-class AcceptForm(OnceOnlyForm, VersionedForm):
-    submit = submit("Accept the contract")
+AcceptForm = button_form("Accept the contract", OnceOnlyForm, VersionedForm)
 
 
 class ReasonForm(OnceOnlyForm, VersionedForm):
@@ -341,12 +341,8 @@ class QueryForm(OnceOnlyForm, VersionedForm):
     submit = submit("Send question")
 
 
-class ApproveForm(VersionedForm):
-    submit = submit("Approve statement")
-
-
-class FinanceExportForm(OnceOnlyForm):
-    submit = submit("Export approved statements")
+ApproveForm = button_form("Approve statement", VersionedForm)
+FinanceExportForm = button_form("Export approved statements", OnceOnlyForm)
 
 
 # Outcomes -----------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 
@@ -238,13 +239,8 @@ class Contract(Base):
         """How people refer to it: "CO-12"."""
         return f"CO-{self.id}"
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def unit_label(self) -> str:
-        return UNITS[self.unit]
+    status_label = shown(STATUS_LABELS, "status")
+    unit_label = shown(UNITS, "unit")
 
 
 class ContractVersion(Base):

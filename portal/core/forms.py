@@ -90,6 +90,14 @@ class BaseForm(FlaskForm):  # type: ignore[misc]
                 filled.append(field.label.text)
         return filled
 
+    def show_values(self, record: Any, *names: str) -> None:
+        """When the page is first shown, the fields `names` hold `record`'s values of the same
+        names (a post keeps what was typed); none when there is no record yet (a page adding
+        one)."""
+        if record is not None and not self.is_submitted():
+            for name in names:
+                self[name].data = getattr(record, name)
+
     def validate(self, extra_validators: dict[str, Sequence[Any]] | None = None) -> bool:
         """Refuse any field holding a control character (NUL made PostgreSQL fail with a 500;
         the others break exports and mean nothing) before any validator or service sees it,
@@ -124,6 +132,13 @@ class BaseForm(FlaskForm):  # type: ignore[misc]
 
 def submit(label: str = "Continue") -> SubmitField:
     return SubmitField(label, widget=GovSubmitInput())
+
+
+def button_form(label: str, *bases: type[BaseForm]) -> type[Any]:
+    """A form that is only a button (confirm, remove, accept): a submit button saying `label`
+    on `bases` (BaseForm by default: the CSRF token alone; OnceOnlyForm and VersionedForm
+    for a form that must not act twice or must act on the version the page showed)."""
+    return type("ButtonForm", bases or (BaseForm,), {"submit": submit(label)})
 
 
 def required(message: str) -> DataRequired:

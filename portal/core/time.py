@@ -6,7 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
@@ -46,6 +46,11 @@ def clock_set_to(moment: datetime) -> Iterator[None]:
 def as_utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; treat them as the UTC they were stored in."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def london_hour(day: date, hour: int = 0) -> datetime:
+    """`hour` o'clock (midnight by default) on `day` in London, in UTC as stored."""
+    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
 
 
 def format_date(value: date | datetime | None) -> str:

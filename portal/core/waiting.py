@@ -13,6 +13,7 @@ from typing import Any
 from flask import url_for
 
 from portal.core.urls import UrlPattern
+from portal.core.words import shown
 
 # How urgent an item is, most urgent first: past its due date or service level, due soon (or
 # open to the person's answer now), then the rest.
@@ -40,9 +41,7 @@ class Waiting:
     urgency: int = TO_DO
     due: date | None = None
 
-    @property
-    def tag(self) -> tuple[str, str]:
-        return URGENCY_TAGS[self.urgency]
+    tag = shown(URGENCY_TAGS, "urgency")
 
 
 def most_urgent_first(items: list[Waiting]) -> list[Waiting]:

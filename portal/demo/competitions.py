@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from portal.accounts.models import User
 from portal.competitions.models import (
@@ -25,7 +25,7 @@ from portal.competitions.services import (
     evaluating,
     quoting,
 )
-from portal.core.time import LONDON, clock_set_to, utcnow
+from portal.core.time import LONDON, clock_set_to, london_hour, utcnow
 from portal.demo.settings import settings_for_a_while
 from portal.lots.models import Lot
 
@@ -43,7 +43,7 @@ def at(moment: datetime) -> Iterator[None]:
 def _moment(now: datetime, days: float, hour: int = 12) -> datetime:
     """`days` from now (negative: ago), at `hour` in London."""
     day = (now + timedelta(days=days)).astimezone(LONDON).date()
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
+    return london_hour(day, hour)
 
 
 def _details(kind: str, lot: Lot, title: str, opened: datetime, **more) -> drafting.Details:

@@ -9,7 +9,7 @@ with its published ground: the demo's award is still in its standstill."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -25,7 +25,7 @@ from portal.contracts.services import (
 )
 from portal.contracts.services.common import Terms
 from portal.core.db import db
-from portal.core.time import LONDON, clock_set_to, today, utcnow
+from portal.core.time import clock_set_to, london_hour, today, utcnow
 from portal.kpi_returns import months
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
@@ -82,10 +82,6 @@ FIGURES: dict[str, str | None] = {
 }
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
-
-
 def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, Lot]) -> None:
     """The contracts, made 41 days ago (after the providers' documents, uploaded 42 days ago),
     starting on the first of the month before last; `made` holds the organisations by their
@@ -94,10 +90,10 @@ def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, 
     now = today()
     this_month = months.first_of(now)
     start = months.add_months(this_month, -2)
-    made_at = _at(now - timedelta(days=41))
+    made_at = london_hour(now - timedelta(days=41), 10)
     # The first month is delivered once it has ended and the contract is made; approved the
     # day after, exported the day after that.
-    first_delivered = max(_at(months.add_months(this_month, -1) + timedelta(days=2)),
+    first_delivered = max(london_hour(months.add_months(this_month, -1) + timedelta(days=2), 10),
                           made_at + timedelta(days=2))  # fmt: skip
     contracts: dict[Planned, Contract] = {}
     for number, plan in enumerate(PLANNED):
@@ -116,7 +112,7 @@ def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, 
             placement_reference=plan.reference,
         )
         # The one still to accept was sent two days ago; the rest 41 days ago.
-        sent = made_at if plan.accepted else min(_at(now - timedelta(days=2)), utcnow())
+        sent = made_at if plan.accepted else min(london_hour(now - timedelta(days=2), 10), utcnow())
         with clock_set_to(sent + timedelta(minutes=number)):
             contract = making.make_direct_call_off(commissioner, terms, plan.ground, plan.why)
         if plan.accepted:
@@ -140,7 +136,7 @@ def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, 
         finance_exports.make_finance_export(commissioner)
 
     # Bright Futures' second month, delivered this month: its statement waits for approval.
-    second = min(_at(this_month + timedelta(days=1)), utcnow() - timedelta(minutes=10))
+    second = min(london_hour(this_month + timedelta(days=1), 10), utcnow() - timedelta(minutes=10))
     _deliver(users[PLANNED[0].owner], made[PLANNED[0].owner], bright,
              months.add_months(start, 1), second)  # fmt: skip
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from portal.accounts.passwords import hash_password
 from portal.admissions import services as admissions
 from portal.applications import services as applications
 from portal.core.db import db
-from portal.core.time import LONDON, add_working_days, clock_set_to, utcnow
+from portal.core.time import LONDON, add_working_days, clock_set_to, london_hour, utcnow
 from portal.demo import applications as demo_applications
 from portal.demo import capacity as demo_capacity
 from portal.demo import competitions as demo_competitions
@@ -197,10 +197,6 @@ def is_seeded() -> bool:
     )
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
-
-
 def _upload(user: User, organisation: Organisation, kind: str, title: str, **details) -> None:
     name = title.lower().replace(" ", "-").replace("'", "")
     storage = FileStorage(
@@ -281,7 +277,7 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
     lots = {lot.slug: lot for lot in db.session.scalars(select(Lot))}
     password_hash = hash_password(password)
     made: dict[str, Organisation] = {}
-    with clock_set_to(_at(opened - timedelta(days=20))):
+    with clock_set_to(london_hour(opened - timedelta(days=20), 10)):
         for provider in PROVIDERS:
             user = _account(provider, password_hash, users)
             memberships = organisations.memberships_of(user)
@@ -291,12 +287,12 @@ def seed(users: dict[str, User], password: str) -> dict[str, Organisation]:
                 else organisations.create_organisation(user, provider.details)
             )
     # Documents six weeks ago: this year's certificates and policies.
-    with clock_set_to(_at(today - timedelta(days=42))):
+    with clock_set_to(london_hour(today - timedelta(days=42), 10)):
         for provider in PROVIDERS:
             _documents(users[provider.email], made[provider.email], provider, today)
     admitted = [p for p in PROVIDERS if p.story.startswith("admitted")]
     # Admitted when the framework opened: demo data stands in for applications approved then.
-    with clock_set_to(_at(opened + timedelta(days=2))):
+    with clock_set_to(london_hour(opened + timedelta(days=2), 10)):
         for provider in admitted:
             for slug in provider.lots:
                 admissions.admit(reviewer, None, made[provider.email].id, lots[slug])
@@ -325,7 +321,7 @@ def _check_returns(reviewer: User, organisation: Organisation, today: date) -> N
     month = first
     while month <= months.add_months(last, -3):
         locked_on = add_working_days(months.due_date(month), 10)
-        with clock_set_to(_at(locked_on, 15)):
+        with clock_set_to(london_hour(locked_on, 15)):
             kpi_returns.lock_month(reviewer, month, locked_on)
         month = months.add_months(month, 1)
     latest = months.add_months(last, -1)
@@ -335,7 +331,7 @@ def _check_returns(reviewer: User, organisation: Organisation, today: date) -> N
     if asked_on > today:
         asked_on = today
     attendance = Catalogue().by_code["attendance-rate"].id
-    with clock_set_to(_at(asked_on, 11)):
+    with clock_set_to(london_hour(asked_on, 11)):
         kpi_returns.ask_query(
             reviewer,
             kpi_return,
@@ -361,10 +357,10 @@ def _queue(users: dict[str, User], made: dict[str, Organisation], reviewer: User
 
     def apply_and_submit(provider: Provider, on: date):
         user = users[provider.email]
-        with clock_set_to(_at(on - timedelta(days=1), 14)):
+        with clock_set_to(london_hour(on - timedelta(days=1), 14)):
             application = demo_applications.apply(user, made[provider.email], provider.lots)
         # Today's is submitted a few minutes ago, whatever the hour the demo is seeded at.
-        with clock_set_to(min(_at(on, 9), utcnow() - timedelta(minutes=5))):
+        with clock_set_to(min(london_hour(on, 9), utcnow() - timedelta(minutes=5))):
             demo_applications.submit(user, application)
         return application
 
@@ -375,7 +371,7 @@ def _queue(users: dict[str, User], made: dict[str, Organisation], reviewer: User
     first_sent = _working_days_ago(today, service_level + 6)
     application = apply_and_submit(returned, first_sent)
     returned_on = _working_days_ago(today, service_level - 1)
-    with clock_set_to(_at(returned_on, 11)):
+    with clock_set_to(london_hour(returned_on, 11)):
         reviews.start_review(reviewer, application)
         target = reviews.comment_target(application, "dsl_name")
         reviews.save_comment(
@@ -391,14 +387,14 @@ def _queue(users: dict[str, User], made: dict[str, Organisation], reviewer: User
             application.lock_version,
         )
     user = users[returned.email]
-    with clock_set_to(_at(_working_days_ago(today, 2), 10)):
+    with clock_set_to(london_hour(_working_days_ago(today, 2), 10)):
         demo_applications.change_answer(user, application, "safeguarding", "dsl_name",
                                         "Bea Thompson")  # fmt: skip
         demo_applications.submit(user, application)
 
     in_review = stories["in review"]
     application = apply_and_submit(in_review, _working_days_ago(today, 3))
-    with clock_set_to(_at(_working_days_ago(today, 1), 10)):
+    with clock_set_to(london_hour(_working_days_ago(today, 1), 10)):
         reviews.assign(reviewer, application, reviewer.id)
         reviews.start_review(reviewer, application)
 
@@ -408,6 +404,6 @@ def _queue(users: dict[str, User], made: dict[str, Organisation], reviewer: User
 def _apply_for_more(user: User, organisation: Organisation, today: date) -> None:
     """Bright Futures, on the framework for tuition, has started applying for mentoring: a few
     sections done, the rest to finish."""
-    with clock_set_to(_at(_working_days_ago(today, 5), 16)):
+    with clock_set_to(london_hour(_working_days_ago(today, 5), 16)):
         application = applications.start_application(user, organisation)
         demo_applications.fill_in(user, application, ("mentoring",), sections=3)

@@ -7,20 +7,16 @@ ratings are worked out as the nightly job does."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core.db import db
-from portal.core.time import LONDON, clock_set_to, today
+from portal.core.time import clock_set_to, london_hour, today
 from portal.organisations.models import Organisation
 from portal.quality.models import Meeting
 from portal.quality.services import meetings, risk
-
-
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
 
 
 def seed(users: dict[str, User], made: dict[str, Organisation]) -> None:
@@ -30,9 +26,9 @@ def seed(users: dict[str, User], made: dict[str, Organisation]) -> None:
     now = today()
     struggling = made["provider2@example.org"]
     met_on = now - timedelta(days=120)
-    with clock_set_to(_at(met_on - timedelta(days=14))):
+    with clock_set_to(london_hour(met_on - timedelta(days=14), 10)):
         held = meetings.schedule_meeting(reviewer, struggling, met_on)
-    with clock_set_to(_at(met_on, 15)):
+    with clock_set_to(london_hour(met_on, 15)):
         meetings.record_minutes(
             reviewer,
             held,
@@ -58,7 +54,7 @@ def seed(users: dict[str, User], made: dict[str, Organisation]) -> None:
                 detail="",
             )
     bright = made["provider@example.org"]
-    with clock_set_to(_at(now - timedelta(days=2))):
+    with clock_set_to(london_hour(now - timedelta(days=2), 10)):
         meetings.schedule_meeting(reviewer, bright, now + timedelta(days=12))
     db.session.flush()
     risk.refresh_all()

@@ -6,20 +6,16 @@ days ago for two days ago, is waiting to be recorded."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core.db import db
-from portal.core.time import LONDON, clock_set_to, today
+from portal.core.time import clock_set_to, london_hour, today
 from portal.organisations.models import Organisation
 from portal.quality.models import MET, PARTLY_MET, Visit
 from portal.quality.services import checklists, visits
-
-
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
 
 
 def seed(users: dict[str, User], made: dict[str, Organisation]) -> None:
@@ -34,7 +30,7 @@ def seed(users: dict[str, User], made: dict[str, Organisation]) -> None:
 
 def _published(reviewer: User, organisation: Organisation, now: date) -> None:
     visited = now - timedelta(days=60)
-    with clock_set_to(_at(visited - timedelta(days=14))):
+    with clock_set_to(london_hour(visited - timedelta(days=14), 10)):
         visit = visits.plan_visit(
             reviewer,
             organisation,
@@ -44,7 +40,7 @@ def _published(reviewer: User, organisation: Organisation, now: date) -> None:
             sites="Unit 4, Castle Business Park, Dudley",
             planned_on=visited,
         )
-    with clock_set_to(_at(visited, 16)):
+    with clock_set_to(london_hour(visited, 16)):
         items = checklists.checklist_of(visit.checklist).items
         grades: dict[str, str | None] = dict.fromkeys(items, MET)
         grades.update({"first_day_calling": PARTLY_MET, "risk_assessments": PARTLY_MET})
@@ -84,12 +80,12 @@ def _published(reviewer: User, organisation: Organisation, now: date) -> None:
             owner="Health and safety lead",
             due_on=now + timedelta(days=20),
         )
-    with clock_set_to(_at(visited + timedelta(days=2))):
+    with clock_set_to(london_hour(visited + timedelta(days=2), 10)):
         visits.publish_findings(reviewer, visit, visit.lock_version)
 
 
 def _planned(reviewer: User, organisation: Organisation, now: date) -> None:
-    with clock_set_to(_at(now - timedelta(days=10))):
+    with clock_set_to(london_hour(now - timedelta(days=10), 10)):
         visits.plan_visit(
             reviewer,
             organisation,

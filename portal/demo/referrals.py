@@ -7,12 +7,12 @@ dashboard, one offered and waiting for the provider to accept, and one closed.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from portal.accounts.models import User
 from portal.contracts.services import agreeing, making
 from portal.contracts.services.common import Terms
-from portal.core.time import LONDON, add_working_days, clock_set_to, today
+from portal.core.time import add_working_days, clock_set_to, london_hour, today
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 from portal.referrals.models import Referral
@@ -71,10 +71,6 @@ STORIES = (
 WHY = "The child needs a place at once and the provider has one; there is no time for quotes."
 
 
-def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=LONDON).astimezone(UTC)
-
-
 def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, Lot]) -> None:
     """Each story's referral, as received; then, for a placed one, a direct call-off naming it
     two working days later (which offers it) and the provider's acceptance the next day (which
@@ -83,12 +79,12 @@ def seed(users: dict[str, User], made: dict[str, Organisation], lots: dict[str, 
     now = today()
     for story in STORIES:
         received = now - timedelta(days=story.received_days_ago)
-        with clock_set_to(_at(received, 9)):
+        with clock_set_to(london_hour(received, 9)):
             referral = recording.record_referral(commissioner, _details(story, received, lots))
         if story.provider:
             _place(commissioner, users[story.provider], made[story.provider], story, referral)
         if story.closed:
-            with clock_set_to(_at(received + timedelta(days=2))):
+            with clock_set_to(london_hour(received + timedelta(days=2), 10)):
                 recording.close_referral(commissioner, referral, story.closed, None)
 
 
@@ -126,8 +122,8 @@ def _place(
         held_back_percent=10,
         placement_reference=story.reference,
     )
-    with clock_set_to(_at(min(sent, today()), 11)):
+    with clock_set_to(london_hour(min(sent, today()), 11)):
         contract = making.make_direct_call_off(commissioner, terms, "urgent_need", WHY)
     if story.accepted:
-        with clock_set_to(_at(min(sent + timedelta(days=1), today()), 9)):
+        with clock_set_to(london_hour(min(sent + timedelta(days=1), today()), 9)):
             agreeing.accept(owner, contract, None)

@@ -9,6 +9,7 @@ from portal.core.forms import (
     DateInputField,
     DateRequired,
     OnceOnlyForm,
+    button_form,
     optional_text_field,
     radio_field,
     submit,
@@ -161,5 +162,4 @@ class DocumentForm(OnceOnlyForm):
         }
 
 
-class DeleteDocumentForm(BaseForm):
-    submit = submit("Yes, delete this document")
+DeleteDocumentForm = button_form("Yes, delete this document")

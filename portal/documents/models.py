@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.organisations.models import OrganisationOwned
 
 # Kinds of document. The policies ask for the date they are next reviewed; the certificates for
@@ -173,9 +174,7 @@ class StoredFile(Base):
         """Whether the file can be downloaded: still in the store and not found to be a virus."""
         return self.removed_at is None and self.scan_state != REJECTED
 
-    @property
-    def scan_label(self) -> str:
-        return SCAN_LABELS[self.scan_state]
+    scan_label = shown(SCAN_LABELS, "scan_state")
 
 
 class Document(OrganisationOwned, Base):
@@ -196,9 +195,7 @@ class Document(OrganisationOwned, Base):
         cascade="all, delete-orphan",
     )
 
-    @property
-    def kind_label(self) -> str:
-        return KINDS[self.kind]
+    kind_label = shown(KINDS, "kind")
 
     @property
     def current(self) -> DocumentVersion:

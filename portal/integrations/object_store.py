@@ -314,26 +314,15 @@ class ObjectStore:
             # against 2.0 ms of CPU for a small file, 4.9 against 2.6 ms for 300 KB.
             self.client.put_object(Bucket=self.bucket, Key=key, Body=fileobj, **extra)
             return
+        options: dict[str, Any] = {"ExtraArgs": extra, "Config": _TRANSFER_CONFIG}
         path = getattr(fileobj, "name", None)
         if isinstance(path, str) and os.path.isfile(path) and fileobj.tell() == 0:
             # A file on disk (an upload spooled by portal.core.requests): each part is read from
             # the disk as it is sent, where upload_fileobj would read every part into memory.
             fileobj.flush()
-            self.client.upload_file(
-                path,
-                self.bucket,
-                key,
-                ExtraArgs=extra,
-                Config=_TRANSFER_CONFIG,
-            )
-            return
-        self.client.upload_fileobj(
-            fileobj,
-            self.bucket,
-            key,
-            ExtraArgs=extra,
-            Config=_TRANSFER_CONFIG,
-        )
+            self.client.upload_file(path, self.bucket, key, **options)
+        else:
+            self.client.upload_fileobj(fileobj, self.bucket, key, **options)
 
     def get_stream(self, key: str) -> Any:
         """The object's body as a readable stream (botocore StreamingBody); close it."""

@@ -4,10 +4,10 @@ provider would have made them, each with the clock set to the morning of its due
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from portal.accounts.models import User
-from portal.core.time import LONDON, clock_set_to
+from portal.core.time import clock_set_to, london_hour
 from portal.kpi_returns import months, services
 from portal.kpi_returns.definitions import Catalogue
 from portal.kpi_returns.obligations import obligation_of
@@ -66,7 +66,7 @@ def seed_returns(user: User, organisation: Organisation, on: date, profile: str 
         if problems:
             raise ValueError(f"Demo KPI figures refused: {problems}")
         due = months.due_date(month)
-        with clock_set_to(datetime.combine(due, time(10), tzinfo=LONDON).astimezone(UTC)):
+        with clock_set_to(london_hour(due, 10)):
             services.save_return(
                 user, organisation, month, entries, submit=True, seen_lock_version=None, on=due
             )

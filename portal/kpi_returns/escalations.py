@@ -27,6 +27,7 @@ from portal.core.errors import ServiceError, found, typed_text
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.core.workflow import STALE, Refusal, Workflow, move
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import (
@@ -413,9 +414,7 @@ class EscalationLine:
     status: str
     opened_at: datetime
 
-    @property
-    def trigger_label(self) -> str:
-        return TRIGGER_LABELS[self.trigger]
+    trigger_label = shown(TRIGGER_LABELS, "trigger")
 
     @property
     def summary(self) -> str:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation, OrganisationOwned
 
@@ -108,9 +109,7 @@ class KpiVersion(Base):
     def is_rated(self) -> bool:
         return self.good_from is not None or self.unit == YES_NO
 
-    @property
-    def unit_label(self) -> str:
-        return UNIT_LABELS[self.unit]
+    unit_label = shown(UNIT_LABELS, "unit")
 
 
 DRAFT = "draft"
@@ -363,6 +362,4 @@ class KpiEscalationAction(Base):
     escalation: Mapped[KpiEscalation] = relationship(back_populates="actions")
     recorded_by: Mapped[User | None] = relationship()
 
-    @property
-    def kind_label(self) -> str:
-        return ACTION_LABELS[self.kind]
+    kind_label = shown(ACTION_LABELS, "kind")

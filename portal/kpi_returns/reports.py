@@ -79,6 +79,11 @@ class Period:
         count = args.get("months", type=int)
         return cls(last, count if count in PERIODS else default)
 
+    @classmethod
+    def year_from_args(cls, args, on: date) -> Period:
+        """A summary's period: always the twelve months to the last month `from_args` reads."""
+        return cls(cls.from_args(args, on).last, 12)
+
     def label(self) -> str:
         return f"{months.month_name(self.first)} to {months.month_name(self.last)}"
 

@@ -25,28 +25,34 @@ def list_lots():
 @bp.route("/add", methods=["GET", "POST"])
 @requires("manage_lots")
 def add():
-    form = forms.LotForm()
-    done = handle_post(
-        form,
-        lambda: services.add_lot(current_user, form.name.data, form.description.data),
-        to=url_for(LIST),
-        message=lambda lot: f"{lot.name} has been added and is open to applications",
+    return _lot_page(
+        None,
+        lambda name, description: services.add_lot(current_user, name, description),
+        lambda lot: f"{lot.name} has been added and is open to applications",
     )
-    return done or render_template("lots/form.html", form=form, lot=None)
 
 
 @bp.route("/<int:lot_id>/change", methods=["GET", "POST"])
 @requires("manage_lots")
 def change(lot_id: int):
     lot = services.get_lot(lot_id)
+    return _lot_page(
+        lot,
+        lambda name, description: services.change_lot(current_user, lot.id, name, description),
+        f"{lot.name} has been saved",
+    )
+
+
+def _lot_page(lot, save, message):
+    """The lot's form, to add one (no `lot` yet) or change `lot`: `save` the name and
+    description typed, then back to the list."""
     form = forms.LotForm()
-    if not form.is_submitted():
-        form.name.data, form.description.data = lot.name, lot.description
+    form.show_values(lot, "name", "description")
     done = handle_post(
         form,
-        lambda: services.change_lot(current_user, lot.id, form.name.data, form.description.data),
+        lambda: save(form.name.data, form.description.data),
         to=url_for(LIST),
-        message=f"{lot.name} has been saved",
+        message=message,
     )
     return done or render_template("lots/form.html", form=form, lot=lot)
 

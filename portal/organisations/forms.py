@@ -1,8 +1,8 @@
 from wtforms import BooleanField, ValidationError
 
 from portal.core.forms import (
-    BaseForm,
     OnceOnlyForm,
+    button_form,
     email_field,
     optional_text_field,
     radio_field,
@@ -148,19 +148,8 @@ class InviteMemberForm(OnceOnlyForm):
     submit = submit("Send invitation")
 
 
-class ConfirmForm(BaseForm):
-    """A button that changes something: the form carries only the CSRF token."""
-
-    submit = submit("Confirm")
-
-
-class AcceptInvitationForm(BaseForm):
-    submit = submit("Accept invitation")
-
-
-class LeaveForm(BaseForm):
-    submit = submit("Leave organisation")
-
-
-class RemoveMemberForm(BaseForm):
-    submit = submit("Remove member")
+# A button that changes something: the form carries only the CSRF token.
+ConfirmForm = button_form("Confirm")
+AcceptInvitationForm = button_form("Accept invitation")
+LeaveForm = button_form("Leave organisation")
+RemoveMemberForm = button_form("Remove member")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 
 LEGAL_FORMS = {
     "company": "Limited company",
@@ -77,9 +78,7 @@ class Organisation(Base):
     def display_name(self) -> str:
         return self.trading_name or self.legal_name
 
-    @property
-    def legal_form_label(self) -> str:
-        return LEGAL_FORMS[self.legal_form]
+    legal_form_label = shown(LEGAL_FORMS, "legal_form")
 
 
 # display_name in SQL. Lists of organisations are in its lower-cased order, which this index

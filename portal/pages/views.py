@@ -16,28 +16,23 @@ from portal.pages import services
 bp = Blueprint("pages", __name__)
 
 
-@bp.route("/")
-@public
-def start():
-    return render_template("pages/start.html")
+def _words_only(name: str):
+    """A page of words, the same for everyone: its template, `pages/<name>.html`."""
+
+    def view():
+        return render_template(f"pages/{name}.html")
+
+    view.__name__ = name
+    return public(view)
 
 
-@bp.route("/accessibility")
-@public
-def accessibility():
-    return render_template("pages/accessibility.html")
-
-
-@bp.route("/privacy")
-@public
-def privacy():
-    return render_template("pages/privacy.html")
-
-
-@bp.route("/cookies")
-@public
-def cookies():
-    return render_template("pages/cookies.html")
+for _rule, _name in (
+    ("/", "start"),
+    ("/accessibility", "accessibility"),
+    ("/privacy", "privacy"),
+    ("/cookies", "cookies"),
+):
+    bp.add_url_rule(_rule, _name, _words_only(_name))
 
 
 @bp.route("/home")

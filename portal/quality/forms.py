@@ -15,6 +15,7 @@ from portal.core.forms import (
     DateInputField,
     OnceOnlyForm,
     VersionedForm,
+    button_form,
     judged_radio_field,
     long_text_field,
     optional_text_field,
@@ -115,8 +116,7 @@ def record_form(item_ids: Iterable[str], **kwargs: Any) -> RecordVisitForm:
     return form
 
 
-class PublishForm(VersionedForm):
-    submit = submit("Publish findings to the provider")
+PublishForm = button_form("Publish findings to the provider", VersionedForm)
 
 
 class RespondForm(VersionedForm):
@@ -137,8 +137,7 @@ class RespondForm(VersionedForm):
         return whole_number(self.document_id.data or None)
 
 
-class AcceptForm(VersionedForm):
-    submit = submit("Accept and close the action")
+AcceptForm = button_form("Accept and close the action", VersionedForm)
 
 
 class ReopenForm(VersionedForm):

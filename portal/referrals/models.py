@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.core.db import Base, UTCDateTime
 from portal.core.time import utcnow
+from portal.core.words import shown
 from portal.lots.models import Lot
 
 # A referral's path: received, matched (a placement request made for it, or a direct call-off
@@ -62,7 +63,18 @@ URGENCY_COLOURS = {EMERGENCY: "red", URGENT: "orange", ROUTINE: "grey"}
 TARGET_SCHOOL_DAYS = 10
 
 
-class Referral(Base):
+class ShownAs:
+    """How a referral's status and urgency are shown (words, and tag colours): on the referral
+    and on a row of the list, which reads only some of its columns. The list writes its two tags
+    a row itself, with these colours: a macro call each cost more than the rest of the row."""
+
+    status_label = shown(STATUS_LABELS, "status")
+    urgency_label = shown(URGENCY_LABELS, "urgency")
+    status_colour = shown(STATUS_COLOURS, "status")
+    urgency_colour = shown(URGENCY_COLOURS, "urgency")
+
+
+class Referral(ShownAs, Base):
     """One referral for a place."""
 
     __tablename__ = "referrals"
@@ -118,14 +130,6 @@ class Referral(Base):
     lot: Mapped[Lot] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     referrer: Mapped[User | None] = relationship(foreign_keys=[referrer_id])
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def urgency_label(self) -> str:
-        return URGENCY_LABELS[self.urgency]
 
     @property
     def age_band_label(self) -> str:

@@ -44,6 +44,7 @@ from portal.core.time import (
 )
 from portal.core.waiting import DUE_SOON, Waiting, plural
 from portal.core.waiting import OVERDUE as OVERDUE_URGENCY
+from portal.core.words import shown
 from portal.documents import services as documents
 from portal.documents.models import (
     ATTENTION_ORDER,
@@ -261,9 +262,7 @@ class QueueApplication(NamedTuple):
     reference: str
     status: str
 
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
+    status_label = shown(STATUS_LABELS, "status")
 
 
 class QueueOrganisation(NamedTuple):

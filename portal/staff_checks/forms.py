@@ -6,9 +6,9 @@ from wtforms import RadioField, ValidationError
 
 from portal.core.forms import (
     YES_OR_NO,
-    BaseForm,
     DateInputField,
     OnceOnlyForm,
+    button_form,
     judged_radio_field,
     optional_text_field,
     radio_field,
@@ -137,5 +137,4 @@ class FileForm(OnceOnlyForm):
             raise ValidationError("Select a file")
 
 
-class DeleteStaffCheckForm(BaseForm):
-    submit = submit("Yes, remove them")
+DeleteStaffCheckForm = button_form("Yes, remove them")

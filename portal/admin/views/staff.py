@@ -46,8 +46,7 @@ def change_role(user_id: int):
     if member is None:
         abort(404)
     form = forms.StaffRoleForm()
-    if not form.is_submitted():
-        form.role.data = member.role
+    form.show_values(member, "role")
     done = handle_post(
         form,
         lambda: services.change_staff_role(current_user, member, form.role.data),

@@ -31,6 +31,15 @@ manage = requires("manage_competitions")
 council = requires("read_competitions")
 
 
+def _competition_in(competition_id: int, status: str):
+    """The competition, for a page that belongs to one stage of it (`status`): at any other
+    stage the page is not found."""
+    competition = common.get_competition(competition_id)
+    if competition.status != status:
+        abort(404)
+    return competition
+
+
 # Drafting ---------------------------------------------------------------------------------------
 
 
@@ -78,9 +87,7 @@ def _field_for(name: str | None) -> str | None:
 @bp.route("/<int:competition_id>/edit", methods=["GET", "POST"])
 @manage
 def edit(competition_id: int):
-    competition = common.get_competition(competition_id)
-    if competition.status != DRAFT:
-        abort(404)
+    competition = _competition_in(competition_id, DRAFT)
     if request.method == "GET":
         form = _details_form(competition.kind, obj=competition, formdata=None)
         _fill(form, competition)
@@ -152,9 +159,7 @@ def remove_question(competition_id: int, question_id: int):
 @manage
 def attach(competition_id: int):
     """Attach a file the invited providers will read (a specification, say) to a draft."""
-    competition = common.get_competition(competition_id)
-    if competition.status != DRAFT:
-        abort(404)
+    competition = _competition_in(competition_id, DRAFT)
     errors = PageErrors()
     if uploads.upload_was_too_large():
         errors.add_error("file", uploads.too_large_message())
@@ -252,9 +257,7 @@ def _confirm(competition, form, heading: str, template: str, action, done: str, 
 @bp.route("/<int:competition_id>/publish", methods=["GET", "POST"])
 @manage
 def publish(competition_id: int):
-    competition = common.get_competition(competition_id)
-    if competition.status != DRAFT:
-        abort(404)
+    competition = _competition_in(competition_id, DRAFT)
     form = forms.ConfirmForm()
     form.submit.label.text = "Publish and invite providers"
     return _confirm(
@@ -289,9 +292,7 @@ def cancel(competition_id: int):
 @bp.route("/<int:competition_id>/extend-deadline", methods=["GET", "POST"])
 @manage
 def extend_deadline(competition_id: int):
-    competition = common.get_competition(competition_id)
-    if competition.status != PUBLISHED:
-        abort(404)
+    competition = _competition_in(competition_id, PUBLISHED)
     form = forms.ExtensionForm()
     form.reason.description = "Every provider invited will get an email with your reason."
     return _confirm(
@@ -462,11 +463,19 @@ def council_download(competition_id: int, quote_id: int, attachment_id: int):
 @bp.route("/<int:competition_id>/evaluation/submit", methods=["POST"])
 @council
 def submit_scores(competition_id: int):
+    return _evaluation_button(
+        competition_id, evaluating.submit_scores, "Your scores have been submitted"
+    )
+
+
+def _evaluation_button(competition_id: int, act, message: str):
+    """A button on the evaluation page that `act`s on the whole competition, then goes back
+    there (with the refusal, if the service refuses)."""
     competition = common.get_competition(competition_id)
     return handle_button(
-        lambda: evaluating.submit_scores(current_user, competition),
+        lambda: act(current_user, competition),
         url_for("competitions.evaluation", competition_id=competition.id),
-        message="Your scores have been submitted",
+        message=message,
     )
 
 
@@ -501,11 +510,8 @@ def moderate(competition_id: int, quote_id: int):
 @bp.route("/<int:competition_id>/moderation/close", methods=["POST"])
 @council
 def close_moderation(competition_id: int):
-    competition = common.get_competition(competition_id)
-    return handle_button(
-        lambda: evaluating.close_moderation(current_user, competition),
-        url_for("competitions.evaluation", competition_id=competition.id),
-        message="Moderation closed: evaluation is complete",
+    return _evaluation_button(
+        competition_id, evaluating.close_moderation, "Moderation closed: evaluation is complete"
     )
 
 

@@ -48,6 +48,7 @@ from portal.core import workflow
 from portal.core.db import db
 from portal.core.numbers import whole_number
 from portal.core.time import format_date, utcnow, working_days_between
+from portal.core.words import shown
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
 from portal.organisations.services import email_members_of
@@ -216,9 +217,7 @@ class MonthState:
     statement: Statement | None = None
     has_draft: bool = False  # the provider has saved a draft of the month's delivery
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self.state]
+    label = shown(STATE_LABELS, "state")
 
 
 def state_of(month: date, delivery: Delivery | None, on: date, due: date) -> str:
@@ -356,9 +355,7 @@ class DeliveryPage:
     def editable(self) -> bool:
         return self.state in (NOT_ENDED, DUE, OVERDUE, QUERIED)
 
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self.state]
+    label = shown(STATE_LABELS, "state")
 
 
 def delivery_page(

@@ -66,6 +66,7 @@ from portal.contracts.services.report_filters import Filters
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
+from portal.core.words import shown
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 
@@ -81,13 +82,18 @@ GROUPS = (("sme", "Small and medium-sized (SME)"), ("vcse", "Voluntary (VCSE)"),
 # What every query shares ------------------------------------------------------------------------
 
 
-def _on_contracts(filters: Filters) -> list[ColumnElement[bool]]:
+def _lot_and_team(filters: Filters, lot_id: Any, team: Any) -> list[ColumnElement[bool]]:
+    """The filters' type of service and team, on the columns that hold them."""
     criteria: list[ColumnElement[bool]] = []
     if filters.lot:
-        criteria.append(Contract.lot_id == filters.lot.id)
+        criteria.append(lot_id == filters.lot.id)
     if filters.team:
-        criteria.append(Contract.team == filters.team)
+        criteria.append(team == filters.team)
     return criteria
+
+
+def _on_contracts(filters: Filters) -> list[ColumnElement[bool]]:
+    return _lot_and_team(filters, Contract.lot_id, Contract.team)
 
 
 def _committed(filters: Filters) -> list[ColumnElement[bool]]:
@@ -110,14 +116,10 @@ def _spent(filters: Filters) -> list[ColumnElement[bool]]:
 
 def _summed(filters: Filters) -> list[ColumnElement[bool]]:
     """The approved statements' sums (MonthlySpend) for months in the period, as `_spent`."""
-    criteria: list[ColumnElement[bool]] = [
-        MonthlySpend.month.between(filters.first.replace(day=1), filters.last)
+    return [
+        MonthlySpend.month.between(filters.first.replace(day=1), filters.last),
+        *_lot_and_team(filters, MonthlySpend.lot_id, MonthlySpend.team),
     ]
-    if filters.lot:
-        criteria.append(MonthlySpend.lot_id == filters.lot.id)
-    if filters.team:
-        criteria.append(MonthlySpend.team == filters.team)
-    return criteria
 
 
 def _decided(filters: Filters) -> list[ColumnElement[bool]]:
@@ -514,9 +516,7 @@ class Benchmark:
     median: float | None
     upper: float | None
 
-    @property
-    def unit_label(self) -> str:
-        return UNITS[self.unit]
+    unit_label = shown(UNITS, "unit")
 
     @property
     def fences(self) -> tuple[float, float] | None:

@@ -4,6 +4,8 @@ prefix names the package (README: URL prefixes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,6 +16,7 @@ from portal.contracts.services import catalogue
 from portal.core.form_posts import handle_post
 from portal.core.forms import new_submission_id
 from portal.core.permissions import requires
+from portal.lots.models import Lot
 
 bp = Blueprint("outcome_catalogue", __name__, url_prefix="/admin/outcomes")
 admins = requires("manage_outcome_catalogue")
@@ -38,17 +41,13 @@ def index() -> ResponseReturnValue:
 @admins
 def add(lot_id: int) -> ResponseReturnValue:
     lot = catalogue.get_lot(lot_id)
-    form = forms.DefinitionForm()
-    done = handle_post(
-        form,
-        lambda: catalogue.add_definition(
-            current_user, lot.id, form.title.data, form.description.data
+    return _definition_page(
+        lot,
+        None,
+        lambda title, description: catalogue.add_definition(
+            current_user, lot.id, title, description
         ),
-        to=_list_url,
-        message=lambda added: f"‘{added.title}’ has been added to {lot.name}",
-    )
-    return done or render_template(
-        "contracts/catalogue_form.html", form=form, lot=lot, definition=None
+        lambda added: f"‘{added.title}’ has been added to {lot.name}",
     )
 
 
@@ -56,19 +55,34 @@ def add(lot_id: int) -> ResponseReturnValue:
 @admins
 def change(definition_id: int) -> ResponseReturnValue:
     definition = catalogue.get_definition(definition_id)
+    return _definition_page(
+        definition.lot,
+        definition,
+        lambda title, description: catalogue.change_definition(
+            current_user, definition, title, description
+        ),
+        lambda changed: f"‘{changed.title}’ has been saved",
+    )
+
+
+def _definition_page(
+    lot: Lot,
+    definition: OutcomeDefinition | None,
+    save: Callable[[str | None, str | None], OutcomeDefinition],
+    message: Callable[[OutcomeDefinition], str],
+) -> ResponseReturnValue:
+    """The outcome's form, to add one to `lot` (no `definition` yet) or change `definition`:
+    `save` the title and description typed, then back to the lot in the catalogue."""
     form = forms.DefinitionForm()
-    if not form.is_submitted():
-        form.title.data, form.description.data = definition.title, definition.description
+    form.show_values(definition, "title", "description")
     done = handle_post(
         form,
-        lambda: catalogue.change_definition(
-            current_user, definition, form.title.data, form.description.data
-        ),
-        to=_list_url(definition),
-        message=lambda changed: f"‘{changed.title}’ has been saved",
+        lambda: save(form.title.data, form.description.data),
+        to=_list_url,
+        message=message,
     )
     return done or render_template(
-        "contracts/catalogue_form.html", form=form, lot=definition.lot, definition=definition
+        "contracts/catalogue_form.html", form=form, lot=lot, definition=definition
     )
 
 

@@ -16,6 +16,7 @@ from portal.contracts.services import agreeing, making, reading
 from portal.contracts.services.common import teams
 from portal.contracts.views.shared import bp
 from portal.core.form_posts import handle_post
+from portal.core.forms import VersionedForm
 from portal.core.pagination import page_number
 from portal.core.permissions import can, public, requires_provider, requires_sign_in
 from portal.core.time import today
@@ -61,7 +62,7 @@ def show(contract_id: int) -> ResponseReturnValue:
     return _page(contract)
 
 
-def _page(contract: Contract, accept_form: forms.AcceptForm | None = None) -> str:
+def _page(contract: Contract, accept_form: VersionedForm | None = None) -> str:
     form = accept_form or forms.AcceptForm()
     form.lock_version.data = str(contract.lock_version)
     return render_template(

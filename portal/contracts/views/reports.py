@@ -3,6 +3,7 @@ XLSX export of each table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import redirect, render_template, request, url_for
@@ -34,54 +35,36 @@ def _page(template: str, filters: Filters, lots: list[Lot], **figures: object) -
     )
 
 
+def _report_page(template: str, figures: Callable[[Filters, list[Lot]], dict[str, object]]) -> str:
+    """A report's page: its `figures` for the filters chosen, or, while the filters have
+    errors, the filters alone with their errors."""
+    filters, lots = _filters()
+    if filters.errors:
+        return _page(template, filters, lots)
+    return _page(template, filters, lots, **figures(filters, lots))
+
+
 @bp.route("/reports")
 @reads_spend
 def report() -> str:
-    filters, lots = _filters()
-    if filters.errors:
-        return _page("reports.html", filters, lots)
-    found = reports.spend_report(filters, lots)
-    return _page(
-        "reports.html",
-        filters,
-        lots,
-        report=found,
-        spend_chart=report_charts.spend_chart(found),
-        shares_chart=report_charts.shares_chart(found),
-        lot_chart=report_charts.group_chart(
-            "chart-lots", "Approved spend by type of service", found.lots
-        ),
-        team_chart=report_charts.group_chart("chart-teams", "Approved spend by team", found.teams),
-    )
+    return _report_page("reports.html", _spend_figures)
 
 
 @bp.route("/reports/providers")
 @reads_spend
 def report_providers() -> str:
-    filters, lots = _filters()
-    if filters.errors:
-        return _page("reports_providers.html", filters, lots)
-    page = reports.providers(filters, page_number(request.args.get("page")))
-    return _page("reports_providers.html", filters, lots, page=page)
+    return _report_page(
+        "reports_providers.html",
+        lambda filters, _lots: {
+            "page": reports.providers(filters, page_number(request.args.get("page")))
+        },
+    )
 
 
 @bp.route("/reports/benchmarks")
 @reads_spend
 def report_benchmarks() -> str:
-    filters, lots = _filters()
-    if filters.errors:
-        return _page("reports_benchmarks.html", filters, lots)
-    found = reports.benchmarks(filters, lots)
-    page = reports.rates_page(found, page_number(request.args.get("page")))
-    return _page(
-        "reports_benchmarks.html",
-        filters,
-        lots,
-        found=found,
-        page=page,
-        min_providers=reports.MIN_PROVIDERS_TO_COMPARE,
-        fence=reports.FENCE,
-    )
+    return _report_page("reports_benchmarks.html", _benchmark_figures)
 
 
 @bp.route(f"/reports/export/<{TABLES}:table>")
@@ -107,3 +90,28 @@ def _export(table: str, *, spreadsheet: bool) -> ResponseReturnValue:
         spreadsheet=spreadsheet,
         sheet_name=table.replace("-", " ").capitalize(),
     )
+
+
+def _spend_figures(filters: Filters, lots: list[Lot]) -> dict[str, object]:
+    found = reports.spend_report(filters, lots)
+    return {
+        "report": found,
+        "spend_chart": report_charts.spend_chart(found),
+        "shares_chart": report_charts.shares_chart(found),
+        "lot_chart": report_charts.group_chart(
+            "chart-lots", "Approved spend by type of service", found.lots
+        ),
+        "team_chart": report_charts.group_chart(
+            "chart-teams", "Approved spend by team", found.teams
+        ),
+    }
+
+
+def _benchmark_figures(filters: Filters, lots: list[Lot]) -> dict[str, object]:
+    found = reports.benchmarks(filters, lots)
+    return {
+        "found": found,
+        "page": reports.rates_page(found, page_number(request.args.get("page"))),
+        "min_providers": reports.MIN_PROVIDERS_TO_COMPARE,
+        "fence": reports.FENCE,
+    }

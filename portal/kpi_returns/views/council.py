@@ -77,25 +77,27 @@ def provider(organisation_id: int):
 @bp.route("/kpi-returns/dashboard/providers/<int:organisation_id>/summary")
 @council
 def provider_summary(organisation_id: int):
-    organisation = services.organisation_for_staff(organisation_id)
-    period = reports.Period.from_args(request.args, months.current_day())
-    period = reports.Period(period.last, 12)
-    result = reports.provider_performance(organisation, period, for_provider=False)
+    result = _provider_summary(organisation_id)
     return render_template("kpi_returns/provider_summary.html", result=result)
 
 
 @csv_and_xlsx(bp, "/kpi-returns/dashboard/providers/<int:organisation_id>/summary/export")
 @council
 def export_provider_summary(organisation_id: int, spreadsheet: bool) -> Response:
-    organisation = services.organisation_for_staff(organisation_id)
-    period = reports.Period(reports.Period.from_args(request.args, months.current_day()).last, 12)
-    result = reports.provider_performance(organisation, period, for_provider=False)
+    result = _provider_summary(organisation_id)
     return export(
         reports.provider_summary_rows(result),
-        f"performance-summary-{organisation.id}-to-{months.iso_month(period.last)}",
+        f"performance-summary-{organisation_id}-to-{months.iso_month(result.period.last)}",
         spreadsheet=spreadsheet,
         sheet_name="Performance summary",
     )
+
+
+def _provider_summary(organisation_id: int):
+    """The provider's performance over the summary's twelve months, as the council sees it."""
+    organisation = services.organisation_for_staff(organisation_id)
+    period = reports.Period.year_from_args(request.args, months.current_day())
+    return reports.provider_performance(organisation, period, for_provider=False)
 
 
 def _lot(lot_id: int) -> Lot:
@@ -129,7 +131,7 @@ def lot(lot_id: int):
 def lot_summary(lot_id: int):
     found = _lot(lot_id)
     on = months.current_day()
-    period = reports.Period(reports.Period.from_args(request.args, on).last, 12)
+    period = reports.Period.year_from_args(request.args, on)
     rows = reports.lot_summary(found, period, on)
     return render_template(
         "kpi_returns/lot_summary.html",
@@ -145,7 +147,7 @@ def lot_summary(lot_id: int):
 def export_lot_summary(lot_id: int, spreadsheet: bool) -> Response:
     found = _lot(lot_id)
     on = months.current_day()
-    period = reports.Period(reports.Period.from_args(request.args, on).last, 12)
+    period = reports.Period.year_from_args(request.args, on)
     return export(
         reports.lot_summary_rows(found, period, on),
         f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}",

@@ -34,6 +34,7 @@ from portal.admissions.models import REMOVED, Admission
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.time import today, utcnow
+from portal.core.words import shown
 from portal.documents.models import MANDATORY_KINDS, Document, DocumentVersion
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import OPEN as ESCALATION_OPEN
@@ -160,9 +161,7 @@ class Rating:
     points: int
     reasons: tuple[Reason, ...]
 
-    @property
-    def label(self) -> str:
-        return RISK_LABELS[self.rating]
+    label = shown(RISK_LABELS, "rating")
 
     @property
     def stored_reasons(self) -> list[dict[str, Any]]:

@@ -16,11 +16,10 @@ from portal.lots.services import LotChoice
 from portal.referrals.models import (
     CLOSED,
     OPEN_STATUSES,
-    STATUS_COLOURS,
     STATUS_LABELS,
-    URGENCY_COLOURS,
     URGENCY_LABELS,
     Referral,
+    ShownAs,
 )
 from portal.referrals.services.measures import school_days
 
@@ -70,7 +69,7 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(ShownAs):
     """A referral as the list shows it, with the school days it took to start or (open) has
     waited so far; none for a closed one."""
 
@@ -84,24 +83,6 @@ class Row:
     received_on: date
     required_start: date
     days: int | None
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def urgency_label(self) -> str:
-        return URGENCY_LABELS[self.urgency]
-
-    # The tags' colours: the list writes its two tags a row itself, as a macro call each cost
-    # more than the rest of the row.
-    @property
-    def status_colour(self) -> str:
-        return STATUS_COLOURS[self.status]
-
-    @property
-    def urgency_colour(self) -> str:
-        return URGENCY_COLOURS[self.urgency]
 
 
 def referrals_page(filters: Filters, number: int, on: date) -> Page:

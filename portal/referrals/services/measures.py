@@ -33,11 +33,11 @@ from portal.lots.models import Lot
 from portal.referrals.models import (
     OPEN_STATUSES,
     STARTED,
-    STATUS_LABELS,
     TARGET_SCHOOL_DAYS,
     URGENCIES,
     URGENCY_LABELS,
     Referral,
+    ShownAs,
 )
 
 # The open referrals the dashboard lists one by one, waiting longest first (the rest counted).
@@ -78,7 +78,7 @@ class Group:
 
 
 @dataclass(frozen=True)
-class Waiting:
+class Waiting(ShownAs):
     """An open referral and the school days it has waited so far."""
 
     id: int
@@ -89,14 +89,6 @@ class Waiting:
     status: str
     received_on: date
     days: int
-
-    @property
-    def urgency_label(self) -> str:
-        return URGENCY_LABELS[self.urgency]
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
 
 
 @dataclass
