@@ -358,7 +358,8 @@ def pytest_configure(config):
         "markers", "shows_typed_markup(*texts): markup a test types, shown as text on purpose"
     )
     config.addinivalue_line(
-        "markers", "postgresql: puts a real TCP fault between the portal and its database"
+        "markers",
+        "postgresql: needs PostgreSQL (a real TCP fault to the database, or writers at once)",
     )
     config.addinivalue_line(
         "markers", "browser: drives Chromium (every test in tests/browser/, marked on collection)"
@@ -369,9 +370,10 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests are marked `browser`, so a run can choose them (`-m browser`) or leave them
     to another (`.ci/run` runs them in its PostgreSQL pass only: see there).
 
-    A TCP fault needs a database reached over TCP: on SQLite, tests marked `postgresql` are
-    deselected (said in the summary, never reported as passed or skipped), and `.ci/run` runs
-    them in its PostgreSQL pass. SQLite has tests of its own for the same pages."""
+    A TCP fault needs a database reached over TCP, and two transactions writing at once need a
+    database that lets them (SQLite has one writer at a time): on SQLite, tests marked
+    `postgresql` are deselected (said in the summary, never reported as passed or skipped), and
+    `.ci/run` runs them in its PostgreSQL pass. SQLite has tests of its own for the same pages."""
     browser_tests = Path(__file__).parent / "browser"
     for item in items:
         if browser_tests in item.path.parents:

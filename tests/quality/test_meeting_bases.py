@@ -220,12 +220,10 @@ def test_the_due_date_the_database_works_out_agrees_with_add_months_to_the_day(a
     db.session.rollback()
 
 
+@pytest.mark.postgresql  # SQLite has one writer at a time
 def test_writes_at_once_for_the_same_provider_leave_its_bases_up_to_date(app_ctx):
     """The nightly rating and a meeting scheduled for the same provider at once: the second to
-    write waits for the first and works the bases out from both (PostgreSQL: SQLite has one
-    writer at a time)."""
-    if not db.is_postgresql:
-        pytest.skip("SQLite writes one transaction at a time")
+    write waits for the first and works the bases out from both."""
     owner = factories.make_user("race@example.org")
     organisation = factories.make_organisation(owner, legal_name="Race Ltd")
     factories.admit(organisation, "mentoring", admitted_at=_midday(400), documents=False)
