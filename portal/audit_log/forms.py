@@ -4,9 +4,11 @@ that can be linked to (every record's page links to its own history)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from wtforms import SelectField, StringField, ValidationError
+from markupsafe import Markup
+from wtforms import Field, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from portal.audit_log.labels import OBJECT_TYPES, action_label
@@ -54,9 +56,35 @@ def _record_number_field(label: str, hint: str) -> StringField:
     )
 
 
+# Each filter box as last written, by everything its HTML is made from (see `render_field`).
+_RENDERED: dict[tuple, Markup] = {}
+_RENDERED_KEPT = 512
+
+
 class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False  # a search: it changes nothing, and its address is shared as a link
+
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Markup:
+            # Seven GOV.UK macros (a select of every kind of event among them) were half the
+            # page's CPU, writing the same boxes for every reading. A box's HTML is made only
+            # from its field (name, label, hint: fixed), the options and arguments the page
+            # gives, what was typed and the error: with all of those as the key, a box is
+            # written again whenever any of them changes (a new kind of event, another filter).
+            key = (
+                field.name,
+                repr(render_kw),
+                repr(field.raw_data),
+                repr(field.data),
+                tuple(field.errors),
+                repr(getattr(field, "choices", None)),
+            )
+            rendered = _RENDERED.get(key)
+            if rendered is None:
+                if len(_RENDERED) >= _RENDERED_KEPT:
+                    _RENDERED.clear()  # query strings are anyone's: keep a bounded few
+                rendered = _RENDERED[key] = Markup(super().render_field(field, render_kw))  # type: ignore[misc]  # noqa: S704 - the widget's own HTML
+            return rendered
 
     email = optional_text_field(
         "Email address of the person who did it", limit=254, what="Email address"

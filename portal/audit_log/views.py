@@ -8,13 +8,14 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
-from portal.audit_log import forms, services
+from portal.audit_log import forms, rows_html, services
 from portal.core.exports import csv_and_xlsx, streamed_export
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires
 from portal.core.time import today
 
 bp = Blueprint("audit", __name__)
+bp.add_app_template_global(rows_html.event_rows, "audit_event_rows")
 
 admins_only = requires("read_audit_log")
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.cell.cell import Cell as SheetCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -33,10 +33,23 @@ DATE_FORMAT = "dd/mm/yyyy"
 MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool) -> SheetCell:
+# Made once: a Font per heading cell cost more than the cell.
+_BOLD = Font(bold=True)
+# Text openpyxl would not store as plain text on its own: a formula, or an error code.
+_NOT_PLAIN = ERROR_CODES
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool) -> SheetCell | Cell:
+    """`value` as the write-only sheet takes it: a plain value where openpyxl stores it as it
+    is (most cells; a WriteOnlyCell each made one object per cell and an exception inside
+    openpyxl's append), a styled cell for a moment, a date, a heading, and text openpyxl would
+    otherwise read as a formula or an error code."""
     if isinstance(value, str):
         # Control characters are not allowed in the file: dropped rather than refused.
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not bold and not (len(text) > 1 and text[0] == "=") and text not in _NOT_PLAIN:
+            return text
+        cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"  # openpyxl would make a formula of text starting with "="
     elif isinstance(value, datetime):
         # A sheet has no time zones: the London time people read, as the pages show it.
@@ -46,10 +59,12 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell, bold: bool) -> SheetCell:
         cell = WriteOnlyCell(sheet)
         cell.value = value  # a date, which the stub of WriteOnlyCell's `value` leaves out
         cell.number_format = DATE_FORMAT
+    elif not bold:
+        return value  # a number or nothing: stored as given
     else:
         cell = WriteOnlyCell(sheet, value=value)
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _BOLD
     return cell
 
 
@@ -71,10 +86,14 @@ def _write_sheet(workbook: Workbook, rows: Iterable[list[Cell]], sheet_name: str
     sheet.freeze_panes = "A2"
     rows = iter(rows)
     first = list(itertools.islice(rows, 200))
+    # The widest value of each column, row by row (a pass per column cost a tenth of a sheet).
+    widths = [0] * len(first[0]) if first else []
+    for row in first:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], len(_shown(value)))
     for index, heading in enumerate(first[0] if first else [], start=1):
-        width = max((len(_shown(row[index - 1])) for row in first if len(row) >= index), default=10)
         sheet.column_dimensions[get_column_letter(index)].width = min(
-            max(width, len(str(heading))) + 2, _WIDEST_COLUMN
+            max(widths[index - 1], len(str(heading))) + 2, _WIDEST_COLUMN
         )
     for number, row in enumerate(itertools.chain(first, rows)):
         sheet.append([_cell(sheet, value, bold=number == 0) for value in row])
