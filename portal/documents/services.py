@@ -438,13 +438,10 @@ class Shelved(NamedTuple):
     file_available: bool
 
 
-_NEWEST = (
-    select(func.max(DocumentVersion.number))
-    .where(DocumentVersion.document_id == Document.id)
-    .correlate(Document)
-    .scalar_subquery()
-)
-# Built once: a statement built for every request costs more than running it.
+# Built once: a statement built for every request costs more than running it. Each document's
+# current version by the flag the database keeps (`is_current`), a plain filter: "the highest
+# number" as a correlated subquery was worked out again for every version PostgreSQL matched
+# (reviewers' providers list at 10x: 38-46 against 26-27 ms of PostgreSQL a request).
 _LIBRARIES = (
     select(
         Document.id,
@@ -458,7 +455,7 @@ _LIBRARIES = (
     )
     .join(
         DocumentVersion,
-        (DocumentVersion.document_id == Document.id) & (DocumentVersion.number == _NEWEST),
+        (DocumentVersion.document_id == Document.id) & DocumentVersion.is_current,
     )
     .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
     .where(Document.organisation_id.in_(bindparam("ids", expanding=True)))
