@@ -5,8 +5,7 @@ from portal.core.extensions import object_store
 
 def _empty_the_store(app) -> None:
     with app.app_context():
-        for key, _modified in list(object_store.list_objects("org/")):
-            object_store.delete(key)
+        object_store.delete_many(key for key, _modified in object_store.list_objects("org/"))
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +16,13 @@ def _empty_store(app):
     _empty_the_store(app)
     yield
     _empty_the_store(app)
+
+
+@pytest.fixture
+def scanning_app(make_app, clamd_server):
+    return make_app(CLAMD_SOCKET=str(clamd_server.socket_path))
+
+
+@pytest.fixture
+def scanner_away_app(make_app, tmp_path):
+    return make_app(CLAMD_SOCKET=str(tmp_path / "no-clamd.sock"))

@@ -11,7 +11,6 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 from sqlalchemy import select, update
 
 from portal.core.db import db
@@ -35,16 +34,6 @@ from tests.support.pages import page_text
 
 INSURANCE = "Insurance certificate"
 POLICY = "Safeguarding and child protection policy"
-
-
-@pytest.fixture
-def scanning_app(make_app, clamd_server):
-    return make_app(CLAMD_SOCKET=str(clamd_server.socket_path))
-
-
-@pytest.fixture
-def scanner_away_app(make_app, tmp_path):
-    return make_app(CLAMD_SOCKET=str(tmp_path / "no-clamd.sock"))
 
 
 def _seen(client) -> tuple[int, list[tuple[str, str]]]:

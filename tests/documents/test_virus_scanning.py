@@ -33,16 +33,6 @@ VIRUS = (
 )
 
 
-@pytest.fixture
-def scanning_app(make_app, clamd_server):
-    return make_app(CLAMD_SOCKET=str(clamd_server.socket_path))
-
-
-@pytest.fixture
-def scanner_away_app(make_app, tmp_path):
-    return make_app(CLAMD_SOCKET=str(tmp_path / "no-clamd.sock"))
-
-
 def test_a_clean_file_is_marked_clean(scanning_app, provider, organisation, reviewer):
     client = client_of(scanning_app, provider)
 
