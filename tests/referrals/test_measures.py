@@ -22,10 +22,11 @@ So 3 of 4 were placed within 10 school days (75%), median 8.5, average 9.0, long
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from portal.core.db import db
 from portal.core.time import today
 from portal.referrals.services.measures import school_days
 from tests.referrals.helpers import add_referral
@@ -122,3 +123,28 @@ def test_the_export_has_the_same_figures(reviewer_client, placed):
     assert ["Commissioning team", "Alternative Provision", "0", "0", "", "", "", ""] in rows
     sheet = read_xlsx(reviewer_client.get("/referrals/dashboard/export-xlsx"))
     assert sheet[1][:5] == ["All", "All referrals", 4, 3, 75]
+
+
+def test_the_longest_waiting_include_those_waiting_as_long_as_the_last_listed(
+    reviewer_client, app_ctx
+):
+    """Twenty are listed: the nineteen oldest, then, of the five waiting exactly as long as the
+    twentieth oldest (received on a Friday, or over the weekend after it), the most urgent,
+    though it was received last of them; one received the Monday after has waited a day less."""
+    for number in range(19):
+        add_referral(f"OLD-{number}", received_on=date(2026, 9, 1) + timedelta(days=number))
+    friday = date(2026, 10, 2)
+    for reference, received, urgency in [
+        ("FRI-1", friday, "routine"),
+        ("FRI-2", friday, "routine"),
+        ("FRI-3", friday, "urgent"),
+        ("SAT-1", friday + timedelta(days=1), "routine"),
+        ("SUN-1", friday + timedelta(days=2), "emergency"),
+        ("MON-1", friday + timedelta(days=3), "emergency"),
+    ]:
+        add_referral(reference, urgency=urgency, received_on=received)
+    db.session.commit()
+    page = reviewer_client.get("/referrals/dashboard")
+    listed = [row[0].split()[0] for row in _table(page, "Open referrals waiting, longest first")]
+    assert listed == [f"OLD-{number}" for number in range(19)] + ["SUN-1"]
+    assert "25 open referrals waiting" in page_text(page)

@@ -47,6 +47,7 @@ def test_a_referral_is_matched_offered_and_started_through_a_placement_request(
 
     (made,) = contracts()
     assert referral(referral_id).status == MATCHED  # a draft not yet sent offers nothing
+    assert "0 placed" in page_text(commissioner_client.get("/referrals/dashboard"))
     _complete_and_send(commissioner_client, made.id, made.start_on.replace(year=2099))
     offered = referral(referral_id)
     assert (offered.status, offered.contract_id) == (OFFERED, made.id)
@@ -58,8 +59,10 @@ def test_a_referral_is_matched_offered_and_started_through_a_placement_request(
     assert accept.status_code == 302
     started = referral(referral_id)
     assert (started.status, started.started_on) == (STARTED, made.start_on)
-    # The school days it took are stored as it starts, for the dashboard to add up.
+    # The school days it took are stored as it starts, and the dashboard counts it on its next
+    # view (the database keeps the counts it adds up: ReferralDayCount).
     assert started.school_days_to_start == school_days(started.received_on, made.start_on)
+    assert "1 placed" in page_text(commissioner_client.get("/referrals/dashboard"))
     assert referral_events() == [
         "referral.recorded",
         "referral.matched",
