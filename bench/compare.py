@@ -127,13 +127,7 @@ def measure(args) -> None:
             continue
         person = people_for(page.role, seeded)[-args.person]
         if page.role not in clients:
-            clients[page.role] = (
-                queries.signed_in_client(
-                    app, person["email"], seeded.password, person.get("totp_secret")
-                )
-                if page.role != "public"
-                else app.test_client()
-            )
+            clients[page.role] = queries.client_for(app, page.role, person, seeded.password)
         result = queries.count(app, page, clients[page.role], person, cpu_repeat=args.repeat)
         figures[page.name] = {k: v for k, v in result.__dict__.items() if k != "statements"}
         pg = "-" if result.pg_cpu_ms is None else f"{result.pg_cpu_ms:.2f}"
@@ -152,13 +146,7 @@ def slow(args) -> None:
     engine = app.extensions["db"]
     for page in _chosen(args):
         person = people_for(page.role, seeded)[-args.person]
-        client = (
-            queries.signed_in_client(
-                app, person["email"], seeded.password, person.get("totp_secret")
-            )
-            if page.role != "public"
-            else app.test_client()
-        )
+        client = queries.client_for(app, page.role, person, seeded.password)
         client.get(page.path(person))  # warm up
         timed: dict[str, list[float]] = {}
         started: list = []

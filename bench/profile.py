@@ -71,13 +71,7 @@ def main() -> None:
                     continue
                 person = people_for(page.role, seeded)[-1]
                 if page.role not in clients:
-                    clients[page.role] = (
-                        queries.signed_in_client(
-                            app, person["email"], seeded.password, person.get("totp_secret")
-                        )
-                        if page.role != "public"
-                        else app.test_client()
-                    )
+                    clients[page.role] = queries.client_for(app, page.role, person, seeded.password)
                 _profile(app, page, clients[page.role], person, args)
         finally:
             store.stop()

@@ -155,6 +155,14 @@ def signed_in_client(app: Flask, email: str, password: str, totp_secret: str | N
     return client
 
 
+def client_for(app: Flask, role: str, person: dict, password: str):
+    """A test client of `app` signed in as `person` (through the pages), or, for the "public"
+    role, a client signed in as nobody."""
+    if role == "public":
+        return app.test_client()
+    return signed_in_client(app, person["email"], password, person.get("totp_secret"))
+
+
 def count(
     app: Flask, page: Page, client, person: dict, repeat: int = REPEAT, cpu_repeat: int = CPU_REPEAT
 ) -> Counted:

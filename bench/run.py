@@ -215,13 +215,7 @@ def measure_queries(pages: list[Page], seeded, echo) -> dict[str, dict]:
     for page in pages:
         person = people_for(page.role, seeded)[-1]
         if page.role not in clients:
-            clients[page.role] = (
-                queries.signed_in_client(
-                    app, person["email"], seeded.password, person.get("totp_secret")
-                )
-                if page.role != "public"
-                else app.test_client()
-            )
+            clients[page.role] = queries.client_for(app, page.role, person, seeded.password)
         result = queries.count(app, page, clients[page.role], person)
         counted[page.name] = result.__dict__
         echo(f"    {page.name:<34} {_cpu_line(result, page.budget_ms)}  [{result.status}]")
