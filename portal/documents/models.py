@@ -10,6 +10,7 @@ from sqlalchemy import (
     FetchedValue,
     ForeignKey,
     Index,
+    SmallInteger,
     String,
     UniqueConstraint,
     case,
@@ -211,17 +212,27 @@ class DocumentVersion(Base):
 
     `is_current` and `attention_from` are kept by the database, never written by the portal:
     triggers (migration a5d0793f2728) set them in the same statement as any write to a version
-    or to its file's scan state or removal, however it is written. Read them in queries only (a
-    version loaded before a write may hold them as they were)."""
+    or to its file's scan state or removal, however it is written. So are `file_attention`,
+    `document_organisation_id` and `document_kind` (migration c3e8a1f0d942), what the reviewers'
+    list is ordered by. Read them in queries only (a version loaded before a write may hold them
+    as they were)."""
 
     __tablename__ = "document_versions"
     __table_args__ = (
         UniqueConstraint("document_id", "number"),
         # The current versions by the day they start to need attention: the reviewers' count of
         # documents needing attention reads this index alone (documents/services.py).
+        # It holds every column the reviewers' list is ordered by (attention_order_kept,
+        # then organisation, kind and document), so a page is sorted from it alone.
         Index(
             "ix_document_versions_attention",
             "attention_from",
+            "file_attention",
+            "expiry_date",
+            "review_date",
+            "document_organisation_id",
+            "document_kind",
+            "document_id",
             postgresql_where=text("is_current"),
             sqlite_where=text("is_current = 1"),
         ),
@@ -255,6 +266,18 @@ class DocumentVersion(Base):
     # neither date is set.
     attention_from: Mapped[date | None] = mapped_column(
         Date, server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
+    )
+
+    # Its file's part in attention_order (FILE_ATTENTION), None for a file plainly clean; and
+    # its document's organisation_id and kind: the reviewers' list is ordered by these.
+    file_attention: Mapped[int | None] = mapped_column(
+        SmallInteger, server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
+    )
+    document_organisation_id: Mapped[int | None] = mapped_column(
+        server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
+    )
+    document_kind: Mapped[str | None] = mapped_column(
+        String(40), server_default=FetchedValue(), server_onupdate=FetchedValue(), deferred=True
     )
 
     document: Mapped[Document] = relationship(back_populates="versions")
@@ -320,6 +343,33 @@ def attention_order(today: date):
         ),
         (DocumentVersion.review_date < today, ATTENTION_ORDER["yellow"]),
         (StoredFile.scan_state == NOT_SCANNED, ATTENTION_ORDER["grey"]),
+        else_=None,
+    )
+
+
+# A file's part in attention_order, kept on each version as DocumentVersion.file_attention by
+# triggers (migration c3e8a1f0d942, which writes these numbers out): found to be a virus or gone
+# (red whatever the dates), deleted after its retention period (grey whatever the dates),
+# waiting for a virus check, never checked. attention_order's file branches, in its order.
+FILE_GONE, FILE_RETAINED, FILE_PENDING, FILE_NOT_SCANNED = 1, 2, 3, 4
+
+
+def attention_order_kept(today: date):
+    """attention_order(today) from the version's own columns, its file's part in it kept as
+    file_attention: the same value for every version, with no join to its file, so that the
+    reviewers' list is sorted from one index. The branches are attention_order's, in its order;
+    keep the two in step."""
+    return case(
+        (DocumentVersion.file_attention == FILE_GONE, ATTENTION_ORDER["red"]),
+        (DocumentVersion.file_attention == FILE_RETAINED, ATTENTION_ORDER["grey"]),
+        (DocumentVersion.expiry_date < today, ATTENTION_ORDER["red"]),
+        (DocumentVersion.file_attention == FILE_PENDING, ATTENTION_ORDER["blue"]),
+        (
+            DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
+            ATTENTION_ORDER["orange"],
+        ),
+        (DocumentVersion.review_date < today, ATTENTION_ORDER["yellow"]),
+        (DocumentVersion.file_attention == FILE_NOT_SCANNED, ATTENTION_ORDER["grey"]),
         else_=None,
     )
 

@@ -36,7 +36,7 @@ from portal.documents.models import (
     DocumentVersion,
     Status,
     StoredFile,
-    attention_order,
+    attention_order_kept,
     needs_attention,
 )
 from portal.organisations.models import Membership, Organisation
@@ -528,15 +528,28 @@ def documents_needing_attention(on: date, number: int = 1) -> Page:
     kept DocumentVersion.attention_from), never from every version."""
     total = _count_needing_attention(on)
     number, offset = offset_of(number, total)
-    documents = db.session.scalars(
-        select(Document)
-        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
-        .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+    # The page's documents are chosen and ordered from the versions' kept columns alone (one
+    # partial index holds them all), and only the fifty chosen are joined to their documents:
+    # joined before the sort, every candidate was joined to its file and its document.
+    order = (
+        attention_order_kept(on).label("urgency"),
+        DocumentVersion.document_organisation_id,
+        DocumentVersion.document_kind,
+        DocumentVersion.document_id,
+    )
+    chosen = (
+        select(*order)
         .where(*_current_needing_attention(on))
-        .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
-        .order_by(attention_order(on), Document.organisation_id, Document.kind, Document.id)
+        .order_by(*order)
         .limit(PER_PAGE)
         .offset(offset)
+        .subquery()
+    )
+    documents = db.session.scalars(
+        select(Document)
+        .join(chosen, chosen.c.document_id == Document.id)
+        .options(selectinload(Document.versions).selectinload(DocumentVersion.file))
+        .order_by(*chosen.c)
     ).all()
     organisations = {
         organisation.id: organisation

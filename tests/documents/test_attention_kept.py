@@ -159,3 +159,42 @@ def _signed_in_by_the_clock(app, user):
     code = pyotp.TOTP(user.totp_secret).at(utcnow())
     assert client.post("/two-factor", data={"code": code}).status_code == 302
     return client
+
+
+def test_the_list_is_ordered_by_the_kept_urgency_and_document(
+    scanner_away_app, scanning_app, provider, reviewer, organisation
+):
+    """The list is sorted from figures kept on each version (DocumentVersion.file_attention,
+    document_organisation_id and document_kind): a scan's verdict moves a document up the list,
+    and a document's kind changed, however it is written, moves it among those as urgent."""
+    away = client_of(scanner_away_app, provider)
+    reviewer_client = client_of(scanning_app, reviewer)
+    _insurance(client_of(scanning_app, provider), organisation, 9)
+    upload(away, organisation, "policy.docx", corpus.docx_with_eicar(), kind="other")
+    upload(away, organisation, "policy.pdf")
+    assert _seen(reviewer_client)[1] == [
+        (INSURANCE, "Expires soon"),
+        ("Ofsted report", "Waiting for virus check"),
+        (POLICY, "Waiting for virus check"),
+    ]
+
+    run_command(scanning_app, "documents", "scan")
+    assert _seen(reviewer_client)[1] == [
+        ("Ofsted report", "Virus found"),
+        (INSURANCE, "Expires soon"),
+    ]
+
+    # Listed by kind among the equally urgent: "insurance_certificate" sorts before "other",
+    # after "accreditation".
+    db.session.execute(
+        update(DocumentVersion)
+        .where(DocumentVersion.expiry_date.is_not(None))
+        .values(expiry_date=in_days(-1))
+    )
+    db.session.commit()
+    assert _seen(reviewer_client)[1] == [(INSURANCE, "Expired"), ("Ofsted report", "Virus found")]
+    db.session.execute(
+        update(Document).where(Document.kind == "other").values(kind="accreditation")
+    )
+    db.session.commit()
+    assert _seen(reviewer_client)[1] == [("Ofsted report", "Virus found"), (INSURANCE, "Expired")]

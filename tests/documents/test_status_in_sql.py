@@ -1,9 +1,10 @@
 """A document's status is worked out in Python for the page that shows one document
 (`DocumentVersion.status`) and in SQL for the lists that count or sort many (`attention_order`
 for the reviewers' documents needing attention, `needs_attention` for the reviewers' providers
-list; the figures the database keeps for the reviewers' count, DocumentVersion.is_current and
-attention_from). All must say the same of every file state and every date, or a list would count
-a document its own page calls current. Every combination is written and they are compared."""
+list; the figures the database keeps for the reviewers' count and list, DocumentVersion's
+is_current, attention_from and file_attention, read by `attention_order_kept`). All must say the
+same of every file state and every date, or a list would count a document its own page calls
+current. Every combination is written and they are compared."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from portal.documents.models import (
     DocumentVersion,
     StoredFile,
     attention_order,
+    attention_order_kept,
     needs_attention,
 )
 
@@ -114,9 +116,10 @@ def test_the_sql_status_agrees_with_the_python_status_for_every_state_and_date(
 def test_the_kept_figures_agree_with_the_python_status_on_every_day_around_the_dates(
     organisation, provider
 ):
-    """The reviewers' count and list read DocumentVersion.is_current and attention_from, which
-    the database keeps: a document is on the list on a day exactly when its current version's
-    status puts it there, on each day either side of every date the combinations hold."""
+    """The reviewers' count and list read DocumentVersion.is_current, attention_from and
+    file_attention, which the database keeps: a document is on the list on a day exactly when
+    its current version's status puts it there, and as urgent, on each day either side of every
+    date the combinations hold."""
     _every_combination(organisation, provider, replacing=True)
     on = today()
     days = [on + timedelta(days=shift) for shift in (-2, -1, 0, 1, 2)]
@@ -125,20 +128,20 @@ def test_the_kept_figures_agree_with_the_python_status_on_every_day_around_the_d
     assert len(documents) == 240
     disagreements = []
     for day in days:
-        kept = set(
-            db.session.scalars(
-                select(DocumentVersion.document_id).where(
+        kept = dict(
+            db.session.execute(
+                select(DocumentVersion.document_id, attention_order_kept(day)).where(
                     DocumentVersion.is_current, DocumentVersion.attention_from <= day
                 )
-            )
+            ).all()
         )
         for document in documents:
             version = document.current
-            in_python = _order_for_reviewers(version, day) is not None
-            if (document.id in kept) != in_python:
+            in_python = _order_for_reviewers(version, day)
+            if kept.get(document.id) != in_python:
                 disagreements.append(
                     f"{day}: {version.file.scan_state}, removed {version.file.removed_reason}, "
                     f"expiry {version.expiry_date}, review {version.review_date}: Python "
-                    f"{version.status(day)}, kept {document.id in kept}"
+                    f"{version.status(day)}, kept {kept.get(document.id)}"
                 )
     assert not disagreements, "\n".join(disagreements)
