@@ -66,11 +66,13 @@ def search_page(filters: CapacityFilters, number: int, now: datetime | None = No
     query = services.matching_query(filters, now)
     total = db.count(select(func.count()).select_from(query.subquery()))
     number, offset = offset_of(number, total)
-    page = db.session.execute(
+    # The page is chosen from the capacities alone, in the order of their index, and only its
+    # rows are joined to their provider and lot: joined first, every match was, then sorted.
+    chosen = (
         query.with_only_columns(
             Capacity.id,
-            func.coalesce(Organisation.trading_name, Organisation.legal_name),
-            Lot.name,
+            Capacity.organisation_id,
+            Capacity.lot_id,
             Capacity.places_now,
             Capacity.places_next_term,
             Capacity.age_from,
@@ -78,11 +80,27 @@ def search_page(filters: CapacityFilters, number: int, now: datetime | None = No
             Capacity.travel_support,
             Capacity.confirmed_at,
         )
-        .join(Organisation, Organisation.id == Capacity.organisation_id)
-        .join(Lot, Lot.id == Capacity.lot_id)
         .order_by(*services.SEARCH_ORDER)
         .limit(PER_PAGE)
         .offset(offset)
+        .subquery()
+    )
+    page = db.session.execute(
+        select(
+            chosen.c.id,
+            func.coalesce(Organisation.trading_name, Organisation.legal_name),
+            Lot.name,
+            chosen.c.places_now,
+            chosen.c.places_next_term,
+            chosen.c.age_from,
+            chosen.c.age_to,
+            chosen.c.travel_support,
+            chosen.c.confirmed_at,
+        )
+        .join(Organisation, Organisation.id == chosen.c.organisation_id)
+        .join(Lot, Lot.id == chosen.c.lot_id)
+        # SEARCH_ORDER, on the chosen rows.
+        .order_by(chosen.c.places_now.desc(), chosen.c.confirmed_at.desc(), chosen.c.id)
     ).all()
     ids = [row[0] for row in page]
     needs: dict[int, list[str]] = {}

@@ -129,6 +129,24 @@ def test_the_search_makes_the_same_number_of_queries_whatever_it_finds(app, comm
     assert queries_for(app, commissioner_client, url) == few
 
 
+def test_pages_are_most_places_then_most_recently_confirmed_then_first_published(
+    commissioner_client,
+):
+    """The page is chosen from the capacities in that order before it is joined to providers
+    (listing.search_page): 52 capacities over two pages."""
+    for number in range(52):
+        user = factories.make_user(f"ordered-{number}@example.org")
+        organisation = factories.make_organisation(user, legal_name=f"Provider {number:03d} Ltd")
+        factories.admit(organisation, "mentoring", documents=False)
+        # Places 4, 3, 2, 1 in turn; within each, three days (the later published the more
+        # recently confirmed, within a day).
+        make_capacity(user, organisation, places_now=4 - number % 4, days_ago=number % 3)
+    found = _rows(commissioner_client.get("/capacity/search"))
+    found += _rows(commissioner_client.get("/capacity/search?page=2"))
+    expected = sorted(range(52), key=lambda number: (number % 4, number % 3, -number))
+    assert found == [f"Provider {number:03d} Ltd" for number in expected]
+
+
 def test_search_is_what_referrals_call(published, organisation):
     found = services.search(
         CapacityFilters(lot_id=lot_id(), age=12, needs=("semh",), district="dy1")
