@@ -350,7 +350,14 @@ def time_to_start(
     for lot_id, waited, count in db.session.execute(
         select(Contract.lot_id, days, func.count())
         .join(Competition, Competition.id == Contract.competition_id)
-        .where(*_committed(filters), Competition.published_at.is_not(None))
+        # Said though the join implies it: so told, PostgreSQL reads the contracts made from a
+        # competition from their index on competition_id; left to the join, it walked that
+        # index through every contract made without one (all 24,000 at 10x, for 50).
+        .where(
+            *_committed(filters),
+            Contract.competition_id.is_not(None),
+            Competition.published_at.is_not(None),
+        )
         .group_by(Contract.lot_id, days)
     ):
         counted[lot_id].append((int(waited), int(count)))
