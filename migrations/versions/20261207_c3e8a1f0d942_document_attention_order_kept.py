@@ -2,7 +2,7 @@
 by triggers: its file's part in the urgency and its document's organisation and kind
 
 Revision ID: c3e8a1f0d942
-Revises: a7c9e1f3b5d2
+Revises: c5e8a1d3f7b9
 Create Date: 2026-12-07 01:45:00
 
 The list's first page (documents/services.py documents_needing_attention) found the current
@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c3e8a1f0d942"
-down_revision = "a7c9e1f3b5d2"
+down_revision = "c5e8a1d3f7b9"
 branch_labels = None
 depends_on = None
 
