@@ -363,25 +363,38 @@ def format_iso_date(value: str | None) -> str:
     return time.format_date(date.fromisoformat(value)) if value else ""
 
 
-_NAVIGATION = "portal.navigation"
+_RENDERED_ONCE = "portal.rendered_once"
+
+
+def rendered_once(template_name: str, *key: object) -> Markup:
+    """`template_name` rendered once per app (and script root, and `key`), then reused.
+
+    For the parts of every page that depend on nothing a request can change: the links in them
+    come from the url map and the words from the settings the app started with, both fixed while
+    it runs. The header, skip link and footer (templates/base.html) cost a page a macro call or
+    a url_for each, every request, for the same HTML; the menu's links (navigation_links) are
+    the same for everyone with a role. Only the script root, where the app is mounted, can
+    differ between requests, so it is part of the key."""
+    rendered: dict[tuple[object, ...], Markup] = current_app.extensions.setdefault(
+        _RENDERED_ONCE, {}
+    )
+    cache_key = (template_name, request.script_root, *key)
+    html = rendered.get(cache_key)
+    if html is None:
+        # A template's output, autoescaped as every template's is.
+        html = rendered[cache_key] = Markup(render_template(template_name))  # noqa: S704
+    return html
 
 
 def navigation_links() -> Markup:
     """The signed-in menu's links (templates/_navigation_links.html) for the current user's role.
 
     They depend on the role alone (the links come from CAPABILITIES and the url map, both fixed
-    while the app runs), so each role's are rendered once per app and script root and then
-    reused: building them per request, with a url_for and a `can()` for each, was about a third
-    of what being signed in cost a page. A role changed is seen on the next request, as the
-    role is read from the user loaded for that request."""
-    role = current_user.role
-    key = (role, request.script_root)
-    rendered: dict[tuple[str, str], Markup] = current_app.extensions.setdefault(_NAVIGATION, {})
-    links = rendered.get(key)
-    if links is None:
-        # A template's output, autoescaped as every template's is.
-        links = rendered[key] = Markup(render_template("_navigation_links.html"))  # noqa: S704
-    return links
+    while the app runs), so each role's are rendered once: building them per request, with a
+    url_for and a `can()` for each, was about a third of what being signed in cost a page. A
+    role changed is seen on the next request, as the role is read from the user loaded for that
+    request."""
+    return rendered_once("_navigation_links.html", current_user.role)
 
 
 def init_app(app: Flask) -> None:
@@ -403,6 +416,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links
+    app.jinja_env.globals["rendered_once"] = rendered_once
     app.jinja_env.globals["waiting_items"] = waiting_items
     app.jinja_env.globals.update(
         council_name=app.config["COUNCIL_NAME"],

@@ -63,3 +63,33 @@ def test_the_accessibility_statement_gives_the_support_email(make_app):
         page.main.get_text(" ", strip=True)
     )
     assert page.main.find("a", href="mailto:access@framework.example.org") is not None
+
+
+def _chrome_links(response) -> dict[str, str]:
+    """Where the skip link, the header's logo and the footer's links go."""
+    page = soup(response)
+    footer = page.find("footer")
+    return {
+        "skip": page.find("a", class_="govuk-skip-link")["href"],
+        "logo": page.find("header").find("a")["href"],
+        "privacy": footer.find("a", string="Privacy notice")["href"],
+        "cookies": footer.find("a", string="Cookies")["href"],
+    }
+
+
+def test_the_header_and_footer_link_within_where_the_app_is_mounted(client):
+    """They are rendered once per app and kept (portal/core/templating.py rendered_once): kept
+    for each place the app is mounted, so a request under another root is given that root's
+    links on that very request, and one under the first root its own again."""
+    at_root = {"skip": "#main-content", "logo": "/", "privacy": "/privacy", "cookies": "/cookies"}
+    assert _chrome_links(client.get("/privacy")) == at_root
+
+    mounted = client.get("/privacy", environ_overrides={"SCRIPT_NAME": "/portal"})
+
+    assert _chrome_links(mounted) == {
+        "skip": "#main-content",
+        "logo": "/portal/",
+        "privacy": "/portal/privacy",
+        "cookies": "/portal/cookies",
+    }
+    assert _chrome_links(client.get("/cookies")) == at_root
