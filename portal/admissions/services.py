@@ -462,8 +462,15 @@ def _provider_rows(
     admitted = [id_ for id_ in ids if any(each.status == ADMITTED for each in admissions[id_])]
     call_off_problems = documents.call_off_problems_of(admitted, on)
     needing_attention = documents.needing_attention_of(ids, on)
-    register = staff_checks.register_counts(ids, on)
-    dbs_flags = staff_checks.flags_of(ids, on) if with_dbs_flags else {}
+    # One provider's page reads its whole register once, for the counts and the flags in
+    # words; a list counts in the database (a register can be long, and 50 of them longer).
+    if with_dbs_flags:
+        whole = staff_checks.register_with_flags(ids, on)
+        register = {id_: (people, flagged) for id_, (people, flagged, _) in whole.items()}
+        dbs_flags = {id_: found for id_, (_, _, found) in whole.items()}
+    else:
+        register = staff_checks.register_counts(ids, on)
+        dbs_flags = {}
     last_returns = kpi_reports.last_returns(ids, on)
     escalations = open_escalations_by_organisation(ids)
     rows = []

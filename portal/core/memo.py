@@ -40,6 +40,13 @@ def reading_once() -> Iterator[None]:
             g.pop(_KEPT, None)
 
 
+def sharing_reads() -> bool:
+    """Whether the page has opened `reading_once()`: its parts share what each reads, so a read
+    that could be narrowed for one part (only the columns or rows it shows) is better read whole
+    once for all of them."""
+    return has_app_context() and g.get(_KEPT) is not None
+
+
 def read_once_by_id(
     read: Callable[[list[int]], dict[int, T]],
 ) -> Callable[[list[int]], dict[int, T]]:

@@ -617,12 +617,17 @@ def last_returns(organisation_ids: list[int], on: date) -> dict[int, MonthState]
     )
     found = {}
     due = DueDates()
+    # The organisations again on the returns themselves: joined by the subquery alone,
+    # PostgreSQL read every return to hash them (the reviewers' providers list at 10x: 35,680
+    # rows, 13-34 ms; with it, each organisation's by its index, 0.4 ms).
     for row in db.session.execute(
-        select(*_SUMMARY_COLUMNS).join(
+        select(*_SUMMARY_COLUMNS)
+        .join(
             latest,
             (latest.c.organisation_id == KpiReturn.organisation_id)
             & (latest.c.month == KpiReturn.month),
         )
+        .where(KpiReturn.organisation_id.in_(organisation_ids))
     ):
         summary = ReturnSummary(*row)
         found[row.organisation_id] = state_of(row.month, True, summary, on, due(row.month))

@@ -81,6 +81,10 @@ class Organisation(Base):
     legal_form_label = shown(LEGAL_FORMS, "legal_form")
 
 
+# The reviewers' list of providers is in the order of the legal name: read a page at a time.
+Index("ix_organisations_legal_name", Organisation.legal_name, Organisation.id)
+
+
 # display_name in SQL. Lists of organisations are in its lower-cased order, which this index
 # keeps, so a page of them is read in order rather than every organisation sorted. PostgreSQL
 # only: SQLite (development and tests) can make it but not read it back for the migrations check.

@@ -116,6 +116,31 @@ def test_every_page_that_asks_gives_the_same_reason(
     assert f"Not eligible for call-offs {reason}" in page_text(
         reviewer_client.get(f"/reviews/providers/{a.id}")
     )
+    assert f"Not eligible for call-offs {reason}" in page_text(
+        reviewer_client.get("/reviews/providers")
+    )
+
+
+def test_a_document_the_rule_does_not_ask_for_changes_nothing(
+    provider_client, reviewer_client, on_mentoring
+):
+    """The rule reads the required kinds alone (the reviewers' list reads no other documents):
+    any other document expired, or its file found to be a virus, never makes a provider
+    ineligible, on any page that asks."""
+    a, _b = on_mentoring
+    equality = factories.make_document(a, "equality_policy")
+    equality.current.expiry_date = YESTERDAY
+    factories.make_document(a, "accounts").current.file.scan_state = REJECTED
+    db.session.commit()
+
+    assert "cannot be asked to quote" not in page_text(provider_client.get("/home"))
+    assert "cannot be asked to quote" not in page_text(
+        reviewer_client.get(f"/documents/organisations/{a.id}")
+    )
+    for address in ("/reviews/providers", f"/reviews/providers/{a.id}"):
+        text = page_text(reviewer_client.get(address))
+        assert "Not eligible for call-offs" not in text
+        assert "2 need attention" in text  # the two documents are still counted there
 
 
 def test_a_provider_with_its_documents_in_order_is_asked_and_told_nothing(
