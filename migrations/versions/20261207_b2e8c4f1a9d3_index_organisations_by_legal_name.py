@@ -1,7 +1,7 @@
 """index organisations by legal name
 
 Revision ID: b2e8c4f1a9d3
-Revises: c5e8a1d3f7b9
+Revises: d7f2b9c4e615
 Create Date: 2026-12-07 01:55:00
 
 The reviewers' list of providers (and its exports) is in the order of the legal name. Without
@@ -13,7 +13,7 @@ in order and stops (0.2 ms).
 from alembic import op
 
 revision = "b2e8c4f1a9d3"
-down_revision = "c5e8a1d3f7b9"
+down_revision = "d7f2b9c4e615"
 branch_labels = None
 depends_on = None
 
