@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -482,27 +482,21 @@ def open_escalations_by_organisation(
     return found
 
 
-def open_escalation_counts(organisation_ids: list[int]) -> dict[int, int]:
-    """How many open escalations each organisation has (one query; none absent): what the
-    dashboard shows of them, without reading each escalation and its KPI's name."""
-    if not organisation_ids:
-        return {}
-    return {
-        organisation_id: count
-        for organisation_id, count in db.session.execute(
-            select(KpiEscalation.organisation_id, func.count(KpiEscalation.id))
-            .where(
-                KpiEscalation.organisation_id.in_(organisation_ids),
-                KpiEscalation.status == OPEN,
-            )
-            .group_by(KpiEscalation.organisation_id)
-        )
-    }
-
-
 # The open status written into the SQL, not a parameter: so that the index of the open ones
 # (partial on it) serves every run, prepared or not.
 OPEN_IN_SQL = KpiEscalation.status == literal_column(f"'{OPEN}'")
+
+
+def open_escalation_count(organisation_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """How many open escalations the organisation whose id is `organisation_id` has, as a
+    column of a query of organisations: what the dashboard shows of them, in its own query of
+    the page's providers rather than one more, and without reading each escalation and its
+    KPI's name."""
+    return (
+        select(func.count(KpiEscalation.id))
+        .where(KpiEscalation.organisation_id == organisation_id, OPEN_IN_SQL)
+        .scalar_subquery()
+    )
 
 
 def oldest_open(limit: int) -> tuple[list[EscalationLine], int]:
