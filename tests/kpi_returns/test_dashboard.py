@@ -5,8 +5,10 @@ per lot; and nothing of it for providers."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from portal.kpi_returns import months
+from portal.core.db import db
+from portal.kpi_returns import escalations, months
 from tests.kpi_returns.helpers import (
     GOOD,
     admit_from,
@@ -206,3 +208,40 @@ def test_reviewers_check_returns_and_commissioners_read_them(
     assert ask not in commissioner and lock not in commissioner
     assert commissioner_client.get(ask).status_code == 403
     assert commissioner_client.get(lock).status_code == 403
+
+
+def test_each_provider_shows_its_open_escalations_as_they_change(
+    app, commissioner_client, commissioner, make_provider, kpis
+):
+    """Counted in the query of the page's providers: only the open ones, each provider its own,
+    and a change shows on the next request."""
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(5))
+    _user, elm = make_provider("Elm Trust")
+    admit_from(elm, month_ago(5))
+
+    def tags() -> dict[str, str]:
+        page = commissioner_client.get("/kpi-returns/dashboard?months=6")
+        return {
+            row.th.a.get_text(strip=True): " ".join(
+                tag.get_text(strip=True) for tag in row.th.select(".govuk-tag")
+            )
+            for row in soup(page).select("tbody tr")
+        }
+
+    assert tags() == {"Elm Trust": "", "Oak Tutoring": ""}
+    with app.test_request_context():  # its emails carry links
+        opened = [
+            escalations.open_escalation(
+                commissioner, oak, None, f"Late returns {number}", set(), date.today()
+            )
+            for number in range(2)
+        ]
+        db.session.commit()
+    assert tags() == {"Elm Trust": "", "Oak Tutoring": "2 open escalations"}
+    with app.test_request_context():
+        escalations.close_escalation(
+            commissioner, opened[0], "Returns are in", opened[0].lock_version
+        )
+        db.session.commit()
+    assert tags() == {"Elm Trust": "", "Oak Tutoring": "1 open escalation"}
