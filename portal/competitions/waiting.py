@@ -36,8 +36,9 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     if not user.is_staff:
         return _for_provider(organisations)
     to_score = _to_score(user)
-    managing = _for_managers(user, {item.args["competition_id"] for item in to_score})
-    return to_score + (managing if can(user, "manage_competitions") else [])
+    if not can(user, "manage_competitions"):
+        return to_score
+    return to_score + _for_managers(user, {item.args["competition_id"] for item in to_score})
 
 
 def _to_score(user: User) -> list[Waiting]:
@@ -151,15 +152,20 @@ def _for_managers(user: User, scoring: set[int]) -> list[Waiting]:
         (Competition.status == DRAFT, 3),
         else_=4,
     )
-    total = db.count(select(func.count(Competition.id)).where(needs_action))
-    items = []
-    for competition, questions in db.session.execute(
-        select(Competition, unanswered.label("unanswered"))
+    # How many in all rides on the listed rows, counted once by a subquery of its own (not a
+    # window over the rows, which would order every row first): one statement, not two. It is
+    # only shown when more than LISTED need action, so with no row listed it is not needed.
+    in_all = (
+        select(func.count(Competition.id)).where(needs_action).correlate(None).scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Competition, unanswered.label("unanswered"), in_all.label("total"))
         .where(needs_action)
         .order_by(order, Competition.submission_deadline, Competition.id)
         .limit(LISTED)
-    ):
-        items.append(_item(competition, questions, at, today))
+    ).all()
+    total = rows[0].total if rows else 0
+    items = [_item(competition, questions, at, today) for competition, questions, _total in rows]
     if total > LISTED:
         items.append(
             Waiting(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import Date, bindparam, func, select
-from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.contracts.models import (
@@ -110,7 +109,13 @@ def _to_accept(sent: list[Contract], names: dict[int, str]) -> list[Waiting]:
 
 def _to_send() -> list[Waiting]:
     waiting = (Contract.status == DRAFT, Contract.sent_at.is_(None))
-    total = db.count(select(func.count(Contract.id)).where(*waiting))
+    # How many in all, by a subquery run once on the listed rows: one statement, not two (with
+    # none listed, none is counted, and none is needed).
+    in_all = select(func.count(Contract.id)).where(*waiting).correlate(None).scalar_subquery()
+    rows = db.session.execute(
+        select(Contract, in_all.label("total")).where(*waiting).order_by(Contract.id).limit(LISTED)
+    ).all()
+    total = rows[0].total if rows else 0
     items = [
         Waiting(
             link=f"Complete and send contract {contract.reference}: ‘{contract.title}’",
@@ -119,9 +124,7 @@ def _to_send() -> list[Waiting]:
             hint="Made from a confirmed award: give its team and end date, then send it",
             urgency=TO_DO,
         )
-        for contract in db.session.scalars(
-            select(Contract).where(*waiting).order_by(Contract.id).limit(LISTED)
-        )
+        for contract, _total in rows
     ]
     if total > LISTED:
         items.append(
@@ -245,29 +248,31 @@ def _due_for_evidence(active: dict[int, Contract], names: dict[int, str]) -> lis
 
 
 def _outcomes_to_decide() -> list[Waiting]:
-    # The oldest few and the count apart, each from the index of outcomes with evidence
-    # (ix_contract_outcomes_evidenced): a count over the listed rows' window would join every
-    # one of them to its contract first.
+    # The oldest few and the count, each from the index of outcomes with evidence
+    # (ix_contract_outcomes_evidenced), in one statement: the count a subquery run once (a
+    # count over the listed rows' window would join every one of them to its contract first),
+    # the outcome's title joined, not loaded by a second query.
     evidenced = ContractOutcome.status == OUTCOME_EVIDENCED
+    in_all = select(func.count()).where(evidenced).correlate(None).scalar_subquery()
     rows = db.session.execute(
-        select(ContractOutcome, Contract)
+        select(ContractOutcome, Contract, OutcomeDefinition.title, in_all.label("total"))
         .join(Contract, Contract.id == ContractOutcome.contract_id)
+        .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
         .where(evidenced)
-        .options(selectinload(ContractOutcome.definition))
         .order_by(ContractOutcome.evidenced_at, ContractOutcome.id)
         .limit(OUTCOMES_LISTED)
     ).all()
-    total = db.count(select(func.count()).where(evidenced)) if rows else 0
+    total = rows[0].total if rows else 0
     items = [
         Waiting(
-            link=f"Decide the outcome ‘{outcome.definition.title}’ on {contract.reference}",
+            link=f"Decide the outcome ‘{title}’ on {contract.reference}",
             endpoint="contracts.outcomes",
             args={"contract_id": contract.id},
             hint=f"{contract.title}: evidence given {format_date(outcome.evidenced_at)}",
             urgency=OVERDUE if outcome.review_on < today() else TO_DO,
             due=outcome.review_on,
         )
-        for outcome, contract in rows
+        for outcome, contract, title, _total in rows
     ]
     if total > OUTCOMES_LISTED:
         items.append(

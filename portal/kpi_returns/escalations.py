@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -425,6 +425,15 @@ class EscalationLine:
 def _lines(
     *criteria, limit: int | None = None, offset: int = 0, oldest_first: bool = False
 ) -> list[EscalationLine]:
+    return [
+        EscalationLine(*row)
+        for row in db.session.execute(
+            _lines_query(*criteria, limit=limit, offset=offset, oldest_first=oldest_first)
+        )
+    ]
+
+
+def _lines_query(*criteria, limit: int | None, offset: int, oldest_first: bool) -> Select:
     name = func.coalesce(Organisation.trading_name, Organisation.legal_name)
     latest_name = (
         select(KpiVersion.name)
@@ -457,7 +466,7 @@ def _lines(
     )
     if limit:
         query = query.limit(limit)
-    return [EscalationLine(*row) for row in db.session.execute(query)]
+    return query
 
 
 def open_escalations_by_organisation(
@@ -473,33 +482,31 @@ def open_escalations_by_organisation(
     return found
 
 
-def open_escalation_counts(organisation_ids: list[int]) -> dict[int, int]:
-    """How many open escalations each organisation has (one query; none absent): what the
-    dashboard shows of them, without reading each escalation and its KPI's name."""
-    if not organisation_ids:
-        return {}
-    return {
-        organisation_id: count
-        for organisation_id, count in db.session.execute(
-            select(KpiEscalation.organisation_id, func.count(KpiEscalation.id))
-            .where(
-                KpiEscalation.organisation_id.in_(organisation_ids),
-                KpiEscalation.status == OPEN,
-            )
-            .group_by(KpiEscalation.organisation_id)
-        )
-    }
-
-
 # The open status written into the SQL, not a parameter: so that the index of the open ones
 # (partial on it) serves every run, prepared or not.
 OPEN_IN_SQL = KpiEscalation.status == literal_column(f"'{OPEN}'")
 
 
-def oldest_open(limit: int) -> list[EscalationLine]:
-    """The open escalations that have waited longest (one query, from the index of the open
-    ones)."""
-    return _lines(OPEN_IN_SQL, limit=limit, oldest_first=True)
+def open_escalation_count(organisation_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """How many open escalations the organisation whose id is `organisation_id` has, as a
+    column of a query of organisations: what the dashboard shows of them, in its own query of
+    the page's providers rather than one more, and without reading each escalation and its
+    KPI's name."""
+    return (
+        select(func.count(KpiEscalation.id))
+        .where(KpiEscalation.organisation_id == organisation_id, OPEN_IN_SQL)
+        .scalar_subquery()
+    )
+
+
+def oldest_open(limit: int) -> tuple[list[EscalationLine], int]:
+    """The open escalations that have waited longest, and how many are open in all (0 when none
+    is): one query, from the index of the open ones. The count is a subquery run once, not a
+    window over the rows, which would look up every open row's KPI name first."""
+    in_all = select(func.count()).where(OPEN_IN_SQL).correlate(None).scalar_subquery()
+    query = _lines_query(OPEN_IN_SQL, limit=limit, offset=0, oldest_first=True)
+    rows = db.session.execute(query.add_columns(in_all.label("total"))).all()
+    return [EscalationLine(*row[:-1]) for row in rows], rows[0].total if rows else 0
 
 
 def escalations_of(organisation_id: int) -> list[EscalationLine]:

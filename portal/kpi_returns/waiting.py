@@ -139,8 +139,8 @@ def _for_council(user: User) -> list[Waiting]:
                 )
             )
     if can(user, "escalate"):
-        total = db.count(select(func.count()).where(escalations.OPEN_IN_SQL))
-        for line in escalations.oldest_open(ESCALATIONS_LISTED):
+        lines, total = escalations.oldest_open(ESCALATIONS_LISTED)
+        for line in lines:
             items.append(
                 Waiting(
                     link=f"Escalation: {line.organisation_name}",

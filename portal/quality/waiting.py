@@ -6,8 +6,19 @@ its overdue actions. A fixed number of queries, however many there are."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Date, bindparam, case, exists, func, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ScalarSelect,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 
 from portal.accounts.models import User
 from portal.core.db import db
@@ -36,47 +47,8 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     if not user.is_staff:
         return _for_provider(organisations, today())
     if can(user, "assure_quality"):
-        return [*_visits_for_council(today()), *_actions_for_council(today())]
+        return _for_council(today())
     return []
-
-
-def _visits_for_council(on: date) -> list[Waiting]:
-    rows = db.session.execute(
-        select(
-            Visit.status,
-            func.count(),
-            func.min(Visit.planned_on),
-            func.sum(case((Visit.planned_on < on, 1), else_=0)),
-        )
-        .where(Visit.status.in_((VISIT_PLANNED, VISIT_RECORDED)))
-        .group_by(Visit.status)
-    )
-    items = []
-    for status, count, first, past in rows:
-        if status == VISIT_PLANNED:
-            items.append(
-                Waiting(
-                    link=f"Record {plural(count, 'visit', 'visits')}",
-                    endpoint="quality.index",
-                    hint=(
-                        f"{past} past {'its' if past == 1 else 'their'} date"
-                        if past
-                        else f"The first is on {format_date(first)}"
-                    ),
-                    urgency=OVERDUE if past else (DUE_SOON if first <= on else TO_DO),
-                    due=first,
-                )
-            )
-        else:
-            items.append(
-                Waiting(
-                    link=f"Publish the findings of {plural(count, 'visit', 'visits')}",
-                    endpoint="quality.index",
-                    hint="Add the actions they call for, then publish them to the provider",
-                    urgency=DUE_SOON,
-                )
-            )
-    return items
 
 
 # The actions the provider may see (visible_to_provider), each visit looked up by its key: the
@@ -85,10 +57,24 @@ _VISIBLE = or_(
     Action.visit_id.is_(None),
     exists().where(Visit.id == Action.visit_id, Visit.status == VISIT_PUBLISHED),
 )
-# Built once: the overdue from the index of open actions by due date (the status written into
-# the SQL, so that the index, partial on it, serves every run), and those marked done. Neither
-# reads the closed, most actions in time.
-_COUNCIL_ACTIONS = select(
+_PLANNED = Visit.status == VISIT_PLANNED
+_ON = bindparam("on", type_=Date)
+
+
+def _of_visits(column: ColumnElement[Any], *criteria: ColumnElement[bool]) -> ScalarSelect[Any]:
+    return select(column).select_from(Visit).where(*criteria).scalar_subquery()
+
+
+# Built once, and one statement for all the officer's home shows: the visits planned (how many,
+# the first, how many past their date) and recorded, each a subquery run once from the index of
+# visits by status; the actions marked done; and the overdue, from the index of open actions by
+# due date (the status written into the SQL, so that the index, partial on it, serves every
+# run). None reads the closed actions, most of them in time.
+_COUNCIL = select(
+    _of_visits(func.count(), _PLANNED),
+    _of_visits(func.min(Visit.planned_on), _PLANNED),
+    _of_visits(func.count(), _PLANNED, Visit.planned_on < _ON),
+    _of_visits(func.count(), Visit.status == VISIT_RECORDED),
     select(func.count())
     .select_from(Action)
     .where(Action.status == ACTION_DONE, _VISIBLE)
@@ -97,14 +83,39 @@ _COUNCIL_ACTIONS = select(
     func.min(Action.due_on),
 ).where(
     Action.status == literal_column(f"'{ACTION_OPEN}'"),
-    Action.due_on < bindparam("on", type_=Date),
+    Action.due_on < _ON,
     _VISIBLE,
 )
 
 
-def _actions_for_council(on: date) -> list[Waiting]:
-    to_decide, overdue, oldest_overdue = db.session.execute(_COUNCIL_ACTIONS, {"on": on}).one()
+def _for_council(on: date) -> list[Waiting]:
+    planned, first, past, recorded, to_decide, overdue, oldest_overdue = db.session.execute(
+        _COUNCIL, {"on": on}
+    ).one()
     items = []
+    if planned:
+        items.append(
+            Waiting(
+                link=f"Record {plural(planned, 'visit', 'visits')}",
+                endpoint="quality.index",
+                hint=(
+                    f"{past} past {'its' if past == 1 else 'their'} date"
+                    if past
+                    else f"The first is on {format_date(first)}"
+                ),
+                urgency=OVERDUE if past else (DUE_SOON if first <= on else TO_DO),
+                due=first,
+            )
+        )
+    if recorded:
+        items.append(
+            Waiting(
+                link=f"Publish the findings of {plural(recorded, 'visit', 'visits')}",
+                endpoint="quality.index",
+                hint="Add the actions they call for, then publish them to the provider",
+                urgency=DUE_SOON,
+            )
+        )
     if to_decide:
         items.append(
             Waiting(

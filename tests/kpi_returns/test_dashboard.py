@@ -5,8 +5,11 @@ per lot; and nothing of it for providers."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time, timedelta
 
-from portal.kpi_returns import months
+from portal.core.db import db
+from portal.core.time import LONDON
+from portal.kpi_returns import escalations, months
 from tests.kpi_returns.helpers import (
     GOOD,
     admit_from,
@@ -206,3 +209,64 @@ def test_reviewers_check_returns_and_commissioners_read_them(
     assert ask not in commissioner and lock not in commissioner
     assert commissioner_client.get(ask).status_code == 403
     assert commissioner_client.get(lock).status_code == 403
+
+
+def test_each_provider_shows_its_open_escalations_as_they_change(
+    app, commissioner_client, commissioner, make_provider, kpis
+):
+    """Counted in the query of the page's providers: only the open ones, each provider its own,
+    and a change shows on the next request."""
+    _user, oak = make_provider("Oak Tutoring")
+    admit_from(oak, month_ago(5))
+    _user, elm = make_provider("Elm Trust")
+    admit_from(elm, month_ago(5))
+
+    def tags() -> dict[str, str]:
+        page = commissioner_client.get("/kpi-returns/dashboard?months=6")
+        return {
+            row.th.a.get_text(strip=True): " ".join(
+                tag.get_text(strip=True) for tag in row.th.select(".govuk-tag")
+            )
+            for row in soup(page).select("tbody tr")
+        }
+
+    assert tags() == {"Elm Trust": "", "Oak Tutoring": ""}
+    with app.test_request_context():  # its emails carry links
+        opened = [
+            escalations.open_escalation(
+                commissioner, oak, None, f"Late returns {number}", set(), date.today()
+            )
+            for number in range(2)
+        ]
+        db.session.commit()
+    assert tags() == {"Elm Trust": "", "Oak Tutoring": "2 open escalations"}
+    with app.test_request_context():
+        escalations.close_escalation(
+            commissioner, opened[0], "Returns are in", opened[0].lock_version
+        )
+        db.session.commit()
+    assert tags() == {"Elm Trust": "", "Oak Tutoring": "1 open escalation"}
+
+
+def test_a_return_is_late_from_midnight_in_london_after_its_due_date(
+    commissioner_client, make_provider, kpis
+):
+    """Late means submitted on a London day after the due date: a second before midnight at
+    the end of it is on time, midnight is late (in summer time and out of it: months three
+    apart)."""
+    seconds_into_due_date = {"Oak Tutoring": 24 * 3600 - 1, "Elm Trust": 24 * 3600}
+    for name, seconds in seconds_into_due_date.items():
+        _user, organisation = make_provider(name)
+        admit_from(organisation, month_ago(5))
+        for month in (month_ago(5), month_ago(2)):
+            kpi_return = record_return(organisation, month)
+            midnight = datetime.combine(months.due_date(month), time(0), tzinfo=LONDON)
+            kpi_return.submitted_at = (midnight + timedelta(seconds=seconds)).astimezone(UTC)
+        db.session.commit()
+
+    rows = dashboard_rows(commissioner_client.get("/kpi-returns/dashboard?months=6"))
+    # Six months ago first: the second cell is month_ago(5), the fifth month_ago(2).
+    for cell in (rows["Oak Tutoring"][1], rows["Elm Trust"][1]):
+        assert cell.startswith("Submitted")
+    assert [rows["Oak Tutoring"][i].startswith("Submitted late") for i in (1, 4)] == [False] * 2
+    assert [rows["Elm Trust"][i].startswith("Submitted late") for i in (1, 4)] == [True] * 2

@@ -14,6 +14,7 @@ from portal.outbox.models import FAILED, OutboxEmail
 from portal.questionnaires import services as questionnaires
 from tests.applications.helpers import EVERY_TYPE, start
 from tests.competitions import helpers as competitions
+from tests.contracts.helpers import make_active_contract
 from tests.pages.test_home import _home, _links, _tags
 from tests.support import factories
 from tests.support.pages import page_text
@@ -156,3 +157,47 @@ def test_an_admin_sees_a_questionnaire_version_to_publish(app, admin_client, lot
         f"/admin/questionnaires/{version.id}"
     )
     assert queries_for(app, admin_client, "/home") == empty
+
+
+def test_a_commissioner_sees_the_most_urgent_few_and_how_many_wait_in_all(
+    app, commissioner_client, commissioner, organisation, on_lot
+):
+    """Each list the home shortens says how many wait in all, counted with the rows it lists
+    (one statement each), in the same number of queries as with nothing waiting."""
+    empty = queries_for(app, commissioner_client, "/home")
+
+    for number in range(11):
+        competitions.create(
+            commissioner_client,
+            data=competitions.mini_competition_form(title=f"Mentoring round {number}"),
+        )
+        make_active_contract(organisation, active=False, title=f"Mentoring {number}")
+    with app.test_request_context():  # its emails carry links
+        for number in range(6):
+            escalations.open_escalation(
+                commissioner, organisation, None, f"Late returns {number}", set(), date.today()
+            )
+        db.session.commit()
+
+    home = _home(commissioner_client)
+    text = page_text(home)
+    assert _links(home)["All mini-competitions and placement requests"] == "/competitions"
+    assert "11 need your action; the 10 most urgent are listed above" in text
+    assert sum(1 for link in _links(home) if link.startswith("Publish ‘Mentoring round")) == 10
+    assert "11 contracts; the 10 oldest are listed" in text
+    assert sum(1 for link in _links(home) if link.startswith("Complete and send contract")) == 10
+    assert "6 escalations open in all" in text
+    assert sum(1 for link, _tag in _tags(home) if link.startswith("Escalation:")) == 5
+    assert queries_for(app, commissioner_client, "/home") == empty
+
+
+def test_a_reviewer_is_not_asked_for_what_only_commissioners_do(
+    app, reviewer_client, commissioner_client, on_lot
+):
+    """A reviewer may read competitions but not manage them: a draft waiting for its
+    commissioner is not the reviewer's, and is not even looked for."""
+    empty = queries_for(app, reviewer_client, "/home")
+    competitions.create(commissioner_client)
+
+    assert "Publish" not in page_text(_home(reviewer_client))
+    assert queries_for(app, reviewer_client, "/home") == empty

@@ -14,7 +14,7 @@ from portal.core.db import db
 from portal.core.time import today
 from portal.outbox.models import OutboxEmail
 from portal.quality.models import ACTION_CLOSED, ACTION_DONE, ACTION_OPEN, Action, ActionNote
-from portal.quality.services import readings, visits
+from portal.quality.services import actions, readings, visits
 from tests.quality import helpers
 from tests.support import factories
 from tests.support.emails import emails_to
@@ -206,6 +206,29 @@ def test_home_pages_list_what_waits(provider_client, reviewer_client, reviewer, 
     provider = page_text(provider_client.get("/home"))
     assert "Answer the findings of the visit on" in provider
     assert "Answer 1 action from review meetings" in provider
+
+
+def test_the_council_home_counts_each_kind_of_quality_work(
+    app, reviewer_client, provider, reviewer, organisation
+):
+    """Visits to record (and how many are past their date), findings to publish and actions
+    marked done, all read in one statement."""
+    past = helpers.planned_visit(organisation, reviewer)
+    past.planned_on = today() - timedelta(days=3)  # planned for a day since gone
+    helpers.planned_visit(organisation, reviewer, on=today() + timedelta(days=20))
+    helpers.recorded_visit(organisation, reviewer)
+    _visit, action = helpers.published_visit(organisation, reviewer)
+    with app.test_request_context():  # its emails carry links
+        actions.respond_to_action(
+            provider, action, response="Done", document_id=None, seen=action.lock_version
+        )
+    db.session.commit()
+
+    council = page_text(reviewer_client.get("/home"))
+    assert "Record 2 visits 1 past its date" in council
+    assert "Publish the findings of 1 visit" in council
+    assert "Accept or reopen 1 action Providers have marked them done" in council
+    assert "Chase" not in council
 
 
 def test_the_lists_make_the_same_number_of_queries_whatever_their_length(
