@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.admissions.held import admissions_held
@@ -16,11 +16,8 @@ from portal.core.time import format_date
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
 from portal.kpi_returns import escalations, months, reports
 from portal.kpi_returns.models import (
-    OPEN,
     KpiMonthLock,
     KpiMonthTally,
-    KpiQuery,
-    KpiReturn,
 )
 from portal.kpi_returns.obligations import (
     DUE,
@@ -45,15 +42,6 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return _for_provider(organisations)
 
 
-# Built once: a statement built for every request costs more than running it.
-_OPEN_QUERIES = (
-    select(KpiQuery.id, KpiReturn.organisation_id, KpiReturn.month)
-    .join(KpiReturn, KpiReturn.id == KpiQuery.kpi_return_id)
-    .where(KpiReturn.organisation_id.in_(bindparam("ids", expanding=True)), KpiQuery.status == OPEN)
-    .order_by(KpiReturn.month, KpiQuery.id)
-)
-
-
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     """Each return missing or due within DUE_WARNING_DAYS, and each question from the council
     not yet answered."""
@@ -63,8 +51,9 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     obligations = obligations_of_held(admissions_held(ids))
     owed = {id_: obligation.months(on) for id_, obligation in obligations.items()}
     every_month = [month for months_owed in owed.values() for month in months_owed]
-    summaries = (
-        reports.return_summaries(ids, min(every_month), max(every_month)) if every_month else {}
+    # The returns of the months owed and the council's open questions: one statement.
+    summaries, questions = reports.summaries_and_open_queries(
+        ids, min(every_month, default=None), max(every_month, default=None)
     )
     due_dates = DueDates()
     items = []
@@ -96,7 +85,7 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
                 )
             )
     names = {organisation.id: organisation.display_name for organisation in organisations}
-    for query_id, organisation_id, month in db.session.execute(_OPEN_QUERIES, {"ids": ids}):
+    for query_id, organisation_id, month in questions:
         named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
         items.append(
             Waiting(

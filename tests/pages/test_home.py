@@ -8,17 +8,19 @@ import re
 from datetime import date, timedelta
 
 from flask import url_for
+from sqlalchemy import select
 
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.templating import waiting_items
 from portal.core.time import today
 from portal.core.waiting import Waiting, addresses
+from portal.kpi_returns.models import KpiQuery, KpiReturn
 from tests.applications.helpers import start
 from tests.competitions import helpers as competitions
 from tests.contracts.helpers import make_active_contract
 from tests.documents.helpers import date_parts, in_days, only_document, upload
-from tests.kpi_returns.helpers import admit_from, submit_return
+from tests.kpi_returns.helpers import admit_from, kpi_ids, month_ago, submit_return
 from tests.support import factories
 from tests.support.pages import page_text, soup
 from tests.support.queries import counting_queries, queries_for
@@ -284,3 +286,37 @@ def test_the_waiting_items_render_as_the_jinja_loop_did(app):
         template = app.jinja_env.from_string(_WAITING_LOOP)
         assert str(waiting_items(items)) == template.render(waiting=items)
         assert str(waiting_items([])) == template.render(waiting=[])
+
+
+def test_a_question_on_a_kpi_return_is_a_next_step_read_with_the_returns(
+    app, provider_client, reviewer_client, organisation, kpis
+):
+    """The council's open questions come in the same read as the returns owed (one statement
+    for both): a question on a submitted return shows beside the returns still owed, and goes
+    once answered while they stay."""
+    admit_from(organisation, month_ago(4))
+    submit_return(provider_client, organisation, month_ago(4))
+    kpi_return_id = db.session.scalar(select(KpiReturn.id))
+    asked = reviewer_client.post(
+        f"/kpi-returns/dashboard/returns/{kpi_return_id}/query",
+        data={"kpi_id": str(kpi_ids()["attendance-rate"]), "question": "Is 95% right?"},
+    )
+    assert asked.status_code == 302
+    query_id = db.session.scalar(select(KpiQuery.id))
+    answer = f"/kpi-returns/organisations/{organisation.id}/queries/{query_id}/answer"
+    question = f"Answer the council’s question on your {month_ago(4):%B %Y} KPI return"
+
+    _home(provider_client)
+    with counting_queries(app) as statements:
+        home = _home(provider_client)
+    assert _links(home)[question] == answer
+    # The months since, not submitted: at least the oldest is late.
+    assert f"Fill in the KPI return for {month_ago(3):%B %Y}" in _links(home)
+    assert _reads_of(statements, "kpi_queries") == 0  # joined to the returns' read
+    assert _reads_of(statements, "kpi_returns") == 1
+
+    answered = provider_client.post(answer, data={"answer": "Yes", "lock_version": "1"})
+    assert answered.status_code == 302
+    home = _home(provider_client)
+    assert question not in _links(home)
+    assert f"Fill in the KPI return for {month_ago(3):%B %Y}" in _links(home)
