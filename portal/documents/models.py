@@ -236,6 +236,19 @@ class DocumentVersion(Base):
             postgresql_where=text("is_current"),
             sqlite_where=text("is_current = 1"),
         ),
+        # The same by organisation first: the reviewers' providers list counts each of its
+        # providers' documents needing attention from this index alone (documents/services.py
+        # needing_attention_of), reading that provider's entries, not every provider's.
+        Index(
+            "ix_document_versions_organisation_attention",
+            "document_organisation_id",
+            "attention_from",
+            "file_attention",
+            "expiry_date",
+            "review_date",
+            postgresql_where=text("is_current"),
+            sqlite_where=text("is_current = 1"),
+        ),
     )
     # The triggers set both columns after the INSERT: the values an INSERT's RETURNING gives are
     # the ones before them, so the ORM is not to fetch them eagerly (it loads them if asked).
@@ -383,6 +396,18 @@ def needs_attention(today: date):
         StoredFile.scan_state.in_((REJECTED, PENDING)),
         StoredFile.removed_reason == REMOVED_FOR_RETENTION,
         StoredFile.removed_at.is_not(None),
+        DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
+        DocumentVersion.review_date < today,
+    )
+
+
+def needs_attention_kept(today: date):
+    """needs_attention(today) from the version's own kept columns (file_attention, with no
+    join to its file), for a query of current versions with attention_from <= today: the
+    reviewers' providers list counts each organisation's from one index. A file never scanned
+    (FILE_NOT_SCANNED) counts only by its dates, as in needs_attention; keep the two in step."""
+    return or_(
+        DocumentVersion.file_attention.in_((FILE_GONE, FILE_RETAINED, FILE_PENDING)),
         DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
         DocumentVersion.review_date < today,
     )

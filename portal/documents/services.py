@@ -37,7 +37,7 @@ from portal.documents.models import (
     Status,
     StoredFile,
     attention_order_kept,
-    needs_attention,
+    needs_attention_kept,
 )
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -515,24 +515,20 @@ def needing_attention_of(organisation_ids: list[int], on: date) -> dict[int, int
     database."""
     counts = dict.fromkeys(organisation_ids, 0)
     if organisation_ids:
-        # Asked of each document's current version in a subquery of its own, so that the
-        # database looks up each one by its index (joined to every version, PostgreSQL reads
-        # the whole table of versions once the list is long).
-        current_needs_attention = (
-            select(needs_attention(on))
-            .select_from(DocumentVersion)
-            .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
-            .where(DocumentVersion.document_id == Document.id)
-            .order_by(DocumentVersion.number.desc())
-            .limit(1)
-            .correlate(Document)
-            .scalar_subquery()
-        )
+        # Counted from the current versions' kept columns alone, which one partial index holds
+        # by organisation (ix_document_versions_organisation_attention): looking up each
+        # document's current version by its number and joining its file read some 1,250
+        # documents one by one for the reviewers' list at 10x (3 to 6 ms; this, 0.2).
         for organisation_id, count in db.session.execute(
-            select(Document.organisation_id, func.count())
-            .where(Document.organisation_id.in_(organisation_ids), current_needs_attention)
-            .group_by(Document.organisation_id)
+            select(DocumentVersion.document_organisation_id, func.count())
+            .where(
+                *_current_needing_attention(on),
+                DocumentVersion.document_organisation_id.in_(organisation_ids),
+                needs_attention_kept(on),
+            )
+            .group_by(DocumentVersion.document_organisation_id)
         ):
+            assert organisation_id is not None  # one of organisation_ids
             counts[organisation_id] = count
     return counts
 

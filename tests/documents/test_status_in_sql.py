@@ -2,7 +2,8 @@
 (`DocumentVersion.status`) and in SQL for the lists that count or sort many (`attention_order`
 for the reviewers' documents needing attention, `needs_attention` for the reviewers' providers
 list; the figures the database keeps for the reviewers' count and list, DocumentVersion's
-is_current, attention_from and file_attention, read by `attention_order_kept`). All must say the
+is_current, attention_from and file_attention, read by `attention_order_kept` and
+`needs_attention_kept`). All must say the
 same of every file state and every date, or a list would count a document its own page calls
 current. Every combination is written and they are compared."""
 
@@ -29,6 +30,7 @@ from portal.documents.models import (
     attention_order,
     attention_order_kept,
     needs_attention,
+    needs_attention_kept,
 )
 
 
@@ -118,8 +120,9 @@ def test_the_kept_figures_agree_with_the_python_status_on_every_day_around_the_d
 ):
     """The reviewers' count and list read DocumentVersion.is_current, attention_from and
     file_attention, which the database keeps: a document is on the list on a day exactly when
-    its current version's status puts it there, and as urgent, on each day either side of every
-    date the combinations hold."""
+    its current version's status puts it there, and as urgent, and counted on the providers
+    list exactly when its status needs attention, on each day either side of every date the
+    combinations hold."""
     _every_combination(organisation, provider, replacing=True)
     on = today()
     days = [on + timedelta(days=shift) for shift in (-2, -1, 0, 1, 2)]
@@ -128,17 +131,20 @@ def test_the_kept_figures_agree_with_the_python_status_on_every_day_around_the_d
     assert len(documents) == 240
     disagreements = []
     for day in days:
-        kept = dict(
-            db.session.execute(
-                select(DocumentVersion.document_id, attention_order_kept(day)).where(
-                    DocumentVersion.is_current, DocumentVersion.attention_from <= day
-                )
-            ).all()
-        )
+        kept = {
+            document_id: (order, bool(counted))
+            for document_id, order, counted in db.session.execute(
+                select(
+                    DocumentVersion.document_id,
+                    attention_order_kept(day),
+                    needs_attention_kept(day),
+                ).where(DocumentVersion.is_current, DocumentVersion.attention_from <= day)
+            )
+        }
         for document in documents:
             version = document.current
-            in_python = _order_for_reviewers(version, day)
-            if kept.get(document.id) != in_python:
+            in_python = (_order_for_reviewers(version, day), version.status(day).needs_attention)
+            if kept.get(document.id, (None, False)) != in_python:
                 disagreements.append(
                     f"{day}: {version.file.scan_state}, removed {version.file.removed_reason}, "
                     f"expiry {version.expiry_date}, review {version.review_date}: Python "

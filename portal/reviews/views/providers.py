@@ -18,6 +18,7 @@ from portal.lots.services import list_lots
 from portal.quality.services.record import provider_record
 from portal.quality.services.risk import rating_of
 from portal.reviews import forms
+from portal.reviews.views.provider_rows import provider_rows
 from portal.reviews.views.shared import bp
 
 read_providers = requires("read_providers")
@@ -52,6 +53,7 @@ def reviewer_providers():
         filters=filters,
         statuses=ADMISSION_LABELS,
         results=results,
+        rows=provider_rows(results.items),
     )
 
 
