@@ -28,7 +28,6 @@ import json
 import os
 import pickle
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -39,11 +38,10 @@ from bench import queries
 from bench.pages import PAGES, TRIVIAL, built
 from bench.run import (
     ACCESS_KEY,
-    BIN,
-    PROJECT_ROOT,
     SECRET_KEY,
     _admin_engine,
     create_database,
+    migrate,
     people_for,
     portal_env,
 )
@@ -53,16 +51,6 @@ def _kept(name: str) -> Path:
     return Path(tempfile.gettempdir()) / f"bench-kept-{name}.pickle"
 
 
-def _migrate(env: dict[str, str]) -> None:
-    subprocess.run(  # noqa: S603
-        [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
-
-
 def keep(name: str, scale: float) -> None:
     from portal.dev.seaweed import start_seaweed
 
@@ -70,7 +58,7 @@ def keep(name: str, scale: float) -> None:
         store = start_seaweed(Path(tmp) / "s3", ACCESS_KEY, SECRET_KEY)
         try:
             env = portal_env(create_database(name), store.endpoint_url)
-            _migrate(env)
+            migrate(env)
             os.environ.update(env)
             from bench.seed import seed
             from portal import create_app
@@ -92,7 +80,7 @@ def copy(name: str, new: str) -> None:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{new}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{new}" TEMPLATE "{name}"'))
     env = {**kept["env"], "DATABASE_URL": kept["env"]["DATABASE_URL"].rsplit("/", 1)[0] + f"/{new}"}
-    _migrate(env)
+    migrate(env)
     _kept(new).write_bytes(pickle.dumps({"env": env, "seeded": kept["seeded"]}))
     print(f"copied {name} to {new}, migrated by this checkout")
 

@@ -16,7 +16,6 @@ import io
 import os
 import pstats
 import secrets
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -25,11 +24,10 @@ from bench import queries
 from bench.pages import PAGES, built
 from bench.run import (
     ACCESS_KEY,
-    BIN,
-    PROJECT_ROOT,
     SECRET_KEY,
     create_database,
     drop_database,
+    migrate,
     people_for,
     portal_env,
 )
@@ -48,13 +46,7 @@ def main() -> None:
         store = start_seaweed(Path(tmp) / "s3", ACCESS_KEY, SECRET_KEY)
         try:
             env = portal_env(create_database(name), store.endpoint_url)
-            subprocess.run(  # noqa: S603
-                [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-                cwd=PROJECT_ROOT,
-                env={**os.environ, **env},
-                check=True,
-                capture_output=True,
-            )
+            migrate(env)
             os.environ.update(env)
             from bench.seed import seed
             from portal import create_app

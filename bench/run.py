@@ -121,6 +121,19 @@ def describe_machine() -> dict:
 # Servers -------------------------------------------------------------------------------------
 
 
+def migrate(env: dict[str, str]) -> None:
+    """`flask db upgrade` on the database `env` names, as a deployment would run it."""
+    migrated = subprocess.run(  # noqa: S603
+        [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    if migrated.returncode != 0:
+        raise RuntimeError(f"db upgrade failed:\n{migrated.stderr}")
+
+
 def portal_env(database_url: str, store_url: str) -> dict[str, str]:
     """Production settings (PORTAL_ENV=production: portal/config.py insists on each)."""
     return {
@@ -370,15 +383,7 @@ def run_scale(scale, args, token, store_url, workdir, rules, echo) -> dict:
         env = portal_env(database_url, store_url)
         echo(f"\n== {label}: database {name}")
         started = time.perf_counter()
-        migrated = subprocess.run(  # noqa: S603
-            [str(BIN / "flask"), "--app", "wsgi", "db", "upgrade"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **env},
-            capture_output=True,
-            text=True,
-        )
-        if migrated.returncode != 0:
-            raise RuntimeError(f"db upgrade failed:\n{migrated.stderr}")
+        migrate(env)
         out["migrate_seconds"] = round(time.perf_counter() - started, 2)
         echo(f"  migrated in {out['migrate_seconds']} s; seeding {label}")
 
