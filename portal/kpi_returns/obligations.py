@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -208,7 +208,12 @@ def state_of(
     if not owed:
         return MonthState(month, due, NOT_REQUIRED, summary)
     if summary and summary.status == SUBMITTED and summary.submitted_at:
-        late = as_utc(summary.submitted_at) >= _late_from(due)
+        submitted_at = summary.submitted_at
+        # Aware moments compare as moments whatever their zone: only a naive one (SQLite's)
+        # needs its zone, not a conversion per cell of the dashboard.
+        if submitted_at.tzinfo is None:
+            submitted_at = submitted_at.replace(tzinfo=UTC)
+        late = submitted_at >= _late_from(due)
         return MonthState(month, due, LATE if late else ON_TIME, summary)
     return MonthState(month, due, MISSING if on > due else DUE, summary)
 

@@ -144,13 +144,20 @@ def return_summaries(organisation_ids: list[int], first: date, last: date) -> di
         return found
     # The ids in the text (ids_in_text): PostgreSQL's generic plan for `IN ($1, ... $50)` here
     # cost its backend 3 ms a run against 0.5 ms for the same rows with the ids in the text.
-    for row in db.session.execute(
+    # Run on the session's connection rather than through the ORM (these are columns, not
+    # objects) and fetched at once: for the dashboard's 1,200 rows the ORM's handling of each
+    # row was a sixth of the time here. The ORM would flush unsaved changes first; so do we.
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    rows = session.connection().execute(
         select(*_SUMMARY_COLUMNS).where(
             KpiReturn.organisation_id.in_(ids_in_text(organisation_ids)),
             KpiReturn.month.between(first, last),
         )
-    ):
-        found[row.organisation_id, row.month] = ReturnSummary(*row)
+    )
+    for row in rows.all():
+        found[row[1], row[2]] = ReturnSummary._make(row)  # by organisation and month
     return found
 
 
@@ -273,17 +280,34 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
 def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[MonthState]]:
     """Where each organisation's return stands for each month of `period` (three queries)."""
     obligations = obligations_for(ids)
-    summaries = return_summaries(ids, period.first, period.last)
+    summaries = return_summaries(ids, period.first, period.last).get
     due = DueDates()
     # The months and their due dates once for the page, not once per provider.
     dated = [(month, due(month)) for month in period.months]
+    # Which months are owed depends on the obligation's lots alone, and providers admitted in
+    # the same month share them: worked out once per distinct set of lots, not once per cell.
+    owed_by_lots: dict[tuple, list[bool]] = {}
+    # A month with no return stands the same for every provider that owes it (or doesn't):
+    # one MonthState each (they are immutable), not one per provider.
+    without_return: dict[tuple[date, bool], MonthState] = {}
     states: dict[int, list[MonthState]] = {}
     for organisation_id in ids:
-        owes = obligations[organisation_id].owes
-        states[organisation_id] = [
-            state_of(month, owes(month), summaries.get((organisation_id, month)), on, due_date)
-            for month, due_date in dated
-        ]
+        obligation = obligations[organisation_id]
+        lots = tuple(obligation.lots.values())
+        owed = owed_by_lots.get(lots)
+        if owed is None:
+            owed = owed_by_lots[lots] = [obligation.owes(month) for month in period.months]
+        cells = []
+        for (month, due_date), owes in zip(dated, owed, strict=True):
+            summary = summaries((organisation_id, month))
+            if summary is None:
+                cell = without_return.get((month, owes))
+                if cell is None:
+                    cell = without_return[month, owes] = state_of(month, owes, None, on, due_date)
+            else:
+                cell = state_of(month, owes, summary, on, due_date)
+            cells.append(cell)
+        states[organisation_id] = cells
     return states
 
 

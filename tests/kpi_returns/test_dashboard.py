@@ -57,6 +57,36 @@ def test_each_months_status_and_rating(commissioner_client, make_provider, kpis)
     assert rows["Elm Trust"][4] == "Missing"
 
 
+def test_providers_admitted_together_each_show_their_own_returns(
+    commissioner_client, make_provider, kpis
+):
+    # The months owed are worked out once per set of lots, and a month without a return is
+    # one state shared by the providers in it: each row must still show its own returns.
+    _user, ash = make_provider("Ash Mentoring")
+    admit_from(ash, month_ago(4))
+    _user, birch = make_provider("Birch Mentoring")
+    admit_from(birch, month_ago(4))
+    _user, cedar = make_provider("Cedar Mentoring")
+    admit_from(cedar, month_ago(2))
+    record_return(ash, month_ago(4))
+    record_return(ash, month_ago(2), amendments=1)
+    record_return(birch, month_ago(3))
+    record_return(cedar, month_ago(2))
+
+    rows = dashboard_rows(commissioner_client.get("/kpi-returns/dashboard?months=12"))
+    # The months from five months ago to two months ago (the last has its due date to come).
+    ash, birch, cedar = (rows[name][-5:-1] for name in rows)
+    assert ash[0] == birch[0] == cedar[0] == "Not required"
+    assert ash[1].startswith("Submitted") and "Amended" not in ash[1]
+    assert ash[2] == "Missing"
+    assert ash[3].startswith("Submitted") and "Amended" in ash[3]
+    assert birch[1] == "Missing"
+    assert birch[2].startswith("Submitted")
+    assert birch[3] == "Missing"
+    assert cedar[1:3] == ["Not required", "Not required"]
+    assert cedar[3].startswith("Submitted") and "Amended" not in cedar[3]
+
+
 def test_filters_by_lot_and_provider(reviewer_client, make_provider, kpis):
     _user, oak = make_provider("Oak Tutoring")
     admit_from(oak, month_ago(2))
