@@ -40,10 +40,9 @@ from bench.run import (
     ACCESS_KEY,
     SECRET_KEY,
     _admin_engine,
-    create_database,
     migrate,
     people_for,
-    portal_env,
+    seeded_app,
 )
 
 
@@ -57,17 +56,7 @@ def keep(name: str, scale: float) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-keep-") as tmp:
         store = start_seaweed(Path(tmp) / "s3", ACCESS_KEY, SECRET_KEY)
         try:
-            env = portal_env(create_database(name), store.endpoint_url)
-            migrate(env)
-            os.environ.update(env)
-            from bench.seed import seed
-            from portal import create_app
-            from portal.core.extensions import object_store
-
-            app = create_app()
-            with app.app_context():
-                object_store.ensure_bucket()
-            seeded = seed(app, scale, echo=print)
+            _app, env, seeded = seeded_app(name, store.endpoint_url, scale)
         finally:
             store.stop()
     _kept(name).write_bytes(pickle.dumps({"env": env, "seeded": seeded}))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import secrets
 import tempfile
@@ -25,11 +24,9 @@ from bench.pages import PAGES, built
 from bench.run import (
     ACCESS_KEY,
     SECRET_KEY,
-    create_database,
     drop_database,
-    migrate,
     people_for,
-    portal_env,
+    seeded_app,
 )
 from portal.dev.seaweed import start_seaweed
 
@@ -45,17 +42,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         store = start_seaweed(Path(tmp) / "s3", ACCESS_KEY, SECRET_KEY)
         try:
-            env = portal_env(create_database(name), store.endpoint_url)
-            migrate(env)
-            os.environ.update(env)
-            from bench.seed import seed
-            from portal import create_app
-            from portal.core.extensions import object_store
-
-            app = create_app()
-            with app.app_context():
-                object_store.ensure_bucket()
-            seeded = seed(app, args.scale, echo=lambda _line: None)
+            app, _env, seeded = seeded_app(
+                name, store.endpoint_url, args.scale, echo=lambda _line: None
+            )
             rules = {rule.rule for rule in app.url_map.iter_rules()}
             clients = {}
             for page in PAGES:

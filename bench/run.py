@@ -134,6 +134,22 @@ def migrate(env: dict[str, str]) -> None:
         raise RuntimeError(f"db upgrade failed:\n{migrated.stderr}")
 
 
+def seeded_app(name: str, store_url: str, scale: float, echo=print):
+    """A database `name` of its own, migrated and seeded at `scale`, and the portal app on it
+    (production settings, `store_url` its object store): (app, its settings, what was seeded)."""
+    env = portal_env(create_database(name), store_url)
+    migrate(env)
+    os.environ.update(env)
+    from bench.seed import seed
+    from portal import create_app
+    from portal.core.extensions import object_store
+
+    app = create_app()
+    with app.app_context():
+        object_store.ensure_bucket()
+    return app, env, seed(app, scale, echo=echo)
+
+
 def portal_env(database_url: str, store_url: str) -> dict[str, str]:
     """Production settings (PORTAL_ENV=production: portal/config.py insists on each)."""
     return {
