@@ -107,7 +107,7 @@ def _init_templates(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from portal.accounts import sessions
-    from portal.core import errors, security
+    from portal.core import assets, errors, security
     from portal.core.extensions import (
         csrf,
         db,
@@ -125,6 +125,7 @@ def _init_extensions(app: Flask) -> None:
     object_store.init_app(app)
     wtforms_helpers.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     _init_permissions(app)
 
