@@ -19,8 +19,11 @@ PYTEST_ARGS ?=
 run: install assets ## Set up everything and serve the portal on http://127.0.0.1:5000
 	$(FLASK) dev serve
 
+# Compiled modules are kept (__pycache__, ignored by git) even where the environment says not to
+# write them (PYTHONDONTWRITEBYTECODE): otherwise every worker of every run compiles the portal
+# again and pytest rewrites every test module's asserts again.
 test: install assets lint ## Run the checks and the whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 
