@@ -18,7 +18,6 @@ from pathlib import Path
 import pyotp
 import pytest
 from alembic import command as alembic_command
-from botocore.endpoint import Endpoint
 from flask import has_app_context, has_request_context, session
 from flask.testing import FlaskClient
 from jinja2 import FileSystemBytecodeCache
@@ -39,7 +38,7 @@ from portal.core.permissions import TWO_FACTOR_PASSED
 from portal.core.time import utcnow
 from portal.dev.seaweed import start_seaweed
 from portal.questionnaires import loader
-from tests.support import factories, page_checks
+from tests.support import factories, page_checks, store
 
 # Reading a questionnaire file is pure (the same text gives the same frozen Content, and a bad one
 # raises every time), and slow in PyYAML's Python parser: about a third of a second for v1.yaml.
@@ -277,35 +276,15 @@ def make_app(app, database_url, s3_server):
         _close(other)
 
 
-class _StoreWrites:
-    """Whether anything in this process asked the object store to change since the last test
-    was cleaned up: every S3 request but a read (GET, HEAD), whichever client sent it (the
-    portal's, a test's own, a fault proxy's app). Listing the bucket after every test, to find
-    it empty most of the time, was about 5% of a run's CPU. No test's subprocess writes to the
-    store (tests/outbox/test_worker.py sends emails)."""
-
-    since_cleaned = True  # the first test's bucket is new, but made by the session's app
-
-    @classmethod
-    def install(cls) -> None:
-        make_request = Endpoint.make_request
-
-        @functools.wraps(make_request)
-        def noting_writes(endpoint, operation_model, request_dict):
-            if request_dict.get("method") not in ("GET", "HEAD"):
-                cls.since_cleaned = True
-            return make_request(endpoint, operation_model, request_dict)
-
-        Endpoint.make_request = noting_writes
-
-
-_StoreWrites.install()
+store.install()
 
 
 @pytest.fixture(autouse=True)
 def _clean_state(request):
     """Empty every table, the object store and the rate limits after each test that used the
-    app."""
+    app. The bucket is emptied only when something changed it, and a snapshot's objects may
+    stay for the next test that puts the same snapshot back (tests/support/store.py)."""
+    store.empty_unless_held_for(request.fixturenames)
     yield
     if "app" not in request.fixturenames:
         return
@@ -318,9 +297,7 @@ def _clean_state(request):
             empty_tables(connection)
         # And the worker's bucket: ids start again at 1, so an object left by one test would
         # look like the next test's own (and reconcile would find it).
-        if _StoreWrites.since_cleaned:
-            object_store.delete_many(key for key, _modified in object_store.list_objects(""))
-            _StoreWrites.since_cleaned = False
+        store.empty_unless_unchanged()
         limiter.reset()
         limiter.enabled = True  # as the session's app has it (see RATELIMIT_ENABLED above)
 

@@ -60,7 +60,7 @@ def published_world(app, app_ctx, request) -> tuple[int, dict[str, FlaskClient]]
         assert helpers.publish(commissioner_client, competition_id).status_code == 302
         return competition_id, clients
 
-    return snapshots.shared(app, "competition-published", build)
+    return snapshots.shared(app, "competition-published", build, fixture=request.fixturename)
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def closed_world(app, app_ctx, request) -> tuple[tuple[int, list[int]], dict[str
         db.session.rollback()
         return (competition_id, sorted(db.session.scalars(select(Quote.id)).all())), clients
 
-    return snapshots.shared(app, "competition-closed", build)
+    return snapshots.shared(app, "competition-closed", build, fixture=request.fixturename)
 
 
 @pytest.fixture

@@ -69,7 +69,7 @@ def spend_world(app, app_ctx, request) -> tuple[spend_data.Built, dict[str, Flas
         organisations = spend_data.make_organisations(rng, 14, built)
         return spend_data.build(rng, 200, organisations, built), {"commissioner": client}
 
-    return snapshots.shared(app, "contract-reports", build)
+    return snapshots.shared(app, "contract-reports", build, fixture=request.fixturename)
 
 
 @pytest.fixture

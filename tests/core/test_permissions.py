@@ -2036,7 +2036,7 @@ def matrix_world(app, app_ctx, request):
             "signed_in_clients"
         )
 
-    return snapshots.shared(app, "permission-matrix", build)
+    return snapshots.shared(app, "permission-matrix", build, fixture=request.fixturename)
 
 
 @pytest.fixture

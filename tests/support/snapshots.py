@@ -31,6 +31,7 @@ from sqlalchemy import TextClause, select, text
 from portal.core.db import Base, db
 from portal.core.extensions import object_store
 from portal.core.time import today
+from tests.support import store
 
 
 @dataclass
@@ -53,18 +54,28 @@ _taken: dict[str, _Snapshot] = {}
 
 
 def shared(
-    app: Flask, name: str, build: Callable[[], tuple[Any, dict[str, FlaskClient]]]
+    app: Flask,
+    name: str,
+    build: Callable[[], tuple[Any, dict[str, FlaskClient]]],
+    *,
+    fixture: str,
 ) -> tuple[Any, dict[str, FlaskClient]]:
     """`build()`'s value and clients: built now into an empty database, or put back as they
     were when built. `build` must commit what it makes and return only plain values (ids,
-    strings) besides the clients. Run it before anything else in the test writes."""
+    strings) besides the clients. Run it before anything else in the test writes, from the
+    fixture named `fixture` (a test that uses it may find the snapshot's objects still in the
+    store, tests/support/store.py)."""
     snapshot = _taken.get(name)
     fresh_for = app.config["SESSION_IDLE_MINUTES"] * 60 / 2
     if snapshot is None or snapshot.day != today() or _age(snapshot) > fresh_for:
+        store.drop_left_objects()
+        was_empty = store.holds_nothing()
         value, clients = build()
         _taken[name] = _take(name, value, clients)
+        if was_empty:  # what the store holds now is exactly what was taken
+            store.now_holds(name, fixture)
         return value, clients
-    _restore(snapshot)
+    _restore(snapshot, name, fixture)
     return snapshot.value, {role: _client(app, jar) for role, jar in snapshot.cookies.items()}
 
 
@@ -116,7 +127,7 @@ def _take(name: str, value: Any, clients: dict[str, FlaskClient]) -> _Snapshot:
     )
 
 
-def _restore(snapshot: _Snapshot) -> None:
+def _restore(snapshot: _Snapshot, name: str, fixture: str) -> None:
     db.session.commit()
     with db.engine.begin() as connection:
         if snapshot.kept_in:
@@ -133,8 +144,15 @@ def _restore(snapshot: _Snapshot) -> None:
                 ),
                 {"names": list(snapshot.sequences), "values": list(snapshot.sequences.values())},
             )
+    if store.holds(name):  # left untouched by the last test that put it back
+        store.now_holds(name, fixture)
+        return
+    store.drop_left_objects()
+    was_empty = store.holds_nothing()
     for key, (body, content_type, metadata) in snapshot.objects.items():
         object_store.put_stream(key, io.BytesIO(body), content_type=content_type, metadata=metadata)
+    if was_empty:
+        store.now_holds(name, fixture)
 
 
 @functools.cache
