@@ -122,15 +122,19 @@ def _summed(filters: Filters) -> list[ColumnElement[bool]]:
     ]
 
 
-def _decided(filters: Filters) -> list[ColumnElement[bool]]:
-    """Outcomes decided (met, partly met, not met) during the period, London days."""
+def _decided(
+    filters: Filters, lot_id: Any = Contract.lot_id, team: Any = Contract.team
+) -> list[ColumnElement[bool]]:
+    """Outcomes decided (met, partly met, not met) during the period, London days, on the
+    filters' lot and team (their contract's, joined, unless the outcome's own copies are
+    given)."""
     start = datetime.combine(filters.first, time(0), tzinfo=LONDON).astimezone(UTC)
     end = datetime.combine(filters.last + timedelta(days=1), time(0), tzinfo=LONDON)
     return [
         ContractOutcome.status.in_(DECIDED),
         ContractOutcome.decided_at >= start,
         ContractOutcome.decided_at < end.astimezone(UTC),
-        *_on_contracts(filters),
+        *_lot_and_team(filters, lot_id, team),
     ]
 
 
@@ -328,12 +332,13 @@ def outcomes_by_lot(
     order: Mapping[int, int],
 ) -> list[OutcomeRow]:
     """The lots' held back and released money (`money`, by lot id) with the outcomes decided
-    in the period counted in (one query)."""
+    in the period counted in (one query, on the outcomes' own copies of their contract's lot
+    and team, from one index without reading a contract)."""
+    lot_id_of = type_coerce(ContractOutcome.contract_lot_id, Integer)  # set on every outcome
     for lot_id, status, count in db.session.execute(
-        select(Contract.lot_id, ContractOutcome.status, func.count())
-        .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .where(*_decided(filters))
-        .group_by(Contract.lot_id, ContractOutcome.status)
+        select(lot_id_of, ContractOutcome.status, func.count())
+        .where(*_decided(filters, lot_id_of, ContractOutcome.contract_team))
+        .group_by(lot_id_of, ContractOutcome.status)
     ):
         money.setdefault(lot_id, OutcomeRow(names.get(lot_id, ""))).decided[status] = int(count)
     return [money[lot_id] for lot_id in sorted(money, key=lambda i: (order.get(i, len(order)), i))]
