@@ -52,6 +52,14 @@ def test_every_asset_a_page_names_is_kept_for_a_year_and_the_import_follows(clie
     assert _asset_addresses(client.get("/sign-in")) == addresses
 
 
+def test_a_portal_served_under_a_path_names_its_assets_under_it(client):
+    at_root = _asset_addresses(client.get("/"))
+    mounted = _asset_addresses(client.get("/", environ_overrides={"SCRIPT_NAME": "/portal"}))
+
+    assert mounted == {name: f"/portal{address}" for name, address in at_root.items()}
+    assert _asset_addresses(client.get("/")) == at_root
+
+
 @pytest.fixture
 def built_asset():
     """A stylesheet in the static folder, as a build would leave it, removed afterwards."""
