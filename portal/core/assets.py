@@ -48,7 +48,7 @@ def asset_url(filename: str) -> str:
     assets` may build them again meanwhile, each page asks afresh."""
     if current_app.debug:
         return url_for("static", filename=filename)
-    urls = current_app.extensions.setdefault("asset_urls", {})
+    urls: dict[tuple[str, str], str] = current_app.extensions.setdefault("asset_urls", {})
     key = (filename, request.script_root)
     url = urls.get(key)
     if url is None:
