@@ -230,10 +230,12 @@ class Action(Base):
         CheckConstraint(f"status IN {ACTION_STATUSES!r}", name="status"),
         Index("ix_quality_actions_organisation_status", "organisation_id", "status"),
         # The open ones by due date: the council's home counts the overdue from it, never
-        # reading the closed (most of them, in time).
+        # reading the closed (most of them, in time), and with the visit, whether the provider
+        # may see each, from the index alone (migration a1c7e5f9b3d2).
         Index(
             "ix_quality_actions_open_due_on",
             "due_on",
+            "visit_id",
             postgresql_where=text(f"status = '{ACTION_OPEN}'"),
             sqlite_where=text(f"status = '{ACTION_OPEN}'"),
         ),

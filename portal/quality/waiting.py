@@ -13,10 +13,8 @@ from sqlalchemy import (
     Date,
     ScalarSelect,
     bindparam,
-    exists,
     func,
     literal_column,
-    or_,
     select,
 )
 
@@ -30,7 +28,6 @@ from portal.quality.models import (
     ACTION_DONE,
     ACTION_OPEN,
     VISIT_PLANNED,
-    VISIT_PUBLISHED,
     VISIT_RECORDED,
     Action,
     Visit,
@@ -51,12 +48,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return []
 
 
-# The actions the provider may see (visible_to_provider), each visit looked up by its key: the
-# IN (every published visit) of visible_to_provider reads them all, however few actions count.
-_VISIBLE = or_(
-    Action.visit_id.is_(None),
-    exists().where(Visit.id == Action.visit_id, Visit.status == VISIT_PUBLISHED),
-)
+_VISIBLE = visible_to_provider()
 _PLANNED = Visit.status == VISIT_PLANNED
 _ON = bindparam("on", type_=Date)
 
@@ -68,8 +60,8 @@ def _of_visits(column: ColumnElement[Any], *criteria: ColumnElement[bool]) -> Sc
 # Built once, and one statement for all the officer's home shows: the visits planned (how many,
 # the first, how many past their date) and recorded, each a subquery run once from the index of
 # visits by status; the actions marked done; and the overdue, from the index of open actions by
-# due date (the status written into the SQL, so that the index, partial on it, serves every
-# run). None reads the closed actions, most of them in time.
+# due date and visit (the status written into the SQL, so that the index, partial on it, serves
+# every run), read from the index alone. None reads the closed actions, most of them in time.
 _COUNCIL = select(
     _of_visits(func.count(), _PLANNED),
     _of_visits(func.min(Visit.planned_on), _PLANNED),
