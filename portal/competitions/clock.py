@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal.competitions.models import DRAFT, PUBLISHED, Competition
 from portal.core.db import db
-from portal.core.time import LONDON, as_utc
+from portal.core.time import DAY_NAMES, LONDON, MONTH_NAMES, as_utc
 
 # Where database_now keeps the transaction it asked in, and the answer (Session.info).
 _NOW = "competitions.database_now"
@@ -52,7 +52,10 @@ def format_deadline(moment: datetime) -> str:
     suffix = "am" if local.hour < 12 else "pm"
     time = f"{hour}{suffix}" if local.minute == 0 else f"{hour}:{local.minute:02d}{suffix}"
     # format_date(local), without turning London time into London time again.
-    return f"{time} on {local:%A} {local.day} {local:%B %Y}"
+    return (
+        f"{time} on {DAY_NAMES[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]} "
+        f"{local.year}"
+    )
 
 
 def is_open(competition: Competition, at: datetime) -> bool:

@@ -243,6 +243,13 @@ def govuk_task_list(params: Mapping[str, Any]) -> Markup:
     return Markup("".join(parts))  # noqa: S704
 
 
+# Each urgency's tag in the list of work waiting, escaped once, not again for every item.
+_WAITING_TAGS = {
+    urgency: f'<strong class="govuk-tag {escape(tag_class)}">{escape(tag_text)}</strong>'
+    for urgency, (tag_text, tag_class) in waiting.URGENCY_TAGS.items()
+}
+
+
 def waiting_items(items: list[waiting.Waiting]) -> Markup:
     """The items of the home page's list of work waiting (templates/pages/_waiting.html), as
     the Jinja loop they replace rendered them, character for character: a provider invited to
@@ -251,7 +258,6 @@ def waiting_items(items: list[waiting.Waiting]) -> Markup:
     tests/pages/test_home.py checks it against the loop itself."""
     parts = []
     for index, (item, href) in enumerate(zip(items, waiting.addresses(items), strict=True), 1):
-        tag_text, tag_class = item.tag
         link = escape(item.link)
         if item.endpoint:
             named = (
@@ -274,7 +280,7 @@ def waiting_items(items: list[waiting.Waiting]) -> Markup:
             f'        <div class="govuk-task-list__name-and-hint">\n          {named}\n'
             f"          {hint}\n        </div>\n"
             f'        <div class="govuk-task-list__status" id="waiting-{index}-status">'
-            f'<strong class="govuk-tag {escape(tag_class)}">{escape(tag_text)}</strong></div>\n'
+            f"{_WAITING_TAGS[item.urgency]}</div>\n"
             "      </li>\n    "
         )
     # Every value above is escaped, as the template's autoescape did.

@@ -13,6 +13,24 @@ from zoneinfo import ZoneInfo
 from govuk_bank_holidays.bank_holidays import BankHolidays
 
 LONDON = ZoneInfo("Europe/London")
+# The names strftime's %A and %B give (Python never sets the C library's locale, so they are
+# English): looked up, not formatted, since a home page formats a date for each of a hundred
+# items and strftime took most of the time of each.
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 # How far the clock is set back (or on) while demo data is made: see clock_set_to.
@@ -58,7 +76,7 @@ def format_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = as_utc(value).astimezone(LONDON)
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 def format_time(value: datetime) -> str:

@@ -13,7 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-from sqlalchemy import ColumnElement, and_, distinct, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    bindparam,
+    distinct,
+    exists,
+    func,
+    or_,
+    select,
+)
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
@@ -161,6 +171,21 @@ def return_summaries(organisation_ids: list[int], first: date, last: date) -> di
     return found
 
 
+# Built once: a statement built for every request costs more than running it. `first` and
+# `last` None (no month owed) make `in_range` NULL, so only returns with open questions come.
+_IN_RANGE = KpiReturn.month.between(bindparam("first", type_=Date), bindparam("last", type_=Date))
+_SUMMARIES_AND_OPEN_QUERIES = (
+    select(*_SUMMARY_COLUMNS, _IN_RANGE.label("in_range"), KpiQuery.id.label("query_id"))
+    .outerjoin(KpiQuery, and_(KpiQuery.kpi_return_id == KpiReturn.id, KpiQuery.status == OPEN))
+    .where(
+        # The ids in the text, as in return_summaries (ids_in_text).
+        KpiReturn.organisation_id.in_(bindparam("ids", expanding=True, literal_execute=True)),
+        or_(_IN_RANGE, KpiQuery.id.is_not(None)),
+    )
+    .order_by(KpiReturn.month, KpiQuery.id)
+)
+
+
 def summaries_and_open_queries(
     organisation_ids: list[int], first: date | None, last: date | None
 ) -> tuple[dict, list[tuple[int, int, date]]]:
@@ -173,17 +198,10 @@ def summaries_and_open_queries(
     questions: list[tuple[int, int, date]] = []
     if not organisation_ids:
         return found, questions
-    in_range = KpiReturn.month.between(first, last) if first is not None else false()
     # A return with several open questions comes once for each: the same summary each time.
     for row in db.session.execute(
-        select(*_SUMMARY_COLUMNS, in_range.label("in_range"), KpiQuery.id.label("query_id"))
-        .outerjoin(KpiQuery, and_(KpiQuery.kpi_return_id == KpiReturn.id, KpiQuery.status == OPEN))
-        .where(
-            # The ids in the text, as in return_summaries.
-            KpiReturn.organisation_id.in_(ids_in_text(organisation_ids)),
-            or_(in_range, KpiQuery.id.is_not(None)),
-        )
-        .order_by(KpiReturn.month, KpiQuery.id)
+        _SUMMARIES_AND_OPEN_QUERIES,
+        {"ids": organisation_ids, "first": first, "last": last},
     ):
         if row.in_range:
             found[row.organisation_id, row.month] = ReturnSummary(*row[: len(_SUMMARY_COLUMNS)])

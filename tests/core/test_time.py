@@ -1,8 +1,9 @@
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.core.time import as_utc, format_date, format_datetime, format_time
+from portal.competitions.clock import format_deadline
+from portal.core.time import LONDON, as_utc, format_date, format_datetime, format_time
 
 
 def utc(*args) -> datetime:
@@ -105,3 +106,12 @@ def test_the_demo_clock_sets_now_and_today_for_its_block_only():
         assert then <= utcnow() < then + timedelta(minutes=1)
         assert today() == date(2025, 4, 1)
     assert utcnow() - datetime.now(UTC) < timedelta(seconds=1)
+
+
+def test_every_day_and_month_is_named_as_strftime_names_it():
+    """format_date and format_deadline look the names up rather than asking strftime."""
+    for day in range(0, 372, 3):  # every month, every day of the week, a year boundary
+        moment = utc(2026, 12, 28, 12) + timedelta(days=day)
+        local = moment.astimezone(LONDON)
+        assert format_date(moment.date()) == f"{moment.day} {moment:%B %Y}"
+        assert format_deadline(moment).endswith(f" on {local:%A} {local.day} {local:%B %Y}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
@@ -170,6 +171,13 @@ def test_an_action_of_an_unpublished_visit_is_hidden_from_the_provider(
     db.session.commit()
     assert provider_client.get(f"/quality/actions/{action.id}").status_code == 404
     assert "Keep registers" not in page_text(provider_client.get("/quality"))
+    assert "Answer the findings of the visit" not in page_text(provider_client.get("/home"))
+
+    # Published, its action is waiting for the provider on the next request.
+    with current_app.test_request_context():
+        visits.publish_findings(reviewer, visit, visit.lock_version)
+    db.session.commit()
+    assert "Answer the findings of the visit" in page_text(provider_client.get("/home"))
 
 
 def test_overdue_actions_are_flagged_and_emailed_once(
