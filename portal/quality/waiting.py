@@ -15,6 +15,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal_column,
+    or_,
     select,
 )
 
@@ -28,10 +29,12 @@ from portal.quality.models import (
     ACTION_DONE,
     ACTION_OPEN,
     VISIT_PLANNED,
+    VISIT_PUBLISHED,
     VISIT_RECORDED,
     Action,
     Visit,
 )
+from portal.quality.services.readings import visible_to_provider
 
 # An open action shows as due soon from this many days before its due date.
 DUE_SOON_DAYS = 14
@@ -131,8 +134,7 @@ def _for_council(on: date) -> list[Waiting]:
 
 # Built once: a statement built for every request costs more than running it. The actions the
 # provider may see (as visible_to_provider says) by the status of the visit joined for its date:
-# visible_to_provider's IN (every published visit) read them all, thousands at 10x, for the few
-# actions of one organisation.
+# no subquery of visits at all.
 _OPEN_ACTIONS = (
     select(Action.visit_id, Action.due_on, Visit.visited_on)
     .outerjoin(Visit, Visit.id == Action.visit_id)
