@@ -305,7 +305,7 @@ def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[Mo
         lots = tuple(obligation.lots.values())
         owed = owed_by_lots.get(lots)
         if owed is None:
-            owed = owed_by_lots[lots] = [obligation.owes(month) for month in in_period]
+            owed = owed_by_lots[lots] = obligation.owed_in(in_period)
         states[organisation_id] = [
             without_return[owes][index]
             if summary is None
