@@ -83,7 +83,7 @@ class Obligation:
         for first, last in self.lots.values():
             start = bisect_left(in_order, first)
             stop = len(in_order) if last is None else bisect_right(in_order, last)
-            owed[start:stop] = [True] * max(stop - start, 0)
+            owed[start:stop] = [True] * (stop - start)
         return owed
 
     def months(self, on: date) -> list[date]:
