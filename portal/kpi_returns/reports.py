@@ -298,34 +298,40 @@ def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) 
 def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[MonthState]]:
     """Where each organisation's return stands for each month of `period` (three queries)."""
     obligations = obligations_for(ids)
-    summaries = return_summaries(ids, period.first, period.last).get
+    in_period = period.months  # a property that makes the list: once for the page
+    column = {month: index for index, month in enumerate(in_period)}
+    found: dict[int, list[ReturnSummary | None]] = {id_: [None] * len(in_period) for id_ in ids}
+    for (organisation_id, month), summary in return_summaries(
+        ids, period.first, period.last
+    ).items():
+        found[organisation_id][column[month]] = summary
     due = DueDates()
     # The months and their due dates once for the page, not once per provider.
-    dated = [(month, due(month)) for month in period.months]
+    dated = [(month, due(month)) for month in in_period]
+    # A month with no return stands the same for every provider that owes it (or doesn't):
+    # one MonthState each (they are immutable), made once for the page, not once per cell.
+    without_return = {
+        owes: [state_of(month, owes, None, on, due_date) for month, due_date in dated]
+        for owes in (True, False)
+    }
     # Which months are owed depends on the obligation's lots alone, and providers admitted in
     # the same month share them: worked out once per distinct set of lots, not once per cell.
     owed_by_lots: dict[tuple, list[bool]] = {}
-    # A month with no return stands the same for every provider that owes it (or doesn't):
-    # one MonthState each (they are immutable), not one per provider.
-    without_return: dict[tuple[date, bool], MonthState] = {}
     states: dict[int, list[MonthState]] = {}
     for organisation_id in ids:
         obligation = obligations[organisation_id]
         lots = tuple(obligation.lots.values())
         owed = owed_by_lots.get(lots)
         if owed is None:
-            owed = owed_by_lots[lots] = [obligation.owes(month) for month in period.months]
-        cells = []
-        for (month, due_date), owes in zip(dated, owed, strict=True):
-            summary = summaries((organisation_id, month))
-            if summary is None:
-                cell = without_return.get((month, owes))
-                if cell is None:
-                    cell = without_return[month, owes] = state_of(month, owes, None, on, due_date)
-            else:
-                cell = state_of(month, owes, summary, on, due_date)
-            cells.append(cell)
-        states[organisation_id] = cells
+            owed = owed_by_lots[lots] = obligation.owed_in(in_period)
+        states[organisation_id] = [
+            without_return[owes][index]
+            if summary is None
+            else state_of(month, owes, summary, on, due_date)
+            for index, ((month, due_date), owes, summary) in enumerate(
+                zip(dated, owed, found[organisation_id], strict=True)
+            )
+        ]
     return states
 
 

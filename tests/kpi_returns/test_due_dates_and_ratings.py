@@ -1,5 +1,6 @@
 """The rules with many cases: when a month's return is due (working days, England and Wales
-bank holidays), which reminder is due on a day, and the rating a value earns."""
+bank holidays), which months a provider owes, which reminder is due on a day, and the rating a
+value earns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from portal.kpi_returns import months, ratings, reminders
 from portal.kpi_returns.models import COUNT, PERCENTAGE, YES_NO, KpiVersion
+from portal.kpi_returns.obligations import Obligation
 
 
 @pytest.mark.parametrize(
@@ -40,6 +42,31 @@ def test_the_number_of_working_days_is_configured(make_app):
     app = make_app(KPI_DUE_WORKING_DAYS=20)
     with app.app_context():
         assert months.due_date(date(2026, 11, 1)) == date(2026, 12, 30)
+
+
+@pytest.mark.parametrize(
+    "lots",
+    [
+        {},
+        # On one lot since before the period, and still on it.
+        {1: (date(2025, 1, 1), None)},
+        # Admitted during the period; admitted after it.
+        {1: (date(2026, 5, 1), None)},
+        {1: (date(2028, 1, 1), None)},
+        # Removed during the period, before it, and after its first month only.
+        {1: (date(2025, 1, 1), date(2026, 8, 1))},
+        {1: (date(2024, 1, 1), date(2025, 6, 1))},
+        {1: (date(2026, 1, 1), date(2026, 1, 1))},
+        # Two lots with a gap between them, and two that overlap.
+        {1: (date(2026, 1, 1), date(2026, 3, 1)), 2: (date(2026, 7, 1), None)},
+        {1: (date(2025, 6, 1), date(2026, 9, 1)), 2: (date(2026, 4, 1), date(2026, 11, 1))},
+    ],
+)
+def test_months_owed_in_a_period_are_those_owed_one_by_one(lots):
+    obligation = Obligation(1, lots)
+    period = months.months_between(date(2026, 1, 1), date(2027, 12, 1))
+    assert obligation.owed_in(period) == [obligation.owes(month) for month in period]
+    assert obligation.owed_in([]) == []
 
 
 def test_months_are_added_and_read():

@@ -34,6 +34,9 @@ _STATE_TAGS = {
     state: f'<strong class="govuk-tag govuk-tag--{STATE_COLOURS[state]}">{escape(label)}</strong>'
     for state, label in STATE_LABELS.items()
 }
+# A whole cell without a link, by state: most cells of a page are one of these.
+_STATE_CELLS = {state: _CELL.format(tag) for state, tag in _STATE_TAGS.items()}
+_STATE_CELLS[NOT_REQUIRED] = _NOT_REQUIRED
 _STATE_LABELS = {state: str(escape(label)) for state, label in STATE_LABELS.items()}
 _RATING_TAGS = {
     rating: (
@@ -45,19 +48,16 @@ _RATING_TAGS = {
 
 
 def _cell(cell: MonthState, name: str, month: str, return_url: UrlPattern) -> str:
-    if cell.state == NOT_REQUIRED:
-        return _NOT_REQUIRED
     summary = cell.summary
-    if summary is not None and summary.status == SUBMITTED:
-        inner = _LINK.format(
-            href=return_url(summary.id), label=_STATE_LABELS[cell.state], name=name, month=month
-        )
-        if summary.version_count > 1:  # MonthState.amended
-            inner += "<br>Amended"
-        if summary.rating:  # MonthState.rating
-            inner += _RATING_TAGS.get(summary.rating) or _rating_tag(summary.rating)
-    else:
-        inner = _STATE_TAGS[cell.state]
+    if summary is None or summary.status != SUBMITTED or cell.state == NOT_REQUIRED:
+        return _STATE_CELLS[cell.state]
+    inner = _LINK.format(
+        href=return_url(summary.id), label=_STATE_LABELS[cell.state], name=name, month=month
+    )
+    if summary.version_count > 1:  # MonthState.amended
+        inner += "<br>Amended"
+    if summary.rating:  # MonthState.rating
+        inner += _RATING_TAGS.get(summary.rating) or _rating_tag(summary.rating)
     return _CELL.format(inner)
 
 
