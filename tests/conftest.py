@@ -57,8 +57,14 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _run() -> str:
+    """This run's name: pytest-xdist gives all of one run's workers the same id; a run without
+    it is its own process."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or f"p{os.getpid()}"
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     """This worker's database, already migrated: a copy of a template migrated once for the
     migrations as they are now (their digest names it), kept between runs, so a run migrates at
     most once rather than once per worker. The `app` fixture still runs the migrations, which
@@ -67,19 +73,23 @@ def database_url(tmp_path_factory) -> str:
     if not url.startswith("postgresql"):
         path = tmp_path_factory.mktemp("db") / "portal.db"
         shutil.copyfile(_sqlite_template(), path)
-        return f"sqlite:///{path}"
-    # One database per worker, made afresh from the template.
+        yield f"sqlite:///{path}"
+        return
+    # One database per worker of this run, made from the template and dropped at the end. Named
+    # for the run too: two runs at once on one server (two checkouts, a helper's and yours) once
+    # shared `test_gw0` and emptied and remade each other's tables mid-test.
     base = make_url(url)
-    name = f"{base.database}_{_worker()}"
+    name = f"{base.database}_{_run()}_{_worker()}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         template = _postgresql_template(connection, base)
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         # A test database need not survive a crash: commits stop waiting for the disk.
         connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _migrations_digest() -> str:
