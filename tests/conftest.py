@@ -83,6 +83,8 @@ def database_url(tmp_path_factory):
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         template = _postgresql_template(connection, base)
+        # Left by a run of the same name that crashed (a process id used again).
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         # A test database need not survive a crash: commits stop waiting for the disk.
         connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))

@@ -74,13 +74,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def keep_named_content(response: Response) -> Response:
+        if request.endpoint != "static" or response.status_code not in (200, 304):
+            return response  # every page passes here: nothing more is read for them
         version = request.args.get(VERSION)
-        if (
-            request.endpoint == "static"
-            and response.status_code in (200, 304)
-            and version
-            and version == digest_of((request.view_args or {}).get("filename", ""))
-        ):
+        if version and version == digest_of((request.view_args or {}).get("filename", "")):
             response.cache_control.no_cache = None
             response.cache_control.public = True
             response.cache_control.max_age = ONE_YEAR

@@ -48,6 +48,15 @@ def test_every_asset_a_page_names_is_kept_for_a_year_and_the_import_follows(clie
         cache = response.cache_control
         assert cache.public and cache.immutable and cache.max_age == 365 * 24 * 60 * 60
         assert not cache.no_cache and not cache.no_store
+    # A browser that asks again anyway (a forced reload) is told its copy still serves, and for
+    # as long.
+    stylesheet = _fetch(client, addresses["stylesheet"])
+    again = client.get(
+        addresses["stylesheet"], headers={"If-None-Match": stylesheet.headers["ETag"]}
+    )
+    again.close()
+    assert again.status_code == 304
+    assert again.cache_control.immutable and again.cache_control.max_age == 365 * 24 * 60 * 60
     # The same address is the same on every page.
     assert _asset_addresses(client.get("/sign-in")) == addresses
 
