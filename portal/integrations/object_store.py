@@ -106,17 +106,25 @@ def make_client(
         read_timeout=read_timeout,
         retries={"mode": "standard", "total_max_attempts": total_attempts},
     )
-    # A fresh Session per client: boto3's module-level default session is not
-    # thread-safe to create clients from.
-    session = boto3.session.Session()
-    return session.client(
-        "s3",
-        endpoint_url=endpoint_url or None,
-        aws_access_key_id=access_key or None,
-        aws_secret_access_key=secret_key or None,
-        region_name=region or "us-east-1",
-        config=config,
-    )
+    # One session for every client, one client made at a time: a session is not thread-safe to
+    # make clients from, and a fresh one per client read and parsed S3's whole service
+    # description again (130 ms a client against 4; an app makes two, a test suite hundreds).
+    with _SESSION_LOCK:
+        global _session
+        if _session is None:
+            _session = boto3.session.Session()
+        return _session.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            aws_access_key_id=access_key or None,
+            aws_secret_access_key=secret_key or None,
+            region_name=region or "us-east-1",
+            config=config,
+        )
+
+
+_SESSION_LOCK = threading.Lock()
+_session: boto3.session.Session | None = None
 
 
 def _error_code(exc: ClientError) -> str:
