@@ -29,6 +29,10 @@ GOVUK_MACROS_IN_PYTHON = {
     "govuk_frontend_jinja/components/radios/macro.html": (
         '{% import "_govuk_radios.html" as radios %}{% set govukRadios = radios.govukRadios %}'
     ),
+    # The package's macro with its loop over the options replaced by govuk_select_options.
+    "govuk_frontend_jinja/components/select/macro.html": (
+        '{% import "_govuk_select.html" as select %}{% set govukSelect = select.govukSelect %}'
+    ),
     "govuk_frontend_jinja/components/task-list/macro.html": (
         "{% set govukTaskList = govuk_task_list %}"
     ),
@@ -222,6 +226,45 @@ def govuk_radio_item(
         )
     # Every value is escaped, or is markup the caller passed as `html`, as in the macro.
     return Markup(html + "\n  ")  # noqa: S704
+
+
+def govuk_select_options(params: Mapping[str, Any]) -> Markup:
+    """The options of govukSelect (templates/_govuk_select.html), written exactly as GOV.UK
+    Frontend's select macro writes them: the lists' filters and the review page's choice of
+    reviewer are selects of 20 to 70 options, and the macro's loop cost about 19 µs an option
+    (1.3 ms for the reviewers' queue's 69). Checked against the package's govukSelect in
+    tests/core/test_templating.py."""
+    items = params.get("items", _ABSENT) if isinstance(params, Mapping) else _ABSENT
+    if isinstance(items, jinja2.Undefined) or not items:
+        return Markup("")
+    chosen = _field(params, "value")
+    parts = ["\n      "]
+    for item in items:
+        parts.append("\n        ")
+        if item:
+            parts.append(_select_option(item, chosen))
+        parts.append("\n      ")
+    parts.append("\n    ")
+    # Every value is escaped in _select_option, as in the macro.
+    return Markup("".join(parts))  # noqa: S704
+
+
+def _select_option(item: Mapping[str, Any], chosen: Any) -> str:
+    value = _field(item, "value")
+    text = _field(item, "text")
+    html = "\n        <option"
+    if not isinstance(value, jinja2.Undefined):
+        shown = ("true" if value else "false") if isinstance(value, bool) else value
+        html += f' value="{escape(shown)}"'
+    selected = _field(item, "selected")
+    if not selected:  # the macro's `item.selected | default(..., true)`
+        effective = text if isinstance(value, jinja2.Undefined) else value
+        selected = (effective == chosen and selected is not False) if chosen else False
+    if selected:
+        html += " selected"
+    if _field(item, "disabled"):
+        html += " disabled"
+    return f"{html}{govuk_attributes(_field(item, 'attributes'))}>{escape(text)}</option>\n        "
 
 
 def govuk_task_list(params: Mapping[str, Any]) -> Markup:
@@ -419,6 +462,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["govuk_label"] = govuk_label
     app.jinja_env.globals["govuk_hint"] = govuk_hint
     app.jinja_env.globals["govuk_radio_item"] = govuk_radio_item
+    app.jinja_env.globals["govuk_select_options"] = govuk_select_options
     app.jinja_env.globals["url_pattern"] = UrlPattern
     app.jinja_env.globals["can"] = current_user_can
     app.jinja_env.globals["navigation_links"] = navigation_links

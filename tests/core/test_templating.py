@@ -257,6 +257,54 @@ def test_radios_render_as_govuk_frontend_renders_them(app, govuk_own, params):
     assert_renders_as_govuk(app, govuk_own, "radios", params)
 
 
+SELECTS = [
+    {"id": "s", "name": "s", "label": {"text": "Lot"}, "items": []},
+    {"id": "s", "name": "s", "label": {"text": "Lot"}},
+    {
+        "name": "assignee",
+        "label": {"text": "Or assign it to"},
+        "value": "7",
+        "hint": {"text": "A reviewer"},
+        "errorMessage": {"text": "Choose a reviewer"},
+        "attributes": {"data-a": "1"},
+        "items": [
+            {"value": "", "text": "Choose a reviewer"},
+            {"value": "7", "text": "Ann <Smith> & co"},
+            None,
+            {},
+            {"value": "8", "text": "Bo", "selected": True, "disabled": True},
+            {"value": "7", "text": "Seven again, told not to be chosen", "selected": False},
+            {"text": "7"},  # chosen by its text: it has no value
+            {"text": "No value"},
+            {"value": True, "text": "Yes"},
+            {"value": False, "text": "No", "attributes": {"data-b": "2", "hidden": True}},
+            {"value": None, "text": None},
+            {"value": 7, "text": "A number"},
+            {"value": "x"},
+        ],
+    },
+    {
+        "id": "t",
+        "name": "t",
+        "label": {"text": "Team"},
+        "value": "",
+        "items": [{"value": "", "text": "Any"}, {"value": "a", "text": "A", "selected": None}],
+    },
+    {
+        "id": "u",
+        "name": "u",
+        "label": {"text": "Team"},
+        "value": 7,
+        "items": [{"value": 7, "text": "Seven"}, {"value": "7", "text": "Seven as text"}],
+    },
+]
+
+
+@pytest.mark.parametrize("params", SELECTS, ids=range(len(SELECTS)))
+def test_selects_render_as_govuk_frontend_renders_them(app, govuk_own, params):
+    assert_renders_as_govuk(app, govuk_own, "select", params)
+
+
 LABELS_AND_HINTS = [
     ("label", {"text": "Name", "for": "n"}),
     ("label", {"text": "<Name> & co", "for": 'a"b', "classes": "govuk-radios__label"}),
