@@ -1,7 +1,9 @@
 """The reviewers' count of documents needing attention (their home page) and their list of them
 read two figures the database keeps on each version: whether it is its document's current one,
 and the day from which it needs attention (DocumentVersion.is_current and attention_from, kept
-by triggers). Each kind of write that can change them shows on the next request: a new version,
+by triggers), and the tally of current versions by that day that the count sums
+(DocumentAttentionDay, kept by triggers from those two). Each kind of write that can change them
+shows on the next request: a new version,
 a virus scan's verdict, a file removed (a virus, retention, found missing), a document deleted,
 dates changed (by the ORM or by an UPDATE of many rows), and a day passing."""
 

@@ -32,6 +32,7 @@ from portal.documents.models import (
     needs_attention,
     needs_attention_kept,
 )
+from portal.documents.services import documents_needing_attention
 
 
 def _file(organisation, provider, key: str, scan_state: str, removed: str | None) -> StoredFile:
@@ -151,3 +152,30 @@ def test_the_kept_figures_agree_with_the_python_status_on_every_day_around_the_d
                     f"{version.status(day)}, kept {kept.get(document.id)}"
                 )
     assert not disagreements, "\n".join(disagreements)
+
+
+def test_the_reviewers_list_and_count_agree_with_the_python_status_on_every_day_around_the_dates(
+    organisation, provider
+):
+    """The reviewers' list reads the documents needing attention in four parts by urgency and
+    counts them from the tally of days the database keeps (DocumentAttentionDay): on each day
+    either side of every date the combinations hold, with nothing written between the days,
+    its pages hold exactly the documents Python's status puts on it, most urgent first, then by
+    organisation, kind and document, and the count says how many."""
+    _every_combination(organisation, provider, replacing=True)
+    on = today()
+    days = [on + timedelta(days=shift) for shift in (-2, -1, 0, 1, 2)]
+    days += [on + timedelta(days=EXPIRES_SOON_DAYS + shift) for shift in (-1, 0, 1, 2)]
+    documents = db.session.scalars(select(Document)).all()
+    for day in days:
+        expected = sorted(
+            (order, document.organisation_id, document.kind, document.id)
+            for document in documents
+            if (order := _order_for_reviewers(document.current, day)) is not None
+        )
+        first = documents_needing_attention(day)
+        assert first.total == len(expected), day
+        listed = []
+        for number in range(1, first.pages + 1):
+            listed += [item.document_id for item in documents_needing_attention(day, number).items]
+        assert listed == [document_id for *_order, document_id in expected], day
