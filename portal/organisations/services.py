@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import invitations, tokens
@@ -50,19 +50,23 @@ def memberships_of(user: User) -> list[Membership]:
     return list(db.session.scalars(_MEMBERSHIPS, {"user_id": user.id}))
 
 
-def organisations_page(matching: ColumnElement[bool], number: int) -> Page:
+def organisations_page(
+    matching: ColumnElement[bool], number: int, columns: Select | None = None
+) -> Page:
     """Page `number` of the organisations for which `matching` holds, by name (two queries):
-    the lists reviewers start from, each with its own test of which organisations it holds."""
+    the lists reviewers start from, each with its own test of which organisations it holds.
+    Whole organisations, or with `columns` (a query of organisations) rows of those alone."""
     total = db.count(select(func.count(Organisation.id)).where(matching))
     number, offset = offset_of(number, total)
-    organisations = db.session.scalars(
-        select(Organisation)
+    chosen = (
+        (select(Organisation) if columns is None else columns)
         .where(matching)
         .order_by(Organisation.legal_name, Organisation.id)
         .limit(PER_PAGE)
         .offset(offset)
-    ).all()
-    return Page(organisations, number, total)
+    )
+    found = db.session.execute(chosen)
+    return Page(found.scalars().all() if columns is None else found.all(), number, total)
 
 
 def get_organisation_for(user: User, organisation_id: int) -> tuple[Organisation, Membership]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -211,6 +211,27 @@ def register_counts(organisation_ids: list[int], on: date) -> dict[int, tuple[in
         ):
             counts[organisation_id] = (people, flagged_people)
     return counts
+
+
+def register_size(organisation_id: ColumnElement[int]) -> ScalarSelect[int]:
+    """How many people the organisation whose id is `organisation_id` has on its DBS register,
+    as a column of a query of organisations (register_counts within a list's own query)."""
+    return (
+        select(func.count())
+        .select_from(StaffCheck)
+        .where(StaffCheck.organisation_id == organisation_id)
+        .scalar_subquery()
+    )
+
+
+def flagged_count(organisation_id: ColumnElement[int], on: date) -> ScalarSelect[int]:
+    """How many of them are flagged on `on`, likewise."""
+    return (
+        select(func.count())
+        .select_from(StaffCheck)
+        .where(StaffCheck.organisation_id == organisation_id, flagged(on))
+        .scalar_subquery()
+    )
 
 
 def register_with_flags(

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from portal.admissions.services import ProviderRow
+from portal.admissions.models import ADMISSION_COLOURS, ADMISSION_LABELS
+from portal.admissions.services import ProviderLine
 from portal.core.urls import UrlPattern
 
 _ROW = (
@@ -55,7 +56,7 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
-def provider_rows(rows: Sequence[ProviderRow]) -> Markup:
+def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
     """Each provider with its kinds, its admissions' lots and statuses, its documents' standing
     (not eligible for call-offs, and how many need attention), its DBS register and its last
     KPI return with any open escalations; each linked to the page that shows it."""
@@ -65,8 +66,8 @@ def provider_rows(rows: Sequence[ProviderRow]) -> Markup:
     returns_url = UrlPattern("kpi_returns.provider", "organisation_id")
     out = []
     for row in rows:
-        organisation = row.organisation
-        name = escape(organisation.display_name)
+        organisation_id = row.id
+        name = escape(row.name)
         # The name again, for a screen reader's list of links ("3 need attention" alone is not
         # enough to tell them apart).
         whose = f'<span class="govuk-visually-hidden"> ({name})</span>'
@@ -81,7 +82,7 @@ def provider_rows(rows: Sequence[ProviderRow]) -> Markup:
         needing = row.documents_needing_attention
         if needing:
             documents = (
-                f'{_OPEN}<a class="govuk-link" href="{library_url(organisation.id)}">{needing} '
+                f'{_OPEN}<a class="govuk-link" href="{library_url(organisation_id)}">{needing} '
                 f"need{_plural(needing, 's', '')} attention{whose}</a>{_CLOSE}"
             )
         else:
@@ -89,7 +90,7 @@ def provider_rows(rows: Sequence[ProviderRow]) -> Markup:
         people = row.dbs_people
         if row.dbs_flagged:
             register = (
-                f'{_OPEN}<a class="govuk-link" href="{register_url(organisation.id)}">'
+                f'{_OPEN}<a class="govuk-link" href="{register_url(organisation_id)}">'
                 f"{row.dbs_flagged} of {people} {_plural(people, 'person', 'people')} flagged"
                 f"{whose}</a>{_CLOSE}"
             )
@@ -102,22 +103,22 @@ def provider_rows(rows: Sequence[ProviderRow]) -> Markup:
         if last:
             rating = f", {escape(last.rating_label.lower())}" if last.rating else ""
             last_return = (
-                f'{_OPEN}<a class="govuk-link" href="{returns_url(organisation.id)}">'
+                f'{_OPEN}<a class="govuk-link" href="{returns_url(organisation_id)}">'
                 f"{escape(last.month.strftime('%B %Y'))}{whose}</a>"
                 f'{_OPEN}<br><span class="govuk-body-s">{escape(last.label)}{rating}</span>{_CLOSE}'
             )
         else:
             last_return = f"{_OPEN}None yet{_CLOSE}"
         escalations = ""
-        if row.escalations:
-            count = len(row.escalations)
+        count = row.open_escalations
+        if count:
             escalations = (
                 f'{_OPEN}<br><strong class="govuk-tag govuk-tag--red">{count} '
                 f"escalation{'s' if count > 1 else ''} open</strong>{_CLOSE}"
             )
         out.append(
             _ROW.format(
-                provider_href=provider_url(organisation.id),
+                provider_href=provider_url(organisation_id),
                 name=name,
                 kinds=(
                     f'<br><span class="govuk-body-s">{escape(", ".join(kinds))}</span>'
@@ -125,10 +126,10 @@ def provider_rows(rows: Sequence[ProviderRow]) -> Markup:
                     else ""
                 ),
                 admissions="".join(
-                    f"<li>{escape(admission.lot.name)} "
-                    f'<strong class="govuk-tag govuk-tag--{escape(admission.status_colour)}">'
-                    f"{escape(admission.status_label)}</strong></li>"
-                    for admission in row.admissions
+                    f"<li>{escape(held.lot_name)} "
+                    f'<strong class="govuk-tag govuk-tag--{ADMISSION_COLOURS[held.status]}">'
+                    f"{ADMISSION_LABELS[held.status]}</strong></li>"
+                    for held in row.admissions
                 ),
                 call_off=call_off,
                 documents=documents,
