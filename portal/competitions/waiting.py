@@ -141,6 +141,15 @@ _UNANSWERED = (
     .correlate(Competition)
     .scalar_subquery()
 )
+# Whether any question waits for an answer, for the conditions: stops at the first, from the
+# index of unanswered questions (ix_competition_clarifications_unanswered), where a count read
+# every question of every competition the home looks at.
+_ANY_UNANSWERED = (
+    select(Clarification.id)
+    .where(Clarification.competition_id == Competition.id, Clarification.answered_at.is_(None))
+    .correlate(Competition)
+    .exists()
+)
 _CLOSED = and_(
     Competition.status == PUBLISHED,
     Competition.submission_deadline <= bindparam("at"),
@@ -149,11 +158,11 @@ _CLOSED = and_(
 _NEEDS_ACTION = or_(
     Competition.status.in_((DRAFT, AWARDED)),
     _CLOSED,
-    and_(Competition.status == PUBLISHED, _UNANSWERED > 0),
+    and_(Competition.status == PUBLISHED, _ANY_UNANSWERED),
 )
 _MOST_URGENT_FIRST = case(
     (and_(Competition.status == AWARDED, Competition.standstill_ends_on < bindparam("today")), 0),
-    (and_(Competition.status == PUBLISHED, _UNANSWERED > 0), 1),
+    (and_(Competition.status == PUBLISHED, _ANY_UNANSWERED), 1),
     (_CLOSED, 2),
     (Competition.status == DRAFT, 3),
     else_=4,
