@@ -1,7 +1,7 @@
 """the contracts waiting to be completed and sent indexed
 
 Revision ID: b6d2e8a4c1f7
-Revises: a1c7e5f9b3d2
+Revises: b6d1e3f8a2c4
 Create Date: 2026-12-07 07:00:00
 
 The commissioner's home lists the drafts made from awards and not yet sent, oldest first, and
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy import text
 
 revision = "b6d2e8a4c1f7"
-down_revision = "a1c7e5f9b3d2"
+down_revision = "b6d1e3f8a2c4"
 branch_labels = None
 depends_on = None
 
