@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.capacity import forms, listing, services
+from portal.capacity import forms, listing, rows_html, services
 from portal.capacity.models import NEEDS, OLDEST, STALE_AFTER_DAYS, YOUNGEST, Capacity
 from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_button, handle_post
@@ -24,6 +24,7 @@ from portal.organisations.models import Organisation
 bp = Blueprint("capacity", __name__, url_prefix="/capacity")
 bp.add_app_template_global(services.confirmed_text, "capacity_confirmed_text")
 bp.add_app_template_global(services.is_stale, "capacity_is_stale")
+bp.add_app_template_global(rows_html.capacity_rows, "capacity_rows")
 
 
 @bp.record_once

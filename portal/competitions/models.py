@@ -268,6 +268,16 @@ class Clarification(Base):
     asker (who is kept only for the council's record, never shown)."""
 
     __tablename__ = "competition_clarifications"
+    __table_args__ = (
+        # The commissioner's home asks of every competition whether any question waits for an
+        # answer: a few questions among every one ever asked.
+        Index(
+            "ix_competition_clarifications_unanswered",
+            "competition_id",
+            postgresql_where=text("answered_at IS NULL"),
+            sqlite_where=text("answered_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(

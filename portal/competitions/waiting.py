@@ -5,7 +5,10 @@ standstill to confirm). A fixed number of queries, however many competitions the
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, and_, bindparam, case, func, or_, select
 
 from portal.accounts.models import User
 from portal.competitions.clock import format_deadline, london_today, now
@@ -20,6 +23,7 @@ from portal.competitions.models import (
     Evaluator,
     Invitation,
     Quote,
+    reference_of,
 )
 from portal.competitions.services.common import CLOSING_SOON
 from portal.core.db import db
@@ -41,31 +45,38 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return to_score + _for_managers(user, {item.args["competition_id"] for item in to_score})
 
 
+# Columns, not whole competitions, by a statement built once (as _OPEN_TO_QUOTE below): the
+# home shows a competition's title, kind, number and deadline, and an object of every column
+# cost more to load than the item did to write.
+_TO_SCORE = (
+    select(Competition.id, Competition.title, Competition.kind, Competition.submission_deadline)
+    .join(Evaluator, Evaluator.competition_id == Competition.id)
+    .where(
+        Evaluator.user_id == bindparam("user_id"),
+        Evaluator.has_conflict.is_not(True),
+        Evaluator.scores_submitted_at.is_(None),
+        Competition.status == PUBLISHED,
+        Competition.submission_deadline <= bindparam("at"),
+        Competition.moderation_closed_at.is_(None),
+    )
+    .order_by(Competition.submission_deadline, Competition.id)
+)
+
+
 def _to_score(user: User) -> list[Waiting]:
     """Competitions closed for quotes on whose panel the user sits, their scores not yet
     submitted (one query)."""
-    at = now()
     return [
         Waiting(
-            link=f"Score the quotes for ‘{competition.title}’",
+            link=f"Score the quotes for ‘{title}’",
             endpoint="competitions.evaluation",
-            args={"competition_id": competition.id},
-            hint=f"{competition.kind_label} {competition.reference} closed at "
-            f"{format_deadline(competition.submission_deadline)}: you are on the panel",
+            args={"competition_id": competition_id},
+            hint=f"{KINDS[kind]} {reference_of(kind, competition_id)} closed at "
+            f"{format_deadline(deadline)}: you are on the panel",
             urgency=DUE_SOON,
         )
-        for competition in db.session.scalars(
-            select(Competition)
-            .join(Evaluator, Evaluator.competition_id == Competition.id)
-            .where(
-                Evaluator.user_id == user.id,
-                Evaluator.has_conflict.is_not(True),
-                Evaluator.scores_submitted_at.is_(None),
-                Competition.status == PUBLISHED,
-                Competition.submission_deadline <= at,
-                Competition.moderation_closed_at.is_(None),
-            )
-            .order_by(Competition.submission_deadline, Competition.id)
+        for competition_id, title, kind, deadline in db.session.execute(
+            _TO_SCORE, {"user_id": user.id, "at": now()}
         )
     ]
 
@@ -122,50 +133,78 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     return items
 
 
+# What a commissioner's competitions need, built once with the moment (`at`, and London's date
+# `today`) and the competitions the user is to score as parameters.
+_UNANSWERED = (
+    select(func.count(Clarification.id))
+    .where(Clarification.competition_id == Competition.id, Clarification.answered_at.is_(None))
+    .correlate(Competition)
+    .scalar_subquery()
+)
+# Whether any question waits for an answer, for the conditions: stops at the first, from the
+# index of unanswered questions (ix_competition_clarifications_unanswered), where a count read
+# every question of every competition the home looks at.
+_ANY_UNANSWERED = (
+    select(Clarification.id)
+    .where(Clarification.competition_id == Competition.id, Clarification.answered_at.is_(None))
+    .correlate(Competition)
+    .exists()
+)
+_CLOSED = and_(
+    Competition.status == PUBLISHED,
+    Competition.submission_deadline <= bindparam("at"),
+    Competition.id.not_in(bindparam("scoring", expanding=True)),
+)
+_NEEDS_ACTION = or_(
+    Competition.status.in_((DRAFT, AWARDED)),
+    _CLOSED,
+    and_(Competition.status == PUBLISHED, _ANY_UNANSWERED),
+)
+_MOST_URGENT_FIRST = case(
+    (and_(Competition.status == AWARDED, Competition.standstill_ends_on < bindparam("today")), 0),
+    (and_(Competition.status == PUBLISHED, _ANY_UNANSWERED), 1),
+    (_CLOSED, 2),
+    (Competition.status == DRAFT, 3),
+    else_=4,
+)
+# How many in all rides on the listed rows, counted once by a subquery of its own (not a window
+# over the rows, which would order every row first): one statement, not two. It is only shown
+# when more than LISTED need action, so with no row listed it is not needed. The columns the
+# items show, not whole competitions.
+_NEEDING_ACTION = (
+    select(
+        Competition.id,
+        Competition.title,
+        Competition.kind,
+        Competition.status,
+        Competition.standstill_ends_on,
+        Competition.submission_deadline,
+        Competition.clarification_deadline,
+        _UNANSWERED.label("unanswered"),
+        select(func.count(Competition.id))
+        .where(_NEEDS_ACTION)
+        .correlate(None)
+        .scalar_subquery()
+        .label("total"),
+    )
+    .where(_NEEDS_ACTION)
+    .order_by(_MOST_URGENT_FIRST, Competition.submission_deadline, Competition.id)
+    .limit(LISTED)
+)
+
+
 def _for_managers(user: User, scoring: set[int]) -> list[Waiting]:
     """Each competition needing its commissioner, most urgent first: an award whose standstill
     has ended (to confirm), questions from providers not answered, closed and ready to evaluate,
     a draft to publish, an award still in standstill. Those the user is to score (`scoring`)
     are listed once, as scoring."""
     at = now()
-    unanswered = (
-        select(func.count(Clarification.id))
-        .where(Clarification.competition_id == Competition.id, Clarification.answered_at.is_(None))
-        .correlate(Competition)
-        .scalar_subquery()
-    )
-    closed = and_(
-        Competition.status == PUBLISHED,
-        Competition.submission_deadline <= at,
-        Competition.id.not_in(scoring),
-    )
-    needs_action = or_(
-        Competition.status.in_((DRAFT, AWARDED)),
-        closed,
-        and_(Competition.status == PUBLISHED, unanswered > 0),
-    )
     today = london_today(at)
-    order = case(
-        (and_(Competition.status == AWARDED, Competition.standstill_ends_on < today), 0),
-        (and_(Competition.status == PUBLISHED, unanswered > 0), 1),
-        (closed, 2),
-        (Competition.status == DRAFT, 3),
-        else_=4,
-    )
-    # How many in all rides on the listed rows, counted once by a subquery of its own (not a
-    # window over the rows, which would order every row first): one statement, not two. It is
-    # only shown when more than LISTED need action, so with no row listed it is not needed.
-    in_all = (
-        select(func.count(Competition.id)).where(needs_action).correlate(None).scalar_subquery()
-    )
     rows = db.session.execute(
-        select(Competition, unanswered.label("unanswered"), in_all.label("total"))
-        .where(needs_action)
-        .order_by(order, Competition.submission_deadline, Competition.id)
-        .limit(LISTED)
+        _NEEDING_ACTION, {"at": at, "today": today, "scoring": sorted(scoring)}
     ).all()
     total = rows[0].total if rows else 0
-    items = [_item(competition, questions, at, today) for competition, questions, _total in rows]
+    items = [_item(row, at, today) for row in rows]
     if total > LISTED:
         items.append(
             Waiting(
@@ -177,9 +216,10 @@ def _for_managers(user: User, scoring: set[int]) -> list[Waiting]:
     return items
 
 
-def _item(competition: Competition, questions: int, at, today) -> Waiting:
+def _item(competition: Row[Any], at: datetime, today: date) -> Waiting:
+    """The item for one row of _NEEDING_ACTION."""
     show = {"competition_id": competition.id}
-    what = f"{competition.kind_label} {competition.reference}"
+    what = f"{KINDS[competition.kind]} {reference_of(competition.kind, competition.id)}"
     if competition.status == DRAFT:
         return Waiting(
             link=f"Publish ‘{competition.title}’",
@@ -206,6 +246,7 @@ def _item(competition: Competition, questions: int, at, today) -> Waiting:
             hint=f"{what} closed at {format_deadline(competition.submission_deadline)}",
             urgency=DUE_SOON,
         )
+    questions = competition.unanswered
     return Waiting(
         link=f"Answer questions on ‘{competition.title}’",
         endpoint="competitions.show",

@@ -163,6 +163,11 @@ LINE_OUTCOME = "outcome"
 LINE_KINDS = (LINE_DELIVERY, LINE_HELD_BACK, LINE_OUTCOME)
 
 
+def reference_of(contract_id: int) -> str:
+    """How people refer to a contract: "CO-12" (lists read its id alone)."""
+    return f"CO-{contract_id}"
+
+
 class Contract(Base):
     """One call-off contract. Its current terms are here; every version of them (the original
     and each variation) is a ContractVersion."""
@@ -185,6 +190,14 @@ class Contract(Base):
             name="origin_recorded",
         ),
         Index("ix_contracts_organisation_status", "organisation_id", "status"),
+        # The commissioners' home lists the drafts made from awards and not yet sent, oldest
+        # first, and counts them: a few among every contract ever made.
+        Index(
+            "ix_contracts_to_send",
+            "id",
+            postgresql_where=text(f"status = '{DRAFT}' AND sent_at IS NULL"),
+            sqlite_where=text(f"status = '{DRAFT}' AND sent_at IS NULL"),
+        ),
         # The spend reports find the contracts starting in a period, a year's among every one,
         # and add up those committed from this index alone (migration f3a9c1e7d2b8).
         Index(
@@ -247,7 +260,7 @@ class Contract(Base):
     @property
     def reference(self) -> str:
         """How people refer to it: "CO-12"."""
-        return f"CO-{self.id}"
+        return reference_of(self.id)
 
     status_label = shown(STATUS_LABELS, "status")
     unit_label = shown(UNITS, "unit")

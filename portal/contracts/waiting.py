@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy import Date, bindparam, func, literal_column, select
 
 from portal.accounts.models import User
 from portal.contracts.models import (
@@ -19,6 +19,7 @@ from portal.contracts.models import (
     Contract,
     ContractOutcome,
     OutcomeDefinition,
+    reference_of,
 )
 from portal.contracts.services import delivery, statements
 from portal.core.db import db
@@ -107,24 +108,40 @@ def _to_accept(sent: list[Contract], names: dict[int, str]) -> list[Waiting]:
     ]
 
 
+# Drafts made from awards and not yet sent, oldest first, with how many in all: by a subquery
+# run once on the listed rows, one statement, not two (with none listed, none is counted, and
+# none is needed). Both read the partial index of such drafts (ix_contracts_to_send) alone, not
+# the table; the status is written into the SQL, not a parameter, so that a prepared statement's
+# plan can use that index too. Built once, and of the columns the items show.
+_WAITING_TO_SEND = (Contract.status == literal_column(f"'{DRAFT}'"), Contract.sent_at.is_(None))
+_TO_SEND = (
+    select(
+        Contract.id,
+        Contract.title,
+        select(func.count())
+        .where(*_WAITING_TO_SEND)
+        .correlate(None)
+        .scalar_subquery()
+        .label("total"),
+    )
+    .where(*_WAITING_TO_SEND)
+    .order_by(Contract.id)
+    .limit(LISTED)
+)
+
+
 def _to_send() -> list[Waiting]:
-    waiting = (Contract.status == DRAFT, Contract.sent_at.is_(None))
-    # How many in all, by a subquery run once on the listed rows: one statement, not two (with
-    # none listed, none is counted, and none is needed).
-    in_all = select(func.count(Contract.id)).where(*waiting).correlate(None).scalar_subquery()
-    rows = db.session.execute(
-        select(Contract, in_all.label("total")).where(*waiting).order_by(Contract.id).limit(LISTED)
-    ).all()
+    rows = db.session.execute(_TO_SEND).all()
     total = rows[0].total if rows else 0
     items = [
         Waiting(
-            link=f"Complete and send contract {contract.reference}: ‘{contract.title}’",
+            link=f"Complete and send contract {reference_of(contract_id)}: ‘{title}’",
             endpoint="contracts.complete",
-            args={"contract_id": contract.id},
+            args={"contract_id": contract_id},
             hint="Made from a confirmed award: give its team and end date, then send it",
             urgency=TO_DO,
         )
-        for contract, _total in rows
+        for contract_id, title, _total in rows
     ]
     if total > LISTED:
         items.append(
@@ -247,32 +264,42 @@ def _due_for_evidence(active: dict[int, Contract], names: dict[int, str]) -> lis
     return items
 
 
+# The oldest few and the count, each from the index of outcomes with evidence
+# (ix_contract_outcomes_evidenced), in one statement: the count a subquery run once (a count
+# over the listed rows' window would join every one of them to its contract first), the
+# outcome's title joined, not loaded by a second query. Built once, of the columns shown.
+_EVIDENCED = ContractOutcome.status == OUTCOME_EVIDENCED
+_OUTCOMES_TO_DECIDE = (
+    select(
+        ContractOutcome.evidenced_at,
+        ContractOutcome.review_on,
+        Contract.id,
+        Contract.title,
+        OutcomeDefinition.title,
+        select(func.count()).where(_EVIDENCED).correlate(None).scalar_subquery().label("total"),
+    )
+    .join(Contract, Contract.id == ContractOutcome.contract_id)
+    .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
+    .where(_EVIDENCED)
+    .order_by(ContractOutcome.evidenced_at, ContractOutcome.id)
+    .limit(OUTCOMES_LISTED)
+)
+
+
 def _outcomes_to_decide() -> list[Waiting]:
-    # The oldest few and the count, each from the index of outcomes with evidence
-    # (ix_contract_outcomes_evidenced), in one statement: the count a subquery run once (a
-    # count over the listed rows' window would join every one of them to its contract first),
-    # the outcome's title joined, not loaded by a second query.
-    evidenced = ContractOutcome.status == OUTCOME_EVIDENCED
-    in_all = select(func.count()).where(evidenced).correlate(None).scalar_subquery()
-    rows = db.session.execute(
-        select(ContractOutcome, Contract, OutcomeDefinition.title, in_all.label("total"))
-        .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
-        .where(evidenced)
-        .order_by(ContractOutcome.evidenced_at, ContractOutcome.id)
-        .limit(OUTCOMES_LISTED)
-    ).all()
+    rows = db.session.execute(_OUTCOMES_TO_DECIDE).all()
     total = rows[0].total if rows else 0
+    on = today()
     items = [
         Waiting(
-            link=f"Decide the outcome ‘{title}’ on {contract.reference}",
+            link=f"Decide the outcome ‘{title}’ on {reference_of(contract_id)}",
             endpoint="contracts.outcomes",
-            args={"contract_id": contract.id},
-            hint=f"{contract.title}: evidence given {format_date(outcome.evidenced_at)}",
-            urgency=OVERDUE if outcome.review_on < today() else TO_DO,
-            due=outcome.review_on,
+            args={"contract_id": contract_id},
+            hint=f"{contract_title}: evidence given {format_date(evidenced_at)}",
+            urgency=OVERDUE if review_on < on else TO_DO,
+            due=review_on,
         )
-        for outcome, contract, title, _total in rows
+        for evidenced_at, review_on, contract_id, contract_title, title, _total in rows
     ]
     if total > OUTCOMES_LISTED:
         items.append(

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, func, literal_column, select
 from sqlalchemy.exc import IntegrityError
@@ -499,13 +500,20 @@ def open_escalation_count(organisation_id: ColumnElement[int]) -> ScalarSelect[i
     )
 
 
+@cache
+def _oldest_open_query(limit: int) -> Select:
+    """oldest_open's statement, built once for each limit (every commissioner's home runs it):
+    a statement built for every request costs more than running it."""
+    in_all = select(func.count()).where(OPEN_IN_SQL).correlate(None).scalar_subquery()
+    query = _lines_query(OPEN_IN_SQL, limit=limit, offset=0, oldest_first=True)
+    return query.add_columns(in_all.label("total"))
+
+
 def oldest_open(limit: int) -> tuple[list[EscalationLine], int]:
     """The open escalations that have waited longest, and how many are open in all (0 when none
     is): one query, from the index of the open ones. The count is a subquery run once, not a
     window over the rows, which would look up every open row's KPI name first."""
-    in_all = select(func.count()).where(OPEN_IN_SQL).correlate(None).scalar_subquery()
-    query = _lines_query(OPEN_IN_SQL, limit=limit, offset=0, oldest_first=True)
-    rows = db.session.execute(query.add_columns(in_all.label("total"))).all()
+    rows = db.session.execute(_oldest_open_query(limit)).all()
     return [EscalationLine(*row[:-1]) for row in rows], rows[0].total if rows else 0
 
 

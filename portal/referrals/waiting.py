@@ -34,23 +34,29 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return [*_to_match(), *_offered()]
 
 
-def _to_match() -> list[Waiting]:
-    most_urgent_first = case(
-        (Referral.urgency == EMERGENCY, 0), (Referral.urgency == URGENT, 1), else_=2
+# Built once: a statement built for every request costs more than running it.
+_TO_MATCH = (
+    select(
+        Referral.id,
+        Referral.reference,
+        Referral.urgency,
+        Referral.received_on,
+        Referral.required_start,
+        func.count().over().label("total"),
     )
-    rows = db.session.execute(
-        select(
-            Referral.id,
-            Referral.reference,
-            Referral.urgency,
-            Referral.received_on,
-            Referral.required_start,
-            func.count().over().label("total"),
-        )
-        .where(Referral.status == RECEIVED)
-        .order_by(most_urgent_first, Referral.received_on, Referral.id)
-        .limit(LISTED)
-    ).all()
+    .where(Referral.status == RECEIVED)
+    .order_by(
+        case((Referral.urgency == EMERGENCY, 0), (Referral.urgency == URGENT, 1), else_=2),
+        Referral.received_on,
+        Referral.id,
+    )
+    .limit(LISTED)
+)
+_OFFERED_COUNT = select(func.count(Referral.id)).where(Referral.status == OFFERED)
+
+
+def _to_match() -> list[Waiting]:
+    rows = db.session.execute(_TO_MATCH).all()
     on = today()
     items = []
     for row in rows:
@@ -83,7 +89,7 @@ def _to_match() -> list[Waiting]:
 
 
 def _offered() -> list[Waiting]:
-    count = db.count(select(func.count(Referral.id)).where(Referral.status == OFFERED))
+    count = db.count(_OFFERED_COUNT)
     if not count:
         return []
     return [
