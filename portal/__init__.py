@@ -61,7 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _connect_domains(app: Flask) -> None:
     """What one domain learns from another it must not import (the other already imports it)."""
-    from portal.admissions import services as admissions
+    from portal.admissions import public_list
     from portal.applications import services as applications
     from portal.competitions.services import awarding, placement_requests
     from portal.contracts.models import DEFAULT_TEAMS
@@ -72,7 +72,7 @@ def _connect_domains(app: Flask) -> None:
 
     staff_checks.read_people_named_from(applications.people_named)
     awarding.on_award_confirmed(making.make_from_award)
-    admissions.count_current_contracts_with(reading.current_contracts_by_lot)
+    public_list.count_current_contracts_with(reading.current_contracts_by_lot)
     # A referral moves along its path as placement requests and contracts are made for it.
     placement_requests.on_placement_request(
         placement_requests.MADE, referrals.placement_request_made

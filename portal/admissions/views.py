@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from portal.admissions import services
+from portal.admissions import public_list
 from portal.core.pagination import page_number
 from portal.core.permissions import public
 from portal.lots.services import list_lots
@@ -17,8 +17,8 @@ bp = Blueprint("admissions", __name__)
 @public
 def providers():
     lots = list_lots()
-    filters = services.PublicFilters.from_args(request.args, lots)
-    results = services.public_providers(filters, page_number(request.args.get("page")))
+    filters = public_list.PublicFilters.from_args(request.args, lots)
+    results = public_list.public_providers(filters, page_number(request.args.get("page")))
     return render_template(
         "admissions/public_providers.html", lots=lots, filters=filters, results=results
     )

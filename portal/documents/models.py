@@ -221,7 +221,7 @@ class DocumentVersion(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "number"),
         # The current versions by what the reviewers' list of documents needing attention
-        # finds each urgency from (documents/services.py _needing_attention_by_urgency): files
+        # finds each urgency from (documents/attention.py _needing_attention_by_urgency): files
         # not plainly clean, kept in the list's order; expiry dates; review dates.
         Index(
             "ix_document_versions_file_attention",
@@ -257,7 +257,7 @@ class DocumentVersion(Base):
             sqlite_where=text("is_current = 1"),
         ),
         # The same by organisation first: the reviewers' providers list counts each of its
-        # providers' documents needing attention from this index alone (documents/services.py
+        # providers' documents needing attention from this index alone (documents/attention.py
         # needing_attention_of), reading that provider's entries, not every provider's.
         Index(
             "ix_document_versions_organisation_attention",

@@ -19,6 +19,7 @@ from portal.core.permissions import (
 from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
+from portal.documents.attention import documents_needing_attention
 from portal.documents.models import KINDS
 from portal.documents.uploads import upload_form
 from portal.organisations.choosing import into_own_organisation
@@ -50,7 +51,7 @@ def index():
 def attention():
     return render_template(
         "documents/attention.html",
-        page=services.documents_needing_attention(today(), page_number(request.args.get("page"))),
+        page=documents_needing_attention(today(), page_number(request.args.get("page"))),
     )
 
 

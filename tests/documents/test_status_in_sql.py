@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.time import today, utcnow
+from portal.documents.attention import documents_needing_attention
 from portal.documents.models import (
     ATTENTION_ORDER,
     EXPIRES_SOON_DAYS,
@@ -32,7 +33,6 @@ from portal.documents.models import (
     needs_attention,
     needs_attention_kept,
 )
-from portal.documents.services import documents_needing_attention
 
 
 def _file(organisation, provider, key: str, scan_state: str, removed: str | None) -> StoredFile:
