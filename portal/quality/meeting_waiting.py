@@ -57,15 +57,15 @@ def _for_officers() -> list[Waiting]:
                 urgency=OVERDUE if overdue else DUE_SOON,
             )
         )
-    for meeting, name in meetings.unminuted(on, LISTED):
+    for meeting_id, meets_on, name in meetings.unminuted(on, LISTED):
         items.append(
             Waiting(
                 link=f"Publish the minutes of the meeting with {name}",
                 endpoint="quality.record_minutes",
-                args={"meeting_id": meeting.id},
-                hint=f"The meeting was set for {format_date(meeting.meets_on)}",
+                args={"meeting_id": meeting_id},
+                hint=f"The meeting was set for {format_date(meets_on)}",
                 urgency=OVERDUE,
-                due=meeting.meets_on,
+                due=meets_on,
             )
         )
     return items

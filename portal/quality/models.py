@@ -177,6 +177,15 @@ class Meeting(Base):
     __table_args__ = (
         CheckConstraint(f"status IN {MEETING_STATUSES!r}", name="status"),
         Index("ix_quality_meetings_organisation_status", "organisation_id", "status"),
+        # The quality officers' home lists the scheduled meetings whose day has passed, oldest
+        # first: the few scheduled among every meeting held, read from the index by day.
+        Index(
+            "ix_quality_meetings_scheduled_on",
+            "meets_on",
+            "id",
+            postgresql_where=text(f"status = '{MEETING_SCHEDULED}'"),
+            sqlite_where=text(f"status = '{MEETING_SCHEDULED}'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -316,7 +325,17 @@ class MeetingBasis(Base):
 
     __tablename__ = "quality_meeting_bases"
     # Rows the database derives from other tables' rows (see contracts' MonthlySpend).
-    __table_args__ = {"info": {"derived": True}}
+    __table_args__ = (
+        # The quality officers' home counts the providers due a meeting within a month with
+        # none scheduled: read from the index by the day they fall due, not every provider.
+        Index(
+            "ix_quality_meeting_bases_unscheduled_due_on",
+            "due_on",
+            postgresql_where=text("meets_on IS NULL AND admitted_at IS NOT NULL"),
+            sqlite_where=text("meets_on IS NULL AND admitted_at IS NOT NULL"),
+        ),
+        {"info": {"derived": True}},
+    )
 
     organisation_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

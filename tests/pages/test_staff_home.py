@@ -12,6 +12,7 @@ from portal.core.time import utcnow
 from portal.kpi_returns import escalations
 from portal.outbox.models import FAILED, OutboxEmail
 from portal.questionnaires import services as questionnaires
+from portal.reviews import services as reviews
 from tests.applications.helpers import EVERY_TYPE, start
 from tests.competitions import helpers as competitions
 from tests.contracts.helpers import make_active_contract
@@ -61,6 +62,35 @@ def test_a_reviewer_sees_applications_overdue_first_and_documents(
     assert _tags(home)[0] == ("Applications over the service level", "Overdue")
     assert "mini-competition" not in text.lower().replace("mini-competitions and placement", "")
     assert queries_for(app, reviewer_client, "/home") == empty
+
+
+def test_a_reviewer_sees_only_their_own_waiting_applications_as_assigned_to_them(
+    reviewer_client,
+    reviewer,
+    provider_client,
+    organisation,
+    other_provider_client,
+    other_organisation,
+    every_type,
+):
+    """Counted from the waiting applications joined to the reviewer's own reviews: one assigned
+    to nobody and one decided are not theirs to do."""
+    mine = _submit(provider_client, organisation, days_ago=1)
+    _submit(other_provider_client, other_organisation, days_ago=1)
+    assert "Applications assigned to you" not in _links(_home(reviewer_client))
+
+    reviews.review_of(db.session.get(Application, mine)).assigned_to_id = reviewer.id
+    db.session.commit()
+    home = _home(reviewer_client)
+    assert _links(home)["Applications assigned to you"] == f"/reviews?assignee={reviewer.id}"
+    assert "1 application waiting for your decision" in page_text(home)
+    assert "2 applications in the queue" in page_text(home)
+
+    db.session.get(Application, mine).status = "approved"
+    db.session.commit()
+    home = _home(reviewer_client)
+    assert "Applications assigned to you" not in _links(home)
+    assert "1 application in the queue" in page_text(home)
 
 
 def test_a_commissioner_sees_each_competition_needing_action(
