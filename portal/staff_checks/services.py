@@ -234,27 +234,64 @@ def flagged_count(organisation_id: ColumnElement[int], on: date) -> ScalarSelect
     )
 
 
-def register_with_flags(
-    organisation_ids: list[int], on: date
-) -> dict[int, tuple[int, int, list[str]]]:
-    """For one provider's page, by id: how many people are on each organisation's DBS register,
-    how many of them are flagged on `on`, and each different flag once. One query of the whole
-    register, its flags worked out here by flags() (which `flagged` keeps in step with), rather
-    than register_counts and a second read of the flagged people."""
-    people = dict.fromkeys(organisation_ids, 0)
-    flagged_people = dict.fromkeys(organisation_ids, 0)
-    found: dict[int, dict[str, None]] = {id_: {} for id_ in organisation_ids}
-    if organisation_ids:
-        for check in db.session.scalars(
-            select(StaffCheck)
-            .where(StaffCheck.organisation_id.in_(organisation_ids))
-            .order_by(StaffCheck.id)
-        ):
-            people[check.organisation_id] += 1
-            if check_flags := flags(check, on):
-                flagged_people[check.organisation_id] += 1
-                found[check.organisation_id].update(dict.fromkeys(check_flags))
-    return {id_: (people[id_], flagged_people[id_], list(found[id_])) for id_ in organisation_ids}
+def first_flagged(organisation_id: ColumnElement[int], on: date) -> list[ScalarSelect[int]]:
+    """For one provider's page, as columns of a query of organisations: for each flag flags()
+    can raise, in its order, the id of the first person on the register it is raised for (NULL
+    where nobody's), so flags_in_words can list each flag once, as reading the whole register
+    in id order and collecting flags() would. The conditions are flags()'s; keep them in step
+    (tests/staff_checks/test_flagged_in_sql.py compares the two)."""
+    return [
+        select(func.min(StaffCheck.id))
+        .where(StaffCheck.organisation_id == organisation_id, condition)
+        .scalar_subquery()
+        for _, condition in _flag_conditions(on)
+    ]
+
+
+def flags_in_words(first: list[int | None], on: date) -> list[str]:
+    """Each different flag once, in the order reading the register by id meets them, from the
+    columns first_flagged made (in its order)."""
+    found = [
+        (person, position, label)
+        for position, ((label, _), person) in enumerate(
+            zip(_flag_conditions(on), first, strict=True)
+        )
+        if person is not None
+    ]
+    return [label for _, _, label in sorted(found)]
+
+
+def _flag_conditions(on: date) -> list[tuple[str, ColumnElement[bool]]]:
+    """Each flag flags() raises, with its condition as SQL over StaffCheck, in flags()'s order."""
+    settings = framework_settings()
+    years = settings.dbs_certificate_max_age_years
+    old = _years_before(on, years)
+    training_due = _years_before(on, settings.safeguarding_training_max_age_years)
+    return [
+        ("No DBS check recorded", StaffCheck.check_level.is_(None)),
+        (
+            "Needs an enhanced check with barred list",
+            and_(
+                StaffCheck.check_level.is_not(None),
+                StaffCheck.regulated_activity,
+                StaffCheck.check_level != ENHANCED_BARRED,
+            ),
+        ),
+        (
+            f"Certificate over {years} years old, not on the Update Service",
+            and_(StaffCheck.issue_date < old, ~StaffCheck.update_service),
+        ),
+        (
+            "Status check found new information",
+            and_(StaffCheck.update_service, StaffCheck.status_check_result == NEW_INFORMATION),
+        ),
+        ("Right to work not checked", ~StaffCheck.right_to_work_checked),
+        ("References not received", ~StaffCheck.references_received),
+        (
+            "Safeguarding training overdue",
+            or_(StaffCheck.training_date.is_(None), StaffCheck.training_date < training_due),
+        ),
+    ]
 
 
 # Reading -------------------------------------------------------------------------------------
