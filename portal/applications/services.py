@@ -116,25 +116,32 @@ def _not_editable_message(status: str) -> str:
 # Loading -------------------------------------------------------------------------------------
 
 
+# Built once, the ids bound: every application page opens with it, and building it (and working
+# out its cache key, literal ids and all) on each request cost about as much as running it.
+_APPLICATION_FOR = (
+    select(Application)
+    .join(Membership, Membership.organisation_id == Application.organisation_id)
+    .where(
+        Application.id == bindparam("application_id"),
+        Membership.user_id == bindparam("user_id"),
+    )
+    .options(
+        joinedload(Application.organisation),
+        # The content is deferred: read once per version (questionnaires.content_of).
+        joinedload(Application.questionnaire_version),
+    )
+)
+
+
 def get_application_for(user: User, application_id: int) -> Application:
     """The application, with its organisation and questionnaire version.
 
     Raises NotFoundForUser (404) when there is no such application or it belongs to an
     organisation `user` is not a member of, so nobody can tell the two apart.
     """
-    application = found(
-        db.session.scalar(
-            select(Application)
-            .join(Membership, Membership.organisation_id == Application.organisation_id)
-            .where(Application.id == application_id, Membership.user_id == user.id)
-            .options(
-                joinedload(Application.organisation),
-                # The content is deferred: read once per version (questionnaires.content_of).
-                joinedload(Application.questionnaire_version),
-            )
-        )
+    return found(
+        db.session.scalar(_APPLICATION_FOR, {"application_id": application_id, "user_id": user.id})
     )
-    return application
 
 
 def current_application_of(organisation: Organisation) -> Application | None:
@@ -726,13 +733,15 @@ class NewerVersion:
     changed: list[Question]  # the questions on the applicant's route that are new or changed
 
 
+# Built once: the task list asks on every request.
+_PUBLISHED_ID = select(QuestionnaireVersion.id).where(QuestionnaireVersion.status == PUBLISHED)
+
+
 def newer_version(progress: Progress) -> NewerVersion | None:
     """The published version, when it is not the one the draft is on and it asks something on
     the applicant's route differently: only then is moving worth offering."""
     application = progress.application
-    published_id = db.session.scalar(
-        select(QuestionnaireVersion.id).where(QuestionnaireVersion.status == PUBLISHED)
-    )
+    published_id = db.session.scalar(_PUBLISHED_ID)
     if not application.is_editable or published_id in (None, application.questionnaire_version_id):
         return None
     version = questionnaires.get_version(published_id)

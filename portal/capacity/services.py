@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, bindparam, exists, literal, literal_column, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -255,10 +255,14 @@ def problems(details: CapacityDetails) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class LotCapacity:
-    """A lot the provider is admitted to, and what it has published on it (None: nothing)."""
+    """A lot the provider is admitted to, and what it has published on it (None: nothing).
+    From capacity_of, the names of the needs it supports and its districts, in order (the
+    capacity's own lists are not loaded there)."""
 
     lot: Lot
     capacity: Capacity | None
+    needs: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
 
 
 def _with_details(query: Select[Capacity]) -> Select[Capacity]:
@@ -270,33 +274,71 @@ def _with_details(query: Select[Capacity]) -> Select[Capacity]:
     )
 
 
+# Built once, the ids bound: the provider's capacity page asks on every request, and building a
+# statement (and its cache key) each time cost about as much as running it.
+_ADMITTED_LOTS = (
+    select(Admission.organisation_id, Lot)
+    .join(Lot, Lot.id == Admission.lot_id)
+    .where(
+        Admission.organisation_id.in_(bindparam("ids", expanding=True)),
+        Admission.status == ADMITTED,
+    )
+    .order_by(Lot.position, Lot.name)
+)
+_PUBLISHED_BY = select(Capacity).where(Capacity.organisation_id == bindparam("organisation_id"))
+# The needs and the districts of an organisation's capacities by one statement, not one each
+# (as selectinload did), and as names, not objects: each kind in its own order (the union is
+# ordered by kind, then by the value), the kind told apart by a column.
+_NEED, _DISTRICT = 0, 1
+_DETAILS = union_all(
+    select(CapacityNeed.capacity_id, literal(_NEED).label("kind"), CapacityNeed.need)
+    .join(Capacity, Capacity.id == CapacityNeed.capacity_id)
+    .where(Capacity.organisation_id == bindparam("organisation_id")),
+    select(CapacityDistrict.capacity_id, literal(_DISTRICT), CapacityDistrict.district)
+    .join(Capacity, Capacity.id == CapacityDistrict.capacity_id)
+    .where(Capacity.organisation_id == bindparam("organisation_id")),
+).order_by(literal_column("kind"), literal_column("need"))
+
+
 def admitted_lots(organisation_ids: list[int]) -> list[tuple[int, Lot]]:
     """(organisation id, lot) for every lot each organisation is admitted to now, by lot."""
     return [
         (organisation_id, lot)
         for organisation_id, lot in db.session.execute(
-            select(Admission.organisation_id, Lot)
-            .join(Lot, Lot.id == Admission.lot_id)
-            .where(Admission.organisation_id.in_(organisation_ids), Admission.status == ADMITTED)
-            .order_by(Lot.position, Lot.name)
+            _ADMITTED_LOTS, {"ids": list(organisation_ids)}
         )
     ]
 
 
 def capacity_of(organisation: Organisation) -> list[LotCapacity]:
-    """Each lot `organisation` is admitted to, with its capacity there (its needs and districts
-    loaded; the lot and organisation are known): four queries."""
+    """Each lot `organisation` is admitted to, with its capacity there and the names of its
+    needs and districts (the lot and organisation are known): three queries."""
     published = {
         capacity.lot_id: capacity
-        for capacity in db.session.scalars(
-            select(Capacity)
-            .where(Capacity.organisation_id == organisation.id)
-            .options(selectinload(Capacity.needs), selectinload(Capacity.districts))
-        )
+        for capacity in db.session.scalars(_PUBLISHED_BY, {"organisation_id": organisation.id})
     }
-    return [
-        LotCapacity(lot, published.get(lot.id)) for _id, lot in admitted_lots([organisation.id])
-    ]
+    needs: dict[int, list[str]] = {}
+    districts: dict[int, list[str]] = {}
+    if published:
+        for capacity_id, kind, value in db.session.execute(
+            _DETAILS, {"organisation_id": organisation.id}
+        ):
+            if kind == _NEED:
+                needs.setdefault(capacity_id, []).append(NEEDS[value])
+            else:
+                districts.setdefault(capacity_id, []).append(value)
+    lots = []
+    for _id, lot in admitted_lots([organisation.id]):
+        capacity = published.get(lot.id)
+        if capacity is None:
+            lots.append(LotCapacity(lot, None))
+        else:
+            lots.append(
+                LotCapacity(
+                    lot, capacity, needs.get(capacity.id, []), districts.get(capacity.id, [])
+                )
+            )
+    return lots
 
 
 def lot_capacity(organisation: Organisation, lot_id: int) -> LotCapacity:

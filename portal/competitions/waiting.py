@@ -114,20 +114,26 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     a submitted quote, soonest deadline first."""
     at = now()
     names = {organisation.id: organisation.display_name for organisation in organisations}
+    # Each deadline's words and London date worked out once: a provider invited to a hundred
+    # competitions finds them closing at a few moments (the bench's 149 at three).
+    deadlines: dict[datetime, tuple[str, date]] = {}
     items = []
     for competition_id, title, kind, deadline, organisation_id in db.session.execute(
         _OPEN_TO_QUOTE, {"ids": list(names), "at": at}
     ):
         named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
         closing = deadline - at <= CLOSING_SOON
+        shown = deadlines.get(deadline)
+        if shown is None:
+            shown = deadlines[deadline] = (format_deadline(deadline), london_today(deadline))
         items.append(
             Waiting(
                 link=f"Quote for ‘{title}’{named}",
                 endpoint="competitions.show",
                 args={"competition_id": competition_id},
-                hint=f"{KINDS[kind]}: quotes close at {format_deadline(deadline)}",
+                hint=f"{KINDS[kind]}: quotes close at {shown[0]}",
                 urgency=DUE_SOON if closing else TO_DO,
-                due=london_today(deadline),
+                due=shown[1],
             )
         )
     return items

@@ -21,6 +21,7 @@ from tests.capacity.helpers import (
 from tests.conftest import sign_in
 from tests.support import factories
 from tests.support.pages import banner_text, field_value, page_errors, page_text
+from tests.support.queries import counting_queries
 
 
 @pytest.fixture
@@ -230,3 +231,25 @@ def test_a_first_publication_made_by_someone_else_meanwhile_is_not_overwritten(
 
     assert "This capacity has just been changed by someone else" in page_text(response)
     assert saved(admitted).places_now == 8
+
+
+def test_the_overview_names_each_lots_needs_and_districts_in_order_in_fixed_statements(
+    app, provider_client, admitted, provider
+):
+    """The overview reads every capacity's needs and districts by one statement, as names (not
+    objects on each capacity): in the order they always showed, the same statements whatever
+    the number of lots."""
+    url = f"/capacity/organisations/{admitted.id}"
+    make_capacity(provider, admitted, needs=("semh", "ebsa"), districts=("DY2", "B63"))
+    with counting_queries(app) as one_lot:
+        page = provider_client.get(url)
+    assert "Emotionally-based school avoidance (EBSA); Social, emotional" in page_text(page)
+    assert "B63, DY2" in page_text(page)
+
+    factories.admit(admitted, "online-tuition")
+    make_capacity(provider, admitted, "online-tuition", needs=(), districts=("WV1",))
+    with counting_queries(app) as two_lots:
+        page = provider_client.get(url)
+    text = page_text(page)
+    assert text.count("None named") == 1 and "WV1" in text
+    assert len(two_lots) == len(one_lot)
