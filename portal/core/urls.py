@@ -41,24 +41,44 @@ class SlugConverter(BaseConverter):
 
 
 class UrlPattern:
-    """The address of one route for any id, worked out by url_for once.
+    """The address of one route for any ids, worked out by url_for once.
 
     A page that links to the same route hundreds of times (the KPI dashboard: a cell per
-    provider and month) spent a fifth of its time in url_for. The id is the only part that
-    changes and an `<int:...>` converter writes it as plain digits, so building the address with
-    the largest id and putting each id's digits in its place gives exactly what url_for would.
+    provider and month) spent a fifth of its time in url_for. The ids are the only parts that
+    change and an `<int:...>` converter writes each as plain digits, so building the address
+    with a marker number for each id (the largest ids there are, one apart) and putting each
+    id's digits in its marker's place gives exactly what url_for would. Called with the ids in
+    the order `names` gives them.
     """
 
-    def __init__(self, endpoint: str, name: str, **values: Any) -> None:
-        marker = str(MAX_ID)
-        arguments: dict[str, Any] = {**values, name: MAX_ID}
-        self.prefix, found, self.suffix = url_for(endpoint, **arguments).partition(marker)
-        if not found or marker in self.suffix:
-            # No marker, or more than one: the id's place in the address cannot be told.
-            raise ValueError(f"{endpoint}: {name} is not an <int:...> part of the address")
+    def __init__(self, endpoint: str, *names: str, **values: Any) -> None:
+        markers = {name: str(MAX_ID - place) for place, name in enumerate(names)}
+        arguments: dict[str, Any] = {**values, **{name: int(m) for name, m in markers.items()}}
+        address = url_for(endpoint, **arguments)
+        # Where each marker stands, in the address's order: (position, which id, its length).
+        places = []
+        for place, (name, marker) in enumerate(markers.items()):
+            if address.count(marker) != 1:
+                # No marker, or more than one: the id's place in the address cannot be told.
+                raise ValueError(f"{endpoint}: {name} is not an <int:...> part of the address")
+            places.append((address.index(marker), place, len(marker)))
+        places.sort()
+        self._order = [place for _position, place, _length in places]
+        self._parts = []
+        start = 0
+        for position, _place, length in places:
+            self._parts.append(address[start:position])
+            start = position + length
+        self._parts.append(address[start:])
 
-    def __call__(self, value: int) -> str:
-        return f"{self.prefix}{int(value)}{self.suffix}"
+    def __call__(self, *ids: int) -> str:
+        parts = self._parts
+        if len(ids) == 1:  # the common case, kept as quick as it was (1,200 a dashboard)
+            return f"{parts[0]}{int(ids[0])}{parts[1]}"
+        address = parts[0]
+        for index, place in enumerate(self._order):
+            address += f"{int(ids[place])}{parts[index + 1]}"
+        return address
 
 
 def safe_next_url(target: str | None) -> str | None:
