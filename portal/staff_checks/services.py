@@ -178,21 +178,9 @@ def flags(check: StaffCheck, on: date) -> list[str]:
 
 
 def flagged(on: date):
-    """`flags(check, on)` is not empty, as SQL over StaffCheck: for lists that filter by it. The
-    conditions are flags()'s, in its order; keep the two in step."""
-    settings = framework_settings()
-    old = _years_before(on, settings.dbs_certificate_max_age_years)
-    training_due = _years_before(on, settings.safeguarding_training_max_age_years)
-    return or_(
-        StaffCheck.check_level.is_(None),
-        and_(StaffCheck.regulated_activity, StaffCheck.check_level != ENHANCED_BARRED),
-        and_(StaffCheck.issue_date < old, ~StaffCheck.update_service),
-        and_(StaffCheck.update_service, StaffCheck.status_check_result == NEW_INFORMATION),
-        ~StaffCheck.right_to_work_checked,
-        ~StaffCheck.references_received,
-        StaffCheck.training_date.is_(None),
-        StaffCheck.training_date < training_due,
-    )
+    """`flags(check, on)` is not empty, as SQL over StaffCheck: for lists that filter by it.
+    Any of the flags' conditions (_flag_conditions, kept in step with flags())."""
+    return or_(*(condition for _label, condition in _flag_conditions(on)))
 
 
 def register_counts(organisation_ids: list[int], on: date) -> dict[int, tuple[int, int]]:
