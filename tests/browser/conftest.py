@@ -9,6 +9,7 @@ and the limiter's storage are shared by both apps.
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -23,7 +24,12 @@ from tests.browser.people import LIVE_APPS
 from tests.conftest import test_config
 from tests.support import page_checks
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's headless shell (package chromium-headless-shell, built from the same source as its
+# Chromium) where it is installed: the same engine without the desktop browser around it. The
+# browser tests cost 200 core-seconds with it against 292 with /usr/bin/chromium, whose headless
+# mode is the whole browser (measured on 2 cores, 27 tests, 470 axe checks). Chromium otherwise.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else "/usr/bin/chromium"
 # Headless and quiet: no sandbox (containers), no calls home, no update checks.
 CHROMIUM_ARGS = [
     "--no-sandbox",
