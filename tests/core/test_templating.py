@@ -147,9 +147,11 @@ def assert_renders_as_govuk(app, govuk_own, component: str, params) -> None:
         assert ours == theirs
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def govuk_own():
-    """Plain Jinja with GOV.UK Frontend's templates as the package ships them."""
+    """Plain Jinja with GOV.UK Frontend's templates as the package ships them. One for the module:
+    it keeps each macro template it compiles, and compiling them all again took about a second
+    a test."""
     return jinja2.Environment(
         loader=jinja2.PrefixLoader(
             {"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}
