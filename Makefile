@@ -27,9 +27,16 @@ test: install assets lint ## Run the checks and the whole test suite (PostgreSQL
 
 install: $(VENV)/.installed
 
+# uv installs the packages: about 3 s of CPU against pip's 25 (pip is kept as the fallback).
+# uv does not read pip's configuration, so the constraints file that names is passed on, and
+# --native-tls trusts the system's certificates as pip's configured ones do.
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check uv
+	constraint=$${PIP_CONSTRAINT:-$$($(BIN)/pip config get global.constraint 2>/dev/null)}; \
+	$(BIN)/uv pip install --quiet --native-tls --python $(BIN)/python \
+		$${constraint:+--constraint "$$constraint"} -e '.[test,dev]' \
+	|| $(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,dev]'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
