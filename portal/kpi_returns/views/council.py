@@ -43,7 +43,7 @@ def dashboard():
         period=period,
         periods=reports.PERIODS,
         results=results,
-        cells=dashboard_cells.row_cells(results.items, period.month_names()),
+        rows=dashboard_cells.table_rows(results.items, period.month_names()),
     )
 
 
