@@ -235,12 +235,20 @@ PAGES: list[Page] = [
     ),
     # Issue 20, the audit log (administrators; sign-ins seeded by bench/seed_audit.py). Every
     # reading and export writes an event of its own, as it would for a real administrator.
-    Page("Audit log (first page)", "admin", "/admin/audit", lambda _p: "/admin/audit"),
+    # Issue 18's budgets by kind: the log is a list, its exports are reports.
+    Page(
+        "Audit log (first page)",
+        "admin",
+        "/admin/audit",
+        lambda _p: "/admin/audit",
+        budget_ms=LIST_MS,
+    ),
     Page(
         "Audit log, one organisation",
         "admin",
         "/admin/audit",
         lambda p: f"/admin/audit?organisation_id={p['organisation_id']}",
+        budget_ms=LIST_MS,
         note="The newest 50 events about one provider: its applications, returns, decisions",
     ),
     Page(
@@ -248,6 +256,7 @@ PAGES: list[Page] = [
         "admin",
         "/admin/audit/export",
         lambda p: f"/admin/audit/export?organisation_id={p['organisation_id']}{_TO_YESTERDAY}",
+        budget_ms=REPORT_MS,
         note="Every event about one provider up to yesterday, streamed as CSV",
     ),
     Page(
@@ -255,6 +264,7 @@ PAGES: list[Page] = [
         "admin",
         "/admin/audit/export-xlsx",
         lambda p: f"/admin/audit/export-xlsx?organisation_id={p['organisation_id']}{_TO_YESTERDAY}",
+        budget_ms=REPORT_MS,
         note="The same events as a spreadsheet",
     ),
     Page(
