@@ -293,6 +293,8 @@ def _flag_labels() -> list[str]:
 def _flag_sql(on: date | None) -> list[ColumnElement[bool]]:
     """Each flag's condition as SQL over StaffCheck, in flags()'s (and _flag_labels') order: on
     `on`, or with the dates bound (flag_dates) when it is None."""
+    old: date | ColumnElement[date]
+    training_due: date | ColumnElement[date]
     if on is None:
         old, training_due = _CERTIFICATES_BEFORE, _TRAINING_BEFORE
     else:

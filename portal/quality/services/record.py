@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import BindParameter, bindparam, case, select
 from sqlalchemy.orm import load_only
 
 from portal.admissions import services as admissions
@@ -104,7 +104,7 @@ def _trend(organisation_id: int, on: date) -> list[TrendMonth]:
 
 # The page's statements are built once, the organisation's id bound: building them (and their
 # cache keys) on every view cost about as much CPU as running them.
-_ORGANISATION_ID = bindparam("organisation_id")
+_ORGANISATION_ID: BindParameter[int] = bindparam("organisation_id")
 
 # Its visits, not cancelled, newest first: only what the page and the rule read.
 _VISITS = (
