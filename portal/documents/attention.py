@@ -9,7 +9,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ScalarSelect,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -59,20 +70,34 @@ def needing_attention_of(organisation_ids: list[int], on: date) -> dict[int, int
     return counts
 
 
-def needing_attention_count(organisation_id: ColumnElement[int], on: date) -> ScalarSelect[int]:
+def needing_attention_count(
+    organisation_id: ColumnElement[int], on: date | None
+) -> ScalarSelect[int]:
     """needing_attention_of for the organisation whose id is `organisation_id`, as a column of a
     query of organisations: a list's own query counts them (from the same partial index, one
-    range per organisation) rather than one more query with the page's ids."""
+    range per organisation) rather than one more query with the page's ids. With `on` None,
+    the day is a bound parameter (attention_dates), for a statement built once."""
+    if on is None:
+        current, needing = _current_needing_attention(_ON), needs_attention_kept(_ON, _EXPIRING_BY)
+    else:
+        current, needing = _current_needing_attention(on), needs_attention_kept(on)
     return (
         select(func.count())
         .select_from(DocumentVersion)
-        .where(
-            *_current_needing_attention(on),
-            DocumentVersion.document_organisation_id == organisation_id,
-            needs_attention_kept(on),
-        )
+        .where(*current, DocumentVersion.document_organisation_id == organisation_id, needing)
         .scalar_subquery()
     )
+
+
+# The day, and the day EXPIRES_SOON_DAYS after it, as bound parameters of statements built once
+# (needing_attention_count with `on` None); attention_dates gives their values.
+_ON = bindparam("attention_on", type_=Date)
+_EXPIRING_BY = bindparam("attention_expiring_by", type_=Date)
+
+
+def attention_dates(on: date) -> dict[str, date]:
+    """The parameters of a statement built with needing_attention_count(..., None), for `on`."""
+    return {_ON.key: on, _EXPIRING_BY.key: on + timedelta(days=EXPIRES_SOON_DAYS)}
 
 
 @dataclass(frozen=True)
@@ -225,7 +250,7 @@ def _needing_attention_by_urgency(on: date, offset: int):
     return select(*together.c).order_by(*together.c).limit(PER_PAGE).offset(offset).subquery()
 
 
-def _current_needing_attention(on: date) -> tuple:
+def _current_needing_attention(on: date | ColumnElement[date]) -> tuple:
     """The conditions on DocumentVersion for a document's current version that needs a
     reviewer's attention on `on` (attention_order(on) is not NULL), as the database keeps them
     (DocumentVersion.is_current and attention_from)."""

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     Date,
     FetchedValue,
     ForeignKey,
@@ -441,14 +442,19 @@ def needs_attention(today: date):
     )
 
 
-def needs_attention_kept(today: date):
+def needs_attention_kept(
+    today: date | ColumnElement[date], expiring_by: date | ColumnElement[date] | None = None
+):
     """needs_attention(today) from the version's own kept columns (file_attention, with no
     join to its file), for a query of current versions with attention_from <= today: the
     reviewers' providers list counts each organisation's from one index. A file never scanned
-    (FILE_NOT_SCANNED) counts only by its dates, as in needs_attention; keep the two in step."""
+    (FILE_NOT_SCANNED) counts only by its dates, as in needs_attention; keep the two in step.
+    `today` may be a bound parameter (for a statement built once), given with `expiring_by`,
+    the day EXPIRES_SOON_DAYS after it, bound too."""
     return or_(
         DocumentVersion.file_attention.in_((FILE_GONE, FILE_RETAINED, FILE_PENDING)),
-        DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
+        DocumentVersion.expiry_date
+        <= (today + timedelta(days=EXPIRES_SOON_DAYS) if expiring_by is None else expiring_by),
         DocumentVersion.review_date < today,
     )
 

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -470,15 +478,24 @@ def _lines_query(*criteria, limit: int | None, offset: int, oldest_first: bool) 
     return query
 
 
+# Built once, the ids bound: the provider record page asks on every view.
+_OPEN_OF = _lines_query(
+    KpiEscalation.organisation_id.in_(bindparam("ids", expanding=True)),
+    KpiEscalation.status == OPEN,
+    limit=None,
+    offset=0,
+    oldest_first=False,
+)
+
+
 def open_escalations_by_organisation(
     organisation_ids: list[int],
 ) -> dict[int, list[EscalationLine]]:
     """The open escalations of each organisation (one query, however many)."""
     found: dict[int, list[EscalationLine]] = {id_: [] for id_ in organisation_ids}
     if organisation_ids:
-        for line in _lines(
-            KpiEscalation.organisation_id.in_(organisation_ids), KpiEscalation.status == OPEN
-        ):
+        for row in db.session.execute(_OPEN_OF, {"ids": organisation_ids}):
+            line = EscalationLine(*row)
             found[line.organisation_id].append(line)
     return found
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import aliased
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
-from portal.core.db import db, ids_in_text
+from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
 from portal.kpi_returns import months, ratings
@@ -152,6 +152,14 @@ _SUMMARY_COLUMNS = (
 )
 
 
+# Built once (a statement built for every request costs more than running it), with the ids
+# in the text when run, as portal.core.db.ids_in_text writes them.
+_SUMMARIES = select(*_SUMMARY_COLUMNS).where(
+    KpiReturn.organisation_id.in_(bindparam("ids", expanding=True, literal_execute=True)),
+    KpiReturn.month.between(bindparam("first", type_=Date), bindparam("last", type_=Date)),
+)
+
+
 def return_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
     """The returns of the organisations from `first` to `last`, by (organisation, month)."""
     found: dict[tuple[int, date], ReturnSummary] = {}
@@ -166,10 +174,7 @@ def return_summaries(organisation_ids: list[int], first: date, last: date) -> di
     if session.autoflush:
         session.flush()
     rows = session.connection().execute(
-        select(*_SUMMARY_COLUMNS).where(
-            KpiReturn.organisation_id.in_(ids_in_text(organisation_ids)),
-            KpiReturn.month.between(first, last),
-        )
+        _SUMMARIES, {"ids": organisation_ids, "first": first, "last": last}
     )
     for row in rows.all():
         found[row[1], row[2]] = ReturnSummary._make(row)  # by organisation and month

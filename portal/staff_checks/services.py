@@ -14,7 +14,18 @@ from typing import Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from flask import current_app
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ScalarSelect,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -177,10 +188,11 @@ def flags(check: StaffCheck, on: date) -> list[str]:
     return found
 
 
-def flagged(on: date):
+def flagged(on: date | None):
     """`flags(check, on)` is not empty, as SQL over StaffCheck: for lists that filter by it.
-    Any of the flags' conditions (_flag_conditions, kept in step with flags())."""
-    return or_(*(condition for _label, condition in _flag_conditions(on)))
+    Any of the flags' conditions (_flag_sql, kept in step with flags()). With `on` None, the
+    dates are bound parameters (flag_dates), for statements built once."""
+    return or_(*_flag_sql(on))
 
 
 def register_counts(organisation_ids: list[int], on: date) -> dict[int, tuple[int, int]]:
@@ -212,8 +224,8 @@ def register_size(organisation_id: ColumnElement[int]) -> ScalarSelect[int]:
     )
 
 
-def flagged_count(organisation_id: ColumnElement[int], on: date) -> ScalarSelect[int]:
-    """How many of them are flagged on `on`, likewise."""
+def flagged_count(organisation_id: ColumnElement[int], on: date | None) -> ScalarSelect[int]:
+    """How many of them are flagged on `on` (None: the dates bound, as in flagged), likewise."""
     return (
         select(func.count())
         .select_from(StaffCheck)
@@ -222,63 +234,84 @@ def flagged_count(organisation_id: ColumnElement[int], on: date) -> ScalarSelect
     )
 
 
-def first_flagged(organisation_id: ColumnElement[int], on: date) -> list[ScalarSelect[int]]:
-    """For one provider's page, as columns of a query of organisations: for each flag flags()
-    can raise, in its order, the id of the first person on the register it is raised for (NULL
-    where nobody's), so flags_in_words can list each flag once, as reading the whole register
-    in id order and collecting flags() would. The conditions are flags()'s; keep them in step
-    (tests/staff_checks/test_flagged_in_sql.py compares the two)."""
+def first_flagged(organisation_id: ColumnElement[int]) -> list[ScalarSelect[int]]:
+    """For one provider's page, as columns of a query of organisations built once (the dates
+    bound: flag_dates): for each flag flags() can raise, in its order, the id of the first
+    person on the register it is raised for (NULL where nobody's), so flags_in_words can list
+    each flag once, as reading the whole register in id order and collecting flags() would. The
+    conditions are flags()'s; keep them in step (tests/staff_checks/test_flagged_in_sql.py
+    compares the two)."""
     return [
         select(func.min(StaffCheck.id))
         .where(StaffCheck.organisation_id == organisation_id, condition)
         .scalar_subquery()
-        for _, condition in _flag_conditions(on)
+        for condition in _flag_sql(None)
     ]
 
 
-def flags_in_words(first: list[int | None], on: date) -> list[str]:
+def flags_in_words(first: list[int | None]) -> list[str]:
     """Each different flag once, in the order reading the register by id meets them, from the
     columns first_flagged made (in its order)."""
     found = [
         (person, position, label)
-        for position, ((label, _), person) in enumerate(
-            zip(_flag_conditions(on), first, strict=True)
-        )
+        for position, (label, person) in enumerate(zip(_flag_labels(), first, strict=True))
         if person is not None
     ]
     return [label for _, _, label in sorted(found)]
 
 
-def _flag_conditions(on: date) -> list[tuple[str, ColumnElement[bool]]]:
-    """Each flag flags() raises, with its condition as SQL over StaffCheck, in flags()'s order."""
+# The dates the flags are worked out from, as bound parameters of statements built once (with
+# `on` None below); flag_dates gives their values on a day.
+_CERTIFICATES_BEFORE = bindparam("dbs_certificates_before", type_=Date)
+_TRAINING_BEFORE = bindparam("dbs_training_before", type_=Date)
+
+
+def flag_dates(on: date) -> dict[str, date]:
+    """The parameters of a statement built with the flags' dates bound, for `on`: certificates
+    issued before the first are old, training before the second overdue."""
     settings = framework_settings()
-    years = settings.dbs_certificate_max_age_years
-    old = _years_before(on, years)
-    training_due = _years_before(on, settings.safeguarding_training_max_age_years)
+    return {
+        _CERTIFICATES_BEFORE.key: _years_before(on, settings.dbs_certificate_max_age_years),
+        _TRAINING_BEFORE.key: _years_before(on, settings.safeguarding_training_max_age_years),
+    }
+
+
+def _flag_labels() -> list[str]:
+    """What each flag flags() raises says, in flags()'s order."""
+    years = framework_settings().dbs_certificate_max_age_years
     return [
-        ("No DBS check recorded", StaffCheck.check_level.is_(None)),
-        (
-            "Needs an enhanced check with barred list",
-            and_(
-                StaffCheck.check_level.is_not(None),
-                StaffCheck.regulated_activity,
-                StaffCheck.check_level != ENHANCED_BARRED,
-            ),
+        "No DBS check recorded",
+        "Needs an enhanced check with barred list",
+        f"Certificate over {years} years old, not on the Update Service",
+        "Status check found new information",
+        "Right to work not checked",
+        "References not received",
+        "Safeguarding training overdue",
+    ]
+
+
+def _flag_sql(on: date | None) -> list[ColumnElement[bool]]:
+    """Each flag's condition as SQL over StaffCheck, in flags()'s (and _flag_labels') order: on
+    `on`, or with the dates bound (flag_dates) when it is None."""
+    old: date | ColumnElement[date]
+    training_due: date | ColumnElement[date]
+    if on is None:
+        old, training_due = _CERTIFICATES_BEFORE, _TRAINING_BEFORE
+    else:
+        dates = flag_dates(on)
+        old, training_due = dates[_CERTIFICATES_BEFORE.key], dates[_TRAINING_BEFORE.key]
+    return [
+        StaffCheck.check_level.is_(None),
+        and_(
+            StaffCheck.check_level.is_not(None),
+            StaffCheck.regulated_activity,
+            StaffCheck.check_level != ENHANCED_BARRED,
         ),
-        (
-            f"Certificate over {years} years old, not on the Update Service",
-            and_(StaffCheck.issue_date < old, ~StaffCheck.update_service),
-        ),
-        (
-            "Status check found new information",
-            and_(StaffCheck.update_service, StaffCheck.status_check_result == NEW_INFORMATION),
-        ),
-        ("Right to work not checked", ~StaffCheck.right_to_work_checked),
-        ("References not received", ~StaffCheck.references_received),
-        (
-            "Safeguarding training overdue",
-            or_(StaffCheck.training_date.is_(None), StaffCheck.training_date < training_due),
-        ),
+        and_(StaffCheck.issue_date < old, ~StaffCheck.update_service),
+        and_(StaffCheck.update_service, StaffCheck.status_check_result == NEW_INFORMATION),
+        ~StaffCheck.right_to_work_checked,
+        ~StaffCheck.references_received,
+        or_(StaffCheck.training_date.is_(None), StaffCheck.training_date < training_due),
     ]
 
 

@@ -14,6 +14,8 @@ from portal.kpi_returns import months
 from portal.quality.models import Action, Meeting, Visit
 from portal.quality.services import meetings, risk
 from portal.quality.services.record import provider_record
+from portal.settings.models import FrameworkSetting
+from portal.staff_checks.models import ENHANCED_BARRED, StaffCheck
 from tests.contracts.contract_pages import hidden
 from tests.contracts.helpers import make_active_contract
 from tests.quality.meeting_helpers import hold, only_meeting, schedule
@@ -208,3 +210,36 @@ def test_the_record_lists_each_contracts_months_owed_newest_first(
     names = [months.month_name(months.add_months(start, offset)) for offset in (2, 1, 0)]
     assert f"delivery {names[0]} " in line
     assert line.index(names[0]) < line.index(names[1]) < line.index(names[2])
+
+
+def test_the_dbs_flags_follow_a_changed_setting_on_the_next_view(
+    app, reviewer_client, organisation
+):
+    """The record's row is a statement built once, its dates bound: the oldest certificate the
+    council accepts is read afresh for each view, not kept with the statement."""
+    factories.admit(organisation, "mentoring")
+    on = today()
+    db.session.add(
+        StaffCheck(
+            organisation_id=organisation.id,
+            full_name="Old Certificate",
+            job_role="Tutor",
+            check_level=ENHANCED_BARRED,
+            regulated_activity=True,
+            issue_date=on - timedelta(days=4 * 366),
+            update_service=False,
+            right_to_work_checked=True,
+            references_received=True,
+            training_date=on - timedelta(days=30),
+        )
+    )
+    db.session.commit()
+    text = page_text(reviewer_client.get(_url(organisation)))
+    assert "1 of 1 person flagged" in text
+    assert "Certificate over 3 years old, not on the Update Service" in text
+
+    db.session.add(FrameworkSetting(key="DBS_CERTIFICATE_MAX_AGE_YEARS", value=5))
+    db.session.commit()
+    text = page_text(reviewer_client.get(_url(organisation)))
+    assert "0 of 1 person flagged" in text
+    assert "not on the Update Service" not in text

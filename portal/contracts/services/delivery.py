@@ -278,15 +278,20 @@ def month_states(contracts: list[Contract], on: date) -> list[MonthState]:
     return states
 
 
+# Built once, the ids bound: every provider's home page and record page ask.
+_RECORDING = (
+    select(Contract)
+    .where(
+        Contract.organisation_id.in_(bindparam("ids", expanding=True)),
+        Contract.status.in_(RECORDING),
+    )
+    .order_by(Contract.start_on, Contract.id)
+)
+
+
 def contracts_recording(organisation_ids: list[int]) -> list[Contract]:
     """The organisations' contracts whose delivery is recorded, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Contract)
-            .where(Contract.organisation_id.in_(organisation_ids), Contract.status.in_(RECORDING))
-            .order_by(Contract.start_on, Contract.id)
-        )
-    )
+    return list(db.session.scalars(_RECORDING, {"ids": organisation_ids}))
 
 
 def months_owed(organisation_ids: list[int], on: date) -> list[MonthState]:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, select
+from sqlalchemy import BindParameter, bindparam, case, select
 from sqlalchemy.orm import load_only
 
 from portal.admissions import services as admissions
@@ -102,67 +102,63 @@ def _trend(organisation_id: int, on: date) -> list[TrendMonth]:
     return shown
 
 
-def _visits(organisation_id: int) -> list[Visit]:
-    """Its visits, not cancelled, newest first: only what the page and the rule read."""
-    return list(
-        db.session.scalars(
-            select(Visit)
-            .where(Visit.organisation_id == organisation_id, Visit.status != VISIT_CANCELLED)
-            .options(
-                load_only(
-                    Visit.organisation_id,
-                    Visit.status,
-                    Visit.judgement,
-                    Visit.planned_on,
-                    Visit.visited_on,
-                    raiseload=True,
-                )
-            )
-            .order_by(Visit.planned_on.desc(), Visit.id.desc())
+# The page's statements are built once, the organisation's id bound: building them (and their
+# cache keys) on every view cost about as much CPU as running them.
+_ORGANISATION_ID: BindParameter[int] = bindparam("organisation_id")
+
+# Its visits, not cancelled, newest first: only what the page and the rule read.
+_VISITS = (
+    select(Visit)
+    .where(Visit.organisation_id == _ORGANISATION_ID, Visit.status != VISIT_CANCELLED)
+    .options(
+        load_only(
+            Visit.organisation_id,
+            Visit.status,
+            Visit.judgement,
+            Visit.planned_on,
+            Visit.visited_on,
+            raiseload=True,
         )
     )
+    .order_by(Visit.planned_on.desc(), Visit.id.desc())
+)
 
-
-def _meetings(organisation_id: int) -> list[Meeting]:
-    """Its meetings, not cancelled, newest first, without their agenda and minutes."""
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .where(Meeting.organisation_id == organisation_id, Meeting.status != MEETING_CANCELLED)
-            .options(
-                load_only(
-                    Meeting.organisation_id,
-                    Meeting.status,
-                    Meeting.meets_on,
-                    Meeting.held_on,
-                    raiseload=True,
-                )
-            )
-            .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
+# Its meetings, not cancelled, newest first, without their agenda and minutes.
+_MEETINGS = (
+    select(Meeting)
+    .where(Meeting.organisation_id == _ORGANISATION_ID, Meeting.status != MEETING_CANCELLED)
+    .options(
+        load_only(
+            Meeting.organisation_id,
+            Meeting.status,
+            Meeting.meets_on,
+            Meeting.held_on,
+            raiseload=True,
         )
     )
+    .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
+)
 
-
-def _actions(organisation_id: int) -> list[Action]:
-    """Its action plan, open first (by due date), closed last."""
-    return list(
-        db.session.scalars(
-            select(Action)
-            .where(Action.organisation_id == organisation_id)
-            .options(
-                load_only(
-                    Action.organisation_id,
-                    Action.visit_id,
-                    Action.title,
-                    Action.owner,
-                    Action.due_on,
-                    Action.status,
-                    raiseload=True,
-                )
-            )
-            .order_by(case((Action.status == ACTION_CLOSED, 1), else_=0), Action.due_on, Action.id)
+# Its action plan, open first (by due date), closed last.
+_ACTIONS = (
+    select(Action)
+    .where(Action.organisation_id == _ORGANISATION_ID)
+    .options(
+        load_only(
+            Action.organisation_id,
+            Action.visit_id,
+            Action.title,
+            Action.owner,
+            Action.due_on,
+            Action.status,
+            raiseload=True,
         )
     )
+    .order_by(case((Action.status == ACTION_CLOSED, 1), else_=0), Action.due_on, Action.id)
+)
+
+# The rating last kept.
+_KEPT = select(ProviderRisk).where(ProviderRisk.organisation_id == _ORGANISATION_ID)
 
 
 def _risk_inputs(
@@ -232,9 +228,10 @@ def provider_record(organisation_id: int, on: date) -> ProviderRecord:
     the meeting due date read is taken from what the page reads anyway, not read twice."""
     row, history = admissions.provider_for_reviewers(organisation_id, on)
     trend = _trend(organisation_id, on)
-    visits = _visits(organisation_id)
-    listed = _meetings(organisation_id)
-    actions = _actions(organisation_id)
+    ids = {_ORGANISATION_ID.key: organisation_id}
+    visits = list(db.session.scalars(_VISITS, ids))
+    listed = list(db.session.scalars(_MEETINGS, ids))
+    actions = list(db.session.scalars(_ACTIONS, ids))
     rating = risk.rate(_risk_inputs(organisation_id, row, trend, visits, actions, on))
     contracts = delivery.contracts_recording([organisation_id])
     owed: dict[int, list[str]] = {}
@@ -249,9 +246,7 @@ def provider_record(organisation_id: int, on: date) -> ProviderRecord:
         row=row,
         history=history,
         rating=rating,
-        kept=db.session.scalar(
-            select(ProviderRisk).where(ProviderRisk.organisation_id == organisation_id)
-        ),
+        kept=db.session.scalar(_KEPT, ids),
         due=_due(organisation_id, row, rating, listed),
         trend=trend,
         visits=visits,

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.accounts.services import active_staff_who_may
 from portal.admissions.models import REMOVED, Admission
@@ -242,24 +242,31 @@ def _open_escalations(organisation_ids: list[int]) -> dict[int, int]:
     }
 
 
+# Built once, the ids bound: the provider record page asks on every view. Each mandatory
+# document's newest version.
+_NEWEST_VERSION = (
+    select(func.max(DocumentVersion.number))
+    .where(DocumentVersion.document_id == Document.id)
+    .correlate(Document)
+    .scalar_subquery()
+)
+_MANDATORY_EXPIRIES = (
+    select(Document.organisation_id, Document.kind, DocumentVersion.expiry_date)
+    .join(DocumentVersion, DocumentVersion.document_id == Document.id)
+    .where(
+        Document.organisation_id.in_(bindparam("ids", expanding=True)),
+        Document.kind.in_(MANDATORY_KINDS),
+        DocumentVersion.number == _NEWEST_VERSION,
+    )
+)
+
+
 def lapsed_documents(organisation_ids: list[int], on: date) -> dict[int, int]:
     """How many mandatory kinds each organisation holds only expired documents of (a kind it
     holds none of is missing, not lapsed: admission and call-offs deal with that)."""
-    newest = (
-        select(func.max(DocumentVersion.number))
-        .where(DocumentVersion.document_id == Document.id)
-        .correlate(Document)
-        .scalar_subquery()
-    )
     held: dict[tuple[int, str], list[bool]] = {}
     for organisation_id, kind, expiry in db.session.execute(
-        select(Document.organisation_id, Document.kind, DocumentVersion.expiry_date)
-        .join(DocumentVersion, DocumentVersion.document_id == Document.id)
-        .where(
-            Document.organisation_id.in_(organisation_ids),
-            Document.kind.in_(MANDATORY_KINDS),
-            DocumentVersion.number == newest,
-        )
+        _MANDATORY_EXPIRIES, {"ids": organisation_ids}
     ):
         held.setdefault((organisation_id, kind), []).append(expiry is not None and expiry < on)
     return dict(Counter(key[0] for key, expired in held.items() if all(expired)))
