@@ -3,9 +3,10 @@ Council staff see and change admissions under /reviews/providers (portal/reviews
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from portal.admissions import public_list
+from portal.admissions.public_rows_html import rows_html
 from portal.core.pagination import page_number
 from portal.core.permissions import public
 from portal.lots.services import list_lots
@@ -20,7 +21,11 @@ def providers():
     filters = public_list.PublicFilters.from_args(request.args, lots)
     results = public_list.public_providers(filters, page_number(request.args.get("page")))
     return render_template(
-        "admissions/public_providers.html", lots=lots, filters=filters, results=results
+        "admissions/public_providers.html",
+        lots=lots,
+        filters=filters,
+        results=results,
+        provider_rows=rows_html(results.items, current_app.config["COUNCIL_AREA"]),
     )
 
 

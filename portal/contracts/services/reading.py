@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -37,7 +37,7 @@ TO_SEND = "to_send"
 STATUS_FILTERS = {TO_SEND: "To complete and send", **STATUS_LABELS}
 
 
-def shown_status_clause(status: str, on: date) -> ColumnElement[bool]:
+def shown_status_clause(status: str, on: date | ColumnElement[date]) -> ColumnElement[bool]:
     """Contracts whose status as people see it on `on` is `status` (see agreeing.shown_status);
     TO_SEND for drafts not sent yet."""
     if status == TO_SEND:
@@ -238,6 +238,17 @@ def contract_for_council(contract_id: int) -> Contract:
 # For the public list of providers ---------------------------------------------------------------
 
 
+# Built once, with the ids and the day bound: the public list of providers asks on every view.
+_CURRENT_BY_LOT = (
+    select(Contract.organisation_id, Contract.lot_id, func.count(Contract.id))
+    .where(
+        Contract.organisation_id.in_(bindparam("ids", expanding=True)),
+        shown_status_clause(ACTIVE, bindparam("on", type_=Date)),
+    )
+    .group_by(Contract.organisation_id, Contract.lot_id)
+)
+
+
 def current_contracts_by_lot(organisation_ids: list[int]) -> dict[int, dict[int, int]]:
     """How many current contracts (active, not past their end date) each of the organisations
     has on each lot: {organisation id: {lot id: count}}. One query; no values."""
@@ -245,12 +256,7 @@ def current_contracts_by_lot(organisation_ids: list[int]) -> dict[int, dict[int,
     if not organisation_ids:
         return counts
     for organisation_id, lot_id, count in db.session.execute(
-        select(Contract.organisation_id, Contract.lot_id, func.count(Contract.id))
-        .where(
-            Contract.organisation_id.in_(organisation_ids),
-            shown_status_clause(ACTIVE, today()),
-        )
-        .group_by(Contract.organisation_id, Contract.lot_id)
+        _CURRENT_BY_LOT, {"ids": organisation_ids, "on": today()}
     ):
         counts.setdefault(organisation_id, {})[lot_id] = count
     return counts
