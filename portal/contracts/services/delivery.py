@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -30,7 +29,6 @@ from portal.contracts.models import (
     DELIVERY_SUBMITTED,
     DRAFT,
     ENDED,
-    STATEMENT_QUERIED,
     Contract,
     Delivery,
     DeliveryReminder,
@@ -322,20 +320,31 @@ def owed_from(
     due = DueDates()
     owed = []
     for contract in contracts:
-        for month in contract_months(contract):
+        for month in ended_months(contract.start_on, contract.end_on, on):
             status = recorded.get((contract.id, month))
-            if status not in (None, DELIVERY_DRAFT) or on <= months.last_day(month):
-                continue  # its delivery is in, or the month has not ended yet
+            if status not in (None, DELIVERY_DRAFT):
+                continue  # its delivery is in
             owed.append(
                 MonthState(
                     contract=contract,
                     month=month,
                     due=due(month),
-                    state=OVERDUE if on > due(month) else DUE,
+                    state=owed_state(due(month), on),
                     has_draft=status == DELIVERY_DRAFT,
                 )
             )
     return sorted(owed, key=lambda state: (state.due, state.contract.id))
+
+
+def ended_months(start_on: date, end_on: date, on: date) -> list[date]:
+    """The months of a contract running from `start_on` to `end_on` that have ended by `on`,
+    oldest first: those whose delivery can be owed (a month not ended may only be drafted)."""
+    return months.months_between(start_on, min(end_on, months.last_ended(on)))
+
+
+def owed_state(due: date, on: date) -> str:
+    """A month owed (its delivery not in): overdue once its due date has passed, else due."""
+    return OVERDUE if on > due else DUE
 
 
 # A month's page and saving it --------------------------------------------------------------------
@@ -580,50 +589,3 @@ def _remind(contract: Contract, month: date, due: date, kind: str) -> None:
         due=due,
         late=kind == REMINDER_OVERDUE,
     )
-
-
-class Queried(NamedTuple):
-    """A statement the council has queried, as a list of them says it."""
-
-    number: str
-    month: date
-    contract_id: int
-
-
-# Each delivery with its statement when the council has queried it (a delivery has one
-# statement at most). Built once: a statement built for every request costs more than running it.
-_RECORDED_AND_QUERIED = (
-    select(
-        Delivery.contract_id,
-        Delivery.month,
-        Delivery.status,
-        Statement.number,
-        Statement.month,
-        Statement.id,
-    )
-    .outerjoin(
-        Statement,
-        (Statement.delivery_id == Delivery.id) & (Statement.status == STATEMENT_QUERIED),
-    )
-    .where(Delivery.contract_id.in_(bindparam("contract_ids", expanding=True)))
-)
-
-
-def recorded_and_queried(
-    contract_ids: list[int],
-) -> tuple[dict[tuple[int, date], str], list[Queried]]:
-    """The status of each month's delivery on the contracts, by (contract id, month), for
-    owed_from; and their statements the council has queried, oldest month first. One query
-    for both (every provider's home asks for both)."""
-    recorded: dict[tuple[int, date], str] = {}
-    queried: list[tuple[date, int, Queried]] = []
-    for contract_id, month, status, number, statement_month, statement_id in db.session.execute(
-        _RECORDED_AND_QUERIED, {"contract_ids": contract_ids}
-    ):
-        recorded[contract_id, month] = status
-        if number is not None:
-            queried.append(
-                (statement_month, statement_id, Queried(number, statement_month, contract_id))
-            )
-    queried.sort(key=lambda each: (each[0], each[1]))
-    return recorded, [each for _month, _id, each in queried]
