@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
@@ -205,26 +206,35 @@ def contract_months(contract: Contract) -> list[date]:
     return months.months_between(contract.start_on, contract.end_on)
 
 
+class StatementShown(NamedTuple):
+    """A month's statement as the contract page shows it beside the month."""
+
+    id: int
+    number: str
+    status: str
+    gross_pence: int
+
+
 @dataclass(frozen=True)
 class MonthState:
     contract: Contract
     month: date
     due: date
     state: str
-    delivery: Delivery | None = None
-    statement: Statement | None = None
+    statement: StatementShown | None = None
     has_draft: bool = False  # the provider has saved a draft of the month's delivery
 
     label = shown(STATE_LABELS, "state")
 
 
-def state_of(month: date, delivery: Delivery | None, on: date, due: date) -> str:
-    if delivery is not None and delivery.status != DELIVERY_DRAFT:
+def state_of(month: date, status: str | None, on: date, due: date) -> str:
+    """A month's state from its delivery's status (None: no delivery recorded)."""
+    if status is not None and status != DELIVERY_DRAFT:
         return {
             DELIVERY_SUBMITTED: SUBMITTED,
             DELIVERY_QUERIED: QUERIED,
             DELIVERY_APPROVED: APPROVED,
-        }[delivery.status]
+        }[status]
     if on <= months.last_day(month):
         return NOT_ENDED
     return OVERDUE if on > due else DUE
@@ -243,17 +253,35 @@ class DueDates:
         return self._dates[month]
 
 
+# Each delivery's status with its statement's columns the page shows (a delivery has one
+# statement at most): one statement of columns, not the deliveries and then their statements
+# as objects of every column. Built once, with the contracts' ids bound.
+_MONTHS_RECORDED = (
+    select(
+        Delivery.contract_id,
+        Delivery.month,
+        Delivery.status,
+        Statement.id,
+        Statement.number,
+        Statement.status,
+        Statement.gross_pence,
+    )
+    .outerjoin(Statement, Statement.delivery_id == Delivery.id)
+    .where(Delivery.contract_id.in_(bindparam("contract_ids", expanding=True)))
+)
+
+
 def month_states(contracts: list[Contract], on: date) -> list[MonthState]:
     """Every month of each of `contracts` that has begun by `on`, newest first within each
-    contract, with its delivery and statement (three queries, however many there are)."""
-    ids = [contract.id for contract in contracts]
-    deliveries = {
-        (delivery.contract_id, delivery.month): delivery
-        for delivery in db.session.scalars(select(Delivery).where(Delivery.contract_id.in_(ids)))
-    }
-    issued = {
-        statement.delivery_id: statement
-        for statement in db.session.scalars(select(Statement).where(Statement.contract_id.in_(ids)))
+    contract, with its delivery's state and its statement (one query, however many)."""
+    recorded = {
+        (contract_id, month): (
+            status,
+            None if statement_id is None else StatementShown(statement_id, number, state, gross),
+        )
+        for contract_id, month, status, statement_id, number, state, gross in db.session.execute(
+            _MONTHS_RECORDED, {"contract_ids": [contract.id for contract in contracts]}
+        )
     }
     due = DueDates()
     states = []
@@ -261,16 +289,15 @@ def month_states(contracts: list[Contract], on: date) -> list[MonthState]:
         for month in reversed(contract_months(contract)):
             if month > on:
                 continue
-            delivery = deliveries.get((contract.id, month))
+            status, statement = recorded.get((contract.id, month), (None, None))
             states.append(
                 MonthState(
                     contract=contract,
                     month=month,
                     due=due(month),
-                    state=state_of(month, delivery, on, due(month)),
-                    delivery=delivery,
-                    statement=issued.get(delivery.id) if delivery else None,
-                    has_draft=delivery is not None and delivery.status == DELIVERY_DRAFT,
+                    state=state_of(month, status, on, due(month)),
+                    statement=statement,
+                    has_draft=status == DELIVERY_DRAFT,
                 )
             )
     return states
@@ -382,7 +409,7 @@ def delivery_page(
         contract=contract,
         month=month,
         due=due,
-        state=state_of(month, delivery, on, due),
+        state=state_of(month, delivery.status if delivery else None, on, due),
         delivery=delivery,
         statement=statement,
         can_submit=on > months.last_day(month),
