@@ -291,16 +291,22 @@ def _delivery_due(recording: list[Row[Any]], names: dict[int, str]) -> list[Wait
 def _months_owed(contract: Row[Any], on: date) -> list[date]:
     """The months ended by `on` whose delivery is not in, for a row of _PROVIDER_CONTRACTS.
     When as many months are in as have ended, none before the first nor after the last (a
-    month has one delivery), they are the same months: nothing is owed, and the months in
-    are not read one by one."""
-    ended = delivery.ended_months(contract.start_on, contract.end_on, on)
-    if not ended:
+    month has one delivery), they are the same months: nothing is owed, and neither the months
+    ended nor those in are listed one by one."""
+    first, last = delivery.ended_span(contract.start_on, contract.end_on, on)
+    if last < first:
         return []
-    in_, first, last = contract.months_in, contract.first, contract.last
-    if in_ == len(ended) and first >= ended[0] and last <= ended[-1]:
+    in_, first_in, last_in = contract.months_in, contract.first, contract.last
+    if in_ == _number(last) - _number(first) + 1 and first_in >= first and last_in <= last:
         return []
     delivered = {int(month) for month in (contract.months or "").split(",") if month}
-    return [month for month in ended if month.year * 12 + month.month - 1 not in delivered]
+    ended = months.months_between(first, last)
+    return [month for month in ended if _number(month) not in delivered]
+
+
+def _number(month: date) -> int:
+    """A month's number counted from January of year 0, as _PROVIDER_CONTRACTS gives them."""
+    return month.year * 12 + month.month - 1
 
 
 def _statements_queried(

@@ -366,7 +366,12 @@ def owed_from(
 def ended_months(start_on: date, end_on: date, on: date) -> list[date]:
     """The months of a contract running from `start_on` to `end_on` that have ended by `on`,
     oldest first: those whose delivery can be owed (a month not ended may only be drafted)."""
-    return months.months_between(start_on, min(end_on, months.last_ended(on)))
+    return months.months_between(*ended_span(start_on, end_on, on))
+
+
+def ended_span(start_on: date, end_on: date, on: date) -> tuple[date, date]:
+    """The first and last of ended_months (the last before the first when none has ended)."""
+    return months.first_of(start_on), months.first_of(min(end_on, months.last_ended(on)))
 
 
 def owed_state(due: date, on: date) -> str:
