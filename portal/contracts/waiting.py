@@ -6,19 +6,37 @@ however many contracts there are."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Date, bindparam, func, literal_column, select
+from sqlalchemy import (
+    Date,
+    Row,
+    String,
+    bindparam,
+    cast,
+    extract,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 
 from portal.accounts.models import User
 from portal.contracts.models import (
     ACTIVE,
+    DELIVERY_DRAFT,
     DRAFT,
     OUTCOME_DUE,
     OUTCOME_EVIDENCED,
+    STATEMENT_QUERIED,
     Contract,
     ContractOutcome,
+    Delivery,
     OutcomeDefinition,
+    Statement,
     reference_of,
 )
 from portal.contracts.services import delivery, statements
@@ -47,30 +65,89 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     return [*_to_send(), *_statements_to_approve(), *_outcomes_to_decide()]
 
 
-# Built once: a statement built for every request costs more than running it.
-_PROVIDER_CONTRACTS = select(Contract).where(
+# The organisations' contracts as the columns their items show (not objects of every column),
+# each with the months its delivery is in for (submitted, queried or approved): how many, the
+# first and the last, and the months themselves as text (each month's number counted from
+# January of year 0, so no database's way of writing a date matters). A contract whose months
+# in are just the months ended, the usual case, owes none, and its months are never read one by
+# one; where every month was a row, a provider with ten contracts read two hundred. One
+# statement, built once with the ids bound; the deliveries grouped are only these contracts'.
+_MONTH_NUMBER = extract("year", Delivery.month) * 12 + extract("month", Delivery.month) - 1
+_OF_ORGANISATIONS = select(Contract.id).where(
     Contract.organisation_id.in_(bindparam("ids", expanding=True))
 )
-_DUE_FOR_EVIDENCE = (
-    select(ContractOutcome.contract_id, ContractOutcome.review_on, OutcomeDefinition.title)
+_IN = (
+    select(
+        Delivery.contract_id,
+        func.count().label("months_in"),
+        func.min(Delivery.month).label("first"),
+        func.max(Delivery.month).label("last"),
+        func.aggregate_strings(cast(_MONTH_NUMBER, String), ",").label("months"),
+    )
+    .where(
+        Delivery.contract_id.in_(_OF_ORGANISATIONS),
+        Delivery.status != DELIVERY_DRAFT,
+    )
+    .group_by(Delivery.contract_id)
+    .subquery()
+)
+_PROVIDER_CONTRACTS = (
+    select(
+        Contract.id,
+        Contract.organisation_id,
+        Contract.status,
+        Contract.sent_at,
+        Contract.title,
+        Contract.start_on,
+        Contract.end_on,
+        _IN.c.months_in,
+        _IN.c.first,
+        _IN.c.last,
+        _IN.c.months,
+    )
+    .outerjoin(_IN, _IN.c.contract_id == Contract.id)
+    .where(Contract.organisation_id.in_(bindparam("ids", expanding=True)))
+)
+# The statements the council has queried on the contracts, and the outcomes due for evidence
+# (their review date within DUE_WITHIN_DAYS, or past) on the active ones: one statement of the
+# two lists, each in its order (a statement's month, an outcome's review date).
+_QUERIED, _OUTCOME = 0, 1
+_QUERIED_AND_DUE = union_all(
+    select(
+        literal(_QUERIED).label("kind"),
+        Statement.contract_id,
+        Statement.month.label("day"),
+        Statement.number.label("words"),
+        Statement.id,
+    ).where(
+        Statement.contract_id.in_(bindparam("contract_ids", expanding=True)),
+        Statement.status == STATEMENT_QUERIED,
+    ),
+    select(
+        literal(_OUTCOME),
+        ContractOutcome.contract_id,
+        ContractOutcome.review_on,
+        OutcomeDefinition.title,
+        ContractOutcome.id,
+    )
     .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
     .where(
-        ContractOutcome.contract_id.in_(bindparam("contract_ids", expanding=True)),
+        ContractOutcome.contract_id.in_(bindparam("active_ids", expanding=True)),
         ContractOutcome.status == OUTCOME_DUE,
         ContractOutcome.review_on <= bindparam("until", type_=Date),
-    )
-    .order_by(ContractOutcome.review_on, ContractOutcome.id)
-)
+    ),
+).order_by("kind", "day", "id")
 
 
 def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
-    """The organisations' contracts are read once (those sent to accept, those recording
-    delivery, the active ones with outcomes), then what each part needs of them: three queries
-    at most, one for an organisation with no contract accepted."""
+    """The organisations' contracts are read once, with their months of delivery in (those
+    sent to accept, those recording delivery, the active ones with outcomes), then the
+    statements queried and outcomes due on those accepted: two queries at most, one for an
+    organisation with no contract accepted."""
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
-    contracts = list(db.session.scalars(_PROVIDER_CONTRACTS, {"ids": list(names)}))
+    contracts = db.session.execute(_PROVIDER_CONTRACTS, {"ids": list(names)}).all()
     sent = sorted(
         (each for each in contracts if each.status == DRAFT and each.sent_at is not None),
         key=lambda each: (each.sent_at, each.id),
@@ -79,23 +156,35 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
         (each for each in contracts if each.status in delivery.RECORDING),
         key=lambda each: (each.start_on, each.id),
     )
-    active = {each.id: each for each in contracts if each.status == ACTIVE}
-    # Deliveries, and statements queried, are only ever on contracts accepted.
+    # Statements, and so statements queried, are only ever on contracts accepted.
     accepted = [each.id for each in contracts if each.status != DRAFT]
-    recorded, queried = delivery.recorded_and_queried(accepted) if accepted else ({}, [])
-    organisation_of = {each.id: each.organisation_id for each in contracts}
+    active = [each.id for each in contracts if each.status == ACTIVE]
+    on = today()
+    events: list[Row[Any]] = (
+        db.session.execute(  # type: ignore[assignment]  # rows of _QUERIED_AND_DUE
+            _QUERIED_AND_DUE,
+            {
+                "contract_ids": accepted,
+                "active_ids": active,
+                "until": on + timedelta(days=DUE_WITHIN_DAYS),
+            },
+        ).all()
+        if accepted
+        else []
+    )
+    by_id = {each.id: each for each in contracts}
     return [
         *_to_accept(sent, names),
-        *_delivery_due(recording, recorded, organisations),
-        *_statements_queried(queried, organisation_of),
-        *_due_for_evidence(active, names),
+        *_delivery_due(recording, names),
+        *_statements_queried([each for each in events if each.kind == _QUERIED], by_id),
+        *_due_for_evidence([each for each in events if each.kind == _OUTCOME], by_id, names, on),
     ]
 
 
-def _to_accept(sent: list[Contract], names: dict[int, str]) -> list[Waiting]:
+def _to_accept(sent: list[Row[Any]], names: dict[int, str]) -> list[Waiting]:
     return [
         Waiting(
-            link=f"Accept contract {contract.reference}: ‘{contract.title}’",
+            link=f"Accept contract {reference_of(contract.id)}: ‘{contract.title}’",
             endpoint="contracts.show",
             args={"contract_id": contract.id},
             hint=(
@@ -161,61 +250,85 @@ def _to_send() -> list[Waiting]:
 DUE_WARNING_DAYS = 14
 
 
-def _delivery_due(
-    recording: list[Contract],
-    recorded: dict[tuple[int, date], str],
-    organisations: list[Organisation],
-) -> list[Waiting]:
+def _delivery_due(recording: list[Row[Any]], names: dict[int, str]) -> list[Waiting]:
+    """Each month of delivery owed on the contracts recording it (a row of _PROVIDER_CONTRACTS
+    each) that is overdue or due within DUE_WARNING_DAYS, soonest due first."""
     on = months.current_day()
-    names = {organisation.id: organisation.display_name for organisation in organisations}
+    due = delivery.DueDates()
+    owed = [
+        (due(month), contract.id, month, contract)
+        for contract in recording
+        for month in _months_owed(contract, on)
+    ]
+    owed.sort(key=lambda each: each[:2])
     items = []
-    for state in delivery.owed_from(recording, recorded, on):
-        if state.state == delivery.DUE and state.due > on + timedelta(days=DUE_WARNING_DAYS):
+    for due_on, _id, month, contract in owed:
+        state = delivery.owed_state(due_on, on)
+        if state == delivery.DUE and due_on > on + timedelta(days=DUE_WARNING_DAYS):
             continue
-        late = state.state == delivery.OVERDUE
-        contract = state.contract
-        named = f" for {names[contract.organisation_id]}" if len(organisations) > 1 else ""
+        late = state == delivery.OVERDUE
+        named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
         items.append(
             Waiting(
-                link=f"Record the delivery for {months.month_name(state.month)} on "
-                f"{contract.reference}{named}",
+                link=f"Record the delivery for {months.month_name(month)} on "
+                f"{reference_of(contract.id)}{named}",
                 endpoint="contracts.delivery_month",
                 args={
                     "organisation_id": contract.organisation_id,
                     "contract_id": contract.id,
-                    "year": state.month.year,
-                    "month": state.month.month,
+                    "year": month.year,
+                    "month": month.month,
                 },
                 hint=f"{'Overdue: it was due' if late else 'Due'} on "
-                f"{state.due:%A} {format_date(state.due)}",
+                f"{due_on:%A} {format_date(due_on)}",
                 urgency=OVERDUE if late else DUE_SOON,
-                due=state.due,
+                due=due_on,
             )
         )
     return items
+
+
+def _months_owed(contract: Row[Any], on: date) -> list[date]:
+    """The months ended by `on` whose delivery is not in, for a row of _PROVIDER_CONTRACTS.
+    When as many months are in as have ended, none before the first nor after the last (a
+    month has one delivery), they are the same months: nothing is owed, and neither the months
+    ended nor those in are listed one by one."""
+    first, last = delivery.ended_span(contract.start_on, contract.end_on, on)
+    if last < first:
+        return []
+    in_, first_in, last_in = contract.months_in, contract.first, contract.last
+    if in_ == _number(last) - _number(first) + 1 and first_in >= first and last_in <= last:
+        return []
+    delivered = {int(month) for month in (contract.months or "").split(",") if month}
+    ended = months.months_between(first, last)
+    return [month for month in ended if _number(month) not in delivered]
+
+
+def _number(month: date) -> int:
+    """A month's number counted from January of year 0, as _PROVIDER_CONTRACTS gives them."""
+    return month.year * 12 + month.month - 1
 
 
 def _statements_queried(
-    queried: list[delivery.Queried], organisation_of: dict[int, int]
+    queried: Sequence[Row[Any]], contracts: dict[int, Row[Any]]
 ) -> list[Waiting]:
-    items = []
-    for statement in queried:
-        items.append(
-            Waiting(
-                link=f"Answer the council’s question on statement {statement.number}",
-                endpoint="contracts.delivery_month",
-                args={
-                    "organisation_id": organisation_of[statement.contract_id],
-                    "contract_id": statement.contract_id,
-                    "year": statement.month.year,
-                    "month": statement.month.month,
-                },
-                hint=f"Delivery for {months.month_name(statement.month)}: correct it or say why "
-                "it is right, and submit it again",
-                urgency=DUE_SOON,
-            )
+    """Each statement the council has queried (a row of _QUERIED_AND_DUE), oldest month first."""
+    return [
+        Waiting(
+            link=f"Answer the council’s question on statement {statement.words}",
+            endpoint="contracts.delivery_month",
+            args={
+                "organisation_id": contracts[statement.contract_id].organisation_id,
+                "contract_id": statement.contract_id,
+                "year": statement.day.year,
+                "month": statement.day.month,
+            },
+            hint=f"Delivery for {months.month_name(statement.day)}: correct it or say why "
+            "it is right, and submit it again",
+            urgency=DUE_SOON,
         )
-    return items
+        for statement in queried
+    ]
 
 
 def _statements_to_approve() -> list[Waiting]:
@@ -236,29 +349,25 @@ def _statements_to_approve() -> list[Waiting]:
 # Outcomes -----------------------------------------------------------------------------------------
 
 
-def _due_for_evidence(active: dict[int, Contract], names: dict[int, str]) -> list[Waiting]:
-    """A provider's outcomes due for evidence (review date within DUE_WITHIN_DAYS, or past) on
-    its active contracts: one query of columns, none without an active contract."""
-    if not active:
-        return []
-    on = today()
+def _due_for_evidence(
+    due: Sequence[Row[Any]], contracts: dict[int, Row[Any]], names: dict[int, str], on: date
+) -> list[Waiting]:
+    """A provider's outcomes due for evidence on its active contracts (rows of
+    _QUERIED_AND_DUE), soonest review date first."""
     items = []
-    for contract_id, review_on, title in db.session.execute(
-        _DUE_FOR_EVIDENCE,
-        {"contract_ids": list(active), "until": on + timedelta(days=DUE_WITHIN_DAYS)},
-    ):
-        contract = active[contract_id]
+    for outcome in due:
+        contract = contracts[outcome.contract_id]
         named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
-        past = review_on < on
+        past = outcome.day < on
         items.append(
             Waiting(
-                link=f"Give evidence for ‘{title}’{named}",
+                link=f"Give evidence for ‘{outcome.words}’{named}",
                 endpoint="contracts.outcomes",
                 args={"contract_id": contract.id},
-                hint=f"{contract.reference}: the review date "
-                f"{'was' if past else 'is'} {format_date(review_on)}",
+                hint=f"{reference_of(contract.id)}: the review date "
+                f"{'was' if past else 'is'} {format_date(outcome.day)}",
                 urgency=OVERDUE if past else DUE_SOON,
-                due=review_on,
+                due=outcome.day,
             )
         )
     return items

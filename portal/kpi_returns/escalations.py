@@ -478,10 +478,14 @@ def _lines_query(*criteria, limit: int | None, offset: int, oldest_first: bool) 
     return query
 
 
+# The open status written into the SQL, not a parameter: so that the index of the open ones
+# (partial on it) serves every run, prepared or not.
+OPEN_IN_SQL = KpiEscalation.status == literal_column(f"'{OPEN}'")
+
 # Built once, the ids bound: the provider record page asks on every view.
 _OPEN_OF = _lines_query(
     KpiEscalation.organisation_id.in_(bindparam("ids", expanding=True)),
-    KpiEscalation.status == OPEN,
+    OPEN_IN_SQL,
     limit=None,
     offset=0,
     oldest_first=False,
@@ -498,11 +502,6 @@ def open_escalations_by_organisation(
             line = EscalationLine(*row)
             found[line.organisation_id].append(line)
     return found
-
-
-# The open status written into the SQL, not a parameter: so that the index of the open ones
-# (partial on it) serves every run, prepared or not.
-OPEN_IN_SQL = KpiEscalation.status == literal_column(f"'{OPEN}'")
 
 
 def open_escalation_count(organisation_id: ColumnElement[int]) -> ScalarSelect[int]:
@@ -534,8 +533,9 @@ def oldest_open(limit: int) -> tuple[list[EscalationLine], int]:
     return [EscalationLine(*row[:-1]) for row in rows], rows[0].total if rows else 0
 
 
-def escalations_of(organisation_id: int) -> list[EscalationLine]:
-    return _lines(KpiEscalation.organisation_id == organisation_id)
+def open_escalations_of(organisation_id: int) -> list[EscalationLine]:
+    """The organisation's open escalations, newest first (one query, of the open ones only)."""
+    return open_escalations_by_organisation([organisation_id])[organisation_id]
 
 
 def escalation_list(status: str | None, number: int) -> Page:

@@ -8,11 +8,10 @@ Services flush; the request commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -582,16 +581,6 @@ def lock_month(actor: User, month: date, on: date) -> None:
 
 def locked_months() -> list[date]:
     return list(db.session.scalars(select(KpiMonthLock.month).order_by(KpiMonthLock.month.desc())))
-
-
-def open_queries_of(organisation_id: int) -> Sequence[Row[int, str, date]]:
-    """The council's unanswered questions on the organisation's returns: id, question, month."""
-    return db.session.execute(
-        select(KpiQuery.id, KpiQuery.question, KpiReturn.month)
-        .join(KpiReturn, KpiReturn.id == KpiQuery.kpi_return_id)
-        .where(KpiReturn.organisation_id == organisation_id, KpiQuery.status == OPEN)
-        .order_by(KpiReturn.month, KpiQuery.id)
-    ).all()
 
 
 def kpis_of(organisation: Organisation, on: date) -> list[tuple[int, str]]:

@@ -17,6 +17,7 @@ from tests.contracts.delivery_helpers import (
     JANUARY,
     clock_for,
     delivery_url,
+    save_draft,
     submit_delivery,
 )
 from tests.contracts.helpers import make_active_contract
@@ -87,3 +88,23 @@ def test_the_home_pages_say_what_is_waiting(
     )
     # Reviewers do not approve statements.
     assert "Statements waiting" not in page_text(reviewer_client.get("/home"))
+
+
+def test_the_provider_home_lists_each_month_owed_whichever_months_are_in(
+    clock, provider_client, organisation
+):
+    # The home reads how many months are in, and only reads which when that is not all of them
+    # (contracts/waiting.py): a month missed before one submitted, and a draft, are still owed.
+    contract = make_active_contract(organisation)
+    clock(date(2027, 4, 1))  # January, February and March have ended
+    assert submit_delivery(provider_client, contract, FEBRUARY).status_code == 302
+    assert save_draft(provider_client, contract, JANUARY).status_code == 302
+
+    home = page_text(provider_client.get("/home"))
+    assert f"Record the delivery for January 2027 on {contract.reference}" in home
+    assert "Record the delivery for February 2027" not in home
+    assert f"Record the delivery for March 2027 on {contract.reference}" in home
+
+    assert submit_delivery(provider_client, contract, JANUARY).status_code == 302
+    assert submit_delivery(provider_client, contract, date(2027, 3, 1)).status_code == 302
+    assert "Record the delivery" not in page_text(provider_client.get("/home"))

@@ -30,7 +30,6 @@ from portal.contracts.models import (
     DELIVERY_SUBMITTED,
     DRAFT,
     ENDED,
-    STATEMENT_QUERIED,
     Contract,
     Delivery,
     DeliveryReminder,
@@ -207,26 +206,35 @@ def contract_months(contract: Contract) -> list[date]:
     return months.months_between(contract.start_on, contract.end_on)
 
 
+class StatementShown(NamedTuple):
+    """A month's statement as the contract page shows it beside the month."""
+
+    id: int
+    number: str
+    status: str
+    gross_pence: int
+
+
 @dataclass(frozen=True)
 class MonthState:
     contract: Contract
     month: date
     due: date
     state: str
-    delivery: Delivery | None = None
-    statement: Statement | None = None
+    statement: StatementShown | None = None
     has_draft: bool = False  # the provider has saved a draft of the month's delivery
 
     label = shown(STATE_LABELS, "state")
 
 
-def state_of(month: date, delivery: Delivery | None, on: date, due: date) -> str:
-    if delivery is not None and delivery.status != DELIVERY_DRAFT:
+def state_of(month: date, status: str | None, on: date, due: date) -> str:
+    """A month's state from its delivery's status (None: no delivery recorded)."""
+    if status is not None and status != DELIVERY_DRAFT:
         return {
             DELIVERY_SUBMITTED: SUBMITTED,
             DELIVERY_QUERIED: QUERIED,
             DELIVERY_APPROVED: APPROVED,
-        }[delivery.status]
+        }[status]
     if on <= months.last_day(month):
         return NOT_ENDED
     return OVERDUE if on > due else DUE
@@ -245,17 +253,35 @@ class DueDates:
         return self._dates[month]
 
 
+# Each delivery's status with its statement's columns the page shows (a delivery has one
+# statement at most): one statement of columns, not the deliveries and then their statements
+# as objects of every column. Built once, with the contracts' ids bound.
+_MONTHS_RECORDED = (
+    select(
+        Delivery.contract_id,
+        Delivery.month,
+        Delivery.status,
+        Statement.id,
+        Statement.number,
+        Statement.status,
+        Statement.gross_pence,
+    )
+    .outerjoin(Statement, Statement.delivery_id == Delivery.id)
+    .where(Delivery.contract_id.in_(bindparam("contract_ids", expanding=True)))
+)
+
+
 def month_states(contracts: list[Contract], on: date) -> list[MonthState]:
     """Every month of each of `contracts` that has begun by `on`, newest first within each
-    contract, with its delivery and statement (three queries, however many there are)."""
-    ids = [contract.id for contract in contracts]
-    deliveries = {
-        (delivery.contract_id, delivery.month): delivery
-        for delivery in db.session.scalars(select(Delivery).where(Delivery.contract_id.in_(ids)))
-    }
-    issued = {
-        statement.delivery_id: statement
-        for statement in db.session.scalars(select(Statement).where(Statement.contract_id.in_(ids)))
+    contract, with its delivery's state and its statement (one query, however many)."""
+    recorded = {
+        (contract_id, month): (
+            status,
+            None if statement_id is None else StatementShown(statement_id, number, state, gross),
+        )
+        for contract_id, month, status, statement_id, number, state, gross in db.session.execute(
+            _MONTHS_RECORDED, {"contract_ids": [contract.id for contract in contracts]}
+        )
     }
     due = DueDates()
     states = []
@@ -263,16 +289,15 @@ def month_states(contracts: list[Contract], on: date) -> list[MonthState]:
         for month in reversed(contract_months(contract)):
             if month > on:
                 continue
-            delivery = deliveries.get((contract.id, month))
+            status, statement = recorded.get((contract.id, month), (None, None))
             states.append(
                 MonthState(
                     contract=contract,
                     month=month,
                     due=due(month),
-                    state=state_of(month, delivery, on, due(month)),
-                    delivery=delivery,
-                    statement=issued.get(delivery.id) if delivery else None,
-                    has_draft=delivery is not None and delivery.status == DELIVERY_DRAFT,
+                    state=state_of(month, status, on, due(month)),
+                    statement=statement,
+                    has_draft=status == DELIVERY_DRAFT,
                 )
             )
     return states
@@ -327,20 +352,36 @@ def owed_from(
     due = DueDates()
     owed = []
     for contract in contracts:
-        for month in contract_months(contract):
+        for month in ended_months(contract.start_on, contract.end_on, on):
             status = recorded.get((contract.id, month))
-            if status not in (None, DELIVERY_DRAFT) or on <= months.last_day(month):
-                continue  # its delivery is in, or the month has not ended yet
+            if status not in (None, DELIVERY_DRAFT):
+                continue  # its delivery is in
             owed.append(
                 MonthState(
                     contract=contract,
                     month=month,
                     due=due(month),
-                    state=OVERDUE if on > due(month) else DUE,
+                    state=owed_state(due(month), on),
                     has_draft=status == DELIVERY_DRAFT,
                 )
             )
     return sorted(owed, key=lambda state: (state.due, state.contract.id))
+
+
+def ended_months(start_on: date, end_on: date, on: date) -> list[date]:
+    """The months of a contract running from `start_on` to `end_on` that have ended by `on`,
+    oldest first: those whose delivery can be owed (a month not ended may only be drafted)."""
+    return months.months_between(*ended_span(start_on, end_on, on))
+
+
+def ended_span(start_on: date, end_on: date, on: date) -> tuple[date, date]:
+    """The first and last of ended_months (the last before the first when none has ended)."""
+    return months.first_of(start_on), months.first_of(min(end_on, months.last_ended(on)))
+
+
+def owed_state(due: date, on: date) -> str:
+    """A month owed (its delivery not in): overdue once its due date has passed, else due."""
+    return OVERDUE if on > due else DUE
 
 
 # A month's page and saving it --------------------------------------------------------------------
@@ -378,7 +419,7 @@ def delivery_page(
         contract=contract,
         month=month,
         due=due,
-        state=state_of(month, delivery, on, due),
+        state=state_of(month, delivery.status if delivery else None, on, due),
         delivery=delivery,
         statement=statement,
         can_submit=on > months.last_day(month),
@@ -585,50 +626,3 @@ def _remind(contract: Contract, month: date, due: date, kind: str) -> None:
         due=due,
         late=kind == REMINDER_OVERDUE,
     )
-
-
-class Queried(NamedTuple):
-    """A statement the council has queried, as a list of them says it."""
-
-    number: str
-    month: date
-    contract_id: int
-
-
-# Each delivery with its statement when the council has queried it (a delivery has one
-# statement at most). Built once: a statement built for every request costs more than running it.
-_RECORDED_AND_QUERIED = (
-    select(
-        Delivery.contract_id,
-        Delivery.month,
-        Delivery.status,
-        Statement.number,
-        Statement.month,
-        Statement.id,
-    )
-    .outerjoin(
-        Statement,
-        (Statement.delivery_id == Delivery.id) & (Statement.status == STATEMENT_QUERIED),
-    )
-    .where(Delivery.contract_id.in_(bindparam("contract_ids", expanding=True)))
-)
-
-
-def recorded_and_queried(
-    contract_ids: list[int],
-) -> tuple[dict[tuple[int, date], str], list[Queried]]:
-    """The status of each month's delivery on the contracts, by (contract id, month), for
-    owed_from; and their statements the council has queried, oldest month first. One query
-    for both (every provider's home asks for both)."""
-    recorded: dict[tuple[int, date], str] = {}
-    queried: list[tuple[date, int, Queried]] = []
-    for contract_id, month, status, number, statement_month, statement_id in db.session.execute(
-        _RECORDED_AND_QUERIED, {"contract_ids": contract_ids}
-    ):
-        recorded[contract_id, month] = status
-        if number is not None:
-            queried.append(
-                (statement_month, statement_id, Queried(number, statement_month, contract_id))
-            )
-    queried.sort(key=lambda each: (each[0], each[1]))
-    return recorded, [each for _month, _id, each in queried]

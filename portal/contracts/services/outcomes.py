@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
@@ -91,19 +91,23 @@ def released_pence(held_back: int, share_percent: int, achieved_percent: int) ->
     return held_back * share_percent * achieved_percent // 10_000
 
 
+# Built once, with the contract's id bound: a statement built for every request (and its cache
+# key worked out) cost more than running it.
+_HELD_BACK = (
+    select(func.coalesce(func.sum(StatementLine.amount_pence), 0))
+    .join(Statement, Statement.id == StatementLine.statement_id)
+    .where(
+        Statement.contract_id == bindparam("contract_id"),
+        Statement.status == STATEMENT_APPROVED,
+        StatementLine.kind == LINE_HELD_BACK,
+    )
+)
+
+
 def held_back_pence(contract_id: int) -> int:
     """The money held back on the contract's approved statements so far (their held-back lines
     are negative amounts), in pence."""
-    total = db.session.scalar(
-        select(func.coalesce(func.sum(StatementLine.amount_pence), 0))
-        .join(Statement, Statement.id == StatementLine.statement_id)
-        .where(
-            Statement.contract_id == contract_id,
-            Statement.status == STATEMENT_APPROVED,
-            StatementLine.kind == LINE_HELD_BACK,
-        )
-    )
-    return -int(total or 0)
+    return -int(db.session.scalar(_HELD_BACK, {"contract_id": contract_id}) or 0)
 
 
 # Loading ----------------------------------------------------------------------------------------
@@ -126,16 +130,17 @@ def outcome_of(contract: Contract, outcome_id: int) -> ContractOutcome:
     return found(db.session.get(ContractOutcome, outcome_id), contract_id=contract.id)
 
 
+_OUTCOMES = (
+    select(ContractOutcome)
+    .where(ContractOutcome.contract_id == bindparam("contract_id"))
+    .options(joinedload(ContractOutcome.definition))
+    .order_by(ContractOutcome.position, ContractOutcome.id)
+)
+
+
 def outcomes_of(contract: Contract) -> list[ContractOutcome]:
-    """The contract's outcomes in order, with their catalogue entries (one query)."""
-    return list(
-        db.session.scalars(
-            select(ContractOutcome)
-            .where(ContractOutcome.contract_id == contract.id)
-            .options(joinedload(ContractOutcome.definition))
-            .order_by(ContractOutcome.position, ContractOutcome.id)
-        )
-    )
+    """The contract's outcomes in order, with their catalogue entries (one query, built once)."""
+    return list(db.session.scalars(_OUTCOMES, {"contract_id": contract.id}))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Date, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -197,31 +197,36 @@ def contracts_for_provider(user: User, number: int) -> Page:
 # One contract -----------------------------------------------------------------------------------
 
 
-def _load(contract_id: int, *where: ColumnElement[bool]) -> Contract | None:
-    # One statement: the versions (a handful per contract) are joined in rather than read by a
-    # second, as are the organisation, lot and the people named.
-    return (
-        db.session.execute(
-            select(Contract)
-            .where(Contract.id == contract_id, *where)
-            .options(
-                joinedload(Contract.organisation),
-                joinedload(Contract.lot),
-                joinedload(Contract.created_by),
-                joinedload(Contract.versions).joinedload(ContractVersion.approved_by),
-            )
-        )
-        .unique()
-        .scalar_one_or_none()
+# One statement: the versions (a handful per contract) are joined in rather than read by a
+# second, as are the organisation, lot and the people named. Built once, with the ids bound: a
+# statement built for every request (and its cache key worked out) cost more than running it.
+_CONTRACT = (
+    select(Contract)
+    .where(Contract.id == bindparam("contract_id"))
+    .options(
+        joinedload(Contract.organisation),
+        joinedload(Contract.lot),
+        joinedload(Contract.created_by),
+        joinedload(Contract.versions).joinedload(ContractVersion.approved_by),
     )
+)
+# The same, only among the contracts of organisations the user belongs to.
+_MEMBERS_CONTRACT = _CONTRACT.where(
+    Contract.organisation_id.in_(
+        select(Membership.organisation_id).where(Membership.user_id == bindparam("user_id"))
+    )
+)
+
+
+def _load(statement: Select[Contract], **ids: int) -> Contract | None:
+    return db.session.execute(statement, ids).unique().scalar_one_or_none()
 
 
 def contract_for_member(user: User, contract_id: int) -> Contract:
     """One of the contracts of an organisation `user` belongs to, once sent. Raises
     NotFoundForUser (404) for anyone else's, or a draft the council has not sent, so ids
     cannot be probed."""
-    mine = select(Membership.organisation_id).where(Membership.user_id == user.id)
-    contract = _load(contract_id, Contract.organisation_id.in_(mine))
+    contract = _load(_MEMBERS_CONTRACT, contract_id=contract_id, user_id=user.id)
     if contract is None or (contract.status == DRAFT and contract.sent_at is None):
         raise NotFoundForUser()
     return contract
@@ -229,7 +234,7 @@ def contract_for_member(user: User, contract_id: int) -> Contract:
 
 def contract_for_council(contract_id: int) -> Contract:
     """Any contract, for council staff. Raises NotFoundForUser (404)."""
-    contract = _load(contract_id)
+    contract = _load(_CONTRACT, contract_id=contract_id)
     if contract is None:
         raise NotFoundForUser()
     return contract

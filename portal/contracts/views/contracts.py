@@ -14,6 +14,7 @@ from portal.contracts import forms, ocds
 from portal.contracts.models import DIRECT_GROUNDS, UNIT_NAMES, VARIATION_KINDS, Contract
 from portal.contracts.services import agreeing, making, reading
 from portal.contracts.services.common import teams
+from portal.contracts.views import delivery_rows
 from portal.contracts.views.shared import bp
 from portal.core.form_posts import handle_post
 from portal.core.forms import VersionedForm
@@ -21,6 +22,9 @@ from portal.core.pagination import page_number
 from portal.core.permissions import can, public, requires_provider, requires_sign_in
 from portal.core.time import today
 from portal.lots.services import lot_choices
+
+# The contract page's delivery rows (templates/contracts/_delivery.html), written in Python.
+bp.add_app_template_global(delivery_rows.delivery_rows, "delivery_rows")
 
 
 def show_url(contract_id: int) -> str:

@@ -13,10 +13,13 @@ from portal.core.permissions import requires_org_role
 from portal.documents import uploads
 from portal.documents.uploads import upload_form
 from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
-from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.obligations import DueDates, obligation_of, state_of
 from portal.kpi_returns.values import value_text
+from portal.kpi_returns.views import return_rows
 from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, bp
+
+# The table of the organisation's returns (templates/kpi_returns/overview.html), written in Python.
+bp.add_app_template_global(return_rows.return_rows, "return_rows")
 
 
 @bp.route("/kpi-returns/organisations/<int:organisation_id>")
@@ -25,15 +28,15 @@ def overview(organisation):
     on = months.current_day()
     obligation = obligation_of(organisation.id)
     owed = obligation.months(on)
-    returns = {}
-    if owed:
-        returns = reports.return_summaries([organisation.id], owed[0], owed[-1])
+    # The returns of the months owed and the council's open questions: one statement.
+    returns, open_queries = reports.summaries_and_open_queries(
+        [organisation.id], owed[0] if owed else None, owed[-1] if owed else None
+    )
     due = DueDates()
     states = [
         state_of(month, True, returns.get((organisation.id, month)), on, due(month))
         for month in reversed(owed)
     ]
-    open_queries = services.open_queries_of(organisation.id)
     return render_template(
         "kpi_returns/overview.html",
         organisation=organisation,
@@ -41,9 +44,7 @@ def overview(organisation):
         next_month=months.first_of(on) if obligation.owes(months.first_of(on)) else None,
         next_due=due(months.first_of(on)),
         open_queries=open_queries,
-        escalations=[
-            line for line in escalations.escalations_of(organisation.id) if line.status == OPEN
-        ],
+        escalations=escalations.open_escalations_of(organisation.id),
         on=on,
     )
 
