@@ -11,9 +11,10 @@ from __future__ import annotations
 import jinja2
 import pytest
 from bs4 import BeautifulSoup
+from flask import render_template_string
 from markupsafe import Markup
 
-from portal.core.templating import govuk_attributes, indent
+from portal.core.templating import MACROS_FOR_EVERY_PAGE, govuk_attributes, indent
 
 ATTRIBUTES = [
     None,
@@ -181,6 +182,24 @@ def test_components_render_exactly_as_govuk_frontend_renders_them(app, govuk_own
     theirs = govuk_own.from_string(source).render()
     assert "govuk-" in theirs
     assert same_html(ours) == same_html(theirs)
+
+
+@pytest.mark.parametrize("name", MACROS_FOR_EVERY_PAGE)
+def test_the_macros_every_page_may_call_are_the_ones_their_import_gives(app, name):
+    """base.html offers these without an import, as globals: a page calling one gets the macro an
+    import of it gives, and so the same HTML."""
+    template = MACROS_FOR_EVERY_PAGE[name]
+    with app.test_request_context():
+        imported = render_template_string(
+            f'{{% from "{template}" import {name} %}}{{{{ {name} is sameas given }}}}',
+            given=app.jinja_env.globals[name],
+        )
+        page = render_template_string(
+            '{% extends "base.html" %}{% block main_content %}'
+            '{{ govukButton({"text": "Save"}) }}{% endblock %}'
+        )
+    assert imported == "True"
+    assert '<button type="submit" class="govuk-button" data-module="govuk-button">' in page
 
 
 TAGS = [
