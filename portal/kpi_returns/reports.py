@@ -152,16 +152,39 @@ _SUMMARY_COLUMNS = (
 )
 
 
-# Built once (a statement built for every request costs more than running it), with the ids
-# in the text when run, as portal.core.db.ids_in_text writes them.
-_SUMMARIES = select(*_SUMMARY_COLUMNS).where(
+# The organisations' returns from the first month to the last, with the ids in the text when
+# run, as portal.core.db.ids_in_text writes them.
+_OF_ORGANISATIONS_IN_MONTHS = (
     KpiReturn.organisation_id.in_(bindparam("ids", expanding=True, literal_execute=True)),
     KpiReturn.month.between(bindparam("first", type_=Date), bindparam("last", type_=Date)),
 )
+# Built once: a statement built for every request costs more than running it.
+_SUMMARIES = select(*_SUMMARY_COLUMNS).where(*_OF_ORGANISATIONS_IN_MONTHS)
+# What _month_states reads of each return. The submission moment is read as the driver gives
+# it rather than through UTCDateTime: it is only compared with a due date's moment (state_of),
+# never shown, and the dashboard reads 1,200 of them, where the conversion of each to UTC was a
+# fifth of the reading. Aware on PostgreSQL; naive on SQLite, which state_of reads as UTC, as
+# UTCDateTime would.
+_STATE_SUMMARIES = select(
+    *_SUMMARY_COLUMNS[:4],
+    type_coerce(KpiReturn.submitted_at, DateTime(timezone=True)),
+    *_SUMMARY_COLUMNS[5:],
+).where(*_OF_ORGANISATIONS_IN_MONTHS)
 
 
 def return_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
     """The returns of the organisations from `first` to `last`, by (organisation, month)."""
+    return _read_summaries(_SUMMARIES, organisation_ids, first, last)
+
+
+def _state_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
+    """return_summaries for working out where each return stands (see _STATE_SUMMARIES)."""
+    return _read_summaries(_STATE_SUMMARIES, organisation_ids, first, last)
+
+
+def _read_summaries(
+    statement: Select, organisation_ids: list[int], first: date, last: date
+) -> dict[tuple[int, date], ReturnSummary]:
     found: dict[tuple[int, date], ReturnSummary] = {}
     if not organisation_ids:
         return found
@@ -174,40 +197,7 @@ def return_summaries(organisation_ids: list[int], first: date, last: date) -> di
     if session.autoflush:
         session.flush()
     rows = session.connection().execute(
-        _SUMMARIES, {"ids": organisation_ids, "first": first, "last": last}
-    )
-    for row in rows.all():
-        found[row[1], row[2]] = ReturnSummary._make(row)  # by organisation and month
-    return found
-
-
-# What _month_states reads of each return, built once. The submission moment is read as the
-# driver gives it rather than through UTCDateTime: it is only compared with a due date's moment
-# (state_of), never shown, and the dashboard reads 1,200 of them, where the conversion of each
-# to UTC was a fifth of the reading. Aware on PostgreSQL; naive on SQLite, which state_of
-# reads as UTC, as UTCDateTime would.
-_STATE_SUMMARIES = select(
-    *_SUMMARY_COLUMNS[:4],
-    type_coerce(KpiReturn.submitted_at, DateTime(timezone=True)),
-    *_SUMMARY_COLUMNS[5:],
-).where(
-    # The ids in the text, as in return_summaries (ids_in_text).
-    KpiReturn.organisation_id.in_(bindparam("ids", expanding=True, literal_execute=True)),
-    KpiReturn.month.between(bindparam("first", type_=Date), bindparam("last", type_=Date)),
-)
-
-
-def _state_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
-    """return_summaries for working out where each return stands (see _STATE_SUMMARIES)."""
-    found: dict[tuple[int, date], ReturnSummary] = {}
-    if not organisation_ids:
-        return found
-    # On the session's connection, as return_summaries does (and for the same reason).
-    session = db.session
-    if session.autoflush:
-        session.flush()
-    rows = session.connection().execute(
-        _STATE_SUMMARIES, {"ids": organisation_ids, "first": first, "last": last}
+        statement, {"ids": organisation_ids, "first": first, "last": last}
     )
     for row in rows.all():
         found[row[1], row[2]] = ReturnSummary._make(row)  # by organisation and month
