@@ -16,6 +16,7 @@ from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.reviews import decisions, forms, services
+from portal.reviews import queue as review_queue
 from portal.reviews.views.shared import bp
 
 reviewers_only = requires("review_applications")
@@ -46,7 +47,7 @@ def already_decided(error: services.AlreadyDecided):
 @reviewers_only
 def queue():
     args = request.args
-    filters = services.QueueFilters(
+    filters = review_queue.QueueFilters(
         status=args.get("status") or None,
         lot=args.get("lot") or None,
         flag=args.get("flag") or None,
@@ -57,7 +58,7 @@ def queue():
     lots, reviewers = list_lots(), services.reviewer_names()
     return render_template(
         "reviews/queue.html",
-        page=services.queue(filters, lots, reviewers),
+        page=review_queue.queue(filters, lots, reviewers),
         service_level_days=services.service_level_days(),
         filters=filters,
         lots=lots,
