@@ -17,6 +17,7 @@ from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.reviews import decisions, forms, services
 from portal.reviews import queue as review_queue
+from portal.reviews.views.queue_rows import queue_rows
 from portal.reviews.views.shared import bp
 
 reviewers_only = requires("review_applications")
@@ -56,9 +57,11 @@ def queue():
         page=page_number(args.get("page")),
     )
     lots, reviewers = list_lots(), services.reviewer_names()
+    page = review_queue.queue(filters, lots, reviewers)
     return render_template(
         "reviews/queue.html",
-        page=review_queue.queue(filters, lots, reviewers),
+        page=page,
+        rows=queue_rows(page.items, services.FLAG_LABELS),
         service_level_days=services.service_level_days(),
         filters=filters,
         lots=lots,
