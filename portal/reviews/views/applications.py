@@ -17,6 +17,7 @@ from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.reviews import decisions, forms, services
 from portal.reviews import queue as review_queue
+from portal.reviews.views.answer_rows import answer_sections
 from portal.reviews.views.queue_rows import queue_rows
 from portal.reviews.views.shared import bp
 
@@ -85,17 +86,27 @@ def show(application):
     ]
     copy = services.submitted_copy(submission)
     evidence = services.evidence_of(application, copy)
+    flagged, changed = (
+        services.flagged_answers(submission, copy, evidence),
+        services.changed_answers(submission),
+    )
     return render_template(
         "reviews/show.html",
         application=application,
         review=review,
         copy=copy,
-        evidence=evidence,
-        flagged=services.flagged_answers(submission, copy, evidence),
+        flagged=flagged,
         submission=submission,
-        comments=services.comments_on(submission),
-        earlier_comments=services.earlier_comments(submission),
-        changed=services.changed_answers(submission),
+        answer_sections=answer_sections(
+            application,
+            copy,
+            flagged=flagged,
+            comments=services.comments_on(submission),
+            earlier_comments=services.earlier_comments(submission),
+            changed=changed,
+            evidence=evidence,
+        ),
+        changed=changed,
         decisions=decisions.decisions_of(application),
         assign_form=assign_form,
         start_form=forms.StartReviewForm(),
