@@ -110,12 +110,12 @@ def answer_sections(
             flag = flag_of.get(question_id)
             is_changed = question_id in changed
             label = escape(question.label)
+            # Plain text joined to plain text: joining it to markup would escape it again.
             if question.type == "evidence" and answer:
-                shown = "\n            " + _evidence(
-                    application, answer, evidence.get(answer["version_id"])
-                )
+                held = evidence.get(answer["version_id"])
+                shown = f"\n            {_evidence(application, answer, held)}"
             else:
-                shown = "\n            " + submitted_answer(question, answer, copy.lot_names)
+                shown = f"\n            {submitted_answer(question, answer, copy.lot_names)}"
             written.append(
                 _ROW.format(
                     marks=(" app-changed" if is_changed else "") + (" app-flagged" if flag else ""),
