@@ -4,10 +4,10 @@ template.
 A submission shows about a hundred answers, each a summary list row with its flag, changes,
 comments, evidence and comment link; through Jinja each row cost some forty look-ups, tests and
 escapes, and every piece of output passed up through the seven blocks and templates the page
-is nested in: about half of the page's CPU. Here each row is a few formats of values escaped
-once. The markup is exactly what the template's loop (and its `evidence_answer` macro) wrote,
-whitespace included (templates/reviews/show.html keeps the rest of the page);
-tests/reviews/test_answer_rows.py renders both and compares them.
+is nested in (the page's template time, measured in-process at 10x: 3.8 ms, 2.1 ms since). Here
+each row is a few formats of values escaped once. The markup is exactly what the template's
+loop (and its `evidence_answer` macro) wrote, whitespace included (templates/reviews/show.html
+keeps the rest of the page); tests/reviews/test_answer_rows.py renders both and compares them.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The rows of the reviewers' queue (/reviews), written as HTML here rather than in the template.
 
 A page of the queue is 25 applications of six cells each, with a tag or two per row; through
-Jinja each row cost some thirty look-ups, tests and escapes and a call per tag: about a fifth
-of the page's CPU. Here the fixed words and tags are written once at import and each row is one
+Jinja each row cost some thirty look-ups, tests and escapes and a call per tag (the page's
+template time, measured in-process at 10x: 1.75 ms, 0.84 ms since, with the statements built
+once). Here the fixed words and tags are written once at import and each row is one
 format of values escaped once. The markup is exactly what the template's loop wrote, whitespace
 included (templates/reviews/queue.html keeps the rest of the table);
 tests/reviews/test_queue_rows.py renders both and compares them.
