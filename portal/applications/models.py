@@ -61,7 +61,7 @@ class Application(Base):
             sqlite_where=_OPEN_SQL,
             postgresql_where=_OPEN_SQL,
         ),
-        # The reviewers' queue: those waiting, oldest first (reviews.services.queue).
+        # The reviewers' queue: those waiting, oldest first (reviews.queue.queue).
         Index("ix_applications_status_submitted_at", "status", "submitted_at", "id"),
     )
 

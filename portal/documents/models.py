@@ -380,21 +380,24 @@ class Status:
 ATTENTION_ORDER = {"red": 0, "orange": 1, "yellow": 2, "blue": 3, "grey": 4}
 
 
-def attention_order(today: date):
+def attention_order(
+    today: date | ColumnElement[date], expiring_by: date | ColumnElement[date] | None = None
+):
     """DocumentVersion.status as SQL, for a query joining a version to its StoredFile: the
     ATTENTION_ORDER of its colour, or NULL for a version that needs no attention. A file not
     scanned at all (green to the provider) is grey here: reviewers should know. The branches
-    are status()'s, in its order; keep the two in step."""
+    are status()'s, in its order; keep the two in step. `today` may be a bound parameter (for a
+    statement built once), given with `expiring_by`, the day EXPIRES_SOON_DAYS after it, bound
+    too (as in needs_attention_kept)."""
+    if expiring_by is None:
+        expiring_by = today + timedelta(days=EXPIRES_SOON_DAYS)
     return case(
         (StoredFile.scan_state == REJECTED, ATTENTION_ORDER["red"]),
         (StoredFile.removed_reason == REMOVED_FOR_RETENTION, ATTENTION_ORDER["grey"]),
         (StoredFile.removed_at.is_not(None), ATTENTION_ORDER["red"]),
         (DocumentVersion.expiry_date < today, ATTENTION_ORDER["red"]),
         (StoredFile.scan_state == PENDING, ATTENTION_ORDER["blue"]),
-        (
-            DocumentVersion.expiry_date <= today + timedelta(days=EXPIRES_SOON_DAYS),
-            ATTENTION_ORDER["orange"],
-        ),
+        (DocumentVersion.expiry_date <= expiring_by, ATTENTION_ORDER["orange"]),
         (DocumentVersion.review_date < today, ATTENTION_ORDER["yellow"]),
         (StoredFile.scan_state == NOT_SCANNED, ATTENTION_ORDER["grey"]),
         else_=None,

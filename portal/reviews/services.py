@@ -1,15 +1,15 @@
-"""The rules for reviewing applications: the queue, assigning, opening (which moves a submitted
-application to in review), comments per question and the council's private note. The three
-decisions (return, approve per lot, reject) are in `decisions`."""
+"""The rules for reviewing applications: what is waiting, assigning, opening (which moves a
+submitted application to in review), comments per question and the council's private note. The
+queue itself is in `queue`; the three decisions (return, approve per lot, reject) are in
+`decisions`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, and_, bindparam, case, cast, exists, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -22,7 +22,6 @@ from portal.applications.models import (
     IN_REVIEW,
     REJECTED,
     RETURNED,
-    STATUS_LABELS,
     SUBMITTED,
     Application,
     ApplicationSubmission,
@@ -30,12 +29,9 @@ from portal.applications.models import (
 from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError, found
-from portal.core.numbers import whole_number
-from portal.core.pagination import Page, offset_of
 from portal.core.permissions import roles_that_may
 from portal.core.time import (
     LONDON,
-    as_utc,
     format_date,
     format_time,
     today,
@@ -44,36 +40,21 @@ from portal.core.time import (
 )
 from portal.core.waiting import DUE_SOON, Waiting, plural
 from portal.core.waiting import OVERDUE as OVERDUE_URGENCY
-from portal.core.words import shown
 from portal.documents import services as documents
-from portal.documents.models import (
-    ATTENTION_ORDER,
-    DocumentUse,
-    DocumentVersion,
-    StoredFile,
-    attention_order,
-)
-from portal.lots.models import Lot
 from portal.organisations.models import Organisation
 from portal.questionnaires.schema import Question
 from portal.reviews import models as decision_kinds
 from portal.reviews.models import Decision, Review, ReviewComment
 from portal.settings.services import framework_settings
-from portal.staff_checks import services as staff_checks
-from portal.staff_checks.models import StaffCheck
 
-# The statuses the queue can show; it shows the first two unless asked.
-QUEUE_STATUSES = (SUBMITTED, IN_REVIEW, RETURNED)
+# The statuses of applications waiting for a decision: those the queue shows unless asked.
 WAITING = (SUBMITTED, IN_REVIEW)
-PAGE_SIZE = 25
 # Who may be given an application to review.
 REVIEW_CAPABILITY = "review_applications"
 REVIEWING_ROLES = roles_that_may(REVIEW_CAPABILITY)
 COMMENT_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 10000
 
-# A lot's slug: nothing in it that LIKE would read as a wildcard.
-SLUG = re.compile(r"[a-z0-9-]+")
 # The automatic flags, by the code a filter uses.
 FAILED_ANSWERS = "failed-answers"
 DOCUMENTS = "documents"
@@ -242,54 +223,7 @@ def reviewer_names() -> list[ReviewerName]:
     return [ReviewerName(*row) for row in accounts.names_of_active_staff_who_may(REVIEW_CAPABILITY)]
 
 
-# The queue -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    status: str | None = None  # one of QUEUE_STATUSES; None for those waiting
-    lot: str | None = None  # a lot's slug
-    flag: str | None = None  # one of FLAG_LABELS
-    assignee: str | None = None  # a user id, "none" for unassigned
-    newest_first: bool = False
-    page: int = 1
-
-
-class QueueApplication(NamedTuple):
-    """What the queue shows of an application."""
-
-    id: int
-    reference: str
-    status: str
-
-    status_label = shown(STATUS_LABELS, "status")
-
-
-class QueueOrganisation(NamedTuple):
-    """What the queue shows of the organisation that applied."""
-
-    trading_name: str | None
-    legal_name: str
-    is_sme: bool
-    is_vcse: bool
-    is_local: bool
-
-    @property
-    def display_name(self) -> str:
-        return self.trading_name or self.legal_name
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    application: QueueApplication
-    organisation: QueueOrganisation
-    lot_names: list[str]
-    submitted_at: datetime
-    resubmission: bool
-    days_waiting: int
-    overdue: bool
-    flags: list[str]  # codes of FLAG_LABELS
-    assigned_to: ReviewerName | None
+# The queue (its rows: portal/reviews/queue.py) -------------------------------------------------
 
 
 def service_level_days() -> int:
@@ -297,138 +231,7 @@ def service_level_days() -> int:
     return framework_settings().review_service_level_days
 
 
-def queue(
-    filters: QueueFilters,
-    lots: list[Lot],
-    staff: list[ReviewerName],
-    on: date | None = None,
-) -> Page:
-    """The applications waiting for the council, with their flags, filtered, sorted by how long
-    they have waited and cut to one page, all in SQL: a count, the page's ids, their rows with
-    flags worked out by the database from today's dates (a document that expired while the
-    application waited shows). `lots` (list_lots) and `staff` (reviewer_names) name the lots and
-    assignees: the page lists them in its filters too, so it reads each once and passes them
-    in. The same queries, and about the same rows, however long the queue."""
-    on = on or today()
-    service_level = service_level_days()
-    statuses = (filters.status,) if filters.status in QUEUE_STATUSES else WAITING
-    latest = ApplicationSubmission
-    overdue_before = _overdue_before(on, service_level)
-    flags = {
-        FAILED_ANSWERS: func.json_array_length(latest.flags) > 0,
-        DOCUMENTS: exists().where(
-            DocumentUse.application_submission_id == latest.id,
-            DocumentVersion.id == DocumentUse.document_version_id,
-            StoredFile.id == DocumentVersion.file_id,
-            attention_order(on).in_(DOCUMENT_FLAG_ORDERS),
-        ),
-        DBS: exists().where(
-            StaffCheck.organisation_id == Application.organisation_id, staff_checks.flagged(on)
-        ),
-        OVERDUE: and_(Application.status.in_(WAITING), Application.submitted_at < overdue_before),
-    }
-    query = (
-        select(Application)
-        .outerjoin(Review, Review.application_id == Application.id)
-        .where(Application.status.in_(statuses))
-    )
-    # Every application in the queue has been submitted, so the latest submission is joined
-    # only when a filter reads it: counting and paging the whole queue then touch no submission.
-    lot = filters.lot if filters.lot and SLUG.fullmatch(filters.lot) else None
-    if lot or filters.flag in (FAILED_ANSWERS, DOCUMENTS):
-        query = query.join(latest, _is_latest_submission())
-    if lot:
-        # The lots are a JSON list of slugs; a slug in quotes matches that slug alone.
-        query = query.where(cast(latest.lots, Text).like(f'%"{lot}"%'))
-    if filters.flag in flags:
-        query = query.where(flags[filters.flag])
-    if filters.assignee == "none":
-        query = query.where(Review.assigned_to_id.is_(None))
-    elif whole_number(filters.assignee) is not None:
-        query = query.where(Review.assigned_to_id == whole_number(filters.assignee))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    number, first = offset_of(filters.page, total, PAGE_SIZE)
-    order = (Application.submitted_at, Application.id)
-    if filters.newest_first:
-        order = tuple(column.desc() for column in order)
-    # The page's ids first, then their rows with the flags: the database works the flags out
-    # for one page of applications, not for every one waiting.
-    ids = db.session.scalars(
-        query.with_only_columns(Application.id).order_by(*order).limit(PAGE_SIZE).offset(first)
-    ).all()
-    # The columns the page shows, not whole applications and organisations: loading fifty of
-    # each into the session took more time than the statement itself.
-    found = db.session.execute(
-        select(
-            Application.id,
-            Application.reference,
-            Application.status,
-            Application.submitted_at,
-            Organisation.trading_name,
-            Organisation.legal_name,
-            Organisation.is_sme,
-            Organisation.is_vcse,
-            Organisation.is_local,
-            Review.assigned_to_id,
-            latest.number,
-            latest.lots,
-            *(flag.label(code) for code, flag in flags.items()),
-        )
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .join(latest, _is_latest_submission())
-        .outerjoin(Review, Review.application_id == Application.id)
-        # The ids again on the submissions' side, so their index finds the page's submissions
-        # rather than the database reading every submission to join them.
-        .where(Application.id.in_(ids), latest.application_id.in_(ids))
-        .order_by(*order)
-    ).all()
-    assignees = {user.id: user for user in staff}
-    lot_names = {lot.slug: lot.name for lot in lots}
-    rows = []
-    for found_row in found:
-        submitted_at = as_utc(found_row.submitted_at)
-        rows.append(
-            QueueRow(
-                application=QueueApplication(found_row.id, found_row.reference, found_row.status),
-                organisation=QueueOrganisation(
-                    found_row.trading_name,
-                    found_row.legal_name,
-                    found_row.is_sme,
-                    found_row.is_vcse,
-                    found_row.is_local,
-                ),
-                lot_names=[lot_names.get(slug, slug) for slug in found_row.lots],
-                submitted_at=submitted_at,
-                resubmission=found_row.number > 1,
-                days_waiting=working_days_between(submitted_at.astimezone(LONDON).date(), on),
-                overdue=bool(found_row.overdue),
-                flags=[code for code in flags if found_row._mapping[code]],
-                assigned_to=assignees.get(found_row.assigned_to_id),
-            )
-        )
-    return Page(rows, number, total, PAGE_SIZE)
-
-
-# A document to check: red (expired, virus, missing), waiting for a scan, or never scanned.
-DOCUMENT_FLAG_ORDERS = (ATTENTION_ORDER["red"], ATTENTION_ORDER["blue"], ATTENTION_ORDER["grey"])
-
-
-def _is_latest_submission():
-    """Join condition: the application's latest submission. A lookup in the (application,
-    number) index per application, where a grouped subquery would read every submission."""
-    newest = (
-        select(func.max(ApplicationSubmission.number))
-        .where(ApplicationSubmission.application_id == Application.id)
-        .correlate(Application)
-        .scalar_subquery()
-    )
-    return and_(
-        ApplicationSubmission.application_id == Application.id,
-        ApplicationSubmission.number == newest,
-    )
-
-
-def _overdue_before(on: date, service_level: int) -> datetime:
+def overdue_before(on: date, service_level: int) -> datetime:
     """The moment before which an application submitted has waited more than `service_level`
     working days by `on`: the start (in London) of the first day counted as not overdue."""
     day = on
@@ -472,7 +275,7 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     service_level = service_level_days()
     overdue, mine, total = db.session.execute(
         _WAITING_COUNTS,
-        {"before": _overdue_before(today(), service_level), "user_id": user.id},
+        {"before": overdue_before(today(), service_level), "user_id": user.id},
     ).one()
     items = []
     if overdue:

@@ -10,8 +10,15 @@ from sqlalchemy import select
 from portal.applications.models import ApplicationSubmission
 from portal.core.db import db
 from portal.core.time import today, utcnow, working_days_between
-from portal.documents.models import Document, DocumentUse, DocumentVersion, StoredFile
+from portal.documents.models import (
+    EXPIRES_SOON_DAYS,
+    Document,
+    DocumentUse,
+    DocumentVersion,
+    StoredFile,
+)
 from portal.reviews.models import Review
+from portal.settings.models import FrameworkSetting
 from portal.staff_checks.models import StaffCheck
 from tests.reviews.helpers import day, submitted_applications
 from tests.support.pages import field_value, page_text, soup
@@ -113,8 +120,8 @@ def test_assigning_to_a_colleague(reviewer_client, second_reviewer, submitted):
     assert db.session.get(Review, review.id).assigned_to_id == second_reviewer.id
 
 
-def test_documents_flag_an_application_whose_evidence_has_expired(reviewer_client, app_ctx):
-    (application,) = submitted_applications(1)
+def _evidence(application, *, expiry_date, scan_state: str = "clean") -> None:
+    """A document, expiring on `expiry_date`, that the application's submission used."""
     stored = StoredFile(
         organisation_id=application.organisation_id,
         purpose="document",
@@ -123,14 +130,12 @@ def test_documents_flag_an_application_whose_evidence_has_expired(reviewer_clien
         content_type="application/pdf",
         size_bytes=100,
         sha256="0" * 64,
-        scan_state="clean",
+        scan_state=scan_state,
     )
     document = Document(
         organisation_id=application.organisation_id, kind="insurance_certificate", title="PL"
     )
-    document.versions.append(
-        DocumentVersion(number=1, file=stored, expiry_date=today() - timedelta(days=1))
-    )
+    document.versions.append(DocumentVersion(number=1, file=stored, expiry_date=expiry_date))
     db.session.add(document)
     db.session.flush()
     submission = db.session.scalar(
@@ -141,6 +146,11 @@ def test_documents_flag_an_application_whose_evidence_has_expired(reviewer_clien
             document_version_id=document.versions[0].id, application_submission_id=submission.id
         )
     )
+
+
+def test_documents_flag_an_application_whose_evidence_has_expired(reviewer_client, app_ctx):
+    (application,) = submitted_applications(1)
+    _evidence(application, expiry_date=today() - timedelta(days=1))
     db.session.commit()
     assert rows(reviewer_client.get("/reviews?flag=documents")) == ["Provider 0000 Ltd"]
 
@@ -166,3 +176,58 @@ def test_assigning_to_me(reviewer_client, reviewer, submitted):
     )
     assert rows(reviewer_client.get(f"/reviews?assignee={reviewer.id}")) == ["Organisation A Ltd"]
     assert "Assign to me" not in page_text(reviewer_client.get(f"/reviews/{submitted}"))
+
+
+# The queue's statements are built once for each set of filters and reused with the day's dates,
+# the filters' values and the page's ids bound (portal/reviews/queue.py): what a filter asks for
+# and what the day and the settings make of it must follow them from one view to the next.
+
+
+def test_a_filter_asked_again_with_another_value_finds_that_value(
+    reviewer_client, reviewer, second_reviewer, app_ctx
+):
+    mine, theirs = submitted_applications(2, lots=["mentoring"], start=1)
+    (tuition,) = submitted_applications(1, start=3)
+    db.session.add(Review(application_id=mine.id, assigned_to_id=reviewer.id))
+    db.session.add(Review(application_id=theirs.id, assigned_to_id=second_reviewer.id))
+    db.session.commit()
+    assert rows(reviewer_client.get(f"/reviews?assignee={reviewer.id}")) == ["Provider 0001 Ltd"]
+    assert rows(reviewer_client.get(f"/reviews?assignee={second_reviewer.id}")) == [
+        "Provider 0002 Ltd"
+    ]
+    assert rows(reviewer_client.get("/reviews?lot=mentoring")) == [
+        "Provider 0001 Ltd",
+        "Provider 0002 Ltd",
+    ]
+    assert rows(reviewer_client.get("/reviews?lot=online-tuition")) == ["Provider 0003 Ltd"]
+    assert rows(reviewer_client.get("/reviews?lot=online-tuition&page=2")) == ["Provider 0003 Ltd"]
+
+
+def test_overdue_follows_a_changed_service_level_on_the_next_view(reviewer_client, app_ctx):
+    start = today()
+    while working_days_between(start, today()) < 6:
+        start -= timedelta(days=1)
+    submitted_applications(1, submitted_at=day(start))
+    assert "Overdue" not in page_text(reviewer_client.get("/reviews"))
+    assert rows(reviewer_client.get("/reviews?flag=overdue")) == []
+    db.session.add(FrameworkSetting(key="REVIEW_SERVICE_LEVEL_DAYS", value=5))
+    db.session.commit()
+    assert "Overdue" in page_text(reviewer_client.get("/reviews"))
+    assert rows(reviewer_client.get("/reviews?flag=overdue")) == ["Provider 0000 Ltd"]
+
+
+def test_documents_flag_counts_the_days_from_today(reviewer_client, app_ctx):
+    """A file never virus-checked needs checking (flagged) unless its document expires within
+    EXPIRES_SOON_DAYS, when it shows as expiring soon instead (not flagged): both worked out
+    from today's date, bound in a statement built once."""
+    soon, later = submitted_applications(2)
+    for application, expires in ((soon, 10), (later, EXPIRES_SOON_DAYS + 10)):
+        _evidence(
+            application, expiry_date=today() + timedelta(days=expires), scan_state="not_scanned"
+        )
+    db.session.commit()
+    assert rows(reviewer_client.get("/reviews?flag=documents")) == ["Provider 0001 Ltd"]
+    page = reviewer_client.get("/reviews")
+    soon_row, later_row = soup(page).select("tbody tr")
+    assert "Documents to check" not in soon_row.get_text()
+    assert "Documents to check" in later_row.get_text()

@@ -16,6 +16,9 @@ from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.lots.services import list_lots
 from portal.reviews import decisions, forms, services
+from portal.reviews import queue as review_queue
+from portal.reviews.views.answer_rows import answer_sections
+from portal.reviews.views.queue_rows import queue_rows
 from portal.reviews.views.shared import bp
 
 reviewers_only = requires("review_applications")
@@ -46,7 +49,7 @@ def already_decided(error: services.AlreadyDecided):
 @reviewers_only
 def queue():
     args = request.args
-    filters = services.QueueFilters(
+    filters = review_queue.QueueFilters(
         status=args.get("status") or None,
         lot=args.get("lot") or None,
         flag=args.get("flag") or None,
@@ -55,9 +58,11 @@ def queue():
         page=page_number(args.get("page")),
     )
     lots, reviewers = list_lots(), services.reviewer_names()
+    page = review_queue.queue(filters, lots, reviewers)
     return render_template(
         "reviews/queue.html",
-        page=services.queue(filters, lots, reviewers),
+        page=page,
+        rows=queue_rows(page.items, services.FLAG_LABELS),
         service_level_days=services.service_level_days(),
         filters=filters,
         lots=lots,
@@ -81,17 +86,27 @@ def show(application):
     ]
     copy = services.submitted_copy(submission)
     evidence = services.evidence_of(application, copy)
+    flagged, changed = (
+        services.flagged_answers(submission, copy, evidence),
+        services.changed_answers(submission),
+    )
     return render_template(
         "reviews/show.html",
         application=application,
         review=review,
         copy=copy,
-        evidence=evidence,
-        flagged=services.flagged_answers(submission, copy, evidence),
+        flagged=flagged,
         submission=submission,
-        comments=services.comments_on(submission),
-        earlier_comments=services.earlier_comments(submission),
-        changed=services.changed_answers(submission),
+        answer_sections=answer_sections(
+            application,
+            copy,
+            flagged=flagged,
+            comments=services.comments_on(submission),
+            earlier_comments=services.earlier_comments(submission),
+            changed=changed,
+            evidence=evidence,
+        ),
+        changed=changed,
         decisions=decisions.decisions_of(application),
         assign_form=assign_form,
         start_form=forms.StartReviewForm(),
