@@ -701,16 +701,20 @@ def email_members(application: Application, subject: str, template: str, **conte
     )
 
 
+# Built once, the application's id bound: every page about a submitted application reads it.
+_LATEST_SUBMISSION = (
+    select(ApplicationSubmission, cast(ApplicationSubmission.snapshot, Text))
+    .where(ApplicationSubmission.application_id == bindparam("application_id"))
+    .options(defer(ApplicationSubmission.snapshot))
+    .order_by(ApplicationSubmission.number.desc())
+    .limit(1)
+)
+
+
 def latest_submission(application: Application) -> ApplicationSubmission | None:
     """The application's latest submission. Its snapshot comes as JSON text, decoded only when
     it is not the one decoded last time (snapshot.decoded): a snapshot never changes."""
-    found = db.session.execute(
-        select(ApplicationSubmission, cast(ApplicationSubmission.snapshot, Text))
-        .where(ApplicationSubmission.application_id == application.id)
-        .options(defer(ApplicationSubmission.snapshot))
-        .order_by(ApplicationSubmission.number.desc())
-        .limit(1)
-    ).first()
+    found = db.session.execute(_LATEST_SUBMISSION, {"application_id": application.id}).first()
     if found is None:
         return None
     submission, text = found

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -44,16 +44,18 @@ from portal.settings.services import framework_settings
 REASON_MAX_LENGTH = 5000
 
 
+# Built once, the application's id bound: the review page reads them on every view.
+_DECISIONS = (
+    select(Decision)
+    .where(Decision.application_id == bindparam("application_id"))
+    .order_by(Decision.id.desc())
+    .options(joinedload(Decision.decided_by), joinedload(Decision.recommended_by))
+)
+
+
 def decisions_of(application: Application) -> list[Decision]:
     """Every decision made on the application, newest first."""
-    return list(
-        db.session.scalars(
-            select(Decision)
-            .where(Decision.application_id == application.id)
-            .order_by(Decision.id.desc())
-            .options(joinedload(Decision.decided_by), joinedload(Decision.recommended_by))
-        )
-    )
+    return list(db.session.scalars(_DECISIONS, {"application_id": application.id}))
 
 
 def _lock_for_decision(application: Application, seen_lock_version: int | None) -> None:

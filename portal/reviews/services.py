@@ -174,16 +174,20 @@ def flagged_answers(
     ]
 
 
+# Built once, the application's id bound: the review page reads it on every view.
+_REVIEW = select(Review).where(Review.application_id == bindparam("application_id"))
+
+
 def find_review(application: Application) -> Review:
     """The application's review row, or a blank one that is not saved when nobody has started
     it yet: for pages that only read, so that reading never writes."""
-    review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+    review = db.session.scalar(_REVIEW, {"application_id": application.id})
     return review or Review(application_id=application.id, private_note="")
 
 
 def review_of(application: Application) -> Review:
     """The application's review row, made on first use."""
-    review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+    review = db.session.scalar(_REVIEW, {"application_id": application.id})
     if review is not None:
         return review
     review = Review(application_id=application.id, private_note="")
@@ -191,7 +195,7 @@ def review_of(application: Application) -> Review:
         with db.session.begin_nested():
             db.session.add(review)
     except IntegrityError:  # another reviewer made it a moment ago
-        review = db.session.scalar(select(Review).where(Review.application_id == application.id))
+        review = db.session.scalar(_REVIEW, {"application_id": application.id})
     return review
 
 
@@ -396,15 +400,19 @@ def decided_message(application: Application) -> str:
 # Comments and the private note ---------------------------------------------------------------
 
 
+# Built once, the submission's id bound: the review page reads them on every view.
+_COMMENTS = (
+    select(ReviewComment)
+    .where(ReviewComment.submission_id == bindparam("submission_id"))
+    .options(joinedload(ReviewComment.author))
+)
+
+
 def comments_on(submission: ApplicationSubmission) -> dict[str, ReviewComment]:
     """The comments on a submission, by question id."""
     return {
         comment.question_id: comment
-        for comment in db.session.scalars(
-            select(ReviewComment)
-            .where(ReviewComment.submission_id == submission.id)
-            .options(joinedload(ReviewComment.author))
-        )
+        for comment in db.session.scalars(_COMMENTS, {"submission_id": submission.id})
     }
 
 
