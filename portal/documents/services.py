@@ -154,9 +154,8 @@ _LIBRARY = (
 def library_of(organisation: Organisation) -> list[Listed]:
     """The organisation's library as its page lists it, by kind then title: one query of
     columns."""
-    return [
-        Listed(*row) for row in db.session.execute(_LIBRARY, {"organisation_id": organisation.id})
-    ]
+    rows = db.session.execute(_LIBRARY, {"organisation_id": organisation.id})
+    return [Listed._make(row) for row in rows]
 
 
 def get_document(organisation: Organisation, document_id: int) -> Document:
