@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -42,6 +42,7 @@ from portal.documents.models import (
     DocumentVersion,
     Status,
     StoredFile,
+    status_of,
 )
 from portal.organisations.models import Membership, Organisation
 from portal.outbox.services import queue_email
@@ -82,6 +83,79 @@ def documents_of(organisation: Organisation) -> list[Document]:
             .order_by(Document.kind, Document.title, Document.id)
         )
     )
+
+
+class Listed(NamedTuple):
+    """A document as its organisation's library page lists it: its current version's details
+    and its file's state, read as columns, never the document with every version."""
+
+    id: int
+    title: str
+    kind: str
+    number: int
+    uploaded_at: datetime
+    uploaded_by_id: int | None
+    uploader: str | None  # the uploader's name; None once they are gone (uploaded_by_id too)
+    issue_date: date | None
+    expiry_date: date | None
+    review_date: date | None
+    scan_state: str
+    removed_reason: str | None
+    removed_at: datetime | None
+
+    def status(self, on: date) -> Status:
+        """DocumentVersion.status of the current version."""
+        return status_of(
+            self.scan_state,
+            self.removed_reason,
+            self.removed_at,
+            self.expiry_date,
+            self.review_date,
+            on,
+        )
+
+    @property
+    def file_available(self) -> bool:
+        """StoredFile.is_available of the current version's file."""
+        return self.removed_at is None and self.scan_state != REJECTED
+
+
+# Built once, with the organisation bound: each document's current version by the flag the
+# database keeps (`is_current`, the highest number: Document.current), joined to its file and
+# uploader (documents_of's two statements loaded every version of every document, for a page
+# that shows the current ones).
+_LIBRARY = (
+    select(
+        Document.id,
+        Document.title,
+        Document.kind,
+        DocumentVersion.number,
+        DocumentVersion.uploaded_at,
+        DocumentVersion.uploaded_by_id,
+        User.full_name,
+        DocumentVersion.issue_date,
+        DocumentVersion.expiry_date,
+        DocumentVersion.review_date,
+        StoredFile.scan_state,
+        StoredFile.removed_reason,
+        StoredFile.removed_at,
+    )
+    .join(
+        DocumentVersion,
+        (DocumentVersion.document_id == Document.id) & DocumentVersion.is_current,
+    )
+    .join(StoredFile, StoredFile.id == DocumentVersion.file_id)
+    .outerjoin(User, User.id == DocumentVersion.uploaded_by_id)
+    .where(Document.organisation_id == bindparam("organisation_id"))
+    .order_by(Document.kind, Document.title, Document.id)
+)
+
+
+def library_of(organisation: Organisation) -> list[Listed]:
+    """The organisation's library as its page lists it, by kind then title: one query of
+    columns."""
+    rows = db.session.execute(_LIBRARY, {"organisation_id": organisation.id})
+    return [Listed._make(row) for row in rows]
 
 
 def get_document(organisation: Organisation, document_id: int) -> Document:
@@ -398,6 +472,28 @@ def call_off_problems(documents: list[Document], on: date) -> list[str]:
                 document.current.file.is_available,
             )
             for document in documents
+            if document.kind in MANDATORY_KINDS
+        ],
+        on,
+    )
+
+
+def library_call_off_problems(
+    organisation: Organisation, library: list[Listed], on: date
+) -> list[str]:
+    """call_off_problems of the organisation whose library (library_of) is `library`."""
+    return _call_off_problems(
+        [
+            Shelved(
+                document.id,
+                organisation.id,
+                document.kind,
+                document.title,
+                document.expiry_date,
+                document.review_date,
+                document.file_available,
+            )
+            for document in library
             if document.kind in MANDATORY_KINDS
         ],
         on,

@@ -20,12 +20,14 @@ from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
 from portal.documents.attention import documents_needing_attention
+from portal.documents.library_rows import library_rows
 from portal.documents.models import KINDS
 from portal.documents.uploads import upload_form
 from portal.organisations.choosing import into_own_organisation
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 uploads.show_size_error_on_the_form(bp)
+bp.add_app_template_global(library_rows, "library_rows")
 
 
 def _show_url(document) -> str:
@@ -59,7 +61,7 @@ def attention():
 @requires_org_member_or_staff
 def library(organisation):
     on = today()
-    documents = services.documents_of(organisation)
+    documents = services.library_of(organisation)
     return render_template(
         "documents/library.html",
         organisation=organisation,
@@ -67,7 +69,7 @@ def library(organisation):
         today=on,
         # Said only to an organisation on the framework: an applicant is not asked to quote yet.
         call_off_problems=(
-            services.call_off_problems(documents, on)
+            services.library_call_off_problems(organisation, documents, on)
             if admissions.is_on_framework(organisation)
             else []
         ),

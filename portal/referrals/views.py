@@ -16,6 +16,7 @@ from portal.core.permissions import public, requires
 from portal.core.time import today
 from portal.lots.services import list_lots, lot_choices
 from portal.referrals import forms
+from portal.referrals.list_rows import referral_rows
 from portal.referrals.models import (
     STATUS_LABELS,
     TARGET_SCHOOL_DAYS,
@@ -25,6 +26,7 @@ from portal.referrals.models import (
 from portal.referrals.services import common, listing, measures, path, recording
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+bp.add_app_template_global(referral_rows, "referral_rows")
 
 reads = requires("read_referrals")
 manages = requires("manage_referrals")

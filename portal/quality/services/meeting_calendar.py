@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Date, bindparam, case, func, or_, select
+from sqlalchemy import Date, Integer, bindparam, case, func, or_, select
 
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
@@ -86,6 +86,20 @@ def _calendar_counts() -> Any:
     return _BUILT["counts"]
 
 
+def _calendar_page() -> Any:
+    """A page of the calendar's lines (the provider and its name), overdue first, then by day,
+    from the bound `offset`; built once, as _calendar_rows."""
+    if "page" not in _BUILT:
+        rows = _calendar_rows()
+        _BUILT["page"] = (
+            select(rows.c.organisation_id, rows.c.name)
+            .order_by(rows.c.overdue.desc(), rows.c.day, rows.c.name, rows.c.organisation_id)
+            .limit(PER_PAGE)
+            .offset(bindparam("offset", type_=Integer))
+        )
+    return _BUILT["page"]
+
+
 def _on_calendar(bases: Any) -> Any:
     """A provider with a meeting scheduled, or with one due by the horizon."""
     return or_(bases.c.meets_on.is_not(None), bases.c.due_on <= bindparam("horizon", type_=Date))
@@ -142,6 +156,17 @@ def _page_bases() -> Any:
     return _PAGE_BASES[0]
 
 
+# The page's providers' scheduled meetings, latest first, built once.
+_SCHEDULED = (
+    select(Meeting.organisation_id, Meeting.id, Meeting.meets_on)
+    .where(
+        Meeting.organisation_id.in_(bindparam("ids", expanding=True)),
+        Meeting.status == MEETING_SCHEDULED,
+    )
+    .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
+)
+
+
 def _entries(lines: Sequence[Any], on: date) -> list[Entry]:
     """The page's lines, each with its day (as `dues` with live False works it out) and kept
     rating: two light queries for the page's providers, whatever their number."""
@@ -151,11 +176,7 @@ def _entries(lines: Sequence[Any], on: date) -> list[Entry]:
         for id_, admitted_at, held_on, rating in db.session.execute(_page_bases(), {"ids": ids})
     }
     scheduled: dict[int, tuple[int, date]] = {}
-    for id_, meeting_id, meets_on in db.session.execute(
-        select(Meeting.organisation_id, Meeting.id, Meeting.meets_on)
-        .where(Meeting.organisation_id.in_(ids), Meeting.status == MEETING_SCHEDULED)
-        .order_by(Meeting.meets_on.desc(), Meeting.id.desc())
-    ):
+    for id_, meeting_id, meets_on in db.session.execute(_SCHEDULED, {"ids": ids}):
         scheduled[id_] = (meeting_id, meets_on)  # the earliest, were there two
     entries = []
     for id_, name in lines:
@@ -177,16 +198,10 @@ def calendar(on: date, number: int = 1) -> Calendar:
     scheduled), then by day, the page's lines by month. Due dates follow each provider's kept
     rating (risk.kept_ratings). Paged and counted in SQL: a fixed number of queries and a
     page's rows, however many providers."""
-    rows, keys = _calendar_rows(), _calendar_days(on)
+    keys = _calendar_days(on)
     total, late, scheduled, this_month = db.session.execute(_calendar_counts(), keys).one()
     number, offset = offset_of(number, total)
-    lines = db.session.execute(
-        select(rows.c.organisation_id, rows.c.name)
-        .order_by(rows.c.overdue.desc(), rows.c.day, rows.c.name, rows.c.organisation_id)
-        .limit(PER_PAGE)
-        .offset(offset),
-        keys,
-    ).all()
+    lines = db.session.execute(_calendar_page(), {**keys, "offset": offset}).all()
     entries = _entries(lines, on)
     result = Calendar(
         page=Page(entries, number, total),

@@ -17,10 +17,12 @@ from portal.organisations.models import Organisation
 from portal.quality import meeting_forms as forms
 from portal.quality.models import MEETING_HELD, MEETING_SCHEDULED, Meeting
 from portal.quality.services import meeting_calendar, meetings
+from portal.quality.views.meeting_rows import meeting_rows
 from portal.quality.views.shared import bp
 
 read_quality = requires("read_quality")
 assure_quality = requires("assure_quality")
+bp.add_app_template_global(meeting_rows, "meeting_rows")
 
 
 def meeting_url(meeting_id: int) -> str:
