@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from portal.admissions import public_list
-from portal.admissions.public_rows_html import rows_html
+from portal.admissions.public_rows import rows_html
 from portal.core.pagination import page_number
 from portal.core.permissions import public
 from portal.lots.services import list_lots

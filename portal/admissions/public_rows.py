@@ -4,7 +4,7 @@ templates/admissions/public_providers.html.
 A page is fifty providers, each a row of three cells with lists in two of them; as a Jinja loop
 the rows cost about a third of the page's CPU (the list is the portal's busiest public page).
 The markup is exactly what the loop wrote, whitespace included;
-tests/admissions/test_public_rows_html.py renders both and compares them.
+tests/admissions/test_public_rows.py renders both and compares them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The public list's rows are written in Python (portal/admissions/public_rows_html.py) for
+"""The public list's rows are written in Python (portal/admissions/public_rows.py) for
 speed, and must be exactly what the template loop they replaced wrote: the loop is kept here,
 and providers of every shape (a name and an address to escape, no website, no lots, one and
 several contracts, each of the three marks) are rendered both ways and compared to the
@@ -10,7 +10,7 @@ import pytest
 from markupsafe import Markup
 
 from portal.admissions.public_list import PublicProvider
-from portal.admissions.public_rows_html import rows_html
+from portal.admissions.public_rows import rows_html
 from portal.core.pagination import Page
 from tests.support.page_checks import problems_in
 
@@ -38,7 +38,7 @@ LOOP = """\
         </tbody>"""  # noqa: E501 - the loop's lines as they were
 OURS = """\
         <tbody class="govuk-table__body">
-          {#- Written in Python: portal/admissions/public_rows_html.py. #}
+          {#- Written in Python: portal/admissions/public_rows.py. #}
           {{ provider_rows }}
         </tbody>"""
 
