@@ -12,7 +12,7 @@ from markupsafe import Markup
 from portal.admissions.public_list import PublicProvider
 from portal.admissions.public_rows import rows_html
 from portal.core.pagination import Page
-from tests.support.page_checks import problems_in
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/admissions/public_providers.html's table body, as it was.
 LOOP = """\
@@ -42,7 +42,6 @@ OURS = """\
           {{ provider_rows }}
         </tbody>"""
 
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 PROVIDERS = [
     PublicProvider("Acme Care Ltd", [("Alternative education", 0)], True, False, False, None),
     PublicProvider(
@@ -60,13 +59,14 @@ PROVIDERS = [
 
 @pytest.mark.parametrize("providers", [PROVIDERS, PROVIDERS[1:2], []], ids=["all", "one", "none"])
 def test_the_rows_are_what_the_loop_wrote(app, providers):
-    area = app.config["COUNCIL_AREA"]
-    with app.test_request_context():
-        theirs = app.jinja_env.from_string(LOOP).render(results=Page(providers, 1, len(providers)))
-        ours = app.jinja_env.from_string(OURS).render(provider_rows=rows_html(providers, area))
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>", "<all>")) == []
+    assert_as_the_loop_wrote(
+        app,
+        LOOP,
+        OURS,
+        {"results": Page(providers, 1, len(providers))},
+        {"provider_rows": rows_html(providers, app.config["COUNCIL_AREA"])},
+        typed=("<b>", "</b>", "<all>"),
+    )
 
 
 def test_what_a_provider_typed_is_escaped(app):

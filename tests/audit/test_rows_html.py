@@ -11,7 +11,7 @@ import pytest
 from markupsafe import Markup
 
 from portal.audit_log.services import Change, EventLine, EventPage
-from tests.support.page_checks import problems_in
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/audit/_macros.html's table body, as it was.
 LOOP = """\
@@ -37,8 +37,6 @@ OURS = """\
   <tbody class="govuk-table__body">
     {{- audit_event_rows(page.items, show_organisation) }}
   </tbody>"""
-
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 
 
 def line(number: int, **fields) -> EventLine:
@@ -81,17 +79,11 @@ LINES = [
 @pytest.mark.parametrize("show_organisation", [True, False])
 @pytest.mark.parametrize("lines", [LINES, LINES[:1], []], ids=["all", "one", "none"])
 def test_the_rows_are_what_the_loop_wrote(app, lines, show_organisation):
-    page = EventPage(lines, older=None, newer=None)
-    with app.test_request_context():
-        ours = app.jinja_env.from_string(OURS).render(
-            page=page, show_organisation=show_organisation
-        )
-        theirs = app.jinja_env.from_string(LOOP).render(
-            page=page, show_organisation=show_organisation
-        )
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>", "<co>", "<2>")) == []
+    context = {
+        "page": EventPage(lines, older=None, newer=None),
+        "show_organisation": show_organisation,
+    }
+    assert_as_the_loop_wrote(app, LOOP, OURS, context, typed=("<b>", "</b>", "<co>", "<2>"))
 
 
 def test_what_was_recorded_is_escaped(app):

@@ -8,7 +8,7 @@ import pytest
 from markupsafe import Markup
 
 from portal.capacity.listing import CapacityRow
-from tests.support.page_checks import problems_in
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/capacity/_macros.html's table body, as it was.
 LOOP = """\
@@ -31,8 +31,6 @@ OURS = """\
     <tbody class="govuk-table__body">
       {{- capacity_rows(rows) }}
     </tbody>"""
-
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 
 
 def row(**fields) -> CapacityRow:
@@ -63,12 +61,7 @@ ROWS = [
 
 @pytest.mark.parametrize("rows", [ROWS, ROWS[:1], []], ids=["all", "one", "none"])
 def test_the_rows_are_what_the_loop_wrote(app, rows):
-    with app.test_request_context():
-        ours = app.jinja_env.from_string(OURS).render(rows=rows)
-        theirs = app.jinja_env.from_string(LOOP).render(rows=rows)
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>")) == []
+    assert_as_the_loop_wrote(app, LOOP, OURS, {"rows": rows})
 
 
 def test_what_a_provider_typed_is_escaped(app):

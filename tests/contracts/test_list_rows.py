@@ -12,7 +12,7 @@ import pytest
 from portal.contracts.services.reading import Row
 from portal.contracts.views.list_rows import contract_rows
 from portal.core.pagination import Page
-from tests.support.page_checks import problems_in
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/contracts/_macros.html's table body, as it was (with the colours it set).
 LOOP = """\
@@ -37,7 +37,6 @@ OURS = """\
       {{ contract_rows(page.items, show_provider) }}
     </tbody>"""
 
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 ROWS = [
     Row(
         1,
@@ -105,13 +104,8 @@ ROWS = [
 @pytest.mark.parametrize("show_provider", [True, False])
 @pytest.mark.parametrize("rows", [ROWS, ROWS[1:2], []], ids=["all", "one", "none"])
 def test_the_rows_are_what_the_loop_wrote(app, rows, show_provider):
-    page = Page(rows, 1, len(rows))
-    with app.test_request_context():
-        theirs = app.jinja_env.from_string(LOOP).render(page=page, show_provider=show_provider)
-        ours = app.jinja_env.from_string(OURS).render(page=page, show_provider=show_provider)
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>", "<all>")) == []
+    context = {"page": Page(rows, 1, len(rows)), "show_provider": show_provider}
+    assert_as_the_loop_wrote(app, LOOP, OURS, context, typed=("<b>", "</b>", "<all>"))
 
 
 def test_what_was_typed_is_escaped(app):

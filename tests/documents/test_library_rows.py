@@ -18,8 +18,8 @@ from portal.documents.library_rows import library_rows
 from portal.documents.models import KINDS, SCAN_LABELS, DocumentVersion
 from portal.documents.services import Listed
 from tests.documents.helpers import only_document, replace, upload
-from tests.support.page_checks import problems_in
 from tests.support.pages import soup
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/documents/library.html's table body, as it was.
 LOOP = """\
@@ -57,7 +57,6 @@ OURS = """\
   </tbody>"""
 
 TODAY = date(2027, 1, 15)
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 AT = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 1 July in London
 LISTED = [
     Listed(1, "Policy", "safeguarding_policy", 1, AT, 5, "Alex Provider", None, None, None,
@@ -103,12 +102,7 @@ def test_the_rows_are_what_the_loop_wrote(app, listed, is_member):
         "today": TODAY,
         "is_member": is_member,
     }
-    with app.test_request_context():
-        theirs = app.jinja_env.from_string(LOOP).render(values)
-        ours = app.jinja_env.from_string(OURS).render(values)
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>")) == []
+    assert_as_the_loop_wrote(app, LOOP, OURS, values)
 
 
 def test_what_was_typed_is_escaped(app):

@@ -13,7 +13,7 @@ import pytest
 from portal.quality.services.meeting_calendar import Entry
 from portal.quality.services.risk import Rating
 from portal.quality.views.meeting_rows import meeting_rows
-from tests.support.page_checks import problems_in
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/quality/meetings/calendar.html's table body, as it was.
 LOOP = """\
@@ -41,7 +41,6 @@ OURS = """\
     {{ meeting_rows(entries, may_schedule) }}
   </tbody>"""
 
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 ENTRIES = [
     Entry(1, "Acme Care Ltd", Rating("high", 0, ()), date(2027, 1, 4), True, 17),
     Entry(22, TYPED, Rating("medium", 0, ()), date(2027, 1, 31), True),
@@ -53,12 +52,7 @@ ENTRIES = [
 @pytest.mark.parametrize("may_schedule", [True, False])
 @pytest.mark.parametrize("entries", [ENTRIES, ENTRIES[1:2], []], ids=["all", "one", "none"])
 def test_the_rows_are_what_the_loop_wrote(app, entries, may_schedule):
-    with app.test_request_context():
-        theirs = app.jinja_env.from_string(LOOP).render(entries=entries, may_schedule=may_schedule)
-        ours = app.jinja_env.from_string(OURS).render(entries=entries, may_schedule=may_schedule)
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>")) == []
+    assert_as_the_loop_wrote(app, LOOP, OURS, {"entries": entries, "may_schedule": may_schedule})
 
 
 def test_what_was_typed_is_escaped(app):

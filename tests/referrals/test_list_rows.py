@@ -12,7 +12,7 @@ import pytest
 from portal.core.pagination import Page
 from portal.referrals.list_rows import referral_rows
 from portal.referrals.services.listing import Row
-from tests.support.page_checks import problems_in
+from tests.support.rows import TYPED, assert_as_the_loop_wrote
 
 # templates/referrals/index.html's table body, as it was.
 LOOP = """\
@@ -36,7 +36,6 @@ OURS = """\
           {{ referral_rows(page.items) }}
         </tbody>"""
 
-TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
 DAY = date(2027, 1, 4)
 ROWS = [
     Row(1, "R-0001", "Tutoring", "5-11", "routine", "East", "received", DAY, DAY, 0),
@@ -49,13 +48,7 @@ ROWS = [
 
 @pytest.mark.parametrize("rows", [ROWS, ROWS[1:2]], ids=["all", "one"])
 def test_the_rows_are_what_the_loop_wrote(app, rows):
-    page = Page(rows, 1, len(rows))
-    with app.test_request_context():
-        theirs = app.jinja_env.from_string(LOOP).render(page=page)
-        ours = app.jinja_env.from_string(OURS).render(page=page)
-    assert ours == theirs
-    # Our tags are markup, and nothing is escaped twice (the tags typed in TYPED are text).
-    assert problems_in(f"<table>{ours}</table>", typed=("<b>", "</b>")) == []
+    assert_as_the_loop_wrote(app, LOOP, OURS, {"page": Page(rows, 1, len(rows))})
 
 
 def test_what_was_typed_is_escaped(app):
