@@ -154,7 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.competitions.views import bp as competitions
     from portal.contracts.views import bp as contracts
     from portal.contracts.views.catalogue import bp as outcome_catalogue
-    from portal.core.urls import IdConverter, SlugConverter
+    from portal.core.urls import IdConverter, RuleBuiltWhenUsed, SlugConverter
     from portal.documents.views import bp as documents
     from portal.kpi_returns.views import bp as kpi_returns
     from portal.lots.views import bp as lots
@@ -170,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
     # Before any route is added, so that every <int:...> in a URL is an id the database can hold.
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["slug"] = SlugConverter
+    app.url_rule_class = RuleBuiltWhenUsed
     for blueprint in (
         pages,
         accounts,
