@@ -249,6 +249,15 @@ class Invitation(OrganisationOwned, Base):
             postgresql_where=text("declined_at IS NOT NULL"),
             sqlite_where=text("declined_at IS NOT NULL"),
         ),
+        # A provider's home reads its organisations' invitations not declined, with the
+        # competition each is for, from this index alone.
+        Index(
+            "ix_competition_invitations_open",
+            "organisation_id",
+            "competition_id",
+            postgresql_where=text("declined_at IS NULL"),
+            sqlite_where=text("declined_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

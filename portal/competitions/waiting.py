@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, case, func, or_, select
+from sqlalchemy import DateTime, Row, and_, bindparam, case, func, or_, select, type_coerce
 
 from portal.accounts.models import User
 from portal.competitions.clock import format_deadline, london_today, now
@@ -28,7 +28,7 @@ from portal.competitions.models import (
 from portal.competitions.services.common import CLOSING_SOON
 from portal.core.db import db
 from portal.core.permissions import can
-from portal.core.time import format_date
+from portal.core.time import as_utc, format_date
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
 from portal.organisations.models import Organisation
 
@@ -82,13 +82,15 @@ def _to_score(user: User) -> list[Waiting]:
 
 
 # Columns, not whole competitions: a provider may be invited to many at once. Built once: a
-# statement built for every request costs more than running it.
+# statement built for every request costs more than running it. The deadline as the driver
+# gives it, not made UTC row by row (UTCDateTime): a hundred invitations close at a few
+# moments, each made UTC once.
 _OPEN_TO_QUOTE = (
     select(
         Competition.id,
         Competition.title,
         Competition.kind,
-        Competition.submission_deadline,
+        type_coerce(Competition.submission_deadline, DateTime(timezone=True)),
         Invitation.organisation_id,
     )
     .join(Invitation, Invitation.competition_id == Competition.id)
@@ -114,25 +116,29 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
     a submitted quote, soonest deadline first."""
     at = now()
     names = {organisation.id: organisation.display_name for organisation in organisations}
-    # Each deadline's words and London date worked out once: a provider invited to a hundred
-    # competitions finds them closing at a few moments (the bench's 149 at three).
-    deadlines: dict[datetime, tuple[str, date]] = {}
+    # Each deadline's words, London date and urgency worked out once: a provider invited to a
+    # hundred competitions finds them closing at a few moments (the bench's 149 at three).
+    deadlines: dict[datetime, tuple[str, date, int]] = {}
     items = []
-    for competition_id, title, kind, deadline, organisation_id in db.session.execute(
+    for competition_id, title, kind, read, organisation_id in db.session.execute(
         _OPEN_TO_QUOTE, {"ids": list(names), "at": at}
     ):
         named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
-        closing = deadline - at <= CLOSING_SOON
-        shown = deadlines.get(deadline)
+        shown = deadlines.get(read)
         if shown is None:
-            shown = deadlines[deadline] = (format_deadline(deadline), london_today(deadline))
+            deadline = as_utc(read)
+            shown = deadlines[read] = (
+                format_deadline(deadline),
+                london_today(deadline),
+                DUE_SOON if deadline - at <= CLOSING_SOON else TO_DO,
+            )
         items.append(
             Waiting(
                 link=f"Quote for ‘{title}’{named}",
                 endpoint="competitions.show",
                 args={"competition_id": competition_id},
                 hint=f"{KINDS[kind]}: quotes close at {shown[0]}",
-                urgency=DUE_SOON if closing else TO_DO,
+                urgency=shown[2],
                 due=shown[1],
             )
         )

@@ -43,7 +43,7 @@ from portal.contracts.services import delivery, statements
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
 
@@ -57,12 +57,12 @@ DUE_WITHIN_DAYS = 30
 OUTCOMES_LISTED = 10
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> Sequence[Waiting | Figures]:
     if not user.is_staff:
         return _for_provider(organisations)
     if not can(user, "manage_contracts"):
         return []
-    return [*_to_send(), *_statements_to_approve(), *_outcomes_to_decide()]
+    return [*_to_send(), _statements_to_approve(), *_outcomes_to_decide()]
 
 
 # The organisations' contracts as the columns their items show (not objects of every column),
@@ -331,8 +331,13 @@ def _statements_queried(
     ]
 
 
-def _statements_to_approve() -> list[Waiting]:
-    count, oldest = statements.waiting_count()
+def _statements_to_approve() -> Figures:
+    return Figures(statements.WAITING_COUNT, {}, _statements_waiting)
+
+
+def _statements_waiting(figures: Sequence[Any]) -> list[Waiting]:
+    """The item for the statements waiting for approval (figures of WAITING_COUNT)."""
+    count, oldest = figures
     if not count:
         return []
     return [

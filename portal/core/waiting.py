@@ -2,16 +2,21 @@
 
 Each domain says what of its own is waiting for a person (a `waiting_for` function in its
 services, reading its own tables in a fixed number of queries); the home page only collects the
-items and sorts them, most urgent first, so it never needs to know any domain's tables."""
+items and sorts them, most urgent first, so it never needs to know any domain's tables. What a
+domain only counts it gives as `Figures`, which the home reads together with every other
+domain's in one statement (`read_figures`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import FromClause, Select, select, true
 
+from portal.core.db import db
 from portal.core.urls import UrlPattern
 from portal.core.words import shown
 
@@ -42,6 +47,67 @@ class Waiting:
     due: date | None = None
 
     tag = shown(URGENCY_TAGS, "urgency")
+
+
+# A select of any columns (SQLAlchemy types a select by its columns' types).
+AnyRow = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a domain counts for someone's home page, and the items the counts make: `statement`
+    (built once) answers exactly one row whatever the data (aggregates over all it reads, no
+    GROUP BY), run with `params`; `items` makes the items from that row's values, in its
+    columns' order. The home reads every domain's figures in one statement (`read_figures`):
+    each statement costs the portal about a third of a millisecond of CPU however little it
+    counts, and a council officer's home counted five things, one statement each."""
+
+    statement: AnyRow
+    params: Mapping[str, Any]
+    items: Callable[[Sequence[Any]], list[Waiting]]
+
+
+# The statement reading each combination of figures (a role's home reads the same ones every
+# time), built once: each figures' statement a subquery of one row, joined on nothing to the
+# others', so the row answered is every one's row side by side.
+_TOGETHER: dict[tuple[AnyRow, ...], AnyRow] = {}
+
+
+def _together(statements: tuple[AnyRow, ...]) -> AnyRow:
+    together = _TOGETHER.get(statements)
+    if together is None:
+        parts = [statement.subquery() for statement in statements]
+        joined: FromClause = parts[0]
+        for part in parts[1:]:
+            joined = joined.join(part, true())
+        columns = [column for part in parts for column in part.c]
+        together = _TOGETHER[statements] = select(*columns).select_from(joined)
+    return together
+
+
+def read_figures(figures: Sequence[Figures]) -> list[list[Waiting]]:
+    """Each figures' items (a list each, in the order given), all counted by one statement. Two
+    figures may share a parameter's name only when they give it the same value (today's date):
+    a statement has one value for a name."""
+    if not figures:
+        return []
+    if len(figures) == 1:
+        statement = figures[0].statement
+    else:
+        statement = _together(tuple(each.statement for each in figures))
+    params: dict[str, Any] = {}
+    for each in figures:
+        for name, value in each.params.items():
+            if params.setdefault(name, value) != value:
+                raise ValueError(f"Two figures give the parameter {name!r} different values")
+    row = db.session.execute(statement, params).one()
+    items = []
+    start = 0
+    for each in figures:
+        end = start + len(each.statement.selected_columns)
+        items.append(each.items(row[start:end]))
+        start = end
+    return items
 
 
 def most_urgent_first(items: list[Waiting]) -> list[Waiting]:

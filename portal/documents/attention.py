@@ -257,13 +257,16 @@ def _current_needing_attention(on: date | ColumnElement[date]) -> tuple:
     return (DocumentVersion.is_current, DocumentVersion.attention_from <= on)
 
 
+# How many documents need a reviewer's attention on the day `on`: those whose current version
+# starts to need it on or before that day, summed from the tally the database keeps of them by
+# day (DocumentAttentionDay), a row a day, so a reviewer's home page, which asks on every view,
+# never reads the versions. Built once, with the day bound: one row whatever the data.
+NEEDING_ATTENTION_COUNT = select(func.coalesce(func.sum(DocumentAttentionDay.documents), 0)).where(
+    DocumentAttentionDay.day <= bindparam("on", type_=Date)
+)
+
+
 def count_needing_attention(on: date) -> int:
-    """How many documents need a reviewer's attention on `on`: those whose current version
-    starts to need it on or before `on`, summed from the tally the database keeps of them by
-    that day (DocumentAttentionDay), a row a day, so a reviewer's home page, which asks on
-    every view, never reads the versions."""
-    return db.count(
-        select(func.coalesce(func.sum(DocumentAttentionDay.documents), 0)).where(
-            DocumentAttentionDay.day <= on
-        )
-    )
+    """How many documents need a reviewer's attention on `on` (NEEDING_ATTENTION_COUNT)."""
+    count: int = db.session.execute(NEEDING_ATTENTION_COUNT, {"on": on}).scalar_one()
+    return count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -25,7 +26,7 @@ from portal.core.errors import NotFoundForUser, ServiceError, found
 from portal.core.memo import read_once_by_id, sharing_reads
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
 from portal.documents import attention, files, uploads
 from portal.documents.models import (
     CLEAN,
@@ -608,7 +609,7 @@ EXPIRY_WARNING_DAYS = 30
 # The council's roles whose home lists the documents needing attention: those who check them.
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting | Figures]:
     """Providers: each of their organisations' documents expired or expiring within
     EXPIRY_WARNING_DAYS, and each required kind not uploaded at all. Council staff: how many
     documents need a reviewer's attention. A fixed number of queries however many documents."""
@@ -616,18 +617,8 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     if user.is_staff:
         if not can(user, "check_documents"):
             return []
-        count = attention.count_needing_attention(on)
-        if not count:
-            return []
-        return [
-            Waiting(
-                link="Check documents that need attention",
-                endpoint="documents.attention",
-                hint=plural(count, "document", "documents")
-                + " expired, expiring, due for review or not checked for viruses",
-            )
-        ]
-    items = []
+        return [Figures(attention.NEEDING_ATTENTION_COUNT, {"on": on}, _needing_attention)]
+    items: list[Waiting | Figures] = []
     # Only what the list says of each document (its current version's expiry): one query of
     # columns, not the documents with every version, file and uploader; none when the page has
     # read the libraries already (the standing's call-off problems).
@@ -664,6 +655,22 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
                     )
                 )
     return items
+
+
+def _needing_attention(figures: Sequence[Any]) -> list[Waiting]:
+    """The council's item for the documents needing attention (counted with the home's other
+    figures)."""
+    [count] = figures
+    if not count:
+        return []
+    return [
+        Waiting(
+            link="Check documents that need attention",
+            endpoint="documents.attention",
+            hint=plural(count, "document", "documents")
+            + " expired, expiring, due for review or not checked for viruses",
+        )
+    ]
 
 
 def _addresses(organisation: Organisation) -> list[str]:

@@ -4,16 +4,17 @@ and escalations open. Each a fixed number of queries, however many returns there
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Date, bindparam, func, select
 
 from portal.accounts.models import User
 from portal.admissions.held import admissions_held
-from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
 from portal.kpi_returns import escalations, months, reports
 from portal.kpi_returns.models import (
     KpiMonthLock,
@@ -36,7 +37,7 @@ ESCALATIONS_LISTED = 5
 # KPI pages allow them.
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> Sequence[Waiting | Figures]:
     if user.is_staff:
         return _for_council(user)
     return _for_provider(organisations)
@@ -112,22 +113,14 @@ _TO_CHECK = select(
 )
 
 
-def _for_council(user: User) -> list[Waiting]:
-    """Checkers: the returns submitted for months not yet locked. Those who work escalations:
-    each open escalation, oldest first (ESCALATIONS_LISTED of them, and how many in all)."""
-    items = []
+def _for_council(user: User) -> list[Waiting | Figures]:
+    """Checkers: the returns submitted for months not yet locked (counted with the home's other
+    figures). Those who work escalations: each open escalation, oldest first
+    (ESCALATIONS_LISTED of them, and how many in all)."""
+    items: list[Waiting | Figures] = []
     if can(user, "check_returns"):
         last = months.last_ended(months.current_day())
-        count, oldest = db.session.execute(_TO_CHECK, {"last": last}).one()
-        if count:
-            items.append(
-                Waiting(
-                    link="KPI returns to check",
-                    endpoint="kpi_returns.dashboard",
-                    hint=f"{plural(count, 'return', 'returns')} in months not yet locked, the "
-                    f"oldest for {months.month_name(oldest)}",
-                )
-            )
+        items.append(Figures(_TO_CHECK, {"last": last}, _to_check))
     if can(user, "escalate"):
         lines, total = escalations.oldest_open(ESCALATIONS_LISTED)
         for line in lines:
@@ -150,3 +143,18 @@ def _for_council(user: User) -> list[Waiting]:
                 )
             )
     return items
+
+
+def _to_check(figures: Sequence[Any]) -> list[Waiting]:
+    """The checkers' item for the returns in months not yet locked (figures of _TO_CHECK)."""
+    count, oldest = figures
+    if not count:
+        return []
+    return [
+        Waiting(
+            link="KPI returns to check",
+            endpoint="kpi_returns.dashboard",
+            hint=f"{plural(count, 'return', 'returns')} in months not yet locked, the "
+            f"oldest for {months.month_name(oldest)}",
+        )
+    ]

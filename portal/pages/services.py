@@ -1,8 +1,11 @@
 """What the home pages say needs doing. Each domain says what of its own is waiting for a person
 (its `waiting_for`); this module only collects them, most urgent first, so the home page knows
-no domain's tables and does the same number of queries whatever the data behind it."""
+no domain's tables and does the same number of queries whatever the data behind it. What the
+domains only count (their `Figures`) is read in one statement for all of them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from portal.accounts import waiting as accounts
 from portal.accounts.models import User
@@ -10,7 +13,7 @@ from portal.applications import waiting as applications
 from portal.capacity import waiting as capacity
 from portal.competitions import waiting as competitions
 from portal.contracts import waiting as contracts
-from portal.core.waiting import Waiting, most_urgent_first
+from portal.core.waiting import Figures, Waiting, most_urgent_first, read_figures
 from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
 from portal.organisations.models import Organisation
@@ -23,7 +26,7 @@ from portal.reviews import services as reviews
 
 # Every domain that can have work waiting for someone. Each answers for any user: nothing, when
 # the user's role has nothing to do there.
-SOURCES = (
+SOURCES: tuple[Callable[[User, list[Organisation]], Sequence[Waiting | Figures]], ...] = (
     applications.waiting_for,
     reviews.waiting_for,
     documents.waiting_for,
@@ -42,5 +45,13 @@ SOURCES = (
 
 def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     """Everything waiting for `user` (and, for a provider, for their `organisations`), most
-    urgent first."""
-    return most_urgent_first([item for source in SOURCES for item in source(user, organisations)])
+    urgent first (and, as urgent, in the order the domains gave them)."""
+    given = [part for source in SOURCES for part in source(user, organisations)]
+    counted = iter(read_figures([part for part in given if isinstance(part, Figures)]))
+    items: list[Waiting] = []
+    for part in given:
+        if isinstance(part, Figures):
+            items.extend(next(counted))
+        else:
+            items.append(part)
+    return most_urgent_first(items)

@@ -5,13 +5,15 @@ queries, however many providers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import bindparam, select
 
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, Figures, Waiting, plural
 from portal.organisations.models import Organisation
 from portal.quality.models import MEETING_SCHEDULED, Meeting
 from portal.quality.services import meetings
@@ -34,29 +36,15 @@ _COMING_UP = (
 )
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> Sequence[Waiting | Figures]:
     if user.is_staff:
         return _for_officers() if can(user, "assure_quality") else []
     return _coming_up(organisations)
 
 
-def _for_officers() -> list[Waiting]:
+def _for_officers() -> list[Waiting | Figures]:
     on = today()
-    due, overdue = meetings.to_schedule(on, SCHEDULE_WITHIN_DAYS)
-    items = []
-    if due:
-        items.append(
-            Waiting(
-                link=f"Schedule {plural(due, 'review meeting', 'review meetings')}",
-                endpoint="quality.meetings_calendar",
-                hint=(
-                    f"{overdue} overdue, the rest due within a month"
-                    if overdue
-                    else "Due within a month, with none scheduled"
-                ),
-                urgency=OVERDUE if overdue else DUE_SOON,
-            )
-        )
+    items: list[Waiting | Figures] = [meetings.to_schedule(on, SCHEDULE_WITHIN_DAYS, _to_schedule)]
     for meeting_id, meets_on, name in meetings.unminuted(on, LISTED):
         items.append(
             Waiting(
@@ -69,6 +57,24 @@ def _for_officers() -> list[Waiting]:
             )
         )
     return items
+
+
+def _to_schedule(due: int, overdue: int) -> list[Waiting]:
+    """The item for the providers whose meeting is due with none scheduled (counted)."""
+    if not due:
+        return []
+    return [
+        Waiting(
+            link=f"Schedule {plural(due, 'review meeting', 'review meetings')}",
+            endpoint="quality.meetings_calendar",
+            hint=(
+                f"{overdue} overdue, the rest due within a month"
+                if overdue
+                else "Due within a month, with none scheduled"
+            ),
+            urgency=OVERDUE if overdue else DUE_SOON,
+        )
+    ]
 
 
 def _coming_up(organisations: list[Organisation]) -> list[Waiting]:

@@ -1,8 +1,12 @@
 """What of referrals is waiting for someone, for their home page: for those who manage
 referrals (commissioners), the referrals waiting for a match, the most urgent first, and those
-offered to a provider but not yet started. Two queries, however many referrals there are."""
+offered to a provider but not yet started. One query and one count read with the home's other
+figures, however many referrals there are."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import case, func, select
 
@@ -10,7 +14,7 @@ from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
 from portal.organisations.models import Organisation
 from portal.referrals.models import (
     EMERGENCY,
@@ -28,10 +32,10 @@ from portal.referrals.services.measures import school_days
 LISTED = 10
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting | Figures]:
     if not can(user, "manage_referrals"):
         return []
-    return [*_to_match(), *_offered()]
+    return [*_to_match(), _offered()]
 
 
 # Built once: a statement built for every request costs more than running it.
@@ -88,8 +92,13 @@ def _to_match() -> list[Waiting]:
     return items
 
 
-def _offered() -> list[Waiting]:
-    count = db.count(_OFFERED_COUNT)
+def _offered() -> Figures:
+    return Figures(_OFFERED_COUNT, {}, _offered_items)
+
+
+def _offered_items(figures: Sequence[Any]) -> list[Waiting]:
+    """The item for the referrals offered but not started (figures of _OFFERED_COUNT)."""
+    [count] = figures
     if not count:
         return []
     return [

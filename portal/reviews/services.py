@@ -5,6 +5,7 @@ queue itself is in `queue`; the three decisions (return, approve per lot, reject
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -38,7 +39,7 @@ from portal.core.time import (
     utcnow,
     working_days_between,
 )
-from portal.core.waiting import DUE_SOON, Waiting, plural
+from portal.core.waiting import DUE_SOON, Figures, Waiting, plural
 from portal.core.waiting import OVERDUE as OVERDUE_URGENCY
 from portal.documents import services as documents
 from portal.organisations.models import Organisation
@@ -270,17 +271,24 @@ _WAITING_COUNTS = (
 )
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Figures]:
     """For reviewers (and admins): the applications past the service level, those assigned to
-    them, and all those waiting for a decision, each counted (one query) and linked to the
-    queue filtered to them."""
+    them, and all those waiting for a decision, each counted (figures read with the home's
+    others) and linked to the queue filtered to them."""
     if user.role not in REVIEWING_ROLES:
         return []
     service_level = service_level_days()
-    overdue, mine, total = db.session.execute(
-        _WAITING_COUNTS,
-        {"before": overdue_before(today(), service_level), "user_id": user.id},
-    ).one()
+
+    def items(counts: Sequence[Any]) -> list[Waiting]:
+        return _applications_waiting(user, service_level, *counts)
+
+    params = {"before": overdue_before(today(), service_level), "user_id": user.id}
+    return [Figures(_WAITING_COUNTS, params, items)]
+
+
+def _applications_waiting(
+    user: User, service_level: int, overdue: int, mine: int, total: int
+) -> list[Waiting]:
     items = []
     if overdue:
         items.append(

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+from sqlalchemy import Date, bindparam, func, select
+
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.time import utcnow
+from portal.core.waiting import Figures, read_figures
 from portal.kpi_returns import escalations
 from portal.outbox.models import FAILED, OutboxEmail
 from portal.questionnaires import services as questionnaires
@@ -19,7 +23,7 @@ from tests.contracts.helpers import make_active_contract
 from tests.pages.test_home import _home, _links, _tags
 from tests.support import factories
 from tests.support.pages import page_text
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _submit(provider_client, organisation, days_ago: int) -> int:
@@ -231,3 +235,47 @@ def test_a_reviewer_is_not_asked_for_what_only_commissioners_do(
 
     assert "Publish" not in page_text(_home(reviewer_client))
     assert queries_for(app, reviewer_client, "/home") == empty
+
+
+def test_what_a_reviewers_home_only_counts_is_read_in_one_statement(app, reviewer_client):
+    """The applications waiting, the documents needing attention, the KPI returns to check, the
+    visits and actions, and the meetings to schedule are counted by one statement, not five."""
+    with counting_queries(app) as statements:
+        assert reviewer_client.get("/home").status_code == 200
+    counting = [
+        statement
+        for statement in statements
+        if any(
+            table in statement
+            for table in (
+                "document_attention_days",
+                "kpi_month_tallies",
+                "quality_visits",
+                "quality_meeting_bases",
+            )
+        )
+    ]
+    assert len(counting) == 1
+    assert all(table in counting[0] for table in ("applications", "kpi_month_tallies"))
+
+
+def test_two_figures_may_share_a_parameter_only_with_one_value(app):
+    """A statement has one value for a name: figures that would give it two are refused, not
+    read with one of them."""
+    on = select(func.count()).where(bindparam("on", type_=Date) < date(2027, 1, 1))
+    twice = select(func.count()).where(bindparam("on", type_=Date) > date(2026, 1, 1))
+    with app.app_context():
+        same = read_figures(
+            [
+                Figures(on, {"on": date(2026, 6, 1)}, lambda row: [row[0]]),
+                Figures(twice, {"on": date(2026, 6, 1)}, lambda row: [row[0]]),
+            ]
+        )
+        assert same == [[1], [1]]
+        with pytest.raises(ValueError, match="'on'"):
+            read_figures(
+                [
+                    Figures(on, {"on": date(2026, 6, 1)}, lambda row: []),
+                    Figures(twice, {"on": date(2026, 6, 2)}, lambda row: []),
+                ]
+            )

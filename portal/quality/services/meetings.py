@@ -10,6 +10,7 @@ was first admitted to the framework.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found, typed_text
 from portal.core.time import LONDON, as_utc, format_date, today, utcnow
+from portal.core.waiting import Figures, Waiting
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Membership, Organisation
 from portal.organisations.services import email_members_of
@@ -163,13 +165,15 @@ _TO_SCHEDULE = (
 )
 
 
-def to_schedule(on: date, within_days: int) -> tuple[int, int]:
+def to_schedule(on: date, within_days: int, items: Callable[[int, int], list[Waiting]]) -> Figures:
     """How many providers' meetings fall due within `within_days` of `on` with none
-    scheduled, and how many of those are overdue: one query, a row per provider."""
-    due, late = db.session.execute(
-        _TO_SCHEDULE, {"on": on, "until": on + timedelta(days=within_days)}
-    ).one()
-    return due, late or 0
+    scheduled, and how many of those are overdue, as figures a home page reads with its others
+    (a row per provider counted); `items` makes its items of the two counts."""
+    return Figures(
+        _TO_SCHEDULE,
+        {"on": on, "until": on + timedelta(days=within_days)},
+        lambda counts: items(counts[0], counts[1] or 0),
+    )
 
 
 def dues(organisation_ids: list[int], on: date, *, live: bool = True) -> dict[int, Due]:
