@@ -108,7 +108,25 @@ class ThreadSafeMemoryStorage(MemoryStorage):
 
 MEMORY_STORAGE_URI = "thread-safe-memory://"
 
-login_manager = LoginManager()
+
+class PortalLoginManager(LoginManager):  # type: ignore[misc]  # Flask-Login has no types
+    """Flask-Login's manager, without the work of a protection the portal turns off.
+
+    Loading the user, Flask-Login first hashes the client's address and browser for its session
+    protection (about 15 µs, on every page, signed in or not) and only then looks whether that
+    protection is on. The portal turns it off (sessions are revoked by their row on the server,
+    portal/accounts/sessions.py), so the answer is read first and the hash skipped; with the
+    protection on, Flask-Login's own check runs as before."""
+
+    def _session_protection_failed(self) -> bool:
+        mode = current_app.config.get("SESSION_PROTECTION", self.session_protection)
+        if mode not in ("basic", "strong"):
+            return False  # Flask-Login's own answer when the protection is off
+        failed: bool = super()._session_protection_failed()
+        return failed
+
+
+login_manager = PortalLoginManager()
 csrf = CSRFProtect()
 limiter = PerAppLimiter(key_func=_client_ip, default_limits=[], headers_enabled=False)
 wtforms_helpers = WTFormsHelpers()
