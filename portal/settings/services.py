@@ -162,6 +162,9 @@ class SettingsErrors(Exception):
 
 
 _CACHE = "framework_settings"
+# Built once, of the table's columns rather than the entity's: read on many pages, where the
+# ORM's handling of the statement and its rows cost more than the read itself.
+_SAVED = select(FrameworkSetting.__table__.c.key, FrameworkSetting.__table__.c.value)
 
 
 def framework_settings() -> FrameworkSettings:
@@ -169,7 +172,7 @@ def framework_settings() -> FrameworkSettings:
     the rest of the request (or CLI command), so a page may ask as often as it likes."""
     cached = g.get(_CACHE)
     if cached is None:
-        rows = db.session.execute(select(FrameworkSetting.key, FrameworkSetting.value))
+        rows = db.session.execute(_SAVED)
         saved: dict[str, str] = {key: value for key, value in rows}
         cached = _build(saved)
         setattr(g, _CACHE, cached)

@@ -149,3 +149,19 @@ def test_a_short_idle_limit_keeps_an_active_session_going(make_app, provider):
         with client.session_transaction() as session:
             session["last_seen"] -= 40  # forty seconds pass since the time last written
         assert client.get("/account").status_code == 200
+
+
+def test_keys_changed_while_the_portal_runs_sign_the_next_request(make_app, provider):
+    """The cookie's serializer is made once per set of keys (sessions.CookieSessions), so a key
+    rotated while the portal runs must count from the next request on."""
+    app = make_app()
+    client = sign_in(app.test_client(), provider)
+    cookie = client.get_cookie("session").value
+    old_key = app.config["SECRET_KEY"]
+
+    app.config.update(SECRET_KEY="a-new-key-" + old_key, SECRET_KEY_FALLBACKS=[old_key])
+    assert client.get("/account").status_code == 200  # signed with the old key, still allowed
+
+    app.config.update(SECRET_KEY_FALLBACKS=[])
+    client.set_cookie("session", cookie)
+    assert client.get("/account").location == "/sign-in?next=/account"
