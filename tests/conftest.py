@@ -10,15 +10,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
 import pytest
 from alembic import command as alembic_command
-from flask import has_app_context, has_request_context, session
+from flask import Flask, has_app_context, has_request_context, session
 from flask.testing import FlaskClient
 from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import Select, TextClause, create_engine, event, text
@@ -274,17 +278,72 @@ def _close(app) -> None:
         db.engine.dispose()
 
 
+# Settings that say where something is (a server, a port): a later test may get the same port
+# for another server, so an app made to reach one elsewhere than the suite's own is never given
+# to another test.
+_WHERE = re.compile(r"URL|PORT|HOST")
+# Apps made with settings overridden, kept for the next test that asks for the same settings.
+_KEEP_MADE_APPS = 8
+
+
+@dataclass
+class _Made:
+    app: Flask
+    as_made: str  # its settings and routes when made (`_as_made`)
+
+
+def _as_made(made: Flask) -> str:
+    return repr((sorted(made.config.items()), len(made.url_map._rules), made.view_functions))
+
+
+@pytest.fixture(scope="session")
+def _made_apps() -> Iterator[OrderedDict[str, _Made]]:
+    kept: OrderedDict[str, _Made] = OrderedDict()
+    yield kept
+    for made in kept.values():
+        _close(made.app)
+
+
 @pytest.fixture
-def make_app(app, database_url, s3_server):
-    """Build another app on the same database and object store, with settings overridden."""
-    made = []
+def make_app(app, database_url, s3_server, _made_apps):
+    """Build another app on the same database and object store, with settings overridden.
+
+    Making an app takes about 50 ms, and the suite asks for about 300 on each database, most of
+    them with settings an earlier test asked for too. So an app is kept and given to the next
+    test that asks for the same settings, as it was made: its settings and routes unchanged
+    (a test that changed them has its app made again) and its rate limits forgotten, as the
+    session app's are after every test. Tables, the store and the limits are emptied after each
+    test as for the session app."""
+    fresh, given = [], set()
 
     def make(**overrides):
-        made.append(make_test_app(test_config(database_url, s3_server, **overrides)))
-        return made[-1]
+        key = repr(sorted(overrides.items()))
+        own = test_config(database_url, s3_server)
+        if key in given or any(
+            _WHERE.search(k) and v != own.get(k) for k, v in overrides.items()
+        ):  # a second app with the same settings is another app, as is one reaching elsewhere
+            fresh.append(make_test_app(test_config(database_url, s3_server, **overrides)))
+            return fresh[-1]
+        given.add(key)
+        made = _made_apps.pop(key, None)
+        if made is not None and _as_made(made.app) == made.as_made:
+            with made.app.app_context():
+                limiter.reset()
+            limiter.enabled = made.app.config["RATELIMIT_ENABLED"]  # as making it set it
+            # As made, a test may still add routes to it (Flask refuses once it has served).
+            made.app._got_first_request = False
+        else:
+            if made is not None:
+                _close(made.app)
+            new = make_test_app(test_config(database_url, s3_server, **overrides))
+            made = _Made(new, _as_made(new))
+        _made_apps[key] = made
+        while len(_made_apps) > _KEEP_MADE_APPS:
+            _close(_made_apps.popitem(last=False)[1].app)
+        return made.app
 
     yield make
-    for other in made:
+    for other in fresh:
         _close(other)
 
 
