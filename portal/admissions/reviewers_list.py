@@ -135,10 +135,10 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
             **documents.call_off_dates(on),
         }
     )
-    rows = db.session.execute(page_statement, values).all()
+    rows = db.rows(page_statement, values)
     admissions: dict[int, list[LotHeld]] = {row.id: [] for row in rows}
     admitted = set()
-    held = db.session.execute(_LOTS_HELD, {_IDS.key: list(admissions)}).all() if rows else []
+    held = db.rows(_LOTS_HELD, {_IDS.key: list(admissions)}) if rows else []
     for organisation_id, lot_name, status in held:
         admissions[organisation_id].append(LotHeld(lot_name, status))
         if status == ADMITTED:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ from sqlalchemy import (
     event,
     update,
 )
-from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Row
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -259,6 +259,18 @@ class Database:
     def count(self, statement: Select[int]) -> int:
         """What a COUNT query answers: always one row, so never None."""
         return self.session.execute(statement).scalar_one()
+
+    def rows(
+        self, statement: Select[*tuple[Any, ...]], values: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
+        """Every row of a statement of columns (no objects), fetched at once and run on the
+        session's connection rather than through the ORM, whose handling of each row is spent
+        for nothing on columns (the capacity search's 350 needs and districts: 0.31 against
+        0.21 ms of CPU). The session is flushed first, as the ORM would."""
+        session = self.session
+        if session.autoflush:
+            session.flush()
+        return session.connection().execute(statement, values or {}).all()
 
     def rows_changed(self, statement: Update | Delete) -> int:
         """How many rows an UPDATE or DELETE changed: a compare-and-set reads 0 as "someone else
