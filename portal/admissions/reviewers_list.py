@@ -95,7 +95,7 @@ def _list_statements(by_lot: bool, by_status: bool) -> tuple[Select, Select]:
             staff_checks.register_size(organisation_id).label("dbs_people"),
             staff_checks.flagged_count(organisation_id, None).label("dbs_flagged"),
             open_escalation_count(organisation_id).label("open_escalations"),
-            documents.call_off_clear(organisation_id).label("call_off_clear"),
+            document_attention.call_off_clear(organisation_id).label("call_off_clear"),
         )
         .where(exists().where(Admission.organisation_id == Organisation.id, *criteria))
         .order_by(Organisation.legal_name, Organisation.id)
@@ -132,7 +132,7 @@ def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> 
             _FIRST.key: first,
             **document_attention.attention_dates(on),
             **staff_checks.flag_dates(on),
-            **documents.call_off_dates(on),
+            **document_attention.call_off_dates(on),
         }
     )
     rows = db.rows(page_statement, values)

@@ -7,15 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    ColumnElement,
-    Date,
     Select,
     and_,
     bindparam,
     exists,
     func,
-    literal_column,
-    or_,
     select,
 )
 from sqlalchemy.exc import IntegrityError
@@ -34,8 +30,6 @@ from portal.documents import attention, files, uploads
 from portal.documents.models import (
     CLEAN,
     DBS_EVIDENCE,
-    FILE_GONE,
-    FILE_RETAINED,
     KINDS,
     MANDATORY_KINDS,
     NOT_SCANNED,
@@ -529,48 +523,6 @@ def _call_off_problem(document: Shelved, on: date) -> str | None:
     if not document.file_available:
         return f"The file of {name} cannot be used: upload it again"
     return None
-
-
-# The day of call_off_clear's statements, bound (call_off_dates gives its value).
-_CALL_OFF_ON = bindparam("call_off_on", type_=Date)
-
-
-def call_off_clear(organisation_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """Whether every mandatory kind has a current version with no _call_off_problem, as a
-    column of a query of organisations built once (the day bound: call_off_dates), from the
-    versions' kept columns alone. True means call_off_problems finds none, so a list reads no
-    library for it; false means only that the rule must be worked out (a file the kept part
-    calls gone, or retained, is one whose is_available is false). Keep it in step with
-    _call_off_problem (tests/documents/test_call_off_clear.py compares the two)."""
-    on = _CALL_OFF_ON
-    # Each kind's look-up a subquery of its own row with LIMIT, not EXISTS: PostgreSQL planned
-    # an EXISTS as a hash of every organisation's good versions of the kind (8,000 at 10x,
-    # about 4 ms each), where the page needs 50 organisations' few.
-    return and_(
-        *(
-            select(literal_column("1"))
-            .where(
-                DocumentVersion.is_current,
-                DocumentVersion.document_organisation_id == organisation_id,
-                DocumentVersion.document_kind == kind,
-                or_(DocumentVersion.expiry_date.is_(None), DocumentVersion.expiry_date >= on),
-                or_(DocumentVersion.review_date.is_(None), DocumentVersion.review_date >= on),
-                or_(
-                    DocumentVersion.file_attention.is_(None),
-                    DocumentVersion.file_attention.not_in((FILE_GONE, FILE_RETAINED)),
-                ),
-            )
-            .limit(1)
-            .scalar_subquery()
-            .is_not(None)
-            for kind in MANDATORY_KINDS
-        )
-    )
-
-
-def call_off_dates(on: date) -> dict[str, date]:
-    """The parameters of a statement built with call_off_clear, for `on`."""
-    return {_CALL_OFF_ON.key: on}
 
 
 class Shelved(NamedTuple):

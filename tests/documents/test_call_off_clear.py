@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.time import today, utcnow
-from portal.documents import services
+from portal.documents import attention, services
 from portal.documents.models import (
     CLEAN,
     INSURANCE,
@@ -109,13 +109,13 @@ def test_clear_in_sql_exactly_when_the_rule_finds_no_problem(app_ctx, provider):
     }
     db.session.commit()
     ids = list(names)
-    statement = select(Organisation.id, services.call_off_clear(Organisation.id)).where(
+    statement = select(Organisation.id, attention.call_off_clear(Organisation.id)).where(
         Organisation.id.in_(ids)
     )
     clear_today = set()
     disagreements = []
     for day in [on + timedelta(days=shift) for shift in (-2, -1, 0, 1, 2)]:
-        clear = dict(db.session.execute(statement, services.call_off_dates(day)).all())
+        clear = dict(db.session.execute(statement, attention.call_off_dates(day)).all())
         problems = services.call_off_problems_of(ids, day)
         for organisation_id, name in names.items():
             if bool(clear[organisation_id]) != (problems[organisation_id] == []):
