@@ -31,7 +31,6 @@ from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError, found, typed_text
-from portal.core.pagination import Page
 from portal.core.time import (
     LONDON,
     as_utc,
@@ -47,13 +46,13 @@ from portal.documents import services as documents
 from portal.kpi_returns import reports as kpi_reports
 from portal.kpi_returns.escalations import (
     EscalationLine,
-    open_escalation_count,
     open_escalations_by_organisation,
 )
 from portal.kpi_returns.obligations import DueDates, MonthState
 from portal.lots.models import Lot
+from portal.lots.services import LotChoice
 from portal.organisations.models import NAME_SHOWN, Organisation
-from portal.organisations.services import email_members_of, organisations_page
+from portal.organisations.services import email_members_of
 from portal.staff_checks import services as staff_checks
 
 # Every change of status an admission may make. An approval also admits again a lot the
@@ -409,7 +408,7 @@ class ProviderFilters:
     status: str | None = None  # one of ADMISSION_STATUSES
 
     @classmethod
-    def from_args(cls, args, lots: list[Lot]) -> ProviderFilters:
+    def from_args(cls, args, lots: Sequence[Lot | LotChoice]) -> ProviderFilters:
         """The filters in a query string; anything unknown is ignored."""
         lot, status = args.get("lot"), args.get("status")
         return cls(
@@ -436,29 +435,13 @@ class ProviderRow:
     def kinds(self) -> list[str]:
         """Which of SME, VCSE and local the organisation is, in that order."""
         organisation = self.organisation
-        return _kinds(organisation.is_sme, organisation.is_vcse, organisation.is_local)
+        return kinds_of(organisation.is_sme, organisation.is_vcse, organisation.is_local)
 
 
-def _kinds(is_sme: bool, is_vcse: bool, is_local: bool) -> list[str]:
+def kinds_of(is_sme: bool, is_vcse: bool, is_local: bool) -> list[str]:
+    """Which of SME, VCSE and local an organisation with these flags is, in that order."""
     flags = (is_sme, is_vcse, is_local)
     return [kind for kind, flag in zip(("SME", "VCSE", "local"), flags, strict=True) if flag]
-
-
-@dataclass(frozen=True)
-class ProviderLine:
-    """A provider as the reviewers' list shows it: a ProviderRow's facts as plain values, read
-    as columns (the list shows them, and builds no organisations, admissions or lots)."""
-
-    id: int
-    name: str  # Organisation.display_name
-    kinds: list[str]
-    admissions: list[Held]  # one per lot, in lot order
-    call_off_problems: list[str]
-    documents_needing_attention: int
-    dbs_people: int
-    dbs_flagged: int
-    last_return: MonthState | None
-    open_escalations: int
 
 
 def _admitted_matching(filters: ProviderFilters):
@@ -470,55 +453,6 @@ def _admitted_matching(filters: ProviderFilters):
     if filters.status:
         criteria.append(Admission.status == filters.status)
     return exists().where(*criteria)
-
-
-def providers_for_reviewers(filters: ProviderFilters, number: int, on: date) -> Page:
-    """A page of ProviderLines: every organisation with an admission matching `filters` (all
-    its lots shown), by name. Four queries, however many there are: the count, the page's
-    organisations with every figure the list shows counted in that query (one index look-up
-    each per organisation), their admissions, and the admitted ones' mandatory documents for
-    the call-off rule. Reading the figures in queries of their own, each with the page's 50
-    ids, and building each organisation, admission and lot as objects, cost five times as much
-    (the reviewers' list at 10x: about 30 ms of CPU a request)."""
-    columns = kpi_reports.with_last_return(
-        select(
-            Organisation.id,
-            Organisation.legal_name,
-            Organisation.trading_name,
-            Organisation.is_sme,
-            Organisation.is_vcse,
-            Organisation.is_local,
-            document_attention.needing_attention_count(Organisation.id, on).label(
-                "needing_attention"
-            ),
-            staff_checks.register_size(Organisation.id).label("dbs_people"),
-            staff_checks.flagged_count(Organisation.id, on).label("dbs_flagged"),
-            open_escalation_count(Organisation.id).label("open_escalations"),
-        ),
-        Organisation.id,
-    )
-    page = organisations_page(_admitted_matching(filters), number, columns)
-    ids = [row.id for row in page.items]
-    admissions = admissions_held(ids)
-    admitted = [id_ for id_ in ids if any(held.status == ADMITTED for held in admissions[id_])]
-    call_off_problems = documents.call_off_problems_of(admitted, on)
-    due = DueDates()
-    lines = [
-        ProviderLine(
-            id=row.id,
-            name=row.trading_name or row.legal_name,
-            kinds=_kinds(row.is_sme, row.is_vcse, row.is_local),
-            admissions=admissions[row.id],
-            call_off_problems=call_off_problems.get(row.id, []),
-            documents_needing_attention=row.needing_attention,
-            dbs_people=row.dbs_people,
-            dbs_flagged=row.dbs_flagged,
-            last_return=kpi_reports.last_return_in(row, on, due),
-            open_escalations=row.open_escalations,
-        )
-        for row in page.items
-    ]
-    return Page(lines, page.number, page.total)
 
 
 def _provider_rows(organisations: Sequence[Organisation], on: date) -> list[ProviderRow]:

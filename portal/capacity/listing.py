@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import bindparam, func, literal, literal_column, select, union_all
+from sqlalchemy import Integer, Select, bindparam, func, literal_column, select, union_all
 
 from portal.capacity import services
 from portal.capacity.models import NEEDS, OLDEST, YOUNGEST, Capacity, CapacityDistrict, CapacityNeed
@@ -62,26 +64,41 @@ def rows_of(capacities: Sequence[Capacity], now: datetime | None = None) -> list
 
 # The needs and the districts of a page's capacities by one statement, not one each, built once:
 # each kind in its own order (the union is ordered by kind, then by the value), the kind told
-# apart by a column.
+# apart by a column. The page's ids are given once, to the union as a whole (the database
+# looks each up in both tables): given to each part, the statement had a hundred parameters,
+# which psycopg parses afresh on every run rather than once.
 _NEED, _DISTRICT = 0, 1
-_DETAILS = union_all(
-    select(CapacityNeed.capacity_id, literal(_NEED).label("kind"), CapacityNeed.need).where(
-        CapacityNeed.capacity_id.in_(bindparam("ids", expanding=True))
+_DETAILS_OF_ALL = union_all(
+    select(
+        CapacityNeed.capacity_id.label("capacity_id"),
+        literal_column(str(_NEED)).label("kind"),
+        CapacityNeed.need.label("value"),
     ),
-    select(CapacityDistrict.capacity_id, literal(_DISTRICT), CapacityDistrict.district).where(
-        CapacityDistrict.capacity_id.in_(bindparam("ids", expanding=True))
+    select(
+        CapacityDistrict.capacity_id,
+        literal_column(str(_DISTRICT)),
+        CapacityDistrict.district,
     ),
-).order_by(literal_column("kind"), literal_column("need"))
+).subquery()
+_DETAILS = (
+    select(_DETAILS_OF_ALL.c.capacity_id, _DETAILS_OF_ALL.c.kind, _DETAILS_OF_ALL.c.value)
+    .where(_DETAILS_OF_ALL.c.capacity_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_DETAILS_OF_ALL.c.kind, _DETAILS_OF_ALL.c.value)
+)
+_FIRST = bindparam("first", type_=Integer)
 
 
-def search_page(filters: CapacityFilters, number: int, now: datetime | None = None) -> Page:
-    """One page of what `search` finds, as CapacityRows: three queries, whatever the data (the
-    count, the page's columns, its needs and districts)."""
-    query = services.matching_query(filters, now)
-    total = db.count(select(func.count()).select_from(query.subquery()))
-    number, offset = offset_of(number, total)
-    # The page is chosen from the capacities alone, in the order of their index, and only its
-    # rows are joined to their provider and lot: joined first, every match was, then sorted.
+@cache
+def _page_statements(
+    shape: services.SearchShape,
+) -> tuple[Select[int], Select[*tuple[Any, ...]]]:
+    """The count and the page of the search for filters of this shape, built on the first
+    search of each shape, then reused, the values bound (services.search_values, the page's
+    first row). The page is chosen from the capacities alone, in the order of their index, and
+    only its rows are joined to their provider and lot: joined first, every match was, then
+    sorted."""
+    query = services.matching_statement(shape)
+    count = select(func.count()).select_from(query.with_only_columns(Capacity.id).subquery())
     chosen = (
         query.with_only_columns(
             Capacity.id,
@@ -96,10 +113,10 @@ def search_page(filters: CapacityFilters, number: int, now: datetime | None = No
         )
         .order_by(*services.SEARCH_ORDER)
         .limit(PER_PAGE)
-        .offset(offset)
+        .offset(_FIRST)
         .subquery()
     )
-    page = db.session.execute(
+    page = (
         select(
             chosen.c.id,
             func.coalesce(Organisation.trading_name, Organisation.legal_name),
@@ -115,16 +132,27 @@ def search_page(filters: CapacityFilters, number: int, now: datetime | None = No
         .join(Lot, Lot.id == chosen.c.lot_id)
         # SEARCH_ORDER, on the chosen rows.
         .order_by(chosen.c.places_now.desc(), chosen.c.confirmed_at.desc(), chosen.c.id)
-    ).all()
-    ids = [row[0] for row in page]
+    )
+    return count, page
+
+
+def search_page(filters: CapacityFilters, number: int, now: datetime | None = None) -> Page:
+    """One page of what `search` finds, as CapacityRows: three queries, whatever the data (the
+    count, the page's columns, its needs and districts)."""
+    count, page_statement = _page_statements(services.search_shape(filters))
+    values = services.search_values(filters, now)
+    total = db.session.execute(count, values).scalar_one()
+    number, offset = offset_of(number, total)
+    page = db.rows(page_statement, {**values, _FIRST.key: offset})
     needs: dict[int, list[str]] = {}
     districts: dict[int, list[str]] = {}
-    for capacity_id, kind, value in db.session.execute(_DETAILS, {"ids": ids}):
-        if kind == _NEED:
-            needs.setdefault(capacity_id, []).append(NEEDS[value])
-        else:
-            districts.setdefault(capacity_id, []).append(value)
-    stale = services.stale_before(now)
+    if page:
+        for capacity_id, kind, value in db.rows(_DETAILS, {"ids": [row[0] for row in page]}):
+            if kind == _NEED:
+                needs.setdefault(capacity_id, []).append(NEEDS[value])
+            else:
+                districts.setdefault(capacity_id, []).append(value)
+    stale = values[services.STALE_BEFORE_KEY]
     items = [
         CapacityRow(
             provider=provider,

@@ -31,25 +31,33 @@ _ROW = (
 _OUT_OF_DATE = ' <strong class="govuk-tag govuk-tag--orange">Out of date</strong>'
 
 
-def _row(row: CapacityRow) -> str:
-    return _ROW.format(
-        provider=escape(row.provider),
-        lot=escape(row.lot),
-        places_now=row.places_now,
-        places_next_term=row.places_next_term,
-        age_from=row.age_from,
-        age_to=row.age_to,
-        needs="; ".join(map(escape, row.needs)) or "None named",
-        districts=", ".join(map(escape, row.districts)),
-        travel="Yes" if row.travel_support else "No",
-        confirmed=f"{escape(row.confirmed)}{_OUT_OF_DATE if row.stale else ''}",
-    )
-
-
 def capacity_rows(rows: Iterable[CapacityRow]) -> Markup:
     """The table body's rows for `rows`: provider, type of service, places now and next term,
     ages, needs, districts, travel support and when last confirmed (tagged once out of date).
-    Everything a provider typed is escaped."""
-    return Markup(  # noqa: S704 - every value below went through escape() or is a number
-        "\n      " + "".join(_row(row) for row in rows)
-    )
+    Everything a provider typed is escaped. A list's cells escaped whole, not each item: the
+    separators have nothing to escape, so the text is the same. What many rows share (a lot,
+    a set of needs or districts, a day) is escaped once a call."""
+    escaped: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        if (html := escaped.get(text)) is None:
+            html = escaped[text] = escape(text)
+        return html
+
+    out = ["\n      "]
+    for row in rows:
+        out.append(
+            _ROW.format(
+                provider=escape(row.provider),
+                lot=once(row.lot),
+                places_now=row.places_now,
+                places_next_term=row.places_next_term,
+                age_from=row.age_from,
+                age_to=row.age_to,
+                needs=once("; ".join(row.needs)) or "None named",
+                districts=once(", ".join(row.districts)),
+                travel="Yes" if row.travel_support else "No",
+                confirmed=f"{once(row.confirmed)}{_OUT_OF_DATE if row.stale else ''}",
+            )
+        )
+    return Markup("".join(out))  # noqa: S704 - every value above went through escape() or is a number

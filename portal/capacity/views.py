@@ -17,7 +17,7 @@ from portal.core.forms import PageErrors, new_submission_id
 from portal.core.pagination import page_number
 from portal.core.permissions import can, requires, requires_org_role, requires_sign_in
 from portal.core.time import today
-from portal.lots.services import list_lots
+from portal.lots.services import lot_choices
 from portal.organisations.choosing import into_own_organisation
 from portal.organisations.models import Organisation
 
@@ -120,7 +120,7 @@ def confirm(organisation: Organisation, lot_id: int) -> Response:
 def search() -> ResponseReturnValue:
     """The council's search: by type of service, age, needs, district, fewest places, and
     confirmed only. Filters that cannot be read are shown as errors, and nothing is searched."""
-    lots = list_lots()
+    lots = lot_choices()
     typed, filters, errors = listing.read_filters(
         request.args, request.args.getlist("needs"), [lot.id for lot in lots]
     )
@@ -143,7 +143,7 @@ def search() -> ResponseReturnValue:
 def export_search(spreadsheet: bool) -> ResponseReturnValue:
     """What the search finds, every page of it, as CSV or XLSX; filters that cannot be read
     go back to the search, which explains them."""
-    lots = list_lots()
+    lots = lot_choices()
     _typed, filters, errors = listing.read_filters(
         request.args, request.args.getlist("needs"), [lot.id for lot in lots]
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -34,11 +34,12 @@ from sqlalchemy import (
     event,
     update,
 )
-from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Row
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
 from portal.core.time import as_utc
 
@@ -99,6 +100,7 @@ def round_trips_within(seconds: float | None) -> Iterator[None]:
 
 
 RV = TypeVar("RV")
+S = TypeVar("S", bound=ClauseElement)
 
 
 class DeadlineConnection(psycopg.Connection[TupleRow]):
@@ -258,6 +260,18 @@ class Database:
         """What a COUNT query answers: always one row, so never None."""
         return self.session.execute(statement).scalar_one()
 
+    def rows(
+        self, statement: Select[*tuple[Any, ...]], values: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
+        """Every row of a statement of columns (no objects), fetched at once and run on the
+        session's connection rather than through the ORM, whose handling of each row is spent
+        for nothing on columns (the capacity search's 350 needs and districts: 0.31 against
+        0.21 ms of CPU). The session is flushed first, as the ORM would."""
+        session = self.session
+        if session.autoflush:
+            session.flush()
+        return session.connection().execute(statement, values or {}).all()
+
     def rows_changed(self, statement: Update | Delete) -> int:
         """How many rows an UPDATE or DELETE changed: a compare-and-set reads 0 as "someone else
         got there first"."""
@@ -305,6 +319,30 @@ def ids_in_text(ids: Iterable[int]) -> BindParameter[Any]:
     custom plans), so use this only where the generic plan was measured to be the slower.
     """
     return bindparam(None, list(ids), expanding=True, literal_execute=True)
+
+
+def values_in_text(statement: S, keep_bound: Iterable[str] = ()) -> S:
+    """`statement`, built once, with every value bound in it (its constants and the parameters
+    given when it runs, but those named in `keep_bound`) written into its text when it runs,
+    as ids_in_text writes ids.
+
+    PostgreSQL plans a prepared statement with parameters afresh on every run unless its
+    generic plan, made without their values, looks no dearer than the plans made with them:
+    for a list's statement of a dozen subqueries that plan looked dearer, although it ran as
+    fast, and planning cost about as much as running it (the reviewers' providers list at
+    10x: 0.6 ms a view). With its values in the text it has none: it is planned once, when
+    psycopg prepares it, and again only when its text changes (a new day, another page).
+    Only for values the portal makes (dates, constants, a page's first row), never for what
+    someone typed: keep those bound."""
+    kept = set(keep_bound)
+
+    def in_text(element: Any, **_kw: Any) -> BindParameter[Any] | None:
+        if isinstance(element, BindParameter) and element.key not in kept:
+            return element.render_literal_execute()
+        return None
+
+    traversed: visitors.ExternallyTraversible = statement
+    return cast(S, visitors.replacement_traverse(traversed, {}, in_text))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -9,9 +9,10 @@ from datetime import timedelta
 from portal.admissions.models import REMOVED, SUSPENDED
 from portal.core.db import db
 from portal.core.extensions import object_store
-from portal.core.time import format_date, today
+from portal.core.time import clock_set_to, format_date, today, utcnow
 from portal.documents.models import INSURANCE, Document, DocumentVersion, StoredFile
 from portal.staff_checks.models import StaffCheck
+from tests.conftest import signed_in
 from tests.support import factories
 from tests.support.exports import read_csv
 from tests.support.pages import page_h1, page_text, soup
@@ -109,6 +110,26 @@ def test_the_list_shows_each_provider_with_its_lots_and_flags(reviewer_client, a
     detail = page_text(reviewer_client.get(f"/reviews/providers/{oak.id}"))
     assert "Since " in detail and "Late KPIs" in detail
     assert "Right to work not checked" in detail
+
+
+def test_the_figures_are_for_the_day_the_list_is_read(app, reviewer, app_ctx):
+    """The list's statements are built once and the day written into them each time they run:
+    read on a later day, the same list judges the same documents by that day."""
+    oak = organisation("Oak Tutoring")
+    factories.admit(oak, "mentoring", documents=False)
+    record_document(oak, "safeguarding_policy", "Safeguarding")
+    record_document(oak, "health_and_safety_policy", "Health and safety")
+    expiry = today() + timedelta(days=1)
+    record_document(oak, INSURANCE, "Public liability 2027", expiry)
+
+    documents_cell = rows(signed_in(app.test_client(), reviewer).get("/reviews/providers"))
+    assert documents_cell["Oak Tutoring"][2] == "1 needs attention (Oak Tutoring)"
+    with clock_set_to(utcnow() + timedelta(days=3)):
+        later = rows(signed_in(app.test_client(), reviewer).get("/reviews/providers"))
+    assert later["Oak Tutoring"][2] == (
+        f"Not eligible for call-offs ‘Public liability 2027’ expired on {format_date(expiry)} "
+        "1 needs attention (Oak Tutoring)"
+    )
 
 
 def test_filters_by_lot_and_status(reviewer_client, app_ctx):

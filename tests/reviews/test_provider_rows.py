@@ -3,19 +3,19 @@ provider_rows.py) for speed, and must be exactly what the template's loop they r
 the loop is kept here as it was, fed the same rows (organisations, admissions and lots as the
 ORM makes them, unsaved), and every kind of row is rendered both ways and compared to the
 character, whitespace included. The rows are written from ProviderLines, the same facts as
-plain values (portal.admissions.services.providers_for_reviewers), made here from the rows the
+plain values (portal.admissions.reviewers_list.providers_for_reviewers), made here from the rows the
 loop reads."""
 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from portal.admissions.held import Held
 from portal.admissions.models import ADMISSION_STATUSES, Admission
-from portal.admissions.services import ProviderLine, ProviderRow
+from portal.admissions.reviewers_list import LotHeld, ProviderLine
+from portal.admissions.services import ProviderRow
 from portal.kpi_returns.obligations import LATE, ON_TIME, MonthState, ReturnSummary
 from portal.kpi_returns.ratings import GOOD, INADEQUATE
 from portal.lots.models import Lot
@@ -150,15 +150,11 @@ def _rows(how_many: int) -> list[ProviderRow]:
 def _line(row: ProviderRow) -> ProviderLine:
     """The same facts as the list reads them now: columns, not objects."""
     organisation = row.organisation
-    moment = datetime(2027, 1, 1, tzinfo=UTC)
     return ProviderLine(
         id=organisation.id,
         name=organisation.display_name,
         kinds=row.kinds,
-        admissions=[
-            Held(organisation.id, 0, admission.lot.name, admission.status, moment, moment, None)
-            for admission in row.admissions
-        ],
+        admissions=[LotHeld(admission.lot.name, admission.status) for admission in row.admissions],
         call_off_problems=row.call_off_problems,
         documents_needing_attention=row.documents_needing_attention,
         dbs_people=row.dbs_people,

@@ -12,11 +12,12 @@ tests/reviews/test_provider_rows.py renders both and compares them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from markupsafe import Markup, escape
 
 from portal.admissions.models import ADMISSION_COLOURS, ADMISSION_LABELS
-from portal.admissions.services import ProviderLine
+from portal.admissions.reviewers_list import LotHeld, ProviderLine
 from portal.core.urls import UrlPattern
 
 _ROW = (
@@ -50,6 +51,8 @@ _CLOSE = "\n            "
 _NOBODY = (
     f'{_OPEN}<strong class="govuk-tag govuk-tag--orange">Nobody on the register</strong>{_CLOSE}'
 )
+_NONE_NEED_ATTENTION = f"{_OPEN}None need attention{_CLOSE}"
+_NONE_YET = f"{_OPEN}None yet{_CLOSE}"
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -59,11 +62,15 @@ def _plural(count: int, one: str, many: str) -> str:
 def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
     """Each provider with its kinds, its admissions' lots and statuses, its documents' standing
     (not eligible for call-offs, and how many need attention), its DBS register and its last
-    KPI return with any open escalations; each linked to the page that shows it."""
+    KPI return with any open escalations; each linked to the page that shows it. What many
+    rows share (a lot and its status, the kinds, a month's return) is written once a call."""
     provider_url = UrlPattern("reviews.provider", "organisation_id")
     library_url = UrlPattern("documents.library", "organisation_id")
     register_url = UrlPattern("staff_checks.register", "organisation_id")
     returns_url = UrlPattern("kpi_returns.provider", "organisation_id")
+    held_html: dict[LotHeld, str] = {}
+    kinds_html: dict[tuple[str, ...], str] = {}
+    return_html: dict[tuple[date, str, str | None], str] = {}
     out = []
     for row in rows:
         organisation_id = row.id
@@ -71,7 +78,20 @@ def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
         # The name again, for a screen reader's list of links ("3 need attention" alone is not
         # enough to tell them apart).
         whose = f'<span class="govuk-visually-hidden"> ({name})</span>'
-        kinds = row.kinds
+        kinds = tuple(row.kinds)
+        if (kinds_cell := kinds_html.get(kinds)) is None:
+            kinds_cell = kinds_html[kinds] = (
+                f'<br><span class="govuk-body-s">{escape(", ".join(kinds))}</span>' if kinds else ""
+            )
+        admissions = []
+        for held in row.admissions:
+            if (item := held_html.get(held)) is None:
+                item = held_html[held] = (
+                    f"<li>{escape(held.lot_name)} "
+                    f'<strong class="govuk-tag govuk-tag--{ADMISSION_COLOURS[held.status]}">'
+                    f"{ADMISSION_LABELS[held.status]}</strong></li>"
+                )
+            admissions.append(item)
         call_off = ""
         if row.call_off_problems:
             problems = "".join(f"<li>{escape(problem)}</li>" for problem in row.call_off_problems)
@@ -86,7 +106,7 @@ def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
                 f"need{_plural(needing, 's', '')} attention{whose}</a>{_CLOSE}"
             )
         else:
-            documents = f"{_OPEN}None need attention{_CLOSE}"
+            documents = _NONE_NEED_ATTENTION
         people = row.dbs_people
         if row.dbs_flagged:
             register = (
@@ -101,14 +121,19 @@ def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
             register = _NOBODY
         last = row.last_return
         if last:
-            rating = f", {escape(last.rating_label.lower())}" if last.rating else ""
+            key = (last.month, last.state, last.rating)
+            if (said := return_html.get(key)) is None:
+                rating = f", {escape(last.rating_label.lower())}" if last.rating else ""
+                said = return_html[key] = (
+                    f'{_OPEN}<br><span class="govuk-body-s">{escape(last.label)}{rating}</span>'
+                    f"{_CLOSE}"
+                )
             last_return = (
                 f'{_OPEN}<a class="govuk-link" href="{returns_url(organisation_id)}">'
-                f"{escape(last.month.strftime('%B %Y'))}{whose}</a>"
-                f'{_OPEN}<br><span class="govuk-body-s">{escape(last.label)}{rating}</span>{_CLOSE}'
+                f"{last.month.strftime('%B %Y')}{whose}</a>{said}"
             )
         else:
-            last_return = f"{_OPEN}None yet{_CLOSE}"
+            last_return = _NONE_YET
         escalations = ""
         count = row.open_escalations
         if count:
@@ -120,17 +145,8 @@ def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
             _ROW.format(
                 provider_href=provider_url(organisation_id),
                 name=name,
-                kinds=(
-                    f'<br><span class="govuk-body-s">{escape(", ".join(kinds))}</span>'
-                    if kinds
-                    else ""
-                ),
-                admissions="".join(
-                    f"<li>{escape(held.lot_name)} "
-                    f'<strong class="govuk-tag govuk-tag--{ADMISSION_COLOURS[held.status]}">'
-                    f"{ADMISSION_LABELS[held.status]}</strong></li>"
-                    for held in row.admissions
-                ),
+                kinds=kinds_cell,
+                admissions="".join(admissions),
                 call_off=call_off,
                 documents=documents,
                 register=register,
@@ -138,5 +154,6 @@ def provider_rows(rows: Sequence[ProviderLine]) -> Markup:
                 escalations=escalations,
             )
         )
-    # Everything a person typed went through escape(); the counts are numbers, the rest fixed.
+    # Everything a person typed went through escape(); the counts are numbers, the months
+    # digits and a month's name, the rest fixed.
     return Markup("".join(out))  # noqa: S704

@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from portal.admissions import services as admissions
 from portal.admissions.models import ADMISSION_LABELS
+from portal.admissions.reviewers_list import providers_for_reviewers
 from portal.core.exports import csv_and_xlsx, export
 from portal.core.form_posts import handle_post
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
 from portal.core.time import today
-from portal.lots.services import list_lots
+from portal.lots.services import lot_choices
 from portal.quality.services.record import provider_record
 from portal.quality.services.risk import rating_of
 from portal.reviews import forms
@@ -42,11 +43,9 @@ def _provider_url(organisation_id: int) -> str:
 @bp.route("/providers")
 @read_providers
 def reviewer_providers():
-    lots = list_lots()
+    lots = lot_choices()
     filters = admissions.ProviderFilters.from_args(request.args, lots)
-    results = admissions.providers_for_reviewers(
-        filters, page_number(request.args.get("page")), today()
-    )
+    results = providers_for_reviewers(filters, page_number(request.args.get("page")), today())
     return render_template(
         "reviews/reviewer_providers.html",
         lots=lots,
@@ -60,7 +59,7 @@ def reviewer_providers():
 @csv_and_xlsx(bp, "/providers/export")
 @read_providers
 def export_providers(spreadsheet: bool) -> Response:
-    filters = admissions.ProviderFilters.from_args(request.args, list_lots())
+    filters = admissions.ProviderFilters.from_args(request.args, lot_choices())
     return export(
         admissions.export_providers_rows(filters, today()),
         f"providers-{today().isoformat()}",
