@@ -327,9 +327,10 @@ def make_app(app, database_url, s3_server, _made_apps):
         given.add(key)
         made = _made_apps.pop(key, None)
         if made is not None and _as_made(made.app) == made.as_made:
-            with made.app.app_context():
-                limiter.reset()
             limiter.enabled = made.app.config["RATELIMIT_ENABLED"]  # as making it set it
+            if limiter.enabled:  # (an app made with them off has no storage for limits)
+                with made.app.app_context():
+                    limiter.reset()
             # As made, a test may still add routes to it (Flask refuses once it has served).
             made.app._got_first_request = False
         else:
