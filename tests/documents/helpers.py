@@ -11,7 +11,7 @@ from werkzeug.test import stream_encode_multipart
 
 from portal.core.db import db
 from portal.core.extensions import object_store
-from portal.core.time import today
+from portal.core.time import today, utcnow
 from portal.documents.models import Document, DocumentVersion, StoredFile
 from tests.conftest import signed_in
 from tests.documents import corpus
@@ -140,3 +140,23 @@ def run_command(app, *args: str) -> str:
         raise result.exception
     db.session.expire_all()
     return result.output
+
+
+def stored_file(
+    organisation, uploader, key: str, scan_state: str, removed: str | None
+) -> StoredFile:
+    """A stored PDF's row, not sent to the store, in the scan state given and removed for
+    `removed` (a reason) or not: for tests of how the portal reads a file's state."""
+    return StoredFile(
+        organisation_id=organisation.id,
+        purpose="document",
+        object_key=key,
+        original_filename="policy.pdf",
+        content_type="application/pdf",
+        size_bytes=100,
+        sha256="0" * 64,
+        scan_state=scan_state,
+        removed_at=utcnow() if removed else None,
+        removed_reason=removed,
+        uploaded_by_id=uploader.id,
+    )

@@ -25,9 +25,9 @@ from portal.documents.models import (
     SCAN_STATES,
     Document,
     DocumentVersion,
-    StoredFile,
 )
 from portal.organisations.models import Organisation
+from tests.documents.helpers import stored_file
 from tests.support.factories import ORGANISATION_DETAILS
 
 GOOD = (CLEAN, None, None, None)  # scan state, removal, expiry date, review date
@@ -35,19 +35,8 @@ GOOD = (CLEAN, None, None, None)  # scan state, removal, expiry date, review dat
 
 def _version(organisation, provider, number, state) -> DocumentVersion:
     scan_state, removed, expiry, review = state
-    file = StoredFile(
-        organisation_id=organisation.id,
-        purpose="document",
-        object_key=f"{organisation.id}/{utcnow().timestamp()}/{number}/{id(state)}",
-        original_filename="policy.pdf",
-        content_type="application/pdf",
-        size_bytes=100,
-        sha256="0" * 64,
-        scan_state=scan_state,
-        removed_at=utcnow() if removed else None,
-        removed_reason=removed,
-        uploaded_by_id=provider.id,
-    )
+    key = f"{organisation.id}/{utcnow().timestamp()}/{number}/{id(state)}"
+    file = stored_file(organisation, provider, key, scan_state, removed)
     return DocumentVersion(number=number, file=file, expiry_date=expiry, review_date=review)
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.core.time import today, utcnow
+from portal.core.time import today
 from portal.documents.attention import documents_needing_attention
 from portal.documents.models import (
     ATTENTION_ORDER,
@@ -33,22 +33,7 @@ from portal.documents.models import (
     needs_attention,
     needs_attention_kept,
 )
-
-
-def _file(organisation, provider, key: str, scan_state: str, removed: str | None) -> StoredFile:
-    return StoredFile(
-        organisation_id=organisation.id,
-        purpose="document",
-        object_key=key,
-        original_filename="policy.pdf",
-        content_type="application/pdf",
-        size_bytes=100,
-        sha256="0" * 64,
-        scan_state=scan_state,
-        removed_at=utcnow() if removed else None,
-        removed_reason=removed,
-        uploaded_by_id=provider.id,
-    )
+from tests.documents.helpers import stored_file
 
 
 def _every_combination(organisation, provider, *, replacing: bool = False) -> None:
@@ -65,9 +50,11 @@ def _every_combination(organisation, provider, *, replacing: bool = False) -> No
     ):
         document = Document(organisation_id=organisation.id, kind="other", title=f"{number}")
         if replacing:
-            older = _file(organisation, provider, f"older/{number}", REJECTED, REMOVED_FOR_VIRUS)
+            older = stored_file(
+                organisation, provider, f"older/{number}", REJECTED, REMOVED_FOR_VIRUS
+            )
             document.versions.append(DocumentVersion(number=1, file=older))
-        file = _file(organisation, provider, f"state/{number}", scan_state, removed)
+        file = stored_file(organisation, provider, f"state/{number}", scan_state, removed)
         document.versions.append(
             DocumentVersion(
                 number=len(document.versions) + 1,
