@@ -23,6 +23,7 @@ from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout  # what Connection.wait(timeout=...) raises (psycopg 3.3)
 from psycopg.rows import TupleRow
 from sqlalchemy import (
+    CompoundSelect,
     DateTime,
     Delete,
     MetaData,
@@ -261,7 +262,9 @@ class Database:
         return self.session.execute(statement).scalar_one()
 
     def rows(
-        self, statement: Select[*tuple[Any, ...]], values: Mapping[str, Any] | None = None
+        self,
+        statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]],
+        values: Mapping[str, Any] | None = None,
     ) -> Sequence[Row[*tuple[Any, ...]]]:
         """Every row of a statement of columns (no objects), fetched at once and run on the
         session's connection rather than through the ORM, whose handling of each row is spent

@@ -247,7 +247,7 @@ def unminuted(on: date, limit: int) -> list[tuple[int, date, str]]:
     day and provider's name (one query)."""
     return [
         (meeting_id, meets_on, name)
-        for meeting_id, meets_on, name in db.session.execute(_UNMINUTED, {"on": on, "limit": limit})
+        for meeting_id, meets_on, name in db.rows(_UNMINUTED, {"on": on, "limit": limit})
     ]
 
 
