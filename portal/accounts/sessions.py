@@ -24,6 +24,7 @@ one step sooner than the last request plus the limit.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -31,7 +32,7 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import Row, bindparam, delete, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -58,8 +59,12 @@ _USERS, _SESSIONS = User.__table__, UserSession.__table__
 # Built once: the statement is the same on every request, only its parameters change. The
 # table's columns, not the entity: the ORM's reading of the row into a User cost about 35 µs
 # more than reading the row and making the User from it (_as_loaded), every signed-in request.
+#
+# With them, the database's clock (CURRENT_TIMESTAMP, PostgreSQL's now(): the moment the
+# transaction began), kept for the rest of the transaction (Database.keep_transaction_began):
+# a page judging deadlines by it (the competitions' clock) then needs no statement of its own.
 _LOAD_USER = (
-    select(*(attr.columns[0] for attr in _LOADED))
+    select(*(attr.columns[0] for attr in _LOADED), func.current_timestamp())
     .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
     .where(
         _SESSIONS.c.token_hash == bindparam("token_hash"),
@@ -87,10 +92,15 @@ def load_user(login_id: str) -> User | None:
             "version": int(version),
         },
     ).first()
-    return None if row is None else _as_loaded(row)
+    if row is None:
+        return None
+    *values, began = row
+    if db.is_postgresql:
+        db.keep_transaction_began(began)
+    return _as_loaded(values)
 
 
-def _as_loaded(row: Row[Any]) -> User:
+def _as_loaded(row: Sequence[Any]) -> User:
     """The User the ORM would have made of `row`, in this request's session: its values as
     loaded, the secrets and relationships loaded when first read, and the session's own object
     when it holds this user already (as a query returns it)."""

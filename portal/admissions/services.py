@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, exists, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
 from portal.admissions.held import Held, admissions_held
 from portal.admissions.models import (
+    ADMISSION_COLOURS,
     ADMISSION_LABELS,
     ADMISSION_STATUSES,
     ADMITTED,
@@ -40,7 +41,7 @@ from portal.core.time import (
     today,
     utcnow,
 )
-from portal.core.words import and_list
+from portal.core.words import and_list, shown
 from portal.documents import attention as document_attention
 from portal.documents import services as documents
 from portal.kpi_returns import reports as kpi_reports
@@ -307,22 +308,49 @@ def standing_of(organisation: Organisation) -> Standing:
     return standings_of([organisation])[organisation.id]
 
 
-# Built once, the ids bound: the provider record page asks on every view.
+@dataclass(frozen=True)
+class AdmissionLine:
+    """One admission of an organisation to a lot, with the lot's slug and name, as the provider
+    record and the providers' export show it (and link its buttons by its id)."""
+
+    id: int
+    organisation_id: int
+    status: str
+    lot_slug: str
+    lot_name: str
+    admitted_at: datetime
+    status_changed_at: datetime
+    status_reason: str | None
+
+    status_label = shown(ADMISSION_LABELS, "status")
+    status_colour = shown(ADMISSION_COLOURS, "status")
+
+
+# Built once, the ids bound: the provider record page asks on every view. Columns, not
+# admissions and their lots as objects: the ORM's making of both cost more than the read.
 _ADMISSIONS_OF = (
-    select(Admission)
-    .join(Admission.lot)
+    select(
+        Admission.id,
+        Admission.organisation_id,
+        Admission.status,
+        Lot.slug,
+        Lot.name,
+        Admission.admitted_at,
+        Admission.status_changed_at,
+        Admission.status_reason,
+    )
+    .join(Lot, Lot.id == Admission.lot_id)
     .where(Admission.organisation_id.in_(bindparam("ids", expanding=True)))
-    .options(joinedload(Admission.lot))
     .order_by(Lot.position, Lot.name)
 )
 
 
-def _admissions_of(ids: list[int]) -> dict[int, list[Admission]]:
+def _admissions_of(ids: list[int]) -> dict[int, list[AdmissionLine]]:
     """Each organisation's admissions, one per lot it has ever been admitted to, in lot order,
-    with their lots (one query)."""
-    admissions: dict[int, list[Admission]] = {id_: [] for id_ in ids}
-    for admission in db.session.scalars(_ADMISSIONS_OF, {"ids": ids}):
-        admissions[admission.organisation_id].append(admission)
+    with their lots' slugs and names (one query)."""
+    admissions: dict[int, list[AdmissionLine]] = {id_: [] for id_ in ids}
+    for row in db.rows(_ADMISSIONS_OF, {"ids": ids}):
+        admissions[row.organisation_id].append(AdmissionLine(*row))
     return admissions
 
 
@@ -422,7 +450,7 @@ class ProviderRow:
     """An organisation with an admission, and what a reviewer should look at."""
 
     organisation: Organisation
-    admissions: list[Admission]
+    admissions: list[AdmissionLine]
     call_off_problems: list[str]  # why it cannot be asked to quote (documents.call_off_problems)
     documents_needing_attention: int  # expired, expiring soon, review overdue, virus, missing
     dbs_people: int
@@ -531,7 +559,7 @@ def export_providers_rows(filters: ProviderFilters, on: date) -> list[list[Cell]
                 [
                     organisation.display_name,
                     organisation.legal_name,
-                    admission.lot.name,
+                    admission.lot_name,
                     admission.status_label,
                     london_date(admission.admitted_at),
                     london_date(admission.status_changed_at),
@@ -592,15 +620,28 @@ _PROVIDER_ROW = kpi_reports.with_last_return(
         staff_checks.register_size(Organisation.id).label("dbs_people"),
         staff_checks.flagged_count(Organisation.id, None).label("dbs_flagged"),
         *(column.label(f"first_flagged_{n}") for n, column in enumerate(_FIRST_FLAGGED)),
-    ).where(Organisation.id == bindparam("organisation_id")),
+    )
+    .where(Organisation.id == bindparam("organisation_id"))
+    # Of the organisation, what the record shows (its names, legal form and kinds): not the
+    # sixteen other columns (address, contacts, numbers), read and made for nothing.
+    .options(
+        load_only(
+            Organisation.legal_name,
+            Organisation.trading_name,
+            Organisation.legal_form,
+            Organisation.is_sme,
+            Organisation.is_vcse,
+            Organisation.is_local,
+            raiseload=True,
+        )
+    ),
     Organisation.id,
 )
 
 
 def _provider_row(organisation_id: int, on: date) -> ProviderRow:
-    """One provider's ProviderRow (_PROVIDER_ROW), with its DBS flags in words. Its admissions
-    are objects, for the buttons that change them. Raises NotFoundForUser (404) for an
-    organisation with no admission."""
+    """One provider's ProviderRow (_PROVIDER_ROW), with its DBS flags in words. Raises
+    NotFoundForUser (404) for an organisation with no admission."""
     found_row = db.session.execute(
         _PROVIDER_ROW,
         {
@@ -631,8 +672,15 @@ def _provider_row(organisation_id: int, on: date) -> ProviderRow:
 
 
 # Every change to one organisation's admissions, with who made it; built once, its id bound.
+# The columns shown, not whole audit events (with what each was before, and where from).
 _ADMISSION_HISTORY = (
-    select(AuditEvent, User.full_name)
+    select(
+        AuditEvent.occurred_at,
+        AuditEvent.action,
+        AuditEvent.object_id,
+        AuditEvent.after,
+        User.full_name,
+    )
     .outerjoin(User, User.id == AuditEvent.actor_id)
     .where(
         AuditEvent.object_type == "admission",
@@ -650,17 +698,17 @@ def provider_for_reviewers(
     audit log, newest first. Raises NotFoundForUser (404) for an organisation with no
     admission: it is not on the framework, and its application is in the queue instead."""
     row = _provider_row(organisation_id, on)
-    lot_names = {admission.lot.slug: admission.lot.name for admission in row.admissions}
-    lot_of = {admission.id: admission.lot.name for admission in row.admissions}
-    events = db.session.execute(_ADMISSION_HISTORY, {"organisation_id": organisation_id}).all()
+    lot_names = {admission.lot_slug: admission.lot_name for admission in row.admissions}
+    lot_of = {admission.id: admission.lot_name for admission in row.admissions}
+    events = db.rows(_ADMISSION_HISTORY, {"organisation_id": organisation_id})
     history = [
         HistoryEntry(
             occurred_at=format_datetime(event.occurred_at),
             lot=lot_names.get((event.after or {}).get("lot"), lot_of.get(event.object_id, "")),
             what=EVENT_LABELS[event.action],
-            who=full_name or "",
+            who=event.full_name or "",
             reason=(event.after or {}).get("reason", ""),
         )
-        for event, full_name in events
+        for event in events
     ]
     return row, history

@@ -13,23 +13,18 @@ from portal.competitions.models import DRAFT, PUBLISHED, Competition
 from portal.core.db import db
 from portal.core.time import DAY_NAMES, LONDON, MONTH_NAMES, as_utc
 
-# Where database_now keeps the transaction it asked in, and the answer (Session.info).
-_NOW = "competitions.database_now"
 _SELECT_NOW = select(func.now())
 
 
 def database_now() -> datetime:
     """The database's clock, in UTC: every deadline is judged by it, never by the browser's
     clock or a web server's. PostgreSQL's now() is the moment the transaction began, the same
-    all through it, so it is asked once per transaction (a page may judge several deadlines)."""
+    all through it, so it is asked once per transaction (a page may judge several deadlines),
+    and not at all when a statement made anyway read it (loading the signed-in user does)."""
     if db.is_postgresql:
-        session = db.session()
-        transaction = session.get_transaction()
-        asked = session.info.get(_NOW)
-        if transaction is not None and asked is not None and asked[0] is transaction:
-            return asked[1]
-        moment = as_utc(session.execute(_SELECT_NOW).scalar_one())
-        session.info[_NOW] = (session.get_transaction(), moment)
+        moment = db.transaction_began()
+        if moment is None:
+            moment = db.keep_transaction_began(db.session.execute(_SELECT_NOW).scalar_one())
         return moment
     text = db.session.execute(select(func.strftime("%Y-%m-%d %H:%M:%f", "now"))).scalar_one()
     return as_utc(datetime.fromisoformat(text))

@@ -23,6 +23,7 @@ from psycopg.abc import PQGen
 from psycopg.errors import _WaitTimeout  # what Connection.wait(timeout=...) raises (psycopg 3.3)
 from psycopg.rows import TupleRow
 from sqlalchemy import (
+    CompoundSelect,
     DateTime,
     Delete,
     MetaData,
@@ -261,7 +262,9 @@ class Database:
         return self.session.execute(statement).scalar_one()
 
     def rows(
-        self, statement: Select[*tuple[Any, ...]], values: Mapping[str, Any] | None = None
+        self,
+        statement: Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]],
+        values: Mapping[str, Any] | None = None,
     ) -> Sequence[Row[*tuple[Any, ...]]]:
         """Every row of a statement of columns (no objects), fetched at once and run on the
         session's connection rather than through the ORM, whose handling of each row is spent
@@ -296,6 +299,30 @@ class Database:
     @property
     def is_postgresql(self) -> bool:
         return self.engine.dialect.name == "postgresql"
+
+    def keep_transaction_began(self, moment: datetime) -> datetime:
+        """Keep PostgreSQL's now() (the moment this transaction began, the same all through
+        it), read by a statement the request makes anyway, so that `transaction_began` need
+        not ask for it with a statement of its own. Answers it in UTC."""
+        session = self.session()
+        moment = as_utc(moment)
+        session.info[_TRANSACTION_BEGAN] = (session.get_transaction(), moment)
+        return moment
+
+    def transaction_began(self) -> datetime | None:
+        """The moment kept by `keep_transaction_began` in this same transaction, in UTC; None
+        when none was kept in it (a commit since begins another)."""
+        session = self.session()
+        kept = session.info.get(_TRANSACTION_BEGAN)
+        transaction = session.get_transaction()
+        if kept is None or transaction is None or kept[0] is not transaction:
+            return None
+        moment: datetime = kept[1]
+        return moment
+
+
+# Where Database.keep_transaction_began keeps its moment, with the transaction (Session.info).
+_TRANSACTION_BEGAN = "db.transaction_began"
 
 
 def _app_context_id() -> int:

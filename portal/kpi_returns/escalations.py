@@ -529,7 +529,7 @@ def oldest_open(limit: int) -> tuple[list[EscalationLine], int]:
     """The open escalations that have waited longest, and how many are open in all (0 when none
     is): one query, from the index of the open ones. The count is a subquery run once, not a
     window over the rows, which would look up every open row's KPI name first."""
-    rows = db.session.execute(_oldest_open_query(limit)).all()
+    rows = db.rows(_oldest_open_query(limit))
     return [EscalationLine(*row[:-1]) for row in rows], rows[0].total if rows else 0
 
 

@@ -60,7 +60,7 @@ _OFFERED_COUNT = select(func.count(Referral.id)).where(Referral.status == OFFERE
 
 
 def _to_match() -> list[Waiting]:
-    rows = db.session.execute(_TO_MATCH).all()
+    rows = db.rows(_TO_MATCH)
     on = today()
     items = []
     for row in rows:

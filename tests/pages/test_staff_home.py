@@ -140,11 +140,13 @@ def test_a_commissioner_sees_each_competition_needing_action(
         text.startswith("Answer questions on") and href == f"/competitions/{asked}"
         for text, href in titles.items()
     )
-    # The commissioner sits on its panel: the closed competition is theirs to score.
+    # The commissioner sits on its panel: the closed competition is theirs to score, and listed
+    # once, as theirs to score, not again as ready to evaluate.
     assert any(
         text.startswith("Score the quotes") and href == f"/competitions/{closed}/evaluation"
         for text, href in titles.items()
     )
+    assert f"/competitions/{closed}" not in titles.values()
     assert f"/kpi-returns/escalations/{escalation.id}" in links.values()
     assert "1 question from providers not answered" in page_text(home)
     order = [text.split(" ‘")[0] for text, _tag in _tags(home)]

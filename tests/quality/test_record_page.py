@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.core.db import db
 from portal.core.time import today, utcnow
 from portal.kpi_returns import months
-from portal.quality.models import Action, Meeting, Visit
+from portal.quality.models import Action, Meeting, ProviderRisk, Visit
 from portal.quality.services import meetings, risk
 from portal.quality.services.record import provider_record
 from portal.settings.models import FrameworkSetting
@@ -243,3 +243,66 @@ def test_the_dbs_flags_follow_a_changed_setting_on_the_next_view(
     text = page_text(reviewer_client.get(_url(organisation)))
     assert "0 of 1 person flagged" in text
     assert "not on the Update Service" not in text
+
+
+def test_the_records_visits_meetings_and_actions_are_each_in_their_order(app, organisation):
+    """Visits, meetings, the action plan and the kept rating are read in one statement and put
+    in order after: visits and meetings newest first (cancelled ones left out), open actions by
+    due date before closed ones, and the rating last kept with its date."""
+    factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=200))
+    on = today()
+    visits = [
+        Visit(
+            organisation_id=organisation.id,
+            checklist_version_id=checklist().id,
+            status=status,
+            notice="announced",
+            mode="on_site",
+            planned_on=on - timedelta(days=days),
+        )
+        for status, days in (("planned", 30), ("cancelled", 20), ("planned", 10))
+    ]
+    db.session.add_all(visits)
+    meetings_made = [
+        Meeting(
+            organisation_id=organisation.id,
+            status=status,
+            due_on=on,
+            meets_on=on - timedelta(days=days),
+            risk="low",
+        )
+        for status, days in (("held", 40), ("cancelled", 5), ("scheduled", -7))
+    ]
+    db.session.add_all(meetings_made)
+    actions = [
+        Action(
+            organisation_id=organisation.id,
+            title=title,
+            owner="The manager",
+            due_on=on + timedelta(days=days),
+            status=status,
+        )
+        for title, days, status in (
+            ("Closed first due", -9, "closed"),
+            ("Open later", 8, "open"),
+            ("Open sooner", 2, "open"),
+        )
+    ]
+    db.session.add_all(actions)
+    kept_since = utcnow() - timedelta(days=3)
+    db.session.add(ProviderRisk(organisation_id=organisation.id, rating="medium", since=kept_since))
+    db.session.commit()
+    with app.test_request_context():
+        record = provider_record(organisation.id, on)
+    assert [visit.id for visit in record.visits] == [visits[2].id, visits[0].id]
+    assert [meeting.id for meeting in record.meetings] == [
+        meetings_made[2].id,
+        meetings_made[0].id,
+    ]
+    assert [action.title for action in record.actions] == [
+        "Open sooner",
+        "Open later",
+        "Closed first due",
+    ]
+    assert record.kept is not None
+    assert (record.kept.rating, record.kept.since) == ("medium", kept_since)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Date,
@@ -105,6 +105,16 @@ def _scheduled(organisation_ids: list[int]) -> dict[int, Meeting]:
     return found
 
 
+class Scheduled(Protocol):
+    """What a due date reads of the meeting scheduled: a Meeting, or a page's line of one."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def meets_on(self) -> date: ...
+
+
 @dataclass(frozen=True)
 class Due:
     """When an organisation's next review meeting is due, and why."""
@@ -113,7 +123,7 @@ class Due:
     rating: risk.Rating
     due_on: date
     last_held_on: date | None
-    scheduled: Meeting | None = None
+    scheduled: Scheduled | None = None
 
     @property
     def every_months(self) -> int:
@@ -198,7 +208,7 @@ def due_from(
     rating: risk.Rating,
     joined: date,
     last_held_on: date | None,
-    scheduled: Meeting | None,
+    scheduled: Scheduled | None,
 ) -> Due:
     """When the next meeting is due, from what a page has already read: the day the
     organisation first joined the framework (London), its last meeting held, its scheduled one
@@ -247,7 +257,7 @@ def unminuted(on: date, limit: int) -> list[tuple[int, date, str]]:
     day and provider's name (one query)."""
     return [
         (meeting_id, meets_on, name)
-        for meeting_id, meets_on, name in db.session.execute(_UNMINUTED, {"on": on, "limit": limit})
+        for meeting_id, meets_on, name in db.rows(_UNMINUTED, {"on": on, "limit": limit})
     ]
 
 
