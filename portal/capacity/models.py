@@ -89,13 +89,15 @@ class CapacityNeed(Base):
     __table_args__ = (
         UniqueConstraint("capacity_id", "need"),
         CheckConstraint(f"need IN {tuple(NEEDS)!r}", name="need"),
+        # The search's look-up of the capacities supporting a need, read from the index alone.
+        Index("ix_capacity_needs_need_capacity_id", "need", "capacity_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     capacity_id: Mapped[int] = mapped_column(
         ForeignKey("capacities.id", ondelete="CASCADE"), index=True
     )
-    need: Mapped[str] = mapped_column(String(30), index=True)
+    need: Mapped[str] = mapped_column(String(30))
 
 
 class CapacityDistrict(Base):

@@ -270,6 +270,19 @@ class DocumentVersion(Base):
             postgresql_where=text("is_current"),
             sqlite_where=text("is_current = 1"),
         ),
+        # By organisation and kind: the same list asks whether each mandatory kind has a version
+        # the call-off rule finds no problem with (documents/attention.py call_off_clear), one
+        # entry of this index a kind, with the columns the rule reads.
+        Index(
+            "ix_document_versions_organisation_kind",
+            "document_organisation_id",
+            "document_kind",
+            "expiry_date",
+            "review_date",
+            "file_attention",
+            postgresql_where=text("is_current"),
+            sqlite_where=text("is_current = 1"),
+        ),
     )
     # The triggers set both columns after the INSERT: the values an INSERT's RETURNING gives are
     # the ones before them, so the ORM is not to fetch them eagerly (it loads them if asked).

@@ -160,6 +160,21 @@ def test_the_list_is_paginated(reviewer_client, app_ctx):
     assert list(rows(reviewer_client.get(next_link))) == ["Provider 50"]
 
 
+def test_a_page_past_the_end_shows_the_last(reviewer_client, app_ctx):
+    """The page's rows carry the count; past the end there is none to carry it, so the count is
+    read alone and the last page shown, even for a page number past any integer."""
+    for number in range(51):
+        factories.admit(organisation(f"Provider {number:02d}"), "mentoring")
+    for page in ("3", "2147483647"):
+        response = reviewer_client.get(f"/reviews/providers?page={page}")
+        assert response.status_code == 200
+        assert list(rows(response)) == ["Provider 50"]
+        assert "51" in page_text(response)
+    nothing = reviewer_client.get("/reviews/providers?status=removed&page=2")
+    assert nothing.status_code == 200
+    assert rows(nothing) == {}
+
+
 def test_the_list_and_export_make_the_same_queries_for_three_providers_or_sixty(
     app, reviewer_client, app_ctx
 ):

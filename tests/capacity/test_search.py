@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from portal.admissions.models import Admission
 from portal.capacity import services
+from portal.capacity.models import NEEDS
 from portal.capacity.services import CapacityFilters
 from portal.core.db import db
 from tests.capacity.helpers import lot_id, make_capacity
@@ -174,3 +175,50 @@ def test_a_download_with_filters_it_cannot_read_goes_back_to_the_search(
     response = commissioner_client.get("/capacity/search/export?age=abc")
     assert response.status_code == 302
     assert response.location == "/capacity/search?age=abc"
+
+
+def test_each_row_lists_its_needs_and_districts_in_order(
+    commissioner_client, organisation, provider
+):
+    """Read in one string each with the page's rows (listing.search_page), in the order the
+    capacity's own lists keep: by need, then by district."""
+    factories.admit(organisation, "mentoring")
+    capacity = make_capacity(
+        provider,
+        organisation,
+        needs=("speech_language", "adhd", "semh"),
+        districts=("WV1", "DY10", "B63", "DY1"),
+    )
+    [row] = soup(commissioner_client.get("/capacity/search")).select("table tbody tr")
+    cells = [cell.get_text(strip=True) for cell in row.select("td")]
+    assert cells[5] == "; ".join(NEEDS[need.need] for need in capacity.needs)
+    assert (
+        cells[5]
+        == "ADHD; Social, emotional and mental health (SEMH); Speech, language and communication"
+    )
+    assert cells[6] == "B63, DY1, DY10, WV1"
+
+
+def test_capacity_with_no_needs_says_so(commissioner_client, organisation, provider):
+    factories.admit(organisation, "mentoring")
+    make_capacity(provider, organisation, needs=())
+    [row] = soup(commissioner_client.get("/capacity/search")).select("table tbody tr")
+    assert row.select("td")[5].get_text(strip=True) == "None named"
+
+
+@pytest.mark.parametrize("page", ["3", "99", "2147483647"])
+def test_a_page_past_the_end_shows_the_last(commissioner_client, page):
+    """The page's one statement finds no row past the end to carry the count: the count is read
+    alone and the last page shown, even for a page number past any integer."""
+    _many(52, 0)
+    response = commissioner_client.get(f"/capacity/search?page={page}")
+    assert response.status_code == 200
+    assert "52 results, showing 51 to 52" in page_text(response)
+    last = _rows(commissioner_client.get("/capacity/search?page=2"))
+    assert len(last) == 2 and _rows(response) == last
+
+
+def test_a_page_past_the_end_of_nothing_found_says_nothing_matches(commissioner_client, published):
+    response = commissioner_client.get("/capacity/search?needs=medical&page=4")
+    assert response.status_code == 200
+    assert "No capacity matches these filters" in page_text(response)

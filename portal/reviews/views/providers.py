@@ -45,7 +45,7 @@ def _provider_url(organisation_id: int) -> str:
 def reviewer_providers():
     lots = lot_choices()
     filters = admissions.ProviderFilters.from_args(request.args, lots)
-    results = providers_for_reviewers(filters, page_number(request.args.get("page")), today())
+    results = providers_for_reviewers(filters, page_number(request.args.get("page")), today(), lots)
     return render_template(
         "reviews/reviewer_providers.html",
         lots=lots,
