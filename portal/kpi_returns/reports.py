@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
     Date,
-    DateTime,
     Row,
     Select,
     and_,
@@ -26,13 +27,13 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    type_coerce,
+    true,
 )
 from sqlalchemy.orm import aliased
 
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
-from portal.core.db import db
+from portal.core.db import UTCDateTime, db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
 from portal.kpi_returns import months, ratings
@@ -53,11 +54,18 @@ from portal.kpi_returns.models import (
     KpiVersion,
 )
 from portal.kpi_returns.obligations import (
+    LATE,
     NOT_REQUIRED,
+    ON_TIME,
+    STATE_LABELS,
     DueDates,
     MonthState,
+    Obligation,
     ReturnSummary,
+    late_in_sql,
+    late_parameters,
     obligations_for,
+    obligations_from,
     state_of,
 )
 from portal.kpi_returns.values import format_value
@@ -109,12 +117,25 @@ class Period:
         return [months.month_name(month) for month in self.months]
 
 
-def _counts_from(first: date):
-    """Admissions that bring an organisation into a page covering months from `first`: on the
-    lot or suspended from it, or removed after `first` ended (so it owed that month's return:
-    see obligations)."""
-    boundary = datetime.combine(months.add_months(first, 1), time(0), tzinfo=LONDON)
-    return or_(Admission.status != REMOVED, Admission.status_changed_at >= boundary.astimezone(UTC))
+def _on_or_removed_from(moment: Any) -> ColumnElement[bool]:
+    """Admissions on the lot or suspended from it, or removed at or after `moment` (a value or
+    a parameter)."""
+    return or_(Admission.status != REMOVED, Admission.status_changed_at >= moment)
+
+
+def _counts_from_moment(first: date) -> datetime:
+    """The end of month `first`: removed after it, an organisation owed that month's return
+    (see obligations)."""
+    return datetime.combine(months.add_months(first, 1), time(0), tzinfo=LONDON).astimezone(UTC)
+
+
+def _counts_from(first: date) -> ColumnElement[bool]:
+    """Admissions that bring an organisation into a page covering months from `first`."""
+    return _on_or_removed_from(_counts_from_moment(first))
+
+
+# _counts_from for statements built once, its moment the parameter `counts_from`.
+_COUNTS_FROM = _on_or_removed_from(bindparam("counts_from", type_=UTCDateTime()))
 
 
 def _submitted_values(*criteria, first: date, last: date):
@@ -160,48 +181,18 @@ _OF_ORGANISATIONS_IN_MONTHS = (
 )
 # Built once: a statement built for every request costs more than running it.
 _SUMMARIES = select(*_SUMMARY_COLUMNS).where(*_OF_ORGANISATIONS_IN_MONTHS)
-# What _month_states reads of each return. The submission moment is read as the driver gives
-# it rather than through UTCDateTime: it is only compared with a due date's moment (state_of),
-# never shown, and the dashboard reads 1,200 of them, where the conversion of each to UTC was a
-# fifth of the reading. Aware on PostgreSQL; naive on SQLite, which state_of reads as UTC, as
-# UTCDateTime would.
-_STATE_SUMMARIES = select(
-    *_SUMMARY_COLUMNS[:4],
-    type_coerce(KpiReturn.submitted_at, DateTime(timezone=True)),
-    *_SUMMARY_COLUMNS[5:],
-).where(*_OF_ORGANISATIONS_IN_MONTHS)
 
 
-def return_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
-    """The returns of the organisations from `first` to `last`, by (organisation, month)."""
-    return _read_summaries(_SUMMARIES, organisation_ids, first, last)
-
-
-def _state_summaries(organisation_ids: list[int], first: date, last: date) -> dict:
-    """return_summaries for working out where each return stands (see _STATE_SUMMARIES)."""
-    return _read_summaries(_STATE_SUMMARIES, organisation_ids, first, last)
-
-
-def _read_summaries(
-    statement: Select, organisation_ids: list[int], first: date, last: date
+def return_summaries(
+    organisation_ids: list[int], first: date, last: date
 ) -> dict[tuple[int, date], ReturnSummary]:
-    found: dict[tuple[int, date], ReturnSummary] = {}
+    """The returns of the organisations from `first` to `last`, by (organisation, month)."""
     if not organisation_ids:
-        return found
+        return {}
     # The ids in the text (ids_in_text): PostgreSQL's generic plan for `IN ($1, ... $50)` here
     # cost its backend 3 ms a run against 0.5 ms for the same rows with the ids in the text.
-    # Run on the session's connection rather than through the ORM (these are columns, not
-    # objects) and fetched at once: for the dashboard's 1,200 rows the ORM's handling of each
-    # row was a sixth of the time here. The ORM would flush unsaved changes first; so do we.
-    session = db.session
-    if session.autoflush:
-        session.flush()
-    rows = session.connection().execute(
-        statement, {"ids": organisation_ids, "first": first, "last": last}
-    )
-    for row in rows.all():
-        found[row[1], row[2]] = ReturnSummary._make(row)  # by organisation and month
-    return found
+    rows = db.rows(_SUMMARIES, {"ids": organisation_ids, "first": first, "last": last})
+    return {(row[1], row[2]): ReturnSummary._make(row) for row in rows}
 
 
 # Built once: a statement built for every request costs more than running it. `first` and
@@ -264,108 +255,211 @@ class DashboardFilters:
         return bool(self.lot or self.provider)
 
 
+class DashboardCell(NamedTuple):
+    """What the dashboard and a lot's summary show of one provider's month: where its return
+    stands and, once one is submitted, its rating and (for a month owed) the return to link to
+    and whether it was amended. A named tuple, not a dataclass: the dashboard has 1,200."""
+
+    state: str
+    return_id: int | None = None
+    amended: bool = False
+    rating: str | None = None
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+    @property
+    def rating_label(self) -> str:
+        return ratings.label(self.rating)
+
+    @property
+    def rating_colour(self) -> str:
+        return ratings.colour(self.rating)
+
+
 @dataclass(frozen=True)
 class DashboardRow:
     organisation_id: int
     name: str
-    cells: list[MonthState]
+    cells: list[DashboardCell]
     open_escalations: int
 
 
-def _admitted(filters: DashboardFilters, first: date) -> list[ColumnElement[bool]]:
-    """Admissions that bring their organisation into the dashboard from `first` (on a lot,
-    suspended from it, or removed since), on the filtered lot."""
-    criteria = [_counts_from(first)]
-    if filters.lot:
+def _admitted(lot: bool) -> list[ColumnElement[bool]]:
+    """Admissions that bring their organisation into the dashboard (_COUNTS_FROM), on the lot
+    whose slug is the parameter `lot` when filtered by lot."""
+    criteria = [_COUNTS_FROM]
+    if lot:
         criteria.append(
-            Admission.lot_id == select(Lot.id).where(Lot.slug == filters.lot).scalar_subquery()
+            Admission.lot_id == select(Lot.id).where(Lot.slug == bindparam("lot")).scalar_subquery()
         )
     return criteria
 
 
-def _reporting(filters: DashboardFilters, first: date):
-    """Organisations that owe returns for months from `first` (on a lot, suspended from it, or
-    removed since), matching `filters`."""
-    admitted = [Admission.organisation_id == Organisation.id, *_admitted(filters, first)]
+def _reporting(lot: bool, provider: bool) -> list[ColumnElement[bool]]:
+    """Organisations that owe returns for the months of a page (see _admitted), whose names
+    contain the parameter `provider` when filtered by name (_reporting_values)."""
+    admitted = [Admission.organisation_id == Organisation.id, *_admitted(lot)]
     where: list[ColumnElement[bool]] = [exists().where(*admitted)]
-    if filters.provider:
-        where.append(func.lower(NAME_SHOWN).contains(filters.provider.lower(), autoescape=True))
+    if provider:
+        where.append(func.lower(NAME_SHOWN).contains(bindparam("provider"), escape="/"))
     return where
 
 
-def _count_reporting(filters: DashboardFilters, first: date) -> int:
-    if filters.provider:
-        return db.count(select(func.count(Organisation.id)).where(*_reporting(filters, first)))
+def _reporting_values(filters: DashboardFilters, first: date) -> dict[str, Any]:
+    """_reporting's parameters for `filters` and a page from month `first`: the words typed
+    with the wildcards escaped, as `contains(..., autoescape=True)` would."""
+    words = filters.provider.lower()
+    for special in ("/", "%", "_"):
+        words = words.replace(special, f"/{special}")
+    return {"counts_from": _counts_from_moment(first), "lot": filters.lot, "provider": words}
+
+
+@cache
+def _count_reporting(lot: bool, provider: bool) -> Select:
+    """How many organisations the dashboard lists. Built once for each kind of filtering: a
+    statement built for every request cost more than running it."""
+    if provider:
+        return select(func.count(Organisation.id)).where(*_reporting(lot, provider))
     # Without a name to match only the admissions decide: they are counted alone, one per
     # organisation (a foreign key, so each is there). Joining every organisation to its
     # admissions to count them took PostgreSQL twice as long at 10x.
-    return db.count(
-        select(func.count(distinct(Admission.organisation_id))).where(*_admitted(filters, first))
-    )
+    return select(func.count(distinct(Admission.organisation_id))).where(*_admitted(lot))
 
 
 def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) -> Page:
     """A page of DashboardRows: each reporting organisation, by name, with where its return
-    stands for each month of `period`. Four queries, however many providers and months (each
-    provider's open escalations counted in the query of the page's providers)."""
-    where = _reporting(filters, period.first)
-    total = _count_reporting(filters, period.first)
+    stands for each month of `period`. Three queries, however many providers and months: how
+    many there are, the page's providers with their open escalations and their admissions
+    (what they owe), and their returns."""
+    shape = (bool(filters.lot), bool(filters.provider))
+    values = _reporting_values(filters, period.first)
+    total = db.session.execute(_count_reporting(*shape), values).scalar_one()
     number, offset = offset_of(number, total)
-    found = db.session.execute(
+    rows = db.rows(_dashboard_providers(*shape, db.is_postgresql), values | {"offset": offset})
+    providers = {row.id: row for row in rows}  # one row per admission: each provider once
+    ids = list(providers)
+    obligations = obligations_from(
+        ids,
+        (
+            (row.id, row.lot_id, row.status, row.admitted_at, row.status_changed_at)
+            for row in rows
+            if row.lot_id is not None
+        ),
+    )
+    cells = _cells(ids, obligations, period, on)
+    return Page(
+        [
+            DashboardRow(row.id, row.name, cells[row.id], row.open_escalations)
+            for row in providers.values()
+        ],
+        number,
+        total,
+    )
+
+
+@cache
+def _dashboard_providers(lot: bool, provider: bool, postgresql: bool) -> Select:
+    """A page of reporting organisations from the parameter `offset`, by name, each with its
+    open escalations and its admissions, one row for each (or one row of NULLs): the
+    admissions were a statement of their own. Built once for each kind of filtering and
+    database."""
+    page = (
         select(
             Organisation.id,
             NAME_SHOWN.label("name"),
+            func.lower(NAME_SHOWN).label("sort"),
             open_escalation_count(Organisation.id).label("open_escalations"),
         )
-        .where(*where)
+        .where(*_reporting(lot, provider))
         .order_by(func.lower(NAME_SHOWN), Organisation.id)
         .limit(PER_PAGE)
-        .offset(offset)
-    ).all()
-    ids = [row.id for row in found]
-    states = _month_states(ids, period, on)
-    rows = [DashboardRow(row.id, row.name, states[row.id], row.open_escalations) for row in found]
-    return Page(rows, number, total)
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    held = (
+        Admission.lot_id,
+        Admission.status,
+        Admission.admitted_at,
+        Admission.status_changed_at,
+    )
+    statement = select(page.c.id, page.c.name, page.c.open_escalations)
+    if postgresql:
+        # Each provider's admissions through its index, as a LATERAL subquery PostgreSQL
+        # cannot flatten (OFFSET 0): joined plainly, it read every admission into a hash for
+        # the page's fifty, and the one statement cost it more than the two it replaced.
+        lateral = select(*held).where(Admission.organisation_id == page.c.id).offset(0).lateral()
+        statement = statement.add_columns(*lateral.c).outerjoin(lateral, true())
+    else:  # SQLite knows no LATERAL, and looks each up by its index anyway
+        statement = statement.add_columns(*held).outerjoin(
+            Admission, Admission.organisation_id == page.c.id
+        )
+    return statement.order_by(page.c.sort, page.c.id)
 
 
-def _month_states(ids: list[int], period: Period, on: date) -> dict[int, list[MonthState]]:
-    """Where each organisation's return stands for each month of `period` (three queries)."""
-    obligations = obligations_for(ids)
+@cache
+def _submitted_returns(count: int) -> Select:
+    """The submitted returns of a page's organisations over `count` months, each with whether
+    it came late, decided in SQL (late_in_sql): the dashboard reads up to 1,200, and reading
+    each submission moment into Python to compare it there cost more than the rest of the
+    row. Drafts are left out: the dashboard shows a month with a draft as one with no return.
+    Built once for each number of months (PERIODS)."""
+    return select(
+        KpiReturn.organisation_id,
+        KpiReturn.month,
+        KpiReturn.id,
+        late_in_sql(count),
+        KpiReturn.version_count,
+        KpiReturn.rating,
+    ).where(*_OF_ORGANISATIONS_IN_MONTHS, KpiReturn.status == SUBMITTED)
+
+
+def _cells(
+    ids: list[int], obligations: dict[int, Obligation], period: Period, on: date
+) -> dict[int, list[DashboardCell]]:
+    """Where each organisation's return stands for each month of `period`, as state_of
+    decides, given what they owe (one query, however many organisations and months)."""
+    if not ids:
+        return {}
     in_period = period.months  # a property that makes the list: once for the page
-    column = {month: index for index, month in enumerate(in_period)}
-    found: dict[int, list[ReturnSummary | None]] = {id_: [None] * len(in_period) for id_ in ids}
-    for (organisation_id, month), summary in _state_summaries(
-        ids, period.first, period.last
-    ).items():
-        found[organisation_id][column[month]] = summary
-    due = DueDates()
-    # The months and their due dates once for the page, not once per provider.
-    dated = [(month, due(month)) for month in in_period]
-    # A month with no return stands the same for every provider that owes it (or doesn't):
-    # one MonthState each (they are immutable), made once for the page, not once per cell.
-    without_return = {
-        owes: [state_of(month, owes, None, on, due_date) for month, due_date in dated]
+    due_dates = DueDates()
+    dated = [(month, due_dates(month)) for month in in_period]
+    # A month with no return submitted stands the same for every provider that owes it (or
+    # doesn't): one cell each, made once for the page, not once per cell.
+    unsubmitted = {
+        owes: [DashboardCell(state_of(month, owes, None, on, due).state) for month, due in dated]
         for owes in (True, False)
     }
     # Which months are owed depends on the obligation's lots alone, and providers admitted in
-    # the same month share them: worked out once per distinct set of lots, not once per cell.
-    owed_by_lots: dict[tuple, list[bool]] = {}
-    states: dict[int, list[MonthState]] = {}
+    # the same month share them: the row of cells without returns is made once per distinct
+    # set of lots, and copied for each provider.
+    rows_by_lots: dict[tuple, list[DashboardCell]] = {}
+    cells: dict[int, list[DashboardCell]] = {}
     for organisation_id in ids:
-        obligation = obligations[organisation_id]
-        lots = tuple(obligation.lots.values())
-        owed = owed_by_lots.get(lots)
-        if owed is None:
-            owed = owed_by_lots[lots] = obligation.owed_in(in_period)
-        states[organisation_id] = [
-            without_return[owes][index]
-            if summary is None
-            else state_of(month, owes, summary, on, due_date)
-            for index, ((month, due_date), owes, summary) in enumerate(
-                zip(dated, owed, found[organisation_id], strict=True)
-            )
-        ]
-    return states
+        lots = tuple(obligations[organisation_id].lots.values())
+        row = rows_by_lots.get(lots)
+        if row is None:
+            owed = obligations[organisation_id].owed_in(in_period)
+            row = rows_by_lots[lots] = [unsubmitted[owes][index] for index, owes in enumerate(owed)]
+        cells[organisation_id] = row.copy()
+    column = {month: index for index, month in enumerate(in_period)}
+    parameters = {"ids": ids, "first": period.first, "last": period.last}
+    for organisation_id, month, return_id, late, versions, rating in db.rows(
+        _submitted_returns(len(in_period)), parameters | late_parameters(dated)
+    ):
+        row = cells[organisation_id]
+        index = column[month]
+        state = row[index].state
+        if state == NOT_REQUIRED:
+            # Not owed: shown as not required, submitted or not; its rating still counted in
+            # a lot's summary.
+            row[index] = DashboardCell(NOT_REQUIRED, rating=rating)
+            continue
+        if late is not None:
+            state = LATE if late else ON_TIME
+        row[index] = DashboardCell(state, return_id, versions > 1, rating)
+    return cells
 
 
 # Trends --------------------------------------------------------------------------------------
@@ -581,7 +675,7 @@ def provider_summary_rows(performance: Performance) -> list[list[Cell]]:
 class LotSummaryRow:
     organisation_id: int
     name: str
-    cells: list[MonthState]
+    cells: list[DashboardCell]
 
     def tally(self, rating: str) -> int:
         return sum(1 for cell in self.cells if cell.rating == rating)
@@ -591,11 +685,13 @@ def lot_summary(lot: Lot, period: Period, on: date) -> list[LotSummaryRow]:
     """Every organisation reporting on the lot, with each month's return and overall rating."""
     found = db.session.execute(
         select(Organisation.id, NAME_SHOWN.label("name"))
-        .where(*_reporting(DashboardFilters(lot=lot.slug), period.first))
-        .order_by(func.lower(NAME_SHOWN), Organisation.id)
+        .where(*_reporting(lot=True, provider=False))
+        .order_by(func.lower(NAME_SHOWN), Organisation.id),
+        _reporting_values(DashboardFilters(lot=lot.slug), period.first),
     ).all()
-    states = _month_states([row.id for row in found], period, on)
-    return [LotSummaryRow(row.id, row.name, states[row.id]) for row in found]
+    ids = [row.id for row in found]
+    cells = _cells(ids, obligations_for(ids), period, on)
+    return [LotSummaryRow(row.id, row.name, cells[row.id]) for row in found]
 
 
 def lot_summary_rows(lot: Lot, period: Period, on: date) -> list[list[Cell]]:
@@ -619,7 +715,7 @@ def lot_summary_rows(lot: Lot, period: Period, on: date) -> list[list[Cell]]:
     return rows
 
 
-def _summary_cell(cell: MonthState) -> str:
+def _summary_cell(cell: DashboardCell) -> str:
     if cell.state == NOT_REQUIRED:
         return ""
     return cell.rating_label if cell.rating else cell.label

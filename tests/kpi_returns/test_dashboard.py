@@ -103,6 +103,24 @@ def test_filters_by_lot_and_provider(reviewer_client, make_provider, kpis):
     assert names("lot=unknown") == ["Elm Trust", "Oak Tutoring"]
 
 
+def test_a_name_typed_with_wildcards_matches_them_as_written(reviewer_client, make_provider, kpis):
+    """%, _ and / in the words typed are the characters themselves, not SQL's wildcards (or
+    the escape character that stops them being wildcards)."""
+    for name in ("100% Tutoring", "Oak_Tree Trust", "Either/Or Care", "Plain Care"):
+        _user, organisation = make_provider(name)
+        admit_from(organisation, month_ago(2))
+
+    def names(words: str) -> list[str]:
+        page = reviewer_client.get("/kpi-returns/dashboard", query_string={"provider": words})
+        return list(dashboard_rows(page))
+
+    assert names("%") == ["100% Tutoring"]
+    assert names("k_t") == ["Oak_Tree Trust"]
+    assert names("r/o") == ["Either/Or Care"]
+    assert names("r/") == ["Either/Or Care"]
+    assert names("care") == ["Either/Or Care", "Plain Care"]
+
+
 def test_the_dashboard_is_paginated(reviewer_client, make_provider, kpis):
     for number in range(51):
         _user, organisation = make_provider(f"Provider {number:02d}")

@@ -5,8 +5,6 @@ both ways and compared to the character, whitespace included."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-
 import pytest
 from markupsafe import Markup, escape
 
@@ -17,10 +15,8 @@ from portal.kpi_returns.obligations import (
     MISSING,
     NOT_REQUIRED,
     ON_TIME,
-    MonthState,
-    ReturnSummary,
 )
-from portal.kpi_returns.reports import DashboardRow
+from portal.kpi_returns.reports import DashboardCell, DashboardRow
 from portal.kpi_returns.views import dashboard_cells
 from tests.support.page_checks import problems_in
 
@@ -47,26 +43,13 @@ OURS = """\
     </tbody>"""
 
 TYPED = "Bright <b>Futures</b> & 'Co' \"quoted\""
-MONTHS = [date(2026, 9, 1), date(2026, 10, 1)]
 NAMES = ["September 2026", "October 2026"]
 
 
-def summary(return_id: int, versions: int = 1, rating: str | None = "good") -> ReturnSummary:
-    submitted = datetime(2026, 10, 5, tzinfo=UTC)
-    return ReturnSummary(return_id, 1, MONTHS[0], "submitted", submitted, versions, rating)
-
-
-def cells(*states: tuple[str, ReturnSummary | None]) -> list[MonthState]:
-    return [
-        MonthState(month, date(2026, 10, 14), state, found)
-        for month, (state, found) in zip(MONTHS, states, strict=True)
-    ]
-
-
 CELLS = [
-    cells((ON_TIME, summary(7)), (DUE, None)),
-    cells((LATE, summary(8, 2, None)), (MISSING, None)),
-    cells((NOT_REQUIRED, None), (NOT_REQUIRED, None)),
+    [DashboardCell(ON_TIME, 7, False, "good"), DashboardCell(DUE)],
+    [DashboardCell(LATE, 8, True, None), DashboardCell(MISSING)],
+    [DashboardCell(NOT_REQUIRED), DashboardCell(NOT_REQUIRED)],
 ]
 ROWS = [
     DashboardRow(1, "Acme Care Ltd", CELLS[0], 0),

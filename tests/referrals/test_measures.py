@@ -148,3 +148,43 @@ def test_the_longest_waiting_include_those_waiting_as_long_as_the_last_listed(
     listed = [row[0].split()[0] for row in _table(page, "Open referrals waiting, longest first")]
     assert listed == [f"OLD-{number}" for number in range(19)] + ["SUN-1"]
     assert "25 open referrals waiting" in page_text(page)
+
+
+def test_those_waiting_as_long_as_the_last_listed_include_a_bank_holiday_weekend(
+    reviewer_client, app_ctx
+):
+    """Received on the Thursday before Easter or on any day up to Easter Monday, a referral
+    has waited as long: the most urgent of them is listed, however late in the run of days
+    without school it came; one received the Tuesday after has waited a day less. Every open
+    one is counted by status, listed or not."""
+    for number in range(19):
+        add_referral(f"OLD-{number}", received_on=date(2026, 3, 1) + timedelta(days=number))
+    thursday = date(2026, 4, 2)  # Good Friday is 3 April 2026, Easter Monday 6 April
+    for reference, received, urgency, status in [
+        ("THU-1", thursday, "routine", "received"),
+        ("THU-2", thursday, "routine", "matched"),
+        ("MON-1", thursday + timedelta(days=4), "urgent", "offered"),
+        ("TUE-1", thursday + timedelta(days=5), "emergency", "offered"),
+    ]:
+        add_referral(reference, urgency=urgency, received_on=received, status=status)
+    db.session.commit()
+    page = reviewer_client.get("/referrals/dashboard")
+    listed = [row[0].split()[0] for row in _table(page, "Open referrals waiting, longest first")]
+    assert listed == [f"OLD-{number}" for number in range(19)] + ["MON-1"]
+    assert "23 open referrals waiting" in page_text(page)
+    assert "20 received, 1 matched, 2 offered." in page_text(page)
+
+
+def test_those_received_today_or_later_have_all_waited_as_long(reviewer_client, app_ctx):
+    """When the twentieth oldest was received today, every one received today or after has
+    waited no school days, as long as it: the most urgent of them are listed, even one
+    recorded as received weeks ahead."""
+    for number in range(19):
+        add_referral(f"OLD-{number}", received_on=today() - timedelta(days=40 - number))
+    add_referral("TODAY-1", received_on=today())
+    add_referral("AHEAD-1", urgency="emergency", received_on=today() + timedelta(days=30))
+    db.session.commit()
+    page = reviewer_client.get("/referrals/dashboard")
+    listed = [row[0].split()[0] for row in _table(page, "Open referrals waiting, longest first")]
+    assert listed[-1] == "AHEAD-1"
+    assert "TODAY-1" not in listed

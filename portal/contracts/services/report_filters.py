@@ -8,8 +8,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from portal.contracts.models import DEFAULT_TEAMS, Contract
 from portal.core.db import db
@@ -88,19 +89,24 @@ def _next_month(month: date) -> date:
 
 def known_teams() -> tuple[str, ...]:
     """The commissioning teams a report can be filtered by: the framework's teams and any
-    other a contract names (one query).
+    other a contract names (one query)."""
+    named = db.session.scalars(_named_teams())
+    return tuple(sorted({*DEFAULT_TEAMS, *named}))
 
-    The teams contracts name are found one after another, each the first in the index of
+
+@cache
+def _named_teams() -> Select[tuple[str]]:
+    """The teams contracts name, found one after another, each the first in the index of
     contracts' teams after the last (a recursive query): a step per team, where DISTINCT
-    would read every contract's entry (24,000 at ten times the council's size)."""
+    would read every contract's entry (24,000 at ten times the council's size). Built once:
+    every report's page asks, and building it cost more than running it."""
     after = select(func.min(Contract.team).label("team")).cte("after", recursive=True)
     after = after.union_all(
         select(
             select(func.min(Contract.team)).where(Contract.team > after.c.team).scalar_subquery()
         ).where(after.c.team.is_not(None))
     )
-    named = db.session.scalars(select(after.c.team).where(after.c.team.is_not(None)))
-    return tuple(sorted({*DEFAULT_TEAMS, *named}))
+    return select(after.c.team).where(after.c.team.is_not(None))
 
 
 def read_filters(args: Mapping[str, str], lots: Sequence[Lot], on: date) -> Filters:

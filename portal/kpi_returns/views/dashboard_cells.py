@@ -16,14 +16,8 @@ from markupsafe import Markup, escape
 
 from portal.core.urls import UrlPattern
 from portal.kpi_returns import ratings
-from portal.kpi_returns.models import SUBMITTED
-from portal.kpi_returns.obligations import (
-    NOT_REQUIRED,
-    STATE_COLOURS,
-    STATE_LABELS,
-    MonthState,
-)
-from portal.kpi_returns.reports import DashboardRow
+from portal.kpi_returns.obligations import NOT_REQUIRED, STATE_COLOURS, STATE_LABELS
+from portal.kpi_returns.reports import DashboardCell, DashboardRow
 
 _CELL = '<td class="govuk-table__cell govuk-body-s">{}</td>'
 _NOT_REQUIRED = _CELL.format('<span class="govuk-visually-hidden">Not required</span>')
@@ -49,17 +43,16 @@ _RATING_TAGS = {
 }
 
 
-def _cell(cell: MonthState, name: str, month: str, return_url: UrlPattern) -> str:
-    summary = cell.summary
-    if summary is None or summary.status != SUBMITTED or cell.state == NOT_REQUIRED:
+def _cell(cell: DashboardCell, name: str, month: str, return_url: UrlPattern) -> str:
+    if cell.return_id is None:
         return _STATE_CELLS[cell.state]
     inner = _LINK.format(
-        href=return_url(summary.id), label=_STATE_LABELS[cell.state], name=name, month=month
+        href=return_url(cell.return_id), label=_STATE_LABELS[cell.state], name=name, month=month
     )
-    if summary.version_count > 1:  # MonthState.amended
+    if cell.amended:
         inner += "<br>Amended"
-    if summary.rating:  # MonthState.rating
-        inner += _RATING_TAGS.get(summary.rating) or _rating_tag(summary.rating)
+    if cell.rating:
+        inner += _RATING_TAGS.get(cell.rating) or _rating_tag(cell.rating)
     return _CELL.format(inner)
 
 

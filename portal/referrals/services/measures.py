@@ -24,7 +24,20 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import CTE, CompoundSelect, Select, case, func, literal, select, union_all
+from sqlalchemy import (
+    CTE,
+    CompoundSelect,
+    Date,
+    Select,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from portal.core.charts import Chart, bars
 from portal.core.csv_export import Cell
@@ -212,15 +225,33 @@ def time_to_place(on: date, teams: list[str]) -> TimeToPlace:
     )
 
 
-def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
-    """The LISTED open referrals (not yet started or closed) waiting longest, the most urgent
-    first among those waiting as long, and how many are open in each status, in the path's
-    order.
+# No run of days without school (weekends and bank holidays) lasts a week: four days at most.
+_WEEK = 7
 
-    Read oldest first, so the school days waited never grow from one row to the next: once
-    LISTED are in hand, with those waiting as long as the last of them, the rest are only
-    counted (no days worked out, nothing built for them)."""
-    rows = db.session.execute(
+
+def _days_after(day: Any, days: int, postgresql: bool) -> Any:
+    """A date column `days` days later, in SQL."""
+    if postgresql:
+        return day + days
+    return type_coerce(func.date(day, f"+{days} days"), Date)
+
+
+@cache
+def _open_statement(postgresql: bool) -> Select[Any]:
+    """The open referrals that may be listed, oldest first, each with how many are open in
+    each status (OPEN_STATUSES' order), counted over all of them.
+
+    Those listed wait longest, and among those waiting as long as the LISTED-th oldest some may
+    be more urgent: all received before the school day after it wait as long. Between it and
+    them lie only days without school, so they were received within a week of it; and any
+    received on or after `on` (waiting no school days) wait as long as each other. Reading
+    only those, rather than every open referral (600 at ten times the council's size), the
+    LISTED are the same. Built once for each kind of database."""
+    counts = [
+        func.sum(case((Referral.status == status, 1), else_=0)).over().label(f"open_{status}")
+        for status in OPEN_STATUSES
+    ]
+    every = (
         select(
             Referral.id,
             Referral.reference,
@@ -229,23 +260,48 @@ def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
             Referral.team,
             Referral.status,
             Referral.received_on,
+            *counts,
         )
         .join(Lot, Lot.id == Referral.lot_id)
         .where(Referral.status.in_(OPEN_STATUSES))
-        .order_by(Referral.received_on, Referral.id)
-    ).all()
-    counts = dict.fromkeys(OPEN_STATUSES, 0)
+        .cte("open_referrals")
+    )
+    oldest_listed = (
+        select(every.c.received_on)
+        .order_by(every.c.received_on, every.c.id)
+        .limit(1)
+        .offset(LISTED - 1)
+        .scalar_subquery()
+    )
+    return (
+        select(every)
+        .where(
+            or_(
+                oldest_listed.is_(None),
+                every.c.received_on <= _days_after(oldest_listed, _WEEK, postgresql),
+                every.c.received_on >= bindparam("on", type_=Date),
+            )
+        )
+        .order_by(every.c.received_on, every.c.id)
+    )
+
+
+def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
+    """The LISTED open referrals (not yet started or closed) waiting longest, the most urgent
+    first among those waiting as long, and how many are open in each status, in the path's
+    order.
+
+    Read oldest first (only those that may be listed: _open_statement), so the school days
+    waited never grow from one row to the next: once LISTED are in hand, with those waiting as
+    long as the last of them, no days are worked out and nothing is built for the rest."""
+    rows = db.rows(_open_statement(db.is_postgresql), {"on": on})
+    counts = dict(zip(OPEN_STATUSES, rows[0][-len(OPEN_STATUSES) :], strict=True)) if rows else {}
     candidates: list[Waiting] = []
     fewest: int | None = None  # the days of the LISTED-th longest wait, once known
-    listing = True
     for row in rows:
-        counts[row.status] = counts.get(row.status, 0) + 1
-        if not listing:
-            continue
         days = school_days(row.received_on, on)
         if fewest is not None and days < fewest:
-            listing = False  # this one and all after it have waited less than those listed
-            continue
+            break  # this one and all after it have waited less than those listed
         candidates.append(
             Waiting(
                 id=row.id,
@@ -262,7 +318,7 @@ def _open(on: date) -> tuple[list[Waiting], dict[str, int]]:
             fewest = days
     rank = {urgency: position for position, urgency in enumerate(reversed(URGENCIES))}
     candidates.sort(key=lambda each: (-each.days, rank.get(each.urgency, 0)))
-    return candidates[:LISTED], {status: count for status, count in counts.items() if count}
+    return candidates[:LISTED], {status: int(count) for status, count in counts.items() if count}
 
 
 # The same figures as charts ---------------------------------------------------------------------
