@@ -37,13 +37,12 @@ _ESCAPED_TAG = re.compile(rf"</?(?:{_ELEMENTS})(?:\s[^<>]*)?/?>", re.IGNORECASE)
 _ESCAPED_TWICE = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
 
 
-# The page's text, less that of elements never shown, and every id: found by libxml2 in C. Python's
+# Every id, and the page's text less that of elements never shown: found by libxml2 in C. Python's
 # html.parser, which raised an event in Python for every tag and string, took a twentieth of the
-# suite's CPU.
-_TEXT = etree.XPath(
-    "//text()[not(ancestor::*[self::script or self::style or self::template or self::noscript])]"
-)
+# suite's CPU. The hidden elements are cut from the tree before its text is read: an XPath that
+# asked each text node whether it had such an ancestor took 1.4 ms a page against 0.2.
 _IDS = etree.XPath("//@id")
+_NEVER_SHOWN = ("script", "style", "template", "noscript")
 
 
 def problems_in(html: str, typed: tuple[str, ...] = ()) -> list[str]:
@@ -60,15 +59,15 @@ def _problems_in(html: str, typed: tuple[str, ...]) -> tuple[str, ...]:
     if not html.strip():
         return ()  # lxml refuses an empty document; it has nothing to show wrongly
     tree = lxml.html.document_fromstring(html)
-    text = "".join(_TEXT(tree))
+    ids = _IDS(tree)
+    etree.strip_elements(tree, *_NEVER_SHOWN, with_tail=False)  # the tree is this check's own
+    text = "".join(tree.itertext())
     for allowed in typed:
         text = text.replace(allowed, "")
     found = [f"markup shown as text: {m!r}" for m in _ESCAPED_TAG.findall(text)]
     found += [f"text escaped twice: {m!r}" for m in _ESCAPED_TWICE.findall(text)]
     found += [
-        f"id {name!r} used {count} times"
-        for name, count in Counter(_IDS(tree)).items()
-        if count > 1
+        f"id {name!r} used {count} times" for name, count in Counter(ids).items() if count > 1
     ]
     return tuple(found)
 
