@@ -456,10 +456,11 @@ def pytest_configure(config):
 def pytest_collection_finish(session):
     """Python's collector is kept off what importing and collecting made (gc.freeze, as the
     production entry point does: wsgi.py), and it runs less often: the youngest generation after
-    5,000 new objects rather than 700, the oldest a tenth as often. A worker holds about half a million objects by its end; each full collection walked them
-    all, about 150 ms, 13 times in tests/contracts and tests/applications in one process, and
-    once more as pytest finishes. Measured there with the collector's callbacks: 2.7 s of 43
-    in the collector by default, 1.0 s so."""
+    5,000 new objects rather than 700, the oldest a tenth as often. A worker holds about half a
+    million objects by its end; each full collection walked them all, about 150 ms, 13 times in
+    tests/contracts and tests/applications in one process, and once more as pytest finishes.
+    Measured there with the collector's callbacks: 2.7 s of 43 in the collector by default,
+    1.0 s so."""
     gc.freeze()
     gc.set_threshold(5_000, 10, 100)
 
