@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.audit.services import record_change
@@ -504,7 +504,9 @@ def open_escalations_by_organisation(
     return found
 
 
-def open_escalation_count(organisation_id: ColumnElement[int]) -> ScalarSelect[int]:
+def open_escalation_count(
+    organisation_id: ColumnElement[int] | InstrumentedAttribute[int],
+) -> ScalarSelect[int]:
     """How many open escalations the organisation whose id is `organisation_id` has, as a
     column of a query of organisations: what the dashboard shows of them, in its own query of
     the page's providers rather than one more, and without reading each escalation and its

@@ -9,6 +9,7 @@ import pytest
 from markupsafe import Markup, escape
 
 from portal.core.urls import UrlPattern
+from portal.kpi_returns.dashboard import DashboardCell, DashboardRow
 from portal.kpi_returns.obligations import (
     DUE,
     LATE,
@@ -16,7 +17,6 @@ from portal.kpi_returns.obligations import (
     NOT_REQUIRED,
     ON_TIME,
 )
-from portal.kpi_returns.reports import DashboardCell, DashboardRow
 from portal.kpi_returns.views import dashboard_cells
 from tests.support.page_checks import problems_in
 

@@ -13,7 +13,16 @@ from portal.core.form_posts import handle_post
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.permissions import requires
-from portal.kpi_returns import charts, escalations, forms, months, ratings, reports, services
+from portal.kpi_returns import (
+    charts,
+    escalations,
+    forms,
+    months,
+    ratings,
+    reports,
+    services,
+)
+from portal.kpi_returns import dashboard as returns_dashboard
 from portal.kpi_returns.models import OPEN
 from portal.kpi_returns.views import dashboard_cells
 from portal.kpi_returns.views.shared import _performance_page, bp
@@ -33,9 +42,11 @@ escalates = requires("escalate")
 def dashboard():
     lots = lot_choices()
     on = months.current_day()
-    filters = reports.DashboardFilters.from_args(request.args, lots)
+    filters = returns_dashboard.DashboardFilters.from_args(request.args, lots)
     period = reports.Period.from_args(request.args, on)
-    results = reports.dashboard(filters, period, page_number(request.args.get("page")), on)
+    results = returns_dashboard.dashboard(
+        filters, period, page_number(request.args.get("page")), on
+    )
     return render_template(
         "kpi_returns/dashboard.html",
         lots=lots,
@@ -52,7 +63,7 @@ def dashboard():
 def export_returns(spreadsheet: bool) -> Response:
     on = months.current_day()
     lots = list_lots()
-    filters = reports.DashboardFilters.from_args(request.args, lots)
+    filters = returns_dashboard.DashboardFilters.from_args(request.args, lots)
     lot = next((lot for lot in lots if lot.slug == filters.lot), None)
     period = reports.Period.from_args(request.args, on)
     return export(
@@ -132,7 +143,7 @@ def lot_summary(lot_id: int):
     found = _lot(lot_id)
     on = months.current_day()
     period = reports.Period.year_from_args(request.args, on)
-    rows = reports.lot_summary(found, period, on)
+    rows = returns_dashboard.lot_summary(found, period, on)
     return render_template(
         "kpi_returns/lot_summary.html",
         lot=found,
@@ -149,7 +160,7 @@ def export_lot_summary(lot_id: int, spreadsheet: bool) -> Response:
     on = months.current_day()
     period = reports.Period.year_from_args(request.args, on)
     return export(
-        reports.lot_summary_rows(found, period, on),
+        returns_dashboard.lot_summary_rows(found, period, on),
         f"performance-summary-{found.slug}-to-{months.iso_month(period.last)}",
         spreadsheet=spreadsheet,
         sheet_name="Performance summary",

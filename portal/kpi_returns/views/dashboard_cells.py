@@ -16,8 +16,8 @@ from markupsafe import Markup, escape
 
 from portal.core.urls import UrlPattern
 from portal.kpi_returns import ratings
+from portal.kpi_returns.dashboard import DashboardCell, DashboardRow
 from portal.kpi_returns.obligations import NOT_REQUIRED, STATE_COLOURS, STATE_LABELS
-from portal.kpi_returns.reports import DashboardCell, DashboardRow
 
 _CELL = '<td class="govuk-table__cell govuk-body-s">{}</td>'
 _NOT_REQUIRED = _CELL.format('<span class="govuk-visually-hidden">Not required</span>')
