@@ -1,5 +1,6 @@
-"""Reading returns in bulk: the council's dashboard (providers × months), trends per provider
-and per lot with the lot's median and quartiles, annual summaries and exports.
+"""Reading returns in bulk: trends per provider and per lot with the lot's median and
+quartiles, a provider's annual summary, exports, and the periods and month criteria the
+council's dashboard shares (kpi_returns/dashboard.py).
 
 Each page makes a fixed number of queries however many providers and months it covers: rows
 are read a page at a time, with the columns the page shows, and joined up in Python.
