@@ -10,8 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select
 
 from portal.admissions.models import Admission
-from portal.core.db import db
-from portal.core.memo import read_once_by_id
+from portal.core.memo import RowsById, read_once_by_id
 from portal.lots.models import Lot
 
 
@@ -44,11 +43,7 @@ _HELD = (
 )
 
 
-@read_once_by_id
-def admissions_held(organisation_ids: list[int]) -> dict[int, list[Held]]:
-    """Each organisation's admissions, one per lot it has ever been admitted to (admitted,
-    suspended or removed), in lot order: one query. Not to be changed: it may be shared."""
-    held: dict[int, list[Held]] = {id_: [] for id_ in organisation_ids}
-    for row in db.session.execute(_HELD, {"ids": organisation_ids}):
-        held[row.organisation_id].append(Held(*row))
-    return held
+# Each organisation's admissions, one per lot it has ever been admitted to (admitted,
+# suspended or removed), in lot order: one query (read with a page's others by
+# core.memo.read_together). Not to be changed: it may be shared.
+admissions_held = read_once_by_id(RowsById(_HELD, 0, Held))

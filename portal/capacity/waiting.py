@@ -1,8 +1,13 @@
 """What of capacity is waiting for a provider, for its home page: capacity to publish on a lot
 it is admitted to, and capacity gone out of date to confirm. Two queries, however many
-organisations and lots (one, when the page has read the admissions already)."""
+organisations and lots (none of its own, when the page has read the admissions already and
+reads its lists together)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
@@ -11,9 +16,8 @@ from portal.admissions.held import admissions_held
 from portal.admissions.models import ADMITTED
 from portal.capacity.models import Capacity
 from portal.capacity.services import stale_before
-from portal.core.db import db
 from portal.core.time import as_utc, format_date
-from portal.core.waiting import DUE_SOON, TO_DO, Waiting
+from portal.core.waiting import DUE_SOON, TO_DO, Listed, Waiting
 from portal.core.words import and_list, possessive
 from portal.organisations.models import Organisation
 
@@ -23,7 +27,7 @@ _PUBLISHED = select(Capacity.organisation_id, Capacity.lot_id, Capacity.confirme
 )
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Listed]:
     if user.is_staff or not organisations:
         return []
     names = {organisation.id: organisation.display_name for organisation in organisations}
@@ -34,11 +38,18 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     }
     if not any(admitted.values()):
         return []
+    # The capacity published is read with the home's other lists.
+    return [Listed(_PUBLISHED, {"ids": list(names)}, partial(_items, names, admitted))]
+
+
+def _items(
+    names: dict[int, str],
+    admitted: dict[int, list[tuple[int, str]]],
+    rows: list[Sequence[Any]],
+) -> list[Waiting]:
+    """The items from the lots each organisation is on (`admitted`) and the rows of _PUBLISHED."""
     published = {
-        (organisation_id, lot_id): confirmed_at
-        for organisation_id, lot_id, confirmed_at in db.session.execute(
-            _PUBLISHED, {"ids": list(names)}
-        )
+        (organisation_id, lot_id): confirmed_at for organisation_id, lot_id, confirmed_at in rows
     }
     stale = stale_before()
     items = []

@@ -5,7 +5,9 @@ standstill to confirm). A fixed number of queries, however many competitions the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -44,14 +46,14 @@ from portal.competitions.services.common import CLOSING_SOON
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import as_utc, format_date
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Listed, Waiting, plural
 from portal.organisations.models import Organisation
 
 # How many competitions needing action the home lists one by one (the rest are counted).
 LISTED = 10
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting] | list[Listed]:
     if not user.is_staff:
         return _for_provider(organisations)
     if not can(user, "manage_competitions"):
@@ -130,19 +132,23 @@ _OPEN_TO_QUOTE = (
 )
 
 
-def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
+def _for_provider(organisations: list[Organisation]) -> list[Listed]:
     """Competitions an organisation is invited to that are still open, not declined and without
-    a submitted quote, soonest deadline first."""
+    a submitted quote, soonest deadline first (read with the home's other lists)."""
     at = now()
     names = {organisation.id: organisation.display_name for organisation in organisations}
+    return [Listed(_OPEN_TO_QUOTE, {"ids": list(names), "at": at}, partial(_open, names, at))]
+
+
+def _open(names: dict[int, str], at: datetime, rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _OPEN_TO_QUOTE."""
     # Each deadline's words, London date and urgency worked out once: a provider invited to a
     # hundred competitions finds them closing at a few moments (the bench's 149 at three).
     deadlines: dict[datetime, tuple[str, date, int]] = {}
+    several = len(names) > 1
     items = []
-    for competition_id, title, kind, read, organisation_id in db.session.execute(
-        _OPEN_TO_QUOTE, {"ids": list(names), "at": at}
-    ):
-        named = f" for {names[organisation_id]}" if len(organisations) > 1 else ""
+    for competition_id, title, kind, read, organisation_id in rows:
+        named = f" for {names[organisation_id]}" if several else ""
         shown = deadlines.get(read)
         if shown is None:
             deadline = as_utc(read)

@@ -7,22 +7,20 @@ however many contracts there are."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
-    Row,
     String,
     bindparam,
     cast,
     extract,
     func,
-    literal,
     literal_column,
     null,
     select,
-    union_all,
 )
 
 from portal.accounts.models import User
@@ -44,7 +42,7 @@ from portal.contracts.services import delivery, statements
 from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
 
@@ -58,7 +56,9 @@ DUE_WITHIN_DAYS = 30
 OUTCOMES_LISTED = 10
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> Sequence[Waiting | Figures]:
+def waiting_for(
+    user: User, organisations: list[Organisation]
+) -> Sequence[Waiting | Figures | Listed]:
     if not user.is_staff:
         return _for_provider(organisations)
     if not can(user, "manage_contracts"):
@@ -114,46 +114,69 @@ _PROVIDER_CONTRACTS = (
     .outerjoin(_IN, _IN.c.contract_id == Contract.id)
     .where(Contract.organisation_id.in_(bindparam("ids", expanding=True)))
 )
-# The statements the council has queried on the contracts, and the outcomes due for evidence
-# (their review date within DUE_WITHIN_DAYS, or past) on the active ones: one statement of the
-# two lists, each in its order (a statement's month, an outcome's review date).
-_QUERIED, _OUTCOME = 0, 1
-_QUERIED_AND_DUE = union_all(
+# The statements the council has queried on the organisations' contracts (only ever on those
+# accepted), each month's oldest first, and the outcomes due for evidence (their review date
+# within DUE_WITHIN_DAYS, or past) on the active ones, soonest first: each with its contract's
+# organisation, so that neither waits for the contracts to be read (all three are read with the
+# home's other lists, in one statement).
+_QUERIED = (
     select(
-        literal(_QUERIED).label("kind"),
         Statement.contract_id,
-        Statement.month.label("day"),
-        Statement.number.label("words"),
-        Statement.id,
-    ).where(
-        Statement.contract_id.in_(bindparam("contract_ids", expanding=True)),
+        Statement.month,
+        Statement.number,
+        Contract.organisation_id,
+    )
+    .join(Contract, Contract.id == Statement.contract_id)
+    .where(
+        Contract.organisation_id.in_(bindparam("ids", expanding=True)),
+        Contract.status != DRAFT,
         Statement.status == STATEMENT_QUERIED,
-    ),
+    )
+    .order_by(Statement.month, Statement.id)
+)
+_DUE = (
     select(
-        literal(_OUTCOME),
         ContractOutcome.contract_id,
         ContractOutcome.review_on,
         OutcomeDefinition.title,
-        ContractOutcome.id,
+        Contract.organisation_id,
     )
+    .join(Contract, Contract.id == ContractOutcome.contract_id)
     .join(OutcomeDefinition, OutcomeDefinition.id == ContractOutcome.definition_id)
     .where(
-        ContractOutcome.contract_id.in_(bindparam("active_ids", expanding=True)),
+        Contract.organisation_id.in_(bindparam("ids", expanding=True)),
+        Contract.status == ACTIVE,
         ContractOutcome.status == OUTCOME_DUE,
         ContractOutcome.review_on <= bindparam("until", type_=Date),
-    ),
-).order_by("kind", "day", "id")
+    )
+    .order_by(ContractOutcome.review_on, ContractOutcome.id)
+)
 
 
-def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
-    """The organisations' contracts are read once, with their months of delivery in (those
-    sent to accept, those recording delivery, the active ones with outcomes), then the
-    statements queried and outcomes due on those accepted: two queries at most, one for an
-    organisation with no contract accepted."""
+def _for_provider(organisations: list[Organisation]) -> list[Listed]:
+    """The organisations' contracts, with their months of delivery in (those sent to accept,
+    those recording delivery), the statements queried and the outcomes due: three lists read
+    with the home's others, none of them before another."""
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
-    contracts = db.session.execute(_PROVIDER_CONTRACTS, {"ids": list(names)}).all()
+    ids = {"ids": list(names)}
+    on = today()
+    return [
+        Listed(_PROVIDER_CONTRACTS, ids, partial(_contract_items, names)),
+        Listed(_QUERIED, ids, _statements_queried),
+        Listed(
+            _DUE,
+            {**ids, "until": on + timedelta(days=DUE_WITHIN_DAYS)},
+            partial(_due_for_evidence, names, on),
+        ),
+    ]
+
+
+def _contract_items(names: dict[int, str], rows: list[Sequence[Any]]) -> list[Waiting]:
+    """Contracts sent to accept, and months of delivery due, from the rows of
+    _PROVIDER_CONTRACTS."""
+    contracts = [_ContractRow._make(row) for row in rows]
     sent = sorted(
         (each for each in contracts if each.status == DRAFT and each.sent_at is not None),
         key=lambda each: (each.sent_at, each.id),
@@ -162,32 +185,26 @@ def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
         (each for each in contracts if each.status in delivery.RECORDING),
         key=lambda each: (each.start_on, each.id),
     )
-    # Statements, and so statements queried, are only ever on contracts accepted.
-    accepted = [each.id for each in contracts if each.status != DRAFT]
-    active = [each.id for each in contracts if each.status == ACTIVE]
-    on = today()
-    events: list[Row[Any]] = (
-        db.session.execute(  # type: ignore[assignment]  # rows of _QUERIED_AND_DUE
-            _QUERIED_AND_DUE,
-            {
-                "contract_ids": accepted,
-                "active_ids": active,
-                "until": on + timedelta(days=DUE_WITHIN_DAYS),
-            },
-        ).all()
-        if accepted
-        else []
-    )
-    by_id = {each.id: each for each in contracts}
-    return [
-        *_to_accept(sent, names),
-        *_delivery_due(recording, names),
-        *_statements_queried([each for each in events if each.kind == _QUERIED], by_id),
-        *_due_for_evidence([each for each in events if each.kind == _OUTCOME], by_id, names, on),
-    ]
+    return [*_to_accept(sent, names), *_delivery_due(recording, names)]
 
 
-def _to_accept(sent: list[Row[Any]], names: dict[int, str]) -> list[Waiting]:
+class _ContractRow(NamedTuple):
+    """A row of _PROVIDER_CONTRACTS."""
+
+    id: int
+    organisation_id: int
+    status: str
+    sent_at: datetime | None
+    title: str
+    start_on: date
+    end_on: date
+    months_in: int | None
+    first: date | None
+    last: date | None
+    months: str | None
+
+
+def _to_accept(sent: list[_ContractRow], names: dict[int, str]) -> list[Waiting]:
     return [
         Waiting(
             link=f"Accept contract {reference_of(contract.id)}: ‘{contract.title}’",
@@ -262,7 +279,7 @@ def _to_send(rows: list[Row[Any]]) -> list[Waiting]:
 DUE_WARNING_DAYS = 14
 
 
-def _delivery_due(recording: list[Row[Any]], names: dict[int, str]) -> list[Waiting]:
+def _delivery_due(recording: list[_ContractRow], names: dict[int, str]) -> list[Waiting]:
     """Each month of delivery owed on the contracts recording it (a row of _PROVIDER_CONTRACTS
     each) that is overdue or due within DUE_WARNING_DAYS, soonest due first."""
     on = months.current_day()
@@ -300,7 +317,7 @@ def _delivery_due(recording: list[Row[Any]], names: dict[int, str]) -> list[Wait
     return items
 
 
-def _months_owed(contract: Row[Any], on: date) -> list[date]:
+def _months_owed(contract: _ContractRow, on: date) -> list[date]:
     """The months ended by `on` whose delivery is not in, for a row of _PROVIDER_CONTRACTS.
     When as many months are in as have ended, none before the first nor after the last (a
     month has one delivery), they are the same months: nothing is owed, and neither the months
@@ -309,7 +326,13 @@ def _months_owed(contract: Row[Any], on: date) -> list[date]:
     if last < first:
         return []
     in_, first_in, last_in = contract.months_in, contract.first, contract.last
-    if in_ == _number(last) - _number(first) + 1 and first_in >= first and last_in <= last:
+    if (
+        in_ == _number(last) - _number(first) + 1
+        and first_in is not None
+        and last_in is not None
+        and first_in >= first
+        and last_in <= last
+    ):
         return []
     delivered = {int(month) for month in (contract.months or "").split(",") if month}
     ended = months.months_between(first, last)
@@ -321,25 +344,23 @@ def _number(month: date) -> int:
     return month.year * 12 + month.month - 1
 
 
-def _statements_queried(
-    queried: Sequence[Row[Any]], contracts: dict[int, Row[Any]]
-) -> list[Waiting]:
-    """Each statement the council has queried (a row of _QUERIED_AND_DUE), oldest month first."""
+def _statements_queried(queried: list[Sequence[Any]]) -> list[Waiting]:
+    """Each statement the council has queried (a row of _QUERIED), oldest month first."""
     return [
         Waiting(
-            link=f"Answer the council’s question on statement {statement.words}",
+            link=f"Answer the council’s question on statement {number}",
             endpoint="contracts.delivery_month",
             args={
-                "organisation_id": contracts[statement.contract_id].organisation_id,
-                "contract_id": statement.contract_id,
-                "year": statement.day.year,
-                "month": statement.day.month,
+                "organisation_id": organisation_id,
+                "contract_id": contract_id,
+                "year": month.year,
+                "month": month.month,
             },
-            hint=f"Delivery for {months.month_name(statement.day)}: correct it or say why "
+            hint=f"Delivery for {months.month_name(month)}: correct it or say why "
             "it is right, and submit it again",
             urgency=DUE_SOON,
         )
-        for statement in queried
+        for contract_id, month, number, organisation_id in queried
     ]
 
 
@@ -366,25 +387,22 @@ def _statements_waiting(figures: Sequence[Any]) -> list[Waiting]:
 # Outcomes -----------------------------------------------------------------------------------------
 
 
-def _due_for_evidence(
-    due: Sequence[Row[Any]], contracts: dict[int, Row[Any]], names: dict[int, str], on: date
-) -> list[Waiting]:
-    """A provider's outcomes due for evidence on its active contracts (rows of
-    _QUERIED_AND_DUE), soonest review date first."""
+def _due_for_evidence(names: dict[int, str], on: date, due: list[Sequence[Any]]) -> list[Waiting]:
+    """A provider's outcomes due for evidence on its active contracts (rows of _DUE), soonest
+    review date first."""
     items = []
-    for outcome in due:
-        contract = contracts[outcome.contract_id]
-        named = f" for {names[contract.organisation_id]}" if len(names) > 1 else ""
-        past = outcome.day < on
+    for contract_id, review_on, title, organisation_id in due:
+        named = f" for {names[organisation_id]}" if len(names) > 1 else ""
+        past = review_on < on
         items.append(
             Waiting(
-                link=f"Give evidence for ‘{outcome.words}’{named}",
+                link=f"Give evidence for ‘{title}’{named}",
                 endpoint="contracts.outcomes",
-                args={"contract_id": contract.id},
-                hint=f"{reference_of(contract.id)}: the review date "
-                f"{'was' if past else 'is'} {format_date(outcome.day)}",
+                args={"contract_id": contract_id},
+                hint=f"{reference_of(contract_id)}: the review date "
+                f"{'was' if past else 'is'} {format_date(review_on)}",
                 urgency=OVERDUE if past else DUE_SOON,
-                due=outcome.day,
+                due=review_on,
             )
         )
     return items

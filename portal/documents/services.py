@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Select,
     and_,
     bindparam,
     exists,
@@ -23,7 +22,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError, found
-from portal.core.memo import read_once_by_id, sharing_reads
+from portal.core.memo import RowsById, read_once_by_id, sharing_reads
 from portal.core.permissions import can
 from portal.core.time import format_date, today
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
@@ -570,24 +569,13 @@ _LIBRARIES = (
 _MANDATORY_LIBRARIES = _LIBRARIES.where(Document.kind.in_(MANDATORY_KINDS))
 
 
-@read_once_by_id
-def libraries_of(organisation_ids: list[int]) -> dict[int, list[Shelved]]:
-    """Each organisation's library, by kind then title, as Shelved: one query of columns,
-    however many documents and versions. Read once in a page however many of its parts ask
-    (the provider's home: its standing's call-off problems, the documents waiting)."""
-    return _shelves(_LIBRARIES, organisation_ids)
-
-
-def _mandatory_libraries_of(organisation_ids: list[int]) -> dict[int, list[Shelved]]:
-    """libraries_of, of the documents of MANDATORY_KINDS alone: all the call-off rule reads."""
-    return _shelves(_MANDATORY_LIBRARIES, organisation_ids)
-
-
-def _shelves(statement: Select, organisation_ids: list[int]) -> dict[int, list[Shelved]]:
-    libraries: dict[int, list[Shelved]] = {id_: [] for id_ in organisation_ids}
-    for row in db.session.execute(statement, {"ids": organisation_ids}):
-        libraries[row.organisation_id].append(Shelved(*row))
-    return libraries
+# Each organisation's library, by kind then title, as Shelved: one query of columns, however
+# many documents and versions. Read once in a page however many of its parts ask (the
+# provider's home: its standing's call-off problems, the documents waiting; read there with the
+# admissions, core.memo.read_together).
+libraries_of = read_once_by_id(RowsById(_LIBRARIES, 1, Shelved))
+# libraries_of, of the documents of MANDATORY_KINDS alone: all the call-off rule reads.
+_mandatory_libraries_of = RowsById(_MANDATORY_LIBRARIES, 1, Shelved)
 
 
 def call_off_problems_of(organisation_ids: list[int], on: date) -> dict[int, list[str]]:

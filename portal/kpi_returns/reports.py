@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Date,
     Row,
@@ -181,11 +182,17 @@ def return_summaries(
     return {(row[1], row[2]): ReturnSummary._make(row) for row in rows}
 
 
-# Built once: a statement built for every request costs more than running it. `first` and
-# `last` None (no month owed) make `in_range` NULL, so only returns with open questions come.
+# Built once, run with `ids`, `first` and `last` (the home reads it with its other lists, giving
+# the rows to summaries_and_open_queries_of). `first` and `last` None (no month owed) make
+# `in_range` NULL, so only returns with open questions come.
 _IN_RANGE = KpiReturn.month.between(bindparam("first", type_=Date), bindparam("last", type_=Date))
-_SUMMARIES_AND_OPEN_QUERIES = (
-    select(*_SUMMARY_COLUMNS, _IN_RANGE.label("in_range"), KpiQuery.id.label("query_id"))
+SUMMARIES_AND_OPEN_QUERIES = (
+    select(
+        *_SUMMARY_COLUMNS,
+        # Typed, as a column read beside other statements' must be (portal.core.waiting.Listed).
+        type_coerce(_IN_RANGE, Boolean).label("in_range"),
+        KpiQuery.id.label("query_id"),
+    )
     .outerjoin(KpiQuery, and_(KpiQuery.kpi_return_id == KpiReturn.id, KpiQuery.status == OPEN))
     .where(
         # The ids in the text, as in return_summaries (ids_in_text).
@@ -204,19 +211,26 @@ def summaries_and_open_queries(
     `last` by (organisation, month), as `return_summaries` gives them (none when `first` is
     None), and the council's open questions on any of the returns, as (question id,
     organisation id, month), by month then question."""
+    if not organisation_ids:
+        return {}, []
+    rows = db.session.execute(
+        SUMMARIES_AND_OPEN_QUERIES, {"ids": organisation_ids, "first": first, "last": last}
+    )
+    return summaries_and_open_queries_of(list(rows))
+
+
+def summaries_and_open_queries_of(rows: Sequence[Sequence[Any]]) -> tuple[dict, list[tuple]]:
+    """summaries_and_open_queries from the rows of SUMMARIES_AND_OPEN_QUERIES, in its order."""
     found: dict[tuple[int, date], ReturnSummary] = {}
     questions: list[tuple[int, int, date]] = []
-    if not organisation_ids:
-        return found, questions
+    width = len(_SUMMARY_COLUMNS)
     # A return with several open questions comes once for each: the same summary each time.
-    for row in db.session.execute(
-        _SUMMARIES_AND_OPEN_QUERIES,
-        {"ids": organisation_ids, "first": first, "last": last},
-    ):
-        if row.in_range:
-            found[row.organisation_id, row.month] = ReturnSummary(*row[: len(_SUMMARY_COLUMNS)])
-        if row.query_id is not None:
-            questions.append((row.query_id, row.organisation_id, row.month))
+    for row in rows:
+        organisation_id, month, in_range, query_id = row[1], row[2], row[width], row[width + 1]
+        if in_range:
+            found[organisation_id, month] = ReturnSummary(*row[:width])
+        if query_id is not None:
+            questions.append((query_id, organisation_id, month))
     return found, questions
 
 

@@ -5,7 +5,8 @@ and escalations open. Each a fixed number of queries, however many returns there
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Date, bindparam, func, select
@@ -14,7 +15,7 @@ from portal.accounts.models import User
 from portal.admissions.held import admissions_held
 from portal.core.permissions import can
 from portal.core.time import format_date
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
 from portal.kpi_returns import escalations, months, reports
 from portal.kpi_returns.models import (
     KpiMonthLock,
@@ -37,25 +38,49 @@ ESCALATIONS_LISTED = 5
 # KPI pages allow them.
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> Sequence[Waiting | Figures]:
+def waiting_for(
+    user: User, organisations: list[Organisation]
+) -> Sequence[Waiting | Figures | Listed]:
     if user.is_staff:
         return _for_council(user)
     return _for_provider(organisations)
 
 
-def _for_provider(organisations: list[Organisation]) -> list[Waiting]:
+def _for_provider(organisations: list[Organisation]) -> list[Listed]:
     """Each return missing or due within DUE_WARNING_DAYS, and each question from the council
-    not yet answered."""
+    not yet answered (the returns read with the home's other lists)."""
     on = months.current_day()
     ids = [organisation.id for organisation in organisations]
+    if not ids:
+        return []
     # From the admissions the home page has read already (its standing, capacity).
     obligations = obligations_of_held(admissions_held(ids))
     owed = {id_: obligation.months(on) for id_, obligation in obligations.items()}
     every_month = [month for months_owed in owed.values() for month in months_owed]
     # The returns of the months owed and the council's open questions: one statement.
-    summaries, questions = reports.summaries_and_open_queries(
-        ids, min(every_month, default=None), max(every_month, default=None)
-    )
+    params = {
+        "ids": ids,
+        "first": min(every_month, default=None),
+        "last": max(every_month, default=None),
+    }
+    return [
+        Listed(
+            reports.SUMMARIES_AND_OPEN_QUERIES,
+            params,
+            partial(_provider_items, organisations, owed, on),
+        )
+    ]
+
+
+def _provider_items(
+    organisations: list[Organisation],
+    owed: dict[int, list[date]],
+    on: date,
+    rows: list[Sequence[Any]],
+) -> list[Waiting]:
+    """The provider's items from the months each organisation owes and the rows of
+    reports.SUMMARIES_AND_OPEN_QUERIES."""
+    summaries, questions = reports.summaries_and_open_queries_of(rows)
     due_dates = DueDates()
     items = []
     for organisation in organisations:

@@ -1,7 +1,8 @@
 """What the home pages say needs doing. Each domain says what of its own is waiting for a person
 (its `waiting_for`); this module only collects them, most urgent first, so the home page knows
 no domain's tables and does the same number of queries whatever the data behind it. What the
-domains only count (their `Figures`) is read in one statement for all of them."""
+domains only count (their `Figures`) is read in one statement for all of them, and what they list
+from rows needing nothing read before (their `Listed`) in another."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ from portal.applications import waiting as applications
 from portal.capacity import waiting as capacity
 from portal.competitions import waiting as competitions
 from portal.contracts import waiting as contracts
-from portal.core.waiting import Figures, Waiting, most_urgent_first, read_figures
+from portal.core.waiting import (
+    Figures,
+    Listed,
+    Waiting,
+    most_urgent_first,
+    read_figures,
+    read_lists,
+)
 from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
 from portal.organisations.models import Organisation
@@ -26,7 +34,7 @@ from portal.reviews import services as reviews
 
 # Every domain that can have work waiting for someone. Each answers for any user: nothing, when
 # the user's role has nothing to do there.
-SOURCES: tuple[Callable[[User, list[Organisation]], Sequence[Waiting | Figures]], ...] = (
+SOURCES: tuple[Callable[[User, list[Organisation]], Sequence[Waiting | Figures | Listed]], ...] = (
     applications.waiting_for,
     reviews.waiting_for,
     documents.waiting_for,
@@ -48,10 +56,13 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     urgent first (and, as urgent, in the order the domains gave them)."""
     given = [part for source in SOURCES for part in source(user, organisations)]
     counted = iter(read_figures([part for part in given if isinstance(part, Figures)]))
+    listed = iter(read_lists([part for part in given if isinstance(part, Listed)]))
     items: list[Waiting] = []
     for part in given:
         if isinstance(part, Figures):
             items.extend(next(counted))
+        elif isinstance(part, Listed):
+            items.extend(next(listed))
         else:
             items.append(part)
     return most_urgent_first(items)

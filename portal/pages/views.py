@@ -5,11 +5,13 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.admissions import services as admissions
+from portal.admissions.held import admissions_held
 from portal.applications import services as applications
 from portal.core.db import db, round_trips_within
 from portal.core.extensions import object_store
-from portal.core.memo import reading_once
+from portal.core.memo import read_together, reading_once
 from portal.core.permissions import public, requires_sign_in
+from portal.documents import services as documents
 from portal.organisations import services as organisations
 from portal.pages import services
 
@@ -47,8 +49,9 @@ def home():
         return redirect(url_for("organisations.create"))
     mine = [membership.organisation for membership in memberships]
     # The domains ask for some of the same rows (admissions, libraries, latest applications):
-    # each is read once.
+    # each is read once, the admissions and libraries together in one statement.
     with reading_once():
+        read_together((admissions_held, documents.libraries_of), [o.id for o in mine])
         standings = admissions.standings_of(mine)
         latest = applications.latest_applications([o.id for o in mine])
         waiting = services.waiting_for(current_user, mine)

@@ -6,14 +6,15 @@ queries, however many providers."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from typing import Any
 
 from sqlalchemy import bindparam, select
 
 from portal.accounts.models import User
-from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, Figures, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, Figures, Listed, Waiting, plural
 from portal.organisations.models import Organisation
 from portal.quality.models import MEETING_SCHEDULED, Meeting
 from portal.quality.services import meetings
@@ -36,7 +37,9 @@ _COMING_UP = (
 )
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> Sequence[Waiting | Figures]:
+def waiting_for(
+    user: User, organisations: list[Organisation]
+) -> Sequence[Waiting | Figures | Listed]:
     if user.is_staff:
         return _for_officers() if can(user, "assure_quality") else []
     return _coming_up(organisations)
@@ -77,10 +80,16 @@ def _to_schedule(due: int, overdue: int) -> list[Waiting]:
     ]
 
 
-def _coming_up(organisations: list[Organisation]) -> list[Waiting]:
+def _coming_up(organisations: list[Organisation]) -> list[Listed]:
+    """The organisations' meetings coming up (read with the home's other lists)."""
     names = {organisation.id: organisation.display_name for organisation in organisations}
     if not names:
         return []
+    return [Listed(_COMING_UP, {"ids": list(names), "on": today()}, partial(_meetings, names))]
+
+
+def _meetings(names: dict[int, str], rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _COMING_UP."""
     return [
         Waiting(
             link=f"Review meeting with the council on {format_date(meets_on)}",
@@ -90,7 +99,5 @@ def _coming_up(organisations: list[Organisation]) -> list[Waiting]:
             urgency=DUE_SOON,
             due=meets_on,
         )
-        for meeting_id, organisation_id, meets_on in db.session.execute(
-            _COMING_UP, {"ids": list(names), "on": today()}
-        )
+        for meeting_id, organisation_id, meets_on in rows
     ]

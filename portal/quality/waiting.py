@@ -22,10 +22,9 @@ from sqlalchemy import (
 )
 
 from portal.accounts.models import User
-from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
 from portal.organisations.models import Organisation
 from portal.quality.models import (
     ACTION_DONE,
@@ -44,7 +43,7 @@ DUE_SOON_DAYS = 14
 LISTED = 10
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting] | list[Figures]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Listed] | list[Figures]:
     if not user.is_staff:
         return _for_provider(organisations, today())
     if can(user, "assure_quality"):
@@ -149,11 +148,17 @@ _OPEN_ACTIONS = (
 )
 
 
-def _for_provider(organisations: list[Organisation], on: date) -> list[Waiting]:
+def _for_provider(organisations: list[Organisation], on: date) -> list[Listed]:
+    """The findings of visits with actions open and the actions from meetings (read with the
+    home's other lists)."""
     ids = [organisation.id for organisation in organisations]
     if not ids:
         return []
-    open_actions = list(db.session.execute(_OPEN_ACTIONS, {"ids": ids}))
+    return [Listed(_OPEN_ACTIONS, {"ids": ids}, partial(_provider_items, on))]
+
+
+def _provider_items(on: date, open_actions: list[Sequence[Any]]) -> list[Waiting]:
+    """The provider's items from the rows of _OPEN_ACTIONS."""
     items: list[Waiting] = []
     by_visit: dict[int, list[date]] = {}
     visited: dict[int, date | None] = {}

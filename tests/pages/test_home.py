@@ -7,14 +7,19 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from portal.applications.models import Application
+from portal.admissions.held import admissions_held
+from portal.admissions.models import Admission
+from portal.applications.models import Application, ApplicationSection
 from portal.core.db import db
+from portal.core.memo import read_together, reading_once
 from portal.core.templating import waiting_items
 from portal.core.time import today
-from portal.core.waiting import Waiting, addresses
+from portal.core.waiting import Listed, Waiting, addresses, read_lists
+from portal.documents import services as documents
 from portal.kpi_returns.models import KpiQuery, KpiReturn
 from tests.applications.helpers import start
 from tests.competitions import helpers as competitions
@@ -320,3 +325,111 @@ def test_a_question_on_a_kpi_return_is_a_next_step_read_with_the_returns(
     home = _home(provider_client)
     assert question not in _links(home)
     assert f"Fill in the KPI return for {month_ago(3):%B %Y}" in _links(home)
+
+
+def test_the_provider_home_reads_its_lists_in_one_statement(
+    app, provider_client, organisation, every_type
+):
+    """What each domain lists for a provider from rows needing nothing read before them (its
+    invitations, contracts, statements queried, outcomes due, returns, capacity, actions,
+    meetings, a draft's sections) is read in one statement, not one each."""
+    start(provider_client, organisation)
+    make_active_contract(organisation)
+    _home(provider_client)
+
+    with counting_queries(app) as statements:
+        _home(provider_client)
+
+    listing = [
+        statement
+        for statement in statements
+        if re.search(
+            r"\b(competition_invitations|statements|contract_outcomes|kpi_returns|capacities|"
+            r"quality_actions|quality_meetings|application_sections)\b",
+            statement,
+        )
+    ]
+    assert len(listing) == 1
+    assert all(
+        re.search(rf"\b{table}\b", listing[0])
+        for table in ("competition_invitations", "kpi_returns", "capacities", "quality_meetings")
+    )
+
+
+def test_lists_read_together_are_each_as_read_alone(app, provider_client, organisation, every_type):
+    """read_lists gives each list's rows in its own order, each value as its column's type
+    makes it when read alone (timestamps in UTC, dates, JSON, booleans), whatever the other
+    lists hold; a parameter two lists share must have one value."""
+    application_id = start(provider_client, organisation)
+    db.session.add_all(
+        [
+            ApplicationSection(
+                application_id=application_id,
+                section_id=f"section-{number}",
+                answers={"question": number, "words": "‘a’ & b"},
+                completed=number % 2 == 0,
+            )
+            for number in range(3)
+        ]
+    )
+    factories.admit(organisation, "mentoring")
+    factories.admit(organisation, "online-tuition")
+    db.session.flush()
+    mine = {"ids": [organisation.id]}
+    statements = [
+        (
+            select(
+                ApplicationSection.answers,
+                ApplicationSection.completed,
+                ApplicationSection.version,
+            )
+            .where(ApplicationSection.application_id == bindparam("application_id"))
+            .order_by(ApplicationSection.section_id.desc()),
+            {"application_id": application_id},
+        ),
+        (
+            select(Admission.lot_id, Admission.admitted_at, Admission.status)
+            .where(Admission.organisation_id.in_(bindparam("ids", expanding=True)))
+            .order_by(Admission.lot_id.desc()),
+            mine,
+        ),
+        (
+            select(Application.id, Application.created_at, Application.status)
+            .where(Application.organisation_id.in_(bindparam("ids", expanding=True)))
+            .order_by(Application.id),
+            mine,
+        ),
+    ]
+    alone = [[tuple(row) for row in db.session.execute(*each)] for each in statements]
+    together = read_lists([Listed(statement, params, list) for statement, params in statements])
+
+    assert [[tuple(row) for row in rows] for rows in together] == alone
+    assert [len(rows) for rows in alone] == [3, 2, 1]
+    assert alone[0][0] == ({"question": 2, "words": "‘a’ & b"}, True, 1)
+    assert alone[1][0][1].tzinfo is not None and alone[1][0][1].utcoffset() == timedelta(0)
+    with pytest.raises(ValueError, match="'ids'"):
+        read_lists(
+            [Listed(statements[1][0], mine, list), Listed(statements[2][0], {"ids": [0]}, list)]
+        )
+
+
+def test_reads_read_together_are_as_read_alone_and_not_read_again(app, organisation):
+    """read_together reads the admissions and libraries a page's parts will ask for in one
+    statement; asked after it within reading_once they read nothing and give what each reads
+    alone. Outside reading_once it reads nothing, and each reads when asked."""
+    factories.admit(organisation, "mentoring")
+    factories.make_document(organisation, "safeguarding_policy")
+    db.session.flush()
+    ids = [organisation.id]
+    with app.test_request_context("/home"):
+        alone = (admissions_held(ids), documents.libraries_of(ids))
+        assert all(alone[0][organisation.id]) and alone[1][organisation.id]
+        with counting_queries(app) as outside:
+            read_together((admissions_held, documents.libraries_of), ids)
+        assert outside == []
+        with reading_once(), counting_queries(app) as statements:
+            read_together((admissions_held, documents.libraries_of), ids)
+            together = (admissions_held(ids), documents.libraries_of(ids))
+            read_together((admissions_held, documents.libraries_of), ids)
+        assert len(statements) == 1
+        assert together == alone
