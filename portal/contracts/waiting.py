@@ -13,14 +13,17 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
+    Row,
     String,
     bindparam,
     cast,
     extract,
     func,
+    literal,
     literal_column,
     null,
     select,
+    union_all,
 )
 
 from portal.accounts.models import User
