@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import User
@@ -19,10 +20,12 @@ from portal.competitions.models import (
     Score,
 )
 from portal.core.db import db
+from portal.core.pagination import PER_PAGE
 from portal.core.time import utcnow
 from portal.lots.models import Lot
 from tests.conftest import sign_in
 from tests.support import factories
+from tests.support.pages import soup
 from tests.support.queries import queries_for
 
 
@@ -252,9 +255,30 @@ def test_the_lists_make_a_fixed_number_of_queries(app, commissioner, provider, o
         "provider opportunities": (provider_client, "/competitions"),
         "provider opportunities, page 2": (provider_client, "/competitions?page=2"),
     }
-    _competitions(lot, organisation, commissioner, 1, 2)
+    # A second page from the first (a page past the end reads a count of its own, below).
+    _competitions(lot, organisation, commissioner, 1, PER_PAGE + 1)
     few = {name: queries_for(app, client, url) for name, (client, url) in pages.items()}
-    _competitions(lot, organisation, commissioner, 3, 60)  # two pages of each list
+    _competitions(lot, organisation, commissioner, PER_PAGE + 2, 60)  # three pages of each list
     many = {name: queries_for(app, client, url) for name, (client, url) in pages.items()}
     assert many == few
     assert "Competition 62" in commissioner_client.get("/competitions").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["2", "99", "2147483647"])
+def test_a_page_of_opportunities_past_the_end_shows_the_last(
+    app, commissioner, provider, organisation, page
+):
+    """The page's one statement finds no row past the end to carry the count: the count is read
+    alone and the last page shown, even for a page number past any integer."""
+    factories.admit(organisation, "mentoring")
+    lot = db.session.scalar(select(Lot).where(Lot.slug == "mentoring"))
+    _competitions(lot, organisation, commissioner, 1, 3)
+    client = sign_in(app.test_client(), provider)
+    first = client.get("/competitions")
+    response = client.get(f"/competitions?page={page}")
+    assert response.status_code == 200
+    assert _rows(response) == _rows(first) and len(_rows(first)) == 3
+
+
+def _rows(response) -> list[str]:
+    return [row.get_text(" ", strip=True) for row in soup(response).select("table tbody tr")]

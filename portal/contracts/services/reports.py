@@ -31,13 +31,16 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
     Select,
+    String,
+    bindparam,
     case,
     cast,
     func,
@@ -63,7 +66,7 @@ from portal.contracts.models import (
     StatementLine,
 )
 from portal.contracts.services.report_filters import Filters
-from portal.core.db import db
+from portal.core.db import UTCDateTime, db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON
 from portal.core.words import shown
@@ -81,60 +84,99 @@ GROUPS = (("sme", "Small and medium-sized (SME)"), ("vcse", "Voluntary (VCSE)"),
 
 # What every query shares ------------------------------------------------------------------------
 
+# What changes from one report to the next, bound: the period (its first and last days, the first
+# day of its first month, and the UTC moments its London days begin and end) and the filters' lot
+# and team. Each statement is built once per shape of filtering (by lot, by team, both, neither)
+# with these in it, and run with the filters' values (`_values`): building the main page's four
+# statements on every view cost more than running them.
+_FIRST = bindparam("first", type_=Date)
+_LAST = bindparam("last", type_=Date)
+_FIRST_MONTH = bindparam("first_month", type_=Date)
+_BEGINS = bindparam("begins", type_=UTCDateTime)
+_ENDS = bindparam("ends", type_=UTCDateTime)
+_LOT = bindparam("lot_id", type_=Integer)
+_TEAM = bindparam("team", type_=String)
 
-def _lot_and_team(filters: Filters, lot_id: Any, team: Any) -> list[ColumnElement[bool]]:
+
+@dataclass(frozen=True)
+class _Shape:
+    """Which of a report's filters narrow it, beside its period."""
+
+    by_lot: bool
+    by_team: bool
+
+
+def _shape(filters: Filters) -> _Shape:
+    return _Shape(by_lot=filters.lot is not None, by_team=bool(filters.team))
+
+
+def _values(filters: Filters) -> dict[str, Any]:
+    """The filters' values for the statements `_shape` built: outcomes are decided in the
+    period by London days."""
+    begins = datetime.combine(filters.first, time(0), tzinfo=LONDON)
+    ends = datetime.combine(filters.last + timedelta(days=1), time(0), tzinfo=LONDON)
+    return {
+        _FIRST.key: filters.first,
+        _LAST.key: filters.last,
+        _FIRST_MONTH.key: filters.first.replace(day=1),
+        _BEGINS.key: begins.astimezone(UTC),
+        _ENDS.key: ends.astimezone(UTC),
+        _LOT.key: filters.lot.id if filters.lot else None,
+        _TEAM.key: filters.team,
+    }
+
+
+def _lot_and_team(shape: _Shape, lot_id: Any, team: Any) -> list[ColumnElement[bool]]:
     """The filters' type of service and team, on the columns that hold them."""
     criteria: list[ColumnElement[bool]] = []
-    if filters.lot:
-        criteria.append(lot_id == filters.lot.id)
-    if filters.team:
-        criteria.append(team == filters.team)
+    if shape.by_lot:
+        criteria.append(lot_id == _LOT)
+    if shape.by_team:
+        criteria.append(team == _TEAM)
     return criteria
 
 
-def _on_contracts(filters: Filters) -> list[ColumnElement[bool]]:
-    return _lot_and_team(filters, Contract.lot_id, Contract.team)
+def _on_contracts(shape: _Shape) -> list[ColumnElement[bool]]:
+    return _lot_and_team(shape, Contract.lot_id, Contract.team)
 
 
-def _committed(filters: Filters) -> list[ColumnElement[bool]]:
+def _committed(shape: _Shape) -> list[ColumnElement[bool]]:
     """Contracts committed in the period: accepted (not drafts), starting in it."""
     return [
         Contract.status != DRAFT,
-        Contract.start_on.between(filters.first, filters.last),
-        *_on_contracts(filters),
+        Contract.start_on.between(_FIRST, _LAST),
+        *_on_contracts(shape),
     ]
 
 
-def _spent(filters: Filters) -> list[ColumnElement[bool]]:
+def _spent(shape: _Shape) -> list[ColumnElement[bool]]:
     """Approved statements for months in the period (their contract joined)."""
     return [
         Statement.status == STATEMENT_APPROVED,
-        Statement.month.between(filters.first.replace(day=1), filters.last),
-        *_on_contracts(filters),
+        Statement.month.between(_FIRST_MONTH, _LAST),
+        *_on_contracts(shape),
     ]
 
 
-def _summed(filters: Filters) -> list[ColumnElement[bool]]:
+def _summed(shape: _Shape) -> list[ColumnElement[bool]]:
     """The approved statements' sums (MonthlySpend) for months in the period, as `_spent`."""
     return [
-        MonthlySpend.month.between(filters.first.replace(day=1), filters.last),
-        *_lot_and_team(filters, MonthlySpend.lot_id, MonthlySpend.team),
+        MonthlySpend.month.between(_FIRST_MONTH, _LAST),
+        *_lot_and_team(shape, MonthlySpend.lot_id, MonthlySpend.team),
     ]
 
 
 def _decided(
-    filters: Filters, lot_id: Any = Contract.lot_id, team: Any = Contract.team
+    shape: _Shape, lot_id: Any = Contract.lot_id, team: Any = Contract.team
 ) -> list[ColumnElement[bool]]:
     """Outcomes decided (met, partly met, not met) during the period, London days, on the
     filters' lot and team (their contract's, joined, unless the outcome's own copies are
     given)."""
-    start = datetime.combine(filters.first, time(0), tzinfo=LONDON).astimezone(UTC)
-    end = datetime.combine(filters.last + timedelta(days=1), time(0), tzinfo=LONDON)
     return [
         ContractOutcome.status.in_(DECIDED),
-        ContractOutcome.decided_at >= start,
-        ContractOutcome.decided_at < end.astimezone(UTC),
-        *_lot_and_team(filters, lot_id, team),
+        ContractOutcome.decided_at >= _BEGINS,
+        ContractOutcome.decided_at < _ENDS,
+        *_lot_and_team(shape, lot_id, team),
     ]
 
 
@@ -255,13 +297,9 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
         lot_row = by_lot.setdefault(lot_id, GroupRow(names.get(lot_id, "")))
         return lot_row, by_team.setdefault(team, GroupRow(team))
 
-    summed = db.session.execute(
-        select(MonthlySpend.month, MonthlySpend.lot_id, MonthlySpend.team, MonthlySpend.is_sme,
-               MonthlySpend.is_vcse, MonthlySpend.is_local, MonthlySpend.statement_count,
-               MonthlySpend.spend_pence, MonthlySpend.money_line_count,
-               MonthlySpend.held_back_pence, MonthlySpend.released_pence)
-        .where(*_summed(filters))
-    )  # fmt: skip
+    built = _report_statements(_shape(filters), db.is_postgresql)
+    values = _values(filters)
+    summed = db.rows(built.summed, values)
     for month, lot_id, team, sme, vcse, local, statements, spend, lines, held, released in summed:
         # A row counts where it has approved statements (money lines), as a GROUP BY over the
         # statements (lines) themselves would have a group.
@@ -276,15 +314,7 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
             outcome.held_back_pence += held
             outcome.released_pence += released
 
-    flags = (Organisation.is_sme, Organisation.is_vcse, Organisation.is_local)
-    start_month = _month_of(Contract.start_on)
-    committed = db.session.execute(
-        select(start_month, Contract.lot_id, Contract.team, *flags, func.count(),
-               _total(Contract.total_pence))
-        .join(Organisation, Organisation.id == Contract.organisation_id)
-        .where(*_committed(filters))
-        .group_by(start_month, Contract.lot_id, Contract.team, *flags)
-    )  # fmt: skip
+    committed = db.rows(built.committed, values)
     for month, lot_id, team, sme, vcse, local, count, total in committed:
         started = months[month]
         started.contracts += int(count)
@@ -320,51 +350,94 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
         lots=[by_lot[lot_id] for lot_id in sorted(by_lot, key=lambda i: order.get(i, len(order)))],
         teams=[by_team[team] for team in sorted(by_team)],
         shares=shares,
-        outcomes=outcomes_by_lot(filters, money, names, order),
-        starts=time_to_start(filters, names, order),
+        outcomes=outcomes_by_lot(built.decided, values, money, names, order),
+        starts=time_to_start(built.starts, values, names, order),
     )
 
 
-def outcomes_by_lot(
-    filters: Filters,
-    money: dict[int, OutcomeRow],
-    names: Mapping[int, str],
-    order: Mapping[int, int],
-) -> list[OutcomeRow]:
-    """The lots' held back and released money (`money`, by lot id) with the outcomes decided
-    in the period counted in (one query, on the outcomes' own copies of their contract's lot
-    and team, from one index without reading a contract)."""
+class _ReportStatements(NamedTuple):
+    summed: Select[*tuple[Any, ...]]
+    committed: Select[*tuple[Any, ...]]
+    decided: Select[*tuple[Any, ...]]
+    starts: Select[*tuple[Any, ...]]
+
+
+@cache
+def _report_statements(shape: _Shape, postgresql: bool) -> _ReportStatements:
+    """The main page's four statements for one shape of filtering (on one kind of database:
+    months and days are counted in its own SQL), built on the first report of that shape and
+    then reused with the filters' values bound (`_values`).
+
+    - summed: the approved statements' monthly sums in the period;
+    - committed: the contracts starting in it, grouped by month, lot, team and kind of provider;
+    - decided: the outcomes decided in it, by lot and status, on the outcomes' own copies of
+      their contract's lot and team (from one index, without reading a contract);
+    - starts: the contracts made from a competition starting in it, by lot and days waited."""
+    del postgresql  # in the cache's key only: _month_of and _days_from ask the database
+    summed = select(
+        MonthlySpend.month, MonthlySpend.lot_id, MonthlySpend.team, MonthlySpend.is_sme,
+        MonthlySpend.is_vcse, MonthlySpend.is_local, MonthlySpend.statement_count,
+        MonthlySpend.spend_pence, MonthlySpend.money_line_count, MonthlySpend.held_back_pence,
+        MonthlySpend.released_pence,
+    ).where(*_summed(shape))  # fmt: skip
+    flags = (Organisation.is_sme, Organisation.is_vcse, Organisation.is_local)
+    start_month = _month_of(Contract.start_on)
+    committed = (
+        select(start_month, Contract.lot_id, Contract.team, *flags, func.count(),
+               _total(Contract.total_pence))
+        .join(Organisation, Organisation.id == Contract.organisation_id)
+        .where(*_committed(shape))
+        .group_by(start_month, Contract.lot_id, Contract.team, *flags)
+    )  # fmt: skip
     lot_id_of = type_coerce(ContractOutcome.contract_lot_id, Integer)  # set on every outcome
-    for lot_id, status, count in db.session.execute(
+    decided = (
         select(lot_id_of, ContractOutcome.status, func.count())
-        .where(*_decided(filters, lot_id_of, ContractOutcome.contract_team))
+        .where(*_decided(shape, lot_id_of, ContractOutcome.contract_team))
         .group_by(lot_id_of, ContractOutcome.status)
-    ):
-        money.setdefault(lot_id, OutcomeRow(names.get(lot_id, ""))).decided[status] = int(count)
-    return [money[lot_id] for lot_id in sorted(money, key=lambda i: (order.get(i, len(order)), i))]
-
-
-def time_to_start(
-    filters: Filters, names: Mapping[int, str], order: Mapping[int, int]
-) -> list[StartRow]:
-    """For contracts made from a competition and starting in the period: the days from the
-    competition's publication to the contract's start, by lot, with a row for all of them
-    (one query, counting contracts by lot and number of days)."""
+    )
     days = _days_from(Competition.published_at, Contract.start_on)
-    counted: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for lot_id, waited, count in db.session.execute(
+    starts = (
         select(Contract.lot_id, days, func.count())
         .join(Competition, Competition.id == Contract.competition_id)
         # Said though the join implies it: so told, PostgreSQL reads the contracts made from a
         # competition from their index on competition_id; left to the join, it walked that
         # index through every contract made without one (all 24,000 at 10x, for 50).
         .where(
-            *_committed(filters),
+            *_committed(shape),
             Contract.competition_id.is_not(None),
             Competition.published_at.is_not(None),
         )
         .group_by(Contract.lot_id, days)
-    ):
+    )
+    return _ReportStatements(summed, committed, decided, starts)
+
+
+def outcomes_by_lot(
+    decided: Select[*tuple[Any, ...]],
+    values: Mapping[str, Any],
+    money: dict[int, OutcomeRow],
+    names: Mapping[int, str],
+    order: Mapping[int, int],
+) -> list[OutcomeRow]:
+    """The lots' held back and released money (`money`, by lot id) with the outcomes decided
+    in the period counted in (`decided`, of _report_statements, run with `values`)."""
+    for lot_id, status, count in db.rows(decided, values):
+        money.setdefault(lot_id, OutcomeRow(names.get(lot_id, ""))).decided[status] = int(count)
+    return [money[lot_id] for lot_id in sorted(money, key=lambda i: (order.get(i, len(order)), i))]
+
+
+def time_to_start(
+    starts: Select[*tuple[Any, ...]],
+    values: Mapping[str, Any],
+    names: Mapping[int, str],
+    order: Mapping[int, int],
+) -> list[StartRow]:
+    """For contracts made from a competition and starting in the period: the days from the
+    competition's publication to the contract's start, by lot, with a row for all of them
+    (`starts`, of _report_statements, run with `values`: contracts counted by lot and number of
+    days)."""
+    counted: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for lot_id, waited, count in db.rows(starts, values):
         counted[lot_id].append((int(waited), int(count)))
     rows = [
         _start_row(names.get(lot_id, ""), counted[lot_id])
@@ -419,7 +492,7 @@ class ProviderRow:
     not_met: int
 
 
-def _providers_query(filters: Filters) -> Select[*tuple[Any, ...]]:
+def _providers_query(shape: _Shape) -> Select[*tuple[Any, ...]]:
     """One row per provider with any figure in the period: committed, spent, held back,
     released, outcomes decided (four grouped subqueries joined to the organisation)."""
     committed = (
@@ -428,7 +501,7 @@ def _providers_query(filters: Filters) -> Select[*tuple[Any, ...]]:
             func.count().label("contracts"),
             _total(Contract.total_pence).label("committed"),
         )
-        .where(*_committed(filters))
+        .where(*_committed(shape))
         .group_by(Contract.organisation_id)
         .subquery()
     )
@@ -438,7 +511,7 @@ def _providers_query(filters: Filters) -> Select[*tuple[Any, ...]]:
             _total(Statement.net_pence).label("spend"),
         )
         .join(Contract, Contract.id == Statement.contract_id)
-        .where(*_spent(filters))
+        .where(*_spent(shape))
         .group_by(Contract.organisation_id)
         .subquery()
     )
@@ -455,7 +528,7 @@ def _providers_query(filters: Filters) -> Select[*tuple[Any, ...]]:
         .select_from(StatementLine)
         .join(Statement, Statement.id == StatementLine.statement_id)
         .join(Contract, Contract.id == Statement.contract_id)
-        .where(*_spent(filters), StatementLine.kind.in_((LINE_HELD_BACK, LINE_OUTCOME)))
+        .where(*_spent(shape), StatementLine.kind.in_((LINE_HELD_BACK, LINE_OUTCOME)))
         .group_by(Contract.organisation_id)
         .subquery()
     )
@@ -468,7 +541,7 @@ def _providers_query(filters: Filters) -> Select[*tuple[Any, ...]]:
             ),
         )
         .join(Contract, Contract.id == ContractOutcome.contract_id)
-        .where(*_decided(filters))
+        .where(*_decided(shape))
         .group_by(Contract.organisation_id)
         .subquery()
     )
@@ -498,18 +571,20 @@ def _provider_row(row: Any) -> ProviderRow:
 
 def providers(filters: Filters, number: int) -> Page:
     """A page of ProviderRows, the largest spend first (two queries)."""
-    query = _providers_query(filters)
-    count = db.count(select(func.count()).select_from(query.subquery()))
-    number, offset = offset_of(number, count)
+    query = _providers_query(_shape(filters))
+    values = _values(filters)
+    count = select(func.count()).select_from(query.subquery())
+    total = db.session.execute(count, values).scalar_one()
+    number, offset = offset_of(number, total)
     ordered = query.order_by(func.coalesce(query.selected_columns.spend, 0).desc(), Organisation.id)
-    rows = db.session.execute(ordered.limit(PER_PAGE).offset(offset))
-    return Page([_provider_row(row) for row in rows], number, count)
+    rows = db.session.execute(ordered.limit(PER_PAGE).offset(offset), values)
+    return Page([_provider_row(row) for row in rows], number, total)
 
 
 def all_providers(filters: Filters) -> list[ProviderRow]:
-    query = _providers_query(filters)
+    query = _providers_query(_shape(filters))
     ordered = query.order_by(query.selected_columns.spend.desc(), Organisation.id)
-    return [_provider_row(row) for row in db.session.execute(ordered)]
+    return [_provider_row(row) for row in db.session.execute(ordered, _values(filters))]
 
 
 # Unit-rate benchmarks ---------------------------------------------------------------------------
@@ -592,14 +667,15 @@ def benchmarks(filters: Filters, lots: Sequence[Lot]) -> Benchmarks:
             func.max(Contract.rate_pence),
         )
         .join(Organisation, Organisation.id == Contract.organisation_id)
-        .where(*_committed(filters))
+        .where(*_committed(_shape(filters)))
         .group_by(
             Contract.lot_id,
             Contract.unit,
             Contract.organisation_id,
             Organisation.trading_name,
             Organisation.legal_name,
-        )
+        ),
+        _values(filters),
     ).all()
     by_unit: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for row in grouped:
