@@ -17,7 +17,7 @@ from sqlalchemy.sql.selectable import ScalarSelect
 from portal.admissions.models import ADMITTED, Admission
 from portal.admissions.services import ProviderFilters, kinds_of
 from portal.core.db import db, values_in_text
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.documents import attention as document_attention
 from portal.documents import services as documents
 from portal.kpi_returns import reports as kpi_reports
@@ -154,15 +154,11 @@ def providers_for_reviewers(
         **staff_checks.flag_dates(on),
         **document_attention.call_off_dates(on),
     }
-    first = (number - 1) * PER_PAGE
-    rows = db.rows(page_statement, {**values, _FIRST.key: first})
-    if rows:
-        total = rows[0].total
-    else:
-        total = db.session.execute(count, filtered).scalar_one() if first else 0
-        number, first = offset_of(number, total)
-        if total:
-            rows = db.rows(page_statement, {**values, _FIRST.key: first})
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.rows(page_statement, {**values, _FIRST.key: first}),
+        lambda: db.session.execute(count, filtered).scalar_one(),
+    )
     placed = {lot.id: (place, lot.name) for place, lot in enumerate(lots)}
     admissions = {row.id: _in_lot_order(row.held, placed) for row in rows}
     unclear = [

@@ -18,7 +18,7 @@ from portal.capacity.services import CapacityFilters
 from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.numbers import whole_number
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.core.time import as_utc
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
@@ -124,7 +124,7 @@ def _page_statements(
             chosen.c.confirmed_at,
             _listed(CapacityNeed, CapacityNeed.need, chosen.c.id),
             _listed(CapacityDistrict, CapacityDistrict.district, chosen.c.id),
-            count.scalar_subquery(),
+            count.scalar_subquery().label("total"),
         )
         .join(Organisation, Organisation.id == chosen.c.organisation_id)
         .join(Lot, Lot.id == chosen.c.lot_id)
@@ -145,15 +145,11 @@ def search_page(filters: CapacityFilters, number: int, now: datetime | None = No
     count and the last page again for a page past the end."""
     count, page_statement = _page_statements(services.search_shape(filters))
     values = services.search_values(filters, now)
-    offset = (number - 1) * PER_PAGE
-    page = db.rows(page_statement, {**values, _FIRST.key: offset})
-    if page:
-        total = page[0][-1]
-    else:
-        total = db.session.execute(count, values).scalar_one() if offset else 0
-        number, offset = offset_of(number, total)
-        if total:
-            page = db.rows(page_statement, {**values, _FIRST.key: offset})
+    page, number, total = rows_and_total(
+        number,
+        lambda first: db.rows(page_statement, {**values, _FIRST.key: first}),
+        lambda: db.session.execute(count, values).scalar_one(),
+    )
     stale = values[services.STALE_BEFORE_KEY]
     items = [
         CapacityRow(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +75,26 @@ def offset_of(number: int, total: int, per_page: int = PER_PAGE) -> tuple[int, i
     last = max(1, -(-total // per_page))
     number = min(number, last)
     return number, (number - 1) * per_page
+
+
+def rows_and_total(
+    number: int, read: Callable[[int], Sequence[Any]], count: Callable[[], int]
+) -> tuple[Sequence[Any], int, int]:
+    """Page `number` of a list whose page's statement carries how many there are in all on
+    each row, in a column named `total` (a scalar subquery: a statement of its own for the
+    count cost a list about as much of the database's CPU as its page). `read(first)` reads the
+    page from its first row; `count()` counts alone, asked only when a page past the end comes
+    back empty (it has no row to carry the total), and then the last page is read. Returns the
+    rows, the page's number (the last for one past the end) and the total."""
+    first = (number - 1) * PER_PAGE
+    rows = read(first)
+    if rows:
+        return rows, number, rows[0].total
+    total = count() if first else 0
+    number, first = offset_of(number, total)
+    if total:
+        rows = read(first)
+    return rows, number, total
 
 
 def _url(number: int) -> str:

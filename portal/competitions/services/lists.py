@@ -27,7 +27,7 @@ from portal.competitions.models import (
 )
 from portal.competitions.services.common import Stage, stage_of
 from portal.core.db import db
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, offset_of, rows_and_total
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation
 
@@ -150,7 +150,7 @@ _OPPORTUNITIES = (
         Organisation.trading_name,
         Organisation.legal_name,
         Quote.status,
-        _INVITATIONS.scalar_subquery(),
+        _INVITATIONS.scalar_subquery().label("total"),
     )
     .join(Competition, Competition.id == Invitation.competition_id)
     .join(Lot, Lot.id == Competition.lot_id)
@@ -179,15 +179,11 @@ def opportunities_for(user: User, number: int) -> Page:
     values: dict[str, Any] = {
         _ORGANISATION_IDS.key: list(db.session.scalars(_MEMBER_OF, {"user_id": user.id}))
     }
-    offset = (number - 1) * PER_PAGE
-    rows = db.rows(_OPPORTUNITIES, {**values, _FIRST.key: offset})
-    if rows:
-        total = rows[0][-1]
-    else:
-        total = db.session.execute(_INVITATIONS, values).scalar_one() if offset else 0
-        number, offset = offset_of(number, total)
-        if total:
-            rows = db.rows(_OPPORTUNITIES, {**values, _FIRST.key: offset})
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.rows(_OPPORTUNITIES, {**values, _FIRST.key: first}),
+        lambda: db.session.execute(_INVITATIONS, values).scalar_one(),
+    )
     at = now()
     return Page(
         [
