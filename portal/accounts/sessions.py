@@ -23,6 +23,7 @@ one step sooner than the last request plus the limit.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from datetime import timedelta
@@ -32,7 +33,7 @@ from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -41,6 +42,7 @@ from portal.accounts.models import User, UserSession
 from portal.core.db import db
 from portal.core.permissions import TWO_FACTOR_PASSED
 from portal.core.time import utcnow
+from portal.core.with_user import Rider, riders
 
 LAST_SEEN = "last_seen"
 SESSION_TOKEN = "session_token"  # noqa: S105 - the session key's name, not a secret
@@ -56,6 +58,7 @@ _SECRETS = ("password_hash", "totp_secret")
 _LOADED = [attr for attr in sa_inspect(User).column_attrs if attr.key not in _SECRETS]
 _USERS, _SESSIONS = User.__table__, UserSession.__table__
 
+
 # Built once: the statement is the same on every request, only its parameters change. The
 # table's columns, not the entity: the ORM's reading of the row into a User cost about 35 µs
 # more than reading the row and making the User from it (_as_loaded), every signed-in request.
@@ -63,17 +66,25 @@ _USERS, _SESSIONS = User.__table__, UserSession.__table__
 # With them, the database's clock (CURRENT_TIMESTAMP, PostgreSQL's now(): the moment the
 # transaction began), kept for the rest of the transaction (Database.keep_transaction_began):
 # a page judging deadlines by it (the competitions' clock) then needs no statement of its own.
-_LOAD_USER = (
-    select(*(attr.columns[0] for attr in _LOADED), func.current_timestamp())
-    .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
-    .where(
-        _SESSIONS.c.token_hash == bindparam("token_hash"),
-        _SESSIONS.c.created_at > bindparam("oldest_allowed"),
-        _USERS.c.id == bindparam("user_id"),
-        _USERS.c.session_version == bindparam("version"),
-        _USERS.c.deactivated_at.is_(None),
+# And what the domains read with the user (core.with_user: the framework's settings), each
+# handed to its domain as the row is read.
+@functools.cache
+def _load_user(riders: tuple[Rider, ...]) -> Select[Any]:
+    return (
+        select(
+            *(attr.columns[0] for attr in _LOADED),
+            func.current_timestamp(),
+            *(rider.column for rider in riders),
+        )
+        .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
+        .where(
+            _SESSIONS.c.token_hash == bindparam("token_hash"),
+            _SESSIONS.c.created_at > bindparam("oldest_allowed"),
+            _USERS.c.id == bindparam("user_id"),
+            _USERS.c.session_version == bindparam("version"),
+            _USERS.c.deactivated_at.is_(None),
+        )
     )
-)
 
 
 def load_user(login_id: str) -> User | None:
@@ -83,8 +94,9 @@ def load_user(login_id: str) -> User | None:
     token = session.get(SESSION_TOKEN)
     if not (user_id.isdigit() and version.isdigit() and isinstance(token, str)):
         return None
+    ridden = riders()
     row = db.session.execute(
-        _LOAD_USER,
+        _load_user(ridden),
         {
             "token_hash": tokens.hash_token(token),
             "oldest_allowed": _oldest_allowed(),
@@ -94,9 +106,11 @@ def load_user(login_id: str) -> User | None:
     ).first()
     if row is None:
         return None
-    *values, began = row
+    values, began = row[: len(_LOADED)], row[len(_LOADED)]
     if db.is_postgresql:
         db.keep_transaction_began(began)
+    for rider, value in zip(ridden, row[len(_LOADED) + 1 :], strict=True):
+        rider.keep(value)
     return _as_loaded(values)
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import Text, cast, func, select
 
 from portal.accounts.models import User
 from portal.audit.services import record_event
 from portal.core.db import db
 from portal.core.numbers import whole_number
 from portal.core.time import utcnow
+from portal.core.with_user import read_with_user
 from portal.settings.models import FrameworkSetting
 
 NUMBER = "number"
@@ -162,14 +163,25 @@ class SettingsErrors(Exception):
 
 
 _CACHE = "framework_settings"
+_TABLE = FrameworkSetting.__table__
 # Built once, of the table's columns rather than the entity's: read on many pages, where the
 # ORM's handling of the statement and its rows cost more than the read itself.
-_SAVED = select(FrameworkSetting.__table__.c.key, FrameworkSetting.__table__.c.value)
+_SAVED = select(_TABLE.c.key, _TABLE.c.value)
+
+# The same, as one value read with the signed-in user (core.with_user), which saves a statement
+# on every signed-in page that reads a setting: each saved value's JSON text after its key, the
+# pairs in one string. The separators are control characters, which JSON text never holds
+# unescaped and the keys (names in portal/config.py) do not hold at all.
+_KEY_ENDS, _PAIR_ENDS = "\x1f", "\x1e"
+_SAVED_WITH_USER = select(
+    func.aggregate_strings(_TABLE.c.key + _KEY_ENDS + cast(_TABLE.c.value, Text), _PAIR_ENDS)
+).scalar_subquery()
 
 
 def framework_settings() -> FrameworkSettings:
     """The settings in force: saved values over the environment's defaults. One query, kept for
-    the rest of the request (or CLI command), so a page may ask as often as it likes."""
+    the rest of the request (or CLI command), so a page may ask as often as it likes; none on a
+    signed-in request, which read them with the user (`_keep_read_with_user`)."""
     cached = g.get(_CACHE)
     if cached is None:
         rows = db.session.execute(_SAVED)
@@ -177,6 +189,17 @@ def framework_settings() -> FrameworkSettings:
         cached = _build(saved)
         setattr(g, _CACHE, cached)
     return cached
+
+
+def _keep_read_with_user(pairs: str | None) -> None:
+    saved = {}
+    for pair in pairs.split(_PAIR_ENDS) if pairs else ():
+        key, _, value = pair.partition(_KEY_ENDS)
+        saved[key] = json.loads(value)
+    setattr(g, _CACHE, _build(saved))
+
+
+read_with_user(_SAVED_WITH_USER, _keep_read_with_user)
 
 
 def _build(saved: Mapping[str, Any]) -> FrameworkSettings:

@@ -265,6 +265,38 @@ def test_the_settings_are_read_once_a_request(app, reviewer_client, app_ctx):
     assert len([s for s in statements if "framework_settings" in s]) == 1
 
 
+@pytest.mark.shows_typed_markup("<b>anything</b>")
+def test_signed_in_the_settings_come_with_the_user_and_read_as_saved(
+    app, admin_client, provider_client, client
+):
+    """A signed-in request reads the saved settings in the statement that loads its user
+    (core.with_user), not one of their own; every kind of value reads back as saved, as a
+    request with nobody signed in reads it alone."""
+    text = 'Quotes "like this", a back\\slash, café, 20%, a\ttab.\r\n\r\nAsk us <b>anything</b>.'
+    save(
+        admin_client,
+        call_off_method_text=text,
+        commissioning_teams="SEND: C100\r\nInclusion & access: C-200",
+        four_eyes_approval="yes",
+        review_service_level_days="7",
+    )
+    form = shown(admin_client)
+    assert form["call_off_method_text"] == text.replace("\r\n", "\n")
+    assert form["commissioning_teams"] == "SEND: C100\nInclusion & access: C-200"
+    assert (form["four_eyes_approval"], form["review_service_level_days"]) == ("yes", "7")
+
+    method = "/providers/how-call-offs-are-made"
+    with counting_queries(app) as statements:
+        signed_in = provider_client.get(method)
+    reading = [s for s in statements if "framework_settings" in s]
+    assert len(reading) == 1 and "user_sessions" in reading[0]
+    assert page_text(signed_in).count("Ask us <b>anything</b>.") == 1
+    assert (
+        soup(signed_in).select_one("main").get_text()
+        == soup(client.get(method)).select_one("main").get_text()
+    )
+
+
 # The rules follow a change at once ------------------------------------------------------------
 
 
