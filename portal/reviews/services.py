@@ -179,10 +179,18 @@ def flagged_answers(
 _REVIEW = select(Review).where(Review.application_id == bindparam("application_id"))
 
 
+# The review page names who opened the review and who it is assigned to: read with the review
+# (their names alone), not a statement each when the page reads them.
+_REVIEW_SHOWN = _REVIEW.options(
+    joinedload(Review.opened_by).load_only(User.full_name),
+    joinedload(Review.assigned_to).load_only(User.full_name),
+)
+
+
 def find_review(application: Application) -> Review:
     """The application's review row, or a blank one that is not saved when nobody has started
     it yet: for pages that only read, so that reading never writes."""
-    review = db.session.scalar(_REVIEW, {"application_id": application.id})
+    review = db.session.scalar(_REVIEW_SHOWN, {"application_id": application.id})
     return review or Review(application_id=application.id, private_note="")
 
 

@@ -21,6 +21,7 @@ from portal.reviews.models import Review
 from portal.settings.models import FrameworkSetting
 from portal.staff_checks.models import StaffCheck
 from tests.reviews.helpers import day, submitted_applications
+from tests.reviews.test_decisions import start_review
 from tests.support.pages import field_value, page_text, soup
 from tests.support.queries import queries_for
 
@@ -118,6 +119,22 @@ def test_assigning_to_a_colleague(reviewer_client, second_reviewer, submitted):
     assert refused.status_code == 302
     db.session.expire_all()
     assert db.session.get(Review, review.id).assigned_to_id == second_reviewer.id
+
+
+def test_the_review_page_names_who_opened_it_and_its_assignee_in_no_statement_of_their_own(
+    app, reviewer_client, second_reviewer_client, second_reviewer, submitted
+):
+    page = f"/reviews/{submitted}"
+    nobody = queries_for(app, reviewer_client, page)
+    start_review(second_reviewer_client, submitted)
+    token = field_value(reviewer_client.get(page), "csrf_token")
+    reviewer_client.post(
+        f"{page}/assign", data={"csrf_token": token, "assignee": str(second_reviewer.id)}
+    )
+    assert queries_for(app, reviewer_client, page) == nobody
+    text = page_text(reviewer_client.get(page))
+    assert "First opened by Sam Second on" in text
+    assert "Sam Second." in text  # assigned to
 
 
 def _evidence(application, *, expiry_date, scan_state: str = "clean") -> None:
