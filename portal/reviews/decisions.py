@@ -44,12 +44,16 @@ from portal.settings.services import framework_settings
 REASON_MAX_LENGTH = 5000
 
 
-# Built once, the application's id bound: the review page reads them on every view.
+# Built once, the application's id bound: the review page reads them on every view, with the
+# names of who decided and recommended (their names alone: not their whole rows, secrets and all).
 _DECISIONS = (
     select(Decision)
     .where(Decision.application_id == bindparam("application_id"))
     .order_by(Decision.id.desc())
-    .options(joinedload(Decision.decided_by), joinedload(Decision.recommended_by))
+    .options(
+        joinedload(Decision.decided_by).load_only(User.full_name),
+        joinedload(Decision.recommended_by).load_only(User.full_name),
+    )
 )
 
 
