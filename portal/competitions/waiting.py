@@ -8,23 +8,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     DateTime,
-    Integer,
-    Row,
     and_,
     bindparam,
     case,
-    cast,
     func,
-    literal,
-    null,
     or_,
     select,
     type_coerce,
-    union_all,
 )
 
 from portal.accounts.models import User
@@ -170,7 +164,6 @@ def _open(names: dict[int, str], at: datetime, rows: list[Sequence[Any]]) -> lis
     return items
 
 
-_NEEDS, _SCORE = 0, 1
 # What a commissioner's competitions need, built once with the moment (`at`, and London's date
 # `today`) and the user (`user_id`) as parameters.
 _UNANSWERED = (
@@ -224,7 +217,6 @@ _MOST_URGENT_FIRST = case(
 # competitions.
 _NEEDING_ACTION = (
     select(
-        literal(_NEEDS).label("part"),
         _MOST_URGENT_FIRST.label("rank"),
         Competition.id,
         Competition.title,
@@ -245,42 +237,53 @@ _NEEDING_ACTION = (
     .limit(LISTED)
     .subquery()
 )
-# A commissioner's competitions to score (_TO_SCORE's) and those needing them, in one
-# statement (each costs the portal about a third of a millisecond of CPU however little it
-# reads), each part in its order. The needing part first: the union's columns take its types.
-_TO_SCORE_AND_NEEDING = union_all(
-    select(*_NEEDING_ACTION.c),
-    select(
-        literal(_SCORE),
-        literal(0),
-        Competition.id,
-        Competition.title,
-        Competition.kind,
-        cast(null(), Competition.status.type),
-        cast(null(), Competition.standstill_ends_on.type),
-        Competition.submission_deadline,
-        cast(null(), Competition.clarification_deadline.type),
-        cast(null(), Integer()),
-        cast(null(), Integer()),
-    )
-    .join(Evaluator, Evaluator.competition_id == Competition.id)
-    .where(*_SCORING),
-).order_by("part", "rank", "submission_deadline", "id")
+# The most urgent, limited within, in their order: a list the home reads with its others
+# (core.waiting.Listed, which is not limited itself).
+_NEEDING = select(*_NEEDING_ACTION.c).order_by(
+    _NEEDING_ACTION.c.rank, _NEEDING_ACTION.c.submission_deadline, _NEEDING_ACTION.c.id
+)
 
 
-def _for_managers(user: User) -> list[Waiting]:
+class _Needing(NamedTuple):
+    """A row of _NEEDING."""
+
+    rank: int
+    id: int
+    title: str
+    kind: str
+    status: str
+    standstill_ends_on: date | None
+    submission_deadline: datetime
+    clarification_deadline: datetime
+    unanswered: int
+    total: int
+
+
+def _for_managers(user: User) -> list[Listed]:
     """The competitions the user is to score (as _to_score), then each competition needing its
     commissioner, most urgent first: an award whose standstill has ended (to confirm),
     questions from providers not answered, closed and ready to evaluate, a draft to publish, an
-    award still in standstill. Those the user is to score are listed once, as scoring."""
+    award still in standstill. Those the user is to score are listed once, as scoring. Read
+    with the home's other lists."""
     at = now()
     today = london_today(at)
-    rows = db.rows(_TO_SCORE_AND_NEEDING, {"at": at, "today": today, "user_id": user.id})
-    scoring = [row for row in rows if row.part == _SCORE]
-    needing = [row for row in rows if row.part == _NEEDS]
+    params = {"at": at, "today": today, "user_id": user.id}
+    return [
+        Listed(_TO_SCORE, params, _scoring),
+        Listed(_NEEDING, params, partial(_needing, at, today)),
+    ]
+
+
+def _scoring(rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _TO_SCORE."""
+    return [_score_item(*row) for row in rows]
+
+
+def _needing(at: datetime, today: date, rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _NEEDING, and one for the rest when more need action."""
+    needing = [_Needing._make(row) for row in rows]
+    items = [_item(row, at, today) for row in needing]
     total = needing[0].total if needing else 0
-    items = [_score_item(row.id, row.title, row.kind, row.submission_deadline) for row in scoring]
-    items.extend(_item(row, at, today) for row in needing)
     if total > LISTED:
         items.append(
             Waiting(
@@ -292,8 +295,8 @@ def _for_managers(user: User) -> list[Waiting]:
     return items
 
 
-def _item(competition: Row[Any], at: datetime, today: date) -> Waiting:
-    """The item for one row of _NEEDING_ACTION."""
+def _item(competition: _Needing, at: datetime, today: date) -> Waiting:
+    """The item for one row of _NEEDING."""
     show = {"competition_id": competition.id}
     what = f"{KINDS[competition.kind]} {reference_of(competition.kind, competition.id)}"
     if competition.status == DRAFT:

@@ -13,17 +13,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Date,
-    Row,
     String,
     bindparam,
     cast,
     extract,
     func,
-    literal,
     literal_column,
-    null,
     select,
-    union_all,
 )
 
 from portal.accounts.models import User
@@ -42,7 +38,6 @@ from portal.contracts.models import (
     reference_of,
 )
 from portal.contracts.services import delivery, statements
-from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
@@ -66,11 +61,10 @@ def waiting_for(
         return _for_provider(organisations)
     if not can(user, "manage_contracts"):
         return []
-    rows = db.rows(_TO_SEND_AND_DECIDE)
     return [
-        *_to_send([row for row in rows if row.kind == _SEND]),
+        Listed(_SENDING, {}, _to_send),
         _statements_to_approve(),
-        *_outcomes_to_decide([row for row in rows if row.kind == _DECIDE]),
+        Listed(_DECIDING, {}, _outcomes_to_decide),
     ]
 
 
@@ -227,17 +221,12 @@ def _to_accept(sent: list[_ContractRow], names: dict[int, str]) -> list[Waiting]
 # run once on the listed rows (with none listed, none is counted, and none is needed). Both read
 # the partial index of such drafts (ix_contracts_to_send) alone, not the table; the status is
 # written into the SQL, not a parameter, so that a prepared statement's plan can use that index
-# too. Of the columns the items show; read with the outcomes to decide (_TO_SEND_AND_DECIDE).
+# too. Of the columns the items show; read with the home's other lists (_SENDING).
 _WAITING_TO_SEND = (Contract.status == literal_column(f"'{DRAFT}'"), Contract.sent_at.is_(None))
 _TO_SEND = (
     select(
-        literal(1).label("kind"),
-        cast(null(), ContractOutcome.evidenced_at.type).label("evidenced_at"),
-        cast(null(), ContractOutcome.review_on.type).label("review_on"),
         Contract.id.label("contract_id"),
         Contract.title.label("contract_title"),
-        cast(null(), OutcomeDefinition.title.type).label("outcome_title"),
-        Contract.id.label("position"),
         select(func.count())
         .where(*_WAITING_TO_SEND)
         .correlate(None)
@@ -249,20 +238,23 @@ _TO_SEND = (
     .limit(LISTED)
     .subquery()
 )
+# The oldest, limited within, in their order: a list the home reads with its others
+# (core.waiting.Listed, which is not limited itself).
+_SENDING = select(*_TO_SEND.c).order_by(_TO_SEND.c.contract_id)
 
 
-def _to_send(rows: list[Row[Any]]) -> list[Waiting]:
-    total = rows[0].total if rows else 0
+def _to_send(rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _SENDING, and one for the rest when there are more."""
+    total = rows[0][2] if rows else 0
     items = [
         Waiting(
-            link=f"Complete and send contract {reference_of(row.contract_id)}: "
-            f"‘{row.contract_title}’",
+            link=f"Complete and send contract {reference_of(contract_id)}: ‘{title}’",
             endpoint="contracts.complete",
-            args={"contract_id": row.contract_id},
+            args={"contract_id": contract_id},
             hint="Made from a confirmed award: give its team and end date, then send it",
             urgency=TO_DO,
         )
-        for row in rows
+        for contract_id, title, _total in rows
     ]
     if total > LISTED:
         items.append(
@@ -418,7 +410,6 @@ def _due_for_evidence(names: dict[int, str], on: date, due: list[Sequence[Any]])
 _EVIDENCED = ContractOutcome.status == OUTCOME_EVIDENCED
 _OUTCOMES_TO_DECIDE = (
     select(
-        literal(0).label("kind"),
         ContractOutcome.evidenced_at,
         ContractOutcome.review_on,
         Contract.id.label("contract_id"),
@@ -434,28 +425,26 @@ _OUTCOMES_TO_DECIDE = (
     .limit(OUTCOMES_LISTED)
     .subquery()
 )
-# A commissioner's two lists in one statement, each in its order (a statement costs the portal
-# about a third of a millisecond of CPU however little it reads). The outcomes' half first: the
-# union's columns take its types (the drafts' half has no outcome). Built once.
-_DECIDE, _SEND = 0, 1
-_TO_SEND_AND_DECIDE = union_all(select(*_OUTCOMES_TO_DECIDE.c), select(*_TO_SEND.c)).order_by(
-    "kind", "evidenced_at", "position"
+# Those waiting longest, limited within, in their order: a list the home reads with its others.
+_DECIDING = select(*_OUTCOMES_TO_DECIDE.c).order_by(
+    _OUTCOMES_TO_DECIDE.c.evidenced_at, _OUTCOMES_TO_DECIDE.c.position
 )
 
 
-def _outcomes_to_decide(rows: list[Row[Any]]) -> list[Waiting]:
-    total = rows[0].total if rows else 0
+def _outcomes_to_decide(rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _DECIDING, and one for the rest when there are more."""
+    total = rows[0][-1] if rows else 0
     on = today()
     items = [
         Waiting(
-            link=f"Decide the outcome ‘{row.outcome_title}’ on {reference_of(row.contract_id)}",
+            link=f"Decide the outcome ‘{outcome}’ on {reference_of(contract_id)}",
             endpoint="contracts.outcomes",
-            args={"contract_id": row.contract_id},
-            hint=f"{row.contract_title}: evidence given {format_date(row.evidenced_at)}",
-            urgency=OVERDUE if row.review_on < on else TO_DO,
-            due=row.review_on,
+            args={"contract_id": contract_id},
+            hint=f"{title}: evidence given {format_date(evidenced_at)}",
+            urgency=OVERDUE if review_on < on else TO_DO,
+            due=review_on,
         )
-        for row in rows
+        for evidenced_at, review_on, contract_id, title, outcome, _position, _total in rows
     ]
     if total > OUTCOMES_LISTED:
         items.append(

@@ -6,7 +6,7 @@ items and sorts them, most urgent first, so it never needs to know any domain's 
 domain only counts it gives as `Figures`, which the home reads together with every other
 domain's in one statement (`read_figures`); what it lists row by row from a statement that needs
 nothing read before it, as `Listed`, read with every other domain's lists in one statement
-(`read_lists`)."""
+(`read_lists`); a home with both reads them all in one (`read_waiting`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from flask import url_for
 from sqlalchemy import FromClause, Select, select, true
@@ -137,6 +137,24 @@ def read_lists(lists: Sequence[Listed]) -> list[list[Waiting]]:
         return []
     found = rows_together(tuple(each.statement for each in lists), _one_value_each(lists))
     return [each.items(rows) for each, rows in zip(lists, found, strict=True)]
+
+
+def read_waiting(parts: Sequence[Figures | Listed]) -> list[list[Waiting]]:
+    """Each part's items (a list each, in the order given), all read by one statement: the
+    lists' rows and each figures' one row together (core.together), where a home with both
+    would read them in two. Figures alone are read as read_figures reads them."""
+    if not any(isinstance(part, Listed) for part in parts):
+        return read_figures(cast(Sequence[Figures], parts))
+    found = rows_together(tuple(part.statement for part in parts), _one_value_each(parts))
+    return [
+        part.items(rows) if isinstance(part, Listed) else part.items(_one(rows))
+        for part, rows in zip(parts, found, strict=True)
+    ]
+
+
+def _one(rows: list[Sequence[Any]]) -> Sequence[Any]:
+    [row] = rows  # figures answer exactly one row
+    return row
 
 
 def _one_value_each(parts: Sequence[Figures | Listed]) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """What the home pages say needs doing. Each domain says what of its own is waiting for a person
 (its `waiting_for`); this module only collects them, most urgent first, so the home page knows
 no domain's tables and does the same number of queries whatever the data behind it. What the
-domains only count (their `Figures`) is read in one statement for all of them, and what they list
-from rows needing nothing read before (their `Listed`) in another."""
+domains only count (their `Figures`) and what they list from rows needing nothing read before
+(their `Listed`) is read in one statement for all of them (core.waiting.read_waiting)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,7 @@ from portal.core.waiting import (
     Listed,
     Waiting,
     most_urgent_first,
-    read_figures,
-    read_lists,
+    read_waiting,
 )
 from portal.documents import services as documents
 from portal.kpi_returns import waiting as kpi_returns
@@ -55,14 +54,11 @@ def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting]:
     """Everything waiting for `user` (and, for a provider, for their `organisations`), most
     urgent first (and, as urgent, in the order the domains gave them)."""
     given = [part for source in SOURCES for part in source(user, organisations)]
-    counted = iter(read_figures([part for part in given if isinstance(part, Figures)]))
-    listed = iter(read_lists([part for part in given if isinstance(part, Listed)]))
+    read = iter(read_waiting([part for part in given if not isinstance(part, Waiting)]))
     items: list[Waiting] = []
     for part in given:
-        if isinstance(part, Figures):
-            items.extend(next(counted))
-        elif isinstance(part, Listed):
-            items.extend(next(listed))
-        else:
+        if isinstance(part, Waiting):
             items.append(part)
+        else:
+            items.extend(next(read))
     return most_urgent_first(items)

@@ -9,10 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import Date, bindparam, func, select
 
+from portal.accounts.models import User
 from portal.applications.models import Application
 from portal.core.db import db
 from portal.core.time import utcnow
-from portal.core.waiting import Figures, read_figures
+from portal.core.waiting import Figures, Listed, read_figures, read_lists, read_waiting
 from portal.kpi_returns import escalations
 from portal.outbox.models import FAILED, OutboxEmail
 from portal.questionnaires import services as questionnaires
@@ -259,6 +260,49 @@ def test_what_a_reviewers_home_only_counts_is_read_in_one_statement(app, reviewe
     ]
     assert len(counting) == 1
     assert all(table in counting[0] for table in ("applications", "kpi_month_tallies"))
+
+
+def test_what_a_commissioners_home_counts_and_lists_is_read_in_one_statement(
+    app, commissioner_client, commissioner, organisation, on_lot
+):
+    """The competitions to score and needing action, the contracts to send, the outcomes to
+    decide and the statements to approve (counted) are read by one statement, not three."""
+    competitions.create(commissioner_client, data=competitions.mini_competition_form())
+    make_active_contract(organisation, active=False, title="Mentoring")
+    with counting_queries(app) as statements:
+        home = _home(commissioner_client)
+    reading = [
+        statement
+        for statement in statements
+        if any(table in statement for table in ("competitions", "contracts", "statements"))
+    ]
+    assert len(reading) == 1
+    assert all(table in reading[0] for table in ("competitions", "contract_outcomes", "statements"))
+    assert any(link.startswith("Publish ‘") for link in _links(home))
+    assert any(link.startswith("Complete and send contract") for link in _links(home))
+
+
+def test_figures_and_lists_read_together_are_as_read_apart(app, app_ctx):
+    """read_waiting reads figures' one row and lists' rows in one statement: each part's items
+    are those it makes read alone, in the order given, with each value of its own type."""
+    factories.make_user("b@example.org", full_name="Bea", role="reviewer")
+    factories.make_user("a@example.org", full_name="Al", role="commissioner")
+    on = bindparam("on", type_=Date)
+    counted = Figures(
+        select(func.count(), func.min(User.created_at)).where(on < date(2099, 1, 1)),
+        {"on": date(2026, 6, 1)},
+        lambda row: [tuple(row)],
+    )
+    listed = Listed(
+        select(User.full_name, User.role, User.created_at).order_by(User.full_name),
+        {"on": date(2026, 6, 1)},
+        lambda rows: [tuple(row) for row in rows],
+    )
+    together = read_waiting([listed, counted, listed])
+    assert together == [read_lists([listed])[0], read_figures([counted])[0], together[0]]
+    [(count, first)] = together[1]
+    assert count == 2 and first.tzinfo is not None
+    assert [name for name, _role, _at in together[0]] == ["Al", "Bea"]
 
 
 def test_two_figures_may_share_a_parameter_only_with_one_value(app):
