@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -519,20 +521,26 @@ def open_escalation_count(
 
 
 @cache
-def _oldest_open_query(limit: int) -> Select:
-    """oldest_open's statement, built once for each limit (every commissioner's home runs it):
-    a statement built for every request costs more than running it."""
-    in_all = select(func.count()).where(OPEN_IN_SQL).correlate(None).scalar_subquery()
-    query = _lines_query(OPEN_IN_SQL, limit=limit, offset=0, oldest_first=True)
-    return query.add_columns(in_all.label("total"))
-
-
-def oldest_open(limit: int) -> tuple[list[EscalationLine], int]:
-    """The open escalations that have waited longest, and how many are open in all (0 when none
-    is): one query, from the index of the open ones. The count is a subquery run once, not a
+def oldest_open_query(limit: int) -> Select:
+    """The open escalations that have waited longest (`limit` of them), each with how many are
+    open in all, from the index of the open ones: a statement of rows for `oldest_open`, which
+    a home reads with its other lists (core.waiting.Listed: limited within a subquery, then in
+    its order). Built once for each limit (every commissioner's home runs it): a statement built
+    for every request costs more than running it. The count is a subquery run once, not a
     window over the rows, which would look up every open row's KPI name first."""
-    rows = db.rows(_oldest_open_query(limit))
-    return [EscalationLine(*row[:-1]) for row in rows], rows[0].total if rows else 0
+    in_all = select(func.count()).where(OPEN_IN_SQL).correlate(None).scalar_subquery()
+    oldest = (
+        _lines_query(OPEN_IN_SQL, limit=limit, offset=0, oldest_first=True)
+        .add_columns(in_all.label("total"))
+        .subquery()
+    )
+    return select(*oldest.c).order_by(oldest.c.opened_at, oldest.c.id)
+
+
+def oldest_open(rows: Sequence[Sequence[Any]]) -> tuple[list[EscalationLine], int]:
+    """The escalations in rows of `oldest_open_query`, and how many are open in all (0 when
+    none is)."""
+    return [EscalationLine(*row[:-1]) for row in rows], rows[0][-1] if rows else 0
 
 
 def open_escalations_of(organisation_id: int) -> list[EscalationLine]:

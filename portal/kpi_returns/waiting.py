@@ -138,35 +138,41 @@ _TO_CHECK = select(
 )
 
 
-def _for_council(user: User) -> list[Waiting | Figures]:
+def _for_council(user: User) -> list[Figures | Listed]:
     """Checkers: the returns submitted for months not yet locked (counted with the home's other
     figures). Those who work escalations: each open escalation, oldest first
-    (ESCALATIONS_LISTED of them, and how many in all)."""
-    items: list[Waiting | Figures] = []
+    (ESCALATIONS_LISTED of them, and how many in all; listed with the home's other lists)."""
+    items: list[Figures | Listed] = []
     if can(user, "check_returns"):
         last = months.last_ended(months.current_day())
         items.append(Figures(_TO_CHECK, {"last": last}, _to_check))
     if can(user, "escalate"):
-        lines, total = escalations.oldest_open(ESCALATIONS_LISTED)
-        for line in lines:
-            items.append(
-                Waiting(
-                    link=f"Escalation: {line.organisation_name}",
-                    endpoint="kpi_returns.escalation",
-                    args={"escalation_id": line.id},
-                    hint=f"{line.summary}; opened {format_date(line.opened_at)}",
-                    urgency=DUE_SOON,
-                )
+        items.append(Listed(escalations.oldest_open_query(ESCALATIONS_LISTED), {}, _escalated))
+    return items
+
+
+def _escalated(rows: list[Sequence[Any]]) -> list[Waiting]:
+    """An item for each open escalation listed, and one for the rest when more are open."""
+    lines, total = escalations.oldest_open(rows)
+    items = [
+        Waiting(
+            link=f"Escalation: {line.organisation_name}",
+            endpoint="kpi_returns.escalation",
+            args={"escalation_id": line.id},
+            hint=f"{line.summary}; opened {format_date(line.opened_at)}",
+            urgency=DUE_SOON,
+        )
+        for line in lines
+    ]
+    if total > ESCALATIONS_LISTED:
+        items.append(
+            Waiting(
+                link="Open escalations",
+                endpoint="kpi_returns.escalation_list",
+                hint=f"{plural(total, 'escalation', 'escalations')} open in all",
+                urgency=TO_DO,
             )
-        if total > ESCALATIONS_LISTED:
-            items.append(
-                Waiting(
-                    link="Open escalations",
-                    endpoint="kpi_returns.escalation_list",
-                    hint=f"{plural(total, 'escalation', 'escalations')} open in all",
-                    urgency=TO_DO,
-                )
-            )
+        )
     return items
 
 

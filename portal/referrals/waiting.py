@@ -1,20 +1,19 @@
 """What of referrals is waiting for someone, for their home page: for those who manage
 referrals (commissioners), the referrals waiting for a match, the most urgent first, and those
-offered to a provider but not yet started. One query and one count read with the home's other
-figures, however many referrals there are."""
+offered to a provider but not yet started. A list and a count read with the home's other
+lists and figures, however many referrals there are."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 
 from portal.accounts.models import User
-from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
 from portal.organisations.models import Organisation
 from portal.referrals.models import (
     EMERGENCY,
@@ -32,15 +31,20 @@ from portal.referrals.services.measures import school_days
 LISTED = 10
 
 
-def waiting_for(user: User, organisations: list[Organisation]) -> list[Waiting | Figures]:
+def waiting_for(user: User, organisations: list[Organisation]) -> list[Listed | Figures]:
     if not can(user, "manage_referrals"):
         return []
-    return [*_to_match(), _offered()]
+    return [Listed(_TO_MATCH, {}, _to_match), _offered()]
 
 
-# Built once: a statement built for every request costs more than running it.
-_TO_MATCH = (
+# Built once: a statement built for every request costs more than running it. The most urgent,
+# how many in all counted over every row before the limit (within a subquery), then in their
+# order: a list the home reads with its others (core.waiting.Listed, not limited itself).
+_MOST_URGENT = (
     select(
+        case((Referral.urgency == EMERGENCY, 0), (Referral.urgency == URGENT, 1), else_=2).label(
+            "rank"
+        ),
         Referral.id,
         Referral.reference,
         Referral.urgency,
@@ -49,36 +53,36 @@ _TO_MATCH = (
         func.count().over().label("total"),
     )
     .where(Referral.status == RECEIVED)
-    .order_by(
-        case((Referral.urgency == EMERGENCY, 0), (Referral.urgency == URGENT, 1), else_=2),
-        Referral.received_on,
-        Referral.id,
-    )
+    .order_by(literal_column("rank"), Referral.received_on, Referral.id)
     .limit(LISTED)
+    .subquery()
+)
+_TO_MATCH = select(*list(_MOST_URGENT.c)[1:]).order_by(
+    _MOST_URGENT.c.rank, _MOST_URGENT.c.received_on, _MOST_URGENT.c.id
 )
 _OFFERED_COUNT = select(func.count(Referral.id)).where(Referral.status == OFFERED)
 
 
-def _to_match() -> list[Waiting]:
-    rows = db.rows(_TO_MATCH)
+def _to_match(rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the rows of _TO_MATCH, and one for the rest when more wait."""
     on = today()
     items = []
-    for row in rows:
-        days = school_days(row.received_on, on)
+    for id_, reference, urgency, received_on, required_start, _total in rows:
+        days = school_days(received_on, on)
         late = days > TARGET_SCHOOL_DAYS
         waited = plural(days, "school day", "school days")
         items.append(
             Waiting(
-                link=f"Find a place for referral {row.reference}",
+                link=f"Find a place for referral {reference}",
                 endpoint="referrals.show",
-                args={"referral_id": row.id},
-                hint=f"{URGENCY_LABELS[row.urgency]}: waiting {waited} since "
-                f"{format_date(row.received_on)}, needed from {format_date(row.required_start)}",
-                urgency=OVERDUE if late else DUE_SOON if row.urgency != ROUTINE else TO_DO,
-                due=row.required_start,
+                args={"referral_id": id_},
+                hint=f"{URGENCY_LABELS[urgency]}: waiting {waited} since "
+                f"{format_date(received_on)}, needed from {format_date(required_start)}",
+                urgency=OVERDUE if late else DUE_SOON if urgency != ROUTINE else TO_DO,
+                due=required_start,
             )
         )
-    total = rows[0].total if rows else 0
+    total = rows[0][-1] if rows else 0
     if total > LISTED:
         items.append(
             Waiting(

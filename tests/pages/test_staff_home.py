@@ -266,7 +266,8 @@ def test_what_a_commissioners_home_counts_and_lists_is_read_in_one_statement(
     app, commissioner_client, commissioner, organisation, on_lot
 ):
     """The competitions to score and needing action, the contracts to send, the outcomes to
-    decide and the statements to approve (counted) are read by one statement, not three."""
+    decide, the referrals to match, the open escalations and the statements to approve and
+    referrals offered (counted) are read by one statement, not five."""
     competitions.create(commissioner_client, data=competitions.mini_competition_form())
     make_active_contract(organisation, active=False, title="Mentoring")
     with counting_queries(app) as statements:
@@ -274,10 +275,16 @@ def test_what_a_commissioners_home_counts_and_lists_is_read_in_one_statement(
     reading = [
         statement
         for statement in statements
-        if any(table in statement for table in ("competitions", "contracts", "statements"))
+        if any(
+            table in statement
+            for table in ("competitions", "contracts", "statements", "referrals", "escalations")
+        )
     ]
     assert len(reading) == 1
-    assert all(table in reading[0] for table in ("competitions", "contract_outcomes", "statements"))
+    assert all(
+        table in reading[0]
+        for table in ("competitions", "contract_outcomes", "statements", "referrals", "escalations")
+    )
     assert any(link.startswith("Publish ‘") for link in _links(home))
     assert any(link.startswith("Complete and send contract") for link in _links(home))
 
