@@ -37,7 +37,6 @@ from portal.competitions.models import (
     reference_of,
 )
 from portal.competitions.services.common import CLOSING_SOON
-from portal.core.db import db
 from portal.core.permissions import can
 from portal.core.time import as_utc, format_date
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Listed, Waiting, plural
@@ -74,15 +73,10 @@ _TO_SCORE = (
 )
 
 
-def _to_score(user: User) -> list[Waiting]:
+def _to_score(user: User) -> list[Listed]:
     """Competitions closed for quotes on whose panel the user sits, their scores not yet
-    submitted (one query)."""
-    return [
-        _score_item(competition_id, title, kind, deadline)
-        for competition_id, title, kind, deadline in db.rows(
-            _TO_SCORE, {"user_id": user.id, "at": now()}
-        )
-    ]
+    submitted (read with the home's other lists)."""
+    return [Listed(_TO_SCORE, {"user_id": user.id, "at": now()}, _scoring)]
 
 
 def _score_item(competition_id: int, title: str, kind: str, deadline: datetime) -> Waiting:

@@ -45,21 +45,27 @@ def waiting_for(
     return _coming_up(organisations)
 
 
-def _for_officers() -> list[Waiting | Figures]:
+def _for_officers() -> list[Figures | Listed]:
     on = today()
-    items: list[Waiting | Figures] = [meetings.to_schedule(on, SCHEDULE_WITHIN_DAYS, _to_schedule)]
-    for meeting_id, meets_on, name in meetings.unminuted(on, LISTED):
-        items.append(
-            Waiting(
-                link=f"Publish the minutes of the meeting with {name}",
-                endpoint="quality.record_minutes",
-                args={"meeting_id": meeting_id},
-                hint=f"The meeting was set for {format_date(meets_on)}",
-                urgency=OVERDUE,
-                due=meets_on,
-            )
+    return [
+        meetings.to_schedule(on, SCHEDULE_WITHIN_DAYS, _to_schedule),
+        Listed(meetings.unminuted(LISTED), {"on": on}, _unminuted),
+    ]
+
+
+def _unminuted(rows: list[Sequence[Any]]) -> list[Waiting]:
+    """The items for the meetings waiting for minutes (rows of meetings.unminuted)."""
+    return [
+        Waiting(
+            link=f"Publish the minutes of the meeting with {name}",
+            endpoint="quality.record_minutes",
+            args={"meeting_id": meeting_id},
+            hint=f"The meeting was set for {format_date(meets_on)}",
+            urgency=OVERDUE,
+            due=meets_on,
         )
-    return items
+        for meeting_id, meets_on, name in rows
+    ]
 
 
 def _to_schedule(due: int, overdue: int) -> list[Waiting]:

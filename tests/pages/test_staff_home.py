@@ -242,7 +242,8 @@ def test_a_reviewer_is_not_asked_for_what_only_commissioners_do(
 
 def test_what_a_reviewers_home_only_counts_is_read_in_one_statement(app, reviewer_client):
     """The applications waiting, the documents needing attention, the KPI returns to check, the
-    visits and actions, and the meetings to schedule are counted by one statement, not five."""
+    visits and actions, and the meetings to schedule are counted by one statement, not five,
+    and what the home lists is read by it too."""
     with counting_queries(app) as statements:
         assert reviewer_client.get("/home").status_code == 200
     counting = [
@@ -260,6 +261,8 @@ def test_what_a_reviewers_home_only_counts_is_read_in_one_statement(app, reviewe
     ]
     assert len(counting) == 1
     assert all(table in counting[0] for table in ("applications", "kpi_month_tallies"))
+    # And what it lists (competitions to score, meetings waiting for minutes) in the same one.
+    assert all(table in counting[0] for table in ("competition_evaluators", "quality_meetings"))
 
 
 def test_what_a_commissioners_home_counts_and_lists_is_read_in_one_statement(

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import (
     Date,
+    Select,
     bindparam,
     case,
     func,
@@ -237,9 +239,9 @@ def provider_to_meet(organisation_id: int, on: date) -> tuple[Organisation, Due]
     return organisation, due_of(organisation, on)
 
 
-# Built once, the status written into the SQL so that a prepared statement's plan uses the
-# partial index of scheduled meetings by day (Meeting), and columns, not whole meetings with
-# their agenda and minutes: the home shows a meeting's day and its provider's name.
+# The status written into the SQL so that a prepared statement's plan uses the partial index of
+# scheduled meetings by day (Meeting), and columns, not whole meetings with their agenda and
+# minutes: the home shows a meeting's day and its provider's name.
 _UNMINUTED = (
     select(Meeting.id, Meeting.meets_on, NAME_SHOWN)
     .join(Organisation, Organisation.id == Meeting.organisation_id)
@@ -248,17 +250,19 @@ _UNMINUTED = (
         Meeting.meets_on < bindparam("on", type_=Date),
     )
     .order_by(Meeting.meets_on, Meeting.id)
-    .limit(bindparam("limit"))
 )
 
 
-def unminuted(on: date, limit: int) -> list[tuple[int, date, str]]:
-    """Scheduled meetings whose day has passed without minutes, oldest first: each one's id,
-    day and provider's name (one query)."""
-    return [
-        (meeting_id, meets_on, name)
-        for meeting_id, meets_on, name in db.rows(_UNMINUTED, {"on": on, "limit": limit})
-    ]
+@cache
+def unminuted(limit: int) -> Select[tuple[int, date, str]]:
+    """Scheduled meetings whose day (before `on`, its parameter) has passed without minutes,
+    oldest first, `limit` of them: each one's id, day and provider's name. A list a home reads
+    with its others (core.waiting.Listed: limited within a subquery, then in its order). Built
+    once for each limit: a statement built for every request costs more than running it."""
+    oldest = _UNMINUTED.limit(limit).subquery()
+    return select(oldest.c.id, oldest.c.meets_on, oldest.c[2]).order_by(
+        oldest.c.meets_on, oldest.c.id
+    )
 
 
 # Loading one meeting ----------------------------------------------------------------------------
