@@ -171,10 +171,12 @@ _SAVED = select(_TABLE.c.key, _TABLE.c.value)
 # The same, as one value read with the signed-in user (core.with_user), which saves a statement
 # on every signed-in page that reads a setting: each saved value's JSON text after its key, the
 # pairs in one string. The separators are control characters, which JSON text never holds
-# unescaped and the keys (names in portal/config.py) do not hold at all.
+# unescaped and the keys (names in portal/config.py) do not hold at all. A value saved as SQL's
+# NULL reads as JSON's null, as it does alone (joined to text, NULL would drop the pair).
 _KEY_ENDS, _PAIR_ENDS = "\x1f", "\x1e"
+_VALUE_TEXT = func.coalesce(cast(_TABLE.c.value, Text), "null")
 _SAVED_WITH_USER = select(
-    func.aggregate_strings(_TABLE.c.key + _KEY_ENDS + cast(_TABLE.c.value, Text), _PAIR_ENDS)
+    func.aggregate_strings(_TABLE.c.key + _KEY_ENDS + _VALUE_TEXT, _PAIR_ENDS)
 ).scalar_subquery()
 
 
