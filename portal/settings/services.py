@@ -171,12 +171,11 @@ _SAVED = select(_TABLE.c.key, _TABLE.c.value)
 # The same, as one value read with the signed-in user (core.with_user), which saves a statement
 # on every signed-in page that reads a setting: each saved value's JSON text after its key, the
 # pairs in one string. The separators are control characters, which JSON text never holds
-# unescaped and the keys (names in portal/config.py) do not hold at all. A value saved as SQL's
-# NULL reads as JSON's null, as it does alone (joined to text, NULL would drop the pair).
+# unescaped and the keys (names in portal/config.py) do not hold at all. (A value is never SQL's
+# NULL, which would drop its pair: the column refuses it, and None is saved as JSON's null.)
 _KEY_ENDS, _PAIR_ENDS = "\x1f", "\x1e"
-_VALUE_TEXT = func.coalesce(cast(_TABLE.c.value, Text), "null")
 _SAVED_WITH_USER = select(
-    func.aggregate_strings(_TABLE.c.key + _KEY_ENDS + _VALUE_TEXT, _PAIR_ENDS)
+    func.aggregate_strings(_TABLE.c.key + _KEY_ENDS + cast(_TABLE.c.value, Text), _PAIR_ENDS)
 ).scalar_subquery()
 
 
@@ -186,19 +185,31 @@ def framework_settings() -> FrameworkSettings:
     signed-in request, which read them with the user (`_keep_read_with_user`)."""
     cached = g.get(_CACHE)
     if cached is None:
-        rows = db.session.execute(_SAVED)
-        saved: dict[str, str] = {key: value for key, value in rows}
+        if _READ_WITH_USER in g:
+            saved = _saved_from(g.pop(_READ_WITH_USER))
+        else:
+            saved = {key: value for key, value in db.session.execute(_SAVED)}
         cached = _build(saved)
         setattr(g, _CACHE, cached)
     return cached
 
 
+# Where a signed-in request keeps the saved values read with its user, as read: most pages never
+# ask for a setting, so they are decoded only when one does.
+_READ_WITH_USER = "framework_settings_read_with_user"
+
+
 def _keep_read_with_user(pairs: str | None) -> None:
+    setattr(g, _READ_WITH_USER, pairs)
+
+
+def _saved_from(pairs: str | None) -> dict[str, Any]:
+    """The saved values in the text `_SAVED_WITH_USER` reads, by key."""
     saved = {}
     for pair in pairs.split(_PAIR_ENDS) if pairs else ():
         key, _, value = pair.partition(_KEY_ENDS)
         saved[key] = json.loads(value)
-    setattr(g, _CACHE, _build(saved))
+    return saved
 
 
 read_with_user(_SAVED_WITH_USER, _keep_read_with_user)

@@ -12,6 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.core.db import db
 from portal.core.time import add_working_days, today, utcnow, working_days_between
 from portal.kpi_returns.definitions import ensure_starting_kpis
+from portal.settings import services as settings
 from portal.settings.models import FrameworkSetting
 from tests.conftest import sign_in
 from tests.reviews.helpers import day, submitted_applications
@@ -295,6 +296,28 @@ def test_signed_in_the_settings_come_with_the_user_and_read_as_saved(
         soup(signed_in).select_one("main").get_text()
         == soup(client.get(method)).select_one("main").get_text()
     )
+
+
+def test_the_values_read_with_the_user_are_those_read_alone(app_ctx):
+    """What the statement loading the user reads of the settings (core.with_user) decodes to
+    exactly what the settings' own statement reads: text with separators' neighbours (tabs,
+    quotes, backslashes, accents, new lines), yes/no, numbers, named codes and JSON's null."""
+    db.session.add_all(
+        [
+            FrameworkSetting(key="CALL_OFF_METHOD_TEXT", value='A\ttab, "quotes", \\, café\n'),
+            FrameworkSetting(key="FOUR_EYES_APPROVAL", value=True),
+            FrameworkSetting(key="REVIEW_SERVICE_LEVEL_DAYS", value=7),
+            FrameworkSetting(key="COMMISSIONING_TEAMS", value={"SEND": "C100", "Inclusion": "C2"}),
+            FrameworkSetting(key="KPI_DUE_WORKING_DAYS", value=None),
+        ]
+    )
+    db.session.flush()
+    alone = dict(db.session.execute(settings._SAVED).all())
+    with_user = settings._saved_from(db.session.scalar(select(settings._SAVED_WITH_USER)))
+    assert with_user == alone
+    assert len(alone) == 5 and alone["KPI_DUE_WORKING_DAYS"] is None
+    db.session.rollback()
+    assert settings._saved_from(db.session.scalar(select(settings._SAVED_WITH_USER))) == {}
 
 
 # The rules follow a change at once ------------------------------------------------------------
