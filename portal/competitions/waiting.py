@@ -42,7 +42,8 @@ from portal.core.time import as_utc, format_date
 from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Listed, Waiting, plural
 from portal.organisations.models import Organisation
 
-# How many competitions needing action the home lists one by one (the rest are counted).
+# How many competitions needing action, or open to a provider's quote, the home lists one by one
+# (the rest are counted).
 LISTED = 10
 
 
@@ -94,48 +95,64 @@ def _score_item(competition_id: int, title: str, kind: str, deadline: datetime) 
 # statement built for every request costs more than running it. The deadline as the driver
 # gives it, not made UTC row by row (UTCDateTime): a hundred invitations close at a few
 # moments, each made UTC once.
-_OPEN_TO_QUOTE = (
+_INVITED_OPEN = (
+    Invitation.organisation_id.in_(bindparam("ids", expanding=True)),
+    Invitation.declined_at.is_(None),
+    Competition.status == PUBLISHED,
+    Competition.submission_deadline > bindparam("at"),
+    ~select(Quote.id)
+    .where(
+        Quote.competition_id == Competition.id,
+        Quote.organisation_id == Invitation.organisation_id,
+        Quote.status == QUOTE_SUBMITTED,
+    )
+    .exists(),
+)
+# The soonest LISTED, limited within (as _NEEDING_ACTION below), with how many in all: a home
+# listing every invitation grew with the council (the bench's provider at ten times its size had
+# a hundred and fifty, the page 108 KB), where the opportunities list pages through them all.
+_CLOSING_SOONEST = (
     select(
         Competition.id,
         Competition.title,
         Competition.kind,
-        type_coerce(Competition.submission_deadline, DateTime(timezone=True)),
+        type_coerce(Competition.submission_deadline, DateTime(timezone=True)).label("deadline"),
         Invitation.organisation_id,
+        select(func.count(Invitation.id))
+        .join(Competition, Competition.id == Invitation.competition_id)
+        .where(*_INVITED_OPEN)
+        .correlate(None)
+        .scalar_subquery()
+        .label("total"),
     )
     .join(Invitation, Invitation.competition_id == Competition.id)
-    .where(
-        Invitation.organisation_id.in_(bindparam("ids", expanding=True)),
-        Invitation.declined_at.is_(None),
-        Competition.status == PUBLISHED,
-        Competition.submission_deadline > bindparam("at"),
-        ~select(Quote.id)
-        .where(
-            Quote.competition_id == Competition.id,
-            Quote.organisation_id == Invitation.organisation_id,
-            Quote.status == QUOTE_SUBMITTED,
-        )
-        .exists(),
-    )
+    .where(*_INVITED_OPEN)
     .order_by(Competition.submission_deadline, Competition.id)
+    .limit(LISTED)
+    .subquery()
+)
+_OPEN_TO_QUOTE = select(*_CLOSING_SOONEST.c).order_by(
+    _CLOSING_SOONEST.c.deadline, _CLOSING_SOONEST.c.id
 )
 
 
 def _for_provider(organisations: list[Organisation]) -> list[Listed]:
     """Competitions an organisation is invited to that are still open, not declined and without
-    a submitted quote, soonest deadline first (read with the home's other lists)."""
+    a submitted quote: the LISTED closing soonest, and one item for the rest when more are open
+    (read with the home's other lists)."""
     at = now()
     names = {organisation.id: organisation.display_name for organisation in organisations}
     return [Listed(_OPEN_TO_QUOTE, {"ids": list(names), "at": at}, partial(_open, names, at))]
 
 
 def _open(names: dict[int, str], at: datetime, rows: list[Sequence[Any]]) -> list[Waiting]:
-    """The items for the rows of _OPEN_TO_QUOTE."""
-    # Each deadline's words, London date and urgency worked out once: a provider invited to a
-    # hundred competitions finds them closing at a few moments (the bench's 149 at three).
+    """The items for the rows of _OPEN_TO_QUOTE, and one for the rest when more are open."""
+    # Each deadline's words, London date and urgency worked out once: invitations close at a
+    # few moments.
     deadlines: dict[datetime, tuple[str, date, int]] = {}
     several = len(names) > 1
     items = []
-    for competition_id, title, kind, read, organisation_id in rows:
+    for competition_id, title, kind, read, organisation_id, _total in rows:
         named = f" for {names[organisation_id]}" if several else ""
         shown = deadlines.get(read)
         if shown is None:
@@ -153,6 +170,15 @@ def _open(names: dict[int, str], at: datetime, rows: list[Sequence[Any]]) -> lis
                 hint=f"{KINDS[kind]}: quotes close at {shown[0]}",
                 urgency=shown[2],
                 due=shown[1],
+            )
+        )
+    total = rows[0][-1] if rows else 0
+    if total > LISTED:
+        items.append(
+            Waiting(
+                link="All your opportunities",
+                endpoint="competitions.index",
+                hint=f"{total} open to your quote; the {LISTED} closing soonest are listed above",
             )
         )
     return items

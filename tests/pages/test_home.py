@@ -14,10 +14,11 @@ from sqlalchemy import bindparam, select
 from portal.admissions.held import admissions_held
 from portal.admissions.models import Admission
 from portal.applications.models import Application, ApplicationSection
+from portal.competitions.models import Competition, Invitation, Quote
 from portal.core.db import db
 from portal.core.memo import read_together, reading_once
 from portal.core.templating import waiting_items
-from portal.core.time import today
+from portal.core.time import today, utcnow
 from portal.core.waiting import Listed, Waiting, addresses, read_lists
 from portal.documents import services as documents
 from portal.kpi_returns.models import KpiQuery, KpiReturn
@@ -169,6 +170,66 @@ def test_an_open_invitation_to_quote_is_a_next_step(
 
     competitions.quote_and_submit(provider_client, competition_id, ["Local", "Weekly"], "1250")
     assert "quotes close at" not in page_text(_home(provider_client))
+
+
+def test_a_provider_sees_the_invitations_closing_soonest_and_how_many_are_open(
+    app, provider_client, organisation
+):
+    """A home lists the ten invitations closing soonest and counts the rest, linking to the
+    opportunities list, in the same number of queries as with one; declined ones, closed ones
+    and those already quoted for are neither listed nor counted."""
+    factories.admit(organisation, "mentoring")
+
+    def invite(title: str, closes_in: timedelta, **invitation) -> Competition:
+        at = utcnow()
+        competition = Competition(
+            kind="mini_competition",
+            status="published",
+            lot_id=competitions.lot_id(),
+            title=title,
+            description="d",
+            requirements="r",
+            price_basis="total",
+            quality_weight=60,
+            price_weight=40,
+            clarification_deadline=at + closes_in / 2,
+            submission_deadline=at + closes_in,
+            published_at=at,
+        )
+        db.session.add(competition)
+        db.session.flush()
+        db.session.add(
+            Invitation(competition_id=competition.id, organisation_id=organisation.id, **invitation)
+        )
+        db.session.commit()
+        return competition
+
+    invite("Round 1", timedelta(days=1))
+    one = queries_for(app, provider_client, "/home")
+    for number in range(2, 13):
+        invite(f"Round {number}", timedelta(days=number))
+    invite("Declined", timedelta(hours=1), declined_at=utcnow())
+    closed = invite("Closed", timedelta(days=1))
+    closed.submission_deadline = utcnow() - timedelta(minutes=1)
+    quoted = invite("Quoted", timedelta(hours=2))
+    db.session.add(
+        Quote(
+            competition_id=quoted.id,
+            organisation_id=organisation.id,
+            status="submitted",
+            answers={},
+            price_pence=100_000,
+            submitted_at=utcnow(),
+        )
+    )
+    db.session.commit()
+
+    home = _home(provider_client)
+    listed = [link for link in _links(home) if link.startswith("Quote for ‘")]
+    assert listed == [f"Quote for ‘Round {number}’" for number in range(1, 11)]
+    assert _links(home)["All your opportunities"] == "/competitions"
+    assert "12 open to your quote; the 10 closing soonest are listed above" in page_text(home)
+    assert queries_for(app, provider_client, "/home") == one
 
 
 def test_the_provider_home_makes_the_same_queries_with_more_waiting(
