@@ -21,6 +21,10 @@ from portal.core.roles import (  # noqa: F401 - imported from here by the domain
 from portal.core.time import utcnow
 from portal.core.words import shown
 
+# The deferred group of a user's password hash and two-factor secret (undefer_group to read them
+# with the user, where they are sure to be read).
+SECRETS = "secrets"
+
 
 class User(UserMixin, Base):
     __tablename__ = "users"
@@ -29,13 +33,17 @@ class User(UserMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(200))
+    # The secrets load only when read (together: SECRETS), so the many pages that name people
+    # (a decision's reviewer, an organisation's members, the staff list) never read them.
+    password_hash: Mapped[str] = mapped_column(String(200), deferred=True, deferred_group=SECRETS)
     # Indexed: the reviewers to assign an application to are found by role.
     role: Mapped[str] = mapped_column(String(20), default=PROVIDER, index=True)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the login id: bumping it signs out every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(
+        String(64), deferred=True, deferred_group=SECRETS
+    )
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last TOTP time step accepted, so a code cannot be replayed within its window.
     totp_last_step: Mapped[int | None] = mapped_column()

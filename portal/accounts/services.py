@@ -8,10 +8,19 @@ import secrets
 import pyotp
 from flask import current_app
 from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import undefer_group
 
 from portal.accounts import brakes, sessions, tokens
 from portal.accounts.invitations import invitation_for_token, send_invitation, still_open
-from portal.accounts.models import ADMIN, PROVIDER, STAFF_ROLES, RecoveryCode, StaffInvitation, User
+from portal.accounts.models import (
+    ADMIN,
+    PROVIDER,
+    SECRETS,
+    STAFF_ROLES,
+    RecoveryCode,
+    StaffInvitation,
+    User,
+)
 from portal.accounts.passwords import (
     dummy_hash,
     hash_password,
@@ -45,7 +54,11 @@ def normalise_email(email: str) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    """The user with this address, their secrets read with them: signing in and resetting a
+    password read the hash."""
+    return db.session.scalar(
+        select(User).where(User.email == normalise_email(email)).options(undefer_group(SECRETS))
+    )
 
 
 def _token_hours() -> int:

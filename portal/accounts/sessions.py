@@ -52,10 +52,9 @@ def _oldest_allowed():
     return utcnow() - timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
 
 
-# What a signed-in request loads of its user: every column but the password hash and the
-# two-factor secret, which load on the rare request that reads them.
-_SECRETS = ("password_hash", "totp_secret")
-_LOADED = [attr for attr in sa_inspect(User).column_attrs if attr.key not in _SECRETS]
+# What a signed-in request loads of its user: every column but those deferred (the password hash
+# and the two-factor secret), which load on the rare request that reads them.
+_LOADED = [attr for attr in sa_inspect(User).column_attrs if not attr.deferred]
 _USERS, _SESSIONS = User.__table__, UserSession.__table__
 
 

@@ -43,6 +43,7 @@ from tests.contracts import outcome_helpers as outcomes
 from tests.kpi_returns.helpers import record_return
 from tests.quality import helpers as quality
 from tests.support import factories, snapshots
+from tests.support.queries import counting_queries
 
 # Routes whose view needs no permission decorator, and why.
 NO_DECORATOR_NEEDED = {
@@ -2227,13 +2228,23 @@ def _check(app, clients, url_values, endpoint: str, method: str) -> list[str]:
     return wrong
 
 
+# The pages that read a user's password hash or two-factor secret: the one that shows the secret
+# to set up an authenticator app. Every other page reads people without them, whoever it names.
+READS_SECRETS = {"accounts.two_factor_setup"}
+_SECRETS = re.compile(r"\busers\.(password_hash|totp_secret)\b")
+
+
 def test_who_may_read_what(app, clients, url_values):
     """Every GET row at once: reading changes nothing, so one set of people and records will do
-    (signing in eight people is most of the cost of a row)."""
+    (signing in eight people is most of the cost of a row). And no page reads anyone's password
+    hash or two-factor secret but those that need them (READS_SECRETS)."""
     wrong = []
     for endpoint, method in sorted(MATRIX):
         if method == "GET":
-            wrong += _check(app, clients, url_values, endpoint, method)
+            with counting_queries(app) as statements:
+                wrong += _check(app, clients, url_values, endpoint, method)
+            if endpoint not in READS_SECRETS and any(map(_SECRETS.search, statements)):
+                wrong.append(f"GET {endpoint} read a password hash or two-factor secret")
     assert not wrong, "\n".join(wrong)
 
 
