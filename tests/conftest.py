@@ -194,6 +194,17 @@ def s3_server(tmp_path_factory):
     server.stop()
 
 
+# Compiled templates, shared by every test app in every worker and kept between runs: the suite
+# builds an app per worker and more for tests that change a setting, and each compiled every
+# template it rendered afresh (about a third of a SQLite run's template time). Jinja checks each
+# entry against its template's source, and writes an entry whole (a temporary file renamed).
+# Given to the app in its settings (TEMPLATE_BYTECODE_CACHE), so the macros every page imports,
+# compiled while the app is built, are kept too.
+_TEMPLATE_CACHE_DIR = Path(tempfile.gettempdir()) / "portal-test-templates"
+_TEMPLATE_CACHE_DIR.mkdir(exist_ok=True)
+TEMPLATE_CACHE = FileSystemBytecodeCache(str(_TEMPLATE_CACHE_DIR), "%s.cache")
+
+
 def test_config(database_url: str, s3_server, tmp_path: Path | None = None, **overrides) -> dict:
     config = {
         "TESTING": True,
@@ -217,6 +228,7 @@ def test_config(database_url: str, s3_server, tmp_path: Path | None = None, **ov
         # Still argon2id, at a cost that keeps hundreds of sign-ins quick.
         "PASSWORD_HASH_MEMORY_KIB": 1024,
         "PASSWORD_HASH_TIME_COST": 1,
+        "TEMPLATE_BYTECODE_CACHE": TEMPLATE_CACHE,
     }
     config.update(overrides)
     return config
@@ -246,19 +258,9 @@ class RequestClient(FlaskClient):
         return response
 
 
-# Compiled templates, shared by every test app in every worker and kept between runs: the suite
-# builds an app per worker and more for tests that change a setting, and each compiled every
-# template it rendered afresh (about a third of a SQLite run's template time). Jinja checks each
-# entry against its template's source, and writes an entry whole (a temporary file renamed).
-_TEMPLATE_CACHE_DIR = Path(tempfile.gettempdir()) / "portal-test-templates"
-_TEMPLATE_CACHE_DIR.mkdir(exist_ok=True)
-TEMPLATE_CACHE = FileSystemBytecodeCache(str(_TEMPLATE_CACHE_DIR), "%s.cache")
-
-
 def make_test_app(config: dict):
     app = create_app(config)
     app.test_client_class = RequestClient
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     page_checks.install(app)
     return app
 
