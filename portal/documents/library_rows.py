@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol
 
 from markupsafe import Markup, escape
 
@@ -39,13 +40,26 @@ _SCAN = '<td class="govuk-table__cell">{}</td>'
 _NO_DATES = '<span class="govuk-visually-hidden">No dates</span>'
 
 
-def _dates(document: Listed) -> str:
+class _Dated(Protocol):
+    """What dates_cell reads: a version's, or a row read with one's columns."""
+
+    @property
+    def issue_date(self) -> date | None: ...
+    @property
+    def expiry_date(self) -> date | None: ...
+    @property
+    def review_date(self) -> date | None: ...
+
+
+def dates_cell(version: _Dated) -> str:
+    """A version's dates as a table cell holds them, one to a line ("Issued 1 January 2026"), or
+    words only a screen reader says when it has none: _macros.html's version_dates."""
     dates = [
         f"{said} {escape(format_date(day))}"
         for said, day in (
-            ("Issued", document.issue_date),
-            ("Expires", document.expiry_date),
-            ("Review by", document.review_date),
+            ("Issued", version.issue_date),
+            ("Expires", version.expiry_date),
+            ("Review by", version.review_date),
         )
         if day
     ]
@@ -72,7 +86,7 @@ def library_rows(
                 uploader=escape(
                     "a former member" if document.uploaded_by_id is None else document.uploader
                 ),
-                dates=_dates(document),
+                dates=dates_cell(document),
                 colour=status.colour,
                 status=escape(status.label),
                 scan="" if is_member else _SCAN.format(escape(SCAN_LABELS[document.scan_state])),

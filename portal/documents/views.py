@@ -20,6 +20,7 @@ from portal.core.time import today
 from portal.core.urls import local_route
 from portal.documents import files, forms, services, uploads
 from portal.documents.attention import documents_needing_attention
+from portal.documents.attention_rows import attention_rows
 from portal.documents.library_rows import library_rows
 from portal.documents.models import KINDS
 from portal.documents.uploads import upload_form
@@ -28,6 +29,7 @@ from portal.organisations.choosing import into_own_organisation
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 uploads.show_size_error_on_the_form(bp)
 bp.add_app_template_global(library_rows, "library_rows")
+bp.add_app_template_global(attention_rows, "attention_rows")
 
 
 def _show_url(document) -> str:
