@@ -3,14 +3,29 @@ person. Only the columns the list shows are read."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, distinct, exists, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    distinct,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 
 from portal.admissions.models import ADMITTED, Admission
 from portal.core.db import db
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.lots.models import Lot
 from portal.organisations.models import NAME_SHOWN, Organisation
 
@@ -52,30 +67,51 @@ class PublicProvider:
     website: str | None
 
 
-# How many current contracts each organisation has on each lot: {organisation id: {lot id:
-# count}} for the organisations asked about. The contracts domain gives it (the app factory
-# wires it in: contracts reads admissions, so admissions cannot import contracts).
-_contract_counts: list[Callable[[list[int]], dict[int, dict[int, int]]]] = []
+# How many current contracts each of some organisations (an expanding parameter of their ids)
+# has on each lot, as a subquery of (organisation_id, lot_id, current) to join. The contracts
+# domain gives it (the app factory wires it in: contracts reads admissions, so admissions cannot
+# import contracts).
+ContractsByLot = Callable[[BindParameter[Any]], Subquery]
+_contract_counts: list[ContractsByLot] = []
 
 
-def count_current_contracts_with(source: Callable[[list[int]], dict[int, dict[int, int]]]) -> None:
+def count_current_contracts_with(source: ContractsByLot) -> None:
     if source not in _contract_counts:
         _contract_counts.append(source)
+        _lots_of.cache_clear()
 
 
-def _current_contracts(organisation_ids: list[int]) -> dict[int, dict[int, int]]:
-    counts: dict[int, dict[int, int]] = {}
-    for source in _contract_counts:
-        for organisation_id, by_lot in source(organisation_ids).items():
-            counts.setdefault(organisation_id, {}).update(by_lot)
-    return counts
+@functools.cache
+def _lots_of() -> Select[int, str, int]:
+    """The lots each organisation (`ids`) is admitted to, in order, each with its number of
+    current contracts (0 with nobody to count them). Built once: building it cost more than
+    running it."""
+    ids: BindParameter[Any] = bindparam("ids", expanding=True)
+    counted = [source(ids) for source in _contract_counts]
+    current: ColumnElement[int] = literal(0)
+    for each in counted:
+        current = current + func.coalesce(each.c.current, 0)
+    lots = select(Admission.organisation_id, Lot.name, current).join(
+        Lot, Lot.id == Admission.lot_id
+    )
+    for each in counted:
+        lots = lots.outerjoin(
+            each,
+            and_(
+                each.c.organisation_id == Admission.organisation_id,
+                each.c.lot_id == Admission.lot_id,
+            ),
+        )
+    return lots.where(Admission.organisation_id.in_(ids), Admission.status == ADMITTED).order_by(
+        Lot.position, Lot.name
+    )
 
 
 def public_providers(filters: PublicFilters, number: int) -> Page:
     """A page of PublicProviders: organisations admitted to a lot (not suspended from it or
     removed), matching `filters`, by name, each with the lots it is admitted to. Only the
     columns the public list shows are read, with each lot's number of current contracts.
-    Four queries, however many there are."""
+    Two queries, however many there are (three for a page past the end)."""
     admitted = [Admission.organisation_id == Organisation.id, Admission.status == ADMITTED]
     if filters.lot:
         admitted.append(
@@ -104,13 +140,12 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
         # Only the admissions decide (no search or other filter): they are counted alone, one
         # per organisation (a foreign key, so each is there). Joining every organisation to
         # its admissions to count them took the database three times as long at 10x.
-        total = db.count(
-            select(func.count(distinct(Admission.organisation_id))).where(*admitted[1:])
-        )
+        counted = select(func.count(distinct(Admission.organisation_id))).where(*admitted[1:])
     else:
-        total = db.count(select(func.count(Organisation.id)).where(*criteria))
-    number, offset = offset_of(number, total)
-    found = db.session.execute(
+        counted = select(func.count(Organisation.id)).where(*criteria)
+    # How many in all rides on the page's rows (pagination.rows_and_total): a statement of its
+    # own for the count cost about as much as the page's.
+    page = (
         select(
             Organisation.id,
             NAME_SHOWN.label("name"),
@@ -118,21 +153,25 @@ def public_providers(filters: PublicFilters, number: int) -> Page:
             Organisation.is_vcse,
             Organisation.is_local,
             Organisation.website,
+            # Not correlated: the count is of every match, not of each row's organisation.
+            counted.correlate(None).scalar_subquery().label("total"),
         )
         .where(*criteria)
         .order_by(func.lower(NAME_SHOWN), Organisation.id)
         .limit(PER_PAGE)
-        .offset(offset)
-    ).all()
+    )
+    found, number, total = rows_and_total(
+        number,
+        lambda first: db.session.execute(page.offset(first)).all(),
+        lambda: db.count(counted),
+    )
     lots: dict[int, list[tuple[str, int]]] = {row.id: [] for row in found}
-    contracts = _current_contracts(list(lots))
-    for organisation_id, lot_id, lot_name in db.session.execute(
-        select(Admission.organisation_id, Lot.id, Lot.name)
-        .join(Lot, Lot.id == Admission.lot_id)
-        .where(Admission.organisation_id.in_(lots), Admission.status == ADMITTED)
-        .order_by(Lot.position, Lot.name)
-    ):
-        lots[organisation_id].append((lot_name, contracts.get(organisation_id, {}).get(lot_id, 0)))
+    if lots:
+        # Each one's lots with their counts of current contracts, in one statement.
+        for organisation_id, lot_name, contracts in db.session.execute(
+            _lots_of(), {"ids": list(lots)}
+        ):
+            lots[organisation_id].append((lot_name, contracts))
     providers = [
         PublicProvider(row.name, lots[row.id], row.is_sme, row.is_vcse, row.is_local, row.website)
         for row in found

@@ -7,7 +7,7 @@ from portal.admissions.models import REMOVED, SUSPENDED
 from tests.admissions.helpers import lots_of, provider_names
 from tests.support import factories
 from tests.support.pages import page_h1, page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def organisation(name: str, **details):
@@ -107,6 +107,10 @@ def test_the_list_makes_the_same_queries_for_three_providers_or_sixty(app, clien
 
     add(3, 0)
     few = queries_for(app, client, "/providers")
+    # The lots to filter by; the page with how many in all; each one's lots with their contracts.
+    with counting_queries(app) as statements:
+        client.get("/providers")
+    assert sum(statement.startswith("SELECT") for statement in statements) == 3
     add(57, 3)
     many = queries_for(app, client, "/providers")
     assert few == many

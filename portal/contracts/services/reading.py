@@ -11,8 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Select, and_, bindparam, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -243,25 +255,22 @@ def contract_for_council(contract_id: int) -> Contract:
 # For the public list of providers ---------------------------------------------------------------
 
 
-# Built once, with the ids and the day bound: the public list of providers asks on every view.
-_CURRENT_BY_LOT = (
-    select(Contract.organisation_id, Contract.lot_id, func.count(Contract.id))
-    .where(
-        Contract.organisation_id.in_(bindparam("ids", expanding=True)),
-        shown_status_clause(ACTIVE, bindparam("on", type_=Date)),
+def current_contracts_by_lot(organisation_ids: BindParameter[Any]) -> Subquery:
+    """How many current contracts (active, not past their end date today) each of the
+    organisations (an expanding parameter of their ids) has on each lot, as a subquery of
+    (organisation_id, lot_id, current) for a query to join: the public list reads each
+    provider's lots with their counts in one statement. No values."""
+    return (
+        select(
+            Contract.organisation_id,
+            Contract.lot_id,
+            func.count(Contract.id).label("current"),
+        )
+        .where(
+            Contract.organisation_id.in_(organisation_ids),
+            # Today's date when the statement runs.
+            shown_status_clause(ACTIVE, bindparam("contracts_on", type_=Date, callable_=today)),
+        )
+        .group_by(Contract.organisation_id, Contract.lot_id)
+        .subquery()
     )
-    .group_by(Contract.organisation_id, Contract.lot_id)
-)
-
-
-def current_contracts_by_lot(organisation_ids: list[int]) -> dict[int, dict[int, int]]:
-    """How many current contracts (active, not past their end date) each of the organisations
-    has on each lot: {organisation id: {lot id: count}}. One query; no values."""
-    counts: dict[int, dict[int, int]] = {}
-    if not organisation_ids:
-        return counts
-    for organisation_id, lot_id, count in db.session.execute(
-        _CURRENT_BY_LOT, {"ids": organisation_ids, "on": today()}
-    ):
-        counts.setdefault(organisation_id, {})[lot_id] = count
-    return counts
