@@ -1,6 +1,6 @@
 """The lists: the council's, with filters by status, lot, team and provider, a page at a time;
 a provider's, with only its own organisations' contracts. Both make the same number of queries
-however many contracts there are."""
+however many contracts there are, the count read with the page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 from tests.contracts.helpers import make_active_contract
 from tests.support.pages import page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _listed(client, url: str) -> list[str]:
@@ -68,3 +68,12 @@ def test_the_lists_make_the_same_queries_for_one_contract_or_sixty(
     assert "Showing 51 to 60 of 60 contracts" in page_text(
         commissioner_client.get("/contracts?page=2")
     )
+    # A page past the end shows the last.
+    assert "Showing 51 to 60 of 60 contracts" in page_text(
+        commissioner_client.get("/contracts?page=9")
+    )
+    # How many there are in all is read with the page's rows, in one statement.
+    for client in (commissioner_client, provider_client):
+        with counting_queries(app) as statements:
+            client.get("/contracts")
+        assert sum("FROM contracts" in statement for statement in statements) == 1
