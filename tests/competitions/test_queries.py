@@ -26,7 +26,7 @@ from portal.lots.models import Lot
 from tests.conftest import sign_in
 from tests.support import factories
 from tests.support.pages import soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _bidders(competition: Competition, evaluators: list[Evaluator], start: int, count: int):
@@ -262,18 +262,23 @@ def test_the_lists_make_a_fixed_number_of_queries(app, commissioner, provider, o
     many = {name: queries_for(app, client, url) for name, (client, url) in pages.items()}
     assert many == few
     assert "Competition 62" in commissioner_client.get("/competitions").get_data(as_text=True)
+    # How many there are in all is read with the page's rows, not by a statement of its own.
+    for client in (commissioner_client, provider_client):
+        with counting_queries(app) as statements:
+            client.get("/competitions")
+        assert not [statement for statement in statements if statement.startswith("SELECT count(")]
 
 
+@pytest.mark.parametrize("who", ["provider", "commissioner"])
 @pytest.mark.parametrize("page", ["2", "99", "2147483647"])
-def test_a_page_of_opportunities_past_the_end_shows_the_last(
-    app, commissioner, provider, organisation, page
-):
-    """The page's one statement finds no row past the end to carry the count: the count is read
-    alone and the last page shown, even for a page number past any integer."""
+def test_a_page_past_the_end_shows_the_last(app, commissioner, provider, organisation, page, who):
+    """A provider's opportunities and the council's list: the page's one statement finds no row
+    past the end to carry the count, so the count is read alone and the last page shown, even
+    for a page number past any integer."""
     factories.admit(organisation, "mentoring")
     lot = db.session.scalar(select(Lot).where(Lot.slug == "mentoring"))
     _competitions(lot, organisation, commissioner, 1, 3)
-    client = sign_in(app.test_client(), provider)
+    client = sign_in(app.test_client(), provider if who == "provider" else commissioner)
     first = client.get("/competitions")
     response = client.get(f"/competitions?page={page}")
     assert response.status_code == 200

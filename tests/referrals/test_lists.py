@@ -1,6 +1,6 @@
 """The council's list of referrals, filtered by status, type of service, team and urgency; the
 list, the dashboard and the commissioner's home make the same number of queries for one
-referral or sixty."""
+referral or sixty, the list's count read with its page."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from portal.core.time import today
 from tests.referrals.helpers import add_referral, give_capacity, record
 from tests.support.pages import page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _references(response) -> list[str]:
@@ -70,6 +70,15 @@ def test_the_pages_make_the_same_queries_for_one_referral_or_sixty(
     _many(59, start=1)
     many = [queries_for(app, commissioner_client, url) for url in urls]
     assert few == many
+    # How many there are in all is read with the page's rows, in one statement; a page past
+    # the end shows the last.
+    with counting_queries(app) as statements:
+        first = commissioner_client.get("/referrals")
+    assert sum("FROM referrals" in statement for statement in statements) == 1
+    assert "Showing 1 to 50 of 61 referrals" in page_text(first)
+    last = commissioner_client.get("/referrals?page=2")
+    assert "Showing 51 to 61 of 61 referrals" in page_text(last)
+    assert _references(commissioner_client.get("/referrals?page=9")) == _references(last)
 
 
 def test_the_commissioners_home_lists_referrals_waiting_most_urgent_first(

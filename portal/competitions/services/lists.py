@@ -27,7 +27,7 @@ from portal.competitions.models import (
 )
 from portal.competitions.services.common import Stage, stage_of
 from portal.core.db import db
-from portal.core.pagination import PER_PAGE, Page, offset_of, rows_and_total
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.lots.models import Lot
 from portal.organisations.models import Membership, Organisation
 
@@ -68,6 +68,8 @@ _STAFF_LIST = (
         User.full_name,
         Competition.invited_count,
         _SUBMITTED,
+        # How many in all, on every row (pagination.rows_and_total): not a statement of its own.
+        _COMPETITIONS.correlate(None).scalar_subquery().label("total"),
     )
     .join(Lot, Lot.id == Competition.lot_id)
     .outerjoin(User, User.id == Competition.created_by_id)
@@ -79,10 +81,13 @@ _STAFF_LIST = (
 
 def competitions_for_staff(number: int) -> Page:
     """Page `number` of every competition, newest first, each with how many quotes have been
-    submitted of how many invited. Four statements with the user's, however many there are."""
-    total = db.count(_COMPETITIONS)
-    number, offset = offset_of(number, total)
-    rows = db.session.execute(_STAFF_LIST, {"limit": PER_PAGE, "offset": offset}).all()
+    submitted of how many invited. Two statements with the user's, however many there are
+    (three for a page past the end)."""
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.session.execute(_STAFF_LIST, {"limit": PER_PAGE, "offset": first}).all(),
+        lambda: db.count(_COMPETITIONS),
+    )
     at = now()
     return Page(
         [
@@ -98,7 +103,18 @@ def competitions_for_staff(number: int) -> Page:
                 submitted=submitted,
                 invited=invited,
             )
-            for id_, kind, status, title, deadline, lot_name, created_by, invited, submitted in rows
+            for (
+                id_,
+                kind,
+                status,
+                title,
+                deadline,
+                lot_name,
+                created_by,
+                invited,
+                submitted,
+                _total,
+            ) in rows
         ],
         number,
         total,

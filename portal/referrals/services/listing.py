@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, func, select
 
 from portal.core.db import db
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.lots.models import Lot
 from portal.lots.services import LotChoice
 from portal.referrals.models import (
@@ -86,14 +86,16 @@ class Row(ShownAs):
 
 
 def referrals_page(filters: Filters, number: int, on: date) -> Page:
-    """A page of the referrals matching `filters`, most recently received first."""
+    """A page of the referrals matching `filters`, most recently received first: one query (two
+    for a page past the end)."""
     criteria = filters.criteria()
     # Every referral has one lot (a not-null foreign key): the count joins it only to filter.
     count = select(func.count()).select_from(Referral)
     if filters.lot:
         count = count.join(Lot, Lot.id == Referral.lot_id)
-    total = db.count(count.where(*criteria))
-    number, offset = offset_of(number, total)
+    count = count.where(*criteria)
+    # How many in all rides on the page's rows (pagination.rows_and_total), counted by a
+    # subquery not correlated to them: a statement of its own cost a round trip more.
     query = (
         select(
             Referral.id,
@@ -106,12 +108,17 @@ def referrals_page(filters: Filters, number: int, on: date) -> Page:
             Referral.received_on,
             Referral.required_start,
             Referral.started_on,
+            count.correlate(None).scalar_subquery().label("total"),
         )
         .join(Lot, Lot.id == Referral.lot_id)
         .where(*criteria)
         .order_by(Referral.received_on.desc(), Referral.id.desc())
         .limit(PER_PAGE)
-        .offset(offset)
+    )
+    found, number, total = rows_and_total(
+        number,
+        lambda first: db.session.execute(query.offset(first)).all(),
+        lambda: db.count(count),
     )
     rows = [
         Row(
@@ -126,7 +133,7 @@ def referrals_page(filters: Filters, number: int, on: date) -> Page:
             required_start=row.required_start,
             days=_days(row.status, row.received_on, row.started_on, on),
         )
-        for row in db.session.execute(query)
+        for row in found
     ]
     return Page(rows, number, total)
 
