@@ -78,7 +78,10 @@ def offset_of(number: int, total: int, per_page: int = PER_PAGE) -> tuple[int, i
 
 
 def rows_and_total(
-    number: int, read: Callable[[int], Sequence[Any]], count: Callable[[], int]
+    number: int,
+    read: Callable[[int], Sequence[Any]],
+    count: Callable[[], int],
+    per_page: int = PER_PAGE,
 ) -> tuple[Sequence[Any], int, int]:
     """Page `number` of a list whose page's statement carries how many there are in all on
     each row, in a column named `total` (a scalar subquery: a statement of its own for the
@@ -86,12 +89,12 @@ def rows_and_total(
     page from its first row; `count()` counts alone, asked only when a page past the end comes
     back empty (it has no row to carry the total), and then the last page is read. Returns the
     rows, the page's number (the last for one past the end) and the total."""
-    first = (number - 1) * PER_PAGE
+    first = (number - 1) * per_page
     rows = read(first)
     if rows:
         return rows, number, rows[0].total
     total = count() if first else 0
-    number, first = offset_of(number, total)
+    number, first = offset_of(number, total, per_page)
     if total:
         rows = read(first)
     return rows, number, total

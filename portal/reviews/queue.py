@@ -36,7 +36,7 @@ from portal.applications.models import (
 )
 from portal.core.db import db
 from portal.core.numbers import whole_number
-from portal.core.pagination import Page, offset_of
+from portal.core.pagination import Page, rows_and_total
 from portal.core.time import LONDON, as_utc, today, working_days_between
 from portal.documents.models import (
     ATTENTION_ORDER,
@@ -129,9 +129,10 @@ def queue(
     """The applications waiting for the council, with their flags, filtered, sorted by how long
     they have waited and cut to one page, all in SQL: a count, the page's ids, their rows with
     flags worked out by the database from today's dates (a document that expired while the
-    application waited shows). `lots` (list_lots) and `staff` (reviewer_names) name the lots and
-    assignees: the page lists them in its filters too, so it reads each once and passes them
-    in. The same queries, and about the same rows, however long the queue."""
+    application waited shows), in one statement. `lots` (list_lots) and `staff`
+    (reviewer_names) name the lots and assignees: the page lists them in its filters too, so it
+    reads each once and passes them in. The same queries, and about the same rows, however long
+    the queue."""
     on = on or today()
     lot = filters.lot if filters.lot and SLUG.fullmatch(filters.lot) else None
     assignee_id = whole_number(filters.assignee)
@@ -142,7 +143,7 @@ def queue(
         assignee="none" if filters.assignee == "none" else "id" if assignee_id is not None else "",
         newest_first=filters.newest_first,
     )
-    count, page_ids, page_rows = _statements(shape)
+    count, page_rows = _statements(shape)
     values: dict[str, Any] = {
         _TODAY.key: on,
         _EXPIRING_BY.key: on + timedelta(days=EXPIRES_SOON_DAYS),
@@ -152,10 +153,12 @@ def queue(
         _LOT_PATTERN.key: f'%"{lot}"%',
         _ASSIGNEE_ID.key: assignee_id,
     }
-    total = db.session.execute(count, values).scalar_one()
-    number, first = offset_of(filters.page, total, PAGE_SIZE)
-    ids = db.session.scalars(page_ids, {**values, _FIRST.key: first}).all()
-    found = db.session.execute(page_rows, {**values, _IDS.key: ids}).all()
+    found, number, total = rows_and_total(
+        filters.page,
+        lambda first: db.session.execute(page_rows, {**values, _FIRST.key: first}).all(),
+        lambda: db.session.execute(count, values).scalar_one(),
+        PAGE_SIZE,
+    )
     assignees = {user.id: user for user in staff}
     lot_names = {lot.slug: lot.name for lot in lots}
     rows = []
@@ -172,6 +175,7 @@ def queue(
         assigned_to_id,
         submission_number,
         submission_lots,
+        _total,
         *flagged,
     ) in found:
         submitted_at = as_utc(submitted)
@@ -202,7 +206,6 @@ _OVERDUE_BEFORE = bindparam("overdue_before", type_=Application.submitted_at.typ
 _LOT_PATTERN = bindparam("lot_pattern", type_=Text)
 _ASSIGNEE_ID = bindparam("assignee_id", type_=Review.assigned_to_id.type)
 _FIRST: BindParameter[int] = bindparam("first")
-_IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 # The flags in the order the queue lists them (FLAG_LABELS').
 _FLAG_CODES = (FAILED_ANSWERS, DOCUMENTS, DBS, OVERDUE)
 
@@ -238,9 +241,9 @@ def _flags() -> dict[str, Any]:
 
 
 @cache
-def _statements(shape: _Shape) -> tuple[Select[int], Select[int], Select[*tuple[Any, ...]]]:
-    """The count, the page's ids and their rows for queues of this shape: built on the first
-    view of each shape (a few dozen in all), then reused."""
+def _statements(shape: _Shape) -> tuple[Select[int], Select[*tuple[Any, ...]]]:
+    """The count, and the page's rows with the count on each, for queues of this shape: built
+    on the first view of each shape (a few dozen in all), then reused."""
     latest = ApplicationSubmission
     flags = _flags()
     query = (
@@ -264,9 +267,18 @@ def _statements(shape: _Shape) -> tuple[Select[int], Select[int], Select[*tuple[
     order: tuple[Any, ...] = (Application.submitted_at, Application.id)
     if shape.newest_first:
         order = tuple(column.desc() for column in order)
-    # The page's ids first, then their rows with the flags: the database works the flags out
-    # for one page of applications, not for every one waiting.
-    ids = query.with_only_columns(Application.id).order_by(*order).limit(PAGE_SIZE).offset(_FIRST)
+    # The page's ids first (a common table expression, worked out once however often it is
+    # read), then their rows with the flags: the database works the flags out for one page of
+    # applications, not for every one waiting. How many in all rides on each row
+    # (pagination.rows_and_total).
+    page = (
+        query.with_only_columns(Application.id)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset(_FIRST)
+        .cte("page")
+    )
+    ids = select(page.c.id)
     # The columns the page shows, not whole applications and organisations: loading fifty of
     # each into the session took more time than the statement itself.
     rows = (
@@ -283,6 +295,7 @@ def _statements(shape: _Shape) -> tuple[Select[int], Select[int], Select[*tuple[
             Review.assigned_to_id,
             latest.number,
             latest.lots,
+            count.correlate(None).scalar_subquery().label("total"),
             *(flags[code].label(code) for code in _FLAG_CODES),
         )
         .join(Organisation, Organisation.id == Application.organisation_id)
@@ -290,10 +303,10 @@ def _statements(shape: _Shape) -> tuple[Select[int], Select[int], Select[*tuple[
         .outerjoin(Review, Review.application_id == Application.id)
         # The ids again on the submissions' side, so their index finds the page's submissions
         # rather than the database reading every submission to join them.
-        .where(Application.id.in_(_IDS), latest.application_id.in_(_IDS))
+        .where(Application.id.in_(ids), latest.application_id.in_(ids))
         .order_by(*order)
     )
-    return count, ids, rows
+    return count, rows
 
 
 def _is_latest_submission():

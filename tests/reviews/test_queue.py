@@ -23,7 +23,7 @@ from portal.staff_checks.models import StaffCheck
 from tests.reviews.helpers import day, submitted_applications
 from tests.reviews.test_decisions import start_review
 from tests.support.pages import field_value, page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def rows(response) -> list[str]:
@@ -100,6 +100,17 @@ def test_the_queue_is_paged(reviewer_client, app_ctx):
     second = reviewer_client.get("/reviews?page=2")
     assert rows(second) == [f"Provider {n:04d} Ltd" for n in range(25, 30)]
     assert soup(second).select_one(".govuk-pagination")
+    # A page past the end shows the last.
+    past = reviewer_client.get("/reviews?page=9")
+    assert rows(past) == rows(second)
+    assert "30 applications, page 2 of 2" in page_text(past)
+
+
+def test_the_queue_counts_and_reads_its_page_in_one_statement(app, reviewer_client, app_ctx):
+    submitted_applications(3)
+    with counting_queries(app) as statements:
+        reviewer_client.get("/reviews?lot=mentoring")
+    assert sum("FROM applications" in statement for statement in statements) == 1
 
 
 def test_assigning_to_a_colleague(reviewer_client, second_reviewer, submitted):
