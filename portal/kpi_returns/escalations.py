@@ -35,7 +35,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found, typed_text
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
 from portal.core.words import shown
@@ -551,6 +551,17 @@ def open_escalations_of(organisation_id: int) -> list[EscalationLine]:
 def escalation_list(status: str | None, number: int) -> Page:
     """A page of escalations, newest first, optionally only open or closed ones."""
     criteria = [KpiEscalation.status == status] if status in (OPEN, CLOSED) else []
-    total = db.count(select(func.count(KpiEscalation.id)).where(*criteria))
-    number, offset = offset_of(number, total)
-    return Page(_lines(*criteria, limit=PER_PAGE, offset=offset), number, total)
+    counted = select(func.count(KpiEscalation.id)).where(*criteria)
+    # How many in all rides on the page's rows (pagination.rows_and_total), counted by a
+    # subquery not correlated to them: not a statement of its own.
+    total_column = counted.correlate(None).scalar_subquery().label("total")
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.session.execute(
+            _lines_query(*criteria, limit=PER_PAGE, offset=first, oldest_first=False).add_columns(
+                total_column
+            )
+        ).all(),
+        lambda: db.count(counted),
+    )
+    return Page([EscalationLine(*row[:-1]) for row in rows], number, total)

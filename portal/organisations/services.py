@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from portal.accounts import invitations, tokens
@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.audit.services import changes, fields_of, record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.core.time import utcnow
 from portal.organisations import validation
 from portal.organisations.models import (
@@ -50,23 +50,25 @@ def memberships_of(user: User) -> list[Membership]:
     return list(db.session.scalars(_MEMBERSHIPS, {"user_id": user.id}))
 
 
-def organisations_page(
-    matching: ColumnElement[bool], number: int, columns: Select | None = None
-) -> Page:
-    """Page `number` of the organisations for which `matching` holds, by name (two queries):
-    the lists reviewers start from, each with its own test of which organisations it holds.
-    Whole organisations, or with `columns` (a query of organisations) rows of those alone."""
-    total = db.count(select(func.count(Organisation.id)).where(matching))
-    number, offset = offset_of(number, total)
+def organisations_page(matching: ColumnElement[bool], number: int) -> Page:
+    """Page `number` of the organisations for which `matching` holds, by name (one query, two
+    for a page past the end): the lists reviewers start from, each with its own test of which
+    organisations it holds."""
+    counted = select(func.count(Organisation.id)).where(matching)
+    # How many in all rides on the page's rows (pagination.rows_and_total), counted by a
+    # subquery not correlated to them, and left off the rows handed back.
     chosen = (
-        (select(Organisation) if columns is None else columns)
+        select(Organisation, counted.correlate(None).scalar_subquery().label("total"))
         .where(matching)
         .order_by(Organisation.legal_name, Organisation.id)
         .limit(PER_PAGE)
-        .offset(offset)
     )
-    found = db.session.execute(chosen)
-    return Page(found.scalars().all() if columns is None else found.all(), number, total)
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.session.execute(chosen.offset(first)).all(),
+        lambda: db.count(counted),
+    )
+    return Page([row[0] for row in rows], number, total)
 
 
 # Built once, the ids bound: every organisation's page opens with it, and building it (and its

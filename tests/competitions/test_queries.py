@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.competitions.models import (
@@ -191,6 +191,15 @@ def test_pages_make_a_fixed_number_of_queries(app, commissioner, evaluator, prov
     for name, count in many.items():
         print(f"  {name}: {count}")
     assert many == few
+    # The invitees' count rides with their page's rows; a page past the end shows the last.
+    invitees = f"/competitions/{c}/invitees"
+    with counting_queries(app) as statements:
+        commissioner_client.get(invitees)
+    assert not [statement for statement in statements if statement.startswith("SELECT count(")]
+    invited = db.session.scalar(select(func.count()).where(Invitation.competition_id == c))
+    last = -(-invited // PER_PAGE)
+    past = _rows(commissioner_client.get(f"{invitees}?page=99"))
+    assert past and past == _rows(commissioner_client.get(f"{invitees}?page={last}"))
 
 
 def _set_status(competition_id: int, status: str) -> None:

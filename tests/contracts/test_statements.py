@@ -31,7 +31,7 @@ from tests.contracts.delivery_helpers import (
 from tests.contracts.helpers import make_active_contract
 from tests.support.emails import emails_to, last_email_to
 from tests.support.pages import banner_text, field_value, page_errors, page_h1, page_text
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 @pytest.fixture(autouse=True)
@@ -353,7 +353,13 @@ def test_the_council_list_filters_and_does_a_fixed_number_of_queries(
     assert submit_delivery(other_provider_client, theirs, JANUARY).status_code == 302
     assert queries_for(app, commissioner_client, "/contracts/statements") == first
 
-    text = page_text(commissioner_client.get("/contracts/statements"))
+    with counting_queries(app) as statements:
+        text = page_text(commissioner_client.get("/contracts/statements"))
+    assert "Showing 1 to 3 of 3 statements" in text
+    # How many in all is read with the page's rows, not by a statement of its own.
+    assert sum("FROM statements JOIN contracts" in statement for statement in statements) == 1
+    # A page past the end shows the last.
+    text = page_text(commissioner_client.get("/contracts/statements?page=9"))
     assert "Showing 1 to 3 of 3 statements" in text
     text = page_text(commissioner_client.get("/contracts/statements?team=Virtual+School"))
     assert "Showing 1 to 1 of 1 statement" in text and "Organisation B Ltd" in text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from tests.kpi_returns.helpers import (
 )
 from tests.support import factories
 from tests.support.pages import banner_text, field_value, page_errors, page_text, soup
+from tests.support.queries import counting_queries
 
 
 def open_escalations_for(organisation, month) -> None:
@@ -284,3 +285,30 @@ def test_a_commissioner_opens_an_escalation_by_hand(
 
 def kpi_id(code: str) -> int:
     return kpi_ids()[code]
+
+
+def test_the_council_list_is_paged_its_count_read_with_its_rows(
+    app, commissioner, commissioner_client, organisation
+):
+    with app.test_request_context():  # the emails carry links
+        for number in range(53):
+            service.open_escalation(
+                commissioner, organisation, None, f"Late returns {number}", set(), date.today()
+            )
+        db.session.commit()
+    with counting_queries(app) as statements:
+        first = commissioner_client.get("/kpi-returns/escalations")
+    assert "Showing 1 to 50 of 53 escalations" in page_text(first)
+    # How many in all is read with the page's rows, not by a statement of its own.
+    assert not [statement for statement in statements if statement.startswith("SELECT count(")]
+    last = commissioner_client.get("/kpi-returns/escalations?page=2")
+    assert "Showing 51 to 53 of 53 escalations" in page_text(last)
+    # A page past the end shows the last; a filter counts only what it lets through.
+    past = commissioner_client.get("/kpi-returns/escalations?page=9")
+    assert "Showing 51 to 53 of 53 escalations" in page_text(past)
+    assert "There are no closed escalations." in page_text(
+        commissioner_client.get("/kpi-returns/escalations?status=closed")
+    )
+    assert "Showing 1 to 50 of 53 escalations" in page_text(
+        commissioner_client.get("/kpi-returns/escalations?status=open")
+    )

@@ -9,7 +9,7 @@ from portal.staff_checks.models import ENHANCED_BARRED, StaffCheck
 from tests.staff_checks.helpers import days_ago
 from tests.support import factories
 from tests.support.pages import page_text, page_title, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _providers_with_registers(count: int, start: int = 0) -> None:
@@ -67,3 +67,8 @@ def test_fifty_to_a_page_each_in_the_same_number_of_queries(app, reviewer_client
     assert soup(first).select_one(".govuk-pagination__next a")["href"] == "/staff-checks?page=2"
     for url in ("/staff-checks", "/staff-checks?page=2"):
         assert queries_for(app, reviewer_client, url) == queries_for_a_short_list
+    # A page past the end shows the last; how many in all is read with the page's rows.
+    assert rows(reviewer_client.get("/staff-checks?page=9")) == rows(second)
+    with counting_queries(app) as statements:
+        reviewer_client.get("/staff-checks")
+    assert not [statement for statement in statements if statement.startswith("SELECT count(")]

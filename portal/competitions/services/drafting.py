@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.accounts.models import User
 from portal.accounts.services import active_staff_who_may
@@ -56,7 +56,7 @@ from portal.competitions.services.placement_requests import (
 from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.documents import files, uploads
 from portal.documents import services as documents
 from portal.documents.models import PENDING, PURPOSE_COUNCIL_DOCUMENT
@@ -548,20 +548,23 @@ def counts(competition: Competition) -> Counts:
 
 def invitees(competition: Competition, number: int) -> Page:
     """Who was invited and who declined (with why): never who has quoted."""
-    total = db.count(
-        select(func.count(Invitation.id)).where(Invitation.competition_id == competition.id)
-    )
-    number, offset = offset_of(number, total)
-    rows = db.session.scalars(
-        select(Invitation)
+    counted = select(func.count(Invitation.id)).where(Invitation.competition_id == competition.id)
+    # How many in all rides on the page's rows (pagination.rows_and_total), counted by a
+    # subquery not correlated to them: not a statement of its own.
+    query = (
+        select(Invitation, counted.correlate(None).scalar_subquery().label("total"))
         .join(Invitation.organisation)
         .where(Invitation.competition_id == competition.id)
-        .options(joinedload(Invitation.organisation))
+        .options(contains_eager(Invitation.organisation))
         .order_by(Organisation.legal_name, Organisation.id)
         .limit(PER_PAGE)
-        .offset(offset)
-    ).all()
-    return Page(rows, number, total)
+    )
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.session.execute(query.offset(first)).all(),
+        lambda: db.count(counted),
+    )
+    return Page([row[0] for row in rows], number, total)
 
 
 def lots() -> list[Lot]:

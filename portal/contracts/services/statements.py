@@ -53,7 +53,7 @@ from portal.core import workflow
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, found
 from portal.core.money import format_pence
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.core.time import utcnow
 from portal.kpi_returns import months
 from portal.organisations.models import Organisation
@@ -358,25 +358,31 @@ class StatementFilters:
 
 def council_statements(filters: StatementFilters, page: int) -> Page:
     """A page of statements for the council, oldest issued first (the longest waiting on
-    top), each with its contract and organisation: two queries, however many there are."""
+    top), each with its contract and organisation: one query, however many there are (two for
+    a page past the end)."""
     conditions = filters.conditions()
-    total = db.count(
+    counted = (
         select(func.count(Statement.id))
         .join(Contract, Contract.id == Statement.contract_id)
         .where(*conditions)
     )
-    number, offset = offset_of(page, total)
-    rows = db.session.scalars(
-        select(Statement)
+    # How many in all rides on the page's rows (pagination.rows_and_total), counted by a
+    # subquery not correlated to them: not a statement of its own.
+    query = (
+        select(Statement, counted.correlate(None).scalar_subquery().label("total"))
         .join(Statement.contract)
         .join(Contract.organisation)
         .where(*conditions)
         .options(contains_eager(Statement.contract).contains_eager(Contract.organisation))
         .order_by(Statement.issued_at, Statement.id)
-        .offset(offset)
         .limit(PER_PAGE)
-    ).all()
-    return Page(rows, number, total)
+    )
+    rows, number, total = rows_and_total(
+        page,
+        lambda first: db.session.execute(query.offset(first)).all(),
+        lambda: db.count(counted),
+    )
+    return Page([row[0] for row in rows], number, total)
 
 
 def statements_of(organisation_id: int) -> list[Statement]:
