@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, distinct, exists, func,
 from portal.admissions.models import Admission
 from portal.core.csv_export import Cell
 from portal.core.db import db
-from portal.core.pagination import PER_PAGE, Page, offset_of
+from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.escalations import open_escalation_count
 from portal.kpi_returns.models import SUBMITTED, KpiReturn
@@ -139,14 +139,18 @@ def _count_reporting(lot: bool, provider: bool) -> Select:
 
 def dashboard(filters: DashboardFilters, period: Period, number: int, on: date) -> Page:
     """A page of DashboardRows: each reporting organisation, by name, with where its return
-    stands for each month of `period`. Three queries, however many providers and months: how
-    many there are, the page's providers with their open escalations and their admissions
-    (what they owe), and their returns."""
+    stands for each month of `period`. Two queries, however many providers and months: the
+    page's providers with their open escalations, their admissions (what they owe) and how many
+    there are in all; and their returns (three for a page past the end)."""
     shape = (bool(filters.lot), bool(filters.provider))
     values = _reporting_values(filters, period.first)
-    total = db.session.execute(_count_reporting(*shape), values).scalar_one()
-    number, offset = offset_of(number, total)
-    rows = db.rows(_dashboard_providers(*shape, db.is_postgresql), values | {"offset": offset})
+    rows, number, total = rows_and_total(
+        number,
+        lambda first: db.rows(
+            _dashboard_providers(*shape, db.is_postgresql), values | {"offset": first}
+        ),
+        lambda: db.session.execute(_count_reporting(*shape), values).scalar_one(),
+    )
     providers = {row.id: row for row in rows}  # one row per admission: each provider once
     ids = list(providers)
     obligations = obligations_from(
@@ -193,7 +197,9 @@ def _dashboard_providers(lot: bool, provider: bool, postgresql: bool) -> Select:
         Admission.admitted_at,
         Admission.status_changed_at,
     )
-    statement = select(page.c.id, page.c.name, page.c.open_escalations)
+    # How many in all rides on every row (pagination.rows_and_total): not a statement of its own.
+    total = _count_reporting(lot, provider).correlate(None).scalar_subquery().label("total")
+    statement = select(page.c.id, page.c.name, page.c.open_escalations, total)
     if postgresql:
         # Each provider's admissions through its index, as a LATERAL subquery PostgreSQL
         # cannot flatten (OFFSET 0): joined plainly, it read every admission into a hash for

@@ -19,7 +19,7 @@ from tests.kpi_returns.helpers import (
 )
 from tests.support import factories
 from tests.support.pages import page_h1, page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def dashboard_rows(response) -> dict[str, list[str]]:
@@ -130,6 +130,12 @@ def test_the_dashboard_is_paginated(reviewer_client, make_provider, kpis):
     next_link = soup(first).select_one(".govuk-pagination__next a")["href"]
     assert "lot=mentoring" in next_link
     assert list(dashboard_rows(reviewer_client.get(next_link))) == ["Provider 50"]
+    # A page past the end shows the last; how many in all is read with the page's rows.
+    past = reviewer_client.get("/kpi-returns/dashboard?lot=mentoring&page=9")
+    assert list(dashboard_rows(past)) == ["Provider 50"]
+    with counting_queries(reviewer_client.application) as statements:
+        reviewer_client.get("/kpi-returns/dashboard")
+    assert not [statement for statement in statements if statement.startswith("SELECT count(")]
 
 
 def test_the_dashboard_makes_the_same_queries_for_two_providers_or_twelve(
