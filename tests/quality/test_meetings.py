@@ -346,6 +346,11 @@ def test_the_calendar_is_a_page_at_a_time_overdue_first_with_the_counts_of_it_al
     assert "Showing 51 to 53 of 53" in second
     assert second.index("Overdue") < second.index("Provider 51 Ltd") < second.index("Provider 02")
     assert second.index("Provider 02 Ltd") < second.index("Provider 52 Ltd")
+    # The page's providers' ratings and their scheduled meetings are read in one statement.
+    with counting_queries(app) as statements:
+        reviewer_client.get("/quality/meetings")
+    (meetings,) = [statement for statement in statements if "FROM quality_meetings" in statement]
+    assert "provider_risks" in meetings
 
 
 def test_the_calendars_statements_stay_short_enough_for_psycopgs_cache(app, reviewer_client, risky):

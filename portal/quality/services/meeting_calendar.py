@@ -15,6 +15,7 @@ from sqlalchemy import Date, Integer, bindparam, case, func, or_, select
 from portal.core.db import db
 from portal.core.pagination import PER_PAGE, Page, offset_of
 from portal.core.time import LONDON, as_utc
+from portal.core.together import rows_together
 from portal.kpi_returns import months
 from portal.organisations.models import NAME_SHOWN, Organisation
 from portal.quality.models import LOW, MEETING_MONTHS, MEETING_SCHEDULED, Meeting, ProviderRisk
@@ -169,14 +170,16 @@ _SCHEDULED = (
 
 def _entries(lines: Sequence[Any], on: date) -> list[Entry]:
     """The page's lines, each with its day (as `dues` with live False works it out) and kept
-    rating: two light queries for the page's providers, whatever their number."""
+    rating: one light query for the page's providers, whatever their number."""
     ids = [line[0] for line in lines]
+    # Both in one statement (core.together): each was a statement of its own.
+    found_bases, found_scheduled = rows_together((_page_bases(), _SCHEDULED), {"ids": ids})
     bases = {
         id_: (as_utc(admitted_at).astimezone(LONDON).date(), held_on, rating)
-        for id_, admitted_at, held_on, rating in db.session.execute(_page_bases(), {"ids": ids})
+        for id_, admitted_at, held_on, rating in found_bases
     }
     scheduled: dict[int, tuple[int, date]] = {}
-    for id_, meeting_id, meets_on in db.session.execute(_SCHEDULED, {"ids": ids}):
+    for id_, meeting_id, meets_on in found_scheduled:
         scheduled[id_] = (meeting_id, meets_on)  # the earliest, were there two
     entries = []
     for id_, name in lines:
