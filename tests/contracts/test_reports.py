@@ -31,7 +31,7 @@ from tests.conftest import commissioner_client as _plain_commissioner_client  # 
 from tests.contracts import spend_data
 from tests.support import snapshots
 from tests.support.pages import page_errors, page_h1, page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 FIRST, LAST = date(2027, 1, 1), date(2027, 12, 31)
 PERIOD = f"from={FIRST.isoformat()}&to={LAST.isoformat()}"
@@ -515,11 +515,16 @@ def test_an_export_with_a_wrong_query_string_goes_back_to_the_report(commissione
     assert "Select a type of service from the list" in page_errors(shown)["lot"]
 
 
-def test_page_numbers_past_the_end_show_the_last_page(commissioner_client, built):
+def test_page_numbers_past_the_end_show_the_last_page(app, commissioner_client, built):
+    with counting_queries(app) as statements:
+        first = commissioner_client.get(f"/contracts/reports/providers?{PERIOD}")
+    # How many providers in all is read with the page's rows, not by a statement of its own.
+    assert not [statement for statement in statements if statement.startswith("SELECT count(")]
     for page in ("99999", "9" * 40, "-1", "two"):
         response = commissioner_client.get(f"/contracts/reports/providers?{PERIOD}&page={page}")
         assert response.status_code == 200
         assert "Spend Provider" in page_text(response)
+        assert _table_rows(response) == _table_rows(first)
         response = commissioner_client.get(f"/contracts/reports/benchmarks?{PERIOD}&page={page}")
         assert response.status_code == 200
 
@@ -540,3 +545,7 @@ def test_providers_cannot_read_the_reports(provider_client, reviewer_client):
     assert reviewer_client.get("/contracts/reports").status_code == 200
     home = reviewer_client.get("/home")
     assert soup(home).find("a", string="Spend and value for money")["href"] == "/contracts/reports"
+
+
+def _table_rows(response) -> list[str]:
+    return [row.get_text(" ", strip=True) for row in soup(response).select("main table tbody tr")]
