@@ -39,7 +39,7 @@ from portal.competitions.models import (
 from portal.competitions.services.common import CLOSING_SOON
 from portal.core.permissions import can
 from portal.core.time import as_utc, format_date
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Listed, Waiting, plural
+from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Listed, Waiting, plural, the_rest
 from portal.organisations.models import Organisation
 
 # How many competitions needing action, or open to a provider's quote, the home lists one by one
@@ -173,15 +173,13 @@ def _open(names: dict[int, str], at: datetime, rows: list[Sequence[Any]]) -> lis
             )
         )
     total = rows[0][-1] if rows else 0
-    if total > LISTED:
-        items.append(
-            Waiting(
-                link="All your opportunities",
-                endpoint="competitions.index",
-                hint=f"{total} open to your quote; the {LISTED} closing soonest are listed above",
-            )
-        )
-    return items
+    return items + the_rest(
+        total,
+        LISTED,
+        "All your opportunities",
+        "competitions.index",
+        f"{total} open to your quote; the {LISTED} closing soonest are listed above",
+    )
 
 
 # What a commissioner's competitions need, built once with the moment (`at`, and London's date
@@ -304,15 +302,13 @@ def _needing(at: datetime, today: date, rows: list[Sequence[Any]]) -> list[Waiti
     needing = [_Needing._make(row) for row in rows]
     items = [_item(row, at, today) for row in needing]
     total = needing[0].total if needing else 0
-    if total > LISTED:
-        items.append(
-            Waiting(
-                link="All mini-competitions and placement requests",
-                endpoint="competitions.index",
-                hint=f"{total} need your action; the {LISTED} most urgent are listed above",
-            )
-        )
-    return items
+    return items + the_rest(
+        total,
+        LISTED,
+        "All mini-competitions and placement requests",
+        "competitions.index",
+        f"{total} need your action; the {LISTED} most urgent are listed above",
+    )
 
 
 def _item(competition: _Needing, at: datetime, today: date) -> Waiting:

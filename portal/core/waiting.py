@@ -194,6 +194,14 @@ def addresses(items: list[Waiting]) -> list[str | None]:
     return built
 
 
+def the_rest(
+    total: int, listed: int, link: str, endpoint: str, hint: str, **item: Any
+) -> list[Waiting]:
+    """The item that stands for what a shortened list leaves out (it lists `listed` of `total`),
+    linking to the page that lists them all; none when it left nothing out."""
+    return [Waiting(link=link, endpoint=endpoint, hint=hint, **item)] if total > listed else []
+
+
 def plural(count: int, one: str, many: str) -> str:
     """'1 application', '3 applications'."""
     return f"{count} {one if count == 1 else many}"

@@ -15,7 +15,15 @@ from portal.accounts.models import User
 from portal.admissions.held import admissions_held
 from portal.core.permissions import can
 from portal.core.time import format_date
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
+from portal.core.waiting import (
+    DUE_SOON,
+    OVERDUE,
+    Figures,
+    Listed,
+    Waiting,
+    plural,
+    the_rest,
+)
 from portal.kpi_returns import escalations, months, reports
 from portal.kpi_returns.models import (
     KpiMonthLock,
@@ -164,16 +172,13 @@ def _escalated(rows: list[Sequence[Any]]) -> list[Waiting]:
         )
         for line in lines
     ]
-    if total > ESCALATIONS_LISTED:
-        items.append(
-            Waiting(
-                link="Open escalations",
-                endpoint="kpi_returns.escalation_list",
-                hint=f"{plural(total, 'escalation', 'escalations')} open in all",
-                urgency=TO_DO,
-            )
-        )
-    return items
+    return items + the_rest(
+        total,
+        ESCALATIONS_LISTED,
+        "Open escalations",
+        "kpi_returns.escalation_list",
+        f"{plural(total, 'escalation', 'escalations')} open in all",
+    )
 
 
 def _to_check(figures: Sequence[Any]) -> list[Waiting]:

@@ -13,7 +13,16 @@ from sqlalchemy import case, func, literal_column, select
 from portal.accounts.models import User
 from portal.core.permissions import can
 from portal.core.time import format_date, today
-from portal.core.waiting import DUE_SOON, OVERDUE, TO_DO, Figures, Listed, Waiting, plural
+from portal.core.waiting import (
+    DUE_SOON,
+    OVERDUE,
+    TO_DO,
+    Figures,
+    Listed,
+    Waiting,
+    plural,
+    the_rest,
+)
 from portal.organisations.models import Organisation
 from portal.referrals.models import (
     EMERGENCY,
@@ -83,17 +92,14 @@ def _to_match(rows: list[Sequence[Any]]) -> list[Waiting]:
             )
         )
     total = rows[0][-1] if rows else 0
-    if total > LISTED:
-        items.append(
-            Waiting(
-                link="All referrals waiting for a match",
-                endpoint="referrals.index",
-                args={"status": RECEIVED},
-                hint=f"{plural(total, 'referral', 'referrals')}; the {LISTED} most urgent are "
-                "listed",
-            )
-        )
-    return items
+    return items + the_rest(
+        total,
+        LISTED,
+        "All referrals waiting for a match",
+        "referrals.index",
+        f"{plural(total, 'referral', 'referrals')}; the {LISTED} most urgent are listed",
+        args={"status": RECEIVED},
+    )
 
 
 def _offered() -> Figures:
