@@ -68,10 +68,14 @@ def test_the_lists_make_the_same_queries_for_one_contract_or_sixty(
     assert "Showing 51 to 60 of 60 contracts" in page_text(
         commissioner_client.get("/contracts?page=2")
     )
-    # A page past the end shows the last.
+    # A page past the end shows the last; filters (joining the organisations and lots) count
+    # only what they let through.
     assert "Showing 51 to 60 of 60 contracts" in page_text(
         commissioner_client.get("/contracts?page=9")
     )
+    make_active_contract(organisation, active=False, title="A draft")  # not active: not counted
+    assert "Showing 1 to 50 of 61 contracts" in page_text(commissioner_client.get("/contracts"))
+    assert "Showing 1 to 50 of 60 contracts" in page_text(commissioner_client.get(urls[1]))
     # How many there are in all is read with the page's rows, in one statement.
     for client in (commissioner_client, provider_client):
         with counting_queries(app) as statements:

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from sqlalchemy import func, select
+
+from portal.core.db import db
 from portal.core.time import today
+from portal.referrals.models import Referral
 from tests.referrals.helpers import add_referral, give_capacity, record
 from tests.support.pages import page_text, soup
 from tests.support.queries import counting_queries, queries_for
@@ -79,6 +83,12 @@ def test_the_pages_make_the_same_queries_for_one_referral_or_sixty(
     last = commissioner_client.get("/referrals?page=2")
     assert "Showing 51 to 61 of 61 referrals" in page_text(last)
     assert _references(commissioner_client.get("/referrals?page=9")) == _references(last)
+    # A filter counts only what it lets through.
+    virtual = db.session.scalar(
+        select(func.count()).select_from(Referral).where(Referral.team == "Virtual School")
+    )
+    filtered = commissioner_client.get("/referrals?team=Virtual+School")
+    assert f"Showing 1 to {virtual} of {virtual} referrals" in page_text(filtered)
 
 
 def test_the_commissioners_home_lists_referrals_waiting_most_urgent_first(

@@ -33,3 +33,9 @@ def queries_for(app, client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(statements)
+
+
+def counts_read_alone(statements: list[str]) -> list[str]:
+    """The statements that only count: a paged list reads how many there are in all with its
+    page's rows (portal/core/pagination.py, rows_and_total), not in a statement of its own."""
+    return [statement for statement in statements if statement.startswith("SELECT count(")]
