@@ -127,12 +127,13 @@ _CLOSING_SOONEST = (
     )
     .join(Invitation, Invitation.competition_id == Competition.id)
     .where(*_INVITED_OPEN)
-    .order_by(Competition.submission_deadline, Competition.id)
+    # Then by organisation: one competition may invite two of the person's organisations.
+    .order_by(Competition.submission_deadline, Competition.id, Invitation.organisation_id)
     .limit(LISTED)
     .subquery()
 )
 _OPEN_TO_QUOTE = select(*_CLOSING_SOONEST.c).order_by(
-    _CLOSING_SOONEST.c.deadline, _CLOSING_SOONEST.c.id
+    _CLOSING_SOONEST.c.deadline, _CLOSING_SOONEST.c.id, _CLOSING_SOONEST.c.organisation_id
 )
 
 

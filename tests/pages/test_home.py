@@ -172,6 +172,34 @@ def test_an_open_invitation_to_quote_is_a_next_step(
     assert "quotes close at" not in page_text(_home(provider_client))
 
 
+def _invite(organisations, title: str, closes_in: timedelta, **invitation) -> Competition:
+    """A published mini-competition on mentoring closing `closes_in` from now, written directly,
+    the organisations invited."""
+    at = utcnow()
+    competition = Competition(
+        kind="mini_competition",
+        status="published",
+        lot_id=competitions.lot_id(),
+        title=title,
+        description="d",
+        requirements="r",
+        price_basis="total",
+        quality_weight=60,
+        price_weight=40,
+        clarification_deadline=at + closes_in / 2,
+        submission_deadline=at + closes_in,
+        published_at=at,
+    )
+    db.session.add(competition)
+    db.session.flush()
+    db.session.add_all(
+        Invitation(competition_id=competition.id, organisation_id=each.id, **invitation)
+        for each in organisations
+    )
+    db.session.commit()
+    return competition
+
+
 def test_a_provider_sees_the_invitations_closing_soonest_and_how_many_are_open(
     app, provider_client, organisation
 ):
@@ -181,28 +209,7 @@ def test_a_provider_sees_the_invitations_closing_soonest_and_how_many_are_open(
     factories.admit(organisation, "mentoring")
 
     def invite(title: str, closes_in: timedelta, **invitation) -> Competition:
-        at = utcnow()
-        competition = Competition(
-            kind="mini_competition",
-            status="published",
-            lot_id=competitions.lot_id(),
-            title=title,
-            description="d",
-            requirements="r",
-            price_basis="total",
-            quality_weight=60,
-            price_weight=40,
-            clarification_deadline=at + closes_in / 2,
-            submission_deadline=at + closes_in,
-            published_at=at,
-        )
-        db.session.add(competition)
-        db.session.flush()
-        db.session.add(
-            Invitation(competition_id=competition.id, organisation_id=organisation.id, **invitation)
-        )
-        db.session.commit()
-        return competition
+        return _invite([organisation], title, closes_in, **invitation)
 
     invite("Round 1", timedelta(days=1))
     one = queries_for(app, provider_client, "/home")
@@ -230,6 +237,28 @@ def test_a_provider_sees_the_invitations_closing_soonest_and_how_many_are_open(
     assert _links(home)["All your opportunities"] == "/competitions"
     assert "12 open to your quote; the 10 closing soonest are listed above" in page_text(home)
     assert queries_for(app, provider_client, "/home") == one
+
+
+def test_a_member_of_two_organisations_sees_each_ones_invitations_counted_together(
+    provider_client, provider, organisation, other_organisation
+):
+    """Someone in two organisations: each invitation names the organisation it is for, and the
+    ten listed and the count are of both organisations' together."""
+    factories.add_member(other_organisation, provider)
+    for each in (organisation, other_organisation):
+        factories.admit(each, "mentoring")
+    _invite([organisation, other_organisation], "Shared round", timedelta(days=1))
+    for number in range(2, 11):
+        _invite([organisation], f"Round {number}", timedelta(days=number))
+
+    home = _home(provider_client)
+    listed = [link for link in _links(home) if link.startswith("Quote for ‘")]
+    assert listed[:2] == [
+        "Quote for ‘Shared round’ for Organisation A Ltd",
+        "Quote for ‘Shared round’ for Organisation B Ltd",
+    ]
+    assert len(listed) == 10
+    assert "11 open to your quote; the 10 closing soonest are listed above" in page_text(home)
 
 
 def test_the_provider_home_makes_the_same_queries_with_more_waiting(
