@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import joinedload, load_only
@@ -32,6 +33,7 @@ from portal.core import workflow
 from portal.core.csv_export import Cell
 from portal.core.db import db
 from portal.core.errors import NotFoundForUser, ServiceError, found, typed_text
+from portal.core.memo import RowsById, read_once_by_id, read_together, reading_once
 from portal.core.time import (
     LONDON,
     as_utc,
@@ -345,13 +347,10 @@ _ADMISSIONS_OF = (
 )
 
 
-def _admissions_of(ids: list[int]) -> dict[int, list[AdmissionLine]]:
-    """Each organisation's admissions, one per lot it has ever been admitted to, in lot order,
-    with their lots' slugs and names (one query)."""
-    admissions: dict[int, list[AdmissionLine]] = {id_: [] for id_ in ids}
-    for row in db.rows(_ADMISSIONS_OF, {"ids": ids}):
-        admissions[row.organisation_id].append(AdmissionLine(*row))
-    return admissions
+# Each organisation's admissions, one per lot it has ever been admitted to, in lot order, with
+# their lots' slugs and names (one query; read with the record page's others by
+# core.memo.read_together).
+_admissions_of = read_once_by_id(RowsById(_ADMISSIONS_OF, 1, AdmissionLine))
 
 
 def standings_of(organisations: list[Organisation]) -> dict[int, Standing]:
@@ -671,23 +670,38 @@ def _provider_row(organisation_id: int, on: date) -> ProviderRow:
     )
 
 
-# Every change to one organisation's admissions, with who made it; built once, its id bound.
-# The columns shown, not whole audit events (with what each was before, and where from).
-_ADMISSION_HISTORY = (
-    select(
-        AuditEvent.occurred_at,
-        AuditEvent.action,
-        AuditEvent.object_id,
-        AuditEvent.after,
-        User.full_name,
+class _AdmissionEvent(NamedTuple):
+    organisation_id: int
+    occurred_at: datetime
+    action: str
+    object_id: int | None
+    after: dict[str, Any] | None
+    full_name: str | None
+
+
+# Every change to an organisation's admissions, newest first, with who made it; built once,
+# its ids bound. The columns shown, not whole audit events (with what each was before, and
+# where from).
+_admission_history = read_once_by_id(
+    RowsById(
+        select(
+            AuditEvent.organisation_id,
+            AuditEvent.occurred_at,
+            AuditEvent.action,
+            AuditEvent.object_id,
+            AuditEvent.after,
+            User.full_name,
+        )
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.object_type == "admission",
+            AuditEvent.organisation_id.in_(bindparam("ids", expanding=True)),
+            AuditEvent.action.in_(EVENT_LABELS),
+        )
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
+        0,
+        _AdmissionEvent,
     )
-    .outerjoin(User, User.id == AuditEvent.actor_id)
-    .where(
-        AuditEvent.object_type == "admission",
-        AuditEvent.organisation_id == bindparam("organisation_id"),
-        AuditEvent.action.in_(EVENT_LABELS),
-    )
-    .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
 )
 
 
@@ -696,11 +710,22 @@ def provider_for_reviewers(
 ) -> tuple[ProviderRow, list[HistoryEntry]]:
     """The organisation's admissions and flags, and every change to its admissions from the
     audit log, newest first. Raises NotFoundForUser (404) for an organisation with no
-    admission: it is not on the framework, and its application is in the queue instead."""
-    row = _provider_row(organisation_id, on)
+    admission: it is not on the framework, and its application is in the queue instead. Its
+    admissions, history, open escalations and documents are read in one statement."""
+    with reading_once():
+        read_together(
+            (
+                _admissions_of,
+                _admission_history,
+                open_escalations_by_organisation,
+                documents.libraries_of,
+            ),
+            [organisation_id],
+        )
+        row = _provider_row(organisation_id, on)
+        events = _admission_history([organisation_id])[organisation_id]
     lot_names = {admission.lot_slug: admission.lot_name for admission in row.admissions}
     lot_of = {admission.id: admission.lot_name for admission in row.admissions}
-    events = db.rows(_ADMISSION_HISTORY, {"organisation_id": organisation_id})
     history = [
         HistoryEntry(
             occurred_at=format_datetime(event.occurred_at),

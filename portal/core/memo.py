@@ -87,6 +87,8 @@ class RowsById(Generic[T]):
     make: Callable[..., T]
 
     def __call__(self, ids: list[int]) -> dict[int, list[T]]:
+        if not ids:  # nothing to ask the database
+            return {}
         return self.shaped(ids, db.session.execute(self.statement, {"ids": ids}))
 
     def shaped(self, ids: list[int], rows: Any) -> dict[int, list[T]]:

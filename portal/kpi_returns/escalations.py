@@ -35,6 +35,7 @@ from portal.accounts.models import User
 from portal.audit.services import record_change
 from portal.core.db import db
 from portal.core.errors import ServiceError, found, typed_text
+from portal.core.memo import RowsById, read_once_by_id
 from portal.core.pagination import PER_PAGE, Page, rows_and_total
 from portal.core.permissions import roles_that_may
 from portal.core.time import utcnow
@@ -473,8 +474,11 @@ def _lines_query(*criteria, limit: int | None, offset: int, oldest_first: bool) 
                 else (KpiEscalation.opened_at.desc(), KpiEscalation.id.desc())
             )
         )
-        .offset(offset)
     )
+    # Neither clause when not asked for: the open escalations of some organisations are read
+    # in a union with other statements (core.memo.read_together), where SQLite refuses them.
+    if offset:
+        query = query.offset(offset)
     if limit:
         query = query.limit(limit)
     return query
@@ -494,16 +498,9 @@ _OPEN_OF = _lines_query(
 )
 
 
-def open_escalations_by_organisation(
-    organisation_ids: list[int],
-) -> dict[int, list[EscalationLine]]:
-    """The open escalations of each organisation (one query, however many)."""
-    found: dict[int, list[EscalationLine]] = {id_: [] for id_ in organisation_ids}
-    if organisation_ids:
-        for row in db.session.execute(_OPEN_OF, {"ids": organisation_ids}):
-            line = EscalationLine(*row)
-            found[line.organisation_id].append(line)
-    return found
+# The open escalations of each organisation, newest first (one query, however many; read with a
+# page's others by core.memo.read_together).
+open_escalations_by_organisation = read_once_by_id(RowsById(_OPEN_OF, 1, EscalationLine))
 
 
 def open_escalation_count(

@@ -22,7 +22,7 @@ from tests.quality.meeting_helpers import hold, only_meeting, schedule
 from tests.quality.record_helpers import checklist, give_record
 from tests.support import factories
 from tests.support.pages import field_value, page_text, soup
-from tests.support.queries import queries_for
+from tests.support.queries import counting_queries, queries_for
 
 
 def _url(organisation) -> str:
@@ -126,6 +126,31 @@ def test_the_record_page_makes_the_same_queries_however_long_the_record(
     assert one == many
     db.session.rollback()
     assert len(db.session.scalars(select(Meeting)).all()) == 5
+
+
+def test_the_records_admissions_history_escalations_and_documents_are_read_in_one_statement(
+    app, reviewer_client, organisation
+):
+    """They are read together (core.memo.read_together), and the risk rule's lapsed documents
+    are counted from the documents read there: no statement reads any of them alone."""
+    factories.admit(organisation, "mentoring", admitted_at=utcnow() - timedelta(days=200))
+    give_record(organisation, escalations=1, lapsed=True)
+    with counting_queries(app) as statements:
+        text = page_text(reviewer_client.get(_url(organisation)))
+    assert "Mentoring" in text and "Return: missing return" in text
+    together = [
+        statement
+        for statement in statements
+        if all(
+            table in statement
+            for table in ("FROM admissions", "FROM audit_events", "FROM kpi_escalations")
+        )
+    ]
+    assert len(together) == 1
+    (documents,) = [statement for statement in statements if "FROM documents" in statement]
+    assert documents == together[0]
+    alone = ("FROM admissions", "FROM audit_events", "FROM kpi_escalations")
+    assert [s for s in statements if s is not together[0] and any(t in s for t in alone)] == []
 
 
 def test_a_provider_removed_from_the_framework_keeps_its_record_without_meetings_due(

@@ -29,6 +29,7 @@ from portal.admissions.models import ADMITTED, REMOVED
 from portal.contracts.models import Contract
 from portal.contracts.services import delivery
 from portal.core.db import UTCDateTime, db
+from portal.core.memo import reading_once
 from portal.core.time import LONDON, as_utc
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns import reports as kpi_reports
@@ -311,11 +312,14 @@ def _due(
 def provider_record(organisation_id: int, on: date) -> ProviderRecord:
     """The whole record of one provider. Raises NotFoundForUser (404), as
     provider_for_reviewers does, for an organisation with no admission. What the risk rule and
-    the meeting due date read is taken from what the page reads anyway, not read twice."""
-    row, history = admissions.provider_for_reviewers(organisation_id, on)
-    trend = _trend(organisation_id, on)
-    lines = _lines_of(organisation_id)
-    rating = risk.rate(_risk_inputs(organisation_id, row, trend, lines.visits, lines.actions, on))
+    the meeting due date read is taken from what the page reads anyway, not read twice (the
+    lapsed documents from the library provider_for_reviewers reads)."""
+    with reading_once():
+        row, history = admissions.provider_for_reviewers(organisation_id, on)
+        trend = _trend(organisation_id, on)
+        lines = _lines_of(organisation_id)
+        inputs = _risk_inputs(organisation_id, row, trend, lines.visits, lines.actions, on)
+    rating = risk.rate(inputs)
     contracts = delivery.contracts_recording([organisation_id])
     owed: dict[int, list[str]] = {}
     # Newest first within each contract; only the month and status of each delivery are read.

@@ -22,7 +22,7 @@ emailed to the quality officers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -33,8 +33,10 @@ from portal.accounts.services import active_staff_who_may
 from portal.admissions.models import REMOVED, Admission
 from portal.audit.services import record_event
 from portal.core.db import db
+from portal.core.memo import sharing_reads
 from portal.core.time import today, utcnow
 from portal.core.words import shown
+from portal.documents import services as documents
 from portal.documents.models import MANDATORY_KINDS, Document, DocumentVersion
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.models import OPEN as ESCALATION_OPEN
@@ -264,10 +266,19 @@ _MANDATORY_EXPIRIES = (
 def lapsed_documents(organisation_ids: list[int], on: date) -> dict[int, int]:
     """How many mandatory kinds each organisation holds only expired documents of (a kind it
     holds none of is missing, not lapsed: admission and call-offs deal with that)."""
+    if sharing_reads():
+        # A page whose parts share their reads (the provider record) has read the libraries,
+        # each document's current version, already: the same versions, no statement more.
+        expiries: Iterable[tuple[int, str, date | None]] = (
+            (document.organisation_id, document.kind, document.expiry_date)
+            for library in documents.libraries_of(organisation_ids).values()
+            for document in library
+            if document.kind in MANDATORY_KINDS
+        )
+    else:
+        expiries = db.session.execute(_MANDATORY_EXPIRIES, {"ids": organisation_ids})
     held: dict[tuple[int, str], list[bool]] = {}
-    for organisation_id, kind, expiry in db.session.execute(
-        _MANDATORY_EXPIRIES, {"ids": organisation_ids}
-    ):
+    for organisation_id, kind, expiry in expiries:
         held.setdefault((organisation_id, kind), []).append(expiry is not None and expiry < on)
     return dict(Counter(key[0] for key, expired in held.items() if all(expired)))
 
