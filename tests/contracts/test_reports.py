@@ -474,6 +474,21 @@ def test_each_page_runs_the_same_queries_whatever_the_data_size(app, commissione
     assert [queries_for(app, commissioner_client, page) for page in PAGES] == small
 
 
+def test_the_main_pages_four_figures_are_read_in_one_statement(app, commissioner_client, built):
+    """Approved spend, committed value, outcomes decided and time to start (portal/core/
+    together.py): one statement reads all four, each figure as it would alone (the page's sums
+    are checked against the data by the tests above)."""
+    with counting_queries(app) as statements:
+        commissioner_client.get(f"/contracts/reports?{PERIOD}")
+    figures = [
+        statement
+        for statement in statements
+        if any(table in statement for table in ("monthly_spend", "contract_outcomes"))
+    ]
+    assert len(figures) == 1
+    assert all(table in figures[0] for table in ("FROM contracts", "JOIN competitions"))
+
+
 # Bad input --------------------------------------------------------------------------------------
 
 

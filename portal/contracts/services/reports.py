@@ -35,6 +35,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Date,
     Integer,
@@ -69,6 +70,7 @@ from portal.contracts.services.report_filters import Filters
 from portal.core.db import UTCDateTime, db
 from portal.core.pagination import PER_PAGE, Page, offset_of, rows_and_total
 from portal.core.time import LONDON
+from portal.core.together import rows_together
 from portal.core.words import shown
 from portal.lots.models import Lot
 from portal.organisations.models import Organisation
@@ -181,9 +183,11 @@ def _decided(
 
 
 def _total(column: Any, condition: ColumnElement[bool] | None = None) -> Any:
-    """SUM of `column` (where `condition`), 0 rather than NULL when nothing is summed."""
+    """SUM of `column` (where `condition`), 0 rather than NULL when nothing is summed, as a
+    BIGINT: PostgreSQL sums BIGINTs as NUMERIC, and where the sum shares a column with BIGINTs
+    of another statement (core.together) the union would make them all NUMERIC (Decimals)."""
     summed = column if condition is None else case((condition, column), else_=0)
-    return func.coalesce(func.sum(summed), 0)
+    return cast(func.coalesce(func.sum(summed), 0), BigInteger)
 
 
 def _month_of(day: Any) -> Any:
@@ -281,11 +285,11 @@ class SpendReport:
 
 
 def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
-    """Everything on the report's main page, in four queries whatever the data's size. Approved
-    spend and outcome money are read from their monthly sums by lot, team and the three kinds
-    of provider (a few hundred rows at most), committed value grouped the same way from the
-    contracts starting in the period; each is rolled up by month, by lot, by team and by
-    kind."""
+    """Everything on the report's main page in one statement (four read together) whatever the
+    data's size. Approved spend and outcome money are read from their monthly sums by lot, team
+    and the three kinds of provider (a few hundred rows at most), committed value grouped the
+    same way from the contracts starting in the period; each is rolled up by month, by lot, by
+    team and by kind."""
     names = {lot.id: lot.name for lot in lots}
     order = {lot.id: index for index, lot in enumerate(lots)}
     months = {month: MonthRow(month) for month in filters.months}
@@ -297,9 +301,10 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
         lot_row = by_lot.setdefault(lot_id, GroupRow(names.get(lot_id, "")))
         return lot_row, by_team.setdefault(team, GroupRow(team))
 
-    built = _report_statements(_shape(filters), db.is_postgresql)
-    values = _values(filters)
-    summed = db.rows(built.summed, values)
+    # The four statements' rows, read by one statement.
+    summed, committed, decided, starts = rows_together(
+        tuple(_report_statements(_shape(filters), db.is_postgresql)), _values(filters)
+    )
     for month, lot_id, team, sme, vcse, local, statements, spend, lines, held, released in summed:
         # A row counts where it has approved statements (money lines), as a GROUP BY over the
         # statements (lines) themselves would have a group.
@@ -314,7 +319,6 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
             outcome.held_back_pence += held
             outcome.released_pence += released
 
-    committed = db.rows(built.committed, values)
     for month, lot_id, team, sme, vcse, local, count, total in committed:
         started = months[month]
         started.contracts += int(count)
@@ -350,8 +354,8 @@ def spend_report(filters: Filters, lots: Sequence[Lot]) -> SpendReport:
         lots=[by_lot[lot_id] for lot_id in sorted(by_lot, key=lambda i: order.get(i, len(order)))],
         teams=[by_team[team] for team in sorted(by_team)],
         shares=shares,
-        outcomes=outcomes_by_lot(built.decided, values, money, names, order),
-        starts=time_to_start(built.starts, values, names, order),
+        outcomes=outcomes_by_lot(decided, money, names, order),
+        starts=time_to_start(starts, names, order),
     )
 
 
@@ -413,31 +417,29 @@ def _report_statements(shape: _Shape, postgresql: bool) -> _ReportStatements:
 
 
 def outcomes_by_lot(
-    decided: Select[*tuple[Any, ...]],
-    values: Mapping[str, Any],
+    decided: Sequence[Sequence[Any]],
     money: dict[int, OutcomeRow],
     names: Mapping[int, str],
     order: Mapping[int, int],
 ) -> list[OutcomeRow]:
     """The lots' held back and released money (`money`, by lot id) with the outcomes decided
-    in the period counted in (`decided`, of _report_statements, run with `values`)."""
-    for lot_id, status, count in db.rows(decided, values):
+    in the period counted in (`decided`: the rows of _report_statements' statement)."""
+    for lot_id, status, count in decided:
         money.setdefault(lot_id, OutcomeRow(names.get(lot_id, ""))).decided[status] = int(count)
     return [money[lot_id] for lot_id in sorted(money, key=lambda i: (order.get(i, len(order)), i))]
 
 
 def time_to_start(
-    starts: Select[*tuple[Any, ...]],
-    values: Mapping[str, Any],
+    starts: Sequence[Sequence[Any]],
     names: Mapping[int, str],
     order: Mapping[int, int],
 ) -> list[StartRow]:
     """For contracts made from a competition and starting in the period: the days from the
     competition's publication to the contract's start, by lot, with a row for all of them
-    (`starts`, of _report_statements, run with `values`: contracts counted by lot and number of
-    days)."""
+    (`starts`: the rows of _report_statements' statement, contracts counted by lot and number
+    of days)."""
     counted: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for lot_id, waited, count in db.rows(starts, values):
+    for lot_id, waited, count in starts:
         counted[lot_id].append((int(waited), int(count)))
     rows = [
         _start_row(names.get(lot_id, ""), counted[lot_id])
