@@ -140,8 +140,10 @@ def rows_together(
     """Each statement's rows (tuples of its columns' values, as it would give them alone, in
     its ORDER BY's order), all read by one statement run with `params` (one value a name, for
     every statement). Each statement is a plain select, neither limited nor a union, whose
-    columns all have a type (a NULL of it takes their place in the others' rows). Like any read
-    through the session, it flushes what is pending first."""
+    columns all have a type (a NULL of it takes their place in the others' rows), the type the
+    database gives: PostgreSQL's SUM of a BIGINT is a NUMERIC, and a NUMERIC sharing a place
+    with another statement's BIGINTs makes all of them Decimals (cast such a sum). Like any
+    read through the session, it flushes what is pending first."""
     together = _together(statements)
     session = db.session
     converted = _conversions(together, statements, session.get_bind().dialect)
