@@ -64,6 +64,23 @@ def test_two_inadequate_months_open_one_escalation(provider_client, organisation
     assert "Attendance rate: inadequate two months running" in page
 
 
+def test_the_providers_returns_page_reads_its_admissions_and_escalations_in_one_statement(
+    app, provider_client, organisation, kpis
+):
+    """What it owes returns for (its admissions) and its open escalations are read together
+    (core.memo.read_together); the page still says both."""
+    admit_from(organisation, month_ago(4))
+    submit_return(provider_client, organisation, month_ago(3), with_values(attendance_rate="60"))
+    submit_return(provider_client, organisation, month_ago(2), with_values(attendance_rate="70"))
+    with counting_queries(app) as statements:
+        page = page_text(provider_client.get(f"/kpi-returns/organisations/{organisation.id}"))
+    assert "Attendance rate: inadequate two months running" in page
+    assert months.month_name(month_ago(1)) in page  # a month it owes, from its admission
+    (escalations_read,) = [s for s in statements if "FROM kpi_escalations" in s]
+    assert "FROM admissions" in escalations_read
+    assert [s for s in statements if "FROM admissions" in s] == [escalations_read]
+
+
 def test_three_months_requiring_improvement_open_one(provider_client, organisation, kpis):
     admit_from(organisation, month_ago(4))
     for back, rate in ((3, "82"), (2, "60"), (1, "84")):
