@@ -31,9 +31,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from portal.admissions.held import admissions_held
 from portal.admissions.models import REMOVED, Admission
 from portal.core.csv_export import Cell
 from portal.core.db import UTCDateTime, db
+from portal.core.memo import read_together, reading_once
 from portal.core.time import LONDON
 from portal.kpi_returns import months, ratings
 from portal.kpi_returns.definitions import Catalogue, in_force
@@ -54,8 +56,9 @@ from portal.kpi_returns.models import (
 from portal.kpi_returns.obligations import (
     DueDates,
     MonthState,
+    Obligation,
     ReturnSummary,
-    obligations_for,
+    obligations_of_held,
     state_of,
 )
 from portal.kpi_returns.values import format_value
@@ -345,6 +348,17 @@ class Performance:
     escalations: list[EscalationLine] = field(default_factory=list)
 
 
+def obligation_and_escalations(organisation_id: int) -> tuple[Obligation, list[EscalationLine]]:
+    """What the organisation owes returns for (from its admissions) and its open escalations,
+    newest first: one statement for both (core.memo.read_together), where a provider's pages
+    made one each. For pages that only read."""
+    with reading_once():
+        ids = [organisation_id]
+        read_together((admissions_held, open_escalations_by_organisation), ids)
+        obligation = obligations_of_held(admissions_held(ids))[organisation_id]
+        return obligation, open_escalations_by_organisation(ids)[organisation_id]
+
+
 def provider_performance(
     organisation: Organisation, period: Period, *, for_provider: bool, lot_id: int | None = None
 ) -> Performance:
@@ -352,7 +366,7 @@ def provider_performance(
     the median and quartiles of one of its lots (`lot_id`, or its first). A provider is shown
     the spread only where enough providers reported (MIN_PROVIDERS_FOR_COMPARISON), and never
     another provider's name or figure."""
-    obligation = obligations_for([organisation.id])[organisation.id]
+    obligation, escalations = obligation_and_escalations(organisation.id)
     lots = list(
         db.session.scalars(select(Lot).where(Lot.id.in_(obligation.lots)).order_by(Lot.position))
     )
@@ -374,7 +388,6 @@ def provider_performance(
             values = spreads.get((trend.kpi_id, point.month), [])
             if len(values) >= minimum:
                 point.spread = spread(values)
-    escalations = open_escalations_by_organisation([organisation.id])[organisation.id]
     return Performance(organisation, period, lots, trends, comparison, escalations)
 
 

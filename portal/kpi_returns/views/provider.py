@@ -6,16 +6,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request
 from flask_login import current_user
 
-from portal.admissions.held import admissions_held
 from portal.core.exports import csv_download
 from portal.core.form_posts import handle_post
-from portal.core.memo import read_together, reading_once
 from portal.core.numbers import whole_number
 from portal.core.permissions import requires_org_role
 from portal.documents import uploads
 from portal.documents.uploads import upload_form
-from portal.kpi_returns import csv_files, escalations, forms, months, reports, services
-from portal.kpi_returns.obligations import DueDates, obligations_of_held, state_of
+from portal.kpi_returns import csv_files, forms, months, reports, services
+from portal.kpi_returns.obligations import DueDates, state_of
 from portal.kpi_returns.values import value_text
 from portal.kpi_returns.views import return_rows
 from portal.kpi_returns.views.shared import _month, _performance_page, _return_url, bp
@@ -28,13 +26,7 @@ bp.add_app_template_global(return_rows.return_rows, "return_rows")
 @requires_org_role()
 def overview(organisation):
     on = months.current_day()
-    # Its admissions (the months it owes returns for) and its open escalations: one statement.
-    with reading_once():
-        read_together(
-            (admissions_held, escalations.open_escalations_by_organisation), [organisation.id]
-        )
-        obligation = obligations_of_held(admissions_held([organisation.id]))[organisation.id]
-        open_escalations = escalations.open_escalations_of(organisation.id)
+    obligation, open_escalations = reports.obligation_and_escalations(organisation.id)
     owed = obligation.months(on)
     # The returns of the months owed and the council's open questions: one statement.
     returns, open_queries = reports.summaries_and_open_queries(
